@@ -1,0 +1,29 @@
+import { boot, describeEnvironment } from '../boot.js';
+import type { GatehouseConfig } from '../config/schema.js';
+
+export function formatEnvironment(report: ReturnType<typeof describeEnvironment>): string {
+  const lines = [
+    `instance        ${report.instanceId} (${report.environmentType})`,
+    `frontend API    ${report.frontendApiUrl}`,
+    `backend API     ${report.apiUrl}`,
+    `JWKS            ${report.jwksUrl}`,
+    '',
+    'Give the Clerk SDKs these variables:',
+    ...Object.entries(report.env)
+      .filter(([name]) => name !== 'CLERK_JWT_KEY')
+      .map(([name, value]) => `${name}=${value}`),
+    `CLERK_JWT_KEY="${report.jwtKey.replace(/\n/g, '\\n')}"`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runEnv(config: GatehouseConfig, json: boolean): Promise<number> {
+  const booted = await boot(config);
+  try {
+    const report = describeEnvironment(config, booted.domain);
+    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatEnvironment(report));
+    return 0;
+  } finally {
+    await booted.close();
+  }
+}

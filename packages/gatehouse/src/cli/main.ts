@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, type Flags, loadConfig } from '../config/load.js';
+import { runEnv } from './env.js';
+import { runStart } from './start.js';
+
+const USAGE = `Usage: gatehouse <command> [options]
+
+Commands:
+  start     run the server (SQLite under ./.gatehouse by default)
+  env       print the keys and CLERK_* variables for the Clerk SDKs (--json for scripts)
+  migrate   apply database migrations and exit
+
+Options (each also read from GATEHOUSE_<NAME>):
+  --port <n>              port to listen on (4000)
+  --host <addr>           interface to bind (127.0.0.1)
+  --public-url <url>      URL browsers and SDKs reach us at (http://127.0.0.1:<port>)
+  --database <url>        sqlite:<file> or postgres://… (a SQLite file in the data dir)
+  --data-dir <dir>        where the SQLite file and encryption key live (./.gatehouse)
+  --instance-type <t>     development (pk_test) or production (pk_live), on first start
+  --workers <n>           processes to run (1)
+  --config <file>         config file (default <data dir>/gatehouse.config.json)
+  --seed <file>           create the users in this JSON file on start
+  --json                  with env: one JSON object
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'public-url': { type: 'string' },
+      database: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'instance-type': { type: 'string' },
+      workers: { type: 'string' },
+      config: { type: 'string' },
+      seed: { type: 'string' },
+      redis: { type: 'string' },
+      smtp: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 1;
+  }
+  const config = loadConfig(values as Flags);
+  switch (command) {
+    case 'start':
+      return runStart(config);
+    case 'env':
+      return runEnv(config, Boolean(values.json));
+    case 'migrate': {
+      const { openStore } = await import('../store/index.js');
+      const store = await openStore({ url: config.databaseUrl, log: (line) => process.stdout.write(`${line}\n`) });
+      await store.close();
+      process.stdout.write('migrations applied\n');
+      return 0;
+    }
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`gatehouse: ${(error as Error).message}\n`);
+    } else {
+      process.stderr.write(`gatehouse: ${(error as Error).stack ?? String(error)}\n`);
+    }
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,76 @@
+import cluster from 'node:cluster';
+import { boot, describeEnvironment } from '../boot.js';
+import type { GatehouseConfig } from '../config/schema.js';
+import { buildApp } from '../http/app.js';
+import type { HealthState } from '../http/ops/health.js';
+import { applySeed, readSeedFile } from '../seed.js';
+import { formatEnvironment } from './env.js';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Prepares the database once (migrations, instance, keys, seed) before any worker serves. */
+async function prepare(config: GatehouseConfig): Promise<string> {
+  const seed = config.seedFile ? readSeedFile(config.seedFile) : undefined;
+  const booted = await boot(config, log);
+  try {
+    if (seed) await applySeed(booted.domain, seed, log);
+    return formatEnvironment(describeEnvironment(config, booted.domain));
+  } finally {
+    await booted.close();
+  }
+}
+
+/** One serving process: listens, and drains on SIGTERM/SIGINT (stops accepting, finishes in-flight, exits). */
+async function serve(config: GatehouseConfig, banner?: string): Promise<void> {
+  const booted = await boot(config);
+  const health: HealthState = { draining: false };
+  const app = await buildApp({ domain: booted.domain, health });
+  await app.listen({ port: config.port, host: config.host });
+  if (banner) log(`Gatehouse is listening on ${config.publicUrl} (bound to ${config.host}:${config.port})\n\n${banner}`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    health.draining = true;
+    await app.close();
+    await booted.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+export async function runStart(config: GatehouseConfig): Promise<number> {
+  if (cluster.isWorker) {
+    await serve(config);
+    return -1;
+  }
+  const banner = await prepare(config);
+  if (config.workers <= 1) {
+    await serve(config, banner);
+    return -1;
+  }
+  for (let i = 0; i < config.workers; i++) cluster.fork();
+  let online = 0;
+  cluster.on('listening', () => {
+    online += 1;
+    if (online === config.workers) log(`Gatehouse is listening on ${config.publicUrl} with ${config.workers} workers\n\n${banner}`);
+  });
+  cluster.on('exit', (worker, code) => {
+    if (!stopping) log(`worker ${worker.process.pid} exited with ${code}`);
+  });
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    let left = Object.keys(cluster.workers ?? {}).length;
+    if (left === 0) process.exit(0);
+    cluster.on('exit', () => {
+      left -= 1;
+      if (left === 0) process.exit(0);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return -1;
+}

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { type ConfigFile, configFileSchema, type GatehouseConfig } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Flags = Record<string, string | boolean | undefined>;
+
+function describeIssues(source: string, issues: z.core.$ZodIssue[]): string {
+  return issues.map((issue) => `${source}: ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('\n');
+}
+
+function readConfigFile(file: string): ConfigFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message}). Fix the file or remove it.`);
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(file, parsed.error.issues));
+  return parsed.data;
+}
+
+function intFrom(name: string, value: string | boolean | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number, got "${String(value)}".`);
+  return n;
+}
+
+function str(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Resolves the configuration from flags, then `GATEHOUSE_*` env vars, then the config file, then
+ * defaults. `start` and `env` call this with the same inputs so they always agree.
+ */
+export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): GatehouseConfig {
+  const dataDir = path.resolve(str(flags['data-dir']) ?? env.GATEHOUSE_DATA_DIR ?? '.gatehouse');
+  const configPath = str(flags.config) ?? env.GATEHOUSE_CONFIG;
+  const defaultConfigPath = path.join(dataDir, 'gatehouse.config.json');
+  let file: ConfigFile = {};
+  if (configPath) {
+    if (!existsSync(configPath)) throw new ConfigError(`--config ${configPath}: file not found.`);
+    file = readConfigFile(configPath);
+  } else if (existsSync(defaultConfigPath)) {
+    file = readConfigFile(defaultConfigPath);
+  }
+
+  const port = intFrom('--port', flags.port) ?? intFrom('GATEHOUSE_PORT', env.GATEHOUSE_PORT) ?? file.port ?? 4000;
+  if (port > 65_535) throw new ConfigError(`--port must be at most 65535, got ${port}.`);
+  const host = str(flags.host) ?? env.GATEHOUSE_HOST ?? file.host ?? '127.0.0.1';
+  const publicUrl = (str(flags['public-url']) ?? env.GATEHOUSE_PUBLIC_URL ?? file.publicUrl ?? `http://127.0.0.1:${port}`).replace(
+    /\/+$/,
+    '',
+  );
+  let parsedUrl: URL;
+  try {
+    parsedUrl = new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`--public-url "${publicUrl}" is not a URL. Use something like http://127.0.0.1:4000.`);
+  }
+  if (!parsedUrl.hostname.includes('.')) {
+    throw new ConfigError(
+      `--public-url host "${parsedUrl.hostname}" has no dot; Clerk's SDKs reject such publishable keys. Use 127.0.0.1 instead of localhost.`,
+    );
+  }
+  const databaseUrl =
+    str(flags.database) ?? env.GATEHOUSE_DATABASE_URL ?? file.databaseUrl ?? `sqlite:${path.join(dataDir, 'gatehouse.db')}`;
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError(`--database "${databaseUrl}" must start with sqlite: or postgres://.`);
+  }
+  const workers = intFrom('--workers', flags.workers) ?? intFrom('GATEHOUSE_WORKERS', env.GATEHOUSE_WORKERS) ?? file.workers ?? 1;
+  const instanceType = str(flags['instance-type']) ?? env.GATEHOUSE_INSTANCE_TYPE ?? file.instanceType ?? 'development';
+  if (instanceType !== 'development' && instanceType !== 'production') {
+    throw new ConfigError(`--instance-type must be "development" or "production", got "${instanceType}".`);
+  }
+  return {
+    port,
+    host,
+    publicUrl,
+    dataDir,
+    databaseUrl,
+    redisUrl: str(flags.redis) ?? env.GATEHOUSE_REDIS_URL ?? file.redisUrl,
+    smtpUrl: str(flags.smtp) ?? env.GATEHOUSE_SMTP_URL ?? file.smtpUrl,
+    workers: Math.max(1, workers),
+    instanceType,
+    sessionToken: file.sessionToken,
+    seedFile: str(flags.seed) ?? env.GATEHOUSE_SEED,
+    encryptionKey: env.GATEHOUSE_ENCRYPTION_KEY,
+  };
+}

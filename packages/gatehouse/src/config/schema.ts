@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** A JSON object of custom session claims; values may hold `{{shortcode}}` strings. */
+export const claimsSchema = z.record(z.string(), z.unknown());
+
+export const sessionTokenSchema = z
+  .object({
+    claims: claimsSchema.optional(),
+    lifetimeSeconds: z.number().int().min(5).max(86_400).optional(),
+  })
+  .strict();
+
+/** The optional config file (`gatehouse.config.json` in the data dir, or `--config`). */
+export const configFileSchema = z
+  .object({
+    port: z.number().int().min(0).max(65_535).optional(),
+    host: z.string().min(1).optional(),
+    publicUrl: z.string().url().optional(),
+    databaseUrl: z.string().min(1).optional(),
+    redisUrl: z.string().url().optional(),
+    smtpUrl: z.string().url().optional(),
+    workers: z.number().int().min(1).max(256).optional(),
+    instanceType: z.enum(['development', 'production']).optional(),
+    sessionToken: sessionTokenSchema.optional(),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+export interface GatehouseConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  /** `sqlite:<file>` or `postgres://…`. */
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  smtpUrl: string | undefined;
+  workers: number;
+  instanceType: 'development' | 'production';
+  sessionToken: z.infer<typeof sessionTokenSchema> | undefined;
+  seedFile: string | undefined;
+  /** Where the AES key that encrypts secrets at rest comes from. */
+  encryptionKey: string | undefined;
+}

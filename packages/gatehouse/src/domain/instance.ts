@@ -1,0 +1,102 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { newId, randomBase62 } from '../ids.js';
+import type { Store } from '../store/index.js';
+import type { Clock } from './clock.js';
+import { defaultSessionTokenSettings, parseSessionTokenSettings, type SessionTokenSettings } from './session-token-settings.js';
+
+export type EnvironmentType = 'development' | 'production';
+
+export interface InstanceSettings {
+  sessionToken: SessionTokenSettings;
+}
+
+export interface Instance {
+  id: string;
+  environmentType: EnvironmentType;
+  secretKey: string;
+  createdAt: number;
+}
+
+function hashSecretKey(secretKey: string): Buffer {
+  return createHash('sha256').update(secretKey).digest();
+}
+
+function parseSettings(text: string): InstanceSettings {
+  const raw = JSON.parse(text) as Partial<InstanceSettings>;
+  return { sessionToken: parseSessionTokenSettings(raw.sessionToken ?? defaultSessionTokenSettings()) };
+}
+
+/**
+ * The one instance this server plays: its id, its secret key (stored hashed for checks and sealed for
+ * `gatehouse env`), and settings every node reads. Settings are cached briefly so the token hot path
+ * does not query them per request, yet a change made on one node reaches the others within seconds.
+ */
+export function createInstanceService(store: Store, box: SecretBox, clock: Clock, settingsTtlMs = 2000) {
+  let cached: { instance: Instance; secretKeyHash: Buffer } | undefined;
+  let settings: { value: InstanceSettings; loadedAt: number } | undefined;
+
+  async function ensure(environmentType: EnvironmentType): Promise<Instance> {
+    let row = await store.instance.get();
+    if (!row) {
+      const secretKey = `sk_${environmentType === 'production' ? 'live' : 'test'}_${randomBase62(40)}`;
+      const now = clock();
+      row = {
+        id: newId('ins'),
+        environment_type: environmentType,
+        secret_key_hash: hashSecretKey(secretKey).toString('hex'),
+        secret_key_enc: box.seal(secretKey),
+        settings: JSON.stringify({ sessionToken: defaultSessionTokenSettings() }),
+        created_at: now,
+        updated_at: now,
+      };
+      try {
+        await store.instance.insert(row);
+      } catch (error) {
+        // Another node created it first; use theirs.
+        row = await store.instance.get();
+        if (!row) throw error;
+      }
+    }
+    const instance: Instance = {
+      id: row.id,
+      environmentType: row.environment_type as EnvironmentType,
+      secretKey: box.open(row.secret_key_enc),
+      createdAt: row.created_at,
+    };
+    cached = { instance, secretKeyHash: Buffer.from(row.secret_key_hash, 'hex') };
+    settings = { value: parseSettings(row.settings), loadedAt: clock() };
+    return instance;
+  }
+
+  function current() {
+    if (!cached) throw new Error('instance not loaded; call ensure() first');
+    return cached;
+  }
+
+  return {
+    ensure,
+    get: () => current().instance,
+    /** Constant-time check of a presented secret key. */
+    isSecretKey(candidate: string): boolean {
+      return timingSafeEqual(hashSecretKey(candidate), current().secretKeyHash);
+    },
+    async settings(): Promise<InstanceSettings> {
+      if (settings && clock() - settings.loadedAt < settingsTtlMs) return settings.value;
+      const row = await store.instance.get();
+      if (!row) throw new Error('instance row vanished');
+      settings = { value: parseSettings(row.settings), loadedAt: clock() };
+      return settings.value;
+    },
+    async updateSettings(change: (current: InstanceSettings) => InstanceSettings): Promise<InstanceSettings> {
+      const row = await store.instance.get();
+      if (!row) throw new Error('instance row vanished');
+      const next = change(parseSettings(row.settings));
+      await store.instance.updateSettings(row.id, JSON.stringify(next), clock());
+      settings = { value: next, loadedAt: clock() };
+      return next;
+    },
+  };
+}
+
+export type InstanceService = ReturnType<typeof createInstanceService>;

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { importPKCS8, SignJWT } from 'jose';
+import { signRs256 } from '../crypto/jwt.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { errors } from '../errors.js';
+import { newId } from '../ids.js';
+import { UniqueViolation } from '../store/errors.js';
+import type { Store } from '../store/index.js';
+import type { JwtTemplateRow, SessionRow } from '../store/schema.js';
+import { buildClaimsContext } from './claims-context.js';
+import { findShortcodeProblems, renderClaims } from './claims-template.js';
+import type { Clock } from './clock.js';
+import type { Keyring } from './keyring.js';
+import type { UserRecord } from './users.js';
+
+export const CUSTOM_SIGNING_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512'] as const;
+const RESERVED_TEMPLATE_CLAIMS = new Set(['azp', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub']);
+
+export interface JwtTemplateInput {
+  name?: string;
+  claims?: Record<string, unknown>;
+  lifetime?: number;
+  allowedClockSkew?: number;
+  customSigningKey?: boolean;
+  signingAlgorithm?: string;
+  signingKey?: string;
+}
+
+function validateClaims(claims: Record<string, unknown>): void {
+  const reserved = Object.keys(claims).filter((key) => RESERVED_TEMPLATE_CLAIMS.has(key));
+  if (reserved.length) throw errors.paramInvalid('claims', `${reserved.join(', ')} cannot be set by a template`);
+  const problems = findShortcodeProblems(claims);
+  if (problems.length) throw errors.paramInvalid('claims', problems.join('; '));
+}
+
+async function withNameCheck<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw errors.identifierExists('name');
+    throw error;
+  }
+}
+
+/** JWT templates: named claim sets apps fetch with `getToken({ template })`. */
+export function createJwtTemplateService(store: Store, box: SecretBox, keyring: Keyring, clock: Clock) {
+  async function load(id: string): Promise<JwtTemplateRow> {
+    const row = await store.jwtTemplates.findById(id);
+    if (!row) throw errors.notFound('JWT template');
+    return row;
+  }
+
+  function signingColumns(input: JwtTemplateInput, current?: JwtTemplateRow): Partial<JwtTemplateRow> {
+    const custom = input.customSigningKey ?? current?.custom_signing_key === 1;
+    if (!custom) return { custom_signing_key: 0, signing_algorithm: 'RS256', signing_key_enc: null };
+    const algorithm = input.signingAlgorithm ?? current?.signing_algorithm ?? 'RS256';
+    if (!(CUSTOM_SIGNING_ALGORITHMS as readonly string[]).includes(algorithm)) {
+      throw errors.paramValueInvalid('signing_algorithm', `must be one of ${CUSTOM_SIGNING_ALGORITHMS.join(', ')}`);
+    }
+    const key = input.signingKey;
+    if (!key && !current?.signing_key_enc) throw errors.paramMissing('signing_key');
+    if (key && algorithm.startsWith('RS') && !key.includes('PRIVATE KEY')) {
+      throw errors.paramInvalid('signing_key', `${algorithm} needs a PKCS#8 PEM private key`);
+    }
+    return {
+      custom_signing_key: 1,
+      signing_algorithm: algorithm,
+      signing_key_enc: key ? box.seal(key) : (current?.signing_key_enc ?? null),
+    };
+  }
+
+  return {
+    get: load,
+    async list(limit: number, offset: number) {
+      const [data, totalCount] = await Promise.all([store.jwtTemplates.list(limit, offset), store.jwtTemplates.count()]);
+      return { data, totalCount };
+    },
+    async create(input: JwtTemplateInput): Promise<JwtTemplateRow> {
+      if (!input.name) throw errors.paramMissing('name');
+      if (!input.claims) throw errors.paramMissing('claims');
+      validateClaims(input.claims);
+      const now = clock();
+      const row: JwtTemplateRow = {
+        id: newId('jtmp'),
+        name: input.name,
+        claims: JSON.stringify(input.claims),
+        lifetime: input.lifetime ?? 60,
+        allowed_clock_skew: input.allowedClockSkew ?? 5,
+        custom_signing_key: 0,
+        signing_algorithm: 'RS256',
+        signing_key_enc: null,
+        ...signingColumns(input),
+        created_at: now,
+        updated_at: now,
+      };
+      await withNameCheck(() => store.jwtTemplates.insert(row));
+      return row;
+    },
+    async update(id: string, input: JwtTemplateInput): Promise<JwtTemplateRow> {
+      const current = await load(id);
+      if (input.claims) validateClaims(input.claims);
+      const changes: Partial<JwtTemplateRow> = { updated_at: clock(), ...signingColumns(input, current) };
+      if (input.name !== undefined) changes.name = input.name;
+      if (input.claims !== undefined) changes.claims = JSON.stringify(input.claims);
+      if (input.lifetime !== undefined) changes.lifetime = input.lifetime;
+      if (input.allowedClockSkew !== undefined) changes.allowed_clock_skew = input.allowedClockSkew;
+      await withNameCheck(() => store.jwtTemplates.update(id, changes));
+      return load(id);
+    },
+    async delete(id: string): Promise<void> {
+      if (!(await store.jwtTemplates.delete(id))) throw errors.notFound('JWT template');
+    },
+
+    async mint(
+      name: string,
+      record: UserRecord,
+      session: SessionRow,
+      options: { issuer: string; authorizedParty?: string; expiresInSeconds?: number },
+    ): Promise<string> {
+      const template = await store.jwtTemplates.findByName(name);
+      if (!template) throw errors.notFound(`JWT template "${name}"`);
+      const iat = Math.floor(clock() / 1000);
+      const payload: Record<string, unknown> = {
+        ...renderClaims(JSON.parse(template.claims) as Record<string, unknown>, buildClaimsContext(record, session)),
+        ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
+        exp: iat + (options.expiresInSeconds ?? template.lifetime),
+        iat,
+        iss: options.issuer,
+        jti: randomUUID().replace(/-/g, '').slice(0, 20),
+        nbf: iat - template.allowed_clock_skew,
+        sub: record.user.id,
+      };
+      if (!template.custom_signing_key || !template.signing_key_enc) {
+        const key = keyring.signingKey();
+        return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT' }, payload, key.privateKey);
+      }
+      const secret = box.open(template.signing_key_enc);
+      const alg = template.signing_algorithm;
+      const key = alg.startsWith('HS') ? new TextEncoder().encode(secret) : await importPKCS8(secret, alg);
+      return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT' }).sign(key);
+    },
+  };
+}
+
+export type JwtTemplateService = ReturnType<typeof createJwtTemplateService>;

@@ -1,0 +1,22 @@
+import { dictionary } from '@zxcvbn-ts/language-common';
+import { errors } from '../errors.js';
+
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 256;
+
+let common: Set<string> | undefined;
+
+/** zxcvbn's list of ~49k leaked passwords; loaded on first use so start-up stays fast. */
+function commonPasswords(): Set<string> {
+  common ??= new Set(dictionary['passwords-common'] as string[]);
+  return common;
+}
+
+/** Refuses short, overlong or commonly leaked passwords with Clerk's error codes. */
+export function assertAcceptablePassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) throw errors.passwordTooShort(MIN_PASSWORD_LENGTH);
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    throw errors.paramInvalid('password', `must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  }
+  if (commonPasswords().has(password.toLowerCase())) throw errors.passwordPwned();
+}

@@ -1,0 +1,98 @@
+import { signRs256 } from '../crypto/jwt.js';
+import { errors } from '../errors.js';
+import type { Store } from '../store/index.js';
+import type { SessionRow } from '../store/schema.js';
+import { buildClaimsContext } from './claims-context.js';
+import { byteLength, renderClaims } from './claims-template.js';
+import type { Clock } from './clock.js';
+import type { InstanceService } from './instance.js';
+import type { JwtTemplateService } from './jwt-templates.js';
+import type { Keyring } from './keyring.js';
+import { SESSION_CLAIMS_LIMIT_BYTES } from './session-token-settings.js';
+import { effectiveSession } from './sessions.js';
+import type { UserRecord } from './users.js';
+
+/** Clerk's category for session tokens; `@clerk/backend` accepts it and refuses template categories. */
+const SESSION_TOKEN_CATEGORY = 'cl_B7d4PD111AAA';
+
+export interface MintOptions {
+  /** The origin the token is for (`azp`); FAPI passes the page's origin. */
+  authorizedParty?: string;
+  expiresInSeconds?: number;
+}
+
+export interface TokenServiceDeps {
+  store: Store;
+  clock: Clock;
+  keyring: Keyring;
+  instance: InstanceService;
+  jwtTemplates: JwtTemplateService;
+  issuer: string;
+}
+
+/**
+ * Mints session tokens (RS256, v2 claims, custom claims merged) and JWT-template tokens for a live
+ * session. Every refresh re-reads the session, so a revoked session stops getting tokens at once.
+ */
+export function createTokenService(deps: TokenServiceDeps) {
+  const { store, clock, keyring, instance, issuer } = deps;
+
+  async function liveSession(sessionId: string): Promise<{ session: SessionRow; record: UserRecord }> {
+    const row = await store.sessions.findById(sessionId);
+    if (!row) throw errors.notFound('session');
+    const session = effectiveSession(row, clock());
+    if (session.status !== 'active') throw errors.sessionNotActive(session.id, session.status);
+    const user = await store.users.findById(session.user_id);
+    if (!user) throw errors.sessionNotActive(session.id, 'removed');
+    if (user.banned) throw errors.userBanned();
+    return { session, record: { user, emailAddresses: await store.emailAddresses.listByUser(user.id) } };
+  }
+
+  async function customClaims(record: UserRecord, session?: SessionRow): Promise<Record<string, unknown>> {
+    const { sessionToken } = await instance.settings();
+    if (Object.keys(sessionToken.claims).length === 0) return {};
+    const claims = renderClaims(sessionToken.claims, buildClaimsContext(record, session));
+    const size = byteLength(claims);
+    if (size > SESSION_CLAIMS_LIMIT_BYTES) throw errors.sessionClaimsTooLarge(size, SESSION_CLAIMS_LIMIT_BYTES);
+    return claims;
+  }
+
+  return {
+    liveSession,
+
+    /** Throws when this user's rendered session claims would not fit in a session token. */
+    async assertClaimsFit(record: UserRecord): Promise<void> {
+      await customClaims(record);
+    },
+
+    async mintSessionToken(sessionId: string, options: MintOptions = {}): Promise<string> {
+      const { session, record } = await liveSession(sessionId);
+      const { sessionToken } = await instance.settings();
+      const iat = Math.floor(clock() / 1000);
+      const lifetime = options.expiresInSeconds ?? sessionToken.lifetimeSeconds;
+      const signedInMinutesAgo = Math.max(0, Math.floor((clock() - session.created_at) / 60_000));
+      const payload: Record<string, unknown> = {
+        ...(await customClaims(record, session)),
+        ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
+        exp: iat + lifetime,
+        fva: [signedInMinutesAgo, -1],
+        iat,
+        iss: issuer,
+        nbf: iat - 10,
+        sid: session.id,
+        sts: 'active',
+        sub: session.user_id,
+        v: 2,
+      };
+      const key = keyring.signingKey();
+      return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: SESSION_TOKEN_CATEGORY }, payload, key.privateKey);
+    },
+
+    async mintTemplateToken(sessionId: string, templateName: string, options: MintOptions = {}): Promise<string> {
+      const { session, record } = await liveSession(sessionId);
+      return deps.jwtTemplates.mint(templateName, record, session, { issuer, ...options });
+    },
+  };
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;

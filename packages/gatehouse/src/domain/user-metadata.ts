@@ -1,0 +1,41 @@
+import { errors } from '../errors.js';
+import type { Store } from '../store/index.js';
+import type { UserRow } from '../store/schema.js';
+import type { Clock } from './clock.js';
+import { METADATA_FIELDS, type Metadata, mergeMetadata, parseMetadata, serializeMetadata } from './metadata.js';
+import type { UserRecord } from './users.js';
+
+export type MetadataPatch = Partial<Record<(typeof METADATA_FIELDS)[number], Metadata>>;
+
+/**
+ * Merge (PATCH) and replace (PUT) of a user's three metadata objects. `assertClaimsFit` lets the
+ * token service refuse a write that would push this user's session claims over the size limit,
+ * so a metadata write can never make the user's sessions unusable.
+ */
+export function createUserMetadataService(store: Store, clock: Clock, assertClaimsFit: (record: UserRecord) => Promise<void>) {
+  async function write(userId: string, patch: MetadataPatch, mode: 'merge' | 'replace'): Promise<UserRecord> {
+    return store.transaction(async (tx) => {
+      // Read through the transaction: on SQLite a read outside it would wait on the same connection.
+      const user = await tx.users.findById(userId);
+      if (!user) throw errors.notFound('user');
+      const current: UserRecord = { user, emailAddresses: await tx.emailAddresses.listByUser(userId) };
+      const changes: Partial<UserRow> = { updated_at: clock() };
+      for (const field of METADATA_FIELDS) {
+        const value = patch[field];
+        if (value === undefined) continue;
+        const next = mode === 'merge' ? mergeMetadata(parseMetadata(current.user[field]), value) : value;
+        changes[field] = serializeMetadata(field, next);
+      }
+      const next: UserRecord = { ...current, user: { ...current.user, ...changes } };
+      await assertClaimsFit(next);
+      await tx.users.update(userId, changes);
+      return next;
+    });
+  }
+  return {
+    merge: (userId: string, patch: MetadataPatch) => write(userId, patch, 'merge'),
+    replace: (userId: string, patch: MetadataPatch) => write(userId, patch, 'replace'),
+  };
+}
+
+export type UserMetadataService = ReturnType<typeof createUserMetadataService>;

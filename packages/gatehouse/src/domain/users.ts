@@ -1,0 +1,252 @@
+import { type ImportableHasher, isWellFormedDigest } from '../crypto/imported-hashes.js';
+import { hashPassword } from '../crypto/password-hash.js';
+import { errors } from '../errors.js';
+import { newId } from '../ids.js';
+import { UniqueViolation } from '../store/errors.js';
+import type { Store } from '../store/index.js';
+import type { UserListFilter, UserOrderColumn } from '../store/repositories/users.js';
+import type { EmailAddressRow, UserRow } from '../store/schema.js';
+import type { Clock } from './clock.js';
+import { type Metadata, serializeMetadata } from './metadata.js';
+import { assertAcceptablePassword } from './passwords.js';
+
+/** A user with the rows every serializer and claim template needs. */
+export interface UserRecord {
+  user: UserRow;
+  emailAddresses: EmailAddressRow[];
+}
+
+export interface CreateUserInput {
+  externalId?: string | null;
+  emailAddresses?: string[];
+  username?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  password?: string;
+  passwordDigest?: string;
+  passwordHasher?: ImportableHasher;
+  skipPasswordChecks?: boolean;
+  publicMetadata?: Metadata;
+  privateMetadata?: Metadata;
+  unsafeMetadata?: Metadata;
+  createdAt?: number;
+  banned?: boolean;
+  locked?: boolean;
+  locale?: string | null;
+  timezone?: string | null;
+  legalAcceptedAt?: number | null;
+  createOrganizationEnabled?: boolean;
+  deleteSelfEnabled?: boolean;
+}
+
+export interface UpdateUserInput extends Omit<CreateUserInput, 'emailAddresses' | 'banned' | 'locked'> {
+  primaryEmailAddressId?: string;
+}
+
+export interface ListUsersInput extends UserListFilter {
+  orderBy?: string;
+  limit?: number;
+  offset?: number;
+}
+
+const USERNAME = /^[a-z0-9_-]{4,64}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function normalizeEmail(address: string): string {
+  const normalized = address.trim().toLowerCase();
+  if (!EMAIL.test(normalized) || normalized.length > 320) throw errors.paramInvalid('email_address', 'must be a valid e-mail address');
+  return normalized;
+}
+
+function normalizeUsername(username: string): string {
+  const normalized = username.toLowerCase();
+  if (!USERNAME.test(normalized)) {
+    throw errors.paramInvalid('username', 'must be 4 to 64 characters of letters, digits, "_" or "-"');
+  }
+  return normalized;
+}
+
+function whichIdentifierExists(violation: UniqueViolation): string {
+  if (/email/.test(violation.detail)) return 'email_address';
+  if (/username/.test(violation.detail)) return 'username';
+  if (/external_id/.test(violation.detail)) return 'external_id';
+  return 'identifier';
+}
+
+/** Runs a write and turns a unique violation into Clerk's `form_identifier_exists`. */
+export async function withIdentifierCheck<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw errors.identifierExists(whichIdentifierExists(error));
+    throw error;
+  }
+}
+
+async function passwordColumns(input: CreateUserInput, now: number): Promise<Partial<UserRow>> {
+  if (input.password !== undefined && input.passwordDigest !== undefined) {
+    throw errors.paramInvalid('password_digest', 'send either password or password_digest, not both');
+  }
+  if (input.password !== undefined) {
+    if (!input.skipPasswordChecks) assertAcceptablePassword(input.password);
+    return { password_digest: await hashPassword(input.password), password_hasher: 'argon2id', password_last_updated_at: now };
+  }
+  if (input.passwordDigest !== undefined) {
+    if (!input.passwordHasher) throw errors.paramMissing('password_hasher');
+    if (!isWellFormedDigest(input.passwordHasher, input.passwordDigest)) {
+      throw errors.paramInvalid('password_digest', `is not a well-formed ${input.passwordHasher} digest`);
+    }
+    return { password_digest: input.passwordDigest, password_hasher: input.passwordHasher, password_last_updated_at: now };
+  }
+  if (input.passwordHasher) throw errors.paramMissing('password_digest');
+  return {};
+}
+
+export function createUserService(store: Store, clock: Clock) {
+  async function load(id: string): Promise<UserRecord> {
+    const user = await store.users.findById(id);
+    if (!user) throw errors.notFound('user');
+    return { user, emailAddresses: await store.emailAddresses.listByUser(id) };
+  }
+
+  return {
+    get: load,
+    async find(id: string): Promise<UserRecord | undefined> {
+      const user = await store.users.findById(id);
+      return user ? { user, emailAddresses: await store.emailAddresses.listByUser(id) } : undefined;
+    },
+
+    async list(input: ListUsersInput): Promise<UserRecord[]> {
+      const { column, direction } = parseOrderBy(input.orderBy);
+      const users = await store.users.list({ ...input, orderBy: column, direction, limit: input.limit ?? 10, offset: input.offset ?? 0 });
+      const emails = await store.emailAddresses.listByUsers(users.map((u) => u.id));
+      return users.map((user) => ({ user, emailAddresses: emails.filter((e) => e.user_id === user.id) }));
+    },
+
+    count: (filter: UserListFilter) => store.users.count(filter),
+
+    async create(input: CreateUserInput): Promise<UserRecord> {
+      const now = clock();
+      const createdAt = input.createdAt ?? now;
+      const id = newId('user');
+      const addresses = [...new Set((input.emailAddresses ?? []).map(normalizeEmail))];
+      const emailRows: EmailAddressRow[] = addresses.map((address) => ({
+        id: newId('idn'),
+        user_id: id,
+        email_address: address,
+        verified: 1,
+        verification_strategy: 'admin',
+        created_at: createdAt,
+        updated_at: now,
+      }));
+      const user: UserRow = {
+        id,
+        external_id: input.externalId ?? null,
+        username: input.username ? normalizeUsername(input.username) : null,
+        first_name: input.firstName ?? null,
+        last_name: input.lastName ?? null,
+        image_url: null,
+        password_digest: null,
+        password_hasher: null,
+        password_last_updated_at: null,
+        ...(await passwordColumns(input, now)),
+        primary_email_address_id: emailRows[0]?.id ?? null,
+        public_metadata: serializeMetadata('public_metadata', input.publicMetadata ?? {}),
+        private_metadata: serializeMetadata('private_metadata', input.privateMetadata ?? {}),
+        unsafe_metadata: serializeMetadata('unsafe_metadata', input.unsafeMetadata ?? {}),
+        banned: input.banned ? 1 : 0,
+        locked: input.locked ? 1 : 0,
+        last_sign_in_at: null,
+        last_active_at: null,
+        locale: input.locale ?? null,
+        timezone: input.timezone ?? null,
+        legal_accepted_at: input.legalAcceptedAt ?? null,
+        create_organization_enabled: input.createOrganizationEnabled === false ? 0 : 1,
+        delete_self_enabled: input.deleteSelfEnabled === false ? 0 : 1,
+        created_at: createdAt,
+        updated_at: now,
+      };
+      await withIdentifierCheck(() =>
+        store.transaction(async (tx) => {
+          await tx.users.insert(user);
+          for (const row of emailRows) await tx.emailAddresses.insert(row);
+        }),
+      );
+      return { user, emailAddresses: emailRows };
+    },
+
+    async update(id: string, input: UpdateUserInput): Promise<UserRecord> {
+      const current = await load(id);
+      const now = clock();
+      const changes: Partial<UserRow> = { updated_at: now };
+      if (input.externalId !== undefined) changes.external_id = input.externalId;
+      if (input.username !== undefined) changes.username = input.username === null ? null : normalizeUsername(input.username);
+      if (input.firstName !== undefined) changes.first_name = input.firstName;
+      if (input.lastName !== undefined) changes.last_name = input.lastName;
+      if (input.locale !== undefined) changes.locale = input.locale;
+      if (input.timezone !== undefined) changes.timezone = input.timezone;
+      if (input.legalAcceptedAt !== undefined) changes.legal_accepted_at = input.legalAcceptedAt;
+      if (input.createdAt !== undefined) changes.created_at = input.createdAt;
+      if (input.createOrganizationEnabled !== undefined) changes.create_organization_enabled = input.createOrganizationEnabled ? 1 : 0;
+      if (input.deleteSelfEnabled !== undefined) changes.delete_self_enabled = input.deleteSelfEnabled ? 1 : 0;
+      if (input.publicMetadata !== undefined) changes.public_metadata = serializeMetadata('public_metadata', input.publicMetadata);
+      if (input.privateMetadata !== undefined) changes.private_metadata = serializeMetadata('private_metadata', input.privateMetadata);
+      if (input.unsafeMetadata !== undefined) changes.unsafe_metadata = serializeMetadata('unsafe_metadata', input.unsafeMetadata);
+      if (input.primaryEmailAddressId !== undefined) {
+        if (!current.emailAddresses.some((e) => e.id === input.primaryEmailAddressId)) {
+          throw errors.paramValueInvalid('primary_email_address_id', 'is not an e-mail address of this user');
+        }
+        changes.primary_email_address_id = input.primaryEmailAddressId;
+      }
+      Object.assign(changes, await passwordColumns(input, now));
+      await withIdentifierCheck(() => store.users.update(id, changes));
+      return load(id);
+    },
+
+    /** Deletes the user and everything that hangs off them (e-mails, sessions) in one transaction. */
+    async delete(id: string): Promise<void> {
+      const deleted = await store.transaction(async (tx) => {
+        await tx.sessions.endAllForUser(id, 'revoked', clock());
+        return tx.users.delete(id);
+      });
+      if (!deleted) throw errors.notFound('user');
+    },
+
+    async setFlags(id: string, flags: { banned?: boolean; locked?: boolean }): Promise<UserRecord> {
+      await load(id);
+      const now = clock();
+      await store.transaction(async (tx) => {
+        const changes: Partial<UserRow> = { updated_at: now };
+        if (flags.banned !== undefined) changes.banned = flags.banned ? 1 : 0;
+        if (flags.locked !== undefined) changes.locked = flags.locked ? 1 : 0;
+        await tx.users.update(id, changes);
+        // A banned user keeps no live session, as in Clerk.
+        if (flags.banned) await tx.sessions.endAllForUser(id, 'revoked', now);
+      });
+      return load(id);
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;
+
+const ORDER_COLUMNS: readonly string[] = [
+  'created_at',
+  'updated_at',
+  'first_name',
+  'last_name',
+  'username',
+  'last_active_at',
+  'last_sign_in_at',
+];
+
+/** Clerk's `order_by`: a column with an optional `+`/`-` prefix; the default is newest first. */
+export function parseOrderBy(orderBy: string | undefined): { column: UserOrderColumn; direction: 'asc' | 'desc' } {
+  if (!orderBy) return { column: 'created_at', direction: 'desc' };
+  const direction = orderBy.trim().startsWith('-') ? 'desc' : 'asc';
+  const column = orderBy.trim().replace(/^[+-]/, '');
+  if (!ORDER_COLUMNS.includes(column)) {
+    throw errors.paramValueInvalid('order_by', `must be one of ${ORDER_COLUMNS.join(', ')}, optionally prefixed with + or -`);
+  }
+  return { column: column as UserOrderColumn, direction };
+}

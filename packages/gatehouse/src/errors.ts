@@ -1,0 +1,157 @@
+/**
+ * The one error type Gatehouse raises for anything a client did wrong or asked for that cannot be done.
+ * It is rendered once, by the HTTP layer, into Clerk's error envelope; codes are Clerk's own where one
+ * exists because the SDKs and apps branch on them.
+ */
+export interface ErrorMeta {
+  paramName?: string;
+  sessionId?: string;
+  [key: string]: unknown;
+}
+
+export interface ErrorDetail {
+  code: string;
+  message: string;
+  longMessage: string;
+  meta?: ErrorMeta;
+}
+
+export class GatehouseError extends Error {
+  readonly status: number;
+  readonly errors: ErrorDetail[];
+  /** Seconds a client should wait before retrying (rate limits). */
+  readonly retryAfter: number | undefined;
+
+  constructor(status: number, errors: ErrorDetail[], retryAfter?: number) {
+    super(errors[0]?.longMessage ?? 'Gatehouse error');
+    this.name = 'GatehouseError';
+    this.status = status;
+    this.errors = errors;
+    this.retryAfter = retryAfter;
+  }
+
+  get code(): string {
+    return this.errors[0]?.code ?? 'unexpected_error';
+  }
+}
+
+function single(status: number, code: string, message: string, longMessage: string, meta?: ErrorMeta) {
+  return new GatehouseError(status, [{ code, message, longMessage, ...(meta ? { meta } : {}) }]);
+}
+
+export const errors = {
+  notFound: (what = 'resource') => single(404, 'resource_not_found', 'not found', `The requested ${what} was not found.`),
+  paramMissing: (param: string) =>
+    single(422, 'form_param_missing', `${param} must be included.`, `${param} must be included.`, {
+      paramName: param,
+    }),
+  paramInvalid: (param: string, why: string) =>
+    single(422, 'form_param_format_invalid', `${param} is invalid.`, `${param} is invalid: ${why}`, {
+      paramName: param,
+    }),
+  paramValueInvalid: (param: string, why: string) =>
+    single(422, 'form_param_value_invalid', `${param} has an invalid value.`, `${param}: ${why}`, {
+      paramName: param,
+    }),
+  paramUnknown: (param: string) =>
+    single(
+      422,
+      'form_param_unknown',
+      `${param} is not a valid parameter for this request.`,
+      `${param} is not a valid parameter for this request.`,
+      {
+        paramName: param,
+      },
+    ),
+  identifierExists: (param: string) =>
+    single(422, 'form_identifier_exists', 'That identifier is taken.', `That ${param.replace(/_/g, ' ')} is taken. Please try another.`, {
+      paramName: param,
+    }),
+  metadataTooLarge: (param: string, limit: number) =>
+    single(
+      422,
+      'form_param_exceeds_allowed_size',
+      `${param} exceeds the maximum allowed size.`,
+      `${param} must be at most ${limit} bytes when serialized as JSON.`,
+      {
+        paramName: param,
+      },
+    ),
+  passwordTooShort: (min: number) =>
+    single(
+      422,
+      'form_password_length_too_short',
+      `Passwords must be ${min} characters or more.`,
+      `Passwords must be ${min} characters or more.`,
+      {
+        paramName: 'password',
+      },
+    ),
+  passwordPwned: () =>
+    single(
+      422,
+      'form_password_pwned',
+      'Password has been found in an online data breach.',
+      'Password has been found in an online data breach. For account safety, please use a different password.',
+      { paramName: 'password' },
+    ),
+  passwordIncorrect: () =>
+    single(422, 'form_password_incorrect', 'Password is incorrect.', 'Password is incorrect. Try again, or use another method.', {
+      paramName: 'password',
+    }),
+  malformedBody: (why: string) =>
+    single(400, 'malformed_request_body', 'Request body is invalid.', `The request body could not be parsed: ${why}`),
+  unsupportedContentType: () =>
+    single(
+      415,
+      'unsupported_content_type',
+      'Unsupported content type.',
+      'Send the request body as application/json or application/x-www-form-urlencoded.',
+    ),
+  authorizationMissing: () =>
+    single(
+      401,
+      'authorization_header_missing',
+      'Authorization header missing.',
+      'Send your secret key in the Authorization header as "Bearer sk_...". `gatehouse env` prints it.',
+    ),
+  secretKeyInvalid: () =>
+    single(
+      401,
+      'clerk_key_invalid',
+      'The provided secret key is invalid.',
+      'The provided secret key is invalid. Make sure it is the one `gatehouse env` prints for this instance.',
+    ),
+  sessionNotActive: (sessionId: string, status: string) =>
+    single(
+      404,
+      'session_not_active',
+      'Session is not active.',
+      `The session ${sessionId} is ${status}, so no token can be issued for it. Sign in again to get a new session.`,
+      { sessionId },
+    ),
+  userBanned: () => single(403, 'user_banned', 'User is banned.', 'This user is banned and cannot sign in or get new sessions.'),
+  userLocked: () => single(403, 'user_locked', 'Account locked.', 'This account is locked. Unlock it with `POST /v1/users/{id}/unlock`.'),
+  sessionClaimsTooLarge: (bytes: number, limit: number) =>
+    single(
+      422,
+      'session_token_claims_too_large',
+      'Session token claims are too large.',
+      `The custom session claims render to ${bytes} bytes; the limit is ${limit} bytes. Keep large data out of the session token and fetch it with users.getUser instead.`,
+    ),
+  methodNotAllowed: () => single(405, 'method_not_allowed', 'Method not allowed.', 'This endpoint does not support that HTTP method.'),
+  routeNotFound: (path: string) => single(404, 'resource_not_found', 'not found', `No endpoint matches ${path}.`),
+  tooManyRequests: (retryAfter: number) =>
+    new GatehouseError(
+      429,
+      [{ code: 'too_many_requests', message: 'Too many requests.', longMessage: `Too many requests. Retry in ${retryAfter} seconds.` }],
+      retryAfter,
+    ),
+  internal: () =>
+    single(
+      500,
+      'internal_clerk_error',
+      'Oops, an unexpected error occurred',
+      'There was an internal error on our servers. The error is logged with its trace id.',
+    ),
+};

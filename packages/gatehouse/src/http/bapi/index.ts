@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { Domain } from '../../domain/index.js';
+import { errors } from '../../errors.js';
+import { registerEmailAddressRoutes } from './email-addresses.js';
+import { registerInstanceRoutes } from './instance.js';
+import { registerJwtTemplateRoutes } from './jwt-templates.js';
+import { registerSessionRoutes } from './sessions.js';
+import { registerUserRoutes } from './users.js';
+
+/** The Backend API, mounted under `/api` so `CLERK_API_URL=<public url>/api`. Every route needs the secret key. */
+export async function registerBackendApi(app: FastifyInstance, domain: Domain): Promise<void> {
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    if (!header) throw errors.authorizationMissing();
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1] || !domain.instance.isSecretKey(match[1])) throw errors.secretKeyInvalid();
+  });
+  registerUserRoutes(app, domain);
+  registerEmailAddressRoutes(app, domain);
+  registerSessionRoutes(app, domain);
+  registerJwtTemplateRoutes(app, domain);
+  registerInstanceRoutes(app, domain);
+}

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Domain } from '../../domain/index.js';
+import { SESSION_STATUSES } from '../../domain/sessions.js';
+import { idParams, pagination } from '../params.js';
+import { sendJson } from '../reply.js';
+import { serializePage, serializeToken } from '../serializers/misc.js';
+import { serializeSession } from '../serializers/session.js';
+import { parseInput } from '../validation.js';
+
+const listQuery = z
+  .object({
+    client_id: z.string().min(1).optional(),
+    user_id: z.string().min(1).optional(),
+    status: z.enum(SESSION_STATUSES).optional(),
+    ...pagination,
+  })
+  .strict();
+const createBody = z.object({ user_id: z.string().min(1) }).strict();
+const tokenBody = z.object({ expires_in_seconds: z.number().int().min(30).max(315_360_000).optional() }).strict();
+const templateParams = z.object({ id: z.string().min(1).max(128), template: z.string().min(1).max(256) });
+
+/** BAPI `/v1/sessions`: list, get, create, revoke and tokens. */
+export function registerSessionRoutes(app: FastifyInstance, domain: Domain): void {
+  app.get('/v1/sessions', async (request, reply) => {
+    const q = parseInput(listQuery, request.query);
+    const page = await domain.sessions.list({ clientId: q.client_id, userId: q.user_id, status: q.status }, q.limit ?? 10, q.offset ?? 0);
+    const data = page.data.map(serializeSession);
+    // The SDK asks with `paginated=true`; older callers get Clerk's original bare array.
+    return sendJson(reply, 200, q.paginated === 'true' ? serializePage(data, page.totalCount) : data);
+  });
+
+  app.get('/v1/sessions/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    return sendJson(reply, 200, serializeSession(await domain.sessions.get(id)));
+  });
+
+  app.post('/v1/sessions', async (request, reply) => {
+    const { user_id } = parseInput(createBody, request.body);
+    return sendJson(reply, 200, serializeSession(await domain.sessions.create(user_id)));
+  });
+
+  app.post('/v1/sessions/:id/revoke', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    return sendJson(reply, 200, serializeSession(await domain.sessions.revoke(id)));
+  });
+
+  app.post('/v1/sessions/:id/tokens', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const body = parseInput(tokenBody, request.body);
+    const jwt = await domain.tokens.mintSessionToken(id, { expiresInSeconds: body.expires_in_seconds });
+    return sendJson(reply, 200, serializeToken(jwt));
+  });
+
+  app.post('/v1/sessions/:id/tokens/:template', async (request, reply) => {
+    const { id, template } = parseInput(templateParams, request.params);
+    const body = parseInput(tokenBody, request.body);
+    const jwt = await domain.tokens.mintTemplateToken(id, template, { expiresInSeconds: body.expires_in_seconds });
+    return sendJson(reply, 200, serializeToken(jwt));
+  });
+}

@@ -1,0 +1,187 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { IMPORTABLE_HASHERS } from '../../crypto/imported-hashes.js';
+import type { Domain } from '../../domain/index.js';
+import { errors } from '../../errors.js';
+import { idParams, metadataObject, pagination, stringList, timestamp } from '../params.js';
+import { sendJson } from '../reply.js';
+import { serializeDeleted } from '../serializers/misc.js';
+import { serializeUser } from '../serializers/user.js';
+import { parseInput } from '../validation.js';
+
+const filterQuery = {
+  email_address: stringList,
+  user_id: stringList,
+  external_id: stringList,
+  username: stringList,
+  query: z.string().max(256).optional(),
+};
+const listQuery = z.object({ ...filterQuery, ...pagination, order_by: z.string().max(64).optional() }).strict();
+const countQuery = z.object(filterQuery).strict();
+
+const nullableName = z.string().max(256).nullable().optional();
+const writableFields = {
+  external_id: z.string().min(1).max(256).nullable().optional(),
+  username: z.string().nullable().optional(),
+  first_name: nullableName,
+  last_name: nullableName,
+  password: z.string().optional(),
+  password_digest: z.string().min(1).max(4096).optional(),
+  password_hasher: z.enum(IMPORTABLE_HASHERS).optional(),
+  skip_password_checks: z.boolean().optional(),
+  skip_password_requirement: z.boolean().optional(),
+  public_metadata: metadataObject.optional(),
+  private_metadata: metadataObject.optional(),
+  unsafe_metadata: metadataObject.optional(),
+  created_at: timestamp.optional(),
+  locale: z.string().max(32).nullable().optional(),
+  timezone: z.string().max(64).nullable().optional(),
+  legal_accepted_at: timestamp.nullable().optional(),
+  skip_legal_checks: z.boolean().optional(),
+  create_organization_enabled: z.boolean().optional(),
+  delete_self_enabled: z.boolean().optional(),
+};
+const createBody = z
+  .object({
+    ...writableFields,
+    email_address: z.array(z.string()).max(100).optional(),
+    banned: z.boolean().optional(),
+    locked: z.boolean().optional(),
+  })
+  .strict();
+const updateBody = z
+  .object({
+    ...writableFields,
+    primary_email_address_id: z.string().min(1).optional(),
+    notify_primary_email_address_changed: z.boolean().optional(),
+    sign_out_of_other_sessions: z.boolean().optional(),
+  })
+  .strict();
+
+type WritableBody = z.infer<typeof updateBody> | z.infer<typeof createBody>;
+
+function toUserInput(body: WritableBody) {
+  return {
+    externalId: body.external_id,
+    username: body.username,
+    firstName: body.first_name,
+    lastName: body.last_name,
+    password: body.password,
+    passwordDigest: body.password_digest,
+    passwordHasher: body.password_hasher,
+    skipPasswordChecks: body.skip_password_checks,
+    publicMetadata: body.public_metadata,
+    privateMetadata: body.private_metadata,
+    unsafeMetadata: body.unsafe_metadata,
+    createdAt: body.created_at,
+    locale: body.locale,
+    timezone: body.timezone,
+    legalAcceptedAt: body.legal_accepted_at,
+    createOrganizationEnabled: body.create_organization_enabled,
+    deleteSelfEnabled: body.delete_self_enabled,
+  };
+}
+
+/** BAPI `/v1/users`: list (a bare array, as the SDK expects), count, get, create, update, delete. */
+export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
+  app.get('/v1/users', async (request, reply) => {
+    const q = parseInput(listQuery, request.query);
+    const records = await domain.users.list({
+      emailAddresses: q.email_address,
+      userIds: q.user_id,
+      externalIds: q.external_id,
+      usernames: q.username,
+      query: q.query,
+      orderBy: q.order_by,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return sendJson(
+      reply,
+      200,
+      records.map((r) => serializeUser(r)),
+    );
+  });
+
+  app.get('/v1/users/count', async (request, reply) => {
+    const q = parseInput(countQuery, request.query);
+    const total = await domain.users.count({
+      emailAddresses: q.email_address,
+      userIds: q.user_id,
+      externalIds: q.external_id,
+      usernames: q.username,
+      query: q.query,
+    });
+    return sendJson(reply, 200, { object: 'total_count', total_count: total });
+  });
+
+  app.get('/v1/users/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    return sendJson(reply, 200, serializeUser(await domain.users.get(id)));
+  });
+
+  app.post('/v1/users', async (request, reply) => {
+    const body = parseInput(createBody, request.body);
+    const record = await domain.users.create({
+      ...toUserInput(body),
+      emailAddresses: body.email_address,
+      banned: body.banned,
+      locked: body.locked,
+    });
+    return sendJson(reply, 200, serializeUser(record));
+  });
+
+  app.patch('/v1/users/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const body = parseInput(updateBody, request.body);
+    const record = await domain.users.update(id, { ...toUserInput(body), primaryEmailAddressId: body.primary_email_address_id });
+    return sendJson(reply, 200, serializeUser(record));
+  });
+
+  app.delete('/v1/users/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    await domain.users.delete(id);
+    return sendJson(reply, 200, serializeDeleted('user', id));
+  });
+
+  const metadataBody = z
+    .object({
+      public_metadata: metadataObject.optional(),
+      private_metadata: metadataObject.optional(),
+      unsafe_metadata: metadataObject.optional(),
+    })
+    .strict();
+
+  app.patch('/v1/users/:id/metadata', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const record = await domain.userMetadata.merge(id, parseInput(metadataBody, request.body));
+    return sendJson(reply, 200, serializeUser(record));
+  });
+
+  app.put('/v1/users/:id/metadata', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const record = await domain.userMetadata.replace(id, parseInput(metadataBody, request.body));
+    return sendJson(reply, 200, serializeUser(record));
+  });
+
+  for (const [action, flags] of [
+    ['ban', { banned: true }],
+    ['unban', { banned: false }],
+    ['lock', { locked: true }],
+    ['unlock', { locked: false }],
+  ] as const) {
+    app.post(`/v1/users/:id/${action}`, async (request, reply) => {
+      const { id } = parseInput(idParams, request.params);
+      return sendJson(reply, 200, serializeUser(await domain.users.setFlags(id, flags)));
+    });
+  }
+
+  const verifyPasswordBody = z.object({ password: z.string().max(1024) }).strict();
+  app.post('/v1/users/:id/verify_password', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const { password } = parseInput(verifyPasswordBody, request.body);
+    const { user } = await domain.users.get(id);
+    if (!(await domain.verifyPassword(user, password))) throw errors.passwordIncorrect();
+    return sendJson(reply, 200, { verified: true });
+  });
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** A query parameter that may repeat (`user_id=a&user_id=b`): always an array. */
+export const stringList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : [value]))
+  .optional();
+
+export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
+
+export const pagination = {
+  limit: queryInt(1, 500),
+  offset: queryInt(0, 1_000_000_000),
+  paginated: z.enum(['true', 'false']).optional(),
+};
+
+export const metadataObject = z.record(z.string(), z.unknown());
+
+/** Unix milliseconds, or an RFC 3339 date as Clerk also accepts. */
+export const timestamp = z.union([
+  z.number().int().nonnegative(),
+  z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date')
+    .transform((s) => Date.parse(s)),
+]);
+
+export const idParams = z.object({ id: z.string().min(1).max(128) });

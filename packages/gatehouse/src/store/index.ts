@@ -1,0 +1,63 @@
+import { type Kysely, Migrator, sql } from 'kysely';
+import { migrations } from './migrations/index.js';
+import { openPostgres } from './postgres.js';
+import { createRepositories, type Repositories } from './repositories/index.js';
+import type { Database } from './schema.js';
+import { openSqlite } from './sqlite.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The one storage interface: per-entity repositories plus `transaction`. Domain services take a
+ * `Store`; inside `transaction` they get the same shape bound to the transaction.
+ */
+export interface Store extends Repositories {
+  readonly dialect: Dialect;
+  transaction<T>(work: (store: Repositories) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** `sqlite:<file>` or `postgres://…` */
+  url: string;
+  /** Print progress of migrations. */
+  log?: (line: string) => void;
+}
+
+export function dialectOf(url: string): Dialect {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+}
+
+export async function migrateToLatest(db: Kysely<Database>, log?: (line: string) => void): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'gatehouse_migrations',
+    migrationLockTableName: 'gatehouse_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  for (const result of results ?? []) log?.(`migration ${result.migrationName}: ${result.status}`);
+  if (error) throw error;
+}
+
+/** Opens the database named by `url` and applies pending migrations. */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const dialect = dialectOf(options.url);
+  const db = dialect === 'sqlite' ? openSqlite(options.url.slice('sqlite:'.length)) : openPostgres(options.url);
+  try {
+    await migrateToLatest(db, options.log);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return {
+    dialect,
+    ...createRepositories(db),
+    transaction: (work) => db.transaction().execute((trx) => work(createRepositories(trx))),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import { guardUnique } from '../errors.js';
+import type { Database, EmailAddressRow } from '../schema.js';
+
+export function createEmailAddressRepository(db: Kysely<Database>) {
+  return {
+    async findById(id: string): Promise<EmailAddressRow | undefined> {
+      return db.selectFrom('email_addresses').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async findByAddress(address: string): Promise<EmailAddressRow | undefined> {
+      return db.selectFrom('email_addresses').selectAll().where('email_address', '=', address.toLowerCase()).executeTakeFirst();
+    },
+    async listByUser(userId: string): Promise<EmailAddressRow[]> {
+      return db
+        .selectFrom('email_addresses')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .execute();
+    },
+    /** One query for a page of users, so listing users is not N+1. */
+    async listByUsers(userIds: string[]): Promise<EmailAddressRow[]> {
+      if (userIds.length === 0) return [];
+      return db
+        .selectFrom('email_addresses')
+        .selectAll()
+        .where('user_id', 'in', userIds)
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .execute();
+    },
+    async insert(row: EmailAddressRow): Promise<void> {
+      await guardUnique(db.insertInto('email_addresses').values(row).execute());
+    },
+    async update(id: string, changes: Partial<Omit<EmailAddressRow, 'id' | 'user_id'>>): Promise<void> {
+      await guardUnique(db.updateTable('email_addresses').set(changes).where('id', '=', id).execute());
+    },
+    async delete(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('email_addresses').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}
+
+export type EmailAddressRepository = ReturnType<typeof createEmailAddressRepository>;

@@ -1,0 +1,29 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import { createEmailAddressRepository, type EmailAddressRepository } from './email-addresses.js';
+import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
+import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
+import { type ClientRepository, createClientRepository, createSessionRepository, type SessionRepository } from './sessions.js';
+import { createUserRepository, type UserRepository } from './users.js';
+
+export interface Repositories {
+  instance: InstanceRepository;
+  signingKeys: SigningKeyRepository;
+  users: UserRepository;
+  emailAddresses: EmailAddressRepository;
+  clients: ClientRepository;
+  sessions: SessionRepository;
+  jwtTemplates: JwtTemplateRepository;
+}
+
+export function createRepositories(db: Kysely<Database>): Repositories {
+  return {
+    instance: createInstanceRepository(db),
+    signingKeys: createSigningKeyRepository(db),
+    users: createUserRepository(db),
+    emailAddresses: createEmailAddressRepository(db),
+    clients: createClientRepository(db),
+    sessions: createSessionRepository(db),
+    jwtTemplates: createJwtTemplateRepository(db),
+  };
+}

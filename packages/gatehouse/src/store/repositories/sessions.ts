@@ -1,0 +1,65 @@
+import type { Kysely } from 'kysely';
+import type { ClientRow, Database, SessionRow } from '../schema.js';
+
+export interface SessionListFilter {
+  clientId?: string;
+  userId?: string;
+  status?: string;
+}
+
+export function createClientRepository(db: Kysely<Database>) {
+  return {
+    async findById(id: string): Promise<ClientRow | undefined> {
+      return db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async insert(row: ClientRow): Promise<void> {
+      await db.insertInto('clients').values(row).execute();
+    },
+    async update(id: string, changes: Partial<Omit<ClientRow, 'id'>>): Promise<void> {
+      await db.updateTable('clients').set(changes).where('id', '=', id).execute();
+    },
+  };
+}
+
+export function createSessionRepository(db: Kysely<Database>) {
+  function filtered(filter: SessionListFilter) {
+    let q = db.selectFrom('sessions');
+    if (filter.clientId) q = q.where('client_id', '=', filter.clientId);
+    if (filter.userId) q = q.where('user_id', '=', filter.userId);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    return q;
+  }
+  return {
+    async findById(id: string): Promise<SessionRow | undefined> {
+      return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async list(filter: SessionListFilter, limit: number, offset: number): Promise<SessionRow[]> {
+      return filtered(filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    },
+    async count(filter: SessionListFilter): Promise<number> {
+      const row = await filtered(filter)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async insert(row: SessionRow): Promise<void> {
+      await db.insertInto('sessions').values(row).execute();
+    },
+    async update(id: string, changes: Partial<Omit<SessionRow, 'id'>>): Promise<void> {
+      await db.updateTable('sessions').set(changes).where('id', '=', id).execute();
+    },
+    /** Ends every live session of a user (ban, delete); returns how many changed. */
+    async endAllForUser(userId: string, status: string, now: number): Promise<number> {
+      const result = await db
+        .updateTable('sessions')
+        .set({ status, updated_at: now })
+        .where('user_id', '=', userId)
+        .where('status', '=', 'active')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+  };
+}
+
+export type ClientRepository = ReturnType<typeof createClientRepository>;
+export type SessionRepository = ReturnType<typeof createSessionRepository>;

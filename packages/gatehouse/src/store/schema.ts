@@ -1,0 +1,110 @@
+/**
+ * Row types of every table, as Kysely sees them. Both dialects store the same shapes: times are Unix
+ * milliseconds, booleans are 0/1 integers and JSON is text, so one query layer serves SQLite and
+ * PostgreSQL alike.
+ */
+export interface InstanceTable {
+  id: string;
+  environment_type: string;
+  secret_key_hash: string;
+  secret_key_enc: string;
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  private_key_enc: string;
+  public_jwk: string;
+  status: string;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  external_id: string | null;
+  username: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  image_url: string | null;
+  password_digest: string | null;
+  password_hasher: string | null;
+  password_last_updated_at: number | null;
+  primary_email_address_id: string | null;
+  public_metadata: string;
+  private_metadata: string;
+  unsafe_metadata: string;
+  banned: number;
+  locked: number;
+  last_sign_in_at: number | null;
+  last_active_at: number | null;
+  locale: string | null;
+  timezone: string | null;
+  legal_accepted_at: number | null;
+  create_organization_enabled: number;
+  delete_self_enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EmailAddressTable {
+  id: string;
+  user_id: string;
+  email_address: string;
+  verified: number;
+  verification_strategy: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ClientTable {
+  id: string;
+  last_active_session_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionTable {
+  id: string;
+  client_id: string;
+  user_id: string;
+  status: string;
+  last_active_organization_id: string | null;
+  last_active_at: number;
+  expire_at: number;
+  abandon_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JwtTemplateTable {
+  id: string;
+  name: string;
+  claims: string;
+  lifetime: number;
+  allowed_clock_skew: number;
+  custom_signing_key: number;
+  signing_algorithm: string;
+  signing_key_enc: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Database {
+  instance: InstanceTable;
+  signing_keys: SigningKeyTable;
+  users: UserTable;
+  email_addresses: EmailAddressTable;
+  clients: ClientTable;
+  sessions: SessionTable;
+  jwt_templates: JwtTemplateTable;
+}
+
+export type InstanceRow = InstanceTable;
+export type SigningKeyRow = SigningKeyTable;
+export type UserRow = UserTable;
+export type EmailAddressRow = EmailAddressTable;
+export type ClientRow = ClientTable;
+export type SessionRow = SessionTable;
+export type JwtTemplateRow = JwtTemplateTable;
