@@ -1,0 +1,233 @@
+import { type ClerkClient, createClerkClient, verifyToken } from '@clerk/backend';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, removeDir, startServer } from '../../testing/server.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
+
+const pgOk = await postgresAvailable();
+
+async function errorOf(promise: Promise<unknown>): Promise<{ status: number; code: string | undefined }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { status?: number; errors?: { code: string }[] };
+    return { status: e.status ?? 0, code: e.errors?.[0]?.code };
+  }
+  throw new Error('expected the call to fail');
+}
+
+/**
+ * The official `@clerk/backend` client, configured only with what `gatehouse env --json` prints,
+ * round-trips every Backend API method Gatehouse implements, against a real `gatehouse start`.
+ */
+function sdkSuite(dialect: 'sqlite' | 'postgres') {
+  let server: RunningServer;
+  let database: TestDatabase | undefined;
+  let clerk: ClerkClient;
+
+  beforeAll(async () => {
+    database = dialect === 'postgres' ? await createTestDatabase() : undefined;
+    server = await startServer({ databaseUrl: database?.url });
+    clerk = createClerkClient({
+      secretKey: server.env.secretKey,
+      apiUrl: server.env.apiUrl,
+      publishableKey: server.env.publishableKey,
+      telemetry: { disabled: true },
+    });
+  });
+
+  afterAll(async () => {
+    expect(await server.stop()).toBe(0);
+    removeDir(server.dataDir);
+    await database?.drop();
+  });
+
+  it('creates, reads, lists, counts, updates and deletes users', async () => {
+    const created = await clerk.users.createUser({
+      emailAddress: [`ann.${dialect}@example.com`],
+      password: 'Hunter2-is-not-enough',
+      firstName: 'Ann',
+      lastName: 'Lee',
+      username: `ann_${dialect}`,
+      externalId: `ext-ann-${dialect}`,
+    });
+    expect(created.id).toMatch(/^user_/);
+    expect(created.primaryEmailAddress?.emailAddress).toBe(`ann.${dialect}@example.com`);
+    expect(created.passwordEnabled).toBe(true);
+
+    const fetched = await clerk.users.getUser(created.id);
+    expect(fetched.firstName).toBe('Ann');
+    expect(fetched.lastName).toBe('Lee');
+    expect(fetched.emailAddresses.map((e) => e.emailAddress)).toEqual([`ann.${dialect}@example.com`]);
+    expect(fetched.emailAddresses[0]?.verification?.status).toBe('verified');
+
+    await clerk.users.createUser({
+      emailAddress: [`bob.${dialect}@example.com`],
+      firstName: 'Bob',
+      skipPasswordChecks: true,
+      password: 'password',
+    });
+    const list = await clerk.users.getUserList({
+      emailAddress: [`ann.${dialect}@example.com`, `bob.${dialect}@example.com`],
+      orderBy: '+created_at',
+    });
+    expect(list.totalCount).toBe(2);
+    expect(list.data.map((u) => u.firstName)).toEqual(['Ann', 'Bob']);
+    expect((await clerk.users.getUserList({ query: 'ann' })).data.map((u) => u.id)).toEqual([created.id]);
+    expect((await clerk.users.getUserList({ externalId: [`ext-ann-${dialect}`] })).data[0]?.id).toBe(created.id);
+    expect((await clerk.users.getUserList({ username: [`ann_${dialect}`] })).data[0]?.id).toBe(created.id);
+    expect((await clerk.users.getUserList({ userId: [created.id] })).totalCount).toBe(1);
+    expect((await clerk.users.getUserList({ limit: 1, offset: 1, orderBy: '-created_at' })).data[0]?.id).toBe(created.id);
+    expect(await clerk.users.getCount()).toBe(2);
+    expect(await clerk.users.getCount({ query: 'bob' })).toBe(1);
+
+    const updated = await clerk.users.updateUser(created.id, { firstName: 'Annie' });
+    expect(updated.firstName).toBe('Annie');
+
+    expect(await clerk.users.verifyPassword({ userId: created.id, password: 'Hunter2-is-not-enough' })).toEqual({ verified: true });
+    expect(await errorOf(clerk.users.verifyPassword({ userId: created.id, password: 'wrong-password' }))).toEqual({
+      status: 422,
+      code: 'form_password_incorrect',
+    });
+
+    expect((await clerk.users.banUser(created.id)).banned).toBe(true);
+    expect((await clerk.users.unbanUser(created.id)).banned).toBe(false);
+    expect((await clerk.users.lockUser(created.id)).locked).toBe(true);
+    expect((await clerk.users.unlockUser(created.id)).locked).toBe(false);
+
+    const bob = (await clerk.users.getUserList({ query: 'bob' })).data[0];
+    if (!bob) throw new Error('bob missing');
+    const deleted = await clerk.users.deleteUser(bob.id);
+    expect(deleted).toMatchObject({ id: bob.id, deleted: true, object: 'user' });
+    expect(await errorOf(clerk.users.getUser(bob.id))).toEqual({ status: 404, code: 'resource_not_found' });
+  });
+
+  it('merges and replaces metadata', async () => {
+    const user = await clerk.users.createUser({ emailAddress: [`meta.${dialect}@example.com`] });
+    const merged1 = await clerk.users.updateUserMetadata(user.id, {
+      publicMetadata: { role: 'admin', prefs: { theme: 'dark', lang: 'en' } },
+      privateMetadata: { stripeId: 'cus_1' },
+    });
+    expect(merged1.publicMetadata).toEqual({ role: 'admin', prefs: { theme: 'dark', lang: 'en' } });
+    const merged2 = await clerk.users.updateUserMetadata(user.id, { publicMetadata: { prefs: { lang: 'ko' }, role: null } });
+    expect(merged2.publicMetadata).toEqual({ prefs: { theme: 'dark', lang: 'ko' } });
+    expect(merged2.privateMetadata).toEqual({ stripeId: 'cus_1' });
+    const replaced = await clerk.users.replaceUserMetadata(user.id, { publicMetadata: { onboardingComplete: true } });
+    expect(replaced.publicMetadata).toEqual({ onboardingComplete: true });
+    expect((await clerk.users.getUser(user.id)).unsafeMetadata).toEqual({});
+  });
+
+  it('manages e-mail addresses', async () => {
+    const user = await clerk.users.createUser({ emailAddress: [`first.${dialect}@example.com`] });
+    const added = await clerk.emailAddresses.createEmailAddress({
+      userId: user.id,
+      emailAddress: `Second.${dialect}@Example.com`,
+      verified: false,
+    });
+    expect(added.emailAddress).toBe(`second.${dialect}@example.com`);
+    expect(added.verification).toBeNull();
+    expect((await clerk.emailAddresses.getEmailAddress(added.id)).id).toBe(added.id);
+    const verified = await clerk.emailAddresses.updateEmailAddress(added.id, { verified: true, primary: true });
+    expect(verified.verification?.status).toBe('verified');
+    expect((await clerk.users.getUser(user.id)).primaryEmailAddressId).toBe(added.id);
+    const gone = await clerk.emailAddresses.deleteEmailAddress(added.id);
+    expect(gone).toMatchObject({ id: added.id, deleted: true });
+    const after = await clerk.users.getUser(user.id);
+    expect(after.emailAddresses.map((e) => e.emailAddress)).toEqual([`first.${dialect}@example.com`]);
+    expect(after.primaryEmailAddressId).toBe(after.emailAddresses[0]?.id);
+  });
+
+  it('issues session tokens that verifyToken and authenticateRequest accept, with custom claims', async () => {
+    const user = await clerk.users.createUser({ emailAddress: [`tok.${dialect}@example.com`], firstName: 'Toki' });
+    const session = await clerk.sessions.createSession({ userId: user.id });
+    expect(session.status).toBe('active');
+    expect((await clerk.sessions.getSession(session.id)).userId).toBe(user.id);
+    const sessions = await clerk.sessions.getSessionList({ userId: user.id });
+    expect(sessions.totalCount).toBe(1);
+    expect(sessions.data[0]?.id).toBe(session.id);
+
+    // Seed 002: the session token carries the user's public metadata.
+    const templateRes = await fetch(`${server.env.apiUrl}/v1/instance/session_token`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${server.env.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ claims: { metadata: '{{user.public_metadata}}', email: '{{user.primary_email_address}}' } }),
+    });
+    expect(templateRes.status).toBe(200);
+    await clerk.users.updateUserMetadata(user.id, { publicMetadata: { onboardingComplete: true } });
+
+    const { jwt } = await clerk.sessions.getToken(session.id);
+    const viaJwks = await verifyToken(jwt, { secretKey: server.env.secretKey, apiUrl: server.env.apiUrl });
+    expect(viaJwks.sub).toBe(user.id);
+    expect(viaJwks.sid).toBe(session.id);
+    expect(viaJwks.metadata).toEqual({ onboardingComplete: true });
+    expect(viaJwks.email).toBe(`tok.${dialect}@example.com`);
+    expect(viaJwks.exp - viaJwks.iat).toBe(60);
+    const networkless = await verifyToken(jwt, { jwtKey: server.env.jwtKey });
+    expect(networkless.sub).toBe(user.id);
+
+    const state = await clerk.authenticateRequest(
+      new Request('http://127.0.0.1:3000/api/hello', { headers: { authorization: `Bearer ${jwt}` } }),
+    );
+    expect(state.isSignedIn).toBe(true);
+    const auth = state.toAuth();
+    expect(auth?.userId).toBe(user.id);
+    expect(auth?.sessionId).toBe(session.id);
+    expect((auth?.sessionClaims as { metadata?: unknown } | undefined)?.metadata).toEqual({ onboardingComplete: true });
+
+    const jwks = await clerk.jwks.getJwks();
+    expect(jwks.keys?.[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+
+    const revoked = await clerk.sessions.revokeSession(session.id);
+    expect(revoked.status).toBe('revoked');
+    expect(await errorOf(clerk.sessions.getToken(session.id))).toEqual({ status: 404, code: 'session_not_active' });
+
+    const reset = await fetch(`${server.env.apiUrl}/v1/instance/session_token`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${server.env.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ claims: {} }),
+    });
+    expect(reset.status).toBe(200);
+  });
+
+  it('manages JWT templates and mints template tokens', async () => {
+    const template = await clerk.jwtTemplates.create({
+      name: `supabase-${dialect}`,
+      claims: { role: 'authenticated', name: '{{user.first_name}} {{user.last_name}}' },
+      lifetime: 120,
+    });
+    expect(template.name).toBe(`supabase-${dialect}`);
+    expect((await clerk.jwtTemplates.get(template.id)).claims).toEqual({
+      role: 'authenticated',
+      name: '{{user.first_name}} {{user.last_name}}',
+    });
+    expect((await clerk.jwtTemplates.list()).data.map((t) => t.id)).toContain(template.id);
+    const updated = await clerk.jwtTemplates.update({
+      templateId: template.id,
+      name: `supabase-${dialect}`,
+      claims: { role: 'authenticated', name: '{{user.first_name}}' },
+      lifetime: 300,
+    });
+    expect(updated.lifetime).toBe(300);
+
+    const user = await clerk.users.createUser({ emailAddress: [`tpl.${dialect}@example.com`], firstName: 'Tem' });
+    const session = await clerk.sessions.createSession({ userId: user.id });
+    const { jwt } = await clerk.sessions.getToken(session.id, `supabase-${dialect}`);
+    const [, payload] = jwt.split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ role: 'authenticated', name: 'Tem', sub: user.id });
+    expect((claims.exp as number) - (claims.iat as number)).toBe(300);
+    expect(await errorOf(clerk.sessions.getToken(session.id, 'no-such-template'))).toEqual({ status: 404, code: 'resource_not_found' });
+
+    expect(await clerk.jwtTemplates.delete(template.id)).toMatchObject({ id: template.id, deleted: true });
+  });
+
+  it('answers 401 with Clerk errors for a missing or wrong secret key', async () => {
+    const wrong = createClerkClient({ secretKey: 'sk_test_wrong', apiUrl: server.env.apiUrl });
+    expect(await errorOf(wrong.users.getUserList())).toEqual({ status: 401, code: 'clerk_key_invalid' });
+    const res = await fetch(`${server.env.apiUrl}/v1/users`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('application/json');
+  });
+}
+
+describe('@clerk/backend against Gatehouse on SQLite', () => sdkSuite('sqlite'));
+describe.skipIf(!pgOk)('@clerk/backend against Gatehouse on PostgreSQL', () => sdkSuite('postgres'));

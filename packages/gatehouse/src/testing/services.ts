@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** Where tests find PostgreSQL; each run creates its own database there and drops it after. */
+export const ADMIN_POSTGRES_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** In CI (`GATEHOUSE_REQUIRE_SERVICES=1`) a missing service fails the run instead of skipping it. */
+export const servicesRequired = process.env.GATEHOUSE_REQUIRE_SERVICES === '1';
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+let available: Promise<boolean> | undefined;
+
+/** True when PostgreSQL answers; throws in CI when it does not. Prints why a suite is skipped. */
+export async function postgresAvailable(): Promise<boolean> {
+  available ??= canConnect(ADMIN_POSTGRES_URL);
+  const ok = await available;
+  if (!ok && servicesRequired)
+    throw new Error(`PostgreSQL is required (GATEHOUSE_REQUIRE_SERVICES=1) but ${ADMIN_POSTGRES_URL} does not answer.`);
+  if (!ok) process.stderr.write(`skipping PostgreSQL tests: ${ADMIN_POSTGRES_URL} does not answer\n`);
+  return ok;
+}
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database with a unique name, so parallel test files never share state. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `gatehouse_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_POSTGRES_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(ADMIN_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: ADMIN_POSTGRES_URL });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
