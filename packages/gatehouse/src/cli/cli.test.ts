@@ -1,0 +1,145 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClerkClient, verifyToken } from '@clerk/backend';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, removeDir, runCli, startServer } from '../testing/server.js';
+import { createTestDatabase, postgresAvailable } from '../testing/services.js';
+
+const pgOk = await postgresAvailable();
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => dirs.forEach(removeDir));
+
+describe('gatehouse env --json', () => {
+  it('prints keys, URLs and the CLERK_* variables', async () => {
+    const dataDir = tempDir();
+    const { code, stdout } = await runCli(['env', '--json', '--data-dir', dataDir, '--port', '4555']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.secretKey).toMatch(/^sk_test_[0-9A-Za-z]{40}$/);
+    expect(report.publishableKey).toMatch(/^pk_test_/);
+    expect(Buffer.from(report.publishableKey.slice('pk_test_'.length), 'base64').toString()).toBe('127.0.0.1:4555$');
+    expect(report.apiUrl).toBe('http://127.0.0.1:4555/api');
+    expect(report.frontendApiUrl).toBe('http://127.0.0.1:4555');
+    expect(report.jwksUrl).toBe('http://127.0.0.1:4555/.well-known/jwks.json');
+    expect(report.env).toMatchObject({
+      CLERK_SECRET_KEY: report.secretKey,
+      CLERK_PUBLISHABLE_KEY: report.publishableKey,
+      CLERK_API_URL: report.apiUrl,
+    });
+    expect(report.env.CLERK_JWT_KEY).toContain('BEGIN PUBLIC KEY');
+    // The same data dir gives the same instance.
+    const again = JSON.parse((await runCli(['env', '--json', '--data-dir', dataDir, '--port', '4555'])).stdout);
+    expect(again.secretKey).toBe(report.secretKey);
+  });
+
+  it('makes pk_live keys for a production instance', async () => {
+    const { stdout } = await runCli(['env', '--json', '--data-dir', tempDir(), '--instance-type', 'production']);
+    const report = JSON.parse(stdout);
+    expect(report.publishableKey).toMatch(/^pk_live_/);
+    expect(report.secretKey).toMatch(/^sk_live_/);
+  });
+
+  it.each([
+    [['--public-url', 'http://localhost:4000'], /has no dot/],
+    [['--port', 'abc'], /--port must be a whole number/],
+    [['--database', 'mysql://x'], /must start with sqlite: or postgres/],
+    [['--instance-type', 'staging'], /development" or "production/],
+  ])('refuses bad configuration %j', async (args, message) => {
+    const { code, stderr } = await runCli(['env', '--data-dir', tempDir(), ...args]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the bad field of a config file', async () => {
+    const dataDir = tempDir();
+    writeFileSync(path.join(dataDir, 'gatehouse.config.json'), JSON.stringify({ sessionToken: { lifetimeSeconds: 'long' } }));
+    const { code, stderr } = await runCli(['env', '--data-dir', dataDir]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/sessionToken\.lifetimeSeconds/);
+  });
+});
+
+describe('gatehouse start --seed', () => {
+  it('refuses a bad seed file, naming the bad field', async () => {
+    const dataDir = tempDir();
+    const seed = path.join(dataDir, 'seed.json');
+    writeFileSync(seed, JSON.stringify({ users: [{ email_address: ['ok@example.com'] }, { email_address: ['not-an-email'] }] }));
+    const { code, stderr } = await runCli(['start', '--data-dir', dataDir, '--port', String(await freePort()), '--seed', seed]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/users\.1\.email_address\.0/);
+  });
+
+  it('creates seed users once, even across restarts', async () => {
+    const dataDir = tempDir();
+    const seed = path.join(dataDir, 'seed.json');
+    writeFileSync(
+      seed,
+      JSON.stringify({
+        users: [
+          {
+            email_address: ['seed@example.com'],
+            password: 'a-long-seed-password',
+            first_name: 'Seedy',
+            public_metadata: { role: 'ADMIN' },
+          },
+          { username: 'seeduser2', external_id: 'legacy-2' },
+        ],
+      }),
+    );
+    for (let run = 0; run < 2; run++) {
+      const server = await startServer({ dataDir, extraArgs: ['--seed', seed] });
+      const clerk = createClerkClient({ secretKey: server.env.secretKey, apiUrl: server.env.apiUrl, telemetry: { disabled: true } });
+      const users = await clerk.users.getUserList({ orderBy: '+created_at' });
+      expect(users.totalCount).toBe(2);
+      expect(users.data[0]).toMatchObject({ firstName: 'Seedy', publicMetadata: { role: 'ADMIN' }, passwordEnabled: true });
+      expect(users.data[1]).toMatchObject({ username: 'seeduser2', externalId: 'legacy-2' });
+      expect(await server.stop()).toBe(0);
+    }
+  });
+});
+
+function restartSuite(dialect: 'sqlite' | 'postgres') {
+  it('keeps keys, users and sessions across a restart, and drains on SIGTERM', async () => {
+    const database = dialect === 'postgres' ? await createTestDatabase() : undefined;
+    const dataDir = tempDir();
+    try {
+      const first = await startServer({ dataDir, databaseUrl: database?.url });
+      expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+      const clerk = createClerkClient({ secretKey: first.env.secretKey, apiUrl: first.env.apiUrl, telemetry: { disabled: true } });
+      const user = await clerk.users.createUser({ emailAddress: ['restart@example.com'], password: 'restart-me-please-1' });
+      const session = await clerk.sessions.createSession({ userId: user.id });
+      const { jwt } = await clerk.sessions.getToken(session.id);
+      expect(await first.stop()).toBe(0);
+      expect(first.output()).toContain('CLERK_SECRET_KEY=');
+
+      const second = await startServer({ dataDir, databaseUrl: database?.url, port: first.port });
+      try {
+        expect(second.env.secretKey).toBe(first.env.secretKey);
+        expect(second.env.jwtKey).toBe(first.env.jwtKey);
+        // A token minted before the restart still verifies against the JWKS served after it.
+        expect((await verifyToken(jwt, { secretKey: second.env.secretKey, apiUrl: second.env.apiUrl, skipJwksCache: true })).sub).toBe(
+          user.id,
+        );
+        const again = createClerkClient({ secretKey: second.env.secretKey, apiUrl: second.env.apiUrl, telemetry: { disabled: true } });
+        expect((await again.users.getUser(user.id)).emailAddresses[0]?.emailAddress).toBe('restart@example.com');
+        expect(await again.users.verifyPassword({ userId: user.id, password: 'restart-me-please-1' })).toEqual({ verified: true });
+        expect((await again.sessions.getSession(session.id)).status).toBe('active');
+        expect((await again.sessions.getToken(session.id)).jwt).toMatch(/^ey/);
+      } finally {
+        expect(await second.stop()).toBe(0);
+      }
+    } finally {
+      await database?.drop();
+    }
+  });
+}
+
+describe('restart on SQLite', () => restartSuite('sqlite'));
+describe.skipIf(!pgOk)('restart on PostgreSQL', () => restartSuite('postgres'));
