@@ -1,13 +1,19 @@
 import type { GatehouseConfig } from './config/schema.js';
 import { loadEncryptionKey } from './crypto/encryption-key.js';
 import { createSecretBox } from './crypto/secret-box.js';
+import { systemClock } from './domain/clock.js';
+import { parseFrontendSettings } from './domain/frontend-settings.js';
 import { createDomain, type Domain } from './domain/index.js';
 import { validateSessionTokenSettings } from './domain/session-token-settings.js';
+import { bundleUrls } from './http/pages/bundles.js';
 import { buildPublishableKey } from './keys.js';
+import { pickLocale } from './mail/locale.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 import { openStore } from './store/index.js';
 
 export interface Booted {
   domain: Domain;
+  mailer: Mailer;
   close(): Promise<void>;
 }
 
@@ -19,7 +25,13 @@ export async function boot(config: GatehouseConfig, log: (line: string) => void 
   const store = await openStore({ url: config.databaseUrl, log });
   try {
     const box = createSecretBox(loadEncryptionKey(config.dataDir, config.encryptionKey));
-    const domain = createDomain({ store, box, publicUrl: config.publicUrl });
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, appName: 'Gatehouse', store, clock: systemClock, log });
+    const domain = createDomain({
+      store,
+      box,
+      publicUrl: config.publicUrl,
+      sendCode: (message) => mailer.send({ ...message, locale: pickLocale(message.locale) }),
+    });
     await domain.instance.ensure(config.instanceType);
     await domain.keyring.load();
     if (config.sessionToken) {
@@ -29,7 +41,26 @@ export async function boot(config: GatehouseConfig, log: (line: string) => void 
       });
       await domain.instance.updateSettings((settings) => ({ ...settings, sessionToken }));
     }
-    return { domain, close: () => store.close() };
+    if (config.frontend || config.allowedOrigins.length) {
+      await domain.instance.updateSettings((settings) => ({
+        ...settings,
+        frontend: parseFrontendSettings({
+          ...settings.frontend,
+          ...config.frontend,
+          allowedOrigins: [
+            ...new Set([...(config.frontend?.allowedOrigins ?? settings.frontend.allowedOrigins), ...config.allowedOrigins]),
+          ],
+        }),
+      }));
+    }
+    return {
+      domain,
+      mailer,
+      close: async () => {
+        await mailer.close();
+        await store.close();
+      },
+    };
   } catch (error) {
     await store.close();
     throw error;
@@ -54,6 +85,7 @@ export function describeEnvironment(config: GatehouseConfig, domain: Domain): En
   const publishableKey = buildPublishableKey(instance.environmentType, config.publicUrl);
   const apiUrl = `${config.publicUrl}/api`;
   const jwtKey = domain.keyring.publicPem().trim();
+  const { clerkJsUrl, clerkUiUrl } = bundleUrls(config.publicUrl);
   return {
     instanceId: instance.id,
     environmentType: instance.environmentType,
@@ -69,6 +101,13 @@ export function describeEnvironment(config: GatehouseConfig, domain: Domain): En
       NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: publishableKey,
       VITE_CLERK_PUBLISHABLE_KEY: publishableKey,
       CLERK_API_URL: apiUrl,
+      CLERK_PROXY_URL: config.publicUrl,
+      NEXT_PUBLIC_CLERK_PROXY_URL: config.publicUrl,
+      VITE_CLERK_PROXY_URL: config.publicUrl,
+      CLERK_JS_URL: clerkJsUrl,
+      NEXT_PUBLIC_CLERK_JS_URL: clerkJsUrl,
+      CLERK_UI_URL: clerkUiUrl,
+      NEXT_PUBLIC_CLERK_UI_URL: clerkUiUrl,
       CLERK_JWT_KEY: jwtKey,
       CLERK_TELEMETRY_DISABLED: '1',
     },

@@ -155,3 +155,58 @@ export const errors = {
       'There was an internal error on our servers. The error is logged with its trace id.',
     ),
 };
+
+export const frontendErrors = {
+  codeIncorrect: () =>
+    single(422, 'form_code_incorrect', 'Incorrect code', 'The code you entered is incorrect. Please try again.', { paramName: 'code' }),
+  verificationExpired: () =>
+    single(422, 'verification_expired', 'Verification expired', 'This verification has expired. Request a new code.', {
+      paramName: 'code',
+    }),
+  verificationFailed: () =>
+    single(
+      422,
+      'verification_failed',
+      'Too many failed attempts',
+      'Too many incorrect codes were entered. Request a new code and try again.',
+      { paramName: 'code' },
+    ),
+  verificationMissing: () =>
+    single(422, 'verification_missing', 'No code was sent', 'Request a code first, then enter it here.', { paramName: 'code' }),
+  signInNotFound: () => single(404, 'resource_not_found', 'not found', 'The sign-in attempt was not found. Start signing in again.'),
+  signUpNotFound: () => single(404, 'resource_not_found', 'not found', 'The sign-up attempt was not found. Start signing up again.'),
+  strategyInvalid: (strategy: string) =>
+    single(422, 'strategy_for_user_invalid', 'Invalid verification strategy', `The strategy "${strategy}" cannot be used here.`, {
+      paramName: 'strategy',
+    }),
+  signInExpired: () => single(422, 'sign_in_expired', 'Sign-in expired', 'This sign-in attempt has expired. Start signing in again.'),
+  alreadySignedIn: (sessionId: string) =>
+    single(400, 'session_exists', "You're already signed in.", "You're already signed in.", { sessionId }),
+  notSignedIn: () => single(401, 'authentication_invalid', 'Unauthenticated', 'You are signed out. Sign in again to continue.'),
+  originInvalid: () =>
+    single(
+      403,
+      'origin_invalid',
+      'Invalid origin',
+      'This request came from an origin the instance does not allow. Add it to allowedOrigins.',
+    ),
+  redirectUrlInvalid: () =>
+    single(
+      400,
+      'redirect_url_invalid',
+      'Invalid redirect URL',
+      'redirect_url must be an absolute URL on one of the instance’s allowed origins.',
+      {
+        paramName: 'redirect_url',
+      },
+    ),
+  deleteSelfDisabled: () =>
+    single(403, 'delete_self_not_enabled', 'Deleting your account is not allowed', 'Account self-deletion is disabled for this instance.'),
+  lastIdentifier: () =>
+    single(
+      400,
+      'form_identifier_not_removable',
+      'Cannot remove your last e-mail address',
+      'Add another e-mail address before removing this one.',
+    ),
+};

@@ -21,6 +21,8 @@ Options (each also read from GATEHOUSE_<NAME>):
   --workers <n>           processes to run (1)
   --config <file>         config file (default <data dir>/gatehouse.config.json)
   --seed <file>           create the users in this JSON file on start
+  --allowed-origins <o>   comma-separated app origins allowed to use the Frontend API
+  --smtp <url>            deliver mail over SMTP (smtp://user:pass@host:port); else the dev outbox
   --json                  with env: one JSON object
 `;
 
@@ -40,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       redis: { type: 'string' },
       smtp: { type: 'string' },
+      'allowed-origins': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

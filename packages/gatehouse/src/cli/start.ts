@@ -22,9 +22,14 @@ async function prepare(config: GatehouseConfig): Promise<string> {
 
 /** One serving process: listens, and drains on SIGTERM/SIGINT (stops accepting, finishes in-flight, exits). */
 async function serve(config: GatehouseConfig, banner?: string): Promise<void> {
-  const booted = await boot(config);
+  const booted = await boot(config, log);
   const health: HealthState = { draining: false };
-  const app = await buildApp({ domain: booted.domain, health });
+  const app = await buildApp({
+    domain: booted.domain,
+    health,
+    publicUrl: config.publicUrl,
+    mailbox: booted.mailer.mode === 'outbox' && booted.domain.isDevelopment(),
+  });
   await app.listen({ port: config.port, host: config.host });
   if (banner) log(`Gatehouse is listening on ${config.publicUrl} (bound to ${config.host}:${config.port})\n\n${banner}`);
   let stopping = false;

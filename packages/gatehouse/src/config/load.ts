@@ -35,6 +35,21 @@ function intFrom(name: string, value: string | boolean | undefined): number | un
   return n;
 }
 
+function parseOrigins(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      try {
+        return new URL(origin).origin;
+      } catch {
+        throw new ConfigError(`--allowed-origins: "${origin}" is not a URL; give origins like http://127.0.0.1:3000, comma-separated.`);
+      }
+    });
+}
+
 function str(value: string | boolean | undefined): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -94,6 +109,8 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     workers: Math.max(1, workers),
     instanceType,
     sessionToken: file.sessionToken,
+    frontend: file.frontend,
+    allowedOrigins: parseOrigins(str(flags['allowed-origins']) ?? env.GATEHOUSE_ALLOWED_ORIGINS),
     seedFile: str(flags.seed) ?? env.GATEHOUSE_SEED,
     encryptionKey: env.GATEHOUSE_ENCRYPTION_KEY,
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { frontendSettingsSchema } from '../domain/frontend-settings.js';
 
 /** A JSON object of custom session claims; values may hold `{{shortcode}}` strings. */
 export const claimsSchema = z.record(z.string(), z.unknown());
@@ -22,6 +23,7 @@ export const configFileSchema = z
     workers: z.number().int().min(1).max(256).optional(),
     instanceType: z.enum(['development', 'production']).optional(),
     sessionToken: sessionTokenSchema.optional(),
+    frontend: frontendSettingsSchema.partial().optional(),
   })
   .strict();
 
@@ -39,6 +41,9 @@ export interface GatehouseConfig {
   workers: number;
   instanceType: 'development' | 'production';
   sessionToken: z.infer<typeof sessionTokenSchema> | undefined;
+  frontend: Partial<z.infer<typeof frontendSettingsSchema>> | undefined;
+  /** Extra origins allowed by flag/env (comma-separated `GATEHOUSE_ALLOWED_ORIGINS`). */
+  allowedOrigins: string[];
   seedFile: string | undefined;
   /** Where the AES key that encrypts secrets at rest comes from. */
   encryptionKey: string | undefined;

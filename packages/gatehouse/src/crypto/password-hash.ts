@@ -24,5 +24,6 @@ export async function verifyArgon2(digest: string, password: string): Promise<bo
 export function needsRehash(hasher: string, digest: string): boolean {
   if (hasher !== 'argon2id') return true;
   const { memoryCost, timeCost, parallelism } = ARGON2ID_PARAMS;
-  return !digest.includes(`m=${memoryCost},t=${timeCost},p=${parallelism}`);
+  // Delimited by `$` on both sides, so that p=10 (or p=12, …) is not mistaken for p=1.
+  return !digest.includes(`$m=${memoryCost},t=${timeCost},p=${parallelism}$`);
 }

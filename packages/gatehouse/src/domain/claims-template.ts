@@ -50,7 +50,8 @@ function isKnownPath(path: string): boolean {
 function lookup(context: ClaimsContext, path: string): unknown {
   let value: unknown = context;
   for (const part of path.split('.')) {
-    if (value === null || typeof value !== 'object') return null;
+    // Own properties only: `{{user.public_metadata.constructor}}` must not reach Object.prototype.
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return null;
     value = (value as Record<string, unknown>)[part];
   }
   return value === undefined ? null : value;

@@ -1,7 +1,15 @@
 import type { SecretBox } from '../crypto/secret-box.js';
+import { buildPublishableKey } from '../keys.js';
 import type { Store } from '../store/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { createEmailAddressService } from './email-addresses.js';
+import { createClientService } from './frontend/clients.js';
+import type { CodeSender } from './frontend/delivery.js';
+import { cookieSuffix, createHandshakeService } from './frontend/handshake.js';
+import { createMeService } from './frontend/me.js';
+import { createSignInService } from './frontend/sign-ins.js';
+import { createSignUpService } from './frontend/sign-ups.js';
+import { createVerificationCodes } from './frontend/verification-codes.js';
 import { createInstanceService } from './instance.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyring } from './keyring.js';
@@ -17,6 +25,8 @@ export interface DomainOptions {
   /** The public URL; it is the tokens' `iss`, which the SDKs compare with the publishable key's host. */
   publicUrl: string;
   clock?: Clock;
+  /** Delivers one-time codes (the mail module); tests may pass their own. */
+  sendCode: CodeSender;
 }
 
 /** Wires every domain service over one store. No HTTP types below this line. */
@@ -25,19 +35,50 @@ export function createDomain(options: DomainOptions) {
   const clock = options.clock ?? systemClock;
   const instance = createInstanceService(store, box, clock);
   const keyring = createKeyring(store, box, clock);
-  const users = createUserService(store, clock);
   const jwtTemplates = createJwtTemplateService(store, box, keyring, clock);
   const tokens = createTokenService({ store, clock, keyring, instance, jwtTemplates, issuer: new URL(options.publicUrl).origin });
+  const users = createUserService(store, clock, tokens.assertClaimsFit);
+  const sessions = createSessionService(store, clock);
+  const emailAddresses = createEmailAddressService(store, clock);
+  const verifyPassword = createPasswordVerifier(store, clock);
+  const isDevelopment = () => instance.get().environmentType === 'development';
+  const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
+  const frontendSettings = async () => (await instance.settings()).frontend;
+  const codes = createVerificationCodes(store, clock, () => instance.get().secretKey, isDevelopment);
+  const clients = createClientService(store, clock);
+  const { sendCode } = options;
   return {
+    publishableKey,
+    isDevelopment,
+    clients,
+    signIns: createSignInService({
+      store,
+      clock,
+      clients,
+      sessions,
+      codes,
+      verifyPassword,
+      sendCode,
+      enumerationKey: () => instance.get().secretKey,
+    }),
+    signUps: createSignUpService({ store, clock, clients, users, sessions, codes, sendCode, settings: frontendSettings }),
+    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, sendCode, settings: frontendSettings }),
+    handshake: createHandshakeService({
+      store,
+      clock,
+      clients,
+      tokens,
+      names: () => ({ suffix: cookieSuffix(publishableKey()), development: isDevelopment() }),
+    }),
     store,
     clock,
     instance,
     keyring,
     users,
-    userMetadata: createUserMetadataService(store, clock, tokens.assertClaimsFit),
-    verifyPassword: createPasswordVerifier(store, clock),
-    emailAddresses: createEmailAddressService(store, clock),
-    sessions: createSessionService(store, clock),
+    userMetadata: createUserMetadataService(store, clock, tokens.claimsFitCheck),
+    verifyPassword,
+    emailAddresses,
+    sessions,
     jwtTemplates,
     tokens,
   };

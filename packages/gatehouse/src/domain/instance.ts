@@ -3,12 +3,14 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { newId, randomBase62 } from '../ids.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
+import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
 import { defaultSessionTokenSettings, parseSessionTokenSettings, type SessionTokenSettings } from './session-token-settings.js';
 
 export type EnvironmentType = 'development' | 'production';
 
 export interface InstanceSettings {
   sessionToken: SessionTokenSettings;
+  frontend: FrontendSettings;
 }
 
 export interface Instance {
@@ -24,7 +26,10 @@ function hashSecretKey(secretKey: string): Buffer {
 
 function parseSettings(text: string): InstanceSettings {
   const raw = JSON.parse(text) as Partial<InstanceSettings>;
-  return { sessionToken: parseSessionTokenSettings(raw.sessionToken ?? defaultSessionTokenSettings()) };
+  return {
+    sessionToken: parseSessionTokenSettings(raw.sessionToken ?? defaultSessionTokenSettings()),
+    frontend: parseFrontendSettings(raw.frontend),
+  };
 }
 
 /**
@@ -46,7 +51,7 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
         environment_type: environmentType,
         secret_key_hash: hashSecretKey(secretKey).toString('hex'),
         secret_key_enc: box.seal(secretKey),
-        settings: JSON.stringify({ sessionToken: defaultSessionTokenSettings() }),
+        settings: JSON.stringify({ sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}) }),
         created_at: now,
         updated_at: now,
       };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID } from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
 import { signRs256 } from '../crypto/jwt.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -33,6 +33,16 @@ function validateClaims(claims: Record<string, unknown>): void {
   if (problems.length) throw errors.paramInvalid('claims', problems.join('; '));
 }
 
+/** True for what `importPKCS8` will take for RS256/384/512: a PKCS#8 PEM holding an RSA private key. */
+function isPkcs8RsaPrivateKey(pem: string): boolean {
+  if (!pem.includes('-----BEGIN PRIVATE KEY-----')) return false;
+  try {
+    return createPrivateKey(pem).asymmetricKeyType === 'rsa';
+  } catch {
+    return false;
+  }
+}
+
 async function withNameCheck<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
@@ -59,8 +69,11 @@ export function createJwtTemplateService(store: Store, box: SecretBox, keyring: 
     }
     const key = input.signingKey;
     if (!key && !current?.signing_key_enc) throw errors.paramMissing('signing_key');
-    if (key && algorithm.startsWith('RS') && !key.includes('PRIVATE KEY')) {
-      throw errors.paramInvalid('signing_key', `${algorithm} needs a PKCS#8 PEM private key`);
+    // Checked here, with the key that will sign (also when only the algorithm changes), so a bad key
+    // is refused now instead of failing every token request later.
+    const signingKey = key ?? (current?.signing_key_enc ? box.open(current.signing_key_enc) : '');
+    if (algorithm.startsWith('RS') && !isPkcs8RsaPrivateKey(signingKey)) {
+      throw errors.paramInvalid('signing_key', `${algorithm} needs a PKCS#8 PEM RSA private key`);
     }
     return {
       custom_signing_key: 1,

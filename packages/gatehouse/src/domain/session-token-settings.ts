@@ -54,7 +54,7 @@ export function validateSessionTokenSettings(input: { claims?: unknown; lifetime
   if (size > SESSION_CLAIMS_LIMIT_BYTES) throw errors.sessionClaimsTooLarge(size, SESSION_CLAIMS_LIMIT_BYTES);
   const lifetime = input.lifetimeSeconds ?? DEFAULT_SESSION_TOKEN_LIFETIME_SECONDS;
   if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < 5 || lifetime > 86_400) {
-    throw invalid('lifetime', 'must be a whole number of seconds between 5 and 86400');
+    throw errors.paramValueInvalid('lifetime', 'must be a whole number of seconds between 5 and 86400');
   }
   return { claims: claims as Record<string, unknown>, lifetimeSeconds: lifetime };
 }

@@ -49,7 +49,15 @@ export function createSessionService(store: Store, clock: Clock) {
       };
       await store.transaction(async (tx) => {
         if (!clientId)
-          await tx.clients.insert({ id: session.client_id, last_active_session_id: session.id, created_at: now, updated_at: now });
+          await tx.clients.insert({
+            id: session.client_id,
+            token_hash: null,
+            sign_in_id: null,
+            sign_up_id: null,
+            last_active_session_id: session.id,
+            created_at: now,
+            updated_at: now,
+          });
         else await tx.clients.update(clientId, { last_active_session_id: session.id, updated_at: now });
         await tx.sessions.insert(session);
         await tx.users.update(userId, { last_sign_in_at: now, last_active_at: now, updated_at: now });

@@ -48,13 +48,17 @@ export function createTokenService(deps: TokenServiceDeps) {
     return { session, record: { user, emailAddresses: await store.emailAddresses.listByUser(user.id) } };
   }
 
-  async function customClaims(record: UserRecord, session?: SessionRow): Promise<Record<string, unknown>> {
-    const { sessionToken } = await instance.settings();
-    if (Object.keys(sessionToken.claims).length === 0) return {};
-    const claims = renderClaims(sessionToken.claims, buildClaimsContext(record, session));
+  function renderCustomClaims(template: Record<string, unknown>, record: UserRecord, session?: SessionRow): Record<string, unknown> {
+    if (Object.keys(template).length === 0) return {};
+    const claims = renderClaims(template, buildClaimsContext(record, session));
     const size = byteLength(claims);
     if (size > SESSION_CLAIMS_LIMIT_BYTES) throw errors.sessionClaimsTooLarge(size, SESSION_CLAIMS_LIMIT_BYTES);
     return claims;
+  }
+
+  async function customClaims(record: UserRecord, session?: SessionRow): Promise<Record<string, unknown>> {
+    const { sessionToken } = await instance.settings();
+    return renderCustomClaims(sessionToken.claims, record, session);
   }
 
   return {
@@ -63,6 +67,17 @@ export function createTokenService(deps: TokenServiceDeps) {
     /** Throws when this user's rendered session claims would not fit in a session token. */
     async assertClaimsFit(record: UserRecord): Promise<void> {
       await customClaims(record);
+    },
+
+    /**
+     * Loads the session-token template now and returns a check that does no I/O, for use inside a
+     * transaction: on SQLite a settings read there would wait for the transaction's own connection.
+     */
+    async claimsFitCheck(): Promise<(record: UserRecord) => void> {
+      const { sessionToken } = await instance.settings();
+      return (record) => {
+        renderCustomClaims(sessionToken.claims, record);
+      };
     },
 
     async mintSessionToken(sessionId: string, options: MintOptions = {}): Promise<string> {

@@ -8,12 +8,18 @@ import type { UserRecord } from './users.js';
 export type MetadataPatch = Partial<Record<(typeof METADATA_FIELDS)[number], Metadata>>;
 
 /**
- * Merge (PATCH) and replace (PUT) of a user's three metadata objects. `assertClaimsFit` lets the
+ * Merge (PATCH) and replace (PUT) of a user's three metadata objects. `claimsFitCheck` lets the
  * token service refuse a write that would push this user's session claims over the size limit,
- * so a metadata write can never make the user's sessions unusable.
+ * so a metadata write can never make the user's sessions unusable. It is prepared before the
+ * transaction and runs inside it without I/O (on SQLite, I/O outside the transaction would deadlock).
  */
-export function createUserMetadataService(store: Store, clock: Clock, assertClaimsFit: (record: UserRecord) => Promise<void>) {
+export function createUserMetadataService(
+  store: Store,
+  clock: Clock,
+  claimsFitCheck: () => Promise<(record: UserRecord) => void> = async () => () => {},
+) {
   async function write(userId: string, patch: MetadataPatch, mode: 'merge' | 'replace'): Promise<UserRecord> {
+    const assertClaimsFit = await claimsFitCheck();
     return store.transaction(async (tx) => {
       // Read through the transaction: on SQLite a read outside it would wait on the same connection.
       const user = await tx.users.findById(userId);
@@ -27,7 +33,7 @@ export function createUserMetadataService(store: Store, clock: Clock, assertClai
         changes[field] = serializeMetadata(field, next);
       }
       const next: UserRecord = { ...current, user: { ...current.user, ...changes } };
-      await assertClaimsFit(next);
+      assertClaimsFit(next);
       await tx.users.update(userId, changes);
       return next;
     });

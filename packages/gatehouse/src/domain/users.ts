@@ -37,9 +37,11 @@ export interface CreateUserInput {
   legalAcceptedAt?: number | null;
   createOrganizationEnabled?: boolean;
   deleteSelfEnabled?: boolean;
+  /** How the e-mail addresses were verified: `admin` through BAPI, `email_code` at sign-up. */
+  emailVerificationStrategy?: string;
 }
 
-export interface UpdateUserInput extends Omit<CreateUserInput, 'emailAddresses' | 'banned' | 'locked'> {
+export interface UpdateUserInput extends Omit<CreateUserInput, 'emailAddresses' | 'banned' | 'locked' | 'emailVerificationStrategy'> {
   primaryEmailAddressId?: string;
 }
 
@@ -102,7 +104,11 @@ async function passwordColumns(input: CreateUserInput, now: number): Promise<Par
   return {};
 }
 
-export function createUserService(store: Store, clock: Clock) {
+/**
+ * `assertClaimsFit` (from the token service) refuses a create or update whose rendered session
+ * claims would not fit in a session token, as the metadata endpoints do.
+ */
+export function createUserService(store: Store, clock: Clock, assertClaimsFit: (record: UserRecord) => Promise<void> = async () => {}) {
   async function load(id: string): Promise<UserRecord> {
     const user = await store.users.findById(id);
     if (!user) throw errors.notFound('user');
@@ -135,7 +141,7 @@ export function createUserService(store: Store, clock: Clock) {
         user_id: id,
         email_address: address,
         verified: 1,
-        verification_strategy: 'admin',
+        verification_strategy: input.emailVerificationStrategy ?? 'admin',
         created_at: createdAt,
         updated_at: now,
       }));
@@ -166,6 +172,7 @@ export function createUserService(store: Store, clock: Clock) {
         created_at: createdAt,
         updated_at: now,
       };
+      await assertClaimsFit({ user, emailAddresses: emailRows });
       await withIdentifierCheck(() =>
         store.transaction(async (tx) => {
           await tx.users.insert(user);
@@ -199,6 +206,7 @@ export function createUserService(store: Store, clock: Clock) {
         changes.primary_email_address_id = input.primaryEmailAddressId;
       }
       Object.assign(changes, await passwordColumns(input, now));
+      await assertClaimsFit({ user: { ...current.user, ...changes }, emailAddresses: current.emailAddresses });
       await withIdentifierCheck(() => store.users.update(id, changes));
       return load(id);
     },

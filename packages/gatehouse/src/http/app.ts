@@ -2,23 +2,37 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Domain } from '../domain/index.js';
 import { errors, GatehouseError } from '../errors.js';
+import { createRateLimiter, type RateLimiter } from '../security/rate-limit.js';
 import { registerBackendApi } from './bapi/index.js';
+import { registerFrontendApi } from './fapi/index.js';
 import { type HealthState, registerHealthRoutes } from './ops/health.js';
+import { registerBundles } from './pages/bundles.js';
+import { registerHostedPages } from './pages/hosted.js';
+import { registerDevMailbox } from './pages/mailbox.js';
 import { sendError, sendJson } from './reply.js';
 
 export interface AppOptions {
   domain: Domain;
+  /** The URL browsers reach us at: the Frontend API's origin and the tokens' issuer. */
+  publicUrl: string;
+  /** Show `/dev/mailbox` (development instances delivering to the dev outbox only: it shows live codes). */
+  mailbox?: boolean;
+  limiter?: RateLimiter;
   logger?: FastifyServerOptions['logger'];
   health?: HealthState;
 }
 
 function parseJsonBody(body: string): unknown {
   if (body.trim() === '') return {};
+  let value: unknown;
   try {
-    return JSON.parse(body) as unknown;
+    value = JSON.parse(body) as unknown;
   } catch (error) {
     throw errors.malformedBody((error as Error).message);
   }
+  // Every endpoint takes named parameters; `null`, arrays and scalars would otherwise slip through as "no params".
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.malformedBody('the body must be a JSON object');
+  return value;
 }
 
 /** Maps anything thrown by a route onto Clerk's envelope; unexpected errors are logged, never shown. */
@@ -39,6 +53,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Clerk ids are long; the default would 414 a few legitimate list queries.
     routerOptions: { maxParamLength: 512, ignoreTrailingSlash: true },
+    // clerk-js sends PATCH and DELETE as POST with `?_method=`; the override must happen before routing.
+    rewriteUrl: (req) => {
+      const url = req.url ?? '/';
+      if (req.method === 'POST' && !url.startsWith('/api/')) {
+        const override = /[?&]_method=(PATCH|PUT|DELETE)(?:&|$)/i.exec(url)?.[1];
+        if (override) req.method = override.toUpperCase();
+      }
+      return url;
+    },
+    // Errors the router raises before any route runs (a bad percent-escape, an over-long id) get the
+    // same envelope: no endpoint matches such a URL.
+    frameworkErrors: (error, request, reply) => {
+      const e = error as { code?: string };
+      const gatehouseError =
+        e.code === 'FST_ERR_BAD_URL' || e.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? errors.routeNotFound(request.url.split('?')[0] ?? '')
+          : toGatehouseError(error);
+      return sendError(reply, gatehouseError, request.id);
+    },
   });
 
   app.removeAllContentTypeParsers();
@@ -69,5 +102,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   );
+  const limiter = options.limiter ?? createRateLimiter();
+  await app.register((fapi, _opts, done) => {
+    registerFrontendApi(fapi, { domain, publicUrl: options.publicUrl, limiter }).then(() => done(), done);
+  });
+  registerBundles(app);
+  registerHostedPages(app, domain, options.publicUrl);
+  if (options.mailbox) registerDevMailbox(app, domain.store);
   return app;
 }

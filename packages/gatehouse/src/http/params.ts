@@ -25,4 +25,8 @@ export const timestamp = z.union([
     .transform((s) => Date.parse(s)),
 ]);
 
-export const idParams = z.object({ id: z.string().min(1).max(128) });
+/** A path id. No length cap: an id that cannot exist is simply not found (the router caps it at 512). */
+export const idParams = z.object({ id: z.string().min(1) });
+
+/** The body of an action that takes no parameters (`/ban`, `/revoke`): anything sent is unknown. */
+export const emptyBody = z.object({}).strict();

@@ -1,15 +1,32 @@
 import type { z } from 'zod';
-import { errors, type GatehouseError } from '../errors.js';
+import { errors, GatehouseError } from '../errors.js';
 
 function paramName(path: PropertyKey[]): string {
   return path.map(String).join('.') || 'body';
 }
 
+/** The value the client sent at `path` (zod leaves `issue.input` out unless asked to report it). */
+function sentValue(input: unknown, path: PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
 /** Turns the first zod issue into Clerk's matching form error, naming the parameter. */
-function toGatehouseError(issue: z.core.$ZodIssue): GatehouseError {
-  if (issue.code === 'unrecognized_keys') return errors.paramUnknown(issue.keys.join(', '));
+function toGatehouseError(issue: z.core.$ZodIssue, input: unknown): GatehouseError {
+  // One error per unknown parameter, each naming it, as Clerk does.
+  if (issue.code === 'unrecognized_keys') {
+    return new GatehouseError(
+      422,
+      issue.keys.flatMap((key) => errors.paramUnknown(key).errors),
+    );
+  }
   const name = paramName(issue.path);
-  if (issue.code === 'invalid_type' && issue.input === undefined) return errors.paramMissing(name);
+  // Absent is "missing"; present with the wrong JSON type is "format invalid".
+  if (issue.code === 'invalid_type' && sentValue(input, issue.path) === undefined) return errors.paramMissing(name);
   if (issue.code === 'too_big' || issue.code === 'too_small' || issue.code === 'invalid_value') {
     return errors.paramValueInvalid(name, issue.message);
   }
@@ -18,10 +35,11 @@ function toGatehouseError(issue: z.core.$ZodIssue): GatehouseError {
 
 /** Validates a request part against a schema, throwing a Clerk-style 4xx on the first problem. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input ?? {});
+  const value = input ?? {};
+  const result = schema.safeParse(value);
   if (!result.success) {
     const [first] = result.error.issues;
-    throw first ? toGatehouseError(first) : errors.malformedBody('invalid input');
+    throw first ? toGatehouseError(first, value) : errors.malformedBody('invalid input');
   }
   return result.data;
 }

@@ -60,6 +60,10 @@ export interface EmailAddressTable {
 
 export interface ClientTable {
   id: string;
+  /** SHA-256 of the `__client` cookie value; null for clients made by BAPI. */
+  token_hash: string | null;
+  sign_in_id: string | null;
+  sign_up_id: string | null;
   last_active_session_id: string | null;
   created_at: number;
   updated_at: number;
@@ -91,6 +95,77 @@ export interface JwtTemplateTable {
   updated_at: number;
 }
 
+export interface SignInTable {
+  id: string;
+  client_id: string;
+  status: string;
+  identifier: string | null;
+  /** Null when the identifier matched nobody: the attempt then fails like a wrong password. */
+  user_id: string | null;
+  first_factor_strategy: string | null;
+  first_factor_status: string | null;
+  created_session_id: string | null;
+  expire_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SignUpTable {
+  id: string;
+  client_id: string;
+  status: string;
+  email_address: string | null;
+  email_verified: number;
+  password_digest: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  username: string | null;
+  unsafe_metadata: string;
+  created_user_id: string | null;
+  created_session_id: string | null;
+  expire_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface VerificationCodeTable {
+  id: string;
+  subject_id: string;
+  purpose: string;
+  email_address: string;
+  code_hash: string;
+  attempts: number;
+  status: string;
+  expire_at: number;
+  created_at: number;
+}
+
+export interface HandshakeNonceTable {
+  nonce_hash: string;
+  client_id: string | null;
+  dev_browser: string | null;
+  /** The app origin the handshake returns to: the session token's `azp`, and whether cookies are Secure. */
+  origin: string;
+  expire_at: number;
+  created_at: number;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  locale: string;
+  created_at: number;
+}
+
+export interface TestingTokenTable {
+  token_hash: string;
+  expire_at: number;
+  created_at: number;
+}
+
 export interface Database {
   instance: InstanceTable;
   signing_keys: SigningKeyTable;
@@ -99,6 +174,12 @@ export interface Database {
   clients: ClientTable;
   sessions: SessionTable;
   jwt_templates: JwtTemplateTable;
+  sign_ins: SignInTable;
+  sign_ups: SignUpTable;
+  verification_codes: VerificationCodeTable;
+  handshake_nonces: HandshakeNonceTable;
+  mail_outbox: MailOutboxTable;
+  testing_tokens: TestingTokenTable;
 }
 
 export type InstanceRow = InstanceTable;
@@ -108,3 +189,8 @@ export type EmailAddressRow = EmailAddressTable;
 export type ClientRow = ClientTable;
 export type SessionRow = SessionTable;
 export type JwtTemplateRow = JwtTemplateTable;
+export type SignInRow = SignInTable;
+export type SignUpRow = SignUpTable;
+export type VerificationCodeRow = VerificationCodeTable;
+export type HandshakeNonceRow = HandshakeNonceTable;
+export type MailOutboxRow = MailOutboxTable;

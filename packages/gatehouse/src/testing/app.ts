@@ -28,7 +28,7 @@ export async function createTestApp(options: { databaseUrl?: string; flags?: Rec
     {},
   );
   const booted = await boot(config);
-  const app = await buildApp({ domain: booted.domain });
+  const app = await buildApp({ domain: booted.domain, publicUrl: config.publicUrl, mailbox: true });
   const secretKey = booted.domain.instance.get().secretKey;
   return {
     app,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
+import { registerClientRoutes } from './clients.js';
 import { registerEmailAddressRoutes } from './email-addresses.js';
 import { registerInstanceRoutes } from './instance.js';
 import { registerJwtTemplateRoutes } from './jwt-templates.js';
@@ -20,4 +21,5 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerSessionRoutes(app, domain);
   registerJwtTemplateRoutes(app, domain);
   registerInstanceRoutes(app, domain);
+  registerClientRoutes(app, domain);
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { SESSION_STATUSES } from '../../domain/sessions.js';
-import { idParams, pagination } from '../params.js';
+import { emptyBody, idParams, pagination } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializePage, serializeToken } from '../serializers/misc.js';
 import { serializeSession } from '../serializers/session.js';
@@ -18,7 +18,7 @@ const listQuery = z
   .strict();
 const createBody = z.object({ user_id: z.string().min(1) }).strict();
 const tokenBody = z.object({ expires_in_seconds: z.number().int().min(30).max(315_360_000).optional() }).strict();
-const templateParams = z.object({ id: z.string().min(1).max(128), template: z.string().min(1).max(256) });
+const templateParams = z.object({ id: z.string().min(1), template: z.string().min(1) });
 
 /** BAPI `/v1/sessions`: list, get, create, revoke and tokens. */
 export function registerSessionRoutes(app: FastifyInstance, domain: Domain): void {
@@ -42,6 +42,7 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain): voi
 
   app.post('/v1/sessions/:id/revoke', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
+    parseInput(emptyBody, request.body);
     return sendJson(reply, 200, serializeSession(await domain.sessions.revoke(id)));
   });
 

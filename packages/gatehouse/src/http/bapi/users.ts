@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IMPORTABLE_HASHERS } from '../../crypto/imported-hashes.js';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
-import { idParams, metadataObject, pagination, stringList, timestamp } from '../params.js';
+import { emptyBody, idParams, metadataObject, pagination, stringList, timestamp } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/misc.js';
 import { serializeUser } from '../serializers/user.js';
@@ -172,6 +172,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
   ] as const) {
     app.post(`/v1/users/:id/${action}`, async (request, reply) => {
       const { id } = parseInput(idParams, request.params);
+      parseInput(emptyBody, request.body);
       return sendJson(reply, 200, serializeUser(await domain.users.setFlags(id, flags)));
     });
   }

@@ -1,6 +1,22 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import {
+  createSignInRepository,
+  createSignUpRepository,
+  createVerificationCodeRepository,
+  type SignInRepository,
+  type SignUpRepository,
+  type VerificationCodeRepository,
+} from './attempts.js';
 import { createEmailAddressRepository, type EmailAddressRepository } from './email-addresses.js';
+import {
+  createHandshakeNonceRepository,
+  createMailOutboxRepository,
+  createTestingTokenRepository,
+  type HandshakeNonceRepository,
+  type MailOutboxRepository,
+  type TestingTokenRepository,
+} from './ephemeral.js';
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
 import { type ClientRepository, createClientRepository, createSessionRepository, type SessionRepository } from './sessions.js';
@@ -14,6 +30,12 @@ export interface Repositories {
   clients: ClientRepository;
   sessions: SessionRepository;
   jwtTemplates: JwtTemplateRepository;
+  signIns: SignInRepository;
+  signUps: SignUpRepository;
+  verificationCodes: VerificationCodeRepository;
+  handshakeNonces: HandshakeNonceRepository;
+  mailOutbox: MailOutboxRepository;
+  testingTokens: TestingTokenRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -25,5 +47,11 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     clients: createClientRepository(db),
     sessions: createSessionRepository(db),
     jwtTemplates: createJwtTemplateRepository(db),
+    signIns: createSignInRepository(db),
+    signUps: createSignUpRepository(db),
+    verificationCodes: createVerificationCodeRepository(db),
+    handshakeNonces: createHandshakeNonceRepository(db),
+    mailOutbox: createMailOutboxRepository(db),
+    testingTokens: createTestingTokenRepository(db),
   };
 }

@@ -12,6 +12,9 @@ export function createClientRepository(db: Kysely<Database>) {
     async findById(id: string): Promise<ClientRow | undefined> {
       return db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    async findByTokenHash(tokenHash: string): Promise<ClientRow | undefined> {
+      return db.selectFrom('clients').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    },
     async insert(row: ClientRow): Promise<void> {
       await db.insertInto('clients').values(row).execute();
     },
@@ -36,6 +39,9 @@ export function createSessionRepository(db: Kysely<Database>) {
     async list(filter: SessionListFilter, limit: number, offset: number): Promise<SessionRow[]> {
       return filtered(filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
     },
+    async listByClient(clientId: string): Promise<SessionRow[]> {
+      return db.selectFrom('sessions').selectAll().where('client_id', '=', clientId).orderBy('created_at', 'asc').execute();
+    },
     async count(filter: SessionListFilter): Promise<number> {
       const row = await filtered(filter)
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
@@ -47,6 +53,16 @@ export function createSessionRepository(db: Kysely<Database>) {
     },
     async update(id: string, changes: Partial<Omit<SessionRow, 'id'>>): Promise<void> {
       await db.updateTable('sessions').set(changes).where('id', '=', id).execute();
+    },
+    /** Ends every live session of a client (sign out of all); returns how many changed. */
+    async endAllForClient(clientId: string, status: string, now: number): Promise<number> {
+      const result = await db
+        .updateTable('sessions')
+        .set({ status, updated_at: now })
+        .where('client_id', '=', clientId)
+        .where('status', '=', 'active')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
     /** Ends every live session of a user (ban, delete); returns how many changed. */
     async endAllForUser(userId: string, status: string, now: number): Promise<number> {

@@ -72,13 +72,17 @@ export function createUserRepository(db: Kysely<Database>) {
       return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     },
     async list(options: UserListOptions): Promise<UserRow[]> {
-      return filtered(options)
-        .selectAll('users')
-        .orderBy(`users.${options.orderBy}`, options.direction)
-        .orderBy('users.id', options.direction)
-        .limit(options.limit)
-        .offset(options.offset)
-        .execute();
+      return (
+        filtered(options)
+          .selectAll('users')
+          // Explicit null placement: PostgreSQL sorts nulls last ascending and first descending, SQLite the
+          // opposite; spelling PostgreSQL's rule out keeps both dialects' pages identical.
+          .orderBy(`users.${options.orderBy}`, (ob) => (options.direction === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsFirst()))
+          .orderBy('users.id', options.direction)
+          .limit(options.limit)
+          .offset(options.offset)
+          .execute()
+      );
     },
     async count(filter: UserListFilter): Promise<number> {
       const row = await filtered(filter)

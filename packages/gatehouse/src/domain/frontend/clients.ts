@@ -1,0 +1,101 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { newId } from '../../ids.js';
+import type { Store } from '../../store/index.js';
+import type { ClientRow, SessionRow, SignInRow, SignUpRow } from '../../store/schema.js';
+import type { Clock } from '../clock.js';
+import { effectiveSession } from '../sessions.js';
+import type { UserRecord } from '../users.js';
+
+export const CLIENT_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
+
+export interface SessionWithUser {
+  session: SessionRow;
+  record: UserRecord;
+}
+
+/** A browser's client with everything the Frontend API's `client` JSON shows. */
+export interface ClientView {
+  client: ClientRow;
+  sessions: SessionWithUser[];
+  signIn: SignInRow | undefined;
+  signUp: SignUpRow | undefined;
+}
+
+export function hashClientToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Browser clients, identified by the `__client` cookie. The cookie holds a random token; only its
+ * hash is stored, so a database leak does not hand out live browsers.
+ */
+export function createClientService(store: Store, clock: Clock) {
+  async function activeSessions(clientId: string): Promise<SessionWithUser[]> {
+    const now = clock();
+    const rows = (await store.sessions.listByClient(clientId))
+      .map((row) => effectiveSession(row, now))
+      .filter((s) => s.status === 'active');
+    const out: SessionWithUser[] = [];
+    for (const session of rows) {
+      const user = await store.users.findById(session.user_id);
+      if (user) out.push({ session, record: { user, emailAddresses: await store.emailAddresses.listByUser(user.id) } });
+    }
+    return out;
+  }
+
+  return {
+    async resolve(token: string | undefined): Promise<ClientRow | undefined> {
+      if (!token || token.length > 200) return undefined;
+      return store.clients.findByTokenHash(hashClientToken(token));
+    },
+
+    async create(): Promise<{ client: ClientRow; token: string }> {
+      const token = randomBytes(32).toString('base64url');
+      const now = clock();
+      const client: ClientRow = {
+        id: newId('client'),
+        token_hash: hashClientToken(token),
+        sign_in_id: null,
+        sign_up_id: null,
+        last_active_session_id: null,
+        created_at: now,
+        updated_at: now,
+      };
+      await store.clients.insert(client);
+      return { client, token };
+    },
+
+    async reload(clientId: string): Promise<ClientRow | undefined> {
+      return store.clients.findById(clientId);
+    },
+
+    async update(clientId: string, changes: Partial<Omit<ClientRow, 'id' | 'token_hash'>>): Promise<void> {
+      await store.clients.update(clientId, { ...changes, updated_at: clock() });
+    },
+
+    activeSessions,
+
+    async view(client: ClientRow): Promise<ClientView> {
+      const now = clock();
+      const signIn = client.sign_in_id ? await store.signIns.findById(client.sign_in_id) : undefined;
+      const signUp = client.sign_up_id ? await store.signUps.findById(client.sign_up_id) : undefined;
+      return {
+        client,
+        sessions: await activeSessions(client.id),
+        signIn: signIn && signIn.expire_at > now ? signIn : undefined,
+        signUp: signUp && signUp.expire_at > now ? signUp : undefined,
+      };
+    },
+
+    /** Ends sessions of this client: all of them (sign out), or one (`end`/`remove`). */
+    async endSessions(clientId: string, status: 'ended' | 'removed', sessionId?: string): Promise<void> {
+      const now = clock();
+      if (sessionId) await store.sessions.update(sessionId, { status, updated_at: now });
+      else await store.sessions.endAllForClient(clientId, status, now);
+      const remaining = await activeSessions(clientId);
+      await store.clients.update(clientId, { last_active_session_id: remaining.at(-1)?.session.id ?? null, updated_at: now });
+    },
+  };
+}
+
+export type ClientService = ReturnType<typeof createClientService>;

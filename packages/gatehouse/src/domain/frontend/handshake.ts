@@ -1,0 +1,89 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Store } from '../../store/index.js';
+import type { Clock } from '../clock.js';
+import type { TokenService } from '../tokens.js';
+import type { ClientService } from './clients.js';
+
+/** A nonce stays resolvable for a while: a production reload of the URL that still carries it resolves it again. */
+export const HANDSHAKE_NONCE_TTL_MS = 5 * 60 * 1000;
+const YEAR_S = 365 * 24 * 3600;
+
+export interface CookieNames {
+  /** The publishable key's cookie suffix (`getCookieSuffix`). */
+  suffix: string;
+  development: boolean;
+}
+
+/** `@clerk/shared`'s cookie suffix: SHA-1 of the whole publishable key, base64url, 8 characters. */
+export function cookieSuffix(publishableKey: string): string {
+  return createHash('sha1').update(publishableKey).digest('base64').replace(/\+/g, '-').replace(/\//g, '_').slice(0, 8);
+}
+
+function hashNonce(nonce: string): string {
+  return createHash('sha256').update(nonce).digest('hex');
+}
+
+/**
+ * The handshake `authenticateRequest` starts on page loads: FAPI stores a nonce for the browser's
+ * client, and BAPI turns it into Set-Cookie directives for the app's domain, computed when asked so
+ * the session token in them is fresh.
+ */
+export function createHandshakeService(deps: {
+  store: Store;
+  clock: Clock;
+  clients: ClientService;
+  tokens: TokenService;
+  names: () => CookieNames;
+}) {
+  const { store, clock } = deps;
+
+  function both(name: string, value: string, attributes: string): string[] {
+    const { suffix } = deps.names();
+    return [`${name}=${value}; ${attributes}`, `${name}_${suffix}=${value}; ${attributes}`];
+  }
+
+  return {
+    async begin(input: { clientId: string | undefined; devBrowser: string | undefined; origin: string }): Promise<string> {
+      const nonce = randomBytes(24).toString('base64url');
+      const now = clock();
+      await store.handshakeNonces.deleteExpired(now);
+      await store.handshakeNonces.insert({
+        nonce_hash: hashNonce(nonce),
+        client_id: input.clientId ?? null,
+        dev_browser: input.devBrowser ?? null,
+        origin: input.origin,
+        expire_at: now + HANDSHAKE_NONCE_TTL_MS,
+        created_at: now,
+      });
+      return nonce;
+    },
+
+    /** The directives for a nonce, or undefined when it is unknown or expired. */
+    async directives(nonce: string): Promise<string[] | undefined> {
+      const row = await store.handshakeNonces.find(hashNonce(nonce), clock());
+      if (!row) return undefined;
+      const secure = row.origin.startsWith('https:') ? '; Secure' : '';
+      const lax = `Path=/; SameSite=Lax${secure}`;
+      const out: string[] = [];
+      const client = row.client_id ? await deps.clients.reload(row.client_id) : undefined;
+      const sessions = client ? await deps.clients.activeSessions(client.id) : [];
+      const active = sessions.find((s) => s.session.id === client?.last_active_session_id) ?? sessions.at(-1);
+      if (client && active) {
+        const jwt = await deps.tokens.mintSessionToken(active.session.id, { authorizedParty: row.origin });
+        out.push(...both('__session', jwt, lax));
+        out.push(...both('__client_uat', String(Math.floor(client.updated_at / 1000)), `${lax}; Max-Age=${YEAR_S}`));
+      } else {
+        out.push(...both('__session', '', `${lax}; Max-Age=0`));
+        out.push(...both('__client_uat', '0', `${lax}; Max-Age=${YEAR_S}`));
+      }
+      if (deps.names().development) {
+        out.push(...both('__clerk_db_jwt', row.dev_browser ?? `dvb_${randomBytes(16).toString('base64url')}`, `${lax}; Max-Age=${YEAR_S}`));
+      }
+      // Clear the carriers, or the SDK resolves the same handshake forever.
+      out.push(`__clerk_handshake_nonce=; Path=/; Max-Age=0`, `__clerk_handshake=; Path=/; Max-Age=0`);
+      return out;
+    },
+  };
+}
+
+export type HandshakeService = ReturnType<typeof createHandshakeService>;

@@ -1,0 +1,120 @@
+import { hashPassword } from '../../crypto/password-hash.js';
+import { errors, frontendErrors } from '../../errors.js';
+import type { Store } from '../../store/index.js';
+import type { Clock } from '../clock.js';
+import type { EmailAddressService } from '../email-addresses.js';
+import type { FrontendSettings } from '../frontend-settings.js';
+import type { Metadata } from '../metadata.js';
+import type { PasswordVerifier } from '../password-verification.js';
+import { assertAcceptablePassword } from '../passwords.js';
+import type { UserRecord, UserService } from '../users.js';
+import type { CodeSender } from './delivery.js';
+import { CODE_TTL_MS, type VerificationCodes } from './verification-codes.js';
+
+/** What a signed-in person may change about themselves through `/v1/me`. */
+export function createMeService(deps: {
+  store: Store;
+  clock: Clock;
+  users: UserService;
+  emailAddresses: EmailAddressService;
+  codes: VerificationCodes;
+  verifyPassword: PasswordVerifier;
+  sendCode: CodeSender;
+  settings: () => Promise<FrontendSettings>;
+}) {
+  const { store, clock, users } = deps;
+
+  async function ownEmail(userId: string, emailId: string) {
+    const email = await store.emailAddresses.findById(emailId);
+    if (!email || email.user_id !== userId) throw errors.notFound('email address');
+    return email;
+  }
+
+  return {
+    async update(
+      userId: string,
+      input: {
+        firstName?: string | null;
+        lastName?: string | null;
+        username?: string | null;
+        unsafeMetadata?: Metadata;
+        primaryEmailAddressId?: string;
+      },
+    ): Promise<UserRecord> {
+      if (input.primaryEmailAddressId) {
+        const email = await ownEmail(userId, input.primaryEmailAddressId);
+        if (!email.verified) throw errors.paramValueInvalid('primary_email_address_id', 'must be a verified e-mail address');
+      }
+      return users.update(userId, input);
+    },
+
+    async changePassword(
+      userId: string,
+      sessionId: string,
+      input: { currentPassword?: string; newPassword: string; signOutOfOtherSessions?: boolean },
+    ): Promise<UserRecord> {
+      const record = await users.get(userId);
+      if (record.user.password_digest) {
+        if (input.currentPassword === undefined) throw errors.paramMissing('current_password');
+        if (!(await deps.verifyPassword(record.user, input.currentPassword))) throw errors.passwordIncorrect();
+      }
+      assertAcceptablePassword(input.newPassword);
+      const now = clock();
+      await store.users.update(userId, {
+        password_digest: await hashPassword(input.newPassword),
+        password_hasher: 'argon2id',
+        password_last_updated_at: now,
+        updated_at: now,
+      });
+      if (input.signOutOfOtherSessions) {
+        const live = await store.sessions.list({ userId, status: 'active' }, 500, 0);
+        for (const session of live)
+          if (session.id !== sessionId) await store.sessions.update(session.id, { status: 'revoked', updated_at: now });
+      }
+      return users.get(userId);
+    },
+
+    async addEmail(userId: string, address: string) {
+      return deps.emailAddresses.create({ userId, emailAddress: address, verified: false, primary: false });
+    },
+
+    async prepareEmailVerification(userId: string, emailId: string, locale: string) {
+      const email = await ownEmail(userId, emailId);
+      const issued = await deps.codes.issue(email.id, 'email_address', email.email_address);
+      if (issued.deliver) {
+        await deps.sendCode({
+          to: email.email_address,
+          kind: 'verification_code',
+          locale,
+          code: issued.code,
+          expiresInMinutes: CODE_TTL_MS / 60_000,
+        });
+      }
+      return email;
+    },
+
+    async attemptEmailVerification(userId: string, emailId: string, code: string) {
+      await ownEmail(userId, emailId);
+      await deps.codes.check(emailId, 'email_address', code);
+      await store.emailAddresses.update(emailId, { verified: 1, verification_strategy: 'email_code', updated_at: clock() });
+      return ownEmail(userId, emailId);
+    },
+
+    async removeEmail(userId: string, emailId: string): Promise<void> {
+      const email = await ownEmail(userId, emailId);
+      const all = await store.emailAddresses.listByUser(userId);
+      if (email.verified && all.filter((e) => e.verified).length <= 1) throw frontendErrors.lastIdentifier();
+      await deps.emailAddresses.delete(emailId);
+    },
+
+    async deleteSelf(userId: string): Promise<void> {
+      const record = await users.get(userId);
+      if (!record.user.delete_self_enabled || !(await deps.settings()).deleteSelfEnabled) throw frontendErrors.deleteSelfDisabled();
+      await users.delete(userId);
+    },
+
+    verification: (emailId: string) => deps.codes.find(emailId, 'email_address'),
+  };
+}
+
+export type MeService = ReturnType<typeof createMeService>;

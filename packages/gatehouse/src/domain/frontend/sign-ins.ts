@@ -1,0 +1,207 @@
+import { createHmac } from 'node:crypto';
+import { hashPassword } from '../../crypto/password-hash.js';
+import { errors, frontendErrors } from '../../errors.js';
+import { newId } from '../../ids.js';
+import type { Store } from '../../store/index.js';
+import type { ClientRow, EmailAddressRow, SignInRow, UserRow } from '../../store/schema.js';
+import type { Clock } from '../clock.js';
+import type { PasswordVerifier } from '../password-verification.js';
+import { assertAcceptablePassword } from '../passwords.js';
+import type { SessionService } from '../sessions.js';
+import type { ClientService } from './clients.js';
+import type { CodeSender } from './delivery.js';
+import { CODE_TTL_MS, type VerificationCodes } from './verification-codes.js';
+
+const SIGN_IN_TTL_MS = 30 * 60 * 1000;
+
+export interface SignInFactors {
+  user: UserRow | undefined;
+  emailAddress: EmailAddressRow | undefined;
+  /** For an unknown identifier: a stable fake e-mail id, so the answer looks like a real account's. */
+  emailAddressId: string;
+  safeIdentifier: string;
+}
+
+export function maskEmail(address: string): string {
+  const [local = '', domain = ''] = address.split('@');
+  return `${local.slice(0, 1)}${'*'.repeat(Math.max(1, local.length - 1))}@${domain}`;
+}
+
+/**
+ * Sign-in attempts (password, e-mail code, password reset by e-mail code). An unknown identifier
+ * gets the same answers, codes and timing as a real account, so nobody learns who has an account.
+ */
+export function createSignInService(deps: {
+  store: Store;
+  clock: Clock;
+  clients: ClientService;
+  sessions: SessionService;
+  codes: VerificationCodes;
+  verifyPassword: PasswordVerifier;
+  sendCode: CodeSender;
+  enumerationKey: () => string;
+}) {
+  const { store, clock, clients, sessions, codes } = deps;
+
+  async function findUser(identifier: string): Promise<{ user?: UserRow; email?: EmailAddressRow }> {
+    const normalized = identifier.trim().toLowerCase();
+    if (normalized.includes('@')) {
+      const email = await store.emailAddresses.findByAddress(normalized);
+      if (!email?.verified) return {};
+      return { user: await store.users.findById(email.user_id), email };
+    }
+    const [user] = await store.users.list({ usernames: [normalized], orderBy: 'created_at', direction: 'asc', limit: 1, offset: 0 });
+    if (!user) return {};
+    const email = user.primary_email_address_id ? await store.emailAddresses.findById(user.primary_email_address_id) : undefined;
+    return { user, email };
+  }
+
+  async function factors(signIn: SignInRow): Promise<SignInFactors> {
+    const identifier = signIn.identifier ?? '';
+    const user = signIn.user_id ? await store.users.findById(signIn.user_id) : undefined;
+    const emailAddress = user?.primary_email_address_id ? await store.emailAddresses.findById(user.primary_email_address_id) : undefined;
+    const fakeId = `idn_${createHmac('sha256', deps.enumerationKey()).update(identifier).digest('base64url').slice(0, 27)}`;
+    const shown = emailAddress?.email_address ?? (identifier.includes('@') ? identifier : `${identifier}@…`);
+    return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier: maskEmail(shown) };
+  }
+
+  async function load(client: ClientRow, id: string): Promise<SignInRow> {
+    const row = await store.signIns.findById(id);
+    if (!row || row.client_id !== client.id) throw frontendErrors.signInNotFound();
+    if (row.expire_at <= clock()) throw frontendErrors.signInExpired();
+    return row;
+  }
+
+  async function complete(client: ClientRow, signIn: SignInRow, user: UserRow, strategy: string): Promise<SignInRow> {
+    if (user.banned) throw errors.userBanned();
+    if (user.locked) throw errors.userLocked();
+    const session = await sessions.create(user.id, client.id);
+    const changes = {
+      status: 'complete',
+      first_factor_strategy: strategy,
+      first_factor_status: 'verified',
+      created_session_id: session.id,
+      updated_at: clock(),
+    };
+    await store.signIns.update(signIn.id, changes);
+    await clients.update(client.id, { sign_in_id: null, last_active_session_id: session.id });
+    return { ...signIn, ...changes };
+  }
+
+  async function attemptPassword(client: ClientRow, signIn: SignInRow, password: string): Promise<SignInRow> {
+    const user = signIn.user_id ? await store.users.findById(signIn.user_id) : undefined;
+    if (!(await deps.verifyPassword(user, password)) || !user) throw errors.passwordIncorrect();
+    return complete(client, signIn, user, 'password');
+  }
+
+  return {
+    factors,
+    load,
+
+    async create(client: ClientRow, input: { identifier?: string; password?: string; strategy?: string }): Promise<SignInRow> {
+      const active = await clients.activeSessions(client.id);
+      if (active[0]) throw frontendErrors.alreadySignedIn(active[0].session.id);
+      if (!input.identifier) throw errors.paramMissing('identifier');
+      const { user } = await findUser(input.identifier);
+      const now = clock();
+      const signIn: SignInRow = {
+        id: newId('sia'),
+        client_id: client.id,
+        status: 'needs_first_factor',
+        identifier: input.identifier.trim().toLowerCase(),
+        user_id: user?.id ?? null,
+        first_factor_strategy: null,
+        first_factor_status: null,
+        created_session_id: null,
+        expire_at: now + SIGN_IN_TTL_MS,
+        created_at: now,
+        updated_at: now,
+      };
+      await store.signIns.insert(signIn);
+      await clients.update(client.id, { sign_in_id: signIn.id });
+      if (input.password !== undefined && (input.strategy === undefined || input.strategy === 'password')) {
+        return attemptPassword(client, signIn, input.password);
+      }
+      return signIn;
+    },
+
+    async prepareFirstFactor(
+      client: ClientRow,
+      id: string,
+      input: { strategy: string; emailAddressId?: string; locale: string },
+    ): Promise<SignInRow> {
+      const signIn = await load(client, id);
+      if (input.strategy !== 'email_code' && input.strategy !== 'reset_password_email_code')
+        throw frontendErrors.strategyInvalid(input.strategy);
+      const found = await factors(signIn);
+      if (input.emailAddressId && input.emailAddressId !== found.emailAddressId) {
+        throw errors.paramValueInvalid('email_address_id', 'is not an e-mail address of this account');
+      }
+      const purpose = input.strategy === 'email_code' ? 'sign_in_email_code' : 'reset_password';
+      const target = found.emailAddress?.email_address ?? signIn.identifier ?? '';
+      const issued = await codes.issue(signIn.id, purpose, target);
+      // Unknown accounts get no mail, but the same answer: the code simply never matches.
+      if (found.emailAddress && issued.deliver) {
+        await deps.sendCode({
+          to: found.emailAddress.email_address,
+          kind: purpose === 'reset_password' ? 'reset_password_code' : 'sign_in_code',
+          locale: input.locale,
+          code: issued.code,
+          expiresInMinutes: CODE_TTL_MS / 60_000,
+        });
+      }
+      const changes = { first_factor_strategy: input.strategy, first_factor_status: 'unverified', updated_at: clock() };
+      await store.signIns.update(signIn.id, changes);
+      return { ...signIn, ...changes };
+    },
+
+    async attemptFirstFactor(
+      client: ClientRow,
+      id: string,
+      input: { strategy: string; password?: string; code?: string },
+    ): Promise<SignInRow> {
+      const signIn = await load(client, id);
+      if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.created_session_id ?? '');
+      if (input.strategy === 'password') {
+        if (input.password === undefined) throw errors.paramMissing('password');
+        return attemptPassword(client, signIn, input.password);
+      }
+      if (input.strategy !== 'email_code' && input.strategy !== 'reset_password_email_code')
+        throw frontendErrors.strategyInvalid(input.strategy);
+      if (!input.code) throw errors.paramMissing('code');
+      const purpose = input.strategy === 'email_code' ? 'sign_in_email_code' : 'reset_password';
+      await codes.check(signIn.id, purpose, input.code);
+      const user = signIn.user_id ? await store.users.findById(signIn.user_id) : undefined;
+      // A code can only match for a real account (unknown ones never got one), but stay defensive.
+      if (!user) throw frontendErrors.codeIncorrect();
+      if (purpose === 'sign_in_email_code') return complete(client, signIn, user, 'email_code');
+      const changes = {
+        status: 'needs_new_password',
+        first_factor_strategy: input.strategy,
+        first_factor_status: 'verified',
+        updated_at: clock(),
+      };
+      await store.signIns.update(signIn.id, changes);
+      return { ...signIn, ...changes };
+    },
+
+    async resetPassword(client: ClientRow, id: string, input: { password: string; signOutOfOtherSessions?: boolean }): Promise<SignInRow> {
+      const signIn = await load(client, id);
+      if (signIn.status !== 'needs_new_password' || !signIn.user_id) throw frontendErrors.strategyInvalid('reset_password');
+      assertAcceptablePassword(input.password);
+      const user = await store.users.findById(signIn.user_id);
+      if (!user) throw frontendErrors.signInNotFound();
+      const now = clock();
+      await store.users.update(user.id, {
+        password_digest: await hashPassword(input.password),
+        password_hasher: 'argon2id',
+        password_last_updated_at: now,
+        updated_at: now,
+      });
+      if (input.signOutOfOtherSessions !== false) await store.sessions.endAllForUser(user.id, 'revoked', now);
+      return complete(client, signIn, user, 'reset_password_email_code');
+    },
+  };
+}
+
+export type SignInService = ReturnType<typeof createSignInService>;

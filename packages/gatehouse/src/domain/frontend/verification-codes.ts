@@ -1,0 +1,78 @@
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { frontendErrors } from '../../errors.js';
+import { newId } from '../../ids.js';
+import type { Store } from '../../store/index.js';
+import type { VerificationCodeRow } from '../../store/schema.js';
+import type { Clock } from '../clock.js';
+
+export const CODE_TTL_MS = 10 * 60 * 1000;
+export const MAX_CODE_ATTEMPTS = 3;
+/** Clerk's test addresses: in development instances `+clerk_test` e-mails take this code, and no mail is sent. */
+export const TEST_CODE = '424242';
+
+export type CodePurpose = 'sign_up_email' | 'sign_in_email_code' | 'reset_password' | 'email_address';
+
+export function isTestEmail(address: string): boolean {
+  return /\+clerk_test@/i.test(address);
+}
+
+/**
+ * Six-digit one-time codes: stored as an HMAC (keyed by the instance secret, so a leaked table does
+ * not give codes away), single use, ten-minute expiry, three wrong tries each.
+ */
+export function createVerificationCodes(store: Store, clock: Clock, hmacKey: () => string, isDevelopment: () => boolean) {
+  const hash = (code: string) => createHmac('sha256', hmacKey()).update(code).digest('hex');
+
+  return {
+    /** Makes and stores a new code (replacing any earlier one); returns it for delivery. */
+    async issue(
+      subjectId: string,
+      purpose: CodePurpose,
+      emailAddress: string,
+    ): Promise<{ code: string; row: VerificationCodeRow; deliver: boolean }> {
+      const testAddress = isDevelopment() && isTestEmail(emailAddress);
+      const code = testAddress ? TEST_CODE : String(randomInt(0, 1_000_000)).padStart(6, '0');
+      const now = clock();
+      const row: VerificationCodeRow = {
+        id: newId('ver'),
+        subject_id: subjectId,
+        purpose,
+        email_address: emailAddress,
+        code_hash: hash(code),
+        attempts: 0,
+        status: 'unverified',
+        expire_at: now + CODE_TTL_MS,
+        created_at: now,
+      };
+      await store.verificationCodes.replace(row);
+      return { code, row, deliver: !testAddress };
+    },
+
+    async find(subjectId: string, purpose: CodePurpose): Promise<VerificationCodeRow | undefined> {
+      return store.verificationCodes.find(subjectId, purpose);
+    },
+
+    /** Checks a code; throws Clerk's error for a wrong, expired, used-up or missing code. */
+    async check(subjectId: string, purpose: CodePurpose, code: string): Promise<VerificationCodeRow> {
+      const row = await store.verificationCodes.find(subjectId, purpose);
+      if (!row) throw frontendErrors.verificationMissing();
+      if (row.status === 'verified') throw frontendErrors.verificationMissing();
+      if (row.status === 'failed' || row.attempts >= MAX_CODE_ATTEMPTS) throw frontendErrors.verificationFailed();
+      if (row.expire_at <= clock()) {
+        await store.verificationCodes.update(row.id, { status: 'expired' });
+        throw frontendErrors.verificationExpired();
+      }
+      const expected = Buffer.from(row.code_hash, 'hex');
+      const given = Buffer.from(hash(code.trim()), 'hex');
+      if (!timingSafeEqual(expected, given)) {
+        const attempts = row.attempts + 1;
+        await store.verificationCodes.update(row.id, { attempts, status: attempts >= MAX_CODE_ATTEMPTS ? 'failed' : 'unverified' });
+        throw attempts >= MAX_CODE_ATTEMPTS ? frontendErrors.verificationFailed() : frontendErrors.codeIncorrect();
+      }
+      await store.verificationCodes.update(row.id, { status: 'verified' });
+      return { ...row, status: 'verified' };
+    },
+  };
+}
+
+export type VerificationCodes = ReturnType<typeof createVerificationCodes>;

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { Domain } from '../../domain/index.js';
+import { frontendErrors } from '../../errors.js';
+import { isAllowedRedirect, originOf } from '../../security/origins.js';
+import { parseCookies } from '../cookies.js';
+import { sendJson } from '../reply.js';
+import type { FapiContext } from './context.js';
+
+/** `/v1/client` (the browser's state), sign-out of everything, and the handshake redirect. */
+export function registerClientRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, publicUrl: string): void {
+  app.get('/v1/client', async (request, reply) => {
+    const client = await ctx.client(request);
+    if (!client) return sendJson(reply, 200, { response: null, client: null });
+    const view = await domain.clients.view(client);
+    return sendJson(reply, 200, { response: await ctx.clientJson(view, request.headers.origin), client: null });
+  });
+
+  app.delete('/v1/client', async (request, reply) => {
+    const client = await ctx.client(request);
+    if (!client) return sendJson(reply, 200, { response: null, client: null });
+    await domain.clients.endSessions(client.id, 'ended');
+    await domain.clients.update(client.id, { sign_in_id: null, sign_up_id: null });
+    return ctx.send(request, reply, client.id, null);
+  });
+
+  app.get('/v1/client/handshake', async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    const redirectUrl = query.redirect_url;
+    const settings = (await domain.instance.settings()).frontend;
+    if (!redirectUrl || !isAllowedRedirect(redirectUrl, { publicUrl, settings, development: domain.isDevelopment() })) {
+      throw frontendErrors.redirectUrlInvalid();
+    }
+    const client = await ctx.client(request);
+    const cookies = parseCookies(request.headers.cookie);
+    const devBrowser = query.__clerk_db_jwt || cookies.get('__clerk_db_jwt') || undefined;
+    const nonce = await domain.handshake.begin({ clientId: client?.id, devBrowser, origin: originOf(redirectUrl) ?? publicUrl });
+    const target = new URL(redirectUrl);
+    target.searchParams.set('__clerk_handshake_nonce', nonce);
+    return reply.code(307).header('cache-control', 'no-store').header('location', target.toString()).send();
+  });
+}

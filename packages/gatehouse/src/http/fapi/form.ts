@@ -1,0 +1,46 @@
+import { errors } from '../../errors.js';
+
+/** FAPI bodies are form-encoded (or JSON from other clients); this reads them as flat strings. */
+export function formFields(body: unknown): Record<string, string> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value === 'string') out[key] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
+    else if (value !== null && value !== undefined) out[key] = JSON.stringify(value);
+  }
+  return out;
+}
+
+export function optionalString(fields: Record<string, string>, name: string, max = 1024): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === '') return undefined;
+  if (value.length > max) throw errors.paramInvalid(name, `must be at most ${max} characters`);
+  return value;
+}
+
+export function requiredString(fields: Record<string, string>, name: string, max = 1024): string {
+  const value = optionalString(fields, name, max);
+  if (value === undefined) throw errors.paramMissing(name);
+  return value;
+}
+
+export function optionalBoolean(fields: Record<string, string>, name: string): boolean | undefined {
+  const value = fields[name];
+  if (value === undefined || value === '') return undefined;
+  if (value !== 'true' && value !== 'false') throw errors.paramInvalid(name, 'must be true or false');
+  return value === 'true';
+}
+
+/** clerk-js sends nested objects as JSON strings (`unsafe_metadata={"a":1}`). */
+export function optionalJsonObject(fields: Record<string, string>, name: string): Record<string, unknown> | undefined {
+  const value = fields[name];
+  if (value === undefined || value === '') return undefined;
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw errors.paramInvalid(name, 'must be a JSON object');
+}

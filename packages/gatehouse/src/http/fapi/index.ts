@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import type { Domain } from '../../domain/index.js';
+import { frontendErrors } from '../../errors.js';
+import { isAllowedOrigin } from '../../security/origins.js';
+import type { RateLimiter } from '../../security/rate-limit.js';
+import { sendJson } from '../reply.js';
+import { registerClientRoutes } from './client.js';
+import { createFapiContext } from './context.js';
+import { buildEnvironment } from './environment.js';
+import { registerMeRoutes } from './me.js';
+import { registerSessionRoutes } from './sessions.js';
+import { registerSignInRoutes } from './sign-ins.js';
+import { registerSignUpRoutes } from './sign-ups.js';
+
+export interface FrontendApiOptions {
+  domain: Domain;
+  publicUrl: string;
+  limiter: RateLimiter;
+}
+
+/**
+ * The Frontend API clerk-js talks to, at the public URL's root (`/v1/...`). Browsers call it with
+ * credentials from the app's origin: allowed origins get CORS with credentials; a state-changing
+ * request from any other origin is refused (CSRF).
+ */
+export async function registerFrontendApi(app: FastifyInstance, options: FrontendApiOptions): Promise<void> {
+  const { domain, publicUrl } = options;
+  const ctx = createFapiContext(domain, publicUrl);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (!origin) return;
+    const allowed = isAllowedOrigin(origin, {
+      publicUrl,
+      settings: (await domain.instance.settings()).frontend,
+      development: domain.isDevelopment(),
+    });
+    if (allowed) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('access-control-allow-credentials', 'true');
+      reply.header('vary', 'Origin');
+    } else if (request.method !== 'GET' && request.method !== 'OPTIONS') {
+      throw frontendErrors.originInvalid();
+    }
+  });
+
+  app.options('/v1/*', async (request, reply) => {
+    reply.header('access-control-allow-methods', 'GET, POST, PATCH, PUT, DELETE, OPTIONS');
+    reply.header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type');
+    reply.header('access-control-max-age', '600');
+    return reply.code(204).send();
+  });
+
+  const environment = async () => {
+    const instance = domain.instance.get();
+    const settings = (await domain.instance.settings()).frontend;
+    return buildEnvironment({ instanceId: instance.id, development: domain.isDevelopment(), settings, publicUrl });
+  };
+  app.get('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
+  app.patch('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
+
+  // clerk-js never asks for a dev browser on a non-Clerk host, but other clients may.
+  app.post('/v1/dev_browser', async (_request, reply) => {
+    const { randomBytes } = await import('node:crypto');
+    return sendJson(reply, 200, { object: 'dev_browser', id: `dvb_${randomBytes(16).toString('base64url')}` });
+  });
+
+  registerClientRoutes(app, domain, ctx, publicUrl);
+  registerSignInRoutes(app, domain, ctx, options.limiter);
+  registerSignUpRoutes(app, domain, ctx, options.limiter);
+  registerSessionRoutes(app, domain, ctx);
+  registerMeRoutes(app, domain, ctx, options.limiter);
+}

@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Domain } from '../../domain/index.js';
+import type { RateLimiter, RateLimitRule } from '../../security/rate-limit.js';
+
+/**
+ * Applies a rate limit unless the request carries a valid testing token (`__clerk_testing_token`),
+ * which `@clerk/testing` adds so automated suites are not throttled. Tokens exist only on development instances.
+ */
+export async function enforceLimit(
+  domain: Domain,
+  limiter: RateLimiter,
+  request: FastifyRequest,
+  key: string,
+  rule: RateLimitRule,
+): Promise<void> {
+  const token = (request.query as Record<string, string | undefined>).__clerk_testing_token;
+  if (token && domain.isDevelopment()) {
+    const valid = await domain.store.testingTokens.isValid(createHash('sha256').update(token).digest('hex'), domain.clock());
+    if (valid) return;
+  }
+  limiter.consume(key, rule);
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Domain } from '../../domain/index.js';
+import { errors, frontendErrors } from '../../errors.js';
+import type { SessionRow } from '../../store/schema.js';
+import { sendJson } from '../reply.js';
+import { serializeToken } from '../serializers/misc.js';
+import type { FapiContext } from './context.js';
+
+/** `/v1/client/sessions`: setActive (touch), tokens, ending one session or all of them. */
+export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext): void {
+  /** A session of the caller's own client, or 404: one browser never reaches another's sessions. */
+  async function ownSession(request: FastifyRequest): Promise<{ clientId: string; session: SessionRow }> {
+    const client = await ctx.client(request);
+    if (!client) throw frontendErrors.notSignedIn();
+    const { id } = request.params as { id: string };
+    const session = await domain.store.sessions.findById(id);
+    if (!session || session.client_id !== client.id) throw errors.notFound('session');
+    return { clientId: client.id, session };
+  }
+
+  app.post('/v1/client/sessions/:id/touch', async (request, reply) => {
+    const { clientId, session } = await ownSession(request);
+    const now = domain.clock();
+    const live = await domain.sessions.get(session.id);
+    if (live.status !== 'active') throw errors.sessionNotActive(session.id, live.status);
+    await domain.store.sessions.update(session.id, { last_active_at: now, updated_at: now });
+    await domain.store.users.update(session.user_id, { last_active_at: now });
+    await domain.clients.update(clientId, { last_active_session_id: session.id });
+    const current = await domain.clients.reload(clientId);
+    if (!current) throw errors.notFound('client');
+    const client = await ctx.clientJson(await domain.clients.view(current), request.headers.origin);
+    const response = client.sessions.find((s) => s.id === session.id) ?? null;
+    return sendJson(reply, 200, { response, client });
+  });
+
+  const mint = async (request: FastifyRequest, template?: string) => {
+    const { session } = await ownSession(request);
+    const origin = request.headers.origin;
+    return template
+      ? domain.tokens.mintTemplateToken(session.id, template, { authorizedParty: origin })
+      : domain.tokens.mintSessionToken(session.id, { authorizedParty: origin });
+  };
+
+  // Tokens come back bare, not in the envelope: clerk-js reads `.jwt` from the top level.
+  app.post('/v1/client/sessions/:id/tokens', async (request, reply) => sendJson(reply, 200, serializeToken(await mint(request))));
+  app.post('/v1/client/sessions/:id/tokens/:template', async (request, reply) => {
+    const { template } = request.params as { template: string };
+    return sendJson(reply, 200, serializeToken(await mint(request, template)));
+  });
+
+  for (const [action, status] of [
+    ['end', 'ended'],
+    ['remove', 'removed'],
+  ] as const) {
+    app.post(`/v1/client/sessions/:id/${action}`, async (request, reply) => {
+      const { clientId, session } = await ownSession(request);
+      await domain.clients.endSessions(clientId, status, session.id);
+      const ended = await domain.sessions.get(session.id);
+      return ctx.send(request, reply, clientId, { object: 'session', id: ended.id, status: ended.status });
+    });
+  }
+
+  app.delete('/v1/client/sessions', async (request, reply) => {
+    const client = await ctx.client(request);
+    if (!client) return sendJson(reply, 200, { response: null, client: null });
+    await domain.clients.endSessions(client.id, 'ended');
+    return ctx.send(request, reply, client.id, null);
+  });
+}

@@ -1,0 +1,174 @@
+import { createTransport } from 'nodemailer';
+import type { Clock } from '../domain/clock.js';
+import { newId } from '../ids.js';
+import type { Store } from '../store/index.js';
+import { isMailLocale, type MailLocale, pickLocale } from './locale.js';
+import { type MailKind, renderMail } from './templates.js';
+
+export type { MailKind } from './templates.js';
+
+export interface MailMessage {
+  to: string;
+  kind: MailKind;
+  locale: MailLocale;
+  code: string;
+  expiresInMinutes: number;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+  /** `smtp`: delivered to a real server. `outbox`: kept in the database for `/dev/mailbox`. */
+  readonly mode: 'smtp' | 'outbox';
+  close(): Promise<void>;
+}
+
+export interface MailerOptions {
+  /** `smtp://host:port` or `smtps://user:pass@host:465`; without it mail goes to the dev outbox. */
+  smtpUrl?: string;
+  from?: string;
+  appName: string;
+  store: Store;
+  clock: Clock;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_FROM = 'Gatehouse <no-reply@gatehouse.local>';
+
+/** Thrown when a message cannot be handed to the SMTP server; never carries credentials. */
+export class MailDeliveryError extends Error {
+  override readonly name = 'MailDeliveryError';
+  constructor(
+    message: string,
+    /** Nodemailer's error code, e.g. `EAUTH`, `ECONNECTION`, `EENVELOPE`. */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One plain address: no display name, no list, no line breaks. Nodemailer would otherwise parse
+ * `a@b.c, x@y.z` as two recipients.
+ */
+const ADDRESS = /^[^\s\p{Cc}@<>,;:"()[\]\\]+@[^\s\p{Cc}@<>,;:"()[\]\\]+$/u;
+
+function assertAddress(to: string): void {
+  if (to.length > 320 || !ADDRESS.test(to)) throw new Error('mail: the recipient is not a single e-mail address');
+}
+
+// Sending happens inside a request; nodemailer's own defaults (2 min to connect, 10 min idle) are
+// far longer than any client waits. A `?connectionTimeout=…` in the URL still wins.
+const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
+interface SmtpTarget {
+  /** `smtps://host:465`, for logs. */
+  display: string;
+  /** Strings that must never reach a log or an error message. */
+  secrets: string[];
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Every form a credential can take on its way out: as typed in the URL, decoded, and base64 as AUTH sends it. */
+function credentialForms(raw: string): string[] {
+  const decoded = safeDecode(raw);
+  return [raw, decoded, encodeURIComponent(decoded), Buffer.from(decoded).toString('base64')];
+}
+
+function describeSmtpUrl(smtpUrl: string): SmtpTarget {
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    // The URL may hold a password: do not echo it.
+    throw new Error('mail: the SMTP URL is not a valid URL');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('mail: the SMTP URL must start with smtp:// or smtps://');
+  const secrets = new Set<string>();
+  if (url.password !== '') {
+    for (const form of credentialForms(url.password)) secrets.add(form);
+    // What AUTH PLAIN puts on the wire.
+    secrets.add(Buffer.from(`\u0000${safeDecode(url.username)}\u0000${safeDecode(url.password)}`).toString('base64'));
+  }
+  // A one- or two-letter user name would blank out unrelated text; passwords go whatever their length.
+  if (url.username.length >= 3) for (const form of credentialForms(url.username)) secrets.add(form);
+  return { display: `${url.protocol}//${url.host}`, secrets: [...secrets].filter((s) => s !== '').sort((a, b) => b.length - a.length) };
+}
+
+function redact(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('***');
+  return out;
+}
+
+/** Log lines are single lines whatever an address holds. */
+function oneLine(value: string): string {
+  return value.replace(/\p{Cc}/gu, '?');
+}
+
+function render(message: MailMessage, appName: string) {
+  // Typed as a MailLocale, but a raw tag (`ko-KR`) from an untyped caller still lands on the right language.
+  const locale: MailLocale = isMailLocale(message.locale) ? message.locale : pickLocale(String(message.locale));
+  const rendered = renderMail(message.kind, locale, { code: message.code, appName, expiresInMinutes: message.expiresInMinutes });
+  return { locale, ...rendered };
+}
+
+function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer {
+  const target = describeSmtpUrl(options.smtpUrl);
+  const from = options.from ?? DEFAULT_FROM;
+  const transport = createTransport({ ...TIMEOUTS, url: options.smtpUrl });
+  options.log(`mail: delivering over SMTP via ${target.display}`);
+  return {
+    mode: 'smtp',
+    async send(message) {
+      assertAddress(message.to);
+      const { subject, text, html } = render(message, options.appName);
+      try {
+        await transport.sendMail({ from, to: message.to, subject, text, html });
+      } catch (error) {
+        const e = error as { message?: unknown; code?: unknown };
+        const code = typeof e.code === 'string' ? e.code : undefined;
+        const detail = redact(oneLine(String(e.message ?? 'unknown error')), target.secrets);
+        throw new MailDeliveryError(`mail: SMTP delivery via ${target.display} failed${code ? ` (${code})` : ''}: ${detail}`, code);
+      }
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}
+
+function createOutboxMailer(options: MailerOptions): Mailer {
+  options.log('mail: no SMTP URL configured; messages go to the dev outbox at /dev/mailbox');
+  return {
+    mode: 'outbox',
+    async send(message) {
+      assertAddress(message.to);
+      const { locale, subject, text, html } = render(message, options.appName);
+      await options.store.mailOutbox.insert({
+        id: newId('mail'),
+        to_address: message.to,
+        subject,
+        text_body: text,
+        html_body: html,
+        locale,
+        created_at: options.clock(),
+      });
+      // The code is in the subject: in the dev outbox that is how a developer reads it.
+      options.log(`mail to ${oneLine(message.to)}: ${JSON.stringify(subject)}`);
+    },
+    async close() {},
+  };
+}
+
+/** SMTP when `smtpUrl` is set, else the dev outbox (a table plus one log line per message). */
+export function createMailer(options: MailerOptions): Mailer {
+  const smtpUrl = options.smtpUrl?.trim();
+  return smtpUrl ? createSmtpMailer({ ...options, smtpUrl }) : createOutboxMailer(options);
+}

@@ -1,0 +1,786 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../ids.js';
+import { createTestDatabase, postgresAvailable } from '../testing/services.js';
+import { UniqueViolation } from './errors.js';
+import { type Dialect, openStore, type Store } from './index.js';
+import { migrations } from './migrations/index.js';
+import type { UserListOptions } from './repositories/users.js';
+import type { ClientRow, EmailAddressRow, InstanceRow, JwtTemplateRow, SessionRow, SigningKeyRow, UserRow } from './schema.js';
+
+const pgOk = await postgresAvailable();
+
+/** A Unix-ms instant well past 2^31 (and 2^32), so 32-bit truncation or text storage would show. */
+const T0 = 1_700_000_000_000;
+
+function userRow(overrides: Partial<UserRow> = {}): UserRow {
+  return {
+    id: newId('user'),
+    external_id: null,
+    username: null,
+    first_name: null,
+    last_name: null,
+    image_url: null,
+    password_digest: null,
+    password_hasher: null,
+    password_last_updated_at: null,
+    primary_email_address_id: null,
+    public_metadata: '{}',
+    private_metadata: '{}',
+    unsafe_metadata: '{}',
+    banned: 0,
+    locked: 0,
+    last_sign_in_at: null,
+    last_active_at: null,
+    locale: null,
+    timezone: null,
+    legal_accepted_at: null,
+    create_organization_enabled: 1,
+    delete_self_enabled: 1,
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+function emailRow(userId: string, address: string, overrides: Partial<EmailAddressRow> = {}): EmailAddressRow {
+  return {
+    id: newId('idn'),
+    user_id: userId,
+    email_address: address,
+    verified: 1,
+    verification_strategy: 'admin',
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+function clientRow(overrides: Partial<ClientRow> = {}): ClientRow {
+  return {
+    id: newId('client'),
+    token_hash: null,
+    sign_in_id: null,
+    sign_up_id: null,
+    last_active_session_id: null,
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+function sessionRow(clientId: string, userId: string, overrides: Partial<SessionRow> = {}): SessionRow {
+  return {
+    id: newId('sess'),
+    client_id: clientId,
+    user_id: userId,
+    status: 'active',
+    last_active_organization_id: null,
+    last_active_at: T0,
+    expire_at: T0 + 7 * 86_400_000,
+    abandon_at: T0 + 30 * 86_400_000,
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+function templateRow(name: string, overrides: Partial<JwtTemplateRow> = {}): JwtTemplateRow {
+  return {
+    id: newId('jtmp'),
+    name,
+    claims: '{"aud":"app"}',
+    lifetime: 60,
+    allowed_clock_skew: 5,
+    custom_signing_key: 0,
+    signing_algorithm: 'RS256',
+    signing_key_enc: null,
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+interface Target {
+  url: string;
+  cleanup(): Promise<void>;
+}
+
+async function newTarget(dialect: Dialect): Promise<Target> {
+  if (dialect === 'postgres') {
+    const database = await createTestDatabase();
+    return { url: database.url, cleanup: () => database.drop() };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-store-'));
+  return {
+    url: `sqlite:${path.join(dir, 'gatehouse.db')}`,
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+/** Registers the same suite for one dialect; every block gets its own fresh database. */
+function conformanceSuite(dialect: Dialect) {
+  describe.skipIf(dialect === 'postgres' && !pgOk)(`store conformance: ${dialect}`, () => {
+    const targets: Target[] = [];
+    const opened: Store[] = [];
+
+    async function freshStore(): Promise<{ store: Store; url: string }> {
+      const target = await newTarget(dialect);
+      targets.push(target);
+      const store = await openStore({ url: target.url });
+      opened.push(store);
+      return { store, url: target.url };
+    }
+
+    afterAll(async () => {
+      for (const store of opened) await store.close().catch(() => {});
+      for (const target of targets) await target.cleanup();
+    });
+
+    describe('users', () => {
+      let store: Store;
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+      });
+
+      it('reports its dialect and answers ping', async () => {
+        expect(store.dialect).toBe(dialect);
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+
+      it('inserts and finds a user with every column intact', async () => {
+        const row = userRow({
+          external_id: 'ext-1',
+          username: 'round_trip',
+          first_name: 'Round',
+          last_name: 'Trip',
+          image_url: 'https://img.example.com/a.png',
+          password_digest: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+          password_hasher: 'argon2id',
+          password_last_updated_at: T0 + 1,
+          public_metadata: '{"plan":"pro"}',
+          private_metadata: '{"stripe":"cus_1"}',
+          unsafe_metadata: '{"theme":"dark"}',
+          banned: 1,
+          locked: 1,
+          last_sign_in_at: T0 + 2,
+          last_active_at: T0 + 3,
+          locale: 'de-DE',
+          timezone: 'Europe/Berlin',
+          legal_accepted_at: T0 + 4,
+          create_organization_enabled: 0,
+          delete_self_enabled: 0,
+        });
+        await store.users.insert(row);
+        expect(await store.users.findById(row.id)).toEqual(row);
+        expect(await store.users.findById('user_missing')).toBeUndefined();
+      });
+
+      it('updates only the given columns', async () => {
+        const row = userRow({ username: 'before_update', first_name: 'Before' });
+        await store.users.insert(row);
+        await store.users.update(row.id, { first_name: 'After', username: null, updated_at: T0 + 10 });
+        expect(await store.users.findById(row.id)).toEqual({ ...row, first_name: 'After', username: null, updated_at: T0 + 10 });
+      });
+
+      it('deletes a user once', async () => {
+        const row = userRow();
+        await store.users.insert(row);
+        expect(await store.users.delete(row.id)).toBe(true);
+        expect(await store.users.findById(row.id)).toBeUndefined();
+        expect(await store.users.delete(row.id)).toBe(false);
+      });
+
+      it('turns a duplicate e-mail address into UniqueViolation naming the column', async () => {
+        const a = userRow();
+        const b = userRow();
+        await store.users.insert(a);
+        await store.users.insert(b);
+        await store.emailAddresses.insert(emailRow(a.id, 'dup@example.com'));
+        const error = await rejection(store.emailAddresses.insert(emailRow(b.id, 'dup@example.com')));
+        expect(error).toBeInstanceOf(UniqueViolation);
+        expect((error as UniqueViolation).detail).toMatch(/email_address/);
+        expect(await store.emailAddresses.listByUser(b.id)).toEqual([]);
+
+        const other = emailRow(b.id, 'other@example.com');
+        await store.emailAddresses.insert(other);
+        const updateError = await rejection(store.emailAddresses.update(other.id, { email_address: 'dup@example.com' }));
+        expect(updateError).toBeInstanceOf(UniqueViolation);
+        expect((await store.emailAddresses.findById(other.id))?.email_address).toBe('other@example.com');
+      });
+
+      it('turns a duplicate username into UniqueViolation, on insert and on update', async () => {
+        await store.users.insert(userRow({ username: 'taken_name' }));
+        const error = await rejection(store.users.insert(userRow({ username: 'taken_name' })));
+        expect(error).toBeInstanceOf(UniqueViolation);
+        expect((error as UniqueViolation).detail).toMatch(/username/);
+
+        const other = userRow({ username: 'free_name' });
+        await store.users.insert(other);
+        const updateError = await rejection(store.users.update(other.id, { username: 'taken_name' }));
+        expect(updateError).toBeInstanceOf(UniqueViolation);
+        expect((updateError as UniqueViolation).detail).toMatch(/username/);
+        expect((await store.users.findById(other.id))?.username).toBe('free_name');
+      });
+
+      it('turns a duplicate external_id into UniqueViolation', async () => {
+        await store.users.insert(userRow({ external_id: 'ext-dup' }));
+        const error = await rejection(store.users.insert(userRow({ external_id: 'ext-dup' })));
+        expect(error).toBeInstanceOf(UniqueViolation);
+        expect((error as UniqueViolation).detail).toMatch(/external_id/);
+      });
+
+      it('allows many users without a username or external_id', async () => {
+        const rows = [userRow(), userRow(), userRow()];
+        for (const row of rows) await store.users.insert(row);
+        const found = await store.users.list({
+          userIds: rows.map((r) => r.id),
+          orderBy: 'created_at',
+          direction: 'asc',
+          limit: 10,
+          offset: 0,
+        });
+        expect(found).toHaveLength(3);
+        expect(found.every((u) => u.username === null && u.external_id === null)).toBe(true);
+      });
+
+      it('does not report a non-unique failure as UniqueViolation', async () => {
+        const error = await rejection(store.emailAddresses.insert(emailRow('user_does_not_exist', 'orphan@example.com')));
+        expect(error).toBeInstanceOf(Error);
+        expect(error).not.toBeInstanceOf(UniqueViolation);
+      });
+    });
+
+    describe('user listing', () => {
+      let store: Store;
+      const ann = userRow({
+        first_name: 'Ann',
+        last_name: 'Lee',
+        username: 'ann_lee',
+        external_id: 'ext-ann',
+        created_at: T0 + 1000,
+        last_sign_in_at: T0 + 50_000,
+      });
+      const bob = userRow({ first_name: 'Bob', last_name: 'Stone', username: 'bobby', external_id: 'ext-bob', created_at: T0 + 2000 });
+      const cara = userRow({
+        first_name: 'Cara',
+        last_name: 'Oneil',
+        username: 'cara',
+        created_at: T0 + 3000,
+        last_sign_in_at: T0 + 10_000,
+      });
+      const dan = userRow({ first_name: 'Dan', last_name: 'O_Neil', created_at: T0 + 4000 });
+      // eve and fay share a creation time, so their order comes from the id tie-breaker.
+      const eve = userRow({ first_name: 'Eve', last_name: 'OxNeil', created_at: T0 + 5000 });
+      const fay = userRow({ first_name: '100%', last_name: 'Sure', created_at: T0 + 5000 });
+      const gus = userRow({ first_name: 'Gus', last_name: 'Back\\Slash', created_at: T0 + 7000 });
+      const all = [ann, bob, cara, dan, eve, fay, gus];
+      const byCreation = [ann, bob, cara, dan, ...[eve, fay].sort((x, y) => (x.id < y.id ? -1 : 1)), gus];
+
+      const ids = (rows: UserRow[]) => rows.map((r) => r.id);
+      const list = (options: Partial<UserListOptions>) =>
+        store.users.list({ orderBy: 'created_at', direction: 'asc', limit: 100, offset: 0, ...options });
+
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+        for (const row of all) await store.users.insert(row);
+        await store.emailAddresses.insert(emailRow(ann.id, 'ann@example.com', { created_at: T0 + 1000 }));
+        await store.emailAddresses.insert(emailRow(ann.id, 'ann.work@corp.test', { created_at: T0 + 1001 }));
+        await store.emailAddresses.insert(emailRow(bob.id, 'bob@example.com'));
+        await store.emailAddresses.insert(emailRow(cara.id, 'cara@example.org'));
+        await store.emailAddresses.insert(emailRow(dan.id, 'dan@example.net'));
+      });
+
+      it('lists and counts everything without a filter', async () => {
+        expect(ids(await list({}))).toEqual(ids(byCreation));
+        expect(await store.users.count({})).toBe(7);
+      });
+
+      it('filters by e-mail address, case-insensitively and without duplicates', async () => {
+        expect(ids(await list({ emailAddresses: ['ANN@Example.com'] }))).toEqual([ann.id]);
+        expect(ids(await list({ emailAddresses: ['ann@example.com', 'ann.work@corp.test', 'bob@example.com'] }))).toEqual([ann.id, bob.id]);
+        expect(await store.users.count({ emailAddresses: ['ann@example.com', 'ann.work@corp.test'] })).toBe(1);
+        expect(await list({ emailAddresses: ['nobody@example.com'] })).toEqual([]);
+      });
+
+      it('filters by user id', async () => {
+        expect(ids(await list({ userIds: [cara.id, ann.id, 'user_unknown'] }))).toEqual([ann.id, cara.id]);
+        expect(await store.users.count({ userIds: [cara.id, ann.id] })).toBe(2);
+      });
+
+      it('filters by external id', async () => {
+        expect(ids(await list({ externalIds: ['ext-bob'] }))).toEqual([bob.id]);
+        expect(await store.users.count({ externalIds: ['ext-bob', 'ext-ann', 'ext-none'] })).toBe(2);
+      });
+
+      it('filters by username, case-insensitively', async () => {
+        expect(ids(await list({ usernames: ['BOBBY', 'cara'] }))).toEqual([bob.id, cara.id]);
+        expect(await store.users.count({ usernames: ['Ann_Lee'] })).toBe(1);
+      });
+
+      it('combines filters with AND', async () => {
+        expect(ids(await list({ emailAddresses: ['ann@example.com', 'bob@example.com'], usernames: ['bobby'] }))).toEqual([bob.id]);
+        expect(await store.users.count({ userIds: [ann.id], externalIds: ['ext-bob'] })).toBe(0);
+      });
+
+      it('matches the query as a case-insensitive substring of e-mail, names, username and id', async () => {
+        expect(ids(await list({ query: 'ANN' }))).toEqual([ann.id]);
+        expect(ids(await list({ query: 'stone' }))).toEqual([bob.id]);
+        expect(ids(await list({ query: 'corp.TEST' }))).toEqual([ann.id]);
+        expect(ids(await list({ query: '@example.' }))).toEqual([ann.id, bob.id, cara.id, dan.id]);
+        expect(ids(await list({ query: 'bob' }))).toEqual([bob.id]);
+        expect(ids(await list({ query: 'EVE' }))).toEqual([eve.id]);
+        expect(ids(await list({ query: gus.id.slice(-12).toUpperCase() }))).toEqual([gus.id]);
+        expect(await list({ query: 'no-such-user' })).toEqual([]);
+        expect(await store.users.count({ query: 'example' })).toBe(4);
+      });
+
+      it('treats LIKE wildcards and the escape character in the query literally', async () => {
+        expect(ids(await list({ query: '%' }))).toEqual([fay.id]);
+        expect(ids(await list({ query: '100%' }))).toEqual([fay.id]);
+        expect(ids(await list({ query: 'o_neil' }))).toEqual([dan.id]);
+        expect(ids(await list({ query: 'oneil' }))).toEqual([cara.id]);
+        expect(ids(await list({ query: '\\' }))).toEqual([gus.id]);
+        expect(ids(await list({ query: 'k\\s' }))).toEqual([gus.id]);
+        expect(await store.users.count({ query: '%' })).toBe(1);
+        expect(await store.users.count({ query: 'o_neil' })).toBe(1);
+      });
+
+      it('orders by created_at in both directions, breaking ties by id', async () => {
+        expect(ids(await list({ direction: 'asc' }))).toEqual(ids(byCreation));
+        expect(ids(await list({ direction: 'desc' }))).toEqual(ids(byCreation).reverse());
+      });
+
+      it('orders by text columns', async () => {
+        expect((await list({ orderBy: 'first_name', direction: 'asc' })).map((u) => u.first_name)).toEqual([
+          '100%',
+          'Ann',
+          'Bob',
+          'Cara',
+          'Dan',
+          'Eve',
+          'Gus',
+        ]);
+        expect((await list({ orderBy: 'last_name', direction: 'desc' })).map((u) => u.last_name)).toEqual([
+          'Sure',
+          'Stone',
+          'OxNeil',
+          'Oneil',
+          'O_Neil',
+          'Lee',
+          'Back\\Slash',
+        ]);
+      });
+
+      it('orders a nullable column the same way on every dialect (nulls after values ascending, before them descending)', async () => {
+        const withoutSignIn = ids([bob, dan, eve, fay, gus].sort((x, y) => (x.id < y.id ? -1 : 1)));
+        expect(ids(await list({ orderBy: 'last_sign_in_at', direction: 'asc' }))).toEqual([cara.id, ann.id, ...withoutSignIn]);
+        expect(ids(await list({ orderBy: 'last_sign_in_at', direction: 'desc' }))).toEqual([
+          ...[...withoutSignIn].reverse(),
+          ann.id,
+          cara.id,
+        ]);
+        const byUsername = await list({ orderBy: 'username', direction: 'asc' });
+        expect(byUsername.slice(0, 3).map((u) => u.username)).toEqual(['ann_lee', 'bobby', 'cara']);
+        expect(byUsername.slice(3).every((u) => u.username === null)).toBe(true);
+      });
+
+      it('pages with limit and offset, and counts ignore paging', async () => {
+        expect(ids(await list({ limit: 2, offset: 0 }))).toEqual(ids(byCreation.slice(0, 2)));
+        expect(ids(await list({ limit: 2, offset: 1 }))).toEqual([bob.id, cara.id]);
+        expect(ids(await list({ limit: 3, offset: 5, direction: 'desc' }))).toEqual([bob.id, ann.id]);
+        expect(await list({ limit: 10, offset: 7 })).toEqual([]);
+        expect(ids(await list({ query: '@example.', limit: 1, offset: 2 }))).toEqual([cara.id]);
+        expect(await store.users.count({ query: '@example.' })).toBe(4);
+      });
+
+      it('returns full rows from list', async () => {
+        expect(await list({ userIds: [ann.id] })).toEqual([ann]);
+      });
+    });
+
+    describe('email addresses', () => {
+      let store: Store;
+      const owner = userRow();
+      const other = userRow();
+      const first = emailRow(owner.id, 'first@example.com', { created_at: T0 + 1 });
+      const second = emailRow(owner.id, 'second@example.com', { created_at: T0 + 2, verified: 0, verification_strategy: null });
+      const third = emailRow(other.id, 'third@example.com', { created_at: T0 });
+
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+        await store.users.insert(owner);
+        await store.users.insert(other);
+        await store.emailAddresses.insert(second);
+        await store.emailAddresses.insert(first);
+        await store.emailAddresses.insert(third);
+      });
+
+      it('finds by id and by address, case-insensitively', async () => {
+        expect(await store.emailAddresses.findById(second.id)).toEqual(second);
+        expect(await store.emailAddresses.findByAddress('FIRST@Example.COM')).toEqual(first);
+        expect(await store.emailAddresses.findByAddress('none@example.com')).toBeUndefined();
+      });
+
+      it('lists one user’s addresses oldest first', async () => {
+        expect(await store.emailAddresses.listByUser(owner.id)).toEqual([first, second]);
+        expect(await store.emailAddresses.listByUser('user_none')).toEqual([]);
+      });
+
+      it('lists several users’ addresses in one call', async () => {
+        expect(await store.emailAddresses.listByUsers([owner.id, other.id])).toEqual([third, first, second]);
+        expect(await store.emailAddresses.listByUsers([other.id])).toEqual([third]);
+        expect(await store.emailAddresses.listByUsers([])).toEqual([]);
+      });
+
+      it('updates and deletes an address', async () => {
+        await store.emailAddresses.update(second.id, { verified: 1, verification_strategy: 'email_code', updated_at: T0 + 9 });
+        expect(await store.emailAddresses.findById(second.id)).toEqual({
+          ...second,
+          verified: 1,
+          verification_strategy: 'email_code',
+          updated_at: T0 + 9,
+        });
+        expect(await store.emailAddresses.delete(second.id)).toBe(true);
+        expect(await store.emailAddresses.delete(second.id)).toBe(false);
+        expect(await store.emailAddresses.listByUser(owner.id)).toEqual([first]);
+      });
+    });
+
+    describe('clients and sessions', () => {
+      let store: Store;
+      const alice = userRow();
+      const bert = userRow();
+      const clientA = clientRow();
+      const clientB = clientRow();
+      const s1 = sessionRow(clientA.id, alice.id, { created_at: T0 + 1 });
+      const s2 = sessionRow(clientA.id, alice.id, { created_at: T0 + 2, status: 'ended' });
+      const s3 = sessionRow(clientB.id, alice.id, { created_at: T0 + 3 });
+      const s4 = sessionRow(clientB.id, bert.id, { created_at: T0 + 4 });
+
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+        await store.users.insert(alice);
+        await store.users.insert(bert);
+        await store.clients.insert(clientA);
+        await store.clients.insert(clientB);
+        for (const s of [s1, s2, s3, s4]) await store.sessions.insert(s);
+      });
+
+      it('inserts, finds and updates clients', async () => {
+        expect(await store.clients.findById(clientA.id)).toEqual(clientA);
+        expect(await store.clients.findById('client_none')).toBeUndefined();
+        await store.clients.update(clientA.id, { last_active_session_id: s1.id, updated_at: T0 + 100 });
+        expect(await store.clients.findById(clientA.id)).toEqual({ ...clientA, last_active_session_id: s1.id, updated_at: T0 + 100 });
+      });
+
+      it('finds a session with every column intact', async () => {
+        expect(await store.sessions.findById(s2.id)).toEqual(s2);
+        expect(await store.sessions.findById('sess_none')).toBeUndefined();
+      });
+
+      it('lists sessions newest first with each filter, and counts them', async () => {
+        const ids = (rows: SessionRow[]) => rows.map((r) => r.id);
+        expect(ids(await store.sessions.list({}, 10, 0))).toEqual([s4.id, s3.id, s2.id, s1.id]);
+        expect(ids(await store.sessions.list({ userId: alice.id }, 10, 0))).toEqual([s3.id, s2.id, s1.id]);
+        expect(ids(await store.sessions.list({ clientId: clientA.id }, 10, 0))).toEqual([s2.id, s1.id]);
+        expect(ids(await store.sessions.list({ status: 'active' }, 10, 0))).toEqual([s4.id, s3.id, s1.id]);
+        expect(ids(await store.sessions.list({ userId: alice.id, clientId: clientB.id, status: 'active' }, 10, 0))).toEqual([s3.id]);
+        expect(ids(await store.sessions.list({ userId: alice.id }, 1, 1))).toEqual([s2.id]);
+        expect(await store.sessions.count({})).toBe(4);
+        expect(await store.sessions.count({ userId: alice.id })).toBe(3);
+        expect(await store.sessions.count({ clientId: clientB.id })).toBe(2);
+        expect(await store.sessions.count({ status: 'ended' })).toBe(1);
+        expect(await store.sessions.count({ userId: bert.id, status: 'ended' })).toBe(0);
+      });
+
+      it('updates a session', async () => {
+        await store.sessions.update(s4.id, { last_active_at: T0 + 500, last_active_organization_id: 'org_1', updated_at: T0 + 500 });
+        expect(await store.sessions.findById(s4.id)).toEqual({
+          ...s4,
+          last_active_at: T0 + 500,
+          last_active_organization_id: 'org_1',
+          updated_at: T0 + 500,
+        });
+      });
+
+      it('ends only the active sessions of one user', async () => {
+        expect(await store.sessions.endAllForUser(alice.id, 'revoked', T0 + 900)).toBe(2);
+        expect(await store.sessions.findById(s1.id)).toEqual({ ...s1, status: 'revoked', updated_at: T0 + 900 });
+        expect(await store.sessions.findById(s3.id)).toEqual({ ...s3, status: 'revoked', updated_at: T0 + 900 });
+        expect(await store.sessions.findById(s2.id)).toEqual(s2);
+        expect((await store.sessions.findById(s4.id))?.status).toBe('active');
+        expect(await store.sessions.endAllForUser(alice.id, 'revoked', T0 + 901)).toBe(0);
+        expect(await store.sessions.count({ userId: alice.id, status: 'revoked' })).toBe(2);
+      });
+
+      it('deleting a user cascades to its e-mail addresses and sessions, not to clients or other users', async () => {
+        const doomed = userRow();
+        const client = clientRow();
+        await store.users.insert(doomed);
+        await store.clients.insert(client);
+        const email = emailRow(doomed.id, 'doomed@example.com');
+        await store.emailAddresses.insert(email);
+        await store.emailAddresses.insert(emailRow(doomed.id, 'doomed2@example.com'));
+        const session = sessionRow(client.id, doomed.id);
+        await store.sessions.insert(session);
+        await store.sessions.insert(sessionRow(client.id, bert.id));
+
+        expect(await store.users.delete(doomed.id)).toBe(true);
+        expect(await store.emailAddresses.listByUser(doomed.id)).toEqual([]);
+        expect(await store.emailAddresses.findById(email.id)).toBeUndefined();
+        expect(await store.emailAddresses.findByAddress('doomed@example.com')).toBeUndefined();
+        expect(await store.sessions.findById(session.id)).toBeUndefined();
+        expect(await store.sessions.count({ userId: doomed.id })).toBe(0);
+        expect(await store.clients.findById(client.id)).toEqual(client);
+        expect(await store.sessions.count({ clientId: client.id })).toBe(1);
+        expect(await store.users.findById(bert.id)).toEqual(bert);
+      });
+    });
+
+    describe('jwt templates', () => {
+      let store: Store;
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+      });
+
+      it('inserts, finds, lists, counts, updates and deletes templates', async () => {
+        const a = templateRow('alpha', { created_at: T0 + 1 });
+        const b = templateRow('beta', {
+          created_at: T0 + 2,
+          custom_signing_key: 1,
+          signing_algorithm: 'HS256',
+          signing_key_enc: 'v1.x.y.z',
+        });
+        const c = templateRow('gamma', { created_at: T0 + 3 });
+        for (const t of [c, a, b]) await store.jwtTemplates.insert(t);
+
+        expect(await store.jwtTemplates.findById(b.id)).toEqual(b);
+        expect(await store.jwtTemplates.findByName('gamma')).toEqual(c);
+        expect(await store.jwtTemplates.findByName('delta')).toBeUndefined();
+        expect((await store.jwtTemplates.list(10, 0)).map((t) => t.name)).toEqual(['alpha', 'beta', 'gamma']);
+        expect((await store.jwtTemplates.list(1, 1)).map((t) => t.name)).toEqual(['beta']);
+        expect(await store.jwtTemplates.count()).toBe(3);
+
+        await store.jwtTemplates.update(a.id, { lifetime: 3600, claims: '{"role":"admin"}', updated_at: T0 + 50 });
+        expect(await store.jwtTemplates.findById(a.id)).toEqual({ ...a, lifetime: 3600, claims: '{"role":"admin"}', updated_at: T0 + 50 });
+
+        expect(await store.jwtTemplates.delete(c.id)).toBe(true);
+        expect(await store.jwtTemplates.delete(c.id)).toBe(false);
+        expect(await store.jwtTemplates.count()).toBe(2);
+      });
+
+      it('refuses a duplicate name with UniqueViolation, on insert and on rename', async () => {
+        await store.jwtTemplates.insert(templateRow('unique-name'));
+        const error = await rejection(store.jwtTemplates.insert(templateRow('unique-name')));
+        expect(error).toBeInstanceOf(UniqueViolation);
+        expect((error as UniqueViolation).detail).toMatch(/name/);
+
+        const other = templateRow('other-name');
+        await store.jwtTemplates.insert(other);
+        expect(await rejection(store.jwtTemplates.update(other.id, { name: 'unique-name' }))).toBeInstanceOf(UniqueViolation);
+        expect((await store.jwtTemplates.findById(other.id))?.name).toBe('other-name');
+      });
+    });
+
+    describe('instance and signing keys', () => {
+      let store: Store;
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+      });
+
+      it('stores the instance and updates its settings', async () => {
+        expect(await store.instance.get()).toBeUndefined();
+        const row: InstanceRow = {
+          id: newId('ins'),
+          environment_type: 'development',
+          secret_key_hash: 'hash',
+          secret_key_enc: 'v1.a.b.c',
+          settings: '{}',
+          created_at: T0,
+          updated_at: T0,
+        };
+        await store.instance.insert(row);
+        expect(await store.instance.get()).toEqual(row);
+        await store.instance.updateSettings(row.id, '{"sessionToken":{"lifetimeSeconds":120}}', T0 + 77);
+        expect(await store.instance.get()).toEqual({ ...row, settings: '{"sessionToken":{"lifetimeSeconds":120}}', updated_at: T0 + 77 });
+      });
+
+      it('lists signing keys oldest first and changes their status', async () => {
+        const key = (kid: string, created_at: number): SigningKeyRow => ({
+          kid,
+          private_key_enc: `v1.${kid}`,
+          public_jwk: JSON.stringify({ kid }),
+          status: 'active',
+          created_at,
+        });
+        const newer = key('ins_newer', T0 + 2);
+        const older = key('ins_older', T0 + 1);
+        await store.signingKeys.insert(newer);
+        await store.signingKeys.insert(older);
+        expect(await store.signingKeys.list()).toEqual([older, newer]);
+        await store.signingKeys.setStatus('ins_older', 'retired');
+        expect(await store.signingKeys.list()).toEqual([{ ...older, status: 'retired' }, newer]);
+      });
+    });
+
+    describe('transactions', () => {
+      let store: Store;
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+      });
+
+      it('commits when the work succeeds and returns its value', async () => {
+        const user = userRow();
+        const email = emailRow(user.id, 'committed@example.com');
+        const result = await store.transaction(async (trx) => {
+          await trx.users.insert(user);
+          await trx.emailAddresses.insert(email);
+          expect(await trx.users.findById(user.id)).toEqual(user);
+          return 'done';
+        });
+        expect(result).toBe('done');
+        expect(await store.users.findById(user.id)).toEqual(user);
+        expect(await store.emailAddresses.listByUser(user.id)).toEqual([email]);
+      });
+
+      it('rolls back everything when the work throws', async () => {
+        const user = userRow({ username: 'rolled_back' });
+        const boom = new Error('boom');
+        const error = await rejection(
+          store.transaction(async (trx) => {
+            await trx.users.insert(user);
+            await trx.emailAddresses.insert(emailRow(user.id, 'rolled@example.com'));
+            await trx.users.update(user.id, { first_name: 'Changed' });
+            throw boom;
+          }),
+        );
+        expect(error).toBe(boom);
+        expect(await store.users.findById(user.id)).toBeUndefined();
+        expect(await store.emailAddresses.findByAddress('rolled@example.com')).toBeUndefined();
+        expect(await store.users.count({ usernames: ['rolled_back'] })).toBe(0);
+      });
+
+      it('rolls back earlier writes when a later write breaks a unique constraint', async () => {
+        const existing = userRow({ username: 'already_here' });
+        await store.users.insert(existing);
+        const fresh = userRow();
+        const error = await rejection(
+          store.transaction(async (trx) => {
+            await trx.users.insert(fresh);
+            await trx.users.insert(userRow({ username: 'already_here' }));
+          }),
+        );
+        expect(error).toBeInstanceOf(UniqueViolation);
+        expect(await store.users.findById(fresh.id)).toBeUndefined();
+        expect(await store.users.findById(existing.id)).toEqual(existing);
+      });
+    });
+
+    describe('migrations', () => {
+      it('are idempotent: the same database opens again, alongside and after, with its data', async () => {
+        const target = await newTarget(dialect);
+        targets.push(target);
+        const firstLog: string[] = [];
+        const first = await openStore({ url: target.url, log: (line) => firstLog.push(line) });
+        opened.push(first);
+        expect(firstLog).toEqual(Object.keys(migrations).map((name) => `migration ${name}: Success`));
+        expect(firstLog[0]).toBe('migration 0001-initial: Success');
+        const user = userRow({ username: 'survivor' });
+        await first.users.insert(user);
+
+        const secondLog: string[] = [];
+        const second = await openStore({ url: target.url, log: (line) => secondLog.push(line) });
+        opened.push(second);
+        expect(secondLog).toEqual([]);
+        expect(await second.users.findById(user.id)).toEqual(user);
+        await second.close();
+        await first.close();
+
+        const third = await openStore({ url: target.url });
+        opened.push(third);
+        expect(await third.users.findById(user.id)).toEqual(user);
+        expect(await third.users.count({})).toBe(1);
+        await third.close();
+      });
+    });
+
+    describe('timestamps', () => {
+      let store: Store;
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+      });
+
+      it('come back as JS numbers equal to what was written', async () => {
+        const instants = [2 ** 31 + 1, T0, 4_102_444_800_000, Number.MAX_SAFE_INTEGER] as const;
+        const user = userRow({
+          created_at: instants[1],
+          updated_at: instants[2],
+          password_last_updated_at: instants[0],
+          last_sign_in_at: instants[3],
+          last_active_at: instants[2],
+          legal_accepted_at: instants[1],
+        });
+        await store.users.insert(user);
+        const found = await store.users.findById(user.id);
+        expect(found).toEqual(user);
+        for (const column of [
+          'created_at',
+          'updated_at',
+          'password_last_updated_at',
+          'last_sign_in_at',
+          'last_active_at',
+          'legal_accepted_at',
+        ] as const) {
+          expect(typeof found?.[column]).toBe('number');
+          expect(found?.[column]).toBe(user[column]);
+        }
+
+        const client = clientRow({ created_at: instants[3], updated_at: instants[3] });
+        await store.clients.insert(client);
+        const session = sessionRow(client.id, user.id, {
+          last_active_at: instants[0],
+          expire_at: instants[2],
+          abandon_at: instants[3],
+          created_at: instants[1],
+          updated_at: instants[2],
+        });
+        await store.sessions.insert(session);
+        const foundSession = await store.sessions.findById(session.id);
+        expect(foundSession).toEqual(session);
+        expect(typeof foundSession?.abandon_at).toBe('number');
+        expect(await store.clients.findById(client.id)).toEqual(client);
+        expect(typeof (await store.sessions.count({}))).toBe('number');
+      });
+
+      it('sort numerically, not as text, across a power of ten', async () => {
+        const earlier = userRow({ first_name: 'earlier-numeric', created_at: 9_999_999_999_999 });
+        const later = userRow({ first_name: 'later-numeric', created_at: 10_000_000_000_000 });
+        await store.users.insert(later);
+        await store.users.insert(earlier);
+        const rows = await store.users.list({
+          query: '-numeric',
+          orderBy: 'created_at',
+          direction: 'asc',
+          limit: 10,
+          offset: 0,
+        });
+        expect(rows.map((r) => r.id)).toEqual([earlier.id, later.id]);
+      });
+    });
+  });
+}
+
+conformanceSuite('sqlite');
+conformanceSuite('postgres');
