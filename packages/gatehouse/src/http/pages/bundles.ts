@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -15,9 +15,21 @@ export interface Bundle {
   files: Set<string>;
 }
 
+/** The package's folder: its `exports` hide package.json, so walk up from the main entry. */
+function packageRoot(name: string): string {
+  let dir = path.dirname(require.resolve(name));
+  while (dir !== path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name) return dir;
+    dir = path.dirname(dir);
+  }
+  throw new Error(`cannot find the installed ${name}; run npm ci`);
+}
+
 function locate(name: Bundle['name']): Bundle {
-  const manifest = require.resolve(`${name}/package.json`);
-  const dir = path.join(path.dirname(manifest), 'dist');
+  const root = packageRoot(name);
+  const manifest = path.join(root, 'package.json');
+  const dir = path.join(root, 'dist');
   const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
   const files = new Set(
     readdirSync(dir, { withFileTypes: true })

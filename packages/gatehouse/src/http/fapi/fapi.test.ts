@@ -1,0 +1,188 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../testing/app.js';
+
+const ORIGIN = 'http://127.0.0.1:5173';
+
+/** A tiny browser: keeps the `__client` cookie and sends form bodies as clerk-js does. */
+function browser(app: FastifyInstance) {
+  let cookie = '';
+  return {
+    get cookie() {
+      return cookie;
+    },
+    async call(method: 'GET' | 'POST', path: string, form?: Record<string, string>, origin = ORIGIN): Promise<LightMyRequestResponse> {
+      const res = await app.inject({
+        method,
+        url: path,
+        headers: {
+          origin,
+          cookie,
+          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        payload: form ? new URLSearchParams(form).toString() : undefined,
+      });
+      const setCookie = res.headers['set-cookie'];
+      for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
+        const [pair] = line.split(';');
+        if (pair?.startsWith('__client=')) cookie = pair;
+      }
+      return res;
+    },
+  };
+}
+
+async function lastCode(t: TestApp, to: string): Promise<string> {
+  const rows = await t.domain.store.mailOutbox.listRecent(20);
+  const row = rows.find((r) => r.to_address === to);
+  const code = row?.subject.match(/\d{6}/)?.[0];
+  if (!code) throw new Error(`no code mailed to ${to}`);
+  return code;
+}
+
+describe('Frontend API flows (in-process, real SQLite)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('signs up with e-mail + password + code, gets tokens, edits the profile, signs out and back in', async () => {
+    const b = browser(t.app);
+    expect(JSON.parse((await b.call('GET', '/v1/client')).body)).toEqual({ response: null, client: null });
+
+    const created = await b.call('POST', '/v1/client/sign_ups?__clerk_api_version=2026-08-20', {
+      email_address: 'new.person@example.com',
+      password: 'a sturdy passphrase',
+      locale: 'ko-KR',
+    });
+    expect(created.statusCode).toBe(200);
+    expect(created.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(created.headers['access-control-allow-credentials']).toBe('true');
+    expect(String(created.headers['set-cookie'])).toMatch(/__client=.*HttpOnly.*SameSite=Lax/);
+    const signUp = JSON.parse(created.body).response;
+    expect(signUp).toMatchObject({ object: 'sign_up_attempt', status: 'missing_requirements', unverified_fields: ['email_address'] });
+    expect(signUp.verifications.email_address).toMatchObject({ status: 'unverified', strategy: 'email_code' });
+
+    const mail = (await t.domain.store.mailOutbox.listRecent(1))[0];
+    expect(mail?.locale).toBe('ko');
+    const code = await lastCode(t, 'new.person@example.com');
+    const wrong = await b.call('POST', `/v1/client/sign_ups/${signUp.id}/attempt_verification`, {
+      strategy: 'email_code',
+      code: code === '000000' ? '111111' : '000000',
+    });
+    expect(wrong.statusCode).toBe(422);
+    expect(JSON.parse(wrong.body).errors[0].code).toBe('form_code_incorrect');
+
+    const verified = await b.call('POST', `/v1/client/sign_ups/${signUp.id}/attempt_verification`, { strategy: 'email_code', code });
+    const body = JSON.parse(verified.body);
+    expect(body.response.status).toBe('complete');
+    const sessionId = body.response.created_session_id;
+    expect(body.client.last_active_session_id).toBe(sessionId);
+    expect(body.client.sessions[0].user.email_addresses[0].email_address).toBe('new.person@example.com');
+    expect(body.client.sessions[0].user).not.toHaveProperty('private_metadata');
+
+    const touched = await b.call('POST', `/v1/client/sessions/${sessionId}/touch?_clerk_js_version=6.40.0`, {
+      active_organization_id: '',
+      intent: 'select_session',
+    });
+    expect(JSON.parse(touched.body).response.id).toBe(sessionId);
+    expect(JSON.parse(touched.body).response.last_active_token.jwt).toMatch(/^ey/);
+
+    const token = await b.call('POST', `/v1/client/sessions/${sessionId}/tokens`, { organization_id: '', tab_state: 'focused' });
+    const tokenBody = JSON.parse(token.body);
+    expect(tokenBody.object).toBe('token');
+    const claims = JSON.parse(Buffer.from(tokenBody.jwt.split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({ sid: sessionId, azp: ORIGIN, v: 2 });
+
+    const renamed = await b.call('POST', `/v1/me?_method=PATCH&_clerk_session_id=${sessionId}`, { first_name: 'Nara' });
+    expect(JSON.parse(renamed.body).response.first_name).toBe('Nara');
+
+    const signedOut = await b.call('POST', '/v1/client/sessions?_method=DELETE');
+    expect(JSON.parse(signedOut.body).client.sessions).toEqual([]);
+    expect((await b.call('POST', `/v1/client/sessions/${sessionId}/tokens`, {})).statusCode).toBe(404);
+
+    const badPassword = await b.call('POST', '/v1/client/sign_ins', {
+      identifier: 'new.person@example.com',
+      password: 'not the password',
+      strategy: 'password',
+    });
+    expect(badPassword.statusCode).toBe(422);
+    expect(JSON.parse(badPassword.body).errors[0]).toMatchObject({ code: 'form_password_incorrect', meta: { param_name: 'password' } });
+
+    const first = JSON.parse((await b.call('POST', '/v1/client/sign_ins', { identifier: 'new.person@example.com' })).body).response;
+    expect(first.status).toBe('needs_first_factor');
+    const done = await b.call('POST', `/v1/client/sign_ins/${first.id}/attempt_first_factor`, {
+      strategy: 'password',
+      password: 'a sturdy passphrase',
+    });
+    expect(JSON.parse(done.body).response.status).toBe('complete');
+  });
+
+  it('resets a password with an e-mailed code', async () => {
+    await t.domain.users.create({ emailAddresses: ['forgot@example.com'], password: 'original passphrase' });
+    const b = browser(t.app);
+    const signIn = JSON.parse((await b.call('POST', '/v1/client/sign_ins', { identifier: 'forgot@example.com' })).body).response;
+    const factor = signIn.supported_first_factors.find((f: { strategy: string }) => f.strategy === 'reset_password_email_code');
+    await b.call('POST', `/v1/client/sign_ins/${signIn.id}/prepare_first_factor`, {
+      strategy: 'reset_password_email_code',
+      email_address_id: factor.email_address_id,
+    });
+    const code = await lastCode(t, 'forgot@example.com');
+    const attempted = JSON.parse(
+      (await b.call('POST', `/v1/client/sign_ins/${signIn.id}/attempt_first_factor`, { strategy: 'reset_password_email_code', code })).body,
+    );
+    expect(attempted.response.status).toBe('needs_new_password');
+    const reset = JSON.parse(
+      (await b.call('POST', `/v1/client/sign_ins/${signIn.id}/reset_password`, { password: 'a brand new passphrase' })).body,
+    );
+    expect(reset.response.status).toBe('complete');
+    const { user } = (await t.domain.users.list({ emailAddresses: ['forgot@example.com'] }))[0] ?? {};
+    expect(await t.domain.verifyPassword(user, 'a brand new passphrase')).toBe(true);
+  });
+
+  it('answers an unknown account exactly like a known one until the password is checked', async () => {
+    const b = browser(t.app);
+    const unknown = JSON.parse((await b.call('POST', '/v1/client/sign_ins', { identifier: 'nobody@example.com' })).body).response;
+    expect(unknown.status).toBe('needs_first_factor');
+    expect(unknown.supported_first_factors.map((f: { strategy: string }) => f.strategy)).toEqual([
+      'password',
+      'email_code',
+      'reset_password_email_code',
+    ]);
+    const attempt = await b.call('POST', `/v1/client/sign_ins/${unknown.id}/attempt_first_factor`, {
+      strategy: 'password',
+      password: 'whatever-it-is',
+    });
+    expect(attempt.statusCode).toBe(422);
+    expect(JSON.parse(attempt.body).errors[0].code).toBe('form_password_incorrect');
+  });
+
+  it('refuses cross-origin writes from origins that are not allowed, without CORS headers', async () => {
+    const b = browser(t.app);
+    const res = await b.call('POST', '/v1/client/sign_ins', { identifier: 'x@example.com' }, 'https://evil.example');
+    expect(res.statusCode).toBe(403);
+    expect(JSON.parse(res.body).errors[0].code).toBe('origin_invalid');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('hands out handshake nonces that BAPI turns into cookie directives', async () => {
+    const b = browser(t.app);
+    await t.domain.users.create({ emailAddresses: ['hs@example.com'], password: 'handshake passphrase' });
+    await b.call('POST', '/v1/client/sign_ins', { identifier: 'hs@example.com', password: 'handshake passphrase', strategy: 'password' });
+    const redirect = await b.call('GET', `/v1/client/handshake?redirect_url=${encodeURIComponent(`${ORIGIN}/protected`)}&format=nonce`);
+    expect(redirect.statusCode).toBe(307);
+    const location = new URL(String(redirect.headers.location));
+    expect(location.origin + location.pathname).toBe(`${ORIGIN}/protected`);
+    const nonce = location.searchParams.get('__clerk_handshake_nonce');
+    const payload = await t.app.inject({ url: `/api/v1/clients/handshake_payload?nonce=${nonce}`, headers: t.auth });
+    const directives: string[] = JSON.parse(payload.body).directives;
+    expect(directives.some((d) => /^__session=ey/.test(d))).toBe(true);
+    expect(directives.some((d) => /^__session_[\w-]{8}=ey/.test(d))).toBe(true);
+    expect(directives.some((d) => /^__client_uat=\d{10}/.test(d))).toBe(true);
+    expect(directives.some((d) => /^__clerk_db_jwt=/.test(d))).toBe(true);
+
+    const evil = await b.call('GET', `/v1/client/handshake?redirect_url=${encodeURIComponent('https://evil.example/')}`);
+    expect(evil.statusCode).toBe(400);
+  });
+});
