@@ -291,7 +291,7 @@ describe('validateSessionTokenSettings', () => {
     expect(validateSessionTokenSettings({ lifetimeSeconds: null }).lifetimeSeconds).toBe(DEFAULT_SESSION_TOKEN_LIFETIME_SECONDS);
     for (const lifetimeSeconds of [4, 0, -60, 86_401, 60.5, '60', Number.NaN, Number.POSITIVE_INFINITY]) {
       const error = errorOf(() => validateSessionTokenSettings({ lifetimeSeconds }));
-      expect(error.code, String(lifetimeSeconds)).toBe('form_param_format_invalid');
+      expect(error.code, String(lifetimeSeconds)).toBe('form_param_value_invalid');
       expect(error.status).toBe(422);
       expect(error.errors[0]?.meta?.paramName).toBe('lifetime');
     }

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { errors } from '../errors.js';
 
 export interface RateLimitRule {
@@ -5,33 +6,67 @@ export interface RateLimitRule {
   windowMs: number;
 }
 
-/**
- * Fixed-window counters in memory. One process is exact; several processes each count on their
- * own, so the effective limit is per process until the Redis store lands.
- */
-export function createRateLimiter(now: () => number = Date.now) {
+/** Counts one hit for `key` in the rule's window; returns the count and ms until the window resets. */
+interface CounterStore {
+  hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+  close(): Promise<void>;
+}
+
+/** Fixed-window counters in this process's memory: exact for one process. */
+function memoryStore(now: () => number): CounterStore {
   const windows = new Map<string, { count: number; resetAt: number }>();
   let sweptAt = now();
-
-  function sweep(t: number) {
-    if (t - sweptAt < 60_000) return;
-    sweptAt = t;
-    for (const [key, window] of windows) if (window.resetAt <= t) windows.delete(key);
-  }
-
   return {
-    /** Counts one hit; throws Clerk's 429 with Retry-After once the rule's limit is passed. */
-    consume(key: string, rule: RateLimitRule): void {
+    async hit(key, windowMs) {
       const t = now();
-      sweep(t);
+      if (t - sweptAt > 60_000) {
+        sweptAt = t;
+        for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k);
+      }
       let window = windows.get(key);
       if (!window || window.resetAt <= t) {
-        window = { count: 0, resetAt: t + rule.windowMs };
+        window = { count: 0, resetAt: t + windowMs };
         windows.set(key, window);
       }
       window.count += 1;
-      if (window.count > rule.limit) throw errors.tooManyRequests(Math.max(1, Math.ceil((window.resetAt - t) / 1000)));
+      return { count: window.count, resetInMs: window.resetAt - t };
     },
+    async close() {},
+  };
+}
+
+/** The same counters in Redis, shared by every node behind the load balancer. */
+function redisStore(url: string): CounterStore {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  // A Redis outage must not take sign-in down with it: the error surfaces per call instead.
+  redis.on('error', () => {});
+  return {
+    async hit(key, windowMs) {
+      const redisKey = `gatehouse:rl:${key}`;
+      const result = await redis.multi().incr(redisKey).pexpire(redisKey, windowMs, 'NX').pttl(redisKey).exec();
+      const count = Number(result?.[0]?.[1] ?? 1);
+      const ttl = Number(result?.[2]?.[1] ?? windowMs);
+      return { count, resetInMs: ttl > 0 ? ttl : windowMs };
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * Rate limits with Clerk's 429 + Retry-After. In memory by default; in Redis when `redisUrl` is set,
+ * so several nodes share one budget.
+ */
+export function createRateLimiter(options: { redisUrl?: string; now?: () => number } = {}) {
+  const store = options.redisUrl ? redisStore(options.redisUrl) : memoryStore(options.now ?? Date.now);
+  return {
+    /** Counts one hit; throws `too_many_requests` once the rule's limit is passed. */
+    async consume(key: string, rule: RateLimitRule): Promise<void> {
+      const { count, resetInMs } = await store.hit(key, rule.windowMs);
+      if (count > rule.limit) throw errors.tooManyRequests(Math.max(1, Math.ceil(resetInMs / 1000)));
+    },
+    close: () => store.close(),
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** Where tests find PostgreSQL; each run creates its own database there and drops it after. */
@@ -61,4 +62,28 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+export const REDIS_URL = process.env.GATEHOUSE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+
+let redisUp: Promise<boolean> | undefined;
+
+/** True when Redis answers PING; throws in CI when it does not. */
+export async function redisAvailable(): Promise<boolean> {
+  redisUp ??= (async () => {
+    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => null });
+    redis.on('error', () => {});
+    try {
+      await redis.connect();
+      return (await redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      redis.disconnect();
+    }
+  })();
+  const ok = await redisUp;
+  if (!ok && servicesRequired) throw new Error(`Redis is required (GATEHOUSE_REQUIRE_SERVICES=1) but ${REDIS_URL} does not answer.`);
+  if (!ok) process.stderr.write(`skipping Redis tests: ${REDIS_URL} does not answer\n`);
+  return ok;
 }

@@ -19,5 +19,5 @@ export async function enforceLimit(
     const valid = await domain.store.testingTokens.isValid(createHash('sha256').update(token).digest('hex'), domain.clock());
     if (valid) return;
   }
-  limiter.consume(key, rule);
+  await limiter.consume(key, rule);
 }

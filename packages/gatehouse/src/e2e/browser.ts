@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { servicesRequired } from '../testing/services.js';
+
+export const CHROMIUM_PATH = process.env.GATEHOUSE_CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'artifacts', 'e2e');
+
+/**
+ * True when a Chromium is installed. Without one the browser suites are skipped with a message,
+ * unless `GATEHOUSE_REQUIRE_SERVICES=1`, which makes them fail instead.
+ */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM_PATH)) return true;
+  const why = `Chromium is not installed at ${CHROMIUM_PATH} (set GATEHOUSE_CHROMIUM_PATH, or apt-get install chromium)`;
+  if (servicesRequired) throw new Error(`browser tests are required (GATEHOUSE_REQUIRE_SERVICES=1) but ${why}`);
+  process.stderr.write(`skipping browser end-to-end tests: ${why}\n`);
+  return false;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface BrowserLog {
+  /** Console errors and warnings, page errors, failed requests and HTTP errors, in order. */
+  lines: string[];
+  /** Lines whose text matches, for assertions. */
+  matching(pattern: RegExp): string[];
+}
+
+/** A fresh context (no cookies, no localStorage) that records what goes wrong in its pages. */
+export async function newContext(browser: Browser, label: string): Promise<{ context: BrowserContext; log: BrowserLog }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const lines: string[] = [];
+  const note = (line: string) => {
+    lines.push(line);
+    if (process.env.GATEHOUSE_E2E_VERBOSE === '1') process.stderr.write(`[${label}] ${line}\n`);
+  };
+  context.on('page', (page) => watch(page, note));
+  context.on('requestfailed', (request) => {
+    const failure = request.failure()?.errorText ?? '';
+    // Navigations away from a page abort its pending requests; that is normal.
+    if (failure !== 'net::ERR_ABORTED') note(`request failed: ${request.method()} ${request.url()} ${failure}`);
+  });
+  context.on('response', (response) => {
+    if (response.status() >= 400) note(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+  });
+  return { context, log: { lines, matching: (pattern) => lines.filter((l) => pattern.test(l)) } };
+}
+
+function watch(page: Page, note: (line: string) => void): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') note(`console.${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => note(`page error: ${error.message}`));
+}
+
+/** Saves a full-page screenshot to `<repo>/artifacts/e2e/<name>.png`. */
+export async function shot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
