@@ -3,6 +3,7 @@ import { boot, describeEnvironment } from '../boot.js';
 import type { GatehouseConfig } from '../config/schema.js';
 import { buildApp } from '../http/app.js';
 import type { HealthState } from '../http/ops/health.js';
+import { createRateLimiter } from '../security/rate-limit.js';
 import { applySeed, readSeedFile } from '../seed.js';
 import { formatEnvironment } from './env.js';
 
@@ -24,8 +25,10 @@ async function prepare(config: GatehouseConfig): Promise<string> {
 async function serve(config: GatehouseConfig, banner?: string): Promise<void> {
   const booted = await boot(config, log);
   const health: HealthState = { draining: false };
+  const limiter = createRateLimiter({ redisUrl: config.redisUrl });
   const app = await buildApp({
     domain: booted.domain,
+    limiter,
     health,
     publicUrl: config.publicUrl,
     mailbox: booted.mailer.mode === 'outbox' && booted.domain.isDevelopment(),
@@ -38,6 +41,7 @@ async function serve(config: GatehouseConfig, banner?: string): Promise<void> {
     stopping = true;
     health.draining = true;
     await app.close();
+    await limiter.close();
     await booted.close();
     process.exit(0);
   };

@@ -37,7 +37,8 @@ function parseFirebaseScrypt(digest: string): FirebaseScryptDigest | undefined {
   if (!hash || !salt || !signerKey || saltSeparator === undefined || !rounds || !memCost) return undefined;
   const r = Number(rounds);
   const m = Number(memCost);
-  if (!Number.isInteger(r) || r < 1 || r > 32 || !Number.isInteger(m) || m < 1 || m > 20) return undefined;
+  // Firebase projects use rounds 8 and mem cost 14; the caps keep one check under ~128 MiB.
+  if (!Number.isInteger(r) || r < 1 || r > 16 || !Number.isInteger(m) || m < 1 || m > 16) return undefined;
   return {
     hash: Buffer.from(hash, 'base64'),
     salt: Buffer.from(salt, 'base64'),
