@@ -1,0 +1,23 @@
+import express from 'express'
+import { clerkMiddleware, requireAuth, getAuth } from '@clerk/express'
+
+const app = express()
+app.use(clerkMiddleware())
+
+// Public endpoint
+app.get('/api/hello', (req, res) => {
+  const { userId } = getAuth(req)
+  res.json({
+    message: userId ? `Hello user ${userId}!` : 'Hello anonymous!',
+    authenticated: !!userId,
+  })
+})
+
+// Protected endpoint — returns 403 if no valid session
+app.get('/api/me', requireAuth(), (req, res) => {
+  const { userId, orgId } = getAuth(req)
+  res.json({ userId, orgId })
+})
+
+// Gatehouse change: the port comes from $PORT so tests can pick a free one (the seed hard-codes 3001).
+app.listen(Number(process.env.PORT ?? 3001), process.env.HOST ?? '127.0.0.1')
