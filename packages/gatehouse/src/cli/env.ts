@@ -17,11 +17,20 @@ export function formatEnvironment(report: ReturnType<typeof describeEnvironment>
   return `${lines.join('\n')}\n`;
 }
 
-export async function runEnv(config: GatehouseConfig, json: boolean): Promise<number> {
+/** `export NAME='value'` lines for `eval "$(gatehouse env --shell)"`. */
+export function formatShell(report: ReturnType<typeof describeEnvironment>): string {
+  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+  return `${Object.entries(report.env)
+    .map(([name, value]) => `export ${name}=${quote(value)}`)
+    .join('\n')}\n`;
+}
+
+export async function runEnv(config: GatehouseConfig, format: 'text' | 'json' | 'shell'): Promise<number> {
   const booted = await boot(config);
   try {
     const report = describeEnvironment(config, booted.domain);
-    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatEnvironment(report));
+    const output = { text: formatEnvironment, json: (r: typeof report) => `${JSON.stringify(r, null, 2)}\n`, shell: formatShell }[format];
+    process.stdout.write(output(report));
     return 0;
   } finally {
     await booted.close();

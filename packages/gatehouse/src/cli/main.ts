@@ -24,6 +24,7 @@ Options (each also read from GATEHOUSE_<NAME>):
   --allowed-origins <o>   comma-separated app origins allowed to use the Frontend API
   --smtp <url>            deliver mail over SMTP (smtp://user:pass@host:port); else the dev outbox
   --json                  with env: one JSON object
+  --shell                 with env: export lines, for eval "$(gatehouse env --shell)"
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       smtp: { type: 'string' },
       'allowed-origins': { type: 'string' },
       json: { type: 'boolean' },
+      shell: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -57,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
       return runStart(config);
     case 'env':
-      return runEnv(config, Boolean(values.json));
+      return runEnv(config, values.json ? 'json' : values.shell ? 'shell' : 'text');
     case 'migrate': {
       const { openStore } = await import('../store/index.js');
       const store = await openStore({ url: config.databaseUrl, log: (line) => process.stdout.write(`${line}\n`) });
