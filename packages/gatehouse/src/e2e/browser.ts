@@ -59,7 +59,12 @@ export async function newContext(browser: Browser, label: string): Promise<{ con
     if (failure !== 'net::ERR_ABORTED') note(`request failed: ${request.method()} ${request.url()} ${failure}`);
   });
   context.on('response', (response) => {
-    if (response.status() >= 400) note(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+    const request = response.request();
+    if (response.status() >= 400) note(`HTTP ${response.status()}: ${request.method()} ${response.url()}`);
+    else if (process.env.GATEHOUSE_E2E_VERBOSE === '1' && (request.resourceType() === 'document' || /\/v1\//.test(request.url()))) {
+      const location = response.headers().location;
+      process.stderr.write(`[${label}] ${response.status()} ${request.method()} ${request.url()}${location ? ` -> ${location}` : ''}\n`);
+    }
   });
   return { context, log: { lines, matching: (pattern) => lines.filter((l) => pattern.test(l)) } };
 }
@@ -77,4 +82,35 @@ export async function shot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** The part of clerk-js (`window.Clerk`) the tests call inside pages. */
+export interface PageClerk {
+  loaded: boolean;
+  user: { id: string; firstName: string | null; update(params: { firstName?: string }): Promise<unknown> } | null;
+  session: { id: string; getToken(options?: { skipCache?: boolean }): Promise<string | null> } | null;
+  client: {
+    signIn: {
+      create(params: Record<string, unknown>): Promise<PageSignIn>;
+    };
+  };
+  signOut(): Promise<void>;
+  setActive(params: { session: string | null }): Promise<void>;
+}
+
+export interface PageSignIn {
+  status: string | null;
+  createdSessionId: string | null;
+  supportedFirstFactors: { strategy: string; emailAddressId?: string }[] | null;
+  prepareFirstFactor(params: Record<string, unknown>): Promise<PageSignIn>;
+  attemptFirstFactor(params: Record<string, unknown>): Promise<PageSignIn>;
+  resetPassword(params: { password: string }): Promise<PageSignIn>;
+}
+
+declare global {
+  interface Window {
+    Clerk: PageClerk;
+    __appReady?: boolean;
+    __appError?: string;
+  }
 }

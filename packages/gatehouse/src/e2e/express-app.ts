@@ -71,6 +71,8 @@ app.use(clerkMiddleware());
 
 const html = (res: Response, body: string) => res.set('cache-control', 'no-store').type('html').send(body);
 
+app.get('/favicon.ico', (_req, res) => res.status(204).end());
+
 app.get('/', (_req, res) => html(res, page('Home', '')));
 
 app.get('/sign-in{/*rest}', (_req, res) =>

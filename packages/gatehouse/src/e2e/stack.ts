@@ -85,11 +85,7 @@ export interface Stack {
  * Gatehouse (delivering mail to the catcher, with an optional config file in its data dir) plus an
  * Express app pointed at it. Production instances allow the app's origin explicitly.
  */
-export async function startStack(options: {
-  mail: MailCatcher;
-  production?: boolean;
-  config?: Record<string, unknown>;
-}): Promise<Stack> {
+export async function startStack(options: { mail: MailCatcher; production?: boolean; config?: Record<string, unknown> }): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-e2e-'));
   if (options.config) writeFileSync(path.join(dataDir, 'gatehouse.config.json'), JSON.stringify(options.config));
   const appPort = await freePort();

@@ -87,8 +87,8 @@ export function createClientService(store: Store, clock: Clock) {
       };
     },
 
-    /** Ends sessions of this client: all of them (sign out), or one (`end`/`remove`). */
-    async endSessions(clientId: string, status: 'ended' | 'removed', sessionId?: string): Promise<void> {
+    /** Ends sessions of this client: all of them (sign out), or one (`end`/`remove`, or a revoke from `/v1/me/sessions`). */
+    async endSessions(clientId: string, status: 'ended' | 'removed' | 'revoked', sessionId?: string): Promise<void> {
       const now = clock();
       if (sessionId) await store.sessions.update(sessionId, { status, updated_at: now });
       else await store.sessions.endAllForClient(clientId, status, now);

@@ -158,6 +158,62 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
     expect(JSON.parse(attempt.body).errors[0].code).toBe('form_password_incorrect');
   });
 
+  it('answers unknown Frontend API paths with a 404 that carries CORS headers', async () => {
+    const b = browser(t.app);
+    for (const method of ['GET', 'POST'] as const) {
+      const res = await b.call(method, '/v1/no/such/endpoint?__clerk_api_version=2026-08-20');
+      expect(res.statusCode).toBe(404);
+      expect(JSON.parse(res.body).errors[0].code).toBe('resource_not_found');
+      expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
+      expect(res.headers['access-control-allow-credentials']).toBe('true');
+    }
+  });
+
+  it("lists the person's active sessions for <UserProfile/> and revokes one", async () => {
+    await t.domain.users.create({ emailAddresses: ['devices@example.com'], password: 'devices passphrase' });
+    const laptop = browser(t.app);
+    const phone = browser(t.app);
+    const signIn = async (b: ReturnType<typeof browser>) =>
+      JSON.parse(
+        (
+          await b.call('POST', '/v1/client/sign_ins', {
+            identifier: 'devices@example.com',
+            password: 'devices passphrase',
+            strategy: 'password',
+          })
+        ).body,
+      ).response.created_session_id as string;
+    const laptopSession = await signIn(laptop);
+    const phoneSession = await signIn(phone);
+
+    const listed = await laptop.call('GET', `/v1/me/sessions/active?_clerk_session_id=${laptopSession}`);
+    expect(listed.statusCode).toBe(200);
+    const sessions = JSON.parse(listed.body);
+    expect(Array.isArray(sessions)).toBe(true);
+    expect(sessions.map((s: { id: string }) => s.id).sort()).toEqual([laptopSession, phoneSession].sort());
+    expect(sessions[0]).toMatchObject({ object: 'session', status: 'active', latest_activity: null });
+
+    const revoked = await laptop.call('POST', `/v1/me/sessions/${phoneSession}/revoke?_clerk_session_id=${laptopSession}`, {});
+    expect(JSON.parse(revoked.body).response).toMatchObject({ id: phoneSession, status: 'revoked' });
+    expect((await phone.call('POST', `/v1/client/sessions/${phoneSession}/tokens`, {})).statusCode).toBe(404);
+    const after = JSON.parse((await laptop.call('GET', '/v1/me/sessions/active')).body);
+    expect(after.map((s: { id: string }) => s.id)).toEqual([laptopSession]);
+
+    const stranger = browser(t.app);
+    await t.domain.users.create({ emailAddresses: ['stranger@example.com'], password: 'stranger passphrase' });
+    const strangerSession = JSON.parse(
+      (
+        await stranger.call('POST', '/v1/client/sign_ins', {
+          identifier: 'stranger@example.com',
+          password: 'stranger passphrase',
+          strategy: 'password',
+        })
+      ).body,
+    ).response.created_session_id;
+    const foreign = await stranger.call('POST', `/v1/me/sessions/${laptopSession}/revoke?_clerk_session_id=${strangerSession}`, {});
+    expect(foreign.statusCode).toBe(404);
+  });
+
   it('refuses cross-origin writes from origins that are not allowed, without CORS headers', async () => {
     const b = browser(t.app);
     const res = await b.call('POST', '/v1/client/sign_ins', { identifier: 'x@example.com' }, 'https://evil.example');

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../../domain/index.js';
-import { frontendErrors } from '../../errors.js';
+import { errors, frontendErrors } from '../../errors.js';
 import { isAllowedOrigin } from '../../security/origins.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { sendJson } from '../reply.js';
@@ -70,4 +70,14 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   registerSignUpRoutes(app, domain, ctx, options.limiter);
   registerSessionRoutes(app, domain, ctx);
   registerMeRoutes(app, domain, ctx, options.limiter);
+
+  // Unknown Frontend API paths answer here rather than in the root 404 handler, so the answer carries
+  // the CORS headers above: clerk-js then sees Clerk's 404 instead of a CORS failure it retries.
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/v1/*',
+    handler: async (request) => {
+      throw errors.routeNotFound(request.url.split('?')[0] ?? '');
+    },
+  });
 }

@@ -3,7 +3,8 @@ import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import type { EmailAddressRow } from '../../store/schema.js';
-import { serializeVerification } from '../serializers/frontend.js';
+import { sendJson } from '../reply.js';
+import { serializeSessionWithActivities, serializeVerification } from '../serializers/frontend.js';
 import { serializeEmailAddress, serializeUser } from '../serializers/user.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalBoolean, optionalJsonObject, optionalString, requiredString } from './form.js';
@@ -72,6 +73,25 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
     const { clientId, userId } = await signedIn(request);
     await domain.me.deleteSelf(userId);
     return ctx.send(request, reply, clientId, { object: 'user', id: userId, deleted: true });
+  });
+
+  // A bare array, not the envelope: clerk-js maps the payload itself (`SessionWithActivities.retrieve`).
+  app.get('/v1/me/sessions/active', async (request, reply) => {
+    const { userId } = await signedIn(request);
+    const { data } = await domain.sessions.list({ userId, status: 'active' }, 100, 0);
+    return sendJson(reply, 200, data.filter((s) => s.status === 'active').map(serializeSessionWithActivities));
+  });
+
+  app.post('/v1/me/sessions/:id/revoke', async (request, reply) => {
+    const { clientId, userId } = await signedIn(request);
+    const session = await domain.store.sessions.findById((request.params as { id: string }).id);
+    if (!session || session.user_id !== userId) throw errors.notFound('session');
+    if ((await domain.sessions.get(session.id)).status === 'active') {
+      // One of this browser's own sessions also stops being its active one.
+      if (session.client_id === clientId) await domain.clients.endSessions(clientId, 'revoked', session.id);
+      else await domain.sessions.revoke(session.id);
+    }
+    return ctx.send(request, reply, clientId, serializeSessionWithActivities(await domain.sessions.get(session.id)));
   });
 
   app.get('/v1/me/email_addresses', async (request, reply) => {

@@ -2,7 +2,7 @@ import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import type { SignInFactors } from '../../domain/frontend/sign-ins.js';
 import type { SignUpRequirements } from '../../domain/frontend/sign-ups.js';
 import { parseMetadata } from '../../domain/metadata.js';
-import type { ClientRow, SignInRow, SignUpRow, VerificationCodeRow } from '../../store/schema.js';
+import type { ClientRow, SessionRow, SignInRow, SignUpRow, VerificationCodeRow } from '../../store/schema.js';
 import { serializeUser } from './user.js';
 
 export function serializeVerification(strategy: string, code: VerificationCodeRow | undefined) {
@@ -50,6 +50,23 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, jw
     last_active_token: jwt ? { object: 'token', jwt } : null,
     created_at: session.created_at,
     updated_at: session.updated_at,
+  };
+}
+
+/**
+ * A session as `<UserProfile/>`'s "Active devices" lists it (`SessionWithActivities`). Gatehouse
+ * records no device or location, so `latest_activity` is null and the list shows a generic device.
+ */
+export function serializeSessionWithActivities(session: SessionRow) {
+  return {
+    object: 'session',
+    id: session.id,
+    status: session.status,
+    expire_at: session.expire_at,
+    abandon_at: session.abandon_at,
+    last_active_at: session.last_active_at,
+    latest_activity: null,
+    actor: null,
   };
 }
 
