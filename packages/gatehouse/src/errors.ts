@@ -132,6 +132,25 @@ export const errors = {
     ),
   userBanned: () => single(403, 'user_banned', 'User is banned.', 'This user is banned and cannot sign in or get new sessions.'),
   userLocked: () => single(403, 'user_locked', 'Account locked.', 'This account is locked. Unlock it with `POST /v1/users/{id}/unlock`.'),
+  alreadyMember: () =>
+    single(400, 'already_a_member_in_organization', 'Already a member.', 'This user is already a member of the organization.', {
+      paramName: 'user_id',
+    }),
+  membershipQuotaExceeded: (limit: number) =>
+    single(
+      403,
+      'organization_membership_quota_exceeded',
+      'Membership quota exceeded.',
+      `This organization allows at most ${limit} memberships. Raise max_allowed_memberships (0 means no limit) to add more members.`,
+    ),
+  organizationNotFoundOrUnauthorized: () =>
+    single(
+      404,
+      'organization_not_found_or_unauthorized',
+      'Organization not found or unauthorized.',
+      'The organization does not exist, or the user is not a member of it.',
+      { paramName: 'organization_id' },
+    ),
   sessionClaimsTooLarge: (bytes: number, limit: number) =>
     single(
       422,

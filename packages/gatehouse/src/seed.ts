@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './config/load.js';
 import type { Domain } from './domain/index.js';
+import { ORGANIZATION_ROLES, slugFromName } from './domain/organizations.js';
 import { GatehouseError } from './errors.js';
 
 const metadata = z.record(z.string(), z.unknown());
@@ -21,7 +22,32 @@ const seedUser = z
   .strict()
   .refine((u) => u.email_address || u.username || u.external_id, 'a user needs email_address, username or external_id');
 
-export const seedFileSchema = z.object({ users: z.array(seedUser).default([]) }).strict();
+const seedMember = z
+  .object({
+    email_address: z.string().email().optional(),
+    username: z.string().min(1).optional(),
+    external_id: z.string().min(1).optional(),
+    role: z.enum(ORGANIZATION_ROLES as [string, ...string[]]),
+  })
+  .strict()
+  .refine((m) => m.email_address || m.username || m.external_id, 'a member needs email_address, username or external_id');
+const seedOrganization = z
+  .object({
+    name: z.string().trim().min(1).max(256),
+    slug: z
+      .string()
+      .regex(/^[a-z0-9-]{1,100}$/, 'must be lowercase letters, digits or "-"')
+      .optional(),
+    max_allowed_memberships: z.number().int().min(0).optional(),
+    public_metadata: metadata.optional(),
+    private_metadata: metadata.optional(),
+    members: z.array(seedMember).default([]),
+  })
+  .strict();
+
+export const seedFileSchema = z
+  .object({ users: z.array(seedUser).default([]), organizations: z.array(seedOrganization).default([]) })
+  .strict();
 export type SeedFile = z.infer<typeof seedFileSchema>;
 
 /** Reads and validates a seed file; a bad file is an error naming the bad field, never ignored. */
@@ -41,8 +67,10 @@ export function readSeedFile(file: string): SeedFile {
 }
 
 /**
- * Creates the seed's users. Seeding is idempotent: a user whose external id, e-mail or username
- * already exists is left as it is, so `start --seed` can run on every start.
+ * Creates the seed's users, then its organizations and their members. Seeding is idempotent, so
+ * `start --seed` can run on every start: a user whose external id, e-mail or username already exists
+ * is left as it is, an organization whose slug exists is not created again, and a member who already
+ * belongs to the organization keeps their role.
  */
 export async function applySeed(domain: Domain, seed: SeedFile, log: (line: string) => void): Promise<void> {
   for (const [index, user] of seed.users.entries()) {
@@ -69,6 +97,42 @@ export async function applySeed(domain: Domain, seed: SeedFile, log: (line: stri
       log(`seed: created ${record.user.id} (${user.email_address?.[0] ?? user.username ?? user.external_id})`);
     } catch (error) {
       if (error instanceof GatehouseError) throw new ConfigError(`seed users.${index}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  for (const [index, org] of seed.organizations.entries()) {
+    const at = `seed organizations.${index}`;
+    try {
+      const slug = org.slug ?? slugFromName(org.name);
+      let organization = await domain.organizations.find(slug);
+      if (!organization) {
+        organization = (
+          await domain.organizations.create({
+            name: org.name,
+            slug,
+            maxAllowedMemberships: org.max_allowed_memberships,
+            publicMetadata: org.public_metadata,
+            privateMetadata: org.private_metadata,
+          })
+        ).organization;
+        log(`seed: created ${organization.id} (${organization.slug})`);
+      }
+      for (const [memberIndex, member] of org.members.entries()) {
+        const [user] = await domain.users.list({
+          emailAddresses: member.email_address ? [member.email_address] : undefined,
+          usernames: member.username ? [member.username] : undefined,
+          externalIds: member.external_id ? [member.external_id] : undefined,
+          limit: 1,
+        });
+        const who = member.email_address ?? member.username ?? member.external_id;
+        if (!user) throw new ConfigError(`${at}.members.${memberIndex}: no user is ${who}; add them under "users"`);
+        if (await domain.store.organizationMemberships.find(organization.id, user.user.id)) continue;
+        await domain.organizations.createMembership(organization.id, { userId: user.user.id, role: member.role });
+        log(`seed: added ${who} to ${organization.slug} as ${member.role}`);
+      }
+    } catch (error) {
+      if (error instanceof GatehouseError) throw new ConfigError(`${at}: ${error.message}`);
       throw error;
     }
   }

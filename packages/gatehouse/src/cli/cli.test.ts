@@ -76,6 +76,19 @@ describe('gatehouse start --seed', () => {
     expect(stderr).toMatch(/users\.1\.email_address\.0/);
   });
 
+  it('refuses a bad organization in a seed file, naming the bad field', async () => {
+    const dataDir = tempDir();
+    const seed = path.join(dataDir, 'seed.json');
+    const members = [
+      { email_address: 'ok@example.com', role: 'org:admin' },
+      { email_address: 'ok@example.com', role: 'org:owner' },
+    ];
+    writeFileSync(seed, JSON.stringify({ organizations: [{ name: 'Acme', members }] }));
+    const { code, stderr } = await runCli(['start', '--data-dir', dataDir, '--port', String(await freePort()), '--seed', seed]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/organizations\.0\.members\.1\.role/);
+  });
+
   it('creates seed users once, even across restarts', async () => {
     const dataDir = tempDir();
     const seed = path.join(dataDir, 'seed.json');
@@ -91,6 +104,17 @@ describe('gatehouse start --seed', () => {
           },
           { username: 'seeduser2', external_id: 'legacy-2' },
         ],
+        organizations: [
+          {
+            name: 'Seed Org',
+            slug: 'seed-org',
+            public_metadata: { tier: 'gold' },
+            members: [
+              { email_address: 'seed@example.com', role: 'org:admin' },
+              { username: 'seeduser2', role: 'org:member' },
+            ],
+          },
+        ],
       }),
     );
     for (let run = 0; run < 2; run++) {
@@ -100,6 +124,14 @@ describe('gatehouse start --seed', () => {
       expect(users.totalCount).toBe(2);
       expect(users.data[0]).toMatchObject({ firstName: 'Seedy', publicMetadata: { role: 'ADMIN' }, passwordEnabled: true });
       expect(users.data[1]).toMatchObject({ username: 'seeduser2', externalId: 'legacy-2' });
+      const orgs = await clerk.organizations.getOrganizationList();
+      expect(orgs.totalCount).toBe(1);
+      expect(orgs.data[0]).toMatchObject({ slug: 'seed-org', name: 'Seed Org', publicMetadata: { tier: 'gold' } });
+      const members = await clerk.organizations.getOrganizationMembershipList({ organizationId: 'seed-org', orderBy: '+username' });
+      expect(members.data.map((m) => [m.publicUserData?.identifier, m.role])).toEqual([
+        ['seeduser2', 'org:member'],
+        ['seed@example.com', 'org:admin'],
+      ]);
       expect(await server.stop()).toBe(0);
     }
   });

@@ -1,10 +1,26 @@
 import type { SessionRow } from '../store/schema.js';
 import type { ClaimsContext } from './claims-template.js';
 import { parseMetadata } from './metadata.js';
+import type { ActiveOrganization } from './organizations.js';
 import type { UserRecord } from './users.js';
 
+/** `{{org.*}}`: the session's active organization, or nothing (every `org.*` renders null). */
+function organizationContext(active: ActiveOrganization | undefined): Record<string, unknown> {
+  if (!active) return {};
+  const { organization, membership, permissions } = active;
+  return {
+    id: organization.id,
+    name: organization.name,
+    slug: organization.slug,
+    image_url: organization.image_url ?? '',
+    public_metadata: parseMetadata(organization.public_metadata),
+    role: membership.role,
+    membership_permissions: permissions,
+  };
+}
+
 /** The data `{{user.*}}`, `{{org.*}}` and `{{session.*}}` shortcodes read. */
-export function buildClaimsContext(record: UserRecord, session?: SessionRow): ClaimsContext {
+export function buildClaimsContext(record: UserRecord, session?: SessionRow, organization?: ActiveOrganization): ClaimsContext {
   const { user, emailAddresses } = record;
   const primary = emailAddresses.find((e) => e.id === user.primary_email_address_id);
   const fullName = [user.first_name, user.last_name].filter(Boolean).join(' ');
@@ -28,8 +44,7 @@ export function buildClaimsContext(record: UserRecord, session?: SessionRow): Cl
       two_factor_enabled: false,
       banned: user.banned === 1,
     },
-    // Organizations arrive with their own issue; until then `{{org.*}}` renders as null.
-    org: {},
+    org: organizationContext(organization),
     session: { id: session?.id ?? null, actor: null },
   };
 }

@@ -13,6 +13,7 @@ import { createVerificationCodes } from './frontend/verification-codes.js';
 import { createInstanceService } from './instance.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyring } from './keyring.js';
+import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createSessionService } from './sessions.js';
 import { createTokenService } from './tokens.js';
@@ -79,6 +80,7 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     emailAddresses,
     sessions,
+    organizations: createOrganizationService(store, clock),
     jwtTemplates,
     tokens,
   };

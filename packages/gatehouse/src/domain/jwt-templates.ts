@@ -11,6 +11,7 @@ import { buildClaimsContext } from './claims-context.js';
 import { findShortcodeProblems, renderClaims } from './claims-template.js';
 import type { Clock } from './clock.js';
 import type { Keyring } from './keyring.js';
+import type { ActiveOrganization } from './organizations.js';
 import type { UserRecord } from './users.js';
 
 export const CUSTOM_SIGNING_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512'] as const;
@@ -128,13 +129,13 @@ export function createJwtTemplateService(store: Store, box: SecretBox, keyring: 
       name: string,
       record: UserRecord,
       session: SessionRow,
-      options: { issuer: string; authorizedParty?: string; expiresInSeconds?: number },
+      options: { issuer: string; authorizedParty?: string; expiresInSeconds?: number; organization?: ActiveOrganization },
     ): Promise<string> {
       const template = await store.jwtTemplates.findByName(name);
       if (!template) throw errors.notFound(`JWT template "${name}"`);
       const iat = Math.floor(clock() / 1000);
       const payload: Record<string, unknown> = {
-        ...renderClaims(JSON.parse(template.claims) as Record<string, unknown>, buildClaimsContext(record, session)),
+        ...renderClaims(JSON.parse(template.claims) as Record<string, unknown>, buildClaimsContext(record, session, options.organization)),
         ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
         exp: iat + (options.expiresInSeconds ?? template.lifetime),
         iat,

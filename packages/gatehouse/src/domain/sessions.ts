@@ -71,6 +71,29 @@ export function createSessionService(store: Store, clock: Clock) {
       return { data: rows.map((row) => effectiveSession(row, now)), totalCount };
     },
 
+    /**
+     * Sets the organization a session acts in (`null` or `''` for the personal account), as clerk-js's
+     * `setActive({ organization })` does through the Frontend API's touch. The session's user must be a
+     * member; the organization may be given by id or slug. Later session tokens carry its `o` claim.
+     */
+    async setActiveOrganization(sessionId: string, organizationIdOrSlug: string | null): Promise<SessionRow> {
+      const session = await load(sessionId);
+      if (session.status !== 'active') throw errors.sessionNotActive(session.id, session.status);
+      let organizationId: string | null = null;
+      if (organizationIdOrSlug) {
+        const organization = organizationIdOrSlug.startsWith('org_')
+          ? await store.organizations.findById(organizationIdOrSlug)
+          : await store.organizations.findBySlug(organizationIdOrSlug.toLowerCase());
+        if (!organization || !(await store.organizationMemberships.find(organization.id, session.user_id))) {
+          throw errors.organizationNotFoundOrUnauthorized();
+        }
+        organizationId = organization.id;
+      }
+      const now = clock();
+      await store.sessions.update(session.id, { last_active_organization_id: organizationId, updated_at: now });
+      return { ...session, last_active_organization_id: organizationId, updated_at: now };
+    },
+
     /** Ends a session for good; its tokens stop being refreshable at once. */
     async revoke(id: string): Promise<SessionRow> {
       const session = await load(id);

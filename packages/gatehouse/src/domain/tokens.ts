@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import type { InstanceService } from './instance.js';
 import type { JwtTemplateService } from './jwt-templates.js';
 import type { Keyring } from './keyring.js';
+import { type ActiveOrganization, loadActiveOrganization, organizationTokenClaims } from './organizations.js';
 import { SESSION_CLAIMS_LIMIT_BYTES } from './session-token-settings.js';
 import { effectiveSession } from './sessions.js';
 import type { UserRecord } from './users.js';
@@ -37,7 +38,9 @@ export interface TokenServiceDeps {
 export function createTokenService(deps: TokenServiceDeps) {
   const { store, clock, keyring, instance, issuer } = deps;
 
-  async function liveSession(sessionId: string): Promise<{ session: SessionRow; record: UserRecord }> {
+  async function liveSession(
+    sessionId: string,
+  ): Promise<{ session: SessionRow; record: UserRecord; organization: ActiveOrganization | undefined }> {
     const row = await store.sessions.findById(sessionId);
     if (!row) throw errors.notFound('session');
     const session = effectiveSession(row, clock());
@@ -45,20 +48,33 @@ export function createTokenService(deps: TokenServiceDeps) {
     const user = await store.users.findById(session.user_id);
     if (!user) throw errors.sessionNotActive(session.id, 'removed');
     if (user.banned) throw errors.userBanned();
-    return { session, record: { user, emailAddresses: await store.emailAddresses.listByUser(user.id) } };
+    // The active organization counts only while the user is still a member of it.
+    const organization = session.last_active_organization_id
+      ? await loadActiveOrganization(store, session.last_active_organization_id, user.id)
+      : undefined;
+    return { session, record: { user, emailAddresses: await store.emailAddresses.listByUser(user.id) }, organization };
   }
 
-  function renderCustomClaims(template: Record<string, unknown>, record: UserRecord, session?: SessionRow): Record<string, unknown> {
+  function renderCustomClaims(
+    template: Record<string, unknown>,
+    record: UserRecord,
+    session?: SessionRow,
+    organization?: ActiveOrganization,
+  ): Record<string, unknown> {
     if (Object.keys(template).length === 0) return {};
-    const claims = renderClaims(template, buildClaimsContext(record, session));
+    const claims = renderClaims(template, buildClaimsContext(record, session, organization));
     const size = byteLength(claims);
     if (size > SESSION_CLAIMS_LIMIT_BYTES) throw errors.sessionClaimsTooLarge(size, SESSION_CLAIMS_LIMIT_BYTES);
     return claims;
   }
 
-  async function customClaims(record: UserRecord, session?: SessionRow): Promise<Record<string, unknown>> {
+  async function customClaims(
+    record: UserRecord,
+    session?: SessionRow,
+    organization?: ActiveOrganization,
+  ): Promise<Record<string, unknown>> {
     const { sessionToken } = await instance.settings();
-    return renderCustomClaims(sessionToken.claims, record, session);
+    return renderCustomClaims(sessionToken.claims, record, session, organization);
   }
 
   return {
@@ -81,14 +97,15 @@ export function createTokenService(deps: TokenServiceDeps) {
     },
 
     async mintSessionToken(sessionId: string, options: MintOptions = {}): Promise<string> {
-      const { session, record } = await liveSession(sessionId);
+      const { session, record, organization } = await liveSession(sessionId);
       const { sessionToken } = await instance.settings();
       const iat = Math.floor(clock() / 1000);
       const lifetime = options.expiresInSeconds ?? sessionToken.lifetimeSeconds;
       const signedInMinutesAgo = Math.max(0, Math.floor((clock() - session.created_at) / 60_000));
       const payload: Record<string, unknown> = {
-        ...(await customClaims(record, session)),
+        ...(await customClaims(record, session, organization)),
         ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
+        ...(organization ? organizationTokenClaims(organization) : {}),
         exp: iat + lifetime,
         fva: [signedInMinutesAgo, -1],
         iat,
@@ -104,8 +121,8 @@ export function createTokenService(deps: TokenServiceDeps) {
     },
 
     async mintTemplateToken(sessionId: string, templateName: string, options: MintOptions = {}): Promise<string> {
-      const { session, record } = await liveSession(sessionId);
-      return deps.jwtTemplates.mint(templateName, record, session, { issuer, ...options });
+      const { session, record, organization } = await liveSession(sessionId);
+      return deps.jwtTemplates.mint(templateName, record, session, { issuer, ...options, organization });
     },
   };
 }

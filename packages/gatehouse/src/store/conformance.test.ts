@@ -8,7 +8,17 @@ import { UniqueViolation } from './errors.js';
 import { type Dialect, openStore, type Store } from './index.js';
 import { migrations } from './migrations/index.js';
 import type { UserListOptions } from './repositories/users.js';
-import type { ClientRow, EmailAddressRow, InstanceRow, JwtTemplateRow, SessionRow, SigningKeyRow, UserRow } from './schema.js';
+import type {
+  ClientRow,
+  EmailAddressRow,
+  InstanceRow,
+  JwtTemplateRow,
+  OrganizationMembershipRow,
+  OrganizationRow,
+  SessionRow,
+  SigningKeyRow,
+  UserRow,
+} from './schema.js';
 
 const pgOk = await postgresAvailable();
 
@@ -97,6 +107,41 @@ function templateRow(name: string, overrides: Partial<JwtTemplateRow> = {}): Jwt
     custom_signing_key: 0,
     signing_algorithm: 'RS256',
     signing_key_enc: null,
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+function organizationRow(slug: string, overrides: Partial<OrganizationRow> = {}): OrganizationRow {
+  return {
+    id: newId('org'),
+    name: slug,
+    slug,
+    image_url: null,
+    max_allowed_memberships: 0,
+    admin_delete_enabled: 1,
+    public_metadata: '{}',
+    private_metadata: '{}',
+    created_by: null,
+    created_at: T0,
+    updated_at: T0,
+    ...overrides,
+  };
+}
+
+function membershipRow(
+  organizationId: string,
+  userId: string,
+  overrides: Partial<OrganizationMembershipRow> = {},
+): OrganizationMembershipRow {
+  return {
+    id: newId('orgmem'),
+    organization_id: organizationId,
+    user_id: userId,
+    role: 'org:member',
+    public_metadata: '{}',
+    private_metadata: '{}',
     created_at: T0,
     updated_at: T0,
     ...overrides,
@@ -515,6 +560,22 @@ function conformanceSuite(dialect: Dialect) {
         });
       });
 
+      it('clears an active organization from the sessions acting in it, optionally for one user', async () => {
+        const client = clientRow();
+        await store.clients.insert(client);
+        const a = sessionRow(client.id, alice.id, { last_active_organization_id: 'org_x' });
+        const b = sessionRow(client.id, bert.id, { last_active_organization_id: 'org_x' });
+        const c = sessionRow(client.id, bert.id, { last_active_organization_id: 'org_y' });
+        for (const s of [a, b, c]) await store.sessions.insert(s);
+        expect(await store.sessions.clearActiveOrganization('org_x', T0 + 700, bert.id)).toBe(1);
+        expect(await store.sessions.findById(b.id)).toEqual({ ...b, last_active_organization_id: null, updated_at: T0 + 700 });
+        expect((await store.sessions.findById(a.id))?.last_active_organization_id).toBe('org_x');
+        expect(await store.sessions.clearActiveOrganization('org_x', T0 + 701)).toBe(1);
+        expect((await store.sessions.findById(a.id))?.last_active_organization_id).toBeNull();
+        expect((await store.sessions.findById(c.id))?.last_active_organization_id).toBe('org_y');
+        for (const s of [a, b, c]) await store.sessions.update(s.id, { status: 'ended' });
+      });
+
       it('ends only the active sessions of one user', async () => {
         expect(await store.sessions.endAllForUser(alice.id, 'revoked', T0 + 900)).toBe(2);
         expect(await store.sessions.findById(s1.id)).toEqual({ ...s1, status: 'revoked', updated_at: T0 + 900 });
@@ -591,6 +652,195 @@ function conformanceSuite(dialect: Dialect) {
         await store.jwtTemplates.insert(other);
         expect(await rejection(store.jwtTemplates.update(other.id, { name: 'unique-name' }))).toBeInstanceOf(UniqueViolation);
         expect((await store.jwtTemplates.findById(other.id))?.name).toBe('other-name');
+      });
+    });
+
+    describe('organizations', () => {
+      let store: Store;
+      // acme and beta share a creation time, so their order comes from the id tie-breaker.
+      const acme = organizationRow('acme', { name: 'Acme Corp', created_at: T0 + 1000 });
+      const beta = organizationRow('beta-labs', { name: 'Beta Labs', created_at: T0 + 1000 });
+      const zed = organizationRow('zed', { name: '100% Zed', created_at: T0 + 3000 });
+      const under = organizationRow('under-score', { name: 'Under_Score', created_at: T0 + 4000 });
+      const all = [zed, acme, under, beta];
+      const byCreation = [...[acme, beta].sort((x, y) => (x.id < y.id ? -1 : 1)), zed, under];
+      const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
+      const list = (options: Partial<Parameters<Store['organizations']['list']>[0]>) =>
+        store.organizations.list({ orderBy: 'created_at', direction: 'asc', limit: 100, offset: 0, ...options });
+      const ann = userRow({ first_name: 'Ann', username: 'ann_org', created_at: T0 + 1 });
+      const bob = userRow({ first_name: 'Bob', last_name: 'Stone', username: 'bob_org', created_at: T0 + 2 });
+      const cid = userRow({ first_name: null, username: 'cid_org', created_at: T0 + 3 });
+
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+        for (const row of all) await store.organizations.insert(row);
+        for (const row of [ann, bob, cid]) await store.users.insert(row);
+        const bobEmail = emailRow(bob.id, 'bob@org.example');
+        await store.emailAddresses.insert(bobEmail);
+        await store.users.update(bob.id, { primary_email_address_id: bobEmail.id });
+        const annEmail = emailRow(ann.id, 'ann@org.example');
+        await store.emailAddresses.insert(annEmail);
+        await store.users.update(ann.id, { primary_email_address_id: annEmail.id });
+      });
+
+      it('inserts and finds an organization with every column intact, by id, slug and ids', async () => {
+        const full = organizationRow('full-row', {
+          name: 'Full Row',
+          image_url: 'https://img.example.com/o.png',
+          max_allowed_memberships: 25,
+          admin_delete_enabled: 0,
+          public_metadata: '{"plan":"pro"}',
+          private_metadata: '{"crm":1}',
+          created_by: ann.id,
+          created_at: T0 + 5,
+          updated_at: T0 + 6,
+        });
+        await store.organizations.insert(full);
+        expect(await store.organizations.findById(full.id)).toEqual(full);
+        expect(await store.organizations.findBySlug('full-row')).toEqual(full);
+        expect(await store.organizations.findById('org_missing')).toBeUndefined();
+        expect(await store.organizations.findBySlug('missing')).toBeUndefined();
+        expect(ids(await store.organizations.findByIds([full.id, acme.id, 'org_none'])).sort()).toEqual([full.id, acme.id].sort());
+        expect(await store.organizations.findByIds([])).toEqual([]);
+        await store.organizations.update(full.id, { name: 'Renamed', max_allowed_memberships: 0, updated_at: T0 + 9 });
+        expect(await store.organizations.findById(full.id)).toEqual({
+          ...full,
+          name: 'Renamed',
+          max_allowed_memberships: 0,
+          updated_at: T0 + 9,
+        });
+        expect(await store.organizations.delete(full.id)).toBe(true);
+        expect(await store.organizations.delete(full.id)).toBe(false);
+        expect(await store.organizations.findById(full.id)).toBeUndefined();
+      });
+
+      it('turns a duplicate slug into UniqueViolation naming the column, on insert and on update', async () => {
+        const error = await rejection(store.organizations.insert(organizationRow('acme')));
+        expect(error).toBeInstanceOf(UniqueViolation);
+        expect((error as UniqueViolation).detail).toMatch(/slug/);
+        const updateError = await rejection(store.organizations.update(zed.id, { slug: 'acme' }));
+        expect(updateError).toBeInstanceOf(UniqueViolation);
+        expect((await store.organizations.findById(zed.id))?.slug).toBe('zed');
+      });
+
+      it('lists, filters, orders and counts organizations', async () => {
+        expect(ids(await list({}))).toEqual(ids(byCreation));
+        expect(ids(await list({ direction: 'desc' }))).toEqual(ids(byCreation).reverse());
+        expect((await list({ orderBy: 'name' })).map((o) => o.name)).toEqual(['100% Zed', 'Acme Corp', 'Beta Labs', 'Under_Score']);
+        expect(ids(await list({ query: 'LABS' }))).toEqual([beta.id]);
+        expect(ids(await list({ query: 'beta-' }))).toEqual([beta.id]);
+        expect(ids(await list({ query: acme.id.slice(-10).toLowerCase() }))).toEqual([acme.id]);
+        expect(ids(await list({ query: '%' }))).toEqual([zed.id]);
+        expect(ids(await list({ query: 'r_s' }))).toEqual([under.id]);
+        expect(await list({ query: 'a_l' })).toEqual([]);
+        expect(ids(await list({ organizationIds: [under.id, zed.id, 'org_none'] }))).toEqual([zed.id, under.id]);
+        expect(ids(await list({ limit: 2, offset: 2 }))).toEqual([zed.id, under.id]);
+        expect(await store.organizations.count({})).toBe(4);
+        expect(await store.organizations.count({ query: 'labs' })).toBe(1);
+        expect(await store.organizations.count({ organizationIds: [acme.id] })).toBe(1);
+      });
+
+      it('stores memberships, refuses a second membership of the same user, and counts members', async () => {
+        const m1 = membershipRow(acme.id, ann.id, { role: 'org:admin', public_metadata: '{"title":"CEO"}', created_at: T0 + 10 });
+        const m2 = membershipRow(acme.id, bob.id, { created_at: T0 + 20 });
+        const m3 = membershipRow(acme.id, cid.id, { created_at: T0 + 30 });
+        const m4 = membershipRow(beta.id, bob.id, { created_at: T0 + 40 });
+        for (const m of [m1, m2, m3, m4]) await store.organizationMemberships.insert(m);
+        expect(await store.organizationMemberships.find(acme.id, ann.id)).toEqual(m1);
+        expect(await store.organizationMemberships.find(beta.id, ann.id)).toBeUndefined();
+        const duplicate = await rejection(store.organizationMemberships.insert(membershipRow(acme.id, ann.id)));
+        expect(duplicate).toBeInstanceOf(UniqueViolation);
+        const orphan = await rejection(store.organizationMemberships.insert(membershipRow(acme.id, 'user_does_not_exist')));
+        expect(orphan).toBeInstanceOf(Error);
+        expect(orphan).not.toBeInstanceOf(UniqueViolation);
+
+        const counts = await store.organizationMemberships.countByOrganizations([acme.id, beta.id, zed.id]);
+        expect(Object.fromEntries(counts)).toEqual({ [acme.id]: 3, [beta.id]: 1 });
+        expect(await store.organizationMemberships.countByOrganizations([])).toEqual(new Map());
+        expect(ids(await list({ orderBy: 'members_count', direction: 'desc', limit: 2 }))).toEqual([acme.id, beta.id]);
+      });
+
+      it('lists an organization’s members with filters, orders and paging', async () => {
+        const members = (options: Partial<Parameters<Store['organizationMemberships']['list']>[0]>) =>
+          store.organizationMemberships.list({
+            organizationId: acme.id,
+            orderBy: 'created_at',
+            direction: 'asc',
+            limit: 100,
+            offset: 0,
+            ...options,
+          });
+        const users = (rows: OrganizationMembershipRow[]) => rows.map((r) => r.user_id);
+        expect(users(await members({}))).toEqual([ann.id, bob.id, cid.id]);
+        expect(users(await members({ direction: 'desc' }))).toEqual([cid.id, bob.id, ann.id]);
+        expect(users(await members({ roles: ['org:admin'] }))).toEqual([ann.id]);
+        expect(users(await members({ userIds: [cid.id, bob.id] }))).toEqual([bob.id, cid.id]);
+        expect(users(await members({ emailAddresses: ['BOB@org.example'] }))).toEqual([bob.id]);
+        expect(users(await members({ usernames: ['CID_ORG'] }))).toEqual([cid.id]);
+        expect(users(await members({ query: 'stone' }))).toEqual([bob.id]);
+        expect(users(await members({ query: 'ann@org' }))).toEqual([ann.id]);
+        expect(users(await members({ query: '%' }))).toEqual([]);
+        // Nulls after values ascending, before them descending, on every dialect.
+        expect(users(await members({ orderBy: 'first_name' }))).toEqual([ann.id, bob.id, cid.id]);
+        expect(users(await members({ orderBy: 'first_name', direction: 'desc' }))).toEqual([cid.id, bob.id, ann.id]);
+        expect(users(await members({ orderBy: 'email_address', direction: 'desc' }))).toEqual([cid.id, bob.id, ann.id]);
+        expect(users(await members({ orderBy: 'username', limit: 1, offset: 1 }))).toEqual([bob.id]);
+        expect(await store.organizationMemberships.count({ organizationId: acme.id })).toBe(3);
+        expect(await store.organizationMemberships.count({ organizationId: acme.id, roles: ['org:member'] })).toBe(2);
+        expect(await store.organizationMemberships.count({ organizationId: zed.id })).toBe(0);
+      });
+
+      it('lists a user’s memberships newest first, updates and deletes one', async () => {
+        const bobs = await store.organizationMemberships.listByUser(bob.id, 10, 0);
+        expect(bobs.map((m) => m.organization_id)).toEqual([beta.id, acme.id]);
+        expect((await store.organizationMemberships.listByUser(bob.id, 1, 1)).map((m) => m.organization_id)).toEqual([acme.id]);
+        expect(await store.organizationMemberships.countByUser(bob.id)).toBe(2);
+        expect(await store.organizationMemberships.countByUser('user_none')).toBe(0);
+
+        const [first] = bobs;
+        if (!first) throw new Error('no membership');
+        await store.organizationMemberships.update(first.id, { role: 'org:admin', private_metadata: '{"x":1}', updated_at: T0 + 99 });
+        expect(await store.organizationMemberships.find(beta.id, bob.id)).toEqual({
+          ...first,
+          role: 'org:admin',
+          private_metadata: '{"x":1}',
+          updated_at: T0 + 99,
+        });
+        expect(await store.organizationMemberships.delete(first.id)).toBe(true);
+        expect(await store.organizationMemberships.delete(first.id)).toBe(false);
+        expect(await store.organizationMemberships.countByUser(bob.id)).toBe(1);
+      });
+
+      it('deleting an organization or a user cascades to their memberships only', async () => {
+        const doomedOrg = organizationRow('doomed-org');
+        const doomedUser = userRow();
+        await store.organizations.insert(doomedOrg);
+        await store.users.insert(doomedUser);
+        await store.organizationMemberships.insert(membershipRow(doomedOrg.id, ann.id));
+        await store.organizationMemberships.insert(membershipRow(doomedOrg.id, doomedUser.id));
+        await store.organizationMemberships.insert(membershipRow(zed.id, doomedUser.id));
+
+        expect(await store.users.delete(doomedUser.id)).toBe(true);
+        expect(await store.organizationMemberships.countByUser(doomedUser.id)).toBe(0);
+        expect(await store.organizationMemberships.count({ organizationId: doomedOrg.id })).toBe(1);
+
+        expect(await store.organizations.delete(doomedOrg.id)).toBe(true);
+        expect(await store.organizationMemberships.find(doomedOrg.id, ann.id)).toBeUndefined();
+        expect(await store.users.findById(ann.id)).toMatchObject({ id: ann.id, first_name: 'Ann' });
+        expect(await store.organizationMemberships.count({ organizationId: acme.id })).toBe(3);
+      });
+
+      it('keep timestamps as JS numbers', async () => {
+        const org = organizationRow('time-org', { created_at: 4_102_444_800_000, updated_at: Number.MAX_SAFE_INTEGER });
+        await store.organizations.insert(org);
+        const membership = membershipRow(org.id, ann.id, { created_at: 2 ** 31 + 1, updated_at: 4_102_444_800_000 });
+        await store.organizationMemberships.insert(membership);
+        const found = await store.organizations.findById(org.id);
+        expect(found).toEqual(org);
+        expect(typeof found?.updated_at).toBe('number');
+        const foundMembership = await store.organizationMemberships.find(org.id, ann.id);
+        expect(foundMembership).toEqual(membership);
+        expect(typeof foundMembership?.created_at).toBe('number');
       });
     });
 

@@ -166,6 +166,33 @@ export interface TestingTokenTable {
   created_at: number;
 }
 
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  slug: string;
+  image_url: string | null;
+  /** 0 means no limit. */
+  max_allowed_memberships: number;
+  admin_delete_enabled: number;
+  public_metadata: string;
+  private_metadata: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrganizationMembershipTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  /** A role key such as `org:admin` or `org:member`. */
+  role: string;
+  public_metadata: string;
+  private_metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   instance: InstanceTable;
   signing_keys: SigningKeyTable;
@@ -180,6 +207,8 @@ export interface Database {
   handshake_nonces: HandshakeNonceTable;
   mail_outbox: MailOutboxTable;
   testing_tokens: TestingTokenTable;
+  organizations: OrganizationTable;
+  organization_memberships: OrganizationMembershipTable;
 }
 
 export type InstanceRow = InstanceTable;
@@ -194,3 +223,5 @@ export type SignUpRow = SignUpTable;
 export type VerificationCodeRow = VerificationCodeTable;
 export type HandshakeNonceRow = HandshakeNonceTable;
 export type MailOutboxRow = MailOutboxTable;
+export type OrganizationRow = OrganizationTable;
+export type OrganizationMembershipRow = OrganizationMembershipTable;

@@ -861,7 +861,7 @@ const routeCases: Case[] = [
   {
     name: 'not-yet-implemented resource',
     method: 'POST',
-    url: '/api/v1/organizations',
+    url: '/api/v1/saml_connections',
     body: { name: 'Acme' },
     status: 404,
     code: 'resource_not_found',

@@ -5,6 +5,7 @@ import { registerClientRoutes } from './clients.js';
 import { registerEmailAddressRoutes } from './email-addresses.js';
 import { registerInstanceRoutes } from './instance.js';
 import { registerJwtTemplateRoutes } from './jwt-templates.js';
+import { registerOrganizationRoutes } from './organizations.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerUserRoutes } from './users.js';
 
@@ -22,4 +23,5 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerJwtTemplateRoutes(app, domain);
   registerInstanceRoutes(app, domain);
   registerClientRoutes(app, domain);
+  registerOrganizationRoutes(app, domain);
 }

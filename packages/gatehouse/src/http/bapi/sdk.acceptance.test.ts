@@ -220,6 +220,120 @@ function sdkSuite(dialect: 'sqlite' | 'postgres') {
     expect(await clerk.jwtTemplates.delete(template.id)).toMatchObject({ id: template.id, deleted: true });
   });
 
+  it('manages organizations and memberships', async () => {
+    const owner = await clerk.users.createUser({ emailAddress: [`owner.${dialect}@example.com`], firstName: 'Olga', lastName: 'Owner' });
+    const member = await clerk.users.createUser({ username: `member_${dialect}`, firstName: 'Max' });
+
+    const acme = await clerk.organizations.createOrganization({
+      name: `Acme ${dialect}, Inc.`,
+      createdBy: owner.id,
+      publicMetadata: { plan: 'pro' },
+      privateMetadata: { stripe: 'cus_1' },
+    });
+    expect(acme.id).toMatch(/^org_/);
+    expect(acme).toMatchObject({
+      name: `Acme ${dialect}, Inc.`,
+      slug: `acme-${dialect}-inc`,
+      publicMetadata: { plan: 'pro' },
+      privateMetadata: { stripe: 'cus_1' },
+      maxAllowedMemberships: 0,
+      adminDeleteEnabled: true,
+      hasImage: false,
+      createdBy: owner.id,
+    });
+    const other = await clerk.organizations.createOrganization({ name: 'Other', slug: `other-${dialect}`, maxAllowedMemberships: 2 });
+    expect(other.slug).toBe(`other-${dialect}`);
+    expect(await errorOf(clerk.organizations.createOrganization({ name: 'Dup', slug: `other-${dialect}` }))).toEqual({
+      status: 422,
+      code: 'form_identifier_exists',
+    });
+
+    expect((await clerk.organizations.getOrganization({ organizationId: acme.id })).name).toBe(`Acme ${dialect}, Inc.`);
+    const bySlug = await clerk.organizations.getOrganization({ slug: `acme-${dialect}-inc`, includeMembersCount: true });
+    expect(bySlug.id).toBe(acme.id);
+    expect(bySlug.membersCount).toBe(1);
+
+    const list = await clerk.organizations.getOrganizationList({ orderBy: '+created_at' });
+    expect(list.totalCount).toBe(2);
+    expect(list.data.map((o) => o.id)).toEqual([acme.id, other.id]);
+    expect((await clerk.organizations.getOrganizationList()).data.map((o) => o.id)).toEqual([other.id, acme.id]);
+    const counted = await clerk.organizations.getOrganizationList({ query: 'acme', includeMembersCount: true });
+    expect(counted.totalCount).toBe(1);
+    expect(counted.data[0]?.membersCount).toBe(1);
+    expect((await clerk.organizations.getOrganizationList({ limit: 1, offset: 1, orderBy: 'name' })).data[0]?.id).toBe(other.id);
+
+    const renamed = await clerk.organizations.updateOrganization(acme.id, { name: 'Acme Renamed', maxAllowedMemberships: 5 });
+    expect(renamed).toMatchObject({ name: 'Acme Renamed', maxAllowedMemberships: 5, slug: `acme-${dialect}-inc` });
+    const merged = await clerk.organizations.updateOrganizationMetadata(acme.id, { publicMetadata: { seats: 3, plan: null } });
+    expect(merged.publicMetadata).toEqual({ seats: 3 });
+    expect(merged.privateMetadata).toEqual({ stripe: 'cus_1' });
+    const replaced = await clerk.organizations.replaceOrganizationMetadata(acme.id, { privateMetadata: { crm: 42 } });
+    expect(replaced.publicMetadata).toEqual({ seats: 3 });
+    expect(replaced.privateMetadata).toEqual({ crm: 42 });
+
+    const membership = await clerk.organizations.createOrganizationMembership({
+      organizationId: acme.id,
+      userId: member.id,
+      role: 'org:member',
+    });
+    expect(membership.id).toMatch(/^orgmem_/);
+    expect(membership.role).toBe('org:member');
+    expect(membership.permissions).toEqual(['org:sys_memberships:read']);
+    expect(membership.organization.id).toBe(acme.id);
+    expect(membership.publicUserData).toMatchObject({ userId: member.id, identifier: `member_${dialect}`, firstName: 'Max' });
+    expect(
+      await errorOf(clerk.organizations.createOrganizationMembership({ organizationId: acme.id, userId: member.id, role: 'org:member' })),
+    ).toEqual({ status: 400, code: 'already_a_member_in_organization' });
+
+    const members = await clerk.organizations.getOrganizationMembershipList({ organizationId: acme.id, orderBy: '+created_at' });
+    expect(members.totalCount).toBe(2);
+    expect(members.data.map((m) => [m.publicUserData?.userId, m.role])).toEqual([
+      [owner.id, 'org:admin'],
+      [member.id, 'org:member'],
+    ]);
+    expect(members.data[0]?.publicUserData?.identifier).toBe(`owner.${dialect}@example.com`);
+    const onlyMember = await clerk.organizations.getOrganizationMembershipList({ organizationId: acme.id, userId: [member.id] });
+    expect(onlyMember.data.map((m) => m.id)).toEqual([membership.id]);
+
+    const promoted = await clerk.organizations.updateOrganizationMembership({
+      organizationId: acme.id,
+      userId: member.id,
+      role: 'org:admin',
+    });
+    expect(promoted.role).toBe('org:admin');
+    expect(promoted.permissions).toContain('org:sys_memberships:manage');
+    const withMeta = await clerk.organizations.updateOrganizationMembershipMetadata({
+      organizationId: acme.id,
+      userId: member.id,
+      publicMetadata: { title: 'CTO' },
+    });
+    expect(withMeta.publicMetadata).toEqual({ title: 'CTO' });
+
+    await clerk.organizations.createOrganizationMembership({ organizationId: other.id, userId: member.id, role: 'org:member' });
+    const mine = await clerk.users.getOrganizationMembershipList({ userId: member.id });
+    expect(mine.totalCount).toBe(2);
+    expect(mine.data.map((m) => m.organization.id)).toEqual([other.id, acme.id]);
+    expect(mine.data[1]?.organization.name).toBe('Acme Renamed');
+
+    const removed = await clerk.organizations.deleteOrganizationMembership({ organizationId: acme.id, userId: member.id });
+    expect(removed.id).toBe(membership.id);
+    expect((await clerk.users.getOrganizationMembershipList({ userId: member.id })).totalCount).toBe(1);
+    expect(await errorOf(clerk.organizations.deleteOrganizationMembership({ organizationId: acme.id, userId: member.id }))).toEqual({
+      status: 404,
+      code: 'resource_not_found',
+    });
+
+    const deleted = await clerk.organizations.deleteOrganization(acme.id);
+    expect(deleted).toMatchObject({ object: 'organization', id: acme.id, deleted: true });
+    expect(await errorOf(clerk.organizations.getOrganization({ organizationId: acme.id }))).toEqual({
+      status: 404,
+      code: 'resource_not_found',
+    });
+    expect((await clerk.users.getOrganizationMembershipList({ userId: owner.id })).totalCount).toBe(0);
+    await clerk.organizations.deleteOrganization(other.id);
+    expect((await clerk.organizations.getOrganizationList()).totalCount).toBe(0);
+  });
+
   it('answers 401 with Clerk errors for a missing or wrong secret key', async () => {
     const wrong = createClerkClient({ secretKey: 'sk_test_wrong', apiUrl: server.env.apiUrl });
     expect(await errorOf(wrong.users.getUserList())).toEqual({ status: 401, code: 'clerk_key_invalid' });

@@ -19,6 +19,12 @@ import {
 } from './ephemeral.js';
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
+import {
+  createOrganizationMembershipRepository,
+  createOrganizationRepository,
+  type OrganizationMembershipRepository,
+  type OrganizationRepository,
+} from './organizations.js';
 import { type ClientRepository, createClientRepository, createSessionRepository, type SessionRepository } from './sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
 
@@ -36,6 +42,8 @@ export interface Repositories {
   handshakeNonces: HandshakeNonceRepository;
   mailOutbox: MailOutboxRepository;
   testingTokens: TestingTokenRepository;
+  organizations: OrganizationRepository;
+  organizationMemberships: OrganizationMembershipRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -53,5 +61,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     handshakeNonces: createHandshakeNonceRepository(db),
     mailOutbox: createMailOutboxRepository(db),
     testingTokens: createTestingTokenRepository(db),
+    organizations: createOrganizationRepository(db),
+    organizationMemberships: createOrganizationMembershipRepository(db),
   };
 }

@@ -64,6 +64,19 @@ export function createSessionRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
+    /**
+     * Clears the active organization of sessions acting in it (the organization was deleted, or, with
+     * `userId`, that user left it); returns how many changed.
+     */
+    async clearActiveOrganization(organizationId: string, now: number, userId?: string): Promise<number> {
+      let q = db
+        .updateTable('sessions')
+        .set({ last_active_organization_id: null, updated_at: now })
+        .where('last_active_organization_id', '=', organizationId);
+      if (userId) q = q.where('user_id', '=', userId);
+      const result = await q.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
     /** Ends every live session of a user (ban, delete); returns how many changed. */
     async endAllForUser(userId: string, status: string, now: number): Promise<number> {
       const result = await db

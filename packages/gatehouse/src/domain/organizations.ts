@@ -1,0 +1,465 @@
+import { errors } from '../errors.js';
+import { newId, randomBase62 } from '../ids.js';
+import { UniqueViolation } from '../store/errors.js';
+import type { Store } from '../store/index.js';
+import type { Repositories } from '../store/repositories/index.js';
+import {
+  MEMBERSHIP_ORDER_COLUMNS,
+  type MembershipOrderColumn,
+  ORGANIZATION_ORDER_COLUMNS,
+  type OrganizationOrderColumn,
+} from '../store/repositories/organizations.js';
+import type { OrganizationMembershipRow, OrganizationRow } from '../store/schema.js';
+import type { Clock } from './clock.js';
+import { type Metadata, mergeMetadata, parseMetadata, serializeMetadata } from './metadata.js';
+import type { UserRecord } from './users.js';
+
+/** The roles every instance has, and the system permissions each grants (Clerk's defaults). */
+export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
+  'org:admin': [
+    'org:sys_profile:manage',
+    'org:sys_profile:delete',
+    'org:sys_memberships:read',
+    'org:sys_memberships:manage',
+    'org:sys_domains:read',
+    'org:sys_domains:manage',
+  ],
+  'org:member': ['org:sys_memberships:read'],
+};
+export const ORGANIZATION_ROLES = Object.keys(ROLE_PERMISSIONS);
+
+export function permissionsForRole(role: string): string[] {
+  return [...(ROLE_PERMISSIONS[role] ?? [])];
+}
+
+function assertRole(role: string): void {
+  if (!Object.hasOwn(ROLE_PERMISSIONS, role)) {
+    throw errors.paramValueInvalid('role', `must be one of ${ORGANIZATION_ROLES.join(', ')}`);
+  }
+}
+
+/** An organization, with its member count when it was asked for. */
+export interface OrganizationRecord {
+  organization: OrganizationRow;
+  membersCount?: number;
+}
+
+/** A membership with what its wire shape embeds: the whole organization and the member's public data. */
+export interface MembershipRecord {
+  membership: OrganizationMembershipRow;
+  organization: OrganizationRow;
+  user: UserRecord;
+}
+
+/** The organization a session is acting in, as session tokens and `{{org.*}}` shortcodes see it. */
+export interface ActiveOrganization {
+  organization: OrganizationRow;
+  membership: OrganizationMembershipRow;
+  permissions: string[];
+}
+
+export interface CreateOrganizationInput {
+  name: string;
+  slug?: string;
+  createdBy?: string;
+  maxAllowedMemberships?: number;
+  adminDeleteEnabled?: boolean;
+  publicMetadata?: Metadata;
+  privateMetadata?: Metadata;
+}
+
+export interface UpdateOrganizationInput {
+  name?: string;
+  slug?: string;
+  maxAllowedMemberships?: number;
+  adminDeleteEnabled?: boolean;
+  publicMetadata?: Metadata;
+  privateMetadata?: Metadata;
+}
+
+export interface ListOrganizationsInput {
+  query?: string;
+  organizationIds?: string[];
+  /** `[+-]created_at` (default `-created_at`), `[+-]name`, `[+-]members_count`. */
+  orderBy?: string;
+  limit?: number;
+  offset?: number;
+  includeMembersCount?: boolean;
+}
+
+export interface ListMembershipsInput {
+  userIds?: string[];
+  roles?: string[];
+  emailAddresses?: string[];
+  usernames?: string[];
+  query?: string;
+  /** `[+-]created_at` (default `-created_at`), `first_name`, `last_name`, `username`, `email_address`. */
+  orderBy?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export type OrganizationMetadataPatch = { public_metadata?: Metadata | null; private_metadata?: Metadata | null };
+
+const SLUG = /^[a-z0-9-]{1,100}$/;
+const METADATA_KEYS = ['public_metadata', 'private_metadata'] as const;
+
+function parseSign<T extends string>(orderBy: string | undefined, columns: readonly T[]): { column: T; direction: 'asc' | 'desc' } {
+  if (!orderBy) return { column: 'created_at' as T, direction: 'desc' };
+  const trimmed = orderBy.trim();
+  const direction = trimmed.startsWith('-') ? 'desc' : 'asc';
+  const column = trimmed.replace(/^[+-]/, '');
+  if (!(columns as readonly string[]).includes(column)) {
+    throw errors.paramValueInvalid('order_by', `must be one of ${columns.join(', ')}, optionally prefixed with + or -`);
+  }
+  return { column: column as T, direction };
+}
+
+function normalizeName(name: string | undefined): string {
+  const trimmed = name?.trim() ?? '';
+  if (!trimmed) throw errors.paramMissing('name');
+  if (trimmed.length > 256) throw errors.paramValueInvalid('name', 'must be at most 256 characters');
+  return trimmed;
+}
+
+export function normalizeSlug(slug: string): string {
+  const normalized = slug.trim().toLowerCase();
+  if (!SLUG.test(normalized)) {
+    throw errors.paramInvalid('slug', 'must be 1 to 100 lowercase letters, digits or "-"');
+  }
+  return normalized;
+}
+
+/** A slug made from a name: `Acme, Inc.` → `acme-inc`; a name with no usable letters gets a random one. */
+export function slugFromName(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+  return slug || `org-${randomBase62(10).toLowerCase()}`;
+}
+
+function assertMaxMemberships(value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+    throw errors.paramValueInvalid('max_allowed_memberships', 'must be a whole number, 0 for no limit');
+  }
+}
+
+async function withSlugCheck<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw errors.identifierExists('slug');
+    throw error;
+  }
+}
+
+/** Loads the organization a session acts in; undefined when it is gone or the user is no longer a member. */
+export async function loadActiveOrganization(
+  store: Repositories,
+  organizationId: string,
+  userId: string,
+): Promise<ActiveOrganization | undefined> {
+  const membership = await store.organizationMemberships.find(organizationId, userId);
+  if (!membership) return undefined;
+  const organization = await store.organizations.findById(organizationId);
+  if (!organization) return undefined;
+  return { organization, membership, permissions: permissionsForRole(membership.role) };
+}
+
+/**
+ * The v2 session-token claims for an active organization (see clerk-wire §C.4): `o.per` lists the
+ * permission names, `fea` the organization's features (`o:<feature>`), and `o.fpm` holds one bitmask
+ * per feature whose bit j (lowest first) grants `per[j]`. `@clerk/backend` rebuilds
+ * `org:<feature>:<permission>` from them, so `has({ permission })` works.
+ */
+export function organizationTokenClaims(active: ActiveOrganization): { o: Record<string, string>; fea?: string } {
+  const features: string[] = [];
+  const names: string[] = [];
+  const grants: [string, string][] = [];
+  for (const key of active.permissions) {
+    const match = /^org:([^:]+):([^:]+)$/.exec(key);
+    if (!match?.[1] || !match[2]) continue;
+    const [, feature, name] = match;
+    if (!features.includes(feature)) features.push(feature);
+    if (!names.includes(name)) names.push(name);
+    grants.push([feature, name]);
+  }
+  const masks = features.map((feature) =>
+    grants.filter(([f]) => f === feature).reduce((mask, [, name]) => mask | (1 << names.indexOf(name)), 0),
+  );
+  const o: Record<string, string> = {
+    id: active.organization.id,
+    slg: active.organization.slug,
+    rol: active.membership.role.replace(/^org:/, ''),
+  };
+  if (features.length === 0) return { o };
+  o.per = names.join(',');
+  o.fpm = masks.join(',');
+  return { o, fea: features.map((f) => `o:${f}`).join(',') };
+}
+
+/** Organizations and their memberships (BAPI `/v1/organizations…`, `/v1/users/{id}/organization_memberships`). */
+export function createOrganizationService(store: Store, clock: Clock) {
+  async function find(idOrSlug: string): Promise<OrganizationRow | undefined> {
+    if (idOrSlug.startsWith('org_')) return store.organizations.findById(idOrSlug);
+    return store.organizations.findBySlug(idOrSlug.toLowerCase());
+  }
+
+  async function load(idOrSlug: string): Promise<OrganizationRow> {
+    const row = await find(idOrSlug);
+    if (!row) throw errors.notFound('organization');
+    return row;
+  }
+
+  async function withCount(organization: OrganizationRow, include: boolean | undefined): Promise<OrganizationRecord> {
+    if (!include) return { organization };
+    const counts = await store.organizationMemberships.countByOrganizations([organization.id]);
+    return { organization, membersCount: counts.get(organization.id) ?? 0 };
+  }
+
+  async function usersById(userIds: string[]): Promise<Map<string, UserRecord>> {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0) return new Map();
+    const users = await store.users.list({ userIds: ids, orderBy: 'created_at', direction: 'asc', limit: ids.length, offset: 0 });
+    const emails = await store.emailAddresses.listByUsers(ids);
+    return new Map(users.map((user) => [user.id, { user, emailAddresses: emails.filter((e) => e.user_id === user.id) }]));
+  }
+
+  /** Attaches organizations and users to membership rows in three queries, whatever the page size. */
+  async function records(rows: OrganizationMembershipRow[], organization?: OrganizationRow): Promise<MembershipRecord[]> {
+    const users = await usersById(rows.map((r) => r.user_id));
+    const organizations = organization
+      ? new Map([[organization.id, organization]])
+      : new Map((await store.organizations.findByIds([...new Set(rows.map((r) => r.organization_id))])).map((o) => [o.id, o]));
+    return rows.flatMap((membership) => {
+      const user = users.get(membership.user_id);
+      const org = organizations.get(membership.organization_id);
+      return user && org ? [{ membership, organization: org, user }] : [];
+    });
+  }
+
+  async function loadMembership(organizationIdOrSlug: string, userId: string): Promise<MembershipRecord> {
+    const organization = await load(organizationIdOrSlug);
+    const membership = await store.organizationMemberships.find(organization.id, userId);
+    if (!membership) throw errors.notFound('organization membership');
+    const [record] = await records([membership], organization);
+    if (!record) throw errors.notFound('organization membership');
+    return record;
+  }
+
+  async function writeMetadata(idOrSlug: string, patch: OrganizationMetadataPatch, mode: 'merge' | 'replace'): Promise<OrganizationRow> {
+    const current = await load(idOrSlug);
+    const changes: Partial<OrganizationRow> = { updated_at: clock() };
+    for (const field of METADATA_KEYS) {
+      const value = patch[field];
+      if (value === undefined) continue;
+      const next = mode === 'merge' ? mergeMetadata(parseMetadata(current[field]), value ?? {}) : (value ?? {});
+      changes[field] = serializeMetadata(field, next);
+    }
+    await store.organizations.update(current.id, changes);
+    return { ...current, ...changes };
+  }
+
+  return {
+    find,
+    get: async (idOrSlug: string, options: { includeMembersCount?: boolean } = {}) =>
+      withCount(await load(idOrSlug), options.includeMembersCount),
+
+    async list(input: ListOrganizationsInput): Promise<{ data: OrganizationRecord[]; totalCount: number }> {
+      const { column, direction } = parseSign<OrganizationOrderColumn>(input.orderBy, ORGANIZATION_ORDER_COLUMNS);
+      const filter = { query: input.query, organizationIds: input.organizationIds };
+      const [rows, totalCount] = await Promise.all([
+        store.organizations.list({ ...filter, orderBy: column, direction, limit: input.limit ?? 10, offset: input.offset ?? 0 }),
+        store.organizations.count(filter),
+      ]);
+      if (!input.includeMembersCount) return { data: rows.map((organization) => ({ organization })), totalCount };
+      const counts = await store.organizationMemberships.countByOrganizations(rows.map((r) => r.id));
+      return { data: rows.map((organization) => ({ organization, membersCount: counts.get(organization.id) ?? 0 })), totalCount };
+    },
+
+    /** Creates an organization; `createdBy` (a user id) becomes its first `org:admin`. */
+    async create(input: CreateOrganizationInput): Promise<OrganizationRecord> {
+      const name = normalizeName(input.name);
+      const slug = input.slug !== undefined ? normalizeSlug(input.slug) : slugFromName(name);
+      assertMaxMemberships(input.maxAllowedMemberships);
+      if (input.createdBy !== undefined && !(await store.users.findById(input.createdBy))) {
+        throw errors.paramValueInvalid('created_by', `no user has the id ${input.createdBy}`);
+      }
+      const now = clock();
+      const organization: OrganizationRow = {
+        id: newId('org'),
+        name,
+        slug,
+        image_url: null,
+        max_allowed_memberships: input.maxAllowedMemberships ?? 0,
+        admin_delete_enabled: input.adminDeleteEnabled === false ? 0 : 1,
+        public_metadata: serializeMetadata('public_metadata', input.publicMetadata ?? {}),
+        private_metadata: serializeMetadata('private_metadata', input.privateMetadata ?? {}),
+        created_by: input.createdBy ?? null,
+        created_at: now,
+        updated_at: now,
+      };
+      await withSlugCheck(() =>
+        store.transaction(async (tx) => {
+          await tx.organizations.insert(organization);
+          if (input.createdBy) {
+            await tx.organizationMemberships.insert({
+              id: newId('orgmem'),
+              organization_id: organization.id,
+              user_id: input.createdBy,
+              role: 'org:admin',
+              public_metadata: '{}',
+              private_metadata: '{}',
+              created_at: now,
+              updated_at: now,
+            });
+          }
+        }),
+      );
+      return { organization };
+    },
+
+    async update(idOrSlug: string, input: UpdateOrganizationInput): Promise<OrganizationRecord> {
+      const current = await load(idOrSlug);
+      assertMaxMemberships(input.maxAllowedMemberships);
+      const changes: Partial<OrganizationRow> = { updated_at: clock() };
+      if (input.name !== undefined) changes.name = normalizeName(input.name);
+      if (input.slug !== undefined) changes.slug = normalizeSlug(input.slug);
+      if (input.maxAllowedMemberships !== undefined) changes.max_allowed_memberships = input.maxAllowedMemberships;
+      if (input.adminDeleteEnabled !== undefined) changes.admin_delete_enabled = input.adminDeleteEnabled ? 1 : 0;
+      if (input.publicMetadata !== undefined) changes.public_metadata = serializeMetadata('public_metadata', input.publicMetadata);
+      if (input.privateMetadata !== undefined) changes.private_metadata = serializeMetadata('private_metadata', input.privateMetadata);
+      await withSlugCheck(() => store.organizations.update(current.id, changes));
+      return { organization: { ...current, ...changes } };
+    },
+
+    mergeMetadata: async (idOrSlug: string, patch: OrganizationMetadataPatch): Promise<OrganizationRecord> => ({
+      organization: await writeMetadata(idOrSlug, patch, 'merge'),
+    }),
+    replaceMetadata: async (idOrSlug: string, patch: OrganizationMetadataPatch): Promise<OrganizationRecord> => ({
+      organization: await writeMetadata(idOrSlug, patch, 'replace'),
+    }),
+
+    /** Deletes an organization and its memberships, and clears it from sessions acting in it; returns its id. */
+    async delete(idOrSlug: string): Promise<string> {
+      const current = await load(idOrSlug);
+      const deleted = await store.transaction(async (tx) => {
+        await tx.sessions.clearActiveOrganization(current.id, clock());
+        return tx.organizations.delete(current.id);
+      });
+      if (!deleted) throw errors.notFound('organization');
+      return current.id;
+    },
+
+    async createMembership(organizationIdOrSlug: string, input: { userId: string; role: string }): Promise<MembershipRecord> {
+      const organization = await load(organizationIdOrSlug);
+      assertRole(input.role);
+      if (!(await store.users.findById(input.userId))) throw errors.paramValueInvalid('user_id', `no user has the id ${input.userId}`);
+      const now = clock();
+      const membership: OrganizationMembershipRow = {
+        id: newId('orgmem'),
+        organization_id: organization.id,
+        user_id: input.userId,
+        role: input.role,
+        public_metadata: '{}',
+        private_metadata: '{}',
+        created_at: now,
+        updated_at: now,
+      };
+      await store.transaction(async (tx) => {
+        if (await tx.organizationMemberships.find(organization.id, input.userId)) throw errors.alreadyMember();
+        const limit = organization.max_allowed_memberships;
+        if (limit > 0 && (await tx.organizationMemberships.count({ organizationId: organization.id })) >= limit) {
+          throw errors.membershipQuotaExceeded(limit);
+        }
+        try {
+          await tx.organizationMemberships.insert(membership);
+        } catch (error) {
+          if (error instanceof UniqueViolation) throw errors.alreadyMember();
+          throw error;
+        }
+      });
+      const [record] = await records([membership], organization);
+      if (!record) throw errors.notFound('organization membership');
+      return record;
+    },
+
+    async listMemberships(
+      organizationIdOrSlug: string,
+      input: ListMembershipsInput = {},
+    ): Promise<{ data: MembershipRecord[]; totalCount: number }> {
+      const organization = await load(organizationIdOrSlug);
+      const { column, direction } = parseSign<MembershipOrderColumn>(input.orderBy, MEMBERSHIP_ORDER_COLUMNS);
+      const filter = {
+        organizationId: organization.id,
+        userIds: input.userIds,
+        roles: input.roles,
+        emailAddresses: input.emailAddresses,
+        usernames: input.usernames,
+        query: input.query,
+      };
+      const [rows, totalCount] = await Promise.all([
+        store.organizationMemberships.list({ ...filter, orderBy: column, direction, limit: input.limit ?? 10, offset: input.offset ?? 0 }),
+        store.organizationMemberships.count(filter),
+      ]);
+      return { data: await records(rows, organization), totalCount };
+    },
+
+    /** A user's memberships across organizations, newest first. */
+    async listUserMemberships(userId: string, limit = 10, offset = 0): Promise<{ data: MembershipRecord[]; totalCount: number }> {
+      if (!(await store.users.findById(userId))) throw errors.notFound('user');
+      const [rows, totalCount] = await Promise.all([
+        store.organizationMemberships.listByUser(userId, limit, offset),
+        store.organizationMemberships.countByUser(userId),
+      ]);
+      return { data: await records(rows), totalCount };
+    },
+
+    getMembership: loadMembership,
+
+    async updateMembership(organizationIdOrSlug: string, userId: string, input: { role: string }): Promise<MembershipRecord> {
+      assertRole(input.role);
+      const current = await loadMembership(organizationIdOrSlug, userId);
+      const changes = { role: input.role, updated_at: clock() };
+      await store.organizationMemberships.update(current.membership.id, changes);
+      return { ...current, membership: { ...current.membership, ...changes } };
+    },
+
+    async mergeMembershipMetadata(
+      organizationIdOrSlug: string,
+      userId: string,
+      patch: OrganizationMetadataPatch,
+    ): Promise<MembershipRecord> {
+      const current = await loadMembership(organizationIdOrSlug, userId);
+      const changes: Partial<OrganizationMembershipRow> = { updated_at: clock() };
+      for (const field of METADATA_KEYS) {
+        const value = patch[field];
+        if (value === undefined) continue;
+        changes[field] = serializeMetadata(field, mergeMetadata(parseMetadata(current.membership[field]), value ?? {}));
+      }
+      await store.organizationMemberships.update(current.membership.id, changes);
+      return { ...current, membership: { ...current.membership, ...changes } };
+    },
+
+    /**
+     * Removes a member (their sessions stop acting in the organization); returns the membership as it
+     * was, which is what the SDK expects back.
+     */
+    async deleteMembership(organizationIdOrSlug: string, userId: string): Promise<MembershipRecord> {
+      const current = await loadMembership(organizationIdOrSlug, userId);
+      const deleted = await store.transaction(async (tx) => {
+        await tx.sessions.clearActiveOrganization(current.organization.id, clock(), userId);
+        return tx.organizationMemberships.delete(current.membership.id);
+      });
+      if (!deleted) throw errors.notFound('organization membership');
+      return current;
+    },
+  };
+}
+
+export type OrganizationService = ReturnType<typeof createOrganizationService>;

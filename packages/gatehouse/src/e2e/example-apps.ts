@@ -1,0 +1,106 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
+const NEXT_BIN = path.join(REPO_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+export interface RunningExample {
+  url: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Only what `gatehouse env` prints plus the basics: an example sees configuration, nothing else. */
+function exampleEnv(clerkEnv: Record<string, string>, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...clerkEnv, NEXT_TELEMETRY_DISABLED: '1', ...extra };
+}
+
+/** Starts a process and resolves once `ready` matches its output (or fails with the output). */
+async function startProcess(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; ready?: RegExp; url: string }) {
+  // Its own process group: `next start` forks `next-server`, and both must go on stop.
+  const child: ChildProcess = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (options.ready?.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`));
+    });
+    if (!options.ready) {
+      waitForHttp(options.url).then(() => {
+        clearTimeout(timer);
+        resolve();
+      }, reject);
+    }
+  });
+  return {
+    url: options.url,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null || !child.pid) return resolve();
+        const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        process.kill(-child.pid, 'SIGTERM');
+      }),
+  };
+}
+
+/** `examples/express-hello-world`: the seed's server.js, configured by env only. */
+export function startExpressExample(clerkEnv: Record<string, string>, port: number): Promise<RunningExample> {
+  return startProcess(process.execPath, ['server.js'], {
+    cwd: path.join(EXAMPLES_DIR, 'express-hello-world'),
+    env: exampleEnv(clerkEnv, { PORT: String(port) }),
+    // The seed's app prints nothing; its port answering is the ready signal.
+    url: `http://127.0.0.1:${port}`,
+  });
+}
+
+/** `next build` with the instance's variables (NEXT_PUBLIC_* values are inlined at build time). */
+export async function buildNextExample(clerkEnv: Record<string, string>): Promise<void> {
+  await execFileAsync(process.execPath, [NEXT_BIN, 'build'], {
+    cwd: path.join(EXAMPLES_DIR, 'nextjs-hello-world'),
+    env: exampleEnv(clerkEnv, {}),
+    maxBuffer: 32 * 1024 * 1024,
+  });
+}
+
+/** `next start` run directly (not through npx, which would orphan `next-server`). */
+export function startNextExample(clerkEnv: Record<string, string>, port: number): Promise<RunningExample> {
+  return startProcess(process.execPath, [NEXT_BIN, 'start', '-H', 'localhost', '-p', String(port)], {
+    cwd: path.join(EXAMPLES_DIR, 'nextjs-hello-world'),
+    env: exampleEnv(clerkEnv, {}),
+    ready: /Ready in/,
+    url: `http://127.0.0.1:${port}`,
+  });
+}
+
+/** Waits until an HTTP server answers at `url`. */
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await fetch(url, { redirect: 'manual' });
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -1,0 +1,183 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Domain } from '../../domain/index.js';
+import { idParams, metadataObject, pagination, stringList } from '../params.js';
+import { sendJson } from '../reply.js';
+import { serializeDeleted, serializePage } from '../serializers/misc.js';
+import { serializeMembership, serializeOrganizationRecord } from '../serializers/organization.js';
+import { parseInput } from '../validation.js';
+
+const booleanQuery = z.enum(['true', 'false']).optional();
+
+const listQuery = z
+  .object({
+    ...pagination,
+    include_members_count: booleanQuery,
+    query: z.string().max(256).optional(),
+    order_by: z.string().max(64).optional(),
+    organization_id: stringList,
+  })
+  .strict();
+const getQuery = z.object({ include_members_count: booleanQuery }).strict();
+
+const name = z.string().max(256);
+const slug = z.string().max(100);
+const maxAllowedMemberships = z.number().int().min(0).max(1_000_000);
+
+const createBody = z
+  .object({
+    name,
+    slug: slug.optional(),
+    created_by: z.string().min(1).optional(),
+    max_allowed_memberships: maxAllowedMemberships.optional(),
+    public_metadata: metadataObject.optional(),
+    private_metadata: metadataObject.optional(),
+  })
+  .strict();
+const updateBody = z
+  .object({
+    name: name.optional(),
+    slug: slug.optional(),
+    max_allowed_memberships: maxAllowedMemberships.optional(),
+    admin_delete_enabled: z.boolean().optional(),
+    public_metadata: metadataObject.optional(),
+    private_metadata: metadataObject.optional(),
+  })
+  .strict();
+// `replaceOrganizationMetadata` documents `null` as "store an empty value"; both verbs take it.
+const metadataBody = z
+  .object({ public_metadata: metadataObject.nullable().optional(), private_metadata: metadataObject.nullable().optional() })
+  .strict();
+
+const role = z.string().min(1).max(64);
+const membershipListQuery = z
+  .object({
+    ...pagination,
+    order_by: z.string().max(64).optional(),
+    user_id: stringList,
+    email_address: stringList,
+    username: stringList,
+    role: stringList,
+    query: z.string().max(256).optional(),
+  })
+  .strict();
+const membershipCreateBody = z.object({ user_id: z.string().min(1), role }).strict();
+const membershipUpdateBody = z.object({ role }).strict();
+const membershipParams = z.object({ id: z.string().min(1), userId: z.string().min(1) });
+const userMembershipsQuery = z.object(pagination).strict();
+
+/** BAPI `/v1/organizations`, their memberships, and `/v1/users/{id}/organization_memberships`. */
+export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain): void {
+  const { organizations } = domain;
+
+  app.get('/v1/organizations', async (request, reply) => {
+    const q = parseInput(listQuery, request.query);
+    const page = await organizations.list({
+      query: q.query,
+      organizationIds: q.organization_id,
+      orderBy: q.order_by,
+      limit: q.limit,
+      offset: q.offset,
+      includeMembersCount: q.include_members_count === 'true',
+    });
+    return sendJson(reply, 200, serializePage(page.data.map(serializeOrganizationRecord), page.totalCount));
+  });
+
+  app.post('/v1/organizations', async (request, reply) => {
+    const body = parseInput(createBody, request.body);
+    const record = await organizations.create({
+      name: body.name,
+      slug: body.slug,
+      createdBy: body.created_by,
+      maxAllowedMemberships: body.max_allowed_memberships,
+      publicMetadata: body.public_metadata,
+      privateMetadata: body.private_metadata,
+    });
+    return sendJson(reply, 200, serializeOrganizationRecord(record));
+  });
+
+  app.get('/v1/organizations/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const q = parseInput(getQuery, request.query);
+    const record = await organizations.get(id, { includeMembersCount: q.include_members_count === 'true' });
+    return sendJson(reply, 200, serializeOrganizationRecord(record));
+  });
+
+  app.patch('/v1/organizations/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const body = parseInput(updateBody, request.body);
+    const record = await organizations.update(id, {
+      name: body.name,
+      slug: body.slug,
+      maxAllowedMemberships: body.max_allowed_memberships,
+      adminDeleteEnabled: body.admin_delete_enabled,
+      publicMetadata: body.public_metadata,
+      privateMetadata: body.private_metadata,
+    });
+    return sendJson(reply, 200, serializeOrganizationRecord(record));
+  });
+
+  app.delete('/v1/organizations/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    return sendJson(reply, 200, serializeDeleted('organization', await organizations.delete(id)));
+  });
+
+  app.patch('/v1/organizations/:id/metadata', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const record = await organizations.mergeMetadata(id, parseInput(metadataBody, request.body));
+    return sendJson(reply, 200, serializeOrganizationRecord(record));
+  });
+
+  app.put('/v1/organizations/:id/metadata', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const record = await organizations.replaceMetadata(id, parseInput(metadataBody, request.body));
+    return sendJson(reply, 200, serializeOrganizationRecord(record));
+  });
+
+  app.get('/v1/organizations/:id/memberships', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const q = parseInput(membershipListQuery, request.query);
+    const page = await organizations.listMemberships(id, {
+      userIds: q.user_id,
+      emailAddresses: q.email_address,
+      usernames: q.username,
+      roles: q.role,
+      query: q.query,
+      orderBy: q.order_by,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return sendJson(reply, 200, serializePage(page.data.map(serializeMembership), page.totalCount));
+  });
+
+  app.post('/v1/organizations/:id/memberships', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const body = parseInput(membershipCreateBody, request.body);
+    const record = await organizations.createMembership(id, { userId: body.user_id, role: body.role });
+    return sendJson(reply, 200, serializeMembership(record));
+  });
+
+  app.patch('/v1/organizations/:id/memberships/:userId', async (request, reply) => {
+    const { id, userId } = parseInput(membershipParams, request.params);
+    const body = parseInput(membershipUpdateBody, request.body);
+    return sendJson(reply, 200, serializeMembership(await organizations.updateMembership(id, userId, { role: body.role })));
+  });
+
+  app.delete('/v1/organizations/:id/memberships/:userId', async (request, reply) => {
+    const { id, userId } = parseInput(membershipParams, request.params);
+    return sendJson(reply, 200, serializeMembership(await organizations.deleteMembership(id, userId)));
+  });
+
+  app.patch('/v1/organizations/:id/memberships/:userId/metadata', async (request, reply) => {
+    const { id, userId } = parseInput(membershipParams, request.params);
+    const record = await organizations.mergeMembershipMetadata(id, userId, parseInput(metadataBody, request.body));
+    return sendJson(reply, 200, serializeMembership(record));
+  });
+
+  app.get('/v1/users/:id/organization_memberships', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const q = parseInput(userMembershipsQuery, request.query);
+    const page = await organizations.listUserMemberships(id, q.limit ?? 10, q.offset ?? 0);
+    return sendJson(reply, 200, serializePage(page.data.map(serializeMembership), page.totalCount));
+  });
+}

@@ -1,0 +1,219 @@
+import { type Kysely, sql } from 'kysely';
+import { guardUnique } from '../errors.js';
+import type { Database, OrganizationMembershipRow, OrganizationRow } from '../schema.js';
+
+export const ORGANIZATION_ORDER_COLUMNS = ['created_at', 'name', 'members_count'] as const;
+export type OrganizationOrderColumn = (typeof ORGANIZATION_ORDER_COLUMNS)[number];
+
+export interface OrganizationListFilter {
+  organizationIds?: string[];
+  /** Case-insensitive substring of id, name or slug. */
+  query?: string;
+}
+
+export interface OrganizationListOptions extends OrganizationListFilter {
+  orderBy: OrganizationOrderColumn;
+  direction: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export const MEMBERSHIP_ORDER_COLUMNS = ['created_at', 'first_name', 'last_name', 'username', 'email_address'] as const;
+export type MembershipOrderColumn = (typeof MEMBERSHIP_ORDER_COLUMNS)[number];
+
+export interface MembershipListFilter {
+  organizationId: string;
+  userIds?: string[];
+  roles?: string[];
+  /** Members with any of these e-mail addresses (case-insensitive). */
+  emailAddresses?: string[];
+  usernames?: string[];
+  /** Case-insensitive substring of the member's id, e-mail, username, first or last name. */
+  query?: string;
+}
+
+export interface MembershipListOptions extends MembershipListFilter {
+  orderBy: MembershipOrderColumn;
+  direction: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export function createOrganizationRepository(db: Kysely<Database>) {
+  function filtered(filter: OrganizationListFilter) {
+    let q = db.selectFrom('organizations');
+    if (filter.organizationIds?.length) q = q.where('organizations.id', 'in', filter.organizationIds);
+    if (filter.query) {
+      const pattern = likePattern(filter.query);
+      q = q.where((eb) =>
+        eb.or([
+          eb(sql`lower(organizations.id)`, 'like', sql`${pattern} escape '\\'`),
+          eb(sql`lower(organizations.name)`, 'like', sql`${pattern} escape '\\'`),
+          eb(sql`lower(organizations.slug)`, 'like', sql`${pattern} escape '\\'`),
+        ]),
+      );
+    }
+    return q;
+  }
+
+  return {
+    async findById(id: string): Promise<OrganizationRow | undefined> {
+      return db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async findBySlug(slug: string): Promise<OrganizationRow | undefined> {
+      return db.selectFrom('organizations').selectAll().where('slug', '=', slug).executeTakeFirst();
+    },
+    /** One query for the organizations of a page of memberships. */
+    async findByIds(ids: string[]): Promise<OrganizationRow[]> {
+      if (ids.length === 0) return [];
+      return db.selectFrom('organizations').selectAll().where('id', 'in', ids).execute();
+    },
+    async list(options: OrganizationListOptions): Promise<OrganizationRow[]> {
+      const direction = options.direction;
+      let q = filtered(options).selectAll('organizations');
+      if (options.orderBy === 'members_count') {
+        q = q.orderBy(
+          sql`(select count(*) from organization_memberships where organization_memberships.organization_id = organizations.id)`,
+          direction,
+        );
+      } else {
+        q = q.orderBy(`organizations.${options.orderBy}`, direction);
+      }
+      return q.orderBy('organizations.id', direction).limit(options.limit).offset(options.offset).execute();
+    },
+    async count(filter: OrganizationListFilter): Promise<number> {
+      const row = await filtered(filter)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async insert(row: OrganizationRow): Promise<void> {
+      await guardUnique(db.insertInto('organizations').values(row).execute());
+    },
+    async update(id: string, changes: Partial<Omit<OrganizationRow, 'id'>>): Promise<void> {
+      await guardUnique(db.updateTable('organizations').set(changes).where('id', '=', id).execute());
+    },
+    /** Deletes the organization; its memberships go with it (foreign-key cascade). */
+    async delete(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('organizations').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}
+
+export function createOrganizationMembershipRepository(db: Kysely<Database>) {
+  function filtered(filter: MembershipListFilter) {
+    let q = db
+      .selectFrom('organization_memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .where('m.organization_id', '=', filter.organizationId);
+    if (filter.userIds?.length) q = q.where('m.user_id', 'in', filter.userIds);
+    if (filter.roles?.length) q = q.where('m.role', 'in', filter.roles);
+    if (filter.usernames?.length)
+      q = q.where(
+        'u.username',
+        'in',
+        filter.usernames.map((u) => u.toLowerCase()),
+      );
+    if (filter.emailAddresses?.length) {
+      const emails = filter.emailAddresses.map((e) => e.toLowerCase());
+      q = q.where('m.user_id', 'in', db.selectFrom('email_addresses').select('user_id').where('email_address', 'in', emails));
+    }
+    if (filter.query) {
+      const pattern = likePattern(filter.query);
+      q = q.where((eb) =>
+        eb.or([
+          eb(sql`lower(u.id)`, 'like', sql`${pattern} escape '\\'`),
+          eb(sql`lower(coalesce(u.username, ''))`, 'like', sql`${pattern} escape '\\'`),
+          eb(sql`lower(coalesce(u.first_name, ''))`, 'like', sql`${pattern} escape '\\'`),
+          eb(sql`lower(coalesce(u.last_name, ''))`, 'like', sql`${pattern} escape '\\'`),
+          eb(
+            'm.user_id',
+            'in',
+            db.selectFrom('email_addresses').select('user_id').where(sql`email_address`, 'like', sql`${pattern} escape '\\'`),
+          ),
+        ]),
+      );
+    }
+    return q;
+  }
+
+  return {
+    async find(organizationId: string, userId: string): Promise<OrganizationMembershipRow | undefined> {
+      return db
+        .selectFrom('organization_memberships')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+    },
+    async list(options: MembershipListOptions): Promise<OrganizationMembershipRow[]> {
+      const { direction } = options;
+      let q = filtered(options).selectAll('m');
+      if (options.orderBy === 'created_at') q = q.orderBy('m.created_at', direction);
+      else {
+        const column =
+          options.orderBy === 'email_address'
+            ? sql`(select e.email_address from email_addresses e where e.id = u.primary_email_address_id)`
+            : sql.ref(`u.${options.orderBy}`);
+        // Explicit null placement, as for users: both dialects page identically.
+        q = q.orderBy(column, (ob) => (direction === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsFirst()));
+      }
+      return q.orderBy('m.id', direction).limit(options.limit).offset(options.offset).execute();
+    },
+    async count(filter: MembershipListFilter): Promise<number> {
+      const row = await filtered(filter)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    /** A user's memberships, newest first. */
+    async listByUser(userId: string, limit: number, offset: number): Promise<OrganizationMembershipRow[]> {
+      return db
+        .selectFrom('organization_memberships')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+    },
+    async countByUser(userId: string): Promise<number> {
+      const row = await db
+        .selectFrom('organization_memberships')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    /** Members per organization, for `members_count`; organizations without members are absent. */
+    async countByOrganizations(organizationIds: string[]): Promise<Map<string, number>> {
+      if (organizationIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('organization_memberships')
+        .select(['organization_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('organization_id', 'in', organizationIds)
+        .groupBy('organization_id')
+        .execute();
+      return new Map(rows.map((r) => [r.organization_id, Number(r.n)]));
+    },
+    async insert(row: OrganizationMembershipRow): Promise<void> {
+      await guardUnique(db.insertInto('organization_memberships').values(row).execute());
+    },
+    async update(id: string, changes: Partial<Omit<OrganizationMembershipRow, 'id' | 'organization_id' | 'user_id'>>): Promise<void> {
+      await db.updateTable('organization_memberships').set(changes).where('id', '=', id).execute();
+    },
+    async delete(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('organization_memberships').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}
+
+export type OrganizationRepository = ReturnType<typeof createOrganizationRepository>;
+export type OrganizationMembershipRepository = ReturnType<typeof createOrganizationMembershipRepository>;
