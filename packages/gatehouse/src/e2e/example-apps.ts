@@ -16,13 +16,29 @@ export interface RunningExample {
 
 /** Only what `gatehouse env` prints plus the basics: an example sees configuration, nothing else. */
 function exampleEnv(clerkEnv: Record<string, string>, extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...clerkEnv, NEXT_TELEMETRY_DISABLED: '1', ...extra };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    ...clerkEnv,
+    NEXT_TELEMETRY_DISABLED: '1',
+    ...extra,
+  };
 }
 
 /** Starts a process and resolves once `ready` matches its output (or fails with the output). */
-async function startProcess(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; ready?: RegExp; url: string }) {
+async function startProcess(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; ready?: RegExp; url: string },
+) {
   // Its own process group: `next start` forks `next-server`, and both must go on stop.
-  const child: ChildProcess = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child: ChildProcess = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${output}`)), 60_000);

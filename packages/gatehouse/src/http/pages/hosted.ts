@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cookieSuffix } from '../../domain/frontend/handshake.js';
 import type { Domain } from '../../domain/index.js';
 import { isAllowedRedirect } from '../../security/origins.js';
+import { parseCookies, serializeCookie } from '../cookies.js';
 import { bundleUrls } from './bundles.js';
 
 type PageKind = 'sign-in' | 'sign-up' | 'user';
@@ -80,12 +83,27 @@ export function registerHostedPages(app: FastifyInstance, domain: Domain, public
       urls,
       settings.applicationName,
     );
+    if (development) giveDevBrowser(request, reply);
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .header('x-frame-options', 'DENY')
       .header('referrer-policy', 'strict-origin-when-cross-origin')
       .send(html);
+  }
+
+  /**
+   * clerk-js creates a dev browser only on Clerk's own hosts, yet on a development instance it needs
+   * one to send people back to another origin (it adds `__clerk_db_jwt` to the redirect, which the
+   * app's handshake then picks up). The hosted page hands one out as a cookie clerk-js reads.
+   */
+  function giveDevBrowser(request: FastifyRequest, reply: FastifyReply): void {
+    const suffixed = `__clerk_db_jwt_${cookieSuffix(domain.publishableKey())}`;
+    const cookies = parseCookies(request.headers.cookie);
+    if (cookies.get(suffixed) || cookies.get('__clerk_db_jwt')) return;
+    const value = `dvb_${randomBytes(16).toString('base64url')}`;
+    const options = { sameSite: 'Lax' as const, secure: publicUrl.startsWith('https:'), maxAge: 365 * 24 * 3600 };
+    reply.header('set-cookie', [serializeCookie('__clerk_db_jwt', value, options), serializeCookie(suffixed, value, options)]);
   }
 
   for (const kind of ['sign-in', 'sign-up', 'user'] as const) {
