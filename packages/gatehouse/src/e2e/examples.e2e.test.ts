@@ -80,7 +80,7 @@ describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
       const email = uniqueEmail('next');
       await signUpWithComponent(page, next.url, mail, email, 'hello world passphrase');
       await page.waitForURL(/\/dashboard$/, { timeout: STEP });
-      await page.getByText('Hello, User!').waitFor({ timeout: STEP });
+      await page.getByRole('heading', { name: 'Hello, User!' }).waitFor({ timeout: STEP });
       await shot(page, 'next-01-dashboard');
       const [user] = (await clerk.users.getUserList({ emailAddress: [email] })).data;
       if (!user) throw new Error('the signed-up user is missing');
@@ -113,7 +113,7 @@ describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
       );
       await shot(page, 'next-04-profile');
       await page.goto(`${next.url}/dashboard`);
-      await page.getByText('Hello, Grace!').waitFor({ timeout: STEP });
+      await page.getByRole('heading', { name: 'Hello, Grace!' }).waitFor({ timeout: STEP });
       await shot(page, 'next-05-renamed');
 
       // Error table: an expired token on an API call is a 401, not a redirect.
@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
       });
       await context.clearCookies({ name: '__client_uat' }).catch(() => {});
       await page.goto(`${next.url}/dashboard`);
-      await page.getByText('Hello, Grace!').waitFor({ timeout: STEP });
+      await page.getByRole('heading', { name: 'Hello, Grace!' }).waitFor({ timeout: STEP });
       expect(documents.length).toBeLessThanOrEqual(4);
       await shot(page, 'next-06-after-expiry');
 
@@ -149,7 +149,7 @@ describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
       await page.locator('input[name=password]').fill('hello world passphrase', { timeout: STEP });
       await page.getByRole('button', { name: 'Continue', exact: true }).click();
       await page.waitForURL(/\/dashboard$/, { timeout: STEP });
-      await page.getByText('Hello, Grace!').waitFor({ timeout: STEP });
+      await page.getByRole('heading', { name: 'Hello, Grace!' }).waitFor({ timeout: STEP });
       const sessions = await clerk.sessions.getSessionList({ userId: user.id, status: 'active' });
       for (const session of sessions.data) await clerk.sessions.revokeSession(session.id);
       await new Promise((r) => setTimeout(r, EXPIRED_AFTER_MS));
