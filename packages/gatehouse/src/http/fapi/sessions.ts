@@ -5,6 +5,7 @@ import type { SessionRow } from '../../store/schema.js';
 import { sendJson } from '../reply.js';
 import { serializeToken } from '../serializers/misc.js';
 import type { FapiContext } from './context.js';
+import { formFields } from './form.js';
 
 /** `/v1/client/sessions`: setActive (touch), tokens, ending one session or all of them. */
 export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext): void {
@@ -24,6 +25,9 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     const live = await domain.sessions.get(session.id);
     if (live.status !== 'active') throw errors.sessionNotActive(session.id, live.status);
     await domain.store.sessions.update(session.id, { last_active_at: now, updated_at: now });
+    // setActive({ organization }) arrives here; '' means the personal account.
+    const fields = formFields(request.body);
+    if ('active_organization_id' in fields) await domain.sessions.setActiveOrganization(session.id, fields.active_organization_id || null);
     await domain.store.users.update(session.user_id, { last_active_at: now });
     await domain.clients.update(clientId, { last_active_session_id: session.id });
     const current = await domain.clients.reload(clientId);

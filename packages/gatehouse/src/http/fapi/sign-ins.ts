@@ -8,7 +8,9 @@ import type { FapiContext } from './context.js';
 import { formFields, optionalBoolean, optionalString, requiredString } from './form.js';
 import { enforceLimit } from './limits.js';
 
+/** Per identifier and per attempt; per IP allows more, since many people can share one address. */
 const ATTEMPTS = { limit: 20, windowMs: 60_000 };
+const PER_IP = { limit: 120, windowMs: 60_000 };
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 
 /** `/v1/client/sign_ins`: password, e-mail code and password-reset sign-ins. */
@@ -31,7 +33,7 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
   app.post('/v1/client/sign_ins', async (request, res) => {
     const fields = formFields(request.body);
     const identifier = optionalString(fields, 'identifier', 320);
-    await enforceLimit(domain, limiter, request, `sign_in:ip:${request.ip}`, ATTEMPTS);
+    await enforceLimit(domain, limiter, request, `sign_in:ip:${request.ip}`, PER_IP);
     if (identifier) await enforceLimit(domain, limiter, request, `sign_in:id:${identifier.toLowerCase()}`, ATTEMPTS);
     const client = await ctx.ensureClient(request, res);
     const signIn = await domain.signIns.create(client, {
@@ -64,7 +66,7 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
     const client = await existingClient(request);
     const fields = formFields(request.body);
     const id = (request.params as { id: string }).id;
-    await enforceLimit(domain, limiter, request, `sign_in:ip:${request.ip}`, ATTEMPTS);
+    await enforceLimit(domain, limiter, request, `sign_in:ip:${request.ip}`, PER_IP);
     await enforceLimit(domain, limiter, request, `sign_in:attempt:${id}`, ATTEMPTS);
     const signIn = await domain.signIns.attemptFirstFactor(client, id, {
       strategy: requiredString(fields, 'strategy', 64),
