@@ -117,6 +117,9 @@ describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
       await shot(page, 'next-05-renamed');
 
       // Error table: an expired token on an API call is a 401, not a redirect.
+      await page.waitForFunction(() => Boolean((window as unknown as { Clerk?: { session?: unknown } }).Clerk?.session), null, {
+        timeout: STEP,
+      });
       const staleToken = await page.evaluate(() =>
         (window as unknown as { Clerk: { session: { getToken(): Promise<string> } } }).Clerk.session.getToken(),
       );
