@@ -1,7 +1,7 @@
 import type { GatehouseConfig } from './config/schema.js';
 import { loadEncryptionKey } from './crypto/encryption-key.js';
 import { createSecretBox } from './crypto/secret-box.js';
-import { systemClock } from './domain/clock.js';
+import { type Clock, systemClock } from './domain/clock.js';
 import { parseFrontendSettings } from './domain/frontend-settings.js';
 import { createDomain, type Domain } from './domain/index.js';
 import { validateSessionTokenSettings } from './domain/session-token-settings.js';
@@ -21,15 +21,16 @@ export interface Booted {
  * Opens the store, applies migrations, creates the instance and its signing key on first start, and
  * applies the config file's session-token template. `start`, `env` and tests all boot through here.
  */
-export async function boot(config: GatehouseConfig, log: (line: string) => void = () => {}): Promise<Booted> {
+export async function boot(config: GatehouseConfig, log: (line: string) => void = () => {}, clock: Clock = systemClock): Promise<Booted> {
   const store = await openStore({ url: config.databaseUrl, log });
   try {
     const box = createSecretBox(loadEncryptionKey(config.dataDir, config.encryptionKey));
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, appName: 'Gatehouse', store, clock: systemClock, log });
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, appName: 'Gatehouse', store, clock, log });
     const domain = createDomain({
       store,
       box,
       publicUrl: config.publicUrl,
+      clock,
       sendCode: (message) => mailer.send({ ...message, locale: pickLocale(message.locale) }),
     });
     await domain.instance.ensure(config.instanceType);

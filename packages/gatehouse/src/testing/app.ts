@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { boot } from '../boot.js';
 import { loadConfig } from '../config/load.js';
+import type { Clock } from '../domain/clock.js';
 import type { Domain } from '../domain/index.js';
 import { buildApp } from '../http/app.js';
 import { removeDir } from './server.js';
@@ -21,13 +22,15 @@ export interface TestApp {
  * The whole HTTP surface in-process over a real database (a fresh SQLite file unless a PostgreSQL
  * URL is given); tests drive it with `app.inject()`.
  */
-export async function createTestApp(options: { databaseUrl?: string; flags?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { databaseUrl?: string; flags?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-app-'));
   const config = loadConfig(
     { 'data-dir': dataDir, ...(options.databaseUrl ? { database: options.databaseUrl } : {}), ...options.flags },
     {},
   );
-  const booted = await boot(config);
+  const booted = await boot(config, () => {}, options.clock);
   const app = await buildApp({ domain: booted.domain, publicUrl: config.publicUrl, mailbox: true });
   const secretKey = booted.domain.instance.get().secretKey;
   return {
