@@ -32,6 +32,9 @@ async function serve(config: GatehouseConfig, banner?: string): Promise<void> {
     health,
     publicUrl: config.publicUrl,
     mailbox: booted.mailer.mode === 'outbox' && booted.domain.isDevelopment(),
+    // Warnings and errors only: unexpected failures are logged with their trace id; requests are not
+    // (they carry cookies and tokens).
+    logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? 'warn', redact: ['req.headers.authorization', 'req.headers.cookie'] },
   });
   await app.listen({ port: config.port, host: config.host });
   if (banner) log(`Gatehouse is listening on ${config.publicUrl} (bound to ${config.host}:${config.port})\n\n${banner}`);
