@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatehouseError } from '../errors.js';
+import { errorOf } from '../testing/errors.js';
 import { byteLength, type ClaimsContext, findShortcodeProblems, renderClaims } from './claims-template.js';
 import {
   DEFAULT_SESSION_TOKEN_LIFETIME_SECONDS,
@@ -40,16 +40,6 @@ const context: ClaimsContext = {
   org: {},
   session: { id: 'sess_1', actor: null },
 };
-
-function errorOf(work: () => unknown): GatehouseError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof GatehouseError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatehouseError');
-}
 
 describe('renderClaims', () => {
   it('keeps the JSON type of a value that is exactly one shortcode', () => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GatehouseError } from '../errors.js';
+import { errorOf } from '../testing/errors.js';
 import { METADATA_LIMIT_BYTES, mergeMetadata, parseMetadata, serializeMetadata } from './metadata.js';
-
-function errorOf(work: () => unknown): GatehouseError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof GatehouseError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatehouseError');
-}
 
 /** An object whose JSON is exactly `bytes` long. */
 function ofSize(bytes: number, char = 'x'): Record<string, unknown> {

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { createClerkClient } from '@clerk/backend';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
 import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
 import { buildNextExample, type RunningExample, startExpressExample, startNextExample } from './example-apps.js';
-import { type MailCatcher, startMailCatcher } from './mail-catcher.js';
 
 const hasChromium = chromiumAvailable();
 const STEP = 30_000;
@@ -34,9 +34,9 @@ async function startGatehouse(mail: MailCatcher): Promise<RunningServer> {
   return startServer({ dataDir, extraArgs: ['--smtp', mail.url] });
 }
 
-/** Prebuilt `<SignUp/>`: e-mail + password, then the code from the real SMTP catcher. */
-async function signUpWithComponent(page: Page, appUrl: string, mail: MailCatcher, email: string, password: string): Promise<void> {
-  await page.goto(`${appUrl}/sign-up`);
+/** Prebuilt `<SignUp/>` (the app's, or Gatehouse's hosted page): e-mail + password, then the code from the real SMTP catcher. */
+async function signUpWithComponent(page: Page, signUpUrl: string, mail: MailCatcher, email: string, password: string): Promise<void> {
+  await page.goto(signUpUrl);
   await page.locator('input[name=emailAddress]').fill(email, { timeout: STEP });
   await page.locator('input[name=password]').fill(password);
   const before = mail.count();
@@ -45,6 +45,21 @@ async function signUpWithComponent(page: Page, appUrl: string, mail: MailCatcher
   const { code } = await mail.waitForCode(email, { after: before, subject: /verification code/ });
   await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click();
   await page.keyboard.type(code);
+}
+
+/**
+ * For a test's `catch`: a screenshot of the page as `<name>-FAILED`, then the error again with the
+ * tail of the app's output and the browser's log, which is where the cause usually shows.
+ */
+async function failWithOutput(
+  error: unknown,
+  page: Page,
+  name: string,
+  app: { label: string; output: string },
+  log: { lines: string[] },
+): Promise<never> {
+  await shot(page, `${name}-FAILED`).catch(() => {});
+  throw new Error(`${(error as Error).message}\n--- ${app.label} ---\n${app.output}\n--- browser ---\n${log.lines.join('\n')}`);
 }
 
 describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
@@ -78,7 +93,7 @@ describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
       expect(await anonymous.json()).toEqual({ error: 'Unauthorized' });
 
       const email = uniqueEmail('next');
-      await signUpWithComponent(page, next.url, mail, email, 'hello world passphrase');
+      await signUpWithComponent(page, `${next.url}/sign-up`, mail, email, 'hello world passphrase');
       await page.waitForURL(/\/dashboard$/, { timeout: STEP });
       await page.getByRole('heading', { name: 'Hello, User!' }).waitFor({ timeout: STEP });
       await shot(page, 'next-01-dashboard');
@@ -162,10 +177,7 @@ describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
 
       expect(log.matching(/CORS|status of 5\d\d|HTTP 5\d\d/)).toEqual([]);
     } catch (error) {
-      await shot(page, 'next-FAILED').catch(() => {});
-      throw new Error(
-        `${(error as Error).message}\n--- next output ---\n${next.output().slice(-3000)}\n--- browser ---\n${log.lines.join('\n')}`,
-      );
+      await failWithOutput(error, page, 'next', { label: 'next output', output: next.output().slice(-3000) }, log);
     } finally {
       await context.close();
       await next.stop();
@@ -184,15 +196,13 @@ describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
       // Sign up on Gatehouse's hosted page, which sends the browser back to the app.
       const email = uniqueEmail('express');
       const target = `${app.url}/api/hello`;
-      await page.goto(`${gatehouse.url}/sign-up?redirect_url=${encodeURIComponent(target)}`);
-      await page.locator('input[name=emailAddress]').fill(email, { timeout: STEP });
-      await page.locator('input[name=password]').fill('express hello passphrase');
-      const before = mail.count();
-      await page.getByRole('button', { name: 'Continue', exact: true }).click();
-      await page.getByText('Verify your email').waitFor({ timeout: STEP });
-      const { code } = await mail.waitForCode(email, { after: before, subject: /verification code/ });
-      await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click();
-      await page.keyboard.type(code);
+      await signUpWithComponent(
+        page,
+        `${gatehouse.url}/sign-up?redirect_url=${encodeURIComponent(target)}`,
+        mail,
+        email,
+        'express hello passphrase',
+      );
       await page.waitForURL(target, { timeout: STEP });
       const hello = JSON.parse((await page.locator('body').textContent()) ?? '{}');
       expect(hello.authenticated).toBe(true);
@@ -206,10 +216,7 @@ describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
       await shot(page, 'express-02-me');
       expect(log.matching(/CORS|HTTP 5\d\d/)).toEqual([]);
     } catch (error) {
-      await shot(page, 'express-FAILED').catch(() => {});
-      throw new Error(
-        `${(error as Error).message}\n--- app output ---\n${app.output().slice(-2000)}\n--- browser ---\n${log.lines.join('\n')}`,
-      );
+      await failWithOutput(error, page, 'express', { label: 'app output', output: app.output().slice(-2000) }, log);
     } finally {
       await context.close();
       await app.stop();

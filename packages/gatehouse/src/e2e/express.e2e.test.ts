@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { ARTIFACTS_DIR, type BrowserLog, chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
-import { type MailCatcher, startMailCatcher } from './mail-catcher.js';
 import { type Stack, startStack } from './stack.js';
 
 const TEST_TIMEOUT = 180_000;

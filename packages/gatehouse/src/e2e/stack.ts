@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MailCatcher } from '../testing/mail-catcher.js';
 import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
-import type { MailCatcher } from './mail-catcher.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const APP_FILE = path.join(HERE, 'express-app.ts');

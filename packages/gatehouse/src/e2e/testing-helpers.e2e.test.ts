@@ -8,8 +8,8 @@ import { createClerkClient } from '@clerk/backend';
 import { clerk, clerkSetup, setupClerkTestingToken } from '@clerk/testing/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
-import { type MailCatcher, startMailCatcher } from './mail-catcher.js';
 import { type Stack, startStack } from './stack.js';
 
 const hasChromium = chromiumAvailable();

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/index.js';
+import { type CaughtMail, startMailCatcher } from '../testing/mail-catcher.js';
 import { escapeHtml } from './html.js';
 import { type MailLocale, pickLocale } from './locale.js';
 import { createMailer, DEFAULT_FROM, MailDeliveryError } from './mailer.js';
@@ -90,46 +89,6 @@ function parseMail(raw: string): ParsedMail {
   };
 }
 
-// --- A real SMTP server on 127.0.0.1. ---
-
-interface Caught {
-  mailFrom: string;
-  rcptTo: string[];
-  raw: string;
-}
-
-async function startSmtp(extra: Partial<SMTPServerOptions> = {}): Promise<{ server: SMTPServer; port: number; caught: Caught[] }> {
-  const caught: Caught[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        caught.push({
-          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          rcptTo: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-    ...extra,
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.server.address() as AddressInfo).port;
-  return { server, port, caught };
-}
-
-function stopSmtp(server: SMTPServer): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 let dir: string;
 let store: Store;
 
@@ -161,9 +120,9 @@ describe('SMTP mode', () => {
   };
 
   it('delivers a verification code in each locale to a real SMTP server', async () => {
-    const { server, port, caught } = await startSmtp();
+    const smtp = await startMailCatcher();
     const lines: string[] = [];
-    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, appName: 'Acme', store, clock, log: (l) => lines.push(l) });
+    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, appName: 'Acme', store, clock, log: (l) => lines.push(l) });
     try {
       expect(mailer.mode).toBe('smtp');
       const locales: MailLocale[] = ['en', 'zh-CN', 'ja', 'ko'];
@@ -177,11 +136,11 @@ describe('SMTP mode', () => {
           expiresInMinutes: 10,
         });
       }
-      expect(caught).toHaveLength(4);
+      expect(smtp.mails).toHaveLength(4);
       for (const [i, locale] of locales.entries()) {
         const code = codes[i] as string;
         const to = `user-${locale}@example.com`;
-        const message = caught[i] as Caught;
+        const message = smtp.mails[i] as CaughtMail;
         expect(message.rcptTo).toEqual([to]);
         expect(message.mailFrom).toBe('no-reply@gatehouse.local');
         expect(message.raw).toContain(to);
@@ -198,18 +157,18 @@ describe('SMTP mode', () => {
       }
       // Codes stay out of the logs when mail really goes out.
       expect(lines.join('\n')).not.toMatch(/123456|234567|345678|456789/);
-      expect(lines).toEqual([`mail: delivering over SMTP via smtp://127.0.0.1:${port}`]);
+      expect(lines).toEqual([`mail: delivering over SMTP via smtp://127.0.0.1:${smtp.port}`]);
       expect(await store.mailOutbox.listRecent(50)).toEqual([]);
     } finally {
       await mailer.close();
-      await stopSmtp(server);
+      await smtp.close();
     }
   });
 
   it('uses the configured From address', async () => {
-    const { server, port, caught } = await startSmtp();
+    const smtp = await startMailCatcher();
     const mailer = createMailer({
-      smtpUrl: `smtp://127.0.0.1:${port}`,
+      smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
       from: 'Acme <auth@acme.test>',
       appName: 'Acme',
       store,
@@ -218,19 +177,19 @@ describe('SMTP mode', () => {
     });
     try {
       await mailer.send({ to: 'a@example.com', kind: 'reset_password_code', locale: 'en', code: '909090', expiresInMinutes: 15 });
-      expect(caught[0]?.mailFrom).toBe('auth@acme.test');
-      const mail = parseMail(caught[0]?.raw ?? '');
+      expect(smtp.mails[0]?.mailFrom).toBe('auth@acme.test');
+      const mail = parseMail(smtp.mails[0]?.raw ?? '');
       expect(mail.subject).toBe('909090 is your password reset code');
       expect(mail.text).toContain('expires in 15 minutes');
     } finally {
       await mailer.close();
-      await stopSmtp(server);
+      await smtp.close();
     }
   });
 
   it('authenticates with the credentials in the URL', async () => {
     const seen: { username?: string | null; password?: string | null }[] = [];
-    const { server, port, caught } = await startSmtp({
+    const smtp = await startMailCatcher({
       allowInsecureAuth: true,
       authOptional: false,
       onAuth(auth, _session, callback) {
@@ -238,19 +197,25 @@ describe('SMTP mode', () => {
         callback(null, { user: auth.username });
       },
     });
-    const mailer = createMailer({ smtpUrl: `smtp://mailer:p%40ss%20word@127.0.0.1:${port}`, appName: 'Acme', store, clock, log: () => {} });
+    const mailer = createMailer({
+      smtpUrl: `smtp://mailer:p%40ss%20word@127.0.0.1:${smtp.port}`,
+      appName: 'Acme',
+      store,
+      clock,
+      log: () => {},
+    });
     try {
       await mailer.send({ to: 'a@example.com', kind: 'sign_in_code', locale: 'ko', code: '111222', expiresInMinutes: 10 });
       expect(seen).toEqual([{ username: 'mailer', password: 'p@ss word' }]);
-      expect(parseMail(caught[0]?.raw ?? '').subject).toBe('로그인 코드: 111222');
+      expect(parseMail(smtp.mails[0]?.raw ?? '').subject).toBe('로그인 코드: 111222');
     } finally {
       await mailer.close();
-      await stopSmtp(server);
+      await smtp.close();
     }
   });
 
   it('reports a rejected login without the password', async () => {
-    const { server, port } = await startSmtp({
+    const smtp = await startMailCatcher({
       allowInsecureAuth: true,
       authOptional: false,
       onAuth(_auth, _session, callback) {
@@ -259,7 +224,7 @@ describe('SMTP mode', () => {
     });
     const lines: string[] = [];
     const mailer = createMailer({
-      smtpUrl: `smtp://mailer:hunter2-secret@127.0.0.1:${port}`,
+      smtpUrl: `smtp://mailer:hunter2-secret@127.0.0.1:${smtp.port}`,
       appName: 'Acme',
       store,
       clock,
@@ -275,22 +240,22 @@ describe('SMTP mode', () => {
       expect(error).toBeInstanceOf(MailDeliveryError);
       const e = error as MailDeliveryError;
       expect(e.code).toBe('EAUTH');
-      expect(e.message).toContain(`smtp://127.0.0.1:${port}`);
+      expect(e.message).toContain(`smtp://127.0.0.1:${smtp.port}`);
       expect(e.message).not.toContain('hunter2');
       expect(e.message).not.toContain('333444');
       expect(JSON.stringify(e)).not.toContain('hunter2');
       expect(lines.join('\n')).not.toContain('hunter2');
     } finally {
       await mailer.close();
-      await stopSmtp(server);
+      await smtp.close();
     }
   });
 
   it('reports an unreachable server without the password', async () => {
-    const { server, port } = await startSmtp();
-    await stopSmtp(server);
+    const smtp = await startMailCatcher();
+    await smtp.close();
     const mailer = createMailer({
-      smtpUrl: `smtps://mailer:hunter2-secret@127.0.0.1:${port}`,
+      smtpUrl: `smtps://mailer:hunter2-secret@127.0.0.1:${smtp.port}`,
       appName: 'Acme',
       store,
       clock,
@@ -319,18 +284,18 @@ describe('SMTP mode', () => {
   });
 
   it('refuses anything but one plain recipient address', async () => {
-    const { server, port, caught } = await startSmtp();
-    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, appName: 'Acme', store, clock, log: () => {} });
+    const smtp = await startMailCatcher();
+    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, appName: 'Acme', store, clock, log: () => {} });
     try {
       for (const to of ['a@example.com, b@example.com', 'Eve <eve@example.com>', 'a@example.com\r\nBcc: b@example.com', 'nobody', '']) {
         await expect(mailer.send({ to, kind: 'verification_code', locale: 'en', code: '123456', expiresInMinutes: 10 })).rejects.toThrow(
           /not a single e-mail address/,
         );
       }
-      expect(caught).toEqual([]);
+      expect(smtp.mails).toEqual([]);
     } finally {
       await mailer.close();
-      await stopSmtp(server);
+      await smtp.close();
     }
   });
 });

@@ -45,3 +45,14 @@ export async function createTestApp(
     },
   };
 }
+
+/**
+ * The six-digit code in the newest outbox mail to `to` (with no SMTP server configured, mail goes
+ * to the outbox); throws when there is none. Shared by the Frontend API flow tests.
+ */
+export async function mailedCode(t: TestApp, to: string): Promise<string> {
+  const rows = await t.domain.store.mailOutbox.listRecent(50);
+  const code = rows.find((r) => r.to_address === to)?.subject.match(/\d{6}/)?.[0];
+  if (!code) throw new Error(`no code mailed to ${to}`);
+  return code;
+}

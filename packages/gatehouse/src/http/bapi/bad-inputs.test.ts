@@ -1,33 +1,25 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
+import {
+  authCasesFor,
+  bodyCasesFor,
+  type Case,
+  callBapi,
+  createErrorCaseHarness,
+  type Endpoint,
+  endpointCase,
+  type Method,
+  notFound,
+} from '../../testing/error-cases.js';
 
 /**
  * Every Backend API endpoint against tables of bad inputs: each case pins the HTTP status and the
  * Clerk error code (and the parameter it names). A final loop replays every case and checks what
  * all errors share: never a 5xx, `Content-Type: application/json` exactly, and Clerk's envelope
- * with a trace id. Failed requests must change nothing, which the last tests check.
+ * with a trace id. Failed requests must change nothing, which the last tests check. The case
+ * format and the checks live in `testing/error-cases.ts`, shared with the organization tables.
  */
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
-interface Case {
-  name: string;
-  method: Method;
-  /** `<user>`, `<session>`… are replaced by the fixtures' ids (see `fixtures`). */
-  url: string;
-  /** An object is sent as JSON; a string is sent as it is. Placeholders are replaced here too. */
-  body?: unknown;
-  /** How to authenticate; the instance's secret key unless told otherwise. */
-  auth?: 'none' | 'wrong' | 'basic' | 'publishable';
-  /** `null` sends no Content-Type header. */
-  contentType?: string | null;
-  status: number;
-  code: string;
-  /** The parameter `meta.param_name` must name; several when each gets its own error. */
-  param?: string | string[];
-}
 
 const METADATA_OVER_8KB = { blob: 'x'.repeat(8200) };
 const CLAIMS_OVER_1_2KB = { blob: 'x'.repeat(1300) };
@@ -37,57 +29,13 @@ const EC_PKCS8_PEM = ec.privateKey.export({ type: 'pkcs8', format: 'pem' }).toSt
 const RSA_PKCS1_PEM = rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 const GARBAGE_PKCS8_PEM = '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n';
 
+/** `<user>`, `<session>`… in the cases' URLs and bodies: filled in by `beforeAll`. */
 const fixtures: Record<string, string> = {};
 let t: TestApp;
-
-function fill(text: string): string {
-  return text.replace(/<([a-zA-Z]+)>/g, (_, key: string) => {
-    const value = fixtures[key];
-    if (value === undefined) throw new Error(`unknown fixture <${key}>`);
-    return value;
-  });
-}
-
-function headersFor(c: Pick<Case, 'auth' | 'contentType'>): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (c.auth === undefined) headers.authorization = `Bearer ${t.secretKey}`;
-  if (c.auth === 'wrong') headers.authorization = 'Bearer sk_test_thisIsNotTheKey0000000000000000000000000';
-  if (c.auth === 'basic') headers.authorization = `Basic ${Buffer.from(`user:${t.secretKey}`).toString('base64')}`;
-  if (c.auth === 'publishable') headers.authorization = 'Bearer pk_test_Y2xlcmsuZXhhbXBsZS5jb20k';
-  if (c.contentType !== null) headers['content-type'] = c.contentType ?? 'application/json';
-  return headers;
-}
-
-function send(c: Case): Promise<LightMyRequestResponse> {
-  const raw = c.body === undefined ? undefined : typeof c.body === 'string' ? c.body : JSON.stringify(c.body);
-  return t.app.inject({
-    method: c.method,
-    url: fill(c.url),
-    headers: headersFor(c),
-    ...(raw === undefined ? {} : { payload: fill(raw) }),
-  });
-}
-
-interface Envelope {
-  errors: { code: string; message: string; long_message: string; meta: Record<string, unknown> }[];
-  clerk_trace_id: string;
-}
-
-function envelopeOf(res: LightMyRequestResponse): Envelope {
-  return JSON.parse(res.body) as Envelope;
-}
+const { call, fixture, describeTables, itSharesTheEnvelope } = createErrorCaseHarness(() => t, fixtures);
 
 // ---------------------------------------------------------------------------------------------
 // Every endpoint, for the checks that apply to all of them.
-
-interface Endpoint {
-  method: Method;
-  url: string;
-  /** Takes a JSON body (or, for actions, an empty one). */
-  body: boolean;
-  /** Required parameters, so that an unknown one is the only problem with the body. */
-  required?: Record<string, unknown>;
-}
 
 const ENDPOINTS: Endpoint[] = [
   { method: 'GET', url: '/api/v1/users', body: false },
@@ -123,38 +71,17 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'PATCH', url: '/api/v1/instance/session_token', body: true },
 ];
 
-const authCases: Case[] = ENDPOINTS.map(({ required: _, ...e }) => e).flatMap((e) => [
-  { ...e, name: 'no Authorization header', auth: 'none', status: 401, code: 'authorization_header_missing' },
-  { ...e, name: 'wrong secret key', auth: 'wrong', status: 401, code: 'clerk_key_invalid' },
-  { ...e, name: 'secret key sent as Basic auth', auth: 'basic', status: 401, code: 'clerk_key_invalid' },
-  { ...e, name: 'publishable key instead of the secret key', auth: 'publishable', status: 401, code: 'clerk_key_invalid' },
-  // Authentication comes before the body is even looked at.
-  { ...e, name: 'wrong secret key and a malformed body', auth: 'wrong', body: '{"a":', status: 401, code: 'clerk_key_invalid' },
-]);
+const authCases = authCasesFor(ENDPOINTS, ['none', 'wrong', 'basic', 'publishable', 'wrongWithMalformedBody']);
 
-const bodyCases: Case[] = ENDPOINTS.filter((e) => e.body).flatMap(({ required, ...e }) => [
-  { ...e, name: 'truncated JSON', body: '{"a":', status: 400, code: 'malformed_request_body' },
-  { ...e, name: 'not JSON at all', body: 'first_name=Ann', status: 400, code: 'malformed_request_body' },
-  { ...e, name: 'a JSON array body', body: '[]', status: 400, code: 'malformed_request_body' },
-  { ...e, name: 'a JSON null body', body: 'null', status: 400, code: 'malformed_request_body' },
-  { ...e, name: 'a JSON string body', body: '"x"', status: 400, code: 'malformed_request_body' },
-  { ...e, name: 'a text/plain body', body: 'hello', contentType: 'text/plain', status: 415, code: 'unsupported_content_type' },
-  {
-    ...e,
-    name: 'an unknown body parameter',
-    body: { ...required, not_a_param: 1 },
-    status: 422,
-    code: 'form_param_unknown',
-    param: 'not_a_param',
-  },
-  {
-    ...e,
-    name: 'two unknown body parameters',
-    body: { ...required, x: 1, y: 2 },
-    status: 422,
-    code: 'form_param_unknown',
-    param: ['x', 'y'],
-  },
+const bodyCases = bodyCasesFor(ENDPOINTS, [
+  'truncated',
+  'notJson',
+  'array',
+  'null',
+  'string',
+  'textPlain',
+  'unknownParam',
+  'twoUnknownParams',
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -171,15 +98,6 @@ const listQueryCases = (url: string): Case[] => [
   { name: 'paginated=yes', method: 'GET', url: `${url}?paginated=yes`, status: 422, code: 'form_param_value_invalid', param: 'paginated' },
   { name: 'unknown query parameter', method: 'GET', url: `${url}?colour=red`, status: 422, code: 'form_param_unknown', param: 'colour' },
 ];
-
-const notFound = (method: Method, url: string, body?: unknown): Case => ({
-  name: 'unknown id',
-  method,
-  url,
-  ...(body === undefined ? {} : { body }),
-  status: 404,
-  code: 'resource_not_found',
-});
 
 const usersListCases: Case[] = [
   ...listQueryCases('/api/v1/users'),
@@ -275,15 +193,7 @@ const usersGetCases: Case[] = [
   { ...notFound('GET', '/api/v1/users/%E0%A4%A'), name: 'a broken percent-escape in the id' },
 ];
 
-const createUser = (name: string, body: unknown, status: number, code: string, param?: string): Case => ({
-  name,
-  method: 'POST',
-  url: '/api/v1/users',
-  body,
-  status,
-  code,
-  ...(param ? { param } : {}),
-});
+const createUser = endpointCase('POST', '/api/v1/users');
 
 const usersCreateCases: Case[] = [
   createUser('first_name is a number', { first_name: 5 }, 422, 'form_param_format_invalid', 'first_name'),
@@ -421,15 +331,7 @@ const usersCreateCases: Case[] = [
   createUser('a body over 1 MB', { first_name: 'x'.repeat(1_100_000) }, 422, 'form_param_value_invalid', 'body'),
 ];
 
-const updateUser = (name: string, body: unknown, status: number, code: string, param?: string): Case => ({
-  name,
-  method: 'PATCH',
-  url: '/api/v1/users/<user>',
-  body,
-  status,
-  code,
-  ...(param ? { param } : {}),
-});
+const updateUser = endpointCase('PATCH', '/api/v1/users/<user>');
 
 const usersUpdateCases: Case[] = [
   notFound('PATCH', '/api/v1/users/user_doesNotExist', { first_name: 'Nobody' }),
@@ -549,15 +451,7 @@ const flagCases: Case[] = (['ban', 'unban', 'lock', 'unlock'] as const).flatMap(
   },
 ]);
 
-const verifyPassword = (name: string, body: unknown, status: number, code: string, param?: string): Case => ({
-  name,
-  method: 'POST',
-  url: '/api/v1/users/<user>/verify_password',
-  body,
-  status,
-  code,
-  ...(param ? { param } : {}),
-});
+const verifyPassword = endpointCase('POST', '/api/v1/users/<user>/verify_password');
 
 const verifyPasswordCases: Case[] = [
   notFound('POST', '/api/v1/users/user_doesNotExist/verify_password', { password: 'whatever-it-is' }),
@@ -573,15 +467,7 @@ const verifyPasswordCases: Case[] = [
   },
 ];
 
-const createEmail = (name: string, body: unknown, status: number, code: string, param?: string): Case => ({
-  name,
-  method: 'POST',
-  url: '/api/v1/email_addresses',
-  body,
-  status,
-  code,
-  ...(param ? { param } : {}),
-});
+const createEmail = endpointCase('POST', '/api/v1/email_addresses');
 
 const emailAddressCases: Case[] = [
   createEmail('no parameters', {}, 422, 'form_param_missing', 'user_id'),
@@ -729,15 +615,7 @@ const sessionCases: Case[] = [
 const JWT_RESERVED = ['azp', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub'];
 const SESSION_RESERVED = ['azp', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sid', 'sub', 'v', 'fva', 'sts', 'act', 'org_id', 'org_role'];
 
-const createTemplate = (name: string, body: unknown, status: number, code: string, param?: string): Case => ({
-  name,
-  method: 'POST',
-  url: '/api/v1/jwt_templates',
-  body,
-  status,
-  code,
-  ...(param ? { param } : {}),
-});
+const createTemplate = endpointCase('POST', '/api/v1/jwt_templates');
 
 const customKey = (algorithm: string, key: string) => ({
   name: 'signed',
@@ -828,15 +706,7 @@ const jwtTemplateCases: Case[] = [
   notFound('DELETE', '/api/v1/jwt_templates/jtmp_doesNotExist'),
 ];
 
-const sessionTokenPatch = (name: string, body: unknown, status: number, code: string, param?: string): Case => ({
-  name,
-  method: 'PATCH',
-  url: '/api/v1/instance/session_token',
-  body,
-  status,
-  code,
-  ...(param ? { param } : {}),
-});
+const sessionTokenPatch = endpointCase('PATCH', '/api/v1/instance/session_token');
 
 const sessionTokenCases: Case[] = [
   ...SESSION_RESERVED.map((claim) =>
@@ -890,28 +760,12 @@ const ALL_CASES = Object.values(TABLES).flat();
 
 // ---------------------------------------------------------------------------------------------
 
-async function call(method: Method, url: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await t.app.inject({
-    method,
-    url,
-    headers: { ...t.auth, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-  return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> };
-}
-
-async function create(url: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await call('POST', url, body);
-  if (res.status !== 200) throw new Error(`fixture ${url} failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
 let before: { userCount: unknown; sessionToken: unknown; templates: unknown };
 
 describe('BAPI bad inputs', () => {
   beforeAll(async () => {
     t = await createTestApp();
-    const ann = await create('/api/v1/users', {
+    const ann = await fixture('/api/v1/users', {
       email_address: ['ann@example.com'],
       username: 'ann_user',
       external_id: 'ext-ann',
@@ -919,16 +773,16 @@ describe('BAPI bad inputs', () => {
       password: 'correct-Horse-battery-9',
       public_metadata: { role: 'admin' },
     });
-    const bob = await create('/api/v1/users', { email_address: ['bob@example.com'], username: 'bob_user', external_id: 'ext-bob' });
-    const flagged = await create('/api/v1/users', { first_name: 'Flag' });
-    const banned = await create('/api/v1/users', { first_name: 'Banned', banned: true });
-    const locked = await create('/api/v1/users', { first_name: 'Locked', locked: true });
-    const session = await create('/api/v1/sessions', { user_id: ann.id });
-    const revoked = await create('/api/v1/sessions', { user_id: ann.id });
-    await create(`/api/v1/sessions/${revoked.id}/revoke`, {});
-    const template = await create('/api/v1/jwt_templates', { name: 'tmpl', claims: { role: '{{user.public_metadata.role}}' } });
-    const other = await create('/api/v1/jwt_templates', { name: 'other-tmpl', claims: { a: 1 } });
-    const hs = await create('/api/v1/jwt_templates', {
+    const bob = await fixture('/api/v1/users', { email_address: ['bob@example.com'], username: 'bob_user', external_id: 'ext-bob' });
+    const flagged = await fixture('/api/v1/users', { first_name: 'Flag' });
+    const banned = await fixture('/api/v1/users', { first_name: 'Banned', banned: true });
+    const locked = await fixture('/api/v1/users', { first_name: 'Locked', locked: true });
+    const session = await fixture('/api/v1/sessions', { user_id: ann.id });
+    const revoked = await fixture('/api/v1/sessions', { user_id: ann.id });
+    await fixture(`/api/v1/sessions/${revoked.id}/revoke`, {});
+    const template = await fixture('/api/v1/jwt_templates', { name: 'tmpl', claims: { role: '{{user.public_metadata.role}}' } });
+    const other = await fixture('/api/v1/jwt_templates', { name: 'other-tmpl', claims: { a: 1 } });
+    const hs = await fixture('/api/v1/jwt_templates', {
       name: 'hs-tmpl',
       claims: { a: 1 },
       custom_signing_key: true,
@@ -959,58 +813,9 @@ describe('BAPI bad inputs', () => {
     await t?.close();
   });
 
-  for (const [table, cases] of Object.entries(TABLES)) {
-    describe(table, () => {
-      it.each(cases)('$method $url: $name → $status $code', async (c) => {
-        const res = await send(c);
-        const envelope = envelopeOf(res);
-        expect({ status: res.statusCode, code: envelope.errors[0]?.code }).toEqual({ status: c.status, code: c.code });
-        if (Array.isArray(c.param)) {
-          expect(envelope.errors.map((e) => [e.code, e.meta.param_name])).toEqual(c.param.map((p) => [c.code, p]));
-        } else if (c.param) {
-          expect(envelope.errors[0]?.meta.param_name).toBe(c.param);
-        }
-      });
-    });
-  }
+  describeTables(TABLES);
 
-  it(`answers all ${ALL_CASES.length} cases with Clerk's envelope, never a 5xx`, async () => {
-    const problems: string[] = [];
-    for (const c of ALL_CASES) {
-      const res = await send(c);
-      const label = `${c.method} ${c.url} (${c.name})`;
-      if (res.statusCode >= 500) problems.push(`${label}: answered ${res.statusCode}`);
-      if (res.statusCode < 400) problems.push(`${label}: succeeded with ${res.statusCode}`);
-      if (res.headers['content-type'] !== 'application/json')
-        problems.push(`${label}: content-type ${String(res.headers['content-type'])}`);
-      let envelope: Envelope | undefined;
-      try {
-        envelope = envelopeOf(res);
-      } catch {
-        problems.push(`${label}: body is not JSON: ${res.body.slice(0, 80)}`);
-        continue;
-      }
-      if (typeof envelope.clerk_trace_id !== 'string' || envelope.clerk_trace_id === '') problems.push(`${label}: no clerk_trace_id`);
-      if (!Array.isArray(envelope.errors) || envelope.errors.length === 0) {
-        problems.push(`${label}: no errors array`);
-        continue;
-      }
-      for (const e of envelope.errors) {
-        const wellFormed =
-          typeof e.code === 'string' &&
-          e.code !== '' &&
-          typeof e.message === 'string' &&
-          e.message !== '' &&
-          typeof e.long_message === 'string' &&
-          e.long_message !== '' &&
-          e.meta !== null &&
-          typeof e.meta === 'object';
-        if (!wellFormed) problems.push(`${label}: malformed error ${JSON.stringify(e)}`);
-      }
-    }
-    expect(problems).toEqual([]);
-    expect(ALL_CASES.length).toBeGreaterThan(300);
-  });
+  itSharesTheEnvelope(ALL_CASES, 300);
 
   it('changed nothing: users, e-mails, passwords, sessions, templates and settings are as they were', async () => {
     const ann = (await call('GET', `/api/v1/users/${fixtures.user}`)).body;
@@ -1056,15 +861,7 @@ describe('session claims stay within 1.2 KB when metadata changes', () => {
   const TEMPLATE = { metadata: '{{user.public_metadata}}' };
   const TOO_BIG = { blob: 'x'.repeat(1300) };
 
-  async function req(method: Method, url: string, body?: unknown) {
-    const res = await app.app.inject({
-      method,
-      url,
-      headers: { ...app.auth, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-    });
-    return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> };
-  }
+  const req = (method: Method, url: string, body?: unknown) => callBapi(app, method, url, body);
 
   const codeOf = (body: Record<string, unknown>) => (body.errors as { code: string }[] | undefined)?.[0]?.code;
 

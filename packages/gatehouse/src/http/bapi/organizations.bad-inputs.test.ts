@@ -1,66 +1,31 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
+import {
+  authCasesFor,
+  bodyCasesFor,
+  type Case,
+  createErrorCaseHarness,
+  type Endpoint,
+  endpointCase,
+  notFound,
+} from '../../testing/error-cases.js';
 
 /**
- * The organization endpoints against tables of bad inputs, in the style of `bad-inputs.test.ts`: each
- * case pins the HTTP status and the Clerk error code (and the parameter it names); a final loop
- * replays every case and checks what all errors share (never a 5xx, `Content-Type: application/json`
- * exactly, Clerk's envelope with a trace id); and failed requests must change nothing.
+ * The organization endpoints against tables of bad inputs, in the style of `bad-inputs.test.ts` and
+ * with its harness (`testing/error-cases.ts`): each case pins the HTTP status and the Clerk error
+ * code (and the parameter it names); a final loop replays every case and checks what all errors
+ * share (never a 5xx, `Content-Type: application/json` exactly, Clerk's envelope with a trace id);
+ * and failed requests must change nothing.
  */
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
-interface Case {
-  name: string;
-  method: Method;
-  /** `<org>`, `<user>`… are replaced by the fixtures' ids (see `fixtures`). */
-  url: string;
-  /** An object is sent as JSON; a string is sent as it is. Placeholders are replaced here too. */
-  body?: unknown;
-  auth?: 'none' | 'wrong';
-  contentType?: string;
-  status: number;
-  code: string;
-  /** The parameter `meta.param_name` must name; several when each gets its own error. */
-  param?: string | string[];
-}
-
 const METADATA_OVER_8KB = { blob: 'x'.repeat(8200) };
+/** `<org>`, `<user>`… in the cases' URLs and bodies: filled in by `beforeAll`. */
 const fixtures: Record<string, string> = {};
 let t: TestApp;
-
-function fill(text: string): string {
-  return text.replace(/<([a-zA-Z]+)>/g, (_, key: string) => {
-    const value = fixtures[key];
-    if (value === undefined) throw new Error(`unknown fixture <${key}>`);
-    return value;
-  });
-}
-
-function send(c: Case): Promise<LightMyRequestResponse> {
-  const raw = c.body === undefined ? undefined : typeof c.body === 'string' ? c.body : JSON.stringify(c.body);
-  const headers: Record<string, string> = { 'content-type': c.contentType ?? 'application/json' };
-  if (c.auth === undefined) headers.authorization = `Bearer ${t.secretKey}`;
-  if (c.auth === 'wrong') headers.authorization = 'Bearer sk_test_thisIsNotTheKey0000000000000000000000000';
-  return t.app.inject({ method: c.method, url: fill(c.url), headers, ...(raw === undefined ? {} : { payload: fill(raw) }) });
-}
-
-interface Envelope {
-  errors: { code: string; message: string; long_message: string; meta: Record<string, unknown> }[];
-  clerk_trace_id: string;
-}
+const { call, fixture, describeTables, itSharesTheEnvelope } = createErrorCaseHarness(() => t, fixtures);
 
 // ---------------------------------------------------------------------------------------------
 // Every endpoint, for the checks that apply to all of them.
-
-interface Endpoint {
-  method: Method;
-  url: string;
-  body: boolean;
-  /** Required parameters, so that an unknown one is the only problem with the body. */
-  required?: Record<string, unknown>;
-}
 
 const ENDPOINTS: Endpoint[] = [
   { method: 'GET', url: '/api/v1/organizations', body: false },
@@ -78,44 +43,12 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', url: '/api/v1/users/<user>/organization_memberships', body: false },
 ];
 
-const authCases: Case[] = ENDPOINTS.map(({ required: _, ...e }) => e).flatMap((e) => [
-  { ...e, name: 'no Authorization header', auth: 'none', status: 401, code: 'authorization_header_missing' },
-  { ...e, name: 'wrong secret key', auth: 'wrong', status: 401, code: 'clerk_key_invalid' },
-]);
+const authCases = authCasesFor(ENDPOINTS, ['none', 'wrong']);
 
-const bodyCases: Case[] = ENDPOINTS.filter((e) => e.body).flatMap(({ required, ...e }) => [
-  { ...e, name: 'truncated JSON', body: '{"a":', status: 400, code: 'malformed_request_body' },
-  { ...e, name: 'a JSON array body', body: '[]', status: 400, code: 'malformed_request_body' },
-  { ...e, name: 'a text/plain body', body: 'hello', contentType: 'text/plain', status: 415, code: 'unsupported_content_type' },
-  {
-    ...e,
-    name: 'an unknown body parameter',
-    body: { ...required, not_a_param: 1 },
-    status: 422,
-    code: 'form_param_unknown',
-    param: 'not_a_param',
-  },
-  {
-    ...e,
-    name: 'two unknown body parameters',
-    body: { ...required, x: 1, y: 2 },
-    status: 422,
-    code: 'form_param_unknown',
-    param: ['x', 'y'],
-  },
-]);
+const bodyCases = bodyCasesFor(ENDPOINTS, ['truncated', 'array', 'textPlain', 'unknownParam', 'twoUnknownParams']);
 
 // ---------------------------------------------------------------------------------------------
 // Endpoint by endpoint.
-
-const notFound = (method: Method, url: string, body?: unknown): Case => ({
-  name: 'unknown id',
-  method,
-  url,
-  ...(body === undefined ? {} : { body }),
-  status: 404,
-  code: 'resource_not_found',
-});
 
 const get = (name: string, url: string, status: number, code: string, param?: string): Case => ({
   name,
@@ -165,15 +98,7 @@ const getCases: Case[] = [
   get('unknown query parameter', '/api/v1/organizations/<org>?limit=1', 422, 'form_param_unknown', 'limit'),
 ];
 
-const create = (name: string, body: unknown, status: number, code: string, param?: string): Case => ({
-  name,
-  method: 'POST',
-  url: '/api/v1/organizations',
-  body,
-  status,
-  code,
-  ...(param ? { param } : {}),
-});
+const create = endpointCase('POST', '/api/v1/organizations');
 
 const createCases: Case[] = [
   create('no parameters', {}, 422, 'form_param_missing', 'name'),
@@ -226,15 +151,7 @@ const createCases: Case[] = [
   create('unsafe_metadata (organizations have none)', { name: 'Fresh', unsafe_metadata: {} }, 422, 'form_param_unknown', 'unsafe_metadata'),
 ];
 
-const patch = (name: string, body: unknown, status: number, code: string, param?: string): Case => ({
-  name,
-  method: 'PATCH',
-  url: '/api/v1/organizations/<org>',
-  body,
-  status,
-  code,
-  ...(param ? { param } : {}),
-});
+const patch = endpointCase('PATCH', '/api/v1/organizations/<org>');
 
 const updateCases: Case[] = [
   notFound('PATCH', '/api/v1/organizations/org_doesNotExist', { name: 'x' }),
@@ -397,22 +314,6 @@ const ALL_CASES = Object.values(TABLES).flat();
 
 // ---------------------------------------------------------------------------------------------
 
-async function call(method: Method, url: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await t.app.inject({
-    method,
-    url,
-    headers: { ...t.auth, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-  return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> };
-}
-
-async function fixture(url: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await call('POST', url, body);
-  if (res.status !== 200) throw new Error(`fixture ${url} failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
 let before: Record<string, unknown>;
 
 async function snapshot(): Promise<Record<string, unknown>> {
@@ -444,51 +345,9 @@ describe('BAPI organization bad inputs', () => {
     await t?.close();
   });
 
-  for (const [table, cases] of Object.entries(TABLES)) {
-    describe(table, () => {
-      it.each(cases)('$method $url: $name → $status $code', async (c) => {
-        const res = await send(c);
-        const envelope = JSON.parse(res.body) as Envelope;
-        expect({ status: res.statusCode, code: envelope.errors[0]?.code }).toEqual({ status: c.status, code: c.code });
-        if (Array.isArray(c.param)) {
-          expect(envelope.errors.map((e) => [e.code, e.meta.param_name])).toEqual(c.param.map((p) => [c.code, p]));
-        } else if (c.param) {
-          expect(envelope.errors[0]?.meta.param_name).toBe(c.param);
-        }
-      });
-    });
-  }
+  describeTables(TABLES);
 
-  it(`answers all ${ALL_CASES.length} cases with Clerk's envelope, never a 5xx`, async () => {
-    const problems: string[] = [];
-    for (const c of ALL_CASES) {
-      const res = await send(c);
-      const label = `${c.method} ${c.url} (${c.name})`;
-      if (res.statusCode >= 500) problems.push(`${label}: answered ${res.statusCode}`);
-      if (res.statusCode < 400) problems.push(`${label}: succeeded with ${res.statusCode}`);
-      if (res.headers['content-type'] !== 'application/json')
-        problems.push(`${label}: content-type ${String(res.headers['content-type'])}`);
-      let envelope: Envelope;
-      try {
-        envelope = JSON.parse(res.body) as Envelope;
-      } catch {
-        problems.push(`${label}: body is not JSON: ${res.body.slice(0, 80)}`);
-        continue;
-      }
-      if (typeof envelope.clerk_trace_id !== 'string' || envelope.clerk_trace_id === '') problems.push(`${label}: no clerk_trace_id`);
-      if (!Array.isArray(envelope.errors) || envelope.errors.length === 0) {
-        problems.push(`${label}: no errors array`);
-        continue;
-      }
-      for (const e of envelope.errors) {
-        if (!e.code || !e.message || !e.long_message || e.meta === null || typeof e.meta !== 'object') {
-          problems.push(`${label}: malformed error ${JSON.stringify(e)}`);
-        }
-      }
-    }
-    expect(problems).toEqual([]);
-    expect(ALL_CASES.length).toBeGreaterThan(120);
-  });
+  itSharesTheEnvelope(ALL_CASES, 120);
 
   it('changed nothing: organizations, their metadata and memberships are as they were', async () => {
     expect(await snapshot()).toEqual(before);

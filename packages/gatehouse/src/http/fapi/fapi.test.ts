@@ -1,6 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../testing/app.js';
+import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 
 const ORIGIN = 'http://127.0.0.1:5173';
 
@@ -32,14 +32,6 @@ function browser(app: FastifyInstance) {
   };
 }
 
-async function lastCode(t: TestApp, to: string): Promise<string> {
-  const rows = await t.domain.store.mailOutbox.listRecent(20);
-  const row = rows.find((r) => r.to_address === to);
-  const code = row?.subject.match(/\d{6}/)?.[0];
-  if (!code) throw new Error(`no code mailed to ${to}`);
-  return code;
-}
-
 describe('Frontend API flows (in-process, real SQLite)', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -66,7 +58,7 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
 
     const mail = (await t.domain.store.mailOutbox.listRecent(1))[0];
     expect(mail?.locale).toBe('ko');
-    const code = await lastCode(t, 'new.person@example.com');
+    const code = await mailedCode(t, 'new.person@example.com');
     const wrong = await b.call('POST', `/v1/client/sign_ups/${signUp.id}/attempt_verification`, {
       strategy: 'email_code',
       code: code === '000000' ? '111111' : '000000',
@@ -128,7 +120,7 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
       strategy: 'reset_password_email_code',
       email_address_id: factor.email_address_id,
     });
-    const code = await lastCode(t, 'forgot@example.com');
+    const code = await mailedCode(t, 'forgot@example.com');
     const attempted = JSON.parse(
       (await b.call('POST', `/v1/client/sign_ins/${signIn.id}/attempt_first_factor`, { strategy: 'reset_password_email_code', code })).body,
     );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../testing/app.js';
+import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 
 const ORIGIN = 'http://127.0.0.1:5173';
 
@@ -20,13 +20,6 @@ async function signedInBrowser(t: TestApp, email: string, password: string) {
   const signIn = await call('POST', '/v1/client/sign_ins', { identifier: email, password, strategy: 'password' });
   expect(signIn.body.response.status).toBe('complete');
   return { call, sessionId: signIn.body.response.created_session_id as string };
-}
-
-async function codeFor(t: TestApp, to: string): Promise<string> {
-  const rows = await t.domain.store.mailOutbox.listRecent(50);
-  const code = rows.find((r) => r.to_address === to)?.subject.match(/\d{6}/)?.[0];
-  if (!code) throw new Error(`no code for ${to}`);
-  return code;
 }
 
 describe('/v1/me (in-process, real SQLite)', () => {
@@ -72,7 +65,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
     const early = await me.call('POST', '/v1/me?_method=PATCH', { primary_email_address_id: emailId });
     expect(early.status).toBe(422);
     const verified = await me.call('POST', `/v1/me/email_addresses/${emailId}/attempt_verification`, {
-      code: await codeFor(t, 'mail-b@example.com'),
+      code: await mailedCode(t, 'mail-b@example.com'),
     });
     expect(verified.body.response.verification.status).toBe('verified');
     const primary = await me.call('POST', '/v1/me?_method=PATCH', { primary_email_address_id: emailId });
@@ -92,7 +85,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
     const added = await me.call('POST', '/v1/me/email_addresses', { email_address: 'codes-2@example.com' });
     const id = added.body.response.id as string;
     await me.call('POST', `/v1/me/email_addresses/${id}/prepare_verification`, { strategy: 'email_code' });
-    const code = await codeFor(t, 'codes-2@example.com');
+    const code = await mailedCode(t, 'codes-2@example.com');
     const wrongCode = code === '000000' ? '111111' : '000000';
     const codes = [];
     for (let i = 0; i < 3; i++)
@@ -103,7 +96,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
     expect(late.body.errors[0].code).toBe('verification_failed');
 
     await me.call('POST', `/v1/me/email_addresses/${id}/prepare_verification`, { strategy: 'email_code' });
-    const fresh = await codeFor(t, 'codes-2@example.com');
+    const fresh = await mailedCode(t, 'codes-2@example.com');
     expect((await me.call('POST', `/v1/me/email_addresses/${id}/attempt_verification`, { code: fresh })).status).toBe(200);
     const reused = await me.call('POST', `/v1/me/email_addresses/${id}/attempt_verification`, { code: fresh });
     expect(reused.status).toBe(422);
@@ -121,7 +114,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
       const added = await me.call('POST', '/v1/me/email_addresses', { email_address: 'late-2@example.com' });
       const id = added.body.response.id as string;
       await me.call('POST', `/v1/me/email_addresses/${id}/prepare_verification`, { strategy: 'email_code' });
-      const code = await codeFor(timed, 'late-2@example.com');
+      const code = await mailedCode(timed, 'late-2@example.com');
       now += 10 * 60 * 1000 + 1;
       const res = await me.call('POST', `/v1/me/email_addresses/${id}/attempt_verification`, { code });
       expect(res.body.errors[0].code).toBe('verification_expired');

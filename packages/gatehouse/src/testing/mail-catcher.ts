@@ -1,11 +1,18 @@
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
 export interface CaughtMail {
+  /** The envelope's recipients, lower-cased for matching (see `rcptTo` for them as sent). */
   to: string[];
+  /** The decoded Subject header. */
   subject: string;
+  /** The message as it came over the wire (headers and MIME body), for tests that decode it themselves. */
   raw: string;
   at: number;
+  /** The envelope's sender (`MAIL FROM`), as sent; `''` for a null sender. */
+  mailFrom: string;
+  /** The envelope's recipients (`RCPT TO`), as sent. */
+  rcptTo: string[];
 }
 
 /** Decodes RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?UTF-8?Q?…?=`) in a header value. */
@@ -31,21 +38,32 @@ function subjectOf(raw: string): string {
 
 /**
  * A real SMTP server on 127.0.0.1 that keeps every message; Gatehouse delivers to it with
- * `--smtp smtp://127.0.0.1:<port>`, and tests read the one-time codes out of the subjects.
+ * `--smtp smtp://127.0.0.1:<port>`, and tests read the one-time codes out of the subjects (the
+ * e2e tests) or the raw messages (the mailer's own tests). `options` change the server's defaults,
+ * e.g. to require a login (`authOptional: false`, `onAuth`).
  */
-export async function startMailCatcher() {
+export async function startMailCatcher(options: Omit<SMTPServerOptions, 'onData'> = {}) {
   const mails: CaughtMail[] = [];
   const waiters = new Set<() => void>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    ...options,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), subject: subjectOf(raw), raw, at: Date.now() });
+        const rcptTo = session.envelope.rcptTo.map((r) => r.address);
+        mails.push({
+          to: rcptTo.map((address) => address.toLowerCase()),
+          subject: subjectOf(raw),
+          raw,
+          at: Date.now(),
+          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          rcptTo,
+        });
         for (const wake of waiters) wake();
         callback();
       });
