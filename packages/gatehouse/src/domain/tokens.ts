@@ -38,8 +38,10 @@ export interface TokenServiceDeps {
 export function createTokenService(deps: TokenServiceDeps) {
   const { store, clock, keyring, instance, issuer } = deps;
 
+  /** The session if it may still have tokens, with its user; e-mails only when claims need them. */
   async function liveSession(
     sessionId: string,
+    withEmails = true,
   ): Promise<{ session: SessionRow; record: UserRecord; organization: ActiveOrganization | undefined }> {
     const row = await store.sessions.findById(sessionId);
     if (!row) throw errors.notFound('session');
@@ -52,7 +54,8 @@ export function createTokenService(deps: TokenServiceDeps) {
     const organization = session.last_active_organization_id
       ? await loadActiveOrganization(store, session.last_active_organization_id, user.id)
       : undefined;
-    return { session, record: { user, emailAddresses: await store.emailAddresses.listByUser(user.id) }, organization };
+    const emailAddresses = withEmails ? await store.emailAddresses.listByUser(user.id) : [];
+    return { session, record: { user, emailAddresses }, organization };
   }
 
   function renderCustomClaims(
@@ -97,13 +100,14 @@ export function createTokenService(deps: TokenServiceDeps) {
     },
 
     async mintSessionToken(sessionId: string, options: MintOptions = {}): Promise<string> {
-      const { session, record, organization } = await liveSession(sessionId);
       const { sessionToken } = await instance.settings();
+      // The refresh hot path: without custom claims nothing reads the e-mail addresses.
+      const { session, record, organization } = await liveSession(sessionId, Object.keys(sessionToken.claims).length > 0);
       const iat = Math.floor(clock() / 1000);
       const lifetime = options.expiresInSeconds ?? sessionToken.lifetimeSeconds;
       const signedInMinutesAgo = Math.max(0, Math.floor((clock() - session.created_at) / 60_000));
       const payload: Record<string, unknown> = {
-        ...(await customClaims(record, session, organization)),
+        ...renderCustomClaims(sessionToken.claims, record, session, organization),
         ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
         ...(organization ? organizationTokenClaims(organization) : {}),
         exp: iat + lifetime,
