@@ -19,6 +19,11 @@ export function cookieSuffix(publishableKey: string): string {
   return createHash('sha1').update(publishableKey).digest('base64').replace(/\+/g, '-').replace(/\//g, '_').slice(0, 8);
 }
 
+/** An opaque dev-browser id: `@clerk/backend` only checks that a development browser has one. */
+export function newDevBrowserId(): string {
+  return `dvb_${randomBytes(16).toString('base64url')}`;
+}
+
 function hashNonce(nonce: string): string {
   return createHash('sha256').update(nonce).digest('hex');
 }
@@ -77,7 +82,7 @@ export function createHandshakeService(deps: {
         out.push(...both('__client_uat', '0', `${lax}; Max-Age=${YEAR_S}`));
       }
       if (deps.names().development) {
-        out.push(...both('__clerk_db_jwt', row.dev_browser ?? `dvb_${randomBytes(16).toString('base64url')}`, `${lax}; Max-Age=${YEAR_S}`));
+        out.push(...both('__clerk_db_jwt', row.dev_browser ?? newDevBrowserId(), `${lax}; Max-Age=${YEAR_S}`));
       }
       // Clear the carriers, or the SDK resolves the same handshake forever.
       out.push(`__clerk_handshake_nonce=; Path=/; Max-Age=0`, `__clerk_handshake=; Path=/; Max-Age=0`);

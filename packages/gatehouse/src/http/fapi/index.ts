@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { newDevBrowserId } from '../../domain/frontend/handshake.js';
 import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
 import { isAllowedOrigin } from '../../security/origins.js';
@@ -60,10 +61,7 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   app.patch('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
 
   // clerk-js never asks for a dev browser on a non-Clerk host, but other clients may.
-  app.post('/v1/dev_browser', async (_request, reply) => {
-    const { randomBytes } = await import('node:crypto');
-    return sendJson(reply, 200, { object: 'dev_browser', id: `dvb_${randomBytes(16).toString('base64url')}` });
-  });
+  app.post('/v1/dev_browser', async (_request, reply) => sendJson(reply, 200, { object: 'dev_browser', id: newDevBrowserId() }));
 
   registerClientRoutes(app, domain, ctx, publicUrl);
   registerSignInRoutes(app, domain, ctx, options.limiter);

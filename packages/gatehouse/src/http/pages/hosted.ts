@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { cookieSuffix } from '../../domain/frontend/handshake.js';
+import { cookieSuffix, newDevBrowserId } from '../../domain/frontend/handshake.js';
 import type { Domain } from '../../domain/index.js';
 import { isAllowedRedirect } from '../../security/origins.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
@@ -101,7 +100,7 @@ export function registerHostedPages(app: FastifyInstance, domain: Domain, public
     const suffixed = `__clerk_db_jwt_${cookieSuffix(domain.publishableKey())}`;
     const cookies = parseCookies(request.headers.cookie);
     if (cookies.get(suffixed) || cookies.get('__clerk_db_jwt')) return;
-    const value = `dvb_${randomBytes(16).toString('base64url')}`;
+    const value = newDevBrowserId();
     const options = { sameSite: 'Lax' as const, secure: publicUrl.startsWith('https:'), maxAge: 365 * 24 * 3600 };
     reply.header('set-cookie', [serializeCookie('__clerk_db_jwt', value, options), serializeCookie(suffixed, value, options)]);
   }
