@@ -1,0 +1,55 @@
+import { BENCH_PASSWORD } from './bench-users.mjs';
+import { APP_ORIGIN } from './gatehouse.mjs';
+
+/**
+ * The loads, one place for their connection counts so the server and its ceiling are always driven
+ * alike. Ceilings get requests of the same shape and size (same path, cookie, headers) as Gatehouse.
+ */
+export const CONNECTIONS = { refresh: 16, signIn: 8, getUser: 16, app: 16, refreshUnderStorm: 8 };
+
+export function refreshSpec(env, sessions, extra = {}) {
+  return {
+    url: env.frontendApiUrl,
+    connections: CONNECTIONS.refresh,
+    recipe: { kind: 'token-refresh', sessions, origin: APP_ORIGIN },
+    ...extra,
+  };
+}
+
+export function bareSignSpec(url, sample) {
+  return {
+    url,
+    connections: CONNECTIONS.refresh,
+    recipe: {
+      kind: 'static',
+      method: 'POST',
+      path: `/v1/client/sessions/${sample.id}/tokens`,
+      headers: { origin: APP_ORIGIN, cookie: `__client=${sample.cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    },
+  };
+}
+
+export function signInSpec(env, testingToken, userCount) {
+  return {
+    url: env.frontendApiUrl,
+    connections: CONNECTIONS.signIn,
+    recipe: { kind: 'sign-in', userCount, password: BENCH_PASSWORD, testingToken, origin: APP_ORIGIN },
+  };
+}
+
+export function getUserSpec(env, userCount) {
+  return { url: env.frontendApiUrl, connections: CONNECTIONS.getUser, recipe: { kind: 'get-user', userCount, secretKey: env.secretKey } };
+}
+
+export function helloSpec(url, env, sampleUserId) {
+  return {
+    url,
+    connections: CONNECTIONS.getUser,
+    recipe: { kind: 'static', method: 'GET', path: `/api/v1/users/${sampleUserId}`, headers: { authorization: `Bearer ${env.secretKey}` } },
+  };
+}
+
+export function appSpec(url, headers) {
+  return { url, connections: CONNECTIONS.app, recipe: { kind: 'static', method: 'GET', path: '/me', headers } };
+}
