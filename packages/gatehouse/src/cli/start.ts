@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
-import { boot, describeEnvironment } from '../boot.js';
+import { type Booted, boot, describeEnvironment } from '../boot.js';
 import type { GatehouseConfig } from '../config/schema.js';
+import { setHashConcurrency } from '../crypto/password-hash.js';
 import { buildApp } from '../http/app.js';
 import type { HealthState } from '../http/ops/health.js';
 import { createRateLimiter } from '../security/rate-limit.js';
@@ -9,21 +10,24 @@ import { formatEnvironment } from './env.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-/** Prepares the database once (migrations, instance, keys, seed) before any worker serves. */
-async function prepare(config: GatehouseConfig): Promise<string> {
+/** Prepares the database once (migrations, instance, keys, seed) before anything serves. */
+async function prepare(config: GatehouseConfig): Promise<{ booted: Booted; banner: string }> {
   const seed = config.seedFile ? readSeedFile(config.seedFile) : undefined;
   const booted = await boot(config, log);
   try {
     if (seed) await applySeed(booted.domain, seed, log);
-    return formatEnvironment(describeEnvironment(config, booted.domain));
-  } finally {
+    return { booted, banner: formatEnvironment(describeEnvironment(config, booted.domain)) };
+  } catch (error) {
     await booted.close();
+    throw error;
   }
 }
 
 /** One serving process: listens, and drains on SIGTERM/SIGINT (stops accepting, finishes in-flight, exits). */
-async function serve(config: GatehouseConfig, banner?: string): Promise<void> {
-  const booted = await boot(config, log);
+async function serve(config: GatehouseConfig, prepared?: { booted: Booted; banner: string }): Promise<void> {
+  setHashConcurrency(config.workers);
+  const booted = prepared?.booted ?? (await boot(config, log));
+  const banner = prepared?.banner;
   const health: HealthState = { draining: false };
   const limiter = createRateLimiter({ redisUrl: config.redisUrl });
   const app = await buildApp({
@@ -57,11 +61,14 @@ export async function runStart(config: GatehouseConfig): Promise<number> {
     await serve(config);
     return -1;
   }
-  const banner = await prepare(config);
+  const prepared = await prepare(config);
+  // One process serves with what it just prepared; a primary hands over to its workers.
   if (config.workers <= 1) {
-    await serve(config, banner);
+    await serve(config, prepared);
     return -1;
   }
+  const { banner } = prepared;
+  await prepared.booted.close();
   for (let i = 0; i < config.workers; i++) cluster.fork();
   let online = 0;
   cluster.on('listening', () => {

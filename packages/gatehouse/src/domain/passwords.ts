@@ -1,4 +1,4 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 import { errors } from '../errors.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -6,9 +6,14 @@ export const MAX_PASSWORD_LENGTH = 256;
 
 let common: Set<string> | undefined;
 
-/** zxcvbn's list of ~49k leaked passwords; loaded on first use so start-up stays fast. */
+const require = createRequire(import.meta.url);
+
+/**
+ * zxcvbn's list of ~49k leaked passwords, loaded on first use: importing the package unpacks all of
+ * its dictionaries (~12 MB), which start-up and idle memory should not pay for.
+ */
 function commonPasswords(): Set<string> {
-  common ??= new Set(dictionary['passwords-common'] as string[]);
+  common ??= new Set((require('@zxcvbn-ts/language-common') as { dictionary: Record<string, string[]> }).dictionary['passwords-common']);
   return common;
 }
 

@@ -1,4 +1,4 @@
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../ids.js';
 import type { Store } from '../store/index.js';
@@ -122,7 +122,12 @@ function render(message: MailMessage, appName: string) {
 function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer {
   const target = describeSmtpUrl(options.smtpUrl);
   const from = options.from ?? DEFAULT_FROM;
-  const transport = createTransport({ ...TIMEOUTS, url: options.smtpUrl });
+  // nodemailer loads on first use: a server that never mails should not pay for it at start-up.
+  let transport: Promise<Transporter> | undefined;
+  const transporter = () => {
+    transport ??= import('nodemailer').then(({ createTransport }) => createTransport({ ...TIMEOUTS, url: options.smtpUrl }));
+    return transport;
+  };
   options.log(`mail: delivering over SMTP via ${target.display}`);
   return {
     mode: 'smtp',
@@ -130,7 +135,7 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
       assertAddress(message.to);
       const { subject, text, html } = render(message, options.appName);
       try {
-        await transport.sendMail({ from, to: message.to, subject, text, html });
+        await (await transporter()).sendMail({ from, to: message.to, subject, text, html });
       } catch (error) {
         const e = error as { message?: unknown; code?: unknown };
         const code = typeof e.code === 'string' ? e.code : undefined;
@@ -139,7 +144,7 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
       }
     },
     async close() {
-      transport.close();
+      if (transport) (await transport).close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { errors } from '../errors.js';
 
 export interface RateLimitRule {
@@ -37,11 +37,16 @@ function memoryStore(now: () => number): CounterStore {
 
 /** The same counters in Redis, shared by every node behind the load balancer. */
 function redisStore(url: string): CounterStore {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
-  // A Redis outage must not take sign-in down with it: the error surfaces per call instead.
-  redis.on('error', () => {});
+  // ioredis loads only when Redis is configured.
+  const connection: Promise<Redis> = import('ioredis').then(({ Redis }) => {
+    const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    // A Redis outage must not take sign-in down with it: the error surfaces per call instead.
+    redis.on('error', () => {});
+    return redis;
+  });
   return {
     async hit(key, windowMs) {
+      const redis = await connection;
       const redisKey = `gatehouse:rl:${key}`;
       const result = await redis.multi().incr(redisKey).pexpire(redisKey, windowMs, 'NX').pttl(redisKey).exec();
       const count = Number(result?.[0]?.[1] ?? 1);
@@ -49,7 +54,7 @@ function redisStore(url: string): CounterStore {
       return { count, resetInMs: ttl > 0 ? ttl : windowMs };
     },
     async close() {
-      redis.disconnect();
+      (await connection).disconnect();
     },
   };
 }

@@ -1,9 +1,7 @@
 import { type Kysely, Migrator, sql } from 'kysely';
 import { migrations } from './migrations/index.js';
-import { openPostgres } from './postgres.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import type { Database } from './schema.js';
-import { openSqlite } from './sqlite.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -44,7 +42,11 @@ export async function migrateToLatest(db: Kysely<Database>, log?: (line: string)
 /** Opens the database named by `url` and applies pending migrations. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const dialect = dialectOf(options.url);
-  const db = dialect === 'sqlite' ? openSqlite(options.url.slice('sqlite:'.length)) : openPostgres(options.url);
+  // Only the driver in use is loaded (each costs start-up time and memory).
+  const db =
+    dialect === 'sqlite'
+      ? (await import('./sqlite.js')).openSqlite(options.url.slice('sqlite:'.length))
+      : (await import('./postgres.js')).openPostgres(options.url);
   try {
     await migrateToLatest(db, options.log);
   } catch (error) {
