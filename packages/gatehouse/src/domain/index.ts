@@ -45,9 +45,8 @@ export function createDomain(options: DomainOptions) {
   const isDevelopment = () => instance.get().environmentType === 'development';
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
   const frontendSettings = async () => (await instance.settings()).frontend;
-  const codes = createVerificationCodes(store, clock, () => instance.get().secretKey, isDevelopment);
+  const codes = createVerificationCodes(store, clock, () => instance.get().secretKey, isDevelopment, options.sendCode);
   const clients = createClientService(store, clock);
-  const { sendCode } = options;
   return {
     publishableKey,
     isDevelopment,
@@ -59,11 +58,10 @@ export function createDomain(options: DomainOptions) {
       sessions,
       codes,
       verifyPassword,
-      sendCode,
       enumerationKey: () => instance.get().secretKey,
     }),
-    signUps: createSignUpService({ store, clock, clients, users, sessions, codes, sendCode, settings: frontendSettings }),
-    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, sendCode, settings: frontendSettings }),
+    signUps: createSignUpService({ store, clock, clients, users, sessions, codes, settings: frontendSettings }),
+    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, settings: frontendSettings }),
     handshake: createHandshakeService({
       store,
       clock,

@@ -8,8 +8,7 @@ import type { Metadata } from '../metadata.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import type { UserRecord, UserService } from '../users.js';
-import type { CodeSender } from './delivery.js';
-import { CODE_TTL_MS, type VerificationCodes } from './verification-codes.js';
+import type { VerificationCodes } from './verification-codes.js';
 
 /** What a signed-in person may change about themselves through `/v1/me`. */
 export function createMeService(deps: {
@@ -19,7 +18,6 @@ export function createMeService(deps: {
   emailAddresses: EmailAddressService;
   codes: VerificationCodes;
   verifyPassword: PasswordVerifier;
-  sendCode: CodeSender;
   settings: () => Promise<FrontendSettings>;
 }) {
   const { store, clock, users } = deps;
@@ -80,16 +78,7 @@ export function createMeService(deps: {
 
     async prepareEmailVerification(userId: string, emailId: string, locale: string) {
       const email = await ownEmail(userId, emailId);
-      const issued = await deps.codes.issue(email.id, 'email_address', email.email_address);
-      if (issued.deliver) {
-        await deps.sendCode({
-          to: email.email_address,
-          kind: 'verification_code',
-          locale,
-          code: issued.code,
-          expiresInMinutes: CODE_TTL_MS / 60_000,
-        });
-      }
+      await deps.codes.send({ subjectId: email.id, purpose: 'email_address', to: email.email_address, kind: 'verification_code', locale });
       return email;
     },
 

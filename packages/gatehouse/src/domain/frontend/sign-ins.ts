@@ -9,8 +9,7 @@ import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import type { SessionService } from '../sessions.js';
 import type { ClientService } from './clients.js';
-import type { CodeSender } from './delivery.js';
-import { CODE_TTL_MS, type VerificationCodes } from './verification-codes.js';
+import type { VerificationCodes } from './verification-codes.js';
 
 const SIGN_IN_TTL_MS = 30 * 60 * 1000;
 
@@ -38,7 +37,6 @@ export function createSignInService(deps: {
   sessions: SessionService;
   codes: VerificationCodes;
   verifyPassword: PasswordVerifier;
-  sendCode: CodeSender;
   enumerationKey: () => string;
 }) {
   const { store, clock, clients, sessions, codes } = deps;
@@ -139,17 +137,15 @@ export function createSignInService(deps: {
       }
       const purpose = input.strategy === 'email_code' ? 'sign_in_email_code' : 'reset_password';
       const target = found.emailAddress?.email_address ?? signIn.identifier ?? '';
-      const issued = await codes.issue(signIn.id, purpose, target);
-      // Unknown accounts get no mail, but the same answer: the code simply never matches.
-      if (found.emailAddress && issued.deliver) {
-        await deps.sendCode({
-          to: found.emailAddress.email_address,
-          kind: purpose === 'reset_password' ? 'reset_password_code' : 'sign_in_code',
-          locale: input.locale,
-          code: issued.code,
-          expiresInMinutes: CODE_TTL_MS / 60_000,
-        });
-      }
+      await codes.send({
+        subjectId: signIn.id,
+        purpose,
+        to: target,
+        kind: purpose === 'reset_password' ? 'reset_password_code' : 'sign_in_code',
+        locale: input.locale,
+        // Unknown accounts get no mail, but the same answer: the code simply never matches.
+        mail: Boolean(found.emailAddress),
+      });
       const changes = { first_factor_strategy: input.strategy, first_factor_status: 'unverified', updated_at: clock() };
       await store.signIns.update(signIn.id, changes);
       return { ...signIn, ...changes };

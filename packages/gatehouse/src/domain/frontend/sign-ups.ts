@@ -10,8 +10,7 @@ import { assertAcceptablePassword } from '../passwords.js';
 import type { SessionService } from '../sessions.js';
 import { normalizeEmail, type UserService } from '../users.js';
 import type { ClientService } from './clients.js';
-import type { CodeSender } from './delivery.js';
-import { CODE_TTL_MS, type VerificationCodes } from './verification-codes.js';
+import type { VerificationCodes } from './verification-codes.js';
 
 const SIGN_UP_TTL_MS = 24 * 3600 * 1000;
 
@@ -69,7 +68,6 @@ export function createSignUpService(deps: {
   users: UserService;
   sessions: SessionService;
   codes: VerificationCodes;
-  sendCode: CodeSender;
   settings: () => Promise<FrontendSettings>;
 }) {
   const { store, clock, clients, codes } = deps;
@@ -109,16 +107,7 @@ export function createSignUpService(deps: {
 
   async function sendVerification(signUp: SignUpRow, locale: string): Promise<void> {
     if (!signUp.email_address) throw errors.paramMissing('email_address');
-    const issued = await codes.issue(signUp.id, 'sign_up_email', signUp.email_address);
-    if (issued.deliver) {
-      await deps.sendCode({
-        to: signUp.email_address,
-        kind: 'verification_code',
-        locale,
-        code: issued.code,
-        expiresInMinutes: CODE_TTL_MS / 60_000,
-      });
-    }
+    await codes.send({ subjectId: signUp.id, purpose: 'sign_up_email', to: signUp.email_address, kind: 'verification_code', locale });
   }
 
   /** Creates the user and a session once nothing is missing or unverified. */

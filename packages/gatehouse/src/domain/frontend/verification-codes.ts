@@ -4,6 +4,7 @@ import { newId } from '../../ids.js';
 import type { Store } from '../../store/index.js';
 import type { VerificationCodeRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
+import type { CodeMessage, CodeSender } from './delivery.js';
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const MAX_CODE_ATTEMPTS = 3;
@@ -20,10 +21,27 @@ export function isTestEmail(address: string): boolean {
  * Six-digit one-time codes: stored as an HMAC (keyed by the instance secret, so a leaked table does
  * not give codes away), single use, ten-minute expiry, three wrong tries each.
  */
-export function createVerificationCodes(store: Store, clock: Clock, hmacKey: () => string, isDevelopment: () => boolean) {
+export function createVerificationCodes(
+  store: Store,
+  clock: Clock,
+  hmacKey: () => string,
+  isDevelopment: () => boolean,
+  sendCode: CodeSender,
+) {
   const hash = (code: string) => createHmac('sha256', hmacKey()).update(code).digest('hex');
 
   return {
+    /**
+     * Issues a code and mails it. `mail: false` issues without sending: an unknown account gets the
+     * same answer as a real one, but its code can never be matched.
+     */
+    async send(input: { subjectId: string; purpose: CodePurpose; to: string; kind: CodeMessage['kind']; locale: string; mail?: boolean }) {
+      const issued = await this.issue(input.subjectId, input.purpose, input.to);
+      if (issued.deliver && input.mail !== false) {
+        await sendCode({ to: input.to, kind: input.kind, locale: input.locale, code: issued.code, expiresInMinutes: CODE_TTL_MS / 60_000 });
+      }
+    },
+
     /** Makes and stores a new code (replacing any earlier one); returns it for delivery. */
     async issue(
       subjectId: string,
