@@ -40,10 +40,11 @@ export function createTokenService(deps: TokenServiceDeps) {
 
   /** The session if it may still have tokens, with its user; e-mails only when claims need them. */
   async function liveSession(
-    sessionId: string,
+    sessionOrId: string | SessionRow,
     withEmails = true,
   ): Promise<{ session: SessionRow; record: UserRecord; organization: ActiveOrganization | undefined }> {
-    const row = await store.sessions.findById(sessionId);
+    // A caller that has just read the session (the Frontend API checks it belongs to the browser) passes it in.
+    const row = typeof sessionOrId === 'string' ? await store.sessions.findById(sessionOrId) : sessionOrId;
     if (!row) throw errors.notFound('session');
     const session = effectiveSession(row, clock());
     if (session.status !== 'active') throw errors.sessionNotActive(session.id, session.status);
@@ -99,10 +100,10 @@ export function createTokenService(deps: TokenServiceDeps) {
       };
     },
 
-    async mintSessionToken(sessionId: string, options: MintOptions = {}): Promise<string> {
+    async mintSessionToken(sessionOrId: string | SessionRow, options: MintOptions = {}): Promise<string> {
       const { sessionToken } = await instance.settings();
       // The refresh hot path: without custom claims nothing reads the e-mail addresses.
-      const { session, record, organization } = await liveSession(sessionId, Object.keys(sessionToken.claims).length > 0);
+      const { session, record, organization } = await liveSession(sessionOrId, Object.keys(sessionToken.claims).length > 0);
       const iat = Math.floor(clock() / 1000);
       const lifetime = options.expiresInSeconds ?? sessionToken.lifetimeSeconds;
       const signedInMinutesAgo = Math.max(0, Math.floor((clock() - session.created_at) / 60_000));
@@ -124,8 +125,8 @@ export function createTokenService(deps: TokenServiceDeps) {
       return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: SESSION_TOKEN_CATEGORY }, payload, key.privateKey);
     },
 
-    async mintTemplateToken(sessionId: string, templateName: string, options: MintOptions = {}): Promise<string> {
-      const { session, record, organization } = await liveSession(sessionId);
+    async mintTemplateToken(sessionOrId: string | SessionRow, templateName: string, options: MintOptions = {}): Promise<string> {
+      const { session, record, organization } = await liveSession(sessionOrId);
       return deps.jwtTemplates.mint(templateName, record, session, { issuer, ...options, organization });
     },
   };

@@ -41,8 +41,8 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     const { session } = await ownSession(request);
     const origin = request.headers.origin;
     return template
-      ? domain.tokens.mintTemplateToken(session.id, template, { authorizedParty: origin })
-      : domain.tokens.mintSessionToken(session.id, { authorizedParty: origin });
+      ? domain.tokens.mintTemplateToken(session, template, { authorizedParty: origin })
+      : domain.tokens.mintSessionToken(session, { authorizedParty: origin });
   };
 
   // Tokens come back bare, not in the envelope: clerk-js reads `.jwt` from the top level.
