@@ -31,9 +31,8 @@ function publicUserData(entry: SessionWithUser) {
   };
 }
 
-/** A session as clerk-js reads it: with its user, and the newest token when we have one. */
-export function serializeFrontendSession(entry: SessionWithUser, now: number, jwt?: string) {
-  const { session } = entry;
+/** The fields every Frontend API view of a session starts with. */
+function sessionBase(session: SessionRow) {
   return {
     object: 'session',
     id: session.id,
@@ -41,6 +40,14 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, jw
     expire_at: session.expire_at,
     abandon_at: session.abandon_at,
     last_active_at: session.last_active_at,
+  };
+}
+
+/** A session as clerk-js reads it: with its user, and the newest token when we have one. */
+export function serializeFrontendSession(entry: SessionWithUser, now: number, jwt?: string) {
+  const { session } = entry;
+  return {
+    ...sessionBase(session),
     last_active_organization_id: session.last_active_organization_id,
     actor: null,
     factor_verification_age: [Math.max(0, Math.floor((now - session.created_at) / 60_000)), -1],
@@ -59,12 +66,7 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, jw
  */
 export function serializeSessionWithActivities(session: SessionRow) {
   return {
-    object: 'session',
-    id: session.id,
-    status: session.status,
-    expire_at: session.expire_at,
-    abandon_at: session.abandon_at,
-    last_active_at: session.last_active_at,
+    ...sessionBase(session),
     latest_activity: null,
     actor: null,
   };
