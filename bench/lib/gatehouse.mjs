@@ -24,10 +24,10 @@ export async function gatehouseEnv(target) {
  * Starts `gatehouse start` and waits for the first 200 from /readyz. Returns the handle, the time
  * from spawn to that 200, and what the preloaded probe saw inside the processes.
  */
-export async function startGatehouse(target, { workers, logFile }) {
+export async function startGatehouse(target, { workers, logFile, nodeArgs = [] }) {
   const probes = [];
   const spawnedAt = performance.timeOrigin + performance.now();
-  const handle = spawnServer('gatehouse', process.execPath, [CLI, 'start', ...cliArgs(target), '--workers', String(workers)], {
+  const handle = spawnServer('gatehouse', process.execPath, [...nodeArgs, CLI, 'start', ...cliArgs(target), '--workers', String(workers)], {
     env: { NODE_OPTIONS: `--import=${PROBE}`, GATEHOUSE_WORKERS: undefined },
     logFile,
   });

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * CPU cost per request of one Gatehouse scenario: a development aid next to `npm run bench`. Req/s on
+ * this shared 2-core machine swings ±20%, but the CPU time the server (and PostgreSQL) spend per
+ * answered request moves far less, so it shows whether a change to a hot path helped.
+ *
+ *   node bench/cost.mjs --db sqlite|postgres --scenario refresh|getUser|signIn [--workers 1] [--duration 5] [--reps 3] [--prof DIR]
+ *
+ * --prof starts Gatehouse with `--cpu-prof --cpu-prof-dir DIR` (open the .cpuprofile in Chrome DevTools).
+ * Prints req/s, p99 and µs of CPU per request for Gatehouse's processes and for PostgreSQL's.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BENCH_PASSWORD, benchEmail } from './lib/bench-users.mjs';
+import { fapiSignIn, gatehouseEnv, startGatehouse, testingToken } from './lib/gatehouse.mjs';
+import { runLoad } from './lib/loader.mjs';
+import { log } from './lib/log.mjs';
+import { createDatabase } from './lib/postgres.mjs';
+import { freePort, processTree } from './lib/procs.mjs';
+import { seedPostgres, seedSqlite } from './lib/seed.mjs';
+import { getUserSpec, refreshSpec, signInSpec } from './lib/specs.mjs';
+import { median } from './lib/stats.mjs';
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'sqlite' },
+    scenario: { type: 'string', default: 'refresh' },
+    workers: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '5' },
+    reps: { type: 'string', default: '3' },
+    users: { type: 'string', default: '10000' },
+    prof: { type: 'string' },
+    pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+  },
+});
+const workers = Number(values.workers);
+const users = Number(values.users);
+const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
+
+/** utime + stime of the given processes, in µs. */
+function cpuMicros(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return ticks * TICK_US;
+}
+
+function postgresPids() {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    });
+}
+
+const cleanups = [];
+try {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cost-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  let databaseUrl;
+  if (values.db === 'postgres') {
+    const db = await createDatabase(values.pg);
+    cleanups.push(() => db.drop());
+    databaseUrl = db.url;
+  }
+  const target = { port: await freePort(), dataDir, databaseUrl };
+  const env = await gatehouseEnv(target);
+  if (values.db === 'postgres') await seedPostgres(databaseUrl, 0, users);
+  else await seedSqlite(path.join(dataDir, 'gatehouse.db'), 0, users);
+
+  const nodeArgs = values.prof ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.prof)}`] : [];
+  const server = await startGatehouse(target, { workers, nodeArgs, logFile: path.join(dataDir, 'server.log') });
+  cleanups.unshift(() => server.handle.stop());
+  const token = await testingToken(env);
+
+  let spec;
+  if (values.scenario === 'refresh') {
+    const sessions = [];
+    for (let i = 0; i < 64; i++) {
+      const { cookie, sessionId } = await fapiSignIn(env, { email: benchEmail(i), password: BENCH_PASSWORD, token });
+      sessions.push({ id: sessionId, cookie });
+    }
+    spec = refreshSpec(env, sessions);
+  } else if (values.scenario === 'getUser') spec = getUserSpec(env, users);
+  else if (values.scenario === 'signIn') spec = signInSpec(env, token, users);
+  else throw new Error(`unknown scenario ${values.scenario}`);
+
+  const gatehousePids = processTree(server.handle.pid);
+  await runLoad({ ...spec, duration: 2 });
+  // After the warm-up: the pools have opened their connections, so every backend is counted.
+  const pgPids = values.db === 'postgres' ? postgresPids() : [];
+  const runs = [];
+  for (let rep = 0; rep < Number(values.reps); rep++) {
+    const before = { gh: cpuMicros(gatehousePids), pg: cpuMicros(pgPids) };
+    const r = await runLoad({ ...spec, duration: Number(values.duration) });
+    const ok = Math.max(1, r.ok);
+    const run = {
+      rps: r.rps,
+      p99: r.p99,
+      failed: r.non2xx + r.errors + r.timeouts,
+      ghUs: (cpuMicros(gatehousePids) - before.gh) / ok,
+      pgUs: (cpuMicros(pgPids) - before.pg) / ok,
+    };
+    runs.push(run);
+    log(
+      `${values.db} ${values.scenario} run ${rep + 1}: ${Math.round(run.rps)} req/s, p99 ${run.p99} ms, ` +
+        `Gatehouse ${Math.round(run.ghUs)} µs CPU/req${pgPids.length ? `, PostgreSQL ${Math.round(run.pgUs)} µs CPU/req` : ''}` +
+        `${run.failed ? `, ${run.failed} FAILED` : ''}`,
+    );
+  }
+  const m = (k) => median(runs.map((r) => r[k]));
+  log(
+    `median: ${Math.round(m('rps'))} req/s, p99 ${m('p99')} ms, Gatehouse ${Math.round(m('ghUs'))} µs/req` +
+      `${pgPids.length ? `, PostgreSQL ${Math.round(m('pgUs'))} µs/req, total ${Math.round(m('ghUs') + m('pgUs'))} µs/req` : ''}`,
+  );
+} finally {
+  for (const fn of cleanups) await fn();
+}
