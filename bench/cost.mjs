@@ -32,6 +32,7 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '3' },
     users: { type: 'string', default: '10000' },
     prof: { type: 'string' },
+    keep: { type: 'boolean', default: false },
     pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -66,7 +67,8 @@ function postgresPids() {
 const cleanups = [];
 try {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cost-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  if (!values.keep) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  else log(`keeping ${dataDir}`);
   let databaseUrl;
   if (values.db === 'postgres') {
     const db = await createDatabase(values.pg);

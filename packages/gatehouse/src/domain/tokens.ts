@@ -1,7 +1,7 @@
 import { signRs256 } from '../crypto/jwt.js';
 import { errors } from '../errors.js';
 import type { Store } from '../store/index.js';
-import type { SessionRow } from '../store/schema.js';
+import type { SessionRow, UserRow } from '../store/schema.js';
 import { buildClaimsContext } from './claims-context.js';
 import { byteLength, renderClaims } from './claims-template.js';
 import type { Clock } from './clock.js';
@@ -15,6 +15,9 @@ import type { UserRecord } from './users.js';
 
 /** Clerk's category for session tokens; `@clerk/backend` accepts it and refuses template categories. */
 const SESSION_TOKEN_CATEGORY = 'cl_B7d4PD111AAA';
+
+/** A session id, a session row just read, or a session with its user read in the same query. */
+export type SessionSource = string | SessionRow | { session: SessionRow; user: UserRow };
 
 export interface MintOptions {
   /** The origin the token is for (`azp`); FAPI passes the page's origin. */
@@ -40,15 +43,21 @@ export function createTokenService(deps: TokenServiceDeps) {
 
   /** The session if it may still have tokens, with its user; e-mails only when claims need them. */
   async function liveSession(
-    sessionOrId: string | SessionRow,
+    sessionOrId: SessionSource,
     withEmails = true,
   ): Promise<{ session: SessionRow; record: UserRecord; organization: ActiveOrganization | undefined }> {
-    // A caller that has just read the session (the Frontend API checks it belongs to the browser) passes it in.
-    const row = typeof sessionOrId === 'string' ? await store.sessions.findById(sessionOrId) : sessionOrId;
+    // A caller that has just read the session (the Frontend API checks it belongs to the browser),
+    // perhaps with its user, passes them in.
+    const row =
+      typeof sessionOrId === 'string'
+        ? await store.sessions.findById(sessionOrId)
+        : 'session' in sessionOrId
+          ? sessionOrId.session
+          : sessionOrId;
     if (!row) throw errors.notFound('session');
     const session = effectiveSession(row, clock());
     if (session.status !== 'active') throw errors.sessionNotActive(session.id, session.status);
-    const user = await store.users.findById(session.user_id);
+    const user = typeof sessionOrId === 'object' && 'user' in sessionOrId ? sessionOrId.user : await store.users.findById(session.user_id);
     if (!user) throw errors.sessionNotActive(session.id, 'removed');
     if (user.banned) throw errors.userBanned();
     // The active organization counts only while the user is still a member of it.
@@ -100,7 +109,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       };
     },
 
-    async mintSessionToken(sessionOrId: string | SessionRow, options: MintOptions = {}): Promise<string> {
+    async mintSessionToken(sessionOrId: SessionSource, options: MintOptions = {}): Promise<string> {
       const { sessionToken } = await instance.settings();
       // The refresh hot path: without custom claims nothing reads the e-mail addresses.
       const { session, record, organization } = await liveSession(sessionOrId, Object.keys(sessionToken.claims).length > 0);
@@ -125,7 +134,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: SESSION_TOKEN_CATEGORY }, payload, key.privateKey);
     },
 
-    async mintTemplateToken(sessionOrId: string | SessionRow, templateName: string, options: MintOptions = {}): Promise<string> {
+    async mintTemplateToken(sessionOrId: SessionSource, templateName: string, options: MintOptions = {}): Promise<string> {
       const { session, record, organization } = await liveSession(sessionOrId);
       return deps.jwtTemplates.mint(templateName, record, session, { issuer, ...options, organization });
     },

@@ -110,17 +110,14 @@ async function passwordColumns(input: CreateUserInput, now: number): Promise<Par
  */
 export function createUserService(store: Store, clock: Clock, assertClaimsFit: (record: UserRecord) => Promise<void> = async () => {}) {
   async function load(id: string): Promise<UserRecord> {
-    const user = await store.users.findById(id);
-    if (!user) throw errors.notFound('user');
-    return { user, emailAddresses: await store.emailAddresses.listByUser(id) };
+    const record = await store.users.findWithEmailAddresses(id);
+    if (!record) throw errors.notFound('user');
+    return record;
   }
 
   return {
     get: load,
-    async find(id: string): Promise<UserRecord | undefined> {
-      const user = await store.users.findById(id);
-      return user ? { user, emailAddresses: await store.emailAddresses.listByUser(id) } : undefined;
-    },
+    find: (id: string): Promise<UserRecord | undefined> => store.users.findWithEmailAddresses(id),
 
     async list(input: ListUsersInput): Promise<UserRecord[]> {
       const { column, direction } = parseOrderBy(input.orderBy);

@@ -18,6 +18,24 @@ export function originOf(url: string): string | undefined {
  * local app works without configuration. Production allows nothing implicit.
  */
 export function isAllowedOrigin(origin: string, options: { publicUrl: string; settings: FrontendSettings; development: boolean }): boolean {
+  // Every Frontend API call asks about the same few origins; parsing URLs for each costs more than the lookup.
+  let known = verdicts.get(options.settings);
+  if (!known) verdicts.set(options.settings, (known = new Map()));
+  const key = `${options.development ? 'd' : 'p'} ${options.publicUrl} ${origin}`;
+  let verdict = known.get(key);
+  if (verdict === undefined) {
+    verdict = decideOrigin(origin, options);
+    if (known.size >= VERDICTS_PER_SETTINGS) known.clear();
+    known.set(key, verdict);
+  }
+  return verdict;
+}
+
+/** Verdicts per settings object: a settings change (a new object) starts afresh. */
+const verdicts = new WeakMap<FrontendSettings, Map<string, boolean>>();
+const VERDICTS_PER_SETTINGS = 256;
+
+function decideOrigin(origin: string, options: { publicUrl: string; settings: FrontendSettings; development: boolean }): boolean {
   const normalized = originOf(origin);
   if (!normalized) return false;
   if (normalized === originOf(options.publicUrl)) return true;
@@ -27,5 +45,5 @@ export function isAllowedOrigin(origin: string, options: { publicUrl: string; se
 
 /** A redirect target is safe when it is an absolute http(s) URL on an allowed origin (no open redirect). */
 export function isAllowedRedirect(url: string, options: { publicUrl: string; settings: FrontendSettings; development: boolean }): boolean {
-  return isAllowedOrigin(url, options);
+  return decideOrigin(url, options);
 }

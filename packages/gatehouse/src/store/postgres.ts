@@ -7,6 +7,18 @@ import type { Database } from './schema.js';
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
 const PREPARED = Symbol('gatehouse.prepared');
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `gh_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    // Queries with IN-lists of varying length make new texts; keep the map from growing without bound.
+    if (statementNames.size >= 1000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
+}
 const DML = /^\s*(select|insert|update|delete|with)\b/i;
 
 /**
@@ -20,8 +32,7 @@ function preparing(client: pg.PoolClient): pg.PoolClient {
   const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
   (client as unknown as { query: unknown }).query = (text: unknown, values?: unknown) => {
     if (typeof text === 'string' && DML.test(text)) {
-      const name = `gh_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-      return query({ name, text, values });
+      return query({ name: statementName(text), text, values });
     }
     return query(text, values);
   };

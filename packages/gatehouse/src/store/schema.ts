@@ -214,7 +214,50 @@ export interface Database {
 export type InstanceRow = InstanceTable;
 export type SigningKeyRow = SigningKeyTable;
 export type UserRow = UserTable;
+
+/** Every column of `users`, for queries that must name them (a join that reads a user beside another row). */
+export const USER_COLUMNS = [
+  'id',
+  'external_id',
+  'username',
+  'first_name',
+  'last_name',
+  'image_url',
+  'password_digest',
+  'password_hasher',
+  'password_last_updated_at',
+  'primary_email_address_id',
+  'public_metadata',
+  'private_metadata',
+  'unsafe_metadata',
+  'banned',
+  'locked',
+  'last_sign_in_at',
+  'last_active_at',
+  'locale',
+  'timezone',
+  'legal_accepted_at',
+  'create_organization_enabled',
+  'delete_self_enabled',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof UserTable)[];
+// A column added to UserTable but not listed above fails to compile here.
+const everyUserColumn: Record<Exclude<keyof UserTable, (typeof USER_COLUMNS)[number]>, never> = {};
+void everyUserColumn;
 export type EmailAddressRow = EmailAddressTable;
+
+export const EMAIL_ADDRESS_COLUMNS = [
+  'id',
+  'user_id',
+  'email_address',
+  'verified',
+  'verification_strategy',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof EmailAddressTable)[];
+const everyEmailAddressColumn: Record<Exclude<keyof EmailAddressTable, (typeof EMAIL_ADDRESS_COLUMNS)[number]>, never> = {};
+void everyEmailAddressColumn;
 export type ClientRow = ClientTable;
 export type SessionRow = SessionTable;
 export type JwtTemplateRow = JwtTemplateTable;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { newId } from '../../ids.js';
 import type { Store } from '../../store/index.js';
-import type { ClientRow, SessionRow, SignInRow, SignUpRow } from '../../store/schema.js';
+import type { ClientRow, SessionRow, SignInRow, SignUpRow, UserRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 import { effectiveSession } from '../sessions.js';
 import type { UserRecord } from '../users.js';
@@ -47,6 +47,12 @@ export function createClientService(store: Store, clock: Clock) {
     async resolve(token: string | undefined): Promise<ClientRow | undefined> {
       if (!token || token.length > 200) return undefined;
       return store.clients.findByTokenHash(hashClientToken(token));
+    },
+
+    /** The token-refresh lookup: session `sessionId` with its user, if it belongs to the browser holding `token`. */
+    async sessionWithUser(token: string | undefined, sessionId: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+      if (!token || token.length > 200) return undefined;
+      return store.sessions.findWithUserForClientToken(sessionId, hashClientToken(token));
     },
 
     async create(): Promise<{ client: ClientRow; token: string }> {

@@ -67,6 +67,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
 
   return {
     signInCode,
+    clientToken,
 
     async client(request: FastifyRequest): Promise<ClientRow | undefined> {
       return domain.clients.resolve(clientToken(request));

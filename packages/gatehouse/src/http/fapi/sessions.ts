@@ -38,11 +38,13 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
   });
 
   const mint = async (request: FastifyRequest, template?: string) => {
-    const { session } = await ownSession(request);
+    const { id } = request.params as { id: string };
+    // One query when all is well; a miss takes the long way round, which says exactly what is wrong.
+    const live = (await domain.clients.sessionWithUser(ctx.clientToken(request), id)) ?? (await ownSession(request)).session;
     const origin = request.headers.origin;
     return template
-      ? domain.tokens.mintTemplateToken(session, template, { authorizedParty: origin })
-      : domain.tokens.mintSessionToken(session, { authorizedParty: origin });
+      ? domain.tokens.mintTemplateToken(live, template, { authorizedParty: origin })
+      : domain.tokens.mintSessionToken(live, { authorizedParty: origin });
   };
 
   // Tokens come back bare, not in the envelope: clerk-js reads `.jwt` from the top level.

@@ -1,23 +1,25 @@
 import type { Kysely } from 'kysely';
 import { guardUnique } from '../errors.js';
+import { compiledOnce } from '../prepared.js';
 import type { Database, EmailAddressRow } from '../schema.js';
 
 export function createEmailAddressRepository(db: Kysely<Database>) {
+  // Every user read (getUser, sign-in, session claims) lists the user's addresses.
+  const byUser = compiledOnce<EmailAddressRow, [string]>(db, 1, (userId) =>
+    db.selectFrom('email_addresses').selectAll().where('user_id', '=', userId).orderBy('created_at', 'asc').orderBy('id', 'asc'),
+  );
+  const byAddress = compiledOnce<EmailAddressRow, [string]>(db, 1, (address) =>
+    db.selectFrom('email_addresses').selectAll().where('email_address', '=', address),
+  );
   return {
     async findById(id: string): Promise<EmailAddressRow | undefined> {
       return db.selectFrom('email_addresses').selectAll().where('id', '=', id).executeTakeFirst();
     },
     async findByAddress(address: string): Promise<EmailAddressRow | undefined> {
-      return db.selectFrom('email_addresses').selectAll().where('email_address', '=', address.toLowerCase()).executeTakeFirst();
+      return (await byAddress(address.toLowerCase()))[0];
     },
     async listByUser(userId: string): Promise<EmailAddressRow[]> {
-      return db
-        .selectFrom('email_addresses')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .execute();
+      return byUser(userId);
     },
     /** One query for a page of users, so listing users is not N+1. */
     async listByUsers(userIds: string[]): Promise<EmailAddressRow[]> {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { ClientRow, Database, SessionRow } from '../schema.js';
+import { compiledOnce } from '../prepared.js';
+import { type ClientRow, type Database, type SessionRow, USER_COLUMNS, type UserRow } from '../schema.js';
 
 export interface SessionListFilter {
   clientId?: string;
@@ -8,12 +9,16 @@ export interface SessionListFilter {
 }
 
 export function createClientRepository(db: Kysely<Database>) {
+  const byId = compiledOnce<ClientRow, [string]>(db, 1, (id) => db.selectFrom('clients').selectAll().where('id', '=', id));
+  const byTokenHash = compiledOnce<ClientRow, [string]>(db, 1, (hash) =>
+    db.selectFrom('clients').selectAll().where('token_hash', '=', hash),
+  );
   return {
     async findById(id: string): Promise<ClientRow | undefined> {
-      return db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
+      return (await byId(id))[0];
     },
     async findByTokenHash(tokenHash: string): Promise<ClientRow | undefined> {
-      return db.selectFrom('clients').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      return (await byTokenHash(tokenHash))[0];
     },
     async insert(row: ClientRow): Promise<void> {
       await db.insertInto('clients').values(row).execute();
@@ -32,9 +37,39 @@ export function createSessionRepository(db: Kysely<Database>) {
     if (filter.status) q = q.where('status', '=', filter.status);
     return q;
   }
+  const byId = compiledOnce<SessionRow, [string]>(db, 1, (id) => db.selectFrom('sessions').selectAll().where('id', '=', id));
+  // The token refresh in one round trip: the session, only if it belongs to the browser's client, and its user.
+  const ofClientToken = compiledOnce<SessionRow & { [K in keyof UserRow as `u__${K}`]: UserRow[K] }, [string, string]>(
+    db,
+    2,
+    (sessionId, tokenHash) =>
+      db
+        .selectFrom('sessions')
+        .innerJoin('clients', 'clients.id', 'sessions.client_id')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('sessions')
+        .select(USER_COLUMNS.map((column) => `users.${column} as u__${column}` as const))
+        .where('sessions.id', '=', sessionId)
+        .where('clients.token_hash', '=', tokenHash),
+  );
   return {
     async findById(id: string): Promise<SessionRow | undefined> {
-      return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      return (await byId(id))[0];
+    },
+    /**
+     * The session `sessionId` with its user, if it belongs to the client whose cookie hashes to
+     * `tokenHash`; undefined otherwise (no such client, someone else's session, or no user).
+     */
+    async findWithUserForClientToken(sessionId: string, tokenHash: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+      const [row] = await ofClientToken(sessionId, tokenHash);
+      if (!row) return undefined;
+      const session = {} as Record<string, unknown>;
+      const user = {} as Record<string, unknown>;
+      for (const [key, value] of Object.entries(row)) {
+        if (key.startsWith('u__')) user[key.slice(3)] = value;
+        else session[key] = value;
+      }
+      return { session: session as unknown as SessionRow, user: user as unknown as UserRow };
     },
     async list(filter: SessionListFilter, limit: number, offset: number): Promise<SessionRow[]> {
       return filtered(filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();

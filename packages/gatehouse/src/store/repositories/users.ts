@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { guardUnique } from '../errors.js';
-import type { Database, UserRow } from '../schema.js';
+import { compiledOnce } from '../prepared.js';
+import { type Database, EMAIL_ADDRESS_COLUMNS, type EmailAddressRow, type UserRow } from '../schema.js';
 
 export const USER_ORDER_COLUMNS = [
   'created_at',
@@ -67,9 +68,38 @@ export function createUserRepository(db: Kysely<Database>) {
     return q;
   }
 
+  const byId = compiledOnce<UserRow, [string]>(db, 1, (id) => db.selectFrom('users').selectAll().where('id', '=', id));
+  // getUser and every other read of a whole user: one row per e-mail address (one with nulls for none).
+  type AddressColumns = { [K in keyof EmailAddressRow as `e__${K}`]: EmailAddressRow[K] | null };
+  const withAddresses = compiledOnce<UserRow & AddressColumns, [string]>(db, 1, (id) =>
+    db
+      .selectFrom('users')
+      .leftJoin('email_addresses', 'email_addresses.user_id', 'users.id')
+      .selectAll('users')
+      .select(EMAIL_ADDRESS_COLUMNS.map((column) => `email_addresses.${column} as e__${column}` as const))
+      .where('users.id', '=', id)
+      .orderBy('email_addresses.created_at', 'asc')
+      .orderBy('email_addresses.id', 'asc'),
+  );
+
   return {
     async findById(id: string): Promise<UserRow | undefined> {
-      return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return (await byId(id))[0];
+    },
+    /** A user and their e-mail addresses (oldest first) in one round trip. */
+    async findWithEmailAddresses(id: string): Promise<{ user: UserRow; emailAddresses: EmailAddressRow[] } | undefined> {
+      const rows = await withAddresses(id);
+      if (!rows[0]) return undefined;
+      const user = {} as Record<string, unknown>;
+      for (const [key, value] of Object.entries(rows[0])) if (!key.startsWith('e__')) user[key] = value;
+      const emailAddresses: EmailAddressRow[] = [];
+      for (const row of rows) {
+        if (row.e__id === null) continue;
+        const address = {} as Record<string, unknown>;
+        for (const column of EMAIL_ADDRESS_COLUMNS) address[column] = row[`e__${column}`];
+        emailAddresses.push(address as unknown as EmailAddressRow);
+      }
+      return { user: user as unknown as UserRow, emailAddresses };
     },
     async list(options: UserListOptions): Promise<UserRow[]> {
       return (
