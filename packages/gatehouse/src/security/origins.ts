@@ -20,7 +20,10 @@ export function originOf(url: string): string | undefined {
 export function isAllowedOrigin(origin: string, options: { publicUrl: string; settings: FrontendSettings; development: boolean }): boolean {
   // Every Frontend API call asks about the same few origins; parsing URLs for each costs more than the lookup.
   let known = verdicts.get(options.settings);
-  if (!known) verdicts.set(options.settings, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    verdicts.set(options.settings, known);
+  }
   const key = `${options.development ? 'd' : 'p'} ${options.publicUrl} ${origin}`;
   let verdict = known.get(key);
   if (verdict === undefined) {
