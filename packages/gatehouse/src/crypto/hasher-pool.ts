@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /**
- * Runs argon2id on a few worker threads of lowered CPU priority (nice 19 where the OS allows it).
+ * Runs argon2id on a few worker threads of lowered CPU priority (nice 10 where the OS allows it).
  * A hash is ~15 ms of memory-hard work; at normal priority a sign-in storm takes the cores from the
- * event loops, and a token refresh (well under a millisecond of work) waits behind it. At nice 19
+ * event loops, and a token refresh (well under a millisecond of work) waits behind it. At nice 10
  * the scheduler runs the event loops first whenever they have work, and the hashes get every cycle
  * they leave. Linux sets priority per thread; elsewhere the threads keep normal priority.
  */
@@ -27,7 +27,7 @@ parentPort.on('message', ({ id, op, args }) => {
 });
 `;
 
-const HASHER_NICE = 19;
+const HASHER_NICE = 10;
 
 export type HashJob =
   | { op: 'hash'; args: [password: string, options: object] }

@@ -18,6 +18,22 @@ export function effectiveSession(row: SessionRow, now: number): SessionRow {
   return row;
 }
 
+/** A new active session row of `userId` on `clientId`, starting at `now`. */
+export function newSessionRow(userId: string, clientId: string, now: number): SessionRow {
+  return {
+    id: newId('sess'),
+    client_id: clientId,
+    user_id: userId,
+    status: 'active',
+    last_active_organization_id: null,
+    last_active_at: now,
+    expire_at: now + SESSION_LIFETIME_MS,
+    abandon_at: now + SESSION_ABANDON_MS,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 export function createSessionService(store: Store, clock: Clock) {
   async function load(id: string): Promise<SessionRow> {
     const row = await store.sessions.findById(id);
@@ -35,18 +51,7 @@ export function createSessionService(store: Store, clock: Clock) {
       if (user.banned) throw errors.userBanned();
       if (user.locked) throw errors.userLocked();
       const now = clock();
-      const session: SessionRow = {
-        id: newId('sess'),
-        client_id: clientId ?? newId('client'),
-        user_id: userId,
-        status: 'active',
-        last_active_organization_id: null,
-        last_active_at: now,
-        expire_at: now + SESSION_LIFETIME_MS,
-        abandon_at: now + SESSION_ABANDON_MS,
-        created_at: now,
-        updated_at: now,
-      };
+      const session = newSessionRow(userId, clientId ?? newId('client'), now);
       await store.transaction(async (tx) => {
         if (!clientId)
           await tx.clients.insert({

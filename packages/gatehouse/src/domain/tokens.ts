@@ -1,7 +1,7 @@
 import { signRs256 } from '../crypto/jwt.js';
 import { errors } from '../errors.js';
 import type { Store } from '../store/index.js';
-import type { SessionRow, UserRow } from '../store/schema.js';
+import type { EmailAddressRow, SessionRow, UserRow } from '../store/schema.js';
 import { buildClaimsContext } from './claims-context.js';
 import { byteLength, renderClaims } from './claims-template.js';
 import type { Clock } from './clock.js';
@@ -16,8 +16,8 @@ import type { UserRecord } from './users.js';
 /** Clerk's category for session tokens; `@clerk/backend` accepts it and refuses template categories. */
 const SESSION_TOKEN_CATEGORY = 'cl_B7d4PD111AAA';
 
-/** A session id, a session row just read, or a session with its user read in the same query. */
-export type SessionSource = string | SessionRow | { session: SessionRow; user: UserRow };
+/** A session id, a session row just read, or a session with its user (and perhaps e-mails) just read. */
+export type SessionSource = string | SessionRow | { session: SessionRow; user: UserRow; emailAddresses?: EmailAddressRow[] };
 
 export interface MintOptions {
   /** The origin the token is for (`azp`); FAPI passes the page's origin. */
@@ -64,7 +64,8 @@ export function createTokenService(deps: TokenServiceDeps) {
     const organization = session.last_active_organization_id
       ? await loadActiveOrganization(store, session.last_active_organization_id, user.id)
       : undefined;
-    const emailAddresses = withEmails ? await store.emailAddresses.listByUser(user.id) : [];
+    const known = typeof sessionOrId === 'object' && 'emailAddresses' in sessionOrId ? sessionOrId.emailAddresses : undefined;
+    const emailAddresses = withEmails ? (known ?? (await store.emailAddresses.listByUser(user.id))) : [];
     return { session, record: { user, emailAddresses }, organization };
   }
 

@@ -30,6 +30,9 @@ export function hashClientToken(token: string): string {
  * hash is stored, so a database leak does not hand out live browsers.
  */
 export function createClientService(store: Store, clock: Clock) {
+  // Rows this process has just created and handed out: such a client has no sessions yet.
+  const created = new WeakSet<ClientRow>();
+
   async function activeSessions(clientId: string): Promise<SessionWithUser[]> {
     const now = clock();
     const rows = (await store.sessions.listByClient(clientId))
@@ -37,13 +40,19 @@ export function createClientService(store: Store, clock: Clock) {
       .filter((s) => s.status === 'active');
     const out: SessionWithUser[] = [];
     for (const session of rows) {
-      const user = await store.users.findById(session.user_id);
-      if (user) out.push({ session, record: { user, emailAddresses: await store.emailAddresses.listByUser(user.id) } });
+      const record = await store.users.findWithEmailAddresses(session.user_id);
+      if (record) out.push({ session, record });
     }
     return out;
   }
 
   return {
+    /** The client's first active session, if any; no query for a client created by this request. */
+    async firstActiveSession(client: ClientRow): Promise<SessionWithUser | undefined> {
+      if (created.has(client)) return undefined;
+      return (await activeSessions(client.id))[0];
+    },
+
     async resolve(token: string | undefined): Promise<ClientRow | undefined> {
       if (!token || token.length > 200) return undefined;
       return store.clients.findByTokenHash(hashClientToken(token));
@@ -68,6 +77,7 @@ export function createClientService(store: Store, clock: Clock) {
         updated_at: now,
       };
       await store.clients.insert(client);
+      created.add(client);
       return { client, token };
     },
 

@@ -7,7 +7,7 @@ import type { ClientRow, EmailAddressRow, SignInRow, UserRow } from '../../store
 import type { Clock } from '../clock.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
-import type { SessionService } from '../sessions.js';
+import { newSessionRow, type SessionService } from '../sessions.js';
 import type { ClientService } from './clients.js';
 import type { VerificationCodes } from './verification-codes.js';
 
@@ -86,6 +86,27 @@ export function createSignInService(deps: {
     return { ...signIn, ...changes };
   }
 
+  /** Writes a sign-in that completed in its first request, its session and the client, in one transaction. */
+  async function completeNew(client: ClientRow, signIn: SignInRow, user: UserRow, strategy: string): Promise<SignInRow> {
+    const now = clock();
+    const session = newSessionRow(user.id, client.id, now);
+    const completed: SignInRow = {
+      ...signIn,
+      status: 'complete',
+      first_factor_strategy: strategy,
+      first_factor_status: 'verified',
+      created_session_id: session.id,
+      updated_at: now,
+    };
+    await store.transaction(async (tx) => {
+      await tx.signIns.insert(completed);
+      await tx.sessions.insert(session);
+      await tx.users.update(user.id, { last_sign_in_at: now, last_active_at: now, updated_at: now });
+      await tx.clients.update(client.id, { sign_in_id: null, last_active_session_id: session.id, updated_at: now });
+    });
+    return completed;
+  }
+
   async function attemptPassword(client: ClientRow, signIn: SignInRow, password: string): Promise<SignInRow> {
     const user = signIn.user_id ? await store.users.findById(signIn.user_id) : undefined;
     if (!(await deps.verifyPassword(user, password)) || !user) throw errors.passwordIncorrect();
@@ -97,8 +118,8 @@ export function createSignInService(deps: {
     load,
 
     async create(client: ClientRow, input: { identifier?: string; password?: string; strategy?: string }): Promise<SignInRow> {
-      const active = await clients.activeSessions(client.id);
-      if (active[0]) throw frontendErrors.alreadySignedIn(active[0].session.id);
+      const active = await clients.firstActiveSession(client);
+      if (active) throw frontendErrors.alreadySignedIn(active.session.id);
       if (!input.identifier) throw errors.paramMissing('identifier');
       const { user } = await findUser(input.identifier);
       const now = clock();
@@ -115,12 +136,17 @@ export function createSignInService(deps: {
         created_at: now,
         updated_at: now,
       };
+      const password = input.strategy === undefined || input.strategy === 'password' ? input.password : undefined;
+      // Identifier and password in one request (what clerk-js sends): the check comes first, so a
+      // successful sign-in is written in one transaction.
+      const passwordOk = password !== undefined && (await deps.verifyPassword(user, password));
+      if (passwordOk && user && !user.banned && !user.locked) return completeNew(client, signIn, user, 'password');
       await store.signIns.insert(signIn);
       await clients.update(client.id, { sign_in_id: signIn.id });
-      if (input.password !== undefined && (input.strategy === undefined || input.strategy === 'password')) {
-        return attemptPassword(client, signIn, input.password);
-      }
-      return signIn;
+      if (password === undefined) return signIn;
+      if (!passwordOk || !user) throw errors.passwordIncorrect();
+      if (user.banned) throw errors.userBanned();
+      throw errors.userLocked();
     },
 
     async prepareFirstFactor(

@@ -25,7 +25,10 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
       // Only the active session carries a fresh token: signing one per session would waste the hot path.
       const jwt =
         entry.session.id === view.client.last_active_session_id
-          ? await domain.tokens.mintSessionToken(entry.session.id, { authorizedParty: origin })
+          ? await domain.tokens.mintSessionToken(
+              { session: entry.session, user: entry.record.user, emailAddresses: entry.record.emailAddresses },
+              { authorizedParty: origin },
+            )
           : undefined;
       sessions.push(serializeFrontendSession(entry, now, jwt));
     }
