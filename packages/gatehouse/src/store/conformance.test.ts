@@ -483,6 +483,15 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.emailAddresses.listByUser('user_none')).toEqual([]);
       });
 
+      it('reads a user with their addresses in one call, oldest first; none for a user without any', async () => {
+        expect(await store.users.findWithEmailAddresses(owner.id)).toEqual({ user: owner, emailAddresses: [first, second] });
+        const lonely = userRow({ created_at: T0 + 7 });
+        await store.users.insert(lonely);
+        expect(await store.users.findWithEmailAddresses(lonely.id)).toEqual({ user: lonely, emailAddresses: [] });
+        expect(await store.users.findWithEmailAddresses('user_none')).toBeUndefined();
+        await store.users.delete(lonely.id);
+      });
+
       it('lists several users’ addresses in one call', async () => {
         expect(await store.emailAddresses.listByUsers([owner.id, other.id])).toEqual([third, first, second]);
         expect(await store.emailAddresses.listByUsers([other.id])).toEqual([third]);
@@ -500,6 +509,31 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.emailAddresses.delete(second.id)).toBe(true);
         expect(await store.emailAddresses.delete(second.id)).toBe(false);
         expect(await store.emailAddresses.listByUser(owner.id)).toEqual([first]);
+      });
+    });
+
+    describe('token refresh lookup', () => {
+      let store: Store;
+      const bert = userRow();
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+        await store.users.insert(bert);
+      });
+
+      it('finds a session with its user only through the cookie of the client that holds it', async () => {
+        const browser = clientRow({ token_hash: 'hash-of-browser-cookie' });
+        const stranger = clientRow({ token_hash: 'hash-of-another-cookie' });
+        await store.clients.insert(browser);
+        await store.clients.insert(stranger);
+        const own = sessionRow(browser.id, bert.id, { created_at: T0 + 9, last_active_organization_id: 'org_x' });
+        await store.sessions.insert(own);
+        expect(await store.sessions.findWithUserForClientToken(own.id, 'hash-of-browser-cookie')).toEqual({ session: own, user: bert });
+        expect(await store.sessions.findWithUserForClientToken(own.id, 'hash-of-another-cookie')).toBeUndefined();
+        expect(await store.sessions.findWithUserForClientToken(own.id, 'no-such-hash')).toBeUndefined();
+        expect(await store.sessions.findWithUserForClientToken('sess_none', 'hash-of-browser-cookie')).toBeUndefined();
+        await store.sessions.update(own.id, { status: 'ended', updated_at: T0 + 10 });
+        // Status is the caller's to judge (an ended session is still found, and refused by the token service).
+        expect((await store.sessions.findWithUserForClientToken(own.id, 'hash-of-browser-cookie'))?.session.status).toBe('ended');
       });
     });
 
