@@ -81,6 +81,7 @@ export function renderMarkdown(rows, results, svgName) {
     line('app', 'Express + Better Auth getSession', results.apps.betterAuth);
     line('app', 'Express + @clerk/express (networkless)', results.apps.clerk);
     line('app', 'Express + @clerk/backend verifyToken (no middleware)', results.apps.verifyToken);
+    line('app', 'Express alone, same route, no auth (ceiling)', results.apps.express);
   }
   p();
   p(
@@ -135,7 +136,10 @@ export function renderMarkdown(rows, results, svgName) {
     '4. **BAPI getUser**: `GET /api/v1/users/{id}` with the secret key, a random seeded user each time. Ceiling: a node:http hello world with the same process count, sent the same request.',
   );
   p(
-    "5. **App-side auth check**: one Express process with `clerkMiddleware()` verifying a Gatehouse session token (minted through BAPI with `expires_in_seconds: 3600`) from `Authorization: Bearer`, networkless with `CLERK_JWT_KEY`; against one Express process whose route calls Better Auth's `auth.api.getSession({ headers })` (better-sqlite3, default options: no cookie cache, so a database read per check) with the session cookie of a user signed up through Better Auth's API. Both routes answer `{ userId }`; a 401 would count as a failure.",
+    "5. **App-side auth check**: one Express process with `clerkMiddleware()` verifying a Gatehouse session token (minted through BAPI with `expires_in_seconds: 3600`) from `Authorization: Bearer`, networkless with `CLERK_JWT_KEY`; against one Express process whose route calls Better Auth's `auth.api.getSession({ headers })` (better-sqlite3, default options: no cookie cache, so a database read per check) with the session cookie of a user signed up through Better Auth's API. Both routes answer `{ userId }`; a 401 would count as a failure." +
+      (results.apps?.express
+        ? " Ceiling: the same Express app and route with no auth at all (a fixed `{ userId }`), sent the Clerk side's request, in turns with the others."
+        : ''),
   );
   p(
     `6. **Large population**: the sign-in and getUser loads of 2 and 4 against two instances measured in turns, one with ${int(o.baseUsers)} users and one with ${int(o.largeUsers)} (rows inserted straight into \`users\` and \`email_addresses\`; PostgreSQL is \`ANALYZE\`d after the load). Users are picked uniformly from the whole population, so the large instance cannot serve from a small hot set.`,
@@ -165,6 +169,15 @@ function readingNotes(results) {
   if (a?.verifyToken && a.clerk) {
     notes.push(
       `App-side check: Gatehouse is not called at all (networkless). A bare \`verifyToken\` of the same token answers ${int(a.verifyToken.rps)} req/s against ${int(a.clerk.rps)} req/s behind \`clerkMiddleware()\`: about ${Math.round((1 - a.clerk.rps / a.verifyToken.rps) * 100)}% of the Clerk side's time per request is the middleware's own work, not the checking of the token Gatehouse issued.`,
+    );
+  }
+  if (a?.express && a.clerk && a.betterAuth) {
+    const tenfold = 10 * a.betterAuth.rps;
+    notes.push(
+      `App-side ceiling: the same Express route with no auth at all answers ${int(a.express.rps)} req/s, ${(a.express.rps / a.betterAuth.rps).toFixed(1)}× Better Auth's ${int(a.betterAuth.rps)} req/s; behind \`clerkMiddleware()\` the route gets ${Math.round((100 * a.clerk.rps) / a.express.rps)}% of that. The 10× target would need ${int(tenfold)} req/s, ` +
+        (tenfold > a.express.rps
+          ? "more than Express serves here with no auth at all: no middleware in front of this route can meet it on this machine, whatever the token's issuer does."
+          : `within Express's own ceiling (${Math.round((100 * tenfold) / a.express.rps)}% of it).`),
     );
   }
   return notes;

@@ -163,6 +163,32 @@ export function scenarioRows(results) {
         failures: failures(a.verifyToken),
       }),
     );
+    // Results written before the ceiling was measured have no `express`: the rows are left out.
+    if (a.express) {
+      rows.push(
+        row({
+          store: 'app',
+          id: '5',
+          name: 'App auth check: @clerk/express vs Express alone (informative)',
+          value: `${int(a.clerk.rps)} req/s`,
+          ceiling: `Express, same route and request, no auth: ${int(a.express.rps)} req/s (p99 ${ms(a.express.p99)})`,
+          ratio: a.clerk.rps / a.express.rps,
+          better: 'higher',
+          note: "no target: the share of Express's own ceiling the @clerk/express route reaches",
+          failures: failures(a.express),
+        }),
+        row({
+          store: 'app',
+          id: '5',
+          name: 'App auth check: Express alone vs Better Auth (informative)',
+          value: `${int(a.express.rps)} req/s`,
+          ceiling: `Express + Better Auth getSession: ${int(a.betterAuth.rps)} req/s`,
+          ratio: a.express.rps / a.betterAuth.rps,
+          better: 'higher',
+          note: 'no target: the highest ratio any middleware on this Express route could reach here',
+        }),
+      );
+    }
   }
   return rows;
 }

@@ -14,7 +14,8 @@ const server = (name) => fileURLToPath(new URL(`../servers/${name}.mjs`, import.
  * Scenario 5: the app-side auth check. One Express process each: @clerk/express verifying a Gatehouse
  * session token networkless (CLERK_JWT_KEY), and Better Auth's getSession reading its SQLite store.
  * Gatehouse itself is not running: networkless means it is not asked. A third process, a bare
- * @clerk/backend verifyToken, shows what the middleware adds on top of the signature check.
+ * @clerk/backend verifyToken, shows what the middleware adds on top of the signature check, and a fourth,
+ * the same Express route with no auth at all, is the ceiling: what Express itself serves on this machine.
  */
 export async function runAppSection(env, longToken, opts, { logDir, cleanups }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-apps-'));
@@ -39,6 +40,11 @@ export async function runAppSection(env, longToken, opts, { logDir, cleanups }) 
     env: { ...clerkEnv, PORT: String(verifyPort), BENCH_CLERK_MODE: 'verifyToken' },
     logFile: path.join(logDir, 'app-verify-token.log'),
   });
+  const expressPort = await freePort();
+  const bare = spawnServer('express, no auth', process.execPath, [server('app-express')], {
+    env: { ...common, PORT: String(expressPort) },
+    logFile: path.join(logDir, 'app-express.log'),
+  });
   const betterPort = await freePort();
   const better = spawnServer('express + better-auth', process.execPath, [server('app-better-auth')], {
     env: { ...common, PORT: String(betterPort), BENCH_DB_FILE: path.join(dir, 'better-auth.db') },
@@ -48,6 +54,7 @@ export async function runAppSection(env, longToken, opts, { logDir, cleanups }) 
     const clerkUrl = `http://127.0.0.1:${clerkPort}`;
     const verifyUrl = `http://127.0.0.1:${verifyPort}`;
     const betterUrl = `http://127.0.0.1:${betterPort}`;
+    const expressUrl = `http://127.0.0.1:${expressPort}`;
     await waitFor200(`${betterUrl}/healthz`, better);
     log('apps: signing a user up through Better Auth');
     const signUp = await request(`${betterUrl}/api/auth/sign-up/email`, {
@@ -66,6 +73,7 @@ export async function runAppSection(env, longToken, opts, { logDir, cleanups }) 
       [clerkUrl, clerkHeaders, 'clerk'],
       [verifyUrl, clerkHeaders, 'verifyToken'],
       [betterUrl, betterHeaders, 'better-auth'],
+      [expressUrl, clerkHeaders, 'express'],
     ]) {
       await waitForSignedIn(`${url}/me`, headers, name);
     }
@@ -75,12 +83,15 @@ export async function runAppSection(env, longToken, opts, { logDir, cleanups }) 
         { name: 'betterAuth', spec: appSpec(betterUrl, betterHeaders) },
         { name: 'clerk', spec: appSpec(clerkUrl, clerkHeaders) },
         { name: 'verifyToken', spec: appSpec(verifyUrl, clerkHeaders) },
+        // The ceiling gets the request the Clerk side gets (same path, same bearer token), unread.
+        { name: 'express', spec: appSpec(expressUrl, clerkHeaders) },
       ],
       opts,
     );
   } finally {
     await clerk.stop();
     await verify.stop();
+    await bare.stop();
     await better.stop();
   }
 }
