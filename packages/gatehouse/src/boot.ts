@@ -17,12 +17,27 @@ export interface Booted {
   close(): Promise<void>;
 }
 
+export interface BootOptions {
+  /**
+   * Another process (the cluster primary) has already booted this database with this config:
+   * migrated it, created the instance and keys, and written the config's settings. Only open the
+   * store and load the instance and keys, without migrating or rewriting the settings again.
+   */
+  prepared?: boolean;
+}
+
 /**
  * Opens the store, applies migrations, creates the instance and its signing key on first start, and
  * applies the config file's session-token template. `start`, `env` and tests all boot through here.
  */
-export async function boot(config: GatehouseConfig, log: (line: string) => void = () => {}, clock: Clock = systemClock): Promise<Booted> {
-  const store = await openStore({ url: config.databaseUrl, log });
+export async function boot(
+  config: GatehouseConfig,
+  log: (line: string) => void = () => {},
+  clock: Clock = systemClock,
+  options: BootOptions = {},
+): Promise<Booted> {
+  const prepared = options.prepared === true;
+  const store = await openStore({ url: config.databaseUrl, log, migrate: !prepared });
   try {
     const box = createSecretBox(loadEncryptionKey(config.dataDir, config.encryptionKey));
     const mailer = createMailer({ smtpUrl: config.smtpUrl, appName: 'Gatehouse', store, clock, log });
@@ -35,14 +50,14 @@ export async function boot(config: GatehouseConfig, log: (line: string) => void 
     });
     await domain.instance.ensure(config.instanceType);
     await domain.keyring.load();
-    if (config.sessionToken) {
+    if (config.sessionToken && !prepared) {
       const sessionToken = validateSessionTokenSettings({
         claims: config.sessionToken.claims,
         lifetimeSeconds: config.sessionToken.lifetimeSeconds,
       });
       await domain.instance.updateSettings((settings) => ({ ...settings, sessionToken }));
     }
-    if (config.frontend || config.allowedOrigins.length) {
+    if ((config.frontend || config.allowedOrigins.length) && !prepared) {
       await domain.instance.updateSettings((settings) => ({
         ...settings,
         frontend: parseFrontendSettings({

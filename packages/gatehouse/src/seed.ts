@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './config/load.js';
 import type { Domain } from './domain/index.js';
 import { ORGANIZATION_ROLES, slugFromName } from './domain/organizations.js';

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClerkClient, verifyToken } from '@clerk/backend';
@@ -133,6 +134,45 @@ describe('gatehouse start --seed', () => {
         ['seed@example.com', 'org:admin'],
       ]);
       expect(await server.stop()).toBe(0);
+    }
+  });
+});
+
+describe('gatehouse start --workers 2', () => {
+  it('serves from the workers once the primary has prepared, and drains on SIGTERM', async () => {
+    const server = await startServer({ dataDir: tempDir(), extraArgs: ['--workers', '2'] });
+    try {
+      const clerk = createClerkClient({ secretKey: server.env.secretKey, apiUrl: server.env.apiUrl, telemetry: { disabled: true } });
+      const user = await clerk.users.createUser({ emailAddress: ['cluster@example.com'], password: 'cluster-me-please-1' });
+      expect((await clerk.users.getUser(user.id)).id).toBe(user.id);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    expect(server.output()).toContain('with 2 workers');
+  });
+
+  it('fails, and stops its workers, when preparing fails', async () => {
+    const dataDir = tempDir();
+    const seed = path.join(dataDir, 'seed.json');
+    writeFileSync(seed, JSON.stringify({ users: [{ email_address: ['not-an-email'] }] }));
+    const port = String(await freePort());
+    const { code, stderr } = await runCli(['start', '--data-dir', dataDir, '--port', port, '--workers', '2', '--seed', seed]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/users\.0\.email_address\.0/);
+  });
+
+  it('fails with a clear message when a worker cannot start', async () => {
+    // Someone else holds the port: the workers cannot listen.
+    const taken = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+    try {
+      const { code, stderr } = await runCli(['start', '--data-dir', tempDir(), '--port', String(port), '--workers', '2']);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/worker \d+ could not start: .*EADDRINUSE/);
+      expect(stderr).toMatch(/before it was ready; stopping/);
+    } finally {
+      taken.close();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { frontendSettingsSchema } from '../domain/frontend-settings.js';
 
 /** A JSON object of custom session claims; values may hold `{{shortcode}}` strings. */

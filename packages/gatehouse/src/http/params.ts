@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A query parameter that may repeat (`user_id=a&user_id=b`): always an array. */
 export const stringList = z

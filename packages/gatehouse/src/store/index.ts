@@ -21,6 +21,11 @@ export interface OpenStoreOptions {
   url: string;
   /** Print progress of migrations. */
   log?: (line: string) => void;
+  /**
+   * Apply pending migrations (the default). A cluster worker passes false: its primary has just
+   * migrated, and each migrator run costs round trips and a lock on every start.
+   */
+  migrate?: boolean;
 }
 
 export function dialectOf(url: string): Dialect {
@@ -39,7 +44,7 @@ export async function migrateToLatest(db: Kysely<Database>, log?: (line: string)
   if (error) throw error;
 }
 
-/** Opens the database named by `url` and applies pending migrations. */
+/** Opens the database named by `url` and applies pending migrations (unless `migrate: false`). */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const dialect = dialectOf(options.url);
   // Only the driver in use is loaded (each costs start-up time and memory).
@@ -48,7 +53,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       ? (await import('./sqlite.js')).openSqlite(options.url.slice('sqlite:'.length))
       : (await import('./postgres.js')).openPostgres(options.url);
   try {
-    await migrateToLatest(db, options.log);
+    if (options.migrate !== false) await migrateToLatest(db, options.log);
   } catch (error) {
     await db.destroy();
     throw error;

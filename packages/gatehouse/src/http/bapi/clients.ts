@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import { sendJson } from '../reply.js';

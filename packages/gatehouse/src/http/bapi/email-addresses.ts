@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { idParams } from '../params.js';
 import { sendJson } from '../reply.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { validateSessionTokenSettings } from '../../domain/session-token-settings.js';
 import { metadataObject } from '../params.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { SESSION_STATUSES } from '../../domain/sessions.js';
 import { emptyBody, idParams, pagination } from '../params.js';

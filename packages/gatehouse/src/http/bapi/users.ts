@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IMPORTABLE_HASHERS } from '../../crypto/imported-hashes.js';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';

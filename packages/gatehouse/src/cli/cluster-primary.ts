@@ -1,0 +1,82 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { GatehouseConfig } from '../config/schema.js';
+import { type ClusterMessage, isClusterMessage } from './cluster-protocol.js';
+
+/**
+ * The primary of `start --workers N`. It forks the workers first, so they compile their (larger)
+ * code while it prepares the database, the one thing only it does; each worker opens the store once
+ * told it is prepared. The primary serves nothing and never loads the HTTP code.
+ *
+ * A worker that exits before it listens (or a failed prepare) stops the whole start with exit code 1
+ * rather than leaving a server that never becomes ready. SIGTERM/SIGINT drain the workers and exit 0.
+ */
+export async function runPrimary(config: GatehouseConfig, log: (line: string) => void): Promise<void> {
+  let prepared = false;
+  let banner = '';
+  let stopping = false;
+  const waiting = new Set<Worker>();
+  const listening = new Set<number>();
+
+  const tellPrepared = (worker: Worker) => {
+    if (worker.isConnected()) worker.send({ gatehouse: 'prepared' } satisfies ClusterMessage);
+  };
+  cluster.on('message', (worker, message) => {
+    if (!isClusterMessage(message, 'waiting')) return;
+    if (prepared) tellPrepared(worker);
+    else waiting.add(worker);
+  });
+  cluster.on('listening', (worker) => {
+    listening.add(worker.id);
+    if (listening.size === config.workers) {
+      log(`Gatehouse is listening on ${config.publicUrl} with ${config.workers} workers\n\n${banner}`);
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    const status = signal ?? `code ${code}`;
+    if (listening.has(worker.id)) {
+      log(`worker ${worker.process.pid} exited with ${status}`);
+      return;
+    }
+    process.stderr.write(`gatehouse: worker ${worker.process.pid} exited (${status}) before it was ready; stopping\n`);
+    void stopWorkers().then(() => process.exit(1));
+  });
+
+  /** SIGTERM to every worker (each drains); resolves once all have exited. */
+  const stopWorkers = (): Promise<void> => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && !worker.isDead());
+    return new Promise((resolve) => {
+      let left = workers.length;
+      if (left === 0) return resolve();
+      for (const worker of workers) {
+        worker.once('exit', () => {
+          left -= 1;
+          if (left === 0) resolve();
+        });
+        worker.process.kill('SIGTERM');
+      }
+    });
+  };
+  const stop = () => {
+    if (!stopping) void stopWorkers().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  for (let i = 0; i < config.workers; i++) cluster.fork();
+
+  try {
+    const result = await (await import('./prepare.js')).prepare(config, log);
+    banner = result.banner;
+    // The workers open their own connections; the primary keeps none.
+    await result.booted.close();
+  } catch (error) {
+    await stopWorkers();
+    throw error;
+  }
+  if (stopping) return;
+  prepared = true;
+  for (const worker of waiting) tellPrepared(worker);
+  waiting.clear();
+}
