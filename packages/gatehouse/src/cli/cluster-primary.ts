@@ -1,9 +1,10 @@
 import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { GatehouseConfig } from '../config/schema.js';
 import { type ClusterMessage, isClusterMessage } from './cluster-protocol.js';
 
 /**
- * The primary of `start --workers N`. It forks the workers first, so they compile their (larger)
+ * The primary of `start --workers N`. It forks workers first, so they compile their (larger)
  * code while it prepares the database, the one thing only it does; each worker opens the store once
  * told it is prepared. The primary serves nothing and never loads the HTTP code.
  *
@@ -64,7 +65,11 @@ export async function runPrimary(config: GatehouseConfig, log: (line: string) =>
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
-  for (let i = 0; i < config.workers; i++) cluster.fork();
+  // While the primary prepares it needs a core of its own: fork only as many workers as leave it one
+  // (at least one), and the rest once preparing is done. Starting processes never outnumber the
+  // cores, so the first worker is ready as soon as it can be and the last no later than before.
+  const early = Math.min(config.workers, Math.max(1, availableParallelism() - 1));
+  for (let i = 0; i < early; i++) cluster.fork();
 
   try {
     const result = await (await import('./prepare.js')).prepare(config, log);
@@ -76,6 +81,7 @@ export async function runPrimary(config: GatehouseConfig, log: (line: string) =>
     throw error;
   }
   if (stopping) return;
+  for (let i = early; i < config.workers; i++) cluster.fork();
   prepared = true;
   for (const worker of waiting) tellPrepared(worker);
   waiting.clear();

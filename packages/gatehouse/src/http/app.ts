@@ -56,11 +56,18 @@ function traceIds(): () => string {
   return () => prefix + (next++).toString(16).padStart(8, '0');
 }
 
+function noSchemas(): never {
+  throw new Error('Gatehouse routes validate with zod; Fastify route schemas are not supported');
+}
+
 /** Builds the whole HTTP surface over a domain; `inject()` drives it in tests without a socket. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: traceIds(),
+    // No route declares a JSON schema (inputs are checked with zod): without these, Fastify would load
+    // Ajv and fast-json-stringify at start-up in every worker for nothing.
+    schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
     bodyLimit: 1024 * 1024,
     // Clerk ids are long; the default would 414 a few legitimate list queries.
     routerOptions: { maxParamLength: 512, ignoreTrailingSlash: true },
