@@ -215,8 +215,18 @@ export type InstanceRow = InstanceTable;
 export type SigningKeyRow = SigningKeyTable;
 export type UserRow = UserTable;
 
+/**
+ * A table's column list that must stay complete: it compiles only while it names every column of
+ * `Table`, so a column added to the table type but not here is caught by the typecheck.
+ */
+function everyColumnOf<Table>() {
+  return <const Columns extends readonly (keyof Table)[]>(
+    columns: Columns & (Exclude<keyof Table, Columns[number]> extends never ? unknown : { missing: Exclude<keyof Table, Columns[number]> }),
+  ): Columns => columns;
+}
+
 /** Every column of `users`, for queries that must name them (a join that reads a user beside another row). */
-export const USER_COLUMNS = [
+export const USER_COLUMNS = everyColumnOf<UserTable>()([
   'id',
   'external_id',
   'username',
@@ -241,13 +251,10 @@ export const USER_COLUMNS = [
   'delete_self_enabled',
   'created_at',
   'updated_at',
-] as const satisfies readonly (keyof UserTable)[];
-// A column added to UserTable but not listed above fails to compile here.
-const everyUserColumn: Record<Exclude<keyof UserTable, (typeof USER_COLUMNS)[number]>, never> = {};
-void everyUserColumn;
+]);
 export type EmailAddressRow = EmailAddressTable;
 
-export const EMAIL_ADDRESS_COLUMNS = [
+export const EMAIL_ADDRESS_COLUMNS = everyColumnOf<EmailAddressTable>()([
   'id',
   'user_id',
   'email_address',
@@ -255,9 +262,7 @@ export const EMAIL_ADDRESS_COLUMNS = [
   'verification_strategy',
   'created_at',
   'updated_at',
-] as const satisfies readonly (keyof EmailAddressTable)[];
-const everyEmailAddressColumn: Record<Exclude<keyof EmailAddressTable, (typeof EMAIL_ADDRESS_COLUMNS)[number]>, never> = {};
-void everyEmailAddressColumn;
+]);
 export type ClientRow = ClientTable;
 export type SessionRow = SessionTable;
 export type JwtTemplateRow = JwtTemplateTable;
