@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { spawnServer, waitFor200 } from './procs.mjs';
 
 const run = promisify(execFile);
-export const CLI = fileURLToPath(new URL('../../packages/gatehouse/dist/gatehouse.mjs', import.meta.url));
+/** The built CLI; GATEHOUSE_BENCH_CLI points at another build (an A/B against an older commit). */
+export const CLI = process.env.GATEHOUSE_BENCH_CLI ?? fileURLToPath(new URL('../../packages/gatehouse/dist/gatehouse.mjs', import.meta.url));
 const PROBE = fileURLToPath(new URL('./ready-probe.mjs', import.meta.url));
 
 /** The page origin every FAPI call claims to come from (a loopback origin, allowed on dev instances). */
