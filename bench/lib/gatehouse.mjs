@@ -5,7 +5,8 @@ import { spawnServer, waitFor200 } from './procs.mjs';
 
 const run = promisify(execFile);
 /** The built CLI; GATEHOUSE_BENCH_CLI points at another build (an A/B against an older commit). */
-export const CLI = process.env.GATEHOUSE_BENCH_CLI ?? fileURLToPath(new URL('../../packages/gatehouse/dist/gatehouse.mjs', import.meta.url));
+export const CLI =
+  process.env.GATEHOUSE_BENCH_CLI ?? fileURLToPath(new URL('../../packages/gatehouse/dist/gatehouse.mjs', import.meta.url));
 const PROBE = fileURLToPath(new URL('./ready-probe.mjs', import.meta.url));
 
 /** The page origin every FAPI call claims to come from (a loopback origin, allowed on dev instances). */
