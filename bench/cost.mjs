@@ -40,16 +40,23 @@ const workers = Number(values.workers);
 const users = Number(values.users);
 const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 
-/** utime + stime of the given processes, in µs. */
+/** utime + stime of each of the given processes that is still running, in µs. */
 function cpuMicros(pids) {
-  let ticks = 0;
+  const out = new Map();
   for (const pid of pids) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * TICK_US);
     } catch {}
   }
-  return ticks * TICK_US;
+  return out;
+}
+
+/** CPU spent between two readings by the processes present in both (one that exited counts nothing). */
+function spent(before, after) {
+  let total = 0;
+  for (const [pid, micros] of after) if (before.has(pid)) total += micros - before.get(pid);
+  return total;
 }
 
 function postgresPids() {
@@ -110,8 +117,8 @@ try {
       rps: r.rps,
       p99: r.p99,
       failed: r.non2xx + r.errors + r.timeouts,
-      ghUs: (cpuMicros(gatehousePids) - before.gh) / ok,
-      pgUs: (cpuMicros(pgPids) - before.pg) / ok,
+      ghUs: spent(before.gh, cpuMicros(gatehousePids)) / ok,
+      pgUs: spent(before.pg, cpuMicros(pgPids)) / ok,
     };
     runs.push(run);
     log(

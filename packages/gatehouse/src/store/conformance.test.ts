@@ -492,6 +492,12 @@ function conformanceSuite(dialect: Dialect) {
         await store.users.delete(lonely.id);
       });
 
+      it('finds an address with its owner in one call, case-insensitively', async () => {
+        expect(await store.emailAddresses.findWithOwner('SECOND@example.com')).toEqual({ email: second, user: owner });
+        expect(await store.emailAddresses.findWithOwner('third@example.com')).toEqual({ email: third, user: other });
+        expect(await store.emailAddresses.findWithOwner('none@example.com')).toBeUndefined();
+      });
+
       it('lists several users’ addresses in one call', async () => {
         expect(await store.emailAddresses.listByUsers([owner.id, other.id])).toEqual([third, first, second]);
         expect(await store.emailAddresses.listByUsers([other.id])).toEqual([third]);

@@ -44,9 +44,9 @@ export function createSignInService(deps: {
   async function findUser(identifier: string): Promise<{ user?: UserRow; email?: EmailAddressRow }> {
     const normalized = identifier.trim().toLowerCase();
     if (normalized.includes('@')) {
-      const email = await store.emailAddresses.findByAddress(normalized);
-      if (!email?.verified) return {};
-      return { user: await store.users.findById(email.user_id), email };
+      const found = await store.emailAddresses.findWithOwner(normalized);
+      if (!found?.email.verified) return {};
+      return found;
     }
     const [user] = await store.users.list({ usernames: [normalized], orderBy: 'created_at', direction: 'asc', limit: 1, offset: 0 });
     if (!user) return {};
@@ -54,10 +54,16 @@ export function createSignInService(deps: {
     return { user, email };
   }
 
+  // What `create` just read, so the answer to the same request does not read it again.
+  const readByCreate = new WeakMap<SignInRow, { user: UserRow | undefined; primaryEmail: EmailAddressRow | undefined }>();
+
   async function factors(signIn: SignInRow): Promise<SignInFactors> {
     const identifier = signIn.identifier ?? '';
-    const user = signIn.user_id ? await store.users.findById(signIn.user_id) : undefined;
-    const emailAddress = user?.primary_email_address_id ? await store.emailAddresses.findById(user.primary_email_address_id) : undefined;
+    const known = readByCreate.get(signIn);
+    const user = known ? known.user : signIn.user_id ? await store.users.findById(signIn.user_id) : undefined;
+    const emailAddress =
+      known?.primaryEmail ??
+      (user?.primary_email_address_id ? await store.emailAddresses.findById(user.primary_email_address_id) : undefined);
     const fakeId = `idn_${createHmac('sha256', deps.enumerationKey()).update(identifier).digest('base64url').slice(0, 27)}`;
     const shown = emailAddress?.email_address ?? (identifier.includes('@') ? identifier : `${identifier}@…`);
     return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier: maskEmail(shown) };
@@ -121,7 +127,11 @@ export function createSignInService(deps: {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
       if (!input.identifier) throw errors.paramMissing('identifier');
-      const { user } = await findUser(input.identifier);
+      const { user, email } = await findUser(input.identifier);
+      const remember = (row: SignInRow): SignInRow => {
+        readByCreate.set(row, { user, primaryEmail: email && email.id === user?.primary_email_address_id ? email : undefined });
+        return row;
+      };
       const now = clock();
       const signIn: SignInRow = {
         id: newId('sia'),
@@ -140,10 +150,10 @@ export function createSignInService(deps: {
       // Identifier and password in one request (what clerk-js sends): the check comes first, so a
       // successful sign-in is written in one transaction.
       const passwordOk = password !== undefined && (await deps.verifyPassword(user, password));
-      if (passwordOk && user && !user.banned && !user.locked) return completeNew(client, signIn, user, 'password');
+      if (passwordOk && user && !user.banned && !user.locked) return remember(await completeNew(client, signIn, user, 'password'));
       await store.signIns.insert(signIn);
       await clients.update(client.id, { sign_in_id: signIn.id });
-      if (password === undefined) return signIn;
+      if (password === undefined) return remember(signIn);
       if (!passwordOk || !user) throw errors.passwordIncorrect();
       if (user.banned) throw errors.userBanned();
       throw errors.userLocked();

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { guardUnique } from '../errors.js';
 import { compiledOnce } from '../prepared.js';
-import type { Database, EmailAddressRow } from '../schema.js';
+import { type Database, EMAIL_ADDRESS_COLUMNS, type EmailAddressRow, USER_COLUMNS, type UserRow } from '../schema.js';
 
 export function createEmailAddressRepository(db: Kysely<Database>) {
   // Every user read (getUser, sign-in, session claims) lists the user's addresses.
@@ -11,7 +11,27 @@ export function createEmailAddressRepository(db: Kysely<Database>) {
   const byAddress = compiledOnce<EmailAddressRow, [string]>(db, 1, (address) =>
     db.selectFrom('email_addresses').selectAll().where('email_address', '=', address),
   );
+  // Sign-in by e-mail: the address and its owner in one round trip.
+  type OwnerColumns = { [K in keyof UserRow as `u__${K}`]: UserRow[K] };
+  const withOwner = compiledOnce<EmailAddressRow & OwnerColumns, [string]>(db, 1, (address) =>
+    db
+      .selectFrom('email_addresses')
+      .innerJoin('users', 'users.id', 'email_addresses.user_id')
+      .selectAll('email_addresses')
+      .select(USER_COLUMNS.map((column) => `users.${column} as u__${column}` as const))
+      .where('email_addresses.email_address', '=', address),
+  );
   return {
+    /** An address with the user who owns it, found case-insensitively. */
+    async findWithOwner(address: string): Promise<{ email: EmailAddressRow; user: UserRow } | undefined> {
+      const [row] = await withOwner(address.toLowerCase());
+      if (!row) return undefined;
+      const email = {} as Record<string, unknown>;
+      const user = {} as Record<string, unknown>;
+      for (const column of EMAIL_ADDRESS_COLUMNS) email[column] = row[column];
+      for (const column of USER_COLUMNS) user[column] = row[`u__${column}`];
+      return { email: email as unknown as EmailAddressRow, user: user as unknown as UserRow };
+    },
     async findById(id: string): Promise<EmailAddressRow | undefined> {
       return db.selectFrom('email_addresses').selectAll().where('id', '=', id).executeTakeFirst();
     },
