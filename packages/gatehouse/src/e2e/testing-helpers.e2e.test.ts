@@ -92,7 +92,8 @@ describe.skipIf(!hasChromium)('@clerk/testing against Gatehouse', () => {
       await shot(page, 'testing-01-password');
 
       await clerk.signOut({ page: asTestingPage(page) });
-      await page.waitForFunction(() => window.Clerk.user === null || window.Clerk.user === undefined);
+      // signOut may navigate (afterSignOutUrl): until the new page's clerk-js is up, window.Clerk is unset.
+      await page.waitForFunction(() => window.Clerk?.loaded === true && !window.Clerk.user);
 
       const mailsBefore = mail.count();
       await clerk.signIn({ page: asTestingPage(page), signInParams: { strategy: 'email_code', identifier: testAddress } });
