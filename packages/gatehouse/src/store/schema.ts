@@ -265,6 +265,19 @@ export const EMAIL_ADDRESS_COLUMNS = everyColumnOf<EmailAddressTable>()([
 ]);
 export type ClientRow = ClientTable;
 export type SessionRow = SessionTable;
+
+export const SESSION_COLUMNS = everyColumnOf<SessionTable>()([
+  'id',
+  'client_id',
+  'user_id',
+  'status',
+  'last_active_organization_id',
+  'last_active_at',
+  'expire_at',
+  'abandon_at',
+  'created_at',
+  'updated_at',
+]);
 export type JwtTemplateRow = JwtTemplateTable;
 export type SignInRow = SignInTable;
 export type SignUpRow = SignUpTable;

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { guardUnique } from '../errors.js';
+import { PREFIXED_USER_SELECTION, type PrefixedUserColumns, prefixedUser } from '../joined-rows.js';
 import { compiledOnce } from '../prepared.js';
-import { type Database, EMAIL_ADDRESS_COLUMNS, type EmailAddressRow, USER_COLUMNS, type UserRow } from '../schema.js';
+import { type Database, EMAIL_ADDRESS_COLUMNS, type EmailAddressRow, type UserRow } from '../schema.js';
 
 export function createEmailAddressRepository(db: Kysely<Database>) {
   // Every user read (getUser, sign-in, session claims) lists the user's addresses.
@@ -12,13 +13,12 @@ export function createEmailAddressRepository(db: Kysely<Database>) {
     db.selectFrom('email_addresses').selectAll().where('email_address', '=', address),
   );
   // Sign-in by e-mail: the address and its owner in one round trip.
-  type OwnerColumns = { [K in keyof UserRow as `u__${K}`]: UserRow[K] };
-  const withOwner = compiledOnce<EmailAddressRow & OwnerColumns, [string]>(db, 1, (address) =>
+  const withOwner = compiledOnce<EmailAddressRow & PrefixedUserColumns, [string]>(db, 1, (address) =>
     db
       .selectFrom('email_addresses')
       .innerJoin('users', 'users.id', 'email_addresses.user_id')
       .selectAll('email_addresses')
-      .select(USER_COLUMNS.map((column) => `users.${column} as u__${column}` as const))
+      .select(PREFIXED_USER_SELECTION)
       .where('email_addresses.email_address', '=', address),
   );
   return {
@@ -27,10 +27,8 @@ export function createEmailAddressRepository(db: Kysely<Database>) {
       const [row] = await withOwner(address.toLowerCase());
       if (!row) return undefined;
       const email = {} as Record<string, unknown>;
-      const user = {} as Record<string, unknown>;
       for (const column of EMAIL_ADDRESS_COLUMNS) email[column] = row[column];
-      for (const column of USER_COLUMNS) user[column] = row[`u__${column}`];
-      return { email: email as unknown as EmailAddressRow, user: user as unknown as UserRow };
+      return { email: email as unknown as EmailAddressRow, user: prefixedUser(row) };
     },
     async findById(id: string): Promise<EmailAddressRow | undefined> {
       return db.selectFrom('email_addresses').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
+import { PREFIXED_USER_SELECTION, type PrefixedUserColumns, prefixedUser } from '../joined-rows.js';
 import { compiledOnce } from '../prepared.js';
-import { type ClientRow, type Database, type SessionRow, USER_COLUMNS, type UserRow } from '../schema.js';
+import { type ClientRow, type Database, SESSION_COLUMNS, type SessionRow, type UserRow } from '../schema.js';
 
 export interface SessionListFilter {
   clientId?: string;
@@ -39,18 +40,15 @@ export function createSessionRepository(db: Kysely<Database>) {
   }
   const byId = compiledOnce<SessionRow, [string]>(db, 1, (id) => db.selectFrom('sessions').selectAll().where('id', '=', id));
   // The token refresh in one round trip: the session, only if it belongs to the browser's client, and its user.
-  const ofClientToken = compiledOnce<SessionRow & { [K in keyof UserRow as `u__${K}`]: UserRow[K] }, [string, string]>(
-    db,
-    2,
-    (sessionId, tokenHash) =>
-      db
-        .selectFrom('sessions')
-        .innerJoin('clients', 'clients.id', 'sessions.client_id')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .selectAll('sessions')
-        .select(USER_COLUMNS.map((column) => `users.${column} as u__${column}` as const))
-        .where('sessions.id', '=', sessionId)
-        .where('clients.token_hash', '=', tokenHash),
+  const ofClientToken = compiledOnce<SessionRow & PrefixedUserColumns, [string, string]>(db, 2, (sessionId, tokenHash) =>
+    db
+      .selectFrom('sessions')
+      .innerJoin('clients', 'clients.id', 'sessions.client_id')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .selectAll('sessions')
+      .select(PREFIXED_USER_SELECTION)
+      .where('sessions.id', '=', sessionId)
+      .where('clients.token_hash', '=', tokenHash),
   );
   return {
     async findById(id: string): Promise<SessionRow | undefined> {
@@ -64,12 +62,8 @@ export function createSessionRepository(db: Kysely<Database>) {
       const [row] = await ofClientToken(sessionId, tokenHash);
       if (!row) return undefined;
       const session = {} as Record<string, unknown>;
-      const user = {} as Record<string, unknown>;
-      for (const [key, value] of Object.entries(row)) {
-        if (key.startsWith('u__')) user[key.slice(3)] = value;
-        else session[key] = value;
-      }
-      return { session: session as unknown as SessionRow, user: user as unknown as UserRow };
+      for (const column of SESSION_COLUMNS) session[column] = row[column];
+      return { session: session as unknown as SessionRow, user: prefixedUser(row) };
     },
     async list(filter: SessionListFilter, limit: number, offset: number): Promise<SessionRow[]> {
       return filtered(filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
