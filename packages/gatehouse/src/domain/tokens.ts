@@ -48,23 +48,19 @@ export function createTokenService(deps: TokenServiceDeps) {
   ): Promise<{ session: SessionRow; record: UserRecord; organization: ActiveOrganization | undefined }> {
     // A caller that has just read the session (the Frontend API checks it belongs to the browser),
     // perhaps with its user, passes them in.
-    const row =
-      typeof sessionOrId === 'string'
-        ? await store.sessions.findById(sessionOrId)
-        : 'session' in sessionOrId
-          ? sessionOrId.session
-          : sessionOrId;
+    const given = typeof sessionOrId === 'string' ? undefined : 'session' in sessionOrId ? sessionOrId : { session: sessionOrId };
+    const row = typeof sessionOrId === 'string' ? await store.sessions.findById(sessionOrId) : given?.session;
     if (!row) throw errors.notFound('session');
     const session = effectiveSession(row, clock());
     if (session.status !== 'active') throw errors.sessionNotActive(session.id, session.status);
-    const user = typeof sessionOrId === 'object' && 'user' in sessionOrId ? sessionOrId.user : await store.users.findById(session.user_id);
+    const user = given && 'user' in given ? given.user : await store.users.findById(session.user_id);
     if (!user) throw errors.sessionNotActive(session.id, 'removed');
     if (user.banned) throw errors.userBanned();
     // The active organization counts only while the user is still a member of it.
     const organization = session.last_active_organization_id
       ? await loadActiveOrganization(store, session.last_active_organization_id, user.id)
       : undefined;
-    const known = typeof sessionOrId === 'object' && 'emailAddresses' in sessionOrId ? sessionOrId.emailAddresses : undefined;
+    const known = given && 'emailAddresses' in given ? given.emailAddresses : undefined;
     const emailAddresses = withEmails ? (known ?? (await store.emailAddresses.listByUser(user.id))) : [];
     return { session, record: { user, emailAddresses }, organization };
   }

@@ -1,17 +1,34 @@
 import { USER_COLUMNS, type UserRow } from './schema.js';
 
 /**
- * A user read beside another row in one query (token refresh, sign-in by e-mail): its columns come
- * back as `u__<column>` so they cannot collide with the other table's (`id`, `created_at`, …).
+ * Rows read beside another table's in one query (token refresh, sign-in by e-mail, a user with their
+ * addresses): one side's columns come back under a prefix (`u__id`, `e__id`) so they cannot collide
+ * with the other's (`id`, `created_at`, …).
  */
-export type PrefixedUserColumns = { [K in keyof UserRow as `u__${K}`]: UserRow[K] };
+export type PrefixedColumns<Row, Prefix extends string> = { [K in keyof Row & string as `${Prefix}${K}`]: Row[K] };
+export type PrefixedUserColumns = PrefixedColumns<UserRow, 'u__'>;
 
-/** The select list that reads every column of `users` under its `u__` name. */
-export const PREFIXED_USER_SELECTION = USER_COLUMNS.map((column) => `users.${column} as u__${column}` as const);
+/** The select list that reads `columns` of `table` under `prefix`. */
+export function prefixedSelection<const Table extends string, const Column extends string, const Prefix extends string>(
+  table: Table,
+  columns: readonly Column[],
+  prefix: Prefix,
+): `${Table}.${Column} as ${Prefix}${Column}`[] {
+  return columns.map((column) => `${table}.${column} as ${prefix}${column}` as const);
+}
+
+/** Every column of `users` under `u__`. */
+export const PREFIXED_USER_SELECTION = prefixedSelection('users', USER_COLUMNS, 'u__');
+
+/** The row made of `columns`, read from a joined row where they sit under `prefix` ('' for none). */
+export function pickColumns<Row>(joined: object, columns: readonly (keyof Row & string)[], prefix = ''): Row {
+  const source = joined as Record<string, unknown>;
+  const row = {} as Record<string, unknown>;
+  for (const column of columns) row[column] = source[`${prefix}${column}`];
+  return row as Row;
+}
 
 /** The user held in a joined row's `u__` columns. */
-export function prefixedUser(row: PrefixedUserColumns): UserRow {
-  const user = {} as Record<string, unknown>;
-  for (const column of USER_COLUMNS) user[column] = row[`u__${column}`];
-  return user as unknown as UserRow;
+export function prefixedUser(joined: PrefixedUserColumns): UserRow {
+  return pickColumns<UserRow>(joined, USER_COLUMNS, 'u__');
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { guardUnique } from '../errors.js';
-import { PREFIXED_USER_SELECTION, type PrefixedUserColumns, prefixedUser } from '../joined-rows.js';
+import { PREFIXED_USER_SELECTION, type PrefixedUserColumns, pickColumns, prefixedUser } from '../joined-rows.js';
 import { compiledOnce } from '../prepared.js';
 import { type Database, EMAIL_ADDRESS_COLUMNS, type EmailAddressRow, type UserRow } from '../schema.js';
 
@@ -26,9 +26,7 @@ export function createEmailAddressRepository(db: Kysely<Database>) {
     async findWithOwner(address: string): Promise<{ email: EmailAddressRow; user: UserRow } | undefined> {
       const [row] = await withOwner(address.toLowerCase());
       if (!row) return undefined;
-      const email = {} as Record<string, unknown>;
-      for (const column of EMAIL_ADDRESS_COLUMNS) email[column] = row[column];
-      return { email: email as unknown as EmailAddressRow, user: prefixedUser(row) };
+      return { email: pickColumns<EmailAddressRow>(row, EMAIL_ADDRESS_COLUMNS), user: prefixedUser(row) };
     },
     async findById(id: string): Promise<EmailAddressRow | undefined> {
       return db.selectFrom('email_addresses').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { PREFIXED_USER_SELECTION, type PrefixedUserColumns, prefixedUser } from '../joined-rows.js';
+import { PREFIXED_USER_SELECTION, type PrefixedUserColumns, pickColumns, prefixedUser } from '../joined-rows.js';
 import { compiledOnce } from '../prepared.js';
 import { type ClientRow, type Database, SESSION_COLUMNS, type SessionRow, type UserRow } from '../schema.js';
 
@@ -61,9 +61,7 @@ export function createSessionRepository(db: Kysely<Database>) {
     async findWithUserForClientToken(sessionId: string, tokenHash: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
       const [row] = await ofClientToken(sessionId, tokenHash);
       if (!row) return undefined;
-      const session = {} as Record<string, unknown>;
-      for (const column of SESSION_COLUMNS) session[column] = row[column];
-      return { session: session as unknown as SessionRow, user: prefixedUser(row) };
+      return { session: pickColumns<SessionRow>(row, SESSION_COLUMNS), user: prefixedUser(row) };
     },
     async list(filter: SessionListFilter, limit: number, offset: number): Promise<SessionRow[]> {
       return filtered(filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();

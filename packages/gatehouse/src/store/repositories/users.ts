@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { guardUnique } from '../errors.js';
+import { type PrefixedColumns, pickColumns, prefixedSelection } from '../joined-rows.js';
 import { compiledOnce } from '../prepared.js';
-import { type Database, EMAIL_ADDRESS_COLUMNS, type EmailAddressRow, type UserRow } from '../schema.js';
+import { type Database, EMAIL_ADDRESS_COLUMNS, type EmailAddressRow, USER_COLUMNS, type UserRow } from '../schema.js';
 
 export const USER_ORDER_COLUMNS = [
   'created_at',
@@ -70,13 +71,12 @@ export function createUserRepository(db: Kysely<Database>) {
 
   const byId = compiledOnce<UserRow, [string]>(db, 1, (id) => db.selectFrom('users').selectAll().where('id', '=', id));
   // getUser and every other read of a whole user: one row per e-mail address (one with nulls for none).
-  type AddressColumns = { [K in keyof EmailAddressRow as `e__${K}`]: EmailAddressRow[K] | null };
-  const withAddresses = compiledOnce<UserRow & AddressColumns, [string]>(db, 1, (id) =>
+  const withAddresses = compiledOnce<UserRow & Partial<PrefixedColumns<EmailAddressRow, 'e__'>>, [string]>(db, 1, (id) =>
     db
       .selectFrom('users')
       .leftJoin('email_addresses', 'email_addresses.user_id', 'users.id')
       .selectAll('users')
-      .select(EMAIL_ADDRESS_COLUMNS.map((column) => `email_addresses.${column} as e__${column}` as const))
+      .select(prefixedSelection('email_addresses', EMAIL_ADDRESS_COLUMNS, 'e__'))
       .where('users.id', '=', id)
       .orderBy('email_addresses.created_at', 'asc')
       .orderBy('email_addresses.id', 'asc'),
@@ -90,16 +90,11 @@ export function createUserRepository(db: Kysely<Database>) {
     async findWithEmailAddresses(id: string): Promise<{ user: UserRow; emailAddresses: EmailAddressRow[] } | undefined> {
       const rows = await withAddresses(id);
       if (!rows[0]) return undefined;
-      const user = {} as Record<string, unknown>;
-      for (const [key, value] of Object.entries(rows[0])) if (!key.startsWith('e__')) user[key] = value;
-      const emailAddresses: EmailAddressRow[] = [];
-      for (const row of rows) {
-        if (row.e__id === null) continue;
-        const address = {} as Record<string, unknown>;
-        for (const column of EMAIL_ADDRESS_COLUMNS) address[column] = row[`e__${column}`];
-        emailAddresses.push(address as unknown as EmailAddressRow);
-      }
-      return { user: user as unknown as UserRow, emailAddresses };
+      // A user without addresses comes back as one row whose address columns are all null.
+      const emailAddresses = rows
+        .filter((row) => row.e__id != null)
+        .map((row) => pickColumns<EmailAddressRow>(row, EMAIL_ADDRESS_COLUMNS, 'e__'));
+      return { user: pickColumns<UserRow>(rows[0], USER_COLUMNS), emailAddresses };
     },
     async list(options: UserListOptions): Promise<UserRow[]> {
       return (
