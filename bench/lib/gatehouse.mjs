@@ -40,12 +40,21 @@ export async function startGatehouse(target, { workers, logFile, nodeArgs = [] }
   });
   await waitFor200(`http://127.0.0.1:${target.port}/readyz`, handle);
   const readyAt = performance.timeOrigin + performance.now();
+  const workerListeners = () => probes.filter((p) => p.event === 'listening' && p.role === 'worker').length;
+  // Ready is the first 200 (one worker serves); the others fork then. Loads need every worker.
+  for (const deadline = Date.now() + 20_000; workers > 1 && workerListeners() < workers; ) {
+    if (Date.now() > deadline) throw new Error(`gatehouse: only ${workerListeners()} of ${workers} workers listened`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const allListeningAt = performance.timeOrigin + performance.now();
   const listening = probes.filter((p) => p.event === 'listening');
   const primary = listening.find((p) => p.role === 'primary') ?? probes.find((p) => p.role === 'primary');
   const lastListen = Math.max(...listening.map((p) => p.at));
   return {
     handle,
     spawnToReadyMs: readyAt - spawnedAt,
+    // Until every worker listens (the same as ready with one worker).
+    spawnToAllListeningMs: allListeningAt - spawnedAt,
     // Inside Gatehouse: from the first process's start (Node's own clock origin) to the last listener.
     inProcessMs: primary && listening.length ? lastListen - primary.processStart : Number.NaN,
     // The part of that spent after Node bootstrapped: imports, migrations check, boot, forks, listen.

@@ -139,16 +139,20 @@ describe('gatehouse start --seed', () => {
 });
 
 describe('gatehouse start --workers 2', () => {
-  it('serves from the workers once the primary has prepared, and drains on SIGTERM', async () => {
+  it('serves from the first worker once the primary has prepared, then from all, and drains on SIGTERM', async () => {
     const server = await startServer({ dataDir: tempDir(), extraArgs: ['--workers', '2'] });
     try {
+      // Ready means one worker listens; the second is forked only then, and the primary says when all do.
+      for (let waited = 0; !server.output().includes('with 2 workers'); waited += 50) {
+        if (waited > 20_000) throw new Error(`the second worker never listened:\n${server.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const clerk = createClerkClient({ secretKey: server.env.secretKey, apiUrl: server.env.apiUrl, telemetry: { disabled: true } });
       const user = await clerk.users.createUser({ emailAddress: ['cluster@example.com'], password: 'cluster-me-please-1' });
       expect((await clerk.users.getUser(user.id)).id).toBe(user.id);
     } finally {
       expect(await server.stop()).toBe(0);
     }
-    expect(server.output()).toContain('with 2 workers');
   });
 
   it('fails, and stops its workers, when preparing fails', async () => {

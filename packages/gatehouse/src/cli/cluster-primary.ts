@@ -26,8 +26,10 @@ export async function runPrimary(config: GatehouseConfig, log: (line: string) =>
     if (prepared) tellPrepared(worker);
     else waiting.add(worker);
   });
+  let forkRest: (() => void) | undefined;
   cluster.on('listening', (worker) => {
     listening.add(worker.id);
+    if (listening.size === 1) forkRest?.();
     if (listening.size === config.workers) {
       log(`Gatehouse is listening on ${config.publicUrl} with ${config.workers} workers\n\n${banner}`);
     }
@@ -66,8 +68,9 @@ export async function runPrimary(config: GatehouseConfig, log: (line: string) =>
   process.on('SIGINT', stop);
 
   // While the primary prepares it needs a core of its own: fork only as many workers as leave it one
-  // (at least one), and the rest once preparing is done. Starting processes never outnumber the
-  // cores, so the first worker is ready as soon as it can be and the last no later than before.
+  // (at least one). The rest start once a worker listens, so until then the first ones have the
+  // cores to themselves: the server answers (and /readyz says ready) as soon as it can, and the
+  // later workers load while it already serves.
   const early = Math.min(config.workers, Math.max(1, availableParallelism() - 1));
   for (let i = 0; i < early; i++) cluster.fork();
 
@@ -81,7 +84,12 @@ export async function runPrimary(config: GatehouseConfig, log: (line: string) =>
     throw error;
   }
   if (stopping) return;
-  for (let i = early; i < config.workers; i++) cluster.fork();
+  forkRest = () => {
+    forkRest = undefined;
+    if (stopping) return;
+    for (let i = early; i < config.workers; i++) cluster.fork();
+  };
+  if (listening.size > 0) forkRest();
   prepared = true;
   for (const worker of waiting) tellPrepared(worker);
   waiting.clear();
