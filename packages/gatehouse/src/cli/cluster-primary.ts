@@ -26,10 +26,9 @@ export async function runPrimary(config: GatehouseConfig, log: (line: string) =>
     if (prepared) tellPrepared(worker);
     else waiting.add(worker);
   });
-  let forkRest: (() => void) | undefined;
   cluster.on('listening', (worker) => {
     listening.add(worker.id);
-    if (listening.size === 1) forkRest?.();
+    if (listening.size === 1) forkRest();
     if (listening.size === config.workers) {
       log(`Gatehouse is listening on ${config.publicUrl} with ${config.workers} workers\n\n${banner}`);
     }
@@ -73,6 +72,11 @@ export async function runPrimary(config: GatehouseConfig, log: (line: string) =>
   // later workers load while it already serves.
   const early = Math.min(config.workers, Math.max(1, availableParallelism() - 1));
   for (let i = 0; i < early; i++) cluster.fork();
+  // Workers listen only after `prepared`, so this runs once, after preparing.
+  function forkRest() {
+    if (stopping) return;
+    for (let i = early; i < config.workers; i++) cluster.fork();
+  }
 
   try {
     const result = await (await import('./prepare.js')).prepare(config, log);
@@ -84,12 +88,6 @@ export async function runPrimary(config: GatehouseConfig, log: (line: string) =>
     throw error;
   }
   if (stopping) return;
-  forkRest = () => {
-    forkRest = undefined;
-    if (stopping) return;
-    for (let i = early; i < config.workers; i++) cluster.fork();
-  };
-  if (listening.size > 0) forkRest();
   prepared = true;
   for (const worker of waiting) tellPrepared(worker);
   waiting.clear();
