@@ -7,7 +7,8 @@
  *   node bench/cost.mjs --db sqlite|postgres --scenario refresh|getUser|signIn [--workers 1] [--duration 5] [--reps 3] [--prof DIR]
  *
  * --prof starts Gatehouse with `--cpu-prof --cpu-prof-dir DIR` (open the .cpuprofile in Chrome DevTools).
- * Prints req/s, p99 and µs of CPU per request for Gatehouse's processes and for PostgreSQL's.
+ * Prints req/s, p99 and µs of CPU per request for Gatehouse's processes, for PostgreSQL's and for the
+ * whole machine (the load generator included, which is what a throughput ratio to a ceiling depends on).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -50,6 +51,12 @@ function cpuMicros(pids) {
     } catch {}
   }
   return out;
+}
+
+/** Busy CPU time of the whole machine (every process, the load generator included), in µs. */
+function machineBusyMicros() {
+  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq) * TICK_US;
 }
 
 /** CPU spent between two readings by the processes present in both (one that exited counts nothing). */
@@ -110,7 +117,7 @@ try {
   const pgPids = values.db === 'postgres' ? postgresPids() : [];
   const runs = [];
   for (let rep = 0; rep < Number(values.reps); rep++) {
-    const before = { gh: cpuMicros(gatehousePids), pg: cpuMicros(pgPids) };
+    const before = { gh: cpuMicros(gatehousePids), pg: cpuMicros(pgPids), machine: machineBusyMicros() };
     const r = await runLoad({ ...spec, duration: Number(values.duration) });
     const ok = Math.max(1, r.ok);
     const run = {
@@ -119,18 +126,20 @@ try {
       failed: r.non2xx + r.errors + r.timeouts,
       ghUs: spent(before.gh, cpuMicros(gatehousePids)) / ok,
       pgUs: spent(before.pg, cpuMicros(pgPids)) / ok,
+      machineUs: (machineBusyMicros() - before.machine) / ok,
     };
     runs.push(run);
     log(
       `${values.db} ${values.scenario} run ${rep + 1}: ${Math.round(run.rps)} req/s, p99 ${run.p99} ms, ` +
         `Gatehouse ${Math.round(run.ghUs)} µs CPU/req${pgPids.length ? `, PostgreSQL ${Math.round(run.pgUs)} µs CPU/req` : ''}` +
-        `${run.failed ? `, ${run.failed} FAILED` : ''}`,
+        `, machine ${Math.round(run.machineUs)} µs/req${run.failed ? `, ${run.failed} FAILED` : ''}`,
     );
   }
   const m = (k) => median(runs.map((r) => r[k]));
   log(
     `median: ${Math.round(m('rps'))} req/s, p99 ${m('p99')} ms, Gatehouse ${Math.round(m('ghUs'))} µs/req` +
-      `${pgPids.length ? `, PostgreSQL ${Math.round(m('pgUs'))} µs/req, total ${Math.round(m('ghUs') + m('pgUs'))} µs/req` : ''}`,
+      `${pgPids.length ? `, PostgreSQL ${Math.round(m('pgUs'))} µs/req, total ${Math.round(m('ghUs') + m('pgUs'))} µs/req` : ''}` +
+      `, machine (load generator included) ${Math.round(m('machineUs'))} µs/req`,
   );
 } finally {
   for (const fn of cleanups) await fn();

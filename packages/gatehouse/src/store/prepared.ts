@@ -1,6 +1,12 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
+/**
+ * Set on the queries `compiledOnce` runs: indexed lookups of one row or a handful, never slow. The
+ * PostgreSQL driver sends them over one pipelined connection (see postgres.ts); other drivers ignore it.
+ */
+export const POINT_LOOKUP = Symbol('gatehouse.point-lookup');
+
 /** A value `build` passes where a run's argument goes; never a legitimate query value. */
 const marker = (index: number) => `\u0000gatehouse-argument-${index}\u0000`;
 
@@ -9,6 +15,7 @@ const marker = (index: number) => `\u0000gatehouse-argument-${index}\u0000`;
  * a query's SQL on every call, a measurable share of the hot paths (token refresh, getUser) next to
  * an indexed lookup that takes a few microseconds. `build` gets one placeholder per argument; where
  * each lands in the compiled parameter list is found once. Constants written in the query stay put.
+ * Only for indexed lookups of a few rows: they are tagged `POINT_LOOKUP`.
  */
 export function compiledOnce<Row, Args extends unknown[]>(
   db: Kysely<Database>,
@@ -24,7 +31,8 @@ export function compiledOnce<Row, Args extends unknown[]>(
       slots = compiled.parameters.map((value) => ({ argument: markers.indexOf(value as string), constant: value }));
     }
     const parameters = slots.map((slot) => (slot.argument >= 0 ? args[slot.argument] : slot.constant));
-    const result = await db.executeQuery<Row>({ ...compiled, parameters });
+    const lookup: CompiledQuery<Row> & { [POINT_LOOKUP]: true } = { ...compiled, parameters, [POINT_LOOKUP]: true };
+    const result = await db.executeQuery<Row>(lookup);
     return result.rows;
   };
 }

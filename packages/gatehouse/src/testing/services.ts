@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import pg from 'pg';
+import postgres from 'postgres';
 
 /** Where tests find PostgreSQL; each run creates its own database there and drops it after. */
 export const ADMIN_POSTGRES_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -8,16 +8,22 @@ export const ADMIN_POSTGRES_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'po
 /** In CI (`GATEHOUSE_REQUIRE_SERVICES=1`) a missing service fails the run instead of skipping it. */
 export const servicesRequired = process.env.GATEHOUSE_REQUIRE_SERVICES === '1';
 
-async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+/** Runs one statement on a connection of its own, closed after. */
+async function adminStatement(url: string, statement: string, connectTimeoutSeconds = 30): Promise<void> {
+  const sql = postgres(url, { max: 1, connect_timeout: connectTimeoutSeconds, onnotice: () => {} });
   try {
-    await client.connect();
-    await client.query('select 1');
+    await sql.unsafe(statement);
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => {});
+  }
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  try {
+    await adminStatement(url, 'select 1', 2);
     return true;
   } catch {
     return false;
-  } finally {
-    await client.end().catch(() => {});
   }
 }
 
@@ -41,25 +47,13 @@ export interface TestDatabase {
 /** A fresh database with a unique name, so parallel test files never share state. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `gatehouse_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_POSTGRES_URL });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
+  await adminStatement(ADMIN_POSTGRES_URL, `create database ${name}`);
   const url = new URL(ADMIN_POSTGRES_URL);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_POSTGRES_URL });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end();
-      }
+      await adminStatement(ADMIN_POSTGRES_URL, `drop database if exists ${name} with (force)`);
     },
   };
 }

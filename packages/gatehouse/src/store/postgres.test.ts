@@ -1,0 +1,121 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../ids.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../testing/services.js';
+import { openStore, type Store } from './index.js';
+import { openPostgres } from './postgres.js';
+import { createRepositories } from './repositories/index.js';
+import type { UserRow } from './schema.js';
+
+const pgOk = await postgresAvailable();
+
+function userRow(username: string): UserRow {
+  return {
+    id: newId('user'),
+    external_id: null,
+    username,
+    first_name: null,
+    last_name: null,
+    image_url: null,
+    password_digest: null,
+    password_hasher: null,
+    password_last_updated_at: null,
+    primary_email_address_id: null,
+    public_metadata: '{}',
+    private_metadata: '{}',
+    unsafe_metadata: '{}',
+    banned: 0,
+    locked: 0,
+    last_sign_in_at: null,
+    last_active_at: null,
+    locale: null,
+    timezone: null,
+    legal_accepted_at: null,
+    create_organization_enabled: 1,
+    delete_self_enabled: 1,
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_000,
+  };
+}
+
+// The driver's own promises (store/postgres.ts): lookups pipeline on one connection, other
+// statements and transactions use the pool, and neither holds up or sees into the other.
+describe.skipIf(!pgOk)('PostgreSQL driver: pipelined lookups beside the pool', () => {
+  let database: TestDatabase;
+  let store: Store;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    store = await openStore({ url: database.url });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await database?.drop();
+  });
+
+  it('answers each of many concurrent lookups with its own row', async () => {
+    const users = Array.from({ length: 60 }, (_, i) => userRow(`pipelined_${i}`));
+    for (const user of users) await store.users.insert(user);
+    const found = await Promise.all([...users, ...users].map((user) => store.users.findById(user.id)));
+    expect(found).toEqual([...users, ...users]);
+    expect(await store.users.findById('user_missing')).toBeUndefined();
+  });
+
+  it('does not queue a lookup behind a slow statement', async () => {
+    const user = userRow('not_held_up');
+    await store.users.insert(user);
+    const db = openPostgres(database.url, 1);
+    try {
+      const order: string[] = [];
+      const slow = sql`select pg_sleep(0.5)`.execute(db).then(() => order.push('slow statement'));
+      // The one general connection is now busy sleeping; the lookup has its own.
+      const lookup = (async () => {
+        const found = await createRepositories(db).users.findById(user.id);
+        order.push(found?.id === user.id ? 'lookup' : 'lookup missed');
+      })();
+      await Promise.all([slow, lookup]);
+      expect(order).toEqual(['lookup', 'slow statement']);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('runs more transactions at once than the pool has connections, each isolated until it commits', async () => {
+    const users = Array.from({ length: 12 }, (_, i) => userRow(`in_transaction_${i}`));
+    const seenOutside: (UserRow | undefined)[] = [];
+    await Promise.all(
+      users.map((user) =>
+        store.transaction(async (trx) => {
+          await trx.users.insert(user);
+          // Inside: the transaction reads its own write through its reserved connection.
+          expect(await trx.users.findById(user.id)).toEqual(user);
+          // Outside, through the pipelined connection: not committed, so not there.
+          seenOutside.push(await store.users.findById(user.id));
+        }),
+      ),
+    );
+    expect(seenOutside).toEqual(users.map(() => undefined));
+    expect(await Promise.all(users.map((user) => store.users.findById(user.id)))).toEqual(users);
+  });
+
+  it('gives the pool connection back when a transaction fails, so later ones still run', async () => {
+    const db = openPostgres(database.url, 1);
+    try {
+      const boom = new Error('boom');
+      for (let i = 0; i < 3; i++) {
+        await expect(
+          db.transaction().execute(async (trx) => {
+            await createRepositories(trx).users.insert(userRow(`rolled_back_${i}`));
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+      }
+      const kept = userRow('after_rollbacks');
+      await db.transaction().execute((trx) => createRepositories(trx).users.insert(kept));
+      expect(await createRepositories(db).users.findById(kept.id)).toEqual(kept);
+      expect(await createRepositories(db).users.count({ usernames: ['rolled_back_0', 'rolled_back_1', 'rolled_back_2'] })).toBe(0);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
