@@ -6,6 +6,54 @@ import type { Database } from './schema.js';
 
 const STATEMENT_CACHE_LIMIT = 500;
 
+type Row = Record<string, unknown>;
+
+/** What Kysely's SQLite driver calls on a prepared statement. */
+interface KyselyStatement {
+  readonly reader: boolean;
+  all(parameters: readonly unknown[]): Row[];
+  run(parameters: readonly unknown[]): BetterSqlite3.RunResult;
+  iterate(parameters: readonly unknown[]): IterableIterator<Row>;
+}
+
+/**
+ * A function that turns one raw result array of `columns` into a row object. It is an object
+ * literal with the column names as constant keys, so every row of a statement shares one hidden
+ * class; better-sqlite3 adds the keys one by one, which on the 30-column joins of the hot paths
+ * took twice as long (bench/: ~17 µs → ~9.5 µs for the getUser join on 10,000 users). The names
+ * come from our own SQL, and JSON.stringify makes each a plain string literal. A repeated name
+ * keeps its last value, as better-sqlite3's objects do.
+ */
+function rowBuilder(columns: readonly string[]): (values: unknown[]) => Row {
+  const fields = columns.map((name, index) => `${JSON.stringify(name)}: values[${index}]`).join(', ');
+  return new Function('values', `return { ${fields} };`) as (values: unknown[]) => Row;
+}
+
+/** A statement that reads rows as arrays and builds the objects with `rowBuilder`. */
+function fastRows(statement: BetterSqlite3.Statement): KyselyStatement {
+  const run = (parameters: readonly unknown[]) => statement.run(parameters);
+  if (!statement.reader) {
+    const noRows = () => {
+      throw new Error('this statement returns no rows');
+    };
+    return { reader: false, all: noRows, run, iterate: noRows };
+  }
+  const columns = statement.columns().map((column) => column.name);
+  // In an object literal `"__proto__": v` is not a property but the prototype; such a statement
+  // keeps better-sqlite3's own objects, whatever they make of it. None of our queries has one.
+  if (columns.includes('__proto__')) return statement as unknown as KyselyStatement;
+  statement.raw(true);
+  const build = rowBuilder(columns);
+  return {
+    reader: true,
+    all: (parameters) => (statement.all(parameters) as unknown[][]).map(build),
+    run,
+    *iterate(parameters) {
+      for (const values of statement.iterate(parameters) as IterableIterator<unknown[]>) yield build(values);
+    },
+  };
+}
+
 /**
  * Opens the embedded SQLite file in WAL mode. Kysely prepares a statement for every query; wrapping
  * `prepare` with a cache keyed by SQL text keeps the hot paths (token refresh, user lookup) from
@@ -18,13 +66,13 @@ export function openSqlite(file: string): Kysely<Database> {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cache = new Map<string, KyselyStatement>();
   const database = {
     close: () => raw.close(),
     prepare: (sqlText: string) => {
       let statement = cache.get(sqlText);
       if (!statement) {
-        statement = raw.prepare(sqlText);
+        statement = fastRows(raw.prepare(sqlText));
         if (cache.size >= STATEMENT_CACHE_LIMIT) cache.clear();
         cache.set(sqlText, statement);
       }

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from './schema.js';
+import { openSqlite } from './sqlite.js';
+
+// openSqlite reads rows as arrays and builds the objects itself (store/sqlite.ts): the rows must be
+// exactly what better-sqlite3's own objects would have been.
+describe('SQLite rows built from raw arrays', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-sqlite-'));
+  const file = path.join(dir, 'rows.db');
+  let db: Kysely<Database>;
+  const query = `select 1 as a, 'two' as "b c", null as d, 3 as a, x'00ff' as blob, 1.5 as """quoted"""`;
+
+  beforeAll(() => {
+    db = openSqlite(file);
+  });
+  afterAll(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('match better-sqlite3 objects: odd names, nulls, blobs, a repeated name keeping its last value', async () => {
+    const reference = new BetterSqlite3(':memory:').prepare(query).all();
+    const { rows } = await sql.raw(query).execute(db);
+    expect(rows).toEqual(reference);
+    expect(rows).toEqual([{ a: 3, 'b c': 'two', d: null, blob: Buffer.from([0, 255]), '"quoted"': 1.5 }]);
+  });
+
+  it("leave a column named __proto__ to better-sqlite3's own row objects", async () => {
+    const odd = 'select 1 as __proto__, 2 as b';
+    const reference = new BetterSqlite3(':memory:').prepare(odd).all();
+    const { rows } = await sql.raw(odd).execute(db);
+    expect(rows).toEqual(reference);
+    expect(Object.keys(rows[0] ?? {})).toEqual(Object.keys(reference[0] ?? {}));
+  });
+
+  it('are the same through a cached statement, a stream, and after writes that return no rows', async () => {
+    await sql`create table t (id integer primary key, name text)`.execute(db);
+    const inserted = await sql`insert into t (name) values ('x'), ('y')`.execute(db);
+    expect(inserted.numAffectedRows).toBe(2n);
+    const select = sql<{ id: number; name: string }>`select id, name from t order by id`;
+    const first = await select.execute(db);
+    const again = await select.execute(db);
+    expect(again.rows).toEqual(first.rows);
+    expect(first.rows).toEqual([
+      { id: 1, name: 'x' },
+      { id: 2, name: 'y' },
+    ]);
+    const streamed: unknown[] = [];
+    for await (const row of db
+      .selectFrom('t' as never)
+      .selectAll()
+      .orderBy('id' as never)
+      .stream())
+      streamed.push(row);
+    expect(streamed).toEqual(first.rows);
+  });
+});
