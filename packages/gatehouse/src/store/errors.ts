@@ -8,11 +8,11 @@ export class UniqueViolation extends Error {
 
 /** Maps each driver's unique-violation error onto one type, so the domain does not know the dialect. */
 export function translateStoreError(error: unknown): never {
-  const e = error as { code?: string; message?: string; detail?: string; constraint_name?: string };
+  const e = error as { code?: string; message?: string; detail?: string; constraint?: string };
   if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     throw new UniqueViolation(e.message ?? '');
   }
-  if (e?.code === '23505') throw new UniqueViolation(`${e.constraint_name ?? ''} ${e.detail ?? ''}`);
+  if (e?.code === '23505') throw new UniqueViolation(`${e.constraint ?? ''} ${e.detail ?? ''}`);
   throw error;
 }
 

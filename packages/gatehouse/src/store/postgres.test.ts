@@ -118,4 +118,27 @@ describe.skipIf(!pgOk)('PostgreSQL driver: pipelined lookups beside the pool', (
       await db.destroy();
     }
   });
+
+  it('fails a transaction whose connection is lost, and later transactions get working connections', async () => {
+    const db = openPostgres(database.url, 2);
+    const admin = openPostgres(database.url, 1);
+    try {
+      const lost = userRow('lost_mid_transaction');
+      const failure = db.transaction().execute(async (trx) => {
+        await createRepositories(trx).users.insert(lost);
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+        await sql`select pg_terminate_backend(${rows[0]?.pid})`.execute(admin);
+        await createRepositories(trx).users.insert(userRow('after_the_loss'));
+      });
+      await expect(failure).rejects.toThrow();
+      expect(await createRepositories(db).users.findById(lost.id)).toBeUndefined();
+      // More transactions than the pool has connections: each needs a live one.
+      const later = Array.from({ length: 5 }, (_, i) => userRow(`after_loss_${i}`));
+      await Promise.all(later.map((user) => db.transaction().execute((trx) => createRepositories(trx).users.insert(user))));
+      expect(await Promise.all(later.map((user) => createRepositories(db).users.findById(user.id)))).toEqual(later);
+    } finally {
+      await db.destroy();
+      await admin.destroy();
+    }
+  });
 });

@@ -1,139 +1,181 @@
+import { createHash } from 'node:crypto';
 import {
   type CompiledQuery,
   type DatabaseConnection,
   type Driver,
   Kysely,
   PostgresAdapter,
+  PostgresDriver,
   PostgresIntrospector,
   PostgresQueryCompiler,
+  type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import pg from 'pg';
 import postgres from 'postgres';
 import { POINT_LOOKUP } from './prepared.js';
 import type { Database } from './schema.js';
 
-type Sql = postgres.Sql<Record<string, never>>;
-type Parameters = postgres.ParameterOrJSON<never>[];
+// int8 columns hold Unix milliseconds, which fit a JS number exactly; both drivers would hand back strings.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
-/** The statements whose result reports a row count Kysely passes on as `numAffectedRows`. */
-const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
+const PREPARED = Symbol('gatehouse.prepared');
+const statementNames = new Map<string, string>();
 
-/** Where a connection's queries go: quick lookups, everything else, or a transaction's own connection. */
-interface Pools {
-  /** One connection on which the hot paths' point lookups pipeline. */
-  lookups: Sql;
-  /** The pool for other statements (lists, searches, writes) and for transactions. */
-  general: Sql;
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `gh_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    // Queries with IN-lists of varying length make new texts; keep the map from growing without bound.
+    if (statementNames.size >= 1000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
 }
+const DML = /^\s*(select|insert|update|delete|with)\b/i;
 
 /**
- * One Kysely connection. Outside a transaction, a point lookup (`compiledOnce`) goes to the single
- * lookups connection, where postgres.js pipelines it with the other requests' lookups: several
- * share one write and one read, so each costs PostgreSQL and us a fraction of a round trip
- * (bench/cost.mjs, getUser with 2 workers: 323 → 179 µs of CPU per request). Other statements,
- * which may be slow, go to the general pool so they never hold up a lookup queued behind them.
- * A transaction reserves a general connection of its own from BEGIN to COMMIT or ROLLBACK.
+ * Sends every data query as a named prepared statement: PostgreSQL then parses and plans each
+ * distinct query once per connection instead of on every call (+25–70% on the token-refresh and
+ * getUser lookups, measured in bench/). The name is a hash of the SQL text, so it is stable.
  */
-class PooledConnection implements DatabaseConnection {
-  #reserved: postgres.ReservedSql<Record<string, never>> | undefined;
+function preparing(client: pg.PoolClient): pg.PoolClient {
+  const tagged = client as pg.PoolClient & { [PREPARED]?: true };
+  if (tagged[PREPARED]) return client;
+  // A checked-out client whose connection dies (PostgreSQL restarted, the backend terminated)
+  // emits 'error'; with no listener that would crash the process. Its query fails all the same.
+  client.on('error', () => {});
+  const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
+  (client as unknown as { query: unknown }).query = (text: unknown, values?: unknown) => {
+    if (typeof text === 'string' && DML.test(text)) {
+      return query({ name: statementName(text), text, values });
+    }
+    return query(text, values);
+  };
+  tagged[PREPARED] = true;
+  return client;
+}
 
-  constructor(private readonly pools: Pools) {}
+type LookupSql = postgres.Sql<Record<string, never>>;
+
+/**
+ * One Kysely connection. A point lookup (`compiledOnce`) outside a transaction goes to the single
+ * lookups connection (postgres.js), where it is pipelined with the other requests' lookups:
+ * several share one write and one read, so each costs PostgreSQL and us a fraction of a round trip
+ * (bench/cost.mjs, getUser with 2 workers: 323 → ~190 µs of CPU per request, token refresh 868 →
+ * ~620). Everything else, and every transaction, runs on a pg pool connection, taken only when
+ * first needed: postgres.js 3.4.9 can crash the process when a connection dies inside a
+ * transaction (porsager/postgres#1208, #1216), and a lookup needs no transaction.
+ */
+class RoutingConnection implements DatabaseConnection {
+  #pooled: Promise<DatabaseConnection> | undefined;
+  inTransaction = false;
+
+  constructor(
+    private readonly pool: PostgresDriver,
+    private readonly lookups: LookupSql,
+  ) {}
+
+  /** The pg connection of this Kysely connection, acquired on first use. */
+  pooled(): Promise<DatabaseConnection> {
+    this.#pooled ??= this.pool.acquireConnection();
+    return this.#pooled;
+  }
+
+  async release(): Promise<void> {
+    // The connection came from this driver's acquireConnection, which is what releaseConnection takes.
+    if (this.#pooled) await this.pool.releaseConnection((await this.#pooled) as Parameters<PostgresDriver['releaseConnection']>[0]);
+  }
 
   async executeQuery<Row>(query: CompiledQuery): Promise<QueryResult<Row>> {
     const lookup = (query as CompiledQuery & { [POINT_LOOKUP]?: true })[POINT_LOOKUP];
-    const target = this.#reserved ?? (lookup ? this.pools.lookups : this.pools.general);
-    const result = await target.unsafe(query.sql, query.parameters as Parameters, { prepare: true });
-    return {
-      rows: result as unknown as Row[],
-      numAffectedRows: COUNTED.has(result.command) ? BigInt(result.count) : undefined,
-    };
+    if (!lookup || this.inTransaction) return (await this.pooled()).executeQuery<Row>(query);
+    const rows = await this.lookups.unsafe(query.sql, query.parameters as postgres.ParameterOrJSON<never>[], { prepare: true });
+    return { rows: rows as unknown as Row[] };
   }
 
-  // biome-ignore lint/correctness/useYield: nothing here streams; Kysely requires the method.
-  async *streamQuery<Row>(): AsyncIterableIterator<QueryResult<Row>> {
-    throw new Error('streaming queries are not used by Gatehouse');
-  }
-
-  async begin(settings: TransactionSettings): Promise<void> {
-    this.#reserved = await this.pools.general.reserve();
-    const modes = [settings.isolationLevel ? `isolation level ${settings.isolationLevel}` : '', settings.accessMode ?? ''].filter(Boolean);
-    try {
-      await this.#reserved.unsafe(modes.length ? `begin ${modes.join(', ')}` : 'begin');
-    } catch (error) {
-      this.#release();
-      throw error;
-    }
-  }
-
-  async end(command: 'commit' | 'rollback'): Promise<void> {
-    try {
-      await this.#reserved?.unsafe(command);
-    } finally {
-      this.#release();
-    }
-  }
-
-  #release(): void {
-    this.#reserved?.release();
-    this.#reserved = undefined;
+  async *streamQuery<Row>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<Row>> {
+    yield* (await this.pooled()).streamQuery<Row>(query, chunkSize);
   }
 }
 
-/** Kysely's driver over postgres.js pools; `acquireConnection` costs nothing outside a transaction. */
-class PipelinedPostgresDriver implements Driver {
-  constructor(private readonly pools: Pools) {}
+/** Kysely's driver: the pg pool through Kysely's own PostgresDriver, plus the lookups connection. */
+class RoutingPostgresDriver implements Driver {
+  constructor(
+    private readonly pool: PostgresDriver,
+    private readonly lookups: LookupSql,
+  ) {}
 
-  async init(): Promise<void> {}
+  init(): Promise<void> {
+    return this.pool.init();
+  }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new PooledConnection(this.pools);
+    return new RoutingConnection(this.pool, this.lookups);
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    await (connection as PooledConnection).begin(settings);
+    const routing = connection as RoutingConnection;
+    routing.inTransaction = true;
+    await this.pool.beginTransaction(await routing.pooled(), settings);
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as PooledConnection).end('commit');
+    await this.pool.commitTransaction(await (connection as RoutingConnection).pooled());
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as PooledConnection).end('rollback');
+    await this.pool.rollbackTransaction(await (connection as RoutingConnection).pooled());
   }
 
-  async releaseConnection(): Promise<void> {}
+  async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    await this.pool.savepoint(await (connection as RoutingConnection).pooled(), name, compile);
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    await this.pool.rollbackToSavepoint(await (connection as RoutingConnection).pooled(), name, compile);
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    await this.pool.releaseSavepoint(await (connection as RoutingConnection).pooled(), name, compile);
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await (connection as RoutingConnection).release();
+  }
 
   async destroy(): Promise<void> {
-    await Promise.all([this.pools.lookups.end({ timeout: 5 }), this.pools.general.end({ timeout: 5 })]);
+    await Promise.all([this.pool.destroy(), this.lookups.end({ timeout: 5 })]);
   }
 }
 
-function openPool(connectionString: string, max: number): Sql {
+/** The one postgres.js connection for point lookups: no transactions ever run on it. */
+function openLookups(connectionString: string): LookupSql {
   return postgres(connectionString, {
-    max,
+    max: 1,
     prepare: true,
-    // fetch_types stays on (one pg_type query per new connection): with it off, postgres.js 3.4.9's
-    // reserve() on a connection not yet opened never resolves, and a transaction would hang.
-    // Notices ("relation already exists, skipping") are not errors; postgres.js would print them.
     onnotice: () => {},
-    // int8 columns hold Unix milliseconds, which fit a JS number exactly; the default is a string.
     types: { int8: { to: 20, from: [20], serialize: (value: number) => String(value), parse: (value: string) => Number(value) } },
     // Kysely never binds undefined on purpose; if it happens, SQL NULL is what it meant.
     transform: { undefined: null },
-  }) as unknown as Sql;
+  }) as unknown as LookupSql;
 }
 
-/**
- * Opens one pipelined lookups connection and a general pool of `poolSize`. Statements are prepared
- * once per connection (postgres.js names them by their text).
- */
+/** A pg pool of `poolSize` for statements and transactions, and one pipelined lookups connection. */
 export function openPostgres(connectionString: string, poolSize = 4): Kysely<Database> {
-  const pools: Pools = { lookups: openPool(connectionString, 1), general: openPool(connectionString, poolSize) };
+  const pool = new pg.Pool({ connectionString, max: poolSize });
+  // An idle client's network error must not crash the process; the pool replaces the client.
+  pool.on('error', () => {});
+  const preparingPool = {
+    connect: async () => preparing(await pool.connect()),
+    end: () => pool.end(),
+  };
+  const driver = new RoutingPostgresDriver(new PostgresDriver({ pool: preparingPool }), openLookups(connectionString));
   return new Kysely<Database>({
     dialect: {
       createAdapter: () => new PostgresAdapter(),
-      createDriver: () => new PipelinedPostgresDriver(pools),
+      createDriver: () => driver,
       createIntrospector: (db) => new PostgresIntrospector(db),
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },

@@ -43,7 +43,18 @@ function fastRows(statement: BetterSqlite3.Statement): KyselyStatement {
   // keeps better-sqlite3's own objects, whatever they make of it. None of our queries has one.
   if (columns.includes('__proto__')) return statement as unknown as KyselyStatement;
   statement.raw(true);
-  const build = rowBuilder(columns);
+  let width = columns.length;
+  let buildRow = rowBuilder(columns);
+  // SQLite re-prepares a statement whose tables another process has altered (a migration adding a
+  // column under a cached `select *`): the builder follows when the row's width changes.
+  const build = (values: unknown[]) => {
+    if (values.length !== width) {
+      const current = statement.columns().map((column) => column.name);
+      width = current.length;
+      buildRow = rowBuilder(current);
+    }
+    return buildRow(values);
+  };
   return {
     reader: true,
     all: (parameters) => (statement.all(parameters) as unknown[][]).map(build),
