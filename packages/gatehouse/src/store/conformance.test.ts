@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids.js';
+import { T0, userRow } from '../testing/rows.js';
 import { createTestDatabase, postgresAvailable } from '../testing/services.js';
 import { UniqueViolation } from './errors.js';
 import { type Dialect, openStore, type Store } from './index.js';
@@ -21,39 +22,6 @@ import type {
 } from './schema.js';
 
 const pgOk = await postgresAvailable();
-
-/** A Unix-ms instant well past 2^31 (and 2^32), so 32-bit truncation or text storage would show. */
-const T0 = 1_700_000_000_000;
-
-function userRow(overrides: Partial<UserRow> = {}): UserRow {
-  return {
-    id: newId('user'),
-    external_id: null,
-    username: null,
-    first_name: null,
-    last_name: null,
-    image_url: null,
-    password_digest: null,
-    password_hasher: null,
-    password_last_updated_at: null,
-    primary_email_address_id: null,
-    public_metadata: '{}',
-    private_metadata: '{}',
-    unsafe_metadata: '{}',
-    banned: 0,
-    locked: 0,
-    last_sign_in_at: null,
-    last_active_at: null,
-    locale: null,
-    timezone: null,
-    legal_accepted_at: null,
-    create_organization_enabled: 1,
-    delete_self_enabled: 1,
-    created_at: T0,
-    updated_at: T0,
-    ...overrides,
-  };
-}
 
 function emailRow(userId: string, address: string, overrides: Partial<EmailAddressRow> = {}): EmailAddressRow {
   return {

@@ -63,8 +63,8 @@ type LookupSql = postgres.Sql<Record<string, never>>;
  * One Kysely connection. A point lookup (`compiledOnce`) outside a transaction goes to the single
  * lookups connection (postgres.js), where it is pipelined with the other requests' lookups:
  * several share one write and one read, so each costs PostgreSQL and us a fraction of a round trip
- * (bench/cost.mjs, getUser with 2 workers: 323 → ~190 µs of CPU per request, token refresh 868 →
- * ~620). Everything else, and every transaction, runs on a pg pool connection, taken only when
+ * (bench/cost.mjs with 2 workers, Gatehouse and PostgreSQL CPU per request: getUser 323 → 211 µs,
+ * token refresh 868 → 606 µs). Everything else, and every transaction, runs on a pg pool connection, taken only when
  * first needed: postgres.js 3.4.9 can crash the process when a connection dies inside a
  * transaction (porsager/postgres#1208, #1216), and a lookup needs no transaction.
  */
