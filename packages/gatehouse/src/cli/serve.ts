@@ -4,6 +4,7 @@ import { setHashConcurrency } from '../crypto/password-hash.js';
 import { buildApp } from '../http/app.js';
 import type { HealthState } from '../http/ops/health.js';
 import { createRateLimiter } from '../security/rate-limit.js';
+import { saveCodeCache } from './code-cache.js';
 
 /**
  * One serving process: builds the app on a booted store, listens, and drains on SIGTERM/SIGINT
@@ -43,6 +44,8 @@ export async function serve(config: GatehouseConfig, booted: Booted, onListening
     throw error;
   }
   onListening?.();
+  // After the first answer can go out: writing the cache (first start after a build only) takes a while.
+  setImmediate(saveCodeCache);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

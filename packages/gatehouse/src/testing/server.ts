@@ -31,6 +31,8 @@ export interface ServerOptions {
   port?: number;
   extraArgs?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Node's arguments before the command: a built CLI (`[dist/gatehouse.mjs]`); default main.ts via tsx. */
+  cli?: string[];
 }
 
 export interface RunningServer {
@@ -57,7 +59,7 @@ function cliArgs(options: Required<Pick<ServerOptions, 'dataDir' | 'port'>> & Se
 
 /** Runs `gatehouse env --json` with the same flags a server got. */
 export async function runEnvJson(options: ServerOptions & { dataDir: string; port: number }): Promise<EnvironmentReport> {
-  const { stdout } = await execFileAsync(process.execPath, [...NODE_ARGS, 'env', '--json', ...cliArgs(options)], {
+  const { stdout } = await execFileAsync(process.execPath, [...(options.cli ?? NODE_ARGS), 'env', '--json', ...cliArgs(options)], {
     env: { ...process.env, ...options.env },
   });
   return JSON.parse(stdout) as EnvironmentReport;
@@ -77,7 +79,7 @@ export async function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<{
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'gatehouse-test-'));
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [...NODE_ARGS, 'start', ...cliArgs({ ...options, dataDir, port })], {
+  const child = spawn(process.execPath, [...(options.cli ?? NODE_ARGS), 'start', ...cliArgs({ ...options, dataDir, port })], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
