@@ -10,7 +10,7 @@ import { createDatabase } from './postgres.mjs';
 import { freePort, waitFor200 } from './procs.mjs';
 import { seedPostgres, seedSqlite } from './seed.mjs';
 import { bareSignSpec, CONNECTIONS, getUserSpec, helloSpec, refreshSpec, signInSpec } from './specs.mjs';
-import { measureStartup } from './startup.mjs';
+import { measureFirstStart, measureStartup } from './startup.mjs';
 
 /** Browsers (distinct users, each with its own `__client` cookie and session) that refresh tokens. */
 const REFRESHING_BROWSERS = 64;
@@ -51,6 +51,7 @@ export async function runStoreSection(store, opts, { ceilingServers, logDir, cle
   const result = { store, users: opts.baseUsers, seedBaseSeconds: base.seedSeconds, env };
 
   // Scenario 7 first, while nothing else of ours runs: cold starts and idle memory.
+  result.firstStartMs = await measureFirstStart(base.target, { logFile });
   result.startup = [];
   for (const workers of [...new Set([1, opts.workers])]) {
     result.startup.push(await measureStartup(base.target, { workers, starts: Math.max(3, opts.reps), logFile }));

@@ -1,4 +1,6 @@
-import { startGatehouse } from './gatehouse.mjs';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { CLI, startGatehouse } from './gatehouse.mjs';
 import { log, sleep } from './log.mjs';
 import { rssTree } from './procs.mjs';
 import { median } from './stats.mjs';
@@ -33,4 +35,20 @@ export async function measureStartup(target, { workers, starts, idleMs = 3000, l
     totalRssMB: median(samples.map((s) => s.rss.reduce((sum, p) => sum + p.rssMB, 0))),
     processes: samples[0]?.rss.length ?? 0,
   };
+}
+
+/**
+ * The first start after a build, while dist/.cache holds no code cache yet (this start writes it):
+ * reported beside the usual restarts, which all have one. Undefined once a cache exists.
+ */
+export async function measureFirstStart(target, { logFile }) {
+  let cached = [];
+  try {
+    cached = readdirSync(path.join(path.dirname(CLI), '.cache'));
+  } catch {}
+  if (cached.length > 0) return undefined;
+  const started = await startGatehouse(target, { workers: 1, logFile });
+  await started.handle.stop();
+  log(`startup: first start after the build (no code cache yet) ${started.spawnToReadyMs.toFixed(0)} ms`);
+  return started.spawnToReadyMs;
 }

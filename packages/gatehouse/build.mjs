@@ -13,7 +13,7 @@ rmSync(outdir, { recursive: true, force: true });
 
 // Minified (names kept, for stack traces and the libraries that read them): every process reads and
 // decodes the whole bundle at start.
-const common = { bundle: true, platform: 'node', target: 'node20', minify: true, keepNames: true, charset: 'ascii', logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', target: 'node20', minify: true, charset: 'ascii', logLevel: 'warning' };
 await build({
   ...common,
   entryPoints: [path.join(here, 'src/cli/main.ts')],
