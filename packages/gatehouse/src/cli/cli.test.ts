@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -150,6 +150,36 @@ describe('gatehouse start --workers 2', () => {
       const clerk = createClerkClient({ secretKey: server.env.secretKey, apiUrl: server.env.apiUrl, telemetry: { disabled: true } });
       const user = await clerk.users.createUser({ emailAddress: ['cluster@example.com'], password: 'cluster-me-please-1' });
       expect((await clerk.users.getUser(user.id)).id).toBe(user.id);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it('replaces a worker that dies after it listened', async () => {
+    const server = await startServer({ dataDir: tempDir(), extraArgs: ['--workers', '2'] });
+    const workers = () =>
+      readFileSync(`/proc/${server.process.pid}/task/${server.process.pid}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number);
+    const waitFor = async (what: string, done: () => boolean) => {
+      for (let waited = 0; !done(); waited += 50) {
+        if (waited > 20_000) throw new Error(`${what}:\n${server.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      await waitFor('the second worker never listened', () => server.output().includes('with 2 workers'));
+      const [victim] = workers();
+      process.kill(victim as number, 'SIGKILL');
+      await waitFor('no replacement was started', () =>
+        server.output().includes(`worker ${victim} exited with SIGKILL; starting a replacement`),
+      );
+      await waitFor('the replacement never came up', () => workers().length === 2 && !workers().includes(victim as number));
+      const clerk = createClerkClient({ secretKey: server.env.secretKey, apiUrl: server.env.apiUrl, telemetry: { disabled: true } });
+      // Both workers answer (round-robin): a run of requests all succeed.
+      for (let i = 0; i < 6; i++) expect((await clerk.users.getUserList()).totalCount).toBe(0);
     } finally {
       expect(await server.stop()).toBe(0);
     }

@@ -9,14 +9,22 @@ import { type ClusterMessage, isClusterMessage } from './cluster-protocol.js';
  * told it is prepared. The primary serves nothing and never loads the HTTP code.
  *
  * A worker that exits before it listens (or a failed prepare) stops the whole start with exit code 1
- * rather than leaving a server that never becomes ready. SIGTERM/SIGINT drain the workers and exit 0.
+ * rather than leaving a server that never becomes ready. A worker that dies after it listened is
+ * replaced, unless workers keep dying (more than MAX_REPLACEMENTS in a minute: then exit 1, for the
+ * supervisor to see). SIGTERM/SIGINT drain the workers and exit 0.
  */
+const MAX_REPLACEMENTS = 5;
+const REPLACEMENT_WINDOW_MS = 60_000;
+
 export async function runPrimary(config: GatehouseConfig, log: (line: string) => void): Promise<void> {
   let prepared = false;
   let banner = '';
   let stopping = false;
   const waiting = new Set<Worker>();
   const listening = new Set<number>();
+  const replacedAt: number[] = [];
+  let restForked = false;
+  let announced = false;
 
   const tellPrepared = (worker: Worker) => {
     if (worker.isConnected()) worker.send({ gatehouse: 'prepared' } satisfies ClusterMessage);
@@ -29,15 +37,27 @@ export async function runPrimary(config: GatehouseConfig, log: (line: string) =>
   cluster.on('listening', (worker) => {
     listening.add(worker.id);
     if (listening.size === 1) forkRest();
-    if (listening.size === config.workers) {
+    if (listening.size === config.workers && !announced) {
+      announced = true;
       log(`Gatehouse is listening on ${config.publicUrl} with ${config.workers} workers\n\n${banner}`);
     }
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     const status = signal ?? `code ${code}`;
-    if (listening.has(worker.id)) {
-      log(`worker ${worker.process.pid} exited with ${status}`);
+    if (listening.delete(worker.id)) {
+      const now = Date.now();
+      while (replacedAt.length > 0 && now - (replacedAt[0] as number) > REPLACEMENT_WINDOW_MS) replacedAt.shift();
+      if (replacedAt.length >= MAX_REPLACEMENTS) {
+        process.stderr.write(
+          `gatehouse: worker ${worker.process.pid} exited (${status}); ${MAX_REPLACEMENTS} replaced within a minute, stopping\n`,
+        );
+        void stopWorkers().then(() => process.exit(1));
+        return;
+      }
+      replacedAt.push(now);
+      log(`worker ${worker.process.pid} exited with ${status}; starting a replacement`);
+      cluster.fork(); // already prepared: it is told so as soon as it asks
       return;
     }
     process.stderr.write(`gatehouse: worker ${worker.process.pid} exited (${status}) before it was ready; stopping\n`);
@@ -74,7 +94,8 @@ export async function runPrimary(config: GatehouseConfig, log: (line: string) =>
   for (let i = 0; i < early; i++) cluster.fork();
   // Workers listen only after `prepared`, so this runs once, after preparing.
   function forkRest() {
-    if (stopping) return;
+    if (stopping || restForked) return;
+    restForked = true;
     for (let i = early; i < config.workers; i++) cluster.fork();
   }
 
