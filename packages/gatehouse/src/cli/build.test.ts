@@ -1,34 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, runEnvJson, startServer } from '../testing/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runEnvJson, startServer } from '../testing/server.js';
+import { tempDirs } from '../testing/temp-dirs.js';
 
 // What `npm start` and the bench run: the built dist/gatehouse.mjs launching the minified CommonJS
 // bundle with its code cache. Built into a temporary directory, so the checkout's dist is untouched.
 const PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const dirs: string[] = [];
+const tempDir = tempDirs('gatehouse-built-');
 let cli: string;
 let cacheDir: string;
 
 beforeAll(() => {
-  const root = mkdtempSync(path.join(tmpdir(), 'gatehouse-build-'));
-  dirs.push(root);
+  const root = tempDir();
   // The externals (native addons, the SDK bundles) resolve from node_modules above dist, as installed.
   symlinkSync(path.join(PACKAGE, '../../node_modules'), path.join(root, 'node_modules'), 'dir');
   execFileSync(process.execPath, [path.join(PACKAGE, 'build.mjs'), path.join(root, 'dist')], { stdio: 'pipe' });
   cli = path.join(root, 'dist', 'gatehouse.mjs');
   cacheDir = path.join(root, 'dist', '.cache');
 }, 120_000);
-afterAll(() => dirs.forEach(removeDir));
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-built-'));
-  dirs.push(dir);
-  return dir;
-}
 
 const cacheFiles = () => {
   try {

@@ -1,20 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClerkClient, verifyToken } from '@clerk/backend';
-import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, removeDir, runCli, startServer } from '../testing/server.js';
+import { describe, expect, it } from 'vitest';
+import { freePort, runCli, startServer } from '../testing/server.js';
 import { createTestDatabase, postgresAvailable } from '../testing/services.js';
+import { tempDirs } from '../testing/temp-dirs.js';
 
 const pgOk = await postgresAvailable();
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-cli-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => dirs.forEach(removeDir));
+const tempDir = tempDirs('gatehouse-cli-');
 
 describe('gatehouse env --json', () => {
   it('prints keys, URLs and the CLERK_* variables', async () => {

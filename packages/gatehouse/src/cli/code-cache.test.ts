@@ -1,18 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { removeDir } from '../testing/server.js';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../testing/temp-dirs.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-code-cache-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => dirs.forEach(removeDir));
+const tempDir = tempDirs('gatehouse-code-cache-');
 
 const CODE_CACHE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'code-cache.ts');
 
@@ -36,6 +29,14 @@ function run(file: string, cacheDir: string | undefined, buildId: string, save: 
   return JSON.parse(out) as Run;
 }
 
+/** A bundle file in a fresh directory, with the cache directory beside it. */
+function fixture(answer: number): { dir: string; file: string; cacheDir: string } {
+  const dir = tempDir();
+  const file = path.join(dir, 'bundle.cjs');
+  writeBundle(file, answer);
+  return { dir, file, cacheDir: path.join(dir, 'cache') };
+}
+
 /** A CommonJS file that records what it computed, its own file name and a module it required. */
 function writeBundle(file: string, answer: number): void {
   writeFileSync(
@@ -49,10 +50,7 @@ function writeBundle(file: string, answer: number): void {
 
 describe('runWithCodeCache', () => {
   it('runs the file, writes a cache once asked, and the next run takes it', () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'bundle.cjs');
-    const cacheDir = path.join(dir, 'cache');
-    writeBundle(file, 41);
+    const { file, cacheDir } = fixture(41);
 
     const first = run(file, cacheDir, 'build-a', 'hook');
     expect(first).toEqual({ accepted: false, result: { answer: 41, file: 'bundle.cjs' } });
@@ -67,10 +65,7 @@ describe('runWithCodeCache', () => {
   });
 
   it('never runs stale bytecode when the bundle changes but keeps its length', () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'bundle.cjs');
-    const cacheDir = path.join(dir, 'cache');
-    writeBundle(file, 41);
+    const { file, cacheDir } = fixture(41);
     run(file, cacheDir, 'same', 'direct');
 
     writeBundle(file, 73); // same length: V8's own check would take the old cache
@@ -80,10 +75,7 @@ describe('runWithCodeCache', () => {
   });
 
   it('recovers from a corrupt cache file and replaces it', () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'bundle.cjs');
-    const cacheDir = path.join(dir, 'cache');
-    writeBundle(file, 5);
+    const { file, cacheDir } = fixture(5);
     run(file, cacheDir, 'b', 'direct');
     const [name] = readdirSync(cacheDir);
     writeFileSync(path.join(cacheDir, name as string), Buffer.alloc(4096, 7));
@@ -93,9 +85,7 @@ describe('runWithCodeCache', () => {
   });
 
   it('runs without a cache when there is no directory or it cannot be written', () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'bundle.cjs');
-    writeBundle(file, 9);
+    const { dir, file } = fixture(9);
     expect(run(file, undefined, 'b', 'hook')).toEqual({ accepted: false, result: { answer: 9, file: 'bundle.cjs' } });
     // A directory under a regular file can never be created; saving there fails quietly.
     expect(run(file, path.join(file, 'cache'), 'b', 'hook')).toEqual({ accepted: false, result: { answer: 9, file: 'bundle.cjs' } });
