@@ -277,7 +277,9 @@ function conformanceSuite(dialect: Dialect) {
 
     describe('user listing', () => {
       let store: Store;
-      const ann = userRow({
+      // Fixed ids: the query matches ids too, and a random id holds a three-letter name like "ann" about once in 200 runs.
+      const listed = (n: number, overrides: Partial<UserRow>) => userRow({ id: `user_${String(n).padStart(22, '0')}QzJwX`, ...overrides });
+      const ann = listed(1, {
         first_name: 'Ann',
         last_name: 'Lee',
         username: 'ann_lee',
@@ -285,19 +287,19 @@ function conformanceSuite(dialect: Dialect) {
         created_at: T0 + 1000,
         last_sign_in_at: T0 + 50_000,
       });
-      const bob = userRow({ first_name: 'Bob', last_name: 'Stone', username: 'bobby', external_id: 'ext-bob', created_at: T0 + 2000 });
-      const cara = userRow({
+      const bob = listed(2, { first_name: 'Bob', last_name: 'Stone', username: 'bobby', external_id: 'ext-bob', created_at: T0 + 2000 });
+      const cara = listed(3, {
         first_name: 'Cara',
         last_name: 'Oneil',
         username: 'cara',
         created_at: T0 + 3000,
         last_sign_in_at: T0 + 10_000,
       });
-      const dan = userRow({ first_name: 'Dan', last_name: 'O_Neil', created_at: T0 + 4000 });
+      const dan = listed(4, { first_name: 'Dan', last_name: 'O_Neil', created_at: T0 + 4000 });
       // eve and fay share a creation time, so their order comes from the id tie-breaker.
-      const eve = userRow({ first_name: 'Eve', last_name: 'OxNeil', created_at: T0 + 5000 });
-      const fay = userRow({ first_name: '100%', last_name: 'Sure', created_at: T0 + 5000 });
-      const gus = userRow({ first_name: 'Gus', last_name: 'Back\\Slash', created_at: T0 + 7000 });
+      const eve = listed(5, { first_name: 'Eve', last_name: 'OxNeil', created_at: T0 + 5000 });
+      const fay = listed(6, { first_name: '100%', last_name: 'Sure', created_at: T0 + 5000 });
+      const gus = listed(7, { first_name: 'Gus', last_name: 'Back\\Slash', created_at: T0 + 7000 });
       const all = [ann, bob, cara, dan, eve, fay, gus];
       const byCreation = [ann, bob, cara, dan, ...[eve, fay].sort((x, y) => (x.id < y.id ? -1 : 1)), gus];
 

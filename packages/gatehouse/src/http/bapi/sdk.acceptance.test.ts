@@ -72,13 +72,13 @@ function sdkSuite(dialect: 'sqlite' | 'postgres') {
     });
     expect(list.totalCount).toBe(2);
     expect(list.data.map((u) => u.firstName)).toEqual(['Ann', 'Bob']);
-    expect((await clerk.users.getUserList({ query: 'ann' })).data.map((u) => u.id)).toEqual([created.id]);
+    expect((await clerk.users.getUserList({ query: `ann.${dialect}` })).data.map((u) => u.id)).toEqual([created.id]);
     expect((await clerk.users.getUserList({ externalId: [`ext-ann-${dialect}`] })).data[0]?.id).toBe(created.id);
     expect((await clerk.users.getUserList({ username: [`ann_${dialect}`] })).data[0]?.id).toBe(created.id);
     expect((await clerk.users.getUserList({ userId: [created.id] })).totalCount).toBe(1);
     expect((await clerk.users.getUserList({ limit: 1, offset: 1, orderBy: '-created_at' })).data[0]?.id).toBe(created.id);
     expect(await clerk.users.getCount()).toBe(2);
-    expect(await clerk.users.getCount({ query: 'bob' })).toBe(1);
+    expect(await clerk.users.getCount({ query: `bob.${dialect}` })).toBe(1);
 
     const updated = await clerk.users.updateUser(created.id, { firstName: 'Annie' });
     expect(updated.firstName).toBe('Annie');
@@ -94,7 +94,7 @@ function sdkSuite(dialect: 'sqlite' | 'postgres') {
     expect((await clerk.users.lockUser(created.id)).locked).toBe(true);
     expect((await clerk.users.unlockUser(created.id)).locked).toBe(false);
 
-    const bob = (await clerk.users.getUserList({ query: 'bob' })).data[0];
+    const bob = (await clerk.users.getUserList({ query: `bob.${dialect}` })).data[0];
     if (!bob) throw new Error('bob missing');
     const deleted = await clerk.users.deleteUser(bob.id);
     expect(deleted).toMatchObject({ id: bob.id, deleted: true, object: 'user' });
@@ -257,7 +257,7 @@ function sdkSuite(dialect: 'sqlite' | 'postgres') {
     expect(list.totalCount).toBe(2);
     expect(list.data.map((o) => o.id)).toEqual([acme.id, other.id]);
     expect((await clerk.organizations.getOrganizationList()).data.map((o) => o.id)).toEqual([other.id, acme.id]);
-    const counted = await clerk.organizations.getOrganizationList({ query: 'acme', includeMembersCount: true });
+    const counted = await clerk.organizations.getOrganizationList({ query: `Acme ${dialect}`, includeMembersCount: true });
     expect(counted.totalCount).toBe(1);
     expect(counted.data[0]?.membersCount).toBe(1);
     expect((await clerk.organizations.getOrganizationList({ limit: 1, offset: 1, orderBy: 'name' })).data[0]?.id).toBe(other.id);
