@@ -60,3 +60,20 @@ describe('SQLite rows built from raw arrays', () => {
     expect(streamed).toEqual(first.rows);
   });
 });
+
+describe('SQLite connection settings', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-sqlite-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens the file in WAL mode with foreign keys on and reads through a memory map', async () => {
+    const db = openSqlite(path.join(dir, 'settings.db'));
+    try {
+      const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('foreign_keys')).toBe(1);
+      expect(await pragma('mmap_size')).toBe(0x7fff0000);
+    } finally {
+      await db.destroy();
+    }
+  });
+});

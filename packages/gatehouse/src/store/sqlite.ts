@@ -5,6 +5,14 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 
 const STATEMENT_CACHE_LIMIT = 500;
+/**
+ * Reads go through a memory map of the database file (up to better-sqlite3's compile-time maximum,
+ * ~2 GiB): a page found in the OS cache costs no read() system call and no copy into SQLite's own
+ * cache. On 1,000,000 users the getUser lookup took ~15 µs without it and ~10.5 µs with it (bench/);
+ * a database that fits the 16 MB page cache gains nothing. The mapped pages count towards RSS once
+ * read, as file-backed memory the kernel can drop.
+ */
+const MMAP_SIZE = 0x7fff0000;
 
 type Row = Record<string, unknown>;
 
@@ -77,6 +85,7 @@ export function openSqlite(file: string): Kysely<Database> {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  raw.pragma(`mmap_size = ${MMAP_SIZE}`);
   const cache = new Map<string, KyselyStatement>();
   const database = {
     close: () => raw.close(),
