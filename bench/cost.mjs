@@ -4,7 +4,7 @@
  * this shared 2-core machine swings ±20%, but the CPU time the server (and PostgreSQL) spend per
  * answered request moves far less, so it shows whether a change to a hot path helped.
  *
- *   node bench/cost.mjs --db sqlite|postgres --scenario refresh|getUser|signIn [--workers 1] [--duration 5] [--reps 3] [--prof DIR]
+ *   node bench/cost.mjs --db sqlite|postgres --scenario refresh|getUser|signIn [--workers 1] [--connections N] [--duration 5] [--reps 3] [--prof DIR]
  *
  * --prof starts Gatehouse with `--cpu-prof --cpu-prof-dir DIR` (open the .cpuprofile in Chrome DevTools).
  * Prints req/s, p99 and µs of CPU per request for Gatehouse's processes, for PostgreSQL's and for the
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '3' },
     users: { type: 'string', default: '10000' },
     prof: { type: 'string' },
+    connections: { type: 'string' },
     keep: { type: 'boolean', default: false },
     pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
@@ -110,6 +111,7 @@ try {
   } else if (values.scenario === 'getUser') spec = getUserSpec(env, users);
   else if (values.scenario === 'signIn') spec = signInSpec(env, token, users);
   else throw new Error(`unknown scenario ${values.scenario}`);
+  if (values.connections) spec.connections = Number(values.connections);
 
   const gatehousePids = processTree(server.handle.pid);
   await runLoad({ ...spec, duration: 2 });

@@ -124,7 +124,7 @@ export function renderMarkdown(rows, results, svgName) {
   p('## What each scenario measures');
   p();
   p(
-    '1. **Token refresh**: `POST /v1/client/sessions/{id}/tokens` with the `__client` cookie, round-robin over 64 browsers signed in through the Frontend API. Ceilings: (a) `openssl speed -multi <cores> rsa2048` signatures/s, with no HTTP and the whole machine to itself; (b) a bare node:http server that signs one RS256 JWT per request with node:crypto, same process count, same request.',
+    "1. **Token refresh**: `POST /v1/client/sessions/{id}/tokens` with the `__client` cookie, round-robin over 64 browsers signed in through the Frontend API. Ceilings: (a) `openssl speed -multi <cores> rsa2048` signatures/s, with no HTTP and the whole machine to itself; (b) a bare node:http server that signs one RS256 JWT per request with node:crypto, same process count, driven with the same recipe (the next browser's cookie each time, which it ignores).",
   );
   p(
     "2. **Password sign-in**: `POST /v1/client/sign_ins` with `identifier`, `password`, `strategy=password` from a fresh browser each time (no cookie: a new client, sign-in and session per request), a random seeded user each time, with `?__clerk_testing_token=` so the per-IP/identifier limits (20/min) do not answer 429. One request does create + attempt. Ceiling: argon2id hashes/s at OWASP parameters on one core × cores (the issue's definition); the rate with all cores hashing at once is shown beside it.",
@@ -133,7 +133,7 @@ export function renderMarkdown(rows, results, svgName) {
     "3. **Refresh during a sign-in storm**: token refreshes at a fixed rate (a quarter of scenario 1's median) measured alone, then while a saturating sign-in load runs next to them. A fixed rate keeps p99 a latency: with closed-loop load it would mostly follow the connection count.",
   );
   p(
-    '4. **BAPI getUser**: `GET /api/v1/users/{id}` with the secret key, a random seeded user each time. Ceiling: a node:http hello world with the same process count, sent the same request.',
+    "4. **BAPI getUser**: `GET /api/v1/users/{id}` with the secret key, a random seeded user each time. Ceiling: a node:http hello world with the same process count, driven with the same recipe (a random seeded user's id each time, which it ignores), so the load generator spends the same per request on both.",
   );
   p(
     "5. **App-side auth check**: one Express process with `clerkMiddleware()` verifying a Gatehouse session token (minted through BAPI with `expires_in_seconds: 3600`) from `Authorization: Bearer`, networkless with `CLERK_JWT_KEY`; against one Express process whose route calls Better Auth's `auth.api.getSession({ headers })` (better-sqlite3, default options: no cookie cache, so a database read per check) with the session cookie of a user signed up through Better Auth's API. Both routes answer `{ userId }`; a 401 would count as a failure." +

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BENCH_PASSWORD, benchEmail, benchUserId } from './bench-users.mjs';
+import { BENCH_PASSWORD, benchEmail } from './bench-users.mjs';
 import { argon2Rate, opensslRsaSigns } from './ceilings.mjs';
 import { bapi, fapiSignIn, gatehouseEnv, startGatehouse, testingToken } from './gatehouse.mjs';
 import { log } from './log.mjs';
@@ -85,7 +85,7 @@ export async function runStoreSection(store, opts, { ceilingServers, logDir, cle
       await measureInTurns(
         `${store} token refresh`,
         [
-          { name: 'bareSign', spec: bareSignSpec(ceilingServers.bareSign, sessions[0]) },
+          { name: 'bareSign', spec: bareSignSpec(ceilingServers.bareSign, sessions) },
           { name: 'refresh', spec: refreshSpec(env, sessions) },
         ],
         opts,
@@ -104,7 +104,7 @@ export async function runStoreSection(store, opts, { ceilingServers, logDir, cle
       await measureInTurns(
         `${store} getUser`,
         [
-          { name: 'hello', spec: helloSpec(ceilingServers.hello, env, benchUserId(0)) },
+          { name: 'hello', spec: helloSpec(ceilingServers.hello, env, opts.baseUsers) },
           { name: 'getUser', spec: getUserSpec(env, opts.baseUsers) },
         ],
         opts,

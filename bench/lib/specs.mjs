@@ -3,7 +3,9 @@ import { APP_ORIGIN } from './gatehouse.mjs';
 
 /**
  * The loads, one place for their connection counts so the server and its ceiling are always driven
- * alike. Ceilings get requests of the same shape and size (same path, cookie, headers) as Gatehouse.
+ * alike. Ceilings get the same recipe as Gatehouse: requests of the same shape and size, varied per
+ * request the same way (the next browser's cookie, a random user's id), so the load generator spends
+ * the same CPU per request on both sides of a ratio. The ceilings ignore what varies.
  */
 export const CONNECTIONS = { refresh: 16, signIn: 8, getUser: 16, app: 16, refreshUnderStorm: 8 };
 
@@ -16,18 +18,8 @@ export function refreshSpec(env, sessions, extra = {}) {
   };
 }
 
-export function bareSignSpec(url, sample) {
-  return {
-    url,
-    connections: CONNECTIONS.refresh,
-    recipe: {
-      kind: 'static',
-      method: 'POST',
-      path: `/v1/client/sessions/${sample.id}/tokens`,
-      headers: { origin: APP_ORIGIN, cookie: `__client=${sample.cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: '',
-    },
-  };
+export function bareSignSpec(url, sessions) {
+  return { url, connections: CONNECTIONS.refresh, recipe: { kind: 'token-refresh', sessions, origin: APP_ORIGIN } };
 }
 
 export function signInSpec(env, testingToken, userCount) {
@@ -42,12 +34,8 @@ export function getUserSpec(env, userCount) {
   return { url: env.frontendApiUrl, connections: CONNECTIONS.getUser, recipe: { kind: 'get-user', userCount, secretKey: env.secretKey } };
 }
 
-export function helloSpec(url, env, sampleUserId) {
-  return {
-    url,
-    connections: CONNECTIONS.getUser,
-    recipe: { kind: 'static', method: 'GET', path: `/api/v1/users/${sampleUserId}`, headers: { authorization: `Bearer ${env.secretKey}` } },
-  };
+export function helloSpec(url, env, userCount) {
+  return { url, connections: CONNECTIONS.getUser, recipe: { kind: 'get-user', userCount, secretKey: env.secretKey } };
 }
 
 export function appSpec(url, headers) {
