@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import { guardUnique } from '../errors.js';
-import { PREFIXED_USER_SELECTION, type PrefixedUserColumns, pickColumns, prefixedUser } from '../joined-rows.js';
+import { columnPicker, PREFIXED_USER_SELECTION, type PrefixedUserColumns, prefixedUser } from '../joined-rows.js';
 import { compiledOnce } from '../prepared.js';
 import { type Database, EMAIL_ADDRESS_COLUMNS, type EmailAddressRow, type UserRow } from '../schema.js';
+
+const pickEmailAddress = columnPicker<EmailAddressRow>(EMAIL_ADDRESS_COLUMNS);
 
 export function createEmailAddressRepository(db: Kysely<Database>) {
   // Every user read (getUser, sign-in, session claims) lists the user's addresses.
@@ -26,7 +28,7 @@ export function createEmailAddressRepository(db: Kysely<Database>) {
     async findWithOwner(address: string): Promise<{ email: EmailAddressRow; user: UserRow } | undefined> {
       const [row] = await withOwner(address.toLowerCase());
       if (!row) return undefined;
-      return { email: pickColumns<EmailAddressRow>(row, EMAIL_ADDRESS_COLUMNS), user: prefixedUser(row) };
+      return { email: pickEmailAddress(row), user: prefixedUser(row) };
     },
     async findById(id: string): Promise<EmailAddressRow | undefined> {
       return db.selectFrom('email_addresses').selectAll().where('id', '=', id).executeTakeFirst();

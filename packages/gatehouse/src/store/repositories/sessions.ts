@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { PREFIXED_USER_SELECTION, type PrefixedUserColumns, pickColumns, prefixedUser } from '../joined-rows.js';
+import { columnPicker, PREFIXED_USER_SELECTION, type PrefixedUserColumns, prefixedUser } from '../joined-rows.js';
 import { compiledOnce } from '../prepared.js';
 import { type ClientRow, type Database, SESSION_COLUMNS, type SessionRow, type UserRow } from '../schema.js';
 
@@ -8,6 +8,8 @@ export interface SessionListFilter {
   userId?: string;
   status?: string;
 }
+
+const pickSession = columnPicker<SessionRow>(SESSION_COLUMNS);
 
 export function createClientRepository(db: Kysely<Database>) {
   const byId = compiledOnce<ClientRow, [string]>(db, 1, (id) => db.selectFrom('clients').selectAll().where('id', '=', id));
@@ -61,7 +63,7 @@ export function createSessionRepository(db: Kysely<Database>) {
     async findWithUserForClientToken(sessionId: string, tokenHash: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
       const [row] = await ofClientToken(sessionId, tokenHash);
       if (!row) return undefined;
-      return { session: pickColumns<SessionRow>(row, SESSION_COLUMNS), user: prefixedUser(row) };
+      return { session: pickSession(row), user: prefixedUser(row) };
     },
     async list(filter: SessionListFilter, limit: number, offset: number): Promise<SessionRow[]> {
       return filtered(filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { guardUnique } from '../errors.js';
-import { type PrefixedColumns, pickColumns, prefixedSelection } from '../joined-rows.js';
+import { columnPicker, type PrefixedColumns, prefixedSelection } from '../joined-rows.js';
 import { compiledOnce } from '../prepared.js';
 import { type Database, EMAIL_ADDRESS_COLUMNS, type EmailAddressRow, USER_COLUMNS, type UserRow } from '../schema.js';
 
@@ -34,6 +34,9 @@ export interface UserListOptions extends UserListFilter {
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+const pickUser = columnPicker<UserRow>(USER_COLUMNS);
+const pickPrefixedEmailAddress = columnPicker<EmailAddressRow>(EMAIL_ADDRESS_COLUMNS, 'e__');
 
 export function createUserRepository(db: Kysely<Database>) {
   function filtered(filter: UserListFilter) {
@@ -91,10 +94,8 @@ export function createUserRepository(db: Kysely<Database>) {
       const rows = await withAddresses(id);
       if (!rows[0]) return undefined;
       // A user without addresses comes back as one row whose address columns are all null.
-      const emailAddresses = rows
-        .filter((row) => row.e__id != null)
-        .map((row) => pickColumns<EmailAddressRow>(row, EMAIL_ADDRESS_COLUMNS, 'e__'));
-      return { user: pickColumns<UserRow>(rows[0], USER_COLUMNS), emailAddresses };
+      const emailAddresses = rows.filter((row) => row.e__id != null).map(pickPrefixedEmailAddress);
+      return { user: pickUser(rows[0]), emailAddresses };
     },
     async list(options: UserListOptions): Promise<UserRow[]> {
       return (
