@@ -4,7 +4,7 @@
  * this shared 2-core machine swings ±20%, but the CPU time the server (and PostgreSQL) spend per
  * answered request moves far less, so it shows whether a change to a hot path helped.
  *
- *   node bench/cost.mjs --db sqlite|postgres --scenario refresh|getUser|signIn [--workers 1] [--connections N] [--duration 5] [--reps 3] [--prof DIR]
+ *   node bench/cost.mjs --db sqlite|postgres --scenario refresh|getUser|signIn [--workers 1] [--connections N] [--duration 5] [--reps 3] [--prof DIR] [--node-args=--perf-basic-prof]
  *
  * --prof starts Gatehouse with `--cpu-prof --cpu-prof-dir DIR` (open the .cpuprofile in Chrome DevTools).
  * Prints req/s, p99 and µs of CPU per request for Gatehouse's processes, for PostgreSQL's and for the
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '10000' },
     prof: { type: 'string' },
     connections: { type: 'string' },
+    'node-args': { type: 'string' },
     keep: { type: 'boolean', default: false },
     pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
@@ -95,7 +96,10 @@ try {
   if (values.db === 'postgres') await seedPostgres(databaseUrl, 0, users);
   else await seedSqlite(path.join(dataDir, 'gatehouse.db'), 0, users);
 
-  const nodeArgs = values.prof ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.prof)}`] : [];
+  const nodeArgs = [
+    ...(values.prof ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.prof)}`] : []),
+    ...(values['node-args']?.split(' ').filter(Boolean) ?? []),
+  ];
   const server = await startGatehouse(target, { workers, nodeArgs, logFile: path.join(dataDir, 'server.log') });
   cleanups.unshift(() => server.handle.stop());
   const token = await testingToken(env);
