@@ -9,7 +9,7 @@ import { measureInTurns } from './measure.mjs';
 import { createDatabase } from './postgres.mjs';
 import { freePort, waitFor200 } from './procs.mjs';
 import { seedPostgres, seedSqlite } from './seed.mjs';
-import { bareSignSpec, CONNECTIONS, getUserSpec, helloSpec, refreshSpec, signInSpec } from './specs.mjs';
+import { CONNECTIONS, getUserSpec, refreshSpec, signInSpec } from './specs.mjs';
 import { measureFirstStart, measureStartup } from './startup.mjs';
 
 /** Browsers (distinct users, each with its own `__client` cookie and session) that refresh tokens. */
@@ -85,7 +85,7 @@ export async function runStoreSection(store, opts, { ceilingServers, logDir, cle
       await measureInTurns(
         `${store} token refresh`,
         [
-          { name: 'bareSign', spec: bareSignSpec(ceilingServers.bareSign, sessions) },
+          { name: 'bareSign', spec: refreshSpec(env, sessions, { url: ceilingServers.bareSign }) },
           { name: 'refresh', spec: refreshSpec(env, sessions) },
         ],
         opts,
@@ -104,7 +104,7 @@ export async function runStoreSection(store, opts, { ceilingServers, logDir, cle
       await measureInTurns(
         `${store} getUser`,
         [
-          { name: 'hello', spec: helloSpec(ceilingServers.hello, env, opts.baseUsers) },
+          { name: 'hello', spec: getUserSpec(env, opts.baseUsers, { url: ceilingServers.hello }) },
           { name: 'getUser', spec: getUserSpec(env, opts.baseUsers) },
         ],
         opts,

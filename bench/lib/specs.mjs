@@ -5,7 +5,8 @@ import { APP_ORIGIN } from './gatehouse.mjs';
  * The loads, one place for their connection counts so the server and its ceiling are always driven
  * alike. Ceilings get the same recipe as Gatehouse: requests of the same shape and size, varied per
  * request the same way (the next browser's cookie, a random user's id), so the load generator spends
- * the same CPU per request on both sides of a ratio. The ceilings ignore what varies.
+ * the same CPU per request on both sides of a ratio. The ceilings ignore what varies, so a ceiling's
+ * spec is Gatehouse's with its `url`.
  */
 export const CONNECTIONS = { refresh: 16, signIn: 8, getUser: 16, app: 16, refreshUnderStorm: 8 };
 
@@ -18,10 +19,6 @@ export function refreshSpec(env, sessions, extra = {}) {
   };
 }
 
-export function bareSignSpec(url, sessions) {
-  return { url, connections: CONNECTIONS.refresh, recipe: { kind: 'token-refresh', sessions, origin: APP_ORIGIN } };
-}
-
 export function signInSpec(env, testingToken, userCount) {
   return {
     url: env.frontendApiUrl,
@@ -30,12 +27,13 @@ export function signInSpec(env, testingToken, userCount) {
   };
 }
 
-export function getUserSpec(env, userCount) {
-  return { url: env.frontendApiUrl, connections: CONNECTIONS.getUser, recipe: { kind: 'get-user', userCount, secretKey: env.secretKey } };
-}
-
-export function helloSpec(url, env, userCount) {
-  return { url, connections: CONNECTIONS.getUser, recipe: { kind: 'get-user', userCount, secretKey: env.secretKey } };
+export function getUserSpec(env, userCount, extra = {}) {
+  return {
+    url: env.frontendApiUrl,
+    connections: CONNECTIONS.getUser,
+    recipe: { kind: 'get-user', userCount, secretKey: env.secretKey },
+    ...extra,
+  };
 }
 
 export function appSpec(url, headers) {
