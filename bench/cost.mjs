@@ -10,11 +10,12 @@
  * Prints req/s, p99 and µs of CPU per request for Gatehouse's processes, for PostgreSQL's and for the
  * whole machine (the load generator included, which is what a throughput ratio to a ceiling depends on).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_PASSWORD, benchEmail } from './lib/bench-users.mjs';
+import { gatehouseCpuReading, perRequest, postgresPids, processCpu, spent } from './lib/cpu.mjs';
 import { fapiSignIn, gatehouseEnv, startGatehouse, testingToken } from './lib/gatehouse.mjs';
 import { runLoad } from './lib/loader.mjs';
 import { log } from './lib/log.mjs';
@@ -41,45 +42,6 @@ const { values } = parseArgs({
 });
 const workers = Number(values.workers);
 const users = Number(values.users);
-const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
-
-/** utime + stime of each of the given processes that is still running, in µs. */
-function cpuMicros(pids) {
-  const out = new Map();
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) * TICK_US);
-    } catch {}
-  }
-  return out;
-}
-
-/** Busy CPU time of the whole machine (every process, the load generator included), in µs. */
-function machineBusyMicros() {
-  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
-  return (user + nice + system + irq + softirq) * TICK_US;
-}
-
-/** CPU spent between two readings by the processes present in both (one that exited counts nothing). */
-function spent(before, after) {
-  let total = 0;
-  for (const [pid, micros] of after) if (before.has(pid)) total += micros - before.get(pid);
-  return total;
-}
-
-function postgresPids() {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'postgres';
-      } catch {
-        return false;
-      }
-    });
-}
-
 const cleanups = [];
 try {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cost-'));
@@ -123,27 +85,31 @@ try {
   const pgPids = values.db === 'postgres' ? postgresPids() : [];
   const runs = [];
   for (let rep = 0; rep < Number(values.reps); rep++) {
-    const before = { gh: cpuMicros(gatehousePids), pg: cpuMicros(pgPids), machine: machineBusyMicros() };
+    const before = { gh: gatehouseCpuReading(gatehousePids), pg: processCpu(pgPids) };
     const r = await runLoad({ ...spec, duration: Number(values.duration) });
     const ok = Math.max(1, r.ok);
+    const cpu = perRequest(before.gh, gatehouseCpuReading(gatehousePids), ok);
     const run = {
       rps: r.rps,
       p99: r.p99,
       failed: r.non2xx + r.errors + r.timeouts,
-      ghUs: spent(before.gh, cpuMicros(gatehousePids)) / ok,
-      pgUs: spent(before.pg, cpuMicros(pgPids)) / ok,
-      machineUs: (machineBusyMicros() - before.machine) / ok,
+      ghUs: cpu.hashing + cpu.gatehouseRest,
+      hashUs: cpu.hashing,
+      pgUs: spent(before.pg, processCpu(pgPids)) / ok,
+      machineUs: cpu.machine,
     };
     runs.push(run);
     log(
       `${values.db} ${values.scenario} run ${rep + 1}: ${Math.round(run.rps)} req/s, p99 ${run.p99} ms, ` +
-        `Gatehouse ${Math.round(run.ghUs)} µs CPU/req${pgPids.length ? `, PostgreSQL ${Math.round(run.pgUs)} µs CPU/req` : ''}` +
+        `Gatehouse ${Math.round(run.ghUs)} µs CPU/req${run.hashUs ? ` (argon2id threads ${Math.round(run.hashUs)})` : ''}` +
+        `${pgPids.length ? `, PostgreSQL ${Math.round(run.pgUs)} µs CPU/req` : ''}` +
         `, machine ${Math.round(run.machineUs)} µs/req${run.failed ? `, ${run.failed} FAILED` : ''}`,
     );
   }
   const m = (k) => median(runs.map((r) => r[k]));
   log(
     `median: ${Math.round(m('rps'))} req/s, p99 ${m('p99')} ms, Gatehouse ${Math.round(m('ghUs'))} µs/req` +
+      `${m('hashUs') ? ` (argon2id threads ${Math.round(m('hashUs'))})` : ''}` +
       `${pgPids.length ? `, PostgreSQL ${Math.round(m('pgUs'))} µs/req, total ${Math.round(m('ghUs') + m('pgUs'))} µs/req` : ''}` +
       `, machine (load generator included) ${Math.round(m('machineUs'))} µs/req`,
   );

@@ -84,6 +84,8 @@ export function renderMarkdown(rows, results, svgName) {
     line('app', 'Express alone, same route, no auth (ceiling)', results.apps.express);
   }
   p();
+  cpuTable(results, p);
+  p();
   p(
     '| store | start | spawn → first 200 from /readyz | spawn → every worker listening | in process (Node start → last listener) | after Node bootstrap | idle RSS, largest process | idle RSS, all processes |',
   );
@@ -151,6 +153,34 @@ export function renderMarkdown(rows, results, svgName) {
   return `${out.join('\n')}\n`;
 }
 
+/** Where each answered request's CPU went, for Gatehouse's targets that were accounted (measure.mjs). */
+function cpuTable(results, p) {
+  const cores = results.options.workers;
+  const micros = (n) => (Number.isFinite(n) ? `${int(n)} µs` : 'n/a');
+  const rows = [];
+  for (const s of results.stores) {
+    for (const [name, summary] of [
+      ['token refresh', s.refresh],
+      ['password sign-in', s.signIn],
+      ['BAPI getUser', s.getUser],
+    ]) {
+      const c = summary?.cpu;
+      if (!c) continue;
+      rows.push(
+        `| ${s.store} | ${name} | ${micros(c.machine)} | ${c.hashing ? micros(c.hashing) : '—'} | ${micros(c.gatehouseRest)} | ${micros(c.elsewhere)} | ${c.busyCores.toFixed(2)} of ${cores} |`,
+      );
+    }
+  }
+  if (rows.length === 0) return;
+  p(
+    "CPU per answered request (medians of the runs above, from /proc): Gatehouse's argon2id threads, the rest of Gatehouse's processes (event loops: HTTP, the database, RS256 signing), and everything else the machine did meanwhile (the load generator and its start, the kernel, PostgreSQL, other tenants). Cores busy: the machine's CPU time over the wall time of the runs.",
+  );
+  p();
+  p('| store | target | machine, all of it | argon2id threads | rest of Gatehouse | elsewhere | cores busy |');
+  p('|---|---|---|---|---|---|---|');
+  for (const row of rows) p(row);
+}
+
 /** Caveats that follow from this run's own numbers, so the report says them whatever the figures are. */
 function readingNotes(results) {
   const notes = [];
@@ -165,6 +195,19 @@ function readingNotes(results) {
   notes.push(
     'Password sign-in is compared with one-core argon2id × cores, which assumes idle cores; the load generator and the other processes on the machine take part of them. The rate measured with every core hashing at once is shown beside it.',
   );
+  const cores = results.options.workers;
+  for (const s of results.stores) {
+    const c = s.signIn?.cpu;
+    if (!c?.hashing) continue;
+    const alone = 1e3 / s.argon2OneCore;
+    const together = (1e3 * cores) / s.argon2AllCores;
+    notes.push(
+      `${s.store}: a password sign-in cost ${ms(c.machine / 1e3)} of CPU on the machine: ${ms(c.hashing / 1e3)} of argon2id on Gatehouse's hashing threads ` +
+        `(one hash alone on a core takes ${ms(alone)}; with ${cores} hashing at once, ${ms(together)} of CPU each), ${ms(c.gatehouseRest / 1e3)} in the rest of Gatehouse ` +
+        `(HTTP, the database, the RS256 session token in the answer) and ${ms(c.elsewhere / 1e3)} elsewhere (the load generator, the kernel, PostgreSQL). ` +
+        `With every core busy, ≥ 0.90× of the one-core rate × cores allows ${ms(alone / 0.9)} per sign-in in all.`,
+    );
+  }
   const a = results.apps;
   if (a?.verifyToken && a.clerk) {
     notes.push(

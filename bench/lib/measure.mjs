@@ -1,3 +1,4 @@
+import { gatehouseCpuReading, perRequest } from './cpu.mjs';
 import { runLoad } from './loader.mjs';
 import { log } from './log.mjs';
 import { summarise } from './stats.mjs';
@@ -13,7 +14,8 @@ function describe(r) {
  * one discarded warm-up run (JIT, caches, connection pools).
  *
  * A target is { name, spec } or, for loads that run side by side, { name, specs: { role: spec } }:
- * the result then holds one summary per role.
+ * the result then holds one summary per role. A { name, spec } target with `cpuPids` (a function
+ * giving the server's process ids) also gets, per run, the CPU each answered request cost (cpu.mjs).
  */
 export async function measureInTurns(label, targets, { reps, duration, warmup }) {
   const runs = Object.fromEntries(
@@ -31,7 +33,9 @@ export async function measureInTurns(label, targets, { reps, duration, warmup })
   }
   for (let rep = 1; rep <= reps; rep++) {
     for (const target of targets) {
+      const cpuBefore = target.cpuPids && gatehouseCpuReading(target.cpuPids());
       const result = await once(target, duration);
+      if (cpuBefore) result.cpu = perRequest(cpuBefore, gatehouseCpuReading(target.cpuPids()), result.ok);
       if (target.specs) {
         for (const [role, r] of Object.entries(result)) runs[target.name][role].push(r);
         log(

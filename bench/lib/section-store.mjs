@@ -7,7 +7,7 @@ import { bapi, fapiSignIn, gatehouseEnv, startGatehouse, testingToken } from './
 import { log } from './log.mjs';
 import { measureInTurns } from './measure.mjs';
 import { createDatabase } from './postgres.mjs';
-import { freePort, waitFor200 } from './procs.mjs';
+import { freePort, processTree, waitFor200 } from './procs.mjs';
 import { seedPostgres, seedSqlite } from './seed.mjs';
 import { CONNECTIONS, getUserSpec, refreshSpec, signInSpec } from './specs.mjs';
 import { measureFirstStart, measureStartup } from './startup.mjs';
@@ -59,6 +59,8 @@ export async function runStoreSection(store, opts, { ceilingServers, logDir, cle
 
   const gatehouse = await startGatehouse(base.target, { workers: opts.workers, logFile });
   log(`${store}: Gatehouse serving with ${opts.workers} workers on :${base.target.port}`);
+  // Gatehouse's own targets also say where each request's CPU went (its threads vs the rest of the machine).
+  const cpuPids = () => processTree(gatehouse.handle.pid);
   try {
     const token = await testingToken(env);
     log(`${store}: signing in ${REFRESHING_BROWSERS} browsers through the Frontend API`);
@@ -86,7 +88,7 @@ export async function runStoreSection(store, opts, { ceilingServers, logDir, cle
         `${store} token refresh`,
         [
           { name: 'bareSign', spec: refreshSpec(env, sessions, { url: ceilingServers.bareSign }) },
-          { name: 'refresh', spec: refreshSpec(env, sessions) },
+          { name: 'refresh', spec: refreshSpec(env, sessions), cpuPids },
         ],
         opts,
       ),
@@ -95,7 +97,7 @@ export async function runStoreSection(store, opts, { ceilingServers, logDir, cle
     // Scenario 2: password sign-in from fresh browsers (no cookie), a random seeded user each time.
     Object.assign(
       result,
-      await measureInTurns(`${store} sign-in`, [{ name: 'signIn', spec: signInSpec(env, token, opts.baseUsers) }], opts),
+      await measureInTurns(`${store} sign-in`, [{ name: 'signIn', spec: signInSpec(env, token, opts.baseUsers), cpuPids }], opts),
     );
 
     // Scenario 4: BAPI getUser vs hello world.
@@ -105,7 +107,7 @@ export async function runStoreSection(store, opts, { ceilingServers, logDir, cle
         `${store} getUser`,
         [
           { name: 'hello', spec: getUserSpec(env, opts.baseUsers, { url: ceilingServers.hello }) },
-          { name: 'getUser', spec: getUserSpec(env, opts.baseUsers) },
+          { name: 'getUser', spec: getUserSpec(env, opts.baseUsers), cpuPids },
         ],
         opts,
       ),

@@ -18,5 +18,9 @@ export function summarise(runs) {
     p99All: runs.map((r) => r.p99),
     failures: runs.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0),
     total: runs.reduce((sum, r) => sum + r.total, 0),
+    // µs per answered request, by where it was spent (measure.mjs), when the runs were accounted.
+    ...(runs.length > 0 && runs.every((r) => r.cpu)
+      ? { cpu: Object.fromEntries(Object.keys(runs[0].cpu).map((key) => [key, median(runs.map((r) => r.cpu[key]))])) }
+      : {}),
   };
 }

@@ -1,14 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { verify as argon2Verify } from '@node-rs/argon2';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHasherPool } from './hasher-pool.js';
+import { createHasherPool, HASHER_THREAD_NAME } from './hasher-pool.js';
 import { ARGON2ID_PARAMS } from './password-hash.js';
 
-/** Nice values of this process's threads, from /proc (field 19 of each task's stat). */
-function threadNiceValues(): number[] {
-  return readdirSync('/proc/self/task').map((tid) =>
-    Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]),
-  );
+/** This process's threads from /proc: each one's name and nice value (field 19 of its stat). */
+function threads(): { name: string; nice: number }[] {
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return [{ name: readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim(), nice: Number(stat.split(') ')[1]?.split(' ')[16]) }];
+    } catch {
+      return []; // a thread that ended between the listing and the read
+    }
+  });
 }
 
 describe('hasher pool', () => {
@@ -38,11 +43,21 @@ describe('hasher pool', () => {
 
   it.runIf(process.platform === 'linux')('runs the hashes on threads at nice 10, leaving the rest of the process alone', async () => {
     await pool.run({ op: 'hash', args: ['warm', ARGON2ID_PARAMS] });
-    const niceValues = threadNiceValues();
+    const niceValues = threads().map((t) => t.nice);
     expect(niceValues.filter((n) => n === 10).length).toBeGreaterThanOrEqual(1);
     expect(niceValues.filter((n) => n === 10).length).toBeLessThanOrEqual(2);
     // The main thread (the event loop) keeps normal priority.
     const main = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ')[16]);
     expect(main).toBe(0);
+  });
+
+  it.runIf(process.platform === 'linux')('names its threads, and only those, so a profile tells hashing from the event loop', async () => {
+    await Promise.all([1, 2].map((n) => pool.run({ op: 'hash', args: [`named ${n}`, ARGON2ID_PARAMS] })));
+    const named = threads().filter((t) => t.name === HASHER_THREAD_NAME);
+    expect(named.length).toBeGreaterThanOrEqual(1);
+    expect(named.length).toBeLessThanOrEqual(2);
+    expect(named.every((t) => t.nice === 10)).toBe(true);
+    // The main thread keeps Node's name.
+    expect(readFileSync('/proc/self/comm', 'utf8').trim()).not.toBe(HASHER_THREAD_NAME);
   });
 });
