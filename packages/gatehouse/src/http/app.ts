@@ -5,6 +5,7 @@ import { errors, GatehouseError } from '../errors.js';
 import { createRateLimiter, type RateLimiter } from '../security/rate-limit.js';
 import { registerBackendApi } from './bapi/index.js';
 import { registerFrontendApi } from './fapi/index.js';
+import { MAX_JSON_DEPTH, withinJsonDepth } from './json-depth.js';
 import { type HealthState, registerHealthRoutes } from './ops/health.js';
 import { registerBundles } from './pages/bundles.js';
 import { registerHostedPages } from './pages/hosted.js';
@@ -32,6 +33,7 @@ function parseJsonBody(body: string): unknown {
   }
   // Every endpoint takes named parameters; `null`, arrays and scalars would otherwise slip through as "no params".
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.malformedBody('the body must be a JSON object');
+  if (!withinJsonDepth(value)) throw errors.malformedBody(`the body nests more than ${MAX_JSON_DEPTH} levels deep`);
   return value;
 }
 

@@ -6,6 +6,17 @@ export const stringList = z
   .transform((value) => (Array.isArray(value) ? value : [value]))
   .optional();
 
+/**
+ * One query parameter read as a single string (Fastify gives an array for a repeated one): its first
+ * value, as `URLSearchParams.get` would. Anything else is absent.
+ */
+export function queryValue(query: unknown, name: string): string | undefined {
+  if (query === null || typeof query !== 'object' || !Object.hasOwn(query, name)) return undefined;
+  const value = (query as Record<string, unknown>)[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : undefined;
+}
+
 export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 
 export const pagination = {

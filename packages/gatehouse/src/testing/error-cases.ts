@@ -79,6 +79,13 @@ export const BODY_VARIANTS = {
   null: { name: 'a JSON null body', body: 'null', status: 400, code: 'malformed_request_body' },
   string: { name: 'a JSON string body', body: '"x"', status: 400, code: 'malformed_request_body' },
   textPlain: { name: 'a text/plain body', body: 'hello', contentType: 'text/plain', status: 415, code: 'unsupported_content_type' },
+  // Thousands of levels once overflowed the stack of whatever recursed over the value (a 500).
+  tooDeep: {
+    name: 'JSON nested 5,000 levels deep',
+    body: `{"a":${'['.repeat(2500)}${'{"b":1}'}${']'.repeat(2500)},"c":${'{"d":'.repeat(2500)}1${'}'.repeat(2500)}}`,
+    status: 400,
+    code: 'malformed_request_body',
+  },
   unknownParam: {
     name: 'an unknown body parameter',
     body: { not_a_param: 1 },

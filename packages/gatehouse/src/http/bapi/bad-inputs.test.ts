@@ -80,6 +80,7 @@ const bodyCases = bodyCasesFor(ENDPOINTS, [
   'null',
   'string',
   'textPlain',
+  'tooDeep',
   'unknownParam',
   'twoUnknownParams',
 ]);

@@ -45,7 +45,7 @@ const ENDPOINTS: Endpoint[] = [
 
 const authCases = authCasesFor(ENDPOINTS, ['none', 'wrong']);
 
-const bodyCases = bodyCasesFor(ENDPOINTS, ['truncated', 'array', 'textPlain', 'unknownParam', 'twoUnknownParams']);
+const bodyCases = bodyCasesFor(ENDPOINTS, ['truncated', 'array', 'textPlain', 'tooDeep', 'unknownParam', 'twoUnknownParams']);
 
 // ---------------------------------------------------------------------------------------------
 // Endpoint by endpoint.

@@ -3,6 +3,7 @@ import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
 import { isAllowedRedirect, originOf } from '../../security/origins.js';
 import { parseCookies } from '../cookies.js';
+import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
 import type { FapiContext } from './context.js';
 
@@ -24,15 +25,14 @@ export function registerClientRoutes(app: FastifyInstance, domain: Domain, ctx: 
   });
 
   app.get('/v1/client/handshake', async (request, reply) => {
-    const query = request.query as Record<string, string | undefined>;
-    const redirectUrl = query.redirect_url;
+    const redirectUrl = queryValue(request.query, 'redirect_url');
     const settings = (await domain.instance.settings()).frontend;
     if (!redirectUrl || !isAllowedRedirect(redirectUrl, { publicUrl, settings, development: domain.isDevelopment() })) {
       throw frontendErrors.redirectUrlInvalid();
     }
     const client = await ctx.client(request);
     const cookies = parseCookies(request.headers.cookie);
-    const devBrowser = query.__clerk_db_jwt || cookies.get('__clerk_db_jwt') || undefined;
+    const devBrowser = queryValue(request.query, '__clerk_db_jwt') || cookies.get('__clerk_db_jwt') || undefined;
     const nonce = await domain.handshake.begin({ clientId: client?.id, devBrowser, origin: originOf(redirectUrl) ?? publicUrl });
     const target = new URL(redirectUrl);
     target.searchParams.set('__clerk_handshake_nonce', nonce);

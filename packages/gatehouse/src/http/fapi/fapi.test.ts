@@ -233,4 +233,57 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
     const evil = await b.call('GET', `/v1/client/handshake?redirect_url=${encodeURIComponent('https://evil.example/')}`);
     expect(evil.statusCode).toBe(400);
   });
+
+  it('reads a repeated query parameter by its first value, as URLSearchParams does, instead of failing with a 500', async () => {
+    const b = browser(t.app);
+    const signIn = await b.call('POST', '/v1/client/sign_ins?__clerk_testing_token=a&__clerk_testing_token=b', {
+      identifier: 'x@example.com',
+    });
+    expect(signIn.statusCode).toBe(200);
+
+    const allowed = encodeURIComponent(`${ORIGIN}/after`);
+    const evil = encodeURIComponent('https://evil.example/');
+    const first = await b.call(
+      'GET',
+      `/v1/client/handshake?redirect_url=${allowed}&redirect_url=${evil}&__clerk_db_jwt=a&__clerk_db_jwt=b`,
+    );
+    expect(first.statusCode).toBe(307);
+    expect(new URL(String(first.headers.location)).origin).toBe(ORIGIN);
+    // The first value decides, so a second one can never smuggle in a foreign target.
+    expect((await b.call('GET', `/v1/client/handshake?redirect_url=${evil}&redirect_url=${allowed}`)).statusCode).toBe(400);
+    const page = await b.call('GET', `/sign-in?redirect_url=${evil}&redirect_url=${allowed}`);
+    expect(page.statusCode).toBe(302);
+    expect(page.headers.location).toBe('/sign-in');
+
+    const me = await b.call('GET', '/v1/me?_clerk_session_id=sess_a&_clerk_session_id=sess_b');
+    expect(me.statusCode).toBeLessThan(500);
+    expect(JSON.parse(me.body).errors[0].code).toBe('authentication_invalid');
+  });
+
+  it('refuses JSON nested thousands of levels deep with a 4xx, in a JSON body or a form field, and creates nothing', async () => {
+    const b = browser(t.app);
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sign_ups',
+      headers: { origin: ORIGIN, 'content-type': 'application/json' },
+      payload: `{"email_address":"deep.json@example.com","unsafe_metadata":${deep}}`,
+    });
+    expect(json.statusCode).toBe(400);
+    expect(JSON.parse(json.body).errors[0].code).toBe('malformed_request_body');
+
+    const form = await b.call('POST', '/v1/client/sign_ups', { email_address: 'deep.form@example.com', unsafe_metadata: deep });
+    expect(form.statusCode).toBe(422);
+    expect(JSON.parse(form.body).errors[0]).toMatchObject({ code: 'form_param_format_invalid', meta: { param_name: 'unsafe_metadata' } });
+    const before = JSON.parse((await b.call('GET', '/v1/client')).body).response;
+    expect(before?.sign_up ?? null).toBeNull();
+    // 64 levels are still fine.
+    const fine = await b.call('POST', '/v1/client/sign_ups', {
+      email_address: 'deep.enough@example.com',
+      unsafe_metadata: `${'{"a":'.repeat(63)}1${'}'.repeat(63)}`,
+    });
+    expect(fine.statusCode).toBe(200);
+    const client = JSON.parse((await b.call('GET', '/v1/client')).body).response;
+    expect(client.sign_up.email_address).toBe('deep.enough@example.com');
+  });
 });

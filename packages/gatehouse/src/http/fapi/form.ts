@@ -1,4 +1,5 @@
 import { errors } from '../../errors.js';
+import { MAX_JSON_DEPTH, withinJsonDepth } from '../json-depth.js';
 
 /** FAPI bodies are form-encoded (or JSON from other clients); this reads them as flat strings. */
 export function formFields(body: unknown): Record<string, string> {
@@ -38,9 +39,12 @@ export function optionalJsonObject(fields: Record<string, string>, name: string)
   if (value === undefined || value === '') return undefined;
   try {
     const parsed = JSON.parse(value) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // fall through to the error below
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      if (!withinJsonDepth(parsed)) throw errors.paramInvalid(name, `must nest at most ${MAX_JSON_DEPTH} levels deep`);
+      return parsed as Record<string, unknown>;
+    }
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
   }
   throw errors.paramInvalid(name, 'must be a JSON object');
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import type { RateLimiter, RateLimitRule } from '../../security/rate-limit.js';
+import { queryValue } from '../params.js';
 
 const testingTokenVerdicts = new WeakMap<FastifyRequest, Promise<boolean>>();
 
@@ -16,7 +17,7 @@ export async function enforceLimit(
   key: string,
   rule: RateLimitRule,
 ): Promise<void> {
-  const token = (request.query as Record<string, string | undefined>).__clerk_testing_token;
+  const token = queryValue(request.query, '__clerk_testing_token');
   if (token && domain.isDevelopment()) {
     // A route may apply several limits (per IP, per identifier): one lookup answers them all.
     let valid = testingTokenVerdicts.get(request);

@@ -3,6 +3,7 @@ import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import type { EmailAddressRow } from '../../store/schema.js';
+import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeSessionWithActivities, serializeVerification } from '../serializers/frontend.js';
 import { serializeEmailAddress, serializeUser } from '../serializers/user.js';
@@ -18,7 +19,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   async function signedIn(request: FastifyRequest): Promise<{ clientId: string; sessionId: string; userId: string }> {
     const client = await ctx.client(request);
     if (!client) throw frontendErrors.notSignedIn();
-    const wanted = (request.query as Record<string, string | undefined>)._clerk_session_id || client.last_active_session_id;
+    const wanted = queryValue(request.query, '_clerk_session_id') || client.last_active_session_id;
     const sessions = await domain.clients.activeSessions(client.id);
     const entry = sessions.find((s) => s.session.id === wanted);
     if (!entry) throw frontendErrors.notSignedIn();

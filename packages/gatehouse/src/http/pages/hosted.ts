@@ -3,6 +3,7 @@ import { cookieSuffix, newDevBrowserId } from '../../domain/frontend/handshake.j
 import type { Domain } from '../../domain/index.js';
 import { isAllowedRedirect } from '../../security/origins.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
+import { queryValue } from '../params.js';
 import { bundleUrls } from './bundles.js';
 
 type PageKind = 'sign-in' | 'sign-up' | 'user';
@@ -68,8 +69,7 @@ export function registerHostedPages(app: FastifyInstance, domain: Domain, public
   async function handler(kind: PageKind, request: FastifyRequest, reply: FastifyReply) {
     const settings = (await domain.instance.settings()).frontend;
     const development = domain.isDevelopment();
-    const query = request.query as Record<string, string | undefined>;
-    const redirectUrl = query.redirect_url;
+    const redirectUrl = queryValue(request.query, 'redirect_url');
     if (redirectUrl && !isAllowedRedirect(redirectUrl, { publicUrl, settings, development })) {
       // Drop a foreign target rather than follow it: no open redirect.
       return reply.code(302).header('location', `/${kind}`).send();
