@@ -99,6 +99,11 @@ export const errors = {
     single(422, 'form_password_incorrect', 'Password is incorrect.', 'Password is incorrect. Try again, or use another method.', {
       paramName: 'password',
     }),
+  /** Raised by Node's HTTP parser before any route runs (see http/client-errors.ts). */
+  malformedRequest: () => single(400, 'malformed_request', 'Request is invalid.', 'The request could not be read as HTTP/1.1.'),
+  headersTooLarge: () =>
+    single(431, 'request_header_fields_too_large', 'Request headers are too large.', 'The request line and headers must fit in 16 KB.'),
+  requestTimeout: () => single(408, 'request_timeout', 'Request timed out.', 'The request did not arrive in full in time; send it again.'),
   malformedBody: (why: string) =>
     single(400, 'malformed_request_body', 'Request body is invalid.', `The request body could not be parsed: ${why}`),
   unsupportedContentType: () =>

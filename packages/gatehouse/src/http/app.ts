@@ -4,8 +4,10 @@ import type { Domain } from '../domain/index.js';
 import { errors, GatehouseError } from '../errors.js';
 import { createRateLimiter, type RateLimiter } from '../security/rate-limit.js';
 import { registerBackendApi } from './bapi/index.js';
+import { clientErrorHandler } from './client-errors.js';
 import { registerFrontendApi } from './fapi/index.js';
 import { MAX_JSON_DEPTH, withinJsonDepth } from './json-depth.js';
+import { nulCharacterError } from './nul-characters.js';
 import { type HealthState, registerHealthRoutes } from './ops/health.js';
 import { registerBundles } from './pages/bundles.js';
 import { registerHostedPages } from './pages/hosted.js';
@@ -21,7 +23,11 @@ export interface AppOptions {
   limiter?: RateLimiter;
   logger?: FastifyServerOptions['logger'];
   health?: HealthState;
+  /** How long a request may take to arrive in full before it is answered 408 (default 30 s). */
+  requestTimeoutMs?: number;
 }
+
+const REQUEST_TIMEOUT_MS = 30_000;
 
 function parseJsonBody(body: string): unknown {
   if (body.trim() === '') return {};
@@ -64,9 +70,17 @@ function noSchemas(): never {
 
 /** Builds the whole HTTP surface over a domain; `inject()` drives it in tests without a socket. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const nextTraceId = traceIds();
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     logger: options.logger ?? false,
-    genReqId: traceIds(),
+    genReqId: nextTraceId,
+    clientErrorHandler: clientErrorHandler(nextTraceId),
+    // A body that never arrives in full is answered 408 (Node looks every few seconds) instead of
+    // holding the connection for Node's default of 5 minutes. Node reads it when the server is made:
+    // Fastify's own `requestTimeout`, set on the server afterwards, is not enough on Node 20.
+    requestTimeout: requestTimeoutMs,
+    http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(5_000, requestTimeoutMs) },
     // No route declares a JSON schema (inputs are checked with zod): without these, Fastify would load
     // Ajv and fast-json-stringify at start-up in every worker for nothing.
     schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
@@ -104,6 +118,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const refused = nulCharacterError(request);
+    if (refused) throw refused;
   });
 
   app.setErrorHandler((error, request, reply) => {

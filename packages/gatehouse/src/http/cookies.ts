@@ -8,11 +8,14 @@ export function parseCookies(header: string | undefined): Map<string, string> {
     const name = part.slice(0, eq).trim();
     if (!name || out.has(name)) continue;
     const raw = part.slice(eq + 1).trim();
+    let value = raw;
     try {
-      out.set(name, decodeURIComponent(raw));
+      value = decodeURIComponent(raw);
     } catch {
-      out.set(name, raw);
+      // not percent-encoded after all: the raw text is the value
     }
+    // No cookie we set holds U+0000, and PostgreSQL text cannot: such a cookie is treated as absent.
+    if (!value.includes('\u0000')) out.set(name, value);
   }
   return out;
 }

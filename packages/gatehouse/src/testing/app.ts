@@ -23,7 +23,7 @@ export interface TestApp {
  * URL is given); tests drive it with `app.inject()`.
  */
 export async function createTestApp(
-  options: { databaseUrl?: string; flags?: Record<string, string>; clock?: Clock } = {},
+  options: { databaseUrl?: string; flags?: Record<string, string>; clock?: Clock; requestTimeoutMs?: number } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-app-'));
   const config = loadConfig(
@@ -31,7 +31,12 @@ export async function createTestApp(
     {},
   );
   const booted = await boot(config, () => {}, options.clock);
-  const app = await buildApp({ domain: booted.domain, publicUrl: config.publicUrl, mailbox: true });
+  const app = await buildApp({
+    domain: booted.domain,
+    publicUrl: config.publicUrl,
+    mailbox: true,
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  });
   const secretKey = booted.domain.instance.get().secretKey;
   return {
     app,
