@@ -7,6 +7,9 @@ Commands:
   start     run the server (SQLite under ./.gatehouse by default)
   env       print the keys and CLERK_* variables for the Clerk SDKs (--json for scripts)
   migrate   apply database migrations and exit
+  keys      list | rotate [--overlap <s>] [--retain <s>] | rotate-secret [--grace <s>]
+            rotate the signing key (published before it signs) or the secret key (the old
+            one keeps working for --grace seconds, 86400 by default)
 
 Options (each also read from GATEHOUSE_<NAME>):
   --port <n>              port to listen on (4000)
@@ -41,6 +44,9 @@ async function main(argv: string[]): Promise<number> {
       redis: { type: 'string' },
       smtp: { type: 'string' },
       'allowed-origins': { type: 'string' },
+      overlap: { type: 'string' },
+      retain: { type: 'string' },
+      grace: { type: 'string' },
       json: { type: 'boolean' },
       shell: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -58,6 +64,13 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./start.js')).runStart(config);
     case 'env':
       return (await import('./env.js')).runEnv(config, values.json ? 'json' : values.shell ? 'shell' : 'text');
+    case 'keys':
+      return (await import('./keys.js')).runKeys(config, positionals[1], {
+        overlap: values.overlap,
+        retain: values.retain,
+        grace: values.grace,
+        json: values.json,
+      });
     case 'migrate': {
       const { openStore } = await import('../store/index.js');
       const store = await openStore({ url: config.databaseUrl, log: (line) => process.stdout.write(`${line}\n`) });

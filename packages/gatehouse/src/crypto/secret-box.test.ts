@@ -63,4 +63,12 @@ describe('secret box', () => {
     expect(() => createSecretBox(randomBytes(16))).toThrow(/32 bytes/);
     expect(() => createSecretBox(randomBytes(33))).toThrow(/32 bytes/);
   });
+
+  it('derives the same key per purpose on every node sharing the encryption key, and different ones per purpose', () => {
+    const other = createSecretBox(Buffer.from(key));
+    expect(other.deriveKey('codes')).toBe(box.deriveKey('codes'));
+    expect(box.deriveKey('codes')).not.toBe(box.deriveKey('ids'));
+    expect(createSecretBox(randomBytes(32)).deriveKey('codes')).not.toBe(box.deriveKey('codes'));
+    expect(Buffer.from(box.deriveKey('codes'), 'base64url')).toHaveLength(32);
+  });
 });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 
@@ -9,6 +9,11 @@ const VERSION = 'v1';
 export interface SecretBox {
   seal(plaintext: string): string;
   open(sealed: string): string;
+  /**
+   * A key for one purpose (HMAC of codes, …) derived from the encryption key: the same on every node
+   * that shares it, and unchanged when the instance's secret key is rotated.
+   */
+  deriveKey(purpose: string): string;
 }
 
 export function createSecretBox(key: Buffer): SecretBox {
@@ -26,6 +31,9 @@ export function createSecretBox(key: Buffer): SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    },
+    deriveKey(purpose) {
+      return createHmac('sha256', key).update(`gatehouse derived key: ${purpose}`).digest('base64url');
     },
   };
 }

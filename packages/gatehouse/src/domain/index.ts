@@ -12,6 +12,7 @@ import { createSignUpService } from './frontend/sign-ups.js';
 import { createVerificationCodes } from './frontend/verification-codes.js';
 import { createInstanceService } from './instance.js';
 import { createJwtTemplateService } from './jwt-templates.js';
+import { createKeyRotationService } from './key-rotation.js';
 import { createKeyring } from './keyring.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
@@ -45,7 +46,7 @@ export function createDomain(options: DomainOptions) {
   const isDevelopment = () => instance.get().environmentType === 'development';
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
   const frontendSettings = async () => (await instance.settings()).frontend;
-  const codes = createVerificationCodes(store, clock, () => instance.get().secretKey, isDevelopment, options.sendCode);
+  const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode);
   const clients = createClientService(store, clock);
   return {
     publishableKey,
@@ -58,7 +59,7 @@ export function createDomain(options: DomainOptions) {
       sessions,
       codes,
       verifyPassword,
-      enumerationKey: () => instance.get().secretKey,
+      enumerationKey: () => instance.get().hmacKey,
     }),
     signUps: createSignUpService({ store, clock, clients, users, sessions, codes, settings: frontendSettings }),
     me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, settings: frontendSettings }),
@@ -73,6 +74,7 @@ export function createDomain(options: DomainOptions) {
     clock,
     instance,
     keyring,
+    keyRotation: createKeyRotationService(store, keyring, instance),
     users,
     userMetadata: createUserMetadataService(store, clock, tokens.claimsFitCheck),
     verifyPassword,

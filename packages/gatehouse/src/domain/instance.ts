@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { newId, randomBase62 } from '../ids.js';
 import type { Store } from '../store/index.js';
+import type { InstanceRow } from '../store/schema.js';
 import type { Clock } from './clock.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
 import { defaultSessionTokenSettings, parseSessionTokenSettings, type SessionTokenSettings } from './session-token-settings.js';
@@ -16,12 +17,36 @@ export interface InstanceSettings {
 export interface Instance {
   id: string;
   environmentType: EnvironmentType;
+  /** The current secret key, as last read (another node or the CLI may rotate it). */
   secretKey: string;
+  /**
+   * Keys the HMACs of one-time codes and the fake ids of unknown identifiers. Derived from the
+   * encryption key rather than the secret key, so rotating the secret key breaks no code in flight.
+   */
+  hmacKey: string;
   createdAt: number;
+}
+
+/** Accepted secret keys, by hash: the current one, and the one before it until its grace ends. */
+interface SecretKeyHashes {
+  current: Buffer;
+  previous: { hash: Buffer; expiresAt: number } | undefined;
+}
+
+export function newSecretKey(environmentType: EnvironmentType): string {
+  return `sk_${environmentType === 'production' ? 'live' : 'test'}_${randomBase62(40)}`;
 }
 
 function hashSecretKey(secretKey: string): Buffer {
   return createHash('sha256').update(secretKey).digest();
+}
+
+function secretKeysOf(row: InstanceRow): SecretKeyHashes {
+  const previous =
+    row.previous_secret_key_hash && row.previous_secret_key_expires_at !== null
+      ? { hash: Buffer.from(row.previous_secret_key_hash, 'hex'), expiresAt: row.previous_secret_key_expires_at }
+      : undefined;
+  return { current: Buffer.from(row.secret_key_hash, 'hex'), previous };
 }
 
 function parseSettings(text: string): InstanceSettings {
@@ -34,17 +59,44 @@ function parseSettings(text: string): InstanceSettings {
 
 /**
  * The one instance this server plays: its id, its secret key (stored hashed for checks and sealed for
- * `gatehouse env`), and settings every node reads. Settings are cached briefly so the token hot path
- * does not query them per request, yet a change made on one node reaches the others within seconds.
+ * `gatehouse env`), and settings every node reads. Settings and the accepted secret keys are cached
+ * briefly so hot paths do not query them per request, yet a change made on one node (a new template,
+ * a rotated secret key) reaches the others within seconds.
  */
 export function createInstanceService(store: Store, box: SecretBox, clock: Clock, settingsTtlMs = 2000) {
-  let cached: { instance: Instance; secretKeyHash: Buffer } | undefined;
+  let cached: { instance: Instance; secretKeys: SecretKeyHashes } | undefined;
   let settings: { value: InstanceSettings; loadedAt: number } | undefined;
+  let reading: Promise<InstanceRow> | undefined;
+
+  /** Takes in what a fresh read of the row says: settings, and the secret keys if they changed. */
+  function absorb(row: InstanceRow): void {
+    settings = { value: parseSettings(row.settings), loadedAt: clock() };
+    if (!cached) return;
+    if (!cached.secretKeys.current.equals(Buffer.from(row.secret_key_hash, 'hex'))) {
+      cached.instance = { ...cached.instance, secretKey: box.open(row.secret_key_enc) };
+    }
+    cached.secretKeys = secretKeysOf(row);
+  }
+
+  /** One read of the row at a time, however many requests find the cache stale together. */
+  async function reread(): Promise<InstanceRow> {
+    reading ??= store.instance
+      .get()
+      .then((row) => {
+        if (!row) throw new Error('instance row vanished');
+        absorb(row);
+        return row;
+      })
+      .finally(() => {
+        reading = undefined;
+      });
+    return reading;
+  }
 
   async function ensure(environmentType: EnvironmentType): Promise<Instance> {
     let row = await store.instance.get();
     if (!row) {
-      const secretKey = `sk_${environmentType === 'production' ? 'live' : 'test'}_${randomBase62(40)}`;
+      const secretKey = newSecretKey(environmentType);
       const now = clock();
       row = {
         id: newId('ins'),
@@ -54,6 +106,8 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
         settings: JSON.stringify({ sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}) }),
         created_at: now,
         updated_at: now,
+        previous_secret_key_hash: null,
+        previous_secret_key_expires_at: null,
       };
       try {
         await store.instance.insert(row);
@@ -67,9 +121,10 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
       id: row.id,
       environmentType: row.environment_type as EnvironmentType,
       secretKey: box.open(row.secret_key_enc),
+      hmacKey: box.deriveKey('code and identifier HMACs'),
       createdAt: row.created_at,
     };
-    cached = { instance, secretKeyHash: Buffer.from(row.secret_key_hash, 'hex') };
+    cached = { instance, secretKeys: secretKeysOf(row) };
     settings = { value: parseSettings(row.settings), loadedAt: clock() };
     return instance;
   }
@@ -82,15 +137,41 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
   return {
     ensure,
     get: () => current().instance,
-    /** Constant-time check of a presented secret key. */
-    isSecretKey(candidate: string): boolean {
-      return timingSafeEqual(hashSecretKey(candidate), current().secretKeyHash);
+    /**
+     * Constant-time check of a presented secret key: the current one, or the previous one during
+     * its grace period. Both comparisons always run, so the timing says nothing about which matched.
+     */
+    async authenticateSecretKey(candidate: string): Promise<boolean> {
+      if (!settings || clock() - settings.loadedAt >= settingsTtlMs) await reread();
+      const { current: currentHash, previous } = current().secretKeys;
+      const presented = hashSecretKey(candidate);
+      const isCurrent = timingSafeEqual(presented, currentHash);
+      const isPrevious =
+        timingSafeEqual(presented, previous?.hash ?? currentHash) && previous !== undefined && clock() < previous.expiresAt;
+      return isCurrent || isPrevious;
+    },
+    /**
+     * Replaces the secret key; the old one keeps working for `graceMs` (then only the new one
+     * does). A key replaced earlier and still in its grace period stops working at once.
+     */
+    async rotateSecretKey(graceMs: number): Promise<{ secretKey: string; previousExpiresAt: number }> {
+      for (let attempt = 0; ; attempt++) {
+        const row = await reread();
+        const secretKey = newSecretKey(row.environment_type as EnvironmentType);
+        const now = clock();
+        const next = { hash: hashSecretKey(secretKey).toString('hex'), enc: box.seal(secretKey), previousExpiresAt: now + graceMs, now };
+        if (await store.instance.replaceSecretKey(row.id, row.secret_key_hash, next)) {
+          await reread();
+          return { secretKey, previousExpiresAt: next.previousExpiresAt };
+        }
+        // Lost to a concurrent rotation: rotate again from what it left.
+        if (attempt >= 3) throw new Error('the secret key kept changing during rotation; try again');
+      }
     },
     async settings(): Promise<InstanceSettings> {
       if (settings && clock() - settings.loadedAt < settingsTtlMs) return settings.value;
-      const row = await store.instance.get();
-      if (!row) throw new Error('instance row vanished');
-      settings = { value: parseSettings(row.settings), loadedAt: clock() };
+      await reread();
+      if (!settings) throw new Error('instance settings not loaded');
       return settings.value;
     },
     async updateSettings(change: (current: InstanceSettings) => InstanceSettings): Promise<InstanceSettings> {

@@ -145,7 +145,7 @@ export function createJwtTemplateService(store: Store, box: SecretBox, keyring: 
         sub: record.user.id,
       };
       if (!template.custom_signing_key || !template.signing_key_enc) {
-        const key = keyring.signingKey();
+        const key = await keyring.signingKey();
         return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT' }, payload, key.privateKey);
       }
       const secret = box.open(template.signing_key_enc);

@@ -127,7 +127,7 @@ export function createTokenService(deps: TokenServiceDeps) {
         sub: session.user_id,
         v: 2,
       };
-      const key = keyring.signingKey();
+      const key = await keyring.signingKey();
       return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: SESSION_TOKEN_CATEGORY }, payload, key.privateKey);
     },
 

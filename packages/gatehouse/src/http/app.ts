@@ -132,7 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const { domain } = options;
   registerHealthRoutes(app, domain, options.health ?? { draining: false });
-  app.get('/.well-known/jwks.json', async (_request, reply) => sendJson(reply, 200, domain.keyring.jwks()));
+  app.get('/.well-known/jwks.json', async (_request, reply) => sendJson(reply, 200, await domain.keyring.jwks()));
   await app.register(
     (api, _opts, done) => {
       registerBackendApi(api, domain).then(() => done(), done);

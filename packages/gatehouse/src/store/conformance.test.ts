@@ -870,11 +870,30 @@ function conformanceSuite(dialect: Dialect) {
           settings: '{}',
           created_at: T0,
           updated_at: T0,
+          previous_secret_key_hash: null,
+          previous_secret_key_expires_at: null,
         };
         await store.instance.insert(row);
         expect(await store.instance.get()).toEqual(row);
         await store.instance.updateSettings(row.id, '{"sessionToken":{"lifetimeSeconds":120}}', T0 + 77);
         expect(await store.instance.get()).toEqual({ ...row, settings: '{"sessionToken":{"lifetimeSeconds":120}}', updated_at: T0 + 77 });
+      });
+
+      it('replaces the secret key only if it is still the one expected', async () => {
+        const before = await store.instance.get();
+        if (!before) throw new Error('no instance');
+        const next = { hash: 'hash2', enc: 'v1.d.e.f', previousExpiresAt: T0 + 1000, now: T0 + 88 };
+        expect(await store.instance.replaceSecretKey(before.id, 'not-the-hash', next)).toBe(false);
+        expect(await store.instance.replaceSecretKey(before.id, 'hash', next)).toBe(true);
+        expect(await store.instance.get()).toEqual({
+          ...before,
+          secret_key_hash: 'hash2',
+          secret_key_enc: 'v1.d.e.f',
+          previous_secret_key_hash: 'hash',
+          previous_secret_key_expires_at: T0 + 1000,
+          updated_at: T0 + 88,
+        });
+        expect(await store.instance.replaceSecretKey(before.id, 'hash', next)).toBe(false);
       });
 
       it('lists signing keys oldest first and changes their status', async () => {
@@ -884,14 +903,17 @@ function conformanceSuite(dialect: Dialect) {
           public_jwk: JSON.stringify({ kid }),
           status: 'active',
           created_at,
+          activates_at: null,
+          retires_at: null,
         });
-        const newer = key('ins_newer', T0 + 2);
+        const newer = { ...key('ins_newer', T0 + 2), activates_at: T0 + 60_002 };
         const older = key('ins_older', T0 + 1);
         await store.signingKeys.insert(newer);
         await store.signingKeys.insert(older);
         expect(await store.signingKeys.list()).toEqual([older, newer]);
+        await store.signingKeys.setRetiresAt('ins_older', T0 + 90_000);
         await store.signingKeys.setStatus('ins_older', 'retired');
-        expect(await store.signingKeys.list()).toEqual([{ ...older, status: 'retired' }, newer]);
+        expect(await store.signingKeys.list()).toEqual([{ ...older, status: 'retired', retires_at: T0 + 90_000 }, newer]);
       });
     });
 

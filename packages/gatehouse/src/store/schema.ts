@@ -11,6 +11,9 @@ export interface InstanceTable {
   settings: string;
   created_at: number;
   updated_at: number;
+  /** The secret key before the last rotation, accepted until `previous_secret_key_expires_at`. */
+  previous_secret_key_hash: string | null;
+  previous_secret_key_expires_at: number | null;
 }
 
 export interface SigningKeyTable {
@@ -19,6 +22,10 @@ export interface SigningKeyTable {
   public_jwk: string;
   status: string;
   created_at: number;
+  /** When it starts signing; null: at `created_at`. Published in the JWKS from creation. */
+  activates_at: number | null;
+  /** When it leaves the JWKS; null: not scheduled. */
+  retires_at: number | null;
 }
 
 export interface UserTable {

@@ -5,6 +5,7 @@ import { registerClientRoutes } from './clients.js';
 import { registerEmailAddressRoutes } from './email-addresses.js';
 import { registerInstanceRoutes } from './instance.js';
 import { registerJwtTemplateRoutes } from './jwt-templates.js';
+import { registerKeyRoutes } from './keys.js';
 import { registerOrganizationRoutes } from './organizations.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerUserRoutes } from './users.js';
@@ -15,13 +16,14 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
     const header = request.headers.authorization;
     if (!header) throw errors.authorizationMissing();
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1] || !domain.instance.isSecretKey(match[1])) throw errors.secretKeyInvalid();
+    if (!match?.[1] || !(await domain.instance.authenticateSecretKey(match[1]))) throw errors.secretKeyInvalid();
   });
   registerUserRoutes(app, domain);
   registerEmailAddressRoutes(app, domain);
   registerSessionRoutes(app, domain);
   registerJwtTemplateRoutes(app, domain);
   registerInstanceRoutes(app, domain);
+  registerKeyRoutes(app, domain);
   registerClientRoutes(app, domain);
   registerOrganizationRoutes(app, domain);
 }

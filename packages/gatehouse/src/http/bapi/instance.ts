@@ -17,7 +17,7 @@ function serializeSessionTokenSettings(settings: { claims: Record<string, unknow
  * dashboard): `GET|PATCH /v1/instance/session_token`, authenticated with the secret key.
  */
 export function registerInstanceRoutes(app: FastifyInstance, domain: Domain): void {
-  app.get('/v1/jwks', async (_request, reply) => sendJson(reply, 200, domain.keyring.jwks()));
+  app.get('/v1/jwks', async (_request, reply) => sendJson(reply, 200, await domain.keyring.jwks()));
 
   app.get('/v1/instance/session_token', async (_request, reply) => {
     const { sessionToken } = await domain.instance.settings();

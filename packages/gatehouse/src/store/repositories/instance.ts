@@ -12,6 +12,29 @@ export function createInstanceRepository(db: Kysely<Database>) {
     async updateSettings(id: string, settings: string, now: number): Promise<void> {
       await db.updateTable('instance').set({ settings, updated_at: now }).where('id', '=', id).execute();
     },
+    /**
+     * Replaces the secret key if it is still `expectedHash` (so two concurrent rotations cannot both
+     * win); the replaced one stays valid until `previousExpiresAt`. False when another rotation won.
+     */
+    async replaceSecretKey(
+      id: string,
+      expectedHash: string,
+      next: { hash: string; enc: string; previousExpiresAt: number; now: number },
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('instance')
+        .set({
+          secret_key_hash: next.hash,
+          secret_key_enc: next.enc,
+          previous_secret_key_hash: expectedHash,
+          previous_secret_key_expires_at: next.previousExpiresAt,
+          updated_at: next.now,
+        })
+        .where('id', '=', id)
+        .where('secret_key_hash', '=', expectedHash)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
   };
 }
 
@@ -25,6 +48,9 @@ export function createSigningKeyRepository(db: Kysely<Database>) {
     },
     async setStatus(kid: string, status: string): Promise<void> {
       await db.updateTable('signing_keys').set({ status }).where('kid', '=', kid).execute();
+    },
+    async setRetiresAt(kid: string, retiresAt: number): Promise<void> {
+      await db.updateTable('signing_keys').set({ retires_at: retiresAt }).where('kid', '=', kid).execute();
     },
   };
 }

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import * as z from 'zod';
+import type { Domain } from '../../domain/index.js';
+import type { SigningKeySummary } from '../../domain/keyring.js';
+import { sendJson } from '../reply.js';
+import { parseInput } from '../validation.js';
+
+const rotateSigningKeyBody = z
+  .object({ overlap_seconds: z.number().int().optional(), retain_seconds: z.number().int().optional() })
+  .strict();
+const rotateSecretKeyBody = z.object({ grace_seconds: z.number().int().optional() }).strict();
+
+function serializeSigningKey(key: SigningKeySummary) {
+  return {
+    object: 'signing_key',
+    kid: key.kid,
+    state: key.state,
+    created_at: key.createdAt,
+    activates_at: key.activatesAt,
+    retires_at: key.retiresAt,
+  };
+}
+
+/**
+ * Gatehouse's admin endpoints for key rotation (Clerk rotates keys itself), authenticated with the
+ * secret key like the rest of the Backend API.
+ */
+export function registerKeyRoutes(app: FastifyInstance, domain: Domain): void {
+  app.get('/v1/instance/signing_keys', async (_request, reply) => {
+    const keys = await domain.keyring.list();
+    return sendJson(reply, 200, { data: keys.map(serializeSigningKey), total_count: keys.length });
+  });
+
+  app.post('/v1/instance/signing_keys/rotate', async (request, reply) => {
+    const body = parseInput(rotateSigningKeyBody, request.body);
+    const rotation = await domain.keyRotation.rotateSigningKey({
+      overlapSeconds: body.overlap_seconds,
+      retainSeconds: body.retain_seconds,
+    });
+    const keys = await domain.keyring.list();
+    return sendJson(reply, 200, {
+      object: 'signing_key_rotation',
+      kid: rotation.kid,
+      activates_at: rotation.activatesAt,
+      previous_keys_retire_at: rotation.previousKeysRetireAt,
+      retain_seconds: rotation.retainSeconds,
+      keys: keys.map(serializeSigningKey),
+    });
+  });
+
+  app.post('/v1/instance/secret_key/rotate', async (request, reply) => {
+    const body = parseInput(rotateSecretKeyBody, request.body);
+    const rotated = await domain.keyRotation.rotateSecretKey({ graceSeconds: body.grace_seconds });
+    return sendJson(reply, 200, { object: 'secret_key', secret_key: rotated.secretKey, previous_expires_at: rotated.previousExpiresAt });
+  });
+}
