@@ -142,7 +142,8 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
      * its grace period. Both comparisons always run, so the timing says nothing about which matched.
      */
     async authenticateSecretKey(candidate: string): Promise<boolean> {
-      if (!settings || clock() - settings.loadedAt >= settingsTtlMs) await reread();
+      // A failed re-read (the database is away) leaves the keys as last read.
+      if (!settings || clock() - settings.loadedAt >= settingsTtlMs) await reread().catch(() => {});
       const { current: currentHash, previous } = current().secretKeys;
       const presented = hashSecretKey(candidate);
       const isCurrent = timingSafeEqual(presented, currentHash);

@@ -4,7 +4,8 @@
  * one Redis. Through nginx only: people sign in in Chromium (clerk-js and the prebuilt components,
  * with `@clerk/express` in an app process), their pages refresh session tokens without pause, and
  * `@clerk/backend` calls the Backend API, while one node is stopped with SIGTERM and started again.
- * Nothing may fail: no sign-in, no refresh, no BAPI call, no 5xx in nginx's access log.
+ * Nothing may fail: no sign-in, no refresh, no BAPI call, no 5xx in nginx's access log. Then the
+ * signing key is rotated through nginx while the app checks the page's tokens: none is refused.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -200,7 +201,7 @@ describe.skipIf(!ready)('three nodes behind nginx, one stopped and started again
     process.stderr.write(`load-balancer test: ${[...timings, `total: ${Date.now() - started} ms`].join('; ')}\n`);
   });
 
-  it('keeps signing in, refreshing and answering the Backend API', async () => {
+  it('keeps signing in, refreshing and answering the Backend API, and rotates keys without a failed request', async () => {
     const clerk = createClerkClient({ secretKey: nodes[0]?.env.secretKey, apiUrl: `${nginx.url}/api` });
     const emails = [0, 1, 2].map((i) => `lb-${i}-${randomBytes(3).toString('hex')}@example.com`);
     const users = [];
@@ -273,6 +274,39 @@ describe.skipIf(!ready)('three nodes behind nginx, one stopped and started again
         log.filter((line) => answeredBy(line).includes(',')).length
       } passed on to a second node`,
     );
+
+    // A signing-key rotation through nginx: every node publishes the new key before any node signs
+    // with it, so the app (verifying bearer tokens through nginx's JWKS) accepts every token.
+    const rotating = Date.now();
+    const rotated = await fetch(`${nginx.url}/api/v1/instance/signing_keys/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${nodes[0]?.env.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ overlap_seconds: 10 }),
+    });
+    expect(rotated.status).toBe(200);
+    const rotation = (await rotated.json()) as { kid: string; activates_at: number };
+    const kids: string[] = [];
+    const appFailures: string[] = [];
+    while (Date.now() < rotation.activates_at + 3000) {
+      const answer = await page.evaluate(async () => {
+        const token = (await window.Clerk.session?.getToken({ skipCache: true })) ?? '';
+        const res = await fetch('/api/me', { headers: { Authorization: `Bearer ${token}` } });
+        return { status: res.status, token };
+      });
+      const kid = (JSON.parse(Buffer.from(answer.token.split('.')[0] ?? '', 'base64url').toString() || '{}') as { kid?: string }).kid ?? '';
+      if (answer.status !== 200) appFailures.push(`${answer.status} with kid ${kid}`);
+      if (kids.at(-1) !== kid) kids.push(kid);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(appFailures).toEqual([]);
+    expect(kids).toHaveLength(2);
+    expect(kids[1]).toBe(rotation.kid);
+    for (const node of nodes) {
+      const jwks = (await (await fetch(`${node.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+      expect(jwks.keys.map((key) => key.kid)).toEqual(kids);
+    }
+    timings.push(`signing-key rotation through nginx, 10 s overlap: ${Date.now() - rotating} ms`);
+
     for (const context of [first, second, third]) {
       expect(context.log.matching(/HTTP 5\d\d|request failed/)).toEqual([]);
       await context.context.close();
