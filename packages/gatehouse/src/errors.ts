@@ -127,6 +127,13 @@ export const errors = {
       'The provided secret key is invalid.',
       'The provided secret key is invalid. Make sure it is the one `gatehouse env` prints for this instance.',
     ),
+  secretKeyNotCurrent: () =>
+    single(
+      403,
+      'secret_key_not_current',
+      'This needs the current secret key.',
+      'Key rotation needs the current secret key; the previous one, still accepted during its grace period, cannot rotate keys.',
+    ),
   sessionNotActive: (sessionId: string, status: string) =>
     single(
       404,

@@ -141,7 +141,7 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
      * Constant-time check of a presented secret key: the current one, or the previous one during
      * its grace period. Both comparisons always run, so the timing says nothing about which matched.
      */
-    async authenticateSecretKey(candidate: string): Promise<boolean> {
+    async authenticateSecretKey(candidate: string): Promise<'current' | 'previous' | undefined> {
       // A failed re-read (the database is away) leaves the keys as last read.
       if (!settings || clock() - settings.loadedAt >= settingsTtlMs) await reread().catch(() => {});
       const { current: currentHash, previous } = current().secretKeys;
@@ -149,7 +149,7 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
       const isCurrent = timingSafeEqual(presented, currentHash);
       const isPrevious =
         timingSafeEqual(presented, previous?.hash ?? currentHash) && previous !== undefined && clock() < previous.expiresAt;
-      return isCurrent || isPrevious;
+      return isCurrent ? 'current' : isPrevious ? 'previous' : undefined;
     },
     /**
      * Replaces the secret key; the old one keeps working for `graceMs` (then only the new one

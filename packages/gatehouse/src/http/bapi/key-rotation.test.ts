@@ -150,6 +150,12 @@ describe('secret key rotation', () => {
     expect(await withNew.users.getCount()).toBeGreaterThan(0);
     expect(await withOld.users.getCount()).toBeGreaterThan(0);
 
+    // The old key reads and writes, but cannot rotate keys (a leaked key must not lock out the new one).
+    for (const url of ['/api/v1/instance/secret_key/rotate', '/api/v1/instance/signing_keys/rotate']) {
+      const refused = await call('POST', url, {}, `Bearer ${oldKey}`);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ errors: [{ code: 'secret_key_not_current' }] });
+    }
     now += 3_600_000 - 1000;
     expect(await withOld.users.getCount()).toBeGreaterThan(0);
     now += 1000;

@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import type { SigningKeySummary } from '../../domain/keyring.js';
+import { errors } from '../../errors.js';
 import { sendJson } from '../reply.js';
 import { parseInput } from '../validation.js';
 
@@ -22,6 +23,15 @@ function serializeSigningKey(key: SigningKeySummary) {
 }
 
 /**
+ * A key in its grace period (perhaps the leaked one being replaced) must not be able to rotate the
+ * keys and so lock out the new one: rotation takes the current secret key only.
+ */
+async function requireCurrentSecretKey(domain: Domain, request: FastifyRequest): Promise<void> {
+  const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+  if ((await domain.instance.authenticateSecretKey(presented)) !== 'current') throw errors.secretKeyNotCurrent();
+}
+
+/**
  * Gatehouse's admin endpoints for key rotation (Clerk rotates keys itself), authenticated with the
  * secret key like the rest of the Backend API.
  */
@@ -32,6 +42,7 @@ export function registerKeyRoutes(app: FastifyInstance, domain: Domain): void {
   });
 
   app.post('/v1/instance/signing_keys/rotate', async (request, reply) => {
+    await requireCurrentSecretKey(domain, request);
     const body = parseInput(rotateSigningKeyBody, request.body);
     const rotation = await domain.keyRotation.rotateSigningKey({
       overlapSeconds: body.overlap_seconds,
@@ -49,6 +60,7 @@ export function registerKeyRoutes(app: FastifyInstance, domain: Domain): void {
   });
 
   app.post('/v1/instance/secret_key/rotate', async (request, reply) => {
+    await requireCurrentSecretKey(domain, request);
     const body = parseInput(rotateSecretKeyBody, request.body);
     const rotated = await domain.keyRotation.rotateSecretKey({ graceSeconds: body.grace_seconds });
     return sendJson(reply, 200, { object: 'secret_key', secret_key: rotated.secretKey, previous_expires_at: rotated.previousExpiresAt });
