@@ -162,6 +162,8 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
         const now = clock();
         const next = { hash: hashSecretKey(secretKey).toString('hex'), enc: box.seal(secretKey), previousExpiresAt: now + graceMs, now };
         if (await store.instance.replaceSecretKey(row.id, row.secret_key_hash, next)) {
+          // A read that started before the write would bring back the old key: wait it out, read anew.
+          await reading?.catch(() => {});
           await reread();
           return { secretKey, previousExpiresAt: next.previousExpiresAt };
         }
