@@ -27,6 +27,7 @@ export async function serve(config: GatehouseConfig, booted: Booted, onListening
       limiter,
       health,
       publicUrl: config.publicUrl,
+      trustedProxies: config.trustedProxies,
       mailbox: booted.mailer.mode === 'outbox' && booted.domain.isDevelopment(),
       // Warnings and errors only: unexpected failures are logged with their trace id; requests are not
       // (they carry cookies and tokens).

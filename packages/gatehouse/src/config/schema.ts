@@ -24,6 +24,8 @@ export const configFileSchema = z
     instanceType: z.enum(['development', 'production']).optional(),
     sessionToken: sessionTokenSchema.optional(),
     frontend: frontendSettingsSchema.partial().optional(),
+    /** Addresses or CIDRs of the reverse proxies whose `X-Forwarded-For` names the client. */
+    trustedProxies: z.array(z.string().min(1)).optional(),
   })
   .strict();
 
@@ -45,6 +47,11 @@ export interface GatehouseConfig {
   /** Extra origins allowed by flag/env (comma-separated `GATEHOUSE_ALLOWED_ORIGINS`). */
   allowedOrigins: string[];
   seedFile: string | undefined;
+  /**
+   * Peers (addresses or CIDRs) whose `X-Forwarded-For` is believed; empty: the socket's peer is the
+   * client. Rate limits per IP use the client address found this way.
+   */
+  trustedProxies: string[];
   /** Where the AES key that encrypts secrets at rest comes from. */
   encryptionKey: string | undefined;
 }

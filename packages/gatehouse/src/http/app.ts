@@ -23,6 +23,11 @@ export interface AppOptions {
   limiter?: RateLimiter;
   logger?: FastifyServerOptions['logger'];
   health?: HealthState;
+  /**
+   * Reverse proxies (addresses or CIDRs) whose `X-Forwarded-For` names the client (`request.ip`);
+   * empty or absent: the socket's peer is the client, and the header is ignored.
+   */
+  trustedProxies?: string[];
   /** How long a request may take to arrive in full before it is answered 408 (default 30 s). */
   requestTimeoutMs?: number;
 }
@@ -75,6 +80,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: nextTraceId,
+    // Fastify (proxy-addr) walks X-Forwarded-For from the right and stops at the first hop that is
+    // not a trusted proxy: that is the client. A client cannot name itself by sending the header,
+    // since only what trusted proxies appended is believed.
+    trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? options.trustedProxies : false,
     clientErrorHandler: clientErrorHandler(nextTraceId),
     // A body that never arrives in full is answered 408 (Node looks every few seconds) instead of
     // holding the connection for Node's default of 5 minutes. Node reads it when the server is made:
