@@ -129,7 +129,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
-  // Every request passes here (token refresh too): a callback hook, so it costs no promise.
+  // Every request passes here (token refresh too): callback hooks, so they cost no promise.
+  // No answer is ever sniffed into another type (JSON or a bundle run as HTML, say).
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    done();
+  });
   app.addHook('preValidation', (request, _reply, done) => done(nulCharacterError(request)));
 
   app.setErrorHandler((error, request, reply) => {
