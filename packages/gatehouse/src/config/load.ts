@@ -124,6 +124,11 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     throw new ConfigError(`--database "${databaseUrl}" must start with sqlite: or postgres://.`);
   }
   const workers = intFrom('--workers', flags.workers) ?? intFrom('GATEHOUSE_WORKERS', env.GATEHOUSE_WORKERS) ?? file.workers ?? 1;
+  const drainTimeoutSeconds =
+    intFrom('--drain-timeout', flags['drain-timeout']) ??
+    intFrom('GATEHOUSE_DRAIN_TIMEOUT', env.GATEHOUSE_DRAIN_TIMEOUT) ??
+    file.drainTimeoutSeconds ??
+    25;
   const instanceType = str(flags['instance-type']) ?? env.GATEHOUSE_INSTANCE_TYPE ?? file.instanceType ?? 'development';
   if (instanceType !== 'development' && instanceType !== 'production') {
     throw new ConfigError(`--instance-type must be "development" or "production", got "${instanceType}".`);
@@ -143,6 +148,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     allowedOrigins: parseOrigins(str(flags['allowed-origins']) ?? env.GATEHOUSE_ALLOWED_ORIGINS),
     seedFile: str(flags.seed) ?? env.GATEHOUSE_SEED,
     trustedProxies: trustedProxies(flags, env, file),
+    drainTimeoutSeconds,
     encryptionKey: env.GATEHOUSE_ENCRYPTION_KEY,
   };
 }

@@ -89,6 +89,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // holding the connection for Node's default of 5 minutes. Node reads it when the server is made:
     // Fastify's own `requestTimeout`, set on the server afterwards, is not enough on Node 20.
     requestTimeout: requestTimeoutMs,
+    // While draining, a request that arrives on a connection still open is served (with
+    // `Connection: close`), not refused: the load balancer may not have seen /readyz go 503 yet.
+    return503OnClosing: false,
     http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(5_000, requestTimeoutMs) },
     // No route declares a JSON schema (inputs are checked with zod): without these, Fastify would load
     // Ajv and fast-json-stringify at start-up in every worker for nothing.
@@ -136,6 +139,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done();
   });
   app.addHook('preValidation', (request, _reply, done) => done(nulCharacterError(request)));
+  const health = options.health;
+  if (health) {
+    // After SIGTERM every answer closes its connection, also for requests that were already in
+    // flight then: a busy keep-alive client never holds the process open.
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      if (health.draining) reply.header('connection', 'close');
+      done(null, payload);
+    });
+  }
 
   app.setErrorHandler((error, request, reply) => {
     const gatehouseError = toGatehouseError(error);
