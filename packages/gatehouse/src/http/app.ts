@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { isDatabaseUnavailable } from '../domain/availability.js';
 import type { Domain } from '../domain/index.js';
 import { errors, GatehouseError } from '../errors.js';
 import { createRateLimiter, type RateLimiter } from '../security/rate-limit.js';
@@ -33,6 +34,10 @@ export interface AppOptions {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/** What a 503 asks clients to wait while the database is unreachable; recovery is checked on every request. */
+const DATABASE_RETRY_AFTER_S = 2;
+/** During an outage every request fails alike: one log line per this interval says so. */
+const UNAVAILABLE_LOG_INTERVAL_MS = 10_000;
 
 function parseJsonBody(body: string): unknown {
   if (body.trim() === '') return {};
@@ -55,6 +60,7 @@ function toGatehouseError(error: unknown): GatehouseError {
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return errors.unsupportedContentType();
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.paramValueInvalid('body', 'the request body is too large');
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return errors.malformedBody(e.message ?? 'bad request');
+  if (isDatabaseUnavailable(error)) return errors.serviceUnavailable(DATABASE_RETRY_AFTER_S);
   return errors.internal();
 }
 
@@ -149,9 +155,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
 
+  let unavailableLoggedAt = 0;
   app.setErrorHandler((error, request, reply) => {
     const gatehouseError = toGatehouseError(error);
-    if (gatehouseError.status >= 500) request.log.error({ err: error }, 'unhandled error');
+    if (gatehouseError.status === 503) {
+      const now = Date.now();
+      if (now - unavailableLoggedAt >= UNAVAILABLE_LOG_INTERVAL_MS) {
+        unavailableLoggedAt = now;
+        request.log.warn({ err: error }, 'database unavailable: answering 503 until it is back');
+      }
+    } else if (gatehouseError.status >= 500) {
+      request.log.error({ err: error }, 'unhandled error');
+    }
     return sendError(reply, gatehouseError, request.id);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, errors.routeNotFound(request.url.split('?')[0] ?? ''), request.id));
