@@ -45,7 +45,10 @@ const CONNECT_TIMEOUT_MS = 1_000;
  * connection while it reconnects to a database that is gone would otherwise wait for it to return.
  */
 const LOOKUP_TIMEOUT_MS = 1_000;
-/** Any other statement (searches over large tables may take a while) on a connection that went silent. */
+/**
+ * Any other data statement (searches over large tables may take a while) on a connection that went
+ * silent. Only data statements: DDL (migrations building an index on a large table) is unbounded.
+ */
 const STATEMENT_TIMEOUT_MS = 10_000;
 /** postgres.js's pause before reconnecting, in seconds: constant, so it is back soon after the database. */
 const RECONNECT_DELAY_S = 0.2;
@@ -64,7 +67,7 @@ function preparing(client: pg.PoolClient): pg.PoolClient {
   const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
   (client as unknown as { query: unknown }).query = (text: unknown, values?: unknown) => {
     if (typeof text === 'string' && DML.test(text)) {
-      return query({ name: statementName(text), text, values });
+      return query({ name: statementName(text), text, values, query_timeout: STATEMENT_TIMEOUT_MS });
     }
     return query(text, values);
   };
@@ -215,7 +218,6 @@ export function openPostgres(connectionString: string, poolSize = 4): Kysely<Dat
     max: poolSize,
     // Waiting for a free connection and making a new one, together.
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    query_timeout: STATEMENT_TIMEOUT_MS,
   });
   // An idle client's network error must not crash the process; the pool replaces the client.
   pool.on('error', () => {});
