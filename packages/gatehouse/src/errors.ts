@@ -178,6 +178,19 @@ export const errors = {
       [{ code: 'too_many_requests', message: 'Too many requests.', longMessage: `Too many requests. Retry in ${retryAfter} seconds.` }],
       retryAfter,
     ),
+  /** The database cannot be reached right now (an outage, a restart): worth retrying soon. */
+  serviceUnavailable: (retryAfter: number) =>
+    new GatehouseError(
+      503,
+      [
+        {
+          code: 'service_unavailable',
+          message: 'Service unavailable',
+          longMessage: `The service cannot reach its database right now. Retry in ${retryAfter} seconds.`,
+        },
+      ],
+      retryAfter,
+    ),
   internal: () =>
     single(
       500,

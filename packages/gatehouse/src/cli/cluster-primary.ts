@@ -64,17 +64,29 @@ export async function runPrimary(config: GatehouseConfig, log: (line: string) =>
     void stopWorkers().then(() => process.exit(1));
   });
 
-  /** SIGTERM to every worker (each drains); resolves once all have exited. */
+  /**
+   * SIGTERM to every worker (each drains within the drain timeout); resolves once all have exited.
+   * A worker still there a few seconds past its own bound is stuck: it is killed.
+   */
   const stopWorkers = (): Promise<void> => {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && !worker.isDead());
     return new Promise((resolve) => {
       let left = workers.length;
       if (left === 0) return resolve();
+      const backstop = setTimeout(
+        () => {
+          for (const worker of workers) if (!worker.isDead()) worker.process.kill('SIGKILL');
+        },
+        config.drainTimeoutSeconds * 1000 + 5_000,
+      );
       for (const worker of workers) {
         worker.once('exit', () => {
           left -= 1;
-          if (left === 0) resolve();
+          if (left === 0) {
+            clearTimeout(backstop);
+            resolve();
+          }
         });
         worker.process.kill('SIGTERM');
       }

@@ -22,6 +22,8 @@ Options (each also read from GATEHOUSE_<NAME>):
   --config <file>         config file (default <data dir>/gatehouse.config.json)
   --seed <file>           create the users in this JSON file on start
   --allowed-origins <o>   comma-separated app origins allowed to use the Frontend API
+  --drain-timeout <s>     seconds to finish requests after SIGTERM before closing every connection (25)
+  --trusted-proxies <c>   comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed (none)
   --smtp <url>            deliver mail over SMTP (smtp://user:pass@host:port); else the dev outbox
   --json                  with env: one JSON object
   --shell                 with env: export lines, for eval "$(gatehouse env --shell)"
@@ -47,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       overlap: { type: 'string' },
       retain: { type: 'string' },
       grace: { type: 'string' },
+      'trusted-proxies': { type: 'string' },
+      'drain-timeout': { type: 'string' },
       json: { type: 'boolean' },
       shell: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

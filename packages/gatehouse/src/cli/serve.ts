@@ -8,7 +8,8 @@ import { saveCodeCache } from './code-cache.js';
 
 /**
  * One serving process: builds the app on a booted store, listens, and drains on SIGTERM/SIGINT
- * (stops accepting, finishes in-flight, exits 0). Listening comes last, so /readyz can only answer
+ * (stops accepting, finishes in-flight requests, closing each connection after its answer, and
+ * exits 0, at the latest `drainTimeoutSeconds` after the signal). Listening comes last, so /readyz can only answer
  * once the store is open and the keys are loaded. It owns `booted`: if it cannot listen, it closes
  * everything (so a failed worker exits instead of hanging on open connections) and throws.
  */
@@ -27,6 +28,7 @@ export async function serve(config: GatehouseConfig, booted: Booted, onListening
       limiter,
       health,
       publicUrl: config.publicUrl,
+      trustedProxies: config.trustedProxies,
       mailbox: booted.mailer.mode === 'outbox' && booted.domain.isDevelopment(),
       // Warnings and errors only: unexpected failures are logged with their trace id; requests are not
       // (they carry cookies and tokens).
@@ -51,7 +53,17 @@ export async function serve(config: GatehouseConfig, booted: Booted, onListening
     if (stopping) return;
     stopping = true;
     health.draining = true;
+    // Bounded: a client that keeps a request (or a half-sent one) open cannot keep us past it.
+    const deadline = setTimeout(() => {
+      process.stderr.write(`gatehouse: requests still open ${config.drainTimeoutSeconds} s after SIGTERM; closing their connections\n`);
+      app.server.closeAllConnections();
+      // Closing the store may wait on a database that is gone: exit regardless, soon.
+      setTimeout(() => process.exit(0), 2_000).unref();
+    }, config.drainTimeoutSeconds * 1000);
+    // Stops listening and closes the connections idle now; each busy one closes after its answer
+    // (which says `Connection: close`).
     await app.close();
+    clearTimeout(deadline);
     await closeAll();
     process.exit(0);
   };

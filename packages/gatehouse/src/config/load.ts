@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { z } from 'zod';
 import { type ConfigFile, configFileSchema, type GatehouseConfig } from './schema.js';
@@ -50,8 +51,37 @@ function parseOrigins(value: string | undefined): string[] {
     });
 }
 
+/**
+ * Checks proxy addresses and CIDRs (`10.0.0.0/8`, `::1`, `fd00::/8`); `source` names the flag, the
+ * variable or the config field in the message.
+ */
+export function parseTrustedProxies(source: string, values: string[]): string[] {
+  return values
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [address = '', prefix, extra] = entry.split('/');
+      const family = isIP(address);
+      const bits = family === 4 ? 32 : 128;
+      const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+      if (family === 0 || !prefixOk || extra !== undefined) {
+        throw new ConfigError(
+          `${source}: "${entry}" is not an IP address or CIDR; give the proxies' addresses like 10.0.0.5 or 10.0.0.0/8, comma-separated.`,
+        );
+      }
+      return entry;
+    });
+}
+
 function str(value: string | boolean | undefined): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function trustedProxies(flags: Flags, env: NodeJS.ProcessEnv, file: ConfigFile): string[] {
+  const flag = str(flags['trusted-proxies']);
+  if (flag !== undefined) return parseTrustedProxies('--trusted-proxies', flag.split(','));
+  if (env.GATEHOUSE_TRUSTED_PROXIES) return parseTrustedProxies('GATEHOUSE_TRUSTED_PROXIES', env.GATEHOUSE_TRUSTED_PROXIES.split(','));
+  return parseTrustedProxies('trustedProxies (config file)', file.trustedProxies ?? []);
 }
 
 /**
@@ -94,6 +124,11 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     throw new ConfigError(`--database "${databaseUrl}" must start with sqlite: or postgres://.`);
   }
   const workers = intFrom('--workers', flags.workers) ?? intFrom('GATEHOUSE_WORKERS', env.GATEHOUSE_WORKERS) ?? file.workers ?? 1;
+  const drainTimeoutSeconds =
+    intFrom('--drain-timeout', flags['drain-timeout']) ??
+    intFrom('GATEHOUSE_DRAIN_TIMEOUT', env.GATEHOUSE_DRAIN_TIMEOUT) ??
+    file.drainTimeoutSeconds ??
+    25;
   const instanceType = str(flags['instance-type']) ?? env.GATEHOUSE_INSTANCE_TYPE ?? file.instanceType ?? 'development';
   if (instanceType !== 'development' && instanceType !== 'production') {
     throw new ConfigError(`--instance-type must be "development" or "production", got "${instanceType}".`);
@@ -112,6 +147,8 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     frontend: file.frontend,
     allowedOrigins: parseOrigins(str(flags['allowed-origins']) ?? env.GATEHOUSE_ALLOWED_ORIGINS),
     seedFile: str(flags.seed) ?? env.GATEHOUSE_SEED,
+    trustedProxies: trustedProxies(flags, env, file),
+    drainTimeoutSeconds,
     encryptionKey: env.GATEHOUSE_ENCRYPTION_KEY,
   };
 }

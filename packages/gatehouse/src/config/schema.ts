@@ -24,6 +24,9 @@ export const configFileSchema = z
     instanceType: z.enum(['development', 'production']).optional(),
     sessionToken: sessionTokenSchema.optional(),
     frontend: frontendSettingsSchema.partial().optional(),
+    drainTimeoutSeconds: z.number().int().min(0).max(3600).optional(),
+    /** Addresses or CIDRs of the reverse proxies whose `X-Forwarded-For` names the client. */
+    trustedProxies: z.array(z.string().min(1)).optional(),
   })
   .strict();
 
@@ -45,6 +48,16 @@ export interface GatehouseConfig {
   /** Extra origins allowed by flag/env (comma-separated `GATEHOUSE_ALLOWED_ORIGINS`). */
   allowedOrigins: string[];
   seedFile: string | undefined;
+  /**
+   * After SIGTERM, how long in-flight requests may take before every connection is closed and the
+   * process exits anyway (below Kubernetes' 30 s grace period by default).
+   */
+  drainTimeoutSeconds: number;
+  /**
+   * Peers (addresses or CIDRs) whose `X-Forwarded-For` is believed; empty: the socket's peer is the
+   * client. Rate limits per IP use the client address found this way.
+   */
+  trustedProxies: string[];
   /** Where the AES key that encrypts secrets at rest comes from. */
   encryptionKey: string | undefined;
 }

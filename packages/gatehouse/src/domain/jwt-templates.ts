@@ -16,6 +16,12 @@ import type { UserRecord } from './users.js';
 
 export const CUSTOM_SIGNING_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512'] as const;
 const RESERVED_TEMPLATE_CLAIMS = new Set(['azp', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub']);
+/**
+ * Clerk's category for JWT-template tokens. `@clerk/backend`'s `authenticateRequest` treats any
+ * category but the session one as a token-type mismatch, so a long-lived template token (made for
+ * Supabase, Hasura, …) never passes as a signed-in session, in a header or in the `__session` cookie.
+ */
+const TEMPLATE_TOKEN_CATEGORY = 'cl_B7d4PD222AAA';
 
 export interface JwtTemplateInput {
   name?: string;
@@ -146,12 +152,12 @@ export function createJwtTemplateService(store: Store, box: SecretBox, keyring: 
       };
       if (!template.custom_signing_key || !template.signing_key_enc) {
         const key = await keyring.signingKey();
-        return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT' }, payload, key.privateKey);
+        return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY }, payload, key.privateKey);
       }
       const secret = box.open(template.signing_key_enc);
       const alg = template.signing_algorithm;
       const key = alg.startsWith('HS') ? new TextEncoder().encode(secret) : await importPKCS8(secret, alg);
-      return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT' }).sign(key);
+      return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY }).sign(key);
     },
   };
 }

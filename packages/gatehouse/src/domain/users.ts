@@ -2,6 +2,7 @@ import { type ImportableHasher, isWellFormedDigest } from '../crypto/imported-ha
 import { hashPassword } from '../crypto/password-hash.js';
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
+import { isSingleEmailAddress } from '../mail/address.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { UserListFilter, UserOrderColumn } from '../store/repositories/users.js';
@@ -52,11 +53,10 @@ export interface ListUsersInput extends UserListFilter {
 }
 
 const USERNAME = /^[a-z0-9_-]{4,64}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function normalizeEmail(address: string): string {
   const normalized = address.trim().toLowerCase();
-  if (!EMAIL.test(normalized) || normalized.length > 320) throw errors.paramInvalid('email_address', 'must be a valid e-mail address');
+  // The mailer's own rule: an address accepted here is always one it will send to.
+  if (!isSingleEmailAddress(normalized)) throw errors.paramInvalid('email_address', 'must be a valid e-mail address');
   return normalized;
 }
 

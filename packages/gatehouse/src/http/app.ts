@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { isDatabaseUnavailable } from '../domain/availability.js';
 import type { Domain } from '../domain/index.js';
 import { errors, GatehouseError } from '../errors.js';
 import { createRateLimiter, type RateLimiter } from '../security/rate-limit.js';
@@ -23,11 +24,20 @@ export interface AppOptions {
   limiter?: RateLimiter;
   logger?: FastifyServerOptions['logger'];
   health?: HealthState;
+  /**
+   * Reverse proxies (addresses or CIDRs) whose `X-Forwarded-For` names the client (`request.ip`);
+   * empty or absent: the socket's peer is the client, and the header is ignored.
+   */
+  trustedProxies?: string[];
   /** How long a request may take to arrive in full before it is answered 408 (default 30 s). */
   requestTimeoutMs?: number;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/** What a 503 asks clients to wait while the database is unreachable; recovery is checked on every request. */
+const DATABASE_RETRY_AFTER_S = 2;
+/** During an outage every request fails alike: one log line per this interval says so. */
+const UNAVAILABLE_LOG_INTERVAL_MS = 10_000;
 
 function parseJsonBody(body: string): unknown {
   if (body.trim() === '') return {};
@@ -50,6 +60,7 @@ function toGatehouseError(error: unknown): GatehouseError {
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return errors.unsupportedContentType();
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.paramValueInvalid('body', 'the request body is too large');
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return errors.malformedBody(e.message ?? 'bad request');
+  if (isDatabaseUnavailable(error)) return errors.serviceUnavailable(DATABASE_RETRY_AFTER_S);
   return errors.internal();
 }
 
@@ -75,11 +86,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: nextTraceId,
+    // Fastify (proxy-addr) walks X-Forwarded-For from the right and stops at the first hop that is
+    // not a trusted proxy: that is the client. A client cannot name itself by sending the header,
+    // since only what trusted proxies appended is believed.
+    trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? options.trustedProxies : false,
     clientErrorHandler: clientErrorHandler(nextTraceId),
     // A body that never arrives in full is answered 408 (Node looks every few seconds) instead of
     // holding the connection for Node's default of 5 minutes. Node reads it when the server is made:
     // Fastify's own `requestTimeout`, set on the server afterwards, is not enough on Node 20.
     requestTimeout: requestTimeoutMs,
+    // While draining, a request that arrives on a connection still open is served (with
+    // `Connection: close`), not refused: the load balancer may not have seen /readyz go 503 yet.
+    return503OnClosing: false,
     http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(5_000, requestTimeoutMs) },
     // No route declares a JSON schema (inputs are checked with zod): without these, Fastify would load
     // Ajv and fast-json-stringify at start-up in every worker for nothing.
@@ -120,12 +138,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
-  // Every request passes here (token refresh too): a callback hook, so it costs no promise.
+  // Every request passes here (token refresh too): callback hooks, so they cost no promise.
+  // No answer is ever sniffed into another type (JSON or a bundle run as HTML, say).
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    done();
+  });
   app.addHook('preValidation', (request, _reply, done) => done(nulCharacterError(request)));
+  const health = options.health;
+  if (health) {
+    // After SIGTERM every answer closes its connection, also for requests that were already in
+    // flight then: a busy keep-alive client never holds the process open.
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      if (health.draining) reply.header('connection', 'close');
+      done(null, payload);
+    });
+  }
 
+  let unavailableLoggedAt = 0;
   app.setErrorHandler((error, request, reply) => {
     const gatehouseError = toGatehouseError(error);
-    if (gatehouseError.status >= 500) request.log.error({ err: error }, 'unhandled error');
+    if (gatehouseError.status === 503) {
+      const now = Date.now();
+      if (now - unavailableLoggedAt >= UNAVAILABLE_LOG_INTERVAL_MS) {
+        unavailableLoggedAt = now;
+        request.log.warn({ err: error }, 'database unavailable: answering 503 until it is back');
+      }
+    } else if (gatehouseError.status >= 500) {
+      request.log.error({ err: error }, 'unhandled error');
+    }
     return sendError(reply, gatehouseError, request.id);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, errors.routeNotFound(request.url.split('?')[0] ?? ''), request.id));

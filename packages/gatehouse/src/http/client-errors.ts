@@ -25,6 +25,7 @@ export function clientErrorHandler(nextTraceId: () => string) {
     socket.end(
       `HTTP/1.1 ${refused.status} ${STATUS_CODES[refused.status]}\r\n` +
         'content-type: application/json\r\n' +
+        'x-content-type-options: nosniff\r\n' +
         `content-length: ${Buffer.byteLength(body)}\r\n` +
         'connection: close\r\n\r\n' +
         body,

@@ -28,6 +28,8 @@ export function renderError(error: GatehouseError, traceId: string) {
 }
 
 export function sendError(reply: FastifyReply, error: GatehouseError, traceId: string): FastifyReply {
+  // Also here: errors the router raises come before any hook has run.
+  reply.header('x-content-type-options', 'nosniff');
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
   return sendJson(reply, error.status, renderError(error, traceId));
 }

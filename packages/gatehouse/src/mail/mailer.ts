@@ -2,6 +2,7 @@ import type { Transporter } from 'nodemailer';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../ids.js';
 import type { Store } from '../store/index.js';
+import { isSingleEmailAddress } from './address.js';
 import { isMailLocale, type MailLocale, pickLocale } from './locale.js';
 import { type MailKind, renderMail } from './templates.js';
 
@@ -47,13 +48,11 @@ export class MailDeliveryError extends Error {
 }
 
 /**
- * One plain address: no display name, no list, no line breaks. Nodemailer would otherwise parse
- * `a@b.c, x@y.z` as two recipients.
+ * One plain address (the rule every input is checked with too): no display name, no list, no line
+ * breaks. Nodemailer would otherwise parse `a@b.c, x@y.z` as two recipients.
  */
-const ADDRESS = /^[^\s\p{Cc}@<>,;:"()[\]\\]+@[^\s\p{Cc}@<>,;:"()[\]\\]+$/u;
-
 function assertAddress(to: string): void {
-  if (to.length > 320 || !ADDRESS.test(to)) throw new Error('mail: the recipient is not a single e-mail address');
+  if (!isSingleEmailAddress(to)) throw new Error('mail: the recipient is not a single e-mail address');
 }
 
 // Sending happens inside a request; nodemailer's own defaults (2 min to connect, 10 min idle) are

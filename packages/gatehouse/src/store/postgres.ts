@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import postgres from 'postgres';
+import { DatabaseTimeout } from './errors.js';
 import { POINT_LOOKUP } from './prepared.js';
 import type { Database } from './schema.js';
 
@@ -35,6 +36,23 @@ function statementName(text: string): string {
 }
 const DML = /^\s*(select|insert|update|delete|with)\b/i;
 
+// Bounds, so that a database that is down or unreachable costs a request about a second (answered
+// 503 by the HTTP layer) instead of a hang; see README "PostgreSQL outages".
+/** Connecting, and waiting for a pool connection (pg), at most this long. */
+const CONNECT_TIMEOUT_MS = 1_000;
+/**
+ * A point lookup (one indexed row) never legitimately takes this long; one queued on the lookups
+ * connection while it reconnects to a database that is gone would otherwise wait for it to return.
+ */
+const LOOKUP_TIMEOUT_MS = 1_000;
+/**
+ * Any other data statement (searches over large tables may take a while) on a connection that went
+ * silent. Only data statements: DDL (migrations building an index on a large table) is unbounded.
+ */
+const STATEMENT_TIMEOUT_MS = 10_000;
+/** postgres.js's pause before reconnecting, in seconds: constant, so it is back soon after the database. */
+const RECONNECT_DELAY_S = 0.2;
+
 /**
  * Sends every data query as a named prepared statement: PostgreSQL then parses and plans each
  * distinct query once per connection instead of on every call (+25–70% on the token-refresh and
@@ -49,7 +67,7 @@ function preparing(client: pg.PoolClient): pg.PoolClient {
   const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
   (client as unknown as { query: unknown }).query = (text: unknown, values?: unknown) => {
     if (typeof text === 'string' && DML.test(text)) {
-      return query({ name: statementName(text), text, values });
+      return query({ name: statementName(text), text, values, query_timeout: STATEMENT_TIMEOUT_MS });
     }
     return query(text, values);
   };
@@ -91,13 +109,42 @@ class RoutingConnection implements DatabaseConnection {
   async executeQuery<Row>(query: CompiledQuery): Promise<QueryResult<Row>> {
     const lookup = (query as CompiledQuery & { [POINT_LOOKUP]?: true })[POINT_LOOKUP];
     if (!lookup || this.inTransaction) return (await this.pooled()).executeQuery<Row>(query);
-    const rows = await this.lookups.unsafe(query.sql, query.parameters as postgres.ParameterOrJSON<never>[], { prepare: true });
+    const pending = this.lookups.unsafe(query.sql, query.parameters as postgres.ParameterOrJSON<never>[], { prepare: true });
+    const rows = await withinLookupTimeout(pending);
     return { rows: rows as unknown as Row[] };
   }
 
   async *streamQuery<Row>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<Row>> {
     yield* (await this.pooled()).streamQuery<Row>(query, chunkSize);
   }
+}
+
+/**
+ * The lookup's rows, or a `DatabaseTimeout` after LOOKUP_TIMEOUT_MS. A lookup still queued (never
+ * sent: the connection is down) is taken out of the queue, so the backlog does not all run when the
+ * database is back. One already sent is left to finish: postgres.js would cancel it over a new
+ * connection and leave that attempt's failure unhandled.
+ */
+function withinLookupTimeout<T>(pending: Promise<T> & { cancel(): void; state?: unknown }): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new DatabaseTimeout('point lookup', LOOKUP_TIMEOUT_MS));
+      // Its own rejection (cancelled, or the connection's failure) comes after ours: nobody's concern.
+      pending.catch(() => {});
+      // postgres.js sets `state` once the query is sent.
+      if (!pending.state) pending.cancel();
+    }, LOOKUP_TIMEOUT_MS);
+    pending.then(
+      (rows) => {
+        clearTimeout(timer);
+        resolve(rows);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Kysely's driver: the pg pool through Kysely's own PostgresDriver, plus the lookups connection. */
@@ -155,6 +202,8 @@ function openLookups(connectionString: string): LookupSql {
   return postgres(connectionString, {
     max: 1,
     prepare: true,
+    connect_timeout: CONNECT_TIMEOUT_MS / 1000,
+    backoff: () => RECONNECT_DELAY_S,
     onnotice: () => {},
     types: { int8: { to: 20, from: [20], serialize: (value: number) => String(value), parse: (value: string) => Number(value) } },
     // Kysely never binds undefined on purpose; if it happens, SQL NULL is what it meant.
@@ -164,7 +213,12 @@ function openLookups(connectionString: string): LookupSql {
 
 /** A pg pool of `poolSize` for statements and transactions, and one pipelined lookups connection. */
 export function openPostgres(connectionString: string, poolSize = 4): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString, max: poolSize });
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    // Waiting for a free connection and making a new one, together.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   // An idle client's network error must not crash the process; the pool replaces the client.
   pool.on('error', () => {});
   const preparingPool = {

@@ -35,6 +35,7 @@ export async function createTestApp(
     domain: booted.domain,
     publicUrl: config.publicUrl,
     mailbox: true,
+    trustedProxies: config.trustedProxies,
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
   const secretKey = booted.domain.instance.get().secretKey;

@@ -4,7 +4,11 @@ import type { Clock } from '../clock.js';
 import type { TokenService } from '../tokens.js';
 import type { ClientService } from './clients.js';
 
-/** A nonce stays resolvable for a while: a production reload of the URL that still carries it resolves it again. */
+/**
+ * How long a nonce waits for its one resolve (the app's redirect back and its BAPI call). It is
+ * single-use: a leaked URL carrying it (history, logs, Referer) is worth nothing once the app has
+ * resolved it.
+ */
 export const HANDSHAKE_NONCE_TTL_MS = 5 * 60 * 1000;
 const YEAR_S = 365 * 24 * 3600;
 
@@ -63,9 +67,9 @@ export function createHandshakeService(deps: {
       return nonce;
     },
 
-    /** The directives for a nonce, or undefined when it is unknown or expired. */
+    /** The directives for a nonce, or undefined when it is unknown, expired or already resolved. */
     async directives(nonce: string): Promise<string[] | undefined> {
-      const row = await store.handshakeNonces.find(hashNonce(nonce), clock());
+      const row = await store.handshakeNonces.consume(hashNonce(nonce), clock());
       if (!row) return undefined;
       const secure = row.origin.startsWith('https:') ? '; Secure' : '';
       const lax = `Path=/; SameSite=Lax${secure}`;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cookieSuffix, newDevBrowserId } from '../../domain/frontend/handshake.js';
 import type { Domain } from '../../domain/index.js';
@@ -19,11 +20,35 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
+/**
+ * The hosted pages' Content-Security-Policy. Scripts: only the bundles Gatehouse serves (its own
+ * origin) and the page's one inline script, by a per-response nonce, so injected markup cannot run
+ * code. Styles inline (the components' CSS-in-JS inserts <style> elements), images also from https
+ * (profile pictures live elsewhere), network calls only to the Frontend API (our origin), clerk-js's
+ * timer worker from a blob:, no plugins, no <base>, no framing.
+ */
+function contentSecurityPolicy(nonce: string, publicOrigin: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${publicOrigin} 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: https:",
+    "font-src 'self' data:",
+    `connect-src 'self' ${publicOrigin}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 function renderPage(
   kind: PageKind,
   config: Record<string, unknown>,
   urls: { clerkJsUrl: string; clerkUiUrl: string },
   appName: string,
+  nonce: string,
 ): string {
   return `<!doctype html>
 <html lang="en">
@@ -35,9 +60,9 @@ function renderPage(
 </head>
 <body>
 <div id="gatehouse-${kind}"></div>
-<script src="${escapeHtml(urls.clerkUiUrl)}"></script>
-<script src="${escapeHtml(urls.clerkJsUrl)}" data-clerk-publishable-key="${escapeHtml(String(config.publishableKey))}" data-clerk-proxy-url="${escapeHtml(String(config.proxyUrl))}"></script>
-<script>
+<script nonce="${nonce}" src="${escapeHtml(urls.clerkUiUrl)}"></script>
+<script nonce="${nonce}" src="${escapeHtml(urls.clerkJsUrl)}" data-clerk-publishable-key="${escapeHtml(String(config.publishableKey))}" data-clerk-proxy-url="${escapeHtml(String(config.proxyUrl))}"></script>
+<script nonce="${nonce}">
 (async () => {
   const config = ${scriptJson(config)};
   const clerk = window.Clerk;
@@ -65,6 +90,7 @@ function renderPage(
  */
 export function registerHostedPages(app: FastifyInstance, domain: Domain, publicUrl: string): void {
   const urls = bundleUrls(publicUrl);
+  const publicOrigin = new URL(publicUrl).origin;
 
   async function handler(kind: PageKind, request: FastifyRequest, reply: FastifyReply) {
     const settings = (await domain.instance.settings()).frontend;
@@ -76,17 +102,20 @@ export function registerHostedPages(app: FastifyInstance, domain: Domain, public
     }
     const allowedRedirectOrigins = [publicUrl, ...settings.allowedOrigins];
     if (development) allowedRedirectOrigins.push('^https?://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:\\d+)?(/|$)');
+    const nonce = randomBytes(16).toString('base64');
     const html = renderPage(
       kind,
       { kind, publishableKey: domain.publishableKey(), proxyUrl: publicUrl, redirectUrl: redirectUrl ?? null, allowedRedirectOrigins },
       urls,
       settings.applicationName,
+      nonce,
     );
     if (development) giveDevBrowser(request, reply);
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .header('x-frame-options', 'DENY')
+      .header('content-security-policy', contentSecurityPolicy(nonce, publicOrigin))
       .header('referrer-policy', 'strict-origin-when-cross-origin')
       .send(html);
   }

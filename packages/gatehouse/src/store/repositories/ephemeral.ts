@@ -6,12 +6,16 @@ export function createHandshakeNonceRepository(db: Kysely<Database>) {
     async insert(row: HandshakeNonceRow): Promise<void> {
       await db.insertInto('handshake_nonces').values(row).execute();
     },
-    async find(nonceHash: string, now: number): Promise<HandshakeNonceRow | undefined> {
+    /**
+     * Takes the nonce if it is live, in one statement: of two concurrent resolves (or two nodes) only
+     * one gets the row, so a nonce mints at most one token.
+     */
+    async consume(nonceHash: string, now: number): Promise<HandshakeNonceRow | undefined> {
       return db
-        .selectFrom('handshake_nonces')
-        .selectAll()
+        .deleteFrom('handshake_nonces')
         .where('nonce_hash', '=', nonceHash)
         .where('expire_at', '>', now)
+        .returningAll()
         .executeTakeFirst();
     },
     async deleteExpired(now: number): Promise<void> {
