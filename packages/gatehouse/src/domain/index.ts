@@ -3,6 +3,7 @@ import { buildPublishableKey } from '../keys.js';
 import type { Store } from '../store/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { createEmailAddressService } from './email-addresses.js';
+import { createAttackProtection, DEFAULT_LOCKOUT, type LockoutPolicy } from './frontend/attack-protection.js';
 import { createClientService } from './frontend/clients.js';
 import type { CodeSender } from './frontend/delivery.js';
 import { cookieSuffix, createHandshakeService } from './frontend/handshake.js';
@@ -29,6 +30,8 @@ export interface DomainOptions {
   clock?: Clock;
   /** Delivers one-time codes (the mail module); tests may pass their own. */
   sendCode: CodeSender;
+  /** Automatic user lockout (Clerk's defaults when absent). */
+  lockout?: LockoutPolicy;
 }
 
 /** Wires every domain service over one store. No HTTP types below this line. */
@@ -46,7 +49,8 @@ export function createDomain(options: DomainOptions) {
   const isDevelopment = () => instance.get().environmentType === 'development';
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
   const frontendSettings = async () => (await instance.settings()).frontend;
-  const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode);
+  const protection = createAttackProtection({ store, clock, policy: () => options.lockout ?? DEFAULT_LOCKOUT });
+  const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
   const clients = createClientService(store, clock);
   return {
     publishableKey,
@@ -60,9 +64,10 @@ export function createDomain(options: DomainOptions) {
       codes,
       verifyPassword,
       enumerationKey: () => instance.get().hmacKey,
+      protection,
     }),
-    signUps: createSignUpService({ store, clock, clients, users, sessions, codes, settings: frontendSettings }),
-    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, settings: frontendSettings }),
+    signUps: createSignUpService({ store, clock, clients, users, sessions, codes, emailAddresses, settings: frontendSettings }),
+    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, protection, settings: frontendSettings }),
     handshake: createHandshakeService({
       store,
       clock,
@@ -81,6 +86,7 @@ export function createDomain(options: DomainOptions) {
     emailAddresses,
     sessions,
     organizations: createOrganizationService(store, clock),
+    protection,
     jwtTemplates,
     tokens,
   };

@@ -5,6 +5,7 @@ import { newId } from '../ids.js';
 import { isSingleEmailAddress } from '../mail/address.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
+import type { Repositories } from '../store/repositories/index.js';
 import type { UserListFilter, UserOrderColumn } from '../store/repositories/users.js';
 import type { EmailAddressRow, UserRow } from '../store/schema.js';
 import type { Clock } from './clock.js';
@@ -128,7 +129,8 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
 
     count: (filter: UserListFilter) => store.users.count(filter),
 
-    async create(input: CreateUserInput): Promise<UserRecord> {
+    /** `alongside` writes more rows in the user's transaction (a sign-up's session and completion). */
+    async create(input: CreateUserInput, alongside?: (tx: Repositories, user: UserRow) => Promise<void>): Promise<UserRecord> {
       const now = clock();
       const createdAt = input.createdAt ?? now;
       const id = newId('user');
@@ -168,12 +170,16 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
         delete_self_enabled: input.deleteSelfEnabled === false ? 0 : 1,
         created_at: createdAt,
         updated_at: now,
+        failed_verification_attempts: 0,
+        failed_verification_window_start: null,
+        lockout_until: null,
       };
       await assertClaimsFit({ user, emailAddresses: emailRows });
       await withIdentifierCheck(() =>
         store.transaction(async (tx) => {
           await tx.users.insert(user);
           for (const row of emailRows) await tx.emailAddresses.insert(row);
+          await alongside?.(tx, user);
         }),
       );
       return { user, emailAddresses: emailRows };
@@ -224,6 +230,9 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
         const changes: Partial<UserRow> = { updated_at: now };
         if (flags.banned !== undefined) changes.banned = flags.banned ? 1 : 0;
         if (flags.locked !== undefined) changes.locked = flags.locked ? 1 : 0;
+        // Unlocking also ends an automatic lockout and its count of failures (Clerk's unlock).
+        if (flags.locked === false)
+          Object.assign(changes, { failed_verification_attempts: 0, failed_verification_window_start: null, lockout_until: null });
         await tx.users.update(id, changes);
         // A banned user keeps no live session, as in Clerk.
         if (flags.banned) await tx.sessions.endAllForUser(id, 'revoked', now);

@@ -53,6 +53,11 @@ export interface UserTable {
   delete_self_enabled: number;
   created_at: number;
   updated_at: number;
+  /** Failed passwords and codes since `failed_verification_window_start` (automatic lockout). */
+  failed_verification_attempts: number;
+  failed_verification_window_start: number | null;
+  /** Locked out automatically until then (ms); null or past: not locked out. */
+  lockout_until: number | null;
 }
 
 export interface EmailAddressTable {
@@ -216,6 +221,22 @@ export interface Database {
   testing_tokens: TestingTokenTable;
   organizations: OrganizationTable;
   organization_memberships: OrganizationMembershipTable;
+  attempt_counters: AttemptCounterTable;
+  retired_client_tokens: RetiredClientTokenTable;
+}
+
+/** A count of events (failed codes, code sends) for one key in a fixed window that began at `window_start`. */
+export interface AttemptCounterTable {
+  key: string;
+  count: number;
+  window_start: number;
+}
+
+/** A `__client` token replaced by a rotation: it resolves only for retrying the completion that retired it. */
+export interface RetiredClientTokenTable {
+  token_hash: string;
+  client_id: string;
+  expire_at: number;
 }
 
 export type InstanceRow = InstanceTable;
@@ -258,6 +279,9 @@ export const USER_COLUMNS = everyColumnOf<UserTable>()([
   'delete_self_enabled',
   'created_at',
   'updated_at',
+  'failed_verification_attempts',
+  'failed_verification_window_start',
+  'lockout_until',
 ]);
 export type EmailAddressRow = EmailAddressTable;
 

@@ -31,6 +31,9 @@ export function userRow(overrides: Partial<UserRow> = {}): UserRow {
     delete_self_enabled: 1,
     created_at: T0,
     updated_at: T0,
+    failed_verification_attempts: 0,
+    failed_verification_window_start: null,
+    lockout_until: null,
     ...overrides,
   };
 }

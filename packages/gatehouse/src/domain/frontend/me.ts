@@ -1,5 +1,5 @@
 import { hashPassword } from '../../crypto/password-hash.js';
-import { errors, frontendErrors } from '../../errors.js';
+import { errors, frontendErrors, GatehouseError } from '../../errors.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { EmailAddressService } from '../email-addresses.js';
@@ -8,6 +8,7 @@ import type { Metadata } from '../metadata.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import type { UserRecord, UserService } from '../users.js';
+import type { AttackProtection } from './attack-protection.js';
 import type { VerificationCodes } from './verification-codes.js';
 
 /** What a signed-in person may change about themselves through `/v1/me`. */
@@ -18,6 +19,7 @@ export function createMeService(deps: {
   emailAddresses: EmailAddressService;
   codes: VerificationCodes;
   verifyPassword: PasswordVerifier;
+  protection: AttackProtection;
   settings: () => Promise<FrontendSettings>;
 }) {
   const { store, clock, users } = deps;
@@ -54,7 +56,12 @@ export function createMeService(deps: {
       const record = await users.get(userId);
       if (record.user.password_digest) {
         if (input.currentPassword === undefined) throw errors.paramMissing('current_password');
-        if (!(await deps.verifyPassword(record.user, input.currentPassword))) throw errors.passwordIncorrect();
+        // A stolen session must not become a password oracle: the user's lockout applies here too.
+        deps.protection.assertNotLocked(record.user);
+        if (!(await deps.verifyPassword(record.user, input.currentPassword))) {
+          await deps.protection.recordFailure(record.user);
+          throw errors.passwordIncorrect();
+        }
       }
       assertAcceptablePassword(input.newPassword);
       const now = clock();
@@ -73,6 +80,7 @@ export function createMeService(deps: {
     },
 
     async addEmail(userId: string, address: string) {
+      await deps.emailAddresses.releaseUnverifiedClaim(address, userId);
       return deps.emailAddresses.create({ userId, emailAddress: address, verified: false, primary: false });
     },
 
@@ -84,7 +92,15 @@ export function createMeService(deps: {
 
     async attemptEmailVerification(userId: string, emailId: string, code: string) {
       await ownEmail(userId, emailId);
-      await deps.codes.check(emailId, 'email_address', code);
+      const { user } = await users.get(userId);
+      deps.protection.assertNotLocked(user);
+      try {
+        await deps.codes.check(emailId, 'email_address', code);
+      } catch (error) {
+        if (error instanceof GatehouseError && (error.code === 'form_code_incorrect' || error.code === 'verification_failed'))
+          await deps.protection.recordFailure(user);
+        throw error;
+      }
       await store.emailAddresses.update(emailId, { verified: 1, verification_strategy: 'email_code', updated_at: clock() });
       return ownEmail(userId, emailId);
     },

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { hashPassword } from '../../crypto/password-hash.js';
-import { errors, frontendErrors } from '../../errors.js';
+import { errors, frontendErrors, GatehouseError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { Store } from '../../store/index.js';
 import type { ClientRow, EmailAddressRow, SignInRow, UserRow } from '../../store/schema.js';
@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import { newSessionRow, type SessionService } from '../sessions.js';
+import type { AttackProtection } from './attack-protection.js';
 import type { ClientService } from './clients.js';
 import type { VerificationCodes } from './verification-codes.js';
 
@@ -38,8 +39,17 @@ export function createSignInService(deps: {
   codes: VerificationCodes;
   verifyPassword: PasswordVerifier;
   enumerationKey: () => string;
+  protection: AttackProtection;
 }) {
-  const { store, clock, clients, sessions, codes } = deps;
+  const { store, clock, clients, sessions, codes, protection } = deps;
+
+  /** Checks a password against a resolved user's lockout: refused while locked, a failure counted. */
+  async function passwordMatches(user: UserRow | undefined, password: string): Promise<boolean> {
+    if (user) protection.assertNotLocked(user);
+    const ok = await deps.verifyPassword(user, password);
+    if (user && !ok) await protection.recordFailure(user);
+    return ok;
+  }
 
   async function findUser(identifier: string): Promise<{ user?: UserRow; email?: EmailAddressRow }> {
     const normalized = identifier.trim().toLowerCase();
@@ -78,7 +88,8 @@ export function createSignInService(deps: {
 
   async function complete(client: ClientRow, signIn: SignInRow, user: UserRow, strategy: string): Promise<SignInRow> {
     if (user.banned) throw errors.userBanned();
-    if (user.locked) throw errors.userLocked();
+    protection.assertNotLocked(user);
+    await protection.recordSuccess(user);
     const session = await sessions.create(user.id, client.id);
     const changes = {
       status: 'complete',
@@ -115,7 +126,7 @@ export function createSignInService(deps: {
 
   async function attemptPassword(client: ClientRow, signIn: SignInRow, password: string): Promise<SignInRow> {
     const user = signIn.user_id ? await store.users.findById(signIn.user_id) : undefined;
-    if (!(await deps.verifyPassword(user, password)) || !user) throw errors.passwordIncorrect();
+    if (!(await passwordMatches(user, password)) || !user) throw errors.passwordIncorrect();
     return complete(client, signIn, user, 'password');
   }
 
@@ -149,14 +160,17 @@ export function createSignInService(deps: {
       const password = input.strategy === undefined || input.strategy === 'password' ? input.password : undefined;
       // Identifier and password in one request (what clerk-js sends): the check comes first, so a
       // successful sign-in is written in one transaction.
-      const passwordOk = password !== undefined && (await deps.verifyPassword(user, password));
-      if (passwordOk && user && !user.banned && !user.locked) return remember(await completeNew(client, signIn, user, 'password'));
+      const passwordOk = password !== undefined && (await passwordMatches(user, password));
+      if (passwordOk && user && !user.banned && !protection.state(user).locked) {
+        await protection.recordSuccess(user);
+        return remember(await completeNew(client, signIn, user, 'password'));
+      }
       await store.signIns.insert(signIn);
       await clients.update(client.id, { sign_in_id: signIn.id });
       if (password === undefined) return remember(signIn);
       if (!passwordOk || !user) throw errors.passwordIncorrect();
       if (user.banned) throw errors.userBanned();
-      throw errors.userLocked();
+      throw errors.userLocked(protection.state(user).lockoutExpiresInSeconds);
     },
 
     async prepareFirstFactor(
@@ -202,8 +216,16 @@ export function createSignInService(deps: {
         throw frontendErrors.strategyInvalid(input.strategy);
       if (!input.code) throw errors.paramMissing('code');
       const purpose = input.strategy === 'email_code' ? 'sign_in_email_code' : 'reset_password';
-      await codes.check(signIn.id, purpose, input.code);
       const user = signIn.user_id ? await store.users.findById(signIn.user_id) : undefined;
+      if (user) protection.assertNotLocked(user);
+      try {
+        await codes.check(signIn.id, purpose, input.code);
+      } catch (error) {
+        // A wrong code is a failed verification of this user, as a wrong password is.
+        if (user && error instanceof GatehouseError && (error.code === 'form_code_incorrect' || error.code === 'verification_failed'))
+          await protection.recordFailure(user);
+        throw error;
+      }
       // A code can only match for a real account (unknown ones never got one), but stay defensive.
       if (!user) throw frontendErrors.codeIncorrect();
       if (purpose === 'sign_in_email_code') return complete(client, signIn, user, 'email_code');

@@ -4,10 +4,11 @@ import { newId } from '../../ids.js';
 import type { Store } from '../../store/index.js';
 import type { ClientRow, SignUpRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
+import type { EmailAddressService } from '../email-addresses.js';
 import type { FrontendSettings } from '../frontend-settings.js';
 import { type Metadata, serializeMetadata } from '../metadata.js';
 import { assertAcceptablePassword } from '../passwords.js';
-import type { SessionService } from '../sessions.js';
+import { newSessionRow, type SessionService } from '../sessions.js';
 import { normalizeEmail, type UserService } from '../users.js';
 import type { ClientService } from './clients.js';
 import type { VerificationCodes } from './verification-codes.js';
@@ -68,6 +69,7 @@ export function createSignUpService(deps: {
   users: UserService;
   sessions: SessionService;
   codes: VerificationCodes;
+  emailAddresses: EmailAddressService;
   settings: () => Promise<FrontendSettings>;
 }) {
   const { store, clock, clients, codes } = deps;
@@ -82,7 +84,8 @@ export function createSignUpService(deps: {
     const out: Partial<SignUpRow> = {};
     if (fields.emailAddress !== undefined) {
       const address = normalizeEmail(fields.emailAddress);
-      if (await store.emailAddresses.findByAddress(address)) throw errors.identifierExists('email_address');
+      // Only a verified address is taken: an unverified listing elsewhere must not block its owner.
+      if ((await store.emailAddresses.findByAddress(address))?.verified) throw errors.identifierExists('email_address');
       out.email_address = address;
       out.email_verified = 0;
     }
@@ -110,24 +113,37 @@ export function createSignUpService(deps: {
     await codes.send({ subjectId: signUp.id, purpose: 'sign_up_email', to: signUp.email_address, kind: 'verification_code', locale });
   }
 
-  /** Creates the user and a session once nothing is missing or unverified. */
+  /**
+   * Creates the user and a session once nothing is missing or unverified: user, addresses, session,
+   * the completed sign-up and the client change in one transaction, so a crash leaves all or nothing
+   * and a retry finds either the completed sign-up or a clean slate.
+   */
   async function completeIfReady(client: ClientRow, signUp: SignUpRow): Promise<SignUpRow> {
     const requirements = signUpRequirements(signUp, await deps.settings());
     if (requirements.missing.length || requirements.unverified.length || !signUp.email_address) return signUp;
-    const record = await deps.users.create({
-      emailAddresses: [signUp.email_address],
-      emailVerificationStrategy: 'email_code',
-      passwordDigest: signUp.password_digest ?? undefined,
-      passwordHasher: signUp.password_digest ? 'argon2id' : undefined,
-      firstName: signUp.first_name,
-      lastName: signUp.last_name,
-      username: signUp.username,
-      unsafeMetadata: JSON.parse(signUp.unsafe_metadata) as Metadata,
-    });
-    const session = await deps.sessions.create(record.user.id, client.id);
-    const changes = { status: 'complete', created_user_id: record.user.id, created_session_id: session.id, updated_at: clock() };
-    await store.signUps.update(signUp.id, changes);
-    await clients.update(client.id, { sign_up_id: null, last_active_session_id: session.id });
+    await deps.emailAddresses.releaseUnverifiedClaim(signUp.email_address);
+    const now = clock();
+    let changes: Partial<SignUpRow> = {};
+    await deps.users.create(
+      {
+        emailAddresses: [signUp.email_address],
+        emailVerificationStrategy: 'email_code',
+        passwordDigest: signUp.password_digest ?? undefined,
+        passwordHasher: signUp.password_digest ? 'argon2id' : undefined,
+        firstName: signUp.first_name,
+        lastName: signUp.last_name,
+        username: signUp.username,
+        unsafeMetadata: JSON.parse(signUp.unsafe_metadata) as Metadata,
+      },
+      async (tx, user) => {
+        const session = newSessionRow(user.id, client.id, now);
+        changes = { status: 'complete', created_user_id: user.id, created_session_id: session.id, updated_at: now };
+        await tx.sessions.insert(session);
+        await tx.users.update(user.id, { last_sign_in_at: now, last_active_at: now });
+        await tx.signUps.update(signUp.id, changes);
+        await tx.clients.update(client.id, { sign_up_id: null, last_active_session_id: session.id, updated_at: now });
+      },
+    );
     return { ...signUp, ...changes };
   }
 
@@ -184,7 +200,13 @@ export function createSignUpService(deps: {
       const signUp = await load(client, id);
       if (input.strategy !== 'email_code') throw frontendErrors.strategyInvalid(input.strategy);
       if (!input.code) throw errors.paramMissing('code');
-      await codes.check(signUp.id, 'sign_up_email', input.code);
+      // A retry of a completion whose answer was lost (server killed, connection dropped) proves itself
+      // with the same code: it gets the completed sign-up, or completes what the crash left undone.
+      if (await codes.matchesUsed(signUp.id, 'sign_up_email', input.code)) {
+        if (signUp.status === 'complete') return signUp;
+      } else {
+        await codes.check(signUp.id, 'sign_up_email', input.code);
+      }
       await store.signUps.update(id, { email_verified: 1, updated_at: clock() });
       return completeIfReady(client, { ...signUp, email_verified: 1 });
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
+import type { UserRecord } from '../../domain/users.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import type { EmailAddressRow } from '../../store/schema.js';
@@ -12,9 +13,14 @@ import { formFields, optionalBoolean, optionalJsonObject, optionalString, requir
 import { enforceLimit } from './limits.js';
 
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
+/** Per user: a stolen session must not test passwords or codes at full speed (the lockout counts them too). */
+const CHANGE_PASSWORD = { limit: 10, windowMs: 60_000 };
+const CODE_ATTEMPTS = { limit: 20, windowMs: 60_000 };
 
 /** `/v1/me`: the signed-in person's own profile, password and e-mail addresses. */
 export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
+  const frontendUser = (record: UserRecord) =>
+    serializeUser(record, { audience: 'frontend', lockout: domain.protection.state(record.user) });
   /** The caller's session: `_clerk_session_id` if given, else the client's active one; it must belong to the cookie's client. */
   async function signedIn(request: FastifyRequest): Promise<{ clientId: string; sessionId: string; userId: string }> {
     const client = await ctx.client(request);
@@ -35,7 +41,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   }
 
   const sendUser = async (request: FastifyRequest, reply: FastifyReply, clientId: string, userId: string) =>
-    ctx.send(request, reply, clientId, serializeUser(await domain.users.get(userId), { audience: 'frontend' }));
+    ctx.send(request, reply, clientId, frontendUser(await domain.users.get(userId)));
 
   app.get('/v1/me', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
@@ -62,6 +68,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   app.post('/v1/me/change_password', async (request, reply) => {
     const { clientId, sessionId, userId } = await signedIn(request);
     const fields = formFields(request.body);
+    await enforceLimit(domain, limiter, request, `change_password:${userId}`, CHANGE_PASSWORD);
     await domain.me.changePassword(userId, sessionId, {
       currentPassword: optionalString(fields, 'current_password'),
       newPassword: requiredString(fields, 'new_password'),
@@ -127,6 +134,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
 
   app.post('/v1/me/email_addresses/:id/attempt_verification', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
+    await enforceLimit(domain, limiter, request, `me_code:${userId}`, CODE_ATTEMPTS);
     const email = await domain.me.attemptEmailVerification(userId, emailId(request), requiredString(formFields(request.body), 'code', 16));
     return ctx.send(request, reply, clientId, await emailJson(email));
   });

@@ -61,6 +61,7 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     app.post(`/v1/client/sessions/:id/${action}`, async (request, reply) => {
       const { clientId, session } = await ownSession(request);
       await domain.clients.endSessions(clientId, status, session.id);
+      await ctx.rotateClient(reply, clientId);
       const ended = await domain.sessions.get(session.id);
       return ctx.send(request, reply, clientId, { object: 'session', id: ended.id, status: ended.status });
     });
@@ -70,6 +71,7 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     const client = await ctx.client(request);
     if (!client) return sendJson(reply, 200, { response: null, client: null });
     await domain.clients.endSessions(client.id, 'ended');
+    await ctx.rotateClient(reply, client.id);
     return ctx.send(request, reply, client.id, null);
   });
 }

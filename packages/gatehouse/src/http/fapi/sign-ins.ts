@@ -15,7 +15,9 @@ const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 
 /** `/v1/client/sign_ins`: password, e-mail code and password-reset sign-ins. */
 export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, reply: FastifyReply, client: ClientRow, signIn: SignInRow) {
+  async function reply(request: FastifyRequest, reply: FastifyReply, client: ClientRow, signIn: SignInRow, rotate = false) {
+    // A completed sign-in gets the browser a new client token (session fixation).
+    if (rotate && signIn.status === 'complete') await ctx.rotateClient(reply, client.id);
     const json = serializeSignIn(
       signIn,
       await domain.signIns.factors(signIn),
@@ -34,14 +36,15 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
     const fields = formFields(request.body);
     const identifier = optionalString(fields, 'identifier', 320);
     await enforceLimit(domain, limiter, request, `sign_in:ip:${request.ip}`, PER_IP);
-    if (identifier) await enforceLimit(domain, limiter, request, `sign_in:id:${identifier.toLowerCase()}`, ATTEMPTS);
+    // Keyed as the account is looked up (trimmed, lower case), so spelling variants share one budget.
+    if (identifier) await enforceLimit(domain, limiter, request, `sign_in:id:${identifier.trim().toLowerCase()}`, ATTEMPTS);
     const client = await ctx.ensureClient(request, res);
     const signIn = await domain.signIns.create(client, {
       identifier,
       password: optionalString(fields, 'password'),
       strategy: optionalString(fields, 'strategy', 64),
     });
-    return reply(request, res, client, signIn);
+    return reply(request, res, client, signIn, true);
   });
 
   app.get('/v1/client/sign_ins/:id', async (request, res) => {
@@ -73,7 +76,7 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
       password: optionalString(fields, 'password'),
       code: optionalString(fields, 'code', 16),
     });
-    return reply(request, res, client, signIn);
+    return reply(request, res, client, signIn, true);
   });
 
   app.post('/v1/client/sign_ins/:id/reset_password', async (request, res) => {
@@ -83,6 +86,6 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
       password: requiredString(fields, 'password'),
       signOutOfOtherSessions: optionalBoolean(fields, 'sign_out_of_other_sessions'),
     });
-    return reply(request, res, client, signIn);
+    return reply(request, res, client, signIn, true);
   });
 }

@@ -26,7 +26,10 @@ function signUpFields(fields: Record<string, string>) {
 
 /** `/v1/client/sign_ups`: e-mail + password sign-up, verified by an e-mail code. */
 export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, res: FastifyReply, client: ClientRow, signUp: SignUpRow) {
+  async function reply(request: FastifyRequest, res: FastifyReply, client: ClientRow, signUp: SignUpRow, rotate = false) {
+    // A completed sign-up gets the browser a new client token (session fixation); the old one stays
+    // good for retrying the completion only (a browser that never saw this answer still holds it).
+    if (rotate && signUp.status === 'complete') await ctx.rotateClient(res, client.id, true);
     const settings = (await domain.instance.settings()).frontend;
     const json = serializeSignUp(signUp, signUpRequirements(signUp, settings), await domain.signUps.verification(signUp.id));
     return ctx.send(request, res, client.id, json);
@@ -44,8 +47,9 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
     const fields = formFields(request.body);
     await enforceLimit(domain, limiter, request, `sign_up:ip:${request.ip}`, SIGN_UPS);
     const client = await ctx.ensureClient(request, res);
+    if (fields.email_address !== undefined) await enforceLimit(domain, limiter, request, `code_send:${client.id}`, CODE_SENDS);
     const signUp = await domain.signUps.create(client, signUpFields(fields), ctx.locale(request, fields));
-    return reply(request, res, client, signUp);
+    return reply(request, res, client, signUp, true);
   });
 
   app.get('/v1/client/sign_ups/:id', async (request, res) => {
@@ -56,8 +60,10 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
   app.patch('/v1/client/sign_ups/:id', async (request, res) => {
     const client = await existingClient(request);
     const fields = formFields(request.body);
+    // A new address means a new code mailed: the same per-client budget as prepare_verification.
+    if (fields.email_address !== undefined) await enforceLimit(domain, limiter, request, `code_send:${client.id}`, CODE_SENDS);
     const signUp = await domain.signUps.update(client, idOf(request), signUpFields(fields), ctx.locale(request, fields));
-    return reply(request, res, client, signUp);
+    return reply(request, res, client, signUp, true);
   });
 
   app.post('/v1/client/sign_ups/:id/prepare_verification', async (request, res) => {
@@ -74,13 +80,14 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
   });
 
   app.post('/v1/client/sign_ups/:id/attempt_verification', async (request, res) => {
-    const client = await existingClient(request);
+    const client = await ctx.clientForRetry(request);
+    if (!client) throw frontendErrors.signUpNotFound();
     const fields = formFields(request.body);
     await enforceLimit(domain, limiter, request, `sign_up:attempt:${idOf(request)}`, ATTEMPTS);
     const signUp = await domain.signUps.attemptVerification(client, idOf(request), {
       strategy: requiredString(fields, 'strategy', 64),
       code: optionalString(fields, 'code', 16),
     });
-    return reply(request, res, client, signUp);
+    return reply(request, res, client, signUp, true);
   });
 }

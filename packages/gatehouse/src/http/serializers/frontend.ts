@@ -1,3 +1,4 @@
+import type { LockoutState } from '../../domain/frontend/attack-protection.js';
 import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import type { SignInFactors } from '../../domain/frontend/sign-ins.js';
 import type { SignUpRequirements } from '../../domain/frontend/sign-ups.js';
@@ -44,7 +45,7 @@ function sessionBase(session: SessionRow) {
 }
 
 /** A session as clerk-js reads it: with its user, and the newest token when we have one. */
-export function serializeFrontendSession(entry: SessionWithUser, now: number, jwt?: string) {
+export function serializeFrontendSession(entry: SessionWithUser, now: number, lockout: LockoutState, jwt?: string) {
   const { session } = entry;
   return {
     ...sessionBase(session),
@@ -52,7 +53,7 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, jw
     actor: null,
     factor_verification_age: [Math.max(0, Math.floor((now - session.created_at) / 60_000)), -1],
     tasks: null,
-    user: serializeUser(entry.record, { audience: 'frontend' }),
+    user: serializeUser(entry.record, { audience: 'frontend', lockout }),
     public_user_data: publicUserData(entry),
     last_active_token: jwt ? { object: 'token', jwt } : null,
     created_at: session.created_at,

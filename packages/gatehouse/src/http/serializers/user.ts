@@ -1,3 +1,4 @@
+import type { LockoutState } from '../../domain/frontend/attack-protection.js';
 import { parseMetadata } from '../../domain/metadata.js';
 import type { UserRecord } from '../../domain/users.js';
 import type { EmailAddressRow } from '../../store/schema.js';
@@ -28,10 +29,12 @@ export function serializeEmailAddress(row: EmailAddressRow) {
 export interface SerializeUserOptions {
   /** Private metadata and password details are for the Backend API only, never for the browser. */
   audience: 'backend' | 'frontend';
+  /** The user's lockout now (`domain.protection.state(user)`). */
+  lockout: LockoutState;
 }
 
 /** The one wire shape of a user (Clerk's `user` object), shared by BAPI, FAPI and webhooks. */
-export function serializeUser(record: UserRecord, options: SerializeUserOptions = { audience: 'backend' }) {
+export function serializeUser(record: UserRecord, options: SerializeUserOptions) {
   const { user, emailAddresses } = record;
   const backend = options.audience === 'backend';
   return {
@@ -65,9 +68,9 @@ export function serializeUser(record: UserRecord, options: SerializeUserOptions 
     mfa_enabled_at: null,
     mfa_disabled_at: null,
     banned: user.banned === 1,
-    locked: user.locked === 1,
-    lockout_expires_in_seconds: null,
-    verification_attempts_remaining: 100,
+    locked: options.lockout.locked,
+    lockout_expires_in_seconds: options.lockout.lockoutExpiresInSeconds,
+    verification_attempts_remaining: options.lockout.verificationAttemptsRemaining,
     deprovisioned: false,
     last_sign_in_at: user.last_sign_in_at,
     last_active_at: user.last_active_at,

@@ -1,6 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import {
+  type AttemptCounterRepository,
+  createAttemptCounterRepository,
+  createRetiredClientTokenRepository,
+  createUserLockoutRepository,
+  type RetiredClientTokenRepository,
+  type UserLockoutRepository,
+} from './attack-protection.js';
+import {
   createSignInRepository,
   createSignUpRepository,
   createVerificationCodeRepository,
@@ -44,6 +52,9 @@ export interface Repositories {
   testingTokens: TestingTokenRepository;
   organizations: OrganizationRepository;
   organizationMemberships: OrganizationMembershipRepository;
+  attemptCounters: AttemptCounterRepository;
+  userLockouts: UserLockoutRepository;
+  retiredClientTokens: RetiredClientTokenRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -63,5 +74,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     testingTokens: createTestingTokenRepository(db),
     organizations: createOrganizationRepository(db),
     organizationMemberships: createOrganizationMembershipRepository(db),
+    attemptCounters: createAttemptCounterRepository(db),
+    userLockouts: createUserLockoutRepository(db),
+    retiredClientTokens: createRetiredClientTokenRepository(db),
   };
 }
