@@ -1,6 +1,6 @@
 import { errors } from '../../errors.js';
+import type { User } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
-import type { UserRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 
 /** Clerk's user-lockout defaults: 100 failed verifications lock the account for an hour. */
@@ -22,14 +22,14 @@ export interface LockoutState {
 }
 
 /** What a user row says about its lockout at `now` (the user JSON's `locked`, `lockout_expires_in_seconds`, …). */
-export function lockoutState(user: UserRow, policy: LockoutPolicy, now: number): LockoutState {
-  const lockedOut = user.lockout_until !== null && user.lockout_until > now;
+export function lockoutState(user: User, policy: LockoutPolicy, now: number): LockoutState {
+  const lockedOut = user.lockoutUntil !== null && user.lockoutUntil > now;
   const windowLive =
-    user.failed_verification_window_start !== null && user.failed_verification_window_start > now - policy.durationMinutes * 60_000;
-  const used = windowLive ? user.failed_verification_attempts : 0;
+    user.failedVerificationWindowStart !== null && user.failedVerificationWindowStart > now - policy.durationMinutes * 60_000;
+  const used = windowLive ? user.failedVerificationAttempts : 0;
   return {
-    locked: user.locked === 1 || lockedOut,
-    lockoutExpiresInSeconds: lockedOut && user.lockout_until !== null ? Math.ceil((user.lockout_until - now) / 1000) : null,
+    locked: user.locked || lockedOut,
+    lockoutExpiresInSeconds: lockedOut && user.lockoutUntil !== null ? Math.ceil((user.lockoutUntil - now) / 1000) : null,
     verificationAttemptsRemaining: lockedOut ? 0 : Math.max(0, policy.maxAttempts - used),
   };
 }
@@ -52,16 +52,16 @@ export function createAttackProtection(deps: { store: Store; clock: Clock; polic
 
   return {
     policy,
-    state: (user: UserRow) => lockoutState(user, policy(), clock()),
+    state: (user: User) => lockoutState(user, policy(), clock()),
 
     /** Refuses a locked user before any password or code is compared (no oracle while locked). */
-    assertNotLocked(user: UserRow): void {
+    assertNotLocked(user: User): void {
       const state = lockoutState(user, policy(), clock());
       if (state.locked) throw errors.userLocked(state.lockoutExpiresInSeconds);
     },
 
     /** Counts a failed password or code against the user; throws `user_locked` when this one locks them out. */
-    async recordFailure(user: UserRow): Promise<void> {
+    async recordFailure(user: User): Promise<void> {
       const p = policy();
       const durationMs = p.durationMinutes * 60_000;
       const now = clock();
@@ -74,8 +74,8 @@ export function createAttackProtection(deps: { store: Store; clock: Clock; polic
     },
 
     /** A successful sign-in clears the count (only written when there is one). */
-    async recordSuccess(user: UserRow): Promise<void> {
-      if (user.failed_verification_attempts > 0 || user.lockout_until !== null) await store.userLockouts.reset(user.id);
+    async recordSuccess(user: User): Promise<void> {
+      if (user.failedVerificationAttempts > 0 || user.lockoutUntil !== null) await store.userLockouts.reset(user.id);
     },
 
     /** BAPI unlock: clears the automatic lockout with the admin lock. */

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signUpRequirements } from '../../domain/frontend/sign-ups.js';
 import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
+import type { Client, SignUp } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import type { ClientRow, SignUpRow } from '../../store/schema.js';
 import { serializeSignUp } from '../serializers/frontend.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalJsonObject, optionalString, requiredString } from './form.js';
@@ -26,7 +26,7 @@ function signUpFields(fields: Record<string, string>) {
 
 /** `/v1/client/sign_ups`: e-mail + password sign-up, verified by an e-mail code. */
 export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, res: FastifyReply, client: ClientRow, signUp: SignUpRow, rotate = false) {
+  async function reply(request: FastifyRequest, res: FastifyReply, client: Client, signUp: SignUp, rotate = false) {
     // A completed sign-up gets the browser a new client token (session fixation); the old one stays
     // good for retrying the completion only (a browser that never saw this answer still holds it).
     if (rotate && signUp.status === 'complete') await ctx.rotateClient(res, client.id, true);
