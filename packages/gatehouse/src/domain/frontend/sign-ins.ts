@@ -1,7 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors, GatehouseError } from '../../errors.js';
-import { newId } from '../../ids.js';
+import { keyedId, newId } from '../../ids.js';
 import type { Client, EmailAddress, FirstFactorStrategy, SignIn, User } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
@@ -73,9 +72,12 @@ export function createSignInService(deps: {
     const user = known ? known.user : signIn.userId ? await store.users.findById(signIn.userId) : undefined;
     const emailAddress =
       known?.primaryEmail ?? (user?.primaryEmailAddressId ? await store.emailAddresses.findById(user.primaryEmailAddressId) : undefined);
-    const fakeId = `idn_${createHmac('sha256', deps.enumerationKey()).update(identifier).digest('base64url').slice(0, 27)}`;
-    const shown = emailAddress?.emailAddress ?? (identifier.includes('@') ? identifier : `${identifier}@…`);
-    return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier: maskEmail(shown) };
+    // Known and unknown identifiers must answer alike: a fake address id of the real ids' shape, and
+    // a safe identifier made from what the caller typed only (a username never shows the account's
+    // real address, not even its domain).
+    const fakeId = keyedId('idn', deps.enumerationKey(), identifier);
+    const safeIdentifier = identifier.includes('@') ? maskEmail(identifier) : identifier;
+    return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier };
   }
 
   async function load(client: Client, id: string): Promise<SignIn> {

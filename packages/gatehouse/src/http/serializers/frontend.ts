@@ -86,14 +86,17 @@ export function serializeSignIn(signIn: SignIn, factors: SignInFactors, code: Ve
     status: signIn.status,
     supported_identifiers: ['email_address', 'username'],
     identifier: signIn.identifier,
-    user_data: factors.user
-      ? {
-          first_name: factors.user.firstName,
-          last_name: factors.user.lastName,
-          image_url: factors.user.imageUrl ?? '',
-          has_image: Boolean(factors.user.imageUrl),
-        }
-      : { first_name: null, last_name: null, image_url: '', has_image: false },
+    // The account's name and picture only once a factor has been verified: before that, they would tell
+    // a stranger who owns the identifier (and that it has an account).
+    user_data:
+      factors.user && signIn.firstFactorStatus === 'verified'
+        ? {
+            first_name: factors.user.firstName,
+            last_name: factors.user.lastName,
+            image_url: factors.user.imageUrl ?? '',
+            has_image: Boolean(factors.user.imageUrl),
+          }
+        : { first_name: null, last_name: null, image_url: '', has_image: false },
     supported_first_factors: [
       { strategy: 'password' },
       { strategy: 'email_code', ...emailFactor },
