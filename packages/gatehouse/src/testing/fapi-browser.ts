@@ -4,7 +4,7 @@ export const TEST_ORIGIN = 'http://127.0.0.1:5173';
 
 export interface FapiAnswer {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | number | undefined>;
   // biome-ignore lint/suspicious/noExplicitAny: tests read Clerk's JSON by path.
   body: any;
   /** The `Set-Cookie` line that set `__client`, if any. */
