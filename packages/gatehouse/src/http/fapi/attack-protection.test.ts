@@ -353,6 +353,20 @@ describe('attack protection over the Frontend API (SQLite)', () => {
       });
       expect(guess.status).toBe(422);
     });
+
+    it('a retry after a crash between checking the code and completing the sign-up completes it', async () => {
+      const b = fapiBrowser(t.app);
+      const id = await startSignUp(b, 'crashed@example.com');
+      const code = await mailedCode(t, 'crashed@example.com');
+      // The state a process killed right after the code check leaves: the code used, nothing else written.
+      const row = await t.domain.store.verificationCodes.find(id, 'sign_up_email');
+      expect(row && (await t.domain.store.verificationCodes.markVerified(row.id))).toBe(true);
+      const retried = await b.call('POST', `/v1/client/sign_ups/${id}/attempt_verification`, { strategy: 'email_code', code });
+      expect(retried.status).toBe(200);
+      expect(retried.body.response.status).toBe('complete');
+      expect(retried.body.client.sessions).toHaveLength(1);
+      expect((await t.domain.users.get(retried.body.response.created_user_id)).emailAddresses[0]?.emailAddress).toBe('crashed@example.com');
+    });
   });
 });
 
