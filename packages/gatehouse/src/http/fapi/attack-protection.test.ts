@@ -378,6 +378,12 @@ describe('account lockout (issue 14 item 5, ASVS 2.2.1), with lockout.maxAttempt
   afterAll(async () => t.close());
 
   it('locks the resolved user after failures through e-mail variants and the identifier-first flow; BAPI unlock resets', async () => {
+    const environment = await fapiBrowser(t.app).call('GET', '/v1/environment');
+    expect(environment.body.user_settings.attack_protection.user_lockout).toEqual({
+      enabled: true,
+      max_attempts: 5,
+      duration_in_minutes: 30,
+    });
     const { user } = await t.domain.users.create({ emailAddresses: ['locked.out@example.com'], password: 'the right passphrase' });
     const fresh = await t.app.inject({ method: 'GET', url: `/api/v1/users/${user.id}`, headers: t.auth });
     expect(JSON.parse(fresh.body)).toMatchObject({ locked: false, lockout_expires_in_seconds: null, verification_attempts_remaining: 5 });
