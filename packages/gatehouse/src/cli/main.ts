@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, type Flags, loadConfig } from '../config/load.js';
+import type { GatehouseConfig } from '../config/schema.js';
+import { StartupError } from '../config/startup-error.js';
+import { describeStartupFailure } from './startup-failures.js';
+import { nearest } from './suggest.js';
 
 const USAGE = `Usage: gatehouse <command> [options]
 
@@ -20,38 +24,42 @@ Options (each also read from GATEHOUSE_<NAME>):
   --seed <file>           create the users in this JSON file on start
   --allowed-origins <o>   comma-separated app origins allowed to use the Frontend API
   --smtp <url>            deliver mail over SMTP (smtp://user:pass@host:port); else the dev outbox
+                          (development only: a production instance needs SMTP)
+  --redis <url>           keep rate-limit counters in Redis (redis://host:6379), shared by every node
   --json                  with env: one JSON object
   --shell                 with env: export lines, for eval "$(gatehouse env --shell)"
 `;
 
+const COMMANDS = ['start', 'env', 'migrate'];
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'public-url': { type: 'string' },
+  database: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'instance-type': { type: 'string' },
+  workers: { type: 'string' },
+  config: { type: 'string' },
+  seed: { type: 'string' },
+  redis: { type: 'string' },
+  smtp: { type: 'string' },
+  'allowed-origins': { type: 'string' },
+  json: { type: 'boolean' },
+  shell: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'public-url': { type: 'string' },
-      database: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'instance-type': { type: 'string' },
-      workers: { type: 'string' },
-      config: { type: 'string' },
-      seed: { type: 'string' },
-      redis: { type: 'string' },
-      smtp: { type: 'string' },
-      'allowed-origins': { type: 'string' },
-      json: { type: 'boolean' },
-      shell: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const [command] = positionals;
   if (values.help || !command) {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 1;
   }
+  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${command}"${didYouMean(command, COMMANDS)}`);
   const config = loadConfig(values as Flags);
+  failing = config;
   switch (command) {
     // Each command loads only its own code: start-up time is mostly compiling what is imported.
     case 'start':
@@ -59,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
     case 'env':
       return (await import('./env.js')).runEnv(config, values.json ? 'json' : values.shell ? 'shell' : 'text');
     case 'migrate': {
+      const { checkDataDir, sqliteInDataDir } = await import('./preflight.js');
+      if (sqliteInDataDir(config)) checkDataDir(config);
       const { openStore } = await import('../store/index.js');
       const store = await openStore({ url: config.databaseUrl, log: (line) => process.stdout.write(`${line}\n`) });
       await store.close();
@@ -66,9 +76,40 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
       return 1;
   }
+}
+
+/** Bad arguments: one line, with the nearest valid name when there is one. */
+class UsageError extends Error {}
+
+function didYouMean(input: string, candidates: readonly string[]): string {
+  const guess = nearest(input, candidates);
+  return `${guess ? `; did you mean "${guess}"?` : ';'} \`gatehouse --help\` lists them`;
+}
+
+/** Node's parseArgs errors, reworded as one line that names the fix. */
+function describeArgumentError(error: Error & { code?: string }): string {
+  const option = error.message.match(/'(-{1,2}[^' ]+)/)?.[1] ?? '';
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return `unknown option ${option}${didYouMean(
+      option.split('=')[0] as string,
+      Object.keys(OPTIONS).map((name) => `--${name}`),
+    )}`;
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `option ${option} needs a value, e.g. ${option} <value>`;
+  return error.message.split('\n')[0] as string;
+}
+
+/** The configuration of the command that failed, once it is known, to word its failure. */
+let failing: GatehouseConfig | undefined;
+
+/** The message for an error the operator can fix, or undefined for a bug (printed with its stack). */
+function describeFailure(error: unknown): string | undefined {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof StartupError) return error.message;
+  const e = error as Error & { code?: string };
+  if (e?.code?.startsWith('ERR_PARSE_ARGS')) return describeArgumentError(e);
+  return failing && describeStartupFailure(error, failing);
 }
 
 main(process.argv.slice(2)).then(
@@ -76,11 +117,8 @@ main(process.argv.slice(2)).then(
     if (code !== -1) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`gatehouse: ${(error as Error).message}\n`);
-    } else {
-      process.stderr.write(`gatehouse: ${(error as Error).stack ?? String(error)}\n`);
-    }
+    const known = describeFailure(error);
+    process.stderr.write(`gatehouse: ${known ?? (error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import type { GatehouseConfig } from '../config/schema.js';
+import { StartupError } from '../config/startup-error.js';
 import { type ClusterMessage, isClusterMessage } from './cluster-protocol.js';
 
 // This module is loaded by every process of a start, so it imports nothing heavy: the primary of a
@@ -43,7 +44,9 @@ async function runWorker(config: GatehouseConfig): Promise<void> {
     const booted = await boot(config, log, undefined, { prepared: true });
     await serve(config, booted);
   } catch (error) {
-    process.stderr.write(`gatehouse: worker ${process.pid} could not start: ${(error as Error).stack ?? String(error)}\n`);
+    const { describeStartupFailure } = await import('./startup-failures.js');
+    const known = error instanceof StartupError ? error.message : describeStartupFailure(error, config);
+    process.stderr.write(`gatehouse: worker ${process.pid} could not start: ${known ?? (error as Error).stack ?? String(error)}\n`);
     process.exit(1);
   }
 }
