@@ -41,7 +41,8 @@ function describeDatabase(config: GatehouseConfig): string {
   return config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice('sqlite:'.length) : 'the PostgreSQL database';
 }
 
-const NO_INSTANCE_FIX = 'start Gatehouse once with the same --data-dir/--database to create it, or point them at the right place';
+const NO_INSTANCE_FIX =
+  'start Gatehouse once (or run `gatehouse init`) with the same --data-dir/--database to create it, or point them at the right place';
 
 /**
  * Opens the store, applies migrations, creates the instance and its signing key on first start, and

@@ -17,11 +17,14 @@ async function startOnce(dataDir: string, extraArgs: string[] = []): Promise<{ p
 }
 
 describe('gatehouse env --json', () => {
-  it('prints keys, URLs and the CLERK_* variables of the instance a start created', async () => {
+  it('init creates the instance; env prints its keys, URLs and the CLERK_* variables', async () => {
     const dataDir = tempDir();
-    const { port } = await startOnce(dataDir);
+    const port = 4555;
+    const created = await runCli(['init', '--json', '--data-dir', dataDir, '--port', String(port)]);
+    expect(created.code).toBe(0);
     const { code, stdout } = await runCli(['env', '--json', '--data-dir', dataDir, '--port', String(port)]);
     expect(code).toBe(0);
+    expect(stdout).toBe(created.stdout);
     const report = JSON.parse(stdout);
     expect(report.secretKey).toMatch(/^sk_test_[0-9A-Za-z]{40}$/);
     expect(report.publishableKey).toMatch(/^pk_test_/);
@@ -35,9 +38,10 @@ describe('gatehouse env --json', () => {
       CLERK_API_URL: report.apiUrl,
     });
     expect(report.env.CLERK_JWT_KEY).toContain('BEGIN PUBLIC KEY');
-    // The same data dir gives the same instance.
-    const again = JSON.parse((await runCli(['env', '--json', '--data-dir', dataDir, '--port', String(port)])).stdout);
+    // The same data dir gives the same instance, also to a second init and to a start.
+    const again = JSON.parse((await runCli(['init', '--json', '--data-dir', dataDir, '--port', String(port)])).stdout);
     expect(again.secretKey).toBe(report.secretKey);
+    expect((await startOnce(dataDir)).output).toContain(`CLERK_SECRET_KEY=${report.secretKey}`);
   });
 
   it('a production instance: pk_live keys, its secret key logged on the first start only', async () => {

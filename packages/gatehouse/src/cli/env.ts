@@ -36,9 +36,21 @@ export function formatShell(report: Report): string {
     .join('\n')}\n`;
 }
 
-/** Prints the instance's keys and variables; an empty data dir or database is an error, never a new instance. */
-export async function runEnv(config: GatehouseConfig, format: 'text' | 'json' | 'shell'): Promise<number> {
-  const booted = await boot(config, undefined, undefined, { existing: true });
+/**
+ * Prints the instance's keys and variables. `env` only reads: an empty data dir or database is an
+ * error, never a new instance. `init` creates the instance first if there is none (what the first
+ * `start` would do, without serving), for scripts that need the keys before the server runs.
+ */
+export async function runEnv(
+  config: GatehouseConfig,
+  format: 'text' | 'json' | 'shell',
+  options: { create?: boolean } = {},
+): Promise<number> {
+  if (options.create) {
+    const { checkDataDir, usesDataDir } = await import('./preflight.js');
+    if (usesDataDir(config)) checkDataDir(config);
+  }
+  const booted = await boot(config, undefined, undefined, { existing: !options.create });
   try {
     const report = describeEnvironment(config, booted.domain);
     const output = { text: formatEnvironment, json: (r: Report) => `${JSON.stringify(r, null, 2)}\n`, shell: formatShell }[format];

@@ -9,7 +9,8 @@ const USAGE = `Usage: gatehouse <command> [options]
 
 Commands:
   start     run the server (SQLite under ./.gatehouse by default)
-  env       print the keys and CLERK_* variables for the Clerk SDKs (--json for scripts)
+  env       print the keys and CLERK_* variables for the Clerk SDKs (--json, --shell)
+  init      create the instance (keys, database) if there is none, print like env, and exit
   migrate   apply database migrations and exit
 
 Options (each also read from GATEHOUSE_<NAME>):
@@ -26,11 +27,11 @@ Options (each also read from GATEHOUSE_<NAME>):
   --smtp <url>            deliver mail over SMTP (smtp://user:pass@host:port); else the dev outbox
                           (development only: a production instance needs SMTP)
   --redis <url>           keep rate-limit counters in Redis (redis://host:6379), shared by every node
-  --json                  with env: one JSON object
-  --shell                 with env: export lines, for eval "$(gatehouse env --shell)"
+  --json                  with env/init: one JSON object
+  --shell                 with env/init: export lines, for eval "$(gatehouse env --shell)"
 `;
 
-const COMMANDS = ['start', 'env', 'migrate'];
+const COMMANDS = ['start', 'env', 'init', 'migrate'];
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -65,7 +66,10 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
       return (await import('./start.js')).runStart(config);
     case 'env':
-      return (await import('./env.js')).runEnv(config, values.json ? 'json' : values.shell ? 'shell' : 'text');
+    case 'init':
+      return (await import('./env.js')).runEnv(config, values.json ? 'json' : values.shell ? 'shell' : 'text', {
+        create: command === 'init',
+      });
     case 'migrate': {
       const { checkDataDir, sqliteInDataDir } = await import('./preflight.js');
       if (sqliteInDataDir(config)) checkDataDir(config);

@@ -137,7 +137,7 @@ const CASES: Case[] = [
   {
     name: 'env on a data dir that holds no instance',
     args: () => ['env', '--data-dir', tempDir()],
-    message: /^gatehouse: no Gatehouse instance in \S+gatehouse\.db \(no such file\); start Gatehouse once with the same --data-dir/,
+    message: /^gatehouse: no Gatehouse instance in \S+gatehouse\.db \(no such file\); start Gatehouse once \(or run `gatehouse init`\) with the same --data-dir/,
   },
 ];
 
