@@ -28,5 +28,5 @@ app.get('/api/me', requireAuth(), (req, res) => {
   res.json({ userId, orgId })
 })
 
-// Gatehouse change: the port comes from $PORT so tests can pick a free one (the seed hard-codes 3001).
+// Gatehouse change: the port comes from $PORT so tests can pick a free one (the guide hard-codes 3001).
 app.listen(Number(process.env.PORT ?? 3001), process.env.HOST ?? '127.0.0.1')
