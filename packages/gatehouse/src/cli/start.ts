@@ -21,6 +21,8 @@ async function runSingle(config: GatehouseConfig): Promise<void> {
   // Start loading the HTTP code now: on PostgreSQL, preparing waits on round trips it can fill.
   const code = import('./serve.js');
   code.catch(() => {}); // awaited below; this only keeps a failed prepare from also reporting it
+  // A taken port fails before preparing creates anything (a production key would be logged to no one).
+  await (await import('./preflight.js')).checkPortFree(config);
   const { booted, banner } = await (await import('./prepare.js')).prepare(config, log);
   let serve: typeof import('./serve.js').serve;
   try {
