@@ -101,7 +101,11 @@ function describeArgumentError(error: Error & { code?: string }): string {
       Object.keys(OPTIONS).map((name) => `--${name}`),
     )}`;
   }
-  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `option ${option} needs a value, e.g. ${option} <value>`;
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return /does not take an argument/.test(error.message)
+      ? `option ${option} takes no value; write ${option} alone`
+      : `option ${option} needs a value, e.g. ${option} <value>`;
+  }
   return error.message.split('\n')[0] as string;
 }
 

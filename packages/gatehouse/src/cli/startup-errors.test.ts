@@ -130,6 +130,11 @@ const CASES: Case[] = [
     message: /^gatehouse: option --port needs a value/,
   },
   {
+    name: 'a value given to a switch',
+    args: () => ['env', '--json=yes'],
+    message: /^gatehouse: option --json takes no value; write --json alone$/,
+  },
+  {
     name: 'a production instance without a mail server',
     args: async () => ['start', '--data-dir', tempDir(), '--instance-type', 'production', ...(await port())],
     message: /^gatehouse: a production instance needs a mail server .*: set --smtp smtp:\/\/.*GATEHOUSE_SMTP_URL/,
@@ -137,7 +142,8 @@ const CASES: Case[] = [
   {
     name: 'env on a data dir that holds no instance',
     args: () => ['env', '--data-dir', tempDir()],
-    message: /^gatehouse: no Gatehouse instance in \S+gatehouse\.db \(no such file\); start Gatehouse once \(or run `gatehouse init`\) with the same --data-dir/,
+    message:
+      /^gatehouse: no Gatehouse instance in \S+gatehouse\.db \(no such file\); start Gatehouse once \(or run `gatehouse init`\) with the same --data-dir/,
   },
 ];
 
