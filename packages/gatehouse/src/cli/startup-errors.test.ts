@@ -3,9 +3,11 @@ import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runCli } from '../testing/server.js';
+import { createTestDatabase, postgresAvailable } from '../testing/services.js';
 import { tempDirs } from '../testing/temp-dirs.js';
 
 const tempDir = tempDirs('gatehouse-startup-');
+const pgOk = await postgresAvailable();
 
 /** A port something else listens on; `silent` accepts connections and never says a word (a hung Redis). */
 async function occupiedPort(): Promise<{ port: number; server: Server }> {
@@ -172,5 +174,18 @@ describe('start-up failures', () => {
     mkdirSync(dataDir, { recursive: true });
     expect((await runCli(['start', '--data-dir', dataDir, '--instance-type', 'production', ...(await port())])).code).toBe(1);
     expect((await runCli(['env', '--data-dir', dataDir])).stderr).toMatch(/no Gatehouse instance/);
+  });
+
+  it.skipIf(!pgOk)('env on a PostgreSQL database that holds no instance: one line, exit 1', async () => {
+    const database = await createTestDatabase();
+    try {
+      const { code, stderr } = await runCli(['env', '--data-dir', tempDir(), '--database', database.url]);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(
+        /^gatehouse: no Gatehouse instance in the PostgreSQL database; start Gatehouse once \(or run `gatehouse init`\)[^\n]*\n$/,
+      );
+    } finally {
+      await database.drop();
+    }
   });
 });
