@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Domain } from '../domain/index.js';
-import { errors, GatehouseError } from '../errors.js';
+import { errors } from '../errors.js';
 import { createRateLimiter, type RateLimiter } from '../security/rate-limit.js';
 import { registerBackendApi } from './bapi/index.js';
 import { clientErrorHandler } from './client-errors.js';
@@ -12,7 +12,7 @@ import { type HealthState, registerHealthRoutes } from './ops/health.js';
 import { registerBundles } from './pages/bundles.js';
 import { registerHostedPages } from './pages/hosted.js';
 import { registerDevMailbox } from './pages/mailbox.js';
-import { sendError, sendJson } from './reply.js';
+import { sendError, sendJson, toGatehouseError } from './reply.js';
 
 export interface AppOptions {
   domain: Domain;
@@ -41,16 +41,6 @@ function parseJsonBody(body: string): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.malformedBody('the body must be a JSON object');
   if (!withinJsonDepth(value)) throw errors.malformedBody(`the body nests more than ${MAX_JSON_DEPTH} levels deep`);
   return value;
-}
-
-/** Maps anything thrown by a route onto Clerk's envelope; unexpected errors are logged, never shown. */
-function toGatehouseError(error: unknown): GatehouseError {
-  if (error instanceof GatehouseError) return error;
-  const e = error as { statusCode?: number; code?: string; message?: string };
-  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return errors.unsupportedContentType();
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.paramValueInvalid('body', 'the request body is too large');
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return errors.malformedBody(e.message ?? 'bad request');
-  return errors.internal();
 }
 
 /**

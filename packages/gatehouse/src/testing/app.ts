@@ -7,11 +7,14 @@ import { loadConfig } from '../config/load.js';
 import type { Clock } from '../domain/clock.js';
 import type { Domain } from '../domain/index.js';
 import { buildApp } from '../http/app.js';
+import type { Store } from '../store/index.js';
 import { removeDir } from './server.js';
 
 export interface TestApp {
   app: FastifyInstance;
   domain: Domain;
+  /** The real store under the app, for arranging and inspecting rows. */
+  store: Store;
   secretKey: string;
   /** Authorization header for BAPI calls. */
   auth: { authorization: string };
@@ -41,6 +44,7 @@ export async function createTestApp(
   return {
     app,
     domain: booted.domain,
+    store: booted.store,
     secretKey,
     auth: { authorization: `Bearer ${secretKey}` },
     async close() {
@@ -56,7 +60,7 @@ export async function createTestApp(
  * to the outbox); throws when there is none. Shared by the Frontend API flow tests.
  */
 export async function mailedCode(t: TestApp, to: string): Promise<string> {
-  const rows = await t.domain.store.mailOutbox.listRecent(50);
+  const rows = await t.store.mailOutbox.listRecent(50);
   const code = rows.find((r) => r.to_address === to)?.subject.match(/\d{6}/)?.[0];
   if (!code) throw new Error(`no code mailed to ${to}`);
   return code;

@@ -2,7 +2,7 @@ import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { Store } from '../../store/index.js';
-import type { ClientRow, SignUpRow } from '../../store/schema.js';
+import type { ClientRow, SignUpRow, VerificationCodeRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 import type { FrontendSettings } from '../frontend-settings.js';
 import { type Metadata, serializeMetadata } from '../metadata.js';
@@ -131,10 +131,16 @@ export function createSignUpService(deps: {
     return { ...signUp, ...changes };
   }
 
+  /** The code sent for the sign-up's current address, if any (one sent to an earlier address does not count). */
+  async function verification(signUp: SignUpRow): Promise<VerificationCodeRow | undefined> {
+    const code = await codes.find(signUp.id, 'sign_up_email');
+    return code && code.email_address === signUp.email_address ? code : undefined;
+  }
+
   return {
     load,
 
-    async create(client: ClientRow, fields: SignUpFields, locale: string): Promise<SignUpRow> {
+    async create(client: ClientRow, fields: SignUpFields): Promise<SignUpRow> {
       const active = await clients.activeSessions(client.id);
       if (active[0]) throw frontendErrors.alreadySignedIn(active[0].session.id);
       const now = clock();
@@ -158,19 +164,18 @@ export function createSignUpService(deps: {
       };
       await store.signUps.insert(signUp);
       await clients.update(client.id, { sign_up_id: signUp.id });
-      // The code goes out at once; clerk-js then shows the code form without a prepare call.
-      if (signUp.email_address) await sendVerification(signUp, locale);
+      // No code yet: it goes out on `prepare_verification`, as Clerk's does. `<SignUp/>` prepares
+      // only when the e-mail has no pending verification, so sending here would skip its request.
       return completeIfReady(client, signUp);
     },
 
-    async update(client: ClientRow, id: string, fields: SignUpFields, locale: string): Promise<SignUpRow> {
+    async update(client: ClientRow, id: string, fields: SignUpFields): Promise<SignUpRow> {
       const signUp = await load(client, id);
       if (signUp.status === 'complete') return signUp;
       const changes = { ...(await fieldColumns(fields, await deps.settings())), updated_at: clock() };
       await store.signUps.update(id, changes);
-      const next = { ...signUp, ...changes };
-      if (changes.email_address) await sendVerification(next, locale);
-      return completeIfReady(client, next);
+      // A new address needs a new `prepare_verification`: a code sent to the old one no longer counts.
+      return completeIfReady(client, { ...signUp, ...changes });
     },
 
     async prepareVerification(client: ClientRow, id: string, strategy: string, locale: string): Promise<SignUpRow> {
@@ -184,12 +189,13 @@ export function createSignUpService(deps: {
       const signUp = await load(client, id);
       if (input.strategy !== 'email_code') throw frontendErrors.strategyInvalid(input.strategy);
       if (!input.code) throw errors.paramMissing('code');
+      if (!(await verification(signUp))) throw frontendErrors.verificationMissing();
       await codes.check(signUp.id, 'sign_up_email', input.code);
       await store.signUps.update(id, { email_verified: 1, updated_at: clock() });
       return completeIfReady(client, { ...signUp, email_verified: 1 });
     },
 
-    verification: (signUpId: string) => codes.find(signUpId, 'sign_up_email'),
+    verification,
   };
 }
 

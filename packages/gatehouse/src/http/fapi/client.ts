@@ -21,7 +21,7 @@ export function registerClientRoutes(app: FastifyInstance, domain: Domain, ctx: 
     if (!client) return sendJson(reply, 200, { response: null, client: null });
     await domain.clients.endSessions(client.id, 'ended');
     await domain.clients.update(client.id, { sign_in_id: null, sign_up_id: null });
-    return ctx.send(request, reply, client.id, null);
+    return ctx.sendClient(request, reply, client.id);
   });
 
   app.get('/v1/client/handshake', async (request, reply) => {

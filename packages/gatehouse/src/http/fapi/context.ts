@@ -41,7 +41,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
         )
       : null;
     const signUp = view.signUp
-      ? serializeSignUp(view.signUp, signUpRequirements(view.signUp, settings), await domain.signUps.verification(view.signUp.id))
+      ? serializeSignUp(view.signUp, signUpRequirements(view.signUp, settings), await domain.signUps.verification(view.signUp))
       : null;
     return serializeClient(view.client, {
       sessions,
@@ -68,6 +68,25 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     ];
   }
 
+  async function sendEnvelope(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    clientId: string | undefined,
+    response: (client: ClientJson | null) => unknown,
+    status = 200,
+  ) {
+    const client = clientId ? await domain.clients.reload(clientId) : undefined;
+    const view = client ? await domain.clients.view(client) : undefined;
+    const json = view ? await clientJson(view, request.headers.origin) : null;
+    const uat = clientUatCookies(view);
+    if (uat.length) {
+      const existing = reply.getHeader('set-cookie');
+      const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+      reply.header('set-cookie', [...list, ...uat]);
+    }
+    return sendJson(reply, status, { response: response(json), client: json });
+  }
+
   return {
     signInCode,
     clientToken,
@@ -92,17 +111,26 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
 
     /** Sends `{response, client}` with the client as it is after the change. */
     async send(request: FastifyRequest, reply: FastifyReply, clientId: string | undefined, response: unknown, status = 200) {
-      const client = clientId ? await domain.clients.reload(clientId) : undefined;
-      const view = client ? await domain.clients.view(client) : undefined;
-      const origin = request.headers.origin;
-      const body = { response, client: view ? await clientJson(view, origin) : null };
-      const uat = clientUatCookies(view);
-      if (uat.length) {
-        const existing = reply.getHeader('set-cookie');
-        const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
-        reply.header('set-cookie', [...list, ...uat]);
-      }
-      return sendJson(reply, status, body);
+      return sendEnvelope(request, reply, clientId, () => response, status);
+    },
+
+    /**
+     * Sends the client itself as `response` (and as `client`): clerk-js reads `response || envelope`
+     * as the client after `DELETE /v1/client/sessions`, so a null response would turn the whole
+     * envelope into a client without an id.
+     */
+    async sendClient(request: FastifyRequest, reply: FastifyReply, clientId: string) {
+      return sendEnvelope(request, reply, clientId, (client) => client);
+    },
+
+    /**
+     * The browser's client for an error's `meta.client`: clerk-js refreshes its client from it, so
+     * a stale tab that is told `session_exists` learns which session exists. Null without a client.
+     */
+    async errorClient(request: FastifyRequest) {
+      const client = await domain.clients.resolve(clientToken(request));
+      if (!client) return null;
+      return clientJson(await domain.clients.view(client), request.headers.origin);
     },
 
     locale(request: FastifyRequest, body: { locale?: unknown } | undefined): string {
@@ -113,3 +141,4 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
 }
 
 export type FapiContext = ReturnType<typeof createFapiContext>;
+type ClientJson = ReturnType<typeof serializeClient>;

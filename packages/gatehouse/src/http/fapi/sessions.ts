@@ -3,6 +3,7 @@ import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { SessionRow } from '../../store/schema.js';
 import { sendJson } from '../reply.js';
+import { serializeFrontendSession } from '../serializers/frontend.js';
 import { serializeToken } from '../serializers/misc.js';
 import type { FapiContext } from './context.js';
 import { formFields } from './form.js';
@@ -61,8 +62,10 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     app.post(`/v1/client/sessions/:id/${action}`, async (request, reply) => {
       const { clientId, session } = await ownSession(request);
       await domain.clients.endSessions(clientId, status, session.id);
+      // The whole session, as clerk-js's `Session.end()`/`remove()` reads it back into itself.
       const ended = await domain.sessions.get(session.id);
-      return ctx.send(request, reply, clientId, { object: 'session', id: ended.id, status: ended.status });
+      const record = await domain.users.get(ended.user_id);
+      return ctx.send(request, reply, clientId, serializeFrontendSession({ session: ended, record }, domain.clock()));
     });
   }
 
@@ -70,6 +73,6 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     const client = await ctx.client(request);
     if (!client) return sendJson(reply, 200, { response: null, client: null });
     await domain.clients.endSessions(client.id, 'ended');
-    return ctx.send(request, reply, client.id, null);
+    return ctx.sendClient(request, reply, client.id);
   });
 }

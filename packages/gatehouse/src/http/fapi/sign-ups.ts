@@ -28,7 +28,7 @@ function signUpFields(fields: Record<string, string>) {
 export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
   async function reply(request: FastifyRequest, res: FastifyReply, client: ClientRow, signUp: SignUpRow) {
     const settings = (await domain.instance.settings()).frontend;
-    const json = serializeSignUp(signUp, signUpRequirements(signUp, settings), await domain.signUps.verification(signUp.id));
+    const json = serializeSignUp(signUp, signUpRequirements(signUp, settings), await domain.signUps.verification(signUp));
     return ctx.send(request, res, client.id, json);
   }
 
@@ -44,7 +44,7 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
     const fields = formFields(request.body);
     await enforceLimit(domain, limiter, request, `sign_up:ip:${request.ip}`, SIGN_UPS);
     const client = await ctx.ensureClient(request, res);
-    const signUp = await domain.signUps.create(client, signUpFields(fields), ctx.locale(request, fields));
+    const signUp = await domain.signUps.create(client, signUpFields(fields));
     return reply(request, res, client, signUp);
   });
 
@@ -56,7 +56,7 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
   app.patch('/v1/client/sign_ups/:id', async (request, res) => {
     const client = await existingClient(request);
     const fields = formFields(request.body);
-    const signUp = await domain.signUps.update(client, idOf(request), signUpFields(fields), ctx.locale(request, fields));
+    const signUp = await domain.signUps.update(client, idOf(request), signUpFields(fields));
     return reply(request, res, client, signUp);
   });
 
