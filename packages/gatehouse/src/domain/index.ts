@@ -2,6 +2,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { buildPublishableKey } from '../keys.js';
 import type { Store } from '../store/index.js';
 import { type Clock, systemClock } from './clock.js';
+import { createDevOutbox } from './dev-outbox.js';
 import { createEmailAddressService } from './email-addresses.js';
 import { createClientService } from './frontend/clients.js';
 import type { CodeSender } from './frontend/delivery.js';
@@ -16,6 +17,7 @@ import { createKeyring } from './keyring.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createSessionService } from './sessions.js';
+import { createTestingTokenService } from './testing-tokens.js';
 import { createTokenService } from './tokens.js';
 import { createUserMetadataService } from './user-metadata.js';
 import { createUserService } from './users.js';
@@ -46,7 +48,7 @@ export function createDomain(options: DomainOptions) {
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
   const frontendSettings = async () => (await instance.settings()).frontend;
   const codes = createVerificationCodes(store, clock, () => instance.get().secretKey, isDevelopment, options.sendCode);
-  const clients = createClientService(store, clock);
+  const clients = createClientService(store, clock, sessions);
   return {
     publishableKey,
     isDevelopment,
@@ -61,7 +63,7 @@ export function createDomain(options: DomainOptions) {
       enumerationKey: () => instance.get().secretKey,
     }),
     signUps: createSignUpService({ store, clock, clients, users, sessions, codes, settings: frontendSettings }),
-    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, settings: frontendSettings }),
+    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, settings: frontendSettings, clients, sessions }),
     handshake: createHandshakeService({
       store,
       clock,
@@ -69,8 +71,11 @@ export function createDomain(options: DomainOptions) {
       tokens,
       names: () => ({ suffix: cookieSuffix(publishableKey()), development: isDevelopment() }),
     }),
-    store,
     clock,
+    /** Throws when the database does not answer (`/readyz`). */
+    ping: () => store.ping(),
+    testingTokens: createTestingTokenService(store, clock, isDevelopment),
+    devOutbox: createDevOutbox(store),
     instance,
     keyring,
     users,

@@ -422,6 +422,11 @@ export function createOrganizationService(store: Store, clock: Clock) {
 
     getMembership: loadMembership,
 
+    /** Whether the user belongs to the organization (by id), without loading either. */
+    async isMember(organizationId: string, userId: string): Promise<boolean> {
+      return Boolean(await store.organizationMemberships.find(organizationId, userId));
+    },
+
     async updateMembership(organizationIdOrSlug: string, userId: string, input: { role: string }): Promise<MembershipRecord> {
       assertRole(input.role);
       const current = await loadMembership(organizationIdOrSlug, userId);

@@ -135,6 +135,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerBundles(app);
   registerHostedPages(app, domain, options.publicUrl);
-  if (options.mailbox) registerDevMailbox(app, domain.store);
+  if (options.mailbox) registerDevMailbox(app, domain.devOutbox);
   return app;
 }

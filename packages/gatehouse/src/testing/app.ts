@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.js';
 import type { Clock } from '../domain/clock.js';
 import type { Domain } from '../domain/index.js';
 import { buildApp } from '../http/app.js';
-import type { Store } from '../store/index.js';
+import { openStore, type Store } from '../store/index.js';
 import { removeDir } from './server.js';
 
 export interface TestApp {
@@ -64,4 +64,17 @@ export async function mailedCode(t: TestApp, to: string): Promise<string> {
   const code = rows.find((r) => r.to_address === to)?.subject.match(/\d{6}/)?.[0];
   if (!code) throw new Error(`no code mailed to ${to}`);
   return code;
+}
+
+/** A fresh, migrated SQLite store in a temporary directory, for tests that arrange rows below the domain. */
+export async function createTestStore(): Promise<{ store: Store; close(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-store-'));
+  const store = await openStore({ url: `sqlite:${path.join(dir, 'gatehouse.db')}` });
+  return {
+    store,
+    async close() {
+      await store.close();
+      removeDir(dir);
+    },
+  };
 }

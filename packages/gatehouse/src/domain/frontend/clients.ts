@@ -1,9 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken } from '../../crypto/token-hash.js';
+import { errors } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { Store } from '../../store/index.js';
 import type { ClientRow, SessionRow, SignInRow, SignUpRow, UserRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
-import { effectiveSession } from '../sessions.js';
+import { effectiveSession, type SessionService } from '../sessions.js';
 import type { UserRecord } from '../users.js';
 
 export const CLIENT_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
@@ -21,15 +23,11 @@ export interface ClientView {
   signUp: SignUpRow | undefined;
 }
 
-export function hashClientToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 /**
  * Browser clients, identified by the `__client` cookie. The cookie holds a random token; only its
  * hash is stored, so a database leak does not hand out live browsers.
  */
-export function createClientService(store: Store, clock: Clock) {
+export function createClientService(store: Store, clock: Clock, sessions: SessionService) {
   // Rows this process has just created and handed out: such a client has no sessions yet.
   const created = new WeakSet<ClientRow>();
 
@@ -55,13 +53,13 @@ export function createClientService(store: Store, clock: Clock) {
 
     async resolve(token: string | undefined): Promise<ClientRow | undefined> {
       if (!token || token.length > 200) return undefined;
-      return store.clients.findByTokenHash(hashClientToken(token));
+      return store.clients.findByTokenHash(hashToken(token));
     },
 
     /** The token-refresh lookup: session `sessionId` with its user, if it belongs to the browser holding `token`. */
     async sessionWithUser(token: string | undefined, sessionId: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
       if (!token || token.length > 200) return undefined;
-      return store.sessions.findWithUserForClientToken(sessionId, hashClientToken(token));
+      return store.sessions.findWithUserForClientToken(sessionId, hashToken(token));
     },
 
     async create(): Promise<{ client: ClientRow; token: string }> {
@@ -69,7 +67,7 @@ export function createClientService(store: Store, clock: Clock) {
       const now = clock();
       const client: ClientRow = {
         id: newId('client'),
-        token_hash: hashClientToken(token),
+        token_hash: hashToken(token),
         sign_in_id: null,
         sign_up_id: null,
         last_active_session_id: null,
@@ -90,6 +88,27 @@ export function createClientService(store: Store, clock: Clock) {
     },
 
     activeSessions,
+
+    /** Session `sessionId` if it belongs to this client, else 404: one browser never reaches another's sessions. */
+    async ownSession(clientId: string, sessionId: string): Promise<SessionRow> {
+      const session = await store.sessions.findById(sessionId);
+      if (!session || session.client_id !== clientId) throw errors.notFound('session');
+      return session;
+    },
+
+    /**
+     * `setActive`: marks the session (and its user) active now and makes it the client's active one;
+     * `activeOrganizationId` (`''` or null for the personal account) switches its organization.
+     */
+    async touch(clientId: string, session: SessionRow, activeOrganizationId?: string | null): Promise<void> {
+      const now = clock();
+      const live = effectiveSession(session, now);
+      if (live.status !== 'active') throw errors.sessionNotActive(session.id, live.status);
+      await store.sessions.update(session.id, { last_active_at: now, updated_at: now });
+      if (activeOrganizationId !== undefined) await sessions.setActiveOrganization(session.id, activeOrganizationId || null);
+      await store.users.update(session.user_id, { last_active_at: now });
+      await store.clients.update(clientId, { last_active_session_id: session.id, updated_at: clock() });
+    },
 
     async view(client: ClientRow): Promise<ClientView> {
       const now = clock();

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { hashToken } from '../../crypto/token-hash.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { TokenService } from '../tokens.js';
@@ -22,10 +23,6 @@ export function cookieSuffix(publishableKey: string): string {
 /** An opaque dev-browser id: `@clerk/backend` only checks that a development browser has one. */
 export function newDevBrowserId(): string {
   return `dvb_${randomBytes(16).toString('base64url')}`;
-}
-
-function hashNonce(nonce: string): string {
-  return createHash('sha256').update(nonce).digest('hex');
 }
 
 /**
@@ -53,7 +50,7 @@ export function createHandshakeService(deps: {
       const now = clock();
       await store.handshakeNonces.deleteExpired(now);
       await store.handshakeNonces.insert({
-        nonce_hash: hashNonce(nonce),
+        nonce_hash: hashToken(nonce),
         client_id: input.clientId ?? null,
         dev_browser: input.devBrowser ?? null,
         origin: input.origin,
@@ -65,7 +62,7 @@ export function createHandshakeService(deps: {
 
     /** The directives for a nonce, or undefined when it is unknown or expired. */
     async directives(nonce: string): Promise<string[] | undefined> {
-      const row = await store.handshakeNonces.find(hashNonce(nonce), clock());
+      const row = await store.handshakeNonces.find(hashToken(nonce), clock());
       if (!row) return undefined;
       const secure = row.origin.startsWith('https:') ? '; Secure' : '';
       const lax = `Path=/; SameSite=Lax${secure}`;

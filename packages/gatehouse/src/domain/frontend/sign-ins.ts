@@ -3,7 +3,7 @@ import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { Store } from '../../store/index.js';
-import type { ClientRow, EmailAddressRow, SignInRow, UserRow } from '../../store/schema.js';
+import type { ClientRow, EmailAddressRow, SignInRow, UserRow, VerificationCodeRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
@@ -119,9 +119,17 @@ export function createSignInService(deps: {
     return complete(client, signIn, user, 'password');
   }
 
+  /** The code behind the sign-in's current first factor, if it is a code factor. */
+  async function verification(signIn: SignInRow): Promise<VerificationCodeRow | undefined> {
+    if (signIn.first_factor_strategy === 'email_code') return codes.find(signIn.id, 'sign_in_email_code');
+    if (signIn.first_factor_strategy === 'reset_password_email_code') return codes.find(signIn.id, 'reset_password');
+    return undefined;
+  }
+
   return {
     factors,
     load,
+    verification,
 
     async create(client: ClientRow, input: { identifier?: string; password?: string; strategy?: string }): Promise<SignInRow> {
       const active = await clients.firstActiveSession(client);

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
-import { validateSessionTokenSettings } from '../../domain/session-token-settings.js';
 import { metadataObject } from '../params.js';
 import { sendJson } from '../reply.js';
 import { parseInput } from '../validation.js';
@@ -26,12 +25,7 @@ export function registerInstanceRoutes(app: FastifyInstance, domain: Domain): vo
 
   app.patch('/v1/instance/session_token', async (request, reply) => {
     const body = parseInput(sessionTokenBody, request.body);
-    const current = (await domain.instance.settings()).sessionToken;
-    const sessionToken = validateSessionTokenSettings({
-      claims: body.claims ?? current.claims,
-      lifetimeSeconds: body.lifetime ?? current.lifetimeSeconds,
-    });
-    const next = await domain.instance.updateSettings((settings) => ({ ...settings, sessionToken }));
+    const next = await domain.instance.updateSessionToken({ claims: body.claims, lifetimeSeconds: body.lifetime });
     return sendJson(reply, 200, serializeSessionTokenSettings(next.sessionToken));
   });
 }

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { type ClerkClient, createClerkClient, verifyToken } from '@clerk/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrganizationMembershipRow, OrganizationRow } from '../../domain/model.js';
 import { organizationTokenClaims, permissionsForRole, slugFromName } from '../../domain/organizations.js';
 import { GatehouseError } from '../../errors.js';
-import type { OrganizationMembershipRow, OrganizationRow } from '../../store/schema.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 
 /**

@@ -3,7 +3,7 @@ import { CLIENT_COOKIE_MAX_AGE_S, type ClientView } from '../../domain/frontend/
 import { cookieSuffix } from '../../domain/frontend/handshake.js';
 import { signUpRequirements } from '../../domain/frontend/sign-ups.js';
 import type { Domain } from '../../domain/index.js';
-import type { ClientRow } from '../../store/schema.js';
+import type { Client } from '../../domain/model.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
 import { sendJson } from '../reply.js';
 import { serializeClient, serializeFrontendSession, serializeSignIn, serializeSignUp } from '../serializers/frontend.js';
@@ -34,11 +34,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     }
     const settings = (await domain.instance.settings()).frontend;
     const signIn = view.signIn
-      ? serializeSignIn(
-          view.signIn,
-          await domain.signIns.factors(view.signIn),
-          await signInCode(view.signIn.id, view.signIn.first_factor_strategy),
-        )
+      ? serializeSignIn(view.signIn, await domain.signIns.factors(view.signIn), await domain.signIns.verification(view.signIn))
       : null;
     const signUp = view.signUp
       ? serializeSignUp(view.signUp, signUpRequirements(view.signUp, settings), await domain.signUps.verification(view.signUp))
@@ -49,12 +45,6 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
       signUp,
       cookieExpiresAt: view.client.created_at + CLIENT_COOKIE_MAX_AGE_S * 1000,
     });
-  }
-
-  async function signInCode(signInId: string, strategy: string | null) {
-    if (strategy === 'email_code') return domain.store.verificationCodes.find(signInId, 'sign_in_email_code');
-    if (strategy === 'reset_password_email_code') return domain.store.verificationCodes.find(signInId, 'reset_password');
-    return undefined;
   }
 
   /** Production apps get `__client_uat` from us: clerk-js writes it only for development instances. */
@@ -88,15 +78,14 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
   }
 
   return {
-    signInCode,
     clientToken,
 
-    async client(request: FastifyRequest): Promise<ClientRow | undefined> {
+    async client(request: FastifyRequest): Promise<Client | undefined> {
       return domain.clients.resolve(clientToken(request));
     },
 
     /** The browser's client, created (and its HttpOnly cookie set) on first need. */
-    async ensureClient(request: FastifyRequest, reply: FastifyReply): Promise<ClientRow> {
+    async ensureClient(request: FastifyRequest, reply: FastifyReply): Promise<Client> {
       const existing = await domain.clients.resolve(clientToken(request));
       if (existing) return existing;
       const { client, token } = await domain.clients.create();

@@ -101,7 +101,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
     const reused = await me.call('POST', `/v1/me/email_addresses/${id}/attempt_verification`, { code: fresh });
     expect(reused.status).toBe(422);
 
-    const stored = await t.domain.store.verificationCodes.find(id, 'email_address');
+    const stored = await t.store.verificationCodes.find(id, 'email_address');
     expect(stored?.code_hash).not.toContain(fresh);
   });
 

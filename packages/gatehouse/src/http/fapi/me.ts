@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
+import type { EmailAddress } from '../../domain/model.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import type { EmailAddressRow } from '../../store/schema.js';
 import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeSessionWithActivities, serializeVerification } from '../serializers/frontend.js';
 import { serializeEmailAddress, serializeUser } from '../serializers/user.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalBoolean, optionalJsonObject, optionalString, requiredString } from './form.js';
-import { enforceLimit } from './limits.js';
+import { enforceLimits } from './limits.js';
 
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 
@@ -26,7 +26,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
     return { clientId: client.id, sessionId: entry.session.id, userId: entry.session.user_id };
   }
 
-  async function emailJson(email: EmailAddressRow) {
+  async function emailJson(email: EmailAddress) {
     const code = await domain.me.verification(email.id);
     return {
       ...serializeEmailAddress(email),
@@ -85,14 +85,8 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
 
   app.post('/v1/me/sessions/:id/revoke', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
-    const session = await domain.store.sessions.findById((request.params as { id: string }).id);
-    if (!session || session.user_id !== userId) throw errors.notFound('session');
-    if ((await domain.sessions.get(session.id)).status === 'active') {
-      // One of this browser's own sessions also stops being its active one.
-      if (session.client_id === clientId) await domain.clients.endSessions(clientId, 'revoked', session.id);
-      else await domain.sessions.revoke(session.id);
-    }
-    return ctx.send(request, reply, clientId, serializeSessionWithActivities(await domain.sessions.get(session.id)));
+    const session = await domain.me.revokeSession(userId, clientId, (request.params as { id: string }).id);
+    return ctx.send(request, reply, clientId, serializeSessionWithActivities(session));
   });
 
   app.get('/v1/me/email_addresses', async (request, reply) => {
@@ -120,7 +114,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
     const { clientId, userId } = await signedIn(request);
     const fields = formFields(request.body);
     if (requiredString(fields, 'strategy', 64) !== 'email_code') throw frontendErrors.strategyInvalid(fields.strategy ?? '');
-    await enforceLimit(domain, limiter, request, `code_send:${clientId}`, CODE_SENDS);
+    await enforceLimits(domain, limiter, request, [[`code_send:${clientId}`, CODE_SENDS]]);
     const email = await domain.me.prepareEmailVerification(userId, emailId(request), ctx.locale(request, fields));
     return ctx.send(request, reply, clientId, await emailJson(email));
   });

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
+import type { Client, SignIn } from '../../domain/model.js';
 import { frontendErrors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import type { ClientRow, SignInRow } from '../../store/schema.js';
 import { serializeSignIn } from '../serializers/frontend.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalBoolean, optionalString, requiredString } from './form.js';
-import { enforceLimit } from './limits.js';
+import { enforceLimits } from './limits.js';
 
 /** Per identifier and per attempt; per IP allows more, since many people can share one address. */
 const ATTEMPTS = { limit: 20, windowMs: 60_000 };
@@ -15,12 +15,8 @@ const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 
 /** `/v1/client/sign_ins`: password, e-mail code and password-reset sign-ins. */
 export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, reply: FastifyReply, client: ClientRow, signIn: SignInRow) {
-    const json = serializeSignIn(
-      signIn,
-      await domain.signIns.factors(signIn),
-      await ctx.signInCode(signIn.id, signIn.first_factor_strategy),
-    );
+  async function reply(request: FastifyRequest, reply: FastifyReply, client: Client, signIn: SignIn) {
+    const json = serializeSignIn(signIn, await domain.signIns.factors(signIn), await domain.signIns.verification(signIn));
     return ctx.send(request, reply, client.id, json);
   }
 
@@ -33,8 +29,10 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
   app.post('/v1/client/sign_ins', async (request, res) => {
     const fields = formFields(request.body);
     const identifier = optionalString(fields, 'identifier', 320);
-    await enforceLimit(domain, limiter, request, `sign_in:ip:${request.ip}`, PER_IP);
-    if (identifier) await enforceLimit(domain, limiter, request, `sign_in:id:${identifier.toLowerCase()}`, ATTEMPTS);
+    await enforceLimits(domain, limiter, request, [
+      [`sign_in:ip:${request.ip}`, PER_IP],
+      ...(identifier ? ([[`sign_in:id:${identifier.toLowerCase()}`, ATTEMPTS]] as const) : []),
+    ]);
     const client = await ctx.ensureClient(request, res);
     const signIn = await domain.signIns.create(client, {
       identifier,
@@ -53,7 +51,7 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
   app.post('/v1/client/sign_ins/:id/prepare_first_factor', async (request, res) => {
     const client = await existingClient(request);
     const fields = formFields(request.body);
-    await enforceLimit(domain, limiter, request, `code_send:${client.id}`, CODE_SENDS);
+    await enforceLimits(domain, limiter, request, [[`code_send:${client.id}`, CODE_SENDS]]);
     const signIn = await domain.signIns.prepareFirstFactor(client, (request.params as { id: string }).id, {
       strategy: requiredString(fields, 'strategy', 64),
       emailAddressId: optionalString(fields, 'email_address_id', 128),
@@ -66,8 +64,10 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
     const client = await existingClient(request);
     const fields = formFields(request.body);
     const id = (request.params as { id: string }).id;
-    await enforceLimit(domain, limiter, request, `sign_in:ip:${request.ip}`, PER_IP);
-    await enforceLimit(domain, limiter, request, `sign_in:attempt:${id}`, ATTEMPTS);
+    await enforceLimits(domain, limiter, request, [
+      [`sign_in:ip:${request.ip}`, PER_IP],
+      [`sign_in:attempt:${id}`, ATTEMPTS],
+    ]);
     const signIn = await domain.signIns.attemptFirstFactor(client, id, {
       strategy: requiredString(fields, 'strategy', 64),
       password: optionalString(fields, 'password'),

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signUpRequirements } from '../../domain/frontend/sign-ups.js';
 import type { Domain } from '../../domain/index.js';
+import type { Client, SignUp } from '../../domain/model.js';
 import { frontendErrors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import type { ClientRow, SignUpRow } from '../../store/schema.js';
 import { serializeSignUp } from '../serializers/frontend.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalJsonObject, optionalString, requiredString } from './form.js';
-import { enforceLimit } from './limits.js';
+import { enforceLimits } from './limits.js';
 
 const SIGN_UPS = { limit: 20, windowMs: 60_000 };
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
@@ -26,7 +26,7 @@ function signUpFields(fields: Record<string, string>) {
 
 /** `/v1/client/sign_ups`: e-mail + password sign-up, verified by an e-mail code. */
 export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, res: FastifyReply, client: ClientRow, signUp: SignUpRow) {
+  async function reply(request: FastifyRequest, res: FastifyReply, client: Client, signUp: SignUp) {
     const settings = (await domain.instance.settings()).frontend;
     const json = serializeSignUp(signUp, signUpRequirements(signUp, settings), await domain.signUps.verification(signUp));
     return ctx.send(request, res, client.id, json);
@@ -42,7 +42,7 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
 
   app.post('/v1/client/sign_ups', async (request, res) => {
     const fields = formFields(request.body);
-    await enforceLimit(domain, limiter, request, `sign_up:ip:${request.ip}`, SIGN_UPS);
+    await enforceLimits(domain, limiter, request, [[`sign_up:ip:${request.ip}`, SIGN_UPS]]);
     const client = await ctx.ensureClient(request, res);
     const signUp = await domain.signUps.create(client, signUpFields(fields));
     return reply(request, res, client, signUp);
@@ -63,7 +63,7 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
   app.post('/v1/client/sign_ups/:id/prepare_verification', async (request, res) => {
     const client = await existingClient(request);
     const fields = formFields(request.body);
-    await enforceLimit(domain, limiter, request, `code_send:${client.id}`, CODE_SENDS);
+    await enforceLimits(domain, limiter, request, [[`code_send:${client.id}`, CODE_SENDS]]);
     const signUp = await domain.signUps.prepareVerification(
       client,
       idOf(request),
@@ -76,7 +76,7 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
   app.post('/v1/client/sign_ups/:id/attempt_verification', async (request, res) => {
     const client = await existingClient(request);
     const fields = formFields(request.body);
-    await enforceLimit(domain, limiter, request, `sign_up:attempt:${idOf(request)}`, ATTEMPTS);
+    await enforceLimits(domain, limiter, request, [[`sign_up:attempt:${idOf(request)}`, ATTEMPTS]]);
     const signUp = await domain.signUps.attemptVerification(client, idOf(request), {
       strategy: requiredString(fields, 'strategy', 64),
       code: optionalString(fields, 'code', 16),

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { DevOutbox, OutboxMail } from '../../domain/dev-outbox.js';
 import { escapeHtml } from '../../mail/html.js';
-import type { Store } from '../../store/index.js';
-import type { MailOutboxRow } from '../../store/schema.js';
 import { sendJson } from '../reply.js';
 
 const LIMIT = 50;
@@ -11,15 +10,15 @@ function noStore(reply: FastifyReply): FastifyReply {
   return reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer');
 }
 
-function renderPage(rows: MailOutboxRow[]): string {
+function renderPage(rows: OutboxMail[]): string {
   const e = escapeHtml;
   const items = rows
     .map((row) => {
-      const time = new Date(row.created_at).toISOString();
+      const time = new Date(row.createdAt).toISOString();
       return `<article>
 <h2>${e(row.subject)}</h2>
-<p class="meta">To <strong>${e(row.to_address)}</strong> · <time datetime="${e(time)}">${e(time)}</time> · ${e(row.locale)}</p>
-<pre>${e(row.text_body)}</pre>
+<p class="meta">To <strong>${e(row.to)}</strong> · <time datetime="${e(time)}">${e(time)}</time> · ${e(row.locale)}</p>
+<pre>${e(row.text)}</pre>
 </article>`;
     })
     .join('\n');
@@ -62,9 +61,9 @@ ${body}
  * `/dev/mailbox` and `/dev/mailbox.json`: the dev outbox, for reading codes when no SMTP server is
  * configured. Register it only for development instances; it shows every code sent.
  */
-export function registerDevMailbox(app: FastifyInstance, store: Store): void {
+export function registerDevMailbox(app: FastifyInstance, outbox: DevOutbox): void {
   app.get('/dev/mailbox', async (_request, reply) => {
-    const rows = await store.mailOutbox.listRecent(LIMIT);
+    const rows = await outbox.recent(LIMIT);
     return noStore(reply)
       .code(200)
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
@@ -72,15 +71,15 @@ export function registerDevMailbox(app: FastifyInstance, store: Store): void {
       .send(renderPage(rows));
   });
   app.get('/dev/mailbox.json', async (_request, reply) => {
-    const rows = await store.mailOutbox.listRecent(LIMIT);
+    const rows = await outbox.recent(LIMIT);
     const data = rows.map((row) => ({
       id: row.id,
-      to: row.to_address,
+      to: row.to,
       subject: row.subject,
-      text: row.text_body,
-      html: row.html_body,
+      text: row.text,
+      html: row.html,
       locale: row.locale,
-      created_at: row.created_at,
+      created_at: row.createdAt,
     }));
     return sendJson(noStore(reply), 200, { data });
   });

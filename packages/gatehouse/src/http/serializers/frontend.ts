@@ -2,7 +2,7 @@ import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import type { SignInFactors } from '../../domain/frontend/sign-ins.js';
 import type { SignUpRequirements } from '../../domain/frontend/sign-ups.js';
 import { parseMetadata } from '../../domain/metadata.js';
-import type { ClientRow, SessionRow, SignInRow, SignUpRow, VerificationCodeRow } from '../../store/schema.js';
+import type { ClientRow, SessionRow, SignInRow, SignUpRow, VerificationCodeRow } from '../../domain/model.js';
 import { serializeUser } from './user.js';
 
 export function serializeVerification(strategy: string, code: VerificationCodeRow | undefined) {

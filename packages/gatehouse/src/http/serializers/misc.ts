@@ -1,4 +1,4 @@
-import type { JwtTemplateRow } from '../../store/schema.js';
+import type { JwtTemplateRow } from '../../domain/model.js';
 
 /** Clerk's answer to a delete: the object type, its id and `deleted: true`. */
 export function serializeDeleted(object: string, id: string) {

@@ -1,7 +1,7 @@
 import { parseMetadata } from '../../domain/metadata.js';
+import type { OrganizationRow } from '../../domain/model.js';
 import { type MembershipRecord, type OrganizationRecord, permissionsForRole } from '../../domain/organizations.js';
 import type { UserRecord } from '../../domain/users.js';
-import type { OrganizationRow } from '../../store/schema.js';
 
 /** The one wire shape of an organization (Clerk's `organization` object). */
 export function serializeOrganization(organization: OrganizationRow, membersCount?: number) {

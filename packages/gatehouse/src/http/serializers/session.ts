@@ -1,4 +1,4 @@
-import type { SessionRow } from '../../store/schema.js';
+import type { SessionRow } from '../../domain/model.js';
 
 /** The one wire shape of a session (Clerk's `session` object). */
 export function serializeSession(row: SessionRow) {

@@ -1,6 +1,6 @@
 import { parseMetadata } from '../../domain/metadata.js';
+import type { EmailAddressRow } from '../../domain/model.js';
 import type { UserRecord } from '../../domain/users.js';
-import type { EmailAddressRow } from '../../store/schema.js';
 
 /** The one wire shape of an e-mail address (Clerk's `email_address` object). */
 export function serializeEmailAddress(row: EmailAddressRow) {

@@ -12,6 +12,16 @@ export function createInstanceRepository(db: Kysely<Database>) {
     async updateSettings(id: string, settings: string, now: number): Promise<void> {
       await db.updateTable('instance').set({ settings, updated_at: now }).where('id', '=', id).execute();
     },
+    /** Writes `settings` only if they are still `expected`; false when another writer got there first. */
+    async updateSettingsIf(id: string, expected: string, settings: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('instance')
+        .set({ settings, updated_at: now })
+        .where('id', '=', id)
+        .where('settings', '=', expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
   };
 }
 
