@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashToken } from '../../crypto/token-hash.js';
 import { errors } from '../../errors.js';
 import { newId } from '../../ids.js';
+import { serializeCookie } from '../../set-cookie.js';
 import type { Store } from '../../store/index.js';
 import type { ClientRow, SessionRow, SignInRow, SignUpRow, UserRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
@@ -9,6 +10,16 @@ import { effectiveSession, type SessionService } from '../sessions.js';
 import type { UserRecord } from '../users.js';
 
 export const CLIENT_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
+
+/**
+ * `__client_uat` and its suffixed twin: when the client last changed (Unix seconds), or `0` when it
+ * has no session. The SDKs compare it with the session cookie to decide whether to handshake.
+ */
+export function clientUatCookies(client: ClientRow | undefined, signedIn: boolean, suffix: string, secure: boolean): string[] {
+  const value = client && signedIn ? String(Math.floor(client.updated_at / 1000)) : '0';
+  const options = { maxAge: CLIENT_COOKIE_MAX_AGE_S, sameSite: 'Lax' as const, secure };
+  return [serializeCookie('__client_uat', value, options), serializeCookie(`__client_uat_${suffix}`, value, options)];
+}
 
 export interface SessionWithUser {
   session: SessionRow;

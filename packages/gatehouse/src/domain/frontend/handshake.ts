@@ -3,7 +3,7 @@ import { hashToken } from '../../crypto/token-hash.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { TokenService } from '../tokens.js';
-import type { ClientService } from './clients.js';
+import { type ClientService, clientUatCookies } from './clients.js';
 
 /** A nonce stays resolvable for a while: a production reload of the URL that still carries it resolves it again. */
 export const HANDSHAKE_NONCE_TTL_MS = 5 * 60 * 1000;
@@ -73,11 +73,10 @@ export function createHandshakeService(deps: {
       if (client && active) {
         const jwt = await deps.tokens.mintSessionToken(active.session.id, { authorizedParty: row.origin });
         out.push(...both('__session', jwt, lax));
-        out.push(...both('__client_uat', String(Math.floor(client.updated_at / 1000)), `${lax}; Max-Age=${YEAR_S}`));
       } else {
         out.push(...both('__session', '', `${lax}; Max-Age=0`));
-        out.push(...both('__client_uat', '0', `${lax}; Max-Age=${YEAR_S}`));
       }
+      out.push(...clientUatCookies(client, Boolean(active), deps.names().suffix, row.origin.startsWith('https:')));
       if (deps.names().development) {
         out.push(...both('__clerk_db_jwt', row.dev_browser ?? newDevBrowserId(), `${lax}; Max-Age=${YEAR_S}`));
       }

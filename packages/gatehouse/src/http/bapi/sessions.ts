@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { SESSION_STATUSES } from '../../domain/sessions.js';
-import { emptyBody, idParams, pagination } from '../params.js';
+import { emptyBody, idParams, pagination, tokenLifetimeSeconds } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializePage, serializeToken } from '../serializers/misc.js';
 import { serializeSession } from '../serializers/session.js';
@@ -17,7 +17,7 @@ const listQuery = z
   })
   .strict();
 const createBody = z.object({ user_id: z.string().min(1) }).strict();
-const tokenBody = z.object({ expires_in_seconds: z.number().int().min(30).max(315_360_000).optional() }).strict();
+const tokenBody = z.object({ expires_in_seconds: tokenLifetimeSeconds.optional() }).strict();
 const templateParams = z.object({ id: z.string().min(1), template: z.string().min(1) });
 
 /** BAPI `/v1/sessions`: list, get, create, revoke and tokens. */

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CLIENT_COOKIE_MAX_AGE_S, type ClientView } from '../../domain/frontend/clients.js';
+import { CLIENT_COOKIE_MAX_AGE_S, type ClientView, clientUatCookies } from '../../domain/frontend/clients.js';
 import { cookieSuffix } from '../../domain/frontend/handshake.js';
 import { signUpRequirements } from '../../domain/frontend/sign-ups.js';
 import type { Domain } from '../../domain/index.js';
@@ -48,14 +48,9 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
   }
 
   /** Production apps get `__client_uat` from us: clerk-js writes it only for development instances. */
-  function clientUatCookies(view: ClientView | undefined): string[] {
+  function uatCookies(view: ClientView | undefined): string[] {
     if (domain.isDevelopment()) return [];
-    const value = view?.sessions.length ? String(Math.floor(view.client.updated_at / 1000)) : '0';
-    const options = { maxAge: CLIENT_COOKIE_MAX_AGE_S, sameSite: 'Lax' as const, secure: secureCookies };
-    return [
-      serializeCookie('__client_uat', value, options),
-      serializeCookie(`__client_uat_${cookieSuffix(domain.publishableKey())}`, value, options),
-    ];
+    return clientUatCookies(view?.client, Boolean(view?.sessions.length), cookieSuffix(domain.publishableKey()), secureCookies);
   }
 
   async function sendEnvelope(
@@ -68,7 +63,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     const client = clientId ? await domain.clients.reload(clientId) : undefined;
     const view = client ? await domain.clients.view(client) : undefined;
     const json = view ? await clientJson(view, request.headers.origin) : null;
-    const uat = clientUatCookies(view);
+    const uat = uatCookies(view);
     if (uat.length) {
       const existing = reply.getHeader('set-cookie');
       const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
