@@ -62,7 +62,7 @@ export function createDomain(options: DomainOptions) {
       verifyPassword,
       enumerationKey: () => instance.get().secretKey,
     }),
-    signUps: createSignUpService({ store, clock, clients, users, sessions, codes, settings: frontendSettings }),
+    signUps: createSignUpService({ store, clock, clients, users, sessions, codes, verifyPassword, settings: frontendSettings }),
     me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, settings: frontendSettings, clients, sessions }),
     handshake: createHandshakeService({
       store,

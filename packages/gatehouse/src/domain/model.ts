@@ -16,6 +16,7 @@ export type {
   SignInRow,
   SignUpRow as SignUp,
   SignUpRow,
+  UserRow,
   VerificationCodeRow as VerificationCode,
   VerificationCodeRow,
 } from '../store/schema.js';

@@ -9,17 +9,19 @@ import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import { newSessionRow, type SessionService } from '../sessions.js';
 import type { ClientService } from './clients.js';
+import {
+  currentFirstFactor,
+  firstFactorStrategy,
+  password as passwordStrategy,
+  resetPasswordEmailCode,
+  type SignInFactors,
+  type StrategyDeps,
+} from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
 const SIGN_IN_TTL_MS = 30 * 60 * 1000;
 
-export interface SignInFactors {
-  user: UserRow | undefined;
-  emailAddress: EmailAddressRow | undefined;
-  /** For an unknown identifier: a stable fake e-mail id, so the answer looks like a real account's. */
-  emailAddressId: string;
-  safeIdentifier: string;
-}
+export type { SignInFactors } from './strategies/index.js';
 
 export function maskEmail(address: string): string {
   const [local = '', domain = ''] = address.split('@');
@@ -40,6 +42,7 @@ export function createSignInService(deps: {
   enumerationKey: () => string;
 }) {
   const { store, clock, clients, sessions, codes } = deps;
+  const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
 
   async function findUser(identifier: string): Promise<{ user?: UserRow; email?: EmailAddressRow }> {
     const normalized = identifier.trim().toLowerCase();
@@ -113,17 +116,9 @@ export function createSignInService(deps: {
     return completed;
   }
 
-  async function attemptPassword(client: ClientRow, signIn: SignInRow, password: string): Promise<SignInRow> {
-    const user = signIn.user_id ? await store.users.findById(signIn.user_id) : undefined;
-    if (!(await deps.verifyPassword(user, password)) || !user) throw errors.passwordIncorrect();
-    return complete(client, signIn, user, 'password');
-  }
-
-  /** The code behind the sign-in's current first factor, if it is a code factor. */
+  /** The code behind the sign-in's current first factor, if that factor uses one. */
   async function verification(signIn: SignInRow): Promise<VerificationCodeRow | undefined> {
-    if (signIn.first_factor_strategy === 'email_code') return codes.find(signIn.id, 'sign_in_email_code');
-    if (signIn.first_factor_strategy === 'reset_password_email_code') return codes.find(signIn.id, 'reset_password');
-    return undefined;
+    return currentFirstFactor(signIn.first_factor_strategy)?.verification?.(strategyDeps, signIn);
   }
 
   return {
@@ -154,11 +149,12 @@ export function createSignInService(deps: {
         created_at: now,
         updated_at: now,
       };
-      const password = input.strategy === undefined || input.strategy === 'password' ? input.password : undefined;
+      const password = input.strategy === undefined || input.strategy === passwordStrategy.name ? input.password : undefined;
       // Identifier and password in one request (what clerk-js sends): the check comes first, so a
       // successful sign-in is written in one transaction.
       const passwordOk = password !== undefined && (await deps.verifyPassword(user, password));
-      if (passwordOk && user && !user.banned && !user.locked) return remember(await completeNew(client, signIn, user, 'password'));
+      if (passwordOk && user && !user.banned && !user.locked)
+        return remember(await completeNew(client, signIn, user, passwordStrategy.name));
       await store.signIns.insert(signIn);
       await clients.update(client.id, { sign_in_id: signIn.id });
       if (password === undefined) return remember(signIn);
@@ -173,24 +169,14 @@ export function createSignInService(deps: {
       input: { strategy: string; emailAddressId?: string; locale: string },
     ): Promise<SignInRow> {
       const signIn = await load(client, id);
-      if (input.strategy !== 'email_code' && input.strategy !== 'reset_password_email_code')
-        throw frontendErrors.strategyInvalid(input.strategy);
+      const strategy = firstFactorStrategy(input.strategy);
+      if (!strategy.prepare) throw frontendErrors.strategyInvalid(input.strategy);
       const found = await factors(signIn);
       if (input.emailAddressId && input.emailAddressId !== found.emailAddressId) {
         throw errors.paramValueInvalid('email_address_id', 'is not an e-mail address of this account');
       }
-      const purpose = input.strategy === 'email_code' ? 'sign_in_email_code' : 'reset_password';
-      const target = found.emailAddress?.email_address ?? signIn.identifier ?? '';
-      await codes.send({
-        subjectId: signIn.id,
-        purpose,
-        to: target,
-        kind: purpose === 'reset_password' ? 'reset_password_code' : 'sign_in_code',
-        locale: input.locale,
-        // Unknown accounts get no mail, but the same answer: the code simply never matches.
-        mail: Boolean(found.emailAddress),
-      });
-      const changes = { first_factor_strategy: input.strategy, first_factor_status: 'unverified', updated_at: clock() };
+      await strategy.prepare(strategyDeps, { signIn, factors: found, locale: input.locale });
+      const changes = { first_factor_strategy: strategy.name, first_factor_status: 'unverified', updated_at: clock() };
       await store.signIns.update(signIn.id, changes);
       return { ...signIn, ...changes };
     },
@@ -202,22 +188,12 @@ export function createSignInService(deps: {
     ): Promise<SignInRow> {
       const signIn = await load(client, id);
       if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.created_session_id ?? '');
-      if (input.strategy === 'password') {
-        if (input.password === undefined) throw errors.paramMissing('password');
-        return attemptPassword(client, signIn, input.password);
-      }
-      if (input.strategy !== 'email_code' && input.strategy !== 'reset_password_email_code')
-        throw frontendErrors.strategyInvalid(input.strategy);
-      if (!input.code) throw errors.paramMissing('code');
-      const purpose = input.strategy === 'email_code' ? 'sign_in_email_code' : 'reset_password';
-      await codes.check(signIn.id, purpose, input.code);
-      const user = signIn.user_id ? await store.users.findById(signIn.user_id) : undefined;
-      // A code can only match for a real account (unknown ones never got one), but stay defensive.
-      if (!user) throw frontendErrors.codeIncorrect();
-      if (purpose === 'sign_in_email_code') return complete(client, signIn, user, 'email_code');
+      const strategy = firstFactorStrategy(input.strategy);
+      const { user, next } = await strategy.attempt(strategyDeps, { signIn, password: input.password, code: input.code });
+      if (next === 'complete') return complete(client, signIn, user, strategy.name);
       const changes = {
         status: 'needs_new_password',
-        first_factor_strategy: input.strategy,
+        first_factor_strategy: strategy.name,
         first_factor_status: 'verified',
         updated_at: clock(),
       };
@@ -239,7 +215,7 @@ export function createSignInService(deps: {
         updated_at: now,
       });
       if (input.signOutOfOtherSessions !== false) await store.sessions.endAllForUser(user.id, 'revoked', now);
-      return complete(client, signIn, user, 'reset_password_email_code');
+      return complete(client, signIn, user, resetPasswordEmailCode.name);
     },
   };
 }

@@ -6,10 +6,12 @@ import type { ClientRow, SignUpRow, VerificationCodeRow } from '../../store/sche
 import type { Clock } from '../clock.js';
 import type { FrontendSettings } from '../frontend-settings.js';
 import { type Metadata, serializeMetadata } from '../metadata.js';
+import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import type { SessionService } from '../sessions.js';
 import { normalizeEmail, type UserService } from '../users.js';
 import type { ClientService } from './clients.js';
+import { emailCode, type StrategyDeps, signUpVerificationStrategy } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
 const SIGN_UP_TTL_MS = 24 * 3600 * 1000;
@@ -68,9 +70,11 @@ export function createSignUpService(deps: {
   users: UserService;
   sessions: SessionService;
   codes: VerificationCodes;
+  verifyPassword: PasswordVerifier;
   settings: () => Promise<FrontendSettings>;
 }) {
   const { store, clock, clients, codes } = deps;
+  const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
 
   async function load(client: ClientRow, id: string): Promise<SignUpRow> {
     const row = await store.signUps.findById(id);
@@ -105,11 +109,6 @@ export function createSignUpService(deps: {
     return out;
   }
 
-  async function sendVerification(signUp: SignUpRow, locale: string): Promise<void> {
-    if (!signUp.email_address) throw errors.paramMissing('email_address');
-    await codes.send({ subjectId: signUp.id, purpose: 'sign_up_email', to: signUp.email_address, kind: 'verification_code', locale });
-  }
-
   /** Creates the user and a session once nothing is missing or unverified. */
   async function completeIfReady(client: ClientRow, signUp: SignUpRow): Promise<SignUpRow> {
     const requirements = signUpRequirements(signUp, await deps.settings());
@@ -131,10 +130,9 @@ export function createSignUpService(deps: {
     return { ...signUp, ...changes };
   }
 
-  /** The code sent for the sign-up's current address, if any (one sent to an earlier address does not count). */
+  /** The code behind the sign-up's e-mail verification, if one was sent to its current address. */
   async function verification(signUp: SignUpRow): Promise<VerificationCodeRow | undefined> {
-    const code = await codes.find(signUp.id, 'sign_up_email');
-    return code && code.email_address === signUp.email_address ? code : undefined;
+    return emailCode.signUpVerification?.verification(strategyDeps, signUp);
   }
 
   return {
@@ -180,17 +178,13 @@ export function createSignUpService(deps: {
 
     async prepareVerification(client: ClientRow, id: string, strategy: string, locale: string): Promise<SignUpRow> {
       const signUp = await load(client, id);
-      if (strategy !== 'email_code') throw frontendErrors.strategyInvalid(strategy);
-      await sendVerification(signUp, locale);
+      await signUpVerificationStrategy(strategy).prepare(strategyDeps, { signUp, locale });
       return signUp;
     },
 
     async attemptVerification(client: ClientRow, id: string, input: { strategy: string; code?: string }): Promise<SignUpRow> {
       const signUp = await load(client, id);
-      if (input.strategy !== 'email_code') throw frontendErrors.strategyInvalid(input.strategy);
-      if (!input.code) throw errors.paramMissing('code');
-      if (!(await verification(signUp))) throw frontendErrors.verificationMissing();
-      await codes.check(signUp.id, 'sign_up_email', input.code);
+      await signUpVerificationStrategy(input.strategy).attempt(strategyDeps, { signUp, code: input.code });
       await store.signUps.update(id, { email_verified: 1, updated_at: clock() });
       return completeIfReady(client, { ...signUp, email_verified: 1 });
     },

@@ -1,6 +1,6 @@
 import type { SessionWithUser } from '../../domain/frontend/clients.js';
-import type { SignInFactors } from '../../domain/frontend/sign-ins.js';
 import type { SignUpRequirements } from '../../domain/frontend/sign-ups.js';
+import { type SignInFactors, supportedFirstFactors } from '../../domain/frontend/strategies/index.js';
 import { parseMetadata } from '../../domain/metadata.js';
 import type { ClientRow, SessionRow, SignInRow, SignUpRow, VerificationCodeRow } from '../../domain/model.js';
 import { serializeUser } from './user.js';
@@ -73,10 +73,10 @@ export function serializeSessionWithActivities(session: SessionRow) {
 }
 
 export function serializeSignIn(signIn: SignInRow, factors: SignInFactors, code: VerificationCodeRow | undefined) {
-  const emailFactor = { email_address_id: factors.emailAddressId, safe_identifier: factors.safeIdentifier, primary: true };
+  // A factor verified without a code (a password) has no attempts or expiry to show.
   const firstFactorVerification =
-    signIn.first_factor_strategy === 'password' && signIn.first_factor_status === 'verified'
-      ? { object: 'verification', status: 'verified', strategy: 'password', attempts: null, expire_at: null }
+    signIn.first_factor_strategy && !code && signIn.first_factor_status === 'verified'
+      ? { object: 'verification', status: 'verified', strategy: signIn.first_factor_strategy, attempts: null, expire_at: null }
       : signIn.first_factor_strategy
         ? serializeVerification(signIn.first_factor_strategy, code)
         : null;
@@ -94,11 +94,7 @@ export function serializeSignIn(signIn: SignInRow, factors: SignInFactors, code:
           has_image: Boolean(factors.user.image_url),
         }
       : { first_name: null, last_name: null, image_url: '', has_image: false },
-    supported_first_factors: [
-      { strategy: 'password' },
-      { strategy: 'email_code', ...emailFactor },
-      { strategy: 'reset_password_email_code', ...emailFactor },
-    ],
+    supported_first_factors: supportedFirstFactors(factors),
     supported_second_factors: null,
     first_factor_verification: firstFactorVerification,
     second_factor_verification: null,
