@@ -256,6 +256,23 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
     expect(JSON.parse(stale.body).errors[0].code).toBe('verification_missing');
   });
 
+  it('validates form bodies with Clerk form errors naming the field', async () => {
+    const b = browser(t.app);
+    const long = await b.call('POST', '/v1/client/sign_ins', { identifier: `${'x'.repeat(320)}@example.com` });
+    expect(long.statusCode).toBe(422);
+    expect(JSON.parse(long.body).errors[0]).toMatchObject({ code: 'form_param_format_invalid', meta: { param_name: 'identifier' } });
+    const signIn = JSON.parse((await b.call('POST', '/v1/client/sign_ins', { identifier: 'form.checks@example.com' })).body).response;
+    const missing = await b.call('POST', `/v1/client/sign_ins/${signIn.id}/attempt_first_factor`, { strategy: '', code: '123456' });
+    expect(JSON.parse(missing.body).errors[0]).toMatchObject({ code: 'form_param_missing', meta: { param_name: 'strategy' } });
+    const unknown = await b.call('POST', `/v1/client/sign_ins/${signIn.id}/attempt_first_factor`, { strategy: 'carrier_pigeon' });
+    expect(JSON.parse(unknown.body).errors[0]).toMatchObject({ code: 'strategy_for_user_invalid' });
+    const notJson = await b.call('POST', '/v1/client/sign_ups', { email_address: 'form.checks@example.com', unsafe_metadata: '[1]' });
+    expect(JSON.parse(notJson.body).errors[0]).toMatchObject({
+      code: 'form_param_format_invalid',
+      meta: { param_name: 'unsafe_metadata' },
+    });
+  });
+
   it('refuses cross-origin writes from origins that are not allowed, without CORS headers', async () => {
     const b = browser(t.app);
     const res = await b.call('POST', '/v1/client/sign_ins', { identifier: 'x@example.com' }, 'https://evil.example');
