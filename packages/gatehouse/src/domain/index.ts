@@ -4,6 +4,7 @@ import type { Store } from '../store/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { createDevOutbox } from './dev-outbox.js';
 import { createEmailAddressService } from './email-addresses.js';
+import { createClientSnapshots } from './frontend/client-snapshot.js';
 import { createClientService } from './frontend/clients.js';
 import type { CodeSender } from './frontend/delivery.js';
 import { cookieSuffix, createHandshakeService } from './frontend/handshake.js';
@@ -49,20 +50,23 @@ export function createDomain(options: DomainOptions) {
   const frontendSettings = async () => (await instance.settings()).frontend;
   const codes = createVerificationCodes(store, clock, () => instance.get().secretKey, isDevelopment, options.sendCode);
   const clients = createClientService(store, clock, sessions);
+  const signIns = createSignInService({
+    store,
+    clock,
+    clients,
+    sessions,
+    codes,
+    verifyPassword,
+    enumerationKey: () => instance.get().secretKey,
+  });
+  const signUps = createSignUpService({ store, clock, clients, users, sessions, codes, verifyPassword, settings: frontendSettings });
   return {
     publishableKey,
     isDevelopment,
     clients,
-    signIns: createSignInService({
-      store,
-      clock,
-      clients,
-      sessions,
-      codes,
-      verifyPassword,
-      enumerationKey: () => instance.get().secretKey,
-    }),
-    signUps: createSignUpService({ store, clock, clients, users, sessions, codes, verifyPassword, settings: frontendSettings }),
+    signIns,
+    signUps,
+    clientSnapshots: createClientSnapshots({ clients, signIns, signUps, tokens, clock }),
     me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, settings: frontendSettings, clients, sessions }),
     handshake: createHandshakeService({
       store,

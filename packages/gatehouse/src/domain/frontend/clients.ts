@@ -15,7 +15,7 @@ export const CLIENT_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
  * `__client_uat` and its suffixed twin: when the client last changed (Unix seconds), or `0` when it
  * has no session. The SDKs compare it with the session cookie to decide whether to handshake.
  */
-export function clientUatCookies(client: ClientRow | undefined, signedIn: boolean, suffix: string, secure: boolean): string[] {
+export function clientUatCookies(client: { updated_at: number } | undefined, signedIn: boolean, suffix: string, secure: boolean): string[] {
   const value = client && signedIn ? String(Math.floor(client.updated_at / 1000)) : '0';
   const options = { maxAge: CLIENT_COOKIE_MAX_AGE_S, sameSite: 'Lax' as const, secure };
   return [serializeCookie('__client_uat', value, options), serializeCookie(`__client_uat_${suffix}`, value, options)];
@@ -39,9 +39,6 @@ export interface ClientView {
  * hash is stored, so a database leak does not hand out live browsers.
  */
 export function createClientService(store: Store, clock: Clock, sessions: SessionService) {
-  // Rows this process has just created and handed out: such a client has no sessions yet.
-  const created = new WeakSet<ClientRow>();
-
   async function activeSessions(clientId: string): Promise<SessionWithUser[]> {
     const now = clock();
     const rows = (await store.sessions.listByClient(clientId))
@@ -56,9 +53,13 @@ export function createClientService(store: Store, clock: Clock, sessions: Sessio
   }
 
   return {
-    /** The client's first active session, if any; no query for a client created by this request. */
+    /**
+     * The client's first active session, if any. Every new session becomes its client's
+     * `last_active_session_id`, and ending sessions resets it, so a client without one (a new
+     * browser, or one signed out) has no active session and costs no query.
+     */
     async firstActiveSession(client: ClientRow): Promise<SessionWithUser | undefined> {
-      if (created.has(client)) return undefined;
+      if (client.last_active_session_id === null) return undefined;
       return (await activeSessions(client.id))[0];
     },
 
@@ -86,7 +87,6 @@ export function createClientService(store: Store, clock: Clock, sessions: Sessio
         updated_at: now,
       };
       await store.clients.insert(client);
-      created.add(client);
       return { client, token };
     },
 
@@ -119,6 +119,12 @@ export function createClientService(store: Store, clock: Clock, sessions: Sessio
       if (activeOrganizationId !== undefined) await sessions.setActiveOrganization(session.id, activeOrganizationId || null);
       await store.users.update(session.user_id, { last_active_at: now });
       await store.clients.update(clientId, { last_active_session_id: session.id, updated_at: clock() });
+    },
+
+    /** The client `clientId` as it is now, with its active sessions and live attempts. */
+    async viewById(clientId: string): Promise<ClientView | undefined> {
+      const client = await store.clients.findById(clientId);
+      return client ? this.view(client) : undefined;
     },
 
     async view(client: ClientRow): Promise<ClientView> {

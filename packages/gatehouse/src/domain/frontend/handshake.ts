@@ -71,7 +71,10 @@ export function createHandshakeService(deps: {
       const sessions = client ? await deps.clients.activeSessions(client.id) : [];
       const active = sessions.find((s) => s.session.id === client?.last_active_session_id) ?? sessions.at(-1);
       if (client && active) {
-        const jwt = await deps.tokens.mintSessionToken(active.session.id, { authorizedParty: row.origin });
+        const jwt = await deps.tokens.mintSessionToken(
+          { session: active.session, user: active.record.user, emailAddresses: active.record.emailAddresses },
+          { authorizedParty: row.origin },
+        );
         out.push(...both('__session', jwt, lax));
       } else {
         out.push(...both('__session', '', `${lax}; Max-Age=0`));

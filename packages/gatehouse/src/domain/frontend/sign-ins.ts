@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import { newSessionRow, type SessionService } from '../sessions.js';
+import type { SignInSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
 import {
   currentFirstFactor,
@@ -57,19 +58,30 @@ export function createSignInService(deps: {
     return { user, email };
   }
 
-  // What `create` just read, so the answer to the same request does not read it again.
-  const readByCreate = new WeakMap<SignInRow, { user: UserRow | undefined; primaryEmail: EmailAddressRow | undefined }>();
-
-  async function factors(signIn: SignInRow): Promise<SignInFactors> {
+  /**
+   * The account behind a sign-in's identifier, as its JSON shows it. `known` is what the caller has
+   * just read (the sign-in's creation looks the account up), so it is not read again.
+   */
+  async function factors(
+    signIn: SignInRow,
+    known?: { user: UserRow | undefined; email: EmailAddressRow | undefined },
+  ): Promise<SignInFactors> {
     const identifier = signIn.identifier ?? '';
-    const known = readByCreate.get(signIn);
     const user = known ? known.user : signIn.user_id ? await store.users.findById(signIn.user_id) : undefined;
+    const primary = known?.email && known.email.id === user?.primary_email_address_id ? known.email : undefined;
     const emailAddress =
-      known?.primaryEmail ??
-      (user?.primary_email_address_id ? await store.emailAddresses.findById(user.primary_email_address_id) : undefined);
+      primary ?? (user?.primary_email_address_id ? await store.emailAddresses.findById(user.primary_email_address_id) : undefined);
     const fakeId = `idn_${createHmac('sha256', deps.enumerationKey()).update(identifier).digest('base64url').slice(0, 27)}`;
     const shown = emailAddress?.email_address ?? (identifier.includes('@') ? identifier : `${identifier}@…`);
     return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier: maskEmail(shown) };
+  }
+
+  /** A sign-in with its factors and current verification: everything its JSON shows. */
+  async function snapshot(
+    signIn: SignInRow,
+    known?: { user: UserRow | undefined; email: EmailAddressRow | undefined },
+  ): Promise<SignInSnapshot> {
+    return { signIn, factors: await factors(signIn, known), verification: await verification(signIn) };
   }
 
   async function load(client: ClientRow, id: string): Promise<SignInRow> {
@@ -122,19 +134,18 @@ export function createSignInService(deps: {
   }
 
   return {
-    factors,
-    load,
-    verification,
+    snapshot,
 
-    async create(client: ClientRow, input: { identifier?: string; password?: string; strategy?: string }): Promise<SignInRow> {
+    async load(client: ClientRow, id: string): Promise<SignInSnapshot> {
+      return snapshot(await load(client, id));
+    },
+
+    async create(client: ClientRow, input: { identifier?: string; password?: string; strategy?: string }): Promise<SignInSnapshot> {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
       if (!input.identifier) throw errors.paramMissing('identifier');
       const { user, email } = await findUser(input.identifier);
-      const remember = (row: SignInRow): SignInRow => {
-        readByCreate.set(row, { user, primaryEmail: email && email.id === user?.primary_email_address_id ? email : undefined });
-        return row;
-      };
+      const known = { user, email };
       const now = clock();
       const signIn: SignInRow = {
         id: newId('sia'),
@@ -154,10 +165,10 @@ export function createSignInService(deps: {
       // successful sign-in is written in one transaction.
       const passwordOk = password !== undefined && (await deps.verifyPassword(user, password));
       if (passwordOk && user && !user.banned && !user.locked)
-        return remember(await completeNew(client, signIn, user, passwordStrategy.name));
+        return snapshot(await completeNew(client, signIn, user, passwordStrategy.name), known);
       await store.signIns.insert(signIn);
       await clients.update(client.id, { sign_in_id: signIn.id });
-      if (password === undefined) return remember(signIn);
+      if (password === undefined) return snapshot(signIn, known);
       if (!passwordOk || !user) throw errors.passwordIncorrect();
       if (user.banned) throw errors.userBanned();
       throw errors.userLocked();
@@ -167,7 +178,7 @@ export function createSignInService(deps: {
       client: ClientRow,
       id: string,
       input: { strategy: string; emailAddressId?: string; locale: string },
-    ): Promise<SignInRow> {
+    ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       const strategy = firstFactorStrategy(input.strategy);
       if (!strategy.prepare) throw frontendErrors.strategyInvalid(input.strategy);
@@ -178,19 +189,19 @@ export function createSignInService(deps: {
       await strategy.prepare(strategyDeps, { signIn, factors: found, locale: input.locale });
       const changes = { first_factor_strategy: strategy.name, first_factor_status: 'unverified', updated_at: clock() };
       await store.signIns.update(signIn.id, changes);
-      return { ...signIn, ...changes };
+      return snapshot({ ...signIn, ...changes }, { user: found.user, email: found.emailAddress });
     },
 
     async attemptFirstFactor(
       client: ClientRow,
       id: string,
       input: { strategy: string; password?: string; code?: string },
-    ): Promise<SignInRow> {
+    ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.created_session_id ?? '');
       const strategy = firstFactorStrategy(input.strategy);
       const { user, next } = await strategy.attempt(strategyDeps, { signIn, password: input.password, code: input.code });
-      if (next === 'complete') return complete(client, signIn, user, strategy.name);
+      if (next === 'complete') return snapshot(await complete(client, signIn, user, strategy.name), { user, email: undefined });
       const changes = {
         status: 'needs_new_password',
         first_factor_strategy: strategy.name,
@@ -198,10 +209,14 @@ export function createSignInService(deps: {
         updated_at: clock(),
       };
       await store.signIns.update(signIn.id, changes);
-      return { ...signIn, ...changes };
+      return snapshot({ ...signIn, ...changes }, { user, email: undefined });
     },
 
-    async resetPassword(client: ClientRow, id: string, input: { password: string; signOutOfOtherSessions?: boolean }): Promise<SignInRow> {
+    async resetPassword(
+      client: ClientRow,
+      id: string,
+      input: { password: string; signOutOfOtherSessions?: boolean },
+    ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       if (signIn.status !== 'needs_new_password' || !signIn.user_id) throw frontendErrors.strategyInvalid('reset_password');
       assertAcceptablePassword(input.password);
@@ -215,7 +230,7 @@ export function createSignInService(deps: {
         updated_at: now,
       });
       if (input.signOutOfOtherSessions !== false) await store.sessions.endAllForUser(user.id, 'revoked', now);
-      return complete(client, signIn, user, resetPasswordEmailCode.name);
+      return snapshot(await complete(client, signIn, user, resetPasswordEmailCode.name), { user, email: undefined });
     },
   };
 }

@@ -10,6 +10,7 @@ import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import type { SessionService } from '../sessions.js';
 import { normalizeEmail, type UserService } from '../users.js';
+import type { SignUpSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
 import { emailCode, type StrategyDeps, signUpVerificationStrategy } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
@@ -135,12 +136,21 @@ export function createSignUpService(deps: {
     return emailCode.signUpVerification?.verification(strategyDeps, signUp);
   }
 
-  return {
-    load,
+  /** A sign-up with what it still requires and the code sent: everything its JSON shows. */
+  async function snapshot(signUp: SignUpRow): Promise<SignUpSnapshot> {
+    return { signUp, requirements: signUpRequirements(signUp, await deps.settings()), verification: await verification(signUp) };
+  }
 
-    async create(client: ClientRow, fields: SignUpFields): Promise<SignUpRow> {
-      const active = await clients.activeSessions(client.id);
-      if (active[0]) throw frontendErrors.alreadySignedIn(active[0].session.id);
+  return {
+    snapshot,
+
+    async load(client: ClientRow, id: string): Promise<SignUpSnapshot> {
+      return snapshot(await load(client, id));
+    },
+
+    async create(client: ClientRow, fields: SignUpFields): Promise<SignUpSnapshot> {
+      const active = await clients.firstActiveSession(client);
+      if (active) throw frontendErrors.alreadySignedIn(active.session.id);
       const now = clock();
       const signUp: SignUpRow = {
         id: newId('sua'),
@@ -164,32 +174,30 @@ export function createSignUpService(deps: {
       await clients.update(client.id, { sign_up_id: signUp.id });
       // No code yet: it goes out on `prepare_verification`, as Clerk's does. `<SignUp/>` prepares
       // only when the e-mail has no pending verification, so sending here would skip its request.
-      return completeIfReady(client, signUp);
+      return snapshot(await completeIfReady(client, signUp));
     },
 
-    async update(client: ClientRow, id: string, fields: SignUpFields): Promise<SignUpRow> {
+    async update(client: ClientRow, id: string, fields: SignUpFields): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
-      if (signUp.status === 'complete') return signUp;
+      if (signUp.status === 'complete') return snapshot(signUp);
       const changes = { ...(await fieldColumns(fields, await deps.settings())), updated_at: clock() };
       await store.signUps.update(id, changes);
       // A new address needs a new `prepare_verification`: a code sent to the old one no longer counts.
-      return completeIfReady(client, { ...signUp, ...changes });
+      return snapshot(await completeIfReady(client, { ...signUp, ...changes }));
     },
 
-    async prepareVerification(client: ClientRow, id: string, strategy: string, locale: string): Promise<SignUpRow> {
+    async prepareVerification(client: ClientRow, id: string, strategy: string, locale: string): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
       await signUpVerificationStrategy(strategy).prepare(strategyDeps, { signUp, locale });
-      return signUp;
+      return snapshot(signUp);
     },
 
-    async attemptVerification(client: ClientRow, id: string, input: { strategy: string; code?: string }): Promise<SignUpRow> {
+    async attemptVerification(client: ClientRow, id: string, input: { strategy: string; code?: string }): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
       await signUpVerificationStrategy(input.strategy).attempt(strategyDeps, { signUp, code: input.code });
       await store.signUps.update(id, { email_verified: 1, updated_at: clock() });
-      return completeIfReady(client, { ...signUp, email_verified: 1 });
+      return snapshot(await completeIfReady(client, { ...signUp, email_verified: 1 }));
     },
-
-    verification,
   };
 }
 

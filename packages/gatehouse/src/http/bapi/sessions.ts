@@ -49,14 +49,14 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain): voi
   app.post('/v1/sessions/:id/tokens', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(tokenBody, request.body);
-    const jwt = await domain.tokens.mintSessionToken(id, { expiresInSeconds: body.expires_in_seconds });
+    const jwt = await domain.tokens.mintSessionTokenFor(id, { expiresInSeconds: body.expires_in_seconds });
     return sendJson(reply, 200, serializeToken(jwt));
   });
 
   app.post('/v1/sessions/:id/tokens/:template', async (request, reply) => {
     const { id, template } = parseInput(templateParams, request.params);
     const body = parseInput(tokenBody, request.body);
-    const jwt = await domain.tokens.mintTemplateToken(id, template, { expiresInSeconds: body.expires_in_seconds });
+    const jwt = await domain.tokens.mintTemplateTokenFor(id, template, { expiresInSeconds: body.expires_in_seconds });
     return sendJson(reply, 200, serializeToken(jwt));
   });
 }

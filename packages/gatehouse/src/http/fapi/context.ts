@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CLIENT_COOKIE_MAX_AGE_S, type ClientView, clientUatCookies } from '../../domain/frontend/clients.js';
+import type { SignInSnapshot, SignUpSnapshot } from '../../domain/frontend/client-snapshot.js';
+import { CLIENT_COOKIE_MAX_AGE_S, clientUatCookies } from '../../domain/frontend/clients.js';
 import { cookieSuffix } from '../../domain/frontend/handshake.js';
-import { signUpRequirements } from '../../domain/frontend/sign-ups.js';
 import type { Domain } from '../../domain/index.js';
 import type { Client } from '../../domain/model.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
 import { sendJson } from '../reply.js';
-import { serializeClient, serializeFrontendSession, serializeSignIn, serializeSignUp } from '../serializers/frontend.js';
+import { type ClientJSON, serializeClient } from '../serializers/frontend.js';
 
 export const CLIENT_COOKIE = '__client';
 
@@ -18,58 +18,33 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     return parseCookies(request.headers.cookie).get(CLIENT_COOKIE);
   }
 
-  async function clientJson(view: ClientView, origin: string | undefined) {
-    const now = domain.clock();
-    const sessions = [];
-    for (const entry of view.sessions) {
-      // Only the active session carries a fresh token: signing one per session would waste the hot path.
-      const jwt =
-        entry.session.id === view.client.last_active_session_id
-          ? await domain.tokens.mintSessionToken(
-              { session: entry.session, user: entry.record.user, emailAddresses: entry.record.emailAddresses },
-              { authorizedParty: origin },
-            )
-          : undefined;
-      sessions.push(serializeFrontendSession(entry, now, jwt));
-    }
-    const settings = (await domain.instance.settings()).frontend;
-    const signIn = view.signIn
-      ? serializeSignIn(view.signIn, await domain.signIns.factors(view.signIn), await domain.signIns.verification(view.signIn))
-      : null;
-    const signUp = view.signUp
-      ? serializeSignUp(view.signUp, signUpRequirements(view.signUp, settings), await domain.signUps.verification(view.signUp))
-      : null;
-    return serializeClient(view.client, {
-      sessions,
-      signIn,
-      signUp,
-      cookieExpiresAt: view.client.created_at + CLIENT_COOKIE_MAX_AGE_S * 1000,
-    });
+  /** The client as JSON, from one domain snapshot; `known` is a sign-in or sign-up snapshot this request already has. */
+  async function clientJson(clientId: string, origin: string | undefined, known?: KnownAttempts): Promise<ClientJSON | null> {
+    const snapshot = await domain.clientSnapshots.snapshot(clientId, { origin, known });
+    return snapshot ? serializeClient(snapshot) : null;
   }
 
   /** Production apps get `__client_uat` from us: clerk-js writes it only for development instances. */
-  function uatCookies(view: ClientView | undefined): string[] {
+  function uatCookies(json: ClientJSON | null): string[] {
     if (domain.isDevelopment()) return [];
-    return clientUatCookies(view?.client, Boolean(view?.sessions.length), cookieSuffix(domain.publishableKey()), secureCookies);
+    return clientUatCookies(json ?? undefined, Boolean(json?.sessions.length), cookieSuffix(domain.publishableKey()), secureCookies);
   }
 
   async function sendEnvelope(
     request: FastifyRequest,
     reply: FastifyReply,
     clientId: string | undefined,
-    response: (client: ClientJson | null) => unknown,
-    status = 200,
+    response: (client: ClientJSON | null) => unknown,
+    options: { status?: number; known?: KnownAttempts } = {},
   ) {
-    const client = clientId ? await domain.clients.reload(clientId) : undefined;
-    const view = client ? await domain.clients.view(client) : undefined;
-    const json = view ? await clientJson(view, request.headers.origin) : null;
-    const uat = uatCookies(view);
+    const json = clientId ? await clientJson(clientId, request.headers.origin, options.known) : null;
+    const uat = uatCookies(json);
     if (uat.length) {
       const existing = reply.getHeader('set-cookie');
       const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
       reply.header('set-cookie', [...list, ...uat]);
     }
-    return sendJson(reply, status, { response: response(json), client: json });
+    return sendJson(reply, options.status ?? 200, { response: response(json), client: json });
   }
 
   return {
@@ -94,8 +69,8 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     clientJson,
 
     /** Sends `{response, client}` with the client as it is after the change. */
-    async send(request: FastifyRequest, reply: FastifyReply, clientId: string | undefined, response: unknown, status = 200) {
-      return sendEnvelope(request, reply, clientId, () => response, status);
+    async send(request: FastifyRequest, reply: FastifyReply, clientId: string | undefined, response: unknown, known?: KnownAttempts) {
+      return sendEnvelope(request, reply, clientId, () => response, { known });
     },
 
     /**
@@ -113,8 +88,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
      */
     async errorClient(request: FastifyRequest) {
       const client = await domain.clients.resolve(clientToken(request));
-      if (!client) return null;
-      return clientJson(await domain.clients.view(client), request.headers.origin);
+      return client ? clientJson(client.id, request.headers.origin) : null;
     },
 
     locale(request: FastifyRequest, body: { locale?: unknown } | undefined): string {
@@ -125,4 +99,4 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
 }
 
 export type FapiContext = ReturnType<typeof createFapiContext>;
-type ClientJson = ReturnType<typeof serializeClient>;
+type KnownAttempts = { signIn?: SignInSnapshot; signUp?: SignUpSnapshot };

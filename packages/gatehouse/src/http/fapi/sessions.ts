@@ -23,9 +23,8 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     // setActive({ organization }) arrives here; '' means the personal account.
     const fields = formFields(request.body);
     await domain.clients.touch(clientId, session, 'active_organization_id' in fields ? fields.active_organization_id : undefined);
-    const current = await domain.clients.reload(clientId);
-    if (!current) throw errors.notFound('client');
-    const client = await ctx.clientJson(await domain.clients.view(current), request.headers.origin);
+    const client = await ctx.clientJson(clientId, request.headers.origin);
+    if (!client) throw errors.notFound('client');
     const response = client.sessions.find((s) => s.id === session.id) ?? null;
     return sendJson(reply, 200, { response, client });
   });
@@ -33,11 +32,15 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
   const mint = async (request: FastifyRequest, template?: string) => {
     const { id } = request.params as { id: string };
     // One query when all is well; a miss takes the long way round, which says exactly what is wrong.
-    const live = (await domain.clients.sessionWithUser(ctx.clientToken(request), id)) ?? (await ownSession(request)).session;
-    const origin = request.headers.origin;
-    return template
-      ? domain.tokens.mintTemplateToken(live, template, { authorizedParty: origin })
-      : domain.tokens.mintSessionToken(live, { authorizedParty: origin });
+    const found = await domain.clients.sessionWithUser(ctx.clientToken(request), id);
+    const options = { authorizedParty: request.headers.origin };
+    if (!found) {
+      const { session } = await ownSession(request);
+      return template
+        ? domain.tokens.mintTemplateTokenFor(session.id, template, options)
+        : domain.tokens.mintSessionTokenFor(session.id, options);
+    }
+    return template ? domain.tokens.mintTemplateToken(found, template, options) : domain.tokens.mintSessionToken(found, options);
   };
 
   // Tokens come back bare, not in the envelope: clerk-js reads `.jwt` from the top level.

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
+import type { SignInSnapshot } from '../../domain/frontend/client-snapshot.js';
 import type { Domain } from '../../domain/index.js';
-import type { Client, SignIn } from '../../domain/model.js';
+import type { Client } from '../../domain/model.js';
 import { frontendErrors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { serializeSignIn } from '../serializers/frontend.js';
@@ -21,9 +22,8 @@ const resetPasswordBody = z.object({ password: formText(), sign_out_of_other_ses
 
 /** `/v1/client/sign_ins`: password, e-mail code and password-reset sign-ins. */
 export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, reply: FastifyReply, client: Client, signIn: SignIn) {
-    const json = serializeSignIn(signIn, await domain.signIns.factors(signIn), await domain.signIns.verification(signIn));
-    return ctx.send(request, reply, client.id, json);
+  async function reply(request: FastifyRequest, reply: FastifyReply, client: Client, signIn: SignInSnapshot) {
+    return ctx.send(request, reply, client.id, serializeSignIn(signIn), { signIn });
   }
 
   async function existingClient(request: FastifyRequest) {

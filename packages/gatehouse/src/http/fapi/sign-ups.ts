@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
-import { signUpRequirements } from '../../domain/frontend/sign-ups.js';
+import type { SignUpSnapshot } from '../../domain/frontend/client-snapshot.js';
 import type { Domain } from '../../domain/index.js';
-import type { Client, SignUp } from '../../domain/model.js';
+import type { Client } from '../../domain/model.js';
 import { frontendErrors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { serializeSignUp } from '../serializers/frontend.js';
@@ -37,10 +37,8 @@ function signUpFields(body: z.infer<typeof fieldsBody>) {
 
 /** `/v1/client/sign_ups`: e-mail + password sign-up, verified by an e-mail code. */
 export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, res: FastifyReply, client: Client, signUp: SignUp) {
-    const settings = (await domain.instance.settings()).frontend;
-    const json = serializeSignUp(signUp, signUpRequirements(signUp, settings), await domain.signUps.verification(signUp));
-    return ctx.send(request, res, client.id, json);
+  async function reply(request: FastifyRequest, res: FastifyReply, client: Client, signUp: SignUpSnapshot) {
+    return ctx.send(request, res, client.id, serializeSignUp(signUp), { signUp });
   }
 
   async function existingClient(request: FastifyRequest) {

@@ -1,8 +1,8 @@
+import type { ClientSnapshot, SignInSnapshot, SignUpSnapshot } from '../../domain/frontend/client-snapshot.js';
 import type { SessionWithUser } from '../../domain/frontend/clients.js';
-import type { SignUpRequirements } from '../../domain/frontend/sign-ups.js';
-import { type SignInFactors, supportedFirstFactors } from '../../domain/frontend/strategies/index.js';
+import { supportedFirstFactors } from '../../domain/frontend/strategies/index.js';
 import { parseMetadata } from '../../domain/metadata.js';
-import type { ClientRow, SessionRow, SignInRow, SignUpRow, VerificationCodeRow } from '../../domain/model.js';
+import type { SessionRow, VerificationCodeRow } from '../../domain/model.js';
 import { serializeUser } from './user.js';
 
 export function serializeVerification(strategy: string, code: VerificationCodeRow | undefined) {
@@ -72,7 +72,7 @@ export function serializeSessionWithActivities(session: SessionRow) {
   };
 }
 
-export function serializeSignIn(signIn: SignInRow, factors: SignInFactors, code: VerificationCodeRow | undefined) {
+export function serializeSignIn({ signIn, factors, verification: code }: SignInSnapshot) {
   // A factor verified without a code (a password) has no attempts or expiry to show.
   const firstFactorVerification =
     signIn.first_factor_strategy && !code && signIn.first_factor_status === 'verified'
@@ -103,7 +103,7 @@ export function serializeSignIn(signIn: SignInRow, factors: SignInFactors, code:
   };
 }
 
-export function serializeSignUp(signUp: SignUpRow, requirements: SignUpRequirements, code: VerificationCodeRow | undefined) {
+export function serializeSignUp({ signUp, requirements, verification: code }: SignUpSnapshot) {
   return {
     object: 'sign_up_attempt',
     id: signUp.id,
@@ -148,21 +148,22 @@ export function serializeSignUp(signUp: SignUpRow, requirements: SignUpRequireme
 
 export type FrontendSessionJSON = ReturnType<typeof serializeFrontendSession>;
 
-export function serializeClient(
-  client: ClientRow,
-  parts: { sessions: FrontendSessionJSON[]; signIn: unknown; signUp: unknown; cookieExpiresAt: number },
-) {
+/** The Frontend API's `client`, rendered from one snapshot. */
+export function serializeClient(snapshot: ClientSnapshot) {
+  const { client } = snapshot;
   return {
     object: 'client',
     id: client.id,
-    sessions: parts.sessions,
-    sign_in: parts.signIn,
-    sign_up: parts.signUp,
+    sessions: snapshot.sessions.map((entry) => serializeFrontendSession(entry, snapshot.now, entry.token)),
+    sign_in: snapshot.signIn ? serializeSignIn(snapshot.signIn) : null,
+    sign_up: snapshot.signUp ? serializeSignUp(snapshot.signUp) : null,
     last_active_session_id: client.last_active_session_id,
     captcha_bypass: false,
-    cookie_expires_at: parts.cookieExpiresAt,
+    cookie_expires_at: snapshot.cookieExpiresAt,
     last_authentication_strategy: null,
     created_at: client.created_at,
     updated_at: client.updated_at,
   };
 }
+
+export type ClientJSON = ReturnType<typeof serializeClient>;
