@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { hashToken } from '../crypto/token-hash.js';
 import { newId, randomBase62 } from '../ids.js';
+import type { EnvironmentType } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
@@ -12,7 +13,7 @@ import {
   validateSessionTokenSettings,
 } from './session-token-settings.js';
 
-export type EnvironmentType = 'development' | 'production';
+export type { EnvironmentType };
 
 export interface InstanceSettings {
   sessionToken: SessionTokenSettings;
@@ -30,8 +31,8 @@ function hashSecretKey(secretKey: string): Buffer {
   return Buffer.from(hashToken(secretKey), 'hex');
 }
 
-function parseSettings(text: string): InstanceSettings {
-  const raw = JSON.parse(text) as Partial<InstanceSettings>;
+function parseSettings(stored: object): InstanceSettings {
+  const raw = stored as Partial<InstanceSettings>;
   return {
     sessionToken: parseSessionTokenSettings(raw.sessionToken ?? defaultSessionTokenSettings()),
     frontend: parseFrontendSettings(raw.frontend),
@@ -54,28 +55,29 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
       const now = clock();
       row = {
         id: newId('ins'),
-        environment_type: environmentType,
-        secret_key_hash: hashSecretKey(secretKey).toString('hex'),
-        secret_key_enc: box.seal(secretKey),
-        settings: JSON.stringify({ sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}) }),
-        created_at: now,
-        updated_at: now,
+        environmentType: environmentType,
+        secretKeyHash: hashSecretKey(secretKey).toString('hex'),
+        secretKeyEnc: box.seal(secretKey),
+        settings: { sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}) },
+        createdAt: now,
+        updatedAt: now,
       };
       try {
         await store.instance.insert(row);
       } catch (error) {
         // Another node created it first; use theirs.
-        row = await store.instance.get();
-        if (!row) throw error;
+        const theirs = await store.instance.get();
+        if (!theirs) throw error;
+        row = theirs;
       }
     }
     const instance: Instance = {
       id: row.id,
-      environmentType: row.environment_type as EnvironmentType,
-      secretKey: box.open(row.secret_key_enc),
-      createdAt: row.created_at,
+      environmentType: row.environmentType,
+      secretKey: box.open(row.secretKeyEnc),
+      createdAt: row.createdAt,
     };
-    cached = { instance, secretKeyHash: Buffer.from(row.secret_key_hash, 'hex') };
+    cached = { instance, secretKeyHash: Buffer.from(row.secretKeyHash, 'hex') };
     settings = { value: parseSettings(row.settings), loadedAt: clock() };
     return instance;
   }
@@ -110,7 +112,7 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
           const row = await tx.instance.get();
           if (!row) throw new Error('instance row vanished');
           const value = change(parseSettings(row.settings));
-          return (await tx.instance.updateSettingsIf(row.id, row.settings, JSON.stringify(value), clock())) ? value : undefined;
+          return (await tx.instance.updateSettingsIf(row.id, row.settings, value, clock())) ? value : undefined;
         });
         if (!next) continue;
         settings = { value: next, loadedAt: clock() };

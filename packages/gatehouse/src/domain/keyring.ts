@@ -16,15 +16,15 @@ export function createKeyring(store: Store, box: SecretBox, clock: Clock) {
       const generated = await generateSigningKey();
       await store.signingKeys.insert({
         kid: generated.kid,
-        private_key_enc: box.seal(generated.privatePem),
-        public_jwk: JSON.stringify(generated.publicJwk),
+        privateKeyEnc: box.seal(generated.privatePem),
+        publicJwk: generated.publicJwk,
         status: 'active',
-        created_at: clock(),
+        createdAt: clock(),
       });
       rows = await store.signingKeys.list();
     }
     const live = rows.filter((row) => row.status !== 'retired');
-    const published = live.map((row) => loadSigningKey(row.kid, box.open(row.private_key_enc), JSON.parse(row.public_jwk) as PublicJwk));
+    const published = live.map((row) => loadSigningKey(row.kid, box.open(row.privateKeyEnc), row.publicJwk as PublicJwk));
     const activeRows = live.filter((row) => row.status === 'active');
     const newestActive = activeRows[activeRows.length - 1];
     const signing = published.find((key) => key.kid === newestActive?.kid);

@@ -1,7 +1,7 @@
 import { signRs256 } from '../crypto/jwt.js';
 import { errors } from '../errors.js';
+import type { EmailAddress, Session, User } from '../model/index.js';
 import type { Store } from '../store/index.js';
-import type { EmailAddressRow, SessionRow, UserRow } from '../store/schema.js';
 import { buildClaimsContext } from './claims-context.js';
 import { byteLength, renderClaims } from './claims-template.js';
 import type { Clock } from './clock.js';
@@ -22,9 +22,9 @@ const SESSION_TOKEN_CATEGORY = 'cl_B7d4PD111AAA';
  * unless the caller already has them.
  */
 export interface TokenSubject {
-  session: SessionRow;
-  user: UserRow;
-  emailAddresses?: EmailAddressRow[];
+  session: Session;
+  user: User;
+  emailAddresses?: EmailAddress[];
 }
 
 export interface MintOptions {
@@ -53,7 +53,7 @@ export function createTokenService(deps: TokenServiceDeps) {
   async function subject(sessionId: string): Promise<TokenSubject> {
     const session = await store.sessions.findById(sessionId);
     if (!session) throw errors.notFound('session');
-    const user = await store.users.findById(session.user_id);
+    const user = await store.users.findById(session.userId);
     if (!user) throw errors.sessionNotActive(session.id, 'removed');
     return { session, user };
   }
@@ -62,14 +62,14 @@ export function createTokenService(deps: TokenServiceDeps) {
   async function liveSession(
     given: TokenSubject,
     withEmails = true,
-  ): Promise<{ session: SessionRow; record: UserRecord; organization: ActiveOrganization | undefined }> {
+  ): Promise<{ session: Session; record: UserRecord; organization: ActiveOrganization | undefined }> {
     const session = effectiveSession(given.session, clock());
     if (session.status !== 'active') throw errors.sessionNotActive(session.id, session.status);
     const { user } = given;
     if (user.banned) throw errors.userBanned();
     // The active organization counts only while the user is still a member of it.
-    const organization = session.last_active_organization_id
-      ? await loadActiveOrganization(store, session.last_active_organization_id, user.id)
+    const organization = session.lastActiveOrganizationId
+      ? await loadActiveOrganization(store, session.lastActiveOrganizationId, user.id)
       : undefined;
     const emailAddresses = withEmails ? (given.emailAddresses ?? (await store.emailAddresses.listByUser(user.id))) : [];
     return { session, record: { user, emailAddresses }, organization };
@@ -78,7 +78,7 @@ export function createTokenService(deps: TokenServiceDeps) {
   function renderCustomClaims(
     template: Record<string, unknown>,
     record: UserRecord,
-    session?: SessionRow,
+    session?: Session,
     organization?: ActiveOrganization,
   ): Record<string, unknown> {
     if (Object.keys(template).length === 0) return {};
@@ -88,11 +88,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     return claims;
   }
 
-  async function customClaims(
-    record: UserRecord,
-    session?: SessionRow,
-    organization?: ActiveOrganization,
-  ): Promise<Record<string, unknown>> {
+  async function customClaims(record: UserRecord, session?: Session, organization?: ActiveOrganization): Promise<Record<string, unknown>> {
     const { sessionToken } = await instance.settings();
     return renderCustomClaims(sessionToken.claims, record, session, organization);
   }
@@ -103,7 +99,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     const { session, record, organization } = await liveSession(given, Object.keys(sessionToken.claims).length > 0);
     const iat = Math.floor(clock() / 1000);
     const lifetime = options.expiresInSeconds ?? sessionToken.lifetimeSeconds;
-    const signedInMinutesAgo = Math.max(0, Math.floor((clock() - session.created_at) / 60_000));
+    const signedInMinutesAgo = Math.max(0, Math.floor((clock() - session.createdAt) / 60_000));
     const payload: Record<string, unknown> = {
       ...renderCustomClaims(sessionToken.claims, record, session, organization),
       ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
@@ -115,7 +111,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       nbf: iat - 10,
       sid: session.id,
       sts: 'active',
-      sub: session.user_id,
+      sub: session.userId,
       v: 2,
     };
     const key = keyring.signingKey();

@@ -1,4 +1,4 @@
-import type { ClientRow, SignInRow, SignUpRow, VerificationCodeRow } from '../model.js';
+import type { Client, SignIn, SignUp, VerificationCode } from '../../model/index.js';
 import type { TokenService } from '../tokens.js';
 import { CLIENT_COOKIE_MAX_AGE_S, type ClientService, type SessionWithUser } from './clients.js';
 import type { SignInService } from './sign-ins.js';
@@ -7,16 +7,16 @@ import type { SignInFactors } from './strategies/index.js';
 
 /** A sign-in with everything its JSON shows: the account's factors and the current factor's code. */
 export interface SignInSnapshot {
-  signIn: SignInRow;
+  signIn: SignIn;
   factors: SignInFactors;
-  verification: VerificationCodeRow | undefined;
+  verification: VerificationCode | undefined;
 }
 
 /** A sign-up with everything its JSON shows: what is still required, and the e-mail code sent. */
 export interface SignUpSnapshot {
-  signUp: SignUpRow;
+  signUp: SignUp;
   requirements: SignUpRequirements;
-  verification: VerificationCodeRow | undefined;
+  verification: VerificationCode | undefined;
 }
 
 /** An active session with its user, and a fresh token when it is the client's active session. */
@@ -26,7 +26,7 @@ export interface SessionSnapshot extends SessionWithUser {
 
 /** Everything the Frontend API's `client` JSON shows, read at `now`. */
 export interface ClientSnapshot {
-  client: ClientRow;
+  client: Client;
   sessions: SessionSnapshot[];
   signIn: SignInSnapshot | null;
   signUp: SignUpSnapshot | null;
@@ -57,7 +57,7 @@ export function createClientSnapshots(deps: {
       for (const entry of view.sessions) {
         // Only the active session carries a fresh token: signing one per session would waste the hot path.
         const token =
-          entry.session.id === view.client.last_active_session_id
+          entry.session.id === view.client.lastActiveSessionId
             ? await deps.tokens.mintSessionToken(
                 { session: entry.session, user: entry.record.user, emailAddresses: entry.record.emailAddresses },
                 { authorizedParty: options.origin },
@@ -65,15 +65,16 @@ export function createClientSnapshots(deps: {
             : undefined;
         sessions.push({ ...entry, token });
       }
-      const { known } = options;
+      const knownSignIn = options.known?.signIn;
+      const knownSignUp = options.known?.signUp;
       const signIn = view.signIn
-        ? known?.signIn?.signIn.id === view.signIn.id
-          ? known.signIn
+        ? knownSignIn?.signIn.id === view.signIn.id
+          ? knownSignIn
           : await deps.signIns.snapshot(view.signIn)
         : null;
       const signUp = view.signUp
-        ? known?.signUp?.signUp.id === view.signUp.id
-          ? known.signUp
+        ? knownSignUp?.signUp.id === view.signUp.id
+          ? knownSignUp
           : await deps.signUps.snapshot(view.signUp)
         : null;
       return {
@@ -81,7 +82,7 @@ export function createClientSnapshots(deps: {
         sessions,
         signIn,
         signUp,
-        cookieExpiresAt: view.client.created_at + CLIENT_COOKIE_MAX_AGE_S * 1000,
+        cookieExpiresAt: view.client.createdAt + CLIENT_COOKIE_MAX_AGE_S * 1000,
         now: deps.clock(),
       };
     },

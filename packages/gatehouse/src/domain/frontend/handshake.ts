@@ -50,12 +50,12 @@ export function createHandshakeService(deps: {
       const now = clock();
       await store.handshakeNonces.deleteExpired(now);
       await store.handshakeNonces.insert({
-        nonce_hash: hashToken(nonce),
-        client_id: input.clientId ?? null,
-        dev_browser: input.devBrowser ?? null,
+        nonceHash: hashToken(nonce),
+        clientId: input.clientId ?? null,
+        devBrowser: input.devBrowser ?? null,
         origin: input.origin,
-        expire_at: now + HANDSHAKE_NONCE_TTL_MS,
-        created_at: now,
+        expireAt: now + HANDSHAKE_NONCE_TTL_MS,
+        createdAt: now,
       });
       return nonce;
     },
@@ -67,9 +67,9 @@ export function createHandshakeService(deps: {
       const secure = row.origin.startsWith('https:') ? '; Secure' : '';
       const lax = `Path=/; SameSite=Lax${secure}`;
       const out: string[] = [];
-      const client = row.client_id ? await deps.clients.reload(row.client_id) : undefined;
+      const client = row.clientId ? await deps.clients.reload(row.clientId) : undefined;
       const sessions = client ? await deps.clients.activeSessions(client.id) : [];
-      const active = sessions.find((s) => s.session.id === client?.last_active_session_id) ?? sessions.at(-1);
+      const active = sessions.find((s) => s.session.id === client?.lastActiveSessionId) ?? sessions.at(-1);
       if (client && active) {
         const jwt = await deps.tokens.mintSessionToken(
           { session: active.session, user: active.record.user, emailAddresses: active.record.emailAddresses },
@@ -81,7 +81,7 @@ export function createHandshakeService(deps: {
       }
       out.push(...clientUatCookies(client, Boolean(active), deps.names().suffix, row.origin.startsWith('https:')));
       if (deps.names().development) {
-        out.push(...both('__clerk_db_jwt', row.dev_browser ?? newDevBrowserId(), `${lax}; Max-Age=${YEAR_S}`));
+        out.push(...both('__clerk_db_jwt', row.devBrowser ?? newDevBrowserId(), `${lax}; Max-Age=${YEAR_S}`));
       }
       // Clear the carriers, or the SDK resolves the same handshake forever.
       out.push(`__clerk_handshake_nonce=; Path=/; Max-Age=0`, `__clerk_handshake=; Path=/; Max-Age=0`);

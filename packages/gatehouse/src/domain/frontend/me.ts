@@ -1,7 +1,7 @@
 import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
+import type { Session } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
-import type { SessionRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 import type { EmailAddressService } from '../email-addresses.js';
 import type { FrontendSettings } from '../frontend-settings.js';
@@ -29,7 +29,7 @@ export function createMeService(deps: {
 
   async function ownEmail(userId: string, emailId: string) {
     const email = await store.emailAddresses.findById(emailId);
-    if (!email || email.user_id !== userId) throw errors.notFound('email address');
+    if (!email || email.userId !== userId) throw errors.notFound('email address');
     return email;
   }
 
@@ -57,22 +57,22 @@ export function createMeService(deps: {
       input: { currentPassword?: string; newPassword: string; signOutOfOtherSessions?: boolean },
     ): Promise<UserRecord> {
       const record = await users.get(userId);
-      if (record.user.password_digest) {
+      if (record.user.passwordDigest) {
         if (input.currentPassword === undefined) throw errors.paramMissing('current_password');
         if (!(await deps.verifyPassword(record.user, input.currentPassword))) throw errors.passwordIncorrect();
       }
       assertAcceptablePassword(input.newPassword);
       const now = clock();
       await store.users.update(userId, {
-        password_digest: await hashPassword(input.newPassword),
-        password_hasher: 'argon2id',
-        password_last_updated_at: now,
-        updated_at: now,
+        passwordDigest: await hashPassword(input.newPassword),
+        passwordHasher: 'argon2id',
+        passwordLastUpdatedAt: now,
+        updatedAt: now,
       });
       if (input.signOutOfOtherSessions) {
         const live = await store.sessions.list({ userId, status: 'active' }, 500, 0);
         for (const session of live)
-          if (session.id !== sessionId) await store.sessions.update(session.id, { status: 'revoked', updated_at: now });
+          if (session.id !== sessionId) await store.sessions.update(session.id, { status: 'revoked', updatedAt: now });
       }
       return users.get(userId);
     },
@@ -83,14 +83,14 @@ export function createMeService(deps: {
 
     async prepareEmailVerification(userId: string, emailId: string, locale: string) {
       const email = await ownEmail(userId, emailId);
-      await deps.codes.send({ subjectId: email.id, purpose: 'email_address', to: email.email_address, kind: 'verification_code', locale });
+      await deps.codes.send({ subjectId: email.id, purpose: 'email_address', to: email.emailAddress, kind: 'verification_code', locale });
       return email;
     },
 
     async attemptEmailVerification(userId: string, emailId: string, code: string) {
       await ownEmail(userId, emailId);
       await deps.codes.check(emailId, 'email_address', code);
-      await store.emailAddresses.update(emailId, { verified: 1, verification_strategy: 'email_code', updated_at: clock() });
+      await store.emailAddresses.update(emailId, { verified: true, verificationStrategy: 'email_code', updatedAt: clock() });
       return ownEmail(userId, emailId);
     },
 
@@ -103,7 +103,7 @@ export function createMeService(deps: {
 
     async deleteSelf(userId: string): Promise<void> {
       const record = await users.get(userId);
-      if (!record.user.delete_self_enabled || !(await deps.settings()).deleteSelfEnabled) throw frontendErrors.deleteSelfDisabled();
+      if (!record.user.deleteSelfEnabled || !(await deps.settings()).deleteSelfEnabled) throw frontendErrors.deleteSelfDisabled();
       await users.delete(userId);
     },
 
@@ -113,11 +113,11 @@ export function createMeService(deps: {
      * Revokes one of the person's sessions (`<UserProfile/>`'s "Sign out of device"); one of this
      * browser's own sessions also stops being its active one. Returns the session as it now is.
      */
-    async revokeSession(userId: string, clientId: string, sessionId: string): Promise<SessionRow> {
+    async revokeSession(userId: string, clientId: string, sessionId: string): Promise<Session> {
       const session = await store.sessions.findById(sessionId);
-      if (!session || session.user_id !== userId) throw errors.notFound('session');
+      if (!session || session.userId !== userId) throw errors.notFound('session');
       if ((await deps.sessions.get(session.id)).status === 'active') {
-        if (session.client_id === clientId) await deps.clients.endSessions(clientId, 'revoked', session.id);
+        if (session.clientId === clientId) await deps.clients.endSessions(clientId, 'revoked', session.id);
         else await deps.sessions.revoke(session.id);
       }
       return deps.sessions.get(session.id);

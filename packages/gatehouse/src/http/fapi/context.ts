@@ -3,7 +3,7 @@ import type { SignInSnapshot, SignUpSnapshot } from '../../domain/frontend/clien
 import { CLIENT_COOKIE_MAX_AGE_S, clientUatCookies } from '../../domain/frontend/clients.js';
 import { cookieSuffix } from '../../domain/frontend/handshake.js';
 import type { Domain } from '../../domain/index.js';
-import type { Client } from '../../domain/model.js';
+import type { Client } from '../../model/index.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
 import { sendJson } from '../reply.js';
 import { type ClientJSON, serializeClient } from '../serializers/frontend.js';
@@ -27,7 +27,12 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
   /** Production apps get `__client_uat` from us: clerk-js writes it only for development instances. */
   function uatCookies(json: ClientJSON | null): string[] {
     if (domain.isDevelopment()) return [];
-    return clientUatCookies(json ?? undefined, Boolean(json?.sessions.length), cookieSuffix(domain.publishableKey()), secureCookies);
+    return clientUatCookies(
+      json ? { updatedAt: json.updated_at } : undefined,
+      Boolean(json?.sessions.length),
+      cookieSuffix(domain.publishableKey()),
+      secureCookies,
+    );
   }
 
   async function sendEnvelope(

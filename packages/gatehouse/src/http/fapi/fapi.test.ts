@@ -65,7 +65,7 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
 
     const mail = (await t.store.mailOutbox.listRecent(1))[0];
     expect(mail?.locale).toBe('ko');
-    expect((await t.store.mailOutbox.listRecent(50)).filter((m) => m.to_address === 'new.person@example.com')).toHaveLength(1);
+    expect((await t.store.mailOutbox.listRecent(50)).filter((m) => m.toAddress === 'new.person@example.com')).toHaveLength(1);
     const code = await mailedCode(t, 'new.person@example.com');
     const wrong = await b.call('POST', `/v1/client/sign_ups/${signUp.id}/attempt_verification`, {
       strategy: 'email_code',

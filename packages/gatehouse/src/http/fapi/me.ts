@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
-import type { EmailAddress } from '../../domain/model.js';
 import { errors, frontendErrors } from '../../errors.js';
+import type { EmailAddress } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
@@ -19,11 +19,11 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   async function signedIn(request: FastifyRequest): Promise<{ clientId: string; sessionId: string; userId: string }> {
     const client = await ctx.client(request);
     if (!client) throw frontendErrors.notSignedIn();
-    const wanted = queryValue(request.query, '_clerk_session_id') || client.last_active_session_id;
+    const wanted = queryValue(request.query, '_clerk_session_id') || client.lastActiveSessionId;
     const sessions = await domain.clients.activeSessions(client.id);
     const entry = sessions.find((s) => s.session.id === wanted);
     if (!entry) throw frontendErrors.notSignedIn();
-    return { clientId: client.id, sessionId: entry.session.id, userId: entry.session.user_id };
+    return { clientId: client.id, sessionId: entry.session.id, userId: entry.session.userId };
   }
 
   async function emailJson(email: EmailAddress) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
-import type { Session } from '../../domain/model.js';
 import { errors, frontendErrors } from '../../errors.js';
+import type { Session } from '../../model/index.js';
 import { sendJson } from '../reply.js';
 import { serializeFrontendSession } from '../serializers/frontend.js';
 import { serializeToken } from '../serializers/misc.js';
@@ -59,7 +59,7 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
       await domain.clients.endSessions(clientId, status, session.id);
       // The whole session, as clerk-js's `Session.end()`/`remove()` reads it back into itself.
       const ended = await domain.sessions.get(session.id);
-      const record = await domain.users.get(ended.user_id);
+      const record = await domain.users.get(ended.userId);
       return ctx.send(request, reply, clientId, serializeFrontendSession({ session: ended, record }, domain.clock()));
     });
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { DevOutbox, OutboxMail } from '../../domain/dev-outbox.js';
+import type { DevOutbox } from '../../domain/dev-outbox.js';
 import { escapeHtml } from '../../mail/html.js';
+import type { OutboxMail } from '../../model/index.js';
 import { sendJson } from '../reply.js';
 
 const LIMIT = 50;
@@ -17,8 +18,8 @@ function renderPage(rows: OutboxMail[]): string {
       const time = new Date(row.createdAt).toISOString();
       return `<article>
 <h2>${e(row.subject)}</h2>
-<p class="meta">To <strong>${e(row.to)}</strong> · <time datetime="${e(time)}">${e(time)}</time> · ${e(row.locale)}</p>
-<pre>${e(row.text)}</pre>
+<p class="meta">To <strong>${e(row.toAddress)}</strong> · <time datetime="${e(time)}">${e(time)}</time> · ${e(row.locale)}</p>
+<pre>${e(row.textBody)}</pre>
 </article>`;
     })
     .join('\n');
@@ -74,10 +75,10 @@ export function registerDevMailbox(app: FastifyInstance, outbox: DevOutbox): voi
     const rows = await outbox.recent(LIMIT);
     const data = rows.map((row) => ({
       id: row.id,
-      to: row.to,
+      to: row.toAddress,
       subject: row.subject,
-      text: row.text,
-      html: row.html,
+      text: row.textBody,
+      html: row.htmlBody,
       locale: row.locale,
       created_at: row.createdAt,
     }));

@@ -1,18 +1,17 @@
 import type { ClientSnapshot, SignInSnapshot, SignUpSnapshot } from '../../domain/frontend/client-snapshot.js';
 import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import { supportedFirstFactors } from '../../domain/frontend/strategies/index.js';
-import { parseMetadata } from '../../domain/metadata.js';
-import type { SessionRow, VerificationCodeRow } from '../../domain/model.js';
+import type { Session, VerificationCode } from '../../model/index.js';
 import { serializeUser } from './user.js';
 
-export function serializeVerification(strategy: string, code: VerificationCodeRow | undefined) {
+export function serializeVerification(strategy: string, code: VerificationCode | undefined) {
   if (!code) return null;
   return {
     object: 'verification',
     status: code.status,
     strategy,
     attempts: code.attempts,
-    expire_at: code.expire_at,
+    expire_at: code.expireAt,
     next_action: code.status === 'unverified' ? 'needs_attempt' : '',
     supported_strategies: [strategy],
   };
@@ -20,26 +19,26 @@ export function serializeVerification(strategy: string, code: VerificationCodeRo
 
 function publicUserData(entry: SessionWithUser) {
   const { user, emailAddresses } = entry.record;
-  const primary = emailAddresses.find((e) => e.id === user.primary_email_address_id);
+  const primary = emailAddresses.find((e) => e.id === user.primaryEmailAddressId);
   return {
-    first_name: user.first_name,
-    last_name: user.last_name,
-    image_url: user.image_url ?? '',
-    has_image: Boolean(user.image_url),
-    identifier: primary?.email_address ?? user.username ?? '',
+    first_name: user.firstName,
+    last_name: user.lastName,
+    image_url: user.imageUrl ?? '',
+    has_image: Boolean(user.imageUrl),
+    identifier: primary?.emailAddress ?? user.username ?? '',
     user_id: user.id,
   };
 }
 
 /** The fields every Frontend API view of a session starts with. */
-function sessionBase(session: SessionRow) {
+function sessionBase(session: Session) {
   return {
     object: 'session',
     id: session.id,
     status: session.status,
-    expire_at: session.expire_at,
-    abandon_at: session.abandon_at,
-    last_active_at: session.last_active_at,
+    expire_at: session.expireAt,
+    abandon_at: session.abandonAt,
+    last_active_at: session.lastActiveAt,
   };
 }
 
@@ -48,15 +47,15 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, jw
   const { session } = entry;
   return {
     ...sessionBase(session),
-    last_active_organization_id: session.last_active_organization_id,
+    last_active_organization_id: session.lastActiveOrganizationId,
     actor: null,
-    factor_verification_age: [Math.max(0, Math.floor((now - session.created_at) / 60_000)), -1],
+    factor_verification_age: [Math.max(0, Math.floor((now - session.createdAt) / 60_000)), -1],
     tasks: null,
     user: serializeUser(entry.record, { audience: 'frontend' }),
     public_user_data: publicUserData(entry),
     last_active_token: jwt ? { object: 'token', jwt } : null,
-    created_at: session.created_at,
-    updated_at: session.updated_at,
+    created_at: session.createdAt,
+    updated_at: session.updatedAt,
   };
 }
 
@@ -64,7 +63,7 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, jw
  * A session as `<UserProfile/>`'s "Active devices" lists it (`SessionWithActivities`). Gatehouse
  * records no device or location, so `latest_activity` is null and the list shows a generic device.
  */
-export function serializeSessionWithActivities(session: SessionRow) {
+export function serializeSessionWithActivities(session: Session) {
   return {
     ...sessionBase(session),
     latest_activity: null,
@@ -75,10 +74,10 @@ export function serializeSessionWithActivities(session: SessionRow) {
 export function serializeSignIn({ signIn, factors, verification: code }: SignInSnapshot) {
   // A factor verified without a code (a password) has no attempts or expiry to show.
   const firstFactorVerification =
-    signIn.first_factor_strategy && !code && signIn.first_factor_status === 'verified'
-      ? { object: 'verification', status: 'verified', strategy: signIn.first_factor_strategy, attempts: null, expire_at: null }
-      : signIn.first_factor_strategy
-        ? serializeVerification(signIn.first_factor_strategy, code)
+    signIn.firstFactorStrategy && !code && signIn.firstFactorStatus === 'verified'
+      ? { object: 'verification', status: 'verified', strategy: signIn.firstFactorStrategy, attempts: null, expire_at: null }
+      : signIn.firstFactorStrategy
+        ? serializeVerification(signIn.firstFactorStrategy, code)
         : null;
   return {
     object: 'sign_in_attempt',
@@ -88,18 +87,18 @@ export function serializeSignIn({ signIn, factors, verification: code }: SignInS
     identifier: signIn.identifier,
     user_data: factors.user
       ? {
-          first_name: factors.user.first_name,
-          last_name: factors.user.last_name,
-          image_url: factors.user.image_url ?? '',
-          has_image: Boolean(factors.user.image_url),
+          first_name: factors.user.firstName,
+          last_name: factors.user.lastName,
+          image_url: factors.user.imageUrl ?? '',
+          has_image: Boolean(factors.user.imageUrl),
         }
       : { first_name: null, last_name: null, image_url: '', has_image: false },
     supported_first_factors: supportedFirstFactors(factors),
     supported_second_factors: null,
     first_factor_verification: firstFactorVerification,
     second_factor_verification: null,
-    created_session_id: signIn.created_session_id,
-    abandon_at: signIn.expire_at,
+    created_session_id: signIn.createdSessionId,
+    abandon_at: signIn.expireAt,
   };
 }
 
@@ -113,14 +112,14 @@ export function serializeSignUp({ signUp, requirements, verification: code }: Si
     missing_fields: requirements.missing,
     unverified_fields: requirements.unverified,
     verifications: {
-      email_address: signUp.email_address
-        ? signUp.email_verified
+      email_address: signUp.emailAddress
+        ? signUp.emailVerified
           ? {
               object: 'verification',
               status: 'verified',
               strategy: 'email_code',
               attempts: code?.attempts ?? 0,
-              expire_at: code?.expire_at ?? null,
+              expire_at: code?.expireAt ?? null,
             }
           : serializeVerification('email_code', code)
         : null,
@@ -129,19 +128,19 @@ export function serializeSignUp({ signUp, requirements, verification: code }: Si
       external_account: null,
     },
     username: signUp.username,
-    email_address: signUp.email_address,
+    email_address: signUp.emailAddress,
     phone_number: null,
     web3_wallet: null,
-    password_enabled: Boolean(signUp.password_digest),
-    first_name: signUp.first_name,
-    last_name: signUp.last_name,
-    unsafe_metadata: parseMetadata(signUp.unsafe_metadata),
+    password_enabled: Boolean(signUp.passwordDigest),
+    first_name: signUp.firstName,
+    last_name: signUp.lastName,
+    unsafe_metadata: signUp.unsafeMetadata,
     public_metadata: {},
     custom_action: false,
     external_id: null,
-    created_session_id: signUp.created_session_id,
-    created_user_id: signUp.created_user_id,
-    abandon_at: signUp.expire_at,
+    created_session_id: signUp.createdSessionId,
+    created_user_id: signUp.createdUserId,
+    abandon_at: signUp.expireAt,
     legal_accepted_at: null,
   };
 }
@@ -157,12 +156,12 @@ export function serializeClient(snapshot: ClientSnapshot) {
     sessions: snapshot.sessions.map((entry) => serializeFrontendSession(entry, snapshot.now, entry.token)),
     sign_in: snapshot.signIn ? serializeSignIn(snapshot.signIn) : null,
     sign_up: snapshot.signUp ? serializeSignUp(snapshot.signUp) : null,
-    last_active_session_id: client.last_active_session_id,
+    last_active_session_id: client.lastActiveSessionId,
     captcha_bypass: false,
     cookie_expires_at: snapshot.cookieExpiresAt,
     last_authentication_strategy: null,
-    created_at: client.created_at,
-    updated_at: client.updated_at,
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
   };
 }
 

@@ -1,26 +1,25 @@
-import { parseMetadata } from '../../domain/metadata.js';
-import type { OrganizationRow } from '../../domain/model.js';
 import { type MembershipRecord, type OrganizationRecord, permissionsForRole } from '../../domain/organizations.js';
 import type { UserRecord } from '../../domain/users.js';
+import type { Organization } from '../../model/index.js';
 
 /** The one wire shape of an organization (Clerk's `organization` object). */
-export function serializeOrganization(organization: OrganizationRow, membersCount?: number) {
+export function serializeOrganization(organization: Organization, membersCount?: number) {
   return {
     object: 'organization',
     id: organization.id,
     name: organization.name,
     slug: organization.slug,
-    image_url: organization.image_url ?? '',
-    has_image: Boolean(organization.image_url),
+    image_url: organization.imageUrl ?? '',
+    has_image: Boolean(organization.imageUrl),
     // Clerk adds the counts only when asked (`include_members_count`); invitations do not exist yet.
     ...(membersCount === undefined ? {} : { members_count: membersCount, pending_invitations_count: 0 }),
-    max_allowed_memberships: organization.max_allowed_memberships,
-    admin_delete_enabled: organization.admin_delete_enabled === 1,
-    public_metadata: parseMetadata(organization.public_metadata),
-    private_metadata: parseMetadata(organization.private_metadata),
-    created_by: organization.created_by,
-    created_at: organization.created_at,
-    updated_at: organization.updated_at,
+    max_allowed_memberships: organization.maxAllowedMemberships,
+    admin_delete_enabled: organization.adminDeleteEnabled,
+    public_metadata: organization.publicMetadata,
+    private_metadata: organization.privateMetadata,
+    created_by: organization.createdBy,
+    created_at: organization.createdAt,
+    updated_at: organization.updatedAt,
   };
 }
 
@@ -31,13 +30,13 @@ export function serializeOrganizationRecord(record: OrganizationRecord) {
 /** What a membership shows of its member: Clerk's `public_user_data`. */
 export function serializePublicUserData(record: UserRecord) {
   const { user, emailAddresses } = record;
-  const primary = emailAddresses.find((e) => e.id === user.primary_email_address_id) ?? emailAddresses[0];
+  const primary = emailAddresses.find((e) => e.id === user.primaryEmailAddressId) ?? emailAddresses[0];
   return {
-    identifier: primary?.email_address ?? user.username ?? user.external_id ?? '',
-    first_name: user.first_name,
-    last_name: user.last_name,
-    image_url: user.image_url ?? '',
-    has_image: Boolean(user.image_url),
+    identifier: primary?.emailAddress ?? user.username ?? user.externalId ?? '',
+    first_name: user.firstName,
+    last_name: user.lastName,
+    image_url: user.imageUrl ?? '',
+    has_image: Boolean(user.imageUrl),
     user_id: user.id,
   };
 }
@@ -51,11 +50,11 @@ export function serializeMembership(record: MembershipRecord) {
     role: membership.role,
     role_name: membership.role === 'org:admin' ? 'Admin' : membership.role === 'org:member' ? 'Member' : membership.role,
     permissions: permissionsForRole(membership.role),
-    public_metadata: parseMetadata(membership.public_metadata),
-    private_metadata: parseMetadata(membership.private_metadata),
+    public_metadata: membership.publicMetadata,
+    private_metadata: membership.privateMetadata,
     organization: serializeOrganization(record.organization),
     public_user_data: serializePublicUserData(record.user),
-    created_at: membership.created_at,
-    updated_at: membership.updated_at,
+    created_at: membership.createdAt,
+    updated_at: membership.updatedAt,
   };
 }

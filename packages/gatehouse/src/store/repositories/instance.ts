@@ -1,24 +1,35 @@
 import type { Kysely } from 'kysely';
-import type { Database, InstanceRow, SigningKeyRow } from '../schema.js';
+import type { SigningKeyStatus, StoredInstance, StoredSigningKey } from '../../model/index.js';
+import { instanceMapping, signingKeyMapping } from '../mappings.js';
+import type { Database } from '../schema.js';
 
 export function createInstanceRepository(db: Kysely<Database>) {
   return {
-    async get(): Promise<InstanceRow | undefined> {
-      return db.selectFrom('instance').selectAll().limit(1).executeTakeFirst();
+    async get(): Promise<StoredInstance | undefined> {
+      const row = await db.selectFrom('instance').selectAll().limit(1).executeTakeFirst();
+      return row && instanceMapping.read(row);
     },
-    async insert(row: InstanceRow): Promise<void> {
-      await db.insertInto('instance').values(row).execute();
+    async insert(instance: StoredInstance): Promise<void> {
+      await db.insertInto('instance').values(instanceMapping.write(instance)).execute();
     },
-    async updateSettings(id: string, settings: string, now: number): Promise<void> {
-      await db.updateTable('instance').set({ settings, updated_at: now }).where('id', '=', id).execute();
+    async updateSettings(id: string, settings: object, now: number): Promise<void> {
+      await db
+        .updateTable('instance')
+        .set(instanceMapping.writeChanges({ settings, updatedAt: now }))
+        .where('id', '=', id)
+        .execute();
     },
-    /** Writes `settings` only if they are still `expected`; false when another writer got there first. */
-    async updateSettingsIf(id: string, expected: string, settings: string, now: number): Promise<boolean> {
+    /**
+     * Writes `settings` only if the stored ones are still `expected` (compared as the JSON text this
+     * store writes); false when another writer got there first.
+     */
+    async updateSettingsIf(id: string, expected: object, settings: object, now: number): Promise<boolean> {
+      const { settings: expectedText } = instanceMapping.writeChanges({ settings: expected });
       const result = await db
         .updateTable('instance')
-        .set({ settings, updated_at: now })
+        .set(instanceMapping.writeChanges({ settings, updatedAt: now }))
         .where('id', '=', id)
-        .where('settings', '=', expected)
+        .where('settings', '=', expectedText as string)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
@@ -27,13 +38,14 @@ export function createInstanceRepository(db: Kysely<Database>) {
 
 export function createSigningKeyRepository(db: Kysely<Database>) {
   return {
-    async list(): Promise<SigningKeyRow[]> {
-      return db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'asc').execute();
+    async list(): Promise<StoredSigningKey[]> {
+      const rows = await db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'asc').execute();
+      return rows.map(signingKeyMapping.read);
     },
-    async insert(row: SigningKeyRow): Promise<void> {
-      await db.insertInto('signing_keys').values(row).execute();
+    async insert(key: StoredSigningKey): Promise<void> {
+      await db.insertInto('signing_keys').values(signingKeyMapping.write(key)).execute();
     },
-    async setStatus(kid: string, status: string): Promise<void> {
+    async setStatus(kid: string, status: SigningKeyStatus): Promise<void> {
       await db.updateTable('signing_keys').set({ status }).where('kid', '=', kid).execute();
     },
   };

@@ -1,10 +1,11 @@
 import { errors, frontendErrors } from '../../../errors.js';
+import type { FirstFactorStrategy as FirstFactorName } from '../../../model/index.js';
 import type { CodePurpose } from '../verification-codes.js';
 import type { FirstFactorStrategy, SignInFactors, Strategy, StrategyDeps } from './types.js';
 
 /** The factor of a strategy that e-mails a six-digit code to the account's primary address. */
 export function emailedCodeFactor(
-  name: string,
+  name: FirstFactorName,
   purpose: CodePurpose,
   kind: 'sign_in_code' | 'reset_password_code',
   next: 'complete' | 'needs_new_password',
@@ -21,7 +22,7 @@ export function emailedCodeFactor(
       await deps.codes.send({
         subjectId: signIn.id,
         purpose,
-        to: factors.emailAddress?.email_address ?? signIn.identifier ?? '',
+        to: factors.emailAddress?.emailAddress ?? signIn.identifier ?? '',
         kind,
         locale,
         // Unknown accounts get no mail, but the same answer: the code simply never matches.
@@ -31,7 +32,7 @@ export function emailedCodeFactor(
     async attempt(deps, { signIn, code }) {
       if (!code) throw errors.paramMissing('code');
       await deps.codes.check(signIn.id, purpose, code);
-      const user = signIn.user_id ? await deps.findUser(signIn.user_id) : undefined;
+      const user = signIn.userId ? await deps.findUser(signIn.userId) : undefined;
       // A code can only match for a real account (unknown ones never got one), but stay defensive.
       if (!user) throw frontendErrors.codeIncorrect();
       return { user, next };
@@ -47,11 +48,11 @@ export const emailCode: Strategy = {
   signUpVerification: {
     name: 'email_code',
     async prepare(deps, { signUp, locale }) {
-      if (!signUp.email_address) throw errors.paramMissing('email_address');
+      if (!signUp.emailAddress) throw errors.paramMissing('email_address');
       await deps.codes.send({
         subjectId: signUp.id,
         purpose: 'sign_up_email',
-        to: signUp.email_address,
+        to: signUp.emailAddress,
         kind: 'verification_code',
         locale,
       });
@@ -65,7 +66,7 @@ export const emailCode: Strategy = {
     /** The code sent for the sign-up's current address (one sent to an earlier address does not count). */
     async verification(deps, signUp) {
       const code = await deps.codes.find(signUp.id, 'sign_up_email');
-      return code && code.email_address === signUp.email_address ? code : undefined;
+      return code && code.emailAddress === signUp.emailAddress ? code : undefined;
     },
   },
 };

@@ -12,8 +12,12 @@ export type * from './types.js';
  */
 export const STRATEGIES: readonly Strategy[] = [password, emailCode, resetPasswordEmailCode];
 
-const firstFactors = new Map(STRATEGIES.flatMap((s) => (s.firstFactor ? [[s.name, s.firstFactor] as const] : [])));
-const signUpVerifications = new Map(STRATEGIES.flatMap((s) => (s.signUpVerification ? [[s.name, s.signUpVerification] as const] : [])));
+const firstFactors = new Map<string, FirstFactorStrategy>(
+  STRATEGIES.flatMap((s) => (s.firstFactor ? [[s.name, s.firstFactor] as const] : [])),
+);
+const signUpVerifications = new Map<string, SignUpVerificationStrategy>(
+  STRATEGIES.flatMap((s) => (s.signUpVerification ? [[s.name, s.signUpVerification] as const] : [])),
+);
 
 /** The sign-in strategy called `name`, or Clerk's `strategy_for_user_invalid`. */
 export function firstFactorStrategy(name: string): FirstFactorStrategy {

@@ -9,7 +9,7 @@ export const password: Strategy = {
     describeFactor: () => ({ strategy: 'password' }),
     async attempt(deps, { signIn, password }) {
       if (password === undefined) throw errors.paramMissing('password');
-      const user = signIn.user_id ? await deps.findUser(signIn.user_id) : undefined;
+      const user = signIn.userId ? await deps.findUser(signIn.userId) : undefined;
       if (!(await deps.verifyPassword(user, password)) || !user) throw errors.passwordIncorrect();
       return { user, next: 'complete' };
     },
