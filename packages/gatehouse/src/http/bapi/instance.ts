@@ -4,13 +4,10 @@ import type { Domain } from '../../domain/index.js';
 import { validateSessionTokenSettings } from '../../domain/session-token-settings.js';
 import { metadataObject } from '../params.js';
 import { sendJson } from '../reply.js';
+import { serializeSessionTokenTemplate } from '../serializers/session-token-template.js';
 import { parseInput } from '../validation.js';
 
 const sessionTokenBody = z.object({ claims: metadataObject.optional(), lifetime: z.number().int().optional() }).strict();
-
-function serializeSessionTokenSettings(settings: { claims: Record<string, unknown>; lifetimeSeconds: number }) {
-  return { object: 'session_token_template', claims: settings.claims, lifetime: settings.lifetimeSeconds };
-}
 
 /**
  * Gatehouse's admin endpoint for the instance's session-token template (Clerk sets it in its
@@ -21,7 +18,7 @@ export function registerInstanceRoutes(app: FastifyInstance, domain: Domain): vo
 
   app.get('/v1/instance/session_token', async (_request, reply) => {
     const { sessionToken } = await domain.instance.settings();
-    return sendJson(reply, 200, serializeSessionTokenSettings(sessionToken));
+    return sendJson(reply, 200, serializeSessionTokenTemplate(sessionToken));
   });
 
   app.patch('/v1/instance/session_token', async (request, reply) => {
@@ -32,6 +29,6 @@ export function registerInstanceRoutes(app: FastifyInstance, domain: Domain): vo
       lifetimeSeconds: body.lifetime ?? current.lifetimeSeconds,
     });
     const next = await domain.instance.updateSettings((settings) => ({ ...settings, sessionToken }));
-    return sendJson(reply, 200, serializeSessionTokenSettings(next.sessionToken));
+    return sendJson(reply, 200, serializeSessionTokenTemplate(next.sessionToken));
   });
 }

@@ -5,7 +5,8 @@ import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import { emptyBody, idParams, metadataObject, pagination, stringList, timestamp } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializeDeleted } from '../serializers/misc.js';
+import { serializeDeleted } from '../serializers/deleted.js';
+import { serializeTotalCount } from '../serializers/page.js';
 import { serializeUser } from '../serializers/user.js';
 import { parseInput } from '../validation.js';
 
@@ -112,7 +113,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
       usernames: q.username,
       query: q.query,
     });
-    return sendJson(reply, 200, { object: 'total_count', total_count: total });
+    return sendJson(reply, 200, serializeTotalCount(total));
   });
 
   app.get('/v1/users/:id', async (request, reply) => {

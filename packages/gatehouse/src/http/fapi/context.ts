@@ -6,7 +6,10 @@ import type { Domain } from '../../domain/index.js';
 import type { Client } from '../../model/index.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
 import { sendJson } from '../reply.js';
-import { serializeClient, serializeFrontendSession, serializeSignIn, serializeSignUp } from '../serializers/frontend.js';
+import { serializeClient } from '../serializers/client.js';
+import { serializeFrontendSession } from '../serializers/session.js';
+import { serializeSignIn } from '../serializers/sign-in.js';
+import { serializeSignUp } from '../serializers/sign-up.js';
 
 export const CLIENT_COOKIE = '__client';
 

@@ -3,7 +3,8 @@ import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { Session } from '../../model/index.js';
 import { sendJson } from '../reply.js';
-import { serializeToken } from '../serializers/misc.js';
+import { serializeSessionStatus } from '../serializers/session.js';
+import { serializeToken } from '../serializers/token.js';
 import type { FapiContext } from './context.js';
 import { formFields } from './form.js';
 
@@ -62,7 +63,7 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
       const { clientId, session } = await ownSession(request);
       await domain.clients.endSessions(clientId, status, session.id);
       const ended = await domain.sessions.get(session.id);
-      return ctx.send(request, reply, clientId, { object: 'session', id: ended.id, status: ended.status });
+      return ctx.send(request, reply, clientId, serializeSessionStatus(ended));
     });
   }
 

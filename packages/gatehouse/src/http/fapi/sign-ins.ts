@@ -3,7 +3,7 @@ import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
 import type { Client, SignIn } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import { serializeSignIn } from '../serializers/frontend.js';
+import { serializeSignIn } from '../serializers/sign-in.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalBoolean, optionalString, requiredString } from './form.js';
 import { enforceLimit } from './limits.js';

@@ -4,7 +4,7 @@ import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
 import type { Client, SignUp } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import { serializeSignUp } from '../serializers/frontend.js';
+import { serializeSignUp } from '../serializers/sign-up.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalJsonObject, optionalString, requiredString } from './form.js';
 import { enforceLimit } from './limits.js';

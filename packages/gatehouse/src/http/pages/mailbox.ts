@@ -3,6 +3,7 @@ import { escapeHtml } from '../../mail/html.js';
 import type { OutboxMail } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import { sendJson } from '../reply.js';
+import { serializeOutboxMail } from '../serializers/outbox-mail.js';
 
 const LIMIT = 50;
 
@@ -73,15 +74,6 @@ export function registerDevMailbox(app: FastifyInstance, store: Store): void {
   });
   app.get('/dev/mailbox.json', async (_request, reply) => {
     const rows = await store.mailOutbox.listRecent(LIMIT);
-    const data = rows.map((row) => ({
-      id: row.id,
-      to: row.toAddress,
-      subject: row.subject,
-      text: row.textBody,
-      html: row.htmlBody,
-      locale: row.locale,
-      created_at: row.createdAt,
-    }));
-    return sendJson(noStore(reply), 200, { data });
+    return sendJson(noStore(reply), 200, { data: rows.map(serializeOutboxMail) });
   });
 }
