@@ -3,7 +3,9 @@ import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { idParams, metadataObject, pagination, tokenLifetimeSeconds } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializeDeleted, serializeJwtTemplate, serializePage } from '../serializers/misc.js';
+import { serializeDeleted } from '../serializers/deleted.js';
+import { serializeJwtTemplate } from '../serializers/jwt-template.js';
+import { serializePage } from '../serializers/page.js';
 import { parseInput } from '../validation.js';
 
 const fields = {

@@ -4,8 +4,9 @@ import type { Domain } from '../../domain/index.js';
 import { SESSION_STATUSES } from '../../domain/sessions.js';
 import { emptyBody, idParams, pagination, tokenLifetimeSeconds } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializePage, serializeToken } from '../serializers/misc.js';
+import { serializePage } from '../serializers/page.js';
 import { serializeSession } from '../serializers/session.js';
+import { serializeToken } from '../serializers/token.js';
 import { parseInput } from '../validation.js';
 
 const listQuery = z

@@ -5,7 +5,8 @@ import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import { emptyBody, idParams, metadataObject, pagination, stringList, timestamp } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializeDeleted } from '../serializers/misc.js';
+import { serializeDeleted } from '../serializers/deleted.js';
+import { serializeTotalCount } from '../serializers/page.js';
 import { serializeUser } from '../serializers/user.js';
 import { parseInput } from '../validation.js';
 
@@ -136,7 +137,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
   app.get('/v1/users/count', async (request, reply) => {
     const q = parseInput(countQuery, request.query);
     const total = await domain.users.count(toUserFilter(q));
-    return sendJson(reply, 200, { object: 'total_count', total_count: total });
+    return sendJson(reply, 200, serializeTotalCount(total));
   });
 
   app.get('/v1/users/:id', async (request, reply) => {

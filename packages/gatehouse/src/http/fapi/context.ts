@@ -6,7 +6,7 @@ import type { Domain } from '../../domain/index.js';
 import type { Client } from '../../model/index.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
 import { sendJson } from '../reply.js';
-import { type ClientJSON, serializeClient } from '../serializers/frontend.js';
+import { type ClientWireJSON, serializeClient } from '../serializers/client.js';
 
 export const CLIENT_COOKIE = '__client';
 
@@ -19,13 +19,13 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
   }
 
   /** The client as JSON, from one domain snapshot; `known` is a sign-in or sign-up snapshot this request already has. */
-  async function clientJson(clientId: string, origin: string | undefined, known?: KnownAttempts): Promise<ClientJSON | null> {
+  async function clientJson(clientId: string, origin: string | undefined, known?: KnownAttempts): Promise<ClientWireJSON | null> {
     const snapshot = await domain.clientSnapshots.snapshot(clientId, { origin, known });
     return snapshot ? serializeClient(snapshot) : null;
   }
 
   /** Production apps get `__client_uat` from us: clerk-js writes it only for development instances. */
-  function uatCookies(json: ClientJSON | null): string[] {
+  function uatCookies(json: ClientWireJSON | null): string[] {
     if (domain.isDevelopment()) return [];
     return clientUatCookies(
       json ? { updatedAt: json.updated_at } : undefined,
@@ -39,7 +39,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     request: FastifyRequest,
     reply: FastifyReply,
     clientId: string | undefined,
-    response: (client: ClientJSON | null) => unknown,
+    response: (client: ClientWireJSON | null) => unknown,
     options: { status?: number; known?: KnownAttempts } = {},
   ) {
     const json = clientId ? await clientJson(clientId, request.headers.origin, options.known) : null;

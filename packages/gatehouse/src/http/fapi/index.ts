@@ -5,9 +5,9 @@ import { errors, frontendErrors } from '../../errors.js';
 import { isAllowedOrigin } from '../../security/origins.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { sendError, sendJson, toGatehouseError } from '../reply.js';
+import { serializeEnvironment } from '../serializers/environment.js';
 import { registerClientRoutes } from './client.js';
 import { createFapiContext } from './context.js';
-import { buildEnvironment } from './environment.js';
 import { registerMeRoutes } from './me.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerSignInRoutes } from './sign-ins.js';
@@ -67,7 +67,7 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   const environment = async () => {
     const instance = domain.instance.get();
     const settings = (await domain.instance.settings()).frontend;
-    return buildEnvironment({ instanceId: instance.id, development: domain.isDevelopment(), settings, publicUrl });
+    return serializeEnvironment({ instanceId: instance.id, development: domain.isDevelopment(), settings, publicUrl });
   };
   app.get('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
   app.patch('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));

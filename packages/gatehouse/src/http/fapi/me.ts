@@ -5,8 +5,11 @@ import type { EmailAddress } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializeSessionWithActivities, serializeVerification } from '../serializers/frontend.js';
-import { serializeEmailAddress, serializeUser } from '../serializers/user.js';
+import { serializeDeleted } from '../serializers/deleted.js';
+import { serializeEmailAddress } from '../serializers/email-address.js';
+import { serializeSessionWithActivities } from '../serializers/session.js';
+import { serializeFrontendUser } from '../serializers/user.js';
+import { serializeCodeVerification } from '../serializers/verification.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalBoolean, optionalJsonObject, optionalString, requiredString } from './form.js';
 import { enforceLimits } from './limits.js';
@@ -27,15 +30,12 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   }
 
   async function emailJson(email: EmailAddress) {
-    const code = await domain.me.verification(email.id);
-    return {
-      ...serializeEmailAddress(email),
-      verification: email.verified ? serializeEmailAddress(email).verification : serializeVerification('email_code', code),
-    };
+    const pending = email.verified ? null : serializeCodeVerification('email_code', await domain.me.verification(email.id));
+    return serializeEmailAddress(email, pending);
   }
 
   const sendUser = async (request: FastifyRequest, reply: FastifyReply, clientId: string, userId: string) =>
-    ctx.send(request, reply, clientId, serializeUser(await domain.users.get(userId), { audience: 'frontend' }));
+    ctx.send(request, reply, clientId, serializeFrontendUser(await domain.users.get(userId)));
 
   app.get('/v1/me', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
@@ -73,7 +73,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   app.delete('/v1/me', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     await domain.me.deleteSelf(userId);
-    return ctx.send(request, reply, clientId, { object: 'user', id: userId, deleted: true });
+    return ctx.send(request, reply, clientId, serializeDeleted('user', userId));
   });
 
   // A bare array, not the envelope: clerk-js maps the payload itself (`SessionWithActivities.retrieve`).
@@ -128,6 +128,6 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   app.delete('/v1/me/email_addresses/:id', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     await domain.me.removeEmail(userId, emailId(request));
-    return ctx.send(request, reply, clientId, { object: 'email_address', id: emailId(request), deleted: true });
+    return ctx.send(request, reply, clientId, serializeDeleted('email_address', emailId(request)));
   });
 }

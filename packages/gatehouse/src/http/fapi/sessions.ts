@@ -3,8 +3,8 @@ import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { Session } from '../../model/index.js';
 import { sendJson } from '../reply.js';
-import { serializeFrontendSession } from '../serializers/frontend.js';
-import { serializeToken } from '../serializers/misc.js';
+import { serializeFrontendSession } from '../serializers/session.js';
+import { serializeToken } from '../serializers/token.js';
 import type { FapiContext } from './context.js';
 import { formFields } from './form.js';
 

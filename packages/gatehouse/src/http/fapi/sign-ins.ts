@@ -5,7 +5,7 @@ import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
 import type { Client } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import { serializeSignIn } from '../serializers/frontend.js';
+import { serializeSignIn } from '../serializers/sign-in.js';
 import type { FapiContext } from './context.js';
 import { formBoolean, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';

@@ -5,7 +5,7 @@ import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
 import type { Client } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import { serializeSignUp } from '../serializers/frontend.js';
+import { serializeSignUp } from '../serializers/sign-up.js';
 import type { FapiContext } from './context.js';
 import { formJsonObject, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';

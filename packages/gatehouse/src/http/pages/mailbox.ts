@@ -3,6 +3,7 @@ import type { DevOutbox } from '../../domain/dev-outbox.js';
 import { escapeHtml } from '../../mail/html.js';
 import type { OutboxMail } from '../../model/index.js';
 import { sendJson } from '../reply.js';
+import { serializeOutboxMail } from '../serializers/outbox-mail.js';
 
 const LIMIT = 50;
 
@@ -73,15 +74,6 @@ export function registerDevMailbox(app: FastifyInstance, outbox: DevOutbox): voi
   });
   app.get('/dev/mailbox.json', async (_request, reply) => {
     const rows = await outbox.recent(LIMIT);
-    const data = rows.map((row) => ({
-      id: row.id,
-      to: row.toAddress,
-      subject: row.subject,
-      text: row.textBody,
-      html: row.htmlBody,
-      locale: row.locale,
-      created_at: row.createdAt,
-    }));
-    return sendJson(noStore(reply), 200, { data });
+    return sendJson(noStore(reply), 200, { data: rows.map(serializeOutboxMail) });
   });
 }

@@ -1,11 +1,10 @@
 import { errors, frontendErrors } from '../../../errors.js';
-import type { FirstFactorStrategy as FirstFactorName } from '../../../model/index.js';
 import type { CodePurpose } from '../verification-codes.js';
 import type { FirstFactorStrategy, SignInFactors, Strategy, StrategyDeps } from './types.js';
 
 /** The factor of a strategy that e-mails a six-digit code to the account's primary address. */
 export function emailedCodeFactor(
-  name: FirstFactorName,
+  name: 'email_code' | 'reset_password_email_code',
   purpose: CodePurpose,
   kind: 'sign_in_code' | 'reset_password_code',
   next: 'complete' | 'needs_new_password',
@@ -14,8 +13,8 @@ export function emailedCodeFactor(
     name,
     describeFactor: (factors: SignInFactors) => ({
       strategy: name,
-      email_address_id: factors.emailAddressId,
-      safe_identifier: factors.safeIdentifier,
+      emailAddressId: factors.emailAddressId,
+      safeIdentifier: factors.safeIdentifier,
       primary: true,
     }),
     async prepare(deps: StrategyDeps, { signIn, factors, locale }) {

@@ -11,13 +11,10 @@ export interface SignInFactors {
   safeIdentifier: string;
 }
 
-/** One entry of a sign-in's `supported_first_factors`. */
-export interface FactorDescription {
-  strategy: string;
-  email_address_id?: string;
-  safe_identifier?: string;
-  primary?: boolean;
-}
+/** One entry of a sign-in's `supported_first_factors`: a factor that needs nothing more, or an e-mail one. */
+export type FactorDescription =
+  | { strategy: 'password' }
+  | { strategy: 'email_code' | 'reset_password_email_code'; emailAddressId: string; safeIdentifier: string; primary: boolean };
 
 /** What strategies may use: codes, password checks, users. */
 export interface StrategyDeps {
