@@ -85,8 +85,15 @@ export const formJsonObject = z.string().transform((value, ctx): Record<string, 
   return parsed as Record<string, unknown>;
 });
 
-/** Reads a form body against `schema`; fields the schema does not name are ignored, as clerk-js sends extras. */
-export function parseForm<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const fields = Object.fromEntries(Object.entries(formFields(body)).filter(([, value]) => value !== ''));
+/**
+ * Reads a form body against `schema` (fields it does not name are ignored unless it is strict).
+ * Empty fields count as absent, unless `keepEmpty` names them: there `''` means "clear it" (`null`).
+ */
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown, keepEmpty: readonly string[] = []): z.infer<S> {
+  const fields = Object.fromEntries(
+    Object.entries(formFields(body)).flatMap(([key, value]): [string, string | null][] =>
+      value !== '' ? [[key, value]] : keepEmpty.includes(key) ? [[key, null]] : [],
+    ),
+  );
   return parseInput(schema, fields);
 }
