@@ -2,8 +2,10 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { buildPublishableKey } from '../keys.js';
 import type { Store } from '../store/index.js';
 import { type Clock, systemClock } from './clock.js';
+import { createDevOutbox } from './dev-outbox.js';
 import { createEmailAddressService } from './email-addresses.js';
 import { createAttackProtection, DEFAULT_LOCKOUT, type LockoutPolicy } from './frontend/attack-protection.js';
+import { createClientSnapshots } from './frontend/client-snapshot.js';
 import { createClientService } from './frontend/clients.js';
 import type { CodeSender } from './frontend/delivery.js';
 import { cookieSuffix, createHandshakeService } from './frontend/handshake.js';
@@ -18,6 +20,7 @@ import { createKeyring } from './keyring.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createSessionService } from './sessions.js';
+import { createTestingTokenService } from './testing-tokens.js';
 import { createTokenService } from './tokens.js';
 import { createUserMetadataService } from './user-metadata.js';
 import { createUserService } from './users.js';
@@ -51,23 +54,47 @@ export function createDomain(options: DomainOptions) {
   const frontendSettings = async () => (await instance.settings()).frontend;
   const protection = createAttackProtection({ store, clock, policy: () => options.lockout ?? DEFAULT_LOCKOUT });
   const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
-  const clients = createClientService(store, clock);
+  const clients = createClientService(store, clock, sessions);
+  const signIns = createSignInService({
+    store,
+    clock,
+    clients,
+    sessions,
+    codes,
+    verifyPassword,
+    enumerationKey: () => instance.get().hmacKey,
+    protection,
+  });
+  const signUps = createSignUpService({
+    store,
+    clock,
+    clients,
+    users,
+    sessions,
+    codes,
+    verifyPassword,
+    emailAddresses,
+    settings: frontendSettings,
+  });
   return {
     publishableKey,
     isDevelopment,
     clients,
-    signIns: createSignInService({
+    signIns,
+    signUps,
+    clientSnapshots: createClientSnapshots({ clients, signIns, signUps, tokens, clock, protection }),
+    me: createMeService({
       store,
       clock,
-      clients,
-      sessions,
+      users,
+      emailAddresses,
       codes,
       verifyPassword,
-      enumerationKey: () => instance.get().hmacKey,
       protection,
+      settings: frontendSettings,
+      clients,
+      sessions,
     }),
-    signUps: createSignUpService({ store, clock, clients, users, sessions, codes, emailAddresses, settings: frontendSettings }),
-    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, protection, settings: frontendSettings }),
     handshake: createHandshakeService({
       store,
       clock,
@@ -75,8 +102,11 @@ export function createDomain(options: DomainOptions) {
       tokens,
       names: () => ({ suffix: cookieSuffix(publishableKey()), development: isDevelopment() }),
     }),
-    store,
     clock,
+    /** Throws when the database does not answer (`/readyz`). */
+    ping: () => store.ping(),
+    testingTokens: createTestingTokenService(store, clock, isDevelopment),
+    devOutbox: createDevOutbox(store),
     instance,
     keyring,
     keyRotation: createKeyRotationService(store, keyring, instance),

@@ -1,4 +1,4 @@
-import { errors } from '../../errors.js';
+import { errors, GatehouseError } from '../../errors.js';
 import type { User } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
@@ -13,6 +13,14 @@ export type LockoutPolicy = typeof DEFAULT_LOCKOUT;
  */
 export const FAILED_CODES_PER_ADDRESS = { limit: 10, windowMs: 60 * 60_000 };
 export const CODE_SENDS_PER_ADDRESS = { limit: 5, windowMs: 15 * 60_000 };
+
+/** A wrong password or code: what counts towards a user's lockout. */
+export function isFailedProof(error: unknown): boolean {
+  return (
+    error instanceof GatehouseError &&
+    (error.code === 'form_password_incorrect' || error.code === 'form_code_incorrect' || error.code === 'verification_failed')
+  );
+}
 
 export interface LockoutState {
   locked: boolean;

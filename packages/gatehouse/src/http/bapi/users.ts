@@ -6,19 +6,54 @@ import type { UserRecord } from '../../domain/users.js';
 import { errors } from '../../errors.js';
 import { emptyBody, idParams, metadataObject, pagination, stringList, timestamp } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializeDeleted } from '../serializers/misc.js';
+import { serializeDeleted } from '../serializers/deleted.js';
+import { serializeTotalCount } from '../serializers/page.js';
 import { serializeUser } from '../serializers/user.js';
 import { parseInput } from '../validation.js';
 
-const filterQuery = {
+const millis = z.coerce.number().int().nonnegative().optional();
+/** Every filter `@clerk/backend`'s `getUserList` sends (it sends them to the count too). */
+const listFilters = {
   email_address: stringList,
+  phone_number: stringList,
+  web3_wallet: stringList,
   user_id: stringList,
   external_id: stringList,
   username: stringList,
   query: z.string().max(256).optional(),
+  organization_id: stringList,
+  created_at_after: millis,
+  created_at_before: millis,
+  last_active_at_after: millis,
+  last_active_at_before: millis,
+  last_active_at_since: millis,
+  last_sign_in_at_after: millis,
+  last_sign_in_at_before: millis,
 };
-const listQuery = z.object({ ...filterQuery, ...pagination, order_by: z.string().max(64).optional() }).strict();
-const countQuery = z.object(filterQuery).strict();
+const listQuery = z.object({ ...listFilters, ...pagination, order_by: z.string().max(64).optional() }).strict();
+const countQuery = z.object(listFilters).strict();
+
+type ListFilters = Partial<z.infer<z.ZodObject<typeof listFilters>>>;
+
+function toUserFilter(q: ListFilters) {
+  return {
+    emailAddresses: q.email_address,
+    userIds: q.user_id,
+    externalIds: q.external_id,
+    usernames: q.username,
+    query: q.query,
+    organizationIds: q.organization_id,
+    // Gatehouse users have no phone numbers or Web3 wallets: such a filter matches nobody.
+    unmatchable: Boolean(q.phone_number?.length || q.web3_wallet?.length),
+    createdAfter: q.created_at_after,
+    createdBefore: q.created_at_before,
+    // `last_active_at_since` is the SDK's deprecated name for `last_active_at_after`.
+    lastActiveAfter: q.last_active_at_after ?? q.last_active_at_since,
+    lastActiveBefore: q.last_active_at_before,
+    lastSignInAfter: q.last_sign_in_at_after,
+    lastSignInBefore: q.last_sign_in_at_before,
+  };
+}
 
 const nullableName = z.string().max(256).nullable().optional();
 const writableFields = {
@@ -85,15 +120,11 @@ function toUserInput(body: WritableBody) {
 
 /** BAPI `/v1/users`: list (a bare array, as the SDK expects), count, get, create, update, delete. */
 export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
-  const userJson = (record: UserRecord) => serializeUser(record, { audience: 'backend', lockout: domain.protection.state(record.user) });
+  const userJson = (record: UserRecord) => serializeUser(record, domain.protection.state(record.user));
   app.get('/v1/users', async (request, reply) => {
     const q = parseInput(listQuery, request.query);
     const records = await domain.users.list({
-      emailAddresses: q.email_address,
-      userIds: q.user_id,
-      externalIds: q.external_id,
-      usernames: q.username,
-      query: q.query,
+      ...toUserFilter(q),
       orderBy: q.order_by,
       limit: q.limit,
       offset: q.offset,
@@ -107,14 +138,8 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
 
   app.get('/v1/users/count', async (request, reply) => {
     const q = parseInput(countQuery, request.query);
-    const total = await domain.users.count({
-      emailAddresses: q.email_address,
-      userIds: q.user_id,
-      externalIds: q.external_id,
-      usernames: q.username,
-      query: q.query,
-    });
-    return sendJson(reply, 200, { object: 'total_count', total_count: total });
+    const total = await domain.users.count(toUserFilter(q));
+    return sendJson(reply, 200, serializeTotalCount(total));
   });
 
   app.get('/v1/users/:id', async (request, reply) => {

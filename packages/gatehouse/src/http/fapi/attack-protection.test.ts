@@ -180,7 +180,7 @@ describe('attack protection over the Frontend API (SQLite)', () => {
         statuses.push(res.status);
       }
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-      const mails = (await t.domain.store.mailOutbox.listRecent(200)).filter((m) => m.toAddress === 'flooded@example.com');
+      const mails = (await t.store.mailOutbox.listRecent(200)).filter((m) => m.toAddress === 'flooded@example.com');
       expect(mails).toHaveLength(5);
     });
 
@@ -295,27 +295,30 @@ describe('attack protection over the Frontend API (SQLite)', () => {
       expect(ownerRecord.emailAddresses[0]).toMatchObject({ emailAddress: 'real.owner@example.com', verified: true });
     });
 
-    it('the sign-up PATCH cannot re-send mail without limit: per client and per address', async () => {
+    it('sign-up mail cannot be sent without limit: a PATCH mails nothing, prepares are limited per client and per address', async () => {
       const b = fapiBrowser(t.app);
       const created = await b.call('POST', '/v1/client/sign_ups', { password: 'a sturdy passphrase' });
       const id = created.body.response.id as string;
       const perClient: number[] = [];
-      for (let i = 0; i < 7; i++)
-        perClient.push((await b.call('PATCH', `/v1/client/sign_ups/${id}`, { email_address: `patched-${i}@example.com` })).status);
-      expect(perClient.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
-      expect(perClient.slice(5)).toEqual([429, 429]);
+      for (let i = 0; i < 7; i++) {
+        const patched = await b.call('PATCH', `/v1/client/sign_ups/${id}`, { email_address: `patched-${i}@example.com` });
+        expect(patched.status).toBe(200);
+        perClient.push((await b.call('POST', `/v1/client/sign_ups/${id}/prepare_verification`, { strategy: 'email_code' })).status);
+      }
+      expect(perClient).toEqual([200, 200, 200, 200, 200, 429, 429]);
 
       const perAddress: number[] = [];
       for (let i = 0; i < 6; i++) {
         const other = fapiBrowser(t.app);
         const started = await other.call('POST', '/v1/client/sign_ups', { password: 'a sturdy passphrase' });
+        const signUpId = started.body.response.id as string;
+        await other.call('PATCH', `/v1/client/sign_ups/${signUpId}`, { email_address: 'mail-bombed@example.com' });
         perAddress.push(
-          (await other.call('PATCH', `/v1/client/sign_ups/${started.body.response.id}`, { email_address: 'mail-bombed@example.com' }))
-            .status,
+          (await other.call('POST', `/v1/client/sign_ups/${signUpId}/prepare_verification`, { strategy: 'email_code' })).status,
         );
       }
       expect(perAddress).toEqual([200, 200, 200, 200, 200, 429]);
-      const mails = (await t.domain.store.mailOutbox.listRecent(500)).filter((m) => m.toAddress === 'mail-bombed@example.com');
+      const mails = (await t.store.mailOutbox.listRecent(500)).filter((m) => m.toAddress === 'mail-bombed@example.com');
       expect(mails).toHaveLength(5);
     });
   });
@@ -359,8 +362,8 @@ describe('attack protection over the Frontend API (SQLite)', () => {
       const id = await startSignUp(b, 'crashed@example.com');
       const code = await mailedCode(t, 'crashed@example.com');
       // The state a process killed right after the code check leaves: the code used, nothing else written.
-      const row = await t.domain.store.verificationCodes.find(id, 'sign_up_email');
-      expect(row && (await t.domain.store.verificationCodes.markVerified(row.id))).toBe(true);
+      const row = await t.store.verificationCodes.find(id, 'sign_up_email');
+      expect(row && (await t.store.verificationCodes.markVerified(row.id))).toBe(true);
       const retried = await b.call('POST', `/v1/client/sign_ups/${id}/attempt_verification`, { strategy: 'email_code', code });
       expect(retried.status).toBe(200);
       expect(retried.body.response.status).toBe('complete');
@@ -502,7 +505,7 @@ function raceSuite(dialect: 'sqlite' | 'postgres') {
     const codesSeen = answers.map((a) => a.body.errors?.[0]?.code);
     expect(codesSeen.filter((c) => c === 'form_code_incorrect').length).toBeLessThanOrEqual(2);
     expect(codesSeen.every((c) => c === 'form_code_incorrect' || c === 'verification_failed')).toBe(true);
-    const row = await t.domain.store.verificationCodes.find(id, 'sign_in_email_code');
+    const row = await t.store.verificationCodes.find(id, 'sign_in_email_code');
     expect(row?.attempts).toBe(3);
     const right = await b.call('POST', `/v1/client/sign_ins/${id}/attempt_first_factor`, { strategy: 'email_code', code });
     expect(right.status).toBe(422);

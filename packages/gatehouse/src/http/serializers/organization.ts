@@ -1,9 +1,16 @@
-import { type MembershipRecord, type OrganizationRecord, permissionsForRole } from '../../domain/organizations.js';
-import type { UserRecord } from '../../domain/users.js';
+import type { OrganizationJSON } from '@clerk/backend';
+import type { OrganizationRecord } from '../../domain/organizations.js';
 import type { Organization } from '../../model/index.js';
+import type { Amended } from './wire.js';
+
+/**
+ * Clerk's `organization`: @clerk/backend's type with `created_by` null for an organization made
+ * without a creator, as Clerk sends it (the SDK's `Organization.fromJSON` copies it).
+ */
+export type OrganizationWireJSON = Amended<OrganizationJSON, { created_by: string | null }>;
 
 /** The one wire shape of an organization (Clerk's `organization` object). */
-export function serializeOrganization(organization: Organization, membersCount?: number) {
+export function serializeOrganization(organization: Organization, membersCount?: number): OrganizationWireJSON {
   return {
     object: 'organization',
     id: organization.id,
@@ -23,38 +30,6 @@ export function serializeOrganization(organization: Organization, membersCount?:
   };
 }
 
-export function serializeOrganizationRecord(record: OrganizationRecord) {
+export function serializeOrganizationRecord(record: OrganizationRecord): OrganizationWireJSON {
   return serializeOrganization(record.organization, record.membersCount);
-}
-
-/** What a membership shows of its member: Clerk's `public_user_data`. */
-export function serializePublicUserData(record: UserRecord) {
-  const { user, emailAddresses } = record;
-  const primary = emailAddresses.find((e) => e.id === user.primaryEmailAddressId) ?? emailAddresses[0];
-  return {
-    identifier: primary?.emailAddress ?? user.username ?? user.externalId ?? '',
-    first_name: user.firstName,
-    last_name: user.lastName,
-    image_url: user.imageUrl ?? '',
-    has_image: Boolean(user.imageUrl),
-    user_id: user.id,
-  };
-}
-
-/** The one wire shape of an organization membership (Clerk's `organization_membership` object). */
-export function serializeMembership(record: MembershipRecord) {
-  const { membership } = record;
-  return {
-    object: 'organization_membership',
-    id: membership.id,
-    role: membership.role,
-    role_name: membership.role === 'org:admin' ? 'Admin' : membership.role === 'org:member' ? 'Member' : membership.role,
-    permissions: permissionsForRole(membership.role),
-    public_metadata: membership.publicMetadata,
-    private_metadata: membership.privateMetadata,
-    organization: serializeOrganization(record.organization),
-    public_user_data: serializePublicUserData(record.user),
-    created_at: membership.createdAt,
-    updated_at: membership.updatedAt,
-  };
 }
