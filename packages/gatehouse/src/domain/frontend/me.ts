@@ -1,5 +1,5 @@
 import { hashPassword } from '../../crypto/password-hash.js';
-import { errors, frontendErrors, GatehouseError } from '../../errors.js';
+import { errors, frontendErrors } from '../../errors.js';
 import type { Session } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
@@ -10,7 +10,7 @@ import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import type { SessionService } from '../sessions.js';
 import type { UserRecord, UserService } from '../users.js';
-import type { AttackProtection } from './attack-protection.js';
+import { type AttackProtection, isFailedProof } from './attack-protection.js';
 import type { ClientService } from './clients.js';
 import type { VerificationCodes } from './verification-codes.js';
 
@@ -102,8 +102,7 @@ export function createMeService(deps: {
       try {
         await deps.codes.check(emailId, 'email_address', code);
       } catch (error) {
-        if (error instanceof GatehouseError && (error.code === 'form_code_incorrect' || error.code === 'verification_failed'))
-          await deps.protection.recordFailure(user);
+        if (isFailedProof(error)) await deps.protection.recordFailure(user);
         throw error;
       }
       await store.emailAddresses.update(emailId, { verified: true, verificationStrategy: 'email_code', updatedAt: clock() });

@@ -1,5 +1,5 @@
 import { hashPassword } from '../../crypto/password-hash.js';
-import { errors, frontendErrors, GatehouseError } from '../../errors.js';
+import { errors, frontendErrors } from '../../errors.js';
 import { keyedId, newId } from '../../ids.js';
 import type { Client, EmailAddress, FirstFactorStrategy, SignIn, User, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
