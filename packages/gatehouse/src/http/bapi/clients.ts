@@ -4,6 +4,7 @@ import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import { sendJson } from '../reply.js';
+import { serializeTestingToken } from '../serializers/testing-token.js';
 import { parseInput } from '../validation.js';
 
 const TESTING_TOKEN_TTL_MS = 60 * 60 * 1000;
@@ -27,6 +28,6 @@ export function registerClientRoutes(app: FastifyInstance, domain: Domain): void
     const now = domain.clock();
     const expiresAt = now + TESTING_TOKEN_TTL_MS;
     await domain.store.testingTokens.insert(createHash('sha256').update(token).digest('hex'), expiresAt, now);
-    return sendJson(reply, 200, { object: 'testing_token', token, expires_at: expiresAt });
+    return sendJson(reply, 200, serializeTestingToken(token, expiresAt));
   });
 }
