@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import { sendJson } from '../reply.js';
+import { serializeTestingToken } from '../serializers/testing-token.js';
 import { parseInput } from '../validation.js';
 
 const nonceQuery = z.object({ nonce: z.string().min(1).max(256) }).strict();
@@ -19,6 +20,6 @@ export function registerClientRoutes(app: FastifyInstance, domain: Domain): void
   // `@clerk/testing` fetches one token per run and adds it to every FAPI call to skip rate limits.
   app.post('/v1/testing_tokens', async (_request, reply) => {
     const { token, expiresAt } = await domain.testingTokens.issue();
-    return sendJson(reply, 200, { object: 'testing_token', token, expires_at: expiresAt });
+    return sendJson(reply, 200, serializeTestingToken(token, expiresAt));
   });
 }

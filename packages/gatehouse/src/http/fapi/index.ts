@@ -5,6 +5,7 @@ import { errors, frontendErrors } from '../../errors.js';
 import { isAllowedOrigin } from '../../security/origins.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { sendError, sendJson, toGatehouseError } from '../reply.js';
+import { serializeDevBrowser } from '../serializers/dev-browser.js';
 import { serializeEnvironment } from '../serializers/environment.js';
 import { registerClientRoutes } from './client.js';
 import { createFapiContext } from './context.js';
@@ -80,7 +81,7 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   app.patch('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
 
   // clerk-js never asks for a dev browser on a non-Clerk host, but other clients may.
-  app.post('/v1/dev_browser', async (_request, reply) => sendJson(reply, 200, { object: 'dev_browser', id: newDevBrowserId() }));
+  app.post('/v1/dev_browser', async (_request, reply) => sendJson(reply, 200, serializeDevBrowser(newDevBrowserId())));
 
   registerClientRoutes(app, domain, ctx, publicUrl);
   registerSignInRoutes(app, domain, ctx, options.limiter);
