@@ -10,6 +10,7 @@ import { createMeService } from './frontend/me.js';
 import { createSignInService } from './frontend/sign-ins.js';
 import { createSignUpService } from './frontend/sign-ups.js';
 import { createVerificationCodes } from './frontend/verification-codes.js';
+import { createImageService } from './images/images.js';
 import { createInstanceService } from './instance.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyRotationService } from './key-rotation.js';
@@ -83,6 +84,7 @@ export function createDomain(options: DomainOptions) {
     organizations: createOrganizationService(store, clock),
     jwtTemplates,
     tokens,
+    images: createImageService(store, clock, options.publicUrl),
   };
 }
 

@@ -84,6 +84,7 @@ function toUserInput(body: WritableBody) {
 
 /** BAPI `/v1/users`: list (a bare array, as the SDK expects), count, get, create, update, delete. */
 export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
+  const { links } = domain.images;
   app.get('/v1/users', async (request, reply) => {
     const q = parseInput(listQuery, request.query);
     const records = await domain.users.list({
@@ -99,7 +100,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
     return sendJson(
       reply,
       200,
-      records.map((r) => serializeUser(r)),
+      records.map((r) => serializeUser(r, { links })),
     );
   });
 
@@ -117,7 +118,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
 
   app.get('/v1/users/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    return sendJson(reply, 200, serializeUser(await domain.users.get(id)));
+    return sendJson(reply, 200, serializeUser(await domain.users.get(id), { links }));
   });
 
   app.post('/v1/users', async (request, reply) => {
@@ -128,14 +129,14 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
       banned: body.banned,
       locked: body.locked,
     });
-    return sendJson(reply, 200, serializeUser(record));
+    return sendJson(reply, 200, serializeUser(record, { links }));
   });
 
   app.patch('/v1/users/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(updateBody, request.body);
     const record = await domain.users.update(id, { ...toUserInput(body), primaryEmailAddressId: body.primary_email_address_id });
-    return sendJson(reply, 200, serializeUser(record));
+    return sendJson(reply, 200, serializeUser(record, { links }));
   });
 
   app.delete('/v1/users/:id', async (request, reply) => {
@@ -155,13 +156,13 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
   app.patch('/v1/users/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const record = await domain.userMetadata.merge(id, parseInput(metadataBody, request.body));
-    return sendJson(reply, 200, serializeUser(record));
+    return sendJson(reply, 200, serializeUser(record, { links }));
   });
 
   app.put('/v1/users/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const record = await domain.userMetadata.replace(id, parseInput(metadataBody, request.body));
-    return sendJson(reply, 200, serializeUser(record));
+    return sendJson(reply, 200, serializeUser(record, { links }));
   });
 
   for (const [action, flags] of [
@@ -173,7 +174,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
     app.post(`/v1/users/:id/${action}`, async (request, reply) => {
       const { id } = parseInput(idParams, request.params);
       parseInput(emptyBody, request.body);
-      return sendJson(reply, 200, serializeUser(await domain.users.setFlags(id, flags)));
+      return sendJson(reply, 200, serializeUser(await domain.users.setFlags(id, flags), { links }));
     });
   }
 

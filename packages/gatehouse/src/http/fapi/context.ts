@@ -30,7 +30,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
               { authorizedParty: origin },
             )
           : undefined;
-      sessions.push(serializeFrontendSession(entry, now, jwt));
+      sessions.push(serializeFrontendSession(entry, now, domain.images.links, jwt));
     }
     const settings = (await domain.instance.settings()).frontend;
     const signIn = view.signIn
@@ -38,6 +38,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
           view.signIn,
           await domain.signIns.factors(view.signIn),
           await signInCode(view.signIn.id, view.signIn.first_factor_strategy),
+          domain.images.links,
         )
       : null;
     const signUp = view.signUp

@@ -35,7 +35,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   }
 
   const sendUser = async (request: FastifyRequest, reply: FastifyReply, clientId: string, userId: string) =>
-    ctx.send(request, reply, clientId, serializeUser(await domain.users.get(userId), { audience: 'frontend' }));
+    ctx.send(request, reply, clientId, serializeUser(await domain.users.get(userId), { audience: 'frontend', links: domain.images.links }));
 
   app.get('/v1/me', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);

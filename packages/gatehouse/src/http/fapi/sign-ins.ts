@@ -20,6 +20,7 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
       signIn,
       await domain.signIns.factors(signIn),
       await ctx.signInCode(signIn.id, signIn.first_factor_strategy),
+      domain.images.links,
     );
     return ctx.send(request, reply, client.id, json);
   }

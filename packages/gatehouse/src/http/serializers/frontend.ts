@@ -1,6 +1,7 @@
 import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import type { SignInFactors } from '../../domain/frontend/sign-ins.js';
 import type { SignUpRequirements } from '../../domain/frontend/sign-ups.js';
+import type { ImageLinks } from '../../domain/images/links.js';
 import { parseMetadata } from '../../domain/metadata.js';
 import type { ClientRow, SessionRow, SignInRow, SignUpRow, VerificationCodeRow } from '../../store/schema.js';
 import { serializeUser } from './user.js';
@@ -18,14 +19,13 @@ export function serializeVerification(strategy: string, code: VerificationCodeRo
   };
 }
 
-function publicUserData(entry: SessionWithUser) {
+function publicUserData(entry: SessionWithUser, links: ImageLinks) {
   const { user, emailAddresses } = entry.record;
   const primary = emailAddresses.find((e) => e.id === user.primary_email_address_id);
   return {
     first_name: user.first_name,
     last_name: user.last_name,
-    image_url: user.image_url ?? '',
-    has_image: Boolean(user.image_url),
+    ...links.user({ id: user.id, image: user.image_url, firstName: user.first_name, lastName: user.last_name }),
     identifier: primary?.email_address ?? user.username ?? '',
     user_id: user.id,
   };
@@ -44,7 +44,7 @@ function sessionBase(session: SessionRow) {
 }
 
 /** A session as clerk-js reads it: with its user, and the newest token when we have one. */
-export function serializeFrontendSession(entry: SessionWithUser, now: number, jwt?: string) {
+export function serializeFrontendSession(entry: SessionWithUser, now: number, links: ImageLinks, jwt?: string) {
   const { session } = entry;
   return {
     ...sessionBase(session),
@@ -52,8 +52,8 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, jw
     actor: null,
     factor_verification_age: [Math.max(0, Math.floor((now - session.created_at) / 60_000)), -1],
     tasks: null,
-    user: serializeUser(entry.record, { audience: 'frontend' }),
-    public_user_data: publicUserData(entry),
+    user: serializeUser(entry.record, { audience: 'frontend', links }),
+    public_user_data: publicUserData(entry, links),
     last_active_token: jwt ? { object: 'token', jwt } : null,
     created_at: session.created_at,
     updated_at: session.updated_at,
@@ -72,7 +72,7 @@ export function serializeSessionWithActivities(session: SessionRow) {
   };
 }
 
-export function serializeSignIn(signIn: SignInRow, factors: SignInFactors, code: VerificationCodeRow | undefined) {
+export function serializeSignIn(signIn: SignInRow, factors: SignInFactors, code: VerificationCodeRow | undefined, links: ImageLinks) {
   const emailFactor = { email_address_id: factors.emailAddressId, safe_identifier: factors.safeIdentifier, primary: true };
   const firstFactorVerification =
     signIn.first_factor_strategy === 'password' && signIn.first_factor_status === 'verified'
@@ -90,8 +90,12 @@ export function serializeSignIn(signIn: SignInRow, factors: SignInFactors, code:
       ? {
           first_name: factors.user.first_name,
           last_name: factors.user.last_name,
-          image_url: factors.user.image_url ?? '',
-          has_image: Boolean(factors.user.image_url),
+          ...links.user({
+            id: factors.user.id,
+            image: factors.user.image_url,
+            firstName: factors.user.first_name,
+            lastName: factors.user.last_name,
+          }),
         }
       : { first_name: null, last_name: null, image_url: '', has_image: false },
     supported_first_factors: [

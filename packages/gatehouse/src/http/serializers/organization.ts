@@ -1,17 +1,17 @@
+import type { ImageLinks } from '../../domain/images/links.js';
 import { parseMetadata } from '../../domain/metadata.js';
 import { type MembershipRecord, type OrganizationRecord, permissionsForRole } from '../../domain/organizations.js';
 import type { UserRecord } from '../../domain/users.js';
 import type { OrganizationRow } from '../../store/schema.js';
 
 /** The one wire shape of an organization (Clerk's `organization` object). */
-export function serializeOrganization(organization: OrganizationRow, membersCount?: number) {
+export function serializeOrganization(organization: OrganizationRow, links: ImageLinks, membersCount?: number) {
   return {
     object: 'organization',
     id: organization.id,
     name: organization.name,
     slug: organization.slug,
-    image_url: organization.image_url ?? '',
-    has_image: Boolean(organization.image_url),
+    ...links.organization({ id: organization.id, image: organization.image_url, name: organization.name }),
     // Clerk adds the counts only when asked (`include_members_count`); invitations do not exist yet.
     ...(membersCount === undefined ? {} : { members_count: membersCount, pending_invitations_count: 0 }),
     max_allowed_memberships: organization.max_allowed_memberships,
@@ -24,26 +24,25 @@ export function serializeOrganization(organization: OrganizationRow, membersCoun
   };
 }
 
-export function serializeOrganizationRecord(record: OrganizationRecord) {
-  return serializeOrganization(record.organization, record.membersCount);
+export function serializeOrganizationRecord(record: OrganizationRecord, links: ImageLinks) {
+  return serializeOrganization(record.organization, links, record.membersCount);
 }
 
 /** What a membership shows of its member: Clerk's `public_user_data`. */
-export function serializePublicUserData(record: UserRecord) {
+export function serializePublicUserData(record: UserRecord, links: ImageLinks) {
   const { user, emailAddresses } = record;
   const primary = emailAddresses.find((e) => e.id === user.primary_email_address_id) ?? emailAddresses[0];
   return {
     identifier: primary?.email_address ?? user.username ?? user.external_id ?? '',
     first_name: user.first_name,
     last_name: user.last_name,
-    image_url: user.image_url ?? '',
-    has_image: Boolean(user.image_url),
+    ...links.user({ id: user.id, image: user.image_url, firstName: user.first_name, lastName: user.last_name }),
     user_id: user.id,
   };
 }
 
 /** The one wire shape of an organization membership (Clerk's `organization_membership` object). */
-export function serializeMembership(record: MembershipRecord) {
+export function serializeMembership(record: MembershipRecord, links: ImageLinks) {
   const { membership } = record;
   return {
     object: 'organization_membership',
@@ -53,8 +52,8 @@ export function serializeMembership(record: MembershipRecord) {
     permissions: permissionsForRole(membership.role),
     public_metadata: parseMetadata(membership.public_metadata),
     private_metadata: parseMetadata(membership.private_metadata),
-    organization: serializeOrganization(record.organization),
-    public_user_data: serializePublicUserData(record.user),
+    organization: serializeOrganization(record.organization, links),
+    public_user_data: serializePublicUserData(record.user, links),
     created_at: membership.created_at,
     updated_at: membership.updated_at,
   };

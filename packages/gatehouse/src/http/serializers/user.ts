@@ -1,3 +1,4 @@
+import type { ImageLinks } from '../../domain/images/links.js';
 import { parseMetadata } from '../../domain/metadata.js';
 import type { UserRecord } from '../../domain/users.js';
 import type { EmailAddressRow } from '../../store/schema.js';
@@ -27,13 +28,16 @@ export function serializeEmailAddress(row: EmailAddressRow) {
 
 export interface SerializeUserOptions {
   /** Private metadata and password details are for the Backend API only, never for the browser. */
-  audience: 'backend' | 'frontend';
+  audience?: 'backend' | 'frontend';
+  /** Absolute image URLs (uploads and default avatars) under the public URL. */
+  links: ImageLinks;
 }
 
 /** The one wire shape of a user (Clerk's `user` object), shared by BAPI, FAPI and webhooks. */
-export function serializeUser(record: UserRecord, options: SerializeUserOptions = { audience: 'backend' }) {
+export function serializeUser(record: UserRecord, options: SerializeUserOptions) {
   const { user, emailAddresses } = record;
-  const backend = options.audience === 'backend';
+  const backend = (options.audience ?? 'backend') === 'backend';
+  const image = options.links.user({ id: user.id, image: user.image_url, firstName: user.first_name, lastName: user.last_name });
   return {
     object: 'user',
     id: user.id,
@@ -44,8 +48,9 @@ export function serializeUser(record: UserRecord, options: SerializeUserOptions 
     username: user.username,
     first_name: user.first_name,
     last_name: user.last_name,
-    image_url: user.image_url ?? '',
-    has_image: Boolean(user.image_url),
+    ...image,
+    // Clerk still sends the older name beside image_url.
+    profile_image_url: image.image_url,
     public_metadata: parseMetadata(user.public_metadata),
     ...(backend ? { private_metadata: parseMetadata(user.private_metadata) } : {}),
     unsafe_metadata: parseMetadata(user.unsafe_metadata),

@@ -17,6 +17,7 @@ import {
   type MailOutboxRepository,
   type TestingTokenRepository,
 } from './ephemeral.js';
+import { createImageRepository, type ImageRepository } from './images.js';
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
 import {
@@ -25,6 +26,7 @@ import {
   type OrganizationMembershipRepository,
   type OrganizationRepository,
 } from './organizations.js';
+import { createSessionActivityRepository, type SessionActivityRepository } from './session-activities.js';
 import { type ClientRepository, createClientRepository, createSessionRepository, type SessionRepository } from './sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
 
@@ -44,6 +46,8 @@ export interface Repositories {
   testingTokens: TestingTokenRepository;
   organizations: OrganizationRepository;
   organizationMemberships: OrganizationMembershipRepository;
+  images: ImageRepository;
+  sessionActivities: SessionActivityRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -63,5 +67,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     testingTokens: createTestingTokenRepository(db),
     organizations: createOrganizationRepository(db),
     organizationMemberships: createOrganizationMembershipRepository(db),
+    images: createImageRepository(db),
+    sessionActivities: createSessionActivityRepository(db),
   };
 }
