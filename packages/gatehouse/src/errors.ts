@@ -3,6 +3,54 @@
  * It is rendered once, by the HTTP layer, into Clerk's error envelope; codes are Clerk's own where one
  * exists because the SDKs and apps branch on them.
  */
+/**
+ * Every code Gatehouse answers with: Clerk's own, so clients branch on them. A closed union, so a
+ * `switch` over `error.code` narrows and a new code is added here first.
+ */
+export type ErrorCode =
+  | 'already_a_member_in_organization'
+  | 'authentication_invalid'
+  | 'authorization_header_missing'
+  | 'clerk_key_invalid'
+  | 'delete_self_not_enabled'
+  | 'form_code_incorrect'
+  | 'form_identifier_exists'
+  | 'form_identifier_not_removable'
+  | 'form_param_exceeds_allowed_size'
+  | 'form_param_format_invalid'
+  | 'form_param_missing'
+  | 'form_param_unknown'
+  | 'form_param_value_invalid'
+  | 'form_password_incorrect'
+  | 'form_password_length_too_short'
+  | 'form_password_pwned'
+  | 'internal_clerk_error'
+  | 'malformed_request'
+  | 'malformed_request_body'
+  | 'method_not_allowed'
+  | 'organization_membership_quota_exceeded'
+  | 'organization_not_found_or_unauthorized'
+  | 'origin_invalid'
+  | 'redirect_url_invalid'
+  | 'request_body_too_large'
+  | 'request_header_fields_too_large'
+  | 'request_timeout'
+  | 'resource_not_found'
+  | 'secret_key_not_current'
+  | 'service_unavailable'
+  | 'session_exists'
+  | 'session_not_active'
+  | 'session_token_claims_too_large'
+  | 'sign_in_expired'
+  | 'strategy_for_user_invalid'
+  | 'too_many_requests'
+  | 'unsupported_content_type'
+  | 'user_banned'
+  | 'user_locked'
+  | 'verification_expired'
+  | 'verification_failed'
+  | 'verification_missing';
+
 export interface ErrorMeta {
   paramName?: string;
   sessionId?: string;
@@ -10,7 +58,7 @@ export interface ErrorMeta {
 }
 
 export interface ErrorDetail {
-  code: string;
+  code: ErrorCode;
   message: string;
   longMessage: string;
   meta?: ErrorMeta;
@@ -30,12 +78,12 @@ export class GatehouseError extends Error {
     this.retryAfter = retryAfter;
   }
 
-  get code(): string {
-    return this.errors[0]?.code ?? 'unexpected_error';
+  get code(): ErrorCode {
+    return this.errors[0]?.code ?? 'internal_clerk_error';
   }
 }
 
-function single(status: number, code: string, message: string, longMessage: string, meta?: ErrorMeta) {
+function single(status: number, code: ErrorCode, message: string, longMessage: string, meta?: ErrorMeta) {
   return new GatehouseError(status, [{ code, message, longMessage, ...(meta ? { meta } : {}) }]);
 }
 

@@ -1,7 +1,7 @@
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
+import type { EmailAddress } from '../model/index.js';
 import type { Store } from '../store/index.js';
-import type { EmailAddressRow } from '../store/schema.js';
 import type { Clock } from './clock.js';
 import { normalizeEmail, withIdentifierCheck } from './users.js';
 
@@ -14,7 +14,7 @@ export interface CreateEmailAddressInput {
 
 /** E-mail addresses managed through BAPI `/v1/email_addresses`. */
 export function createEmailAddressService(store: Store, clock: Clock) {
-  async function load(id: string): Promise<EmailAddressRow> {
+  async function load(id: string): Promise<EmailAddress> {
     const row = await store.emailAddresses.findById(id);
     if (!row) throw errors.notFound('email address');
     return row;
@@ -23,42 +23,42 @@ export function createEmailAddressService(store: Store, clock: Clock) {
   return {
     get: load,
 
-    async create(input: CreateEmailAddressInput): Promise<EmailAddressRow> {
+    async create(input: CreateEmailAddressInput): Promise<EmailAddress> {
       const user = await store.users.findById(input.userId);
       if (!user) throw errors.paramValueInvalid('user_id', `no user has the id ${input.userId}`);
       const now = clock();
-      const row: EmailAddressRow = {
+      const row: EmailAddress = {
         id: newId('idn'),
-        user_id: input.userId,
-        email_address: normalizeEmail(input.emailAddress),
-        verified: input.verified ? 1 : 0,
-        verification_strategy: input.verified ? 'admin' : null,
-        created_at: now,
-        updated_at: now,
+        userId: input.userId,
+        emailAddress: normalizeEmail(input.emailAddress),
+        verified: input.verified === true,
+        verificationStrategy: input.verified ? 'admin' : null,
+        createdAt: now,
+        updatedAt: now,
       };
       await withIdentifierCheck(() =>
         store.transaction(async (tx) => {
           await tx.emailAddresses.insert(row);
-          if (input.primary || !user.primary_email_address_id) {
-            await tx.users.update(user.id, { primary_email_address_id: row.id, updated_at: now });
+          if (input.primary || !user.primaryEmailAddressId) {
+            await tx.users.update(user.id, { primaryEmailAddressId: row.id, updatedAt: now });
           }
         }),
       );
       return row;
     },
 
-    async update(id: string, changes: { verified?: boolean; primary?: boolean }): Promise<EmailAddressRow> {
+    async update(id: string, changes: { verified?: boolean; primary?: boolean }): Promise<EmailAddress> {
       const row = await load(id);
       const now = clock();
       await store.transaction(async (tx) => {
         if (changes.verified !== undefined) {
           await tx.emailAddresses.update(id, {
-            verified: changes.verified ? 1 : 0,
-            verification_strategy: changes.verified ? 'admin' : null,
-            updated_at: now,
+            verified: changes.verified,
+            verificationStrategy: changes.verified ? 'admin' : null,
+            updatedAt: now,
           });
         }
-        if (changes.primary) await tx.users.update(row.user_id, { primary_email_address_id: id, updated_at: now });
+        if (changes.primary) await tx.users.update(row.userId, { primaryEmailAddressId: id, updatedAt: now });
       });
       return load(id);
     },
@@ -67,11 +67,11 @@ export function createEmailAddressService(store: Store, clock: Clock) {
     async delete(id: string): Promise<void> {
       const row = await load(id);
       await store.transaction(async (tx) => {
-        const user = await tx.users.findById(row.user_id);
+        const user = await tx.users.findById(row.userId);
         await tx.emailAddresses.delete(id);
-        if (user?.primary_email_address_id === id) {
-          const [next] = await tx.emailAddresses.listByUser(row.user_id);
-          await tx.users.update(row.user_id, { primary_email_address_id: next?.id ?? null, updated_at: clock() });
+        if (user?.primaryEmailAddressId === id) {
+          const [next] = await tx.emailAddresses.listByUser(row.userId);
+          await tx.users.update(row.userId, { primaryEmailAddressId: next?.id ?? null, updatedAt: clock() });
         }
       });
     },

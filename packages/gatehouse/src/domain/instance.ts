@@ -1,13 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { newId, randomBase62 } from '../ids.js';
+import type { EnvironmentType, StoredInstance } from '../model/index.js';
 import type { Store } from '../store/index.js';
-import type { InstanceRow } from '../store/schema.js';
 import type { Clock } from './clock.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
 import { defaultSessionTokenSettings, parseSessionTokenSettings, type SessionTokenSettings } from './session-token-settings.js';
 
-export type EnvironmentType = 'development' | 'production';
+export type { EnvironmentType };
 
 export interface InstanceSettings {
   sessionToken: SessionTokenSettings;
@@ -41,16 +41,16 @@ function hashSecretKey(secretKey: string): Buffer {
   return createHash('sha256').update(secretKey).digest();
 }
 
-function secretKeysOf(row: InstanceRow): SecretKeyHashes {
+function secretKeysOf(stored: StoredInstance): SecretKeyHashes {
   const previous =
-    row.previous_secret_key_hash && row.previous_secret_key_expires_at !== null
-      ? { hash: Buffer.from(row.previous_secret_key_hash, 'hex'), expiresAt: row.previous_secret_key_expires_at }
+    stored.previousSecretKeyHash && stored.previousSecretKeyExpiresAt !== null
+      ? { hash: Buffer.from(stored.previousSecretKeyHash, 'hex'), expiresAt: stored.previousSecretKeyExpiresAt }
       : undefined;
-  return { current: Buffer.from(row.secret_key_hash, 'hex'), previous };
+  return { current: Buffer.from(stored.secretKeyHash, 'hex'), previous };
 }
 
-function parseSettings(text: string): InstanceSettings {
-  const raw = JSON.parse(text) as Partial<InstanceSettings>;
+function parseSettings(stored: object): InstanceSettings {
+  const raw = stored as Partial<InstanceSettings>;
   return {
     sessionToken: parseSessionTokenSettings(raw.sessionToken ?? defaultSessionTokenSettings()),
     frontend: parseFrontendSettings(raw.frontend),
@@ -66,20 +66,20 @@ function parseSettings(text: string): InstanceSettings {
 export function createInstanceService(store: Store, box: SecretBox, clock: Clock, settingsTtlMs = 2000) {
   let cached: { instance: Instance; secretKeys: SecretKeyHashes } | undefined;
   let settings: { value: InstanceSettings; loadedAt: number } | undefined;
-  let reading: Promise<InstanceRow> | undefined;
+  let reading: Promise<StoredInstance> | undefined;
 
   /** Takes in what a fresh read of the row says: settings, and the secret keys if they changed. */
-  function absorb(row: InstanceRow): void {
+  function absorb(row: StoredInstance): void {
     settings = { value: parseSettings(row.settings), loadedAt: clock() };
     if (!cached) return;
-    if (!cached.secretKeys.current.equals(Buffer.from(row.secret_key_hash, 'hex'))) {
-      cached.instance = { ...cached.instance, secretKey: box.open(row.secret_key_enc) };
+    if (!cached.secretKeys.current.equals(Buffer.from(row.secretKeyHash, 'hex'))) {
+      cached.instance = { ...cached.instance, secretKey: box.open(row.secretKeyEnc) };
     }
     cached.secretKeys = secretKeysOf(row);
   }
 
   /** One read of the row at a time, however many requests find the cache stale together. */
-  async function reread(): Promise<InstanceRow> {
+  async function reread(): Promise<StoredInstance> {
     reading ??= store.instance
       .get()
       .then((row) => {
@@ -100,29 +100,30 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
       const now = clock();
       row = {
         id: newId('ins'),
-        environment_type: environmentType,
-        secret_key_hash: hashSecretKey(secretKey).toString('hex'),
-        secret_key_enc: box.seal(secretKey),
-        settings: JSON.stringify({ sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}) }),
-        created_at: now,
-        updated_at: now,
-        previous_secret_key_hash: null,
-        previous_secret_key_expires_at: null,
+        environmentType: environmentType,
+        secretKeyHash: hashSecretKey(secretKey).toString('hex'),
+        secretKeyEnc: box.seal(secretKey),
+        settings: { sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}) },
+        createdAt: now,
+        updatedAt: now,
+        previousSecretKeyHash: null,
+        previousSecretKeyExpiresAt: null,
       };
       try {
         await store.instance.insert(row);
       } catch (error) {
         // Another node created it first; use theirs.
-        row = await store.instance.get();
-        if (!row) throw error;
+        const theirs = await store.instance.get();
+        if (!theirs) throw error;
+        row = theirs;
       }
     }
     const instance: Instance = {
       id: row.id,
-      environmentType: row.environment_type as EnvironmentType,
-      secretKey: box.open(row.secret_key_enc),
+      environmentType: row.environmentType,
+      secretKey: box.open(row.secretKeyEnc),
       hmacKey: box.deriveKey('code and identifier HMACs'),
-      createdAt: row.created_at,
+      createdAt: row.createdAt,
     };
     cached = { instance, secretKeys: secretKeysOf(row) };
     settings = { value: parseSettings(row.settings), loadedAt: clock() };
@@ -158,10 +159,10 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
     async rotateSecretKey(graceMs: number): Promise<{ secretKey: string; previousExpiresAt: number }> {
       for (let attempt = 0; ; attempt++) {
         const row = await reread();
-        const secretKey = newSecretKey(row.environment_type as EnvironmentType);
+        const secretKey = newSecretKey(row.environmentType);
         const now = clock();
         const next = { hash: hashSecretKey(secretKey).toString('hex'), enc: box.seal(secretKey), previousExpiresAt: now + graceMs, now };
-        if (await store.instance.replaceSecretKey(row.id, row.secret_key_hash, next)) {
+        if (await store.instance.replaceSecretKey(row.id, row.secretKeyHash, next)) {
           // A read that started before the write would bring back the old key: wait it out, read anew.
           await reading?.catch(() => {});
           await reread();
@@ -181,7 +182,7 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
       const row = await store.instance.get();
       if (!row) throw new Error('instance row vanished');
       const next = change(parseSettings(row.settings));
-      await store.instance.updateSettings(row.id, JSON.stringify(next), clock());
+      await store.instance.updateSettings(row.id, next, clock());
       settings = { value: next, loadedAt: clock() };
       return next;
     },

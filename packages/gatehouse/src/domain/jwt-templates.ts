@@ -4,9 +4,9 @@ import { signRs256 } from '../crypto/jwt.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
+import type { JwtTemplate, JwtTemplateAlgorithm, Session } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
-import type { JwtTemplateRow, SessionRow } from '../store/schema.js';
 import { buildClaimsContext } from './claims-context.js';
 import { findShortcodeProblems, renderClaims } from './claims-template.js';
 import type { Clock } from './clock.js';
@@ -14,7 +14,18 @@ import type { Keyring } from './keyring.js';
 import type { ActiveOrganization } from './organizations.js';
 import type { UserRecord } from './users.js';
 
-export const CUSTOM_SIGNING_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512'] as const;
+export const CUSTOM_SIGNING_ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+] as const satisfies readonly JwtTemplateAlgorithm[];
+
+function isCustomSigningAlgorithm(algorithm: string): algorithm is JwtTemplateAlgorithm {
+  return (CUSTOM_SIGNING_ALGORITHMS as readonly string[]).includes(algorithm);
+}
 const RESERVED_TEMPLATE_CLAIMS = new Set(['azp', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub']);
 /**
  * Clerk's category for JWT-template tokens. `@clerk/backend`'s `authenticateRequest` treats any
@@ -61,31 +72,31 @@ async function withNameCheck<T>(write: () => Promise<T>): Promise<T> {
 
 /** JWT templates: named claim sets apps fetch with `getToken({ template })`. */
 export function createJwtTemplateService(store: Store, box: SecretBox, keyring: Keyring, clock: Clock) {
-  async function load(id: string): Promise<JwtTemplateRow> {
+  async function load(id: string): Promise<JwtTemplate> {
     const row = await store.jwtTemplates.findById(id);
     if (!row) throw errors.notFound('JWT template');
     return row;
   }
 
-  function signingColumns(input: JwtTemplateInput, current?: JwtTemplateRow): Partial<JwtTemplateRow> {
-    const custom = input.customSigningKey ?? current?.custom_signing_key === 1;
-    if (!custom) return { custom_signing_key: 0, signing_algorithm: 'RS256', signing_key_enc: null };
-    const algorithm = input.signingAlgorithm ?? current?.signing_algorithm ?? 'RS256';
-    if (!(CUSTOM_SIGNING_ALGORITHMS as readonly string[]).includes(algorithm)) {
+  function signingColumns(input: JwtTemplateInput, current?: JwtTemplate): Partial<JwtTemplate> {
+    const custom = input.customSigningKey ?? current?.customSigningKey === true;
+    if (!custom) return { customSigningKey: false, signingAlgorithm: 'RS256', signingKeyEnc: null };
+    const algorithm = input.signingAlgorithm ?? current?.signingAlgorithm ?? 'RS256';
+    if (!isCustomSigningAlgorithm(algorithm)) {
       throw errors.paramValueInvalid('signing_algorithm', `must be one of ${CUSTOM_SIGNING_ALGORITHMS.join(', ')}`);
     }
     const key = input.signingKey;
-    if (!key && !current?.signing_key_enc) throw errors.paramMissing('signing_key');
+    if (!key && !current?.signingKeyEnc) throw errors.paramMissing('signing_key');
     // Checked here, with the key that will sign (also when only the algorithm changes), so a bad key
     // is refused now instead of failing every token request later.
-    const signingKey = key ?? (current?.signing_key_enc ? box.open(current.signing_key_enc) : '');
+    const signingKey = key ?? (current?.signingKeyEnc ? box.open(current.signingKeyEnc) : '');
     if (algorithm.startsWith('RS') && !isPkcs8RsaPrivateKey(signingKey)) {
       throw errors.paramInvalid('signing_key', `${algorithm} needs a PKCS#8 PEM RSA private key`);
     }
     return {
-      custom_signing_key: 1,
-      signing_algorithm: algorithm,
-      signing_key_enc: key ? box.seal(key) : (current?.signing_key_enc ?? null),
+      customSigningKey: true,
+      signingAlgorithm: algorithm,
+      signingKeyEnc: key ? box.seal(key) : (current?.signingKeyEnc ?? null),
     };
   }
 
@@ -95,35 +106,35 @@ export function createJwtTemplateService(store: Store, box: SecretBox, keyring: 
       const [data, totalCount] = await Promise.all([store.jwtTemplates.list(limit, offset), store.jwtTemplates.count()]);
       return { data, totalCount };
     },
-    async create(input: JwtTemplateInput): Promise<JwtTemplateRow> {
+    async create(input: JwtTemplateInput): Promise<JwtTemplate> {
       if (!input.name) throw errors.paramMissing('name');
       if (!input.claims) throw errors.paramMissing('claims');
       validateClaims(input.claims);
       const now = clock();
-      const row: JwtTemplateRow = {
+      const row: JwtTemplate = {
         id: newId('jtmp'),
         name: input.name,
-        claims: JSON.stringify(input.claims),
+        claims: input.claims,
         lifetime: input.lifetime ?? 60,
-        allowed_clock_skew: input.allowedClockSkew ?? 5,
-        custom_signing_key: 0,
-        signing_algorithm: 'RS256',
-        signing_key_enc: null,
+        allowedClockSkew: input.allowedClockSkew ?? 5,
+        customSigningKey: false,
+        signingAlgorithm: 'RS256',
+        signingKeyEnc: null,
         ...signingColumns(input),
-        created_at: now,
-        updated_at: now,
+        createdAt: now,
+        updatedAt: now,
       };
       await withNameCheck(() => store.jwtTemplates.insert(row));
       return row;
     },
-    async update(id: string, input: JwtTemplateInput): Promise<JwtTemplateRow> {
+    async update(id: string, input: JwtTemplateInput): Promise<JwtTemplate> {
       const current = await load(id);
       if (input.claims) validateClaims(input.claims);
-      const changes: Partial<JwtTemplateRow> = { updated_at: clock(), ...signingColumns(input, current) };
+      const changes: Partial<JwtTemplate> = { updatedAt: clock(), ...signingColumns(input, current) };
       if (input.name !== undefined) changes.name = input.name;
-      if (input.claims !== undefined) changes.claims = JSON.stringify(input.claims);
+      if (input.claims !== undefined) changes.claims = input.claims;
       if (input.lifetime !== undefined) changes.lifetime = input.lifetime;
-      if (input.allowedClockSkew !== undefined) changes.allowed_clock_skew = input.allowedClockSkew;
+      if (input.allowedClockSkew !== undefined) changes.allowedClockSkew = input.allowedClockSkew;
       await withNameCheck(() => store.jwtTemplates.update(id, changes));
       return load(id);
     },
@@ -134,28 +145,28 @@ export function createJwtTemplateService(store: Store, box: SecretBox, keyring: 
     async mint(
       name: string,
       record: UserRecord,
-      session: SessionRow,
+      session: Session,
       options: { issuer: string; authorizedParty?: string; expiresInSeconds?: number; organization?: ActiveOrganization },
     ): Promise<string> {
       const template = await store.jwtTemplates.findByName(name);
       if (!template) throw errors.notFound(`JWT template "${name}"`);
       const iat = Math.floor(clock() / 1000);
       const payload: Record<string, unknown> = {
-        ...renderClaims(JSON.parse(template.claims) as Record<string, unknown>, buildClaimsContext(record, session, options.organization)),
+        ...renderClaims(template.claims, buildClaimsContext(record, session, options.organization)),
         ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
         exp: iat + (options.expiresInSeconds ?? template.lifetime),
         iat,
         iss: options.issuer,
         jti: randomUUID().replace(/-/g, '').slice(0, 20),
-        nbf: iat - template.allowed_clock_skew,
+        nbf: iat - template.allowedClockSkew,
         sub: record.user.id,
       };
-      if (!template.custom_signing_key || !template.signing_key_enc) {
+      if (!template.customSigningKey || !template.signingKeyEnc) {
         const key = await keyring.signingKey();
         return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY }, payload, key.privateKey);
       }
-      const secret = box.open(template.signing_key_enc);
-      const alg = template.signing_algorithm;
+      const secret = box.open(template.signingKeyEnc);
+      const alg = template.signingAlgorithm;
       const key = alg.startsWith('HS') ? new TextEncoder().encode(secret) : await importPKCS8(secret, alg);
       return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY }).sign(key);
     },

@@ -44,7 +44,7 @@ export function createKeyRotationService(store: Store, keyring: Keyring, instanc
     const pageSize = 500;
     for (let offset = 0; ; offset += pageSize) {
       const page = await store.jwtTemplates.list(pageSize, offset);
-      for (const template of page) if (!template.custom_signing_key) longest = Math.max(longest, template.lifetime);
+      for (const template of page) if (!template.customSigningKey) longest = Math.max(longest, template.lifetime);
       if (page.length < pageSize) break;
     }
     return { session, longest };

@@ -1,7 +1,7 @@
 import type { SecretBox } from '../crypto/secret-box.js';
 import { generateSigningKey, loadSigningKey, type PublicJwk, type SigningKey } from '../crypto/signing-keys.js';
+import type { StoredSigningKey } from '../model/index.js';
 import type { Store } from '../store/index.js';
-import type { SigningKeyRow } from '../store/schema.js';
 import type { Clock } from './clock.js';
 
 /** How often a node re-reads the keys, so a rotation made by another node or the CLI reaches it. */
@@ -58,13 +58,13 @@ export function createKeyring(store: Store, box: SecretBox, clock: Clock, refres
   // Opening a sealed key and parsing its PEM is done once per key, not on every re-read.
   const parsed = new Map<string, SigningKey>();
 
-  function toEntry(row: SigningKeyRow): ScheduledKey {
+  function toEntry(row: StoredSigningKey): ScheduledKey {
     let key = parsed.get(row.kid);
     if (!key) {
-      key = loadSigningKey(row.kid, box.open(row.private_key_enc), JSON.parse(row.public_jwk) as PublicJwk);
+      key = loadSigningKey(row.kid, box.open(row.privateKeyEnc), row.publicJwk as PublicJwk);
       parsed.set(row.kid, key);
     }
-    return { key, createdAt: row.created_at, activatesAt: row.activates_at ?? row.created_at, retiresAt: row.retires_at };
+    return { key, createdAt: row.createdAt, activatesAt: row.activatesAt ?? row.createdAt, retiresAt: row.retiresAt };
   }
 
   async function read(): Promise<void> {
@@ -79,12 +79,12 @@ export function createKeyring(store: Store, box: SecretBox, clock: Clock, refres
       const generated = await generateSigningKey();
       await store.signingKeys.insert({
         kid: generated.kid,
-        private_key_enc: box.seal(generated.privatePem),
-        public_jwk: JSON.stringify(generated.publicJwk),
+        privateKeyEnc: box.seal(generated.privatePem),
+        publicJwk: generated.publicJwk,
         status: 'active',
-        created_at: clock(),
-        activates_at: null,
-        retires_at: null,
+        createdAt: clock(),
+        activatesAt: null,
+        retiresAt: null,
       });
     }
     await read();
@@ -153,17 +153,17 @@ export function createKeyring(store: Store, box: SecretBox, clock: Clock, refres
         const rows = await tx.signingKeys.list();
         await tx.signingKeys.insert({
           kid: generated.kid,
-          private_key_enc: box.seal(generated.privatePem),
-          public_jwk: JSON.stringify(generated.publicJwk),
+          privateKeyEnc: box.seal(generated.privatePem),
+          publicJwk: generated.publicJwk,
           status: 'active',
-          created_at: now,
-          activates_at: activatesAt,
-          retires_at: null,
+          createdAt: now,
+          activatesAt: activatesAt,
+          retiresAt: null,
         });
         for (const row of rows) {
           if (row.status === 'retired') continue;
-          if (row.retires_at !== null && row.retires_at <= now) await tx.signingKeys.setStatus(row.kid, 'retired');
-          else if (row.retires_at === null) await tx.signingKeys.setRetiresAt(row.kid, retiresAt);
+          if (row.retiresAt !== null && row.retiresAt <= now) await tx.signingKeys.setStatus(row.kid, 'retired');
+          else if (row.retiresAt === null) await tx.signingKeys.setRetiresAt(row.kid, retiresAt);
         }
       });
       await read();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorOf } from '../testing/errors.js';
-import { METADATA_LIMIT_BYTES, mergeMetadata, parseMetadata, serializeMetadata } from './metadata.js';
+import { METADATA_LIMIT_BYTES, mergeMetadata, sizedMetadata } from './metadata.js';
 
 /** An object whose JSON is exactly `bytes` long. */
 function ofSize(bytes: number, char = 'x'): Record<string, unknown> {
@@ -50,17 +50,17 @@ describe('mergeMetadata', () => {
   });
 });
 
-describe('serializeMetadata', () => {
-  it('serializes to JSON text', () => {
-    expect(serializeMetadata('public_metadata', { plan: 'pro', seats: 3 })).toBe('{"plan":"pro","seats":3}');
-    expect(serializeMetadata('private_metadata', {})).toBe('{}');
+describe('sizedMetadata', () => {
+  it('passes metadata within the limit through', () => {
+    expect(sizedMetadata('public_metadata', { plan: 'pro', seats: 3 })).toEqual({ plan: 'pro', seats: 3 });
+    expect(sizedMetadata('private_metadata', {})).toEqual({});
   });
 
   it('accepts exactly 8 KB and refuses one byte more', () => {
     expect(METADATA_LIMIT_BYTES).toBe(8192);
-    expect(serializeMetadata('public_metadata', ofSize(8192))).toHaveLength(8192);
+    expect(JSON.stringify(sizedMetadata('public_metadata', ofSize(8192)))).toHaveLength(8192);
 
-    const error = errorOf(() => serializeMetadata('unsafe_metadata', ofSize(8193)));
+    const error = errorOf(() => sizedMetadata('unsafe_metadata', ofSize(8193)));
     expect(error.status).toBe(422);
     expect(error.code).toBe('form_param_exceeds_allowed_size');
     expect(error.errors[0]?.meta?.paramName).toBe('unsafe_metadata');
@@ -70,15 +70,6 @@ describe('serializeMetadata', () => {
   it('counts UTF-8 bytes, not characters', () => {
     const wide = ofSize(8194, 'é');
     expect(JSON.stringify(wide).length).toBeLessThan(8192);
-    expect(errorOf(() => serializeMetadata('private_metadata', wide)).code).toBe('form_param_exceeds_allowed_size');
-  });
-});
-
-describe('parseMetadata', () => {
-  it('reads a JSON object and treats anything else as empty', () => {
-    expect(parseMetadata('{"a":{"b":[1,2]}}')).toEqual({ a: { b: [1, 2] } });
-    expect(parseMetadata('[1,2]')).toEqual({});
-    expect(parseMetadata('null')).toEqual({});
-    expect(parseMetadata('"text"')).toEqual({});
+    expect(errorOf(() => sizedMetadata('private_metadata', wide)).code).toBe('form_param_exceeds_allowed_size');
   });
 });

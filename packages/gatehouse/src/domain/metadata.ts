@@ -1,16 +1,20 @@
 import { errors } from '../errors.js';
 
-export type Metadata = Record<string, unknown>;
+import type { Metadata } from '../model/index.js';
+
+export type { Metadata };
+/** The metadata fields by their wire names, which errors name. */
 export const METADATA_FIELDS = ['public_metadata', 'private_metadata', 'unsafe_metadata'] as const;
 export type MetadataField = (typeof METADATA_FIELDS)[number];
+/** Where each metadata field lives on a user (organizations and memberships use the same names). */
+export const METADATA_KEYS = {
+  public_metadata: 'publicMetadata',
+  private_metadata: 'privateMetadata',
+  unsafe_metadata: 'unsafeMetadata',
+} as const satisfies Record<MetadataField, string>;
 
 /** Clerk caps each metadata object at 8 KB. */
 export const METADATA_LIMIT_BYTES = 8192;
-
-export function parseMetadata(text: string): Metadata {
-  const value = JSON.parse(text) as unknown;
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Metadata) : {};
-}
 
 function isPlainObject(value: unknown): value is Metadata {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -30,9 +34,8 @@ export function mergeMetadata(current: Metadata, patch: Metadata): Metadata {
   return out;
 }
 
-/** Serializes metadata for storage, refusing what is too large. */
-export function serializeMetadata(field: MetadataField, value: Metadata): string {
-  const text = JSON.stringify(value);
-  if (Buffer.byteLength(text, 'utf8') > METADATA_LIMIT_BYTES) throw errors.metadataTooLarge(field, METADATA_LIMIT_BYTES);
-  return text;
+/** `value` if its JSON fits Clerk's limit; throws naming `field` otherwise. */
+export function sizedMetadata(field: MetadataField, value: Metadata): Metadata {
+  if (Buffer.byteLength(JSON.stringify(value), 'utf8') > METADATA_LIMIT_BYTES) throw errors.metadataTooLarge(field, METADATA_LIMIT_BYTES);
+  return value;
 }

@@ -1,5 +1,6 @@
 import { errors } from '../errors.js';
 import { newId, randomBase62 } from '../ids.js';
+import type { Organization, OrganizationMembership } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
@@ -9,9 +10,8 @@ import {
   ORGANIZATION_ORDER_COLUMNS,
   type OrganizationOrderColumn,
 } from '../store/repositories/organizations.js';
-import type { OrganizationMembershipRow, OrganizationRow } from '../store/schema.js';
 import type { Clock } from './clock.js';
-import { type Metadata, mergeMetadata, parseMetadata, serializeMetadata } from './metadata.js';
+import { METADATA_KEYS, type Metadata, mergeMetadata, sizedMetadata } from './metadata.js';
 import type { UserRecord } from './users.js';
 
 /** The roles every instance has, and the system permissions each grants (Clerk's defaults). */
@@ -40,21 +40,21 @@ function assertRole(role: string): void {
 
 /** An organization, with its member count when it was asked for. */
 export interface OrganizationRecord {
-  organization: OrganizationRow;
+  organization: Organization;
   membersCount?: number;
 }
 
 /** A membership with what its wire shape embeds: the whole organization and the member's public data. */
 export interface MembershipRecord {
-  membership: OrganizationMembershipRow;
-  organization: OrganizationRow;
+  membership: OrganizationMembership;
+  organization: Organization;
   user: UserRecord;
 }
 
 /** The organization a session is acting in, as session tokens and `{{org.*}}` shortcodes see it. */
 export interface ActiveOrganization {
-  organization: OrganizationRow;
-  membership: OrganizationMembershipRow;
+  organization: Organization;
+  membership: OrganizationMembership;
   permissions: string[];
 }
 
@@ -102,7 +102,7 @@ export interface ListMembershipsInput {
 export type OrganizationMetadataPatch = { public_metadata?: Metadata | null; private_metadata?: Metadata | null };
 
 const SLUG = /^[a-z0-9-]{1,100}$/;
-const METADATA_KEYS = ['public_metadata', 'private_metadata'] as const;
+const METADATA_FIELDS = ['public_metadata', 'private_metadata'] as const;
 
 function parseSign<T extends string>(orderBy: string | undefined, columns: readonly T[]): { column: T; direction: 'asc' | 'desc' } {
   if (!orderBy) return { column: 'created_at' as T, direction: 'desc' };
@@ -205,18 +205,18 @@ export function organizationTokenClaims(active: ActiveOrganization): { o: Record
 
 /** Organizations and their memberships (BAPI `/v1/organizations…`, `/v1/users/{id}/organization_memberships`). */
 export function createOrganizationService(store: Store, clock: Clock) {
-  async function find(idOrSlug: string): Promise<OrganizationRow | undefined> {
+  async function find(idOrSlug: string): Promise<Organization | undefined> {
     if (idOrSlug.startsWith('org_')) return store.organizations.findById(idOrSlug);
     return store.organizations.findBySlug(idOrSlug.toLowerCase());
   }
 
-  async function load(idOrSlug: string): Promise<OrganizationRow> {
+  async function load(idOrSlug: string): Promise<Organization> {
     const row = await find(idOrSlug);
     if (!row) throw errors.notFound('organization');
     return row;
   }
 
-  async function withCount(organization: OrganizationRow, include: boolean | undefined): Promise<OrganizationRecord> {
+  async function withCount(organization: Organization, include: boolean | undefined): Promise<OrganizationRecord> {
     if (!include) return { organization };
     const counts = await store.organizationMemberships.countByOrganizations([organization.id]);
     return { organization, membersCount: counts.get(organization.id) ?? 0 };
@@ -227,18 +227,18 @@ export function createOrganizationService(store: Store, clock: Clock) {
     if (ids.length === 0) return new Map();
     const users = await store.users.list({ userIds: ids, orderBy: 'created_at', direction: 'asc', limit: ids.length, offset: 0 });
     const emails = await store.emailAddresses.listByUsers(ids);
-    return new Map(users.map((user) => [user.id, { user, emailAddresses: emails.filter((e) => e.user_id === user.id) }]));
+    return new Map(users.map((user) => [user.id, { user, emailAddresses: emails.filter((e) => e.userId === user.id) }]));
   }
 
   /** Attaches organizations and users to membership rows in three queries, whatever the page size. */
-  async function records(rows: OrganizationMembershipRow[], organization?: OrganizationRow): Promise<MembershipRecord[]> {
-    const users = await usersById(rows.map((r) => r.user_id));
+  async function records(rows: OrganizationMembership[], organization?: Organization): Promise<MembershipRecord[]> {
+    const users = await usersById(rows.map((r) => r.userId));
     const organizations = organization
       ? new Map([[organization.id, organization]])
-      : new Map((await store.organizations.findByIds([...new Set(rows.map((r) => r.organization_id))])).map((o) => [o.id, o]));
+      : new Map((await store.organizations.findByIds([...new Set(rows.map((r) => r.organizationId))])).map((o) => [o.id, o]));
     return rows.flatMap((membership) => {
-      const user = users.get(membership.user_id);
-      const org = organizations.get(membership.organization_id);
+      const user = users.get(membership.userId);
+      const org = organizations.get(membership.organizationId);
       return user && org ? [{ membership, organization: org, user }] : [];
     });
   }
@@ -252,14 +252,14 @@ export function createOrganizationService(store: Store, clock: Clock) {
     return record;
   }
 
-  async function writeMetadata(idOrSlug: string, patch: OrganizationMetadataPatch, mode: 'merge' | 'replace'): Promise<OrganizationRow> {
+  async function writeMetadata(idOrSlug: string, patch: OrganizationMetadataPatch, mode: 'merge' | 'replace'): Promise<Organization> {
     const current = await load(idOrSlug);
-    const changes: Partial<OrganizationRow> = { updated_at: clock() };
-    for (const field of METADATA_KEYS) {
+    const changes: Partial<Organization> = { updatedAt: clock() };
+    for (const field of METADATA_FIELDS) {
       const value = patch[field];
       if (value === undefined) continue;
-      const next = mode === 'merge' ? mergeMetadata(parseMetadata(current[field]), value ?? {}) : (value ?? {});
-      changes[field] = serializeMetadata(field, next);
+      const key = METADATA_KEYS[field];
+      changes[key] = sizedMetadata(field, mode === 'merge' ? mergeMetadata(current[key], value ?? {}) : (value ?? {}));
     }
     await store.organizations.update(current.id, changes);
     return { ...current, ...changes };
@@ -291,18 +291,18 @@ export function createOrganizationService(store: Store, clock: Clock) {
         throw errors.paramValueInvalid('created_by', `no user has the id ${input.createdBy}`);
       }
       const now = clock();
-      const organization: OrganizationRow = {
+      const organization: Organization = {
         id: newId('org'),
         name,
         slug,
-        image_url: null,
-        max_allowed_memberships: input.maxAllowedMemberships ?? 0,
-        admin_delete_enabled: input.adminDeleteEnabled === false ? 0 : 1,
-        public_metadata: serializeMetadata('public_metadata', input.publicMetadata ?? {}),
-        private_metadata: serializeMetadata('private_metadata', input.privateMetadata ?? {}),
-        created_by: input.createdBy ?? null,
-        created_at: now,
-        updated_at: now,
+        imageUrl: null,
+        maxAllowedMemberships: input.maxAllowedMemberships ?? 0,
+        adminDeleteEnabled: input.adminDeleteEnabled !== false,
+        publicMetadata: sizedMetadata('public_metadata', input.publicMetadata ?? {}),
+        privateMetadata: sizedMetadata('private_metadata', input.privateMetadata ?? {}),
+        createdBy: input.createdBy ?? null,
+        createdAt: now,
+        updatedAt: now,
       };
       await withSlugCheck(() =>
         store.transaction(async (tx) => {
@@ -310,13 +310,13 @@ export function createOrganizationService(store: Store, clock: Clock) {
           if (input.createdBy) {
             await tx.organizationMemberships.insert({
               id: newId('orgmem'),
-              organization_id: organization.id,
-              user_id: input.createdBy,
+              organizationId: organization.id,
+              userId: input.createdBy,
               role: 'org:admin',
-              public_metadata: '{}',
-              private_metadata: '{}',
-              created_at: now,
-              updated_at: now,
+              publicMetadata: {},
+              privateMetadata: {},
+              createdAt: now,
+              updatedAt: now,
             });
           }
         }),
@@ -327,13 +327,13 @@ export function createOrganizationService(store: Store, clock: Clock) {
     async update(idOrSlug: string, input: UpdateOrganizationInput): Promise<OrganizationRecord> {
       const current = await load(idOrSlug);
       assertMaxMemberships(input.maxAllowedMemberships);
-      const changes: Partial<OrganizationRow> = { updated_at: clock() };
+      const changes: Partial<Organization> = { updatedAt: clock() };
       if (input.name !== undefined) changes.name = normalizeName(input.name);
       if (input.slug !== undefined) changes.slug = normalizeSlug(input.slug);
-      if (input.maxAllowedMemberships !== undefined) changes.max_allowed_memberships = input.maxAllowedMemberships;
-      if (input.adminDeleteEnabled !== undefined) changes.admin_delete_enabled = input.adminDeleteEnabled ? 1 : 0;
-      if (input.publicMetadata !== undefined) changes.public_metadata = serializeMetadata('public_metadata', input.publicMetadata);
-      if (input.privateMetadata !== undefined) changes.private_metadata = serializeMetadata('private_metadata', input.privateMetadata);
+      if (input.maxAllowedMemberships !== undefined) changes.maxAllowedMemberships = input.maxAllowedMemberships;
+      if (input.adminDeleteEnabled !== undefined) changes.adminDeleteEnabled = input.adminDeleteEnabled;
+      if (input.publicMetadata !== undefined) changes.publicMetadata = sizedMetadata('public_metadata', input.publicMetadata);
+      if (input.privateMetadata !== undefined) changes.privateMetadata = sizedMetadata('private_metadata', input.privateMetadata);
       await withSlugCheck(() => store.organizations.update(current.id, changes));
       return { organization: { ...current, ...changes } };
     },
@@ -361,19 +361,19 @@ export function createOrganizationService(store: Store, clock: Clock) {
       assertRole(input.role);
       if (!(await store.users.findById(input.userId))) throw errors.paramValueInvalid('user_id', `no user has the id ${input.userId}`);
       const now = clock();
-      const membership: OrganizationMembershipRow = {
+      const membership: OrganizationMembership = {
         id: newId('orgmem'),
-        organization_id: organization.id,
-        user_id: input.userId,
+        organizationId: organization.id,
+        userId: input.userId,
         role: input.role,
-        public_metadata: '{}',
-        private_metadata: '{}',
-        created_at: now,
-        updated_at: now,
+        publicMetadata: {},
+        privateMetadata: {},
+        createdAt: now,
+        updatedAt: now,
       };
       await store.transaction(async (tx) => {
         if (await tx.organizationMemberships.find(organization.id, input.userId)) throw errors.alreadyMember();
-        const limit = organization.max_allowed_memberships;
+        const limit = organization.maxAllowedMemberships;
         if (limit > 0 && (await tx.organizationMemberships.count({ organizationId: organization.id })) >= limit) {
           throw errors.membershipQuotaExceeded(limit);
         }
@@ -425,7 +425,7 @@ export function createOrganizationService(store: Store, clock: Clock) {
     async updateMembership(organizationIdOrSlug: string, userId: string, input: { role: string }): Promise<MembershipRecord> {
       assertRole(input.role);
       const current = await loadMembership(organizationIdOrSlug, userId);
-      const changes = { role: input.role, updated_at: clock() };
+      const changes = { role: input.role, updatedAt: clock() };
       await store.organizationMemberships.update(current.membership.id, changes);
       return { ...current, membership: { ...current.membership, ...changes } };
     },
@@ -436,11 +436,12 @@ export function createOrganizationService(store: Store, clock: Clock) {
       patch: OrganizationMetadataPatch,
     ): Promise<MembershipRecord> {
       const current = await loadMembership(organizationIdOrSlug, userId);
-      const changes: Partial<OrganizationMembershipRow> = { updated_at: clock() };
-      for (const field of METADATA_KEYS) {
+      const changes: Partial<OrganizationMembership> = { updatedAt: clock() };
+      for (const field of METADATA_FIELDS) {
         const value = patch[field];
         if (value === undefined) continue;
-        changes[field] = serializeMetadata(field, mergeMetadata(parseMetadata(current.membership[field]), value ?? {}));
+        const key = METADATA_KEYS[field];
+        changes[key] = sizedMetadata(field, mergeMetadata(current.membership[key], value ?? {}));
       }
       await store.organizationMemberships.update(current.membership.id, changes);
       return { ...current, membership: { ...current.membership, ...changes } };

@@ -1,7 +1,7 @@
 import { signRs256 } from '../crypto/jwt.js';
 import { errors } from '../errors.js';
+import type { EmailAddress, Session, User } from '../model/index.js';
 import type { Store } from '../store/index.js';
-import type { EmailAddressRow, SessionRow, UserRow } from '../store/schema.js';
 import { buildClaimsContext } from './claims-context.js';
 import { byteLength, renderClaims } from './claims-template.js';
 import type { Clock } from './clock.js';
@@ -17,7 +17,7 @@ import type { UserRecord } from './users.js';
 const SESSION_TOKEN_CATEGORY = 'cl_B7d4PD111AAA';
 
 /** A session id, a session row just read, or a session with its user (and perhaps e-mails) just read. */
-export type SessionSource = string | SessionRow | { session: SessionRow; user: UserRow; emailAddresses?: EmailAddressRow[] };
+export type SessionSource = string | Session | { session: Session; user: User; emailAddresses?: EmailAddress[] };
 
 export interface MintOptions {
   /** The origin the token is for (`azp`); FAPI passes the page's origin. */
@@ -45,7 +45,7 @@ export function createTokenService(deps: TokenServiceDeps) {
   async function liveSession(
     sessionOrId: SessionSource,
     withEmails = true,
-  ): Promise<{ session: SessionRow; record: UserRecord; organization: ActiveOrganization | undefined }> {
+  ): Promise<{ session: Session; record: UserRecord; organization: ActiveOrganization | undefined }> {
     // A caller that has just read the session (the Frontend API checks it belongs to the browser),
     // perhaps with its user, passes them in.
     const given = typeof sessionOrId === 'string' ? undefined : 'session' in sessionOrId ? sessionOrId : { session: sessionOrId };
@@ -53,12 +53,12 @@ export function createTokenService(deps: TokenServiceDeps) {
     if (!row) throw errors.notFound('session');
     const session = effectiveSession(row, clock());
     if (session.status !== 'active') throw errors.sessionNotActive(session.id, session.status);
-    const user = given && 'user' in given ? given.user : await store.users.findById(session.user_id);
+    const user = given && 'user' in given ? given.user : await store.users.findById(session.userId);
     if (!user) throw errors.sessionNotActive(session.id, 'removed');
     if (user.banned) throw errors.userBanned();
     // The active organization counts only while the user is still a member of it.
-    const organization = session.last_active_organization_id
-      ? await loadActiveOrganization(store, session.last_active_organization_id, user.id)
+    const organization = session.lastActiveOrganizationId
+      ? await loadActiveOrganization(store, session.lastActiveOrganizationId, user.id)
       : undefined;
     const known = given && 'emailAddresses' in given ? given.emailAddresses : undefined;
     const emailAddresses = withEmails ? (known ?? (await store.emailAddresses.listByUser(user.id))) : [];
@@ -68,7 +68,7 @@ export function createTokenService(deps: TokenServiceDeps) {
   function renderCustomClaims(
     template: Record<string, unknown>,
     record: UserRecord,
-    session?: SessionRow,
+    session?: Session,
     organization?: ActiveOrganization,
   ): Record<string, unknown> {
     if (Object.keys(template).length === 0) return {};
@@ -78,11 +78,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     return claims;
   }
 
-  async function customClaims(
-    record: UserRecord,
-    session?: SessionRow,
-    organization?: ActiveOrganization,
-  ): Promise<Record<string, unknown>> {
+  async function customClaims(record: UserRecord, session?: Session, organization?: ActiveOrganization): Promise<Record<string, unknown>> {
     const { sessionToken } = await instance.settings();
     return renderCustomClaims(sessionToken.claims, record, session, organization);
   }
@@ -112,7 +108,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       const { session, record, organization } = await liveSession(sessionOrId, Object.keys(sessionToken.claims).length > 0);
       const iat = Math.floor(clock() / 1000);
       const lifetime = options.expiresInSeconds ?? sessionToken.lifetimeSeconds;
-      const signedInMinutesAgo = Math.max(0, Math.floor((clock() - session.created_at) / 60_000));
+      const signedInMinutesAgo = Math.max(0, Math.floor((clock() - session.createdAt) / 60_000));
       const payload: Record<string, unknown> = {
         ...renderCustomClaims(sessionToken.claims, record, session, organization),
         ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
@@ -124,7 +120,7 @@ export function createTokenService(deps: TokenServiceDeps) {
         nbf: iat - 10,
         sid: session.id,
         sts: 'active',
-        sub: session.user_id,
+        sub: session.userId,
         v: 2,
       };
       const key = await keyring.signingKey();

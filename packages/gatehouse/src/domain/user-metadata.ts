@@ -1,8 +1,8 @@
 import { errors } from '../errors.js';
+import type { User } from '../model/index.js';
 import type { Store } from '../store/index.js';
-import type { UserRow } from '../store/schema.js';
 import type { Clock } from './clock.js';
-import { METADATA_FIELDS, type Metadata, mergeMetadata, parseMetadata, serializeMetadata } from './metadata.js';
+import { METADATA_FIELDS, METADATA_KEYS, type Metadata, mergeMetadata, sizedMetadata } from './metadata.js';
 import type { UserRecord } from './users.js';
 
 export type MetadataPatch = Partial<Record<(typeof METADATA_FIELDS)[number], Metadata>>;
@@ -25,12 +25,12 @@ export function createUserMetadataService(
       const user = await tx.users.findById(userId);
       if (!user) throw errors.notFound('user');
       const current: UserRecord = { user, emailAddresses: await tx.emailAddresses.listByUser(userId) };
-      const changes: Partial<UserRow> = { updated_at: clock() };
+      const changes: Partial<User> = { updatedAt: clock() };
       for (const field of METADATA_FIELDS) {
         const value = patch[field];
         if (value === undefined) continue;
-        const next = mode === 'merge' ? mergeMetadata(parseMetadata(current.user[field]), value) : value;
-        changes[field] = serializeMetadata(field, next);
+        const key = METADATA_KEYS[field];
+        changes[key] = sizedMetadata(field, mode === 'merge' ? mergeMetadata(current.user[key], value) : value);
       }
       const next: UserRecord = { ...current, user: { ...current.user, ...changes } };
       assertClaimsFit(next);

@@ -3,18 +3,18 @@ import { hashPassword } from '../crypto/password-hash.js';
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { isSingleEmailAddress } from '../mail/address.js';
+import type { EmailAddress, EmailVerificationStrategy, User } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { UserListFilter, UserOrderColumn } from '../store/repositories/users.js';
-import type { EmailAddressRow, UserRow } from '../store/schema.js';
 import type { Clock } from './clock.js';
-import { type Metadata, serializeMetadata } from './metadata.js';
+import { type Metadata, sizedMetadata } from './metadata.js';
 import { assertAcceptablePassword } from './passwords.js';
 
 /** A user with the rows every serializer and claim template needs. */
 export interface UserRecord {
-  user: UserRow;
-  emailAddresses: EmailAddressRow[];
+  user: User;
+  emailAddresses: EmailAddress[];
 }
 
 export interface CreateUserInput {
@@ -39,7 +39,7 @@ export interface CreateUserInput {
   createOrganizationEnabled?: boolean;
   deleteSelfEnabled?: boolean;
   /** How the e-mail addresses were verified: `admin` through BAPI, `email_code` at sign-up. */
-  emailVerificationStrategy?: string;
+  emailVerificationStrategy?: EmailVerificationStrategy;
 }
 
 export interface UpdateUserInput extends Omit<CreateUserInput, 'emailAddresses' | 'banned' | 'locked' | 'emailVerificationStrategy'> {
@@ -85,20 +85,20 @@ export async function withIdentifierCheck<T>(write: () => Promise<T>): Promise<T
   }
 }
 
-async function passwordColumns(input: CreateUserInput, now: number): Promise<Partial<UserRow>> {
+async function passwordColumns(input: CreateUserInput, now: number): Promise<Partial<User>> {
   if (input.password !== undefined && input.passwordDigest !== undefined) {
     throw errors.paramInvalid('password_digest', 'send either password or password_digest, not both');
   }
   if (input.password !== undefined) {
     if (!input.skipPasswordChecks) assertAcceptablePassword(input.password);
-    return { password_digest: await hashPassword(input.password), password_hasher: 'argon2id', password_last_updated_at: now };
+    return { passwordDigest: await hashPassword(input.password), passwordHasher: 'argon2id', passwordLastUpdatedAt: now };
   }
   if (input.passwordDigest !== undefined) {
     if (!input.passwordHasher) throw errors.paramMissing('password_hasher');
     if (!isWellFormedDigest(input.passwordHasher, input.passwordDigest)) {
       throw errors.paramInvalid('password_digest', `is not a well-formed ${input.passwordHasher} digest`);
     }
-    return { password_digest: input.passwordDigest, password_hasher: input.passwordHasher, password_last_updated_at: now };
+    return { passwordDigest: input.passwordDigest, passwordHasher: input.passwordHasher, passwordLastUpdatedAt: now };
   }
   if (input.passwordHasher) throw errors.paramMissing('password_digest');
   return {};
@@ -123,7 +123,7 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
       const { column, direction } = parseOrderBy(input.orderBy);
       const users = await store.users.list({ ...input, orderBy: column, direction, limit: input.limit ?? 10, offset: input.offset ?? 0 });
       const emails = await store.emailAddresses.listByUsers(users.map((u) => u.id));
-      return users.map((user) => ({ user, emailAddresses: emails.filter((e) => e.user_id === user.id) }));
+      return users.map((user) => ({ user, emailAddresses: emails.filter((e) => e.userId === user.id) }));
     },
 
     count: (filter: UserListFilter) => store.users.count(filter),
@@ -133,74 +133,74 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
       const createdAt = input.createdAt ?? now;
       const id = newId('user');
       const addresses = [...new Set((input.emailAddresses ?? []).map(normalizeEmail))];
-      const emailRows: EmailAddressRow[] = addresses.map((address) => ({
+      const emails: EmailAddress[] = addresses.map((address) => ({
         id: newId('idn'),
-        user_id: id,
-        email_address: address,
-        verified: 1,
-        verification_strategy: input.emailVerificationStrategy ?? 'admin',
-        created_at: createdAt,
-        updated_at: now,
+        userId: id,
+        emailAddress: address,
+        verified: true,
+        verificationStrategy: input.emailVerificationStrategy ?? 'admin',
+        createdAt: createdAt,
+        updatedAt: now,
       }));
-      const user: UserRow = {
+      const user: User = {
         id,
-        external_id: input.externalId ?? null,
+        externalId: input.externalId ?? null,
         username: input.username ? normalizeUsername(input.username) : null,
-        first_name: input.firstName ?? null,
-        last_name: input.lastName ?? null,
-        image_url: null,
-        password_digest: null,
-        password_hasher: null,
-        password_last_updated_at: null,
+        firstName: input.firstName ?? null,
+        lastName: input.lastName ?? null,
+        imageUrl: null,
+        passwordDigest: null,
+        passwordHasher: null,
+        passwordLastUpdatedAt: null,
         ...(await passwordColumns(input, now)),
-        primary_email_address_id: emailRows[0]?.id ?? null,
-        public_metadata: serializeMetadata('public_metadata', input.publicMetadata ?? {}),
-        private_metadata: serializeMetadata('private_metadata', input.privateMetadata ?? {}),
-        unsafe_metadata: serializeMetadata('unsafe_metadata', input.unsafeMetadata ?? {}),
-        banned: input.banned ? 1 : 0,
-        locked: input.locked ? 1 : 0,
-        last_sign_in_at: null,
-        last_active_at: null,
+        primaryEmailAddressId: emails[0]?.id ?? null,
+        publicMetadata: sizedMetadata('public_metadata', input.publicMetadata ?? {}),
+        privateMetadata: sizedMetadata('private_metadata', input.privateMetadata ?? {}),
+        unsafeMetadata: sizedMetadata('unsafe_metadata', input.unsafeMetadata ?? {}),
+        banned: input.banned === true,
+        locked: input.locked === true,
+        lastSignInAt: null,
+        lastActiveAt: null,
         locale: input.locale ?? null,
         timezone: input.timezone ?? null,
-        legal_accepted_at: input.legalAcceptedAt ?? null,
-        create_organization_enabled: input.createOrganizationEnabled === false ? 0 : 1,
-        delete_self_enabled: input.deleteSelfEnabled === false ? 0 : 1,
-        created_at: createdAt,
-        updated_at: now,
+        legalAcceptedAt: input.legalAcceptedAt ?? null,
+        createOrganizationEnabled: input.createOrganizationEnabled !== false,
+        deleteSelfEnabled: input.deleteSelfEnabled !== false,
+        createdAt,
+        updatedAt: now,
       };
-      await assertClaimsFit({ user, emailAddresses: emailRows });
+      await assertClaimsFit({ user, emailAddresses: emails });
       await withIdentifierCheck(() =>
         store.transaction(async (tx) => {
           await tx.users.insert(user);
-          for (const row of emailRows) await tx.emailAddresses.insert(row);
+          for (const email of emails) await tx.emailAddresses.insert(email);
         }),
       );
-      return { user, emailAddresses: emailRows };
+      return { user, emailAddresses: emails };
     },
 
     async update(id: string, input: UpdateUserInput): Promise<UserRecord> {
       const current = await load(id);
       const now = clock();
-      const changes: Partial<UserRow> = { updated_at: now };
-      if (input.externalId !== undefined) changes.external_id = input.externalId;
+      const changes: Partial<User> = { updatedAt: now };
+      if (input.externalId !== undefined) changes.externalId = input.externalId;
       if (input.username !== undefined) changes.username = input.username === null ? null : normalizeUsername(input.username);
-      if (input.firstName !== undefined) changes.first_name = input.firstName;
-      if (input.lastName !== undefined) changes.last_name = input.lastName;
+      if (input.firstName !== undefined) changes.firstName = input.firstName;
+      if (input.lastName !== undefined) changes.lastName = input.lastName;
       if (input.locale !== undefined) changes.locale = input.locale;
       if (input.timezone !== undefined) changes.timezone = input.timezone;
-      if (input.legalAcceptedAt !== undefined) changes.legal_accepted_at = input.legalAcceptedAt;
-      if (input.createdAt !== undefined) changes.created_at = input.createdAt;
-      if (input.createOrganizationEnabled !== undefined) changes.create_organization_enabled = input.createOrganizationEnabled ? 1 : 0;
-      if (input.deleteSelfEnabled !== undefined) changes.delete_self_enabled = input.deleteSelfEnabled ? 1 : 0;
-      if (input.publicMetadata !== undefined) changes.public_metadata = serializeMetadata('public_metadata', input.publicMetadata);
-      if (input.privateMetadata !== undefined) changes.private_metadata = serializeMetadata('private_metadata', input.privateMetadata);
-      if (input.unsafeMetadata !== undefined) changes.unsafe_metadata = serializeMetadata('unsafe_metadata', input.unsafeMetadata);
+      if (input.legalAcceptedAt !== undefined) changes.legalAcceptedAt = input.legalAcceptedAt;
+      if (input.createdAt !== undefined) changes.createdAt = input.createdAt;
+      if (input.createOrganizationEnabled !== undefined) changes.createOrganizationEnabled = input.createOrganizationEnabled;
+      if (input.deleteSelfEnabled !== undefined) changes.deleteSelfEnabled = input.deleteSelfEnabled;
+      if (input.publicMetadata !== undefined) changes.publicMetadata = sizedMetadata('public_metadata', input.publicMetadata);
+      if (input.privateMetadata !== undefined) changes.privateMetadata = sizedMetadata('private_metadata', input.privateMetadata);
+      if (input.unsafeMetadata !== undefined) changes.unsafeMetadata = sizedMetadata('unsafe_metadata', input.unsafeMetadata);
       if (input.primaryEmailAddressId !== undefined) {
         if (!current.emailAddresses.some((e) => e.id === input.primaryEmailAddressId)) {
           throw errors.paramValueInvalid('primary_email_address_id', 'is not an e-mail address of this user');
         }
-        changes.primary_email_address_id = input.primaryEmailAddressId;
+        changes.primaryEmailAddressId = input.primaryEmailAddressId;
       }
       Object.assign(changes, await passwordColumns(input, now));
       await assertClaimsFit({ user: { ...current.user, ...changes }, emailAddresses: current.emailAddresses });
@@ -221,9 +221,9 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
       await load(id);
       const now = clock();
       await store.transaction(async (tx) => {
-        const changes: Partial<UserRow> = { updated_at: now };
-        if (flags.banned !== undefined) changes.banned = flags.banned ? 1 : 0;
-        if (flags.locked !== undefined) changes.locked = flags.locked ? 1 : 0;
+        const changes: Partial<User> = { updatedAt: now };
+        if (flags.banned !== undefined) changes.banned = flags.banned;
+        if (flags.locked !== undefined) changes.locked = flags.locked;
         await tx.users.update(id, changes);
         // A banned user keeps no live session, as in Clerk.
         if (flags.banned) await tx.sessions.endAllForUser(id, 'revoked', now);

@@ -314,15 +314,15 @@ describe('outbox mode', () => {
     ]);
     const rows = await store.mailOutbox.listRecent(50);
     expect(rows).toHaveLength(2);
-    const row = rows.find((r) => r.to_address === 'a@b.c');
-    expect(row).toMatchObject({ subject: '123456 is your verification code', locale: 'en', created_at: NOW });
+    const row = rows.find((r) => r.toAddress === 'a@b.c');
+    expect(row).toMatchObject({ subject: '123456 is your verification code', locale: 'en', createdAt: NOW });
     expect(row?.id).toMatch(/^mail_[0-9A-Za-z]{27}$/);
-    expect(row?.text_body).toContain('123456');
-    expect(row?.text_body).toContain('This code expires in 10 minutes.');
-    expect(row?.html_body).toContain('123456');
-    const zh = rows.find((r) => r.to_address === 'd@e.f');
+    expect(row?.textBody).toContain('123456');
+    expect(row?.textBody).toContain('This code expires in 10 minutes.');
+    expect(row?.htmlBody).toContain('123456');
+    const zh = rows.find((r) => r.toAddress === 'd@e.f');
     expect(zh).toMatchObject({ subject: '654321 是您的登录验证码', locale: 'zh-CN' });
-    expect(zh?.text_body).toContain('验证码 5 分钟内有效。');
+    expect(zh?.textBody).toContain('验证码 5 分钟内有效。');
     await mailer.close();
   });
 

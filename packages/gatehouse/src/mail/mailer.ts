@@ -157,12 +157,12 @@ function createOutboxMailer(options: MailerOptions): Mailer {
       const { locale, subject, text, html } = render(message, options.appName);
       await options.store.mailOutbox.insert({
         id: newId('mail'),
-        to_address: message.to,
+        toAddress: message.to,
         subject,
-        text_body: text,
-        html_body: html,
+        textBody: text,
+        htmlBody: html,
         locale,
-        created_at: options.clock(),
+        createdAt: options.clock(),
       });
       // The code is in the subject: in the dev outbox that is how a developer reads it.
       options.log(`mail to ${oneLine(message.to)}: ${JSON.stringify(subject)}`);

@@ -3,115 +3,111 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids.js';
-import { T0, userRow } from '../testing/rows.js';
+import type {
+  Client,
+  EmailAddress,
+  JwtTemplate,
+  Organization,
+  OrganizationMembership,
+  Session,
+  StoredInstance,
+  StoredSigningKey,
+  User,
+} from '../model/index.js';
+import { T0, testUser } from '../testing/rows.js';
 import { createTestDatabase, postgresAvailable } from '../testing/services.js';
 import { UniqueViolation } from './errors.js';
 import { type Dialect, openStore, type Store } from './index.js';
 import { migrations } from './migrations/index.js';
 import type { UserListOptions } from './repositories/users.js';
-import type {
-  ClientRow,
-  EmailAddressRow,
-  InstanceRow,
-  JwtTemplateRow,
-  OrganizationMembershipRow,
-  OrganizationRow,
-  SessionRow,
-  SigningKeyRow,
-  UserRow,
-} from './schema.js';
 
 const pgOk = await postgresAvailable();
 
-function emailRow(userId: string, address: string, overrides: Partial<EmailAddressRow> = {}): EmailAddressRow {
+function emailRow(userId: string, address: string, overrides: Partial<EmailAddress> = {}): EmailAddress {
   return {
     id: newId('idn'),
-    user_id: userId,
-    email_address: address,
-    verified: 1,
-    verification_strategy: 'admin',
-    created_at: T0,
-    updated_at: T0,
+    userId: userId,
+    emailAddress: address,
+    verified: true,
+    verificationStrategy: 'admin',
+    createdAt: T0,
+    updatedAt: T0,
     ...overrides,
   };
 }
 
-function clientRow(overrides: Partial<ClientRow> = {}): ClientRow {
+function clientRow(overrides: Partial<Client> = {}): Client {
   return {
     id: newId('client'),
-    token_hash: null,
-    sign_in_id: null,
-    sign_up_id: null,
-    last_active_session_id: null,
-    created_at: T0,
-    updated_at: T0,
+    tokenHash: null,
+    signInId: null,
+    signUpId: null,
+    lastActiveSessionId: null,
+    createdAt: T0,
+    updatedAt: T0,
     ...overrides,
   };
 }
 
-function sessionRow(clientId: string, userId: string, overrides: Partial<SessionRow> = {}): SessionRow {
+function sessionRow(clientId: string, userId: string, overrides: Partial<Session> = {}): Session {
   return {
     id: newId('sess'),
-    client_id: clientId,
-    user_id: userId,
+    clientId: clientId,
+    userId: userId,
     status: 'active',
-    last_active_organization_id: null,
-    last_active_at: T0,
-    expire_at: T0 + 7 * 86_400_000,
-    abandon_at: T0 + 30 * 86_400_000,
-    created_at: T0,
-    updated_at: T0,
+    lastActiveOrganizationId: null,
+    lastActiveAt: T0,
+    expireAt: T0 + 7 * 86_400_000,
+    abandonAt: T0 + 30 * 86_400_000,
+    createdAt: T0,
+    updatedAt: T0,
     ...overrides,
   };
 }
 
-function templateRow(name: string, overrides: Partial<JwtTemplateRow> = {}): JwtTemplateRow {
+function templateRow(name: string, overrides: Partial<JwtTemplate> = {}): JwtTemplate {
   return {
     id: newId('jtmp'),
     name,
-    claims: '{"aud":"app"}',
+    claims: { aud: 'app' },
     lifetime: 60,
-    allowed_clock_skew: 5,
-    custom_signing_key: 0,
-    signing_algorithm: 'RS256',
-    signing_key_enc: null,
-    created_at: T0,
-    updated_at: T0,
+    allowedClockSkew: 5,
+    customSigningKey: false,
+    signingAlgorithm: 'RS256',
+    signingKeyEnc: null,
+    createdAt: T0,
+    updatedAt: T0,
     ...overrides,
   };
 }
 
-function organizationRow(slug: string, overrides: Partial<OrganizationRow> = {}): OrganizationRow {
+function organizationRow(slug: string, overrides: Partial<Organization> = {}): Organization {
   return {
     id: newId('org'),
     name: slug,
     slug,
-    image_url: null,
-    max_allowed_memberships: 0,
-    admin_delete_enabled: 1,
-    public_metadata: '{}',
-    private_metadata: '{}',
-    created_by: null,
-    created_at: T0,
-    updated_at: T0,
+    imageUrl: null,
+    maxAllowedMemberships: 0,
+    adminDeleteEnabled: true,
+    publicMetadata: {},
+    privateMetadata: {},
+    createdBy: null,
+    createdAt: T0,
+    updatedAt: T0,
     ...overrides,
   };
 }
 
-function membershipRow(
-  organizationId: string,
-  userId: string,
-  overrides: Partial<OrganizationMembershipRow> = {},
-): OrganizationMembershipRow {
+function membershipRow(organizationId: string, userId: string, overrides: Partial<OrganizationMembership> = {}): OrganizationMembership {
   return {
     id: newId('orgmem'),
-    organization_id: organizationId,
-    user_id: userId,
+    organizationId: organizationId,
+    userId: userId,
     role: 'org:member',
-    public_metadata: '{}',
-    private_metadata: '{}',
-    created_at: T0,
-    updated_at: T0,
+    publicMetadata: {},
+    privateMetadata: {},
+    createdAt: T0,
+    updatedAt: T0,
     ...overrides,
   };
 }
@@ -173,27 +169,27 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('inserts and finds a user with every column intact', async () => {
-        const row = userRow({
-          external_id: 'ext-1',
+        const row = testUser({
+          externalId: 'ext-1',
           username: 'round_trip',
-          first_name: 'Round',
-          last_name: 'Trip',
-          image_url: 'https://img.example.com/a.png',
-          password_digest: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
-          password_hasher: 'argon2id',
-          password_last_updated_at: T0 + 1,
-          public_metadata: '{"plan":"pro"}',
-          private_metadata: '{"stripe":"cus_1"}',
-          unsafe_metadata: '{"theme":"dark"}',
-          banned: 1,
-          locked: 1,
-          last_sign_in_at: T0 + 2,
-          last_active_at: T0 + 3,
+          firstName: 'Round',
+          lastName: 'Trip',
+          imageUrl: 'https://img.example.com/a.png',
+          passwordDigest: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+          passwordHasher: 'argon2id',
+          passwordLastUpdatedAt: T0 + 1,
+          publicMetadata: { plan: 'pro' },
+          privateMetadata: { stripe: 'cus_1' },
+          unsafeMetadata: { theme: 'dark' },
+          banned: true,
+          locked: true,
+          lastSignInAt: T0 + 2,
+          lastActiveAt: T0 + 3,
           locale: 'de-DE',
           timezone: 'Europe/Berlin',
-          legal_accepted_at: T0 + 4,
-          create_organization_enabled: 0,
-          delete_self_enabled: 0,
+          legalAcceptedAt: T0 + 4,
+          createOrganizationEnabled: false,
+          deleteSelfEnabled: false,
         });
         await store.users.insert(row);
         expect(await store.users.findById(row.id)).toEqual(row);
@@ -201,14 +197,14 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('updates only the given columns', async () => {
-        const row = userRow({ username: 'before_update', first_name: 'Before' });
+        const row = testUser({ username: 'before_update', firstName: 'Before' });
         await store.users.insert(row);
-        await store.users.update(row.id, { first_name: 'After', username: null, updated_at: T0 + 10 });
-        expect(await store.users.findById(row.id)).toEqual({ ...row, first_name: 'After', username: null, updated_at: T0 + 10 });
+        await store.users.update(row.id, { firstName: 'After', username: null, updatedAt: T0 + 10 });
+        expect(await store.users.findById(row.id)).toEqual({ ...row, firstName: 'After', username: null, updatedAt: T0 + 10 });
       });
 
       it('deletes a user once', async () => {
-        const row = userRow();
+        const row = testUser();
         await store.users.insert(row);
         expect(await store.users.delete(row.id)).toBe(true);
         expect(await store.users.findById(row.id)).toBeUndefined();
@@ -216,8 +212,8 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('turns a duplicate e-mail address into UniqueViolation naming the column', async () => {
-        const a = userRow();
-        const b = userRow();
+        const a = testUser();
+        const b = testUser();
         await store.users.insert(a);
         await store.users.insert(b);
         await store.emailAddresses.insert(emailRow(a.id, 'dup@example.com'));
@@ -228,18 +224,18 @@ function conformanceSuite(dialect: Dialect) {
 
         const other = emailRow(b.id, 'other@example.com');
         await store.emailAddresses.insert(other);
-        const updateError = await rejection(store.emailAddresses.update(other.id, { email_address: 'dup@example.com' }));
+        const updateError = await rejection(store.emailAddresses.update(other.id, { emailAddress: 'dup@example.com' }));
         expect(updateError).toBeInstanceOf(UniqueViolation);
-        expect((await store.emailAddresses.findById(other.id))?.email_address).toBe('other@example.com');
+        expect((await store.emailAddresses.findById(other.id))?.emailAddress).toBe('other@example.com');
       });
 
       it('turns a duplicate username into UniqueViolation, on insert and on update', async () => {
-        await store.users.insert(userRow({ username: 'taken_name' }));
-        const error = await rejection(store.users.insert(userRow({ username: 'taken_name' })));
+        await store.users.insert(testUser({ username: 'taken_name' }));
+        const error = await rejection(store.users.insert(testUser({ username: 'taken_name' })));
         expect(error).toBeInstanceOf(UniqueViolation);
         expect((error as UniqueViolation).detail).toMatch(/username/);
 
-        const other = userRow({ username: 'free_name' });
+        const other = testUser({ username: 'free_name' });
         await store.users.insert(other);
         const updateError = await rejection(store.users.update(other.id, { username: 'taken_name' }));
         expect(updateError).toBeInstanceOf(UniqueViolation);
@@ -248,14 +244,14 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('turns a duplicate external_id into UniqueViolation', async () => {
-        await store.users.insert(userRow({ external_id: 'ext-dup' }));
-        const error = await rejection(store.users.insert(userRow({ external_id: 'ext-dup' })));
+        await store.users.insert(testUser({ externalId: 'ext-dup' }));
+        const error = await rejection(store.users.insert(testUser({ externalId: 'ext-dup' })));
         expect(error).toBeInstanceOf(UniqueViolation);
         expect((error as UniqueViolation).detail).toMatch(/external_id/);
       });
 
       it('allows many users without a username or external_id', async () => {
-        const rows = [userRow(), userRow(), userRow()];
+        const rows = [testUser(), testUser(), testUser()];
         for (const row of rows) await store.users.insert(row);
         const found = await store.users.list({
           userIds: rows.map((r) => r.id),
@@ -265,7 +261,7 @@ function conformanceSuite(dialect: Dialect) {
           offset: 0,
         });
         expect(found).toHaveLength(3);
-        expect(found.every((u) => u.username === null && u.external_id === null)).toBe(true);
+        expect(found.every((u) => u.username === null && u.externalId === null)).toBe(true);
       });
 
       it('does not report a non-unique failure as UniqueViolation', async () => {
@@ -278,40 +274,40 @@ function conformanceSuite(dialect: Dialect) {
     describe('user listing', () => {
       let store: Store;
       // Fixed ids: the query matches ids too, and a random id holds a three-letter name like "ann" about once in 200 runs.
-      const listed = (n: number, overrides: Partial<UserRow>) => userRow({ id: `user_${String(n).padStart(22, '0')}QzJwX`, ...overrides });
+      const listed = (n: number, overrides: Partial<User>) => testUser({ id: `user_${String(n).padStart(22, '0')}QzJwX`, ...overrides });
       const ann = listed(1, {
-        first_name: 'Ann',
-        last_name: 'Lee',
+        firstName: 'Ann',
+        lastName: 'Lee',
         username: 'ann_lee',
-        external_id: 'ext-ann',
-        created_at: T0 + 1000,
-        last_sign_in_at: T0 + 50_000,
+        externalId: 'ext-ann',
+        createdAt: T0 + 1000,
+        lastSignInAt: T0 + 50_000,
       });
-      const bob = listed(2, { first_name: 'Bob', last_name: 'Stone', username: 'bobby', external_id: 'ext-bob', created_at: T0 + 2000 });
+      const bob = listed(2, { firstName: 'Bob', lastName: 'Stone', username: 'bobby', externalId: 'ext-bob', createdAt: T0 + 2000 });
       const cara = listed(3, {
-        first_name: 'Cara',
-        last_name: 'Oneil',
+        firstName: 'Cara',
+        lastName: 'Oneil',
         username: 'cara',
-        created_at: T0 + 3000,
-        last_sign_in_at: T0 + 10_000,
+        createdAt: T0 + 3000,
+        lastSignInAt: T0 + 10_000,
       });
-      const dan = listed(4, { first_name: 'Dan', last_name: 'O_Neil', created_at: T0 + 4000 });
+      const dan = listed(4, { firstName: 'Dan', lastName: 'O_Neil', createdAt: T0 + 4000 });
       // eve and fay share a creation time, so their order comes from the id tie-breaker.
-      const eve = listed(5, { first_name: 'Eve', last_name: 'OxNeil', created_at: T0 + 5000 });
-      const fay = listed(6, { first_name: '100%', last_name: 'Sure', created_at: T0 + 5000 });
-      const gus = listed(7, { first_name: 'Gus', last_name: 'Back\\Slash', created_at: T0 + 7000 });
+      const eve = listed(5, { firstName: 'Eve', lastName: 'OxNeil', createdAt: T0 + 5000 });
+      const fay = listed(6, { firstName: '100%', lastName: 'Sure', createdAt: T0 + 5000 });
+      const gus = listed(7, { firstName: 'Gus', lastName: 'Back\\Slash', createdAt: T0 + 7000 });
       const all = [ann, bob, cara, dan, eve, fay, gus];
       const byCreation = [ann, bob, cara, dan, ...[eve, fay].sort((x, y) => (x.id < y.id ? -1 : 1)), gus];
 
-      const ids = (rows: UserRow[]) => rows.map((r) => r.id);
+      const ids = (rows: User[]) => rows.map((r) => r.id);
       const list = (options: Partial<UserListOptions>) =>
         store.users.list({ orderBy: 'created_at', direction: 'asc', limit: 100, offset: 0, ...options });
 
       beforeAll(async () => {
         ({ store } = await freshStore());
         for (const row of all) await store.users.insert(row);
-        await store.emailAddresses.insert(emailRow(ann.id, 'ann@example.com', { created_at: T0 + 1000 }));
-        await store.emailAddresses.insert(emailRow(ann.id, 'ann.work@corp.test', { created_at: T0 + 1001 }));
+        await store.emailAddresses.insert(emailRow(ann.id, 'ann@example.com', { createdAt: T0 + 1000 }));
+        await store.emailAddresses.insert(emailRow(ann.id, 'ann.work@corp.test', { createdAt: T0 + 1001 }));
         await store.emailAddresses.insert(emailRow(bob.id, 'bob@example.com'));
         await store.emailAddresses.insert(emailRow(cara.id, 'cara@example.org'));
         await store.emailAddresses.insert(emailRow(dan.id, 'dan@example.net'));
@@ -378,7 +374,7 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('orders by text columns', async () => {
-        expect((await list({ orderBy: 'first_name', direction: 'asc' })).map((u) => u.first_name)).toEqual([
+        expect((await list({ orderBy: 'first_name', direction: 'asc' })).map((u) => u.firstName)).toEqual([
           '100%',
           'Ann',
           'Bob',
@@ -387,7 +383,7 @@ function conformanceSuite(dialect: Dialect) {
           'Eve',
           'Gus',
         ]);
-        expect((await list({ orderBy: 'last_name', direction: 'desc' })).map((u) => u.last_name)).toEqual([
+        expect((await list({ orderBy: 'last_name', direction: 'desc' })).map((u) => u.lastName)).toEqual([
           'Sure',
           'Stone',
           'OxNeil',
@@ -427,11 +423,11 @@ function conformanceSuite(dialect: Dialect) {
 
     describe('email addresses', () => {
       let store: Store;
-      const owner = userRow();
-      const other = userRow();
-      const first = emailRow(owner.id, 'first@example.com', { created_at: T0 + 1 });
-      const second = emailRow(owner.id, 'second@example.com', { created_at: T0 + 2, verified: 0, verification_strategy: null });
-      const third = emailRow(other.id, 'third@example.com', { created_at: T0 });
+      const owner = testUser();
+      const other = testUser();
+      const first = emailRow(owner.id, 'first@example.com', { createdAt: T0 + 1 });
+      const second = emailRow(owner.id, 'second@example.com', { createdAt: T0 + 2, verified: false, verificationStrategy: null });
+      const third = emailRow(other.id, 'third@example.com', { createdAt: T0 });
 
       beforeAll(async () => {
         ({ store } = await freshStore());
@@ -455,7 +451,7 @@ function conformanceSuite(dialect: Dialect) {
 
       it('reads a user with their addresses in one call, oldest first; none for a user without any', async () => {
         expect(await store.users.findWithEmailAddresses(owner.id)).toEqual({ user: owner, emailAddresses: [first, second] });
-        const lonely = userRow({ created_at: T0 + 7 });
+        const lonely = testUser({ createdAt: T0 + 7 });
         await store.users.insert(lonely);
         expect(await store.users.findWithEmailAddresses(lonely.id)).toEqual({ user: lonely, emailAddresses: [] });
         expect(await store.users.findWithEmailAddresses('user_none')).toBeUndefined();
@@ -475,12 +471,12 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('updates and deletes an address', async () => {
-        await store.emailAddresses.update(second.id, { verified: 1, verification_strategy: 'email_code', updated_at: T0 + 9 });
+        await store.emailAddresses.update(second.id, { verified: true, verificationStrategy: 'email_code', updatedAt: T0 + 9 });
         expect(await store.emailAddresses.findById(second.id)).toEqual({
           ...second,
-          verified: 1,
-          verification_strategy: 'email_code',
-          updated_at: T0 + 9,
+          verified: true,
+          verificationStrategy: 'email_code',
+          updatedAt: T0 + 9,
         });
         expect(await store.emailAddresses.delete(second.id)).toBe(true);
         expect(await store.emailAddresses.delete(second.id)).toBe(false);
@@ -490,24 +486,24 @@ function conformanceSuite(dialect: Dialect) {
 
     describe('token refresh lookup', () => {
       let store: Store;
-      const bert = userRow();
+      const bert = testUser();
       beforeAll(async () => {
         ({ store } = await freshStore());
         await store.users.insert(bert);
       });
 
       it('finds a session with its user only through the cookie of the client that holds it', async () => {
-        const browser = clientRow({ token_hash: 'hash-of-browser-cookie' });
-        const stranger = clientRow({ token_hash: 'hash-of-another-cookie' });
+        const browser = clientRow({ tokenHash: 'hash-of-browser-cookie' });
+        const stranger = clientRow({ tokenHash: 'hash-of-another-cookie' });
         await store.clients.insert(browser);
         await store.clients.insert(stranger);
-        const own = sessionRow(browser.id, bert.id, { created_at: T0 + 9, last_active_organization_id: 'org_x' });
+        const own = sessionRow(browser.id, bert.id, { createdAt: T0 + 9, lastActiveOrganizationId: 'org_x' });
         await store.sessions.insert(own);
         expect(await store.sessions.findWithUserForClientToken(own.id, 'hash-of-browser-cookie')).toEqual({ session: own, user: bert });
         expect(await store.sessions.findWithUserForClientToken(own.id, 'hash-of-another-cookie')).toBeUndefined();
         expect(await store.sessions.findWithUserForClientToken(own.id, 'no-such-hash')).toBeUndefined();
         expect(await store.sessions.findWithUserForClientToken('sess_none', 'hash-of-browser-cookie')).toBeUndefined();
-        await store.sessions.update(own.id, { status: 'ended', updated_at: T0 + 10 });
+        await store.sessions.update(own.id, { status: 'ended', updatedAt: T0 + 10 });
         // Status is the caller's to judge (an ended session is still found, and refused by the token service).
         expect((await store.sessions.findWithUserForClientToken(own.id, 'hash-of-browser-cookie'))?.session.status).toBe('ended');
       });
@@ -515,14 +511,14 @@ function conformanceSuite(dialect: Dialect) {
 
     describe('clients and sessions', () => {
       let store: Store;
-      const alice = userRow();
-      const bert = userRow();
+      const alice = testUser();
+      const bert = testUser();
       const clientA = clientRow();
       const clientB = clientRow();
-      const s1 = sessionRow(clientA.id, alice.id, { created_at: T0 + 1 });
-      const s2 = sessionRow(clientA.id, alice.id, { created_at: T0 + 2, status: 'ended' });
-      const s3 = sessionRow(clientB.id, alice.id, { created_at: T0 + 3 });
-      const s4 = sessionRow(clientB.id, bert.id, { created_at: T0 + 4 });
+      const s1 = sessionRow(clientA.id, alice.id, { createdAt: T0 + 1 });
+      const s2 = sessionRow(clientA.id, alice.id, { createdAt: T0 + 2, status: 'ended' });
+      const s3 = sessionRow(clientB.id, alice.id, { createdAt: T0 + 3 });
+      const s4 = sessionRow(clientB.id, bert.id, { createdAt: T0 + 4 });
 
       beforeAll(async () => {
         ({ store } = await freshStore());
@@ -536,8 +532,8 @@ function conformanceSuite(dialect: Dialect) {
       it('inserts, finds and updates clients', async () => {
         expect(await store.clients.findById(clientA.id)).toEqual(clientA);
         expect(await store.clients.findById('client_none')).toBeUndefined();
-        await store.clients.update(clientA.id, { last_active_session_id: s1.id, updated_at: T0 + 100 });
-        expect(await store.clients.findById(clientA.id)).toEqual({ ...clientA, last_active_session_id: s1.id, updated_at: T0 + 100 });
+        await store.clients.update(clientA.id, { lastActiveSessionId: s1.id, updatedAt: T0 + 100 });
+        expect(await store.clients.findById(clientA.id)).toEqual({ ...clientA, lastActiveSessionId: s1.id, updatedAt: T0 + 100 });
       });
 
       it('finds a session with every column intact', async () => {
@@ -546,7 +542,7 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('lists sessions newest first with each filter, and counts them', async () => {
-        const ids = (rows: SessionRow[]) => rows.map((r) => r.id);
+        const ids = (rows: Session[]) => rows.map((r) => r.id);
         expect(ids(await store.sessions.list({}, 10, 0))).toEqual([s4.id, s3.id, s2.id, s1.id]);
         expect(ids(await store.sessions.list({ userId: alice.id }, 10, 0))).toEqual([s3.id, s2.id, s1.id]);
         expect(ids(await store.sessions.list({ clientId: clientA.id }, 10, 0))).toEqual([s2.id, s1.id]);
@@ -561,35 +557,35 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('updates a session', async () => {
-        await store.sessions.update(s4.id, { last_active_at: T0 + 500, last_active_organization_id: 'org_1', updated_at: T0 + 500 });
+        await store.sessions.update(s4.id, { lastActiveAt: T0 + 500, lastActiveOrganizationId: 'org_1', updatedAt: T0 + 500 });
         expect(await store.sessions.findById(s4.id)).toEqual({
           ...s4,
-          last_active_at: T0 + 500,
-          last_active_organization_id: 'org_1',
-          updated_at: T0 + 500,
+          lastActiveAt: T0 + 500,
+          lastActiveOrganizationId: 'org_1',
+          updatedAt: T0 + 500,
         });
       });
 
       it('clears an active organization from the sessions acting in it, optionally for one user', async () => {
         const client = clientRow();
         await store.clients.insert(client);
-        const a = sessionRow(client.id, alice.id, { last_active_organization_id: 'org_x' });
-        const b = sessionRow(client.id, bert.id, { last_active_organization_id: 'org_x' });
-        const c = sessionRow(client.id, bert.id, { last_active_organization_id: 'org_y' });
+        const a = sessionRow(client.id, alice.id, { lastActiveOrganizationId: 'org_x' });
+        const b = sessionRow(client.id, bert.id, { lastActiveOrganizationId: 'org_x' });
+        const c = sessionRow(client.id, bert.id, { lastActiveOrganizationId: 'org_y' });
         for (const s of [a, b, c]) await store.sessions.insert(s);
         expect(await store.sessions.clearActiveOrganization('org_x', T0 + 700, bert.id)).toBe(1);
-        expect(await store.sessions.findById(b.id)).toEqual({ ...b, last_active_organization_id: null, updated_at: T0 + 700 });
-        expect((await store.sessions.findById(a.id))?.last_active_organization_id).toBe('org_x');
+        expect(await store.sessions.findById(b.id)).toEqual({ ...b, lastActiveOrganizationId: null, updatedAt: T0 + 700 });
+        expect((await store.sessions.findById(a.id))?.lastActiveOrganizationId).toBe('org_x');
         expect(await store.sessions.clearActiveOrganization('org_x', T0 + 701)).toBe(1);
-        expect((await store.sessions.findById(a.id))?.last_active_organization_id).toBeNull();
-        expect((await store.sessions.findById(c.id))?.last_active_organization_id).toBe('org_y');
+        expect((await store.sessions.findById(a.id))?.lastActiveOrganizationId).toBeNull();
+        expect((await store.sessions.findById(c.id))?.lastActiveOrganizationId).toBe('org_y');
         for (const s of [a, b, c]) await store.sessions.update(s.id, { status: 'ended' });
       });
 
       it('ends only the active sessions of one user', async () => {
         expect(await store.sessions.endAllForUser(alice.id, 'revoked', T0 + 900)).toBe(2);
-        expect(await store.sessions.findById(s1.id)).toEqual({ ...s1, status: 'revoked', updated_at: T0 + 900 });
-        expect(await store.sessions.findById(s3.id)).toEqual({ ...s3, status: 'revoked', updated_at: T0 + 900 });
+        expect(await store.sessions.findById(s1.id)).toEqual({ ...s1, status: 'revoked', updatedAt: T0 + 900 });
+        expect(await store.sessions.findById(s3.id)).toEqual({ ...s3, status: 'revoked', updatedAt: T0 + 900 });
         expect(await store.sessions.findById(s2.id)).toEqual(s2);
         expect((await store.sessions.findById(s4.id))?.status).toBe('active');
         expect(await store.sessions.endAllForUser(alice.id, 'revoked', T0 + 901)).toBe(0);
@@ -597,7 +593,7 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('deleting a user cascades to its e-mail addresses and sessions, not to clients or other users', async () => {
-        const doomed = userRow();
+        const doomed = testUser();
         const client = clientRow();
         await store.users.insert(doomed);
         await store.clients.insert(client);
@@ -627,14 +623,14 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('inserts, finds, lists, counts, updates and deletes templates', async () => {
-        const a = templateRow('alpha', { created_at: T0 + 1 });
+        const a = templateRow('alpha', { createdAt: T0 + 1 });
         const b = templateRow('beta', {
-          created_at: T0 + 2,
-          custom_signing_key: 1,
-          signing_algorithm: 'HS256',
-          signing_key_enc: 'v1.x.y.z',
+          createdAt: T0 + 2,
+          customSigningKey: true,
+          signingAlgorithm: 'HS256',
+          signingKeyEnc: 'v1.x.y.z',
         });
-        const c = templateRow('gamma', { created_at: T0 + 3 });
+        const c = templateRow('gamma', { createdAt: T0 + 3 });
         for (const t of [c, a, b]) await store.jwtTemplates.insert(t);
 
         expect(await store.jwtTemplates.findById(b.id)).toEqual(b);
@@ -644,8 +640,8 @@ function conformanceSuite(dialect: Dialect) {
         expect((await store.jwtTemplates.list(1, 1)).map((t) => t.name)).toEqual(['beta']);
         expect(await store.jwtTemplates.count()).toBe(3);
 
-        await store.jwtTemplates.update(a.id, { lifetime: 3600, claims: '{"role":"admin"}', updated_at: T0 + 50 });
-        expect(await store.jwtTemplates.findById(a.id)).toEqual({ ...a, lifetime: 3600, claims: '{"role":"admin"}', updated_at: T0 + 50 });
+        await store.jwtTemplates.update(a.id, { lifetime: 3600, claims: { role: 'admin' }, updatedAt: T0 + 50 });
+        expect(await store.jwtTemplates.findById(a.id)).toEqual({ ...a, lifetime: 3600, claims: { role: 'admin' }, updatedAt: T0 + 50 });
 
         expect(await store.jwtTemplates.delete(c.id)).toBe(true);
         expect(await store.jwtTemplates.delete(c.id)).toBe(false);
@@ -668,18 +664,18 @@ function conformanceSuite(dialect: Dialect) {
     describe('organizations', () => {
       let store: Store;
       // acme and beta share a creation time, so their order comes from the id tie-breaker.
-      const acme = organizationRow('acme', { name: 'Acme Corp', created_at: T0 + 1000 });
-      const beta = organizationRow('beta-labs', { name: 'Beta Labs', created_at: T0 + 1000 });
-      const zed = organizationRow('zed', { name: '100% Zed', created_at: T0 + 3000 });
-      const under = organizationRow('under-score', { name: 'Under_Score', created_at: T0 + 4000 });
+      const acme = organizationRow('acme', { name: 'Acme Corp', createdAt: T0 + 1000 });
+      const beta = organizationRow('beta-labs', { name: 'Beta Labs', createdAt: T0 + 1000 });
+      const zed = organizationRow('zed', { name: '100% Zed', createdAt: T0 + 3000 });
+      const under = organizationRow('under-score', { name: 'Under_Score', createdAt: T0 + 4000 });
       const all = [zed, acme, under, beta];
       const byCreation = [...[acme, beta].sort((x, y) => (x.id < y.id ? -1 : 1)), zed, under];
       const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
       const list = (options: Partial<Parameters<Store['organizations']['list']>[0]>) =>
         store.organizations.list({ orderBy: 'created_at', direction: 'asc', limit: 100, offset: 0, ...options });
-      const ann = userRow({ first_name: 'Ann', username: 'ann_org', created_at: T0 + 1 });
-      const bob = userRow({ first_name: 'Bob', last_name: 'Stone', username: 'bob_org', created_at: T0 + 2 });
-      const cid = userRow({ first_name: null, username: 'cid_org', created_at: T0 + 3 });
+      const ann = testUser({ firstName: 'Ann', username: 'ann_org', createdAt: T0 + 1 });
+      const bob = testUser({ firstName: 'Bob', lastName: 'Stone', username: 'bob_org', createdAt: T0 + 2 });
+      const cid = testUser({ firstName: null, username: 'cid_org', createdAt: T0 + 3 });
 
       beforeAll(async () => {
         ({ store } = await freshStore());
@@ -687,23 +683,23 @@ function conformanceSuite(dialect: Dialect) {
         for (const row of [ann, bob, cid]) await store.users.insert(row);
         const bobEmail = emailRow(bob.id, 'bob@org.example');
         await store.emailAddresses.insert(bobEmail);
-        await store.users.update(bob.id, { primary_email_address_id: bobEmail.id });
+        await store.users.update(bob.id, { primaryEmailAddressId: bobEmail.id });
         const annEmail = emailRow(ann.id, 'ann@org.example');
         await store.emailAddresses.insert(annEmail);
-        await store.users.update(ann.id, { primary_email_address_id: annEmail.id });
+        await store.users.update(ann.id, { primaryEmailAddressId: annEmail.id });
       });
 
       it('inserts and finds an organization with every column intact, by id, slug and ids', async () => {
         const full = organizationRow('full-row', {
           name: 'Full Row',
-          image_url: 'https://img.example.com/o.png',
-          max_allowed_memberships: 25,
-          admin_delete_enabled: 0,
-          public_metadata: '{"plan":"pro"}',
-          private_metadata: '{"crm":1}',
-          created_by: ann.id,
-          created_at: T0 + 5,
-          updated_at: T0 + 6,
+          imageUrl: 'https://img.example.com/o.png',
+          maxAllowedMemberships: 25,
+          adminDeleteEnabled: false,
+          publicMetadata: { plan: 'pro' },
+          privateMetadata: { crm: 1 },
+          createdBy: ann.id,
+          createdAt: T0 + 5,
+          updatedAt: T0 + 6,
         });
         await store.organizations.insert(full);
         expect(await store.organizations.findById(full.id)).toEqual(full);
@@ -712,12 +708,12 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.organizations.findBySlug('missing')).toBeUndefined();
         expect(ids(await store.organizations.findByIds([full.id, acme.id, 'org_none'])).sort()).toEqual([full.id, acme.id].sort());
         expect(await store.organizations.findByIds([])).toEqual([]);
-        await store.organizations.update(full.id, { name: 'Renamed', max_allowed_memberships: 0, updated_at: T0 + 9 });
+        await store.organizations.update(full.id, { name: 'Renamed', maxAllowedMemberships: 0, updatedAt: T0 + 9 });
         expect(await store.organizations.findById(full.id)).toEqual({
           ...full,
           name: 'Renamed',
-          max_allowed_memberships: 0,
-          updated_at: T0 + 9,
+          maxAllowedMemberships: 0,
+          updatedAt: T0 + 9,
         });
         expect(await store.organizations.delete(full.id)).toBe(true);
         expect(await store.organizations.delete(full.id)).toBe(false);
@@ -751,10 +747,10 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('stores memberships, refuses a second membership of the same user, and counts members', async () => {
-        const m1 = membershipRow(acme.id, ann.id, { role: 'org:admin', public_metadata: '{"title":"CEO"}', created_at: T0 + 10 });
-        const m2 = membershipRow(acme.id, bob.id, { created_at: T0 + 20 });
-        const m3 = membershipRow(acme.id, cid.id, { created_at: T0 + 30 });
-        const m4 = membershipRow(beta.id, bob.id, { created_at: T0 + 40 });
+        const m1 = membershipRow(acme.id, ann.id, { role: 'org:admin', publicMetadata: { title: 'CEO' }, createdAt: T0 + 10 });
+        const m2 = membershipRow(acme.id, bob.id, { createdAt: T0 + 20 });
+        const m3 = membershipRow(acme.id, cid.id, { createdAt: T0 + 30 });
+        const m4 = membershipRow(beta.id, bob.id, { createdAt: T0 + 40 });
         for (const m of [m1, m2, m3, m4]) await store.organizationMemberships.insert(m);
         expect(await store.organizationMemberships.find(acme.id, ann.id)).toEqual(m1);
         expect(await store.organizationMemberships.find(beta.id, ann.id)).toBeUndefined();
@@ -780,7 +776,7 @@ function conformanceSuite(dialect: Dialect) {
             offset: 0,
             ...options,
           });
-        const users = (rows: OrganizationMembershipRow[]) => rows.map((r) => r.user_id);
+        const users = (rows: OrganizationMembership[]) => rows.map((r) => r.userId);
         expect(users(await members({}))).toEqual([ann.id, bob.id, cid.id]);
         expect(users(await members({ direction: 'desc' }))).toEqual([cid.id, bob.id, ann.id]);
         expect(users(await members({ roles: ['org:admin'] }))).toEqual([ann.id]);
@@ -802,19 +798,19 @@ function conformanceSuite(dialect: Dialect) {
 
       it('lists a user’s memberships newest first, updates and deletes one', async () => {
         const bobs = await store.organizationMemberships.listByUser(bob.id, 10, 0);
-        expect(bobs.map((m) => m.organization_id)).toEqual([beta.id, acme.id]);
-        expect((await store.organizationMemberships.listByUser(bob.id, 1, 1)).map((m) => m.organization_id)).toEqual([acme.id]);
+        expect(bobs.map((m) => m.organizationId)).toEqual([beta.id, acme.id]);
+        expect((await store.organizationMemberships.listByUser(bob.id, 1, 1)).map((m) => m.organizationId)).toEqual([acme.id]);
         expect(await store.organizationMemberships.countByUser(bob.id)).toBe(2);
         expect(await store.organizationMemberships.countByUser('user_none')).toBe(0);
 
         const [first] = bobs;
         if (!first) throw new Error('no membership');
-        await store.organizationMemberships.update(first.id, { role: 'org:admin', private_metadata: '{"x":1}', updated_at: T0 + 99 });
+        await store.organizationMemberships.update(first.id, { role: 'org:admin', privateMetadata: { x: 1 }, updatedAt: T0 + 99 });
         expect(await store.organizationMemberships.find(beta.id, bob.id)).toEqual({
           ...first,
           role: 'org:admin',
-          private_metadata: '{"x":1}',
-          updated_at: T0 + 99,
+          privateMetadata: { x: 1 },
+          updatedAt: T0 + 99,
         });
         expect(await store.organizationMemberships.delete(first.id)).toBe(true);
         expect(await store.organizationMemberships.delete(first.id)).toBe(false);
@@ -823,7 +819,7 @@ function conformanceSuite(dialect: Dialect) {
 
       it('deleting an organization or a user cascades to their memberships only', async () => {
         const doomedOrg = organizationRow('doomed-org');
-        const doomedUser = userRow();
+        const doomedUser = testUser();
         await store.organizations.insert(doomedOrg);
         await store.users.insert(doomedUser);
         await store.organizationMemberships.insert(membershipRow(doomedOrg.id, ann.id));
@@ -836,21 +832,21 @@ function conformanceSuite(dialect: Dialect) {
 
         expect(await store.organizations.delete(doomedOrg.id)).toBe(true);
         expect(await store.organizationMemberships.find(doomedOrg.id, ann.id)).toBeUndefined();
-        expect(await store.users.findById(ann.id)).toMatchObject({ id: ann.id, first_name: 'Ann' });
+        expect(await store.users.findById(ann.id)).toMatchObject({ id: ann.id, firstName: 'Ann' });
         expect(await store.organizationMemberships.count({ organizationId: acme.id })).toBe(3);
       });
 
       it('keep timestamps as JS numbers', async () => {
-        const org = organizationRow('time-org', { created_at: 4_102_444_800_000, updated_at: Number.MAX_SAFE_INTEGER });
+        const org = organizationRow('time-org', { createdAt: 4_102_444_800_000, updatedAt: Number.MAX_SAFE_INTEGER });
         await store.organizations.insert(org);
-        const membership = membershipRow(org.id, ann.id, { created_at: 2 ** 31 + 1, updated_at: 4_102_444_800_000 });
+        const membership = membershipRow(org.id, ann.id, { createdAt: 2 ** 31 + 1, updatedAt: 4_102_444_800_000 });
         await store.organizationMemberships.insert(membership);
         const found = await store.organizations.findById(org.id);
         expect(found).toEqual(org);
-        expect(typeof found?.updated_at).toBe('number');
+        expect(typeof found?.updatedAt).toBe('number');
         const foundMembership = await store.organizationMemberships.find(org.id, ann.id);
         expect(foundMembership).toEqual(membership);
-        expect(typeof foundMembership?.created_at).toBe('number');
+        expect(typeof foundMembership?.createdAt).toBe('number');
       });
     });
 
@@ -862,21 +858,21 @@ function conformanceSuite(dialect: Dialect) {
 
       it('stores the instance and updates its settings', async () => {
         expect(await store.instance.get()).toBeUndefined();
-        const row: InstanceRow = {
+        const row: StoredInstance = {
           id: newId('ins'),
-          environment_type: 'development',
-          secret_key_hash: 'hash',
-          secret_key_enc: 'v1.a.b.c',
-          settings: '{}',
-          created_at: T0,
-          updated_at: T0,
-          previous_secret_key_hash: null,
-          previous_secret_key_expires_at: null,
+          environmentType: 'development',
+          secretKeyHash: 'hash',
+          secretKeyEnc: 'v1.a.b.c',
+          settings: {},
+          createdAt: T0,
+          updatedAt: T0,
+          previousSecretKeyHash: null,
+          previousSecretKeyExpiresAt: null,
         };
         await store.instance.insert(row);
         expect(await store.instance.get()).toEqual(row);
-        await store.instance.updateSettings(row.id, '{"sessionToken":{"lifetimeSeconds":120}}', T0 + 77);
-        expect(await store.instance.get()).toEqual({ ...row, settings: '{"sessionToken":{"lifetimeSeconds":120}}', updated_at: T0 + 77 });
+        await store.instance.updateSettings(row.id, { sessionToken: { lifetimeSeconds: 120 } }, T0 + 77);
+        expect(await store.instance.get()).toEqual({ ...row, settings: { sessionToken: { lifetimeSeconds: 120 } }, updatedAt: T0 + 77 });
       });
 
       it('replaces the secret key only if it is still the one expected', async () => {
@@ -887,33 +883,33 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.instance.replaceSecretKey(before.id, 'hash', next)).toBe(true);
         expect(await store.instance.get()).toEqual({
           ...before,
-          secret_key_hash: 'hash2',
-          secret_key_enc: 'v1.d.e.f',
-          previous_secret_key_hash: 'hash',
-          previous_secret_key_expires_at: T0 + 1000,
-          updated_at: T0 + 88,
+          secretKeyHash: 'hash2',
+          secretKeyEnc: 'v1.d.e.f',
+          previousSecretKeyHash: 'hash',
+          previousSecretKeyExpiresAt: T0 + 1000,
+          updatedAt: T0 + 88,
         });
         expect(await store.instance.replaceSecretKey(before.id, 'hash', next)).toBe(false);
       });
 
       it('lists signing keys oldest first and changes their status', async () => {
-        const key = (kid: string, created_at: number): SigningKeyRow => ({
+        const key = (kid: string, createdAt: number): StoredSigningKey => ({
           kid,
-          private_key_enc: `v1.${kid}`,
-          public_jwk: JSON.stringify({ kid }),
+          privateKeyEnc: `v1.${kid}`,
+          publicJwk: { kid },
           status: 'active',
-          created_at,
-          activates_at: null,
-          retires_at: null,
+          createdAt,
+          activatesAt: null,
+          retiresAt: null,
         });
-        const newer = { ...key('ins_newer', T0 + 2), activates_at: T0 + 60_002 };
+        const newer = { ...key('ins_newer', T0 + 2), activatesAt: T0 + 60_002 };
         const older = key('ins_older', T0 + 1);
         await store.signingKeys.insert(newer);
         await store.signingKeys.insert(older);
         expect(await store.signingKeys.list()).toEqual([older, newer]);
         await store.signingKeys.setRetiresAt('ins_older', T0 + 90_000);
         await store.signingKeys.setStatus('ins_older', 'retired');
-        expect(await store.signingKeys.list()).toEqual([{ ...older, status: 'retired', retires_at: T0 + 90_000 }, newer]);
+        expect(await store.signingKeys.list()).toEqual([{ ...older, status: 'retired', retiresAt: T0 + 90_000 }, newer]);
       });
     });
 
@@ -924,7 +920,7 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('commits when the work succeeds and returns its value', async () => {
-        const user = userRow();
+        const user = testUser();
         const email = emailRow(user.id, 'committed@example.com');
         const result = await store.transaction(async (trx) => {
           await trx.users.insert(user);
@@ -938,13 +934,13 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('rolls back everything when the work throws', async () => {
-        const user = userRow({ username: 'rolled_back' });
+        const user = testUser({ username: 'rolled_back' });
         const boom = new Error('boom');
         const error = await rejection(
           store.transaction(async (trx) => {
             await trx.users.insert(user);
             await trx.emailAddresses.insert(emailRow(user.id, 'rolled@example.com'));
-            await trx.users.update(user.id, { first_name: 'Changed' });
+            await trx.users.update(user.id, { firstName: 'Changed' });
             throw boom;
           }),
         );
@@ -955,13 +951,13 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('rolls back earlier writes when a later write breaks a unique constraint', async () => {
-        const existing = userRow({ username: 'already_here' });
+        const existing = testUser({ username: 'already_here' });
         await store.users.insert(existing);
-        const fresh = userRow();
+        const fresh = testUser();
         const error = await rejection(
           store.transaction(async (trx) => {
             await trx.users.insert(fresh);
-            await trx.users.insert(userRow({ username: 'already_here' }));
+            await trx.users.insert(testUser({ username: 'already_here' }));
           }),
         );
         expect(error).toBeInstanceOf(UniqueViolation);
@@ -979,7 +975,7 @@ function conformanceSuite(dialect: Dialect) {
         opened.push(first);
         expect(firstLog).toEqual(Object.keys(migrations).map((name) => `migration ${name}: Success`));
         expect(firstLog[0]).toBe('migration 0001-initial: Success');
-        const user = userRow({ username: 'survivor' });
+        const user = testUser({ username: 'survivor' });
         await first.users.insert(user);
 
         const secondLog: string[] = [];
@@ -1006,49 +1002,49 @@ function conformanceSuite(dialect: Dialect) {
 
       it('come back as JS numbers equal to what was written', async () => {
         const instants = [2 ** 31 + 1, T0, 4_102_444_800_000, Number.MAX_SAFE_INTEGER] as const;
-        const user = userRow({
-          created_at: instants[1],
-          updated_at: instants[2],
-          password_last_updated_at: instants[0],
-          last_sign_in_at: instants[3],
-          last_active_at: instants[2],
-          legal_accepted_at: instants[1],
+        const user = testUser({
+          createdAt: instants[1],
+          updatedAt: instants[2],
+          passwordLastUpdatedAt: instants[0],
+          lastSignInAt: instants[3],
+          lastActiveAt: instants[2],
+          legalAcceptedAt: instants[1],
         });
         await store.users.insert(user);
         const found = await store.users.findById(user.id);
         expect(found).toEqual(user);
-        for (const column of [
-          'created_at',
-          'updated_at',
-          'password_last_updated_at',
-          'last_sign_in_at',
-          'last_active_at',
-          'legal_accepted_at',
+        for (const field of [
+          'createdAt',
+          'updatedAt',
+          'passwordLastUpdatedAt',
+          'lastSignInAt',
+          'lastActiveAt',
+          'legalAcceptedAt',
         ] as const) {
-          expect(typeof found?.[column]).toBe('number');
-          expect(found?.[column]).toBe(user[column]);
+          expect(typeof found?.[field]).toBe('number');
+          expect(found?.[field]).toBe(user[field]);
         }
 
-        const client = clientRow({ created_at: instants[3], updated_at: instants[3] });
+        const client = clientRow({ createdAt: instants[3], updatedAt: instants[3] });
         await store.clients.insert(client);
         const session = sessionRow(client.id, user.id, {
-          last_active_at: instants[0],
-          expire_at: instants[2],
-          abandon_at: instants[3],
-          created_at: instants[1],
-          updated_at: instants[2],
+          lastActiveAt: instants[0],
+          expireAt: instants[2],
+          abandonAt: instants[3],
+          createdAt: instants[1],
+          updatedAt: instants[2],
         });
         await store.sessions.insert(session);
         const foundSession = await store.sessions.findById(session.id);
         expect(foundSession).toEqual(session);
-        expect(typeof foundSession?.abandon_at).toBe('number');
+        expect(typeof foundSession?.abandonAt).toBe('number');
         expect(await store.clients.findById(client.id)).toEqual(client);
         expect(typeof (await store.sessions.count({}))).toBe('number');
       });
 
       it('sort numerically, not as text, across a power of ten', async () => {
-        const earlier = userRow({ first_name: 'earlier-numeric', created_at: 9_999_999_999_999 });
-        const later = userRow({ first_name: 'later-numeric', created_at: 10_000_000_000_000 });
+        const earlier = testUser({ firstName: 'earlier-numeric', createdAt: 9_999_999_999_999 });
+        const later = testUser({ firstName: 'later-numeric', createdAt: 10_000_000_000_000 });
         await store.users.insert(later);
         await store.users.insert(earlier);
         const rows = await store.users.list({

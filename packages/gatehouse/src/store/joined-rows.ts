@@ -1,4 +1,5 @@
-import { USER_COLUMNS, type UserRow } from './schema.js';
+import { userMapping } from './mappings.js';
+import type { UserRow } from './schema.js';
 
 /**
  * Rows read beside another table's in one query (token refresh, sign-in by e-mail, a user with their
@@ -18,20 +19,7 @@ export function prefixedSelection<const Table extends string, const Column exten
 }
 
 /** Every column of `users` under `u__`. */
-export const PREFIXED_USER_SELECTION = prefixedSelection('users', USER_COLUMNS, 'u__');
-
-/**
- * A function that reads the row made of `columns` out of a joined row where they sit under `prefix`
- * ('' for none). It is compiled once per table and prefix into an object literal with constant keys,
- * so every call is plain property loads into one object shape: a loop over the names built each key
- * (`u__` + name), looked it up megamorphically and grew the object a property at a time, a visible
- * share of getUser and token refresh (bench/). The names are our schema's own; JSON.stringify makes
- * each a plain string literal.
- */
-export function columnPicker<Row>(columns: readonly (keyof Row & string)[], prefix = ''): (joined: object) => Row {
-  const fields = columns.map((column) => `${JSON.stringify(column)}: joined[${JSON.stringify(`${prefix}${column}`)}]`).join(', ');
-  return new Function('joined', `return { ${fields} };`) as (joined: object) => Row;
-}
+export const PREFIXED_USER_SELECTION = prefixedSelection('users', userMapping.columns, 'u__');
 
 /** The user held in a joined row's `u__` columns. */
-export const prefixedUser: (joined: PrefixedUserColumns) => UserRow = columnPicker<UserRow>(USER_COLUMNS, 'u__');
+export const prefixedUser = userMapping.readPrefixed('u__');

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { userRow } from '../testing/rows.js';
+import type { User } from '../model/index.js';
+import { testUser } from '../testing/rows.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../testing/services.js';
 import { openStore, type Store } from './index.js';
 import { openPostgres } from './postgres.js';
 import { createRepositories } from './repositories/index.js';
-import type { UserRow } from './schema.js';
 
 const pgOk = await postgresAvailable();
 
@@ -25,7 +25,7 @@ describe.skipIf(!pgOk)('PostgreSQL driver: pipelined lookups beside the pool', (
   });
 
   it('answers each of many concurrent lookups with its own row', async () => {
-    const users = Array.from({ length: 60 }, (_, i) => userRow({ username: `pipelined_${i}` }));
+    const users = Array.from({ length: 60 }, (_, i) => testUser({ username: `pipelined_${i}` }));
     for (const user of users) await store.users.insert(user);
     const found = await Promise.all([...users, ...users].map((user) => store.users.findById(user.id)));
     expect(found).toEqual([...users, ...users]);
@@ -33,7 +33,7 @@ describe.skipIf(!pgOk)('PostgreSQL driver: pipelined lookups beside the pool', (
   });
 
   it('does not queue a lookup behind a slow statement', async () => {
-    const user = userRow({ username: 'not_held_up' });
+    const user = testUser({ username: 'not_held_up' });
     await store.users.insert(user);
     const db = openPostgres(database.url, 1);
     try {
@@ -52,8 +52,8 @@ describe.skipIf(!pgOk)('PostgreSQL driver: pipelined lookups beside the pool', (
   });
 
   it('runs more transactions at once than the pool has connections, each isolated until it commits', async () => {
-    const users = Array.from({ length: 12 }, (_, i) => userRow({ username: `in_transaction_${i}` }));
-    const seenOutside: (UserRow | undefined)[] = [];
+    const users = Array.from({ length: 12 }, (_, i) => testUser({ username: `in_transaction_${i}` }));
+    const seenOutside: (User | undefined)[] = [];
     await Promise.all(
       users.map((user) =>
         store.transaction(async (trx) => {
@@ -76,12 +76,12 @@ describe.skipIf(!pgOk)('PostgreSQL driver: pipelined lookups beside the pool', (
       for (let i = 0; i < 3; i++) {
         await expect(
           db.transaction().execute(async (trx) => {
-            await createRepositories(trx).users.insert(userRow({ username: `rolled_back_${i}` }));
+            await createRepositories(trx).users.insert(testUser({ username: `rolled_back_${i}` }));
             throw boom;
           }),
         ).rejects.toBe(boom);
       }
-      const kept = userRow({ username: 'after_rollbacks' });
+      const kept = testUser({ username: 'after_rollbacks' });
       await db.transaction().execute((trx) => createRepositories(trx).users.insert(kept));
       expect(await createRepositories(db).users.findById(kept.id)).toEqual(kept);
       expect(await createRepositories(db).users.count({ usernames: ['rolled_back_0', 'rolled_back_1', 'rolled_back_2'] })).toBe(0);
@@ -94,17 +94,17 @@ describe.skipIf(!pgOk)('PostgreSQL driver: pipelined lookups beside the pool', (
     const db = openPostgres(database.url, 2);
     const admin = openPostgres(database.url, 1);
     try {
-      const lost = userRow({ username: 'lost_mid_transaction' });
+      const lost = testUser({ username: 'lost_mid_transaction' });
       const failure = db.transaction().execute(async (trx) => {
         await createRepositories(trx).users.insert(lost);
         const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
         await sql`select pg_terminate_backend(${rows[0]?.pid})`.execute(admin);
-        await createRepositories(trx).users.insert(userRow({ username: 'after_the_loss' }));
+        await createRepositories(trx).users.insert(testUser({ username: 'after_the_loss' }));
       });
       await expect(failure).rejects.toThrow();
       expect(await createRepositories(db).users.findById(lost.id)).toBeUndefined();
       // More transactions than the pool has connections: each needs a live one.
-      const later = Array.from({ length: 5 }, (_, i) => userRow({ username: `after_loss_${i}` }));
+      const later = Array.from({ length: 5 }, (_, i) => testUser({ username: `after_loss_${i}` }));
       await Promise.all(later.map((user) => db.transaction().execute((trx) => createRepositories(trx).users.insert(user))));
       expect(await Promise.all(later.map((user) => createRepositories(db).users.findById(user.id)))).toEqual(later);
     } finally {

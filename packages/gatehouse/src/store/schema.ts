@@ -1,7 +1,8 @@
 /**
  * Row types of every table, as Kysely sees them. Both dialects store the same shapes: times are Unix
  * milliseconds, booleans are 0/1 integers and JSON is text, so one query layer serves SQLite and
- * PostgreSQL alike.
+ * PostgreSQL alike. Only the store sees them: repositories map each row to its entity in `model/`
+ * (mappings.ts).
  */
 export interface InstanceTable {
   id: string;
@@ -246,70 +247,9 @@ export interface Database {
 export type InstanceRow = InstanceTable;
 export type SigningKeyRow = SigningKeyTable;
 export type UserRow = UserTable;
-
-/**
- * A table's column list that must stay complete: it compiles only while it names every column of
- * `Table`, so a column added to the table type but not here is caught by the typecheck.
- */
-function everyColumnOf<Table>() {
-  return <const Columns extends readonly (keyof Table)[]>(
-    columns: Columns & (Exclude<keyof Table, Columns[number]> extends never ? unknown : { missing: Exclude<keyof Table, Columns[number]> }),
-  ): Columns => columns;
-}
-
-/** Every column of `users`, for queries that must name them (a join that reads a user beside another row). */
-export const USER_COLUMNS = everyColumnOf<UserTable>()([
-  'id',
-  'external_id',
-  'username',
-  'first_name',
-  'last_name',
-  'image_url',
-  'password_digest',
-  'password_hasher',
-  'password_last_updated_at',
-  'primary_email_address_id',
-  'public_metadata',
-  'private_metadata',
-  'unsafe_metadata',
-  'banned',
-  'locked',
-  'last_sign_in_at',
-  'last_active_at',
-  'locale',
-  'timezone',
-  'legal_accepted_at',
-  'create_organization_enabled',
-  'delete_self_enabled',
-  'created_at',
-  'updated_at',
-]);
 export type EmailAddressRow = EmailAddressTable;
-
-export const EMAIL_ADDRESS_COLUMNS = everyColumnOf<EmailAddressTable>()([
-  'id',
-  'user_id',
-  'email_address',
-  'verified',
-  'verification_strategy',
-  'created_at',
-  'updated_at',
-]);
 export type ClientRow = ClientTable;
 export type SessionRow = SessionTable;
-
-export const SESSION_COLUMNS = everyColumnOf<SessionTable>()([
-  'id',
-  'client_id',
-  'user_id',
-  'status',
-  'last_active_organization_id',
-  'last_active_at',
-  'expire_at',
-  'abandon_at',
-  'created_at',
-  'updated_at',
-]);
 export type JwtTemplateRow = JwtTemplateTable;
 export type SignInRow = SignInTable;
 export type SignUpRow = SignUpTable;

@@ -58,7 +58,7 @@ export async function createTestApp(
  */
 export async function mailedCode(t: TestApp, to: string): Promise<string> {
   const rows = await t.domain.store.mailOutbox.listRecent(50);
-  const code = rows.find((r) => r.to_address === to)?.subject.match(/\d{6}/)?.[0];
+  const code = rows.find((r) => r.toAddress === to)?.subject.match(/\d{6}/)?.[0];
   if (!code) throw new Error(`no code mailed to ${to}`);
   return code;
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { newId } from '../../ids.js';
+import type { Client, Session, SignIn, SignUp, User } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
-import type { ClientRow, SessionRow, SignInRow, SignUpRow, UserRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 import { effectiveSession } from '../sessions.js';
 import type { UserRecord } from '../users.js';
@@ -9,16 +9,16 @@ import type { UserRecord } from '../users.js';
 export const CLIENT_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
 
 export interface SessionWithUser {
-  session: SessionRow;
+  session: Session;
   record: UserRecord;
 }
 
 /** A browser's client with everything the Frontend API's `client` JSON shows. */
 export interface ClientView {
-  client: ClientRow;
+  client: Client;
   sessions: SessionWithUser[];
-  signIn: SignInRow | undefined;
-  signUp: SignUpRow | undefined;
+  signIn: SignIn | undefined;
+  signUp: SignUp | undefined;
 }
 
 export function hashClientToken(token: string): string {
@@ -31,7 +31,7 @@ export function hashClientToken(token: string): string {
  */
 export function createClientService(store: Store, clock: Clock) {
   // Rows this process has just created and handed out: such a client has no sessions yet.
-  const created = new WeakSet<ClientRow>();
+  const created = new WeakSet<Client>();
 
   async function activeSessions(clientId: string): Promise<SessionWithUser[]> {
     const now = clock();
@@ -40,7 +40,7 @@ export function createClientService(store: Store, clock: Clock) {
       .filter((s) => s.status === 'active');
     const out: SessionWithUser[] = [];
     for (const session of rows) {
-      const record = await store.users.findWithEmailAddresses(session.user_id);
+      const record = await store.users.findWithEmailAddresses(session.userId);
       if (record) out.push({ session, record });
     }
     return out;
@@ -48,68 +48,68 @@ export function createClientService(store: Store, clock: Clock) {
 
   return {
     /** The client's first active session, if any; no query for a client created by this request. */
-    async firstActiveSession(client: ClientRow): Promise<SessionWithUser | undefined> {
+    async firstActiveSession(client: Client): Promise<SessionWithUser | undefined> {
       if (created.has(client)) return undefined;
       return (await activeSessions(client.id))[0];
     },
 
-    async resolve(token: string | undefined): Promise<ClientRow | undefined> {
+    async resolve(token: string | undefined): Promise<Client | undefined> {
       if (!token || token.length > 200) return undefined;
       return store.clients.findByTokenHash(hashClientToken(token));
     },
 
     /** The token-refresh lookup: session `sessionId` with its user, if it belongs to the browser holding `token`. */
-    async sessionWithUser(token: string | undefined, sessionId: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+    async sessionWithUser(token: string | undefined, sessionId: string): Promise<{ session: Session; user: User } | undefined> {
       if (!token || token.length > 200) return undefined;
       return store.sessions.findWithUserForClientToken(sessionId, hashClientToken(token));
     },
 
-    async create(): Promise<{ client: ClientRow; token: string }> {
+    async create(): Promise<{ client: Client; token: string }> {
       const token = randomBytes(32).toString('base64url');
       const now = clock();
-      const client: ClientRow = {
+      const client: Client = {
         id: newId('client'),
-        token_hash: hashClientToken(token),
-        sign_in_id: null,
-        sign_up_id: null,
-        last_active_session_id: null,
-        created_at: now,
-        updated_at: now,
+        tokenHash: hashClientToken(token),
+        signInId: null,
+        signUpId: null,
+        lastActiveSessionId: null,
+        createdAt: now,
+        updatedAt: now,
       };
       await store.clients.insert(client);
       created.add(client);
       return { client, token };
     },
 
-    async reload(clientId: string): Promise<ClientRow | undefined> {
+    async reload(clientId: string): Promise<Client | undefined> {
       return store.clients.findById(clientId);
     },
 
-    async update(clientId: string, changes: Partial<Omit<ClientRow, 'id' | 'token_hash'>>): Promise<void> {
-      await store.clients.update(clientId, { ...changes, updated_at: clock() });
+    async update(clientId: string, changes: Partial<Omit<Client, 'id' | 'tokenHash'>>): Promise<void> {
+      await store.clients.update(clientId, { ...changes, updatedAt: clock() });
     },
 
     activeSessions,
 
-    async view(client: ClientRow): Promise<ClientView> {
+    async view(client: Client): Promise<ClientView> {
       const now = clock();
-      const signIn = client.sign_in_id ? await store.signIns.findById(client.sign_in_id) : undefined;
-      const signUp = client.sign_up_id ? await store.signUps.findById(client.sign_up_id) : undefined;
+      const signIn = client.signInId ? await store.signIns.findById(client.signInId) : undefined;
+      const signUp = client.signUpId ? await store.signUps.findById(client.signUpId) : undefined;
       return {
         client,
         sessions: await activeSessions(client.id),
-        signIn: signIn && signIn.expire_at > now ? signIn : undefined,
-        signUp: signUp && signUp.expire_at > now ? signUp : undefined,
+        signIn: signIn && signIn.expireAt > now ? signIn : undefined,
+        signUp: signUp && signUp.expireAt > now ? signUp : undefined,
       };
     },
 
     /** Ends sessions of this client: all of them (sign out), or one (`end`/`remove`, or a revoke from `/v1/me/sessions`). */
     async endSessions(clientId: string, status: 'ended' | 'removed' | 'revoked', sessionId?: string): Promise<void> {
       const now = clock();
-      if (sessionId) await store.sessions.update(sessionId, { status, updated_at: now });
+      if (sessionId) await store.sessions.update(sessionId, { status, updatedAt: now });
       else await store.sessions.endAllForClient(clientId, status, now);
       const remaining = await activeSessions(clientId);
-      await store.clients.update(clientId, { last_active_session_id: remaining.at(-1)?.session.id ?? null, updated_at: now });
+      await store.clients.update(clientId, { lastActiveSessionId: remaining.at(-1)?.session.id ?? null, updatedAt: now });
     },
   };
 }

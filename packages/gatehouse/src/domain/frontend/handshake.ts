@@ -57,12 +57,12 @@ export function createHandshakeService(deps: {
       const now = clock();
       await store.handshakeNonces.deleteExpired(now);
       await store.handshakeNonces.insert({
-        nonce_hash: hashNonce(nonce),
-        client_id: input.clientId ?? null,
-        dev_browser: input.devBrowser ?? null,
+        nonceHash: hashNonce(nonce),
+        clientId: input.clientId ?? null,
+        devBrowser: input.devBrowser ?? null,
         origin: input.origin,
-        expire_at: now + HANDSHAKE_NONCE_TTL_MS,
-        created_at: now,
+        expireAt: now + HANDSHAKE_NONCE_TTL_MS,
+        createdAt: now,
       });
       return nonce;
     },
@@ -74,19 +74,19 @@ export function createHandshakeService(deps: {
       const secure = row.origin.startsWith('https:') ? '; Secure' : '';
       const lax = `Path=/; SameSite=Lax${secure}`;
       const out: string[] = [];
-      const client = row.client_id ? await deps.clients.reload(row.client_id) : undefined;
+      const client = row.clientId ? await deps.clients.reload(row.clientId) : undefined;
       const sessions = client ? await deps.clients.activeSessions(client.id) : [];
-      const active = sessions.find((s) => s.session.id === client?.last_active_session_id) ?? sessions.at(-1);
+      const active = sessions.find((s) => s.session.id === client?.lastActiveSessionId) ?? sessions.at(-1);
       if (client && active) {
         const jwt = await deps.tokens.mintSessionToken(active.session.id, { authorizedParty: row.origin });
         out.push(...both('__session', jwt, lax));
-        out.push(...both('__client_uat', String(Math.floor(client.updated_at / 1000)), `${lax}; Max-Age=${YEAR_S}`));
+        out.push(...both('__client_uat', String(Math.floor(client.updatedAt / 1000)), `${lax}; Max-Age=${YEAR_S}`));
       } else {
         out.push(...both('__session', '', `${lax}; Max-Age=0`));
         out.push(...both('__client_uat', '0', `${lax}; Max-Age=${YEAR_S}`));
       }
       if (deps.names().development) {
-        out.push(...both('__clerk_db_jwt', row.dev_browser ?? newDevBrowserId(), `${lax}; Max-Age=${YEAR_S}`));
+        out.push(...both('__clerk_db_jwt', row.devBrowser ?? newDevBrowserId(), `${lax}; Max-Age=${YEAR_S}`));
       }
       // Clear the carriers, or the SDK resolves the same handshake forever.
       out.push(`__clerk_handshake_nonce=; Path=/; Max-Age=0`, `__clerk_handshake=; Path=/; Max-Age=0`);

@@ -24,7 +24,7 @@ export function createMeService(deps: {
 
   async function ownEmail(userId: string, emailId: string) {
     const email = await store.emailAddresses.findById(emailId);
-    if (!email || email.user_id !== userId) throw errors.notFound('email address');
+    if (!email || email.userId !== userId) throw errors.notFound('email address');
     return email;
   }
 
@@ -52,22 +52,22 @@ export function createMeService(deps: {
       input: { currentPassword?: string; newPassword: string; signOutOfOtherSessions?: boolean },
     ): Promise<UserRecord> {
       const record = await users.get(userId);
-      if (record.user.password_digest) {
+      if (record.user.passwordDigest) {
         if (input.currentPassword === undefined) throw errors.paramMissing('current_password');
         if (!(await deps.verifyPassword(record.user, input.currentPassword))) throw errors.passwordIncorrect();
       }
       assertAcceptablePassword(input.newPassword);
       const now = clock();
       await store.users.update(userId, {
-        password_digest: await hashPassword(input.newPassword),
-        password_hasher: 'argon2id',
-        password_last_updated_at: now,
-        updated_at: now,
+        passwordDigest: await hashPassword(input.newPassword),
+        passwordHasher: 'argon2id',
+        passwordLastUpdatedAt: now,
+        updatedAt: now,
       });
       if (input.signOutOfOtherSessions) {
         const live = await store.sessions.list({ userId, status: 'active' }, 500, 0);
         for (const session of live)
-          if (session.id !== sessionId) await store.sessions.update(session.id, { status: 'revoked', updated_at: now });
+          if (session.id !== sessionId) await store.sessions.update(session.id, { status: 'revoked', updatedAt: now });
       }
       return users.get(userId);
     },
@@ -78,14 +78,14 @@ export function createMeService(deps: {
 
     async prepareEmailVerification(userId: string, emailId: string, locale: string) {
       const email = await ownEmail(userId, emailId);
-      await deps.codes.send({ subjectId: email.id, purpose: 'email_address', to: email.email_address, kind: 'verification_code', locale });
+      await deps.codes.send({ subjectId: email.id, purpose: 'email_address', to: email.emailAddress, kind: 'verification_code', locale });
       return email;
     },
 
     async attemptEmailVerification(userId: string, emailId: string, code: string) {
       await ownEmail(userId, emailId);
       await deps.codes.check(emailId, 'email_address', code);
-      await store.emailAddresses.update(emailId, { verified: 1, verification_strategy: 'email_code', updated_at: clock() });
+      await store.emailAddresses.update(emailId, { verified: true, verificationStrategy: 'email_code', updatedAt: clock() });
       return ownEmail(userId, emailId);
     },
 
@@ -98,7 +98,7 @@ export function createMeService(deps: {
 
     async deleteSelf(userId: string): Promise<void> {
       const record = await users.get(userId);
-      if (!record.user.delete_self_enabled || !(await deps.settings()).deleteSelfEnabled) throw frontendErrors.deleteSelfDisabled();
+      if (!record.user.deleteSelfEnabled || !(await deps.settings()).deleteSelfEnabled) throw frontendErrors.deleteSelfDisabled();
       await users.delete(userId);
     },
 

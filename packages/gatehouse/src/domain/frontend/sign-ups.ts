@@ -1,11 +1,11 @@
 import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
+import type { Client, SignUp } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
-import type { ClientRow, SignUpRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 import type { FrontendSettings } from '../frontend-settings.js';
-import { type Metadata, serializeMetadata } from '../metadata.js';
+import { type Metadata, sizedMetadata } from '../metadata.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import type { SessionService } from '../sessions.js';
 import { normalizeEmail, type UserService } from '../users.js';
@@ -31,7 +31,7 @@ export interface SignUpRequirements {
 }
 
 /** Which fields this instance asks for, and which of them the attempt still lacks. */
-export function signUpRequirements(signUp: SignUpRow, settings: FrontendSettings): SignUpRequirements {
+export function signUpRequirements(signUp: SignUp, settings: FrontendSettings): SignUpRequirements {
   const required = ['email_address', 'password'];
   const optional: string[] = [];
   for (const [field, mode] of [
@@ -43,17 +43,17 @@ export function signUpRequirements(signUp: SignUpRow, settings: FrontendSettings
     if (mode === 'optional') optional.push(field);
   }
   const present: Record<string, boolean> = {
-    email_address: Boolean(signUp.email_address),
-    password: Boolean(signUp.password_digest),
-    first_name: Boolean(signUp.first_name),
-    last_name: Boolean(signUp.last_name),
+    email_address: Boolean(signUp.emailAddress),
+    password: Boolean(signUp.passwordDigest),
+    first_name: Boolean(signUp.firstName),
+    last_name: Boolean(signUp.lastName),
     username: Boolean(signUp.username),
   };
   return {
     required,
     optional,
     missing: required.filter((field) => !present[field]),
-    unverified: signUp.email_address && !signUp.email_verified ? ['email_address'] : [],
+    unverified: signUp.emailAddress && !signUp.emailVerified ? ['email_address'] : [],
   };
 }
 
@@ -72,121 +72,126 @@ export function createSignUpService(deps: {
 }) {
   const { store, clock, clients, codes } = deps;
 
-  async function load(client: ClientRow, id: string): Promise<SignUpRow> {
+  async function load(client: Client, id: string): Promise<SignUp> {
     const row = await store.signUps.findById(id);
-    if (!row || row.client_id !== client.id || row.expire_at <= clock()) throw frontendErrors.signUpNotFound();
+    if (!row || row.clientId !== client.id || row.expireAt <= clock()) throw frontendErrors.signUpNotFound();
     return row;
   }
 
-  async function fieldColumns(fields: SignUpFields, settings: FrontendSettings): Promise<Partial<SignUpRow>> {
-    const out: Partial<SignUpRow> = {};
+  async function fieldColumns(fields: SignUpFields, settings: FrontendSettings): Promise<Partial<SignUp>> {
+    const out: Partial<SignUp> = {};
     if (fields.emailAddress !== undefined) {
       const address = normalizeEmail(fields.emailAddress);
       if (await store.emailAddresses.findByAddress(address)) throw errors.identifierExists('email_address');
-      out.email_address = address;
-      out.email_verified = 0;
+      out.emailAddress = address;
+      out.emailVerified = false;
     }
     if (fields.password !== undefined) {
       assertAcceptablePassword(fields.password);
-      out.password_digest = await hashPassword(fields.password);
+      out.passwordDigest = await hashPassword(fields.password);
     }
-    for (const [key, column, mode] of [
+    for (const [key, param, mode] of [
       ['firstName', 'first_name', settings.firstName],
       ['lastName', 'last_name', settings.lastName],
       ['username', 'username', settings.username],
     ] as const) {
       const value = fields[key];
       if (value === undefined) continue;
-      if (mode === 'off') throw errors.paramUnknown(column);
-      if (value.length > 256) throw errors.paramInvalid(column, 'must be at most 256 characters');
-      out[column] = value;
+      if (mode === 'off') throw errors.paramUnknown(param);
+      if (value.length > 256) throw errors.paramInvalid(param, 'must be at most 256 characters');
+      out[key] = value;
     }
-    if (fields.unsafeMetadata !== undefined) out.unsafe_metadata = serializeMetadata('unsafe_metadata', fields.unsafeMetadata);
+    if (fields.unsafeMetadata !== undefined) out.unsafeMetadata = sizedMetadata('unsafe_metadata', fields.unsafeMetadata);
     return out;
   }
 
-  async function sendVerification(signUp: SignUpRow, locale: string): Promise<void> {
-    if (!signUp.email_address) throw errors.paramMissing('email_address');
-    await codes.send({ subjectId: signUp.id, purpose: 'sign_up_email', to: signUp.email_address, kind: 'verification_code', locale });
+  async function sendVerification(signUp: SignUp, locale: string): Promise<void> {
+    if (!signUp.emailAddress) throw errors.paramMissing('email_address');
+    await codes.send({ subjectId: signUp.id, purpose: 'sign_up_email', to: signUp.emailAddress, kind: 'verification_code', locale });
   }
 
   /** Creates the user and a session once nothing is missing or unverified. */
-  async function completeIfReady(client: ClientRow, signUp: SignUpRow): Promise<SignUpRow> {
+  async function completeIfReady(client: Client, signUp: SignUp): Promise<SignUp> {
     const requirements = signUpRequirements(signUp, await deps.settings());
-    if (requirements.missing.length || requirements.unverified.length || !signUp.email_address) return signUp;
+    if (requirements.missing.length || requirements.unverified.length || !signUp.emailAddress) return signUp;
     const record = await deps.users.create({
-      emailAddresses: [signUp.email_address],
+      emailAddresses: [signUp.emailAddress],
       emailVerificationStrategy: 'email_code',
-      passwordDigest: signUp.password_digest ?? undefined,
-      passwordHasher: signUp.password_digest ? 'argon2id' : undefined,
-      firstName: signUp.first_name,
-      lastName: signUp.last_name,
+      passwordDigest: signUp.passwordDigest ?? undefined,
+      passwordHasher: signUp.passwordDigest ? 'argon2id' : undefined,
+      firstName: signUp.firstName,
+      lastName: signUp.lastName,
       username: signUp.username,
-      unsafeMetadata: JSON.parse(signUp.unsafe_metadata) as Metadata,
+      unsafeMetadata: signUp.unsafeMetadata,
     });
     const session = await deps.sessions.create(record.user.id, client.id);
-    const changes = { status: 'complete', created_user_id: record.user.id, created_session_id: session.id, updated_at: clock() };
+    const changes: Partial<SignUp> = {
+      status: 'complete',
+      createdUserId: record.user.id,
+      createdSessionId: session.id,
+      updatedAt: clock(),
+    };
     await store.signUps.update(signUp.id, changes);
-    await clients.update(client.id, { sign_up_id: null, last_active_session_id: session.id });
+    await clients.update(client.id, { signUpId: null, lastActiveSessionId: session.id });
     return { ...signUp, ...changes };
   }
 
   return {
     load,
 
-    async create(client: ClientRow, fields: SignUpFields, locale: string): Promise<SignUpRow> {
+    async create(client: Client, fields: SignUpFields, locale: string): Promise<SignUp> {
       const active = await clients.activeSessions(client.id);
       if (active[0]) throw frontendErrors.alreadySignedIn(active[0].session.id);
       const now = clock();
-      const signUp: SignUpRow = {
+      const signUp: SignUp = {
         id: newId('sua'),
-        client_id: client.id,
+        clientId: client.id,
         status: 'missing_requirements',
-        email_address: null,
-        email_verified: 0,
-        password_digest: null,
-        first_name: null,
-        last_name: null,
+        emailAddress: null,
+        emailVerified: false,
+        passwordDigest: null,
+        firstName: null,
+        lastName: null,
         username: null,
-        unsafe_metadata: '{}',
-        created_user_id: null,
-        created_session_id: null,
-        expire_at: now + SIGN_UP_TTL_MS,
-        created_at: now,
-        updated_at: now,
+        unsafeMetadata: {},
+        createdUserId: null,
+        createdSessionId: null,
+        expireAt: now + SIGN_UP_TTL_MS,
+        createdAt: now,
+        updatedAt: now,
         ...(await fieldColumns(fields, await deps.settings())),
       };
       await store.signUps.insert(signUp);
-      await clients.update(client.id, { sign_up_id: signUp.id });
+      await clients.update(client.id, { signUpId: signUp.id });
       // The code goes out at once; clerk-js then shows the code form without a prepare call.
-      if (signUp.email_address) await sendVerification(signUp, locale);
+      if (signUp.emailAddress) await sendVerification(signUp, locale);
       return completeIfReady(client, signUp);
     },
 
-    async update(client: ClientRow, id: string, fields: SignUpFields, locale: string): Promise<SignUpRow> {
+    async update(client: Client, id: string, fields: SignUpFields, locale: string): Promise<SignUp> {
       const signUp = await load(client, id);
       if (signUp.status === 'complete') return signUp;
-      const changes = { ...(await fieldColumns(fields, await deps.settings())), updated_at: clock() };
+      const changes = { ...(await fieldColumns(fields, await deps.settings())), updatedAt: clock() };
       await store.signUps.update(id, changes);
       const next = { ...signUp, ...changes };
-      if (changes.email_address) await sendVerification(next, locale);
+      if (changes.emailAddress) await sendVerification(next, locale);
       return completeIfReady(client, next);
     },
 
-    async prepareVerification(client: ClientRow, id: string, strategy: string, locale: string): Promise<SignUpRow> {
+    async prepareVerification(client: Client, id: string, strategy: string, locale: string): Promise<SignUp> {
       const signUp = await load(client, id);
       if (strategy !== 'email_code') throw frontendErrors.strategyInvalid(strategy);
       await sendVerification(signUp, locale);
       return signUp;
     },
 
-    async attemptVerification(client: ClientRow, id: string, input: { strategy: string; code?: string }): Promise<SignUpRow> {
+    async attemptVerification(client: Client, id: string, input: { strategy: string; code?: string }): Promise<SignUp> {
       const signUp = await load(client, id);
       if (input.strategy !== 'email_code') throw frontendErrors.strategyInvalid(input.strategy);
       if (!input.code) throw errors.paramMissing('code');
       await codes.check(signUp.id, 'sign_up_email', input.code);
-      await store.signUps.update(id, { email_verified: 1, updated_at: clock() });
-      return completeIfReady(client, { ...signUp, email_verified: 1 });
+      await store.signUps.update(id, { emailVerified: true, updatedAt: clock() });
+      return completeIfReady(client, { ...signUp, emailVerified: true });
     },
 
     verification: (signUpId: string) => codes.find(signUpId, 'sign_up_email'),

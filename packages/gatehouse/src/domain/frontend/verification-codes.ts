@@ -1,8 +1,8 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { frontendErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
+import type { CodePurpose, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
-import type { VerificationCodeRow } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 import type { CodeMessage, CodeSender } from './delivery.js';
 
@@ -11,7 +11,7 @@ export const MAX_CODE_ATTEMPTS = 3;
 /** Clerk's test addresses: in development instances `+clerk_test` e-mails take this code, and no mail is sent. */
 export const TEST_CODE = '424242';
 
-export type CodePurpose = 'sign_up_email' | 'sign_in_email_code' | 'reset_password' | 'email_address';
+export type { CodePurpose };
 
 export function isTestEmail(address: string): boolean {
   return /\+clerk_test@/i.test(address);
@@ -47,40 +47,40 @@ export function createVerificationCodes(
       subjectId: string,
       purpose: CodePurpose,
       emailAddress: string,
-    ): Promise<{ code: string; row: VerificationCodeRow; deliver: boolean }> {
+    ): Promise<{ code: string; row: VerificationCode; deliver: boolean }> {
       const testAddress = isDevelopment() && isTestEmail(emailAddress);
       const code = testAddress ? TEST_CODE : String(randomInt(0, 1_000_000)).padStart(6, '0');
       const now = clock();
-      const row: VerificationCodeRow = {
+      const row: VerificationCode = {
         id: newId('ver'),
-        subject_id: subjectId,
+        subjectId: subjectId,
         purpose,
-        email_address: emailAddress,
-        code_hash: hash(code),
+        emailAddress: emailAddress,
+        codeHash: hash(code),
         attempts: 0,
         status: 'unverified',
-        expire_at: now + CODE_TTL_MS,
-        created_at: now,
+        expireAt: now + CODE_TTL_MS,
+        createdAt: now,
       };
       await store.verificationCodes.replace(row);
       return { code, row, deliver: !testAddress };
     },
 
-    async find(subjectId: string, purpose: CodePurpose): Promise<VerificationCodeRow | undefined> {
+    async find(subjectId: string, purpose: CodePurpose): Promise<VerificationCode | undefined> {
       return store.verificationCodes.find(subjectId, purpose);
     },
 
     /** Checks a code; throws Clerk's error for a wrong, expired, used-up or missing code. */
-    async check(subjectId: string, purpose: CodePurpose, code: string): Promise<VerificationCodeRow> {
+    async check(subjectId: string, purpose: CodePurpose, code: string): Promise<VerificationCode> {
       const row = await store.verificationCodes.find(subjectId, purpose);
       if (!row) throw frontendErrors.verificationMissing();
       if (row.status === 'verified') throw frontendErrors.verificationMissing();
       if (row.status === 'failed' || row.attempts >= MAX_CODE_ATTEMPTS) throw frontendErrors.verificationFailed();
-      if (row.expire_at <= clock()) {
+      if (row.expireAt <= clock()) {
         await store.verificationCodes.update(row.id, { status: 'expired' });
         throw frontendErrors.verificationExpired();
       }
-      const expected = Buffer.from(row.code_hash, 'hex');
+      const expected = Buffer.from(row.codeHash, 'hex');
       const given = Buffer.from(hash(code.trim()), 'hex');
       if (!timingSafeEqual(expected, given)) {
         const attempts = row.attempts + 1;

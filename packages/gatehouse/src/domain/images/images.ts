@@ -78,33 +78,33 @@ export function createImageService(store: Store, clock: Clock, publicUrl: string
     async setUserImage(userId: string, bytes: Buffer): Promise<UploadedImage> {
       const user = await loadUser(userId);
       const { id, path } = await save(bytes);
-      await store.users.update(user.id, { image_url: path, updated_at: clock() });
-      if (user.image_url !== path) await release(user.image_url);
+      await store.users.update(user.id, { imageUrl: path, updatedAt: clock() });
+      if (user.imageUrl !== path) await release(user.imageUrl);
       return uploaded(id, path);
     },
 
     /** Back to the default avatar. */
     async deleteUserImage(userId: string): Promise<void> {
       const user = await loadUser(userId);
-      if (user.image_url === null) return;
-      await store.users.update(user.id, { image_url: null, updated_at: clock() });
-      await release(user.image_url);
+      if (user.imageUrl === null) return;
+      await store.users.update(user.id, { imageUrl: null, updatedAt: clock() });
+      await release(user.imageUrl);
     },
 
     /** An organization's new logo; returns the organization's id. */
     async setOrganizationLogo(idOrSlug: string, bytes: Buffer): Promise<string> {
       const organization = await loadOrganization(idOrSlug);
       const { path } = await save(bytes);
-      await store.organizations.update(organization.id, { image_url: path, updated_at: clock() });
-      if (organization.image_url !== path) await release(organization.image_url);
+      await store.organizations.update(organization.id, { imageUrl: path, updatedAt: clock() });
+      if (organization.imageUrl !== path) await release(organization.imageUrl);
       return organization.id;
     },
 
     async deleteOrganizationLogo(idOrSlug: string): Promise<string> {
       const organization = await loadOrganization(idOrSlug);
-      if (organization.image_url !== null) {
-        await store.organizations.update(organization.id, { image_url: null, updated_at: clock() });
-        await release(organization.image_url);
+      if (organization.imageUrl !== null) {
+        await store.organizations.update(organization.id, { imageUrl: null, updatedAt: clock() });
+        await release(organization.imageUrl);
       }
       return organization.id;
     },

@@ -3,7 +3,7 @@ import { type ClerkClient, createClerkClient, verifyToken } from '@clerk/backend
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organizationTokenClaims, permissionsForRole, slugFromName } from '../../domain/organizations.js';
 import { GatehouseError } from '../../errors.js';
-import type { OrganizationMembershipRow, OrganizationRow } from '../../store/schema.js';
+import type { Organization, OrganizationMembership } from '../../model/index.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 
 /**
@@ -29,8 +29,8 @@ function decode(jwt: string): Record<string, unknown> {
 }
 
 describe('organizationTokenClaims', () => {
-  const organization = { id: 'org_1', slug: 'acme' } as OrganizationRow;
-  const membership = (role: string) => ({ role }) as OrganizationMembershipRow;
+  const organization = { id: 'org_1', slug: 'acme' } as Organization;
+  const membership = (role: string) => ({ role }) as OrganizationMembership;
 
   it('packs the admin permissions into per, fea and one bitmask per feature', () => {
     expect(organizationTokenClaims({ organization, membership: membership('org:admin'), permissions: ADMIN_PERMISSIONS })).toEqual({
@@ -134,7 +134,7 @@ describe('session tokens follow the active organization', () => {
 
   it('carries o and fea for the active organization, and the SDK turns them into orgId, orgRole, orgSlug and has()', async () => {
     const session = await t.domain.sessions.setActiveOrganization(sessionId, orgId);
-    expect(session.last_active_organization_id).toBe(orgId);
+    expect(session.lastActiveOrganizationId).toBe(orgId);
     expect((await bapi('GET', `/v1/sessions/${sessionId}`)).body.last_active_organization_id).toBe(orgId);
 
     const jwt = await token();
@@ -214,7 +214,7 @@ describe('session tokens follow the active organization', () => {
   });
 
   it('accepts a slug, refuses an organization the user is not a member of, and drops o once the membership is gone', async () => {
-    expect((await t.domain.sessions.setActiveOrganization(sessionId, 'ACME')).last_active_organization_id).toBe(orgId);
+    expect((await t.domain.sessions.setActiveOrganization(sessionId, 'ACME')).lastActiveOrganizationId).toBe(orgId);
     const stranger = await t.domain.organizations.create({ name: 'Elsewhere' });
     for (const target of [stranger.organization.id, 'org_doesNotExist', 'no-such-slug']) {
       const error = await t.domain.sessions.setActiveOrganization(sessionId, target).catch((e: unknown) => e);
@@ -222,7 +222,7 @@ describe('session tokens follow the active organization', () => {
       expect((error as GatehouseError).code).toBe('organization_not_found_or_unauthorized');
       expect((error as GatehouseError).status).toBe(404);
     }
-    expect((await t.domain.sessions.get(sessionId)).last_active_organization_id).toBe(orgId);
+    expect((await t.domain.sessions.get(sessionId)).lastActiveOrganizationId).toBe(orgId);
 
     // A membership gone behind the session's back: the token leaves `o` out.
     const membership = await t.domain.store.organizationMemberships.find(orgId, userId);
@@ -230,13 +230,13 @@ describe('session tokens follow the active organization', () => {
     const jwt = await token();
     expect(decode(jwt).o).toBeUndefined();
     expect((await authOf(jwt)).orgId).toBeUndefined();
-    expect((await t.domain.sessions.get(sessionId)).last_active_organization_id).toBe(orgId);
+    expect((await t.domain.sessions.get(sessionId)).lastActiveOrganizationId).toBe(orgId);
 
     // Removing the member through the API also clears the session's active organization.
     expect((await bapi('POST', `/v1/organizations/${orgId}/memberships`, { user_id: userId, role: 'org:admin' })).status).toBe(200);
     expect(decode(await token()).o).toMatchObject({ id: orgId });
     expect((await bapi('DELETE', `/v1/organizations/${orgId}/memberships/${userId}`)).status).toBe(200);
-    expect((await t.domain.sessions.get(sessionId)).last_active_organization_id).toBeNull();
+    expect((await t.domain.sessions.get(sessionId)).lastActiveOrganizationId).toBeNull();
     expect(decode(await token()).o).toBeUndefined();
 
     // So does deleting the organization.

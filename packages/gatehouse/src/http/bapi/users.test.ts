@@ -204,20 +204,20 @@ describe('BAPI /v1/users', () => {
       const user = await createUser({ email_address: ['imported@example.com'], password_digest: digest, password_hasher: 'bcrypt' });
       expect(user.password_enabled).toBe(true);
       const before = await t.domain.store.users.findById(user.id);
-      expect(before).toMatchObject({ password_hasher: 'bcrypt', password_digest: digest });
+      expect(before).toMatchObject({ passwordHasher: 'bcrypt', passwordDigest: digest });
 
       const wrong = await call<{ errors: { code: string }[] }>('POST', `/api/v1/users/${user.id}/verify_password`, { password: 'not-it' });
       expect(wrong.status).toBe(422);
       expect(wrong.body.errors[0]?.code).toBe('form_password_incorrect');
-      expect((await t.domain.store.users.findById(user.id))?.password_hasher).toBe('bcrypt');
+      expect((await t.domain.store.users.findById(user.id))?.passwordHasher).toBe('bcrypt');
 
       expect(await call('POST', `/api/v1/users/${user.id}/verify_password`, { password: 'imported-Passw0rd!' })).toEqual({
         status: 200,
         body: { verified: true },
       });
       const after = await t.domain.store.users.findById(user.id);
-      expect(after?.password_hasher).toBe('argon2id');
-      expect(after?.password_digest).toMatch(/^\$argon2id\$/);
+      expect(after?.passwordHasher).toBe('argon2id');
+      expect(after?.passwordDigest).toMatch(/^\$argon2id\$/);
       // The new digest still verifies the same password, and only that one.
       expect((await call('POST', `/api/v1/users/${user.id}/verify_password`, { password: 'imported-Passw0rd!' })).status).toBe(200);
       expect((await call('POST', `/api/v1/users/${user.id}/verify_password`, { password: 'imported-Passw0rd?' })).status).toBe(422);
@@ -230,7 +230,7 @@ describe('BAPI /v1/users', () => {
 
       const user = await createUser({ first_name: 'Weak', password: 'password', skip_password_checks: true });
       expect(user.password_enabled).toBe(true);
-      expect((await t.domain.store.users.findById(user.id))?.password_hasher).toBe('argon2id');
+      expect((await t.domain.store.users.findById(user.id))?.passwordHasher).toBe('argon2id');
       expect(await call('POST', `/api/v1/users/${user.id}/verify_password`, { password: 'password' })).toEqual({
         status: 200,
         body: { verified: true },

@@ -20,7 +20,7 @@ export function registerClientRoutes(app: FastifyInstance, domain: Domain, ctx: 
     const client = await ctx.client(request);
     if (!client) return sendJson(reply, 200, { response: null, client: null });
     await domain.clients.endSessions(client.id, 'ended');
-    await domain.clients.update(client.id, { sign_in_id: null, sign_up_id: null });
+    await domain.clients.update(client.id, { signInId: null, signUpId: null });
     return ctx.send(request, reply, client.id, null);
   });
 

@@ -3,7 +3,7 @@ import { CLIENT_COOKIE_MAX_AGE_S, type ClientView } from '../../domain/frontend/
 import { cookieSuffix } from '../../domain/frontend/handshake.js';
 import { signUpRequirements } from '../../domain/frontend/sign-ups.js';
 import type { Domain } from '../../domain/index.js';
-import type { ClientRow } from '../../store/schema.js';
+import type { Client } from '../../model/index.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
 import { sendJson } from '../reply.js';
 import { serializeClient, serializeFrontendSession, serializeSignIn, serializeSignUp } from '../serializers/frontend.js';
@@ -24,7 +24,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     for (const entry of view.sessions) {
       // Only the active session carries a fresh token: signing one per session would waste the hot path.
       const jwt =
-        entry.session.id === view.client.last_active_session_id
+        entry.session.id === view.client.lastActiveSessionId
           ? await domain.tokens.mintSessionToken(
               { session: entry.session, user: entry.record.user, emailAddresses: entry.record.emailAddresses },
               { authorizedParty: origin },
@@ -37,7 +37,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
       ? serializeSignIn(
           view.signIn,
           await domain.signIns.factors(view.signIn),
-          await signInCode(view.signIn.id, view.signIn.first_factor_strategy),
+          await signInCode(view.signIn.id, view.signIn.firstFactorStrategy),
           domain.images.links,
         )
       : null;
@@ -48,7 +48,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
       sessions,
       signIn,
       signUp,
-      cookieExpiresAt: view.client.created_at + CLIENT_COOKIE_MAX_AGE_S * 1000,
+      cookieExpiresAt: view.client.createdAt + CLIENT_COOKIE_MAX_AGE_S * 1000,
     });
   }
 
@@ -61,7 +61,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
   /** Production apps get `__client_uat` from us: clerk-js writes it only for development instances. */
   function clientUatCookies(view: ClientView | undefined): string[] {
     if (domain.isDevelopment()) return [];
-    const value = view?.sessions.length ? String(Math.floor(view.client.updated_at / 1000)) : '0';
+    const value = view?.sessions.length ? String(Math.floor(view.client.updatedAt / 1000)) : '0';
     const options = { maxAge: CLIENT_COOKIE_MAX_AGE_S, sameSite: 'Lax' as const, secure: secureCookies };
     return [
       serializeCookie('__client_uat', value, options),
@@ -73,12 +73,12 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     signInCode,
     clientToken,
 
-    async client(request: FastifyRequest): Promise<ClientRow | undefined> {
+    async client(request: FastifyRequest): Promise<Client | undefined> {
       return domain.clients.resolve(clientToken(request));
     },
 
     /** The browser's client, created (and its HttpOnly cookie set) on first need. */
-    async ensureClient(request: FastifyRequest, reply: FastifyReply): Promise<ClientRow> {
+    async ensureClient(request: FastifyRequest, reply: FastifyReply): Promise<Client> {
       const existing = await domain.clients.resolve(clientToken(request));
       if (existing) return existing;
       const { client, token } = await domain.clients.create();

@@ -102,7 +102,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
     expect(reused.status).toBe(422);
 
     const stored = await t.domain.store.verificationCodes.find(id, 'email_address');
-    expect(stored?.code_hash).not.toContain(fresh);
+    expect(stored?.codeHash).not.toContain(fresh);
   });
 
   it('refuses an expired code', async () => {

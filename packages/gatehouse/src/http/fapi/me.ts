@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
+import type { EmailAddress } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import type { EmailAddressRow } from '../../store/schema.js';
 import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeSessionWithActivities, serializeVerification } from '../serializers/frontend.js';
@@ -19,14 +19,14 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   async function signedIn(request: FastifyRequest): Promise<{ clientId: string; sessionId: string; userId: string }> {
     const client = await ctx.client(request);
     if (!client) throw frontendErrors.notSignedIn();
-    const wanted = queryValue(request.query, '_clerk_session_id') || client.last_active_session_id;
+    const wanted = queryValue(request.query, '_clerk_session_id') || client.lastActiveSessionId;
     const sessions = await domain.clients.activeSessions(client.id);
     const entry = sessions.find((s) => s.session.id === wanted);
     if (!entry) throw frontendErrors.notSignedIn();
-    return { clientId: client.id, sessionId: entry.session.id, userId: entry.session.user_id };
+    return { clientId: client.id, sessionId: entry.session.id, userId: entry.session.userId };
   }
 
-  async function emailJson(email: EmailAddressRow) {
+  async function emailJson(email: EmailAddress) {
     const code = await domain.me.verification(email.id);
     return {
       ...serializeEmailAddress(email),
@@ -86,10 +86,10 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   app.post('/v1/me/sessions/:id/revoke', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     const session = await domain.store.sessions.findById((request.params as { id: string }).id);
-    if (!session || session.user_id !== userId) throw errors.notFound('session');
+    if (!session || session.userId !== userId) throw errors.notFound('session');
     if ((await domain.sessions.get(session.id)).status === 'active') {
       // One of this browser's own sessions also stops being its active one.
-      if (session.client_id === clientId) await domain.clients.endSessions(clientId, 'revoked', session.id);
+      if (session.clientId === clientId) await domain.clients.endSessions(clientId, 'revoked', session.id);
       else await domain.sessions.revoke(session.id);
     }
     return ctx.send(request, reply, clientId, serializeSessionWithActivities(await domain.sessions.get(session.id)));

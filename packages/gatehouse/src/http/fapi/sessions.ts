@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
-import type { SessionRow } from '../../store/schema.js';
+import type { Session } from '../../model/index.js';
 import { sendJson } from '../reply.js';
 import { serializeToken } from '../serializers/misc.js';
 import type { FapiContext } from './context.js';
@@ -10,12 +10,12 @@ import { formFields } from './form.js';
 /** `/v1/client/sessions`: setActive (touch), tokens, ending one session or all of them. */
 export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext): void {
   /** A session of the caller's own client, or 404: one browser never reaches another's sessions. */
-  async function ownSession(request: FastifyRequest): Promise<{ clientId: string; session: SessionRow }> {
+  async function ownSession(request: FastifyRequest): Promise<{ clientId: string; session: Session }> {
     const client = await ctx.client(request);
     if (!client) throw frontendErrors.notSignedIn();
     const { id } = request.params as { id: string };
     const session = await domain.store.sessions.findById(id);
-    if (!session || session.client_id !== client.id) throw errors.notFound('session');
+    if (!session || session.clientId !== client.id) throw errors.notFound('session');
     return { clientId: client.id, session };
   }
 
@@ -24,12 +24,12 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     const now = domain.clock();
     const live = await domain.sessions.get(session.id);
     if (live.status !== 'active') throw errors.sessionNotActive(session.id, live.status);
-    await domain.store.sessions.update(session.id, { last_active_at: now, updated_at: now });
+    await domain.store.sessions.update(session.id, { lastActiveAt: now, updatedAt: now });
     // setActive({ organization }) arrives here; '' means the personal account.
     const fields = formFields(request.body);
     if ('active_organization_id' in fields) await domain.sessions.setActiveOrganization(session.id, fields.active_organization_id || null);
-    await domain.store.users.update(session.user_id, { last_active_at: now });
-    await domain.clients.update(clientId, { last_active_session_id: session.id });
+    await domain.store.users.update(session.userId, { lastActiveAt: now });
+    await domain.clients.update(clientId, { lastActiveSessionId: session.id });
     const current = await domain.clients.reload(clientId);
     if (!current) throw errors.notFound('client');
     const client = await ctx.clientJson(await domain.clients.view(current), request.headers.origin);

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
+import type { Client, SignIn } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import type { ClientRow, SignInRow } from '../../store/schema.js';
 import { serializeSignIn } from '../serializers/frontend.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalBoolean, optionalString, requiredString } from './form.js';
@@ -15,11 +15,11 @@ const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 
 /** `/v1/client/sign_ins`: password, e-mail code and password-reset sign-ins. */
 export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, reply: FastifyReply, client: ClientRow, signIn: SignInRow) {
+  async function reply(request: FastifyRequest, reply: FastifyReply, client: Client, signIn: SignIn) {
     const json = serializeSignIn(
       signIn,
       await domain.signIns.factors(signIn),
-      await ctx.signInCode(signIn.id, signIn.first_factor_strategy),
+      await ctx.signInCode(signIn.id, signIn.firstFactorStrategy),
       domain.images.links,
     );
     return ctx.send(request, reply, client.id, json);

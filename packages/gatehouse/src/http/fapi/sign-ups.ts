@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signUpRequirements } from '../../domain/frontend/sign-ups.js';
 import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
+import type { Client, SignUp } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import type { ClientRow, SignUpRow } from '../../store/schema.js';
 import { serializeSignUp } from '../serializers/frontend.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalJsonObject, optionalString, requiredString } from './form.js';
@@ -26,7 +26,7 @@ function signUpFields(fields: Record<string, string>) {
 
 /** `/v1/client/sign_ups`: e-mail + password sign-up, verified by an e-mail code. */
 export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, res: FastifyReply, client: ClientRow, signUp: SignUpRow) {
+  async function reply(request: FastifyRequest, res: FastifyReply, client: Client, signUp: SignUp) {
     const settings = (await domain.instance.settings()).frontend;
     const json = serializeSignUp(signUp, signUpRequirements(signUp, settings), await domain.signUps.verification(signUp.id));
     return ctx.send(request, res, client.id, json);

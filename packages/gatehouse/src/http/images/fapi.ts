@@ -29,10 +29,10 @@ export async function registerImageFrontendRoutes(app: FastifyInstance, options:
   async function signedIn(request: FastifyRequest): Promise<{ clientId: string; userId: string }> {
     const client = await ctx.client(request);
     if (!client) throw frontendErrors.notSignedIn();
-    const wanted = queryValue(request.query, '_clerk_session_id') || client.last_active_session_id;
+    const wanted = queryValue(request.query, '_clerk_session_id') || client.lastActiveSessionId;
     const entry = (await domain.clients.activeSessions(client.id)).find((s) => s.session.id === wanted);
     if (!entry) throw frontendErrors.notSignedIn();
-    return { clientId: client.id, userId: entry.session.user_id };
+    return { clientId: client.id, userId: entry.session.userId };
   }
 
   const imageJson = (image: { id: string; name: string; publicUrl: string }) => ({
@@ -69,7 +69,7 @@ export async function registerImageFrontendRoutes(app: FastifyInstance, options:
       const { clientId, userId } = await signedIn(request);
       await domain.images.deleteUserImage(userId);
       const user = (await domain.users.get(userId)).user;
-      const fallback = domain.images.links.user({ id: user.id, image: null, firstName: user.first_name, lastName: user.last_name });
+      const fallback = domain.images.links.user({ id: user.id, image: null, firstName: user.firstName, lastName: user.lastName });
       return ctx.send(request, reply, clientId, { object: 'image', id: null, name: null, public_url: fallback.image_url });
     });
 

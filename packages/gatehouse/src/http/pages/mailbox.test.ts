@@ -17,21 +17,21 @@ beforeAll(async () => {
   store = await openStore({ url: `sqlite:${path.join(dir, 'gatehouse.db')}` });
   await store.mailOutbox.insert({
     id: 'mail_older',
-    to_address: 'first@example.com',
+    toAddress: 'first@example.com',
     subject: '111111 is your verification code',
-    text_body: 'Verify your email address\n\n    111111\n',
-    html_body: '<p>111111</p>',
+    textBody: 'Verify your email address\n\n    111111\n',
+    htmlBody: '<p>111111</p>',
     locale: 'en',
-    created_at: T0,
+    createdAt: T0,
   });
   await store.mailOutbox.insert({
     id: 'mail_newer',
-    to_address: 'second@example.com',
+    toAddress: 'second@example.com',
     subject: '222222 <b>bold</b> & "quoted"',
-    text_body: 'Body with <script>alert(1)</script>\n\n    222222\n',
-    html_body: '<p>222222</p>',
+    textBody: 'Body with <script>alert(1)</script>\n\n    222222\n',
+    htmlBody: '<p>222222</p>',
     locale: 'ja',
-    created_at: T0 + 60_000,
+    createdAt: T0 + 60_000,
   });
   app = Fastify();
   registerDevMailbox(app, store);
@@ -108,12 +108,12 @@ describe('a long outbox', () => {
         const n = String(i).padStart(2, '0');
         await longStore.mailOutbox.insert({
           id: `mail_${n}`,
-          to_address: `user${n}@example.com`,
+          toAddress: `user${n}@example.com`,
           subject: `code ${n}`,
-          text_body: `body ${n}`,
-          html_body: `<p>${n}</p>`,
+          textBody: `body ${n}`,
+          htmlBody: `<p>${n}</p>`,
           locale: 'en',
-          created_at: T0 + i,
+          createdAt: T0 + i,
         });
       }
       const json = await longApp.inject({ method: 'GET', url: '/dev/mailbox.json' });

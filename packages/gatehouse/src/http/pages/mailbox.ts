@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { escapeHtml } from '../../mail/html.js';
+import type { OutboxMail } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
-import type { MailOutboxRow } from '../../store/schema.js';
 import { sendJson } from '../reply.js';
 
 const LIMIT = 50;
@@ -11,15 +11,15 @@ function noStore(reply: FastifyReply): FastifyReply {
   return reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer');
 }
 
-function renderPage(rows: MailOutboxRow[]): string {
+function renderPage(rows: OutboxMail[]): string {
   const e = escapeHtml;
   const items = rows
     .map((row) => {
-      const time = new Date(row.created_at).toISOString();
+      const time = new Date(row.createdAt).toISOString();
       return `<article>
 <h2>${e(row.subject)}</h2>
-<p class="meta">To <strong>${e(row.to_address)}</strong> · <time datetime="${e(time)}">${e(time)}</time> · ${e(row.locale)}</p>
-<pre>${e(row.text_body)}</pre>
+<p class="meta">To <strong>${e(row.toAddress)}</strong> · <time datetime="${e(time)}">${e(time)}</time> · ${e(row.locale)}</p>
+<pre>${e(row.textBody)}</pre>
 </article>`;
     })
     .join('\n');
@@ -75,12 +75,12 @@ export function registerDevMailbox(app: FastifyInstance, store: Store): void {
     const rows = await store.mailOutbox.listRecent(LIMIT);
     const data = rows.map((row) => ({
       id: row.id,
-      to: row.to_address,
+      to: row.toAddress,
       subject: row.subject,
-      text: row.text_body,
-      html: row.html_body,
+      text: row.textBody,
+      html: row.htmlBody,
       locale: row.locale,
-      created_at: row.created_at,
+      created_at: row.createdAt,
     }));
     return sendJson(noStore(reply), 200, { data });
   });

@@ -2,18 +2,17 @@ import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import type { SignInFactors } from '../../domain/frontend/sign-ins.js';
 import type { SignUpRequirements } from '../../domain/frontend/sign-ups.js';
 import type { ImageLinks } from '../../domain/images/links.js';
-import { parseMetadata } from '../../domain/metadata.js';
-import type { ClientRow, SessionRow, SignInRow, SignUpRow, VerificationCodeRow } from '../../store/schema.js';
+import type { Client, Session, SignIn, SignUp, VerificationCode } from '../../model/index.js';
 import { serializeUser } from './user.js';
 
-export function serializeVerification(strategy: string, code: VerificationCodeRow | undefined) {
+export function serializeVerification(strategy: string, code: VerificationCode | undefined) {
   if (!code) return null;
   return {
     object: 'verification',
     status: code.status,
     strategy,
     attempts: code.attempts,
-    expire_at: code.expire_at,
+    expire_at: code.expireAt,
     next_action: code.status === 'unverified' ? 'needs_attempt' : '',
     supported_strategies: [strategy],
   };
@@ -21,25 +20,25 @@ export function serializeVerification(strategy: string, code: VerificationCodeRo
 
 function publicUserData(entry: SessionWithUser, links: ImageLinks) {
   const { user, emailAddresses } = entry.record;
-  const primary = emailAddresses.find((e) => e.id === user.primary_email_address_id);
+  const primary = emailAddresses.find((e) => e.id === user.primaryEmailAddressId);
   return {
-    first_name: user.first_name,
-    last_name: user.last_name,
-    ...links.user({ id: user.id, image: user.image_url, firstName: user.first_name, lastName: user.last_name }),
-    identifier: primary?.email_address ?? user.username ?? '',
+    first_name: user.firstName,
+    last_name: user.lastName,
+    ...links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName }),
+    identifier: primary?.emailAddress ?? user.username ?? '',
     user_id: user.id,
   };
 }
 
 /** The fields every Frontend API view of a session starts with. */
-function sessionBase(session: SessionRow) {
+function sessionBase(session: Session) {
   return {
     object: 'session',
     id: session.id,
     status: session.status,
-    expire_at: session.expire_at,
-    abandon_at: session.abandon_at,
-    last_active_at: session.last_active_at,
+    expire_at: session.expireAt,
+    abandon_at: session.abandonAt,
+    last_active_at: session.lastActiveAt,
   };
 }
 
@@ -48,15 +47,15 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, li
   const { session } = entry;
   return {
     ...sessionBase(session),
-    last_active_organization_id: session.last_active_organization_id,
+    last_active_organization_id: session.lastActiveOrganizationId,
     actor: null,
-    factor_verification_age: [Math.max(0, Math.floor((now - session.created_at) / 60_000)), -1],
+    factor_verification_age: [Math.max(0, Math.floor((now - session.createdAt) / 60_000)), -1],
     tasks: null,
     user: serializeUser(entry.record, { audience: 'frontend', links }),
     public_user_data: publicUserData(entry, links),
     last_active_token: jwt ? { object: 'token', jwt } : null,
-    created_at: session.created_at,
-    updated_at: session.updated_at,
+    created_at: session.createdAt,
+    updated_at: session.updatedAt,
   };
 }
 
@@ -64,7 +63,7 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, li
  * A session as `<UserProfile/>`'s "Active devices" lists it (`SessionWithActivities`). Gatehouse
  * records no device or location, so `latest_activity` is null and the list shows a generic device.
  */
-export function serializeSessionWithActivities(session: SessionRow) {
+export function serializeSessionWithActivities(session: Session) {
   return {
     ...sessionBase(session),
     latest_activity: null,
@@ -72,13 +71,13 @@ export function serializeSessionWithActivities(session: SessionRow) {
   };
 }
 
-export function serializeSignIn(signIn: SignInRow, factors: SignInFactors, code: VerificationCodeRow | undefined, links: ImageLinks) {
+export function serializeSignIn(signIn: SignIn, factors: SignInFactors, code: VerificationCode | undefined, links: ImageLinks) {
   const emailFactor = { email_address_id: factors.emailAddressId, safe_identifier: factors.safeIdentifier, primary: true };
   const firstFactorVerification =
-    signIn.first_factor_strategy === 'password' && signIn.first_factor_status === 'verified'
+    signIn.firstFactorStrategy === 'password' && signIn.firstFactorStatus === 'verified'
       ? { object: 'verification', status: 'verified', strategy: 'password', attempts: null, expire_at: null }
-      : signIn.first_factor_strategy
-        ? serializeVerification(signIn.first_factor_strategy, code)
+      : signIn.firstFactorStrategy
+        ? serializeVerification(signIn.firstFactorStrategy, code)
         : null;
   return {
     object: 'sign_in_attempt',
@@ -88,13 +87,13 @@ export function serializeSignIn(signIn: SignInRow, factors: SignInFactors, code:
     identifier: signIn.identifier,
     user_data: factors.user
       ? {
-          first_name: factors.user.first_name,
-          last_name: factors.user.last_name,
+          first_name: factors.user.firstName,
+          last_name: factors.user.lastName,
           ...links.user({
             id: factors.user.id,
-            image: factors.user.image_url,
-            firstName: factors.user.first_name,
-            lastName: factors.user.last_name,
+            image: factors.user.imageUrl,
+            firstName: factors.user.firstName,
+            lastName: factors.user.lastName,
           }),
         }
       : { first_name: null, last_name: null, image_url: '', has_image: false },
@@ -106,12 +105,12 @@ export function serializeSignIn(signIn: SignInRow, factors: SignInFactors, code:
     supported_second_factors: null,
     first_factor_verification: firstFactorVerification,
     second_factor_verification: null,
-    created_session_id: signIn.created_session_id,
-    abandon_at: signIn.expire_at,
+    created_session_id: signIn.createdSessionId,
+    abandon_at: signIn.expireAt,
   };
 }
 
-export function serializeSignUp(signUp: SignUpRow, requirements: SignUpRequirements, code: VerificationCodeRow | undefined) {
+export function serializeSignUp(signUp: SignUp, requirements: SignUpRequirements, code: VerificationCode | undefined) {
   return {
     object: 'sign_up_attempt',
     id: signUp.id,
@@ -121,14 +120,14 @@ export function serializeSignUp(signUp: SignUpRow, requirements: SignUpRequireme
     missing_fields: requirements.missing,
     unverified_fields: requirements.unverified,
     verifications: {
-      email_address: signUp.email_address
-        ? signUp.email_verified
+      email_address: signUp.emailAddress
+        ? signUp.emailVerified
           ? {
               object: 'verification',
               status: 'verified',
               strategy: 'email_code',
               attempts: code?.attempts ?? 0,
-              expire_at: code?.expire_at ?? null,
+              expire_at: code?.expireAt ?? null,
             }
           : serializeVerification('email_code', code)
         : null,
@@ -137,19 +136,19 @@ export function serializeSignUp(signUp: SignUpRow, requirements: SignUpRequireme
       external_account: null,
     },
     username: signUp.username,
-    email_address: signUp.email_address,
+    email_address: signUp.emailAddress,
     phone_number: null,
     web3_wallet: null,
-    password_enabled: Boolean(signUp.password_digest),
-    first_name: signUp.first_name,
-    last_name: signUp.last_name,
-    unsafe_metadata: parseMetadata(signUp.unsafe_metadata),
+    password_enabled: Boolean(signUp.passwordDigest),
+    first_name: signUp.firstName,
+    last_name: signUp.lastName,
+    unsafe_metadata: signUp.unsafeMetadata,
     public_metadata: {},
     custom_action: false,
     external_id: null,
-    created_session_id: signUp.created_session_id,
-    created_user_id: signUp.created_user_id,
-    abandon_at: signUp.expire_at,
+    created_session_id: signUp.createdSessionId,
+    created_user_id: signUp.createdUserId,
+    abandon_at: signUp.expireAt,
     legal_accepted_at: null,
   };
 }
@@ -157,7 +156,7 @@ export function serializeSignUp(signUp: SignUpRow, requirements: SignUpRequireme
 export type FrontendSessionJSON = ReturnType<typeof serializeFrontendSession>;
 
 export function serializeClient(
-  client: ClientRow,
+  client: Client,
   parts: { sessions: FrontendSessionJSON[]; signIn: unknown; signUp: unknown; cookieExpiresAt: number },
 ) {
   return {
@@ -166,11 +165,11 @@ export function serializeClient(
     sessions: parts.sessions,
     sign_in: parts.signIn,
     sign_up: parts.signUp,
-    last_active_session_id: client.last_active_session_id,
+    last_active_session_id: client.lastActiveSessionId,
     captcha_bypass: false,
     cookie_expires_at: parts.cookieExpiresAt,
     last_authentication_strategy: null,
-    created_at: client.created_at,
-    updated_at: client.updated_at,
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
   };
 }

@@ -1,4 +1,4 @@
-import type { JwtTemplateRow } from '../../store/schema.js';
+import type { JwtTemplate } from '../../model/index.js';
 
 /** Clerk's answer to a delete: the object type, its id and `deleted: true`. */
 export function serializeDeleted(object: string, id: string) {
@@ -14,17 +14,17 @@ export function serializePage<T>(data: T[], totalCount: number) {
   return { data, total_count: totalCount };
 }
 
-export function serializeJwtTemplate(row: JwtTemplateRow) {
+export function serializeJwtTemplate(row: JwtTemplate) {
   return {
     object: 'jwt_template',
     id: row.id,
     name: row.name,
-    claims: JSON.parse(row.claims) as Record<string, unknown>,
+    claims: row.claims,
     lifetime: row.lifetime,
-    allowed_clock_skew: row.allowed_clock_skew,
-    custom_signing_key: row.custom_signing_key === 1,
-    signing_algorithm: row.signing_algorithm,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
+    allowed_clock_skew: row.allowedClockSkew,
+    custom_signing_key: row.customSigningKey,
+    signing_algorithm: row.signingAlgorithm,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
   };
 }

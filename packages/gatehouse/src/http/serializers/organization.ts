@@ -1,26 +1,25 @@
 import type { ImageLinks } from '../../domain/images/links.js';
-import { parseMetadata } from '../../domain/metadata.js';
 import { type MembershipRecord, type OrganizationRecord, permissionsForRole } from '../../domain/organizations.js';
 import type { UserRecord } from '../../domain/users.js';
-import type { OrganizationRow } from '../../store/schema.js';
+import type { Organization } from '../../model/index.js';
 
 /** The one wire shape of an organization (Clerk's `organization` object). */
-export function serializeOrganization(organization: OrganizationRow, links: ImageLinks, membersCount?: number) {
+export function serializeOrganization(organization: Organization, links: ImageLinks, membersCount?: number) {
   return {
     object: 'organization',
     id: organization.id,
     name: organization.name,
     slug: organization.slug,
-    ...links.organization({ id: organization.id, image: organization.image_url, name: organization.name }),
+    ...links.organization({ id: organization.id, image: organization.imageUrl, name: organization.name }),
     // Clerk adds the counts only when asked (`include_members_count`); invitations do not exist yet.
     ...(membersCount === undefined ? {} : { members_count: membersCount, pending_invitations_count: 0 }),
-    max_allowed_memberships: organization.max_allowed_memberships,
-    admin_delete_enabled: organization.admin_delete_enabled === 1,
-    public_metadata: parseMetadata(organization.public_metadata),
-    private_metadata: parseMetadata(organization.private_metadata),
-    created_by: organization.created_by,
-    created_at: organization.created_at,
-    updated_at: organization.updated_at,
+    max_allowed_memberships: organization.maxAllowedMemberships,
+    admin_delete_enabled: organization.adminDeleteEnabled,
+    public_metadata: organization.publicMetadata,
+    private_metadata: organization.privateMetadata,
+    created_by: organization.createdBy,
+    created_at: organization.createdAt,
+    updated_at: organization.updatedAt,
   };
 }
 
@@ -31,12 +30,12 @@ export function serializeOrganizationRecord(record: OrganizationRecord, links: I
 /** What a membership shows of its member: Clerk's `public_user_data`. */
 export function serializePublicUserData(record: UserRecord, links: ImageLinks) {
   const { user, emailAddresses } = record;
-  const primary = emailAddresses.find((e) => e.id === user.primary_email_address_id) ?? emailAddresses[0];
+  const primary = emailAddresses.find((e) => e.id === user.primaryEmailAddressId) ?? emailAddresses[0];
   return {
-    identifier: primary?.email_address ?? user.username ?? user.external_id ?? '',
-    first_name: user.first_name,
-    last_name: user.last_name,
-    ...links.user({ id: user.id, image: user.image_url, firstName: user.first_name, lastName: user.last_name }),
+    identifier: primary?.emailAddress ?? user.username ?? user.externalId ?? '',
+    first_name: user.firstName,
+    last_name: user.lastName,
+    ...links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName }),
     user_id: user.id,
   };
 }
@@ -50,11 +49,11 @@ export function serializeMembership(record: MembershipRecord, links: ImageLinks)
     role: membership.role,
     role_name: membership.role === 'org:admin' ? 'Admin' : membership.role === 'org:member' ? 'Member' : membership.role,
     permissions: permissionsForRole(membership.role),
-    public_metadata: parseMetadata(membership.public_metadata),
-    private_metadata: parseMetadata(membership.private_metadata),
+    public_metadata: membership.publicMetadata,
+    private_metadata: membership.privateMetadata,
     organization: serializeOrganization(record.organization, links),
     public_user_data: serializePublicUserData(record.user, links),
-    created_at: membership.created_at,
-    updated_at: membership.updated_at,
+    created_at: membership.createdAt,
+    updated_at: membership.updatedAt,
   };
 }

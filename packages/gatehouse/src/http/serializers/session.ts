@@ -1,20 +1,20 @@
-import type { SessionRow } from '../../store/schema.js';
+import type { Session } from '../../model/index.js';
 
 /** The one wire shape of a session (Clerk's `session` object). */
-export function serializeSession(row: SessionRow) {
+export function serializeSession(row: Session) {
   return {
     object: 'session',
     id: row.id,
-    client_id: row.client_id,
-    user_id: row.user_id,
+    client_id: row.clientId,
+    user_id: row.userId,
     status: row.status,
-    last_active_organization_id: row.last_active_organization_id,
+    last_active_organization_id: row.lastActiveOrganizationId,
     actor: null,
     latest_activity: null,
-    last_active_at: row.last_active_at,
-    expire_at: row.expire_at,
-    abandon_at: row.abandon_at,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
+    last_active_at: row.lastActiveAt,
+    expire_at: row.expireAt,
+    abandon_at: row.abandonAt,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
   };
 }

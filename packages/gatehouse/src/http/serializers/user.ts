@@ -1,28 +1,27 @@
 import type { ImageLinks } from '../../domain/images/links.js';
-import { parseMetadata } from '../../domain/metadata.js';
 import type { UserRecord } from '../../domain/users.js';
-import type { EmailAddressRow } from '../../store/schema.js';
+import type { EmailAddress } from '../../model/index.js';
 
 /** The one wire shape of an e-mail address (Clerk's `email_address` object). */
-export function serializeEmailAddress(row: EmailAddressRow) {
+export function serializeEmailAddress(row: EmailAddress) {
   return {
     object: 'email_address',
     id: row.id,
-    email_address: row.email_address,
+    email_address: row.emailAddress,
     reserved: false,
     verification: row.verified
       ? {
           object: 'verification_admin',
           status: 'verified',
-          strategy: row.verification_strategy ?? 'admin',
+          strategy: row.verificationStrategy ?? 'admin',
           attempts: null,
           expire_at: null,
         }
       : null,
     linked_to: [],
     matches_sso_connection: false,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
   };
 }
 
@@ -37,23 +36,23 @@ export interface SerializeUserOptions {
 export function serializeUser(record: UserRecord, options: SerializeUserOptions) {
   const { user, emailAddresses } = record;
   const backend = (options.audience ?? 'backend') === 'backend';
-  const image = options.links.user({ id: user.id, image: user.image_url, firstName: user.first_name, lastName: user.last_name });
+  const image = options.links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName });
   return {
     object: 'user',
     id: user.id,
-    external_id: user.external_id,
-    primary_email_address_id: user.primary_email_address_id,
+    external_id: user.externalId,
+    primary_email_address_id: user.primaryEmailAddressId,
     primary_phone_number_id: null,
     primary_web3_wallet_id: null,
     username: user.username,
-    first_name: user.first_name,
-    last_name: user.last_name,
+    first_name: user.firstName,
+    last_name: user.lastName,
     ...image,
     // Clerk still sends the older name beside image_url.
     profile_image_url: image.image_url,
-    public_metadata: parseMetadata(user.public_metadata),
-    ...(backend ? { private_metadata: parseMetadata(user.private_metadata) } : {}),
-    unsafe_metadata: parseMetadata(user.unsafe_metadata),
+    public_metadata: user.publicMetadata,
+    ...(backend ? { private_metadata: user.privateMetadata } : {}),
+    unsafe_metadata: user.unsafeMetadata,
     email_addresses: emailAddresses.map(serializeEmailAddress),
     phone_numbers: [],
     web3_wallets: [],
@@ -62,27 +61,27 @@ export function serializeUser(record: UserRecord, options: SerializeUserOptions)
     saml_accounts: [],
     enterprise_accounts: [],
     organization_memberships: null,
-    password_enabled: Boolean(user.password_digest),
-    password_last_updated_at: user.password_last_updated_at,
+    password_enabled: Boolean(user.passwordDigest),
+    password_last_updated_at: user.passwordLastUpdatedAt,
     two_factor_enabled: false,
     totp_enabled: false,
     backup_code_enabled: false,
     mfa_enabled_at: null,
     mfa_disabled_at: null,
-    banned: user.banned === 1,
-    locked: user.locked === 1,
+    banned: user.banned,
+    locked: user.locked,
     lockout_expires_in_seconds: null,
     verification_attempts_remaining: 100,
     deprovisioned: false,
-    last_sign_in_at: user.last_sign_in_at,
-    last_active_at: user.last_active_at,
-    legal_accepted_at: user.legal_accepted_at,
-    create_organization_enabled: user.create_organization_enabled === 1,
+    last_sign_in_at: user.lastSignInAt,
+    last_active_at: user.lastActiveAt,
+    legal_accepted_at: user.legalAcceptedAt,
+    create_organization_enabled: user.createOrganizationEnabled,
     create_organizations_limit: null,
-    delete_self_enabled: user.delete_self_enabled === 1,
+    delete_self_enabled: user.deleteSelfEnabled,
     locale: user.locale,
     timezone: user.timezone,
-    created_at: user.created_at,
-    updated_at: user.updated_at,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
   };
 }

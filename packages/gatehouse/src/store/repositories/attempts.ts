@@ -1,51 +1,56 @@
 import type { Kysely } from 'kysely';
-import type { Database, SignInRow, SignUpRow, VerificationCodeRow } from '../schema.js';
+import type { CodePurpose, SignIn, SignUp, VerificationCode } from '../../model/index.js';
+import { signInMapping, signUpMapping, verificationCodeMapping } from '../mappings.js';
+import type { Database } from '../schema.js';
 
 export function createSignInRepository(db: Kysely<Database>) {
   return {
-    async findById(id: string): Promise<SignInRow | undefined> {
-      return db.selectFrom('sign_ins').selectAll().where('id', '=', id).executeTakeFirst();
+    async findById(id: string): Promise<SignIn | undefined> {
+      const row = await db.selectFrom('sign_ins').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && signInMapping.read(row);
     },
-    async insert(row: SignInRow): Promise<void> {
-      await db.insertInto('sign_ins').values(row).execute();
+    async insert(signIn: SignIn): Promise<void> {
+      await db.insertInto('sign_ins').values(signInMapping.write(signIn)).execute();
     },
-    async update(id: string, changes: Partial<Omit<SignInRow, 'id'>>): Promise<void> {
-      await db.updateTable('sign_ins').set(changes).where('id', '=', id).execute();
+    async update(id: string, changes: Partial<Omit<SignIn, 'id'>>): Promise<void> {
+      await db.updateTable('sign_ins').set(signInMapping.writeChanges(changes)).where('id', '=', id).execute();
     },
   };
 }
 
 export function createSignUpRepository(db: Kysely<Database>) {
   return {
-    async findById(id: string): Promise<SignUpRow | undefined> {
-      return db.selectFrom('sign_ups').selectAll().where('id', '=', id).executeTakeFirst();
+    async findById(id: string): Promise<SignUp | undefined> {
+      const row = await db.selectFrom('sign_ups').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && signUpMapping.read(row);
     },
-    async insert(row: SignUpRow): Promise<void> {
-      await db.insertInto('sign_ups').values(row).execute();
+    async insert(signUp: SignUp): Promise<void> {
+      await db.insertInto('sign_ups').values(signUpMapping.write(signUp)).execute();
     },
-    async update(id: string, changes: Partial<Omit<SignUpRow, 'id'>>): Promise<void> {
-      await db.updateTable('sign_ups').set(changes).where('id', '=', id).execute();
+    async update(id: string, changes: Partial<Omit<SignUp, 'id'>>): Promise<void> {
+      await db.updateTable('sign_ups').set(signUpMapping.writeChanges(changes)).where('id', '=', id).execute();
     },
   };
 }
 
 export function createVerificationCodeRepository(db: Kysely<Database>) {
   return {
-    async find(subjectId: string, purpose: string): Promise<VerificationCodeRow | undefined> {
-      return db
+    async find(subjectId: string, purpose: CodePurpose): Promise<VerificationCode | undefined> {
+      const row = await db
         .selectFrom('verification_codes')
         .selectAll()
         .where('subject_id', '=', subjectId)
         .where('purpose', '=', purpose)
         .executeTakeFirst();
+      return row && verificationCodeMapping.read(row);
     },
     /** One live code per subject and purpose: a new one replaces the old. */
-    async replace(row: VerificationCodeRow): Promise<void> {
-      await db.deleteFrom('verification_codes').where('subject_id', '=', row.subject_id).where('purpose', '=', row.purpose).execute();
-      await db.insertInto('verification_codes').values(row).execute();
+    async replace(code: VerificationCode): Promise<void> {
+      await db.deleteFrom('verification_codes').where('subject_id', '=', code.subjectId).where('purpose', '=', code.purpose).execute();
+      await db.insertInto('verification_codes').values(verificationCodeMapping.write(code)).execute();
     },
-    async update(id: string, changes: Partial<Pick<VerificationCodeRow, 'attempts' | 'status'>>): Promise<void> {
-      await db.updateTable('verification_codes').set(changes).where('id', '=', id).execute();
+    async update(id: string, changes: Partial<Pick<VerificationCode, 'attempts' | 'status'>>): Promise<void> {
+      await db.updateTable('verification_codes').set(verificationCodeMapping.writeChanges(changes)).where('id', '=', id).execute();
     },
   };
 }

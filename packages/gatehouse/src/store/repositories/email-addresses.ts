@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
+import type { EmailAddress, User } from '../../model/index.js';
 import { guardUnique } from '../errors.js';
-import { columnPicker, PREFIXED_USER_SELECTION, type PrefixedUserColumns, prefixedUser } from '../joined-rows.js';
+import { PREFIXED_USER_SELECTION, type PrefixedUserColumns, prefixedUser } from '../joined-rows.js';
+import { emailAddressMapping } from '../mappings.js';
 import { compiledOnce } from '../prepared.js';
-import { type Database, EMAIL_ADDRESS_COLUMNS, type EmailAddressRow, type UserRow } from '../schema.js';
+import type { Database, EmailAddressRow } from '../schema.js';
 
-const pickEmailAddress = columnPicker<EmailAddressRow>(EMAIL_ADDRESS_COLUMNS);
+const readEmailAddress = emailAddressMapping.read;
 
 export function createEmailAddressRepository(db: Kysely<Database>) {
   // Every user read (getUser, sign-in, session claims) lists the user's addresses.
@@ -25,36 +27,39 @@ export function createEmailAddressRepository(db: Kysely<Database>) {
   );
   return {
     /** An address with the user who owns it, found case-insensitively. */
-    async findWithOwner(address: string): Promise<{ email: EmailAddressRow; user: UserRow } | undefined> {
+    async findWithOwner(address: string): Promise<{ email: EmailAddress; user: User } | undefined> {
       const [row] = await withOwner(address.toLowerCase());
       if (!row) return undefined;
-      return { email: pickEmailAddress(row), user: prefixedUser(row) };
+      return { email: readEmailAddress(row), user: prefixedUser(row) };
     },
-    async findById(id: string): Promise<EmailAddressRow | undefined> {
-      return db.selectFrom('email_addresses').selectAll().where('id', '=', id).executeTakeFirst();
+    async findById(id: string): Promise<EmailAddress | undefined> {
+      const row = await db.selectFrom('email_addresses').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && readEmailAddress(row);
     },
-    async findByAddress(address: string): Promise<EmailAddressRow | undefined> {
-      return (await byAddress(address.toLowerCase()))[0];
+    async findByAddress(address: string): Promise<EmailAddress | undefined> {
+      const [row] = await byAddress(address.toLowerCase());
+      return row && readEmailAddress(row);
     },
-    async listByUser(userId: string): Promise<EmailAddressRow[]> {
-      return byUser(userId);
+    async listByUser(userId: string): Promise<EmailAddress[]> {
+      return (await byUser(userId)).map(readEmailAddress);
     },
     /** One query for a page of users, so listing users is not N+1. */
-    async listByUsers(userIds: string[]): Promise<EmailAddressRow[]> {
+    async listByUsers(userIds: string[]): Promise<EmailAddress[]> {
       if (userIds.length === 0) return [];
-      return db
+      const rows = await db
         .selectFrom('email_addresses')
         .selectAll()
         .where('user_id', 'in', userIds)
         .orderBy('created_at', 'asc')
         .orderBy('id', 'asc')
         .execute();
+      return rows.map(readEmailAddress);
     },
-    async insert(row: EmailAddressRow): Promise<void> {
-      await guardUnique(db.insertInto('email_addresses').values(row).execute());
+    async insert(email: EmailAddress): Promise<void> {
+      await guardUnique(db.insertInto('email_addresses').values(emailAddressMapping.write(email)).execute());
     },
-    async update(id: string, changes: Partial<Omit<EmailAddressRow, 'id' | 'user_id'>>): Promise<void> {
-      await guardUnique(db.updateTable('email_addresses').set(changes).where('id', '=', id).execute());
+    async update(id: string, changes: Partial<Omit<EmailAddress, 'id' | 'userId'>>): Promise<void> {
+      await guardUnique(db.updateTable('email_addresses').set(emailAddressMapping.writeChanges(changes)).where('id', '=', id).execute());
     },
     async delete(id: string): Promise<boolean> {
       const result = await db.deleteFrom('email_addresses').where('id', '=', id).executeTakeFirst();

@@ -1,22 +1,25 @@
 import type { Kysely } from 'kysely';
-import type { Database, HandshakeNonceRow, MailOutboxRow } from '../schema.js';
+import type { HandshakeNonce, OutboxMail } from '../../model/index.js';
+import { handshakeNonceMapping, outboxMailMapping } from '../mappings.js';
+import type { Database } from '../schema.js';
 
 export function createHandshakeNonceRepository(db: Kysely<Database>) {
   return {
-    async insert(row: HandshakeNonceRow): Promise<void> {
-      await db.insertInto('handshake_nonces').values(row).execute();
+    async insert(nonce: HandshakeNonce): Promise<void> {
+      await db.insertInto('handshake_nonces').values(handshakeNonceMapping.write(nonce)).execute();
     },
     /**
      * Takes the nonce if it is live, in one statement: of two concurrent resolves (or two nodes) only
      * one gets the row, so a nonce mints at most one token.
      */
-    async consume(nonceHash: string, now: number): Promise<HandshakeNonceRow | undefined> {
-      return db
+    async consume(nonceHash: string, now: number): Promise<HandshakeNonce | undefined> {
+      const row = await db
         .deleteFrom('handshake_nonces')
         .where('nonce_hash', '=', nonceHash)
         .where('expire_at', '>', now)
         .returningAll()
         .executeTakeFirst();
+      return row && handshakeNonceMapping.read(row);
     },
     async deleteExpired(now: number): Promise<void> {
       await db.deleteFrom('handshake_nonces').where('expire_at', '<=', now).execute();
@@ -26,11 +29,18 @@ export function createHandshakeNonceRepository(db: Kysely<Database>) {
 
 export function createMailOutboxRepository(db: Kysely<Database>) {
   return {
-    async insert(row: MailOutboxRow): Promise<void> {
-      await db.insertInto('mail_outbox').values(row).execute();
+    async insert(mail: OutboxMail): Promise<void> {
+      await db.insertInto('mail_outbox').values(outboxMailMapping.write(mail)).execute();
     },
-    async listRecent(limit: number): Promise<MailOutboxRow[]> {
-      return db.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    async listRecent(limit: number): Promise<OutboxMail[]> {
+      const rows = await db
+        .selectFrom('mail_outbox')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(outboxMailMapping.read);
     },
   };
 }

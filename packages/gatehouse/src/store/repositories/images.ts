@@ -1,14 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { StoredImage } from '../../model/index.js';
 import type { Database } from '../schema.js';
-
-export interface StoredImage {
-  /** Hex SHA-256 of `bytes`. */
-  id: string;
-  contentType: string;
-  size: number;
-  bytes: Buffer;
-  createdAt: number;
-}
 
 export function createImageRepository(db: Kysely<Database>) {
   return {

@@ -1,16 +1,23 @@
 import type { Kysely } from 'kysely';
-import type { Database, InstanceRow, SigningKeyRow } from '../schema.js';
+import type { SigningKeyStatus, StoredInstance, StoredSigningKey } from '../../model/index.js';
+import { instanceMapping, signingKeyMapping } from '../mappings.js';
+import type { Database } from '../schema.js';
 
 export function createInstanceRepository(db: Kysely<Database>) {
   return {
-    async get(): Promise<InstanceRow | undefined> {
-      return db.selectFrom('instance').selectAll().limit(1).executeTakeFirst();
+    async get(): Promise<StoredInstance | undefined> {
+      const row = await db.selectFrom('instance').selectAll().limit(1).executeTakeFirst();
+      return row && instanceMapping.read(row);
     },
-    async insert(row: InstanceRow): Promise<void> {
-      await db.insertInto('instance').values(row).execute();
+    async insert(instance: StoredInstance): Promise<void> {
+      await db.insertInto('instance').values(instanceMapping.write(instance)).execute();
     },
-    async updateSettings(id: string, settings: string, now: number): Promise<void> {
-      await db.updateTable('instance').set({ settings, updated_at: now }).where('id', '=', id).execute();
+    async updateSettings(id: string, settings: object, now: number): Promise<void> {
+      await db
+        .updateTable('instance')
+        .set(instanceMapping.writeChanges({ settings, updatedAt: now }))
+        .where('id', '=', id)
+        .execute();
     },
     /**
      * Replaces the secret key if it is still `expectedHash` (so two concurrent rotations cannot both
@@ -40,13 +47,14 @@ export function createInstanceRepository(db: Kysely<Database>) {
 
 export function createSigningKeyRepository(db: Kysely<Database>) {
   return {
-    async list(): Promise<SigningKeyRow[]> {
-      return db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'asc').execute();
+    async list(): Promise<StoredSigningKey[]> {
+      const rows = await db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'asc').execute();
+      return rows.map(signingKeyMapping.read);
     },
-    async insert(row: SigningKeyRow): Promise<void> {
-      await db.insertInto('signing_keys').values(row).execute();
+    async insert(key: StoredSigningKey): Promise<void> {
+      await db.insertInto('signing_keys').values(signingKeyMapping.write(key)).execute();
     },
-    async setStatus(kid: string, status: string): Promise<void> {
+    async setStatus(kid: string, status: SigningKeyStatus): Promise<void> {
       await db.updateTable('signing_keys').set({ status }).where('kid', '=', kid).execute();
     },
     async setRetiresAt(kid: string, retiresAt: number): Promise<void> {

@@ -1,6 +1,11 @@
 import { type Kysely, sql } from 'kysely';
+import type { Organization, OrganizationMembership } from '../../model/index.js';
 import { guardUnique } from '../errors.js';
-import type { Database, OrganizationMembershipRow, OrganizationRow } from '../schema.js';
+import { organizationMapping, organizationMembershipMapping } from '../mappings.js';
+import type { Database } from '../schema.js';
+
+const readOrganization = organizationMapping.read;
+const readMembership = organizationMembershipMapping.read;
 
 export const ORGANIZATION_ORDER_COLUMNS = ['created_at', 'name', 'members_count'] as const;
 export type OrganizationOrderColumn = (typeof ORGANIZATION_ORDER_COLUMNS)[number];
@@ -61,18 +66,21 @@ export function createOrganizationRepository(db: Kysely<Database>) {
   }
 
   return {
-    async findById(id: string): Promise<OrganizationRow | undefined> {
-      return db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+    async findById(id: string): Promise<Organization | undefined> {
+      const row = await db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && readOrganization(row);
     },
-    async findBySlug(slug: string): Promise<OrganizationRow | undefined> {
-      return db.selectFrom('organizations').selectAll().where('slug', '=', slug).executeTakeFirst();
+    async findBySlug(slug: string): Promise<Organization | undefined> {
+      const row = await db.selectFrom('organizations').selectAll().where('slug', '=', slug).executeTakeFirst();
+      return row && readOrganization(row);
     },
     /** One query for the organizations of a page of memberships. */
-    async findByIds(ids: string[]): Promise<OrganizationRow[]> {
+    async findByIds(ids: string[]): Promise<Organization[]> {
       if (ids.length === 0) return [];
-      return db.selectFrom('organizations').selectAll().where('id', 'in', ids).execute();
+      const rows = await db.selectFrom('organizations').selectAll().where('id', 'in', ids).execute();
+      return rows.map(readOrganization);
     },
-    async list(options: OrganizationListOptions): Promise<OrganizationRow[]> {
+    async list(options: OrganizationListOptions): Promise<Organization[]> {
       const direction = options.direction;
       let q = filtered(options).selectAll('organizations');
       if (options.orderBy === 'members_count') {
@@ -83,7 +91,8 @@ export function createOrganizationRepository(db: Kysely<Database>) {
       } else {
         q = q.orderBy(`organizations.${options.orderBy}`, direction);
       }
-      return q.orderBy('organizations.id', direction).limit(options.limit).offset(options.offset).execute();
+      const rows = await q.orderBy('organizations.id', direction).limit(options.limit).offset(options.offset).execute();
+      return rows.map(readOrganization);
     },
     async count(filter: OrganizationListFilter): Promise<number> {
       const row = await filtered(filter)
@@ -91,11 +100,11 @@ export function createOrganizationRepository(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    async insert(row: OrganizationRow): Promise<void> {
-      await guardUnique(db.insertInto('organizations').values(row).execute());
+    async insert(organization: Organization): Promise<void> {
+      await guardUnique(db.insertInto('organizations').values(organizationMapping.write(organization)).execute());
     },
-    async update(id: string, changes: Partial<Omit<OrganizationRow, 'id'>>): Promise<void> {
-      await guardUnique(db.updateTable('organizations').set(changes).where('id', '=', id).execute());
+    async update(id: string, changes: Partial<Omit<Organization, 'id'>>): Promise<void> {
+      await guardUnique(db.updateTable('organizations').set(organizationMapping.writeChanges(changes)).where('id', '=', id).execute());
     },
     /** Deletes the organization; its memberships go with it (foreign-key cascade). */
     async delete(id: string): Promise<boolean> {
@@ -143,15 +152,16 @@ export function createOrganizationMembershipRepository(db: Kysely<Database>) {
   }
 
   return {
-    async find(organizationId: string, userId: string): Promise<OrganizationMembershipRow | undefined> {
-      return db
+    async find(organizationId: string, userId: string): Promise<OrganizationMembership | undefined> {
+      const row = await db
         .selectFrom('organization_memberships')
         .selectAll()
         .where('organization_id', '=', organizationId)
         .where('user_id', '=', userId)
         .executeTakeFirst();
+      return row && readMembership(row);
     },
-    async list(options: MembershipListOptions): Promise<OrganizationMembershipRow[]> {
+    async list(options: MembershipListOptions): Promise<OrganizationMembership[]> {
       const { direction } = options;
       let q = filtered(options).selectAll('m');
       if (options.orderBy === 'created_at') q = q.orderBy('m.created_at', direction);
@@ -163,7 +173,8 @@ export function createOrganizationMembershipRepository(db: Kysely<Database>) {
         // Explicit null placement, as for users: both dialects page identically.
         q = q.orderBy(column, (ob) => (direction === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsFirst()));
       }
-      return q.orderBy('m.id', direction).limit(options.limit).offset(options.offset).execute();
+      const rows = await q.orderBy('m.id', direction).limit(options.limit).offset(options.offset).execute();
+      return rows.map(readMembership);
     },
     async count(filter: MembershipListFilter): Promise<number> {
       const row = await filtered(filter)
@@ -172,8 +183,8 @@ export function createOrganizationMembershipRepository(db: Kysely<Database>) {
       return Number(row.n);
     },
     /** A user's memberships, newest first. */
-    async listByUser(userId: string, limit: number, offset: number): Promise<OrganizationMembershipRow[]> {
-      return db
+    async listByUser(userId: string, limit: number, offset: number): Promise<OrganizationMembership[]> {
+      const rows = await db
         .selectFrom('organization_memberships')
         .selectAll()
         .where('user_id', '=', userId)
@@ -182,6 +193,7 @@ export function createOrganizationMembershipRepository(db: Kysely<Database>) {
         .limit(limit)
         .offset(offset)
         .execute();
+      return rows.map(readMembership);
     },
     async countByUser(userId: string): Promise<number> {
       const row = await db
@@ -202,11 +214,15 @@ export function createOrganizationMembershipRepository(db: Kysely<Database>) {
         .execute();
       return new Map(rows.map((r) => [r.organization_id, Number(r.n)]));
     },
-    async insert(row: OrganizationMembershipRow): Promise<void> {
-      await guardUnique(db.insertInto('organization_memberships').values(row).execute());
+    async insert(membership: OrganizationMembership): Promise<void> {
+      await guardUnique(db.insertInto('organization_memberships').values(organizationMembershipMapping.write(membership)).execute());
     },
-    async update(id: string, changes: Partial<Omit<OrganizationMembershipRow, 'id' | 'organization_id' | 'user_id'>>): Promise<void> {
-      await db.updateTable('organization_memberships').set(changes).where('id', '=', id).execute();
+    async update(id: string, changes: Partial<Omit<OrganizationMembership, 'id' | 'organizationId' | 'userId'>>): Promise<void> {
+      await db
+        .updateTable('organization_memberships')
+        .set(organizationMembershipMapping.writeChanges(changes))
+        .where('id', '=', id)
+        .execute();
     },
     async delete(id: string): Promise<boolean> {
       const result = await db.deleteFrom('organization_memberships').where('id', '=', id).executeTakeFirst();

@@ -1,19 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { SessionActivity } from '../../model/index.js';
 import type { Database, SessionActivityTable } from '../schema.js';
-
-/** The device and place a session was signed in from; null fields are unknown. */
-export interface SessionActivity {
-  sessionId: string;
-  browserName: string | null;
-  browserVersion: string | null;
-  osName: string | null;
-  deviceType: string | null;
-  isMobile: boolean;
-  ipAddress: string | null;
-  city: string | null;
-  country: string | null;
-  createdAt: number;
-}
 
 function fromRow(row: SessionActivityTable): SessionActivity {
   return {

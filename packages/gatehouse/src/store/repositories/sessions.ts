@@ -1,15 +1,18 @@
 import type { Kysely } from 'kysely';
-import { columnPicker, PREFIXED_USER_SELECTION, type PrefixedUserColumns, prefixedUser } from '../joined-rows.js';
+import type { Client, Session, SessionStatus, User } from '../../model/index.js';
+import { PREFIXED_USER_SELECTION, type PrefixedUserColumns, prefixedUser } from '../joined-rows.js';
+import { clientMapping, sessionMapping } from '../mappings.js';
 import { compiledOnce } from '../prepared.js';
-import { type ClientRow, type Database, SESSION_COLUMNS, type SessionRow, type UserRow } from '../schema.js';
+import type { ClientRow, Database, SessionRow } from '../schema.js';
 
 export interface SessionListFilter {
   clientId?: string;
   userId?: string;
-  status?: string;
+  status?: SessionStatus;
 }
 
-const pickSession = columnPicker<SessionRow>(SESSION_COLUMNS);
+const readSession = sessionMapping.read;
+const readClient = clientMapping.read;
 
 export function createClientRepository(db: Kysely<Database>) {
   const byId = compiledOnce<ClientRow, [string]>(db, 1, (id) => db.selectFrom('clients').selectAll().where('id', '=', id));
@@ -17,17 +20,19 @@ export function createClientRepository(db: Kysely<Database>) {
     db.selectFrom('clients').selectAll().where('token_hash', '=', hash),
   );
   return {
-    async findById(id: string): Promise<ClientRow | undefined> {
-      return (await byId(id))[0];
+    async findById(id: string): Promise<Client | undefined> {
+      const [row] = await byId(id);
+      return row && readClient(row);
     },
-    async findByTokenHash(tokenHash: string): Promise<ClientRow | undefined> {
-      return (await byTokenHash(tokenHash))[0];
+    async findByTokenHash(tokenHash: string): Promise<Client | undefined> {
+      const [row] = await byTokenHash(tokenHash);
+      return row && readClient(row);
     },
-    async insert(row: ClientRow): Promise<void> {
-      await db.insertInto('clients').values(row).execute();
+    async insert(client: Client): Promise<void> {
+      await db.insertInto('clients').values(clientMapping.write(client)).execute();
     },
-    async update(id: string, changes: Partial<Omit<ClientRow, 'id'>>): Promise<void> {
-      await db.updateTable('clients').set(changes).where('id', '=', id).execute();
+    async update(id: string, changes: Partial<Omit<Client, 'id'>>): Promise<void> {
+      await db.updateTable('clients').set(clientMapping.writeChanges(changes)).where('id', '=', id).execute();
     },
   };
 }
@@ -53,23 +58,32 @@ export function createSessionRepository(db: Kysely<Database>) {
       .where('clients.token_hash', '=', tokenHash),
   );
   return {
-    async findById(id: string): Promise<SessionRow | undefined> {
-      return (await byId(id))[0];
+    async findById(id: string): Promise<Session | undefined> {
+      const [row] = await byId(id);
+      return row && readSession(row);
     },
     /**
      * The session `sessionId` with its user, if it belongs to the client whose cookie hashes to
      * `tokenHash`; undefined otherwise (no such client, someone else's session, or no user).
      */
-    async findWithUserForClientToken(sessionId: string, tokenHash: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+    async findWithUserForClientToken(sessionId: string, tokenHash: string): Promise<{ session: Session; user: User } | undefined> {
       const [row] = await ofClientToken(sessionId, tokenHash);
       if (!row) return undefined;
-      return { session: pickSession(row), user: prefixedUser(row) };
+      return { session: readSession(row), user: prefixedUser(row) };
     },
-    async list(filter: SessionListFilter, limit: number, offset: number): Promise<SessionRow[]> {
-      return filtered(filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    async list(filter: SessionListFilter, limit: number, offset: number): Promise<Session[]> {
+      const rows = await filtered(filter)
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return rows.map(readSession);
     },
-    async listByClient(clientId: string): Promise<SessionRow[]> {
-      return db.selectFrom('sessions').selectAll().where('client_id', '=', clientId).orderBy('created_at', 'asc').execute();
+    async listByClient(clientId: string): Promise<Session[]> {
+      const rows = await db.selectFrom('sessions').selectAll().where('client_id', '=', clientId).orderBy('created_at', 'asc').execute();
+      return rows.map(readSession);
     },
     async count(filter: SessionListFilter): Promise<number> {
       const row = await filtered(filter)
@@ -77,14 +91,14 @@ export function createSessionRepository(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    async insert(row: SessionRow): Promise<void> {
-      await db.insertInto('sessions').values(row).execute();
+    async insert(session: Session): Promise<void> {
+      await db.insertInto('sessions').values(sessionMapping.write(session)).execute();
     },
-    async update(id: string, changes: Partial<Omit<SessionRow, 'id'>>): Promise<void> {
-      await db.updateTable('sessions').set(changes).where('id', '=', id).execute();
+    async update(id: string, changes: Partial<Omit<Session, 'id'>>): Promise<void> {
+      await db.updateTable('sessions').set(sessionMapping.writeChanges(changes)).where('id', '=', id).execute();
     },
     /** Ends every live session of a client (sign out of all); returns how many changed. */
-    async endAllForClient(clientId: string, status: string, now: number): Promise<number> {
+    async endAllForClient(clientId: string, status: SessionStatus, now: number): Promise<number> {
       const result = await db
         .updateTable('sessions')
         .set({ status, updated_at: now })
@@ -107,7 +121,7 @@ export function createSessionRepository(db: Kysely<Database>) {
       return Number(result.numUpdatedRows);
     },
     /** Ends every live session of a user (ban, delete); returns how many changed. */
-    async endAllForUser(userId: string, status: string, now: number): Promise<number> {
+    async endAllForUser(userId: string, status: SessionStatus, now: number): Promise<number> {
       const result = await db
         .updateTable('sessions')
         .set({ status, updated_at: now })

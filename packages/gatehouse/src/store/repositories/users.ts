@@ -1,8 +1,10 @@
 import { type Kysely, sql } from 'kysely';
+import type { EmailAddress, User } from '../../model/index.js';
 import { guardUnique } from '../errors.js';
-import { columnPicker, type PrefixedColumns, prefixedSelection } from '../joined-rows.js';
+import { type PrefixedColumns, prefixedSelection } from '../joined-rows.js';
+import { emailAddressMapping, userMapping } from '../mappings.js';
 import { compiledOnce } from '../prepared.js';
-import { type Database, EMAIL_ADDRESS_COLUMNS, type EmailAddressRow, USER_COLUMNS, type UserRow } from '../schema.js';
+import type { Database, EmailAddressRow, UserRow } from '../schema.js';
 
 export const USER_ORDER_COLUMNS = [
   'created_at',
@@ -35,8 +37,8 @@ function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-const pickUser = columnPicker<UserRow>(USER_COLUMNS);
-const pickPrefixedEmailAddress = columnPicker<EmailAddressRow>(EMAIL_ADDRESS_COLUMNS, 'e__');
+const readUser = userMapping.read;
+const readPrefixedEmailAddress = emailAddressMapping.readPrefixed('e__');
 
 export function createUserRepository(db: Kysely<Database>) {
   function filtered(filter: UserListFilter) {
@@ -79,36 +81,36 @@ export function createUserRepository(db: Kysely<Database>) {
       .selectFrom('users')
       .leftJoin('email_addresses', 'email_addresses.user_id', 'users.id')
       .selectAll('users')
-      .select(prefixedSelection('email_addresses', EMAIL_ADDRESS_COLUMNS, 'e__'))
+      .select(prefixedSelection('email_addresses', emailAddressMapping.columns, 'e__'))
       .where('users.id', '=', id)
       .orderBy('email_addresses.created_at', 'asc')
       .orderBy('email_addresses.id', 'asc'),
   );
 
   return {
-    async findById(id: string): Promise<UserRow | undefined> {
-      return (await byId(id))[0];
+    async findById(id: string): Promise<User | undefined> {
+      const [row] = await byId(id);
+      return row && readUser(row);
     },
     /** A user and their e-mail addresses (oldest first) in one round trip. */
-    async findWithEmailAddresses(id: string): Promise<{ user: UserRow; emailAddresses: EmailAddressRow[] } | undefined> {
+    async findWithEmailAddresses(id: string): Promise<{ user: User; emailAddresses: EmailAddress[] } | undefined> {
       const rows = await withAddresses(id);
       if (!rows[0]) return undefined;
       // A user without addresses comes back as one row whose address columns are all null.
-      const emailAddresses = rows.filter((row) => row.e__id != null).map(pickPrefixedEmailAddress);
-      return { user: pickUser(rows[0]), emailAddresses };
+      const emailAddresses = rows.filter((row) => row.e__id != null).map(readPrefixedEmailAddress);
+      return { user: readUser(rows[0]), emailAddresses };
     },
-    async list(options: UserListOptions): Promise<UserRow[]> {
-      return (
-        filtered(options)
-          .selectAll('users')
-          // Explicit null placement: PostgreSQL sorts nulls last ascending and first descending, SQLite the
-          // opposite; spelling PostgreSQL's rule out keeps both dialects' pages identical.
-          .orderBy(`users.${options.orderBy}`, (ob) => (options.direction === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsFirst()))
-          .orderBy('users.id', options.direction)
-          .limit(options.limit)
-          .offset(options.offset)
-          .execute()
-      );
+    async list(options: UserListOptions): Promise<User[]> {
+      const rows = await filtered(options)
+        .selectAll('users')
+        // Explicit null placement: PostgreSQL sorts nulls last ascending and first descending, SQLite the
+        // opposite; spelling PostgreSQL's rule out keeps both dialects' pages identical.
+        .orderBy(`users.${options.orderBy}`, (ob) => (options.direction === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsFirst()))
+        .orderBy('users.id', options.direction)
+        .limit(options.limit)
+        .offset(options.offset)
+        .execute();
+      return rows.map(readUser);
     },
     async count(filter: UserListFilter): Promise<number> {
       const row = await filtered(filter)
@@ -116,11 +118,11 @@ export function createUserRepository(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    async insert(row: UserRow): Promise<void> {
-      await guardUnique(db.insertInto('users').values(row).execute());
+    async insert(user: User): Promise<void> {
+      await guardUnique(db.insertInto('users').values(userMapping.write(user)).execute());
     },
-    async update(id: string, changes: Partial<Omit<UserRow, 'id'>>): Promise<void> {
-      await guardUnique(db.updateTable('users').set(changes).where('id', '=', id).execute());
+    async update(id: string, changes: Partial<Omit<User, 'id'>>): Promise<void> {
+      await guardUnique(db.updateTable('users').set(userMapping.writeChanges(changes)).where('id', '=', id).execute());
     },
     async delete(id: string): Promise<boolean> {
       const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();

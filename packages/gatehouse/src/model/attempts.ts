@@ -1,0 +1,56 @@
+import type { Metadata } from './user.js';
+
+export type SignInStatus = 'needs_identifier' | 'needs_first_factor' | 'needs_second_factor' | 'needs_new_password' | 'complete';
+export type SignUpStatus = 'missing_requirements' | 'complete' | 'abandoned';
+/** A verification's state, as Clerk's `verification.status` reports it. */
+export type VerificationStatus = 'unverified' | 'verified' | 'failed' | 'expired';
+/** The sign-in strategies Gatehouse runs. */
+export type FirstFactorStrategy = 'password' | 'email_code' | 'reset_password_email_code';
+/** What a one-time code proves. */
+export type CodePurpose = 'sign_up_email' | 'sign_in_email_code' | 'reset_password' | 'email_address';
+
+export interface SignIn {
+  id: string;
+  clientId: string;
+  status: SignInStatus;
+  identifier: string | null;
+  /** Null when the identifier matched nobody: the attempt then fails like a wrong password. */
+  userId: string | null;
+  firstFactorStrategy: FirstFactorStrategy | null;
+  firstFactorStatus: VerificationStatus | null;
+  createdSessionId: string | null;
+  expireAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SignUp {
+  id: string;
+  clientId: string;
+  status: SignUpStatus;
+  emailAddress: string | null;
+  emailVerified: boolean;
+  passwordDigest: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  username: string | null;
+  unsafeMetadata: Metadata;
+  createdUserId: string | null;
+  createdSessionId: string | null;
+  expireAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A one-time code; only its HMAC is stored. */
+export interface VerificationCode {
+  id: string;
+  subjectId: string;
+  purpose: CodePurpose;
+  emailAddress: string;
+  codeHash: string;
+  attempts: number;
+  status: VerificationStatus;
+  expireAt: number;
+  createdAt: number;
+}

@@ -1,0 +1,27 @@
+/** Clerk's session statuses; a stored `active` session past its expiry is reported `expired`/`abandoned`. */
+export type SessionStatus = 'active' | 'ended' | 'expired' | 'removed' | 'replaced' | 'revoked' | 'abandoned' | 'pending';
+
+export interface Session {
+  id: string;
+  clientId: string;
+  userId: string;
+  status: SessionStatus;
+  lastActiveOrganizationId: string | null;
+  lastActiveAt: number;
+  expireAt: number;
+  abandonAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A browser (or a client made through BAPI): holds sessions and at most one sign-in and one sign-up in progress. */
+export interface Client {
+  id: string;
+  /** SHA-256 of the `__client` cookie value; null for clients made by BAPI. */
+  tokenHash: string | null;
+  signInId: string | null;
+  signUpId: string | null;
+  lastActiveSessionId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -1,0 +1,46 @@
+/** Free-form JSON object a user, organization or membership carries (`public_metadata` …). */
+export type Metadata = Record<string, unknown>;
+
+/** A user as the domain sees it: booleans, decoded metadata, camelCase. */
+export interface User {
+  id: string;
+  externalId: string | null;
+  username: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  imageUrl: string | null;
+  passwordDigest: string | null;
+  /** The algorithm of `passwordDigest` (`argon2id`, or an imported `bcrypt`, `scrypt_firebase` …). */
+  passwordHasher: string | null;
+  passwordLastUpdatedAt: number | null;
+  primaryEmailAddressId: string | null;
+  publicMetadata: Metadata;
+  privateMetadata: Metadata;
+  unsafeMetadata: Metadata;
+  banned: boolean;
+  locked: boolean;
+  lastSignInAt: number | null;
+  lastActiveAt: number | null;
+  locale: string | null;
+  timezone: string | null;
+  legalAcceptedAt: number | null;
+  createOrganizationEnabled: boolean;
+  deleteSelfEnabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** How an e-mail address was verified: by an operator through BAPI, or by a code at sign-up. */
+export type EmailVerificationStrategy = 'admin' | 'email_code';
+
+export interface EmailAddress {
+  id: string;
+  userId: string;
+  /** Stored lower-case. */
+  emailAddress: string;
+  verified: boolean;
+  /** Null while unverified. */
+  verificationStrategy: EmailVerificationStrategy | null;
+  createdAt: number;
+  updatedAt: number;
+}

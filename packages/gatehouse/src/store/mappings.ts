@@ -1,0 +1,218 @@
+import type {
+  Client,
+  EmailAddress,
+  HandshakeNonce,
+  JwtTemplate,
+  Organization,
+  OrganizationMembership,
+  OutboxMail,
+  Session,
+  SignIn,
+  SignUp,
+  StoredInstance,
+  StoredSigningKey,
+  User,
+  VerificationCode,
+} from '../model/index.js';
+import { entityMapping } from './entity-mapping.js';
+import type {
+  ClientRow,
+  EmailAddressRow,
+  HandshakeNonceRow,
+  InstanceRow,
+  JwtTemplateRow,
+  MailOutboxRow,
+  OrganizationMembershipRow,
+  OrganizationRow,
+  SessionRow,
+  SignInRow,
+  SigningKeyRow,
+  SignUpRow,
+  UserRow,
+  VerificationCodeRow,
+} from './schema.js';
+
+/** Each table's entity ↔ row mapping (see entity-mapping.ts). */
+
+export const instanceMapping = entityMapping<StoredInstance, InstanceRow>()({
+  id: ['id', 'value'],
+  environmentType: ['environment_type', 'value'],
+  secretKeyHash: ['secret_key_hash', 'value'],
+  secretKeyEnc: ['secret_key_enc', 'value'],
+  settings: ['settings', 'object'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+  previousSecretKeyHash: ['previous_secret_key_hash', 'value'],
+  previousSecretKeyExpiresAt: ['previous_secret_key_expires_at', 'value'],
+});
+
+export const signingKeyMapping = entityMapping<StoredSigningKey, SigningKeyRow>()({
+  kid: ['kid', 'value'],
+  privateKeyEnc: ['private_key_enc', 'value'],
+  publicJwk: ['public_jwk', 'object'],
+  status: ['status', 'value'],
+  createdAt: ['created_at', 'value'],
+  activatesAt: ['activates_at', 'value'],
+  retiresAt: ['retires_at', 'value'],
+});
+
+export const userMapping = entityMapping<User, UserRow>()({
+  id: ['id', 'value'],
+  externalId: ['external_id', 'value'],
+  username: ['username', 'value'],
+  firstName: ['first_name', 'value'],
+  lastName: ['last_name', 'value'],
+  imageUrl: ['image_url', 'value'],
+  passwordDigest: ['password_digest', 'value'],
+  passwordHasher: ['password_hasher', 'value'],
+  passwordLastUpdatedAt: ['password_last_updated_at', 'value'],
+  primaryEmailAddressId: ['primary_email_address_id', 'value'],
+  publicMetadata: ['public_metadata', 'object'],
+  privateMetadata: ['private_metadata', 'object'],
+  unsafeMetadata: ['unsafe_metadata', 'object'],
+  banned: ['banned', 'flag'],
+  locked: ['locked', 'flag'],
+  lastSignInAt: ['last_sign_in_at', 'value'],
+  lastActiveAt: ['last_active_at', 'value'],
+  locale: ['locale', 'value'],
+  timezone: ['timezone', 'value'],
+  legalAcceptedAt: ['legal_accepted_at', 'value'],
+  createOrganizationEnabled: ['create_organization_enabled', 'flag'],
+  deleteSelfEnabled: ['delete_self_enabled', 'flag'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const emailAddressMapping = entityMapping<EmailAddress, EmailAddressRow>()({
+  id: ['id', 'value'],
+  userId: ['user_id', 'value'],
+  emailAddress: ['email_address', 'value'],
+  verified: ['verified', 'flag'],
+  verificationStrategy: ['verification_strategy', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const clientMapping = entityMapping<Client, ClientRow>()({
+  id: ['id', 'value'],
+  tokenHash: ['token_hash', 'value'],
+  signInId: ['sign_in_id', 'value'],
+  signUpId: ['sign_up_id', 'value'],
+  lastActiveSessionId: ['last_active_session_id', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const sessionMapping = entityMapping<Session, SessionRow>()({
+  id: ['id', 'value'],
+  clientId: ['client_id', 'value'],
+  userId: ['user_id', 'value'],
+  status: ['status', 'value'],
+  lastActiveOrganizationId: ['last_active_organization_id', 'value'],
+  lastActiveAt: ['last_active_at', 'value'],
+  expireAt: ['expire_at', 'value'],
+  abandonAt: ['abandon_at', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const jwtTemplateMapping = entityMapping<JwtTemplate, JwtTemplateRow>()({
+  id: ['id', 'value'],
+  name: ['name', 'value'],
+  claims: ['claims', 'object'],
+  lifetime: ['lifetime', 'value'],
+  allowedClockSkew: ['allowed_clock_skew', 'value'],
+  customSigningKey: ['custom_signing_key', 'flag'],
+  signingAlgorithm: ['signing_algorithm', 'value'],
+  signingKeyEnc: ['signing_key_enc', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const signInMapping = entityMapping<SignIn, SignInRow>()({
+  id: ['id', 'value'],
+  clientId: ['client_id', 'value'],
+  status: ['status', 'value'],
+  identifier: ['identifier', 'value'],
+  userId: ['user_id', 'value'],
+  firstFactorStrategy: ['first_factor_strategy', 'value'],
+  firstFactorStatus: ['first_factor_status', 'value'],
+  createdSessionId: ['created_session_id', 'value'],
+  expireAt: ['expire_at', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const signUpMapping = entityMapping<SignUp, SignUpRow>()({
+  id: ['id', 'value'],
+  clientId: ['client_id', 'value'],
+  status: ['status', 'value'],
+  emailAddress: ['email_address', 'value'],
+  emailVerified: ['email_verified', 'flag'],
+  passwordDigest: ['password_digest', 'value'],
+  firstName: ['first_name', 'value'],
+  lastName: ['last_name', 'value'],
+  username: ['username', 'value'],
+  unsafeMetadata: ['unsafe_metadata', 'object'],
+  createdUserId: ['created_user_id', 'value'],
+  createdSessionId: ['created_session_id', 'value'],
+  expireAt: ['expire_at', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const verificationCodeMapping = entityMapping<VerificationCode, VerificationCodeRow>()({
+  id: ['id', 'value'],
+  subjectId: ['subject_id', 'value'],
+  purpose: ['purpose', 'value'],
+  emailAddress: ['email_address', 'value'],
+  codeHash: ['code_hash', 'value'],
+  attempts: ['attempts', 'value'],
+  status: ['status', 'value'],
+  expireAt: ['expire_at', 'value'],
+  createdAt: ['created_at', 'value'],
+});
+
+export const handshakeNonceMapping = entityMapping<HandshakeNonce, HandshakeNonceRow>()({
+  nonceHash: ['nonce_hash', 'value'],
+  clientId: ['client_id', 'value'],
+  devBrowser: ['dev_browser', 'value'],
+  origin: ['origin', 'value'],
+  expireAt: ['expire_at', 'value'],
+  createdAt: ['created_at', 'value'],
+});
+
+export const outboxMailMapping = entityMapping<OutboxMail, MailOutboxRow>()({
+  id: ['id', 'value'],
+  toAddress: ['to_address', 'value'],
+  subject: ['subject', 'value'],
+  textBody: ['text_body', 'value'],
+  htmlBody: ['html_body', 'value'],
+  locale: ['locale', 'value'],
+  createdAt: ['created_at', 'value'],
+});
+
+export const organizationMapping = entityMapping<Organization, OrganizationRow>()({
+  id: ['id', 'value'],
+  name: ['name', 'value'],
+  slug: ['slug', 'value'],
+  imageUrl: ['image_url', 'value'],
+  maxAllowedMemberships: ['max_allowed_memberships', 'value'],
+  adminDeleteEnabled: ['admin_delete_enabled', 'flag'],
+  publicMetadata: ['public_metadata', 'object'],
+  privateMetadata: ['private_metadata', 'object'],
+  createdBy: ['created_by', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const organizationMembershipMapping = entityMapping<OrganizationMembership, OrganizationMembershipRow>()({
+  id: ['id', 'value'],
+  organizationId: ['organization_id', 'value'],
+  userId: ['user_id', 'value'],
+  role: ['role', 'value'],
+  publicMetadata: ['public_metadata', 'object'],
+  privateMetadata: ['private_metadata', 'object'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
