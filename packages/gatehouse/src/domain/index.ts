@@ -39,7 +39,16 @@ export function createDomain(options: DomainOptions) {
   const instance = createInstanceService(store, box, clock);
   const keyring = createKeyring(store, box, clock);
   const jwtTemplates = createJwtTemplateService(store, box, keyring, clock);
-  const tokens = createTokenService({ store, clock, keyring, instance, jwtTemplates, issuer: new URL(options.publicUrl).origin });
+  const images = createImageService(store, clock, options.publicUrl);
+  const tokens = createTokenService({
+    store,
+    clock,
+    keyring,
+    instance,
+    jwtTemplates,
+    issuer: new URL(options.publicUrl).origin,
+    imageLinks: images.links,
+  });
   const users = createUserService(store, clock, tokens.assertClaimsFit);
   const sessions = createSessionService(store, clock);
   const emailAddresses = createEmailAddressService(store, clock);
@@ -84,7 +93,7 @@ export function createDomain(options: DomainOptions) {
     organizations: createOrganizationService(store, clock),
     jwtTemplates,
     tokens,
-    images: createImageService(store, clock, options.publicUrl),
+    images,
   };
 }
 

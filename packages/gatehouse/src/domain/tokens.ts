@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import { buildClaimsContext } from './claims-context.js';
 import { byteLength, renderClaims } from './claims-template.js';
 import type { Clock } from './clock.js';
+import type { ImageLinks } from './images/links.js';
 import type { InstanceService } from './instance.js';
 import type { JwtTemplateService } from './jwt-templates.js';
 import type { Keyring } from './keyring.js';
@@ -32,6 +33,8 @@ export interface TokenServiceDeps {
   instance: InstanceService;
   jwtTemplates: JwtTemplateService;
   issuer: string;
+  /** Image URLs for the `{{user.image_url}}` and `{{org.image_url}}` shortcodes. */
+  imageLinks: ImageLinks;
 }
 
 /**
@@ -72,7 +75,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     organization?: ActiveOrganization,
   ): Record<string, unknown> {
     if (Object.keys(template).length === 0) return {};
-    const claims = renderClaims(template, buildClaimsContext(record, session, organization));
+    const claims = renderClaims(template, buildClaimsContext(record, deps.imageLinks, session, organization));
     const size = byteLength(claims);
     if (size > SESSION_CLAIMS_LIMIT_BYTES) throw errors.sessionClaimsTooLarge(size, SESSION_CLAIMS_LIMIT_BYTES);
     return claims;
@@ -129,7 +132,7 @@ export function createTokenService(deps: TokenServiceDeps) {
 
     async mintTemplateToken(sessionOrId: SessionSource, templateName: string, options: MintOptions = {}): Promise<string> {
       const { session, record, organization } = await liveSession(sessionOrId);
-      return deps.jwtTemplates.mint(templateName, record, session, { issuer, ...options, organization });
+      return deps.jwtTemplates.mint(templateName, record, session, { issuer, links: deps.imageLinks, ...options, organization });
     },
   };
 }
