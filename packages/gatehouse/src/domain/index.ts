@@ -17,6 +17,7 @@ import { createKeyRotationService } from './key-rotation.js';
 import { createKeyring } from './keyring.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
+import { createSessionActivityService } from './session-activities.js';
 import { createSessionService } from './sessions.js';
 import { createTokenService } from './tokens.js';
 import { createUserMetadataService } from './user-metadata.js';
@@ -94,6 +95,7 @@ export function createDomain(options: DomainOptions) {
     jwtTemplates,
     tokens,
     images,
+    sessionActivities: createSessionActivityService(store, clock),
   };
 }
 

@@ -80,7 +80,13 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   app.get('/v1/me/sessions/active', async (request, reply) => {
     const { userId } = await signedIn(request);
     const { data } = await domain.sessions.list({ userId, status: 'active' }, 100, 0);
-    return sendJson(reply, 200, data.filter((s) => s.status === 'active').map(serializeSessionWithActivities));
+    const active = data.filter((s) => s.status === 'active');
+    const activities = await domain.sessionActivities.forSessions(active.map((s) => s.id));
+    return sendJson(
+      reply,
+      200,
+      active.map((s) => serializeSessionWithActivities(s, activities.get(s.id))),
+    );
   });
 
   app.post('/v1/me/sessions/:id/revoke', async (request, reply) => {
@@ -92,7 +98,13 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
       if (session.clientId === clientId) await domain.clients.endSessions(clientId, 'revoked', session.id);
       else await domain.sessions.revoke(session.id);
     }
-    return ctx.send(request, reply, clientId, serializeSessionWithActivities(await domain.sessions.get(session.id)));
+    const activities = await domain.sessionActivities.forSessions([session.id]);
+    return ctx.send(
+      request,
+      reply,
+      clientId,
+      serializeSessionWithActivities(await domain.sessions.get(session.id), activities.get(session.id)),
+    );
   });
 
   app.get('/v1/me/email_addresses', async (request, reply) => {

@@ -7,6 +7,7 @@ import { serializeSignIn } from '../serializers/frontend.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalBoolean, optionalString, requiredString } from './form.js';
 import { enforceLimit } from './limits.js';
+import { recordSignInDevice } from './sign-in-device.js';
 
 /** Per identifier and per attempt; per IP allows more, since many people can share one address. */
 const ATTEMPTS = { limit: 20, windowMs: 60_000 };
@@ -22,6 +23,7 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
       await ctx.signInCode(signIn.id, signIn.firstFactorStrategy),
       domain.images.links,
     );
+    await recordSignInDevice(domain, request, signIn);
     return ctx.send(request, reply, client.id, json);
   }
 

@@ -8,6 +8,7 @@ import { serializeSignUp } from '../serializers/frontend.js';
 import type { FapiContext } from './context.js';
 import { formFields, optionalJsonObject, optionalString, requiredString } from './form.js';
 import { enforceLimit } from './limits.js';
+import { recordSignInDevice } from './sign-in-device.js';
 
 const SIGN_UPS = { limit: 20, windowMs: 60_000 };
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
@@ -29,6 +30,7 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
   async function reply(request: FastifyRequest, res: FastifyReply, client: Client, signUp: SignUp) {
     const settings = (await domain.instance.settings()).frontend;
     const json = serializeSignUp(signUp, signUpRequirements(signUp, settings), await domain.signUps.verification(signUp.id));
+    await recordSignInDevice(domain, request, signUp);
     return ctx.send(request, res, client.id, json);
   }
 

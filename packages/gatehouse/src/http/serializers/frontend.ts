@@ -2,7 +2,8 @@ import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import type { SignInFactors } from '../../domain/frontend/sign-ins.js';
 import type { SignUpRequirements } from '../../domain/frontend/sign-ups.js';
 import type { ImageLinks } from '../../domain/images/links.js';
-import type { Client, Session, SignIn, SignUp, VerificationCode } from '../../model/index.js';
+import type { Client, Session, SessionActivity, SignIn, SignUp, VerificationCode } from '../../model/index.js';
+import { serializeSessionActivity } from './session-activity.js';
 import { serializeUser } from './user.js';
 
 export function serializeVerification(strategy: string, code: VerificationCode | undefined) {
@@ -60,13 +61,13 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, li
 }
 
 /**
- * A session as `<UserProfile/>`'s "Active devices" lists it (`SessionWithActivities`). Gatehouse
- * records no device or location, so `latest_activity` is null and the list shows a generic device.
+ * A session as `<UserProfile/>`'s "Active devices" lists it (`SessionWithActivities`): with the
+ * browser, device and address it was signed in from.
  */
-export function serializeSessionWithActivities(session: Session) {
+export function serializeSessionWithActivities(session: Session, activity: SessionActivity | undefined) {
   return {
     ...sessionBase(session),
-    latest_activity: null,
+    latest_activity: serializeSessionActivity(session.id, activity, { audience: 'frontend' }),
     actor: null,
   };
 }

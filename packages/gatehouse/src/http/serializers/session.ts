@@ -1,7 +1,8 @@
-import type { Session } from '../../model/index.js';
+import type { Session, SessionActivity } from '../../model/index.js';
+import { serializeSessionActivity } from './session-activity.js';
 
 /** The one wire shape of a session (Clerk's `session` object). */
-export function serializeSession(row: Session) {
+export function serializeSession(row: Session, activity?: SessionActivity) {
   return {
     object: 'session',
     id: row.id,
@@ -10,7 +11,7 @@ export function serializeSession(row: Session) {
     status: row.status,
     last_active_organization_id: row.lastActiveOrganizationId,
     actor: null,
-    latest_activity: null,
+    latest_activity: activity ? serializeSessionActivity(row.id, activity, { audience: 'backend' }) : null,
     last_active_at: row.lastActiveAt,
     expire_at: row.expireAt,
     abandon_at: row.abandonAt,
