@@ -16,9 +16,9 @@ function cliArgs({ port, dataDir, databaseUrl }) {
   return ['--port', String(port), '--data-dir', dataDir, ...(databaseUrl ? ['--database', databaseUrl] : [])];
 }
 
-/** Creates (first call) or reads the instance: migrations, keys; returns `gatehouse env --json`. */
+/** Creates (first call) or reads the instance: migrations, keys; returns `gatehouse init --json`. */
 export async function gatehouseEnv(target) {
-  const { stdout } = await run(process.execPath, [CLI, 'env', '--json', ...cliArgs(target)], { maxBuffer: 1 << 20 });
+  const { stdout } = await run(process.execPath, [CLI, 'init', '--json', ...cliArgs(target)], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout);
 }
 

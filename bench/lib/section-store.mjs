@@ -17,7 +17,7 @@ const REFRESHING_BROWSERS = 64;
 
 /**
  * A fresh Gatehouse instance on `store` (its own data dir; on PostgreSQL its own database), created
- * with `gatehouse env` and seeded with `users` users straight into the tables.
+ * with `gatehouse init` and seeded with `users` users straight into the tables.
  */
 async function createInstance(store, label, users, opts, cleanups) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `gatehouse-bench-${store}-${label}-`));

@@ -1,6 +1,6 @@
 'use client'
 import { useUser, useAuth, useClerk } from '@clerk/nextjs'
-// Gatehouse addition: the seed logs the API response; the page also shows it so a test can read it.
+// Gatehouse addition: the guide logs the API response; the page also shows it so a test can read it.
 import { useState } from 'react'
 
 export function AuthTest() {

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { GatehouseConfig } from './config/schema.js';
+import { StartupError } from './config/startup-error.js';
 import { loadEncryptionKey } from './crypto/encryption-key.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -14,6 +16,8 @@ import { openStore } from './store/index.js';
 export interface Booted {
   domain: Domain;
   mailer: Mailer;
+  /** This boot created the instance (and its secret key): the one time a production key is printed. */
+  created: boolean;
   close(): Promise<void>;
 }
 
@@ -24,7 +28,21 @@ export interface BootOptions {
    * store and load the instance and keys, without migrating or rewriting the settings again.
    */
   prepared?: boolean;
+  /**
+   * Only read an existing instance (`gatehouse env`): with no instance in the database, fail with a
+   * StartupError rather than create one whose keys no server uses. No file is created either.
+   */
+  existing?: boolean;
+  /** Refuse a production instance without an SMTP URL (`start`): its codes would only reach the log. */
+  requireMailInProduction?: boolean;
 }
+
+function describeDatabase(config: GatehouseConfig): string {
+  return config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice('sqlite:'.length) : 'the PostgreSQL database';
+}
+
+const NO_INSTANCE_FIX =
+  'start Gatehouse once (or run `gatehouse init`) with the same --data-dir/--database to create it, or point them at the right place';
 
 /**
  * Opens the store, applies migrations, creates the instance and its signing key on first start, and
@@ -37,10 +55,23 @@ export async function boot(
   options: BootOptions = {},
 ): Promise<Booted> {
   const prepared = options.prepared === true;
+  if (options.existing && config.databaseUrl.startsWith('sqlite:') && !existsSync(config.databaseUrl.slice('sqlite:'.length))) {
+    throw new StartupError(`no Gatehouse instance in ${describeDatabase(config)} (no such file); ${NO_INSTANCE_FIX}.`);
+  }
   const store = await openStore({ url: config.databaseUrl, log, migrate: !prepared });
   try {
-    const box = createSecretBox(loadEncryptionKey(config.dataDir, config.encryptionKey));
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, appName: 'Gatehouse', store, clock, log });
+    // One row, read before anything is created: whether this boot creates the instance, and of which type.
+    const existing = prepared ? undefined : await store.instance.get();
+    if (options.existing && !existing) throw new StartupError(`no Gatehouse instance in ${describeDatabase(config)}; ${NO_INSTANCE_FIX}.`);
+    const environmentType = existing?.environmentType ?? config.instanceType;
+    if (options.requireMailInProduction && environmentType === 'production' && !config.smtpUrl) {
+      throw new StartupError(
+        'a production instance needs a mail server for its sign-in and reset codes: set --smtp smtp://user:pass@host:587 (GATEHOUSE_SMTP_URL); the dev outbox would write live codes to the log.',
+      );
+    }
+    const box = createSecretBox(loadEncryptionKey(config.dataDir, config.encryptionKey, { create: !options.existing }));
+    // The primary of a cluster has said where mail goes; its workers need not say it again.
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, appName: 'Gatehouse', store, clock, log, announce: !prepared });
     const domain = createDomain({
       store,
       box,
@@ -72,6 +103,7 @@ export async function boot(
     return {
       domain,
       mailer,
+      created: !prepared && !existing,
       close: async () => {
         await mailer.close();
         await store.close();

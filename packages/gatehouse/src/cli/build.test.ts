@@ -32,7 +32,11 @@ const cacheFiles = () => {
 
 describe('the built CLI', () => {
   it('prints the environment without writing a code cache (nothing listened)', async () => {
-    const report = await runEnvJson({ cli: [cli], dataDir: tempDir(), port: 4556 });
+    // The instance comes from one start of the sources (so the built bundle has not listened yet).
+    const dataDir = tempDir();
+    const created = await startServer({ dataDir });
+    expect(await created.stop()).toBe(0);
+    const report = await runEnvJson({ cli: [cli], dataDir, port: 4556 });
     expect(report.publishableKey).toMatch(/^pk_test_/);
     expect(cacheFiles()).toEqual([]);
   });

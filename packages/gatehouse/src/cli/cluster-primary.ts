@@ -17,6 +17,8 @@ const MAX_REPLACEMENTS = 5;
 const REPLACEMENT_WINDOW_MS = 60_000;
 
 export async function runPrimary(config: GatehouseConfig, log: (line: string) => void): Promise<void> {
+  // A taken port would otherwise fail every worker, each with its own message.
+  await (await import('./preflight.js')).checkPortFree(config);
   let prepared = false;
   let banner = '';
   let stopping = false;

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runWithCodeCache } from './code-cache.js';
 
-// The `gatehouse` command (dist/gatehouse.mjs): runs the CommonJS bundle of main.ts beside it with
-// V8's code cache in dist/.cache. GATEHOUSE_CODE_CACHE=off runs it without one.
+// dist/gatehouse.mjs, which the `gatehouse` command (bin/gatehouse.mjs) runs: it runs the CommonJS
+// bundle of main.ts beside it with V8's code cache in dist/.cache. GATEHOUSE_CODE_CACHE=off runs it
+// without one.
 declare const GATEHOUSE_BUILD_ID: string;
 
 const dist = path.dirname(fileURLToPath(import.meta.url));

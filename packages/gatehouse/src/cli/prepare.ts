@@ -2,6 +2,7 @@ import { type Booted, boot, describeEnvironment } from '../boot.js';
 import type { GatehouseConfig } from '../config/schema.js';
 import { applySeed, readSeedFile } from '../seed.js';
 import { formatEnvironment } from './env.js';
+import { checkDataDir, checkRedis, usesDataDir } from './preflight.js';
 
 export interface Prepared {
   booted: Booted;
@@ -12,13 +13,21 @@ export interface Prepared {
 /**
  * Prepares the database once (migrations, instance, keys, config settings, seed) before anything
  * serves. It needs no HTTP code, so a cluster primary that only prepares never loads Fastify.
+ * What the operator can fix (the data dir, Redis, a production instance without mail) fails here,
+ * as one line, before anything listens.
  */
 export async function prepare(config: GatehouseConfig, log: (line: string) => void): Promise<Prepared> {
+  if (usesDataDir(config)) checkDataDir(config);
   const seed = config.seedFile ? readSeedFile(config.seedFile) : undefined;
-  const booted = await boot(config, log);
+  const redisChecked = config.redisUrl ? checkRedis(config.redisUrl) : undefined;
+  redisChecked?.catch(() => {}); // awaited below; this only keeps a failed boot from also reporting it
+  const booted = await boot(config, log, undefined, { requireMailInProduction: true });
   try {
+    await redisChecked;
     if (seed) await applySeed(booted.domain, seed, log);
-    return { booted, banner: formatEnvironment(describeEnvironment(config, booted.domain)) };
+    // A production secret key is printed once, when it is created; `gatehouse env` prints it on demand.
+    const showSecret = booted.domain.isDevelopment() || booted.created;
+    return { booted, banner: formatEnvironment(describeEnvironment(config, booted.domain), { showSecret }) };
   } catch (error) {
     await booted.close();
     throw error;

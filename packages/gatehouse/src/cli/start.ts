@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import type { GatehouseConfig } from '../config/schema.js';
+import { StartupError } from '../config/startup-error.js';
 import { type ClusterMessage, isClusterMessage } from './cluster-protocol.js';
 
 // This module is loaded by every process of a start, so it imports nothing heavy: the primary of a
@@ -20,6 +21,8 @@ async function runSingle(config: GatehouseConfig): Promise<void> {
   // Start loading the HTTP code now: on PostgreSQL, preparing waits on round trips it can fill.
   const code = import('./serve.js');
   code.catch(() => {}); // awaited below; this only keeps a failed prepare from also reporting it
+  // A taken port fails before preparing creates anything (a production key would be logged to no one).
+  await (await import('./preflight.js')).checkPortFree(config);
   const { booted, banner } = await (await import('./prepare.js')).prepare(config, log);
   let serve: typeof import('./serve.js').serve;
   try {
@@ -43,7 +46,9 @@ async function runWorker(config: GatehouseConfig): Promise<void> {
     const booted = await boot(config, log, undefined, { prepared: true });
     await serve(config, booted);
   } catch (error) {
-    process.stderr.write(`gatehouse: worker ${process.pid} could not start: ${(error as Error).stack ?? String(error)}\n`);
+    const { describeStartupFailure } = await import('./startup-failures.js');
+    const known = error instanceof StartupError ? error.message : describeStartupFailure(error, config);
+    process.stderr.write(`gatehouse: worker ${process.pid} could not start: ${known ?? (error as Error).stack ?? String(error)}\n`);
     process.exit(1);
   }
 }

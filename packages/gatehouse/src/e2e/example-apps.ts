@@ -27,11 +27,11 @@ function exampleEnv(clerkEnv: Record<string, string>, extra: Record<string, stri
 }
 
 /** Starts a process and resolves once `ready` matches its output (or fails with the output). */
-async function startProcess(
+export async function startProcess(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; ready?: RegExp; url: string },
-) {
+  options: { cwd: string; env: NodeJS.ProcessEnv; ready?: RegExp; url: string; timeoutMs?: number },
+): Promise<RunningExample> {
   // Its own process group: `next start` forks `next-server`, and both must go on stop.
   const child: ChildProcess = spawn(command, args, {
     cwd: options.cwd,
@@ -41,7 +41,7 @@ async function startProcess(
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${output}`)), options.timeoutMs ?? 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk;
       if (options.ready?.test(output)) {
@@ -56,7 +56,7 @@ async function startProcess(
       reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`));
     });
     if (!options.ready) {
-      waitForHttp(options.url).then(() => {
+      waitForHttp(options.url, options.timeoutMs).then(() => {
         clearTimeout(timer);
         resolve();
       }, reject);

@@ -31,6 +31,8 @@ export interface MailerOptions {
   store: Store;
   clock: Clock;
   log: (line: string) => void;
+  /** Say once, at start, where mail goes (default true); a cluster's workers leave it to the primary. */
+  announce?: boolean;
 }
 
 export const DEFAULT_FROM = 'Gatehouse <no-reply@gatehouse.local>';
@@ -127,7 +129,7 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
     transport ??= import('nodemailer').then(({ createTransport }) => createTransport({ ...TIMEOUTS, url: options.smtpUrl }));
     return transport;
   };
-  options.log(`mail: delivering over SMTP via ${target.display}`);
+  if (options.announce !== false) options.log(`mail: delivering over SMTP via ${target.display}`);
   return {
     mode: 'smtp',
     async send(message) {
@@ -149,7 +151,7 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
 }
 
 function createOutboxMailer(options: MailerOptions): Mailer {
-  options.log('mail: no SMTP URL configured; messages go to the dev outbox at /dev/mailbox');
+  if (options.announce !== false) options.log('mail: no SMTP URL configured; messages go to the dev outbox at /dev/mailbox');
   return {
     mode: 'outbox',
     async send(message) {

@@ -65,9 +65,17 @@ export async function runEnvJson(options: ServerOptions & { dataDir: string; por
   return JSON.parse(stdout) as EnvironmentReport;
 }
 
-export async function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI to completion; `user` runs it as another user (a root test run checking permissions). */
+export async function runCli(
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+  options: { user?: { uid: number; gid: number } } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [...NODE_ARGS, ...args], { env: { ...process.env, ...env } });
+    const { stdout, stderr } = await execFileAsync(process.execPath, [...NODE_ARGS, ...args], {
+      env: { ...process.env, ...env },
+      ...options.user,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

@@ -1,0 +1,182 @@
+/**
+ * Each example's README commands, as written, through a shell, on a fresh clone (see fresh-clone.ts
+ * for how node_modules is made and what that proves). Between them only what a user's terminal
+ * would differ in: free ports instead of 4000/3000/3001 (GATEHOUSE_PORT and PORT, which the commands
+ * read), and npm kept offline. The harness performs the root command's `npm ci`; the rest of that
+ * line runs as written. Then the app is checked to have the instance's keys: a session token minted
+ * through the Backend API is accepted by its protected route.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createClerkClient } from '@clerk/backend';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EnvironmentReport } from '../boot.js';
+import { freePort } from '../testing/server.js';
+import { type RunningExample, startProcess } from './example-apps.js';
+import { binsAreTracked, type FreshClone, makeFreshClone } from './fresh-clone.js';
+
+const execFileAsync = promisify(execFile);
+const BUILD_TIMEOUT_MS = 240_000;
+
+interface ReadmeCommand {
+  line: string;
+  /** Relative to the clone's root. */
+  cwd: string;
+}
+
+/** The `sh` block under "Run it": one command per line; a comment saying "repo root" runs it there, else in the example. */
+function readmeCommands(clone: FreshClone, example: string): ReadmeCommand[] {
+  const readme = readFileSync(path.join(clone.root, 'examples', example, 'README.md'), 'utf8');
+  const block = readme.match(/## Run it[^\n]*\n[\s\S]*?```sh\n([\s\S]*?)```/)?.[1];
+  if (!block) throw new Error(`examples/${example}/README.md has no sh block under "Run it"`);
+  return block
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => ({ line, cwd: /#.*repo root/.test(line) ? '.' : path.join('examples', example) }));
+}
+
+let clone: FreshClone;
+let gatehousePort: number;
+let gatehouse: RunningExample | undefined;
+
+function shellEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    GATEHOUSE_PORT: String(gatehousePort),
+    npm_config_offline: 'true',
+    npm_config_update_notifier: 'false',
+    NEXT_TELEMETRY_DISABLED: '1',
+    ...extra,
+  };
+}
+
+/** A long-running README command, stopped (with its process group) by the caller. */
+function runCommand(command: ReadmeCommand, options: { env: NodeJS.ProcessEnv; ready?: RegExp; url: string; timeoutMs?: number }) {
+  return startProcess('sh', ['-c', command.line], { cwd: path.join(clone.root, command.cwd), ...options });
+}
+
+/** A README command run to its end. */
+async function runToEnd(line: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync('sh', ['-c', line], { cwd: path.join(clone.root, cwd), env, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** The keys of the instance the root command created, as `gatehouse env --json` prints them. */
+async function instanceKeys(): Promise<EnvironmentReport> {
+  const { stdout } = await execFileAsync('npx', ['gatehouse', 'env', '--json'], { cwd: clone.root, env: shellEnv() });
+  return JSON.parse(stdout) as EnvironmentReport;
+}
+
+/** A session token for a new user, minted through the Backend API. */
+async function sessionToken(keys: EnvironmentReport, tag: string): Promise<{ userId: string; token: string }> {
+  const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: keys.apiUrl, telemetry: { disabled: true } });
+  const user = await clerk.users.createUser({
+    emailAddress: [`readme-${tag}-${Date.now()}@example.com`],
+    password: 'readme commands work',
+  });
+  const session = await clerk.sessions.createSession({ userId: user.id });
+  return { userId: user.id, token: (await clerk.sessions.getToken(session.id)).jwt };
+}
+
+beforeAll(async () => {
+  clone = makeFreshClone();
+  gatehousePort = await freePort();
+}, 600_000);
+
+afterAll(async () => {
+  await gatehouse?.stop();
+  clone?.remove();
+});
+
+describe('the examples’ README commands on a fresh clone', () => {
+  it('a fresh clone has no dist/, and the gatehouse bin is a tracked file npm can link', () => {
+    expect(existsSync(path.join(clone.root, 'packages/gatehouse/dist'))).toBe(false);
+    expect(binsAreTracked()).toEqual([{ bin: 'gatehouse', file: 'packages/gatehouse/bin/gatehouse.mjs', tracked: true }]);
+  });
+
+  it('the root command starts Gatehouse (building dist/ on first use)', async () => {
+    const [root] = readmeCommands(clone, 'express-hello-world');
+    if (!root) throw new Error('no root command');
+    expect(root.cwd).toBe('.');
+    expect(root.line).toMatch(/^npm ci && /);
+    // The harness did the `npm ci` (see fresh-clone.ts); the rest runs as written.
+    const rest = { ...root, line: root.line.replace(/^npm ci && /, '') };
+    gatehouse = await runCommand(rest, { env: shellEnv(), ready: /Gatehouse is listening/, url: `http://127.0.0.1:${gatehousePort}` });
+    expect(gatehouse.output()).toMatch(/building dist\/ from src\//);
+    expect(existsSync(path.join(clone.root, 'packages/gatehouse/dist/gatehouse.cjs'))).toBe(true);
+  }, 120_000);
+
+  it('examples/express-hello-world: the second command serves the app with the instance’s keys', async () => {
+    const [, command] = readmeCommands(clone, 'express-hello-world');
+    if (!command || !gatehouse) throw new Error('no second command, or Gatehouse did not start');
+    const port = await freePort();
+    const app = await runCommand(command, { env: shellEnv({ PORT: String(port) }), url: `http://127.0.0.1:${port}` });
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      expect(await (await fetch(`${url}/api/hello`)).json()).toEqual({ message: 'Hello anonymous!', authenticated: false });
+      const { userId, token } = await sessionToken(await instanceKeys(), 'express');
+      const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ userId });
+    } finally {
+      await app.stop();
+    }
+  }, 120_000);
+
+  it('examples/express-hello-world: without keys (no instance in the data dir) both commands fail loudly', async () => {
+    const [, command] = readmeCommands(clone, 'express-hello-world');
+    if (!command) throw new Error('no second command');
+    const wrongDir = command.line.replace('--data-dir ../../.gatehouse', '--data-dir ../../no-such-dir');
+    expect(wrongDir).not.toBe(command.line);
+    const { code, stderr } = await runToEnd(wrongDir, command.cwd, shellEnv({ PORT: String(await freePort()) }));
+    expect(code).toBe(1);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^gatehouse: no Gatehouse instance in \S+no-such-dir\/gatehouse\.db/));
+    expect(lines).toContainEqual(expect.stringMatching(/^express-hello-world: CLERK_SECRET_KEY, .* not set; run eval/));
+    expect(stderr).not.toMatch(/clerk\.com|\n\s+at /);
+  }, 60_000);
+
+  it(
+    'examples/nextjs-hello-world: the second command builds and serves the app with the instance’s keys',
+    async () => {
+      const [root, command] = readmeCommands(clone, 'nextjs-hello-world');
+      if (!command || !gatehouse) throw new Error('no second command, or Gatehouse did not start');
+      // The same root command as the Express example's, which started the Gatehouse this app uses.
+      const withoutComment = (line?: string) => line?.replace(/\s+#.*$/, '');
+      expect(withoutComment(root?.line)).toBe(withoutComment(readmeCommands(clone, 'express-hello-world')[0]?.line));
+      const port = await freePort();
+      const app = await runCommand(command, {
+        env: shellEnv({ PORT: String(port) }),
+        ready: /Ready in/,
+        url: `http://127.0.0.1:${port}`,
+        timeoutMs: BUILD_TIMEOUT_MS,
+      });
+      try {
+        const url = `http://127.0.0.1:${port}`;
+        expect((await fetch(`${url}/api/hello`)).status).toBe(401);
+        const { userId, token } = await sessionToken(await instanceKeys(), 'next');
+        const hello = await fetch(`${url}/api/hello`, { headers: { authorization: `Bearer ${token}` } });
+        expect(hello.status).toBe(200);
+        expect(await hello.json()).toMatchObject({ message: 'Hello from Clerk!', userId });
+      } finally {
+        await app.stop();
+      }
+    },
+    BUILD_TIMEOUT_MS + 60_000,
+  );
+
+  it('examples/nextjs-hello-world: without keys, the build stops at once with one line', async () => {
+    const { code, stderr } = await runToEnd('npm run build', 'examples/nextjs-hello-world', shellEnv());
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^nextjs-hello-world: NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY, CLERK_SECRET_KEY, .* not set; run eval/m);
+  }, 60_000);
+});
