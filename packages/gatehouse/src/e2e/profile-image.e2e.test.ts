@@ -94,7 +94,7 @@ describe.skipIf(!hasChromium)('avatars and active devices in Chromium', () => {
       await page.locator('.cl-navbarButton__security').click();
       const device = page.locator('.cl-activeDeviceListItem__current');
       await device.getByText('This device').waitFor({ timeout: STEP });
-      const text = await device.innerText();
+      const text = (await device.textContent()) ?? '';
       expect(text).toContain('Chrome');
       expect(text).toContain('127.0.0.1 (Local network)');
       expect(text).not.toContain('()');
