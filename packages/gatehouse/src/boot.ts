@@ -11,10 +11,12 @@ import { bundleUrls } from './http/pages/bundles.js';
 import { buildPublishableKey } from './keys.js';
 import { pickLocale } from './mail/locale.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
-import { openStore } from './store/index.js';
+import { openStore, type Store } from './store/index.js';
 
 export interface Booted {
   domain: Domain;
+  /** The store under the domain, for tests that inspect or arrange rows; the server itself goes through the domain. */
+  store: Store;
   mailer: Mailer;
   /** This boot created the instance (and its secret key): the one time a production key is printed. */
   created: boolean;
@@ -116,6 +118,7 @@ export async function boot(
     }
     return {
       domain,
+      store,
       mailer,
       created: !prepared && !existing,
       close: async () => {

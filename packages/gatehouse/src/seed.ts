@@ -127,7 +127,7 @@ export async function applySeed(domain: Domain, seed: SeedFile, log: (line: stri
         });
         const who = member.email_address ?? member.username ?? member.external_id;
         if (!user) throw new ConfigError(`${at}.members.${memberIndex}: no user is ${who}; add them under "users"`);
-        if (await domain.store.organizationMemberships.find(organization.id, user.user.id)) continue;
+        if (await domain.organizations.isMember(organization.id, user.user.id)) continue;
         await domain.organizations.createMembership(organization.id, { userId: user.user.id, role: member.role });
         log(`seed: added ${who} to ${organization.slug} as ${member.role}`);
       }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { frontendSettingsSchema } from '../domain/frontend-settings.js';
+import { SESSION_TOKEN_LIFETIME_RANGE } from '../domain/session-token-settings.js';
 import type { FromAddress } from '../mail/from-address.js';
 
 /** A JSON object of custom session claims; values may hold `{{shortcode}}` strings. */
@@ -8,7 +9,7 @@ export const claimsSchema = z.record(z.string(), z.unknown());
 export const sessionTokenSchema = z
   .object({
     claims: claimsSchema.optional(),
-    lifetimeSeconds: z.number().int().min(5).max(86_400).optional(),
+    lifetimeSeconds: z.number().int().min(SESSION_TOKEN_LIFETIME_RANGE.min).max(SESSION_TOKEN_LIFETIME_RANGE.max).optional(),
   })
   .strict();
 

@@ -2,7 +2,9 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { buildPublishableKey } from '../keys.js';
 import type { Store } from '../store/index.js';
 import { type Clock, systemClock } from './clock.js';
+import { createDevOutbox } from './dev-outbox.js';
 import { createEmailAddressService } from './email-addresses.js';
+import { createClientSnapshots } from './frontend/client-snapshot.js';
 import { createClientService } from './frontend/clients.js';
 import type { CodeSender } from './frontend/delivery.js';
 import { cookieSuffix, createHandshakeService } from './frontend/handshake.js';
@@ -19,6 +21,7 @@ import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createSessionActivityService } from './session-activities.js';
 import { createSessionService } from './sessions.js';
+import { createTestingTokenService } from './testing-tokens.js';
 import { createTokenService } from './tokens.js';
 import { createUserMetadataService } from './user-metadata.js';
 import { createUserService } from './users.js';
@@ -58,22 +61,25 @@ export function createDomain(options: DomainOptions) {
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
   const frontendSettings = async () => (await instance.settings()).frontend;
   const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode);
-  const clients = createClientService(store, clock);
+  const clients = createClientService(store, clock, sessions);
+  const signIns = createSignInService({
+    store,
+    clock,
+    clients,
+    sessions,
+    codes,
+    verifyPassword,
+    enumerationKey: () => instance.get().hmacKey,
+  });
+  const signUps = createSignUpService({ store, clock, clients, users, sessions, codes, verifyPassword, settings: frontendSettings });
   return {
     publishableKey,
     isDevelopment,
     clients,
-    signIns: createSignInService({
-      store,
-      clock,
-      clients,
-      sessions,
-      codes,
-      verifyPassword,
-      enumerationKey: () => instance.get().hmacKey,
-    }),
-    signUps: createSignUpService({ store, clock, clients, users, sessions, codes, settings: frontendSettings }),
-    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, settings: frontendSettings }),
+    signIns,
+    signUps,
+    clientSnapshots: createClientSnapshots({ clients, signIns, signUps, tokens, clock }),
+    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, settings: frontendSettings, clients, sessions }),
     handshake: createHandshakeService({
       store,
       clock,
@@ -81,8 +87,11 @@ export function createDomain(options: DomainOptions) {
       tokens,
       names: () => ({ suffix: cookieSuffix(publishableKey()), development: isDevelopment() }),
     }),
-    store,
     clock,
+    /** Throws when the database does not answer (`/readyz`). */
+    ping: () => store.ping(),
+    testingTokens: createTestingTokenService(store, clock, isDevelopment),
+    devOutbox: createDevOutbox(store),
     instance,
     keyring,
     keyRotation: createKeyRotationService(store, keyring, instance),

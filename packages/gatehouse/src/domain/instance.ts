@@ -1,11 +1,17 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../crypto/secret-box.js';
+import { hashToken } from '../crypto/token-hash.js';
 import { newId, randomBase62 } from '../ids.js';
 import type { EnvironmentType, StoredInstance } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
-import { defaultSessionTokenSettings, parseSessionTokenSettings, type SessionTokenSettings } from './session-token-settings.js';
+import {
+  defaultSessionTokenSettings,
+  parseSessionTokenSettings,
+  type SessionTokenSettings,
+  validateSessionTokenSettings,
+} from './session-token-settings.js';
 
 export type { EnvironmentType };
 
@@ -38,7 +44,7 @@ export function newSecretKey(environmentType: EnvironmentType): string {
 }
 
 function hashSecretKey(secretKey: string): Buffer {
-  return createHash('sha256').update(secretKey).digest();
+  return Buffer.from(hashToken(secretKey), 'hex');
 }
 
 function secretKeysOf(stored: StoredInstance): SecretKeyHashes {
@@ -178,13 +184,34 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
       if (!settings) throw new Error('instance settings not loaded');
       return settings.value;
     },
+    /**
+     * Read-modify-write of the settings in one transaction. The write only lands if the settings are
+     * still those read (compare and swap), so two nodes changing different fields at once never lose
+     * one change: the loser reads again and reapplies its change. `change` may throw to refuse.
+     */
     async updateSettings(change: (current: InstanceSettings) => InstanceSettings): Promise<InstanceSettings> {
-      const row = await store.instance.get();
-      if (!row) throw new Error('instance row vanished');
-      const next = change(parseSettings(row.settings));
-      await store.instance.updateSettings(row.id, next, clock());
-      settings = { value: next, loadedAt: clock() };
-      return next;
+      for (;;) {
+        const next = await store.transaction(async (tx) => {
+          const row = await tx.instance.get();
+          if (!row) throw new Error('instance row vanished');
+          const value = change(parseSettings(row.settings));
+          return (await tx.instance.updateSettingsIf(row.id, row.settings, value, clock())) ? value : undefined;
+        });
+        if (!next) continue;
+        settings = { value: next, loadedAt: clock() };
+        return next;
+      }
+    },
+
+    /** Changes the session-token template: fields left out keep their current value; the result is validated whole. */
+    updateSessionToken(input: { claims?: Record<string, unknown>; lifetimeSeconds?: number }): Promise<InstanceSettings> {
+      return this.updateSettings((current) => ({
+        ...current,
+        sessionToken: validateSessionTokenSettings({
+          claims: input.claims ?? current.sessionToken.claims,
+          lifetimeSeconds: input.lifetimeSeconds ?? current.sessionToken.lifetimeSeconds,
+        }),
+      }));
     },
   };
 }

@@ -12,6 +12,7 @@ import {
 } from '../store/repositories/organizations.js';
 import type { Clock } from './clock.js';
 import { METADATA_KEYS, type Metadata, mergeMetadata, sizedMetadata } from './metadata.js';
+import { parseOrderBy } from './order-by.js';
 import type { UserRecord } from './users.js';
 
 /** The roles every instance has, and the system permissions each grants (Clerk's defaults). */
@@ -103,17 +104,6 @@ export type OrganizationMetadataPatch = { public_metadata?: Metadata | null; pri
 
 const SLUG = /^[a-z0-9-]{1,100}$/;
 const METADATA_FIELDS = ['public_metadata', 'private_metadata'] as const;
-
-function parseSign<T extends string>(orderBy: string | undefined, columns: readonly T[]): { column: T; direction: 'asc' | 'desc' } {
-  if (!orderBy) return { column: 'created_at' as T, direction: 'desc' };
-  const trimmed = orderBy.trim();
-  const direction = trimmed.startsWith('-') ? 'desc' : 'asc';
-  const column = trimmed.replace(/^[+-]/, '');
-  if (!(columns as readonly string[]).includes(column)) {
-    throw errors.paramValueInvalid('order_by', `must be one of ${columns.join(', ')}, optionally prefixed with + or -`);
-  }
-  return { column: column as T, direction };
-}
 
 function normalizeName(name: string | undefined): string {
   const trimmed = name?.trim() ?? '';
@@ -271,7 +261,7 @@ export function createOrganizationService(store: Store, clock: Clock) {
       withCount(await load(idOrSlug), options.includeMembersCount),
 
     async list(input: ListOrganizationsInput): Promise<{ data: OrganizationRecord[]; totalCount: number }> {
-      const { column, direction } = parseSign<OrganizationOrderColumn>(input.orderBy, ORGANIZATION_ORDER_COLUMNS);
+      const { column, direction } = parseOrderBy<OrganizationOrderColumn>(input.orderBy, ORGANIZATION_ORDER_COLUMNS);
       const filter = { query: input.query, organizationIds: input.organizationIds };
       const [rows, totalCount] = await Promise.all([
         store.organizations.list({ ...filter, orderBy: column, direction, limit: input.limit ?? 10, offset: input.offset ?? 0 }),
@@ -394,7 +384,7 @@ export function createOrganizationService(store: Store, clock: Clock) {
       input: ListMembershipsInput = {},
     ): Promise<{ data: MembershipRecord[]; totalCount: number }> {
       const organization = await load(organizationIdOrSlug);
-      const { column, direction } = parseSign<MembershipOrderColumn>(input.orderBy, MEMBERSHIP_ORDER_COLUMNS);
+      const { column, direction } = parseOrderBy<MembershipOrderColumn>(input.orderBy, MEMBERSHIP_ORDER_COLUMNS);
       const filter = {
         organizationId: organization.id,
         userIds: input.userIds,
@@ -421,6 +411,11 @@ export function createOrganizationService(store: Store, clock: Clock) {
     },
 
     getMembership: loadMembership,
+
+    /** Whether the user belongs to the organization (by id), without loading either. */
+    async isMember(organizationId: string, userId: string): Promise<boolean> {
+      return Boolean(await store.organizationMemberships.find(organizationId, userId));
+    },
 
     async updateMembership(organizationIdOrSlug: string, userId: string, input: { role: string }): Promise<MembershipRecord> {
       assertRole(input.role);

@@ -4,6 +4,10 @@ import { byteLength, findShortcodeProblems } from './claims-template.js';
 /** Clerk documents 1.2 KB for custom session claims: the token lives in a cookie beside others. */
 export const SESSION_CLAIMS_LIMIT_BYTES = 1200;
 export const DEFAULT_SESSION_TOKEN_LIFETIME_SECONDS = 60;
+/** How long a session token may live, in seconds: the config file and the admin endpoint both hold to it. */
+export const SESSION_TOKEN_LIFETIME_RANGE = { min: 5, max: 86_400 } as const;
+/** How long a token minted on request may live (`expires_in_seconds`, a JWT template's `lifetime`): 30 s to 10 years. */
+export const MINTED_TOKEN_LIFETIME_RANGE = { min: 30, max: 315_360_000 } as const;
 
 /** Claims the server sets; a template may not override them. */
 export const RESERVED_SESSION_CLAIMS = new Set([
@@ -53,8 +57,9 @@ export function validateSessionTokenSettings(input: { claims?: unknown; lifetime
   const size = byteLength(claims);
   if (size > SESSION_CLAIMS_LIMIT_BYTES) throw errors.sessionClaimsTooLarge(size, SESSION_CLAIMS_LIMIT_BYTES);
   const lifetime = input.lifetimeSeconds ?? DEFAULT_SESSION_TOKEN_LIFETIME_SECONDS;
-  if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < 5 || lifetime > 86_400) {
-    throw errors.paramValueInvalid('lifetime', 'must be a whole number of seconds between 5 and 86400');
+  const { min, max } = SESSION_TOKEN_LIFETIME_RANGE;
+  if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < min || lifetime > max) {
+    throw errors.paramValueInvalid('lifetime', `must be a whole number of seconds between ${min} and ${max}`);
   }
   return { claims: claims as Record<string, unknown>, lifetimeSeconds: lifetime };
 }

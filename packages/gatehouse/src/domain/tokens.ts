@@ -17,8 +17,16 @@ import type { UserRecord } from './users.js';
 /** Clerk's category for session tokens; `@clerk/backend` accepts it and refuses template categories. */
 const SESSION_TOKEN_CATEGORY = 'cl_B7d4PD111AAA';
 
-/** A session id, a session row just read, or a session with its user (and perhaps e-mails) just read. */
-export type SessionSource = string | Session | { session: Session; user: User; emailAddresses?: EmailAddress[] };
+/**
+ * What a token is minted for: a session with its user, as the caller has just read them (the Frontend
+ * API's refresh reads both in one query). E-mail addresses are read only when the claims need them,
+ * unless the caller already has them.
+ */
+export interface TokenSubject {
+  session: Session;
+  user: User;
+  emailAddresses?: EmailAddress[];
+}
 
 export interface MintOptions {
   /** The origin the token is for (`azp`); FAPI passes the page's origin. */
@@ -44,27 +52,29 @@ export interface TokenServiceDeps {
 export function createTokenService(deps: TokenServiceDeps) {
   const { store, clock, keyring, instance, issuer } = deps;
 
-  /** The session if it may still have tokens, with its user; e-mails only when claims need them. */
+  /** The session and user behind `sessionId`, for callers that have only the id (BAPI, the handshake). */
+  async function subject(sessionId: string): Promise<TokenSubject> {
+    const session = await store.sessions.findById(sessionId);
+    if (!session) throw errors.notFound('session');
+    const user = await store.users.findById(session.userId);
+    if (!user) throw errors.sessionNotActive(session.id, 'removed');
+    return { session, user };
+  }
+
+  /** The subject if its session may still have tokens, with the active organization; e-mails only when claims need them. */
   async function liveSession(
-    sessionOrId: SessionSource,
+    given: TokenSubject,
     withEmails = true,
   ): Promise<{ session: Session; record: UserRecord; organization: ActiveOrganization | undefined }> {
-    // A caller that has just read the session (the Frontend API checks it belongs to the browser),
-    // perhaps with its user, passes them in.
-    const given = typeof sessionOrId === 'string' ? undefined : 'session' in sessionOrId ? sessionOrId : { session: sessionOrId };
-    const row = typeof sessionOrId === 'string' ? await store.sessions.findById(sessionOrId) : given?.session;
-    if (!row) throw errors.notFound('session');
-    const session = effectiveSession(row, clock());
+    const session = effectiveSession(given.session, clock());
     if (session.status !== 'active') throw errors.sessionNotActive(session.id, session.status);
-    const user = given && 'user' in given ? given.user : await store.users.findById(session.userId);
-    if (!user) throw errors.sessionNotActive(session.id, 'removed');
+    const { user } = given;
     if (user.banned) throw errors.userBanned();
     // The active organization counts only while the user is still a member of it.
     const organization = session.lastActiveOrganizationId
       ? await loadActiveOrganization(store, session.lastActiveOrganizationId, user.id)
       : undefined;
-    const known = given && 'emailAddresses' in given ? given.emailAddresses : undefined;
-    const emailAddresses = withEmails ? (known ?? (await store.emailAddresses.listByUser(user.id))) : [];
+    const emailAddresses = withEmails ? (given.emailAddresses ?? (await store.emailAddresses.listByUser(user.id))) : [];
     return { session, record: { user, emailAddresses }, organization };
   }
 
@@ -86,6 +96,36 @@ export function createTokenService(deps: TokenServiceDeps) {
     return renderCustomClaims(sessionToken.claims, record, session, organization);
   }
 
+  async function mintSessionToken(given: TokenSubject, options: MintOptions = {}): Promise<string> {
+    const { sessionToken } = await instance.settings();
+    // The refresh hot path: without custom claims nothing reads the e-mail addresses.
+    const { session, record, organization } = await liveSession(given, Object.keys(sessionToken.claims).length > 0);
+    const iat = Math.floor(clock() / 1000);
+    const lifetime = options.expiresInSeconds ?? sessionToken.lifetimeSeconds;
+    const signedInMinutesAgo = Math.max(0, Math.floor((clock() - session.createdAt) / 60_000));
+    const payload: Record<string, unknown> = {
+      ...renderCustomClaims(sessionToken.claims, record, session, organization),
+      ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
+      ...(organization ? organizationTokenClaims(organization) : {}),
+      exp: iat + lifetime,
+      fva: [signedInMinutesAgo, -1],
+      iat,
+      iss: issuer,
+      nbf: iat - 10,
+      sid: session.id,
+      sts: 'active',
+      sub: session.userId,
+      v: 2,
+    };
+    const key = await keyring.signingKey();
+    return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: SESSION_TOKEN_CATEGORY }, payload, key.privateKey);
+  }
+
+  async function mintTemplateToken(given: TokenSubject, templateName: string, options: MintOptions = {}): Promise<string> {
+    const { session, record, organization } = await liveSession(given);
+    return deps.jwtTemplates.mint(templateName, record, session, { issuer, links: deps.imageLinks, ...options, organization });
+  }
+
   return {
     liveSession,
 
@@ -105,34 +145,16 @@ export function createTokenService(deps: TokenServiceDeps) {
       };
     },
 
-    async mintSessionToken(sessionOrId: SessionSource, options: MintOptions = {}): Promise<string> {
-      const { sessionToken } = await instance.settings();
-      // The refresh hot path: without custom claims nothing reads the e-mail addresses.
-      const { session, record, organization } = await liveSession(sessionOrId, Object.keys(sessionToken.claims).length > 0);
-      const iat = Math.floor(clock() / 1000);
-      const lifetime = options.expiresInSeconds ?? sessionToken.lifetimeSeconds;
-      const signedInMinutesAgo = Math.max(0, Math.floor((clock() - session.createdAt) / 60_000));
-      const payload: Record<string, unknown> = {
-        ...renderCustomClaims(sessionToken.claims, record, session, organization),
-        ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
-        ...(organization ? organizationTokenClaims(organization) : {}),
-        exp: iat + lifetime,
-        fva: [signedInMinutesAgo, -1],
-        iat,
-        iss: issuer,
-        nbf: iat - 10,
-        sid: session.id,
-        sts: 'active',
-        sub: session.userId,
-        v: 2,
-      };
-      const key = await keyring.signingKey();
-      return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: SESSION_TOKEN_CATEGORY }, payload, key.privateKey);
+    mintSessionToken,
+    mintTemplateToken,
+
+    /** A session token for the session `sessionId` (BAPI, the handshake), reading the session and user first. */
+    async mintSessionTokenFor(sessionId: string, options: MintOptions = {}): Promise<string> {
+      return mintSessionToken(await subject(sessionId), options);
     },
 
-    async mintTemplateToken(sessionOrId: SessionSource, templateName: string, options: MintOptions = {}): Promise<string> {
-      const { session, record, organization } = await liveSession(sessionOrId);
-      return deps.jwtTemplates.mint(templateName, record, session, { issuer, links: deps.imageLinks, ...options, organization });
+    async mintTemplateTokenFor(sessionId: string, templateName: string, options: MintOptions = {}): Promise<string> {
+      return mintTemplateToken(await subject(sessionId), templateName, options);
     },
   };
 }

@@ -6,9 +6,10 @@ import { isSingleEmailAddress } from '../mail/address.js';
 import type { EmailAddress, EmailVerificationStrategy, User } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
-import type { UserListFilter, UserOrderColumn } from '../store/repositories/users.js';
+import { USER_ORDER_COLUMNS, type UserListFilter, type UserOrderColumn } from '../store/repositories/users.js';
 import type { Clock } from './clock.js';
 import { type Metadata, sizedMetadata } from './metadata.js';
+import { parseOrderBy } from './order-by.js';
 import { assertAcceptablePassword } from './passwords.js';
 
 /** A user with the rows every serializer and claim template needs. */
@@ -120,7 +121,7 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
     find: (id: string): Promise<UserRecord | undefined> => store.users.findWithEmailAddresses(id),
 
     async list(input: ListUsersInput): Promise<UserRecord[]> {
-      const { column, direction } = parseOrderBy(input.orderBy);
+      const { column, direction } = parseOrderBy<UserOrderColumn>(input.orderBy, USER_ORDER_COLUMNS);
       const users = await store.users.list({ ...input, orderBy: column, direction, limit: input.limit ?? 10, offset: input.offset ?? 0 });
       const emails = await store.emailAddresses.listByUsers(users.map((u) => u.id));
       return users.map((user) => ({ user, emailAddresses: emails.filter((e) => e.userId === user.id) }));
@@ -234,24 +235,3 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
 }
 
 export type UserService = ReturnType<typeof createUserService>;
-
-const ORDER_COLUMNS: readonly string[] = [
-  'created_at',
-  'updated_at',
-  'first_name',
-  'last_name',
-  'username',
-  'last_active_at',
-  'last_sign_in_at',
-];
-
-/** Clerk's `order_by`: a column with an optional `+`/`-` prefix; the default is newest first. */
-export function parseOrderBy(orderBy: string | undefined): { column: UserOrderColumn; direction: 'asc' | 'desc' } {
-  if (!orderBy) return { column: 'created_at', direction: 'desc' };
-  const direction = orderBy.trim().startsWith('-') ? 'desc' : 'asc';
-  const column = orderBy.trim().replace(/^[+-]/, '');
-  if (!ORDER_COLUMNS.includes(column)) {
-    throw errors.paramValueInvalid('order_by', `must be one of ${ORDER_COLUMNS.join(', ')}, optionally prefixed with + or -`);
-  }
-  return { column: column as UserOrderColumn, direction };
-}

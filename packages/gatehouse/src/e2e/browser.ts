@@ -94,7 +94,7 @@ export interface PageClerk {
       create(params: Record<string, unknown>): Promise<PageSignIn>;
     };
   };
-  signOut(): Promise<void>;
+  signOut(callbackOrOptions?: (() => void) | { redirectUrl?: string }): Promise<void>;
   setActive(params: { session: string | null }): Promise<void>;
 }
 

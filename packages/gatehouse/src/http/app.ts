@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { isDatabaseUnavailable } from '../domain/availability.js';
 import type { Domain } from '../domain/index.js';
-import { errors, GatehouseError } from '../errors.js';
+import { errors } from '../errors.js';
 import { createRateLimiter, type RateLimiter } from '../security/rate-limit.js';
 import { registerBackendApi } from './bapi/index.js';
 import { clientErrorHandler } from './client-errors.js';
@@ -13,7 +12,7 @@ import { type HealthState, registerHealthRoutes } from './ops/health.js';
 import { registerBundles } from './pages/bundles.js';
 import { registerHostedPages } from './pages/hosted.js';
 import { registerDevMailbox } from './pages/mailbox.js';
-import { sendError, sendJson } from './reply.js';
+import { sendError, sendJson, toGatehouseError } from './reply.js';
 
 export interface AppOptions {
   domain: Domain;
@@ -34,8 +33,6 @@ export interface AppOptions {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
-/** What a 503 asks clients to wait while the database is unreachable; recovery is checked on every request. */
-const DATABASE_RETRY_AFTER_S = 2;
 /** During an outage every request fails alike: one log line per this interval says so. */
 const UNAVAILABLE_LOG_INTERVAL_MS = 10_000;
 
@@ -51,17 +48,6 @@ function parseJsonBody(body: string): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.malformedBody('the body must be a JSON object');
   if (!withinJsonDepth(value)) throw errors.malformedBody(`the body nests more than ${MAX_JSON_DEPTH} levels deep`);
   return value;
-}
-
-/** Maps anything thrown by a route onto Clerk's envelope; unexpected errors are logged, never shown. */
-function toGatehouseError(error: unknown): GatehouseError {
-  if (error instanceof GatehouseError) return error;
-  const e = error as { statusCode?: number; code?: string; message?: string };
-  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return errors.unsupportedContentType();
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.paramValueInvalid('body', 'the request body is too large');
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return errors.malformedBody(e.message ?? 'bad request');
-  if (isDatabaseUnavailable(error)) return errors.serviceUnavailable(DATABASE_RETRY_AFTER_S);
-  return errors.internal();
 }
 
 /**
@@ -186,6 +172,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerBundles(app);
   registerHostedPages(app, domain, options.publicUrl);
-  if (options.mailbox) registerDevMailbox(app, domain.store);
+  if (options.mailbox) registerDevMailbox(app, domain.devOutbox);
   return app;
 }

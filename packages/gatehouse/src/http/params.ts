@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MINTED_TOKEN_LIFETIME_RANGE } from '../domain/session-token-settings.js';
 
 /** A query parameter that may repeat (`user_id=a&user_id=b`): always an array. */
 export const stringList = z
@@ -41,3 +42,6 @@ export const idParams = z.object({ id: z.string().min(1) });
 
 /** The body of an action that takes no parameters (`/ban`, `/revoke`): anything sent is unknown. */
 export const emptyBody = z.object({}).strict();
+
+/** Seconds a token minted on request lives: BAPI's `expires_in_seconds` and a JWT template's `lifetime`. */
+export const tokenLifetimeSeconds = z.number().int().min(MINTED_TOKEN_LIFETIME_RANGE.min).max(MINTED_TOKEN_LIFETIME_RANGE.max);

@@ -873,6 +873,13 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.instance.get()).toEqual(row);
         await store.instance.updateSettings(row.id, { sessionToken: { lifetimeSeconds: 120 } }, T0 + 77);
         expect(await store.instance.get()).toEqual({ ...row, settings: { sessionToken: { lifetimeSeconds: 120 } }, updatedAt: T0 + 77 });
+        // Compare and swap: a write based on settings someone else has since changed does not land.
+        expect(await store.instance.updateSettingsIf(row.id, {}, { stale: true }, T0 + 78)).toBe(false);
+        expect((await store.instance.get())?.settings).toEqual({ sessionToken: { lifetimeSeconds: 120 } });
+        expect(await store.instance.updateSettingsIf(row.id, { sessionToken: { lifetimeSeconds: 120 } }, { fresh: true }, T0 + 79)).toBe(
+          true,
+        );
+        expect(await store.instance.get()).toEqual({ ...row, settings: { fresh: true }, updatedAt: T0 + 79 });
       });
 
       it('replaces the secret key only if it is still the one expected', async () => {

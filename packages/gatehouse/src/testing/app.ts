@@ -7,11 +7,14 @@ import { loadConfig } from '../config/load.js';
 import type { Clock } from '../domain/clock.js';
 import type { Domain } from '../domain/index.js';
 import { buildApp } from '../http/app.js';
+import { openStore, type Store } from '../store/index.js';
 import { removeDir } from './server.js';
 
 export interface TestApp {
   app: FastifyInstance;
   domain: Domain;
+  /** The real store under the app, for arranging and inspecting rows. */
+  store: Store;
   secretKey: string;
   /** Authorization header for BAPI calls. */
   auth: { authorization: string };
@@ -42,6 +45,7 @@ export async function createTestApp(
   return {
     app,
     domain: booted.domain,
+    store: booted.store,
     secretKey,
     auth: { authorization: `Bearer ${secretKey}` },
     async close() {
@@ -57,8 +61,21 @@ export async function createTestApp(
  * to the outbox); throws when there is none. Shared by the Frontend API flow tests.
  */
 export async function mailedCode(t: TestApp, to: string): Promise<string> {
-  const rows = await t.domain.store.mailOutbox.listRecent(50);
+  const rows = await t.store.mailOutbox.listRecent(50);
   const code = rows.find((r) => r.toAddress === to)?.subject.match(/\d{6}/)?.[0];
   if (!code) throw new Error(`no code mailed to ${to}`);
   return code;
+}
+
+/** A fresh, migrated SQLite store in a temporary directory, for tests that arrange rows below the domain. */
+export async function createTestStore(): Promise<{ store: Store; close(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-store-'));
+  const store = await openStore({ url: `sqlite:${path.join(dir, 'gatehouse.db')}` });
+  return {
+    store,
+    async close() {
+      await store.close();
+      removeDir(dir);
+    },
+  };
 }

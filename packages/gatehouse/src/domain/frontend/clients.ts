@@ -1,12 +1,25 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken } from '../../crypto/token-hash.js';
+import { errors } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { Client, Session, SignIn, SignUp, User } from '../../model/index.js';
+import { serializeCookie } from '../../set-cookie.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
-import { effectiveSession } from '../sessions.js';
+import { effectiveSession, type SessionService } from '../sessions.js';
 import type { UserRecord } from '../users.js';
 
 export const CLIENT_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
+
+/**
+ * `__client_uat` and its suffixed twin: when the client last changed (Unix seconds), or `0` when it
+ * has no session. The SDKs compare it with the session cookie to decide whether to handshake.
+ */
+export function clientUatCookies(client: { updatedAt: number } | undefined, signedIn: boolean, suffix: string, secure: boolean): string[] {
+  const value = client && signedIn ? String(Math.floor(client.updatedAt / 1000)) : '0';
+  const options = { maxAge: CLIENT_COOKIE_MAX_AGE_S, sameSite: 'Lax' as const, secure };
+  return [serializeCookie('__client_uat', value, options), serializeCookie(`__client_uat_${suffix}`, value, options)];
+}
 
 export interface SessionWithUser {
   session: Session;
@@ -21,18 +34,11 @@ export interface ClientView {
   signUp: SignUp | undefined;
 }
 
-export function hashClientToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 /**
  * Browser clients, identified by the `__client` cookie. The cookie holds a random token; only its
  * hash is stored, so a database leak does not hand out live browsers.
  */
-export function createClientService(store: Store, clock: Clock) {
-  // Rows this process has just created and handed out: such a client has no sessions yet.
-  const created = new WeakSet<Client>();
-
+export function createClientService(store: Store, clock: Clock, sessions: SessionService) {
   async function activeSessions(clientId: string): Promise<SessionWithUser[]> {
     const now = clock();
     const rows = (await store.sessions.listByClient(clientId))
@@ -47,21 +53,25 @@ export function createClientService(store: Store, clock: Clock) {
   }
 
   return {
-    /** The client's first active session, if any; no query for a client created by this request. */
+    /**
+     * The client's first active session, if any. Every new session becomes its client's
+     * `last_active_session_id`, and ending sessions resets it, so a client without one (a new
+     * browser, or one signed out) has no active session and costs no query.
+     */
     async firstActiveSession(client: Client): Promise<SessionWithUser | undefined> {
-      if (created.has(client)) return undefined;
+      if (client.lastActiveSessionId === null) return undefined;
       return (await activeSessions(client.id))[0];
     },
 
     async resolve(token: string | undefined): Promise<Client | undefined> {
       if (!token || token.length > 200) return undefined;
-      return store.clients.findByTokenHash(hashClientToken(token));
+      return store.clients.findByTokenHash(hashToken(token));
     },
 
     /** The token-refresh lookup: session `sessionId` with its user, if it belongs to the browser holding `token`. */
     async sessionWithUser(token: string | undefined, sessionId: string): Promise<{ session: Session; user: User } | undefined> {
       if (!token || token.length > 200) return undefined;
-      return store.sessions.findWithUserForClientToken(sessionId, hashClientToken(token));
+      return store.sessions.findWithUserForClientToken(sessionId, hashToken(token));
     },
 
     async create(): Promise<{ client: Client; token: string }> {
@@ -69,7 +79,7 @@ export function createClientService(store: Store, clock: Clock) {
       const now = clock();
       const client: Client = {
         id: newId('client'),
-        tokenHash: hashClientToken(token),
+        tokenHash: hashToken(token),
         signInId: null,
         signUpId: null,
         lastActiveSessionId: null,
@@ -77,7 +87,6 @@ export function createClientService(store: Store, clock: Clock) {
         updatedAt: now,
       };
       await store.clients.insert(client);
-      created.add(client);
       return { client, token };
     },
 
@@ -90,6 +99,33 @@ export function createClientService(store: Store, clock: Clock) {
     },
 
     activeSessions,
+
+    /** Session `sessionId` if it belongs to this client, else 404: one browser never reaches another's sessions. */
+    async ownSession(clientId: string, sessionId: string): Promise<Session> {
+      const session = await store.sessions.findById(sessionId);
+      if (!session || session.clientId !== clientId) throw errors.notFound('session');
+      return session;
+    },
+
+    /**
+     * `setActive`: marks the session (and its user) active now and makes it the client's active one;
+     * `activeOrganizationId` (`''` or null for the personal account) switches its organization.
+     */
+    async touch(clientId: string, session: Session, activeOrganizationId?: string | null): Promise<void> {
+      const now = clock();
+      const live = effectiveSession(session, now);
+      if (live.status !== 'active') throw errors.sessionNotActive(session.id, live.status);
+      await store.sessions.update(session.id, { lastActiveAt: now, updatedAt: now });
+      if (activeOrganizationId !== undefined) await sessions.setActiveOrganization(session.id, activeOrganizationId || null);
+      await store.users.update(session.userId, { lastActiveAt: now });
+      await store.clients.update(clientId, { lastActiveSessionId: session.id, updatedAt: clock() });
+    },
+
+    /** The client `clientId` as it is now, with its active sessions and live attempts. */
+    async viewById(clientId: string): Promise<ClientView | undefined> {
+      const client = await store.clients.findById(clientId);
+      return client ? this.view(client) : undefined;
+    },
 
     async view(client: Client): Promise<ClientView> {
       const now = clock();

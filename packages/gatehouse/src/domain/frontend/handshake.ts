@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { hashToken } from '../../crypto/token-hash.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { TokenService } from '../tokens.js';
-import type { ClientService } from './clients.js';
+import { type ClientService, clientUatCookies } from './clients.js';
 
 /**
  * How long a nonce waits for its one resolve (the app's redirect back and its BAPI call). It is
@@ -26,10 +27,6 @@ export function cookieSuffix(publishableKey: string): string {
 /** An opaque dev-browser id: `@clerk/backend` only checks that a development browser has one. */
 export function newDevBrowserId(): string {
   return `dvb_${randomBytes(16).toString('base64url')}`;
-}
-
-function hashNonce(nonce: string): string {
-  return createHash('sha256').update(nonce).digest('hex');
 }
 
 /**
@@ -57,7 +54,7 @@ export function createHandshakeService(deps: {
       const now = clock();
       await store.handshakeNonces.deleteExpired(now);
       await store.handshakeNonces.insert({
-        nonceHash: hashNonce(nonce),
+        nonceHash: hashToken(nonce),
         clientId: input.clientId ?? null,
         devBrowser: input.devBrowser ?? null,
         origin: input.origin,
@@ -69,7 +66,7 @@ export function createHandshakeService(deps: {
 
     /** The directives for a nonce, or undefined when it is unknown, expired or already resolved. */
     async directives(nonce: string): Promise<string[] | undefined> {
-      const row = await store.handshakeNonces.consume(hashNonce(nonce), clock());
+      const row = await store.handshakeNonces.consume(hashToken(nonce), clock());
       if (!row) return undefined;
       const secure = row.origin.startsWith('https:') ? '; Secure' : '';
       const lax = `Path=/; SameSite=Lax${secure}`;
@@ -78,13 +75,15 @@ export function createHandshakeService(deps: {
       const sessions = client ? await deps.clients.activeSessions(client.id) : [];
       const active = sessions.find((s) => s.session.id === client?.lastActiveSessionId) ?? sessions.at(-1);
       if (client && active) {
-        const jwt = await deps.tokens.mintSessionToken(active.session.id, { authorizedParty: row.origin });
+        const jwt = await deps.tokens.mintSessionToken(
+          { session: active.session, user: active.record.user, emailAddresses: active.record.emailAddresses },
+          { authorizedParty: row.origin },
+        );
         out.push(...both('__session', jwt, lax));
-        out.push(...both('__client_uat', String(Math.floor(client.updatedAt / 1000)), `${lax}; Max-Age=${YEAR_S}`));
       } else {
         out.push(...both('__session', '', `${lax}; Max-Age=0`));
-        out.push(...both('__client_uat', '0', `${lax}; Max-Age=${YEAR_S}`));
       }
+      out.push(...clientUatCookies(client, Boolean(active), deps.names().suffix, row.origin.startsWith('https:')));
       if (deps.names().development) {
         out.push(...both('__clerk_db_jwt', row.devBrowser ?? newDevBrowserId(), `${lax}; Max-Age=${YEAR_S}`));
       }

@@ -1,5 +1,6 @@
 import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
+import type { Session } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { EmailAddressService } from '../email-addresses.js';
@@ -7,7 +8,9 @@ import type { FrontendSettings } from '../frontend-settings.js';
 import type { Metadata } from '../metadata.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
+import type { SessionService } from '../sessions.js';
 import type { UserRecord, UserService } from '../users.js';
+import type { ClientService } from './clients.js';
 import type { VerificationCodes } from './verification-codes.js';
 
 /** What a signed-in person may change about themselves through `/v1/me`. */
@@ -19,6 +22,8 @@ export function createMeService(deps: {
   codes: VerificationCodes;
   verifyPassword: PasswordVerifier;
   settings: () => Promise<FrontendSettings>;
+  clients: ClientService;
+  sessions: SessionService;
 }) {
   const { store, clock, users } = deps;
 
@@ -103,6 +108,20 @@ export function createMeService(deps: {
     },
 
     verification: (emailId: string) => deps.codes.find(emailId, 'email_address'),
+
+    /**
+     * Revokes one of the person's sessions (`<UserProfile/>`'s "Sign out of device"); one of this
+     * browser's own sessions also stops being its active one. Returns the session as it now is.
+     */
+    async revokeSession(userId: string, clientId: string, sessionId: string): Promise<Session> {
+      const session = await store.sessions.findById(sessionId);
+      if (!session || session.userId !== userId) throw errors.notFound('session');
+      if ((await deps.sessions.get(session.id)).status === 'active') {
+        if (session.clientId === clientId) await deps.clients.endSessions(clientId, 'revoked', session.id);
+        else await deps.sessions.revoke(session.id);
+      }
+      return deps.sessions.get(session.id);
+    },
   };
 }
 

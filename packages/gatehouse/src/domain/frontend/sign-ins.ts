@@ -2,24 +2,27 @@ import { createHmac } from 'node:crypto';
 import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
-import type { Client, EmailAddress, FirstFactorStrategy, SignIn, User } from '../../model/index.js';
+import type { Client, EmailAddress, FirstFactorStrategy, SignIn, User, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import { newSession, type SessionService } from '../sessions.js';
+import type { SignInSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
+import {
+  currentFirstFactor,
+  firstFactorStrategy,
+  password as passwordStrategy,
+  resetPasswordEmailCode,
+  type SignInFactors,
+  type StrategyDeps,
+} from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
 const SIGN_IN_TTL_MS = 30 * 60 * 1000;
 
-export interface SignInFactors {
-  user: User | undefined;
-  emailAddress: EmailAddress | undefined;
-  /** For an unknown identifier: a stable fake e-mail id, so the answer looks like a real account's. */
-  emailAddressId: string;
-  safeIdentifier: string;
-}
+export type { SignInFactors } from './strategies/index.js';
 
 export function maskEmail(address: string): string {
   const [local = '', domain = ''] = address.split('@');
@@ -40,6 +43,7 @@ export function createSignInService(deps: {
   enumerationKey: () => string;
 }) {
   const { store, clock, clients, sessions, codes } = deps;
+  const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
 
   async function findUser(identifier: string): Promise<{ user?: User; email?: EmailAddress }> {
     const normalized = identifier.trim().toLowerCase();
@@ -54,18 +58,24 @@ export function createSignInService(deps: {
     return { user, email };
   }
 
-  // What `create` just read, so the answer to the same request does not read it again.
-  const readByCreate = new WeakMap<SignIn, { user: User | undefined; primaryEmail: EmailAddress | undefined }>();
-
-  async function factors(signIn: SignIn): Promise<SignInFactors> {
+  /**
+   * The account behind a sign-in's identifier, as its JSON shows it. `known` is what the caller has
+   * just read (the sign-in's creation looks the account up), so it is not read again.
+   */
+  async function factors(signIn: SignIn, known?: { user: User | undefined; email: EmailAddress | undefined }): Promise<SignInFactors> {
     const identifier = signIn.identifier ?? '';
-    const known = readByCreate.get(signIn);
     const user = known ? known.user : signIn.userId ? await store.users.findById(signIn.userId) : undefined;
+    const primary = known?.email && known.email.id === user?.primaryEmailAddressId ? known.email : undefined;
     const emailAddress =
-      known?.primaryEmail ?? (user?.primaryEmailAddressId ? await store.emailAddresses.findById(user.primaryEmailAddressId) : undefined);
+      primary ?? (user?.primaryEmailAddressId ? await store.emailAddresses.findById(user.primaryEmailAddressId) : undefined);
     const fakeId = `idn_${createHmac('sha256', deps.enumerationKey()).update(identifier).digest('base64url').slice(0, 27)}`;
     const shown = emailAddress?.emailAddress ?? (identifier.includes('@') ? identifier : `${identifier}@…`);
     return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier: maskEmail(shown) };
+  }
+
+  /** A sign-in with its factors and current verification: everything its JSON shows. */
+  async function snapshot(signIn: SignIn, known?: { user: User | undefined; email: EmailAddress | undefined }): Promise<SignInSnapshot> {
+    return { signIn, factors: await factors(signIn, known), verification: await verification(signIn) };
   }
 
   async function load(client: Client, id: string): Promise<SignIn> {
@@ -112,25 +122,24 @@ export function createSignInService(deps: {
     return completed;
   }
 
-  async function attemptPassword(client: Client, signIn: SignIn, password: string): Promise<SignIn> {
-    const user = signIn.userId ? await store.users.findById(signIn.userId) : undefined;
-    if (!(await deps.verifyPassword(user, password)) || !user) throw errors.passwordIncorrect();
-    return complete(client, signIn, user, 'password');
+  /** The code behind the sign-in's current first factor, if that factor uses one. */
+  async function verification(signIn: SignIn): Promise<VerificationCode | undefined> {
+    return currentFirstFactor(signIn.firstFactorStrategy)?.verification?.(strategyDeps, signIn);
   }
 
   return {
-    factors,
-    load,
+    snapshot,
 
-    async create(client: Client, input: { identifier?: string; password?: string; strategy?: string }): Promise<SignIn> {
+    async load(client: Client, id: string): Promise<SignInSnapshot> {
+      return snapshot(await load(client, id));
+    },
+
+    async create(client: Client, input: { identifier?: string; password?: string; strategy?: string }): Promise<SignInSnapshot> {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
       if (!input.identifier) throw errors.paramMissing('identifier');
       const { user, email } = await findUser(input.identifier);
-      const remember = (row: SignIn): SignIn => {
-        readByCreate.set(row, { user, primaryEmail: email && email.id === user?.primaryEmailAddressId ? email : undefined });
-        return row;
-      };
+      const known = { user, email };
       const now = clock();
       const signIn: SignIn = {
         id: newId('sia'),
@@ -145,14 +154,15 @@ export function createSignInService(deps: {
         createdAt: now,
         updatedAt: now,
       };
-      const password = input.strategy === undefined || input.strategy === 'password' ? input.password : undefined;
+      const password = input.strategy === undefined || input.strategy === passwordStrategy.name ? input.password : undefined;
       // Identifier and password in one request (what clerk-js sends): the check comes first, so a
       // successful sign-in is written in one transaction.
       const passwordOk = password !== undefined && (await deps.verifyPassword(user, password));
-      if (passwordOk && user && !user.banned && !user.locked) return remember(await completeNew(client, signIn, user, 'password'));
+      if (passwordOk && user && !user.banned && !user.locked)
+        return snapshot(await completeNew(client, signIn, user, passwordStrategy.name), known);
       await store.signIns.insert(signIn);
       await clients.update(client.id, { signInId: signIn.id });
-      if (password === undefined) return remember(signIn);
+      if (password === undefined) return snapshot(signIn, known);
       if (!passwordOk || !user) throw errors.passwordIncorrect();
       if (user.banned) throw errors.userBanned();
       throw errors.userLocked();
@@ -162,57 +172,45 @@ export function createSignInService(deps: {
       client: Client,
       id: string,
       input: { strategy: string; emailAddressId?: string; locale: string },
-    ): Promise<SignIn> {
+    ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
-      if (input.strategy !== 'email_code' && input.strategy !== 'reset_password_email_code')
-        throw frontendErrors.strategyInvalid(input.strategy);
+      const strategy = firstFactorStrategy(input.strategy);
+      if (!strategy.prepare) throw frontendErrors.strategyInvalid(input.strategy);
       const found = await factors(signIn);
       if (input.emailAddressId && input.emailAddressId !== found.emailAddressId) {
         throw errors.paramValueInvalid('email_address_id', 'is not an e-mail address of this account');
       }
-      const purpose = input.strategy === 'email_code' ? 'sign_in_email_code' : 'reset_password';
-      const target = found.emailAddress?.emailAddress ?? signIn.identifier ?? '';
-      await codes.send({
-        subjectId: signIn.id,
-        purpose,
-        to: target,
-        kind: purpose === 'reset_password' ? 'reset_password_code' : 'sign_in_code',
-        locale: input.locale,
-        // Unknown accounts get no mail, but the same answer: the code simply never matches.
-        mail: Boolean(found.emailAddress),
-      });
-      const changes: Partial<SignIn> = { firstFactorStrategy: input.strategy, firstFactorStatus: 'unverified', updatedAt: clock() };
+      await strategy.prepare(strategyDeps, { signIn, factors: found, locale: input.locale });
+      const changes = { firstFactorStrategy: strategy.name, firstFactorStatus: 'unverified' as const, updatedAt: clock() };
       await store.signIns.update(signIn.id, changes);
-      return { ...signIn, ...changes };
+      return snapshot({ ...signIn, ...changes }, { user: found.user, email: found.emailAddress });
     },
 
-    async attemptFirstFactor(client: Client, id: string, input: { strategy: string; password?: string; code?: string }): Promise<SignIn> {
+    async attemptFirstFactor(
+      client: Client,
+      id: string,
+      input: { strategy: string; password?: string; code?: string },
+    ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.createdSessionId ?? '');
-      if (input.strategy === 'password') {
-        if (input.password === undefined) throw errors.paramMissing('password');
-        return attemptPassword(client, signIn, input.password);
-      }
-      if (input.strategy !== 'email_code' && input.strategy !== 'reset_password_email_code')
-        throw frontendErrors.strategyInvalid(input.strategy);
-      if (!input.code) throw errors.paramMissing('code');
-      const purpose = input.strategy === 'email_code' ? 'sign_in_email_code' : 'reset_password';
-      await codes.check(signIn.id, purpose, input.code);
-      const user = signIn.userId ? await store.users.findById(signIn.userId) : undefined;
-      // A code can only match for a real account (unknown ones never got one), but stay defensive.
-      if (!user) throw frontendErrors.codeIncorrect();
-      if (purpose === 'sign_in_email_code') return complete(client, signIn, user, 'email_code');
-      const changes: Partial<SignIn> = {
-        status: 'needs_new_password',
-        firstFactorStrategy: input.strategy,
-        firstFactorStatus: 'verified',
+      const strategy = firstFactorStrategy(input.strategy);
+      const { user, next } = await strategy.attempt(strategyDeps, { signIn, password: input.password, code: input.code });
+      if (next === 'complete') return snapshot(await complete(client, signIn, user, strategy.name), { user, email: undefined });
+      const changes = {
+        status: 'needs_new_password' as const,
+        firstFactorStrategy: strategy.name,
+        firstFactorStatus: 'verified' as const,
         updatedAt: clock(),
       };
       await store.signIns.update(signIn.id, changes);
-      return { ...signIn, ...changes };
+      return snapshot({ ...signIn, ...changes }, { user, email: undefined });
     },
 
-    async resetPassword(client: Client, id: string, input: { password: string; signOutOfOtherSessions?: boolean }): Promise<SignIn> {
+    async resetPassword(
+      client: Client,
+      id: string,
+      input: { password: string; signOutOfOtherSessions?: boolean },
+    ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       if (signIn.status !== 'needs_new_password' || !signIn.userId) throw frontendErrors.strategyInvalid('reset_password');
       assertAcceptablePassword(input.password);
@@ -226,7 +224,7 @@ export function createSignInService(deps: {
         updatedAt: now,
       });
       if (input.signOutOfOtherSessions !== false) await store.sessions.endAllForUser(user.id, 'revoked', now);
-      return complete(client, signIn, user, 'reset_password_email_code');
+      return snapshot(await complete(client, signIn, user, resetPasswordEmailCode.name), { user, email: undefined });
     },
   };
 }

@@ -1,15 +1,18 @@
 import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
-import type { Client, SignUp } from '../../model/index.js';
+import type { Client, SignUp, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { FrontendSettings } from '../frontend-settings.js';
 import { type Metadata, sizedMetadata } from '../metadata.js';
+import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import type { SessionService } from '../sessions.js';
 import { normalizeEmail, type UserService } from '../users.js';
+import type { SignUpSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
+import { emailCode, type StrategyDeps, signUpVerificationStrategy } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
 const SIGN_UP_TTL_MS = 24 * 3600 * 1000;
@@ -68,9 +71,11 @@ export function createSignUpService(deps: {
   users: UserService;
   sessions: SessionService;
   codes: VerificationCodes;
+  verifyPassword: PasswordVerifier;
   settings: () => Promise<FrontendSettings>;
 }) {
   const { store, clock, clients, codes } = deps;
+  const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
 
   async function load(client: Client, id: string): Promise<SignUp> {
     const row = await store.signUps.findById(id);
@@ -105,11 +110,6 @@ export function createSignUpService(deps: {
     return out;
   }
 
-  async function sendVerification(signUp: SignUp, locale: string): Promise<void> {
-    if (!signUp.emailAddress) throw errors.paramMissing('email_address');
-    await codes.send({ subjectId: signUp.id, purpose: 'sign_up_email', to: signUp.emailAddress, kind: 'verification_code', locale });
-  }
-
   /** Creates the user and a session once nothing is missing or unverified. */
   async function completeIfReady(client: Client, signUp: SignUp): Promise<SignUp> {
     const requirements = signUpRequirements(signUp, await deps.settings());
@@ -136,12 +136,26 @@ export function createSignUpService(deps: {
     return { ...signUp, ...changes };
   }
 
-  return {
-    load,
+  /** The code behind the sign-up's e-mail verification, if one was sent to its current address. */
+  async function verification(signUp: SignUp): Promise<VerificationCode | undefined> {
+    return emailCode.signUpVerification?.verification(strategyDeps, signUp);
+  }
 
-    async create(client: Client, fields: SignUpFields, locale: string): Promise<SignUp> {
-      const active = await clients.activeSessions(client.id);
-      if (active[0]) throw frontendErrors.alreadySignedIn(active[0].session.id);
+  /** A sign-up with what it still requires and the code sent: everything its JSON shows. */
+  async function snapshot(signUp: SignUp): Promise<SignUpSnapshot> {
+    return { signUp, requirements: signUpRequirements(signUp, await deps.settings()), verification: await verification(signUp) };
+  }
+
+  return {
+    snapshot,
+
+    async load(client: Client, id: string): Promise<SignUpSnapshot> {
+      return snapshot(await load(client, id));
+    },
+
+    async create(client: Client, fields: SignUpFields): Promise<SignUpSnapshot> {
+      const active = await clients.firstActiveSession(client);
+      if (active) throw frontendErrors.alreadySignedIn(active.session.id);
       const now = clock();
       const signUp: SignUp = {
         id: newId('sua'),
@@ -163,38 +177,32 @@ export function createSignUpService(deps: {
       };
       await store.signUps.insert(signUp);
       await clients.update(client.id, { signUpId: signUp.id });
-      // The code goes out at once; clerk-js then shows the code form without a prepare call.
-      if (signUp.emailAddress) await sendVerification(signUp, locale);
-      return completeIfReady(client, signUp);
+      // No code yet: it goes out on `prepare_verification`, as Clerk's does. `<SignUp/>` prepares
+      // only when the e-mail has no pending verification, so sending here would skip its request.
+      return snapshot(await completeIfReady(client, signUp));
     },
 
-    async update(client: Client, id: string, fields: SignUpFields, locale: string): Promise<SignUp> {
+    async update(client: Client, id: string, fields: SignUpFields): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
-      if (signUp.status === 'complete') return signUp;
+      if (signUp.status === 'complete') return snapshot(signUp);
       const changes = { ...(await fieldColumns(fields, await deps.settings())), updatedAt: clock() };
       await store.signUps.update(id, changes);
-      const next = { ...signUp, ...changes };
-      if (changes.emailAddress) await sendVerification(next, locale);
-      return completeIfReady(client, next);
+      // A new address needs a new `prepare_verification`: a code sent to the old one no longer counts.
+      return snapshot(await completeIfReady(client, { ...signUp, ...changes }));
     },
 
-    async prepareVerification(client: Client, id: string, strategy: string, locale: string): Promise<SignUp> {
+    async prepareVerification(client: Client, id: string, strategy: string, locale: string): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
-      if (strategy !== 'email_code') throw frontendErrors.strategyInvalid(strategy);
-      await sendVerification(signUp, locale);
-      return signUp;
+      await signUpVerificationStrategy(strategy).prepare(strategyDeps, { signUp, locale });
+      return snapshot(signUp);
     },
 
-    async attemptVerification(client: Client, id: string, input: { strategy: string; code?: string }): Promise<SignUp> {
+    async attemptVerification(client: Client, id: string, input: { strategy: string; code?: string }): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
-      if (input.strategy !== 'email_code') throw frontendErrors.strategyInvalid(input.strategy);
-      if (!input.code) throw errors.paramMissing('code');
-      await codes.check(signUp.id, 'sign_up_email', input.code);
+      await signUpVerificationStrategy(input.strategy).attempt(strategyDeps, { signUp, code: input.code });
       await store.signUps.update(id, { emailVerified: true, updatedAt: clock() });
-      return completeIfReady(client, { ...signUp, emailVerified: true });
+      return snapshot(await completeIfReady(client, { ...signUp, emailVerified: true }));
     },
-
-    verification: (signUpId: string) => codes.find(signUpId, 'sign_up_email'),
   };
 }
 

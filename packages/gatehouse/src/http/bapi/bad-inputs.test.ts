@@ -873,8 +873,11 @@ describe('session claims stay within 1.2 KB when metadata changes', () => {
     return JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>;
   }
 
+  // The test moves this clock past the settings cache instead of sleeping.
+  let now = Date.now();
+
   beforeAll(async () => {
-    app = await createTestApp();
+    app = await createTestApp({ clock: () => now });
     const user = await req('POST', '/api/v1/users', { first_name: 'Meta', public_metadata: { plan: 'pro' } });
     userId = String(user.body.id);
     sessionId = String((await req('POST', '/api/v1/sessions', { user_id: userId })).body.id);
@@ -915,12 +918,12 @@ describe('session claims stay within 1.2 KB when metadata changes', () => {
 
   it('answers (and does not deadlock) once the cached settings have expired', async () => {
     // The instance settings are cached for 2 s; after that, the size check reads them again.
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    now += 2100;
     const timeout = new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), 5000));
     const res = await Promise.race([req('PATCH', `/api/v1/users/${userId}/metadata`, { public_metadata: TOO_BIG }), timeout]);
     expect(res).not.toBe('timed out');
     expect(res).toMatchObject({ status: 422, body: { errors: [{ code: 'session_token_claims_too_large' }] } });
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    now += 2100;
     const ok = await Promise.race([req('PUT', `/api/v1/users/${userId}/metadata`, { private_metadata: { stripe: 'cus_1' } }), timeout]);
     expect(ok).toMatchObject({ status: 200, body: { private_metadata: { stripe: 'cus_1' }, public_metadata: { plan: 'pro' } } });
   });

@@ -3,8 +3,8 @@ import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { idParams } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializeDeleted } from '../serializers/misc.js';
-import { serializeEmailAddress } from '../serializers/user.js';
+import { serializeDeleted } from '../serializers/deleted.js';
+import { serializeEmailAddress } from '../serializers/email-address.js';
 import { parseInput } from '../validation.js';
 
 const createBody = z

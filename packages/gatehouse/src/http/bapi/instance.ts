@@ -1,16 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
-import { validateSessionTokenSettings } from '../../domain/session-token-settings.js';
 import { metadataObject } from '../params.js';
 import { sendJson } from '../reply.js';
+import { serializeSessionTokenTemplate } from '../serializers/session-token-template.js';
 import { parseInput } from '../validation.js';
 
 const sessionTokenBody = z.object({ claims: metadataObject.optional(), lifetime: z.number().int().optional() }).strict();
-
-function serializeSessionTokenSettings(settings: { claims: Record<string, unknown>; lifetimeSeconds: number }) {
-  return { object: 'session_token_template', claims: settings.claims, lifetime: settings.lifetimeSeconds };
-}
 
 /**
  * Gatehouse's admin endpoint for the instance's session-token template (Clerk sets it in its
@@ -21,17 +17,12 @@ export function registerInstanceRoutes(app: FastifyInstance, domain: Domain): vo
 
   app.get('/v1/instance/session_token', async (_request, reply) => {
     const { sessionToken } = await domain.instance.settings();
-    return sendJson(reply, 200, serializeSessionTokenSettings(sessionToken));
+    return sendJson(reply, 200, serializeSessionTokenTemplate(sessionToken));
   });
 
   app.patch('/v1/instance/session_token', async (request, reply) => {
     const body = parseInput(sessionTokenBody, request.body);
-    const current = (await domain.instance.settings()).sessionToken;
-    const sessionToken = validateSessionTokenSettings({
-      claims: body.claims ?? current.claims,
-      lifetimeSeconds: body.lifetime ?? current.lifetimeSeconds,
-    });
-    const next = await domain.instance.updateSettings((settings) => ({ ...settings, sessionToken }));
-    return sendJson(reply, 200, serializeSessionTokenSettings(next.sessionToken));
+    const next = await domain.instance.updateSessionToken({ claims: body.claims, lifetimeSeconds: body.lifetime });
+    return sendJson(reply, 200, serializeSessionTokenTemplate(next.sessionToken));
   });
 }

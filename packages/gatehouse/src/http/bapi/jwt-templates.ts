@@ -1,15 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
-import { idParams, metadataObject, pagination } from '../params.js';
+import { idParams, metadataObject, pagination, tokenLifetimeSeconds } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializeDeleted, serializeJwtTemplate, serializePage } from '../serializers/misc.js';
+import { serializeDeleted } from '../serializers/deleted.js';
+import { serializeJwtTemplate } from '../serializers/jwt-template.js';
+import { serializePage } from '../serializers/page.js';
 import { parseInput } from '../validation.js';
 
 const fields = {
   name: z.string().min(1).max(256),
   claims: metadataObject,
-  lifetime: z.number().int().min(30).max(315_360_000).optional(),
+  lifetime: tokenLifetimeSeconds.optional(),
   allowed_clock_skew: z.number().int().min(0).max(300).optional(),
   custom_signing_key: z.boolean().optional(),
   signing_algorithm: z.string().max(16).optional(),

@@ -227,8 +227,8 @@ describe('session tokens follow the active organization', () => {
     expect((await t.domain.sessions.get(sessionId)).lastActiveOrganizationId).toBe(orgId);
 
     // A membership gone behind the session's back: the token leaves `o` out.
-    const membership = await t.domain.store.organizationMemberships.find(orgId, userId);
-    await t.domain.store.organizationMemberships.delete(membership?.id ?? '');
+    const membership = await t.store.organizationMemberships.find(orgId, userId);
+    await t.store.organizationMemberships.delete(membership?.id ?? '');
     const jwt = await token();
     expect(decode(jwt).o).toBeUndefined();
     expect((await authOf(jwt)).orgId).toBeUndefined();

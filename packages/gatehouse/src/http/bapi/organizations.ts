@@ -3,8 +3,10 @@ import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { idParams, metadataObject, pagination, stringList } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializeDeleted, serializePage } from '../serializers/misc.js';
-import { serializeMembership, serializeOrganizationRecord } from '../serializers/organization.js';
+import { serializeDeleted } from '../serializers/deleted.js';
+import { serializeOrganizationRecord } from '../serializers/organization.js';
+import { serializeMembership } from '../serializers/organization-membership.js';
+import { serializePage } from '../serializers/page.js';
 import { parseInput } from '../validation.js';
 
 const booleanQuery = z.enum(['true', 'false']).optional();

@@ -101,6 +101,39 @@ function sdkSuite(dialect: 'sqlite' | 'postgres') {
     expect(await errorOf(clerk.users.getUser(bob.id))).toEqual({ status: 404, code: 'resource_not_found' });
   });
 
+  it('accepts every users-list filter getUserList and getCount send', async () => {
+    const t0 = Date.UTC(2024, 0, 1);
+    const old = await clerk.users.createUser({ emailAddress: [`old.${dialect}@example.com`], createdAt: new Date(t0) });
+    const fresh = await clerk.users.createUser({ emailAddress: [`fresh.${dialect}@example.com`], createdAt: new Date(t0 + 60_000) });
+    const both = [old.id, fresh.id];
+    const ids = async (params: Parameters<ClerkClient['users']['getUserList']>[0]) =>
+      (await clerk.users.getUserList({ userId: both, orderBy: '+created_at', ...params })).data.map((u) => u.id);
+
+    // A session makes `fresh` active and signed in now; `old` never was.
+    const before = Date.now() - 1;
+    await clerk.sessions.createSession({ userId: fresh.id });
+    const org = await clerk.organizations.createOrganization({ name: `Filters ${dialect}`, createdBy: old.id });
+
+    expect(await ids({})).toEqual(both);
+    // Gatehouse users have no phone numbers or Web3 wallets: those filters are accepted and match nobody.
+    expect(await ids({ phoneNumber: ['+15555550100'] })).toEqual([]);
+    expect(await ids({ web3Wallet: ['0x0000000000000000000000000000000000000000'] })).toEqual([]);
+    expect(await ids({ organizationId: [org.id] })).toEqual([old.id]);
+    expect(await ids({ createdAtAfter: t0 + 30_000 })).toEqual([fresh.id]);
+    expect(await ids({ createdAtBefore: t0 + 30_000 })).toEqual([old.id]);
+    expect(await ids({ lastActiveAtAfter: before })).toEqual([fresh.id]);
+    expect(await ids({ last_active_at_since: before })).toEqual([fresh.id]);
+    expect(await ids({ lastActiveAtBefore: Date.now() + 60_000 })).toEqual([fresh.id]);
+    expect(await ids({ lastSignInAtAfter: before })).toEqual([fresh.id]);
+    expect(await ids({ lastSignInAtBefore: before })).toEqual([]);
+    expect(await clerk.users.getCount({ userId: both, phoneNumber: ['+15555550100'] })).toBe(0);
+    expect(await clerk.users.getCount({ userId: both, web3Wallet: ['0x00'] })).toBe(0);
+    expect(await clerk.users.getCount({ userId: both, query: `.${dialect}@` })).toBe(2);
+
+    await clerk.organizations.deleteOrganization(org.id);
+    for (const id of both) await clerk.users.deleteUser(id);
+  });
+
   it('merges and replaces metadata', async () => {
     const user = await clerk.users.createUser({ emailAddress: [`meta.${dialect}@example.com`] });
     const merged1 = await clerk.users.updateUserMetadata(user.id, {

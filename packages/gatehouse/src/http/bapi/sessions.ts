@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { SESSION_STATUSES } from '../../domain/sessions.js';
-import { emptyBody, idParams, pagination } from '../params.js';
+import { emptyBody, idParams, pagination, tokenLifetimeSeconds } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializePage, serializeToken } from '../serializers/misc.js';
+import { serializePage } from '../serializers/page.js';
 import { serializeSession } from '../serializers/session.js';
+import { serializeToken } from '../serializers/token.js';
 import { parseInput } from '../validation.js';
 
 const listQuery = z
@@ -17,7 +18,7 @@ const listQuery = z
   })
   .strict();
 const createBody = z.object({ user_id: z.string().min(1) }).strict();
-const tokenBody = z.object({ expires_in_seconds: z.number().int().min(30).max(315_360_000).optional() }).strict();
+const tokenBody = z.object({ expires_in_seconds: tokenLifetimeSeconds.optional() }).strict();
 const templateParams = z.object({ id: z.string().min(1), template: z.string().min(1) });
 
 /** BAPI `/v1/sessions`: list, get, create, revoke and tokens. */
@@ -51,14 +52,14 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain): voi
   app.post('/v1/sessions/:id/tokens', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(tokenBody, request.body);
-    const jwt = await domain.tokens.mintSessionToken(id, { expiresInSeconds: body.expires_in_seconds });
+    const jwt = await domain.tokens.mintSessionTokenFor(id, { expiresInSeconds: body.expires_in_seconds });
     return sendJson(reply, 200, serializeToken(jwt));
   });
 
   app.post('/v1/sessions/:id/tokens/:template', async (request, reply) => {
     const { id, template } = parseInput(templateParams, request.params);
     const body = parseInput(tokenBody, request.body);
-    const jwt = await domain.tokens.mintTemplateToken(id, template, { expiresInSeconds: body.expires_in_seconds });
+    const jwt = await domain.tokens.mintTemplateTokenFor(id, template, { expiresInSeconds: body.expires_in_seconds });
     return sendJson(reply, 200, serializeToken(jwt));
   });
 }

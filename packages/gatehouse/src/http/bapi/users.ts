@@ -5,19 +5,54 @@ import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import { emptyBody, idParams, metadataObject, pagination, stringList, timestamp } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializeDeleted } from '../serializers/misc.js';
+import { serializeDeleted } from '../serializers/deleted.js';
+import { serializeTotalCount } from '../serializers/page.js';
 import { serializeUser } from '../serializers/user.js';
 import { parseInput } from '../validation.js';
 
-const filterQuery = {
+const millis = z.coerce.number().int().nonnegative().optional();
+/** Every filter `@clerk/backend`'s `getUserList` sends (it sends them to the count too). */
+const listFilters = {
   email_address: stringList,
+  phone_number: stringList,
+  web3_wallet: stringList,
   user_id: stringList,
   external_id: stringList,
   username: stringList,
   query: z.string().max(256).optional(),
+  organization_id: stringList,
+  created_at_after: millis,
+  created_at_before: millis,
+  last_active_at_after: millis,
+  last_active_at_before: millis,
+  last_active_at_since: millis,
+  last_sign_in_at_after: millis,
+  last_sign_in_at_before: millis,
 };
-const listQuery = z.object({ ...filterQuery, ...pagination, order_by: z.string().max(64).optional() }).strict();
-const countQuery = z.object(filterQuery).strict();
+const listQuery = z.object({ ...listFilters, ...pagination, order_by: z.string().max(64).optional() }).strict();
+const countQuery = z.object(listFilters).strict();
+
+type ListFilters = Partial<z.infer<z.ZodObject<typeof listFilters>>>;
+
+function toUserFilter(q: ListFilters) {
+  return {
+    emailAddresses: q.email_address,
+    userIds: q.user_id,
+    externalIds: q.external_id,
+    usernames: q.username,
+    query: q.query,
+    organizationIds: q.organization_id,
+    // Gatehouse users have no phone numbers or Web3 wallets: such a filter matches nobody.
+    unmatchable: Boolean(q.phone_number?.length || q.web3_wallet?.length),
+    createdAfter: q.created_at_after,
+    createdBefore: q.created_at_before,
+    // `last_active_at_since` is the SDK's deprecated name for `last_active_at_after`.
+    lastActiveAfter: q.last_active_at_after ?? q.last_active_at_since,
+    lastActiveBefore: q.last_active_at_before,
+    lastSignInAfter: q.last_sign_in_at_after,
+    lastSignInBefore: q.last_sign_in_at_before,
+  };
+}
 
 const nullableName = z.string().max(256).nullable().optional();
 const writableFields = {
@@ -88,11 +123,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
   app.get('/v1/users', async (request, reply) => {
     const q = parseInput(listQuery, request.query);
     const records = await domain.users.list({
-      emailAddresses: q.email_address,
-      userIds: q.user_id,
-      externalIds: q.external_id,
-      usernames: q.username,
-      query: q.query,
+      ...toUserFilter(q),
       orderBy: q.order_by,
       limit: q.limit,
       offset: q.offset,
@@ -100,25 +131,19 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
     return sendJson(
       reply,
       200,
-      records.map((r) => serializeUser(r, { links })),
+      records.map((r) => serializeUser(r, links)),
     );
   });
 
   app.get('/v1/users/count', async (request, reply) => {
     const q = parseInput(countQuery, request.query);
-    const total = await domain.users.count({
-      emailAddresses: q.email_address,
-      userIds: q.user_id,
-      externalIds: q.external_id,
-      usernames: q.username,
-      query: q.query,
-    });
-    return sendJson(reply, 200, { object: 'total_count', total_count: total });
+    const total = await domain.users.count(toUserFilter(q));
+    return sendJson(reply, 200, serializeTotalCount(total));
   });
 
   app.get('/v1/users/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    return sendJson(reply, 200, serializeUser(await domain.users.get(id), { links }));
+    return sendJson(reply, 200, serializeUser(await domain.users.get(id), links));
   });
 
   app.post('/v1/users', async (request, reply) => {
@@ -129,14 +154,14 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
       banned: body.banned,
       locked: body.locked,
     });
-    return sendJson(reply, 200, serializeUser(record, { links }));
+    return sendJson(reply, 200, serializeUser(record, links));
   });
 
   app.patch('/v1/users/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(updateBody, request.body);
     const record = await domain.users.update(id, { ...toUserInput(body), primaryEmailAddressId: body.primary_email_address_id });
-    return sendJson(reply, 200, serializeUser(record, { links }));
+    return sendJson(reply, 200, serializeUser(record, links));
   });
 
   app.delete('/v1/users/:id', async (request, reply) => {
@@ -156,13 +181,13 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
   app.patch('/v1/users/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const record = await domain.userMetadata.merge(id, parseInput(metadataBody, request.body));
-    return sendJson(reply, 200, serializeUser(record, { links }));
+    return sendJson(reply, 200, serializeUser(record, links));
   });
 
   app.put('/v1/users/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const record = await domain.userMetadata.replace(id, parseInput(metadataBody, request.body));
-    return sendJson(reply, 200, serializeUser(record, { links }));
+    return sendJson(reply, 200, serializeUser(record, links));
   });
 
   for (const [action, flags] of [
@@ -174,7 +199,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
     app.post(`/v1/users/:id/${action}`, async (request, reply) => {
       const { id } = parseInput(idParams, request.params);
       parseInput(emptyBody, request.body);
-      return sendJson(reply, 200, serializeUser(await domain.users.setFlags(id, flags), { links }));
+      return sendJson(reply, 200, serializeUser(await domain.users.setFlags(id, flags), links));
     });
   }
 

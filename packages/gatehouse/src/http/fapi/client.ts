@@ -12,8 +12,7 @@ export function registerClientRoutes(app: FastifyInstance, domain: Domain, ctx: 
   app.get('/v1/client', async (request, reply) => {
     const client = await ctx.client(request);
     if (!client) return sendJson(reply, 200, { response: null, client: null });
-    const view = await domain.clients.view(client);
-    return sendJson(reply, 200, { response: await ctx.clientJson(view, request.headers.origin), client: null });
+    return sendJson(reply, 200, { response: await ctx.clientJson(client.id, request.headers.origin), client: null });
   });
 
   app.delete('/v1/client', async (request, reply) => {
@@ -21,7 +20,7 @@ export function registerClientRoutes(app: FastifyInstance, domain: Domain, ctx: 
     if (!client) return sendJson(reply, 200, { response: null, client: null });
     await domain.clients.endSessions(client.id, 'ended');
     await domain.clients.update(client.id, { signInId: null, signUpId: null });
-    return ctx.send(request, reply, client.id, null);
+    return ctx.sendClient(request, reply, client.id);
   });
 
   app.get('/v1/client/handshake', async (request, reply) => {

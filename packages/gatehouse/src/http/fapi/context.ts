@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CLIENT_COOKIE_MAX_AGE_S, type ClientView } from '../../domain/frontend/clients.js';
+import type { SignInSnapshot, SignUpSnapshot } from '../../domain/frontend/client-snapshot.js';
+import { CLIENT_COOKIE_MAX_AGE_S, clientUatCookies } from '../../domain/frontend/clients.js';
 import { cookieSuffix } from '../../domain/frontend/handshake.js';
-import { signUpRequirements } from '../../domain/frontend/sign-ups.js';
 import type { Domain } from '../../domain/index.js';
 import type { Client } from '../../model/index.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
 import { sendJson } from '../reply.js';
-import { serializeClient, serializeFrontendSession, serializeSignIn, serializeSignUp } from '../serializers/frontend.js';
+import { type ClientWireJSON, serializeClient } from '../serializers/client.js';
 
 export const CLIENT_COOKIE = '__client';
 
@@ -18,59 +18,41 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     return parseCookies(request.headers.cookie).get(CLIENT_COOKIE);
   }
 
-  async function clientJson(view: ClientView, origin: string | undefined) {
-    const now = domain.clock();
-    const sessions = [];
-    for (const entry of view.sessions) {
-      // Only the active session carries a fresh token: signing one per session would waste the hot path.
-      const jwt =
-        entry.session.id === view.client.lastActiveSessionId
-          ? await domain.tokens.mintSessionToken(
-              { session: entry.session, user: entry.record.user, emailAddresses: entry.record.emailAddresses },
-              { authorizedParty: origin },
-            )
-          : undefined;
-      sessions.push(serializeFrontendSession(entry, now, domain.images.links, jwt));
-    }
-    const settings = (await domain.instance.settings()).frontend;
-    const signIn = view.signIn
-      ? serializeSignIn(
-          view.signIn,
-          await domain.signIns.factors(view.signIn),
-          await signInCode(view.signIn.id, view.signIn.firstFactorStrategy),
-          domain.images.links,
-        )
-      : null;
-    const signUp = view.signUp
-      ? serializeSignUp(view.signUp, signUpRequirements(view.signUp, settings), await domain.signUps.verification(view.signUp.id))
-      : null;
-    return serializeClient(view.client, {
-      sessions,
-      signIn,
-      signUp,
-      cookieExpiresAt: view.client.createdAt + CLIENT_COOKIE_MAX_AGE_S * 1000,
-    });
-  }
-
-  async function signInCode(signInId: string, strategy: string | null) {
-    if (strategy === 'email_code') return domain.store.verificationCodes.find(signInId, 'sign_in_email_code');
-    if (strategy === 'reset_password_email_code') return domain.store.verificationCodes.find(signInId, 'reset_password');
-    return undefined;
+  /** The client as JSON, from one domain snapshot; `known` is a sign-in or sign-up snapshot this request already has. */
+  async function clientJson(clientId: string, origin: string | undefined, known?: KnownAttempts): Promise<ClientWireJSON | null> {
+    const snapshot = await domain.clientSnapshots.snapshot(clientId, { origin, known });
+    return snapshot ? serializeClient(snapshot, domain.images.links) : null;
   }
 
   /** Production apps get `__client_uat` from us: clerk-js writes it only for development instances. */
-  function clientUatCookies(view: ClientView | undefined): string[] {
+  function uatCookies(json: ClientWireJSON | null): string[] {
     if (domain.isDevelopment()) return [];
-    const value = view?.sessions.length ? String(Math.floor(view.client.updatedAt / 1000)) : '0';
-    const options = { maxAge: CLIENT_COOKIE_MAX_AGE_S, sameSite: 'Lax' as const, secure: secureCookies };
-    return [
-      serializeCookie('__client_uat', value, options),
-      serializeCookie(`__client_uat_${cookieSuffix(domain.publishableKey())}`, value, options),
-    ];
+    return clientUatCookies(
+      json ? { updatedAt: json.updated_at } : undefined,
+      Boolean(json?.sessions.length),
+      cookieSuffix(domain.publishableKey()),
+      secureCookies,
+    );
+  }
+
+  async function sendEnvelope(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    clientId: string | undefined,
+    response: (client: ClientWireJSON | null) => unknown,
+    options: { status?: number; known?: KnownAttempts } = {},
+  ) {
+    const json = clientId ? await clientJson(clientId, request.headers.origin, options.known) : null;
+    const uat = uatCookies(json);
+    if (uat.length) {
+      const existing = reply.getHeader('set-cookie');
+      const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+      reply.header('set-cookie', [...list, ...uat]);
+    }
+    return sendJson(reply, options.status ?? 200, { response: response(json), client: json });
   }
 
   return {
-    signInCode,
     clientToken,
 
     async client(request: FastifyRequest): Promise<Client | undefined> {
@@ -92,18 +74,26 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     clientJson,
 
     /** Sends `{response, client}` with the client as it is after the change. */
-    async send(request: FastifyRequest, reply: FastifyReply, clientId: string | undefined, response: unknown, status = 200) {
-      const client = clientId ? await domain.clients.reload(clientId) : undefined;
-      const view = client ? await domain.clients.view(client) : undefined;
-      const origin = request.headers.origin;
-      const body = { response, client: view ? await clientJson(view, origin) : null };
-      const uat = clientUatCookies(view);
-      if (uat.length) {
-        const existing = reply.getHeader('set-cookie');
-        const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
-        reply.header('set-cookie', [...list, ...uat]);
-      }
-      return sendJson(reply, status, body);
+    async send(request: FastifyRequest, reply: FastifyReply, clientId: string | undefined, response: unknown, known?: KnownAttempts) {
+      return sendEnvelope(request, reply, clientId, () => response, { known });
+    },
+
+    /**
+     * Sends the client itself as `response` (and as `client`): clerk-js reads `response || envelope`
+     * as the client after `DELETE /v1/client/sessions`, so a null response would turn the whole
+     * envelope into a client without an id.
+     */
+    async sendClient(request: FastifyRequest, reply: FastifyReply, clientId: string) {
+      return sendEnvelope(request, reply, clientId, (client) => client);
+    },
+
+    /**
+     * The browser's client for an error's `meta.client`: clerk-js refreshes its client from it, so
+     * a stale tab that is told `session_exists` learns which session exists. Null without a client.
+     */
+    async errorClient(request: FastifyRequest) {
+      const client = await domain.clients.resolve(clientToken(request));
+      return client ? clientJson(client.id, request.headers.origin) : null;
     },
 
     locale(request: FastifyRequest, body: { locale?: unknown } | undefined): string {
@@ -114,3 +104,4 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
 }
 
 export type FapiContext = ReturnType<typeof createFapiContext>;
+type KnownAttempts = { signIn?: SignInSnapshot; signUp?: SignUpSnapshot };

@@ -54,10 +54,18 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
     expect(String(created.headers['set-cookie'])).toMatch(/__client=.*HttpOnly.*SameSite=Lax/);
     const signUp = JSON.parse(created.body).response;
     expect(signUp).toMatchObject({ object: 'sign_up_attempt', status: 'missing_requirements', unverified_fields: ['email_address'] });
-    expect(signUp.verifications.email_address).toMatchObject({ status: 'unverified', strategy: 'email_code' });
+    // No code until clerk-js asks for one, as with Clerk: `<SignUp/>` then sends `prepare_verification`.
+    expect(signUp.verifications.email_address).toBeNull();
+    await expect(mailedCode(t, 'new.person@example.com')).rejects.toThrow(/no code mailed/);
+    const prepared = await b.call('POST', `/v1/client/sign_ups/${signUp.id}/prepare_verification`, {
+      strategy: 'email_code',
+      locale: 'ko-KR',
+    });
+    expect(JSON.parse(prepared.body).response.verifications.email_address).toMatchObject({ status: 'unverified', strategy: 'email_code' });
 
-    const mail = (await t.domain.store.mailOutbox.listRecent(1))[0];
+    const mail = (await t.store.mailOutbox.listRecent(1))[0];
     expect(mail?.locale).toBe('ko');
+    expect((await t.store.mailOutbox.listRecent(50)).filter((m) => m.toAddress === 'new.person@example.com')).toHaveLength(1);
     const code = await mailedCode(t, 'new.person@example.com');
     const wrong = await b.call('POST', `/v1/client/sign_ups/${signUp.id}/attempt_verification`, {
       strategy: 'email_code',
@@ -90,8 +98,10 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
     const renamed = await b.call('POST', `/v1/me?_method=PATCH&_clerk_session_id=${sessionId}`, { first_name: 'Nara' });
     expect(JSON.parse(renamed.body).response.first_name).toBe('Nara');
 
-    const signedOut = await b.call('POST', '/v1/client/sessions?_method=DELETE');
-    expect(JSON.parse(signedOut.body).client.sessions).toEqual([]);
+    const signedOut = JSON.parse((await b.call('POST', '/v1/client/sessions?_method=DELETE')).body);
+    expect(signedOut.client.sessions).toEqual([]);
+    // clerk-js reads `response` as the client after sign-out of all sessions: it must be the client.
+    expect(signedOut.response).toMatchObject({ object: 'client', id: signedOut.client.id, sessions: [] });
     expect((await b.call('POST', `/v1/client/sessions/${sessionId}/tokens`, {})).statusCode).toBe(404);
 
     const badPassword = await b.call('POST', '/v1/client/sign_ins', {
@@ -208,6 +218,63 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
     ).response.created_session_id;
     const foreign = await stranger.call('POST', `/v1/me/sessions/${laptopSession}/revoke?_clerk_session_id=${strangerSession}`, {});
     expect(foreign.statusCode).toBe(404);
+  });
+
+  it("puts the browser's client in errors' meta.client, so a stale tab learns which session exists", async () => {
+    await t.domain.users.create({ emailAddresses: ['two.tabs@example.com'], password: 'two tabs passphrase' });
+    const b = browser(t.app);
+    const first = await b.call('POST', '/v1/client/sign_ins', { identifier: 'two.tabs@example.com', password: 'two tabs passphrase' });
+    const sessionId = JSON.parse(first.body).response.created_session_id;
+    // A second tab of the same browser, still showing <SignIn/>, starts a sign-in.
+    const again = await b.call('POST', '/v1/client/sign_ins', { identifier: 'two.tabs@example.com' });
+    expect(again.statusCode).toBe(400);
+    const body = JSON.parse(again.body);
+    expect(body.errors[0]).toMatchObject({ code: 'session_exists' });
+    expect(body.meta.client).toMatchObject({ object: 'client', last_active_session_id: sessionId, sessions: [{ id: sessionId }] });
+    // No client, no meta.
+    const fresh = browser(t.app);
+    const unknown = await fresh.call('POST', '/v1/client/sign_ins/sia_missing/attempt_first_factor', {
+      strategy: 'password',
+      password: 'x',
+    });
+    expect(JSON.parse(unknown.body).meta).toBeUndefined();
+
+    // `Session.end()` reads the whole session back.
+    const ended = JSON.parse((await b.call('POST', `/v1/client/sessions/${sessionId}/end`, {})).body);
+    expect(ended.response).toMatchObject({ object: 'session', id: sessionId, status: 'ended', user: { object: 'user' } });
+    expect(ended.client.sessions).toEqual([]);
+  });
+
+  it('sends a sign-up code only on prepare_verification, and only for the address it was sent to', async () => {
+    const b = browser(t.app);
+    const signUp = JSON.parse((await b.call('POST', '/v1/client/sign_ups', { email_address: 'first.address@example.com' })).body).response;
+    await b.call('POST', `/v1/client/sign_ups/${signUp.id}/prepare_verification`, { strategy: 'email_code' });
+    const oldCode = await mailedCode(t, 'first.address@example.com');
+    const changed = JSON.parse(
+      (await b.call('POST', `/v1/client/sign_ups/${signUp.id}?_method=PATCH`, { email_address: 'second.address@example.com' })).body,
+    ).response;
+    expect(changed.verifications.email_address).toBeNull();
+    await expect(mailedCode(t, 'second.address@example.com')).rejects.toThrow(/no code mailed/);
+    const stale = await b.call('POST', `/v1/client/sign_ups/${signUp.id}/attempt_verification`, { strategy: 'email_code', code: oldCode });
+    expect(stale.statusCode).toBe(422);
+    expect(JSON.parse(stale.body).errors[0].code).toBe('verification_missing');
+  });
+
+  it('validates form bodies with Clerk form errors naming the field', async () => {
+    const b = browser(t.app);
+    const long = await b.call('POST', '/v1/client/sign_ins', { identifier: `${'x'.repeat(320)}@example.com` });
+    expect(long.statusCode).toBe(422);
+    expect(JSON.parse(long.body).errors[0]).toMatchObject({ code: 'form_param_format_invalid', meta: { param_name: 'identifier' } });
+    const signIn = JSON.parse((await b.call('POST', '/v1/client/sign_ins', { identifier: 'form.checks@example.com' })).body).response;
+    const missing = await b.call('POST', `/v1/client/sign_ins/${signIn.id}/attempt_first_factor`, { strategy: '', code: '123456' });
+    expect(JSON.parse(missing.body).errors[0]).toMatchObject({ code: 'form_param_missing', meta: { param_name: 'strategy' } });
+    const unknown = await b.call('POST', `/v1/client/sign_ins/${signIn.id}/attempt_first_factor`, { strategy: 'carrier_pigeon' });
+    expect(JSON.parse(unknown.body).errors[0]).toMatchObject({ code: 'strategy_for_user_invalid' });
+    const notJson = await b.call('POST', '/v1/client/sign_ups', { email_address: 'form.checks@example.com', unsafe_metadata: '[1]' });
+    expect(JSON.parse(notJson.body).errors[0]).toMatchObject({
+      code: 'form_param_format_invalid',
+      meta: { param_name: 'unsafe_metadata' },
+    });
   });
 
   it('refuses cross-origin writes from origins that are not allowed, without CORS headers', async () => {

@@ -1,5 +1,7 @@
+import * as z from 'zod';
 import { errors } from '../../errors.js';
 import { MAX_JSON_DEPTH, withinJsonDepth } from '../json-depth.js';
+import { parseInput } from '../validation.js';
 
 /** FAPI bodies are form-encoded (or JSON from other clients); this reads them as flat strings. */
 export function formFields(body: unknown): Record<string, string> {
@@ -47,4 +49,51 @@ export function optionalJsonObject(fields: Record<string, string>, name: string)
     if (!(error instanceof SyntaxError)) throw error;
   }
   throw errors.paramInvalid(name, 'must be a JSON object');
+}
+
+/*
+ * Zod schemas for Frontend API form bodies, as BAPI's routes have them. `parseForm` reads the body
+ * with `formFields` and drops empty fields (clerk-js sends `''` for "not given"), so the errors are the
+ * same as the helpers above: absent is `form_param_missing`, malformed is `form_param_format_invalid`.
+ */
+
+/** A text field of at most `max` characters. */
+export const formText = (max = 1024) => z.string().refine((value) => value.length <= max, `must be at most ${max} characters`);
+
+/** `true` or `false`. */
+export const formBoolean = z
+  .string()
+  .refine((value) => value === 'true' || value === 'false', 'must be true or false')
+  .transform((value) => value === 'true');
+
+/** A JSON object sent as a string (`unsafe_metadata={"a":1}`), nested at most `MAX_JSON_DEPTH` deep. */
+export const formJsonObject = z.string().transform((value, ctx): Record<string, unknown> => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value) as unknown;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+    return z.NEVER;
+  }
+  if (!withinJsonDepth(parsed)) {
+    ctx.addIssue({ code: 'custom', message: `must nest at most ${MAX_JSON_DEPTH} levels deep` });
+    return z.NEVER;
+  }
+  return parsed as Record<string, unknown>;
+});
+
+/**
+ * Reads a form body against `schema` (fields it does not name are ignored unless it is strict).
+ * Empty fields count as absent, unless `keepEmpty` names them: there `''` means "clear it" (`null`).
+ */
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown, keepEmpty: readonly string[] = []): z.infer<S> {
+  const fields = Object.fromEntries(
+    Object.entries(formFields(body)).flatMap(([key, value]): [string, string | null][] =>
+      value !== '' ? [[key, value]] : keepEmpty.includes(key) ? [[key, null]] : [],
+    ),
+  );
+  return parseInput(schema, fields);
 }

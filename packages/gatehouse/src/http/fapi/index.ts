@@ -6,10 +6,11 @@ import { isAllowedOrigin } from '../../security/origins.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { registerImageFrontendRoutes } from '../images/fapi.js';
 import { registerImageServing } from '../images/serve.js';
-import { sendJson } from '../reply.js';
+import { sendError, sendJson, toGatehouseError } from '../reply.js';
+import { serializeDevBrowser } from '../serializers/dev-browser.js';
+import { serializeEnvironment } from '../serializers/environment.js';
 import { registerClientRoutes } from './client.js';
 import { createFapiContext } from './context.js';
-import { buildEnvironment } from './environment.js';
 import { registerMeRoutes } from './me.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerSignInRoutes } from './sign-ins.js';
@@ -29,6 +30,19 @@ export interface FrontendApiOptions {
 export async function registerFrontendApi(app: FastifyInstance, options: FrontendApiOptions): Promise<void> {
   const { domain, publicUrl } = options;
   const ctx = createFapiContext(domain, publicUrl);
+
+  // Errors carry the browser's client in `meta.client`, as Clerk's do: clerk-js refreshes its state
+  // from it. Not for refused cross-origin writes (that origin may not read it anyway) nor for rate
+  // limits (a flood should not cost a client read and a token signature per refused request).
+  app.setErrorHandler(async (error, request, reply) => {
+    const gatehouseError = toGatehouseError(error);
+    // 503: the database is away and every request fails alike; /readyz and the Backend API log say so.
+    if (gatehouseError.status >= 500 && gatehouseError.status !== 503) request.log.error({ err: error }, 'unhandled error');
+    const code = gatehouseError.errors[0]?.code;
+    const withClient = gatehouseError.status < 500 && code !== 'origin_invalid' && code !== 'too_many_requests';
+    const client = withClient ? await ctx.errorClient(request).catch(() => null) : null;
+    return sendError(reply, gatehouseError, request.id, client ? { client } : undefined);
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
@@ -57,13 +71,13 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   const environment = async () => {
     const instance = domain.instance.get();
     const settings = (await domain.instance.settings()).frontend;
-    return buildEnvironment({ instanceId: instance.id, development: domain.isDevelopment(), settings, publicUrl });
+    return serializeEnvironment({ instanceId: instance.id, development: domain.isDevelopment(), settings, publicUrl });
   };
   app.get('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
   app.patch('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
 
   // clerk-js never asks for a dev browser on a non-Clerk host, but other clients may.
-  app.post('/v1/dev_browser', async (_request, reply) => sendJson(reply, 200, { object: 'dev_browser', id: newDevBrowserId() }));
+  app.post('/v1/dev_browser', async (_request, reply) => sendJson(reply, 200, serializeDevBrowser(newDevBrowserId())));
 
   registerClientRoutes(app, domain, ctx, publicUrl);
   registerSignInRoutes(app, domain, ctx, options.limiter);

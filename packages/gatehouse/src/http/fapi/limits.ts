@@ -1,31 +1,20 @@
-import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import type { RateLimiter, RateLimitRule } from '../../security/rate-limit.js';
 import { queryValue } from '../params.js';
 
-const testingTokenVerdicts = new WeakMap<FastifyRequest, Promise<boolean>>();
-
 /**
- * Applies a rate limit unless the request carries a valid testing token (`__clerk_testing_token`),
- * which `@clerk/testing` adds so automated suites are not throttled. Tokens exist only on development instances.
+ * Applies a route's rate limits (per IP, per identifier, …) unless the request carries a valid
+ * testing token (`__clerk_testing_token`), which `@clerk/testing` adds so automated suites are not
+ * throttled. All of a route's limits are passed at once, so one token lookup answers them all.
  */
-export async function enforceLimit(
+export async function enforceLimits(
   domain: Domain,
   limiter: RateLimiter,
   request: FastifyRequest,
-  key: string,
-  rule: RateLimitRule,
+  limits: readonly (readonly [key: string, rule: RateLimitRule])[],
 ): Promise<void> {
   const token = queryValue(request.query, '__clerk_testing_token');
-  if (token && domain.isDevelopment()) {
-    // A route may apply several limits (per IP, per identifier): one lookup answers them all.
-    let valid = testingTokenVerdicts.get(request);
-    if (!valid) {
-      valid = domain.store.testingTokens.isValid(createHash('sha256').update(token).digest('hex'), domain.clock());
-      testingTokenVerdicts.set(request, valid);
-    }
-    if (await valid) return;
-  }
-  await limiter.consume(key, rule);
+  if (token && (await domain.testingTokens.isValid(token))) return;
+  for (const [key, rule] of limits) await limiter.consume(key, rule);
 }

@@ -29,6 +29,24 @@ describe('/v1/me (in-process, real SQLite)', () => {
   });
   afterAll(async () => t.close());
 
+  it('updates the profile: an empty field clears it, an unknown field is refused', async () => {
+    await t.domain.users.create({
+      emailAddresses: ['profile@example.com'],
+      password: 'profile passphrase',
+      firstName: 'Pat',
+      lastName: 'Lee',
+    });
+    const me = await signedInBrowser(t, 'profile@example.com', 'profile passphrase');
+    const renamed = await me.call('POST', '/v1/me?_method=PATCH', { first_name: 'Robin', last_name: '' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.response).toMatchObject({ first_name: 'Robin', last_name: null });
+    const unknown = await me.call('POST', '/v1/me?_method=PATCH', { first_name: 'Robin', favourite_colour: 'teal' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors[0]).toMatchObject({ code: 'form_param_unknown', meta: { param_name: 'favourite_colour' } });
+    const tooLong = await me.call('POST', '/v1/me?_method=PATCH', { first_name: 'x'.repeat(257) });
+    expect(tooLong.body.errors[0]).toMatchObject({ code: 'form_param_format_invalid', meta: { param_name: 'first_name' } });
+  });
+
   it('changes the password: the current one is required, other sessions can be signed out', async () => {
     await t.domain.users.create({ emailAddresses: ['pw@example.com'], password: 'first passphrase here' });
     const other = await signedInBrowser(t, 'pw@example.com', 'first passphrase here');
@@ -101,7 +119,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
     const reused = await me.call('POST', `/v1/me/email_addresses/${id}/attempt_verification`, { code: fresh });
     expect(reused.status).toBe(422);
 
-    const stored = await t.domain.store.verificationCodes.find(id, 'email_address');
+    const stored = await t.store.verificationCodes.find(id, 'email_address');
     expect(stored?.codeHash).not.toContain(fresh);
   });
 

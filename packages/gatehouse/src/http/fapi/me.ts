@@ -1,17 +1,42 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import * as z from 'zod';
+import { emailCode } from '../../domain/frontend/strategies/index.js';
 import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { EmailAddress } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
-import { serializeSessionWithActivities, serializeVerification } from '../serializers/frontend.js';
-import { serializeEmailAddress, serializeUser } from '../serializers/user.js';
+import { serializeDeleted } from '../serializers/deleted.js';
+import { serializeEmailAddress } from '../serializers/email-address.js';
+import { serializeSessionWithActivities } from '../serializers/session.js';
+import { serializeFrontendUser } from '../serializers/user.js';
+import { serializeCodeVerification } from '../serializers/verification.js';
 import type { FapiContext } from './context.js';
-import { formFields, optionalBoolean, optionalJsonObject, optionalString, requiredString } from './form.js';
-import { enforceLimit } from './limits.js';
+import { formBoolean, formJsonObject, formText, parseForm } from './form.js';
+import { enforceLimits } from './limits.js';
 
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
+
+/** Profile fields `''` clears; every other field is unknown (422 `form_param_unknown`). */
+const CLEARABLE = ['first_name', 'last_name', 'username'] as const;
+const updateBody = z
+  .object({
+    first_name: formText(256).nullable().optional(),
+    last_name: formText(256).nullable().optional(),
+    username: formText(256).nullable().optional(),
+    unsafe_metadata: formJsonObject.optional(),
+    primary_email_address_id: formText(128).optional(),
+  })
+  .strict();
+const changePasswordBody = z.object({
+  current_password: formText().optional(),
+  new_password: formText(),
+  sign_out_of_other_sessions: formBoolean.optional(),
+});
+const addEmailBody = z.object({ email_address: formText(320) });
+const prepareBody = z.object({ strategy: formText(64), locale: z.string().optional() });
+const attemptBody = z.object({ code: formText(16) });
 
 /** `/v1/me`: the signed-in person's own profile, password and e-mail addresses. */
 export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
@@ -27,15 +52,12 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   }
 
   async function emailJson(email: EmailAddress) {
-    const code = await domain.me.verification(email.id);
-    return {
-      ...serializeEmailAddress(email),
-      verification: email.verified ? serializeEmailAddress(email).verification : serializeVerification('email_code', code),
-    };
+    const pending = email.verified ? null : serializeCodeVerification('email_code', await domain.me.verification(email.id));
+    return serializeEmailAddress(email, pending);
   }
 
   const sendUser = async (request: FastifyRequest, reply: FastifyReply, clientId: string, userId: string) =>
-    ctx.send(request, reply, clientId, serializeUser(await domain.users.get(userId), { audience: 'frontend', links: domain.images.links }));
+    ctx.send(request, reply, clientId, serializeFrontendUser(await domain.users.get(userId), domain.images.links));
 
   app.get('/v1/me', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
@@ -44,28 +66,24 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
 
   app.patch('/v1/me', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
-    const fields = formFields(request.body);
-    const allowed = new Set(['first_name', 'last_name', 'username', 'unsafe_metadata', 'primary_email_address_id']);
-    const unknown = Object.keys(fields).find((key) => !allowed.has(key));
-    if (unknown) throw errors.paramUnknown(unknown);
-    const nullable = (name: string) => (name in fields ? (fields[name] === '' ? null : optionalString(fields, name, 256)) : undefined);
+    const body = parseForm(updateBody, request.body, CLEARABLE);
     await domain.me.update(userId, {
-      firstName: nullable('first_name'),
-      lastName: nullable('last_name'),
-      username: nullable('username'),
-      unsafeMetadata: optionalJsonObject(fields, 'unsafe_metadata'),
-      primaryEmailAddressId: optionalString(fields, 'primary_email_address_id', 128),
+      firstName: body.first_name,
+      lastName: body.last_name,
+      username: body.username,
+      unsafeMetadata: body.unsafe_metadata,
+      primaryEmailAddressId: body.primary_email_address_id,
     });
     return sendUser(request, reply, clientId, userId);
   });
 
   app.post('/v1/me/change_password', async (request, reply) => {
     const { clientId, sessionId, userId } = await signedIn(request);
-    const fields = formFields(request.body);
+    const body = parseForm(changePasswordBody, request.body);
     await domain.me.changePassword(userId, sessionId, {
-      currentPassword: optionalString(fields, 'current_password'),
-      newPassword: requiredString(fields, 'new_password'),
-      signOutOfOtherSessions: optionalBoolean(fields, 'sign_out_of_other_sessions'),
+      currentPassword: body.current_password,
+      newPassword: body.new_password,
+      signOutOfOtherSessions: body.sign_out_of_other_sessions,
     });
     return sendUser(request, reply, clientId, userId);
   });
@@ -73,7 +91,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   app.delete('/v1/me', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     await domain.me.deleteSelf(userId);
-    return ctx.send(request, reply, clientId, { object: 'user', id: userId, deleted: true });
+    return ctx.send(request, reply, clientId, serializeDeleted('user', userId));
   });
 
   // A bare array, not the envelope: clerk-js maps the payload itself (`SessionWithActivities.retrieve`).
@@ -91,20 +109,9 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
 
   app.post('/v1/me/sessions/:id/revoke', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
-    const session = await domain.store.sessions.findById((request.params as { id: string }).id);
-    if (!session || session.userId !== userId) throw errors.notFound('session');
-    if ((await domain.sessions.get(session.id)).status === 'active') {
-      // One of this browser's own sessions also stops being its active one.
-      if (session.clientId === clientId) await domain.clients.endSessions(clientId, 'revoked', session.id);
-      else await domain.sessions.revoke(session.id);
-    }
+    const session = await domain.me.revokeSession(userId, clientId, (request.params as { id: string }).id);
     const activities = await domain.sessionActivities.forSessions([session.id]);
-    return ctx.send(
-      request,
-      reply,
-      clientId,
-      serializeSessionWithActivities(await domain.sessions.get(session.id), activities.get(session.id)),
-    );
+    return ctx.send(request, reply, clientId, serializeSessionWithActivities(session, activities.get(session.id)));
   });
 
   app.get('/v1/me/email_addresses', async (request, reply) => {
@@ -115,7 +122,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
 
   app.post('/v1/me/email_addresses', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
-    const email = await domain.me.addEmail(userId, requiredString(formFields(request.body), 'email_address', 320));
+    const email = await domain.me.addEmail(userId, parseForm(addEmailBody, request.body).email_address);
     return ctx.send(request, reply, clientId, await emailJson(email));
   });
 
@@ -130,22 +137,22 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
 
   app.post('/v1/me/email_addresses/:id/prepare_verification', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
-    const fields = formFields(request.body);
-    if (requiredString(fields, 'strategy', 64) !== 'email_code') throw frontendErrors.strategyInvalid(fields.strategy ?? '');
-    await enforceLimit(domain, limiter, request, `code_send:${clientId}`, CODE_SENDS);
-    const email = await domain.me.prepareEmailVerification(userId, emailId(request), ctx.locale(request, fields));
+    const body = parseForm(prepareBody, request.body);
+    if (body.strategy !== emailCode.name) throw frontendErrors.strategyInvalid(body.strategy);
+    await enforceLimits(domain, limiter, request, [[`code_send:${clientId}`, CODE_SENDS]]);
+    const email = await domain.me.prepareEmailVerification(userId, emailId(request), ctx.locale(request, body));
     return ctx.send(request, reply, clientId, await emailJson(email));
   });
 
   app.post('/v1/me/email_addresses/:id/attempt_verification', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
-    const email = await domain.me.attemptEmailVerification(userId, emailId(request), requiredString(formFields(request.body), 'code', 16));
+    const email = await domain.me.attemptEmailVerification(userId, emailId(request), parseForm(attemptBody, request.body).code);
     return ctx.send(request, reply, clientId, await emailJson(email));
   });
 
   app.delete('/v1/me/email_addresses/:id', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     await domain.me.removeEmail(userId, emailId(request));
-    return ctx.send(request, reply, clientId, { object: 'email_address', id: emailId(request), deleted: true });
+    return ctx.send(request, reply, clientId, serializeDeleted('email_address', emailId(request)));
   });
 }

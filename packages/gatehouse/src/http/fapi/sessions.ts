@@ -3,7 +3,8 @@ import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { Session } from '../../model/index.js';
 import { sendJson } from '../reply.js';
-import { serializeToken } from '../serializers/misc.js';
+import { serializeFrontendSession } from '../serializers/session.js';
+import { serializeToken } from '../serializers/token.js';
 import type { FapiContext } from './context.js';
 import { formFields } from './form.js';
 
@@ -14,25 +15,16 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     const client = await ctx.client(request);
     if (!client) throw frontendErrors.notSignedIn();
     const { id } = request.params as { id: string };
-    const session = await domain.store.sessions.findById(id);
-    if (!session || session.clientId !== client.id) throw errors.notFound('session');
-    return { clientId: client.id, session };
+    return { clientId: client.id, session: await domain.clients.ownSession(client.id, id) };
   }
 
   app.post('/v1/client/sessions/:id/touch', async (request, reply) => {
     const { clientId, session } = await ownSession(request);
-    const now = domain.clock();
-    const live = await domain.sessions.get(session.id);
-    if (live.status !== 'active') throw errors.sessionNotActive(session.id, live.status);
-    await domain.store.sessions.update(session.id, { lastActiveAt: now, updatedAt: now });
     // setActive({ organization }) arrives here; '' means the personal account.
     const fields = formFields(request.body);
-    if ('active_organization_id' in fields) await domain.sessions.setActiveOrganization(session.id, fields.active_organization_id || null);
-    await domain.store.users.update(session.userId, { lastActiveAt: now });
-    await domain.clients.update(clientId, { lastActiveSessionId: session.id });
-    const current = await domain.clients.reload(clientId);
-    if (!current) throw errors.notFound('client');
-    const client = await ctx.clientJson(await domain.clients.view(current), request.headers.origin);
+    await domain.clients.touch(clientId, session, 'active_organization_id' in fields ? fields.active_organization_id : undefined);
+    const client = await ctx.clientJson(clientId, request.headers.origin);
+    if (!client) throw errors.notFound('client');
     const response = client.sessions.find((s) => s.id === session.id) ?? null;
     return sendJson(reply, 200, { response, client });
   });
@@ -40,11 +32,15 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
   const mint = async (request: FastifyRequest, template?: string) => {
     const { id } = request.params as { id: string };
     // One query when all is well; a miss takes the long way round, which says exactly what is wrong.
-    const live = (await domain.clients.sessionWithUser(ctx.clientToken(request), id)) ?? (await ownSession(request)).session;
-    const origin = request.headers.origin;
-    return template
-      ? domain.tokens.mintTemplateToken(live, template, { authorizedParty: origin })
-      : domain.tokens.mintSessionToken(live, { authorizedParty: origin });
+    const found = await domain.clients.sessionWithUser(ctx.clientToken(request), id);
+    const options = { authorizedParty: request.headers.origin };
+    if (!found) {
+      const { session } = await ownSession(request);
+      return template
+        ? domain.tokens.mintTemplateTokenFor(session.id, template, options)
+        : domain.tokens.mintSessionTokenFor(session.id, options);
+    }
+    return template ? domain.tokens.mintTemplateToken(found, template, options) : domain.tokens.mintSessionToken(found, options);
   };
 
   // Tokens come back bare, not in the envelope: clerk-js reads `.jwt` from the top level.
@@ -61,8 +57,10 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     app.post(`/v1/client/sessions/:id/${action}`, async (request, reply) => {
       const { clientId, session } = await ownSession(request);
       await domain.clients.endSessions(clientId, status, session.id);
+      // The whole session, as clerk-js's `Session.end()`/`remove()` reads it back into itself.
       const ended = await domain.sessions.get(session.id);
-      return ctx.send(request, reply, clientId, { object: 'session', id: ended.id, status: ended.status });
+      const record = await domain.users.get(ended.userId);
+      return ctx.send(request, reply, clientId, serializeFrontendSession({ session: ended, record }, domain.clock(), domain.images.links));
     });
   }
 
@@ -70,6 +68,6 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     const client = await ctx.client(request);
     if (!client) return sendJson(reply, 200, { response: null, client: null });
     await domain.clients.endSessions(client.id, 'ended');
-    return ctx.send(request, reply, client.id, null);
+    return ctx.sendClient(request, reply, client.id);
   });
 }

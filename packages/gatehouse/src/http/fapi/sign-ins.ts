@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import * as z from 'zod';
+import type { SignInSnapshot } from '../../domain/frontend/client-snapshot.js';
 import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
-import type { Client, SignIn } from '../../model/index.js';
+import type { Client } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
-import { serializeSignIn } from '../serializers/frontend.js';
+import { serializeSignIn } from '../serializers/sign-in.js';
 import type { FapiContext } from './context.js';
-import { formFields, optionalBoolean, optionalString, requiredString } from './form.js';
-import { enforceLimit } from './limits.js';
+import { formBoolean, formText, parseForm } from './form.js';
+import { enforceLimits } from './limits.js';
 import { recordSignInDevice } from './sign-in-device.js';
 
 /** Per identifier and per attempt; per IP allows more, since many people can share one address. */
@@ -14,17 +16,16 @@ const ATTEMPTS = { limit: 20, windowMs: 60_000 };
 const PER_IP = { limit: 120, windowMs: 60_000 };
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 
+const createBody = z.object({ identifier: formText(320).optional(), password: formText().optional(), strategy: formText(64).optional() });
+const prepareBody = z.object({ strategy: formText(64), email_address_id: formText(128).optional(), locale: z.string().optional() });
+const attemptBody = z.object({ strategy: formText(64), password: formText().optional(), code: formText(16).optional() });
+const resetPasswordBody = z.object({ password: formText(), sign_out_of_other_sessions: formBoolean.optional() });
+
 /** `/v1/client/sign_ins`: password, e-mail code and password-reset sign-ins. */
 export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, reply: FastifyReply, client: Client, signIn: SignIn) {
-    const json = serializeSignIn(
-      signIn,
-      await domain.signIns.factors(signIn),
-      await ctx.signInCode(signIn.id, signIn.firstFactorStrategy),
-      domain.images.links,
-    );
-    await recordSignInDevice(domain, request, signIn);
-    return ctx.send(request, reply, client.id, json);
+  async function reply(request: FastifyRequest, reply: FastifyReply, client: Client, signIn: SignInSnapshot) {
+    await recordSignInDevice(domain, request, signIn.signIn);
+    return ctx.send(request, reply, client.id, serializeSignIn(signIn, domain.images.links), { signIn });
   }
 
   async function existingClient(request: FastifyRequest) {
@@ -34,16 +35,13 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
   }
 
   app.post('/v1/client/sign_ins', async (request, res) => {
-    const fields = formFields(request.body);
-    const identifier = optionalString(fields, 'identifier', 320);
-    await enforceLimit(domain, limiter, request, `sign_in:ip:${request.ip}`, PER_IP);
-    if (identifier) await enforceLimit(domain, limiter, request, `sign_in:id:${identifier.toLowerCase()}`, ATTEMPTS);
+    const body = parseForm(createBody, request.body);
+    await enforceLimits(domain, limiter, request, [
+      [`sign_in:ip:${request.ip}`, PER_IP],
+      ...(body.identifier ? ([[`sign_in:id:${body.identifier.toLowerCase()}`, ATTEMPTS]] as const) : []),
+    ]);
     const client = await ctx.ensureClient(request, res);
-    const signIn = await domain.signIns.create(client, {
-      identifier,
-      password: optionalString(fields, 'password'),
-      strategy: optionalString(fields, 'strategy', 64),
-    });
+    const signIn = await domain.signIns.create(client, body);
     return reply(request, res, client, signIn);
   });
 
@@ -55,36 +53,34 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
 
   app.post('/v1/client/sign_ins/:id/prepare_first_factor', async (request, res) => {
     const client = await existingClient(request);
-    const fields = formFields(request.body);
-    await enforceLimit(domain, limiter, request, `code_send:${client.id}`, CODE_SENDS);
+    const body = parseForm(prepareBody, request.body);
+    await enforceLimits(domain, limiter, request, [[`code_send:${client.id}`, CODE_SENDS]]);
     const signIn = await domain.signIns.prepareFirstFactor(client, (request.params as { id: string }).id, {
-      strategy: requiredString(fields, 'strategy', 64),
-      emailAddressId: optionalString(fields, 'email_address_id', 128),
-      locale: ctx.locale(request, fields),
+      strategy: body.strategy,
+      emailAddressId: body.email_address_id,
+      locale: ctx.locale(request, body),
     });
     return reply(request, res, client, signIn);
   });
 
   app.post('/v1/client/sign_ins/:id/attempt_first_factor', async (request, res) => {
     const client = await existingClient(request);
-    const fields = formFields(request.body);
+    const body = parseForm(attemptBody, request.body);
     const id = (request.params as { id: string }).id;
-    await enforceLimit(domain, limiter, request, `sign_in:ip:${request.ip}`, PER_IP);
-    await enforceLimit(domain, limiter, request, `sign_in:attempt:${id}`, ATTEMPTS);
-    const signIn = await domain.signIns.attemptFirstFactor(client, id, {
-      strategy: requiredString(fields, 'strategy', 64),
-      password: optionalString(fields, 'password'),
-      code: optionalString(fields, 'code', 16),
-    });
+    await enforceLimits(domain, limiter, request, [
+      [`sign_in:ip:${request.ip}`, PER_IP],
+      [`sign_in:attempt:${id}`, ATTEMPTS],
+    ]);
+    const signIn = await domain.signIns.attemptFirstFactor(client, id, body);
     return reply(request, res, client, signIn);
   });
 
   app.post('/v1/client/sign_ins/:id/reset_password', async (request, res) => {
     const client = await existingClient(request);
-    const fields = formFields(request.body);
+    const body = parseForm(resetPasswordBody, request.body);
     const signIn = await domain.signIns.resetPassword(client, (request.params as { id: string }).id, {
-      password: requiredString(fields, 'password'),
-      signOutOfOtherSessions: optionalBoolean(fields, 'sign_out_of_other_sessions'),
+      password: body.password,
+      signOutOfOtherSessions: body.sign_out_of_other_sessions,
     });
     return reply(request, res, client, signIn);
   });

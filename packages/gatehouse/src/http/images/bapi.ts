@@ -12,7 +12,7 @@ import { acceptUploads, readUpload, UPLOAD_BODY_LIMIT } from './upload-body.js';
  */
 export async function registerImageBackendRoutes(app: FastifyInstance, domain: Domain): Promise<void> {
   const { links } = domain.images;
-  const userJson = async (id: string) => serializeUser(await domain.users.get(id), { links });
+  const userJson = async (id: string) => serializeUser(await domain.users.get(id), links);
   const organizationJson = async (id: string) => serializeOrganizationRecord(await domain.organizations.get(id), links);
   const idOf = (params: unknown) => (params as { id: string }).id;
 

@@ -4,7 +4,7 @@ import { permissionsForRole } from '../../domain/organizations.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import type { FapiContext } from '../fapi/context.js';
-import { enforceLimit } from '../fapi/limits.js';
+import { enforceLimits } from '../fapi/limits.js';
 import { queryValue } from '../params.js';
 import { serializeOrganization } from '../serializers/organization.js';
 import { acceptUploads, readUpload, UPLOAD_BODY_LIMIT } from './upload-body.js';
@@ -60,7 +60,7 @@ export async function registerImageFrontendRoutes(app: FastifyInstance, options:
 
     scope.post('/v1/me/profile_image', { bodyLimit: UPLOAD_BODY_LIMIT }, async (request, reply) => {
       const { clientId, userId } = await signedIn(request);
-      await enforceLimit(domain, limiter, request, `image_upload:${userId}`, UPLOADS);
+      await enforceLimits(domain, limiter, request, [[`image_upload:${userId}`, UPLOADS]]);
       const { bytes } = await readUpload(request);
       return ctx.send(request, reply, clientId, imageJson(await domain.images.setUserImage(userId, bytes)));
     });
@@ -77,7 +77,7 @@ export async function registerImageFrontendRoutes(app: FastifyInstance, options:
       const { clientId, userId } = await signedIn(request);
       const id = (request.params as { id: string }).id;
       await assertManages(id, userId);
-      await enforceLimit(domain, limiter, request, `image_upload:${userId}`, UPLOADS);
+      await enforceLimits(domain, limiter, request, [[`image_upload:${userId}`, UPLOADS]]);
       const { bytes } = await readUpload(request);
       return ctx.send(request, reply, clientId, await organizationJson(await domain.images.setOrganizationLogo(id, bytes)));
     });

@@ -13,7 +13,7 @@ export function registerHealthRoutes(app: FastifyInstance, domain: Domain, state
   app.get('/readyz', async (_request, reply) => {
     if (state.draining) return sendJson(reply, 503, { status: 'draining' });
     try {
-      await domain.store.ping();
+      await domain.ping();
       return sendJson(reply, 200, { status: 'ready' });
     } catch {
       return sendJson(reply, 503, { status: 'database unavailable' });

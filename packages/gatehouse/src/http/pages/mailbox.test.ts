@@ -1,20 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../store/index.js';
+import { createDevOutbox } from '../../domain/dev-outbox.js';
+import { createTestStore } from '../../testing/app.js';
 import { registerDevMailbox } from './mailbox.js';
 
 const T0 = 1_700_000_000_000;
 
-let dir: string;
-let store: Store;
+let testStore: Awaited<ReturnType<typeof createTestStore>>;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-mailbox-'));
-  store = await openStore({ url: `sqlite:${path.join(dir, 'gatehouse.db')}` });
+  testStore = await createTestStore();
+  const { store } = testStore;
   await store.mailOutbox.insert({
     id: 'mail_older',
     toAddress: 'first@example.com',
@@ -34,14 +31,13 @@ beforeAll(async () => {
     createdAt: T0 + 60_000,
   });
   app = Fastify();
-  registerDevMailbox(app, store);
+  registerDevMailbox(app, createDevOutbox(store));
   await app.ready();
 });
 
 afterAll(async () => {
   await app?.close();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await testStore?.close();
 });
 
 describe('GET /dev/mailbox', () => {
@@ -99,10 +95,10 @@ describe('GET /dev/mailbox.json', () => {
 
 describe('a long outbox', () => {
   it('shows the 50 most recent messages', async () => {
-    const longDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-mailbox-long-'));
-    const longStore = await openStore({ url: `sqlite:${path.join(longDir, 'gatehouse.db')}` });
+    const long = await createTestStore();
+    const longStore = long.store;
     const longApp = Fastify();
-    registerDevMailbox(longApp, longStore);
+    registerDevMailbox(longApp, createDevOutbox(longStore));
     try {
       for (let i = 0; i < 55; i++) {
         const n = String(i).padStart(2, '0');
@@ -127,18 +123,16 @@ describe('a long outbox', () => {
       expect(page.body).not.toContain('user04@example.com');
     } finally {
       await longApp.close();
-      await longStore.close();
-      rmSync(longDir, { recursive: true, force: true });
+      await long.close();
     }
   });
 });
 
 describe('an empty outbox', () => {
   it('says so', async () => {
-    const emptyDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-mailbox-empty-'));
-    const emptyStore = await openStore({ url: `sqlite:${path.join(emptyDir, 'gatehouse.db')}` });
+    const empty = await createTestStore();
     const emptyApp = Fastify();
-    registerDevMailbox(emptyApp, emptyStore);
+    registerDevMailbox(emptyApp, createDevOutbox(empty.store));
     try {
       const page = await emptyApp.inject({ method: 'GET', url: '/dev/mailbox' });
       expect(page.statusCode).toBe(200);
@@ -147,8 +141,7 @@ describe('an empty outbox', () => {
       expect(json.json()).toEqual({ data: [] });
     } finally {
       await emptyApp.close();
-      await emptyStore.close();
-      rmSync(emptyDir, { recursive: true, force: true });
+      await empty.close();
     }
   });
 });

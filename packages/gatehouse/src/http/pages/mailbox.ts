@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { DevOutbox } from '../../domain/dev-outbox.js';
 import { escapeHtml } from '../../mail/html.js';
 import type { OutboxMail } from '../../model/index.js';
-import type { Store } from '../../store/index.js';
 import { sendJson } from '../reply.js';
+import { serializeOutboxMail } from '../serializers/outbox-mail.js';
 
 const LIMIT = 50;
 
@@ -62,9 +63,9 @@ ${body}
  * `/dev/mailbox` and `/dev/mailbox.json`: the dev outbox, for reading codes when no SMTP server is
  * configured. Register it only for development instances; it shows every code sent.
  */
-export function registerDevMailbox(app: FastifyInstance, store: Store): void {
+export function registerDevMailbox(app: FastifyInstance, outbox: DevOutbox): void {
   app.get('/dev/mailbox', async (_request, reply) => {
-    const rows = await store.mailOutbox.listRecent(LIMIT);
+    const rows = await outbox.recent(LIMIT);
     return noStore(reply)
       .code(200)
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
@@ -72,16 +73,7 @@ export function registerDevMailbox(app: FastifyInstance, store: Store): void {
       .send(renderPage(rows));
   });
   app.get('/dev/mailbox.json', async (_request, reply) => {
-    const rows = await store.mailOutbox.listRecent(LIMIT);
-    const data = rows.map((row) => ({
-      id: row.id,
-      to: row.toAddress,
-      subject: row.subject,
-      text: row.textBody,
-      html: row.htmlBody,
-      locale: row.locale,
-      created_at: row.createdAt,
-    }));
-    return sendJson(noStore(reply), 200, { data });
+    const rows = await outbox.recent(LIMIT);
+    return sendJson(noStore(reply), 200, { data: rows.map(serializeOutboxMail) });
   });
 }

@@ -1,10 +1,17 @@
+import type { OrganizationJSON } from '@clerk/backend';
 import type { ImageLinks } from '../../domain/images/links.js';
-import { type MembershipRecord, type OrganizationRecord, permissionsForRole } from '../../domain/organizations.js';
-import type { UserRecord } from '../../domain/users.js';
+import type { OrganizationRecord } from '../../domain/organizations.js';
 import type { Organization } from '../../model/index.js';
+import type { Amended } from './wire.js';
+
+/**
+ * Clerk's `organization`: @clerk/backend's type with `created_by` null for an organization made
+ * without a creator, as Clerk sends it (the SDK's `Organization.fromJSON` copies it).
+ */
+export type OrganizationWireJSON = Amended<OrganizationJSON, { created_by: string | null }>;
 
 /** The one wire shape of an organization (Clerk's `organization` object). */
-export function serializeOrganization(organization: Organization, links: ImageLinks, membersCount?: number) {
+export function serializeOrganization(organization: Organization, links: ImageLinks, membersCount?: number): OrganizationWireJSON {
   return {
     object: 'organization',
     id: organization.id,
@@ -23,37 +30,6 @@ export function serializeOrganization(organization: Organization, links: ImageLi
   };
 }
 
-export function serializeOrganizationRecord(record: OrganizationRecord, links: ImageLinks) {
+export function serializeOrganizationRecord(record: OrganizationRecord, links: ImageLinks): OrganizationWireJSON {
   return serializeOrganization(record.organization, links, record.membersCount);
-}
-
-/** What a membership shows of its member: Clerk's `public_user_data`. */
-export function serializePublicUserData(record: UserRecord, links: ImageLinks) {
-  const { user, emailAddresses } = record;
-  const primary = emailAddresses.find((e) => e.id === user.primaryEmailAddressId) ?? emailAddresses[0];
-  return {
-    identifier: primary?.emailAddress ?? user.username ?? user.externalId ?? '',
-    first_name: user.firstName,
-    last_name: user.lastName,
-    ...links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName }),
-    user_id: user.id,
-  };
-}
-
-/** The one wire shape of an organization membership (Clerk's `organization_membership` object). */
-export function serializeMembership(record: MembershipRecord, links: ImageLinks) {
-  const { membership } = record;
-  return {
-    object: 'organization_membership',
-    id: membership.id,
-    role: membership.role,
-    role_name: membership.role === 'org:admin' ? 'Admin' : membership.role === 'org:member' ? 'Member' : membership.role,
-    permissions: permissionsForRole(membership.role),
-    public_metadata: membership.publicMetadata,
-    private_metadata: membership.privateMetadata,
-    organization: serializeOrganization(record.organization, links),
-    public_user_data: serializePublicUserData(record.user, links),
-    created_at: membership.createdAt,
-    updated_at: membership.updatedAt,
-  };
 }

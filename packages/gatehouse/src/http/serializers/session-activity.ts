@@ -12,6 +12,19 @@ function isLocalAddress(ip: string): boolean {
   return lower === '::1' || /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower);
 }
 
+/** Clerk's `session_activity`; fields nobody knows are left out, as Clerk does. */
+export interface SessionActivityWireJSON {
+  object: 'session_activity';
+  id: string;
+  browser_name?: string;
+  browser_version?: string;
+  device_type?: string;
+  is_mobile: boolean;
+  ip_address?: string;
+  city?: string;
+  country?: string;
+}
+
 export interface SerializeActivityOptions {
   /**
    * `<UserProfile/>` prints `ip (city, country)` whatever they are, so for the browser an unknown
@@ -21,7 +34,11 @@ export interface SerializeActivityOptions {
 }
 
 /** Clerk's `session_activity` object; a session with nothing recorded (made through BAPI, or before 0006) has an empty one. */
-export function serializeSessionActivity(sessionId: string, activity: SessionActivity | undefined, options: SerializeActivityOptions) {
+export function serializeSessionActivity(
+  sessionId: string,
+  activity: SessionActivity | undefined,
+  options: SerializeActivityOptions,
+): SessionActivityWireJSON {
   const ip = activity?.ipAddress ?? undefined;
   const located = Boolean(activity?.city || activity?.country);
   const unknownPlace = ip && isLocalAddress(ip) ? 'Local network' : 'Unknown location';

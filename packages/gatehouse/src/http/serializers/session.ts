@@ -1,21 +1,108 @@
+import type { SessionJSON, TokenJSON } from '@clerk/backend';
+import type { SessionJSON as FrontendSessionJSON, SessionWithActivitiesJSON } from '@clerk/shared/types';
+import type { SessionWithUser } from '../../domain/frontend/clients.js';
+import type { ImageLinks } from '../../domain/images/links.js';
 import type { Session, SessionActivity } from '../../model/index.js';
-import { serializeSessionActivity } from './session-activity.js';
+import { serializePublicUserData } from './public-user-data.js';
+import { type SessionActivityWireJSON, serializeSessionActivity } from './session-activity.js';
+import { serializeToken } from './token.js';
+import { type FrontendUserWireJSON, serializeFrontendUser } from './user.js';
+import type { Amended } from './wire.js';
 
-/** The one wire shape of a session (Clerk's `session` object). */
-export function serializeSession(row: Session, activity?: SessionActivity) {
+/**
+ * Clerk's `session` for the Backend API: @clerk/backend's type, with `last_active_organization_id`
+ * and `latest_activity` null when there is none, as Clerk sends them (the SDK's `Session.fromJSON`
+ * copies the first and maps a missing activity to none).
+ */
+export type SessionWireJSON = Amended<
+  SessionJSON,
+  { last_active_organization_id: string | null; latest_activity: SessionActivityWireJSON | null }
+>;
+
+/** The one wire shape of a session (Clerk's `session` object) for the Backend API. */
+/** With the device it was signed in from, when one was recorded (see session-activity.ts). */
+export function serializeSession(session: Session, activity?: SessionActivity): SessionWireJSON {
   return {
     object: 'session',
-    id: row.id,
-    client_id: row.clientId,
-    user_id: row.userId,
-    status: row.status,
-    last_active_organization_id: row.lastActiveOrganizationId,
+    id: session.id,
+    client_id: session.clientId,
+    user_id: session.userId,
+    status: session.status,
+    last_active_organization_id: session.lastActiveOrganizationId,
     actor: null,
-    latest_activity: activity ? serializeSessionActivity(row.id, activity, { audience: 'backend' }) : null,
-    last_active_at: row.lastActiveAt,
-    expire_at: row.expireAt,
-    abandon_at: row.abandonAt,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
+    latest_activity: activity ? serializeSessionActivity(session.id, activity, { audience: 'backend' }) : null,
+    last_active_at: session.lastActiveAt,
+    expire_at: session.expireAt,
+    abandon_at: session.abandonAt,
+    created_at: session.createdAt,
+    updated_at: session.updatedAt,
   };
+}
+
+/**
+ * Clerk's `session` for the Frontend API: @clerk/shared's type with Clerk's user object (see
+ * user.ts), and `last_active_token` null until a token was minted in this answer (clerk-js's
+ * `Session.fromJSON` then fetches one).
+ */
+export type FrontendSessionWireJSON = Amended<
+  FrontendSessionJSON,
+  { user: FrontendUserWireJSON; last_active_token: TokenJSON | null; status: Session['status'] }
+>;
+
+/** A session as clerk-js reads it: with its user, and the newest token when we have one. */
+export function serializeFrontendSession(entry: SessionWithUser, now: number, links: ImageLinks, jwt?: string): FrontendSessionWireJSON {
+  const { session } = entry;
+  return {
+    object: 'session',
+    id: session.id,
+    status: session.status,
+    expire_at: session.expireAt,
+    abandon_at: session.abandonAt,
+    last_active_at: session.lastActiveAt,
+    last_active_organization_id: session.lastActiveOrganizationId,
+    actor: null,
+    factor_verification_age: [Math.max(0, Math.floor((now - session.createdAt) / 60_000)), -1],
+    tasks: null,
+    user: serializeFrontendUser(entry.record, links),
+    public_user_data: serializePublicUserData(entry.record, links),
+    last_active_token: jwt ? serializeToken(jwt) : null,
+    created_at: session.createdAt,
+    updated_at: session.updatedAt,
+  };
+}
+
+/**
+ * A session as `<UserProfile/>`'s "Active devices" lists it (@clerk/shared's
+ * `SessionWithActivitiesJSON`): with the browser, device and address it was signed in from, and like
+ * Clerk no user, public data or token.
+ */
+export type SessionWithActivitiesWireJSON = Amended<
+  SessionWithActivitiesJSON,
+  { latest_activity: SessionActivityWireJSON; status: Session['status'] },
+  | 'user'
+  | 'public_user_data'
+  | 'last_active_token'
+  | 'factor_verification_age'
+  | 'tasks'
+  | 'last_active_organization_id'
+  | 'created_at'
+  | 'updated_at'
+>;
+
+export function serializeSessionWithActivities(session: Session, activity: SessionActivity | undefined): SessionWithActivitiesWireJSON {
+  return {
+    object: 'session',
+    id: session.id,
+    status: session.status,
+    expire_at: session.expireAt,
+    abandon_at: session.abandonAt,
+    last_active_at: session.lastActiveAt,
+    latest_activity: serializeSessionActivity(session.id, activity, { audience: 'frontend' }),
+    actor: null,
+  };
+}
+
+/** A session that was just ended or removed: only what changed (clerk-js reloads the client from the envelope). */
+export function serializeSessionStatus(session: Session): Pick<FrontendSessionJSON, 'object' | 'id'> & { status: Session['status'] } {
+  return { object: 'session', id: session.id, status: session.status };
 }

@@ -1,44 +1,43 @@
+import type { UserJSON } from '@clerk/backend';
+import type { UserJSON as FrontendUserJSON } from '@clerk/shared/types';
 import type { ImageLinks } from '../../domain/images/links.js';
 import type { UserRecord } from '../../domain/users.js';
-import type { EmailAddress } from '../../model/index.js';
+import { type EmailAddressWireJSON, serializeEmailAddress } from './email-address.js';
+import type { Amended } from './wire.js';
 
-/** The one wire shape of an e-mail address (Clerk's `email_address` object). */
-export function serializeEmailAddress(row: EmailAddress) {
-  return {
-    object: 'email_address',
-    id: row.id,
-    email_address: row.emailAddress,
-    reserved: false,
-    verification: row.verified
-      ? {
-          object: 'verification_admin',
-          status: 'verified',
-          strategy: row.verificationStrategy ?? 'admin',
-          attempts: null,
-          expire_at: null,
-        }
-      : null,
-    linked_to: [],
-    matches_sso_connection: false,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
-}
+/**
+ * Clerk's `user` for the Backend API: @clerk/backend's type with Clerk's e-mail address objects (see
+ * email-address.ts), plus fields Clerk sends that it does not declare (clerk-js reads `passkeys`).
+ */
+export type UserWireJSON = Amended<UserJSON, { email_addresses: EmailAddressWireJSON[] }> & {
+  passkeys: never[];
+  saml_accounts: never[];
+  mfa_enabled_at: null;
+  mfa_disabled_at: null;
+  /** Clerk still sends the older name beside `image_url`. */
+  profile_image_url: string;
+};
 
-export interface SerializeUserOptions {
-  /** Private metadata and password details are for the Backend API only, never for the browser. */
-  audience?: 'backend' | 'frontend';
-  /** Absolute image URLs (uploads and default avatars) under the public URL. */
-  links: ImageLinks;
-}
+/**
+ * Clerk's `user` for the Frontend API: @clerk/shared's type with Clerk's e-mail address objects, and
+ * `organization_memberships` null as Clerk sends it on the client (clerk-js reads memberships from
+ * `/v1/me/organization_memberships`, and maps a missing list to none); no profile image exists.
+ */
+export type FrontendUserWireJSON = Amended<
+  FrontendUserJSON,
+  { email_addresses: EmailAddressWireJSON[]; organization_memberships: null },
+  'profile_image_id'
+>;
 
-/** The one wire shape of a user (Clerk's `user` object), shared by BAPI, FAPI and webhooks. */
-export function serializeUser(record: UserRecord, options: SerializeUserOptions) {
+/**
+ * Every field Clerk's `user` has; both audiences' types are checked against it. Unannotated, so the
+ * empty lists keep their `never[]` type and fit either SDK's declaration.
+ */
+function userFields(record: UserRecord, links: ImageLinks) {
   const { user, emailAddresses } = record;
-  const backend = (options.audience ?? 'backend') === 'backend';
-  const image = options.links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName });
+  const image = links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName });
   return {
-    object: 'user',
+    object: 'user' as const,
     id: user.id,
     external_id: user.externalId,
     primary_email_address_id: user.primaryEmailAddressId,
@@ -48,12 +47,11 @@ export function serializeUser(record: UserRecord, options: SerializeUserOptions)
     first_name: user.firstName,
     last_name: user.lastName,
     ...image,
-    // Clerk still sends the older name beside image_url.
     profile_image_url: image.image_url,
     public_metadata: user.publicMetadata,
-    ...(backend ? { private_metadata: user.privateMetadata } : {}),
+    private_metadata: user.privateMetadata,
     unsafe_metadata: user.unsafeMetadata,
-    email_addresses: emailAddresses.map(serializeEmailAddress),
+    email_addresses: emailAddresses.map((email) => serializeEmailAddress(email)),
     phone_numbers: [],
     web3_wallets: [],
     passkeys: [],
@@ -84,4 +82,15 @@ export function serializeUser(record: UserRecord, options: SerializeUserOptions)
     created_at: user.createdAt,
     updated_at: user.updatedAt,
   };
+}
+
+/** The one wire shape of a user (Clerk's `user` object), as the Backend API and webhooks send it. */
+export function serializeUser(record: UserRecord, links: ImageLinks): UserWireJSON {
+  return userFields(record, links);
+}
+
+/** The user as the browser sees it (FAPI): the same object without private metadata. */
+export function serializeFrontendUser(record: UserRecord, links: ImageLinks): FrontendUserWireJSON {
+  const { private_metadata: _private, ...visible } = userFields(record, links);
+  return visible;
 }

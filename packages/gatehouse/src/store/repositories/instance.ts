@@ -42,6 +42,20 @@ export function createInstanceRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
+    /**
+     * Writes `settings` only if the stored ones are still `expected` (compared as the JSON text this
+     * store writes); false when another writer got there first.
+     */
+    async updateSettingsIf(id: string, expected: object, settings: object, now: number): Promise<boolean> {
+      const { settings: expectedText } = instanceMapping.writeChanges({ settings: expected });
+      const result = await db
+        .updateTable('instance')
+        .set(instanceMapping.writeChanges({ settings, updatedAt: now }))
+        .where('id', '=', id)
+        .where('settings', '=', expectedText as string)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
   };
 }
 

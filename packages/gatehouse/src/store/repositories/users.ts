@@ -24,6 +24,20 @@ export interface UserListFilter {
   usernames?: string[];
   /** Case-insensitive substring of id, e-mail, username, first or last name. */
   query?: string;
+  /** Members of any of these organizations. */
+  organizationIds?: string[];
+  /**
+   * Identifiers Gatehouse does not store (phone numbers, Web3 wallets): a filter on one of them is
+   * accepted, as Clerk's list accepts it, and matches nothing.
+   */
+  unmatchable?: boolean;
+  /** Unix-millisecond bounds, exclusive. */
+  createdAfter?: number;
+  createdBefore?: number;
+  lastActiveAfter?: number;
+  lastActiveBefore?: number;
+  lastSignInAfter?: number;
+  lastSignInBefore?: number;
 }
 
 export interface UserListOptions extends UserListFilter {
@@ -55,6 +69,20 @@ export function createUserRepository(db: Kysely<Database>) {
       const emails = filter.emailAddresses.map((e) => e.toLowerCase());
       q = q.where('users.id', 'in', db.selectFrom('email_addresses').select('user_id').where('email_address', 'in', emails));
     }
+    if (filter.organizationIds?.length) {
+      q = q.where(
+        'users.id',
+        'in',
+        db.selectFrom('organization_memberships').select('user_id').where('organization_id', 'in', filter.organizationIds),
+      );
+    }
+    if (filter.unmatchable) q = q.where(sql<boolean>`1 = 0`);
+    if (filter.createdAfter !== undefined) q = q.where('users.created_at', '>', filter.createdAfter);
+    if (filter.createdBefore !== undefined) q = q.where('users.created_at', '<', filter.createdBefore);
+    if (filter.lastActiveAfter !== undefined) q = q.where('users.last_active_at', '>', filter.lastActiveAfter);
+    if (filter.lastActiveBefore !== undefined) q = q.where('users.last_active_at', '<', filter.lastActiveBefore);
+    if (filter.lastSignInAfter !== undefined) q = q.where('users.last_sign_in_at', '>', filter.lastSignInAfter);
+    if (filter.lastSignInBefore !== undefined) q = q.where('users.last_sign_in_at', '<', filter.lastSignInBefore);
     if (filter.query) {
       const pattern = likePattern(filter.query);
       q = q.where((eb) =>

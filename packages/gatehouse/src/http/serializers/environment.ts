@@ -18,8 +18,12 @@ function nameAttribute(mode: FrontendSettings['firstName']) {
   return attribute(mode !== 'off', { required: mode === 'required' });
 }
 
-/** The `environment` clerk-js and the prebuilt components configure themselves from. */
-export function buildEnvironment(input: { instanceId: string; development: boolean; settings: FrontendSettings; publicUrl: string }) {
+/**
+ * The `environment` clerk-js and the prebuilt components configure themselves from. Not yet typed by
+ * @clerk/shared's `EnvironmentJSON`, which declares every OAuth provider, captcha, theme, billing and
+ * API-key setting as required; what Gatehouse sends is what clerk-js reads of them.
+ */
+export function serializeEnvironment(input: { instanceId: string; development: boolean; settings: FrontendSettings; publicUrl: string }) {
   const { settings, publicUrl } = input;
   return {
     object: 'environment',

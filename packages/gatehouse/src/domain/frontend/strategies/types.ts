@@ -1,0 +1,58 @@
+import type { EmailAddress, FirstFactorStrategy as FirstFactorName, SignIn, SignUp, User, VerificationCode } from '../../../model/index.js';
+import type { PasswordVerifier } from '../../password-verification.js';
+import type { VerificationCodes } from '../verification-codes.js';
+
+/** What a sign-in knows about the account behind its identifier; unknown identifiers get look-alike values. */
+export interface SignInFactors {
+  user: User | undefined;
+  emailAddress: EmailAddress | undefined;
+  /** For an unknown identifier: a stable fake e-mail id, so the answer looks like a real account's. */
+  emailAddressId: string;
+  safeIdentifier: string;
+}
+
+/** One entry of a sign-in's `supported_first_factors`: a factor that needs nothing more, or an e-mail one. */
+export type FactorDescription =
+  | { strategy: 'password' }
+  | { strategy: 'email_code' | 'reset_password_email_code'; emailAddressId: string; safeIdentifier: string; primary: boolean };
+
+/** What strategies may use: codes, password checks, users. */
+export interface StrategyDeps {
+  codes: VerificationCodes;
+  verifyPassword: PasswordVerifier;
+  findUser(id: string): Promise<User | undefined>;
+}
+
+/** What a successful first-factor attempt leads to. */
+export type FirstFactorOutcome = { user: User; next: 'complete' | 'needs_new_password' };
+
+/** A way to prove who you are at sign-in (`prepare_first_factor` / `attempt_first_factor`). */
+export interface FirstFactorStrategy {
+  /** Clerk's strategy name, as clerk-js sends it (also a member of the model's `FirstFactorStrategy` union). */
+  name: FirstFactorName;
+  /** This factor as the sign-in's `supported_first_factors` lists it. */
+  describeFactor(factors: SignInFactors): FactorDescription;
+  /** Sends what the attempt will need (a code); absent for factors that need nothing sent. */
+  prepare?(deps: StrategyDeps, input: { signIn: SignIn; factors: SignInFactors; locale: string }): Promise<void>;
+  /** Checks the proof; throws Clerk's error when it is wrong. */
+  attempt(deps: StrategyDeps, input: { signIn: SignIn; password?: string; code?: string }): Promise<FirstFactorOutcome>;
+  /** The code behind this factor's `verification`, if it uses one. */
+  verification?(deps: StrategyDeps, signIn: SignIn): Promise<VerificationCode | undefined>;
+}
+
+/** A way to verify a sign-up's identifier (`prepare_verification` / `attempt_verification`). */
+export interface SignUpVerificationStrategy {
+  name: FirstFactorName;
+  prepare(deps: StrategyDeps, input: { signUp: SignUp; locale: string }): Promise<void>;
+  /** Checks the proof; throws Clerk's error when it is wrong. */
+  attempt(deps: StrategyDeps, input: { signUp: SignUp; code?: string }): Promise<void>;
+  verification(deps: StrategyDeps, signUp: SignUp): Promise<VerificationCode | undefined>;
+}
+
+/** One strategy, in whichever flows it takes part. */
+export interface Strategy {
+  /** Its name; a new strategy also adds it to the model's `FirstFactorStrategy` union (`src/model/attempts.ts`). */
+  name: FirstFactorName;
+  firstFactor?: FirstFactorStrategy;
+  signUpVerification?: SignUpVerificationStrategy;
+}

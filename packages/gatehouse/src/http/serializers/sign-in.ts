@@ -1,0 +1,71 @@
+import type { SignInFirstFactorJSON, SignInJSON, UserDataJSON } from '@clerk/shared/types';
+import type { SignInSnapshot } from '../../domain/frontend/client-snapshot.js';
+import { type FactorDescription, supportedFirstFactors } from '../../domain/frontend/strategies/index.js';
+import type { ImageLinks } from '../../domain/images/links.js';
+import type { SignIn, VerificationCode } from '../../model/index.js';
+import { serializeCodeVerification, serializeVerified, type VerificationWireJSON } from './verification.js';
+import type { Amended } from './wire.js';
+
+/**
+ * Clerk's sign-in attempt: @clerk/shared's `SignInJSON`, with what Clerk sends where it differs from
+ * the declaration (clerk-js's `SignIn.fromJSON` reads none of `object`, `abandon_at`; it copies
+ * `identifier` and the names, null included, and maps a missing second-factor list to none): the
+ * object is `sign_in_attempt`, the identifier and names may be null, Clerk's verification objects (see
+ * verification.ts), no second factors, and when the attempt is abandoned.
+ */
+export type SignInWireJSON = Amended<
+  SignInJSON,
+  {
+    object: 'sign_in_attempt';
+    status: SignIn['status'];
+    identifier: string | null;
+    user_data: Amended<UserDataJSON, { first_name: string | null; last_name: string | null }>;
+    supported_second_factors: null;
+    first_factor_verification: VerificationWireJSON | null;
+    second_factor_verification: null;
+    abandon_at: number;
+  }
+>;
+
+function firstFactorVerification(signIn: SignIn, code: VerificationCode | undefined): VerificationWireJSON | null {
+  if (!signIn.firstFactorStrategy) return null;
+  // A factor verified without a code (a password) has no attempts or expiry to show.
+  if (!code && signIn.firstFactorStatus === 'verified') return serializeVerified(signIn.firstFactorStrategy);
+  return serializeCodeVerification(signIn.firstFactorStrategy, code);
+}
+
+/** A factor as `supported_first_factors` lists it. */
+function serializeFactor(factor: FactorDescription): SignInFirstFactorJSON {
+  if (factor.strategy === 'password') return { strategy: factor.strategy };
+  return {
+    strategy: factor.strategy,
+    email_address_id: factor.emailAddressId,
+    safe_identifier: factor.safeIdentifier,
+    primary: factor.primary,
+  };
+}
+
+export function serializeSignIn({ signIn, factors, verification: code }: SignInSnapshot, links: ImageLinks): SignInWireJSON {
+  const user = factors.user;
+  return {
+    object: 'sign_in_attempt',
+    id: signIn.id,
+    status: signIn.status,
+    supported_identifiers: ['email_address', 'username'],
+    identifier: signIn.identifier,
+    user_data: user
+      ? {
+          first_name: user.firstName,
+          last_name: user.lastName,
+          ...links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName }),
+        }
+      : { first_name: null, last_name: null, image_url: '', has_image: false },
+    supported_first_factors: supportedFirstFactors(factors).map(serializeFactor),
+    supported_second_factors: null,
+    first_factor_verification: firstFactorVerification(signIn, code),
+    second_factor_verification: null,
+    created_session_id: signIn.createdSessionId,
+    abandon_at: signIn.expireAt,
+    timezone: null,
+  };
+}

@@ -1,0 +1,76 @@
+import type { SignUpJSON } from '@clerk/shared/types';
+import type { SignUpSnapshot } from '../../domain/frontend/client-snapshot.js';
+import type { Metadata, SignUp, VerificationCode } from '../../model/index.js';
+import { type PendingVerificationJSON, serializeCodeVerification, serializeVerified, type VerificationWireJSON } from './verification.js';
+import type { Amended } from './wire.js';
+
+/**
+ * Clerk's sign-up attempt: @clerk/shared's `SignUpJSON` with what Clerk sends where it differs from
+ * the declaration: the object is `sign_up_attempt`; Clerk's verification objects, null for
+ * identifiers that do not exist here (clerk-js's `SignUp.fromJSON` makes an empty verification of
+ * null); the field lists as the instance's settings name them; and none of the external-account,
+ * locale or timezone fields, which Gatehouse does not support (clerk-js reads them as absent).
+ */
+export type SignUpWireJSON = Amended<
+  SignUpJSON,
+  {
+    object: 'sign_up_attempt';
+    status: SignUp['status'];
+    required_fields: string[];
+    optional_fields: string[];
+    missing_fields: string[];
+    unverified_fields: string[];
+    verifications: {
+      email_address: VerificationWireJSON | PendingVerificationJSON | null;
+      phone_number: null;
+      web3_wallet: null;
+      external_account: null;
+    };
+    public_metadata: Metadata;
+    unsafe_metadata: Metadata;
+    custom_action: boolean;
+    external_id: null;
+    legal_accepted_at: null;
+  },
+  'external_account_strategy' | 'external_account' | 'locale' | 'timezone'
+>;
+
+function emailVerification(signUp: SignUp, code: VerificationCode | undefined): VerificationWireJSON | PendingVerificationJSON | null {
+  if (!signUp.emailAddress) return null;
+  if (!signUp.emailVerified) return serializeCodeVerification('email_code', code);
+  return { ...serializeVerified('email_code', code), attempts: code?.attempts ?? 0 };
+}
+
+export function serializeSignUp({ signUp, requirements, verification: code }: SignUpSnapshot): SignUpWireJSON {
+  return {
+    object: 'sign_up_attempt',
+    id: signUp.id,
+    status: signUp.status,
+    required_fields: requirements.required,
+    optional_fields: requirements.optional,
+    missing_fields: requirements.missing,
+    unverified_fields: requirements.unverified,
+    verifications: {
+      email_address: emailVerification(signUp, code),
+      phone_number: null,
+      web3_wallet: null,
+      external_account: null,
+    },
+    username: signUp.username,
+    email_address: signUp.emailAddress,
+    phone_number: null,
+    web3_wallet: null,
+    // clerk-js reads `has_password` (this was `password_enabled`, which it never read).
+    has_password: Boolean(signUp.passwordDigest),
+    first_name: signUp.firstName,
+    last_name: signUp.lastName,
+    unsafe_metadata: signUp.unsafeMetadata,
+    public_metadata: {},
+    custom_action: false,
+    external_id: null,
+    created_session_id: signUp.createdSessionId,
+    created_user_id: signUp.createdUserId,
+    abandon_at: signUp.expireAt,
+    legal_accepted_at: null,
+  };
+}
