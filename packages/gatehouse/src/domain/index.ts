@@ -13,12 +13,14 @@ import { createMeService } from './frontend/me.js';
 import { createSignInService } from './frontend/sign-ins.js';
 import { createSignUpService } from './frontend/sign-ups.js';
 import { createVerificationCodes } from './frontend/verification-codes.js';
+import { createImageService } from './images/images.js';
 import { createInstanceService } from './instance.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyRotationService } from './key-rotation.js';
 import { createKeyring } from './keyring.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
+import { createSessionActivityService } from './session-activities.js';
 import { createSessionService } from './sessions.js';
 import { createTestingTokenService } from './testing-tokens.js';
 import { createTokenService } from './tokens.js';
@@ -44,7 +46,16 @@ export function createDomain(options: DomainOptions) {
   const instance = createInstanceService(store, box, clock);
   const keyring = createKeyring(store, box, clock);
   const jwtTemplates = createJwtTemplateService(store, box, keyring, clock);
-  const tokens = createTokenService({ store, clock, keyring, instance, jwtTemplates, issuer: new URL(options.publicUrl).origin });
+  const images = createImageService(store, clock, options.publicUrl);
+  const tokens = createTokenService({
+    store,
+    clock,
+    keyring,
+    instance,
+    jwtTemplates,
+    issuer: new URL(options.publicUrl).origin,
+    imageLinks: images.links,
+  });
   const users = createUserService(store, clock, tokens.assertClaimsFit);
   const sessions = createSessionService(store, clock);
   const emailAddresses = createEmailAddressService(store, clock);
@@ -119,6 +130,8 @@ export function createDomain(options: DomainOptions) {
     protection,
     jwtTemplates,
     tokens,
+    images,
+    sessionActivities: createSessionActivityService(store, clock),
   };
 }
 

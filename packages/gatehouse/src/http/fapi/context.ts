@@ -36,7 +36,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
   /** The client as JSON, from one domain snapshot; `known` is a sign-in or sign-up snapshot this request already has. */
   async function clientJson(clientId: string, origin: string | undefined, known?: KnownAttempts): Promise<ClientWireJSON | null> {
     const snapshot = await domain.clientSnapshots.snapshot(clientId, { origin, known });
-    return snapshot ? serializeClient(snapshot) : null;
+    return snapshot ? serializeClient(snapshot, domain.images.links) : null;
   }
 
   /** Production apps get `__client_uat` from us: clerk-js writes it only for development instances. */

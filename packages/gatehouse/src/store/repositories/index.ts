@@ -25,6 +25,7 @@ import {
   type MailOutboxRepository,
   type TestingTokenRepository,
 } from './ephemeral.js';
+import { createImageRepository, type ImageRepository } from './images.js';
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
 import {
@@ -33,6 +34,7 @@ import {
   type OrganizationMembershipRepository,
   type OrganizationRepository,
 } from './organizations.js';
+import { createSessionActivityRepository, type SessionActivityRepository } from './session-activities.js';
 import { type ClientRepository, createClientRepository, createSessionRepository, type SessionRepository } from './sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
 
@@ -55,6 +57,8 @@ export interface Repositories {
   attemptCounters: AttemptCounterRepository;
   userLockouts: UserLockoutRepository;
   retiredClientTokens: RetiredClientTokenRepository;
+  images: ImageRepository;
+  sessionActivities: SessionActivityRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -77,5 +81,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     attemptCounters: createAttemptCounterRepository(db),
     userLockouts: createUserLockoutRepository(db),
     retiredClientTokens: createRetiredClientTokenRepository(db),
+    images: createImageRepository(db),
+    sessionActivities: createSessionActivityRepository(db),
   };
 }
