@@ -5,17 +5,52 @@ import { signUpRequirements } from '../../domain/frontend/sign-ups.js';
 import type { Domain } from '../../domain/index.js';
 import type { ClientRow } from '../../store/schema.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
+import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeClient, serializeFrontendSession, serializeSignIn, serializeSignUp } from '../serializers/frontend.js';
 
 export const CLIENT_COOKIE = '__client';
 
+/** The development browser token clerk-js sends (`?__clerk_db_jwt=`) and learns (`Clerk-Db-Jwt`) on development instances. */
+export const DEV_BROWSER_PARAM = '__clerk_db_jwt';
+export const DEV_BROWSER_HEADER = 'Clerk-Db-Jwt';
+
 /** Per-request helpers of the Frontend API: the browser's client, and the `{response, client}` envelope. */
 export function createFapiContext(domain: Domain, publicUrl: string) {
   const secureCookies = new URL(publicUrl).protocol === 'https:';
 
+  /**
+   * Where the browser's client token can come from, most explicit first. On a development instance
+   * the dev browser token (which is the client token) rides in the query string, as on Clerk: an app
+   * on http://localhost talking to us on 127.0.0.1 is cross-site, so our SameSite=Lax cookie never
+   * reaches us from it. Production instances read the HttpOnly cookie only.
+   */
+  function candidateTokens(request: FastifyRequest): string[] {
+    const fromQuery = domain.isDevelopment() ? queryValue(request.query, DEV_BROWSER_PARAM) : undefined;
+    const fromCookie = parseCookies(request.headers.cookie).get(CLIENT_COOKIE);
+    return [fromQuery, fromCookie].filter((token): token is string => Boolean(token));
+  }
+
   function clientToken(request: FastifyRequest): string | undefined {
-    return parseCookies(request.headers.cookie).get(CLIENT_COOKIE);
+    return candidateTokens(request)[0];
+  }
+
+  // The token to announce in `Clerk-Db-Jwt` when the browser did not send it as the dev browser token.
+  const announce = new WeakMap<FastifyRequest, string>();
+
+  function noteResolved(request: FastifyRequest, token: string): void {
+    if (domain.isDevelopment() && queryValue(request.query, DEV_BROWSER_PARAM) !== token) announce.set(request, token);
+  }
+
+  async function resolveClient(request: FastifyRequest): Promise<ClientRow | undefined> {
+    for (const token of candidateTokens(request)) {
+      const client = await domain.clients.resolve(token);
+      if (client) {
+        noteResolved(request, token);
+        return client;
+      }
+    }
+    return undefined;
   }
 
   async function clientJson(view: ClientView, origin: string | undefined) {
@@ -72,15 +107,19 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     signInCode,
     clientToken,
 
-    async client(request: FastifyRequest): Promise<ClientRow | undefined> {
-      return domain.clients.resolve(clientToken(request));
+    client: resolveClient,
+
+    /** The dev browser token to send back in `Clerk-Db-Jwt` for this request, if any (development only). */
+    devBrowserToAnnounce(request: FastifyRequest): string | undefined {
+      return announce.get(request);
     },
 
     /** The browser's client, created (and its HttpOnly cookie set) on first need. */
     async ensureClient(request: FastifyRequest, reply: FastifyReply): Promise<ClientRow> {
-      const existing = await domain.clients.resolve(clientToken(request));
+      const existing = await resolveClient(request);
       if (existing) return existing;
       const { client, token } = await domain.clients.create();
+      noteResolved(request, token);
       reply.header(
         'set-cookie',
         serializeCookie(CLIENT_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: secureCookies, maxAge: CLIENT_COOKIE_MAX_AGE_S }),

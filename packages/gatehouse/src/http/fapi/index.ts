@@ -6,7 +6,7 @@ import { isAllowedOrigin } from '../../security/origins.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { sendJson } from '../reply.js';
 import { registerClientRoutes } from './client.js';
-import { createFapiContext } from './context.js';
+import { createFapiContext, DEV_BROWSER_HEADER } from './context.js';
 import { buildEnvironment } from './environment.js';
 import { registerMeRoutes } from './me.js';
 import { registerSessionRoutes } from './sessions.js';
@@ -40,6 +40,7 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
       reply.header('access-control-allow-origin', origin);
       reply.header('access-control-allow-credentials', 'true');
       reply.header('vary', 'Origin');
+      reply.header('access-control-expose-headers', DEV_BROWSER_HEADER);
     } else if (request.method !== 'GET' && request.method !== 'OPTIONS') {
       throw frontendErrors.originInvalid();
     }
@@ -60,8 +61,19 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   app.get('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
   app.patch('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
 
-  // clerk-js never asks for a dev browser on a non-Clerk host, but other clients may.
-  app.post('/v1/dev_browser', async (_request, reply) => sendJson(reply, 200, { object: 'dev_browser', id: newDevBrowserId() }));
+  app.addHook('onSend', async (request, reply, payload) => {
+    const token = ctx.devBrowserToAnnounce(request);
+    if (token) reply.header(DEV_BROWSER_HEADER, token);
+    return payload;
+  });
+
+  // clerk-js asks for a dev browser only on Clerk's own hosts; the loader Gatehouse serves (and other
+  // clients) may. On a development instance the dev browser is a fresh client, its token the id.
+  app.post('/v1/dev_browser', async (_request, reply) => {
+    if (!domain.isDevelopment()) return sendJson(reply, 200, { object: 'dev_browser', id: newDevBrowserId() });
+    const { token } = await domain.clients.create();
+    return sendJson(reply, 200, { object: 'dev_browser', id: token });
+  });
 
   registerClientRoutes(app, domain, ctx, publicUrl);
   registerSignInRoutes(app, domain, ctx, options.limiter);
