@@ -132,4 +132,38 @@ describe.skipIf(!hasChromium)('single-page examples in Chromium, from 127.0.0.1 
       }
     }, 300_000);
   }
+
+  it("Gatehouse's home page: links when signed out; after a hosted sign-up, who you are and your sessions", async () => {
+    const favicon = await fetch(`${gatehouse.url}/favicon.ico`);
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get('content-type')).toBe('image/svg+xml');
+    const { context, log } = await newContext(browser, 'home');
+    const page = await context.newPage();
+    try {
+      await page.goto(`${gatehouse.url}/`);
+      await page.getByRole('link', { name: 'Sign in' }).waitFor({ timeout: STEP });
+      expect(await page.getByRole('link', { name: 'Create an account' }).getAttribute('href')).toBe('/sign-up');
+      expect(await page.locator('link[rel=icon]').getAttribute('href')).toBe('/favicon.svg');
+      await shot(page, 'home-01-signed-out');
+
+      // The hosted sign-up's default landing page is the home page.
+      const email = uniqueEmail('home');
+      await page.getByRole('link', { name: 'Create an account' }).click();
+      await signUp(page, page.url(), mail, email);
+      await page.waitForURL(`${gatehouse.url}/`, { timeout: STEP });
+      await page.getByRole('heading', { name: `Signed in as ${email}` }).waitFor({ timeout: STEP });
+      await page.getByText('This browser').waitFor({ timeout: STEP });
+      expect(await page.getByRole('link', { name: 'Manage your account' }).getAttribute('href')).toBe('/user');
+      await shot(page, 'home-02-signed-in');
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('link', { name: 'Sign in' }).waitFor({ timeout: STEP });
+      expect(log.matching(/CORS|HTTP 5\d\d|page error/)).toEqual([]);
+    } catch (error) {
+      await shot(page, 'home-FAILED').catch(() => {});
+      throw new Error(`${(error as Error).message}\n--- browser ---\n${log.lines.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
