@@ -79,7 +79,7 @@ describe.skipIf(!hasChromium)('single-page examples in Chromium, from 127.0.0.1 
   });
 
   for (const example of ['react-vite', 'vue-vite'] as ViteExample[]) {
-    it(`examples/${example}: sign up, API call, sign out, sign in again, from each host`, async () => {
+    it(`examples/${example}: sign up, API call, sign out, sign in again, hosted sign-up from the app's link, from each host`, async () => {
       await buildViteExample(example, gatehouse.env.env);
       const port = await freePort();
       const app: RunningExample = await startViteExample(example, gatehouse.env.env, port);
@@ -115,6 +115,21 @@ describe.skipIf(!hasChromium)('single-page examples in Chromium, from 127.0.0.1 
             await page.waitForURL(`${origin}/`, { timeout: STEP });
             expect(await expectApiSees(page, email)).toBe(userId);
             await shot(page, `${name}-02-signed-in-again`);
+            await signOutWithUserButton(page);
+
+            // The footer link of the app's <SignIn/> to Gatehouse's hosted sign-up carries the dev
+            // browser token: signing up there (landing on Gatehouse's home page) signs this browser
+            // in, in the app too.
+            await page.goto(`${origin}/sign-in`);
+            await page.getByRole('link', { name: 'Sign up' }).click({ timeout: STEP });
+            await page.locator('input[name=emailAddress]').waitFor({ timeout: STEP });
+            expect(new URL(page.url()).origin).toBe(gatehouse.url);
+            const hostedEmail = uniqueEmail(`hosted${host.replace(/\W/g, '')}`);
+            await signUp(page, page.url(), mail, hostedEmail);
+            await page.getByRole('heading', { name: `Signed in as ${hostedEmail}` }).waitFor({ timeout: STEP });
+            await page.goto(origin);
+            await expectApiSees(page, hostedEmail);
+            await shot(page, `${name}-03-hosted-sign-up`);
             await signOutWithUserButton(page);
 
             expect(log.matching(/CORS|Missing dev browser|HTTP 5\d\d|page error/)).toEqual([]);
