@@ -168,6 +168,16 @@ describe.skipIf(!hasChromium)('single-page examples in Chromium, from 127.0.0.1 
       await page.waitForURL(`${gatehouse.url}/`, { timeout: STEP });
       await page.getByRole('heading', { name: `Signed in as ${email}` }).waitFor({ timeout: STEP });
       await page.getByText('This browser').waitFor({ timeout: STEP });
+      // A user without a picture still has an avatar that loads (Clerk's default-image behaviour).
+      const avatar = page.locator('.cl-userButtonTrigger img');
+      await avatar.waitFor({ timeout: STEP });
+      await page.waitForFunction(
+        (img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0,
+        await avatar.elementHandle(),
+        {
+          timeout: STEP,
+        },
+      );
       expect(await page.getByRole('link', { name: 'Manage your account' }).getAttribute('href')).toBe('/user');
       await shot(page, 'home-02-signed-in');
 

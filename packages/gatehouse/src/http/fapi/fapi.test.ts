@@ -92,6 +92,11 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
 
     const renamed = await b.call('POST', `/v1/me?_method=PATCH&_clerk_session_id=${sessionId}`, { first_name: 'Nara' });
     expect(JSON.parse(renamed.body).response.first_name).toBe('Nara');
+    // No picture: a default avatar that an <img> can show, as Clerk returns, and has_image false.
+    expect(JSON.parse(renamed.body).response).toMatchObject({
+      image_url: expect.stringMatching(/^data:image\/svg\+xml;base64,/),
+      has_image: false,
+    });
 
     const signedOut = await b.call('POST', '/v1/client/sessions?_method=DELETE');
     expect(JSON.parse(signedOut.body).client.sessions).toEqual([]);

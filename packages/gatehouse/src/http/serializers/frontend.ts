@@ -3,6 +3,7 @@ import type { SignInFactors } from '../../domain/frontend/sign-ins.js';
 import type { SignUpRequirements } from '../../domain/frontend/sign-ups.js';
 import { parseMetadata } from '../../domain/metadata.js';
 import type { ClientRow, SessionRow, SignInRow, SignUpRow, VerificationCodeRow } from '../../store/schema.js';
+import { DEFAULT_USER_IMAGE_URL, userImageUrl } from './default-avatar.js';
 import { serializeUser } from './user.js';
 
 export function serializeVerification(strategy: string, code: VerificationCodeRow | undefined) {
@@ -24,7 +25,7 @@ function publicUserData(entry: SessionWithUser) {
   return {
     first_name: user.first_name,
     last_name: user.last_name,
-    image_url: user.image_url ?? '',
+    image_url: userImageUrl(user.image_url),
     has_image: Boolean(user.image_url),
     identifier: primary?.email_address ?? user.username ?? '',
     user_id: user.id,
@@ -90,10 +91,10 @@ export function serializeSignIn(signIn: SignInRow, factors: SignInFactors, code:
       ? {
           first_name: factors.user.first_name,
           last_name: factors.user.last_name,
-          image_url: factors.user.image_url ?? '',
+          image_url: userImageUrl(factors.user.image_url),
           has_image: Boolean(factors.user.image_url),
         }
-      : { first_name: null, last_name: null, image_url: '', has_image: false },
+      : { first_name: null, last_name: null, image_url: DEFAULT_USER_IMAGE_URL, has_image: false },
     supported_first_factors: [
       { strategy: 'password' },
       { strategy: 'email_code', ...emailFactor },

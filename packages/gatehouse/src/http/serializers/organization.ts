@@ -2,6 +2,7 @@ import { parseMetadata } from '../../domain/metadata.js';
 import { type MembershipRecord, type OrganizationRecord, permissionsForRole } from '../../domain/organizations.js';
 import type { UserRecord } from '../../domain/users.js';
 import type { OrganizationRow } from '../../store/schema.js';
+import { userImageUrl } from './default-avatar.js';
 
 /** The one wire shape of an organization (Clerk's `organization` object). */
 export function serializeOrganization(organization: OrganizationRow, membersCount?: number) {
@@ -36,7 +37,7 @@ export function serializePublicUserData(record: UserRecord) {
     identifier: primary?.email_address ?? user.username ?? user.external_id ?? '',
     first_name: user.first_name,
     last_name: user.last_name,
-    image_url: user.image_url ?? '',
+    image_url: userImageUrl(user.image_url),
     has_image: Boolean(user.image_url),
     user_id: user.id,
   };

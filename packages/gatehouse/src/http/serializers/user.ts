@@ -1,6 +1,7 @@
 import { parseMetadata } from '../../domain/metadata.js';
 import type { UserRecord } from '../../domain/users.js';
 import type { EmailAddressRow } from '../../store/schema.js';
+import { userImageUrl } from './default-avatar.js';
 
 /** The one wire shape of an e-mail address (Clerk's `email_address` object). */
 export function serializeEmailAddress(row: EmailAddressRow) {
@@ -44,7 +45,7 @@ export function serializeUser(record: UserRecord, options: SerializeUserOptions 
     username: user.username,
     first_name: user.first_name,
     last_name: user.last_name,
-    image_url: user.image_url ?? '',
+    image_url: userImageUrl(user.image_url),
     has_image: Boolean(user.image_url),
     public_metadata: parseMetadata(user.public_metadata),
     ...(backend ? { private_metadata: parseMetadata(user.private_metadata) } : {}),
