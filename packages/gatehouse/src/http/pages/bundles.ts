@@ -90,6 +90,9 @@ try {
     window.history.replaceState(window.history.state, '', here.href);
   }
 } catch (e) {}
+/* A dev browser id from a backend SDK's handshake (dvb_...) means a server-side Clerk SDK keeps this
+   app's dev browser, on the same site as Gatehouse: leave it to that SDK, as before. */
+if (read().indexOf('dvb_') === 0) return;
 var before = window.__internal_onBeforeRequest;
 var after = window.__internal_onAfterResponse;
 window.__internal_onBeforeRequest = function (request) {
