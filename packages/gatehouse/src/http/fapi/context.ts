@@ -137,6 +137,11 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
      * retrying the completion (see clientForRetry).
      */
     async rotateClient(reply: FastifyReply, clientId: string, retire = false): Promise<void> {
+      // A development browser that names its client in the query keeps that token, as Clerk's dev
+      // browser outlives sign-ins: an app on another site (http://localhost) holds it and could not
+      // learn a new one from a hosted page. Production instances, and the HttpOnly cookie, always rotate.
+      const viaQuery = domain.isDevelopment() ? queryValue(reply.request.query, DEV_BROWSER_PARAM) : undefined;
+      if (viaQuery && (await domain.clients.resolve(viaQuery))?.id === clientId) return;
       const token = await domain.clients.rotateToken(clientId, retire ? { retireForMs: RETRY_WINDOW_MS } : {});
       setClientCookie(reply, token);
       // A development browser that names its client in the query learns the new value from `Clerk-Db-Jwt`.

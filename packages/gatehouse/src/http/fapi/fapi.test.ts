@@ -102,7 +102,7 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
     expect(JSON.parse(renamed.body).response.first_name).toBe('Nara');
     // No picture: a default avatar that an <img> can show, as Clerk returns, and has_image false.
     expect(JSON.parse(renamed.body).response).toMatchObject({
-      image_url: expect.stringMatching(/^data:image\/svg\+xml;base64,/),
+      image_url: expect.stringMatching(/\/avatars\/u-[^/]+\.svg$/),
       has_image: false,
     });
 

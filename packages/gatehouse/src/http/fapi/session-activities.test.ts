@@ -38,7 +38,14 @@ describe('session device and location', () => {
       },
       body: new URLSearchParams({ identifier: 'roam@example.com', password: 'roaming passphrase', strategy: 'password' }),
     });
-    const cookie = (res.headers.getSetCookie().find((c) => c.startsWith('__client=')) ?? '').split(';')[0] ?? '';
+    // Set twice when the sign-in completes on a new client (created, then renewed): the last counts.
+    const cookie =
+      (
+        res.headers
+          .getSetCookie()
+          .filter((c) => c.startsWith('__client='))
+          .at(-1) ?? ''
+      ).split(';')[0] ?? '';
     const body = (await res.json()) as { response: { created_session_id: string } };
     return { cookie, sessionId: body.response.created_session_id };
   }

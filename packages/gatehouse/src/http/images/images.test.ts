@@ -58,6 +58,11 @@ function imageSuite(dialect: 'sqlite' | 'postgres') {
 
     const res = await fetch(user.imageUrl);
     expect(res.status).toBe(200);
+    // One cacheable answer for plain and CORS loads (clerk-js loads avatars with crossorigin="anonymous").
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const withOrigin = await fetch(user.imageUrl, { headers: { origin: 'http://127.0.0.1:3999' } });
+    expect(withOrigin.headers.get('access-control-allow-origin')).toBe('*');
+    expect(withOrigin.headers.get('access-control-allow-credentials')).toBeNull();
     expect(res.headers.get('content-type')).toBe('image/svg+xml');
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -186,7 +191,13 @@ function imageSuite(dialect: 'sqlite' | 'postgres') {
       body: new URLSearchParams({ identifier: `me.${dialect}@example.com`, password: 'a long passphrase here', strategy: 'password' }),
     });
     // A sign-in that completes on a new client sets `__client` twice (created, then renewed at sign-in): the last one counts, as in a browser.
-    cookie = (signIn.headers.getSetCookie().filter((c) => c.startsWith('__client=')).at(-1) ?? '').split(';')[0] ?? '';
+    cookie =
+      (
+        signIn.headers
+          .getSetCookie()
+          .filter((c) => c.startsWith('__client='))
+          .at(-1) ?? ''
+      ).split(';')[0] ?? '';
     expect(cookie).not.toBe('');
     const fapi = (method: string, body?: FormData | string, headers: Record<string, string> = {}) =>
       fetch(`${publicUrl}/v1/me/profile_image`, { method, body, headers: { origin: ORIGIN, cookie, ...headers } });

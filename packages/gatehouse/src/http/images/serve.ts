@@ -12,11 +12,19 @@ export function registerImageServing(app: FastifyInstance, domain: Domain): void
     const name = (request.params as { '*': string })['*'];
     const image = await domain.images.serve(name);
     if (!image) throw errors.notFound('image');
-    return reply
-      .header('content-type', image.contentType)
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
-      .header('cross-origin-resource-policy', 'cross-origin')
-      .send(typeof image.body === 'string' ? Buffer.from(image.body, 'utf8') : image.body);
+    return (
+      reply
+        .header('content-type', image.contentType)
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+        .header('cross-origin-resource-policy', 'cross-origin')
+        // Public images, the same for everyone: readable by any page, with or without CORS. One answer
+        // for both modes matters because browsers cache it: an app's plain <img> followed by clerk-js's
+        // crossorigin="anonymous" one for the same URL would otherwise fail CORS from the cache.
+        .header('access-control-allow-origin', '*')
+        .removeHeader('access-control-allow-credentials')
+        .removeHeader('vary')
+        .send(typeof image.body === 'string' ? Buffer.from(image.body, 'utf8') : image.body)
+    );
   });
 }
