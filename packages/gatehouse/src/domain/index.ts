@@ -16,6 +16,9 @@ import { createInstanceService } from './instance.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyRotationService } from './key-rotation.js';
 import { createKeyring } from './keyring.js';
+import { createApiKeyService } from './machine-auth/api-keys.js';
+import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
+import { createMachineService } from './machine-auth/machines.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createSessionService } from './sessions.js';
@@ -60,6 +63,7 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     enumerationKey: () => instance.get().hmacKey,
   });
+  const machines = createMachineService(store, box, clock);
   const signUps = createSignUpService({ store, clock, clients, users, sessions, codes, verifyPassword, settings: frontendSettings });
   return {
     publishableKey,
@@ -92,6 +96,9 @@ export function createDomain(options: DomainOptions) {
     organizations: createOrganizationService(store, clock),
     jwtTemplates,
     tokens,
+    apiKeys: createApiKeyService(store, box, clock),
+    machines,
+    m2mTokens: createM2MTokenService(store, clock, machines),
   };
 }
 

@@ -20,6 +20,14 @@ import {
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
 import {
+  type ApiKeyRepository,
+  createApiKeyRepository,
+  createM2MTokenRepository,
+  createMachineRepository,
+  type M2MTokenRepository,
+  type MachineRepository,
+} from './machine-auth.js';
+import {
   createOrganizationMembershipRepository,
   createOrganizationRepository,
   type OrganizationMembershipRepository,
@@ -44,6 +52,9 @@ export interface Repositories {
   testingTokens: TestingTokenRepository;
   organizations: OrganizationRepository;
   organizationMemberships: OrganizationMembershipRepository;
+  apiKeys: ApiKeyRepository;
+  machines: MachineRepository;
+  m2mTokens: M2MTokenRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -63,5 +74,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     testingTokens: createTestingTokenRepository(db),
     organizations: createOrganizationRepository(db),
     organizationMemberships: createOrganizationMembershipRepository(db),
+    apiKeys: createApiKeyRepository(db),
+    machines: createMachineRepository(db),
+    m2mTokens: createM2MTokenRepository(db),
   };
 }
