@@ -98,7 +98,7 @@ export function createDomain(options: DomainOptions) {
     tokens,
     apiKeys: createApiKeyService(store, box, clock),
     machines,
-    m2mTokens: createM2MTokenService(store, clock, machines),
+    m2mTokens: createM2MTokenService(store, clock, machines, { keyring, issuer: new URL(options.publicUrl).origin }),
   };
 }
 

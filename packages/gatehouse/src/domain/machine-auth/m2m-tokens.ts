@@ -1,8 +1,10 @@
+import { signRs256 } from '../../crypto/jwt.js';
 import { errors } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { M2MToken, Machine } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
+import type { Keyring } from '../keyring.js';
 import type { MachineService } from './machines.js';
 import { hashesMatch, hashSecret, isLive, M2M_TOKEN_PREFIX, newSecret } from './secrets.js';
 
@@ -12,8 +14,21 @@ import { hashesMatch, hashSecret, isLive, M2M_TOKEN_PREFIX, newSecret } from './
  */
 export type M2MCaller = { kind: 'instance' } | { kind: 'machine'; machine: Machine };
 
-/** Opaque machine-to-machine tokens (`mt_…`): a machine mints them, the machines in its scope verify them. */
-export function createM2MTokenService(store: Store, clock: Clock, machines: MachineService) {
+/**
+ * `@clerk/backend` treats a JWT whose `sub` starts `mch_` as an M2M token and checks this category;
+ * any other category, or none, keeps it from passing as a session token.
+ */
+const M2M_JWT_CATEGORY = 'cl_B7d4PD333AAA';
+
+export type M2MTokenFormat = 'opaque' | 'jwt';
+
+/**
+ * Machine-to-machine tokens: a machine mints them, the machines in its scope verify them. Opaque
+ * ones (`mt_…`) are checked at `POST /m2m_tokens/verify`; JWT ones are signed with the instance's
+ * signing key and checked by the SDK against the JWKS, without a call (so, as at Clerk, revoking one
+ * stops only the verify endpoint from accepting it, not an app that checks it locally).
+ */
+export function createM2MTokenService(store: Store, clock: Clock, machines: MachineService, jwt: { keyring: Keyring; issuer: string }) {
   /** A token the caller may see; anything else is not found, so ids of others' tokens are not confirmed. */
   async function loadFor(caller: M2MCaller, id: string): Promise<M2MToken> {
     const token = await store.m2mTokens.findById(id);
@@ -21,10 +36,40 @@ export function createM2MTokenService(store: Store, clock: Clock, machines: Mach
     return token;
   }
 
+  /** A JWT-format token: its custom claims first, so the standard ones cannot be overridden. */
+  async function signed(
+    id: string,
+    subject: string,
+    scopes: string[],
+    claims: Record<string, unknown> | null,
+    now: number,
+    expiration: number,
+  ) {
+    const key = await jwt.keyring.signingKey();
+    const iat = Math.floor(now / 1000);
+    const payload: Record<string, unknown> = {
+      ...(claims ?? {}),
+      iss: jwt.issuer,
+      sub: subject,
+      jti: id,
+      iat,
+      nbf: iat,
+      exp: Math.floor(expiration / 1000),
+      ...(scopes.length ? { scopes: scopes.join(' ') } : {}),
+    };
+    const secret = signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: M2M_JWT_CATEGORY }, payload, key.privateKey);
+    return { secret, hash: hashSecret(secret) };
+  }
+
   return {
     async create(
       caller: M2MCaller,
-      input: { secondsUntilExpiration?: number | null; claims?: Record<string, unknown> | null; minRemainingTtlSeconds?: number },
+      input: {
+        secondsUntilExpiration?: number | null;
+        claims?: Record<string, unknown> | null;
+        minRemainingTtlSeconds?: number;
+        format?: M2MTokenFormat;
+      },
     ): Promise<{ token: M2MToken; secret?: string }> {
       if (caller.kind !== 'machine') throw errors.machineSecretKeyRequired();
       const machine = caller.machine;
@@ -34,16 +79,19 @@ export function createM2MTokenService(store: Store, clock: Clock, machines: Mach
       }
       const now = clock();
       const scopes = await machines.scopeIds(machine.id);
-      const { secret, hash } = newSecret(M2M_TOKEN_PREFIX);
+      const id = newId('mt');
+      const expiration = now + lifetime * 1000;
+      const { secret, hash } =
+        input.format === 'jwt' ? await signed(id, machine.id, scopes, input.claims ?? null, now, expiration) : newSecret(M2M_TOKEN_PREFIX);
       const token: M2MToken = {
-        id: newId('mt'),
+        id,
         subject: machine.id,
         scopes,
         claims: input.claims ?? null,
         tokenHash: hash,
         revoked: false,
         revocationReason: null,
-        expiration: now + lifetime * 1000,
+        expiration,
         createdAt: now,
         updatedAt: now,
       };
@@ -71,7 +119,7 @@ export function createM2MTokenService(store: Store, clock: Clock, machines: Mach
      */
     async verify(caller: M2MCaller, secret: string): Promise<M2MToken> {
       const hash = hashSecret(secret);
-      const token = secret.startsWith(M2M_TOKEN_PREFIX) ? await store.m2mTokens.findByTokenHash(hash) : undefined;
+      const token = secret.length > 0 ? await store.m2mTokens.findByTokenHash(hash) : undefined;
       const allowed = token && (caller.kind === 'instance' || token.scopes.includes(caller.machine.id));
       if (!token || !allowed || !hashesMatch(hash, token.tokenHash) || !isLive(token, clock())) {
         throw errors.machineTokenInvalid('M2M token');

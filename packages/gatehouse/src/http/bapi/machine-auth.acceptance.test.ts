@@ -233,8 +233,34 @@ function machineAuthSuite(dialect: 'sqlite' | 'postgres') {
     expect((await asSender.m2m.list({ subject: sender.id })).totalCount).toBe(0);
     expect((await asSender.m2m.list({ subject: sender.id, revoked: true })).totalCount).toBe(1);
 
-    // JWT-format tokens are not issued; the answer says so.
-    expect(await errorOf(asSender.m2m.createToken({ tokenFormat: 'jwt' }))).toEqual({ status: 422, code: 'form_param_value_invalid' });
+    // JWT-format tokens: signed with the instance key and checked by the SDK against the JWKS.
+    const signed = await asSender.m2m.createToken({ tokenFormat: 'jwt', claims: { job: 'jwt' }, secondsUntilExpiration: 120 });
+    const jwtToken = signed.token as string;
+    expect(jwtToken.split('.')).toHaveLength(3);
+    const [header, body] = jwtToken
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+    expect(header).toMatchObject({ alg: 'RS256', cat: 'cl_B7d4PD333AAA' });
+    expect(body).toMatchObject({ sub: sender.id, jti: signed.id, job: 'jwt', scopes: receiver.id });
+    const locally = await clerk.m2m.verify({ token: jwtToken });
+    expect(locally).toMatchObject({ id: signed.id, subject: sender.id, scopes: [receiver.id], claims: { job: 'jwt' } });
+    const jwtState = await clerk.authenticateRequest(bearerRequest(jwtToken), { acceptsToken: ['session_token', 'm2m_token'] });
+    expect(jwtState.isAuthenticated).toBe(true);
+    expect(jwtState.tokenType).toBe('m2m_token');
+    expect((await clerk.authenticateRequest(bearerRequest(jwtToken), { acceptsToken: 'session_token' })).isAuthenticated).toBe(false);
+    // The verify endpoint knows it too, and refuses it once revoked.
+    const verifyRaw = async () =>
+      (
+        await fetch(`${server.env.apiUrl}/m2m_tokens/verify`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${receiver.secretKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ token: jwtToken }),
+        })
+      ).status;
+    expect(await verifyRaw()).toBe(200);
+    await asSender.m2m.revokeToken({ m2mTokenId: signed.id });
+    expect(await verifyRaw()).toBe(404);
   });
 }
 
