@@ -4,7 +4,7 @@ import { newId } from '../../ids.js';
 import type { ApiKey } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
-import { API_KEY_PREFIX, hashesMatch, hashSecret, isLive, newSecret } from './secrets.js';
+import { API_KEY_PREFIX, hashesMatch, hashSecret, isLive, newSecret, sizedClaims } from './secrets.js';
 
 export interface ApiKeyInput {
   name?: string;
@@ -55,7 +55,7 @@ export function createApiKeyService(store: Store, box: SecretBox, clock: Clock) 
         name: input.name,
         subject: input.subject,
         description: input.description ?? null,
-        claims: input.claims ?? null,
+        claims: sizedClaims(input.claims) ?? null,
         scopes: input.scopes ?? [],
         createdBy: input.createdBy ?? null,
         secretHash: hash,
@@ -79,7 +79,7 @@ export function createApiKeyService(store: Store, box: SecretBox, clock: Clock) 
       const changes: Partial<ApiKey> = { updatedAt: now };
       if (input.name !== undefined) changes.name = input.name;
       if (input.description !== undefined) changes.description = input.description;
-      if (input.claims !== undefined) changes.claims = input.claims;
+      if (input.claims !== undefined) changes.claims = sizedClaims(input.claims);
       if (input.scopes !== undefined) changes.scopes = input.scopes;
       if (input.secondsUntilExpiration !== undefined) changes.expiration = expirationOf(input.secondsUntilExpiration, now);
       await store.apiKeys.update(id, changes);

@@ -6,7 +6,7 @@ import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { Keyring } from '../keyring.js';
 import type { MachineService } from './machines.js';
-import { hashesMatch, hashSecret, isLive, M2M_TOKEN_PREFIX, newSecret } from './secrets.js';
+import { hashesMatch, hashSecret, isLive, M2M_TOKEN_PREFIX, newSecret, sizedClaims } from './secrets.js';
 
 /**
  * Who calls `/m2m_tokens`: the instance (its secret key: every machine's tokens) or one machine (its
@@ -73,6 +73,7 @@ export function createM2MTokenService(store: Store, clock: Clock, machines: Mach
     ): Promise<{ token: M2MToken; secret?: string }> {
       if (caller.kind !== 'machine') throw errors.machineSecretKeyRequired();
       const machine = caller.machine;
+      sizedClaims(input.claims);
       const lifetime = input.secondsUntilExpiration ?? machine.defaultTokenTtl;
       if (input.minRemainingTtlSeconds !== undefined && input.minRemainingTtlSeconds >= lifetime) {
         throw errors.paramValueInvalid('min_remaining_ttl_seconds', 'must be less than the token lifetime');

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { hashToken } from '../../crypto/token-hash.js';
+import { errors } from '../../errors.js';
 import { randomBase62 } from '../../ids.js';
 
 /**
@@ -39,4 +40,13 @@ export function isLive(token: { revoked: boolean; expiration: number | null }, n
 
 export function isExpired(token: { expiration: number | null }, now: number): boolean {
   return token.expiration !== null && token.expiration <= now;
+}
+
+/** Claims ride in every verification answer (and in a JWT-format token): the metadata limit, 8 KB. */
+export const CLAIMS_LIMIT_BYTES = 8192;
+
+export function sizedClaims<T extends Record<string, unknown> | null | undefined>(claims: T): T {
+  if (claims && Buffer.byteLength(JSON.stringify(claims), 'utf8') > CLAIMS_LIMIT_BYTES)
+    throw errors.metadataTooLarge('claims', CLAIMS_LIMIT_BYTES);
+  return claims;
 }

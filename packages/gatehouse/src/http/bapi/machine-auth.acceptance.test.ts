@@ -181,6 +181,15 @@ function machineAuthSuite(dialect: 'sqlite' | 'postgres') {
     expect(minted.expiration).toBe(minted.createdAt + 300_000);
     const token = minted.token as string;
 
+    expect(await errorOf(asSender.m2m.createToken({ claims: { blob: 'x'.repeat(8200) } }))).toEqual({
+      status: 422,
+      code: 'form_param_exceeds_allowed_size',
+    });
+    expect(await errorOf(asSender.m2m.createToken({ secondsUntilExpiration: 60, minRemainingTtlSeconds: 60 }))).toEqual({
+      status: 422,
+      code: 'form_param_value_invalid',
+    });
+
     // The instance secret key cannot mint: only a machine can.
     expect(await errorOf(clerk.m2m.createToken())).toEqual({ status: 403, code: 'machine_secret_key_required' });
 

@@ -77,6 +77,14 @@ const apiKeyCases: Case[] = [
   createKey('scopes is a string', { name: 'k', subject: '<user>', scopes: 'read' }, 422, 'form_param_format_invalid', 'scopes'),
   createKey('claims is an array', { name: 'k', subject: '<user>', claims: [] }, 422, 'form_param_format_invalid', 'claims'),
   createKey(
+    'claims over 8 KB',
+    { name: 'k', subject: '<user>', claims: { blob: 'x'.repeat(8200) } },
+    422,
+    'form_param_exceeds_allowed_size',
+    'claims',
+  ),
+  patchKey('claims over 8 KB', { claims: { blob: 'x'.repeat(8200) } }, 422, 'form_param_exceeds_allowed_size', 'claims'),
+  createKey(
     'seconds_until_expiration is 0',
     { name: 'k', subject: '<user>', seconds_until_expiration: 0 },
     422,
