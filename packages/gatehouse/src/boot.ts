@@ -79,6 +79,7 @@ export async function boot(
       box,
       publicUrl: config.publicUrl,
       clock,
+      lockout: config.lockout,
       sendCode: (message) => mailer.send({ ...message, locale: pickLocale(message.locale) }),
     });
     await domain.instance.ensure(config.instanceType);

@@ -199,7 +199,23 @@ export const errors = {
       { sessionId },
     ),
   userBanned: () => single(403, 'user_banned', 'User is banned.', 'This user is banned and cannot sign in or get new sessions.'),
-  userLocked: () => single(403, 'user_locked', 'Account locked.', 'This account is locked. Unlock it with `POST /v1/users/{id}/unlock`.'),
+  /** Clerk's lockout answer; `lockoutExpiresInSeconds` is null for a lock an admin set (it lasts until unlocked). */
+  userLocked: (lockoutExpiresInSeconds: number | null = null) =>
+    new GatehouseError(
+      403,
+      [
+        {
+          code: 'user_locked',
+          message: 'Account locked',
+          longMessage:
+            lockoutExpiresInSeconds === null
+              ? 'This account is locked. Unlock it with `POST /v1/users/{id}/unlock`.'
+              : `This account is locked after too many failed attempts. Try again in ${Math.ceil(lockoutExpiresInSeconds / 60)} minutes.`,
+          meta: { lockoutExpiresInSeconds },
+        },
+      ],
+      lockoutExpiresInSeconds ?? undefined,
+    ),
   alreadyMember: () =>
     single(400, 'already_a_member_in_organization', 'Already a member.', 'This user is already a member of the organization.', {
       paramName: 'user_id',

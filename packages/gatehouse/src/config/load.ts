@@ -149,6 +149,18 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     seedFile: str(flags.seed) ?? env.GATEHOUSE_SEED,
     trustedProxies: trustedProxies(flags, env, file),
     drainTimeoutSeconds,
+    lockout: {
+      maxAttempts:
+        intFrom('--lockout-max-attempts', flags['lockout-max-attempts']) ??
+        intFrom('GATEHOUSE_LOCKOUT_MAX_ATTEMPTS', env.GATEHOUSE_LOCKOUT_MAX_ATTEMPTS) ??
+        file.lockout?.maxAttempts ??
+        100,
+      durationMinutes:
+        intFrom('--lockout-duration-minutes', flags['lockout-duration-minutes']) ??
+        intFrom('GATEHOUSE_LOCKOUT_DURATION_MINUTES', env.GATEHOUSE_LOCKOUT_DURATION_MINUTES) ??
+        file.lockout?.durationMinutes ??
+        60,
+    },
     encryptionKey: env.GATEHOUSE_ENCRYPTION_KEY,
   };
 }

@@ -28,6 +28,14 @@ export const configFileSchema = z
     drainTimeoutSeconds: z.number().int().min(0).max(3600).optional(),
     /** Addresses or CIDRs of the reverse proxies whose `X-Forwarded-For` names the client. */
     trustedProxies: z.array(z.string().min(1)).optional(),
+    /** Automatic account lockout after failed passwords and codes (Clerk's user lockout). */
+    lockout: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(100_000).optional(),
+        durationMinutes: z.number().int().min(1).max(525_600).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -59,6 +67,8 @@ export interface GatehouseConfig {
    * client. Rate limits per IP use the client address found this way.
    */
   trustedProxies: string[];
+  /** Failed passwords/codes within `durationMinutes` that lock a user out, and for how long. */
+  lockout: { maxAttempts: number; durationMinutes: number };
   /** Where the AES key that encrypts secrets at rest comes from. */
   encryptionKey: string | undefined;
 }

@@ -4,6 +4,7 @@ import type { Store } from '../store/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { createDevOutbox } from './dev-outbox.js';
 import { createEmailAddressService } from './email-addresses.js';
+import { createAttackProtection, DEFAULT_LOCKOUT, type LockoutPolicy } from './frontend/attack-protection.js';
 import { createClientSnapshots } from './frontend/client-snapshot.js';
 import { createClientService } from './frontend/clients.js';
 import type { CodeSender } from './frontend/delivery.js';
@@ -35,6 +36,8 @@ export interface DomainOptions {
   clock?: Clock;
   /** Delivers one-time codes (the mail module); tests may pass their own. */
   sendCode: CodeSender;
+  /** Automatic user lockout (Clerk's defaults when absent). */
+  lockout?: LockoutPolicy;
 }
 
 /** Wires every domain service over one store. No HTTP types below this line. */
@@ -52,7 +55,8 @@ export function createDomain(options: DomainOptions) {
   const isDevelopment = () => instance.get().environmentType === 'development';
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
   const frontendSettings = async () => (await instance.settings()).frontend;
-  const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode);
+  const protection = createAttackProtection({ store, clock, policy: () => options.lockout ?? DEFAULT_LOCKOUT });
+  const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
   const clients = createClientService(store, clock, sessions);
   const signIns = createSignInService({
     store,
@@ -62,17 +66,39 @@ export function createDomain(options: DomainOptions) {
     codes,
     verifyPassword,
     enumerationKey: () => instance.get().hmacKey,
+    protection,
+  });
+  const signUps = createSignUpService({
+    store,
+    clock,
+    clients,
+    users,
+    sessions,
+    codes,
+    verifyPassword,
+    emailAddresses,
+    settings: frontendSettings,
   });
   const machines = createMachineService(store, box, clock);
-  const signUps = createSignUpService({ store, clock, clients, users, sessions, codes, verifyPassword, settings: frontendSettings });
   return {
     publishableKey,
     isDevelopment,
     clients,
     signIns,
     signUps,
-    clientSnapshots: createClientSnapshots({ clients, signIns, signUps, tokens, clock }),
-    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, settings: frontendSettings, clients, sessions }),
+    clientSnapshots: createClientSnapshots({ clients, signIns, signUps, tokens, clock, protection }),
+    me: createMeService({
+      store,
+      clock,
+      users,
+      emailAddresses,
+      codes,
+      verifyPassword,
+      protection,
+      settings: frontendSettings,
+      clients,
+      sessions,
+    }),
     handshake: createHandshakeService({
       store,
       clock,
@@ -94,6 +120,7 @@ export function createDomain(options: DomainOptions) {
     emailAddresses,
     sessions,
     organizations: createOrganizationService(store, clock),
+    protection,
     jwtTemplates,
     tokens,
     apiKeys: createApiKeyService(store, box, clock),

@@ -54,6 +54,11 @@ export interface UserTable {
   delete_self_enabled: number;
   created_at: number;
   updated_at: number;
+  /** Failed passwords and codes since `failed_verification_window_start` (automatic lockout). */
+  failed_verification_attempts: number;
+  failed_verification_window_start: number | null;
+  /** Locked out automatically until then (ms); null or past: not locked out. */
+  lockout_until: number | null;
 }
 
 export interface EmailAddressTable {
@@ -274,6 +279,22 @@ export interface Database {
   machines: MachineTable;
   machine_scopes: MachineScopeTable;
   m2m_tokens: M2MTokenTable;
+  attempt_counters: AttemptCounterTable;
+  retired_client_tokens: RetiredClientTokenTable;
+}
+
+/** A count of events (failed codes, code sends) for one key in a fixed window that began at `window_start`. */
+export interface AttemptCounterTable {
+  key: string;
+  count: number;
+  window_start: number;
+}
+
+/** A `__client` token replaced by a rotation: it resolves only for retrying the completion that retired it. */
+export interface RetiredClientTokenTable {
+  token_hash: string;
+  client_id: string;
+  expire_at: number;
 }
 
 export type InstanceRow = InstanceTable;

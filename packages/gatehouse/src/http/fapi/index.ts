@@ -69,7 +69,13 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   const environment = async () => {
     const instance = domain.instance.get();
     const settings = (await domain.instance.settings()).frontend;
-    return serializeEnvironment({ instanceId: instance.id, development: domain.isDevelopment(), settings, publicUrl });
+    return serializeEnvironment({
+      instanceId: instance.id,
+      development: domain.isDevelopment(),
+      settings,
+      publicUrl,
+      lockout: domain.protection.policy(),
+    });
   };
   app.get('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
   app.patch('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));

@@ -17,7 +17,7 @@ export function serializeClient(snapshot: ClientSnapshot): ClientWireJSON {
   return {
     object: 'client',
     id: client.id,
-    sessions: snapshot.sessions.map((entry) => serializeFrontendSession(entry, snapshot.now, entry.token)),
+    sessions: snapshot.sessions.map((entry) => serializeFrontendSession(entry, snapshot.now, entry.lockout, entry.token)),
     sign_in: snapshot.signIn ? serializeSignIn(snapshot.signIn) : null,
     sign_up: snapshot.signUp ? serializeSignUp(snapshot.signUp) : null,
     last_active_session_id: client.lastActiveSessionId,

@@ -1,5 +1,6 @@
 import type { SessionJSON, TokenJSON } from '@clerk/backend';
 import type { SessionJSON as FrontendSessionJSON, SessionWithActivitiesJSON } from '@clerk/shared/types';
+import type { LockoutState } from '../../domain/frontend/attack-protection.js';
 import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import type { Session } from '../../model/index.js';
 import { serializePublicUserData } from './public-user-data.js';
@@ -44,7 +45,12 @@ export type FrontendSessionWireJSON = Amended<
 >;
 
 /** A session as clerk-js reads it: with its user, and the newest token when we have one. */
-export function serializeFrontendSession(entry: SessionWithUser, now: number, jwt?: string): FrontendSessionWireJSON {
+export function serializeFrontendSession(
+  entry: SessionWithUser,
+  now: number,
+  lockout: LockoutState,
+  jwt?: string,
+): FrontendSessionWireJSON {
   const { session } = entry;
   return {
     object: 'session',
@@ -57,7 +63,7 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, jw
     actor: null,
     factor_verification_age: [Math.max(0, Math.floor((now - session.createdAt) / 60_000)), -1],
     tasks: null,
-    user: serializeFrontendUser(entry.record),
+    user: serializeFrontendUser(entry.record, lockout),
     public_user_data: serializePublicUserData(entry.record),
     last_active_token: jwt ? serializeToken(jwt) : null,
     created_at: session.createdAt,

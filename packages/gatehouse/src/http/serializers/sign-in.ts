@@ -45,7 +45,9 @@ function serializeFactor(factor: FactorDescription): SignInFirstFactorJSON {
 }
 
 export function serializeSignIn({ signIn, factors, verification: code }: SignInSnapshot): SignInWireJSON {
-  const user = factors.user;
+  // The account's name and picture only once a factor has been verified: before that, they would tell
+  // a stranger who owns the identifier (and that it has an account).
+  const user = signIn.firstFactorStatus === 'verified' ? factors.user : undefined;
   return {
     object: 'sign_in_attempt',
     id: signIn.id,

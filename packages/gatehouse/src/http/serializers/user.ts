@@ -1,5 +1,6 @@
 import type { UserJSON } from '@clerk/backend';
 import type { UserJSON as FrontendUserJSON } from '@clerk/shared/types';
+import type { LockoutState } from '../../domain/frontend/attack-protection.js';
 import type { UserRecord } from '../../domain/users.js';
 import { type EmailAddressWireJSON, serializeEmailAddress } from './email-address.js';
 import type { Amended } from './wire.js';
@@ -30,7 +31,7 @@ export type FrontendUserWireJSON = Amended<
  * Every field Clerk's `user` has; both audiences' types are checked against it. Unannotated, so the
  * empty lists keep their `never[]` type and fit either SDK's declaration.
  */
-function userFields(record: UserRecord) {
+function userFields(record: UserRecord, lockout: LockoutState) {
   const { user, emailAddresses } = record;
   return {
     object: 'user' as const,
@@ -63,9 +64,9 @@ function userFields(record: UserRecord) {
     mfa_enabled_at: null,
     mfa_disabled_at: null,
     banned: user.banned,
-    locked: user.locked,
-    lockout_expires_in_seconds: null,
-    verification_attempts_remaining: 100,
+    locked: lockout.locked,
+    lockout_expires_in_seconds: lockout.lockoutExpiresInSeconds,
+    verification_attempts_remaining: lockout.verificationAttemptsRemaining,
     deprovisioned: false,
     last_sign_in_at: user.lastSignInAt,
     last_active_at: user.lastActiveAt,
@@ -81,12 +82,12 @@ function userFields(record: UserRecord) {
 }
 
 /** The one wire shape of a user (Clerk's `user` object), as the Backend API and webhooks send it. */
-export function serializeUser(record: UserRecord): UserWireJSON {
-  return userFields(record);
+export function serializeUser(record: UserRecord, lockout: LockoutState): UserWireJSON {
+  return userFields(record, lockout);
 }
 
 /** The user as the browser sees it (FAPI): the same object without private metadata. */
-export function serializeFrontendUser(record: UserRecord): FrontendUserWireJSON {
-  const { private_metadata: _private, ...visible } = userFields(record);
+export function serializeFrontendUser(record: UserRecord, lockout: LockoutState): FrontendUserWireJSON {
+  const { private_metadata: _private, ...visible } = userFields(record, lockout);
   return visible;
 }

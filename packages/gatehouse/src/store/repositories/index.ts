@@ -1,6 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import {
+  type AttemptCounterRepository,
+  createAttemptCounterRepository,
+  createRetiredClientTokenRepository,
+  createUserLockoutRepository,
+  type RetiredClientTokenRepository,
+  type UserLockoutRepository,
+} from './attack-protection.js';
+import {
   createSignInRepository,
   createSignUpRepository,
   createVerificationCodeRepository,
@@ -52,6 +60,9 @@ export interface Repositories {
   testingTokens: TestingTokenRepository;
   organizations: OrganizationRepository;
   organizationMemberships: OrganizationMembershipRepository;
+  attemptCounters: AttemptCounterRepository;
+  userLockouts: UserLockoutRepository;
+  retiredClientTokens: RetiredClientTokenRepository;
   apiKeys: ApiKeyRepository;
   machines: MachineRepository;
   m2mTokens: M2MTokenRepository;
@@ -74,6 +85,9 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     testingTokens: createTestingTokenRepository(db),
     organizations: createOrganizationRepository(db),
     organizationMemberships: createOrganizationMembershipRepository(db),
+    attemptCounters: createAttemptCounterRepository(db),
+    userLockouts: createUserLockoutRepository(db),
+    retiredClientTokens: createRetiredClientTokenRepository(db),
     apiKeys: createApiKeyRepository(db),
     machines: createMachineRepository(db),
     m2mTokens: createM2MTokenRepository(db),
