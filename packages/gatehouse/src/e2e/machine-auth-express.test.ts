@@ -81,4 +81,19 @@ describe('@clerk/express accepts Gatehouse machine tokens where a route says acc
     expect(await call('/machine-only', minted.token as string)).toMatchObject({ status: 401 });
     expect(await call('/any', 'ak_notakeyatall')).toMatchObject({ status: 401 });
   });
+
+  it('refuses an API key and an M2M token once they have expired', async () => {
+    const user = await clerk.users.createUser({ emailAddress: ['express-expiry@example.com'] });
+    const apiKey = await clerk.apiKeys.create({ name: 'short', subject: user.id, secondsUntilExpiration: 1 });
+    const machine = await clerk.machines.create({ name: 'short-lived' });
+    const m2m = createClerkClient({ apiUrl: server.env.apiUrl, machineSecretKey: machine.secretKey, telemetry: { disabled: true } });
+    const minted = await m2m.m2m.createToken({ secondsUntilExpiration: 1 });
+    expect(await call('/machine-only', apiKey.secret as string)).toMatchObject({ status: 200 });
+    expect(await call('/machine-only', minted.token as string)).toMatchObject({ status: 200 });
+    // Expiry is decided by the server's clock, which the child process owns: wait it out.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await call('/machine-only', apiKey.secret as string)).toMatchObject({ status: 401 });
+    expect(await call('/machine-only', minted.token as string)).toMatchObject({ status: 401 });
+    expect((await clerk.apiKeys.get(apiKey.id)).expired).toBe(true);
+  });
 });
