@@ -73,14 +73,28 @@ export async function boot(
     }
     const box = createSecretBox(loadEncryptionKey(config.dataDir, config.encryptionKey, { create: !options.existing }));
     // The primary of a cluster has said where mail goes; its workers need not say it again.
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, appName: 'Gatehouse', store, clock, log, announce: !prepared });
+    const mailer = createMailer({
+      smtpUrl: config.smtpUrl,
+      from: config.mailFrom,
+      appName: 'Gatehouse',
+      store,
+      clock,
+      log,
+      announce: !prepared,
+    });
     const domain = createDomain({
       store,
       box,
       publicUrl: config.publicUrl,
       clock,
       lockout: config.lockout,
-      sendCode: (message) => mailer.send({ ...message, locale: pickLocale(message.locale) }),
+      // Mail speaks in the application's name, as the hosted pages and clerk-js do.
+      sendCode: async (message) =>
+        mailer.send({
+          ...message,
+          locale: pickLocale(message.locale),
+          appName: (await domain.instance.settings()).frontend.applicationName,
+        }),
     });
     await domain.instance.ensure(config.instanceType);
     await domain.keyring.load();
@@ -160,6 +174,8 @@ export function describeEnvironment(config: GatehouseConfig, domain: Domain): En
       NEXT_PUBLIC_CLERK_JS_URL: clerkJsUrl,
       CLERK_UI_URL: clerkUiUrl,
       NEXT_PUBLIC_CLERK_UI_URL: clerkUiUrl,
+      VITE_CLERK_JS_URL: clerkJsUrl,
+      VITE_CLERK_UI_URL: clerkUiUrl,
       CLERK_JWT_KEY: jwtKey,
       CLERK_TELEMETRY_DISABLED: '1',
     },

@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'organization_not_found_or_unauthorized'
   | 'origin_invalid'
   | 'redirect_url_invalid'
+  | 'request_body_too_large'
   | 'request_header_fields_too_large'
   | 'request_timeout'
   | 'resource_not_found'
@@ -262,6 +263,27 @@ export const errors = {
         },
       ],
       retryAfter,
+    ),
+  // Upload errors are shown to people in <UserProfile/>: the message says what to do, in their terms.
+  imageMissing: () =>
+    single(422, 'form_param_missing', 'Choose an image to upload.', 'The request carries no image: send it as the multipart field file.', {
+      paramName: 'file',
+    }),
+  imageTypeUnsupported: () =>
+    single(
+      422,
+      'form_param_format_invalid',
+      'This file type is not supported. Upload a PNG, JPEG, GIF or WebP image.',
+      'The file is not a PNG, JPEG, GIF or WebP image (its content was checked, not its declared type); SVG is not accepted.',
+      { paramName: 'file' },
+    ),
+  imageTooLarge: (limitMb: number) =>
+    single(
+      413,
+      'request_body_too_large',
+      `This image is too large. Upload an image smaller than ${limitMb} MB.`,
+      `Images may be at most ${limitMb} MB.`,
+      { paramName: 'file' },
     ),
   internal: () =>
     single(

@@ -13,6 +13,7 @@ import { createMeService } from './frontend/me.js';
 import { createSignInService } from './frontend/sign-ins.js';
 import { createSignUpService } from './frontend/sign-ups.js';
 import { createVerificationCodes } from './frontend/verification-codes.js';
+import { createImageService } from './images/images.js';
 import { createInstanceService } from './instance.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyRotationService } from './key-rotation.js';
@@ -22,6 +23,7 @@ import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
 import { createMachineService } from './machine-auth/machines.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
+import { createSessionActivityService } from './session-activities.js';
 import { createSessionService } from './sessions.js';
 import { createTestingTokenService } from './testing-tokens.js';
 import { createTokenService } from './tokens.js';
@@ -47,7 +49,16 @@ export function createDomain(options: DomainOptions) {
   const instance = createInstanceService(store, box, clock);
   const keyring = createKeyring(store, box, clock);
   const jwtTemplates = createJwtTemplateService(store, box, keyring, clock);
-  const tokens = createTokenService({ store, clock, keyring, instance, jwtTemplates, issuer: new URL(options.publicUrl).origin });
+  const images = createImageService(store, clock, options.publicUrl);
+  const tokens = createTokenService({
+    store,
+    clock,
+    keyring,
+    instance,
+    jwtTemplates,
+    issuer: new URL(options.publicUrl).origin,
+    imageLinks: images.links,
+  });
   const users = createUserService(store, clock, tokens.assertClaimsFit);
   const sessions = createSessionService(store, clock);
   const emailAddresses = createEmailAddressService(store, clock);
@@ -123,6 +134,8 @@ export function createDomain(options: DomainOptions) {
     protection,
     jwtTemplates,
     tokens,
+    images,
+    sessionActivities: createSessionActivityService(store, clock),
     apiKeys: createApiKeyService(store, box, clock),
     machines,
     m2mTokens: createM2MTokenService(store, clock, machines, { keyring, issuer: new URL(options.publicUrl).origin }),

@@ -259,6 +259,29 @@ export interface M2MTokenTable {
   updated_at: number;
 }
 
+/** An uploaded image; `id` is the hex SHA-256 of `bytes`, so one content is stored once. */
+export interface ImageTable {
+  id: string;
+  content_type: string;
+  size: number;
+  bytes: Buffer;
+  created_at: number;
+}
+
+/** Where and on what a session was signed in (Clerk's `latest_activity`); null: unknown. */
+export interface SessionActivityTable {
+  session_id: string;
+  browser_name: string | null;
+  browser_version: string | null;
+  os_name: string | null;
+  device_type: string | null;
+  is_mobile: number;
+  ip_address: string | null;
+  city: string | null;
+  country: string | null;
+  created_at: number;
+}
+
 export interface Database {
   instance: InstanceTable;
   signing_keys: SigningKeyTable;
@@ -275,6 +298,8 @@ export interface Database {
   testing_tokens: TestingTokenTable;
   organizations: OrganizationTable;
   organization_memberships: OrganizationMembershipTable;
+  images: ImageTable;
+  session_activities: SessionActivityTable;
   api_keys: ApiKeyTable;
   machines: MachineTable;
   machine_scopes: MachineScopeTable;

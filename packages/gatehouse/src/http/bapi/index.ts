@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
+import { registerImageBackendRoutes } from '../images/bapi.js';
 import { registerApiKeyRoutes } from './api-keys.js';
 import { registerClientRoutes } from './clients.js';
 import { registerEmailAddressRoutes } from './email-addresses.js';
@@ -33,6 +34,7 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerKeyRoutes(app, domain);
   registerClientRoutes(app, domain);
   registerOrganizationRoutes(app, domain);
+  await registerImageBackendRoutes(app, domain);
   registerApiKeyRoutes(app, domain);
   registerMachineRoutes(app, domain);
   registerM2MTokenRoutes(app, domain);

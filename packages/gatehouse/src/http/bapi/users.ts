@@ -120,7 +120,8 @@ function toUserInput(body: WritableBody) {
 
 /** BAPI `/v1/users`: list (a bare array, as the SDK expects), count, get, create, update, delete. */
 export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
-  const userJson = (record: UserRecord) => serializeUser(record, domain.protection.state(record.user));
+  const { links } = domain.images;
+  const userJson = (record: UserRecord) => serializeUser(record, domain.protection.state(record.user), links);
   app.get('/v1/users', async (request, reply) => {
     const q = parseInput(listQuery, request.query);
     const records = await domain.users.list({

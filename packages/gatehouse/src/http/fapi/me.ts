@@ -44,7 +44,7 @@ const attemptBody = z.object({ code: formText(16) });
 
 /** `/v1/me`: the signed-in person's own profile, password and e-mail addresses. */
 export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  const frontendUser = (record: UserRecord) => serializeFrontendUser(record, domain.protection.state(record.user));
+  const frontendUser = (record: UserRecord) => serializeFrontendUser(record, domain.protection.state(record.user), domain.images.links);
   /** The caller's session: `_clerk_session_id` if given, else the client's active one; it must belong to the cookie's client. */
   async function signedIn(request: FastifyRequest): Promise<{ clientId: string; sessionId: string; userId: string }> {
     const client = await ctx.client(request);
@@ -104,13 +104,20 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   app.get('/v1/me/sessions/active', async (request, reply) => {
     const { userId } = await signedIn(request);
     const { data } = await domain.sessions.list({ userId, status: 'active' }, 100, 0);
-    return sendJson(reply, 200, data.filter((s) => s.status === 'active').map(serializeSessionWithActivities));
+    const active = data.filter((s) => s.status === 'active');
+    const activities = await domain.sessionActivities.forSessions(active.map((s) => s.id));
+    return sendJson(
+      reply,
+      200,
+      active.map((s) => serializeSessionWithActivities(s, activities.get(s.id))),
+    );
   });
 
   app.post('/v1/me/sessions/:id/revoke', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     const session = await domain.me.revokeSession(userId, clientId, (request.params as { id: string }).id);
-    return ctx.send(request, reply, clientId, serializeSessionWithActivities(session));
+    const activities = await domain.sessionActivities.forSessions([session.id]);
+    return ctx.send(request, reply, clientId, serializeSessionWithActivities(session, activities.get(session.id)));
   });
 
   app.get('/v1/me/email_addresses', async (request, reply) => {

@@ -65,7 +65,7 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
         request,
         reply,
         clientId,
-        serializeFrontendSession({ session: ended, record }, domain.clock(), domain.protection.state(record.user)),
+        serializeFrontendSession({ session: ended, record }, domain.clock(), domain.protection.state(record.user), domain.images.links),
       );
     });
   }

@@ -9,6 +9,7 @@ import { serializeSignIn } from '../serializers/sign-in.js';
 import type { FapiContext } from './context.js';
 import { formBoolean, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
+import { recordSignInDevice } from './sign-in-device.js';
 
 /** Per identifier and per attempt; per IP allows more, since many people can share one address. */
 const ATTEMPTS = { limit: 20, windowMs: 60_000 };
@@ -25,7 +26,8 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
   async function reply(request: FastifyRequest, reply: FastifyReply, client: Client, signIn: SignInSnapshot, rotate = false) {
     // A completed sign-in gets the browser a new client token (session fixation).
     if (rotate && signIn.signIn.status === 'complete') await ctx.rotateClient(reply, client.id);
-    return ctx.send(request, reply, client.id, serializeSignIn(signIn), { signIn });
+    await recordSignInDevice(domain, request, signIn.signIn);
+    return ctx.send(request, reply, client.id, serializeSignIn(signIn, domain.images.links), { signIn });
   }
 
   async function existingClient(request: FastifyRequest) {

@@ -9,6 +9,7 @@ import { serializeSignUp } from '../serializers/sign-up.js';
 import type { FapiContext } from './context.js';
 import { formJsonObject, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
+import { recordSignInDevice } from './sign-in-device.js';
 
 const SIGN_UPS = { limit: 20, windowMs: 60_000 };
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
@@ -41,6 +42,7 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
     // A completed sign-up gets the browser a new client token (session fixation); the old one stays
     // good for retrying the completion only (a browser that never saw this answer still holds it).
     if (rotate && signUp.signUp.status === 'complete') await ctx.rotateClient(res, client.id, true);
+    await recordSignInDevice(domain, request, signUp.signUp);
     return ctx.send(request, res, client.id, serializeSignUp(signUp), { signUp });
   }
 

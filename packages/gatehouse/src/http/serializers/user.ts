@@ -1,6 +1,7 @@
 import type { UserJSON } from '@clerk/backend';
 import type { UserJSON as FrontendUserJSON } from '@clerk/shared/types';
 import type { LockoutState } from '../../domain/frontend/attack-protection.js';
+import type { ImageLinks } from '../../domain/images/links.js';
 import type { UserRecord } from '../../domain/users.js';
 import { type EmailAddressWireJSON, serializeEmailAddress } from './email-address.js';
 import type { Amended } from './wire.js';
@@ -14,6 +15,8 @@ export type UserWireJSON = Amended<UserJSON, { email_addresses: EmailAddressWire
   saml_accounts: never[];
   mfa_enabled_at: null;
   mfa_disabled_at: null;
+  /** Clerk still sends the older name beside `image_url`. */
+  profile_image_url: string;
 };
 
 /**
@@ -31,8 +34,9 @@ export type FrontendUserWireJSON = Amended<
  * Every field Clerk's `user` has; both audiences' types are checked against it. Unannotated, so the
  * empty lists keep their `never[]` type and fit either SDK's declaration.
  */
-function userFields(record: UserRecord, lockout: LockoutState) {
+function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks) {
   const { user, emailAddresses } = record;
+  const image = links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName });
   return {
     object: 'user' as const,
     id: user.id,
@@ -43,8 +47,8 @@ function userFields(record: UserRecord, lockout: LockoutState) {
     username: user.username,
     first_name: user.firstName,
     last_name: user.lastName,
-    image_url: user.imageUrl ?? '',
-    has_image: Boolean(user.imageUrl),
+    ...image,
+    profile_image_url: image.image_url,
     public_metadata: user.publicMetadata,
     private_metadata: user.privateMetadata,
     unsafe_metadata: user.unsafeMetadata,
@@ -82,12 +86,12 @@ function userFields(record: UserRecord, lockout: LockoutState) {
 }
 
 /** The one wire shape of a user (Clerk's `user` object), as the Backend API and webhooks send it. */
-export function serializeUser(record: UserRecord, lockout: LockoutState): UserWireJSON {
-  return userFields(record, lockout);
+export function serializeUser(record: UserRecord, lockout: LockoutState, links: ImageLinks): UserWireJSON {
+  return userFields(record, lockout, links);
 }
 
 /** The user as the browser sees it (FAPI): the same object without private metadata. */
-export function serializeFrontendUser(record: UserRecord, lockout: LockoutState): FrontendUserWireJSON {
-  const { private_metadata: _private, ...visible } = userFields(record, lockout);
+export function serializeFrontendUser(record: UserRecord, lockout: LockoutState, links: ImageLinks): FrontendUserWireJSON {
+  const { private_metadata: _private, ...visible } = userFields(record, lockout, links);
   return visible;
 }

@@ -25,6 +25,7 @@ import {
   type MailOutboxRepository,
   type TestingTokenRepository,
 } from './ephemeral.js';
+import { createImageRepository, type ImageRepository } from './images.js';
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
 import {
@@ -41,6 +42,7 @@ import {
   type OrganizationMembershipRepository,
   type OrganizationRepository,
 } from './organizations.js';
+import { createSessionActivityRepository, type SessionActivityRepository } from './session-activities.js';
 import { type ClientRepository, createClientRepository, createSessionRepository, type SessionRepository } from './sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
 
@@ -63,6 +65,8 @@ export interface Repositories {
   attemptCounters: AttemptCounterRepository;
   userLockouts: UserLockoutRepository;
   retiredClientTokens: RetiredClientTokenRepository;
+  images: ImageRepository;
+  sessionActivities: SessionActivityRepository;
   apiKeys: ApiKeyRepository;
   machines: MachineRepository;
   m2mTokens: M2MTokenRepository;
@@ -88,6 +92,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     attemptCounters: createAttemptCounterRepository(db),
     userLockouts: createUserLockoutRepository(db),
     retiredClientTokens: createRetiredClientTokenRepository(db),
+    images: createImageRepository(db),
+    sessionActivities: createSessionActivityRepository(db),
     apiKeys: createApiKeyRepository(db),
     machines: createMachineRepository(db),
     m2mTokens: createM2MTokenRepository(db),
