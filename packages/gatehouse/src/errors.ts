@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'form_password_length_too_short'
   | 'form_password_pwned'
   | 'internal_clerk_error'
+  | 'machine_secret_key_required'
   | 'malformed_request'
   | 'malformed_request_body'
   | 'method_not_allowed'
@@ -175,6 +176,14 @@ export const errors = {
       'The provided secret key is invalid.',
       'The provided secret key is invalid. Make sure it is the one `gatehouse env` prints for this instance.',
     ),
+  machineSecretKeyRequired: () =>
+    single(
+      403,
+      'machine_secret_key_required',
+      'This needs a machine secret key.',
+      'M2M tokens are created by a machine: send its secret key (from `GET /v1/machines/{id}/secret_key`) as "Bearer ak_...".',
+    ),
+  machineTokenInvalid: (what: string) => single(404, 'resource_not_found', 'not found', `The ${what} is unknown, revoked or expired.`),
   secretKeyNotCurrent: () =>
     single(
       403,

@@ -18,6 +18,9 @@ import { createInstanceService } from './instance.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyRotationService } from './key-rotation.js';
 import { createKeyring } from './keyring.js';
+import { createApiKeyService } from './machine-auth/api-keys.js';
+import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
+import { createMachineService } from './machine-auth/machines.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createSessionActivityService } from './session-activities.js';
@@ -87,6 +90,7 @@ export function createDomain(options: DomainOptions) {
     emailAddresses,
     settings: frontendSettings,
   });
+  const machines = createMachineService(store, box, clock);
   return {
     publishableKey,
     isDevelopment,
@@ -132,6 +136,9 @@ export function createDomain(options: DomainOptions) {
     tokens,
     images,
     sessionActivities: createSessionActivityService(store, clock),
+    apiKeys: createApiKeyService(store, box, clock),
+    machines,
+    m2mTokens: createM2MTokenService(store, clock, machines, { keyring, issuer: new URL(options.publicUrl).origin }),
   };
 }
 
