@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import { registerClientRoutes } from './clients.js';
+import { registerCloudOnlyRoutes } from './cloud-only.js';
 import { registerEmailAddressRoutes } from './email-addresses.js';
 import { registerInstanceRoutes } from './instance.js';
 import { registerJwtTemplateRoutes } from './jwt-templates.js';
@@ -26,4 +27,5 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerKeyRoutes(app, domain);
   registerClientRoutes(app, domain);
   registerOrganizationRoutes(app, domain);
+  registerCloudOnlyRoutes(app);
 }

@@ -2,10 +2,20 @@ import type { OrganizationMembershipPublicUserDataJSON } from '@clerk/backend';
 import type { UserRecord } from '../../domain/users.js';
 
 /**
+ * Clerk's `public_user_data` with what Clerk sends beyond @clerk/backend's declaration: Clerk's Python
+ * SDK (5.x, 6.x) refuses a membership without `profile_image_url`, and reads `username` and `banned`.
+ */
+export type PublicUserDataWireJSON = OrganizationMembershipPublicUserDataJSON & {
+  profile_image_url: string;
+  username: string | null;
+  banned: boolean;
+};
+
+/**
  * What others see of a user (Clerk's `public_user_data`, on memberships and on frontend sessions).
  * The identifier is the primary address, else the first one, else the username or external id.
  */
-export function serializePublicUserData(record: UserRecord): OrganizationMembershipPublicUserDataJSON {
+export function serializePublicUserData(record: UserRecord): PublicUserDataWireJSON {
   const { user, emailAddresses } = record;
   const primary = emailAddresses.find((e) => e.id === user.primaryEmailAddressId) ?? emailAddresses[0];
   return {
@@ -13,7 +23,10 @@ export function serializePublicUserData(record: UserRecord): OrganizationMembers
     first_name: user.firstName,
     last_name: user.lastName,
     image_url: user.imageUrl ?? '',
+    profile_image_url: user.imageUrl ?? '',
     has_image: Boolean(user.imageUrl),
     user_id: user.id,
+    username: user.username,
+    banned: user.banned,
   };
 }

@@ -2,7 +2,7 @@ import type { SessionJSON, TokenJSON } from '@clerk/backend';
 import type { SessionJSON as FrontendSessionJSON, SessionWithActivitiesJSON } from '@clerk/shared/types';
 import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import type { Session } from '../../model/index.js';
-import { serializePublicUserData } from './public-user-data.js';
+import { type PublicUserDataWireJSON, serializePublicUserData } from './public-user-data.js';
 import { serializeToken } from './token.js';
 import { type FrontendUserWireJSON, serializeFrontendUser } from './user.js';
 import type { Amended } from './wire.js';
@@ -12,7 +12,10 @@ import type { Amended } from './wire.js';
  * and `latest_activity` null when there is none, as Clerk sends them (the SDK's `Session.fromJSON`
  * copies the first and maps a missing activity to none).
  */
-export type SessionWireJSON = Amended<SessionJSON, { last_active_organization_id: string | null; latest_activity: null }>;
+export type SessionWireJSON = Amended<SessionJSON, { last_active_organization_id: string | null; latest_activity: null }> & {
+  /** Session tasks (Clerk's "choose an organization" and the like): Gatehouse has none to ask for. */
+  tasks: null;
+};
 
 /** The one wire shape of a session (Clerk's `session` object) for the Backend API. */
 export function serializeSession(session: Session): SessionWireJSON {
@@ -25,6 +28,7 @@ export function serializeSession(session: Session): SessionWireJSON {
     last_active_organization_id: session.lastActiveOrganizationId,
     actor: null,
     latest_activity: null,
+    tasks: null,
     last_active_at: session.lastActiveAt,
     expire_at: session.expireAt,
     abandon_at: session.abandonAt,
@@ -40,7 +44,12 @@ export function serializeSession(session: Session): SessionWireJSON {
  */
 export type FrontendSessionWireJSON = Amended<
   FrontendSessionJSON,
-  { user: FrontendUserWireJSON; last_active_token: TokenJSON | null; status: Session['status'] }
+  {
+    user: FrontendUserWireJSON;
+    public_user_data: PublicUserDataWireJSON;
+    last_active_token: TokenJSON | null;
+    status: Session['status'];
+  }
 >;
 
 /** A session as clerk-js reads it: with its user, and the newest token when we have one. */

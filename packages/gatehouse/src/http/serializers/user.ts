@@ -11,6 +11,8 @@ import type { Amended } from './wire.js';
 export type UserWireJSON = Amended<UserJSON, { email_addresses: EmailAddressWireJSON[] }> & {
   passkeys: never[];
   saml_accounts: never[];
+  /** The older name of `image_url`, still read by Clerk's Python SDK and older Node ones. */
+  profile_image_url: string;
   mfa_enabled_at: null;
   mfa_disabled_at: null;
 };
@@ -43,6 +45,7 @@ function userFields(record: UserRecord) {
     first_name: user.firstName,
     last_name: user.lastName,
     image_url: user.imageUrl ?? '',
+    profile_image_url: user.imageUrl ?? '',
     has_image: Boolean(user.imageUrl),
     public_metadata: user.publicMetadata,
     private_metadata: user.privateMetadata,
