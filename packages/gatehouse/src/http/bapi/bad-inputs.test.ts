@@ -764,7 +764,20 @@ const routeCases: Case[] = [
   },
 ];
 
+const verifyClient = endpointCase('POST', '/api/v1/clients/verify');
+
+const clientsCases: Case[] = [
+  notFound('GET', '/api/v1/clients/client_doesNotExist'),
+  { name: 'limit=0', method: 'GET', url: '/api/v1/clients?limit=0', status: 422, code: 'form_param_value_invalid', param: 'limit' },
+  { name: 'an unknown filter', method: 'GET', url: '/api/v1/clients?user_id=x', status: 422, code: 'form_param_unknown', param: 'user_id' },
+  verifyClient('token missing', {}, 422, 'form_param_missing', 'token'),
+  verifyClient('token is a number', { token: 5 }, 422, 'form_param_format_invalid', 'token'),
+  verifyClient('token names no client', { token: 'nope' }, 404, 'resource_not_found'),
+  verifyClient('token is 10 KB', { token: 'x'.repeat(10_000) }, 404, 'resource_not_found'),
+];
+
 const TABLES: Record<string, Case[]> = {
+  '/v1/clients': clientsCases,
   authentication: authCases,
   'request bodies': bodyCases,
   'GET /v1/users': usersListCases,
