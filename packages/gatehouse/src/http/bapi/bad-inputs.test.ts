@@ -773,6 +773,7 @@ const clientsCases: Case[] = [
   verifyClient('token missing', {}, 422, 'form_param_missing', 'token'),
   verifyClient('token is a number', { token: 5 }, 422, 'form_param_format_invalid', 'token'),
   verifyClient('token names no client', { token: 'nope' }, 404, 'resource_not_found'),
+  notFound('GET', '/api/v1/sign_ups/sua_doesNotExist'),
   verifyClient('token is 10 KB', { token: 'x'.repeat(10_000) }, 404, 'resource_not_found'),
 ];
 

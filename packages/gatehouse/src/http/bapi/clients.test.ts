@@ -15,8 +15,8 @@ async function errorOf(promise: Promise<unknown>): Promise<{ status: number; cod
   throw new Error('expected the call to fail');
 }
 
-/** `/v1/clients` through `@clerk/backend`, over a browser that signed in through the Frontend API. */
-describe('BAPI clients', () => {
+/** `/v1/clients` and `/v1/sign_ups` through `@clerk/backend`, over a browser that signed in through the Frontend API. */
+describe('BAPI clients and sign-ups', () => {
   let t: TestApp;
   let clerk: ClerkClient;
   let clientToken: string;
@@ -59,6 +59,21 @@ describe('BAPI clients', () => {
     expect(list.data.map((c) => c.id)).toContain(clientId);
     const bare = await t.app.inject({ method: 'GET', url: '/api/v1/clients', headers: t.auth });
     expect(Array.isArray(JSON.parse(bare.body))).toBe(true);
+  });
+
+  it('reads a sign-up a browser started', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sign_ups',
+      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ email_address: 'newcomer@example.com' }).toString(),
+    });
+    const started = JSON.parse(res.body).response;
+    const signUp = await clerk.signUps.get(started.id);
+    expect(signUp.id).toBe(started.id);
+    expect(signUp.status).toBe('missing_requirements');
+    expect(signUp.emailAddress).toBe('newcomer@example.com');
+    expect(await errorOf(clerk.signUps.get('sua_nope'))).toEqual({ status: 404, code: 'resource_not_found' });
   });
 
   it('verifies the __client token', async () => {

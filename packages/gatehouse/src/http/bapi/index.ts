@@ -9,6 +9,7 @@ import { registerJwtTemplateRoutes } from './jwt-templates.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerOrganizationRoutes } from './organizations.js';
 import { registerSessionRoutes } from './sessions.js';
+import { registerSignUpRoutes } from './sign-ups.js';
 import { registerUserRoutes } from './users.js';
 
 /** The Backend API, mounted under `/api` so `CLERK_API_URL=<public url>/api`. Every route needs the secret key. */
@@ -27,5 +28,6 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerKeyRoutes(app, domain);
   registerClientRoutes(app, domain);
   registerOrganizationRoutes(app, domain);
+  registerSignUpRoutes(app, domain);
   registerCloudOnlyRoutes(app);
 }
