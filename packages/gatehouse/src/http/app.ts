@@ -125,8 +125,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // An empty POST or DELETE body is no body, whatever it claims to be: Clerk's Python SDK 1.0–1.4
   // labels its empty bodies `application/octet-stream`. A non-empty body of another type is a 415.
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
-    if ((body as string).length === 0) done(null, {});
+  // On a path nothing serves the body is never read: the answer is the 404 or 405, not a 415.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).length === 0 || request.is404) done(null, {});
     else done(errors.unsupportedContentType(), undefined);
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {

@@ -56,6 +56,15 @@ describe('a known path with the wrong method', () => {
     expect(res.headers.allow).toBe(allow);
   });
 
+  it('answers 404, not 415, for a multipart body to a path nothing serves', async () => {
+    const res = await call('POST', `/api/v1/users/${userId}/no_such_thing`, {
+      body: '--x\r\n\r\n--x--',
+      contentType: 'multipart/form-data; boundary=x',
+    });
+    expect(res.status).toBe(404);
+    expect(res.body.errors[0].long_message).toMatch(/No endpoint matches/);
+  });
+
   it('still answers 404 for a path nothing serves', async () => {
     const res = await call('GET', '/api/v1/nothing_here');
     expect(res.status).toBe(404);
