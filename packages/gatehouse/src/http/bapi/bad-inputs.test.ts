@@ -774,6 +774,26 @@ const clientsCases: Case[] = [
   verifyClient('token is a number', { token: 5 }, 422, 'form_param_format_invalid', 'token'),
   verifyClient('token names no client', { token: 'nope' }, 404, 'resource_not_found'),
   notFound('GET', '/api/v1/sign_ups/sua_doesNotExist'),
+  notFound('POST', '/api/v1/users/user_doesNotExist/remove_password', {}),
+  {
+    name: 'remove_password with a string flag',
+    method: 'POST',
+    url: '/api/v1/users/<user>/remove_password',
+    body: { sign_out_of_other_sessions: 'yes' },
+    status: 422,
+    code: 'form_param_format_invalid',
+    param: 'sign_out_of_other_sessions',
+  },
+  {
+    name: 'remove_password with an unknown parameter',
+    method: 'POST',
+    url: '/api/v1/users/<user>/remove_password',
+    body: { x: 1 },
+    status: 422,
+    code: 'form_param_unknown',
+    param: 'x',
+  },
+  notFound('DELETE', '/api/v1/users/<user>/web3_wallets/idn_nope'),
   verifyClient('token is 10 KB', { token: 'x'.repeat(10_000) }, 404, 'resource_not_found'),
 ];
 
