@@ -15,7 +15,7 @@ async function errorOf(promise: Promise<unknown>): Promise<{ status: number; cod
   throw new Error('expected the call to fail');
 }
 
-/** `/v1/clients` and `/v1/sign_ups` through `@clerk/backend`, over a browser that signed in through the Frontend API. */
+/** `/v1/clients`, `/v1/sign_ups` and session verification through `@clerk/backend`, over a browser that signed in through the Frontend API. */
 describe('BAPI clients and sign-ups', () => {
   let t: TestApp;
   let clerk: ClerkClient;
@@ -74,6 +74,18 @@ describe('BAPI clients and sign-ups', () => {
     expect(signUp.status).toBe('missing_requirements');
     expect(signUp.emailAddress).toBe('newcomer@example.com');
     expect(await errorOf(clerk.signUps.get('sua_nope'))).toEqual({ status: 404, code: 'resource_not_found' });
+  });
+
+  it('verifies a session token for its session (sessions.verifySession)', async () => {
+    const { jwt } = await clerk.sessions.getToken(sessionId);
+    const verified = await clerk.sessions.verifySession(sessionId, jwt);
+    expect(verified.id).toBe(sessionId);
+    expect(verified.status).toBe('active');
+    const other = await clerk.sessions.createSession({ userId: verified.userId });
+    expect(await errorOf(clerk.sessions.verifySession(other.id, jwt))).toEqual({ status: 422, code: 'form_param_value_invalid' });
+    expect(await errorOf(clerk.sessions.verifySession(sessionId, `${jwt}x`))).toEqual({ status: 422, code: 'form_param_value_invalid' });
+    await clerk.sessions.revokeSession(sessionId);
+    expect(await errorOf(clerk.sessions.verifySession(sessionId, jwt))).toEqual({ status: 404, code: 'session_not_active' });
   });
 
   it('verifies the __client token', async () => {

@@ -33,7 +33,6 @@ const NOT_YET: Record<string, string> = {
   redirectUrls: 'redirect URLs are issue 16, not done yet',
   signInTokens: 'sign-in tokens and the ticket strategy are issue 16, not done yet',
   'signUps.update': 'PATCH /v1/sign_ups/{id} (external_id, custom_action) is issue 16, not done yet',
-  'sessions.verifySession': 'POST /v1/sessions/{id}/verify is issue 16, not done yet',
   'sessions.refreshSession': 'POST /v1/sessions/{id}/refresh is issue 16, not done yet',
   'users.setPasswordCompromised': 'issue 16, not done yet',
   'users.unsetPasswordCompromised': 'issue 16, not done yet',
