@@ -73,13 +73,28 @@ export async function boot(
     }
     const box = createSecretBox(loadEncryptionKey(config.dataDir, config.encryptionKey, { create: !options.existing }));
     // The primary of a cluster has said where mail goes; its workers need not say it again.
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, appName: 'Gatehouse', store, clock, log, announce: !prepared });
+    const mailer = createMailer({
+      smtpUrl: config.smtpUrl,
+      from: config.mailFrom,
+      appName: 'Gatehouse',
+      store,
+      clock,
+      log,
+      announce: !prepared,
+    });
     const domain = createDomain({
       store,
       box,
       publicUrl: config.publicUrl,
       clock,
-      sendCode: (message) => mailer.send({ ...message, locale: pickLocale(message.locale) }),
+      lockout: config.lockout,
+      // Mail speaks in the application's name, as the hosted pages and clerk-js do.
+      sendCode: async (message) =>
+        mailer.send({
+          ...message,
+          locale: pickLocale(message.locale),
+          appName: (await domain.instance.settings()).frontend.applicationName,
+        }),
     });
     await domain.instance.ensure(config.instanceType);
     await domain.keyring.load();

@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'organization_not_found_or_unauthorized'
   | 'origin_invalid'
   | 'redirect_url_invalid'
+  | 'request_body_too_large'
   | 'request_header_fields_too_large'
   | 'request_timeout'
   | 'resource_not_found'
@@ -191,7 +192,23 @@ export const errors = {
       { sessionId },
     ),
   userBanned: () => single(403, 'user_banned', 'User is banned.', 'This user is banned and cannot sign in or get new sessions.'),
-  userLocked: () => single(403, 'user_locked', 'Account locked.', 'This account is locked. Unlock it with `POST /v1/users/{id}/unlock`.'),
+  /** Clerk's lockout answer; `lockoutExpiresInSeconds` is null for a lock an admin set (it lasts until unlocked). */
+  userLocked: (lockoutExpiresInSeconds: number | null = null) =>
+    new GatehouseError(
+      403,
+      [
+        {
+          code: 'user_locked',
+          message: 'Account locked',
+          longMessage:
+            lockoutExpiresInSeconds === null
+              ? 'This account is locked. Unlock it with `POST /v1/users/{id}/unlock`.'
+              : `This account is locked after too many failed attempts. Try again in ${Math.ceil(lockoutExpiresInSeconds / 60)} minutes.`,
+          meta: { lockoutExpiresInSeconds },
+        },
+      ],
+      lockoutExpiresInSeconds ?? undefined,
+    ),
   alreadyMember: () =>
     single(400, 'already_a_member_in_organization', 'Already a member.', 'This user is already a member of the organization.', {
       paramName: 'user_id',
@@ -250,6 +267,27 @@ export const errors = {
         },
       ],
       retryAfter,
+    ),
+  // Upload errors are shown to people in <UserProfile/>: the message says what to do, in their terms.
+  imageMissing: () =>
+    single(422, 'form_param_missing', 'Choose an image to upload.', 'The request carries no image: send it as the multipart field file.', {
+      paramName: 'file',
+    }),
+  imageTypeUnsupported: () =>
+    single(
+      422,
+      'form_param_format_invalid',
+      'This file type is not supported. Upload a PNG, JPEG, GIF or WebP image.',
+      'The file is not a PNG, JPEG, GIF or WebP image (its content was checked, not its declared type); SVG is not accepted.',
+      { paramName: 'file' },
+    ),
+  imageTooLarge: (limitMb: number) =>
+    single(
+      413,
+      'request_body_too_large',
+      `This image is too large. Upload an image smaller than ${limitMb} MB.`,
+      `Images may be at most ${limitMb} MB.`,
+      { paramName: 'file' },
     ),
   internal: () =>
     single(

@@ -31,6 +31,8 @@ Options (each also read from GATEHOUSE_<NAME>):
   --trusted-proxies <c>   comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed (none)
   --smtp <url>            deliver mail over SMTP (smtp://user:pass@host:port); else the dev outbox
                           (development only: a production instance needs SMTP)
+  --mail-from <addr>      the sender of mail: "Acme <no-reply@acme.com>" or an address (the
+                          application name is then shown beside it)
   --redis <url>           keep rate-limit counters in Redis (redis://host:6379), shared by every node
   --json                  with env/init: one JSON object
   --shell                 with env/init: export lines, for eval "$(gatehouse env --shell)"
@@ -50,6 +52,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   redis: { type: 'string' },
   smtp: { type: 'string' },
+  'mail-from': { type: 'string' },
   'allowed-origins': { type: 'string' },
   overlap: { type: 'string' },
   retain: { type: 'string' },

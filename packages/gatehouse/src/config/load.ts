@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { z } from 'zod';
+import { type FromAddress, parseFromAddress } from '../mail/from-address.js';
 import { type ConfigFile, configFileSchema, type GatehouseConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -34,6 +35,19 @@ function intFrom(name: string, value: string | boolean | undefined): number | un
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number, got "${String(value)}".`);
   return n;
+}
+
+function mailFrom(flags: Flags, env: NodeJS.ProcessEnv, file: ConfigFile): FromAddress | undefined {
+  const [source, value] =
+    str(flags['mail-from']) !== undefined
+      ? ['--mail-from', str(flags['mail-from'])]
+      : env.GATEHOUSE_MAIL_FROM
+        ? ['GATEHOUSE_MAIL_FROM', env.GATEHOUSE_MAIL_FROM]
+        : ['mailFrom (config file)', file.mailFrom];
+  if (value === undefined) return undefined;
+  const parsed = parseFromAddress(value);
+  if (!parsed) throw new ConfigError(`${source} "${value}" is not a sender address; use "Acme <no-reply@acme.com>" or no-reply@acme.com.`);
+  return parsed;
 }
 
 function parseOrigins(value: string | undefined): string[] {
@@ -141,6 +155,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     databaseUrl,
     redisUrl: str(flags.redis) ?? env.GATEHOUSE_REDIS_URL ?? file.redisUrl,
     smtpUrl: str(flags.smtp) ?? env.GATEHOUSE_SMTP_URL ?? file.smtpUrl,
+    mailFrom: mailFrom(flags, env, file),
     workers: Math.max(1, workers),
     instanceType,
     sessionToken: file.sessionToken,
@@ -149,6 +164,18 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     seedFile: str(flags.seed) ?? env.GATEHOUSE_SEED,
     trustedProxies: trustedProxies(flags, env, file),
     drainTimeoutSeconds,
+    lockout: {
+      maxAttempts:
+        intFrom('--lockout-max-attempts', flags['lockout-max-attempts']) ??
+        intFrom('GATEHOUSE_LOCKOUT_MAX_ATTEMPTS', env.GATEHOUSE_LOCKOUT_MAX_ATTEMPTS) ??
+        file.lockout?.maxAttempts ??
+        100,
+      durationMinutes:
+        intFrom('--lockout-duration-minutes', flags['lockout-duration-minutes']) ??
+        intFrom('GATEHOUSE_LOCKOUT_DURATION_MINUTES', env.GATEHOUSE_LOCKOUT_DURATION_MINUTES) ??
+        file.lockout?.durationMinutes ??
+        60,
+    },
     encryptionKey: env.GATEHOUSE_ENCRYPTION_KEY,
   };
 }

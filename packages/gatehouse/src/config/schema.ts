@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { frontendSettingsSchema } from '../domain/frontend-settings.js';
 import { SESSION_TOKEN_LIFETIME_RANGE } from '../domain/session-token-settings.js';
+import type { FromAddress } from '../mail/from-address.js';
 
 /** A JSON object of custom session claims; values may hold `{{shortcode}}` strings. */
 export const claimsSchema = z.record(z.string(), z.unknown());
@@ -21,6 +22,8 @@ export const configFileSchema = z
     databaseUrl: z.string().min(1).optional(),
     redisUrl: z.string().url().optional(),
     smtpUrl: z.string().url().optional(),
+    /** The sender of every message: `Name <address>` or `address` (then the application name is shown). */
+    mailFrom: z.string().min(3).max(400).optional(),
     workers: z.number().int().min(1).max(256).optional(),
     instanceType: z.enum(['development', 'production']).optional(),
     sessionToken: sessionTokenSchema.optional(),
@@ -28,6 +31,14 @@ export const configFileSchema = z
     drainTimeoutSeconds: z.number().int().min(0).max(3600).optional(),
     /** Addresses or CIDRs of the reverse proxies whose `X-Forwarded-For` names the client. */
     trustedProxies: z.array(z.string().min(1)).optional(),
+    /** Automatic account lockout after failed passwords and codes (Clerk's user lockout). */
+    lockout: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(100_000).optional(),
+        durationMinutes: z.number().int().min(1).max(525_600).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -42,6 +53,8 @@ export interface GatehouseConfig {
   databaseUrl: string;
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
+  /** The sender of mail; undefined: the application name beside no-reply@gatehouse.local. */
+  mailFrom: FromAddress | undefined;
   workers: number;
   instanceType: 'development' | 'production';
   sessionToken: z.infer<typeof sessionTokenSchema> | undefined;
@@ -59,6 +72,8 @@ export interface GatehouseConfig {
    * client. Rate limits per IP use the client address found this way.
    */
   trustedProxies: string[];
+  /** Failed passwords/codes within `durationMinutes` that lock a user out, and for how long. */
+  lockout: { maxAttempts: number; durationMinutes: number };
   /** Where the AES key that encrypts secrets at rest comes from. */
   encryptionKey: string | undefined;
 }

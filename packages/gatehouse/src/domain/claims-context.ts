@@ -1,17 +1,18 @@
 import type { Session } from '../model/index.js';
 import type { ClaimsContext } from './claims-template.js';
+import type { ImageLinks } from './images/links.js';
 import type { ActiveOrganization } from './organizations.js';
 import type { UserRecord } from './users.js';
 
 /** `{{org.*}}`: the session's active organization, or nothing (every `org.*` renders null). */
-function organizationContext(active: ActiveOrganization | undefined): Record<string, unknown> {
+function organizationContext(active: ActiveOrganization | undefined, links: ImageLinks): Record<string, unknown> {
   if (!active) return {};
   const { organization, membership, permissions } = active;
   return {
     id: organization.id,
     name: organization.name,
     slug: organization.slug,
-    image_url: organization.imageUrl ?? '',
+    image_url: links.organization({ id: organization.id, image: organization.imageUrl, name: organization.name }).image_url,
     public_metadata: organization.publicMetadata,
     role: membership.role,
     membership_permissions: permissions,
@@ -19,7 +20,12 @@ function organizationContext(active: ActiveOrganization | undefined): Record<str
 }
 
 /** The data `{{user.*}}`, `{{org.*}}` and `{{session.*}}` shortcodes read. */
-export function buildClaimsContext(record: UserRecord, session?: Session, organization?: ActiveOrganization): ClaimsContext {
+export function buildClaimsContext(
+  record: UserRecord,
+  links: ImageLinks,
+  session?: Session,
+  organization?: ActiveOrganization,
+): ClaimsContext {
   const { user, emailAddresses } = record;
   const primary = emailAddresses.find((e) => e.id === user.primaryEmailAddressId);
   const fullName = [user.firstName, user.lastName].filter(Boolean).join(' ');
@@ -33,8 +39,7 @@ export function buildClaimsContext(record: UserRecord, session?: Session, organi
       username: user.username,
       primary_email_address: primary?.emailAddress ?? null,
       email_verified: primary ? primary.verified : false,
-      image_url: user.imageUrl ?? '',
-      has_image: Boolean(user.imageUrl),
+      ...links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName }),
       public_metadata: user.publicMetadata,
       unsafe_metadata: user.unsafeMetadata,
       created_at: Math.floor(user.createdAt / 1000),
@@ -43,7 +48,7 @@ export function buildClaimsContext(record: UserRecord, session?: Session, organi
       two_factor_enabled: false,
       banned: user.banned,
     },
-    org: organizationContext(organization),
+    org: organizationContext(organization, links),
     session: { id: session?.id ?? null, actor: null },
   };
 }

@@ -63,6 +63,15 @@ export function createEmailAddressService(store: Store, clock: Clock) {
       return load(id);
     },
 
+    /**
+     * Removes an unverified claim on `address` held by someone else (Clerk assigns an address only once
+     * it is verified): whoever proves the address takes it, so listing it cannot block its owner.
+     */
+    async releaseUnverifiedClaim(address: string, exceptUserId?: string): Promise<void> {
+      const row = await store.emailAddresses.findByAddress(normalizeEmail(address));
+      if (row && !row.verified && row.userId !== exceptUserId) await this.delete(row.id);
+    },
+
     /** Deleting the primary address promotes the oldest remaining one, so a user never points at nothing. */
     async delete(id: string): Promise<void> {
       const row = await load(id);

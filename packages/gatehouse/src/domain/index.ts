@@ -5,6 +5,7 @@ import { createBackendClientService } from './backend-clients.js';
 import { type Clock, systemClock } from './clock.js';
 import { createDevOutbox } from './dev-outbox.js';
 import { createEmailAddressService } from './email-addresses.js';
+import { createAttackProtection, DEFAULT_LOCKOUT, type LockoutPolicy } from './frontend/attack-protection.js';
 import { createClientSnapshots } from './frontend/client-snapshot.js';
 import { createClientService } from './frontend/clients.js';
 import type { CodeSender } from './frontend/delivery.js';
@@ -13,12 +14,14 @@ import { createMeService } from './frontend/me.js';
 import { createSignInService } from './frontend/sign-ins.js';
 import { createSignUpService } from './frontend/sign-ups.js';
 import { createVerificationCodes } from './frontend/verification-codes.js';
+import { createImageService } from './images/images.js';
 import { createInstanceService } from './instance.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyRotationService } from './key-rotation.js';
 import { createKeyring } from './keyring.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
+import { createSessionActivityService } from './session-activities.js';
 import { createSessionService } from './sessions.js';
 import { createTestingTokenService } from './testing-tokens.js';
 import { createTokenService } from './tokens.js';
@@ -33,6 +36,8 @@ export interface DomainOptions {
   clock?: Clock;
   /** Delivers one-time codes (the mail module); tests may pass their own. */
   sendCode: CodeSender;
+  /** Automatic user lockout (Clerk's defaults when absent). */
+  lockout?: LockoutPolicy;
 }
 
 /** Wires every domain service over one store. No HTTP types below this line. */
@@ -42,7 +47,16 @@ export function createDomain(options: DomainOptions) {
   const instance = createInstanceService(store, box, clock);
   const keyring = createKeyring(store, box, clock);
   const jwtTemplates = createJwtTemplateService(store, box, keyring, clock);
-  const tokens = createTokenService({ store, clock, keyring, instance, jwtTemplates, issuer: new URL(options.publicUrl).origin });
+  const images = createImageService(store, clock, options.publicUrl);
+  const tokens = createTokenService({
+    store,
+    clock,
+    keyring,
+    instance,
+    jwtTemplates,
+    issuer: new URL(options.publicUrl).origin,
+    imageLinks: images.links,
+  });
   const users = createUserService(store, clock, tokens.assertClaimsFit);
   const sessions = createSessionService(store, clock);
   const emailAddresses = createEmailAddressService(store, clock);
@@ -50,7 +64,8 @@ export function createDomain(options: DomainOptions) {
   const isDevelopment = () => instance.get().environmentType === 'development';
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
   const frontendSettings = async () => (await instance.settings()).frontend;
-  const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode);
+  const protection = createAttackProtection({ store, clock, policy: () => options.lockout ?? DEFAULT_LOCKOUT });
+  const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
   const clients = createClientService(store, clock, sessions);
   const signIns = createSignInService({
     store,
@@ -60,16 +75,38 @@ export function createDomain(options: DomainOptions) {
     codes,
     verifyPassword,
     enumerationKey: () => instance.get().hmacKey,
+    protection,
   });
-  const signUps = createSignUpService({ store, clock, clients, users, sessions, codes, verifyPassword, settings: frontendSettings });
+  const signUps = createSignUpService({
+    store,
+    clock,
+    clients,
+    users,
+    sessions,
+    codes,
+    verifyPassword,
+    emailAddresses,
+    settings: frontendSettings,
+  });
   return {
     publishableKey,
     isDevelopment,
     clients,
     signIns,
     signUps,
-    clientSnapshots: createClientSnapshots({ clients, signIns, signUps, tokens, clock }),
-    me: createMeService({ store, clock, users, emailAddresses, codes, verifyPassword, settings: frontendSettings, clients, sessions }),
+    clientSnapshots: createClientSnapshots({ clients, signIns, signUps, tokens, clock, protection }),
+    me: createMeService({
+      store,
+      clock,
+      users,
+      emailAddresses,
+      codes,
+      verifyPassword,
+      protection,
+      settings: frontendSettings,
+      clients,
+      sessions,
+    }),
     handshake: createHandshakeService({
       store,
       clock,
@@ -92,8 +129,11 @@ export function createDomain(options: DomainOptions) {
     sessions,
     backendClients: createBackendClientService(store, clock, clients),
     organizations: createOrganizationService(store, clock),
+    protection,
     jwtTemplates,
     tokens,
+    images,
+    sessionActivities: createSessionActivityService(store, clock),
   };
 }
 

@@ -10,6 +10,7 @@ import type { Store } from '../store/index.js';
 import { buildClaimsContext } from './claims-context.js';
 import { findShortcodeProblems, renderClaims } from './claims-template.js';
 import type { Clock } from './clock.js';
+import type { ImageLinks } from './images/links.js';
 import type { Keyring } from './keyring.js';
 import type { ActiveOrganization } from './organizations.js';
 import type { UserRecord } from './users.js';
@@ -146,13 +147,19 @@ export function createJwtTemplateService(store: Store, box: SecretBox, keyring: 
       name: string,
       record: UserRecord,
       session: Session,
-      options: { issuer: string; authorizedParty?: string; expiresInSeconds?: number; organization?: ActiveOrganization },
+      options: {
+        issuer: string;
+        links: ImageLinks;
+        authorizedParty?: string;
+        expiresInSeconds?: number;
+        organization?: ActiveOrganization;
+      },
     ): Promise<string> {
       const template = await store.jwtTemplates.findByName(name);
       if (!template) throw errors.notFound(`JWT template "${name}"`);
       const iat = Math.floor(clock() / 1000);
       const payload: Record<string, unknown> = {
-        ...renderClaims(template.claims, buildClaimsContext(record, session, options.organization)),
+        ...renderClaims(template.claims, buildClaimsContext(record, options.links, session, options.organization)),
         ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
         exp: iat + (options.expiresInSeconds ?? template.lifetime),
         iat,

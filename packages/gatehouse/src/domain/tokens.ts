@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js';
 import { buildClaimsContext } from './claims-context.js';
 import { byteLength, renderClaims } from './claims-template.js';
 import type { Clock } from './clock.js';
+import type { ImageLinks } from './images/links.js';
 import type { InstanceService } from './instance.js';
 import type { JwtTemplateService } from './jwt-templates.js';
 import type { Keyring } from './keyring.js';
@@ -41,6 +42,8 @@ export interface TokenServiceDeps {
   instance: InstanceService;
   jwtTemplates: JwtTemplateService;
   issuer: string;
+  /** Image URLs for the `{{user.image_url}}` and `{{org.image_url}}` shortcodes. */
+  imageLinks: ImageLinks;
 }
 
 /**
@@ -83,7 +86,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     organization?: ActiveOrganization,
   ): Record<string, unknown> {
     if (Object.keys(template).length === 0) return {};
-    const claims = renderClaims(template, buildClaimsContext(record, session, organization));
+    const claims = renderClaims(template, buildClaimsContext(record, deps.imageLinks, session, organization));
     const size = byteLength(claims);
     if (size > SESSION_CLAIMS_LIMIT_BYTES) throw errors.sessionClaimsTooLarge(size, SESSION_CLAIMS_LIMIT_BYTES);
     return claims;
@@ -121,7 +124,7 @@ export function createTokenService(deps: TokenServiceDeps) {
 
   async function mintTemplateToken(given: TokenSubject, templateName: string, options: MintOptions = {}): Promise<string> {
     const { session, record, organization } = await liveSession(given);
-    return deps.jwtTemplates.mint(templateName, record, session, { issuer, ...options, organization });
+    return deps.jwtTemplates.mint(templateName, record, session, { issuer, links: deps.imageLinks, ...options, organization });
   }
 
   return {

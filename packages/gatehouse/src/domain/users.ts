@@ -6,6 +6,7 @@ import { isSingleEmailAddress } from '../mail/address.js';
 import type { EmailAddress, EmailVerificationStrategy, User } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
+import type { Repositories } from '../store/repositories/index.js';
 import { USER_ORDER_COLUMNS, type UserListFilter, type UserOrderColumn } from '../store/repositories/users.js';
 import type { Clock } from './clock.js';
 import { type Metadata, sizedMetadata } from './metadata.js';
@@ -129,7 +130,8 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
 
     count: (filter: UserListFilter) => store.users.count(filter),
 
-    async create(input: CreateUserInput): Promise<UserRecord> {
+    /** `alongside` writes more rows in the user's transaction (a sign-up's session and completion). */
+    async create(input: CreateUserInput, alongside?: (tx: Repositories, user: User) => Promise<void>): Promise<UserRecord> {
       const now = clock();
       const createdAt = input.createdAt ?? now;
       const id = newId('user');
@@ -169,12 +171,16 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
         deleteSelfEnabled: input.deleteSelfEnabled !== false,
         createdAt,
         updatedAt: now,
+        failedVerificationAttempts: 0,
+        failedVerificationWindowStart: null,
+        lockoutUntil: null,
       };
       await assertClaimsFit({ user, emailAddresses: emails });
       await withIdentifierCheck(() =>
         store.transaction(async (tx) => {
           await tx.users.insert(user);
           for (const email of emails) await tx.emailAddresses.insert(email);
+          await alongside?.(tx, user);
         }),
       );
       return { user, emailAddresses: emails };
@@ -245,6 +251,9 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
         const changes: Partial<User> = { updatedAt: now };
         if (flags.banned !== undefined) changes.banned = flags.banned;
         if (flags.locked !== undefined) changes.locked = flags.locked;
+        // Unlocking also ends an automatic lockout and its count of failures (Clerk's unlock).
+        if (flags.locked === false)
+          Object.assign(changes, { failedVerificationAttempts: 0, failedVerificationWindowStart: null, lockoutUntil: null });
         await tx.users.update(id, changes);
         // A banned user keeps no live session, as in Clerk.
         if (flags.banned) await tx.sessions.endAllForUser(id, 'revoked', now);

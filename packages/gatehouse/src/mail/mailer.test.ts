@@ -4,9 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/index.js';
 import { type CaughtMail, startMailCatcher } from '../testing/mail-catcher.js';
+import { parseFromAddress } from './from-address.js';
 import { escapeHtml } from './html.js';
 import { type MailLocale, pickLocale } from './locale.js';
-import { createMailer, DEFAULT_FROM, MailDeliveryError } from './mailer.js';
+import { createMailer, MailDeliveryError } from './mailer.js';
 import { MAIL_KINDS, renderMail } from './templates.js';
 
 // --- A small MIME reader: enough for what nodemailer writes (RFC 2047 words, QP and base64 parts). ---
@@ -146,7 +147,8 @@ describe('SMTP mode', () => {
         expect(message.raw).toContain(to);
         const mail = parseMail(message.raw);
         expect(mail.headers.get('to')).toBe(to);
-        expect(decodeHeaderValue(mail.headers.get('from') ?? '')).toBe(DEFAULT_FROM);
+        // No From configured: the application's name beside Gatehouse's no-reply address.
+        expect(decodeHeaderValue(mail.headers.get('from') ?? '')).toBe('Acme <no-reply@gatehouse.local>');
         expect(mail.subject).toContain(code);
         expect(mail.subject).toContain(localizedSubject[locale]);
         expect(mail.subject).toBe(renderMail('verification_code', locale, { code, appName: 'Acme', expiresInMinutes: 10 }).subject);
@@ -169,7 +171,7 @@ describe('SMTP mode', () => {
     const smtp = await startMailCatcher();
     const mailer = createMailer({
       smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
-      from: 'Acme <auth@acme.test>',
+      from: parseFromAddress('Acme Auth <auth@acme.test>'),
       appName: 'Acme',
       store,
       clock,
@@ -179,6 +181,7 @@ describe('SMTP mode', () => {
       await mailer.send({ to: 'a@example.com', kind: 'reset_password_code', locale: 'en', code: '909090', expiresInMinutes: 15 });
       expect(smtp.mails[0]?.mailFrom).toBe('auth@acme.test');
       const mail = parseMail(smtp.mails[0]?.raw ?? '');
+      expect(decodeHeaderValue(mail.headers.get('from') ?? '')).toBe('Acme Auth <auth@acme.test>');
       expect(mail.subject).toBe('909090 is your password reset code');
       expect(mail.text).toContain('expires in 15 minutes');
     } finally {

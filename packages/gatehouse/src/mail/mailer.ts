@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import { newId } from '../ids.js';
 import type { Store } from '../store/index.js';
 import { isSingleEmailAddress } from './address.js';
+import { DEFAULT_FROM_ADDRESS, type FromAddress } from './from-address.js';
 import { isMailLocale, type MailLocale, pickLocale } from './locale.js';
 import { type MailKind, renderMail } from './templates.js';
 
@@ -14,6 +15,8 @@ export interface MailMessage {
   locale: MailLocale;
   code: string;
   expiresInMinutes: number;
+  /** The instance's application name (`frontend.applicationName`) when sent; else the mailer's `appName`. */
+  appName?: string;
 }
 
 export interface Mailer {
@@ -26,7 +29,8 @@ export interface Mailer {
 export interface MailerOptions {
   /** `smtp://host:port` or `smtps://user:pass@host:465`; without it mail goes to the dev outbox. */
   smtpUrl?: string;
-  from?: string;
+  /** The sender; without a name the message's application name is shown beside the address. */
+  from?: FromAddress;
   appName: string;
   store: Store;
   clock: Clock;
@@ -34,8 +38,6 @@ export interface MailerOptions {
   /** Say once, at start, where mail goes (default true); a cluster's workers leave it to the primary. */
   announce?: boolean;
 }
-
-export const DEFAULT_FROM = 'Gatehouse <no-reply@gatehouse.local>';
 
 /** Thrown when a message cannot be handed to the SMTP server; never carries credentials. */
 export class MailDeliveryError extends Error {
@@ -122,7 +124,6 @@ function render(message: MailMessage, appName: string) {
 
 function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer {
   const target = describeSmtpUrl(options.smtpUrl);
-  const from = options.from ?? DEFAULT_FROM;
   // nodemailer loads on first use: a server that never mails should not pay for it at start-up.
   let transport: Promise<Transporter> | undefined;
   const transporter = () => {
@@ -134,7 +135,9 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
     mode: 'smtp',
     async send(message) {
       assertAddress(message.to);
-      const { subject, text, html } = render(message, options.appName);
+      const appName = message.appName ?? options.appName;
+      const { subject, text, html } = render(message, appName);
+      const from = { name: options.from?.name ?? appName, address: options.from?.address ?? DEFAULT_FROM_ADDRESS };
       try {
         await (await transporter()).sendMail({ from, to: message.to, subject, text, html });
       } catch (error) {
@@ -156,7 +159,7 @@ function createOutboxMailer(options: MailerOptions): Mailer {
     mode: 'outbox',
     async send(message) {
       assertAddress(message.to);
-      const { locale, subject, text, html } = render(message, options.appName);
+      const { locale, subject, text, html } = render(message, message.appName ?? options.appName);
       await options.store.mailOutbox.insert({
         id: newId('mail'),
         toAddress: message.to,

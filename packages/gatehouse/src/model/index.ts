@@ -5,8 +5,10 @@
  */
 export type * from './attempts.js';
 export type * from './ephemeral.js';
+export type * from './image.js';
 export type * from './instance.js';
 export type * from './jwt-template.js';
 export type * from './organization.js';
 export type * from './session.js';
+export type * from './session-activity.js';
 export type * from './user.js';

@@ -28,6 +28,11 @@ export interface User {
   deleteSelfEnabled: boolean;
   createdAt: number;
   updatedAt: number;
+  /** Failed passwords and codes since `failedVerificationWindowStart` (automatic lockout). */
+  failedVerificationAttempts: number;
+  failedVerificationWindowStart: number | null;
+  /** Locked out automatically until then (ms); null or past: not locked out. */
+  lockoutUntil: number | null;
 }
 
 /** How an e-mail address was verified: by an operator through BAPI, or by a code at sign-up. */

@@ -81,6 +81,9 @@ export const userMapping = entityMapping<User, UserRow>()({
   deleteSelfEnabled: ['delete_self_enabled', 'flag'],
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
+  failedVerificationAttempts: ['failed_verification_attempts', 'value'],
+  failedVerificationWindowStart: ['failed_verification_window_start', 'value'],
+  lockoutUntil: ['lockout_until', 'value'],
 });
 
 export const emailAddressMapping = entityMapping<EmailAddress, EmailAddressRow>()({

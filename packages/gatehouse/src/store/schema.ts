@@ -54,6 +54,11 @@ export interface UserTable {
   delete_self_enabled: number;
   created_at: number;
   updated_at: number;
+  /** Failed passwords and codes since `failed_verification_window_start` (automatic lockout). */
+  failed_verification_attempts: number;
+  failed_verification_window_start: number | null;
+  /** Locked out automatically until then (ms); null or past: not locked out. */
+  lockout_until: number | null;
 }
 
 export interface EmailAddressTable {
@@ -201,6 +206,29 @@ export interface OrganizationMembershipTable {
   updated_at: number;
 }
 
+/** An uploaded image; `id` is the hex SHA-256 of `bytes`, so one content is stored once. */
+export interface ImageTable {
+  id: string;
+  content_type: string;
+  size: number;
+  bytes: Buffer;
+  created_at: number;
+}
+
+/** Where and on what a session was signed in (Clerk's `latest_activity`); null: unknown. */
+export interface SessionActivityTable {
+  session_id: string;
+  browser_name: string | null;
+  browser_version: string | null;
+  os_name: string | null;
+  device_type: string | null;
+  is_mobile: number;
+  ip_address: string | null;
+  city: string | null;
+  country: string | null;
+  created_at: number;
+}
+
 export interface Database {
   instance: InstanceTable;
   signing_keys: SigningKeyTable;
@@ -217,6 +245,24 @@ export interface Database {
   testing_tokens: TestingTokenTable;
   organizations: OrganizationTable;
   organization_memberships: OrganizationMembershipTable;
+  images: ImageTable;
+  session_activities: SessionActivityTable;
+  attempt_counters: AttemptCounterTable;
+  retired_client_tokens: RetiredClientTokenTable;
+}
+
+/** A count of events (failed codes, code sends) for one key in a fixed window that began at `window_start`. */
+export interface AttemptCounterTable {
+  key: string;
+  count: number;
+  window_start: number;
+}
+
+/** A `__client` token replaced by a rotation: it resolves only for retrying the completion that retired it. */
+export interface RetiredClientTokenTable {
+  token_hash: string;
+  client_id: string;
+  expire_at: number;
 }
 
 export type InstanceRow = InstanceTable;

@@ -1,5 +1,6 @@
 import type { Client, SignIn, SignUp, VerificationCode } from '../../model/index.js';
 import type { TokenService } from '../tokens.js';
+import type { AttackProtection, LockoutState } from './attack-protection.js';
 import { CLIENT_COOKIE_MAX_AGE_S, type ClientService, type SessionWithUser } from './clients.js';
 import type { SignInService } from './sign-ins.js';
 import type { SignUpRequirements, SignUpService } from './sign-ups.js';
@@ -22,6 +23,8 @@ export interface SignUpSnapshot {
 /** An active session with its user, and a fresh token when it is the client's active session. */
 export interface SessionSnapshot extends SessionWithUser {
   token: string | undefined;
+  /** The user's lockout now (the user JSON's `locked`, `lockout_expires_in_seconds`, …). */
+  lockout: LockoutState;
 }
 
 /** Everything the Frontend API's `client` JSON shows, read at `now`. */
@@ -45,6 +48,7 @@ export function createClientSnapshots(deps: {
   signUps: SignUpService;
   tokens: TokenService;
   clock: () => number;
+  protection: AttackProtection;
 }) {
   return {
     async snapshot(
@@ -63,7 +67,7 @@ export function createClientSnapshots(deps: {
                 { authorizedParty: options.origin },
               )
             : undefined;
-        sessions.push({ ...entry, token });
+        sessions.push({ ...entry, token, lockout: deps.protection.state(entry.record.user) });
       }
       const knownSignIn = options.known?.signIn;
       const knownSignUp = options.known?.signUp;

@@ -90,6 +90,30 @@ export function createClientService(store: Store, clock: Clock, sessions: Sessio
       return { client, token };
     },
 
+    /**
+     * Gives the client a new token (session fixation: a value planted or seen before a sign-in, sign-up
+     * or sign-out stops working). `retireForMs` keeps the old token resolvable for that long, but only
+     * through `resolveRetired`, which the retry of a lost completion answer uses.
+     */
+    async rotateToken(clientId: string, options: { retireForMs?: number } = {}): Promise<string> {
+      const token = randomBytes(32).toString('base64url');
+      const now = clock();
+      await store.transaction(async (tx) => {
+        const current = await tx.clients.findById(clientId);
+        if (current?.tokenHash && options.retireForMs)
+          await tx.retiredClientTokens.insert(current.tokenHash, clientId, now + options.retireForMs);
+        await tx.clients.update(clientId, { tokenHash: hashToken(token), updatedAt: now });
+      });
+      return token;
+    },
+
+    /** The client a retired token belonged to, while its retirement lasts. */
+    async resolveRetired(token: string | undefined): Promise<Client | undefined> {
+      if (!token || token.length > 200) return undefined;
+      const clientId = await store.retiredClientTokens.findClientId(hashToken(token), clock());
+      return clientId ? store.clients.findById(clientId) : undefined;
+    },
+
     async reload(clientId: string): Promise<Client | undefined> {
       return store.clients.findById(clientId);
     },

@@ -10,6 +10,7 @@ import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import type { SessionService } from '../sessions.js';
 import type { UserRecord, UserService } from '../users.js';
+import { type AttackProtection, isFailedProof } from './attack-protection.js';
 import type { ClientService } from './clients.js';
 import type { VerificationCodes } from './verification-codes.js';
 
@@ -21,6 +22,7 @@ export function createMeService(deps: {
   emailAddresses: EmailAddressService;
   codes: VerificationCodes;
   verifyPassword: PasswordVerifier;
+  protection: AttackProtection;
   settings: () => Promise<FrontendSettings>;
   clients: ClientService;
   sessions: SessionService;
@@ -59,7 +61,12 @@ export function createMeService(deps: {
       const record = await users.get(userId);
       if (record.user.passwordDigest) {
         if (input.currentPassword === undefined) throw errors.paramMissing('current_password');
-        if (!(await deps.verifyPassword(record.user, input.currentPassword))) throw errors.passwordIncorrect();
+        // A stolen session must not become a password oracle: the user's lockout applies here too.
+        deps.protection.assertNotLocked(record.user);
+        if (!(await deps.verifyPassword(record.user, input.currentPassword))) {
+          await deps.protection.recordFailure(record.user);
+          throw errors.passwordIncorrect();
+        }
       }
       assertAcceptablePassword(input.newPassword);
       const now = clock();
@@ -78,6 +85,7 @@ export function createMeService(deps: {
     },
 
     async addEmail(userId: string, address: string) {
+      await deps.emailAddresses.releaseUnverifiedClaim(address, userId);
       return deps.emailAddresses.create({ userId, emailAddress: address, verified: false, primary: false });
     },
 
@@ -89,7 +97,14 @@ export function createMeService(deps: {
 
     async attemptEmailVerification(userId: string, emailId: string, code: string) {
       await ownEmail(userId, emailId);
-      await deps.codes.check(emailId, 'email_address', code);
+      const { user } = await users.get(userId);
+      deps.protection.assertNotLocked(user);
+      try {
+        await deps.codes.check(emailId, 'email_address', code);
+      } catch (error) {
+        if (isFailedProof(error)) await deps.protection.recordFailure(user);
+        throw error;
+      }
       await store.emailAddresses.update(emailId, { verified: true, verificationStrategy: 'email_code', updatedAt: clock() });
       return ownEmail(userId, emailId);
     },

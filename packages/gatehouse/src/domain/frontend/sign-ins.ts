@@ -1,13 +1,13 @@
-import { createHmac } from 'node:crypto';
 import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
-import { newId } from '../../ids.js';
+import { keyedId, newId } from '../../ids.js';
 import type { Client, EmailAddress, FirstFactorStrategy, SignIn, User, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import { newSession, type SessionService } from '../sessions.js';
+import { type AttackProtection, isFailedProof } from './attack-protection.js';
 import type { SignInSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
 import {
@@ -41,9 +41,18 @@ export function createSignInService(deps: {
   codes: VerificationCodes;
   verifyPassword: PasswordVerifier;
   enumerationKey: () => string;
+  protection: AttackProtection;
 }) {
-  const { store, clock, clients, sessions, codes } = deps;
+  const { store, clock, clients, sessions, codes, protection } = deps;
   const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
+
+  /** Checks a password against a resolved user's lockout: refused while locked, a failure counted. */
+  async function passwordMatches(user: User | undefined, password: string): Promise<boolean> {
+    if (user) protection.assertNotLocked(user);
+    const ok = await deps.verifyPassword(user, password);
+    if (user && !ok) await protection.recordFailure(user);
+    return ok;
+  }
 
   async function findUser(identifier: string): Promise<{ user?: User; email?: EmailAddress }> {
     const normalized = identifier.trim().toLowerCase();
@@ -68,9 +77,12 @@ export function createSignInService(deps: {
     const primary = known?.email && known.email.id === user?.primaryEmailAddressId ? known.email : undefined;
     const emailAddress =
       primary ?? (user?.primaryEmailAddressId ? await store.emailAddresses.findById(user.primaryEmailAddressId) : undefined);
-    const fakeId = `idn_${createHmac('sha256', deps.enumerationKey()).update(identifier).digest('base64url').slice(0, 27)}`;
-    const shown = emailAddress?.emailAddress ?? (identifier.includes('@') ? identifier : `${identifier}@…`);
-    return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier: maskEmail(shown) };
+    // Known and unknown identifiers must answer alike: a fake address id of the real ids' shape, and
+    // a safe identifier made from what the caller typed only (a username never shows the account's
+    // real address, not even its domain).
+    const fakeId = keyedId('idn', deps.enumerationKey(), identifier);
+    const safeIdentifier = identifier.includes('@') ? maskEmail(identifier) : identifier;
+    return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier };
   }
 
   /** A sign-in with its factors and current verification: everything its JSON shows. */
@@ -87,7 +99,8 @@ export function createSignInService(deps: {
 
   async function complete(client: Client, signIn: SignIn, user: User, strategy: FirstFactorStrategy): Promise<SignIn> {
     if (user.banned) throw errors.userBanned();
-    if (user.locked) throw errors.userLocked();
+    protection.assertNotLocked(user);
+    await protection.recordSuccess(user);
     const session = await sessions.create(user.id, client.id);
     const changes: Partial<SignIn> = {
       status: 'complete',
@@ -157,15 +170,17 @@ export function createSignInService(deps: {
       const password = input.strategy === undefined || input.strategy === passwordStrategy.name ? input.password : undefined;
       // Identifier and password in one request (what clerk-js sends): the check comes first, so a
       // successful sign-in is written in one transaction.
-      const passwordOk = password !== undefined && (await deps.verifyPassword(user, password));
-      if (passwordOk && user && !user.banned && !user.locked)
+      const passwordOk = password !== undefined && (await passwordMatches(user, password));
+      if (passwordOk && user && !user.banned && !protection.state(user).locked) {
+        await protection.recordSuccess(user);
         return snapshot(await completeNew(client, signIn, user, passwordStrategy.name), known);
+      }
       await store.signIns.insert(signIn);
       await clients.update(client.id, { signInId: signIn.id });
       if (password === undefined) return snapshot(signIn, known);
       if (!passwordOk || !user) throw errors.passwordIncorrect();
       if (user.banned) throw errors.userBanned();
-      throw errors.userLocked();
+      throw errors.userLocked(protection.state(user).lockoutExpiresInSeconds);
     },
 
     async prepareFirstFactor(
@@ -194,7 +209,18 @@ export function createSignInService(deps: {
       const signIn = await load(client, id);
       if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.createdSessionId ?? '');
       const strategy = firstFactorStrategy(input.strategy);
-      const { user, next } = await strategy.attempt(strategyDeps, { signIn, password: input.password, code: input.code });
+      // Whatever the strategy, a failed proof counts against the account it would sign in to, and a
+      // locked account is refused before any proof is checked.
+      const account = signIn.userId ? await store.users.findById(signIn.userId) : undefined;
+      if (account) protection.assertNotLocked(account);
+      let outcome: Awaited<ReturnType<typeof strategy.attempt>>;
+      try {
+        outcome = await strategy.attempt(strategyDeps, { signIn, password: input.password, code: input.code });
+      } catch (error) {
+        if (account && isFailedProof(error)) await protection.recordFailure(account);
+        throw error;
+      }
+      const { user, next } = outcome;
       if (next === 'complete') return snapshot(await complete(client, signIn, user, strategy.name), { user, email: undefined });
       const changes = {
         status: 'needs_new_password' as const,

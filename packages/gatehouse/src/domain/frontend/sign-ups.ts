@@ -4,11 +4,12 @@ import { newId } from '../../ids.js';
 import type { Client, SignUp, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
+import type { EmailAddressService } from '../email-addresses.js';
 import type { FrontendSettings } from '../frontend-settings.js';
 import { type Metadata, sizedMetadata } from '../metadata.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
-import type { SessionService } from '../sessions.js';
+import { newSession, type SessionService } from '../sessions.js';
 import { normalizeEmail, type UserService } from '../users.js';
 import type { SignUpSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
@@ -71,6 +72,7 @@ export function createSignUpService(deps: {
   users: UserService;
   sessions: SessionService;
   codes: VerificationCodes;
+  emailAddresses: EmailAddressService;
   verifyPassword: PasswordVerifier;
   settings: () => Promise<FrontendSettings>;
 }) {
@@ -87,7 +89,8 @@ export function createSignUpService(deps: {
     const out: Partial<SignUp> = {};
     if (fields.emailAddress !== undefined) {
       const address = normalizeEmail(fields.emailAddress);
-      if (await store.emailAddresses.findByAddress(address)) throw errors.identifierExists('email_address');
+      // Only a verified address is taken: an unverified listing elsewhere must not block its owner.
+      if ((await store.emailAddresses.findByAddress(address))?.verified) throw errors.identifierExists('email_address');
       out.emailAddress = address;
       out.emailVerified = false;
     }
@@ -110,29 +113,37 @@ export function createSignUpService(deps: {
     return out;
   }
 
-  /** Creates the user and a session once nothing is missing or unverified. */
+  /**
+   * Creates the user and a session once nothing is missing or unverified: user, addresses, session,
+   * the completed sign-up and the client change in one transaction, so a crash leaves all or nothing
+   * and a retry finds either the completed sign-up or a clean slate.
+   */
   async function completeIfReady(client: Client, signUp: SignUp): Promise<SignUp> {
     const requirements = signUpRequirements(signUp, await deps.settings());
     if (requirements.missing.length || requirements.unverified.length || !signUp.emailAddress) return signUp;
-    const record = await deps.users.create({
-      emailAddresses: [signUp.emailAddress],
-      emailVerificationStrategy: 'email_code',
-      passwordDigest: signUp.passwordDigest ?? undefined,
-      passwordHasher: signUp.passwordDigest ? 'argon2id' : undefined,
-      firstName: signUp.firstName,
-      lastName: signUp.lastName,
-      username: signUp.username,
-      unsafeMetadata: signUp.unsafeMetadata,
-    });
-    const session = await deps.sessions.create(record.user.id, client.id);
-    const changes: Partial<SignUp> = {
-      status: 'complete',
-      createdUserId: record.user.id,
-      createdSessionId: session.id,
-      updatedAt: clock(),
-    };
-    await store.signUps.update(signUp.id, changes);
-    await clients.update(client.id, { signUpId: null, lastActiveSessionId: session.id });
+    await deps.emailAddresses.releaseUnverifiedClaim(signUp.emailAddress);
+    const now = clock();
+    let changes: Partial<SignUp> = {};
+    await deps.users.create(
+      {
+        emailAddresses: [signUp.emailAddress],
+        emailVerificationStrategy: 'email_code',
+        passwordDigest: signUp.passwordDigest ?? undefined,
+        passwordHasher: signUp.passwordDigest ? 'argon2id' : undefined,
+        firstName: signUp.firstName,
+        lastName: signUp.lastName,
+        username: signUp.username,
+        unsafeMetadata: signUp.unsafeMetadata,
+      },
+      async (tx, user) => {
+        const session = newSession(user.id, client.id, now);
+        changes = { status: 'complete', createdUserId: user.id, createdSessionId: session.id, updatedAt: now };
+        await tx.sessions.insert(session);
+        await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now });
+        await tx.signUps.update(signUp.id, changes);
+        await tx.clients.update(client.id, { signUpId: null, lastActiveSessionId: session.id, updatedAt: now });
+      },
+    );
     return { ...signUp, ...changes };
   }
 
@@ -206,7 +217,14 @@ export function createSignUpService(deps: {
 
     async attemptVerification(client: Client, id: string, input: { strategy: string; code?: string }): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
-      await signUpVerificationStrategy(input.strategy).attempt(strategyDeps, { signUp, code: input.code });
+      const strategy = signUpVerificationStrategy(input.strategy);
+      // A retry of a completion whose answer was lost (server killed, connection dropped) proves itself
+      // with the same code: it gets the completed sign-up, or completes what the crash left undone.
+      if (input.code && (await codes.matchesUsed(signUp.id, 'sign_up_email', input.code))) {
+        if (signUp.status === 'complete') return snapshot(signUp);
+      } else {
+        await strategy.attempt(strategyDeps, { signUp, code: input.code });
+      }
       await store.signUps.update(id, { emailVerified: true, updatedAt: clock() });
       return snapshot(await completeIfReady(client, { ...signUp, emailVerified: true }));
     },

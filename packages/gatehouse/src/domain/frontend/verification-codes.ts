@@ -1,9 +1,11 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { frontendErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { CodePurpose, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
+import type { AttackProtection } from './attack-protection.js';
 import type { CodeMessage, CodeSender } from './delivery.js';
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
@@ -27,7 +29,10 @@ export function createVerificationCodes(
   hmacKey: () => string,
   isDevelopment: () => boolean,
   sendCode: CodeSender,
+  protection: AttackProtection,
 ) {
+  // Recent deliveries' typical duration (moving average, ms); see `send`.
+  let deliveryMs = 0;
   const hash = (code: string) => createHmac('sha256', hmacKey()).update(code).digest('hex');
 
   return {
@@ -36,10 +41,18 @@ export function createVerificationCodes(
      * same answer as a real one, but its code can never be matched.
      */
     async send(input: { subjectId: string; purpose: CodePurpose; to: string; kind: CodeMessage['kind']; locale: string; mail?: boolean }) {
+      // Counted for unknown accounts too (same answers); test addresses get no mail, so no budget.
+      if (!(isDevelopment() && isTestEmail(input.to))) await protection.consumeCodeSend(input.to);
       const issued = await this.issue(input.subjectId, input.purpose, input.to);
-      if (issued.deliver && input.mail !== false) {
-        await sendCode({ to: input.to, kind: input.kind, locale: input.locale, code: issued.code, expiresInMinutes: CODE_TTL_MS / 60_000 });
+      if (!issued.deliver) return;
+      if (input.mail === false) {
+        // An unknown account waits as long as a delivery usually takes, so timing does not tell it apart.
+        await sleep(deliveryMs);
+        return;
       }
+      const started = performance.now();
+      await sendCode({ to: input.to, kind: input.kind, locale: input.locale, code: issued.code, expiresInMinutes: CODE_TTL_MS / 60_000 });
+      deliveryMs = 0.8 * deliveryMs + 0.2 * (performance.now() - started);
     },
 
     /** Makes and stores a new code (replacing any earlier one); returns it for delivery. */
@@ -70,7 +83,11 @@ export function createVerificationCodes(
       return store.verificationCodes.find(subjectId, purpose);
     },
 
-    /** Checks a code; throws Clerk's error for a wrong, expired, used-up or missing code. */
+    /**
+     * Checks a code; throws Clerk's error for a wrong, expired, used-up or missing code. A try is taken
+     * (atomically) before the comparison, so concurrent guesses cannot outrun the three-try limit, and
+     * failures also count against the address across codes (429 once its budget is spent).
+     */
     async check(subjectId: string, purpose: CodePurpose, code: string): Promise<VerificationCode> {
       const row = await store.verificationCodes.find(subjectId, purpose);
       if (!row) throw frontendErrors.verificationMissing();
@@ -80,15 +97,32 @@ export function createVerificationCodes(
         await store.verificationCodes.update(row.id, { status: 'expired' });
         throw frontendErrors.verificationExpired();
       }
+      await protection.assertCodeBudget(row.emailAddress);
+      const attempt = await store.verificationCodes.takeAttempt(row.id, MAX_CODE_ATTEMPTS);
+      if (attempt === undefined) throw frontendErrors.verificationFailed();
       const expected = Buffer.from(row.codeHash, 'hex');
       const given = Buffer.from(hash(code.trim()), 'hex');
       if (!timingSafeEqual(expected, given)) {
-        const attempts = row.attempts + 1;
-        await store.verificationCodes.update(row.id, { attempts, status: attempts >= MAX_CODE_ATTEMPTS ? 'failed' : 'unverified' });
-        throw attempts >= MAX_CODE_ATTEMPTS ? frontendErrors.verificationFailed() : frontendErrors.codeIncorrect();
+        await protection.recordCodeFailure(row.emailAddress);
+        if (attempt >= MAX_CODE_ATTEMPTS) {
+          await store.verificationCodes.update(row.id, { status: 'failed' });
+          throw frontendErrors.verificationFailed();
+        }
+        throw frontendErrors.codeIncorrect();
       }
-      await store.verificationCodes.update(row.id, { status: 'verified' });
-      return { ...row, status: 'verified' };
+      if (!(await store.verificationCodes.markVerified(row.id))) throw frontendErrors.verificationMissing();
+      return { ...row, attempts: attempt, status: 'verified' };
+    },
+
+    /** True when `code` is the (already used) code of this verification: a retried completion proves itself with it. */
+    async matchesUsed(subjectId: string, purpose: CodePurpose, code: string): Promise<boolean> {
+      const row = await store.verificationCodes.find(subjectId, purpose);
+      if (row?.status !== 'verified') return false;
+      // Guesses at a used code spend the address's budget as guesses at a live one do.
+      await protection.assertCodeBudget(row.emailAddress);
+      const same = timingSafeEqual(Buffer.from(row.codeHash, 'hex'), Buffer.from(hash(code.trim()), 'hex'));
+      if (!same) await protection.recordCodeFailure(row.emailAddress);
+      return same;
     },
   };
 }

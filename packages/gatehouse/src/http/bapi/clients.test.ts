@@ -39,7 +39,10 @@ describe('BAPI clients and sign-ups', () => {
     const body = JSON.parse(res.body);
     clientId = body.client.id;
     sessionId = body.client.last_active_session_id;
-    const setCookie = [res.headers['set-cookie']].flat().find((line) => line?.startsWith('__client='));
+    const setCookie = [res.headers['set-cookie']]
+      .flat()
+      .filter((line) => line?.startsWith('__client='))
+      .at(-1);
     clientToken = decodeURIComponent(setCookie?.split(';')[0]?.slice('__client='.length) ?? '');
   });
   afterAll(async () => t.close());

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
+import { registerImageBackendRoutes } from '../images/bapi.js';
 import { registerClientRoutes } from './clients.js';
 import { registerCloudOnlyRoutes } from './cloud-only.js';
 import { registerEmailAddressRoutes } from './email-addresses.js';
@@ -28,6 +29,7 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerKeyRoutes(app, domain);
   registerClientRoutes(app, domain);
   registerOrganizationRoutes(app, domain);
+  await registerImageBackendRoutes(app, domain);
   registerSignUpRoutes(app, domain);
   registerCloudOnlyRoutes(app);
 }

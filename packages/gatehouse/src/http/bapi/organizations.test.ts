@@ -196,9 +196,11 @@ describe('session tokens follow the active organization', () => {
       role: 'org:admin',
       permissions: ADMIN_PERMISSIONS,
     };
-    // An organization without a logo has image_url '', which renders like null: the claim is left out.
     expect(decode(await token())).toMatchObject({ organization: expected, label: 'Acme / org:admin' });
-    expect((decode(await token()).organization as Record<string, unknown>).image).toBeUndefined();
+    // An organization without a logo has its default avatar, as on Clerk.
+    expect((decode(await token()).organization as Record<string, unknown>).image).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/v1\/images\/avatars\/o-\d+-A\.svg$/,
+    );
 
     expect(
       (await bapi('POST', '/v1/jwt_templates', { name: 'org-tmpl', claims: { org: '{{org.slug}}', who: '{{user.id}}' } })).status,

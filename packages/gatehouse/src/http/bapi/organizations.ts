@@ -71,6 +71,7 @@ const userMembershipsQuery = z.object(pagination).strict();
 /** BAPI `/v1/organizations`, their memberships, and `/v1/users/{id}/organization_memberships`. */
 export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain): void {
   const { organizations } = domain;
+  const { links } = domain.images;
 
   app.get('/v1/organizations', async (request, reply) => {
     const q = parseInput(listQuery, request.query);
@@ -82,7 +83,14 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
       offset: q.offset,
       includeMembersCount: q.include_members_count === 'true',
     });
-    return sendJson(reply, 200, serializePage(page.data.map(serializeOrganizationRecord), page.totalCount));
+    return sendJson(
+      reply,
+      200,
+      serializePage(
+        page.data.map((r) => serializeOrganizationRecord(r, links)),
+        page.totalCount,
+      ),
+    );
   });
 
   app.post('/v1/organizations', async (request, reply) => {
@@ -95,14 +103,14 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
       publicMetadata: body.public_metadata,
       privateMetadata: body.private_metadata,
     });
-    return sendJson(reply, 200, serializeOrganizationRecord(record));
+    return sendJson(reply, 200, serializeOrganizationRecord(record, links));
   });
 
   app.get('/v1/organizations/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const q = parseInput(getQuery, request.query);
     const record = await organizations.get(id, { includeMembersCount: q.include_members_count === 'true' });
-    return sendJson(reply, 200, serializeOrganizationRecord(record));
+    return sendJson(reply, 200, serializeOrganizationRecord(record, links));
   });
 
   app.patch('/v1/organizations/:id', async (request, reply) => {
@@ -116,7 +124,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
       publicMetadata: body.public_metadata,
       privateMetadata: body.private_metadata,
     });
-    return sendJson(reply, 200, serializeOrganizationRecord(record));
+    return sendJson(reply, 200, serializeOrganizationRecord(record, links));
   });
 
   app.delete('/v1/organizations/:id', async (request, reply) => {
@@ -127,13 +135,13 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
   app.patch('/v1/organizations/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const record = await organizations.mergeMetadata(id, parseInput(metadataBody, request.body));
-    return sendJson(reply, 200, serializeOrganizationRecord(record));
+    return sendJson(reply, 200, serializeOrganizationRecord(record, links));
   });
 
   app.put('/v1/organizations/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const record = await organizations.replaceMetadata(id, parseInput(metadataBody, request.body));
-    return sendJson(reply, 200, serializeOrganizationRecord(record));
+    return sendJson(reply, 200, serializeOrganizationRecord(record, links));
   });
 
   app.get('/v1/organizations/:id/memberships', async (request, reply) => {
@@ -149,37 +157,51 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
       limit: q.limit,
       offset: q.offset,
     });
-    return sendJson(reply, 200, serializePage(page.data.map(serializeMembership), page.totalCount));
+    return sendJson(
+      reply,
+      200,
+      serializePage(
+        page.data.map((r) => serializeMembership(r, links)),
+        page.totalCount,
+      ),
+    );
   });
 
   app.post('/v1/organizations/:id/memberships', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(membershipCreateBody, request.body);
     const record = await organizations.createMembership(id, { userId: body.user_id, role: body.role });
-    return sendJson(reply, 200, serializeMembership(record));
+    return sendJson(reply, 200, serializeMembership(record, links));
   });
 
   app.patch('/v1/organizations/:id/memberships/:userId', async (request, reply) => {
     const { id, userId } = parseInput(membershipParams, request.params);
     const body = parseInput(membershipUpdateBody, request.body);
-    return sendJson(reply, 200, serializeMembership(await organizations.updateMembership(id, userId, { role: body.role })));
+    return sendJson(reply, 200, serializeMembership(await organizations.updateMembership(id, userId, { role: body.role }), links));
   });
 
   app.delete('/v1/organizations/:id/memberships/:userId', async (request, reply) => {
     const { id, userId } = parseInput(membershipParams, request.params);
-    return sendJson(reply, 200, serializeMembership(await organizations.deleteMembership(id, userId)));
+    return sendJson(reply, 200, serializeMembership(await organizations.deleteMembership(id, userId), links));
   });
 
   app.patch('/v1/organizations/:id/memberships/:userId/metadata', async (request, reply) => {
     const { id, userId } = parseInput(membershipParams, request.params);
     const record = await organizations.mergeMembershipMetadata(id, userId, parseInput(metadataBody, request.body));
-    return sendJson(reply, 200, serializeMembership(record));
+    return sendJson(reply, 200, serializeMembership(record, links));
   });
 
   app.get('/v1/users/:id/organization_memberships', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const q = parseInput(userMembershipsQuery, request.query);
     const page = await organizations.listUserMemberships(id, q.limit ?? 10, q.offset ?? 0);
-    return sendJson(reply, 200, serializePage(page.data.map(serializeMembership), page.totalCount));
+    return sendJson(
+      reply,
+      200,
+      serializePage(
+        page.data.map((r) => serializeMembership(r, links)),
+        page.totalCount,
+      ),
+    );
   });
 }

@@ -111,7 +111,8 @@ describe('empty bodies', () => {
 describe('optional fields the SDKs read', () => {
   it('users carry profile_image_url', async () => {
     const res = await call('GET', `/api/v1/users/${userId}`);
-    expect(res.body).toHaveProperty('profile_image_url', '');
+    expect(res.body.profile_image_url).toEqual(expect.any(String));
+    expect(res.body.profile_image_url).toBe(res.body.image_url);
   });
 
   it('organizations carry last_active_at', async () => {
@@ -124,11 +125,10 @@ describe('optional fields the SDKs read', () => {
     expect(res.body.data[0].public_user_data).toMatchObject({
       user_id: userId,
       identifier: 'pat@example.com',
-      profile_image_url: '',
-      image_url: '',
       username: 'pat_user',
       banned: false,
     });
+    expect(res.body.data[0].public_user_data.profile_image_url).toBe(res.body.data[0].public_user_data.image_url);
   });
 
   it('sessions carry tasks', async () => {

@@ -40,8 +40,6 @@ const NOT_YET: Record<string, string> = {
   'users.replaceUserEmailAddress': 'issue 16, not done yet',
   'users.getUserOauthAccessToken': 'OAuth access tokens come with social sign-in, issue 17',
   'users.deleteUserExternalAccount': 'external accounts come with social sign-in, issue 17',
-  'users.updateUserProfileImage': 'profile images, issue 15',
-  'users.deleteUserProfileImage': 'profile images, issue 15',
   'users.verifyTOTP': 'TOTP and backup codes, issue 21',
   'users.disableUserMFA': 'TOTP and backup codes, issue 21',
   'users.deleteUserBackupCodes': 'TOTP and backup codes, issue 21',
@@ -58,8 +56,6 @@ const NOT_YET: Record<string, string> = {
   'organizations.updateOrganizationDomain': 'organization domains, issue 20',
   'organizations.deleteOrganizationDomain': 'organization domains, issue 20',
   'organizations.getInstanceOrganizationMembershipList': 'instance-wide membership list, issue 20',
-  'organizations.updateOrganizationLogo': 'organization logos, issue 20',
-  'organizations.deleteOrganizationLogo': 'organization logos, issue 20',
 };
 
 /** Methods that send no request at all, and why (checked: a method that starts sending leaves this list). */

@@ -27,14 +27,16 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain): voi
   app.get('/v1/sessions', async (request, reply) => {
     const q = parseInput(listQuery, request.query);
     const page = await domain.sessions.list({ clientId: q.client_id, userId: q.user_id, status: q.status }, q.limit ?? 10, q.offset ?? 0);
-    const data = page.data.map(serializeSession);
+    const activities = await domain.sessionActivities.forSessions(page.data.map((s) => s.id));
+    const data = page.data.map((s) => serializeSession(s, activities.get(s.id)));
     // The SDK asks with `paginated=true`; older callers get Clerk's original bare array.
     return sendJson(reply, 200, q.paginated === 'true' ? serializePage(data, page.totalCount) : data);
   });
 
   app.get('/v1/sessions/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    return sendJson(reply, 200, serializeSession(await domain.sessions.get(id)));
+    const activities = await domain.sessionActivities.forSessions([id]);
+    return sendJson(reply, 200, serializeSession(await domain.sessions.get(id), activities.get(id)));
   });
 
   app.post('/v1/sessions', async (request, reply) => {

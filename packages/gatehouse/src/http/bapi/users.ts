@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import { IMPORTABLE_HASHERS } from '../../crypto/imported-hashes.js';
 import type { Domain } from '../../domain/index.js';
+import type { UserRecord } from '../../domain/users.js';
 import { errors } from '../../errors.js';
 import { emptyBody, idParams, metadataObject, pagination, stringList, timestamp } from '../params.js';
 import { sendJson } from '../reply.js';
@@ -119,6 +120,8 @@ function toUserInput(body: WritableBody) {
 
 /** BAPI `/v1/users`: list (a bare array, as the SDK expects), count, get, create, update, delete. */
 export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
+  const { links } = domain.images;
+  const userJson = (record: UserRecord) => serializeUser(record, domain.protection.state(record.user), links);
   app.get('/v1/users', async (request, reply) => {
     const q = parseInput(listQuery, request.query);
     const records = await domain.users.list({
@@ -130,7 +133,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
     return sendJson(
       reply,
       200,
-      records.map((r) => serializeUser(r)),
+      records.map((r) => userJson(r)),
     );
   });
 
@@ -142,7 +145,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
 
   app.get('/v1/users/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    return sendJson(reply, 200, serializeUser(await domain.users.get(id)));
+    return sendJson(reply, 200, userJson(await domain.users.get(id)));
   });
 
   app.post('/v1/users', async (request, reply) => {
@@ -153,14 +156,14 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
       banned: body.banned,
       locked: body.locked,
     });
-    return sendJson(reply, 200, serializeUser(record));
+    return sendJson(reply, 200, userJson(record));
   });
 
   app.patch('/v1/users/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(updateBody, request.body);
     const record = await domain.users.update(id, { ...toUserInput(body), primaryEmailAddressId: body.primary_email_address_id });
-    return sendJson(reply, 200, serializeUser(record));
+    return sendJson(reply, 200, userJson(record));
   });
 
   app.delete('/v1/users/:id', async (request, reply) => {
@@ -180,13 +183,13 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
   app.patch('/v1/users/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const record = await domain.userMetadata.merge(id, parseInput(metadataBody, request.body));
-    return sendJson(reply, 200, serializeUser(record));
+    return sendJson(reply, 200, userJson(record));
   });
 
   app.put('/v1/users/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const record = await domain.userMetadata.replace(id, parseInput(metadataBody, request.body));
-    return sendJson(reply, 200, serializeUser(record));
+    return sendJson(reply, 200, userJson(record));
   });
 
   for (const [action, flags] of [
@@ -198,7 +201,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
     app.post(`/v1/users/:id/${action}`, async (request, reply) => {
       const { id } = parseInput(idParams, request.params);
       parseInput(emptyBody, request.body);
-      return sendJson(reply, 200, serializeUser(await domain.users.setFlags(id, flags)));
+      return sendJson(reply, 200, userJson(await domain.users.setFlags(id, flags)));
     });
   }
 
@@ -206,7 +209,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
   app.post('/v1/users/:id/remove_password', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(removePasswordBody, request.body);
-    return sendJson(reply, 200, serializeUser(await domain.users.removePassword(id, body.sign_out_of_other_sessions ?? false)));
+    return sendJson(reply, 200, userJson(await domain.users.removePassword(id, body.sign_out_of_other_sessions ?? false)));
   });
 
   const walletParams = z.object({ id: z.string().min(1), walletId: z.string().min(1) });

@@ -20,6 +20,8 @@ export function registerClientRoutes(app: FastifyInstance, domain: Domain, ctx: 
     if (!client) return sendJson(reply, 200, { response: null, client: null });
     await domain.clients.endSessions(client.id, 'ended');
     await domain.clients.update(client.id, { signInId: null, signUpId: null });
+    // Signing out gives the browser a new client token: the old value is worth nothing afterwards.
+    await ctx.rotateClient(reply, client.id);
     return ctx.sendClient(request, reply, client.id);
   });
 

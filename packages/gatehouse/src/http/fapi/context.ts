@@ -9,10 +9,25 @@ import { sendJson } from '../reply.js';
 import { type ClientWireJSON, serializeClient } from '../serializers/client.js';
 
 export const CLIENT_COOKIE = '__client';
+/** How long a rotated-away token still finds its completed sign-up for a retry: a code's lifetime. */
+const RETRY_WINDOW_MS = 10 * 60_000;
+
+function appendSetCookie(reply: FastifyReply, cookie: string): void {
+  const existing = reply.getHeader('set-cookie');
+  const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+  reply.header('set-cookie', [...list, cookie]);
+}
 
 /** Per-request helpers of the Frontend API: the browser's client, and the `{response, client}` envelope. */
 export function createFapiContext(domain: Domain, publicUrl: string) {
   const secureCookies = new URL(publicUrl).protocol === 'https:';
+
+  function setClientCookie(reply: FastifyReply, token: string): void {
+    appendSetCookie(
+      reply,
+      serializeCookie(CLIENT_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: secureCookies, maxAge: CLIENT_COOKIE_MAX_AGE_S }),
+    );
+  }
 
   function clientToken(request: FastifyRequest): string | undefined {
     return parseCookies(request.headers.cookie).get(CLIENT_COOKIE);
@@ -21,7 +36,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
   /** The client as JSON, from one domain snapshot; `known` is a sign-in or sign-up snapshot this request already has. */
   async function clientJson(clientId: string, origin: string | undefined, known?: KnownAttempts): Promise<ClientWireJSON | null> {
     const snapshot = await domain.clientSnapshots.snapshot(clientId, { origin, known });
-    return snapshot ? serializeClient(snapshot) : null;
+    return snapshot ? serializeClient(snapshot, domain.images.links) : null;
   }
 
   /** Production apps get `__client_uat` from us: clerk-js writes it only for development instances. */
@@ -43,12 +58,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     options: { status?: number; known?: KnownAttempts } = {},
   ) {
     const json = clientId ? await clientJson(clientId, request.headers.origin, options.known) : null;
-    const uat = uatCookies(json);
-    if (uat.length) {
-      const existing = reply.getHeader('set-cookie');
-      const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
-      reply.header('set-cookie', [...list, ...uat]);
-    }
+    for (const cookie of uatCookies(json)) appendSetCookie(reply, cookie);
     return sendJson(reply, options.status ?? 200, { response: response(json), client: json });
   }
 
@@ -64,11 +74,26 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
       const existing = await domain.clients.resolve(clientToken(request));
       if (existing) return existing;
       const { client, token } = await domain.clients.create();
-      reply.header(
-        'set-cookie',
-        serializeCookie(CLIENT_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: secureCookies, maxAge: CLIENT_COOKIE_MAX_AGE_S }),
-      );
+      setClientCookie(reply, token);
       return client;
+    },
+
+    /**
+     * The client, also through a token retired by the completion being retried: a browser whose
+     * completion answer was lost still holds the old value (only the retry routes accept it).
+     */
+    async clientForRetry(request: FastifyRequest): Promise<Client | undefined> {
+      const token = clientToken(request);
+      return (await domain.clients.resolve(token)) ?? (await domain.clients.resolveRetired(token));
+    },
+
+    /**
+     * A new `__client` value after a sign-in or sign-up completes and on sign-out (ASVS 3.2.1): a value
+     * planted in or read from the browser before then gets nothing. `retire` keeps the old value for
+     * retrying the completion (see clientForRetry).
+     */
+    async rotateClient(reply: FastifyReply, clientId: string, retire = false): Promise<void> {
+      setClientCookie(reply, await domain.clients.rotateToken(clientId, retire ? { retireForMs: RETRY_WINDOW_MS } : {}));
     },
 
     clientJson,

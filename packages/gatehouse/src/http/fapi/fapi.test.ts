@@ -193,7 +193,11 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
     const sessions = JSON.parse(listed.body);
     expect(Array.isArray(sessions)).toBe(true);
     expect(sessions.map((s: { id: string }) => s.id).sort()).toEqual([laptopSession, phoneSession].sort());
-    expect(sessions[0]).toMatchObject({ object: 'session', status: 'active', latest_activity: null });
+    expect(sessions[0]).toMatchObject({
+      object: 'session',
+      status: 'active',
+      latest_activity: { object: 'session_activity', ip_address: '127.0.0.1', country: 'Local network', is_mobile: false },
+    });
 
     const revoked = await laptop.call('POST', `/v1/me/sessions/${phoneSession}/revoke?_clerk_session_id=${laptopSession}`, {});
     expect(JSON.parse(revoked.body).response).toMatchObject({ id: phoneSession, status: 'revoked' });

@@ -4,6 +4,8 @@ import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
 import { isAllowedOrigin } from '../../security/origins.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
+import { registerImageFrontendRoutes } from '../images/fapi.js';
+import { registerImageServing } from '../images/serve.js';
 import { sendError, sendJson, toGatehouseError } from '../reply.js';
 import { serializeDevBrowser } from '../serializers/dev-browser.js';
 import { serializeEnvironment } from '../serializers/environment.js';
@@ -69,7 +71,13 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   const environment = async () => {
     const instance = domain.instance.get();
     const settings = (await domain.instance.settings()).frontend;
-    return serializeEnvironment({ instanceId: instance.id, development: domain.isDevelopment(), settings, publicUrl });
+    return serializeEnvironment({
+      instanceId: instance.id,
+      development: domain.isDevelopment(),
+      settings,
+      publicUrl,
+      lockout: domain.protection.policy(),
+    });
   };
   app.get('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
   app.patch('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
@@ -82,6 +90,8 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   registerSignUpRoutes(app, domain, ctx, options.limiter);
   registerSessionRoutes(app, domain, ctx);
   registerMeRoutes(app, domain, ctx, options.limiter);
+  registerImageServing(app, domain);
+  await registerImageFrontendRoutes(app, { domain, ctx, limiter: options.limiter });
 
   // Unknown Frontend API paths answer here rather than in the root 404 handler, so the answer carries
   // the CORS headers above: clerk-js then sees Clerk's 404 instead of a CORS failure it retries.

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { emailCode } from '../../domain/frontend/strategies/index.js';
 import type { Domain } from '../../domain/index.js';
+import type { UserRecord } from '../../domain/users.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { EmailAddress } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
@@ -17,6 +18,9 @@ import { formBoolean, formJsonObject, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
 
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
+/** Per user: a stolen session must not test passwords or codes at full speed (the lockout counts them too). */
+const CHANGE_PASSWORD = { limit: 10, windowMs: 60_000 };
+const CODE_ATTEMPTS = { limit: 20, windowMs: 60_000 };
 
 /** Profile fields `''` clears; every other field is unknown (422 `form_param_unknown`). */
 const CLEARABLE = ['first_name', 'last_name', 'username'] as const;
@@ -40,6 +44,7 @@ const attemptBody = z.object({ code: formText(16) });
 
 /** `/v1/me`: the signed-in person's own profile, password and e-mail addresses. */
 export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
+  const frontendUser = (record: UserRecord) => serializeFrontendUser(record, domain.protection.state(record.user), domain.images.links);
   /** The caller's session: `_clerk_session_id` if given, else the client's active one; it must belong to the cookie's client. */
   async function signedIn(request: FastifyRequest): Promise<{ clientId: string; sessionId: string; userId: string }> {
     const client = await ctx.client(request);
@@ -57,7 +62,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   }
 
   const sendUser = async (request: FastifyRequest, reply: FastifyReply, clientId: string, userId: string) =>
-    ctx.send(request, reply, clientId, serializeFrontendUser(await domain.users.get(userId)));
+    ctx.send(request, reply, clientId, frontendUser(await domain.users.get(userId)));
 
   app.get('/v1/me', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
@@ -80,6 +85,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   app.post('/v1/me/change_password', async (request, reply) => {
     const { clientId, sessionId, userId } = await signedIn(request);
     const body = parseForm(changePasswordBody, request.body);
+    await enforceLimits(domain, limiter, request, [[`change_password:${userId}`, CHANGE_PASSWORD]]);
     await domain.me.changePassword(userId, sessionId, {
       currentPassword: body.current_password,
       newPassword: body.new_password,
@@ -98,13 +104,20 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   app.get('/v1/me/sessions/active', async (request, reply) => {
     const { userId } = await signedIn(request);
     const { data } = await domain.sessions.list({ userId, status: 'active' }, 100, 0);
-    return sendJson(reply, 200, data.filter((s) => s.status === 'active').map(serializeSessionWithActivities));
+    const active = data.filter((s) => s.status === 'active');
+    const activities = await domain.sessionActivities.forSessions(active.map((s) => s.id));
+    return sendJson(
+      reply,
+      200,
+      active.map((s) => serializeSessionWithActivities(s, activities.get(s.id))),
+    );
   });
 
   app.post('/v1/me/sessions/:id/revoke', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     const session = await domain.me.revokeSession(userId, clientId, (request.params as { id: string }).id);
-    return ctx.send(request, reply, clientId, serializeSessionWithActivities(session));
+    const activities = await domain.sessionActivities.forSessions([session.id]);
+    return ctx.send(request, reply, clientId, serializeSessionWithActivities(session, activities.get(session.id)));
   });
 
   app.get('/v1/me/email_addresses', async (request, reply) => {
@@ -139,6 +152,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
 
   app.post('/v1/me/email_addresses/:id/attempt_verification', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
+    await enforceLimits(domain, limiter, request, [[`me_code:${userId}`, CODE_ATTEMPTS]]);
     const email = await domain.me.attemptEmailVerification(userId, emailId(request), parseForm(attemptBody, request.body).code);
     return ctx.send(request, reply, clientId, await emailJson(email));
   });

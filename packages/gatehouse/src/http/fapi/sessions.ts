@@ -57,10 +57,16 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     app.post(`/v1/client/sessions/:id/${action}`, async (request, reply) => {
       const { clientId, session } = await ownSession(request);
       await domain.clients.endSessions(clientId, status, session.id);
+      await ctx.rotateClient(reply, clientId);
       // The whole session, as clerk-js's `Session.end()`/`remove()` reads it back into itself.
       const ended = await domain.sessions.get(session.id);
       const record = await domain.users.get(ended.userId);
-      return ctx.send(request, reply, clientId, serializeFrontendSession({ session: ended, record }, domain.clock()));
+      return ctx.send(
+        request,
+        reply,
+        clientId,
+        serializeFrontendSession({ session: ended, record }, domain.clock(), domain.protection.state(record.user), domain.images.links),
+      );
     });
   }
 
@@ -68,6 +74,7 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
     const client = await ctx.client(request);
     if (!client) return sendJson(reply, 200, { response: null, client: null });
     await domain.clients.endSessions(client.id, 'ended');
+    await ctx.rotateClient(reply, client.id);
     return ctx.sendClient(request, reply, client.id);
   });
 }

@@ -9,6 +9,7 @@ import { serializeSignIn } from '../serializers/sign-in.js';
 import type { FapiContext } from './context.js';
 import { formBoolean, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
+import { recordSignInDevice } from './sign-in-device.js';
 
 /** Per identifier and per attempt; per IP allows more, since many people can share one address. */
 const ATTEMPTS = { limit: 20, windowMs: 60_000 };
@@ -22,8 +23,11 @@ const resetPasswordBody = z.object({ password: formText(), sign_out_of_other_ses
 
 /** `/v1/client/sign_ins`: password, e-mail code and password-reset sign-ins. */
 export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, reply: FastifyReply, client: Client, signIn: SignInSnapshot) {
-    return ctx.send(request, reply, client.id, serializeSignIn(signIn), { signIn });
+  async function reply(request: FastifyRequest, reply: FastifyReply, client: Client, signIn: SignInSnapshot, rotate = false) {
+    // A completed sign-in gets the browser a new client token (session fixation).
+    if (rotate && signIn.signIn.status === 'complete') await ctx.rotateClient(reply, client.id);
+    await recordSignInDevice(domain, request, signIn.signIn);
+    return ctx.send(request, reply, client.id, serializeSignIn(signIn, domain.images.links), { signIn });
   }
 
   async function existingClient(request: FastifyRequest) {
@@ -36,11 +40,12 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
     const body = parseForm(createBody, request.body);
     await enforceLimits(domain, limiter, request, [
       [`sign_in:ip:${request.ip}`, PER_IP],
-      ...(body.identifier ? ([[`sign_in:id:${body.identifier.toLowerCase()}`, ATTEMPTS]] as const) : []),
+      // Keyed as the account is looked up (trimmed, lower case), so spelling variants share one budget.
+      ...(body.identifier ? ([[`sign_in:id:${body.identifier.trim().toLowerCase()}`, ATTEMPTS]] as const) : []),
     ]);
     const client = await ctx.ensureClient(request, res);
     const signIn = await domain.signIns.create(client, body);
-    return reply(request, res, client, signIn);
+    return reply(request, res, client, signIn, true);
   });
 
   app.get('/v1/client/sign_ins/:id', async (request, res) => {
@@ -70,7 +75,7 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
       [`sign_in:attempt:${id}`, ATTEMPTS],
     ]);
     const signIn = await domain.signIns.attemptFirstFactor(client, id, body);
-    return reply(request, res, client, signIn);
+    return reply(request, res, client, signIn, true);
   });
 
   app.post('/v1/client/sign_ins/:id/reset_password', async (request, res) => {
@@ -80,6 +85,6 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
       password: body.password,
       signOutOfOtherSessions: body.sign_out_of_other_sessions,
     });
-    return reply(request, res, client, signIn);
+    return reply(request, res, client, signIn, true);
   });
 }

@@ -9,6 +9,7 @@ import { serializeSignUp } from '../serializers/sign-up.js';
 import type { FapiContext } from './context.js';
 import { formJsonObject, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
+import { recordSignInDevice } from './sign-in-device.js';
 
 const SIGN_UPS = { limit: 20, windowMs: 60_000 };
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
@@ -37,7 +38,11 @@ function signUpFields(body: z.infer<typeof fieldsBody>) {
 
 /** `/v1/client/sign_ups`: e-mail + password sign-up, verified by an e-mail code. */
 export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
-  async function reply(request: FastifyRequest, res: FastifyReply, client: Client, signUp: SignUpSnapshot) {
+  async function reply(request: FastifyRequest, res: FastifyReply, client: Client, signUp: SignUpSnapshot, rotate = false) {
+    // A completed sign-up gets the browser a new client token (session fixation); the old one stays
+    // good for retrying the completion only (a browser that never saw this answer still holds it).
+    if (rotate && signUp.signUp.status === 'complete') await ctx.rotateClient(res, client.id, true);
+    await recordSignInDevice(domain, request, signUp.signUp);
     return ctx.send(request, res, client.id, serializeSignUp(signUp), { signUp });
   }
 
@@ -54,7 +59,7 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
     await enforceLimits(domain, limiter, request, [[`sign_up:ip:${request.ip}`, SIGN_UPS]]);
     const client = await ctx.ensureClient(request, res);
     const signUp = await domain.signUps.create(client, signUpFields(body));
-    return reply(request, res, client, signUp);
+    return reply(request, res, client, signUp, true);
   });
 
   app.get('/v1/client/sign_ups/:id', async (request, res) => {
@@ -65,7 +70,7 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
   app.patch('/v1/client/sign_ups/:id', async (request, res) => {
     const client = await existingClient(request);
     const signUp = await domain.signUps.update(client, idOf(request), signUpFields(parseForm(fieldsBody, request.body)));
-    return reply(request, res, client, signUp);
+    return reply(request, res, client, signUp, true);
   });
 
   app.post('/v1/client/sign_ups/:id/prepare_verification', async (request, res) => {
@@ -77,10 +82,11 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
   });
 
   app.post('/v1/client/sign_ups/:id/attempt_verification', async (request, res) => {
-    const client = await existingClient(request);
+    const client = await ctx.clientForRetry(request);
+    if (!client) throw frontendErrors.signUpNotFound();
     const body = parseForm(verificationBody, request.body);
     await enforceLimits(domain, limiter, request, [[`sign_up:attempt:${idOf(request)}`, ATTEMPTS]]);
     const signUp = await domain.signUps.attemptVerification(client, idOf(request), body);
-    return reply(request, res, client, signUp);
+    return reply(request, res, client, signUp, true);
   });
 }

@@ -11,7 +11,7 @@ export function serializeBackendClient({ client, sessions }: ClientWithSessions)
     object: 'client',
     id: client.id,
     session_ids: sessions.map((s) => s.id),
-    sessions: sessions.map(serializeSession),
+    sessions: sessions.map((session) => serializeSession(session)),
     sign_in_id: client.signInId,
     sign_up_id: client.signUpId,
     last_active_session_id: client.lastActiveSessionId,

@@ -1,5 +1,6 @@
 import type { ClientJSON } from '@clerk/shared/types';
 import type { ClientSnapshot } from '../../domain/frontend/client-snapshot.js';
+import type { ImageLinks } from '../../domain/images/links.js';
 import { type FrontendSessionWireJSON, serializeFrontendSession } from './session.js';
 import { type SignInWireJSON, serializeSignIn } from './sign-in.js';
 import { type SignUpWireJSON, serializeSignUp } from './sign-up.js';
@@ -12,13 +13,13 @@ export type ClientWireJSON = Amended<
 >;
 
 /** The Frontend API's `client`, rendered from one domain snapshot. */
-export function serializeClient(snapshot: ClientSnapshot): ClientWireJSON {
+export function serializeClient(snapshot: ClientSnapshot, links: ImageLinks): ClientWireJSON {
   const { client } = snapshot;
   return {
     object: 'client',
     id: client.id,
-    sessions: snapshot.sessions.map((entry) => serializeFrontendSession(entry, snapshot.now, entry.token)),
-    sign_in: snapshot.signIn ? serializeSignIn(snapshot.signIn) : null,
+    sessions: snapshot.sessions.map((entry) => serializeFrontendSession(entry, snapshot.now, entry.lockout, links, entry.token)),
+    sign_in: snapshot.signIn ? serializeSignIn(snapshot.signIn, links) : null,
     sign_up: snapshot.signUp ? serializeSignUp(snapshot.signUp) : null,
     last_active_session_id: client.lastActiveSessionId,
     captcha_bypass: false,

@@ -1,3 +1,4 @@
+import type { LockoutPolicy } from '../../domain/frontend/attack-protection.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
 
 function attribute(enabled: boolean, extra: Record<string, unknown> = {}) {
@@ -23,7 +24,13 @@ function nameAttribute(mode: FrontendSettings['firstName']) {
  * @clerk/shared's `EnvironmentJSON`, which declares every OAuth provider, captcha, theme, billing and
  * API-key setting as required; what Gatehouse sends is what clerk-js reads of them.
  */
-export function serializeEnvironment(input: { instanceId: string; development: boolean; settings: FrontendSettings; publicUrl: string }) {
+export function serializeEnvironment(input: {
+  instanceId: string;
+  development: boolean;
+  settings: FrontendSettings;
+  publicUrl: string;
+  lockout: LockoutPolicy;
+}) {
   const { settings, publicUrl } = input;
   return {
     object: 'environment',
@@ -110,7 +117,11 @@ export function serializeEnvironment(input: { instanceId: string; development: b
         enforce_hibp_on_sign_in: false,
         allowed_special_characters: '',
       },
-      attack_protection: { enumeration_protection: { enabled: true }, user_lockout: { enabled: false }, pii: { enabled: false } },
+      attack_protection: {
+        enumeration_protection: { enabled: true },
+        user_lockout: { enabled: true, max_attempts: input.lockout.maxAttempts, duration_in_minutes: input.lockout.durationMinutes },
+        pii: { enabled: false },
+      },
       passkey_settings: { allow_autofill: false, show_sign_in_button: false },
     },
     organization_settings: { enabled: false, max_allowed_memberships: 0, actions: { admin_delete: false }, domains: { enabled: false } },

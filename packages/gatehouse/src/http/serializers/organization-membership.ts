@@ -1,4 +1,5 @@
 import type { OrganizationMembershipJSON } from '@clerk/backend';
+import type { ImageLinks } from '../../domain/images/links.js';
 import { type MembershipRecord, permissionsForRole } from '../../domain/organizations.js';
 import { type OrganizationWireJSON, serializeOrganization } from './organization.js';
 import { serializePublicUserData } from './public-user-data.js';
@@ -10,7 +11,7 @@ export type OrganizationMembershipWireJSON = Amended<OrganizationMembershipJSON,
 };
 
 /** The one wire shape of an organization membership (Clerk's `organization_membership` object). */
-export function serializeMembership(record: MembershipRecord): OrganizationMembershipWireJSON {
+export function serializeMembership(record: MembershipRecord, links: ImageLinks): OrganizationMembershipWireJSON {
   const { membership } = record;
   return {
     object: 'organization_membership',
@@ -20,8 +21,8 @@ export function serializeMembership(record: MembershipRecord): OrganizationMembe
     permissions: permissionsForRole(membership.role),
     public_metadata: membership.publicMetadata,
     private_metadata: membership.privateMetadata,
-    organization: serializeOrganization(record.organization),
-    public_user_data: serializePublicUserData(record.user),
+    organization: serializeOrganization(record.organization, links),
+    public_user_data: serializePublicUserData(record.user, links),
     created_at: membership.createdAt,
     updated_at: membership.updatedAt,
   };

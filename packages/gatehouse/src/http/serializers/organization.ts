@@ -1,4 +1,5 @@
 import type { OrganizationJSON } from '@clerk/backend';
+import type { ImageLinks } from '../../domain/images/links.js';
 import type { OrganizationRecord } from '../../domain/organizations.js';
 import type { Organization } from '../../model/index.js';
 import type { Amended } from './wire.js';
@@ -11,14 +12,13 @@ import type { Amended } from './wire.js';
 export type OrganizationWireJSON = Amended<OrganizationJSON, { created_by: string | null; last_active_at: null }>;
 
 /** The one wire shape of an organization (Clerk's `organization` object). */
-export function serializeOrganization(organization: Organization, membersCount?: number): OrganizationWireJSON {
+export function serializeOrganization(organization: Organization, links: ImageLinks, membersCount?: number): OrganizationWireJSON {
   return {
     object: 'organization',
     id: organization.id,
     name: organization.name,
     slug: organization.slug,
-    image_url: organization.imageUrl ?? '',
-    has_image: Boolean(organization.imageUrl),
+    ...links.organization({ id: organization.id, image: organization.imageUrl, name: organization.name }),
     // Clerk adds the counts only when asked (`include_members_count`); invitations do not exist yet.
     ...(membersCount === undefined ? {} : { members_count: membersCount, pending_invitations_count: 0 }),
     max_allowed_memberships: organization.maxAllowedMemberships,
@@ -32,6 +32,6 @@ export function serializeOrganization(organization: Organization, membersCount?:
   };
 }
 
-export function serializeOrganizationRecord(record: OrganizationRecord): OrganizationWireJSON {
-  return serializeOrganization(record.organization, record.membersCount);
+export function serializeOrganizationRecord(record: OrganizationRecord, links: ImageLinks): OrganizationWireJSON {
+  return serializeOrganization(record.organization, links, record.membersCount);
 }

@@ -1,4 +1,5 @@
 import type { OrganizationMembershipPublicUserDataJSON } from '@clerk/backend';
+import type { ImageLinks } from '../../domain/images/links.js';
 import type { UserRecord } from '../../domain/users.js';
 
 /**
@@ -15,16 +16,16 @@ export type PublicUserDataWireJSON = OrganizationMembershipPublicUserDataJSON & 
  * What others see of a user (Clerk's `public_user_data`, on memberships and on frontend sessions).
  * The identifier is the primary address, else the first one, else the username or external id.
  */
-export function serializePublicUserData(record: UserRecord): PublicUserDataWireJSON {
+export function serializePublicUserData(record: UserRecord, links: ImageLinks): PublicUserDataWireJSON {
   const { user, emailAddresses } = record;
+  const image = links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName });
   const primary = emailAddresses.find((e) => e.id === user.primaryEmailAddressId) ?? emailAddresses[0];
   return {
     identifier: primary?.emailAddress ?? user.username ?? user.externalId ?? '',
     first_name: user.firstName,
     last_name: user.lastName,
-    image_url: user.imageUrl ?? '',
-    profile_image_url: user.imageUrl ?? '',
-    has_image: Boolean(user.imageUrl),
+    ...image,
+    profile_image_url: image.image_url,
     user_id: user.id,
     username: user.username,
     banned: user.banned,

@@ -1,8 +1,11 @@
 import type { SessionJSON, TokenJSON } from '@clerk/backend';
 import type { SessionJSON as FrontendSessionJSON, SessionWithActivitiesJSON } from '@clerk/shared/types';
+import type { LockoutState } from '../../domain/frontend/attack-protection.js';
 import type { SessionWithUser } from '../../domain/frontend/clients.js';
-import type { Session } from '../../model/index.js';
+import type { ImageLinks } from '../../domain/images/links.js';
+import type { Session, SessionActivity } from '../../model/index.js';
 import { type PublicUserDataWireJSON, serializePublicUserData } from './public-user-data.js';
+import { type SessionActivityWireJSON, serializeSessionActivity } from './session-activity.js';
 import { serializeToken } from './token.js';
 import { type FrontendUserWireJSON, serializeFrontendUser } from './user.js';
 import type { Amended } from './wire.js';
@@ -12,13 +15,17 @@ import type { Amended } from './wire.js';
  * and `latest_activity` null when there is none, as Clerk sends them (the SDK's `Session.fromJSON`
  * copies the first and maps a missing activity to none).
  */
-export type SessionWireJSON = Amended<SessionJSON, { last_active_organization_id: string | null; latest_activity: null }> & {
+export type SessionWireJSON = Amended<
+  SessionJSON,
+  { last_active_organization_id: string | null; latest_activity: SessionActivityWireJSON | null }
+> & {
   /** Session tasks (Clerk's "choose an organization" and the like): Gatehouse has none to ask for. */
   tasks: null;
 };
 
 /** The one wire shape of a session (Clerk's `session` object) for the Backend API. */
-export function serializeSession(session: Session): SessionWireJSON {
+/** With the device it was signed in from, when one was recorded (see session-activity.ts). */
+export function serializeSession(session: Session, activity?: SessionActivity): SessionWireJSON {
   return {
     object: 'session',
     id: session.id,
@@ -27,7 +34,7 @@ export function serializeSession(session: Session): SessionWireJSON {
     status: session.status,
     last_active_organization_id: session.lastActiveOrganizationId,
     actor: null,
-    latest_activity: null,
+    latest_activity: activity ? serializeSessionActivity(session.id, activity, { audience: 'backend' }) : null,
     tasks: null,
     last_active_at: session.lastActiveAt,
     expire_at: session.expireAt,
@@ -53,7 +60,13 @@ export type FrontendSessionWireJSON = Amended<
 >;
 
 /** A session as clerk-js reads it: with its user, and the newest token when we have one. */
-export function serializeFrontendSession(entry: SessionWithUser, now: number, jwt?: string): FrontendSessionWireJSON {
+export function serializeFrontendSession(
+  entry: SessionWithUser,
+  now: number,
+  lockout: LockoutState,
+  links: ImageLinks,
+  jwt?: string,
+): FrontendSessionWireJSON {
   const { session } = entry;
   return {
     object: 'session',
@@ -66,8 +79,8 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, jw
     actor: null,
     factor_verification_age: [Math.max(0, Math.floor((now - session.createdAt) / 60_000)), -1],
     tasks: null,
-    user: serializeFrontendUser(entry.record),
-    public_user_data: serializePublicUserData(entry.record),
+    user: serializeFrontendUser(entry.record, lockout, links),
+    public_user_data: serializePublicUserData(entry.record, links),
     last_active_token: jwt ? serializeToken(jwt) : null,
     created_at: session.createdAt,
     updated_at: session.updatedAt,
@@ -76,12 +89,12 @@ export function serializeFrontendSession(entry: SessionWithUser, now: number, jw
 
 /**
  * A session as `<UserProfile/>`'s "Active devices" lists it (@clerk/shared's
- * `SessionWithActivitiesJSON`). Gatehouse records no device or location, so `latest_activity` is null
- * (clerk-js then shows a generic device), and like Clerk it sends no user, public data or token here.
+ * `SessionWithActivitiesJSON`): with the browser, device and address it was signed in from, and like
+ * Clerk no user, public data or token.
  */
 export type SessionWithActivitiesWireJSON = Amended<
   SessionWithActivitiesJSON,
-  { latest_activity: null; status: Session['status'] },
+  { latest_activity: SessionActivityWireJSON; status: Session['status'] },
   | 'user'
   | 'public_user_data'
   | 'last_active_token'
@@ -92,7 +105,7 @@ export type SessionWithActivitiesWireJSON = Amended<
   | 'updated_at'
 >;
 
-export function serializeSessionWithActivities(session: Session): SessionWithActivitiesWireJSON {
+export function serializeSessionWithActivities(session: Session, activity: SessionActivity | undefined): SessionWithActivitiesWireJSON {
   return {
     object: 'session',
     id: session.id,
@@ -100,7 +113,7 @@ export function serializeSessionWithActivities(session: Session): SessionWithAct
     expire_at: session.expireAt,
     abandon_at: session.abandonAt,
     last_active_at: session.lastActiveAt,
-    latest_activity: null,
+    latest_activity: serializeSessionActivity(session.id, activity, { audience: 'frontend' }),
     actor: null,
   };
 }

@@ -1,6 +1,7 @@
 import type { SignInFirstFactorJSON, SignInJSON, UserDataJSON } from '@clerk/shared/types';
 import type { SignInSnapshot } from '../../domain/frontend/client-snapshot.js';
 import { type FactorDescription, supportedFirstFactors } from '../../domain/frontend/strategies/index.js';
+import type { ImageLinks } from '../../domain/images/links.js';
 import type { SignIn, VerificationCode } from '../../model/index.js';
 import { serializeCodeVerification, serializeVerified, type VerificationWireJSON } from './verification.js';
 import type { Amended } from './wire.js';
@@ -44,8 +45,10 @@ function serializeFactor(factor: FactorDescription): SignInFirstFactorJSON {
   };
 }
 
-export function serializeSignIn({ signIn, factors, verification: code }: SignInSnapshot): SignInWireJSON {
-  const user = factors.user;
+export function serializeSignIn({ signIn, factors, verification: code }: SignInSnapshot, links: ImageLinks): SignInWireJSON {
+  // The account's name and picture only once a factor has been verified: before that, they would tell
+  // a stranger who owns the identifier (and that it has an account).
+  const user = signIn.firstFactorStatus === 'verified' ? factors.user : undefined;
   return {
     object: 'sign_in_attempt',
     id: signIn.id,
@@ -53,7 +56,11 @@ export function serializeSignIn({ signIn, factors, verification: code }: SignInS
     supported_identifiers: ['email_address', 'username'],
     identifier: signIn.identifier,
     user_data: user
-      ? { first_name: user.firstName, last_name: user.lastName, image_url: user.imageUrl ?? '', has_image: Boolean(user.imageUrl) }
+      ? {
+          first_name: user.firstName,
+          last_name: user.lastName,
+          ...links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName }),
+        }
       : { first_name: null, last_name: null, image_url: '', has_image: false },
     supported_first_factors: supportedFirstFactors(factors).map(serializeFactor),
     supported_second_factors: null,

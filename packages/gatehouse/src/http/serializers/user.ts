@@ -1,5 +1,7 @@
 import type { UserJSON } from '@clerk/backend';
 import type { UserJSON as FrontendUserJSON } from '@clerk/shared/types';
+import type { LockoutState } from '../../domain/frontend/attack-protection.js';
+import type { ImageLinks } from '../../domain/images/links.js';
 import type { UserRecord } from '../../domain/users.js';
 import { type EmailAddressWireJSON, serializeEmailAddress } from './email-address.js';
 import type { Amended } from './wire.js';
@@ -11,10 +13,10 @@ import type { Amended } from './wire.js';
 export type UserWireJSON = Amended<UserJSON, { email_addresses: EmailAddressWireJSON[] }> & {
   passkeys: never[];
   saml_accounts: never[];
-  /** The older name of `image_url`, still read by Clerk's Python SDK and older Node ones. */
-  profile_image_url: string;
   mfa_enabled_at: null;
   mfa_disabled_at: null;
+  /** Clerk still sends the older name beside `image_url`. */
+  profile_image_url: string;
 };
 
 /**
@@ -32,8 +34,9 @@ export type FrontendUserWireJSON = Amended<
  * Every field Clerk's `user` has; both audiences' types are checked against it. Unannotated, so the
  * empty lists keep their `never[]` type and fit either SDK's declaration.
  */
-function userFields(record: UserRecord) {
+function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks) {
   const { user, emailAddresses } = record;
+  const image = links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName });
   return {
     object: 'user' as const,
     id: user.id,
@@ -44,9 +47,8 @@ function userFields(record: UserRecord) {
     username: user.username,
     first_name: user.firstName,
     last_name: user.lastName,
-    image_url: user.imageUrl ?? '',
-    profile_image_url: user.imageUrl ?? '',
-    has_image: Boolean(user.imageUrl),
+    ...image,
+    profile_image_url: image.image_url,
     public_metadata: user.publicMetadata,
     private_metadata: user.privateMetadata,
     unsafe_metadata: user.unsafeMetadata,
@@ -66,9 +68,9 @@ function userFields(record: UserRecord) {
     mfa_enabled_at: null,
     mfa_disabled_at: null,
     banned: user.banned,
-    locked: user.locked,
-    lockout_expires_in_seconds: null,
-    verification_attempts_remaining: 100,
+    locked: lockout.locked,
+    lockout_expires_in_seconds: lockout.lockoutExpiresInSeconds,
+    verification_attempts_remaining: lockout.verificationAttemptsRemaining,
     deprovisioned: false,
     last_sign_in_at: user.lastSignInAt,
     last_active_at: user.lastActiveAt,
@@ -84,12 +86,12 @@ function userFields(record: UserRecord) {
 }
 
 /** The one wire shape of a user (Clerk's `user` object), as the Backend API and webhooks send it. */
-export function serializeUser(record: UserRecord): UserWireJSON {
-  return userFields(record);
+export function serializeUser(record: UserRecord, lockout: LockoutState, links: ImageLinks): UserWireJSON {
+  return userFields(record, lockout, links);
 }
 
 /** The user as the browser sees it (FAPI): the same object without private metadata. */
-export function serializeFrontendUser(record: UserRecord): FrontendUserWireJSON {
-  const { private_metadata: _private, ...visible } = userFields(record);
+export function serializeFrontendUser(record: UserRecord, lockout: LockoutState, links: ImageLinks): FrontendUserWireJSON {
+  const { private_metadata: _private, ...visible } = userFields(record, lockout, links);
   return visible;
 }

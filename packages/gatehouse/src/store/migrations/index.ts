@@ -3,6 +3,8 @@ import * as initial from './0001-initial.js';
 import * as frontendApi from './0002-frontend-api.js';
 import * as organizations from './0003-organizations.js';
 import * as keyRotation from './0004-key-rotation.js';
+import * as attackProtection from './0005-attack-protection.js';
+import * as imagesAndSessionActivities from './0006-images-and-session-activities.js';
 
 /** Every migration, in order. Add a file and a line here; never edit an applied migration. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002-frontend-api': frontendApi,
   '0003-organizations': organizations,
   '0004-key-rotation': keyRotation,
+  '0005-attack-protection': attackProtection,
+  '0006-images-and-session-activities': imagesAndSessionActivities,
 };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { CodePurpose, SignIn, SignUp, VerificationCode } from '../../model/index.js';
 import { signInMapping, signUpMapping, verificationCodeMapping } from '../mappings.js';
 import type { Database } from '../schema.js';
@@ -48,6 +48,32 @@ export function createVerificationCodeRepository(db: Kysely<Database>) {
     async replace(code: VerificationCode): Promise<void> {
       await db.deleteFrom('verification_codes').where('subject_id', '=', code.subjectId).where('purpose', '=', code.purpose).execute();
       await db.insertInto('verification_codes').values(verificationCodeMapping.write(code)).execute();
+    },
+    /**
+     * Takes one try of a live code before it is compared, in one statement: of concurrent guesses only
+     * `maxAttempts` get a try (the rest find none), however they interleave. Returns the try's number.
+     */
+    async takeAttempt(id: string, maxAttempts: number): Promise<number | undefined> {
+      const row = await db
+        .updateTable('verification_codes')
+        .set({ attempts: sql<number>`attempts + 1` })
+        .where('id', '=', id)
+        .where('status', '=', 'unverified')
+        .where('attempts', '<', maxAttempts)
+        .returning('attempts')
+        .executeTakeFirst();
+      return row ? Number(row.attempts) : undefined;
+    },
+    /** Marks a code used; false when another request used or failed it first. */
+    async markVerified(id: string): Promise<boolean> {
+      const row = await db
+        .updateTable('verification_codes')
+        .set({ status: 'verified' })
+        .where('id', '=', id)
+        .where('status', '=', 'unverified')
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
     },
     async update(id: string, changes: Partial<Pick<VerificationCode, 'attempts' | 'status'>>): Promise<void> {
       await db.updateTable('verification_codes').set(verificationCodeMapping.writeChanges(changes)).where('id', '=', id).execute();

@@ -1,6 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import {
+  type AttemptCounterRepository,
+  createAttemptCounterRepository,
+  createRetiredClientTokenRepository,
+  createUserLockoutRepository,
+  type RetiredClientTokenRepository,
+  type UserLockoutRepository,
+} from './attack-protection.js';
+import {
   createSignInRepository,
   createSignUpRepository,
   createVerificationCodeRepository,
@@ -17,6 +25,7 @@ import {
   type MailOutboxRepository,
   type TestingTokenRepository,
 } from './ephemeral.js';
+import { createImageRepository, type ImageRepository } from './images.js';
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
 import {
@@ -25,6 +34,7 @@ import {
   type OrganizationMembershipRepository,
   type OrganizationRepository,
 } from './organizations.js';
+import { createSessionActivityRepository, type SessionActivityRepository } from './session-activities.js';
 import { type ClientRepository, createClientRepository, createSessionRepository, type SessionRepository } from './sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
 
@@ -44,6 +54,11 @@ export interface Repositories {
   testingTokens: TestingTokenRepository;
   organizations: OrganizationRepository;
   organizationMemberships: OrganizationMembershipRepository;
+  attemptCounters: AttemptCounterRepository;
+  userLockouts: UserLockoutRepository;
+  retiredClientTokens: RetiredClientTokenRepository;
+  images: ImageRepository;
+  sessionActivities: SessionActivityRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -63,5 +78,10 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     testingTokens: createTestingTokenRepository(db),
     organizations: createOrganizationRepository(db),
     organizationMemberships: createOrganizationMembershipRepository(db),
+    attemptCounters: createAttemptCounterRepository(db),
+    userLockouts: createUserLockoutRepository(db),
+    retiredClientTokens: createRetiredClientTokenRepository(db),
+    images: createImageRepository(db),
+    sessionActivities: createSessionActivityRepository(db),
   };
 }
