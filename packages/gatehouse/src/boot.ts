@@ -174,6 +174,8 @@ export function describeEnvironment(config: GatehouseConfig, domain: Domain): En
       NEXT_PUBLIC_CLERK_JS_URL: clerkJsUrl,
       CLERK_UI_URL: clerkUiUrl,
       NEXT_PUBLIC_CLERK_UI_URL: clerkUiUrl,
+      VITE_CLERK_JS_URL: clerkJsUrl,
+      VITE_CLERK_UI_URL: clerkUiUrl,
       CLERK_JWT_KEY: jwtKey,
       CLERK_TELEMETRY_DISABLED: '1',
     },

@@ -6,8 +6,8 @@ const attribute = z.enum(['off', 'optional', 'required']);
 export const frontendSettingsSchema = z
   .object({
     applicationName: z.string().min(1).max(100).default('Gatehouse'),
-    firstName: attribute.default('off'),
-    lastName: attribute.default('off'),
+    firstName: attribute.default('optional'),
+    lastName: attribute.default('optional'),
     username: attribute.default('off'),
     deleteSelfEnabled: z.boolean().default(true),
     /** Origins (scheme://host[:port]) whose pages may call the Frontend API and be redirected to. */

@@ -120,3 +120,26 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
     }
   }
 }
+
+const VITE_BIN = path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+
+export type ViteExample = 'react-vite' | 'vue-vite';
+
+/** `vite build` of a Vite example with the instance's variables (VITE_* values are inlined at build time). */
+export async function buildViteExample(name: ViteExample, clerkEnv: Record<string, string>): Promise<void> {
+  await execFileAsync(process.execPath, [VITE_BIN, 'build', '--logLevel', 'warn'], {
+    cwd: path.join(EXAMPLES_DIR, name),
+    env: exampleEnv(clerkEnv, {}),
+    maxBuffer: 32 * 1024 * 1024,
+  });
+}
+
+/** A Vite example's `server.js`: the built SPA and its token-checking `/api/me`, on 127.0.0.1 (so also localhost). */
+export function startViteExample(name: ViteExample, clerkEnv: Record<string, string>, port: number): Promise<RunningExample> {
+  return startProcess(process.execPath, ['server.js'], {
+    cwd: path.join(EXAMPLES_DIR, name),
+    env: exampleEnv(clerkEnv, { PORT: String(port) }),
+    ready: /app on http/,
+    url: `http://127.0.0.1:${port}`,
+  });
+}

@@ -10,7 +10,9 @@ import type { FapiContext } from './context.js';
 /** `/v1/client` (the browser's state), sign-out of everything, and the handshake redirect. */
 export function registerClientRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, publicUrl: string): void {
   app.get('/v1/client', async (request, reply) => {
-    const client = await ctx.client(request);
+    // A development browser gets its client (and so its dev browser token) on first contact, as
+    // Clerk's dev browser does: clerk-js needs that token before a component links to another origin.
+    const client = domain.isDevelopment() ? await ctx.ensureClient(request, reply) : await ctx.client(request);
     if (!client) return sendJson(reply, 200, { response: null, client: null });
     return sendJson(reply, 200, { response: await ctx.clientJson(client.id, request.headers.origin), client: null });
   });
@@ -33,7 +35,10 @@ export function registerClientRoutes(app: FastifyInstance, domain: Domain, ctx: 
     }
     const client = await ctx.client(request);
     const cookies = parseCookies(request.headers.cookie);
-    const devBrowser = queryValue(request.query, '__clerk_db_jwt') || cookies.get('__clerk_db_jwt') || undefined;
+    const carried = queryValue(request.query, '__clerk_db_jwt') || cookies.get('__clerk_db_jwt') || undefined;
+    // A dev browser token that is a client token (see DEV_BROWSER_PRELUDE) is never stored with the
+    // handshake: @clerk/backend only needs the app to hold some dev browser id.
+    const devBrowser = carried?.startsWith('dvb_') ? carried : undefined;
     const nonce = await domain.handshake.begin({ clientId: client?.id, devBrowser, origin: originOf(redirectUrl) ?? publicUrl });
     const target = new URL(redirectUrl);
     target.searchParams.set('__clerk_handshake_nonce', nonce);

@@ -5,6 +5,7 @@ import { cookieSuffix } from '../../domain/frontend/handshake.js';
 import type { Domain } from '../../domain/index.js';
 import type { Client } from '../../model/index.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
+import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
 import { type ClientWireJSON, serializeClient } from '../serializers/client.js';
 
@@ -18,6 +19,10 @@ function appendSetCookie(reply: FastifyReply, cookie: string): void {
   reply.header('set-cookie', [...list, cookie]);
 }
 
+/** The development browser token clerk-js sends (`?__clerk_db_jwt=`) and learns (`Clerk-Db-Jwt`) on development instances. */
+export const DEV_BROWSER_PARAM = '__clerk_db_jwt';
+export const DEV_BROWSER_HEADER = 'Clerk-Db-Jwt';
+
 /** Per-request helpers of the Frontend API: the browser's client, and the `{response, client}` envelope. */
 export function createFapiContext(domain: Domain, publicUrl: string) {
   const secureCookies = new URL(publicUrl).protocol === 'https:';
@@ -29,8 +34,38 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     );
   }
 
+  /**
+   * Where the browser's client token can come from, most explicit first. On a development instance
+   * the dev browser token (which is the client token) rides in the query string, as on Clerk: an app
+   * on http://localhost talking to us on 127.0.0.1 is cross-site, so our SameSite=Lax cookie never
+   * reaches us from it. Production instances read the HttpOnly cookie only.
+   */
+  function candidateTokens(request: FastifyRequest): string[] {
+    const fromQuery = domain.isDevelopment() ? queryValue(request.query, DEV_BROWSER_PARAM) : undefined;
+    const fromCookie = parseCookies(request.headers.cookie).get(CLIENT_COOKIE);
+    return [fromQuery, fromCookie].filter((token): token is string => Boolean(token));
+  }
+
   function clientToken(request: FastifyRequest): string | undefined {
-    return parseCookies(request.headers.cookie).get(CLIENT_COOKIE);
+    return candidateTokens(request)[0];
+  }
+
+  // The token to announce in `Clerk-Db-Jwt` when the browser did not send it as the dev browser token.
+  const announce = new WeakMap<FastifyRequest, string>();
+
+  function noteResolved(request: FastifyRequest, token: string): void {
+    if (domain.isDevelopment() && queryValue(request.query, DEV_BROWSER_PARAM) !== token) announce.set(request, token);
+  }
+
+  async function resolveClient(request: FastifyRequest): Promise<Client | undefined> {
+    for (const token of candidateTokens(request)) {
+      const client = await domain.clients.resolve(token);
+      if (client) {
+        noteResolved(request, token);
+        return client;
+      }
+    }
+    return undefined;
   }
 
   /** The client as JSON, from one domain snapshot; `known` is a sign-in or sign-up snapshot this request already has. */
@@ -65,15 +100,19 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
   return {
     clientToken,
 
-    async client(request: FastifyRequest): Promise<Client | undefined> {
-      return domain.clients.resolve(clientToken(request));
+    client: resolveClient,
+
+    /** The dev browser token to send back in `Clerk-Db-Jwt` for this request, if any (development only). */
+    devBrowserToAnnounce(request: FastifyRequest): string | undefined {
+      return announce.get(request);
     },
 
     /** The browser's client, created (and its HttpOnly cookie set) on first need. */
     async ensureClient(request: FastifyRequest, reply: FastifyReply): Promise<Client> {
-      const existing = await domain.clients.resolve(clientToken(request));
+      const existing = await resolveClient(request);
       if (existing) return existing;
       const { client, token } = await domain.clients.create();
+      noteResolved(request, token);
       setClientCookie(reply, token);
       return client;
     },
@@ -83,8 +122,13 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
      * completion answer was lost still holds the old value (only the retry routes accept it).
      */
     async clientForRetry(request: FastifyRequest): Promise<Client | undefined> {
-      const token = clientToken(request);
-      return (await domain.clients.resolve(token)) ?? (await domain.clients.resolveRetired(token));
+      const live = await resolveClient(request);
+      if (live) return live;
+      for (const token of candidateTokens(request)) {
+        const retired = await domain.clients.resolveRetired(token);
+        if (retired) return retired;
+      }
+      return undefined;
     },
 
     /**
@@ -93,7 +137,10 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
      * retrying the completion (see clientForRetry).
      */
     async rotateClient(reply: FastifyReply, clientId: string, retire = false): Promise<void> {
-      setClientCookie(reply, await domain.clients.rotateToken(clientId, retire ? { retireForMs: RETRY_WINDOW_MS } : {}));
+      const token = await domain.clients.rotateToken(clientId, retire ? { retireForMs: RETRY_WINDOW_MS } : {});
+      setClientCookie(reply, token);
+      // A development browser that names its client in the query learns the new value from `Clerk-Db-Jwt`.
+      if (domain.isDevelopment()) announce.set(reply.request, token);
     },
 
     clientJson,
@@ -117,7 +164,7 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
      * a stale tab that is told `session_exists` learns which session exists. Null without a client.
      */
     async errorClient(request: FastifyRequest) {
-      const client = await domain.clients.resolve(clientToken(request));
+      const client = await resolveClient(request);
       return client ? clientJson(client.id, request.headers.origin) : null;
     },
 

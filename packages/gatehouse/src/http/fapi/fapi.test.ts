@@ -41,7 +41,11 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
 
   it('signs up with e-mail + password + code, gets tokens, edits the profile, signs out and back in', async () => {
     const b = browser(t.app);
-    expect(JSON.parse((await b.call('GET', '/v1/client')).body)).toEqual({ response: null, client: null });
+    // A development browser gets an empty client on first contact (its dev browser token in Clerk-Db-Jwt).
+    const firstContact = await b.call('GET', '/v1/client');
+    expect(JSON.parse(firstContact.body).response).toMatchObject({ object: 'client', sessions: [], sign_in: null, sign_up: null });
+    expect(firstContact.headers['clerk-db-jwt']).toBeTruthy();
+    expect(String(firstContact.headers['set-cookie'])).toMatch(/__client=.*HttpOnly.*SameSite=Lax/);
 
     const created = await b.call('POST', '/v1/client/sign_ups?__clerk_api_version=2026-08-20', {
       email_address: 'new.person@example.com',
@@ -51,7 +55,6 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
     expect(created.statusCode).toBe(200);
     expect(created.headers['access-control-allow-origin']).toBe(ORIGIN);
     expect(created.headers['access-control-allow-credentials']).toBe('true');
-    expect(String(created.headers['set-cookie'])).toMatch(/__client=.*HttpOnly.*SameSite=Lax/);
     const signUp = JSON.parse(created.body).response;
     expect(signUp).toMatchObject({ object: 'sign_up_attempt', status: 'missing_requirements', unverified_fields: ['email_address'] });
     // No code until clerk-js asks for one, as with Clerk: `<SignUp/>` then sends `prepare_verification`.
@@ -97,6 +100,11 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
 
     const renamed = await b.call('POST', `/v1/me?_method=PATCH&_clerk_session_id=${sessionId}`, { first_name: 'Nara' });
     expect(JSON.parse(renamed.body).response.first_name).toBe('Nara');
+    // No picture: a default avatar that an <img> can show, as Clerk returns, and has_image false.
+    expect(JSON.parse(renamed.body).response).toMatchObject({
+      image_url: expect.stringMatching(/^data:image\/svg\+xml;base64,/),
+      has_image: false,
+    });
 
     const signedOut = JSON.parse((await b.call('POST', '/v1/client/sessions?_method=DELETE')).body);
     expect(signedOut.client.sessions).toEqual([]);
@@ -356,5 +364,75 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
     expect(fine.statusCode).toBe(200);
     const client = JSON.parse((await b.call('GET', '/v1/client')).body).response;
     expect(client.sign_up.email_address).toBe('deep.enough@example.com');
+  });
+
+  it('identifies a development client by the dev browser token in the query, with no cookie (an app on another site)', async () => {
+    const first = await t.app.inject({ method: 'GET', url: '/v1/client', headers: { origin: 'http://localhost:5173' } });
+    const token = first.headers['clerk-db-jwt'];
+    if (typeof token !== 'string') throw new Error('no Clerk-Db-Jwt header');
+    expect(first.headers['access-control-expose-headers']).toMatch(/Clerk-Db-Jwt/);
+    const clientId = JSON.parse(first.body).response.id as string;
+
+    const signIn = await t.app.inject({
+      method: 'POST',
+      url: `/v1/client/sign_ins?__clerk_db_jwt=${encodeURIComponent(token)}`,
+      headers: { origin: 'http://localhost:5173', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'identifier=nobody%40example.com',
+    });
+    expect(signIn.statusCode).toBe(200);
+    expect(JSON.parse(signIn.body).client.id).toBe(clientId);
+    // The token the browser sent is not echoed back.
+    expect(signIn.headers['clerk-db-jwt']).toBeUndefined();
+
+    const again = await t.app.inject({
+      method: 'GET',
+      url: `/v1/client?__clerk_db_jwt=${encodeURIComponent(token)}`,
+      headers: { origin: 'http://localhost:5173' },
+    });
+    expect(JSON.parse(again.body).response).toMatchObject({ id: clientId, sign_in: { identifier: 'nobody@example.com' } });
+
+    // An unknown token is a new browser, not an error.
+    const unknown = await t.app.inject({
+      method: 'GET',
+      url: '/v1/client?__clerk_db_jwt=dvb_nothing',
+      headers: { origin: 'http://localhost:5173' },
+    });
+    expect(JSON.parse(unknown.body).response.id).not.toBe(clientId);
+  });
+
+  it('serves clerk-js with the dev browser prelude in front', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/npm/@clerk/clerk-js@6/dist/clerk.browser.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body.startsWith(';(function(){')).toBe(true);
+    expect(res.body).toContain('__internal_onBeforeRequest');
+  });
+});
+
+describe('Frontend API of a production instance', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ flags: { 'instance-type': 'production' } });
+  });
+  afterAll(async () => t.close());
+
+  it('ignores a dev browser token: the client is the HttpOnly cookie only', async () => {
+    const first = await t.app.inject({ method: 'GET', url: '/v1/client', headers: { origin: 'http://127.0.0.1:4000' } });
+    expect(JSON.parse(first.body)).toEqual({ response: null, client: null });
+    expect(first.headers['clerk-db-jwt']).toBeUndefined();
+    const signIn = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sign_ins',
+      headers: { origin: 'http://127.0.0.1:4000', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'identifier=nobody%40example.com',
+    });
+    const cookie = String(signIn.headers['set-cookie']).match(/__client=([^;]+)/)?.[1];
+    if (!cookie) throw new Error('no __client cookie');
+    expect(signIn.headers['clerk-db-jwt']).toBeUndefined();
+    const viaQuery = await t.app.inject({
+      method: 'GET',
+      url: `/v1/client?__clerk_db_jwt=${cookie}`,
+      headers: { origin: 'http://127.0.0.1:4000' },
+    });
+    expect(JSON.parse(viaQuery.body)).toEqual({ response: null, client: null });
   });
 });

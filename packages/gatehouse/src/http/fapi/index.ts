@@ -10,7 +10,7 @@ import { sendError, sendJson, toGatehouseError } from '../reply.js';
 import { serializeDevBrowser } from '../serializers/dev-browser.js';
 import { serializeEnvironment } from '../serializers/environment.js';
 import { registerClientRoutes } from './client.js';
-import { createFapiContext } from './context.js';
+import { createFapiContext, DEV_BROWSER_HEADER } from './context.js';
 import { registerMeRoutes } from './me.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerSignInRoutes } from './sign-ins.js';
@@ -56,6 +56,7 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
       reply.header('access-control-allow-origin', origin);
       reply.header('access-control-allow-credentials', 'true');
       reply.header('vary', 'Origin');
+      reply.header('access-control-expose-headers', DEV_BROWSER_HEADER);
     } else if (request.method !== 'GET' && request.method !== 'OPTIONS') {
       throw frontendErrors.originInvalid();
     }
@@ -82,8 +83,19 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   app.get('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
   app.patch('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
 
-  // clerk-js never asks for a dev browser on a non-Clerk host, but other clients may.
-  app.post('/v1/dev_browser', async (_request, reply) => sendJson(reply, 200, serializeDevBrowser(newDevBrowserId())));
+  app.addHook('onSend', async (request, reply, payload) => {
+    const token = ctx.devBrowserToAnnounce(request);
+    if (token) reply.header(DEV_BROWSER_HEADER, token);
+    return payload;
+  });
+
+  // clerk-js asks for a dev browser only on Clerk's own hosts; the loader Gatehouse serves (and other
+  // clients) may. On a development instance the dev browser is a fresh client, its token the id.
+  app.post('/v1/dev_browser', async (_request, reply) => {
+    if (!domain.isDevelopment()) return sendJson(reply, 200, serializeDevBrowser(newDevBrowserId()));
+    const { token } = await domain.clients.create();
+    return sendJson(reply, 200, serializeDevBrowser(token));
+  });
 
   registerClientRoutes(app, domain, ctx, publicUrl);
   registerSignInRoutes(app, domain, ctx, options.limiter);

@@ -55,6 +55,62 @@ export function bundleUrls(publicUrl: string): { clerkJsUrl: string; clerkUiUrl:
   };
 }
 
+/**
+ * Put in front of clerk-js's browser entry files. clerk-js keeps a development browser (a token sent
+ * as `?__clerk_db_jwt=` on every Frontend API call, learnt from the `Clerk-Db-Jwt` response header,
+ * kept in a `__clerk_db_jwt` cookie on the app's own host and added to links to other origins) only
+ * when the Frontend API host is one of Clerk's development domains. Gatehouse's host never is, so
+ * this prelude does the same through clerk-js's request hooks (`window.__internal_onBeforeRequest`
+ * and `__internal_onAfterResponse`). That is what lets an app on http://localhost use Gatehouse on
+ * 127.0.0.1 (another site: our cookie is not sent) and lets `<SignIn/>` link to the hosted pages.
+ * The server honours the token on development instances only; elsewhere it is inert.
+ */
+export const DEV_BROWSER_PRELUDE = `;(function(){
+if (typeof window === 'undefined' || typeof document === 'undefined' || window.__gatehouse_dev_browser) return;
+window.__gatehouse_dev_browser = true;
+var NAME = '__clerk_db_jwt';
+function read() {
+  var match = document.cookie.match(/(?:^|;\\s*)__clerk_db_jwt=([^;]*)/);
+  return match ? decodeURIComponent(match[1]) : '';
+}
+function write(value) {
+  /* clerk-js reads the suffixed name first: drop any, so the one written here is the one it uses. */
+  document.cookie.split(';').forEach(function (part) {
+    var name = part.split('=')[0].trim();
+    if (name.indexOf(NAME + '_') === 0) document.cookie = name + '=; path=/; max-age=0';
+  });
+  document.cookie = NAME + '=' + encodeURIComponent(value) + '; path=/; max-age=31536000; SameSite=Lax';
+}
+try {
+  var here = new URL(window.location.href);
+  var carried = here.searchParams.get(NAME);
+  if (carried) {
+    write(carried);
+    here.searchParams.delete(NAME);
+    window.history.replaceState(window.history.state, '', here.href);
+  }
+} catch (e) {}
+/* A dev browser id from a backend SDK's handshake (dvb_...) means a server-side Clerk SDK keeps this
+   app's dev browser, on the same site as Gatehouse: leave it to that SDK, as before. */
+if (read().indexOf('dvb_') === 0) return;
+var before = window.__internal_onBeforeRequest;
+var after = window.__internal_onAfterResponse;
+window.__internal_onBeforeRequest = function (request) {
+  var token = read();
+  if (token && request && request.url && request.url.searchParams) request.url.searchParams.set(NAME, token);
+  return before ? before(request) : undefined;
+};
+window.__internal_onAfterResponse = function (request, response) {
+  var token = response && response.headers && response.headers.get('Clerk-Db-Jwt');
+  if (token && token !== read()) write(token);
+  return after ? after(request, response) : undefined;
+};
+})();
+`;
+// (joined onto one line when served, so clerk-js's own source map stays aligned line for line)
+
+const PRELUDED = new Set(['clerk.browser.js', 'clerk.legacy.browser.js']);
+
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'application/javascript; charset=utf-8',
   '.mjs': 'application/javascript; charset=utf-8',
@@ -80,6 +136,8 @@ export function registerBundles(app: FastifyInstance): void {
       let body = cache.get(key);
       if (!body) {
         body = readFileSync(path.join(bundle.dir, file));
+        if (bundle.name === '@clerk/clerk-js' && PRELUDED.has(file))
+          body = Buffer.concat([Buffer.from(DEV_BROWSER_PRELUDE.replace(/\n/g, ' ')), body]);
         cache.set(key, body);
       }
       // Chunk names carry a content hash and version; the entry files are fetched by major version.

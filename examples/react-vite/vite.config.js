@@ -1,0 +1,8 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { requireClerkEnv } from '../vite-clerk-env.js';
+
+export default defineConfig(({ mode }) => {
+  requireClerkEnv(mode);
+  return { plugins: [react()] };
+});
