@@ -1,6 +1,7 @@
 import type { SecretBox } from '../crypto/secret-box.js';
 import { buildPublishableKey } from '../keys.js';
 import type { Store } from '../store/index.js';
+import { createBackendClientService } from './backend-clients.js';
 import { type Clock, systemClock } from './clock.js';
 import { createDevOutbox } from './dev-outbox.js';
 import { createEmailAddressService } from './email-addresses.js';
@@ -130,6 +131,7 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     emailAddresses,
     sessions,
+    backendClients: createBackendClientService(store, clock, clients),
     organizations: createOrganizationService(store, clock),
     protection,
     jwtTemplates,

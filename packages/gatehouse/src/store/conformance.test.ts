@@ -539,6 +539,14 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.clients.findById(clientA.id)).toEqual({ ...clientA, lastActiveSessionId: s1.id, updatedAt: T0 + 100 });
       });
 
+      it('lists clients newest first (ties by id, descending) with paging and a count', async () => {
+        const byIdDesc = [clientA.id, clientB.id].sort().reverse();
+        expect((await store.clients.list(10, 0)).map((c) => c.id)).toEqual(byIdDesc);
+        expect((await store.clients.list(1, 1)).map((c) => c.id)).toEqual([byIdDesc[1]]);
+        expect(await store.clients.list(10, 5)).toEqual([]);
+        expect(await store.clients.count()).toBe(2);
+      });
+
       it('finds a session with every column intact', async () => {
         expect(await store.sessions.findById(s2.id)).toEqual(s2);
         expect(await store.sessions.findById('sess_none')).toBeUndefined();

@@ -4,6 +4,7 @@ import { errors } from '../../errors.js';
 import { registerImageBackendRoutes } from '../images/bapi.js';
 import { registerApiKeyRoutes } from './api-keys.js';
 import { registerClientRoutes } from './clients.js';
+import { registerCloudOnlyRoutes } from './cloud-only.js';
 import { registerEmailAddressRoutes } from './email-addresses.js';
 import { registerInstanceRoutes } from './instance.js';
 import { registerJwtTemplateRoutes } from './jwt-templates.js';
@@ -13,6 +14,7 @@ import { acceptsMachineKey, authenticateMachine } from './machine-caller.js';
 import { registerMachineRoutes } from './machines.js';
 import { registerOrganizationRoutes } from './organizations.js';
 import { registerSessionRoutes } from './sessions.js';
+import { registerSignUpRoutes } from './sign-ups.js';
 import { registerUserRoutes } from './users.js';
 
 /** The Backend API, mounted under `/api` so `CLERK_API_URL=<public url>/api`. Every route needs the secret key. */
@@ -38,4 +40,6 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerApiKeyRoutes(app, domain);
   registerMachineRoutes(app, domain);
   registerM2MTokenRoutes(app, domain);
+  registerSignUpRoutes(app, domain);
+  registerCloudOnlyRoutes(app);
 }

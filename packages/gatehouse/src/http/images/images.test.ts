@@ -186,7 +186,13 @@ function imageSuite(dialect: 'sqlite' | 'postgres') {
       body: new URLSearchParams({ identifier: `me.${dialect}@example.com`, password: 'a long passphrase here', strategy: 'password' }),
     });
     // A sign-in that completes on a new client sets `__client` twice (created, then renewed at sign-in): the last one counts, as in a browser.
-    cookie = (signIn.headers.getSetCookie().filter((c) => c.startsWith('__client=')).at(-1) ?? '').split(';')[0] ?? '';
+    cookie =
+      (
+        signIn.headers
+          .getSetCookie()
+          .filter((c) => c.startsWith('__client='))
+          .at(-1) ?? ''
+      ).split(';')[0] ?? '';
     expect(cookie).not.toBe('');
     const fapi = (method: string, body?: FormData | string, headers: Record<string, string> = {}) =>
       fetch(`${publicUrl}/v1/me/profile_image`, { method, body, headers: { origin: ORIGIN, cookie, ...headers } });
