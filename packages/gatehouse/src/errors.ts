@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'authorization_header_missing'
   | 'clerk_key_invalid'
   | 'delete_self_not_enabled'
+  | 'feature_not_available'
   | 'form_code_incorrect'
   | 'form_identifier_exists'
   | 'form_identifier_not_removable'
@@ -25,6 +26,7 @@ export type ErrorCode =
   | 'form_password_length_too_short'
   | 'form_password_pwned'
   | 'internal_clerk_error'
+  | 'machine_secret_key_required'
   | 'malformed_request'
   | 'malformed_request_body'
   | 'method_not_allowed'
@@ -175,6 +177,14 @@ export const errors = {
       'The provided secret key is invalid.',
       'The provided secret key is invalid. Make sure it is the one `gatehouse env` prints for this instance.',
     ),
+  machineSecretKeyRequired: () =>
+    single(
+      403,
+      'machine_secret_key_required',
+      'This needs a machine secret key.',
+      'M2M tokens are created by a machine: send its secret key (from `GET /v1/machines/{id}/secret_key`) as "Bearer ak_...".',
+    ),
+  machineTokenInvalid: (what: string) => single(404, 'resource_not_found', 'not found', `The ${what} is unknown, revoked or expired.`),
   secretKeyNotCurrent: () =>
     single(
       403,
@@ -233,6 +243,18 @@ export const errors = {
       'session_token_claims_too_large',
       'Session token claims are too large.',
       `The custom session claims render to ${bytes} bytes; the limit is ${limit} bytes. Keep large data out of the session token and fetch it with users.getUser instead.`,
+    ),
+  /**
+   * A Clerk cloud service (billing, Svix webhooks, SAML…) that a self-hosted server does not have.
+   * A 404, not a 501: SDKs with retries (Clerk's Python SDK) retry 5xx answers, and this never heals.
+   */
+  featureNotAvailable: (feature: string, why: string) =>
+    single(
+      404,
+      'feature_not_available',
+      `${feature} is not available on Gatehouse.`,
+      `${feature} is a Clerk cloud service that a self-hosted Gatehouse server does not provide: ${why}`,
+      { feature },
     ),
   methodNotAllowed: () => single(405, 'method_not_allowed', 'Method not allowed.', 'This endpoint does not support that HTTP method.'),
   routeNotFound: (path: string) => single(404, 'resource_not_found', 'not found', `No endpoint matches ${path}.`),

@@ -1,6 +1,7 @@
 import type { SecretBox } from '../crypto/secret-box.js';
 import { buildPublishableKey } from '../keys.js';
 import type { Store } from '../store/index.js';
+import { createBackendClientService } from './backend-clients.js';
 import { type Clock, systemClock } from './clock.js';
 import { createDevOutbox } from './dev-outbox.js';
 import { createEmailAddressService } from './email-addresses.js';
@@ -18,6 +19,9 @@ import { createInstanceService } from './instance.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyRotationService } from './key-rotation.js';
 import { createKeyring } from './keyring.js';
+import { createApiKeyService } from './machine-auth/api-keys.js';
+import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
+import { createMachineService } from './machine-auth/machines.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createSessionActivityService } from './session-activities.js';
@@ -87,6 +91,7 @@ export function createDomain(options: DomainOptions) {
     emailAddresses,
     settings: frontendSettings,
   });
+  const machines = createMachineService(store, box, clock);
   return {
     publishableKey,
     isDevelopment,
@@ -126,12 +131,16 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     emailAddresses,
     sessions,
+    backendClients: createBackendClientService(store, clock, clients),
     organizations: createOrganizationService(store, clock),
     protection,
     jwtTemplates,
     tokens,
     images,
     sessionActivities: createSessionActivityService(store, clock),
+    apiKeys: createApiKeyService(store, box, clock),
+    machines,
+    m2mTokens: createM2MTokenService(store, clock, machines, { keyring, issuer: new URL(options.publicUrl).origin }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { signRs256 } from '../crypto/jwt.js';
 import { errors } from '../errors.js';
 import type { EmailAddress, Session, User } from '../model/index.js';
@@ -155,6 +156,27 @@ export function createTokenService(deps: TokenServiceDeps) {
 
     async mintTemplateTokenFor(sessionId: string, templateName: string, options: MintOptions = {}): Promise<string> {
       return mintTemplateToken(await subject(sessionId), templateName, options);
+    },
+
+    /**
+     * BAPI's `POST /v1/sessions/{id}/verify` (deprecated by Clerk, still in the SDK): the session,
+     * when `token` is a session token we signed, unexpired, for that very session, and the session
+     * is still active.
+     */
+    async verifySessionToken(sessionId: string, token: string): Promise<Session> {
+      const { session } = await subject(sessionId);
+      const keys = createLocalJWKSet(await keyring.jwks());
+      let sid: unknown;
+      try {
+        const { payload } = await jwtVerify(token, keys, { issuer, algorithms: ['RS256'], currentDate: new Date(clock()) });
+        sid = payload.sid;
+      } catch {
+        throw errors.paramValueInvalid('token', 'is not a valid, unexpired session token of this instance');
+      }
+      if (sid !== session.id) throw errors.paramValueInvalid('token', 'belongs to another session');
+      const current = effectiveSession(session, clock());
+      if (current.status !== 'active') throw errors.sessionNotActive(current.id, current.status);
+      return current;
     },
   };
 }

@@ -224,6 +224,26 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
       if (!deleted) throw errors.notFound('user');
     },
 
+    /**
+     * Takes the password away (the user signs in with an e-mailed code from then on); with
+     * `signOutOfOtherSessions`, every live session of theirs is revoked too.
+     */
+    async removePassword(id: string, signOutOfOtherSessions: boolean): Promise<UserRecord> {
+      await load(id);
+      const now = clock();
+      await store.transaction(async (tx) => {
+        await tx.users.update(id, { passwordDigest: null, passwordHasher: null, passwordLastUpdatedAt: null, updatedAt: now });
+        if (signOutOfOtherSessions) await tx.sessions.endAllForUser(id, 'revoked', now);
+      });
+      return load(id);
+    },
+
+    /** Gatehouse users have no web3 wallets: any wallet id of an existing user names nothing. */
+    async deleteWeb3Wallet(id: string, _walletId: string): Promise<never> {
+      await load(id);
+      throw errors.notFound('web3 wallet');
+    },
+
     async setFlags(id: string, flags: { banned?: boolean; locked?: boolean }): Promise<UserRecord> {
       await load(id);
       const now = clock();

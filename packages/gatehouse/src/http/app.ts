@@ -7,6 +7,7 @@ import { registerBackendApi } from './bapi/index.js';
 import { clientErrorHandler } from './client-errors.js';
 import { registerFrontendApi } from './fapi/index.js';
 import { MAX_JSON_DEPTH, withinJsonDepth } from './json-depth.js';
+import { createKnownPaths } from './known-paths.js';
 import { nulCharacterError } from './nul-characters.js';
 import { type HealthState, registerHealthRoutes } from './ops/health.js';
 import { registerBundles } from './pages/bundles.js';
@@ -44,8 +45,10 @@ function parseJsonBody(body: string): unknown {
   } catch (error) {
     throw errors.malformedBody((error as Error).message);
   }
-  // Every endpoint takes named parameters; `null`, arrays and scalars would otherwise slip through as "no params".
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.malformedBody('the body must be a JSON object');
+  // Endpoints take named parameters (or, for Clerk's `/bulk` ones, an array of them): `null` and
+  // scalars would otherwise slip through as "no params". `parseInput` refuses an array where the
+  // route's schema wants an object.
+  if (value === null || typeof value !== 'object') throw errors.malformedBody('the body must be a JSON object or array');
   if (!withinJsonDepth(value)) throw errors.malformedBody(`the body nests more than ${MAX_JSON_DEPTH} levels deep`);
   return value;
 }
@@ -120,6 +123,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done(error as Error, undefined);
     }
   });
+  // An empty POST or DELETE body is no body, whatever it claims to be: Clerk's Python SDK 1.0–1.4
+  // labels its empty bodies `application/octet-stream`. A non-empty body of another type is a 415.
+  // On a path nothing serves the body is never read: the answer is the 404 or 405, not a 415.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).length === 0 || request.is404) done(null, {});
+    else done(errors.unsupportedContentType(), undefined);
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -155,7 +165,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     return sendError(reply, gatehouseError, request.id);
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, errors.routeNotFound(request.url.split('?')[0] ?? ''), request.id));
+  const knownPaths = createKnownPaths();
+  app.addHook('onRoute', (route) => knownPaths.add(route.method, route.url));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = knownPaths.methodsFor(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendError(reply, errors.methodNotAllowed(), request.id);
+    }
+    return sendError(reply, errors.routeNotFound(path), request.id);
+  });
 
   const { domain } = options;
   registerHealthRoutes(app, domain, options.health ?? { draining: false });

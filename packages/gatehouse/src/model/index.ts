@@ -8,6 +8,7 @@ export type * from './ephemeral.js';
 export type * from './image.js';
 export type * from './instance.js';
 export type * from './jwt-template.js';
+export type * from './machine-auth.js';
 export type * from './organization.js';
 export type * from './session.js';
 export type * from './session-activity.js';

@@ -4,9 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids.js';
 import type {
+  ApiKey,
   Client,
   EmailAddress,
   JwtTemplate,
+  M2MToken,
+  Machine,
   Organization,
   OrganizationMembership,
   Session,
@@ -536,6 +539,14 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.clients.findById(clientA.id)).toEqual({ ...clientA, lastActiveSessionId: s1.id, updatedAt: T0 + 100 });
       });
 
+      it('lists clients newest first (ties by id, descending) with paging and a count', async () => {
+        const byIdDesc = [clientA.id, clientB.id].sort().reverse();
+        expect((await store.clients.list(10, 0)).map((c) => c.id)).toEqual(byIdDesc);
+        expect((await store.clients.list(1, 1)).map((c) => c.id)).toEqual([byIdDesc[1]]);
+        expect(await store.clients.list(10, 5)).toEqual([]);
+        expect(await store.clients.count()).toBe(2);
+      });
+
       it('finds a session with every column intact', async () => {
         expect(await store.sessions.findById(s2.id)).toEqual(s2);
         expect(await store.sessions.findById('sess_none')).toBeUndefined();
@@ -1062,6 +1073,105 @@ function conformanceSuite(dialect: Dialect) {
           offset: 0,
         });
         expect(rows.map((r) => r.id)).toEqual([earlier.id, later.id]);
+      });
+    });
+
+    describe('machine authentication', () => {
+      let store: Store;
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+      });
+
+      const machineRow = (name: string, createdAt: number): Machine => ({
+        id: newId('mch'),
+        name,
+        defaultTokenTtl: 3600,
+        secretKeyHash: `hash-${name}`,
+        secretKeyEnc: 'sealed',
+        previousSecretKeyHash: null,
+        previousSecretKeyExpiresAt: null,
+        createdAt,
+        updatedAt: createdAt,
+      });
+
+      it('keeps API keys with their JSON, filters revoked and expired ones, and finds them by hash', async () => {
+        const subject = `user_conformance${dialect}`;
+        const base: ApiKey = {
+          id: newId('ak'),
+          name: 'live',
+          subject,
+          description: null,
+          claims: null,
+          scopes: ['a', 'b'],
+          createdBy: null,
+          secretHash: `live-${dialect}`,
+          secretEnc: 'sealed',
+          revoked: false,
+          revocationReason: null,
+          expiration: null,
+          lastUsedAt: null,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        const expired = {
+          ...base,
+          id: newId('ak'),
+          name: 'expired',
+          claims: { k: [1] },
+          secretHash: `expired-${dialect}`,
+          expiration: T0 + 1,
+          createdAt: T0 + 1,
+        };
+        const revoked = { ...base, id: newId('ak'), name: 'revoked', secretHash: `revoked-${dialect}`, revoked: true, createdAt: T0 + 2 };
+        for (const key of [base, expired, revoked]) await store.apiKeys.insert(key);
+        expect(await store.apiKeys.findBySecretHash(`expired-${dialect}`)).toEqual(expired);
+        const live = { revoked: false, expired: false, now: T0 + 10 };
+        expect((await store.apiKeys.listBySubject(subject, live, 10, 0)).map((k) => k.name)).toEqual(['live']);
+        const all = { revoked: true, expired: true, now: T0 + 10 };
+        expect((await store.apiKeys.listBySubject(subject, all, 10, 0)).map((k) => k.name)).toEqual(['revoked', 'expired', 'live']);
+        expect(await store.apiKeys.countBySubject(subject, all)).toBe(3);
+        await expect(store.apiKeys.insert({ ...base, id: newId('ak') })).rejects.toBeInstanceOf(UniqueViolation);
+      });
+
+      it('keeps machines, scopes and M2M tokens, searches names literally and deletes a machine with its scopes and tokens', async () => {
+        const a = machineRow(`50%_off ${dialect}`, T0);
+        const b = machineRow(`plain ${dialect}`, T0 + 1);
+        await store.machines.insert(a);
+        await store.machines.insert(b);
+        await store.machines.insertScope({ fromMachineId: a.id, toMachineId: b.id, createdAt: T0 });
+        await expect(store.machines.insertScope({ fromMachineId: a.id, toMachineId: b.id, createdAt: T0 })).rejects.toBeInstanceOf(
+          UniqueViolation,
+        );
+        expect(await store.machines.scopesFrom([a.id])).toEqual([{ fromMachineId: a.id, toMachineId: b.id, createdAt: T0 }]);
+        expect(
+          (await store.machines.list({ query: '%_OFF', orderBy: 'name', descending: false, limit: 10, offset: 0 })).map((m) => m.id),
+        ).toEqual([a.id]);
+        expect(await store.machines.count('50%')).toBe(1);
+        expect(await store.machines.count('5_%')).toBe(0);
+        await store.machines.update(a.id, { previousSecretKeyHash: 'old', previousSecretKeyExpiresAt: T0 + 5 });
+        expect((await store.machines.findBySecretKeyHash('old'))?.id).toBe(a.id);
+
+        const token: M2MToken = {
+          id: newId('mt'),
+          subject: a.id,
+          scopes: [b.id],
+          claims: { job: 'x' },
+          tokenHash: `token-${dialect}`,
+          revoked: false,
+          revocationReason: null,
+          expiration: T0 + 1000,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.m2mTokens.insert(token);
+        expect(await store.m2mTokens.findByTokenHash(`token-${dialect}`)).toEqual(token);
+        expect(await store.m2mTokens.countBySubject(a.id, { revoked: false, expired: false, now: T0 + 2000 })).toBe(0);
+        expect(await store.m2mTokens.countBySubject(a.id, { revoked: false, expired: true, now: T0 + 2000 })).toBe(1);
+
+        expect(await store.transaction((tx) => tx.machines.delete(a.id))).toBe(true);
+        expect(await store.m2mTokens.findById(token.id)).toBeUndefined();
+        expect(await store.machines.scopesFrom([a.id])).toEqual([]);
+        expect(await store.machines.findById(b.id)).toEqual(b);
       });
     });
   });

@@ -5,8 +5,11 @@
  * column.
  */
 
-/** `value`: stored as is; `flag`: a boolean stored as 0/1; `object`: a JSON object stored as text. */
-export type Codec = 'value' | 'flag' | 'object';
+/**
+ * `value`: stored as is; `flag`: a boolean stored as 0/1; `object`: a JSON object stored as text;
+ * `json`: any JSON value (an array, null) stored as text.
+ */
+export type Codec = 'value' | 'flag' | 'object' | 'json';
 
 /** Every field of `Entity` with the column it lives in and how it is stored. */
 export type MappingSpec<Entity, Row> = { readonly [Field in keyof Entity & string]: readonly [column: keyof Row & string, codec: Codec] };
@@ -32,7 +35,7 @@ export function decodeObject(text: string): Record<string, unknown> {
 
 function encode(codec: Codec, value: unknown): unknown {
   if (codec === 'flag') return value ? 1 : 0;
-  if (codec === 'object') return JSON.stringify(value);
+  if (codec === 'object' || codec === 'json') return JSON.stringify(value);
   return value;
 }
 
@@ -41,6 +44,7 @@ function readExpression(codec: Codec, source: string, key: string): string {
   const load = `${source}[${JSON.stringify(key)}]`;
   if (codec === 'flag') return `${load} === 1`;
   if (codec === 'object') return `decodeObject(${load})`;
+  if (codec === 'json') return `JSON.parse(${load})`;
   return load;
 }
 
@@ -64,7 +68,7 @@ export function entityMapping<Entity, Row>() {
     };
     const writeBody = fields.map(([field, [column, codec]]) => {
       const load = `entity[${JSON.stringify(field)}]`;
-      const value = codec === 'flag' ? `(${load} ? 1 : 0)` : codec === 'object' ? `JSON.stringify(${load})` : load;
+      const value = codec === 'flag' ? `(${load} ? 1 : 0)` : codec === 'object' || codec === 'json' ? `JSON.stringify(${load})` : load;
       return `${JSON.stringify(column)}: ${value}`;
     });
     const readers = new Map<string, (joined: object) => Entity>();

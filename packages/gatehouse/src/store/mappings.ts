@@ -1,8 +1,12 @@
 import type {
+  ApiKey,
   Client,
   EmailAddress,
   HandshakeNonce,
   JwtTemplate,
+  M2MToken,
+  Machine,
+  MachineScope,
   Organization,
   OrganizationMembership,
   OutboxMail,
@@ -16,11 +20,15 @@ import type {
 } from '../model/index.js';
 import { entityMapping } from './entity-mapping.js';
 import type {
+  ApiKeyRow,
   ClientRow,
   EmailAddressRow,
   HandshakeNonceRow,
   InstanceRow,
   JwtTemplateRow,
+  M2MTokenRow,
+  MachineRow,
+  MachineScopeRow,
   MailOutboxRow,
   OrganizationMembershipRow,
   OrganizationRow,
@@ -216,6 +224,55 @@ export const organizationMembershipMapping = entityMapping<OrganizationMembershi
   role: ['role', 'value'],
   publicMetadata: ['public_metadata', 'object'],
   privateMetadata: ['private_metadata', 'object'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const apiKeyMapping = entityMapping<ApiKey, ApiKeyRow>()({
+  id: ['id', 'value'],
+  name: ['name', 'value'],
+  subject: ['subject', 'value'],
+  description: ['description', 'value'],
+  claims: ['claims', 'json'],
+  scopes: ['scopes', 'json'],
+  createdBy: ['created_by', 'value'],
+  secretHash: ['secret_hash', 'value'],
+  secretEnc: ['secret_enc', 'value'],
+  revoked: ['revoked', 'flag'],
+  revocationReason: ['revocation_reason', 'value'],
+  expiration: ['expiration', 'value'],
+  lastUsedAt: ['last_used_at', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const machineMapping = entityMapping<Machine, MachineRow>()({
+  id: ['id', 'value'],
+  name: ['name', 'value'],
+  defaultTokenTtl: ['default_token_ttl', 'value'],
+  secretKeyHash: ['secret_key_hash', 'value'],
+  secretKeyEnc: ['secret_key_enc', 'value'],
+  previousSecretKeyHash: ['previous_secret_key_hash', 'value'],
+  previousSecretKeyExpiresAt: ['previous_secret_key_expires_at', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const machineScopeMapping = entityMapping<MachineScope, MachineScopeRow>()({
+  fromMachineId: ['from_machine_id', 'value'],
+  toMachineId: ['to_machine_id', 'value'],
+  createdAt: ['created_at', 'value'],
+});
+
+export const m2mTokenMapping = entityMapping<M2MToken, M2MTokenRow>()({
+  id: ['id', 'value'],
+  subject: ['subject', 'value'],
+  scopes: ['scopes', 'json'],
+  claims: ['claims', 'json'],
+  tokenHash: ['token_hash', 'value'],
+  revoked: ['revoked', 'flag'],
+  revocationReason: ['revocation_reason', 'value'],
+  expiration: ['expiration', 'value'],
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
 });

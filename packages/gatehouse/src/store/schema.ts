@@ -206,6 +206,59 @@ export interface OrganizationMembershipTable {
   updated_at: number;
 }
 
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  subject: string;
+  description: string | null;
+  /** JSON: an object or null. */
+  claims: string;
+  /** JSON: an array of strings. */
+  scopes: string;
+  created_by: string | null;
+  secret_hash: string;
+  secret_enc: string;
+  revoked: number;
+  revocation_reason: string | null;
+  expiration: number | null;
+  last_used_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MachineTable {
+  id: string;
+  name: string;
+  default_token_ttl: number;
+  secret_key_hash: string;
+  secret_key_enc: string;
+  previous_secret_key_hash: string | null;
+  previous_secret_key_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MachineScopeTable {
+  from_machine_id: string;
+  to_machine_id: string;
+  created_at: number;
+}
+
+export interface M2MTokenTable {
+  id: string;
+  subject: string;
+  /** JSON: an array of machine ids. */
+  scopes: string;
+  /** JSON: an object or null. */
+  claims: string;
+  token_hash: string;
+  revoked: number;
+  revocation_reason: string | null;
+  expiration: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** An uploaded image; `id` is the hex SHA-256 of `bytes`, so one content is stored once. */
 export interface ImageTable {
   id: string;
@@ -247,6 +300,10 @@ export interface Database {
   organization_memberships: OrganizationMembershipTable;
   images: ImageTable;
   session_activities: SessionActivityTable;
+  api_keys: ApiKeyTable;
+  machines: MachineTable;
+  machine_scopes: MachineScopeTable;
+  m2m_tokens: M2MTokenTable;
   attempt_counters: AttemptCounterTable;
   retired_client_tokens: RetiredClientTokenTable;
 }
@@ -279,3 +336,7 @@ export type HandshakeNonceRow = HandshakeNonceTable;
 export type MailOutboxRow = MailOutboxTable;
 export type OrganizationRow = OrganizationTable;
 export type OrganizationMembershipRow = OrganizationMembershipTable;
+export type ApiKeyRow = ApiKeyTable;
+export type MachineRow = MachineTable;
+export type MachineScopeRow = MachineScopeTable;
+export type M2MTokenRow = M2MTokenTable;

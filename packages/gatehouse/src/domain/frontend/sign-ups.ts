@@ -164,6 +164,13 @@ export function createSignUpService(deps: {
       return snapshot(await load(client, id));
     },
 
+    /** The Backend API's view (`GET /v1/sign_ups/{id}`): any client's sign-up, expired ones included. */
+    async get(id: string): Promise<SignUpSnapshot> {
+      const row = await store.signUps.findById(id);
+      if (!row) throw errors.notFound('sign-up');
+      return snapshot(row);
+    },
+
     async create(client: Client, fields: SignUpFields): Promise<SignUpSnapshot> {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);

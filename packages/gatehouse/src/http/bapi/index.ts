@@ -2,13 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import { registerImageBackendRoutes } from '../images/bapi.js';
+import { registerApiKeyRoutes } from './api-keys.js';
 import { registerClientRoutes } from './clients.js';
+import { registerCloudOnlyRoutes } from './cloud-only.js';
 import { registerEmailAddressRoutes } from './email-addresses.js';
 import { registerInstanceRoutes } from './instance.js';
 import { registerJwtTemplateRoutes } from './jwt-templates.js';
 import { registerKeyRoutes } from './keys.js';
+import { registerM2MTokenRoutes } from './m2m-tokens.js';
+import { acceptsMachineKey, authenticateMachine } from './machine-caller.js';
+import { registerMachineRoutes } from './machines.js';
 import { registerOrganizationRoutes } from './organizations.js';
 import { registerSessionRoutes } from './sessions.js';
+import { registerSignUpRoutes } from './sign-ups.js';
 import { registerUserRoutes } from './users.js';
 
 /** The Backend API, mounted under `/api` so `CLERK_API_URL=<public url>/api`. Every route needs the secret key. */
@@ -17,7 +23,10 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
     const header = request.headers.authorization;
     if (!header) throw errors.authorizationMissing();
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1] || !(await domain.instance.authenticateSecretKey(match[1]))) throw errors.secretKeyInvalid();
+    const bearer = match?.[1];
+    if (bearer && (await domain.instance.authenticateSecretKey(bearer))) return;
+    if (bearer && acceptsMachineKey(request)) return authenticateMachine(domain, request, bearer);
+    throw errors.secretKeyInvalid();
   });
   registerUserRoutes(app, domain);
   registerEmailAddressRoutes(app, domain);
@@ -28,4 +37,9 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerClientRoutes(app, domain);
   registerOrganizationRoutes(app, domain);
   await registerImageBackendRoutes(app, domain);
+  registerApiKeyRoutes(app, domain);
+  registerMachineRoutes(app, domain);
+  registerM2MTokenRoutes(app, domain);
+  registerSignUpRoutes(app, domain);
+  registerCloudOnlyRoutes(app);
 }

@@ -19,9 +19,10 @@ const listQuery = z
   .strict();
 const createBody = z.object({ user_id: z.string().min(1) }).strict();
 const tokenBody = z.object({ expires_in_seconds: tokenLifetimeSeconds.optional() }).strict();
+const verifyBody = z.object({ token: z.string().min(1).max(16_384) }).strict();
 const templateParams = z.object({ id: z.string().min(1), template: z.string().min(1) });
 
-/** BAPI `/v1/sessions`: list, get, create, revoke and tokens. */
+/** BAPI `/v1/sessions`: list, get, create, revoke, verify a token and mint tokens. */
 export function registerSessionRoutes(app: FastifyInstance, domain: Domain): void {
   app.get('/v1/sessions', async (request, reply) => {
     const q = parseInput(listQuery, request.query);
@@ -47,6 +48,12 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain): voi
     const { id } = parseInput(idParams, request.params);
     parseInput(emptyBody, request.body);
     return sendJson(reply, 200, serializeSession(await domain.sessions.revoke(id)));
+  });
+
+  app.post('/v1/sessions/:id/verify', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const { token } = parseInput(verifyBody, request.body);
+    return sendJson(reply, 200, serializeSession(await domain.tokens.verifySessionToken(id, token)));
   });
 
   app.post('/v1/sessions/:id/tokens', async (request, reply) => {

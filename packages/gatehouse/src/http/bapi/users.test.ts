@@ -272,3 +272,45 @@ describe('BAPI /v1/users', () => {
     });
   });
 });
+
+describe('BAPI /v1/users password removal and web3 wallets', () => {
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('removes the password, optionally revoking every session', async () => {
+    const created = await call<WireUser>('POST', '/api/v1/users', {
+      email_address: ['nopass@example.com'],
+      password: 'a sturdy passphrase',
+    });
+    const userId = created.body.id;
+    const session = await call<{ id: string }>('POST', '/api/v1/sessions', { user_id: userId });
+    const kept = await call<WireUser>('POST', `/api/v1/users/${userId}/remove_password`);
+    expect(kept.status).toBe(200);
+    expect(kept.body.password_enabled).toBe(false);
+    expect((await call<{ status: string }>('GET', `/api/v1/sessions/${session.body.id}`)).body.status).toBe('active');
+    const wrong = await call<{ errors: { code: string }[] }>('POST', `/api/v1/users/${userId}/verify_password`, {
+      password: 'a sturdy passphrase',
+    });
+    expect(wrong.status).toBe(422);
+
+    await call('PATCH', `/api/v1/users/${userId}`, { password: 'another sturdy passphrase' });
+    const revoked = await call<WireUser>('POST', `/api/v1/users/${userId}/remove_password`, { sign_out_of_other_sessions: true });
+    expect(revoked.body.password_enabled).toBe(false);
+    expect((await call<{ status: string }>('GET', `/api/v1/sessions/${session.body.id}`)).body.status).toBe('revoked');
+  });
+
+  it('answers an unknown web3 wallet as not found, and an unknown user first', async () => {
+    const created = await call<WireUser>('POST', '/api/v1/users', { username: 'walletless' });
+    const wallet = await call<{ errors: { code: string; long_message: string }[] }>(
+      'DELETE',
+      `/api/v1/users/${created.body.id}/web3_wallets/idn_x`,
+    );
+    expect(wallet.status).toBe(404);
+    expect(wallet.body.errors[0]?.long_message).toMatch(/web3 wallet/);
+    const user = await call<{ errors: { code: string; long_message: string }[] }>('DELETE', '/api/v1/users/user_nope/web3_wallets/idn_x');
+    expect(user.status).toBe(404);
+    expect(user.body.errors[0]?.long_message).toMatch(/user/);
+  });
+});

@@ -205,6 +205,19 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
     });
   }
 
+  const removePasswordBody = z.object({ sign_out_of_other_sessions: z.boolean().optional() }).strict();
+  app.post('/v1/users/:id/remove_password', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const body = parseInput(removePasswordBody, request.body);
+    return sendJson(reply, 200, userJson(await domain.users.removePassword(id, body.sign_out_of_other_sessions ?? false)));
+  });
+
+  const walletParams = z.object({ id: z.string().min(1), walletId: z.string().min(1) });
+  app.delete('/v1/users/:id/web3_wallets/:walletId', async (request) => {
+    const { id, walletId } = parseInput(walletParams, request.params);
+    return domain.users.deleteWeb3Wallet(id, walletId);
+  });
+
   const verifyPasswordBody = z.object({ password: z.string().max(1024) }).strict();
   app.post('/v1/users/:id/verify_password', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);

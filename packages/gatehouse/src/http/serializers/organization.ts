@@ -6,9 +6,10 @@ import type { Amended } from './wire.js';
 
 /**
  * Clerk's `organization`: @clerk/backend's type with `created_by` null for an organization made
- * without a creator, as Clerk sends it (the SDK's `Organization.fromJSON` copies it).
+ * without a creator, as Clerk sends it (the SDK's `Organization.fromJSON` copies it), and
+ * `last_active_at` null: Gatehouse does not track organization activity, and the SDKs read the field.
  */
-export type OrganizationWireJSON = Amended<OrganizationJSON, { created_by: string | null }>;
+export type OrganizationWireJSON = Amended<OrganizationJSON, { created_by: string | null; last_active_at: null }>;
 
 /** The one wire shape of an organization (Clerk's `organization` object). */
 export function serializeOrganization(organization: Organization, links: ImageLinks, membersCount?: number): OrganizationWireJSON {
@@ -25,6 +26,7 @@ export function serializeOrganization(organization: Organization, links: ImageLi
     public_metadata: organization.publicMetadata,
     private_metadata: organization.privateMetadata,
     created_by: organization.createdBy,
+    last_active_at: null,
     created_at: organization.createdAt,
     updated_at: organization.updatedAt,
   };

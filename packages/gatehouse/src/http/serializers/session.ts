@@ -4,7 +4,7 @@ import type { LockoutState } from '../../domain/frontend/attack-protection.js';
 import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import type { ImageLinks } from '../../domain/images/links.js';
 import type { Session, SessionActivity } from '../../model/index.js';
-import { serializePublicUserData } from './public-user-data.js';
+import { type PublicUserDataWireJSON, serializePublicUserData } from './public-user-data.js';
 import { type SessionActivityWireJSON, serializeSessionActivity } from './session-activity.js';
 import { serializeToken } from './token.js';
 import { type FrontendUserWireJSON, serializeFrontendUser } from './user.js';
@@ -18,7 +18,10 @@ import type { Amended } from './wire.js';
 export type SessionWireJSON = Amended<
   SessionJSON,
   { last_active_organization_id: string | null; latest_activity: SessionActivityWireJSON | null }
->;
+> & {
+  /** Session tasks (Clerk's "choose an organization" and the like): Gatehouse has none to ask for. */
+  tasks: null;
+};
 
 /** The one wire shape of a session (Clerk's `session` object) for the Backend API. */
 /** With the device it was signed in from, when one was recorded (see session-activity.ts). */
@@ -32,6 +35,7 @@ export function serializeSession(session: Session, activity?: SessionActivity): 
     last_active_organization_id: session.lastActiveOrganizationId,
     actor: null,
     latest_activity: activity ? serializeSessionActivity(session.id, activity, { audience: 'backend' }) : null,
+    tasks: null,
     last_active_at: session.lastActiveAt,
     expire_at: session.expireAt,
     abandon_at: session.abandonAt,
@@ -47,7 +51,12 @@ export function serializeSession(session: Session, activity?: SessionActivity): 
  */
 export type FrontendSessionWireJSON = Amended<
   FrontendSessionJSON,
-  { user: FrontendUserWireJSON; last_active_token: TokenJSON | null; status: Session['status'] }
+  {
+    user: FrontendUserWireJSON;
+    public_user_data: PublicUserDataWireJSON;
+    last_active_token: TokenJSON | null;
+    status: Session['status'];
+  }
 >;
 
 /** A session as clerk-js reads it: with its user, and the newest token when we have one. */

@@ -5,6 +5,7 @@ import * as organizations from './0003-organizations.js';
 import * as keyRotation from './0004-key-rotation.js';
 import * as attackProtection from './0005-attack-protection.js';
 import * as imagesAndSessionActivities from './0006-images-and-session-activities.js';
+import * as machineAuth from './0007-machine-auth.js';
 
 /** Every migration, in order. Add a file and a line here; never edit an applied migration. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-key-rotation': keyRotation,
   '0005-attack-protection': attackProtection,
   '0006-images-and-session-activities': imagesAndSessionActivities,
+  '0007-machine-auth': machineAuth,
 };

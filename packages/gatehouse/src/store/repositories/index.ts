@@ -29,6 +29,14 @@ import { createImageRepository, type ImageRepository } from './images.js';
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
 import {
+  type ApiKeyRepository,
+  createApiKeyRepository,
+  createM2MTokenRepository,
+  createMachineRepository,
+  type M2MTokenRepository,
+  type MachineRepository,
+} from './machine-auth.js';
+import {
   createOrganizationMembershipRepository,
   createOrganizationRepository,
   type OrganizationMembershipRepository,
@@ -59,6 +67,9 @@ export interface Repositories {
   retiredClientTokens: RetiredClientTokenRepository;
   images: ImageRepository;
   sessionActivities: SessionActivityRepository;
+  apiKeys: ApiKeyRepository;
+  machines: MachineRepository;
+  m2mTokens: M2MTokenRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -83,5 +94,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     retiredClientTokens: createRetiredClientTokenRepository(db),
     images: createImageRepository(db),
     sessionActivities: createSessionActivityRepository(db),
+    apiKeys: createApiKeyRepository(db),
+    machines: createMachineRepository(db),
+    m2mTokens: createM2MTokenRepository(db),
   };
 }

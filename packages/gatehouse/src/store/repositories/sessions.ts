@@ -28,6 +28,25 @@ export function createClientRepository(db: Kysely<Database>) {
       const [row] = await byTokenHash(tokenHash);
       return row && readClient(row);
     },
+    /** Newest first, as Clerk lists clients. */
+    async list(limit: number, offset: number): Promise<Client[]> {
+      const rows = await db
+        .selectFrom('clients')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return rows.map(readClient);
+    },
+    async count(): Promise<number> {
+      const row = await db
+        .selectFrom('clients')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
     async insert(client: Client): Promise<void> {
       await db.insertInto('clients').values(clientMapping.write(client)).execute();
     },
