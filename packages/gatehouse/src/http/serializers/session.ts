@@ -59,6 +59,18 @@ export type FrontendSessionWireJSON = Amended<
   }
 >;
 
+/** The fields every Frontend API view of a session starts with. */
+function frontendSessionBase(session: Session) {
+  return {
+    object: 'session' as const,
+    id: session.id,
+    status: session.status,
+    expire_at: session.expireAt,
+    abandon_at: session.abandonAt,
+    last_active_at: session.lastActiveAt,
+  };
+}
+
 /** A session as clerk-js reads it: with its user, and the newest token when we have one. */
 export function serializeFrontendSession(
   entry: SessionWithUser,
@@ -69,12 +81,7 @@ export function serializeFrontendSession(
 ): FrontendSessionWireJSON {
   const { session } = entry;
   return {
-    object: 'session',
-    id: session.id,
-    status: session.status,
-    expire_at: session.expireAt,
-    abandon_at: session.abandonAt,
-    last_active_at: session.lastActiveAt,
+    ...frontendSessionBase(session),
     last_active_organization_id: session.lastActiveOrganizationId,
     actor: null,
     factor_verification_age: [Math.max(0, Math.floor((now - session.createdAt) / 60_000)), -1],
@@ -107,12 +114,7 @@ export type SessionWithActivitiesWireJSON = Amended<
 
 export function serializeSessionWithActivities(session: Session, activity: SessionActivity | undefined): SessionWithActivitiesWireJSON {
   return {
-    object: 'session',
-    id: session.id,
-    status: session.status,
-    expire_at: session.expireAt,
-    abandon_at: session.abandonAt,
-    last_active_at: session.lastActiveAt,
+    ...frontendSessionBase(session),
     latest_activity: serializeSessionActivity(session.id, activity, { audience: 'frontend' }),
     actor: null,
   };
