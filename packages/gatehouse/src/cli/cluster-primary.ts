@@ -17,8 +17,9 @@ const MAX_REPLACEMENTS = 5;
 const REPLACEMENT_WINDOW_MS = 60_000;
 
 export async function runPrimary(config: GatehouseConfig, log: (line: string) => void): Promise<void> {
-  // A taken port would otherwise fail every worker, each with its own message.
-  await (await import('./preflight.js')).checkPortFree(config);
+  // A taken port would otherwise fail every worker, each with its own message (and port 0 is refused:
+  // each worker would bind a port of its own).
+  await (await import('./preflight.js')).claimPort(config);
   let prepared = false;
   let banner = '';
   let stopping = false;

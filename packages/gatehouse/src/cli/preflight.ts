@@ -51,14 +51,30 @@ export function checkDataDir(config: GatehouseConfig): void {
  * Fails if the port is taken. A cluster primary asks before forking, so a taken port is one line from
  * it rather than one error per worker.
  */
-export async function checkPortFree(config: GatehouseConfig): Promise<void> {
+/**
+ * Binds the configured port to prove it free, and answers the configuration with the port bound: for
+ * `--port 0`, the one the system chose, with the public URL following it when it was not given (the
+ * keys and links derive from it, so it must be known before the server prepares). The probe closes
+ * right before the server listens on the same port, which leaves no window worth the name, unlike a
+ * caller that picks a free port and hands it over.
+ */
+export async function claimPort(config: GatehouseConfig): Promise<GatehouseConfig> {
+  if (config.port === 0 && config.workers > 1) {
+    throw new StartupError('--port 0 (any free port) needs --workers 1; give the workers a fixed port with --port.');
+  }
   const probe = createServer();
   try {
     await new Promise<void>((resolve, reject) => {
       probe.once('error', reject);
       probe.listen({ port: config.port, host: config.host, exclusive: true }, resolve);
     });
+    if (config.port !== 0) return config;
+    const address = probe.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    if (port === 0) throw new StartupError(`cannot tell which port ${config.host} was given.`);
+    return { ...config, port, ...(config.publicUrlFollowsPort ? { publicUrl: `http://127.0.0.1:${port}` } : {}) };
   } catch (error) {
+    if (error instanceof StartupError) throw error;
     throw new StartupError(describeStartupFailure(error, config) ?? `cannot listen on ${config.host}:${config.port} (${reason(error)}).`);
   } finally {
     await new Promise((resolve) => probe.close(resolve));

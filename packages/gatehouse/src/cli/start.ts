@@ -17,12 +17,13 @@ export async function runStart(config: GatehouseConfig): Promise<number> {
 }
 
 /** One process prepares, then serves with the store it prepared. */
-async function runSingle(config: GatehouseConfig): Promise<void> {
+async function runSingle(configured: GatehouseConfig): Promise<void> {
   // Start loading the HTTP code now: on PostgreSQL, preparing waits on round trips it can fill.
   const code = import('./serve.js');
   code.catch(() => {}); // awaited below; this only keeps a failed prepare from also reporting it
   // A taken port fails before preparing creates anything (a production key would be logged to no one).
-  await (await import('./preflight.js')).checkPortFree(config);
+  // `--port 0` learns its port here, and the public URL with it.
+  const config = await (await import('./preflight.js')).claimPort(configured);
   const { booted, banner } = await (await import('./prepare.js')).prepare(config, log);
   let serve: typeof import('./serve.js').serve;
   try {

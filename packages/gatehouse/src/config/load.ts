@@ -117,10 +117,8 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
   const port = intFrom('--port', flags.port) ?? intFrom('GATEHOUSE_PORT', env.GATEHOUSE_PORT) ?? file.port ?? 4000;
   if (port > 65_535) throw new ConfigError(`--port must be at most 65535, got ${port}.`);
   const host = str(flags.host) ?? env.GATEHOUSE_HOST ?? file.host ?? '127.0.0.1';
-  const publicUrl = (str(flags['public-url']) ?? env.GATEHOUSE_PUBLIC_URL ?? file.publicUrl ?? `http://127.0.0.1:${port}`).replace(
-    /\/+$/,
-    '',
-  );
+  const givenPublicUrl = str(flags['public-url']) ?? env.GATEHOUSE_PUBLIC_URL ?? file.publicUrl;
+  const publicUrl = (givenPublicUrl ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
   let parsedUrl: URL;
   try {
     parsedUrl = new URL(publicUrl);
@@ -151,6 +149,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     port,
     host,
     publicUrl,
+    ...(givenPublicUrl === undefined ? { publicUrlFollowsPort: true } : {}),
     dataDir,
     databaseUrl,
     redisUrl: str(flags.redis) ?? env.GATEHOUSE_REDIS_URL ?? file.redisUrl,

@@ -45,9 +45,12 @@ export const configFileSchema = z
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
 export interface GatehouseConfig {
+  /** 0: any free port, chosen when `start` binds (one process only). */
   port: number;
   host: string;
   publicUrl: string;
+  /** The public URL was not given, so it is `http://127.0.0.1:<port>` and follows the port bound. */
+  publicUrlFollowsPort?: boolean;
   dataDir: string;
   /** `sqlite:<file>` or `postgres://…`. */
   databaseUrl: string;

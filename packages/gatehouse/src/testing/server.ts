@@ -83,14 +83,35 @@ export async function runCli(
   }
 }
 
-/** Starts a real `gatehouse start` process on a free loopback port and waits for `/readyz`. */
+/** Whether the server runs several workers, which need a fixed port (`--port 0` is one process only). */
+function clustered(options: ServerOptions): boolean {
+  const flag = options.extraArgs?.indexOf('--workers') ?? -1;
+  const workers = flag >= 0 ? options.extraArgs?.[flag + 1] : options.env?.GATEHOUSE_WORKERS;
+  return workers !== undefined && Number(workers) > 1;
+}
+
+/** The port a started server says it bound (`… (bound to 127.0.0.1:4123)`), once it has said it. */
+function boundPort(output: string): number | undefined {
+  const match = /\(bound to [^()]*:(\d+)\)/.exec(output);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Starts a real `gatehouse start` process and waits for `/readyz`. Without a port it binds port 0 and
+ * reads the port it got from its start-up line, so no other process can take the port between a
+ * probe and the bind (a clustered start still gets a probed free port).
+ */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'gatehouse-test-'));
-  const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [...(options.cli ?? NODE_ARGS), 'start', ...cliArgs({ ...options, dataDir, port })], {
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const requestedPort = options.port ?? (clustered(options) ? await freePort() : 0);
+  const child = spawn(
+    process.execPath,
+    [...(options.cli ?? NODE_ARGS), 'start', ...cliArgs({ ...options, dataDir, port: requestedPort })],
+    {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
@@ -98,11 +119,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: a start takes ~1 s alone, but up to ~20 s on a 2-core machine running the suite's files in parallel.
+  const deadline = Date.now() + 60_000;
+  let port = requestedPort === 0 ? undefined : requestedPort;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`gatehouse start exited with ${child.exitCode}:\n${output}`);
+    port ??= boundPort(output);
     try {
+      if (port === undefined) throw new Error('not bound yet');
+      const url = `http://127.0.0.1:${port}`;
       const res = await fetch(`${url}/readyz`);
       if (res.ok) break;
     } catch {
@@ -114,6 +139,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const url = `http://127.0.0.1:${port}`;
   const env = await runEnvJson({ ...options, dataDir, port });
   return {
     url,
