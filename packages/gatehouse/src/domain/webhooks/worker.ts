@@ -11,7 +11,8 @@ export const SVIX_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000
 /** An endpoint failing for this long is disabled. */
 export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3600 * 1000;
 export const DELIVERY_TIMEOUT_MS = 15_000;
-const LEASE_MS = 60_000;
+// Longer than one attempt can take (15 s); after a crash, another node (or the restarted one) waits this long.
+const LEASE_MS = 30_000;
 
 export interface DeliveryWorkerOptions {
   store: Store;
