@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
-import { idParams, pagination } from '../params.js';
+import { emptyBody, idParams, pagination } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
 import { serializePage } from '../serializers/page.js';
@@ -46,6 +46,7 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
   });
   app.post('/v1/webhook_endpoints/:id/rotate_secret', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
+    parseInput(emptyBody, request.body);
     return sendJson(reply, 200, serializeWebhookEndpoint(await endpoints.rotateSecret(id)));
   });
   app.get('/v1/webhook_endpoints/:id/deliveries', async (request, reply) => {
@@ -62,6 +63,7 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
   });
   app.post('/v1/webhook_deliveries/:id/retry', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
+    parseInput(emptyBody, request.body);
     return sendJson(reply, 200, serializeWebhookDelivery(await endpoints.retry(id)));
   });
 }
