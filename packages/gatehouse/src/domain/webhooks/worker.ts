@@ -79,11 +79,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
 
   /** Sends an endpoint's queue, in order, while this node holds its lease. */
   async function drain(endpointId: string): Promise<void> {
+    // The lease is renewed once half of it has passed, and the endpoint (URL, secrets, disabled)
+    // re-read every second: a busy queue costs one read and one write transaction per delivery.
+    let leaseRenewAt = 0;
+    let endpoint: WebhookEndpoint | undefined;
+    let endpointReadAt = 0;
     try {
       while (running) {
         const now = clock();
-        if (!(await store.webhooks.claimLease(endpointId, owner, now, now + LEASE_MS))) return;
-        const endpoint = await store.webhooks.findEndpoint(endpointId);
+        if (now >= leaseRenewAt) {
+          if (!(await store.webhooks.claimLease(endpointId, owner, now, now + LEASE_MS))) return;
+          leaseRenewAt = now + LEASE_MS / 2;
+        }
+        if (!endpoint || now - endpointReadAt >= 1000) {
+          endpoint = await store.webhooks.findEndpoint(endpointId);
+          endpointReadAt = now;
+        }
         if (!endpoint || endpoint.disabled) return;
         const head = await store.webhooks.headDelivery(endpointId);
         if (!head) return;
@@ -100,6 +111,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
         // Stopped mid-attempt: not recorded; it is sent again after the restart (at least once).
         if (abort.signal.aborted) return;
         const retryAt = await record(endpoint, head.delivery, result, now);
+        // The endpoint's failure state changed: read it again before the next delivery.
+        if (retryAt !== null || endpoint.failingSince !== null) endpoint = undefined;
         // Waiting for a retry (or disabled): the poll comes back when it is due.
         if (retryAt !== null && retryAt > clock()) return;
       }
@@ -117,6 +130,17 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
       if (!running || active.has(id)) continue;
       active.set(id, drain(id));
     }
+  }
+
+  // A commit nudges; passes come at most every 10 ms however many commits (an endpoint being drained
+  // needs none: its drain loop picks its new deliveries up itself).
+  let pending: NodeJS.Timeout | undefined;
+  function nudge(): void {
+    if (!running || pending) return;
+    pending = setTimeout(() => {
+      pending = undefined;
+      kick();
+    }, 10);
   }
 
   function kick(): void {
@@ -145,19 +169,23 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
       timer.unref();
       kick();
     },
-    /** Looks for work now (an event was committed, a delivery queued). */
-    nudge: kick,
+    /** Looks for work soon (an event was committed, a delivery queued). */
+    nudge,
     /** Stops polling and aborts attempts in flight (they are sent again later). */
     async stop(): Promise<void> {
       running = false;
       if (timer) clearInterval(timer);
+      if (pending) clearTimeout(pending);
       abort.abort();
       await passing;
       await Promise.allSettled([...active.values()]);
     },
     /** Resolves once nothing is being sent by this node (tests). */
     async idle(): Promise<void> {
-      while (passing || active.size > 0) await Promise.allSettled([passing, ...active.values()]);
+      while (pending || passing || active.size > 0) {
+        await Promise.allSettled([passing, ...active.values()]);
+        if (pending) await new Promise((r) => setTimeout(r, 30));
+      }
     },
   };
 }
