@@ -15,7 +15,7 @@
  *      clock): p50/p99 under that load, and alone (one sign-up every 50 ms for 5 s).
  * Prints a Markdown table and writes it to bench/logs/webhooks-<db>.md.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -67,7 +67,16 @@ if (values.db === 'postgres') {
   dropDatabase = () => execFileSync('psql', [values.pg, '-qc', `drop database if exists ${name} with (force)`]);
 }
 const port = 4700 + Math.floor(Math.random() * 200);
-const args = ['start', '--port', String(port), '--data-dir', dataDir, '--workers', values.workers, ...(databaseUrl ? ['--database', databaseUrl] : [])];
+const args = [
+  'start',
+  '--port',
+  String(port),
+  '--data-dir',
+  dataDir,
+  '--workers',
+  values.workers,
+  ...(databaseUrl ? ['--database', databaseUrl] : []),
+];
 const server = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
@@ -78,7 +87,16 @@ for (let i = 0; ; i++) {
   await sleep(100);
 }
 const env = JSON.parse(
-  execFileSync(process.execPath, [CLI, 'env', '--json', '--port', String(port), '--data-dir', dataDir, ...(databaseUrl ? ['--database', databaseUrl] : [])]).toString(),
+  execFileSync(process.execPath, [
+    CLI,
+    'env',
+    '--json',
+    '--port',
+    String(port),
+    '--data-dir',
+    dataDir,
+    ...(databaseUrl ? ['--database', databaseUrl] : []),
+  ]).toString(),
 );
 const headers = { authorization: `Bearer ${env.secretKey}`, 'content-type': 'application/json' };
 let serial = 0;
