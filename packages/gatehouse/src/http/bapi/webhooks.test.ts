@@ -1,6 +1,7 @@
 import type { WebhookEvent } from '@clerk/backend/webhooks';
 import { Webhook } from 'svix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applySeed } from '../../seed.js';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testing/webhook-receiver.js';
@@ -151,6 +152,23 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await receiver.waitFor((events) => events.length > before);
       expect(receiver.accepted[before]?.type).toBe('user.created');
       expect(receiver.accepted[before]?.data).toEqual(created.body);
+    });
+
+    it('seed files raise events too', async () => {
+      const before = receiver.accepted.length;
+      await applySeed(
+        t.domain,
+        {
+          users: [{ email_address: [`seeded-${dialect}@example.com`], first_name: 'Seed' }],
+          organizations: [{ name: 'Seeded', members: [{ email_address: `seeded-${dialect}@example.com`, role: 'org:admin' }] }],
+        },
+        () => {},
+      );
+      await receiver.waitFor((events) => events.length >= before + 3);
+      const seeded = receiver.accepted.slice(before);
+      expect(seeded.map((e) => e.type)).toEqual(['user.created', 'organization.created', 'organizationMembership.created']);
+      // Not raised by a request: no client IP or user agent.
+      expect(seeded[0]?.event_attributes.http_request).toEqual({ client_ip: '', user_agent: '' });
     });
 
     it('a tampered body or an old timestamp fails verification', () => {
