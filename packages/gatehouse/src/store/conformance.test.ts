@@ -16,6 +16,7 @@ import type {
   StoredInstance,
   StoredSigningKey,
   User,
+  WebhookEndpoint,
 } from '../model/index.js';
 import { T0, testUser } from '../testing/rows.js';
 import { createTestDatabase, postgresAvailable } from '../testing/services.js';
@@ -1172,6 +1173,131 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.m2mTokens.findById(token.id)).toBeUndefined();
         expect(await store.machines.scopesFrom([a.id])).toEqual([]);
         expect(await store.machines.findById(b.id)).toEqual(b);
+      });
+    });
+
+    describe('webhooks', () => {
+      let store: Store;
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+      });
+
+      const endpointRow = (url: string, createdAt: number): WebhookEndpoint => ({
+        id: newId('whe'),
+        url,
+        events: ['user.created'],
+        secretEnc: 'sealed',
+        previousSecretEnc: null,
+        previousSecretExpiresAt: null,
+        disabled: false,
+        failingSince: null,
+        retryAt: null,
+        source: 'api',
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        createdAt,
+        updatedAt: createdAt,
+      });
+      const delivery = (endpointId: string, eventId: string) => ({
+        id: newId('whd'),
+        endpointId,
+        eventId,
+        eventType: 'user.created',
+        status: 'pending' as const,
+        attempts: 0,
+        nextAttemptAt: T0,
+        createdAt: T0,
+        updatedAt: T0,
+      });
+
+      it('keeps endpoints, fans out deliveries in order, and finds the queue head with its body', async () => {
+        const endpoint = endpointRow('https://hooks.example.com/a', T0);
+        await store.webhooks.insertEndpoint(endpoint);
+        expect(await store.webhooks.findEndpoint(endpoint.id)).toEqual(endpoint);
+        expect(await store.webhooks.listSubscribers()).toEqual([{ id: endpoint.id, events: ['user.created'] }]);
+        const events = ['msg_1', 'msg_2', 'msg_3'].map((id, i) => ({
+          id: `${id}${dialect}`,
+          type: 'user.created',
+          body: `{"n":${i}}`,
+          createdAt: T0 + i,
+        }));
+        await store.transaction(async (tx) => {
+          for (const event of events) {
+            await tx.webhooks.insertEvent(event);
+            await tx.webhooks.insertDeliveries([delivery(endpoint.id, event.id)]);
+          }
+        });
+        const head = await store.webhooks.headDelivery(endpoint.id);
+        expect(head?.body).toBe('{"n":0}');
+        expect(head?.delivery.eventId).toBe(events[0]?.id);
+        await store.webhooks.updateDelivery(head?.delivery.id ?? '', {
+          status: 'succeeded',
+          attempts: 1,
+          nextAttemptAt: null,
+          updatedAt: T0 + 5,
+        });
+        expect((await store.webhooks.headDelivery(endpoint.id))?.body).toBe('{"n":1}');
+        const listed = await store.webhooks.listDeliveries(endpoint.id, 10, 0);
+        expect(listed.map((d) => d.eventId)).toEqual(events.map((e) => e.id).reverse());
+        expect(listed.every((d, i) => i === 0 || d.seq < (listed[i - 1]?.seq ?? 0))).toBe(true);
+        expect(await store.webhooks.countDeliveries(endpoint.id)).toBe(3);
+        expect((await store.webhooks.listEventsSince(T0 + 1, 10)).map((e) => e.id)).toEqual([events[1]?.id, events[2]?.id]);
+      });
+
+      it('gives an endpoint lease to one owner at a time, until it expires', async () => {
+        const endpoint = endpointRow('https://hooks.example.com/b', T0 + 1);
+        await store.webhooks.insertEndpoint(endpoint);
+        await store.webhooks.insertEvent({ id: `msg_lease${dialect}`, type: 'user.created', body: '{}', createdAt: T0 });
+        await store.webhooks.insertDeliveries([delivery(endpoint.id, `msg_lease${dialect}`)]);
+        expect(await store.webhooks.dueEndpoints(T0 + 10, 'node_a', 10)).toContain(endpoint.id);
+        const claims = await Promise.all([
+          store.webhooks.claimLease(endpoint.id, 'node_a', T0 + 10, T0 + 100),
+          store.webhooks.claimLease(endpoint.id, 'node_b', T0 + 10, T0 + 100),
+        ]);
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        const owner = claims[0] ? 'node_a' : 'node_b';
+        const other = owner === 'node_a' ? 'node_b' : 'node_a';
+        expect(await store.webhooks.dueEndpoints(T0 + 50, other, 10)).not.toContain(endpoint.id);
+        expect(await store.webhooks.claimLease(endpoint.id, owner, T0 + 50, T0 + 150)).toBe(true);
+        expect(await store.webhooks.claimLease(endpoint.id, other, T0 + 200, T0 + 300)).toBe(true);
+        await store.webhooks.releaseLease(endpoint.id, other);
+        expect((await store.webhooks.findEndpoint(endpoint.id))?.leaseOwner).toBeNull();
+        await store.webhooks.updateEndpoint(endpoint.id, { retryAt: T0 + 1000 });
+        expect(await store.webhooks.dueEndpoints(T0 + 500, 'node_c', 10)).not.toContain(endpoint.id);
+        expect(await store.transaction((tx) => tx.webhooks.deleteEndpoint(endpoint.id))).toBe(true);
+        expect(await store.webhooks.findEndpoint(endpoint.id)).toBeUndefined();
+      });
+
+      it('ends the live sessions of a user and returns them', async () => {
+        const user = testUser();
+        await store.users.insert(user);
+        const live = {
+          id: newId('sess'),
+          clientId: newId('client'),
+          userId: user.id,
+          status: 'active' as const,
+          lastActiveOrganizationId: null,
+          lastActiveAt: T0,
+          expireAt: T0 + 1e6,
+          abandonAt: T0 + 2e6,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        const ended = { ...live, id: newId('sess'), status: 'ended' as const };
+        await store.clients.insert({
+          id: live.clientId,
+          tokenHash: null,
+          signInId: null,
+          signUpId: null,
+          lastActiveSessionId: null,
+          createdAt: T0,
+          updatedAt: T0,
+        });
+        await store.sessions.insert(live);
+        await store.sessions.insert(ended);
+        const result = await store.sessions.endActive({ userId: user.id }, 'revoked', T0 + 9);
+        expect(result).toEqual([{ ...live, status: 'revoked', updatedAt: T0 + 9 }]);
+        expect(await store.sessions.endActive({ clientId: live.clientId }, 'ended', T0 + 10)).toEqual([]);
       });
     });
   });
