@@ -143,3 +143,18 @@ export function startViteExample(name: ViteExample, clerkEnv: Record<string, str
     url: `http://127.0.0.1:${port}`,
   });
 }
+
+/**
+ * `examples/vue-onboarding`'s `npm start` (start.mjs) as its README runs it: sets the session-token
+ * template, makes backend/.venv if missing (CI makes it first, see .ci/run), `vite build`, then uvicorn
+ * serving the FastAPI backend and the built app on one port.
+ */
+export function startVueOnboardingExample(clerkEnv: Record<string, string>, port: number): Promise<RunningExample> {
+  return startProcess(process.execPath, ['start.mjs'], {
+    cwd: path.join(EXAMPLES_DIR, 'vue-onboarding'),
+    env: exampleEnv(clerkEnv, { PORT: String(port) }),
+    ready: /onboarding app on http/,
+    url: `http://127.0.0.1:${port}`,
+    timeoutMs: 300_000,
+  });
+}
