@@ -7,10 +7,15 @@ import { type Clock, systemClock } from './domain/clock.js';
 import { parseFrontendSettings } from './domain/frontend-settings.js';
 import { createDomain, type Domain } from './domain/index.js';
 import { validateSessionTokenSettings } from './domain/session-token-settings.js';
+import type { EventSerializer } from './domain/webhooks/events.js';
+import { GatehouseError } from './errors.js';
 import { bundleUrls } from './http/pages/bundles.js';
+import { createEventSerializer } from './http/serializers/event.js';
+import { newId } from './ids.js';
 import { buildPublishableKey } from './keys.js';
 import { pickLocale } from './mail/locale.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { renderMail } from './mail/templates.js';
 import { openStore, type Store } from './store/index.js';
 
 export interface Booted {
@@ -82,6 +87,9 @@ export async function boot(
       log,
       announce: !prepared,
     });
+    // Events carry the Backend API's JSON: the HTTP layer's serializers, over this domain's image
+    // links and lockout state (bound once the domain exists; no event is raised before).
+    let toWire: EventSerializer | undefined;
     const domain = createDomain({
       store,
       box,
@@ -89,13 +97,37 @@ export async function boot(
       clock,
       lockout: config.lockout,
       // Mail speaks in the application's name, as the hosted pages and clerk-js do.
-      sendCode: async (message) =>
-        mailer.send({
-          ...message,
-          locale: pickLocale(message.locale),
-          appName: (await domain.instance.settings()).frontend.applicationName,
-        }),
+      sendCode: async (message) => {
+        const locale = pickLocale(message.locale);
+        const appName = (await domain.instance.settings()).frontend.applicationName;
+        // `email.created` (with the code), so apps and tests can see or deliver the message themselves.
+        const rendered = renderMail(message.kind, locale, { code: message.code, appName, expiresInMinutes: message.expiresInMinutes });
+        const owner = await store.emailAddresses.findWithOwner(message.to);
+        await domain.events.raiseNow('email.created', {
+          id: newId('ema'),
+          slug: message.kind,
+          fromEmailName: (config.mailFrom?.address ?? 'no-reply@gatehouse.local').split('@')[0] ?? 'no-reply',
+          toEmailAddress: message.to,
+          emailAddressId: owner?.email.id ?? null,
+          userId: owner?.user.id ?? null,
+          subject: rendered.subject,
+          body: rendered.html,
+          bodyPlain: rendered.text,
+          data: { otp_code: message.code, app: { name: appName }, expires_in_minutes: message.expiresInMinutes },
+        });
+        await mailer.send({ ...message, locale, appName });
+      },
+      serializeEvent: (type, payload) => {
+        if (!toWire) throw new Error('an event was raised before the domain was ready');
+        return toWire(type, payload);
+      },
+      webhooks: {
+        allowPrivate: config.webhooksAllowPrivate,
+        ...(config.webhookRetryScheduleMs ? { scheduleMs: config.webhookRetryScheduleMs } : {}),
+        log,
+      },
     });
+    toWire = createEventSerializer({ links: domain.images.links, lockout: (user) => domain.protection.state(user) });
     await domain.instance.ensure(config.instanceType);
     await domain.keyring.load();
     if (config.sessionToken && !prepared) {
@@ -117,12 +149,21 @@ export async function boot(
         }),
       }));
     }
+    if (config.webhooks && !prepared) {
+      try {
+        await domain.webhookEndpoints.syncConfigured(config.webhooks);
+      } catch (error) {
+        if (error instanceof GatehouseError) throw new StartupError(`webhooks (config file): ${error.message}`);
+        throw error;
+      }
+    }
     return {
       domain,
       store,
       mailer,
       created: !prepared && !existing,
       close: async () => {
+        await domain.webhookWorker.stop();
         await mailer.close();
         await store.close();
       },

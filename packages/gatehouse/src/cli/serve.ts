@@ -46,6 +46,8 @@ export async function serve(config: GatehouseConfig, booted: Booted, onListening
     throw error;
   }
   onListening?.();
+  // Webhooks: every serving process sends; a lease per endpoint keeps it to one at a time.
+  booted.domain.webhookWorker.start();
   // After the first answer can go out: writing the cache (first start after a build only) takes a while.
   setImmediate(saveCodeCache);
   let stopping = false;

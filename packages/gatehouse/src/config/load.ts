@@ -177,5 +177,18 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
         60,
     },
     encryptionKey: env.GATEHOUSE_ENCRYPTION_KEY,
+    webhooks: file.webhooks,
+    webhooksAllowPrivate: env.GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE === '1' || file.webhooksAllowPrivate === true,
+    webhookRetryScheduleMs: retrySchedule(env.GATEHOUSE_WEBHOOK_RETRY_SCHEDULE),
   };
+}
+
+/** `GATEHOUSE_WEBHOOK_RETRY_SCHEDULE=0,1,1` (seconds): a short webhook retry schedule, for tests. */
+function retrySchedule(value: string | undefined): number[] | undefined {
+  if (!value) return undefined;
+  const delays = value.split(',').map((part) => Number(part.trim()));
+  if (delays.length === 0 || delays.length > 20 || delays.some((d) => !Number.isFinite(d) || d < 0 || d > 86_400)) {
+    throw new ConfigError(`GATEHOUSE_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds (0 to 86400), got "${value}".`);
+  }
+  return delays.map((d) => Math.round(d * 1000));
 }

@@ -39,6 +39,20 @@ export const configFileSchema = z
       })
       .strict()
       .optional(),
+    /** Webhook endpoints kept in step with this list on every start (see README "Webhooks"). */
+    webhooks: z
+      .array(
+        z
+          .object({
+            url: z.string().min(1).max(2048),
+            events: z.array(z.string().min(1)).optional(),
+            secret: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    /** Allow loopback and private webhook URLs on a production instance (development instances always do). */
+    webhooksAllowPrivate: z.boolean().optional(),
   })
   .strict();
 
@@ -76,4 +90,12 @@ export interface GatehouseConfig {
   lockout: { maxAttempts: number; durationMinutes: number };
   /** Where the AES key that encrypts secrets at rest comes from. */
   encryptionKey: string | undefined;
+  /** The config file's webhook endpoints; undefined: the file says nothing (those made by the API stay). */
+  webhooks: { url: string; events?: string[] | undefined; secret?: string | undefined }[] | undefined;
+  webhooksAllowPrivate: boolean;
+  /**
+   * For tests only (`GATEHOUSE_WEBHOOK_RETRY_SCHEDULE`, comma-separated seconds, first 0): a short
+   * retry schedule instead of Svix's. Undocumented for production use.
+   */
+  webhookRetryScheduleMs: number[] | undefined;
 }

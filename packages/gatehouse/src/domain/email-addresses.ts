@@ -3,7 +3,8 @@ import { newId } from '../ids.js';
 import type { EmailAddress } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
-import { normalizeEmail, withIdentifierCheck } from './users.js';
+import { normalizeEmail, raiseUserUpdated, withIdentifierCheck } from './users.js';
+import type { EventService } from './webhooks/events.js';
 
 export interface CreateEmailAddressInput {
   userId: string;
@@ -13,7 +14,7 @@ export interface CreateEmailAddressInput {
 }
 
 /** E-mail addresses managed through BAPI `/v1/email_addresses`. */
-export function createEmailAddressService(store: Store, clock: Clock) {
+export function createEmailAddressService(store: Store, clock: Clock, events: EventService) {
   async function load(id: string): Promise<EmailAddress> {
     const row = await store.emailAddresses.findById(id);
     if (!row) throw errors.notFound('email address');
@@ -42,6 +43,7 @@ export function createEmailAddressService(store: Store, clock: Clock) {
           if (input.primary || !user.primaryEmailAddressId) {
             await tx.users.update(user.id, { primaryEmailAddressId: row.id, updatedAt: now });
           }
+          await raiseUserUpdated(events, tx, user.id);
         }),
       );
       return row;
@@ -59,6 +61,7 @@ export function createEmailAddressService(store: Store, clock: Clock) {
           });
         }
         if (changes.primary) await tx.users.update(row.userId, { primaryEmailAddressId: id, updatedAt: now });
+        await raiseUserUpdated(events, tx, row.userId);
       });
       return load(id);
     },
@@ -82,6 +85,7 @@ export function createEmailAddressService(store: Store, clock: Clock) {
           const [next] = await tx.emailAddresses.listByUser(row.userId);
           await tx.users.update(row.userId, { primaryEmailAddressId: next?.id ?? null, updatedAt: clock() });
         }
+        await raiseUserUpdated(events, tx, row.userId);
       });
     },
   };

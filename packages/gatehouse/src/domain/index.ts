@@ -30,6 +30,9 @@ import { createTestingTokenService } from './testing-tokens.js';
 import { createTokenService } from './tokens.js';
 import { createUserMetadataService } from './user-metadata.js';
 import { createUserService } from './users.js';
+import { createWebhookEndpointService } from './webhooks/endpoints.js';
+import { createEventService, type EventSerializer } from './webhooks/events.js';
+import { createDeliveryWorker } from './webhooks/worker.js';
 
 export interface DomainOptions {
   store: Store;
@@ -41,16 +44,28 @@ export interface DomainOptions {
   sendCode: CodeSender;
   /** Automatic user lockout (Clerk's defaults when absent). */
   lockout?: LockoutPolicy;
+  /** Turns an event's domain value into its wire JSON (the HTTP layer's serializers; see webhooks/events.ts). */
+  serializeEvent: EventSerializer;
+  webhooks?: {
+    /** Loopback and private endpoint URLs on a production instance too (development instances always allow them). */
+    allowPrivate?: boolean;
+    /** Delays before each attempt (ms); Svix's schedule unless a test shortens it. */
+    scheduleMs?: number[];
+    log?: (line: string) => void;
+  };
 }
 
 /** Wires every domain service over one store. No HTTP types below this line. */
 export function createDomain(options: DomainOptions) {
-  const { store, box } = options;
+  const { box } = options;
   const clock = options.clock ?? systemClock;
-  const instance = createInstanceService(store, box, clock);
+  const instance = createInstanceService(options.store, box, clock);
+  const events = createEventService({ clock, instanceId: () => instance.get().id, serialize: options.serializeEvent });
+  // Every service writes through this store: a transaction that raised an event wakes the worker on commit.
+  const store = events.notifyingStore(options.store);
   const keyring = createKeyring(store, box, clock);
   const jwtTemplates = createJwtTemplateService(store, box, keyring, clock);
-  const images = createImageService(store, clock, options.publicUrl);
+  const images = createImageService(store, clock, options.publicUrl, events);
   const tokens = createTokenService({
     store,
     clock,
@@ -60,16 +75,16 @@ export function createDomain(options: DomainOptions) {
     issuer: new URL(options.publicUrl).origin,
     imageLinks: images.links,
   });
-  const users = createUserService(store, clock, tokens.assertClaimsFit);
-  const sessions = createSessionService(store, clock);
-  const emailAddresses = createEmailAddressService(store, clock);
+  const users = createUserService(store, clock, events, tokens.assertClaimsFit);
+  const sessions = createSessionService(store, clock, events);
+  const emailAddresses = createEmailAddressService(store, clock, events);
   const verifyPassword = createPasswordVerifier(store, clock);
   const isDevelopment = () => instance.get().environmentType === 'development';
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
   const frontendSettings = async () => (await instance.settings()).frontend;
   const protection = createAttackProtection({ store, clock, policy: () => options.lockout ?? DEFAULT_LOCKOUT });
   const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
-  const clients = createClientService(store, clock, sessions);
+  const clients = createClientService(store, clock, sessions, events);
   const signIns = createSignInService({
     store,
     clock,
@@ -79,6 +94,7 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     enumerationKey: () => instance.get().hmacKey,
     protection,
+    events,
   });
   const signUps = createSignUpService({
     store,
@@ -90,9 +106,32 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     emailAddresses,
     settings: frontendSettings,
+    events,
   });
   const machines = createMachineService(store, box, clock);
+  const allowPrivateWebhooks = () => options.webhooks?.allowPrivate === true || isDevelopment();
+  const webhookEndpoints = createWebhookEndpointService({
+    store,
+    box,
+    clock,
+    allowPrivate: allowPrivateWebhooks,
+    nudge: () => webhookWorker.nudge(),
+  });
+  const webhookWorker = createDeliveryWorker({
+    store,
+    clock,
+    endpoints: webhookEndpoints,
+    allowPrivate: allowPrivateWebhooks,
+    ...(options.webhooks?.scheduleMs ? { scheduleMs: options.webhooks.scheduleMs } : {}),
+    ...(options.webhooks?.log ? { log: options.webhooks.log } : {}),
+  });
+  events.onCommitted(() => webhookWorker.nudge());
   return {
+    /** The outbox: `events.raise(tx, type, payload)` inside the transaction of a change. */
+    events,
+    webhookEndpoints,
+    /** Sends the outbox; started by `gatehouse start` (and tests), not by `env`/`migrate`. */
+    webhookWorker,
     publishableKey,
     isDevelopment,
     clients,
@@ -110,6 +149,7 @@ export function createDomain(options: DomainOptions) {
       settings: frontendSettings,
       clients,
       sessions,
+      events,
     }),
     handshake: createHandshakeService({
       store,
@@ -127,12 +167,12 @@ export function createDomain(options: DomainOptions) {
     keyring,
     keyRotation: createKeyRotationService(store, keyring, instance),
     users,
-    userMetadata: createUserMetadataService(store, clock, tokens.claimsFitCheck),
+    userMetadata: createUserMetadataService(store, clock, events, tokens.claimsFitCheck),
     verifyPassword,
     emailAddresses,
     sessions,
     backendClients: createBackendClientService(store, clock, clients),
-    organizations: createOrganizationService(store, clock),
+    organizations: createOrganizationService(store, clock, events),
     protection,
     jwtTemplates,
     tokens,

@@ -13,7 +13,8 @@ import {
 import type { Clock } from './clock.js';
 import { METADATA_KEYS, type Metadata, mergeMetadata, sizedMetadata } from './metadata.js';
 import { parseOrderBy } from './order-by.js';
-import type { UserRecord } from './users.js';
+import { type UserRecord, userRecordIn } from './users.js';
+import type { EventService } from './webhooks/events.js';
 
 /** The roles every instance has, and the system permissions each grants (Clerk's defaults). */
 export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
@@ -194,7 +195,18 @@ export function organizationTokenClaims(active: ActiveOrganization): { o: Record
 }
 
 /** Organizations and their memberships (BAPI `/v1/organizations…`, `/v1/users/{id}/organization_memberships`). */
-export function createOrganizationService(store: Store, clock: Clock) {
+export function createOrganizationService(store: Store, clock: Clock, events: EventService) {
+  /** A membership as it is inside transaction `tx`, for its event. */
+  async function raiseMembership(
+    tx: Repositories,
+    type: 'organizationMembership.created' | 'organizationMembership.updated' | 'organizationMembership.deleted',
+    membership: OrganizationMembership,
+    organization: Organization,
+  ): Promise<void> {
+    const user = await userRecordIn(tx, membership.userId);
+    if (user) await events.raise(tx, type, { membership, organization, user });
+  }
+
   async function find(idOrSlug: string): Promise<Organization | undefined> {
     if (idOrSlug.startsWith('org_')) return store.organizations.findById(idOrSlug);
     return store.organizations.findBySlug(idOrSlug.toLowerCase());
@@ -251,8 +263,12 @@ export function createOrganizationService(store: Store, clock: Clock) {
       const key = METADATA_KEYS[field];
       changes[key] = sizedMetadata(field, mode === 'merge' ? mergeMetadata(current[key], value ?? {}) : (value ?? {}));
     }
-    await store.organizations.update(current.id, changes);
-    return { ...current, ...changes };
+    const next = { ...current, ...changes };
+    await store.transaction(async (tx) => {
+      await tx.organizations.update(current.id, changes);
+      await events.raise(tx, 'organization.updated', next);
+    });
+    return next;
   }
 
   return {
@@ -297,8 +313,9 @@ export function createOrganizationService(store: Store, clock: Clock) {
       await withSlugCheck(() =>
         store.transaction(async (tx) => {
           await tx.organizations.insert(organization);
+          await events.raise(tx, 'organization.created', organization);
           if (input.createdBy) {
-            await tx.organizationMemberships.insert({
+            const membership: OrganizationMembership = {
               id: newId('orgmem'),
               organizationId: organization.id,
               userId: input.createdBy,
@@ -307,7 +324,9 @@ export function createOrganizationService(store: Store, clock: Clock) {
               privateMetadata: {},
               createdAt: now,
               updatedAt: now,
-            });
+            };
+            await tx.organizationMemberships.insert(membership);
+            await raiseMembership(tx, 'organizationMembership.created', membership, organization);
           }
         }),
       );
@@ -324,7 +343,12 @@ export function createOrganizationService(store: Store, clock: Clock) {
       if (input.adminDeleteEnabled !== undefined) changes.adminDeleteEnabled = input.adminDeleteEnabled;
       if (input.publicMetadata !== undefined) changes.publicMetadata = sizedMetadata('public_metadata', input.publicMetadata);
       if (input.privateMetadata !== undefined) changes.privateMetadata = sizedMetadata('private_metadata', input.privateMetadata);
-      await withSlugCheck(() => store.organizations.update(current.id, changes));
+      await withSlugCheck(() =>
+        store.transaction(async (tx) => {
+          await tx.organizations.update(current.id, changes);
+          await events.raise(tx, 'organization.updated', { ...current, ...changes });
+        }),
+      );
       return { organization: { ...current, ...changes } };
     },
 
@@ -340,7 +364,9 @@ export function createOrganizationService(store: Store, clock: Clock) {
       const current = await load(idOrSlug);
       const deleted = await store.transaction(async (tx) => {
         await tx.sessions.clearActiveOrganization(current.id, clock());
-        return tx.organizations.delete(current.id);
+        const gone = await tx.organizations.delete(current.id);
+        if (gone) await events.raise(tx, 'organization.deleted', { id: current.id });
+        return gone;
       });
       if (!deleted) throw errors.notFound('organization');
       return current.id;
@@ -373,6 +399,7 @@ export function createOrganizationService(store: Store, clock: Clock) {
           if (error instanceof UniqueViolation) throw errors.alreadyMember();
           throw error;
         }
+        await raiseMembership(tx, 'organizationMembership.created', membership, organization);
       });
       const [record] = await records([membership], organization);
       if (!record) throw errors.notFound('organization membership');
@@ -421,7 +448,10 @@ export function createOrganizationService(store: Store, clock: Clock) {
       assertRole(input.role);
       const current = await loadMembership(organizationIdOrSlug, userId);
       const changes = { role: input.role, updatedAt: clock() };
-      await store.organizationMemberships.update(current.membership.id, changes);
+      await store.transaction(async (tx) => {
+        await tx.organizationMemberships.update(current.membership.id, changes);
+        await raiseMembership(tx, 'organizationMembership.updated', { ...current.membership, ...changes }, current.organization);
+      });
       return { ...current, membership: { ...current.membership, ...changes } };
     },
 
@@ -438,7 +468,10 @@ export function createOrganizationService(store: Store, clock: Clock) {
         const key = METADATA_KEYS[field];
         changes[key] = sizedMetadata(field, mergeMetadata(current.membership[key], value ?? {}));
       }
-      await store.organizationMemberships.update(current.membership.id, changes);
+      await store.transaction(async (tx) => {
+        await tx.organizationMemberships.update(current.membership.id, changes);
+        await raiseMembership(tx, 'organizationMembership.updated', { ...current.membership, ...changes }, current.organization);
+      });
       return { ...current, membership: { ...current.membership, ...changes } };
     },
 
@@ -450,7 +483,9 @@ export function createOrganizationService(store: Store, clock: Clock) {
       const current = await loadMembership(organizationIdOrSlug, userId);
       const deleted = await store.transaction(async (tx) => {
         await tx.sessions.clearActiveOrganization(current.organization.id, clock(), userId);
-        return tx.organizationMemberships.delete(current.membership.id);
+        const gone = await tx.organizationMemberships.delete(current.membership.id);
+        if (gone) await events.raise(tx, 'organizationMembership.deleted', current);
+        return gone;
       });
       if (!deleted) throw errors.notFound('organization membership');
       return current;

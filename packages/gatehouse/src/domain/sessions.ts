@@ -4,6 +4,7 @@ import type { Session, SessionStatus } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { SessionListFilter } from '../store/repositories/sessions.js';
 import type { Clock } from './clock.js';
+import type { EventService } from './webhooks/events.js';
 
 /** Clerk's defaults: a session lives 7 days, and is abandoned after 30 days without a touch. */
 export const SESSION_LIFETIME_MS = 7 * 24 * 3600 * 1000;
@@ -43,7 +44,7 @@ export function newSession(userId: string, clientId: string, now: number): Sessi
   };
 }
 
-export function createSessionService(store: Store, clock: Clock) {
+export function createSessionService(store: Store, clock: Clock, events: EventService) {
   async function load(id: string): Promise<Session> {
     const row = await store.sessions.findById(id);
     if (!row) throw errors.notFound('session');
@@ -75,6 +76,7 @@ export function createSessionService(store: Store, clock: Clock) {
         else await tx.clients.update(clientId, { lastActiveSessionId: session.id, updatedAt: now });
         await tx.sessions.insert(session);
         await tx.users.update(userId, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
+        await events.raise(tx, 'session.created', session);
       });
       return session;
     },
@@ -113,8 +115,12 @@ export function createSessionService(store: Store, clock: Clock) {
       const session = await load(id);
       if (session.status !== 'active') return session;
       const now = clock();
-      await store.sessions.update(id, { status: 'revoked', updatedAt: now });
-      return { ...session, status: 'revoked', updatedAt: now };
+      const revoked: Session = { ...session, status: 'revoked', updatedAt: now };
+      await store.transaction(async (tx) => {
+        await tx.sessions.update(id, { status: 'revoked', updatedAt: now });
+        await events.raise(tx, 'session.revoked', revoked);
+      });
+      return revoked;
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { METADATA_FIELDS, METADATA_KEYS, type Metadata, mergeMetadata, sizedMetadata } from './metadata.js';
 import type { UserRecord } from './users.js';
+import type { EventService } from './webhooks/events.js';
 
 export type MetadataPatch = Partial<Record<(typeof METADATA_FIELDS)[number], Metadata>>;
 
@@ -16,6 +17,7 @@ export type MetadataPatch = Partial<Record<(typeof METADATA_FIELDS)[number], Met
 export function createUserMetadataService(
   store: Store,
   clock: Clock,
+  events: EventService,
   claimsFitCheck: () => Promise<(record: UserRecord) => void> = async () => () => {},
 ) {
   async function write(userId: string, patch: MetadataPatch, mode: 'merge' | 'replace'): Promise<UserRecord> {
@@ -35,6 +37,7 @@ export function createUserMetadataService(
       const next: UserRecord = { ...current, user: { ...current.user, ...changes } };
       assertClaimsFit(next);
       await tx.users.update(userId, changes);
+      await events.raise(tx, 'user.updated', next);
       return next;
     });
   }

@@ -12,6 +12,7 @@ import type { Clock } from './clock.js';
 import { type Metadata, sizedMetadata } from './metadata.js';
 import { parseOrderBy } from './order-by.js';
 import { assertAcceptablePassword } from './passwords.js';
+import type { EventService } from './webhooks/events.js';
 
 /** A user with the rows every serializer and claim template needs. */
 export interface UserRecord {
@@ -106,11 +107,29 @@ async function passwordColumns(input: CreateUserInput, now: number): Promise<Par
   return {};
 }
 
+/** A user as it is inside transaction `tx` (for the event of a change made in it). */
+export async function userRecordIn(tx: Repositories, id: string): Promise<UserRecord | undefined> {
+  const user = await tx.users.findById(id);
+  if (!user) return undefined;
+  return { user, emailAddresses: await tx.emailAddresses.listByUser(id) };
+}
+
+/** Raises `user.updated` with the user as it is now in `tx`. */
+export async function raiseUserUpdated(events: EventService, tx: Repositories, id: string): Promise<void> {
+  const record = await userRecordIn(tx, id);
+  if (record) await events.raise(tx, 'user.updated', record);
+}
+
 /**
  * `assertClaimsFit` (from the token service) refuses a create or update whose rendered session
  * claims would not fit in a session token, as the metadata endpoints do.
  */
-export function createUserService(store: Store, clock: Clock, assertClaimsFit: (record: UserRecord) => Promise<void> = async () => {}) {
+export function createUserService(
+  store: Store,
+  clock: Clock,
+  events: EventService,
+  assertClaimsFit: (record: UserRecord) => Promise<void> = async () => {},
+) {
   async function load(id: string): Promise<UserRecord> {
     const record = await store.users.findWithEmailAddresses(id);
     if (!record) throw errors.notFound('user');
@@ -180,6 +199,7 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
         store.transaction(async (tx) => {
           await tx.users.insert(user);
           for (const email of emails) await tx.emailAddresses.insert(email);
+          await events.raise(tx, 'user.created', { user, emailAddresses: emails });
           await alongside?.(tx, user);
         }),
       );
@@ -211,15 +231,22 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
       }
       Object.assign(changes, await passwordColumns(input, now));
       await assertClaimsFit({ user: { ...current.user, ...changes }, emailAddresses: current.emailAddresses });
-      await withIdentifierCheck(() => store.users.update(id, changes));
+      await withIdentifierCheck(() =>
+        store.transaction(async (tx) => {
+          await tx.users.update(id, changes);
+          await raiseUserUpdated(events, tx, id);
+        }),
+      );
       return load(id);
     },
 
     /** Deletes the user and everything that hangs off them (e-mails, sessions) in one transaction. */
     async delete(id: string): Promise<void> {
       const deleted = await store.transaction(async (tx) => {
-        await tx.sessions.endAllForUser(id, 'revoked', clock());
-        return tx.users.delete(id);
+        await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', clock()));
+        const gone = await tx.users.delete(id);
+        if (gone) await events.raise(tx, 'user.deleted', { id });
+        return gone;
       });
       if (!deleted) throw errors.notFound('user');
     },
@@ -233,7 +260,9 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
       const now = clock();
       await store.transaction(async (tx) => {
         await tx.users.update(id, { passwordDigest: null, passwordHasher: null, passwordLastUpdatedAt: null, updatedAt: now });
-        if (signOutOfOtherSessions) await tx.sessions.endAllForUser(id, 'revoked', now);
+        if (signOutOfOtherSessions)
+          await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', now));
+        await raiseUserUpdated(events, tx, id);
       });
       return load(id);
     },
@@ -256,7 +285,8 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
           Object.assign(changes, { failedVerificationAttempts: 0, failedVerificationWindowStart: null, lockoutUntil: null });
         await tx.users.update(id, changes);
         // A banned user keeps no live session, as in Clerk.
-        if (flags.banned) await tx.sessions.endAllForUser(id, 'revoked', now);
+        if (flags.banned) await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', now));
+        await raiseUserUpdated(events, tx, id);
       });
       return load(id);
     },

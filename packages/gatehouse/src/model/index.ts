@@ -13,3 +13,4 @@ export type * from './organization.js';
 export type * from './session.js';
 export type * from './session-activity.js';
 export type * from './user.js';
+export type * from './webhook.js';

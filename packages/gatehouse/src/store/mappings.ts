@@ -17,6 +17,8 @@ import type {
   StoredSigningKey,
   User,
   VerificationCode,
+  WebhookAttempt,
+  WebhookEndpoint,
 } from '../model/index.js';
 import { entityMapping } from './entity-mapping.js';
 import type {
@@ -38,6 +40,8 @@ import type {
   SignUpRow,
   UserRow,
   VerificationCodeRow,
+  WebhookAttemptRow,
+  WebhookEndpointRow,
 } from './schema.js';
 
 /** Each table's entity ↔ row mapping (see entity-mapping.ts). */
@@ -275,4 +279,32 @@ export const m2mTokenMapping = entityMapping<M2MToken, M2MTokenRow>()({
   expiration: ['expiration', 'value'],
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
+});
+
+export const webhookEndpointMapping = entityMapping<WebhookEndpoint, WebhookEndpointRow>()({
+  id: ['id', 'value'],
+  url: ['url', 'value'],
+  events: ['events', 'json'],
+  secretEnc: ['secret_enc', 'value'],
+  previousSecretEnc: ['previous_secret_enc', 'value'],
+  previousSecretExpiresAt: ['previous_secret_expires_at', 'value'],
+  disabled: ['disabled', 'flag'],
+  failingSince: ['failing_since', 'value'],
+  retryAt: ['retry_at', 'value'],
+  source: ['source', 'value'],
+  leaseOwner: ['lease_owner', 'value'],
+  leaseExpiresAt: ['lease_expires_at', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const webhookAttemptMapping = entityMapping<WebhookAttempt, WebhookAttemptRow>()({
+  id: ['id', 'value'],
+  deliveryId: ['delivery_id', 'value'],
+  endpointId: ['endpoint_id', 'value'],
+  eventId: ['event_id', 'value'],
+  statusCode: ['status_code', 'value'],
+  durationMs: ['duration_ms', 'value'],
+  error: ['error', 'value'],
+  createdAt: ['created_at', 'value'],
 });

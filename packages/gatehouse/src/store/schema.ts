@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Row types of every table, as Kysely sees them. Both dialects store the same shapes: times are Unix
  * milliseconds, booleans are 0/1 integers and JSON is text, so one query layer serves SQLite and
@@ -306,6 +308,60 @@ export interface Database {
   m2m_tokens: M2MTokenTable;
   attempt_counters: AttemptCounterTable;
   retired_client_tokens: RetiredClientTokenTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
+}
+
+export interface WebhookEndpointTable {
+  id: string;
+  url: string;
+  /** JSON array of event types; empty: all. */
+  events: string;
+  secret_enc: string;
+  previous_secret_enc: string | null;
+  previous_secret_expires_at: number | null;
+  disabled: number;
+  failing_since: number | null;
+  retry_at: number | null;
+  source: string;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookEventTable {
+  id: string;
+  type: string;
+  body: string;
+  created_at: number;
+}
+
+export interface WebhookDeliveryTable {
+  /** Autoincrement (SQLite) or bigserial (PostgreSQL): the order of deliveries per endpoint. */
+  seq: Generated<number>;
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookAttemptTable {
+  id: string;
+  delivery_id: string;
+  endpoint_id: string;
+  event_id: string;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  created_at: number;
 }
 
 /** A count of events (failed codes, code sends) for one key in a fixed window that began at `window_start`. */
@@ -340,3 +396,5 @@ export type ApiKeyRow = ApiKeyTable;
 export type MachineRow = MachineTable;
 export type MachineScopeRow = MachineScopeTable;
 export type M2MTokenRow = M2MTokenTable;
+export type WebhookEndpointRow = WebhookEndpointTable;
+export type WebhookAttemptRow = WebhookAttemptTable;

@@ -8,6 +8,7 @@ import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import { effectiveSession, type SessionService } from '../sessions.js';
 import type { UserRecord } from '../users.js';
+import type { EventService } from '../webhooks/events.js';
 
 export const CLIENT_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
 
@@ -38,7 +39,7 @@ export interface ClientView {
  * Browser clients, identified by the `__client` cookie. The cookie holds a random token; only its
  * hash is stored, so a database leak does not hand out live browsers.
  */
-export function createClientService(store: Store, clock: Clock, sessions: SessionService) {
+export function createClientService(store: Store, clock: Clock, sessions: SessionService, events: EventService) {
   async function activeSessions(clientId: string): Promise<SessionWithUser[]> {
     const now = clock();
     const rows = (await store.sessions.listByClient(clientId))
@@ -166,8 +167,16 @@ export function createClientService(store: Store, clock: Clock, sessions: Sessio
     /** Ends sessions of this client: all of them (sign out), or one (`end`/`remove`, or a revoke from `/v1/me/sessions`). */
     async endSessions(clientId: string, status: 'ended' | 'removed' | 'revoked', sessionId?: string): Promise<void> {
       const now = clock();
-      if (sessionId) await store.sessions.update(sessionId, { status, updatedAt: now });
-      else await store.sessions.endAllForClient(clientId, status, now);
+      const type = status === 'ended' ? 'session.ended' : status === 'removed' ? 'session.removed' : 'session.revoked';
+      await store.transaction(async (tx) => {
+        if (sessionId) {
+          const before = await tx.sessions.findById(sessionId);
+          await tx.sessions.update(sessionId, { status, updatedAt: now });
+          if (before?.status === 'active') await events.raise(tx, type, { ...before, status, updatedAt: now });
+        } else {
+          await events.raiseEach(tx, type, await tx.sessions.endActive({ clientId }, status, now));
+        }
+      });
       const remaining = await activeSessions(clientId);
       await store.clients.update(clientId, { lastActiveSessionId: remaining.at(-1)?.session.id ?? null, updatedAt: now });
     },

@@ -9,7 +9,8 @@ import type { Metadata } from '../metadata.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import type { SessionService } from '../sessions.js';
-import type { UserRecord, UserService } from '../users.js';
+import { raiseUserUpdated, type UserRecord, type UserService } from '../users.js';
+import type { EventService } from '../webhooks/events.js';
 import { type AttackProtection, isFailedProof } from './attack-protection.js';
 import type { ClientService } from './clients.js';
 import type { VerificationCodes } from './verification-codes.js';
@@ -26,8 +27,9 @@ export function createMeService(deps: {
   settings: () => Promise<FrontendSettings>;
   clients: ClientService;
   sessions: SessionService;
+  events: EventService;
 }) {
-  const { store, clock, users } = deps;
+  const { store, clock, users, events } = deps;
 
   async function ownEmail(userId: string, emailId: string) {
     const email = await store.emailAddresses.findById(emailId);
@@ -70,17 +72,19 @@ export function createMeService(deps: {
       }
       assertAcceptablePassword(input.newPassword);
       const now = clock();
-      await store.users.update(userId, {
-        passwordDigest: await hashPassword(input.newPassword),
-        passwordHasher: 'argon2id',
-        passwordLastUpdatedAt: now,
-        updatedAt: now,
+      const passwordDigest = await hashPassword(input.newPassword);
+      await store.transaction(async (tx) => {
+        await tx.users.update(userId, { passwordDigest, passwordHasher: 'argon2id', passwordLastUpdatedAt: now, updatedAt: now });
+        if (input.signOutOfOtherSessions) {
+          const live = await tx.sessions.list({ userId, status: 'active' }, 500, 0);
+          for (const session of live) {
+            if (session.id === sessionId) continue;
+            await tx.sessions.update(session.id, { status: 'revoked', updatedAt: now });
+            await events.raise(tx, 'session.revoked', { ...session, status: 'revoked', updatedAt: now });
+          }
+        }
+        await raiseUserUpdated(events, tx, userId);
       });
-      if (input.signOutOfOtherSessions) {
-        const live = await store.sessions.list({ userId, status: 'active' }, 500, 0);
-        for (const session of live)
-          if (session.id !== sessionId) await store.sessions.update(session.id, { status: 'revoked', updatedAt: now });
-      }
       return users.get(userId);
     },
 
@@ -105,7 +109,10 @@ export function createMeService(deps: {
         if (isFailedProof(error)) await deps.protection.recordFailure(user);
         throw error;
       }
-      await store.emailAddresses.update(emailId, { verified: true, verificationStrategy: 'email_code', updatedAt: clock() });
+      await store.transaction(async (tx) => {
+        await tx.emailAddresses.update(emailId, { verified: true, verificationStrategy: 'email_code', updatedAt: clock() });
+        await raiseUserUpdated(events, tx, userId);
+      });
       return ownEmail(userId, emailId);
     },
 

@@ -7,6 +7,8 @@ import type { Clock } from '../clock.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import { newSession, type SessionService } from '../sessions.js';
+import { raiseUserUpdated } from '../users.js';
+import type { EventService } from '../webhooks/events.js';
 import { type AttackProtection, isFailedProof } from './attack-protection.js';
 import type { SignInSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
@@ -42,8 +44,9 @@ export function createSignInService(deps: {
   verifyPassword: PasswordVerifier;
   enumerationKey: () => string;
   protection: AttackProtection;
+  events: EventService;
 }) {
-  const { store, clock, clients, sessions, codes, protection } = deps;
+  const { store, clock, clients, sessions, codes, protection, events } = deps;
   const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
 
   /** Checks a password against a resolved user's lockout: refused while locked, a failure counted. */
@@ -131,6 +134,7 @@ export function createSignInService(deps: {
       await tx.sessions.insert(session);
       await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
       await tx.clients.update(client.id, { signInId: null, lastActiveSessionId: session.id, updatedAt: now });
+      await events.raise(tx, 'session.created', session);
     });
     return completed;
   }
@@ -243,13 +247,14 @@ export function createSignInService(deps: {
       const user = await store.users.findById(signIn.userId);
       if (!user) throw frontendErrors.signInNotFound();
       const now = clock();
-      await store.users.update(user.id, {
-        passwordDigest: await hashPassword(input.password),
-        passwordHasher: 'argon2id',
-        passwordLastUpdatedAt: now,
-        updatedAt: now,
+      const passwordDigest = await hashPassword(input.password);
+      await store.transaction(async (tx) => {
+        await tx.users.update(user.id, { passwordDigest, passwordHasher: 'argon2id', passwordLastUpdatedAt: now, updatedAt: now });
+        if (input.signOutOfOtherSessions !== false) {
+          await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: user.id }, 'revoked', now));
+        }
+        await raiseUserUpdated(events, tx, user.id);
       });
-      if (input.signOutOfOtherSessions !== false) await store.sessions.endAllForUser(user.id, 'revoked', now);
       return snapshot(await complete(client, signIn, user, resetPasswordEmailCode.name), { user, email: undefined });
     },
   };

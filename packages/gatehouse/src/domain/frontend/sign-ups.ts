@@ -11,6 +11,7 @@ import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import { newSession, type SessionService } from '../sessions.js';
 import { normalizeEmail, type UserService } from '../users.js';
+import type { EventService } from '../webhooks/events.js';
 import type { SignUpSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
 import { emailCode, type StrategyDeps, signUpVerificationStrategy } from './strategies/index.js';
@@ -75,6 +76,7 @@ export function createSignUpService(deps: {
   emailAddresses: EmailAddressService;
   verifyPassword: PasswordVerifier;
   settings: () => Promise<FrontendSettings>;
+  events: EventService;
 }) {
   const { store, clock, clients, codes } = deps;
   const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
@@ -142,6 +144,7 @@ export function createSignUpService(deps: {
         await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now });
         await tx.signUps.update(signUp.id, changes);
         await tx.clients.update(client.id, { signUpId: null, lastActiveSessionId: session.id, updatedAt: now });
+        await deps.events.raise(tx, 'session.created', session);
       },
     );
     return { ...signUp, ...changes };

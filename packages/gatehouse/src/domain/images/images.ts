@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { errors } from '../../errors.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
+import { raiseUserUpdated } from '../users.js';
+import type { EventService } from '../webhooks/events.js';
 import { parseDefaultAvatarFileName, renderDefaultAvatar } from './default-avatar.js';
 import { contentTypeOfExtension, IMAGE_TYPES, MAX_IMAGE_BYTES, sniffImageType } from './image-type.js';
 import { createImageLinks, IMAGES_PATH } from './links.js';
@@ -31,7 +33,7 @@ function uploadIdOfPath(path: string | null): string | undefined {
 }
 
 /** Avatars and organization logos: checked, stored once per content, served under the public URL. */
-export function createImageService(store: Store, clock: Clock, publicUrl: string) {
+export function createImageService(store: Store, clock: Clock, publicUrl: string, events: EventService) {
   const links = createImageLinks(publicUrl);
 
   /** Checks an upload and stores it (unless the same bytes are already stored); returns its path. */
@@ -78,7 +80,10 @@ export function createImageService(store: Store, clock: Clock, publicUrl: string
     async setUserImage(userId: string, bytes: Buffer): Promise<UploadedImage> {
       const user = await loadUser(userId);
       const { id, path } = await save(bytes);
-      await store.users.update(user.id, { imageUrl: path, updatedAt: clock() });
+      await store.transaction(async (tx) => {
+        await tx.users.update(user.id, { imageUrl: path, updatedAt: clock() });
+        await raiseUserUpdated(events, tx, user.id);
+      });
       if (user.imageUrl !== path) await release(user.imageUrl);
       return uploaded(id, path);
     },
@@ -87,7 +92,10 @@ export function createImageService(store: Store, clock: Clock, publicUrl: string
     async deleteUserImage(userId: string): Promise<void> {
       const user = await loadUser(userId);
       if (user.imageUrl === null) return;
-      await store.users.update(user.id, { imageUrl: null, updatedAt: clock() });
+      await store.transaction(async (tx) => {
+        await tx.users.update(user.id, { imageUrl: null, updatedAt: clock() });
+        await raiseUserUpdated(events, tx, user.id);
+      });
       await release(user.imageUrl);
     },
 
@@ -95,7 +103,11 @@ export function createImageService(store: Store, clock: Clock, publicUrl: string
     async setOrganizationLogo(idOrSlug: string, bytes: Buffer): Promise<string> {
       const organization = await loadOrganization(idOrSlug);
       const { path } = await save(bytes);
-      await store.organizations.update(organization.id, { imageUrl: path, updatedAt: clock() });
+      await store.transaction(async (tx) => {
+        const updatedAt = clock();
+        await tx.organizations.update(organization.id, { imageUrl: path, updatedAt });
+        await events.raise(tx, 'organization.updated', { ...organization, imageUrl: path, updatedAt });
+      });
       if (organization.imageUrl !== path) await release(organization.imageUrl);
       return organization.id;
     },
@@ -103,7 +115,11 @@ export function createImageService(store: Store, clock: Clock, publicUrl: string
     async deleteOrganizationLogo(idOrSlug: string): Promise<string> {
       const organization = await loadOrganization(idOrSlug);
       if (organization.imageUrl !== null) {
-        await store.organizations.update(organization.id, { imageUrl: null, updatedAt: clock() });
+        await store.transaction(async (tx) => {
+          const updatedAt = clock();
+          await tx.organizations.update(organization.id, { imageUrl: null, updatedAt });
+          await events.raise(tx, 'organization.updated', { ...organization, imageUrl: null, updatedAt });
+        });
         await release(organization.imageUrl);
       }
       return organization.id;

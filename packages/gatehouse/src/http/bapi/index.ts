@@ -16,6 +16,7 @@ import { registerOrganizationRoutes } from './organizations.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerSignUpRoutes } from './sign-ups.js';
 import { registerUserRoutes } from './users.js';
+import { registerWebhookRoutes } from './webhooks.js';
 
 /** The Backend API, mounted under `/api` so `CLERK_API_URL=<public url>/api`. Every route needs the secret key. */
 export async function registerBackendApi(app: FastifyInstance, domain: Domain): Promise<void> {
@@ -41,5 +42,6 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerMachineRoutes(app, domain);
   registerM2MTokenRoutes(app, domain);
   registerSignUpRoutes(app, domain);
+  registerWebhookRoutes(app, domain);
   registerCloudOnlyRoutes(app);
 }

@@ -45,6 +45,7 @@ import {
 import { createSessionActivityRepository, type SessionActivityRepository } from './session-activities.js';
 import { type ClientRepository, createClientRepository, createSessionRepository, type SessionRepository } from './sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
+import { createWebhookRepository, type WebhookRepository } from './webhooks.js';
 
 export interface Repositories {
   instance: InstanceRepository;
@@ -70,6 +71,7 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   machines: MachineRepository;
   m2mTokens: M2MTokenRepository;
+  webhooks: WebhookRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -97,5 +99,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     apiKeys: createApiKeyRepository(db),
     machines: createMachineRepository(db),
     m2mTokens: createM2MTokenRepository(db),
+    webhooks: createWebhookRepository(db),
   };
 }

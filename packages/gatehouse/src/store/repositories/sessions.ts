@@ -139,6 +139,17 @@ export function createSessionRepository(db: Kysely<Database>) {
       const result = await q.executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
+    /** Ends the live sessions of a user or a client, returning them as they are now (for their events). */
+    async endActive(by: { userId: string } | { clientId: string }, status: SessionStatus, now: number): Promise<Session[]> {
+      const rows = await db
+        .updateTable('sessions')
+        .set({ status, updated_at: now })
+        .where('userId' in by ? 'user_id' : 'client_id', '=', 'userId' in by ? by.userId : by.clientId)
+        .where('status', '=', 'active')
+        .returningAll()
+        .execute();
+      return rows.map(readSession);
+    },
     /** Ends every live session of a user (ban, delete); returns how many changed. */
     async endAllForUser(userId: string, status: SessionStatus, now: number): Promise<number> {
       const result = await db

@@ -1,0 +1,229 @@
+import type { WebhookEvent } from '@clerk/backend/webhooks';
+import { Webhook } from 'svix';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../testing/webhook-receiver.js';
+
+/**
+ * Webhooks end to end in-process: endpoints made through the Backend API, events raised by BAPI and
+ * Frontend API writes, delivered by the worker over real HTTP to a receiver that verifies every
+ * delivery with `verifyWebhook` (@clerk/backend/webhooks) and svix's `Webhook.verify`.
+ */
+const pgOk = await postgresAvailable();
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(dialect === 'postgres' && !pgOk)(`webhooks (${dialect})`, () => {
+    let t: TestApp;
+    let db: TestDatabase | undefined;
+    let receiver: WebhookReceiver;
+    let secret = '';
+    let endpointId = '';
+
+    const bapi = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, payload?: unknown) => {
+      const res = await t.app.inject({
+        method,
+        url: `/api${url}`,
+        headers: t.auth,
+        ...(payload !== undefined ? { payload: payload as object } : {}),
+      });
+      return { status: res.statusCode, body: res.json() as Record<string, unknown> & { data?: Record<string, unknown>[] } };
+    };
+    const fapi = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, form?: Record<string, string>, cookie?: string) => {
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: {
+          origin: 'http://127.0.0.1:4000',
+          'user-agent': 'webhook-test-agent',
+          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          ...(cookie ? { cookie } : {}),
+        },
+        ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
+      });
+      const setCookie = [res.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('__client='));
+      return {
+        status: res.statusCode,
+        body: res.json() as { response: Record<string, unknown>; client: Record<string, unknown> },
+        setCookie,
+      };
+    };
+
+    beforeAll(async () => {
+      db = dialect === 'postgres' ? await createTestDatabase() : undefined;
+      t = await createTestApp(db ? { databaseUrl: db.url } : {});
+      receiver = await startWebhookReceiver(() => secret);
+      t.domain.webhookWorker.start();
+    }, 60_000);
+    afterAll(async () => {
+      await t?.close();
+      await receiver?.close();
+      await db?.drop();
+    });
+
+    it('creates an endpoint with a whsec_ secret', async () => {
+      const created = await bapi('POST', '/v1/webhook_endpoints', { url: receiver.url });
+      expect(created.status).toBe(200);
+      expect(created.body).toMatchObject({ object: 'webhook_endpoint', url: receiver.url, events: [], disabled: false });
+      expect(created.body.id).toMatch(/^whe_/);
+      expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+      secret = created.body.secret as string;
+      endpointId = created.body.id as string;
+      expect((await bapi('GET', `/v1/webhook_endpoints/${endpointId}`)).body).toEqual(created.body);
+      expect((await bapi('GET', '/v1/webhook_endpoints')).body).toMatchObject({ total_count: 1 });
+    });
+
+    it('delivers a scripted sequence, in order, with the Backend API JSON as data', async () => {
+      // Frontend API sign-up (with its e-mail code), then a profile edit and sign-out there.
+      const email = `wh-${dialect}@example.com`;
+      const created = await fapi('POST', '/v1/client/sign_ups', { email_address: email, password: 'correct horse battery' });
+      expect(created.status).toBe(200);
+      let cookie = created.setCookie?.split(';')[0] ?? '';
+      const signUpId = (created.body.response as { id: string }).id;
+      expect((await fapi('POST', `/v1/client/sign_ups/${signUpId}/prepare_verification`, { strategy: 'email_code' }, cookie)).status).toBe(
+        200,
+      );
+      const code = await mailedCode(t, email);
+      const done = await fapi('POST', `/v1/client/sign_ups/${signUpId}/attempt_verification`, { strategy: 'email_code', code }, cookie);
+      expect(done.status).toBe(200);
+      cookie = done.setCookie?.split(';')[0] ?? cookie;
+      const userId = (done.body.response as { created_user_id: string }).created_user_id;
+      const sessionId = (done.body.response as { created_session_id: string }).created_session_id;
+      expect((await fapi('PATCH', '/v1/me', { first_name: 'Wanda' }, cookie)).status).toBe(200);
+      // Backend API: metadata, an organization with the user as a member, a role change.
+      expect((await bapi('PATCH', `/v1/users/${userId}/metadata`, { public_metadata: { plan: 'pro' } })).status).toBe(200);
+      const org = await bapi('POST', '/v1/organizations', { name: 'Hooks Inc' });
+      expect(org.status).toBe(200);
+      const orgId = org.body.id as string;
+      expect((await bapi('POST', `/v1/organizations/${orgId}/memberships`, { user_id: userId, role: 'org:member' })).status).toBe(200);
+      expect((await bapi('PATCH', `/v1/organizations/${orgId}/memberships/${userId}`, { role: 'org:admin' })).status).toBe(200);
+      expect((await bapi('PATCH', `/v1/organizations/${orgId}`, { name: 'Hooks Ltd' })).status).toBe(200);
+      expect((await bapi('DELETE', `/v1/organizations/${orgId}/memberships/${userId}`)).status).toBe(200);
+      // Sign-out, then the user is deleted.
+      expect((await fapi('POST', `/v1/client/sessions/${sessionId}/end`, {}, cookie)).status).toBe(200);
+      expect((await bapi('DELETE', `/v1/organizations/${orgId}`)).status).toBe(200);
+      expect((await bapi('DELETE', `/v1/users/${userId}`)).status).toBe(200);
+
+      const expected = [
+        'email.created',
+        'user.created',
+        'session.created',
+        'user.updated',
+        'user.updated',
+        'organization.created',
+        'organizationMembership.created',
+        'organizationMembership.updated',
+        'organization.updated',
+        'organizationMembership.deleted',
+        'session.ended',
+        'organization.deleted',
+        'user.deleted',
+      ];
+      await receiver.waitFor((events) => events.length >= expected.length);
+      const events = receiver.accepted;
+      expect(events.map((e) => e.type)).toEqual(expected);
+      for (const event of events) {
+        expect(event.object).toBe('event');
+        expect(event.instance_id).toBe(t.domain.instance.get().id);
+        expect(typeof event.timestamp).toBe('number');
+      }
+      const [mail, userCreated, sessionCreated, profileEdit, metadata] = events as WebhookEvent[];
+      expect(mail?.data).toMatchObject({ object: 'email', to_email_address: email, data: { otp_code: code } });
+      expect(userCreated?.data).toMatchObject({ object: 'user', id: userId, email_addresses: [{ email_address: email }] });
+      expect(sessionCreated?.data).toMatchObject({ object: 'session', id: sessionId, user_id: userId, status: 'active' });
+      expect(sessionCreated?.event_attributes.http_request).toEqual({ client_ip: '127.0.0.1', user_agent: 'webhook-test-agent' });
+      expect(profileEdit?.data).toMatchObject({ object: 'user', first_name: 'Wanda' });
+      expect(metadata?.data).toMatchObject({ object: 'user', public_metadata: { plan: 'pro' } });
+      // The data is what the Backend API answers for the object (same serializer).
+      const userNow = await bapi('GET', `/v1/users/${userId}`);
+      expect(userNow.status).toBe(404);
+      expect(events.at(-1)?.data).toEqual({ deleted: true, id: userId, object: 'user' });
+      expect(events.at(-3)).toMatchObject({ type: 'session.ended', data: { id: sessionId, status: 'ended' } });
+      // Each svix-id is the event's own and unique.
+      const ids = receiver.received.filter((r) => r.status === 200).map((r) => r.headers['svix-id']);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.every((id) => typeof id === 'string' && id.startsWith('msg_'))).toBe(true);
+    }, 60_000);
+
+    it('data equals the Backend API JSON of the object at that moment', async () => {
+      const before = receiver.accepted.length;
+      const created = await bapi('POST', '/v1/users', { email_address: [`same-${dialect}@example.com`], first_name: 'Sam' });
+      await receiver.waitFor((events) => events.length > before);
+      expect(receiver.accepted[before]?.type).toBe('user.created');
+      expect(receiver.accepted[before]?.data).toEqual(created.body);
+    });
+
+    it('a tampered body or an old timestamp fails verification', () => {
+      const delivery = receiver.received.find((r) => r.status === 200);
+      if (!delivery) throw new Error('no delivery');
+      const headers = {
+        'svix-id': String(delivery.headers['svix-id']),
+        'svix-timestamp': String(delivery.headers['svix-timestamp']),
+        'svix-signature': String(delivery.headers['svix-signature']),
+      };
+      const wh = new Webhook(secret);
+      expect(() => wh.verify(delivery.body, headers)).not.toThrow();
+      expect(() => wh.verify(delivery.body.replace('"object":"event"', '"object":"evenT"'), headers)).toThrow();
+      expect(() => wh.verify(delivery.body, { ...headers, 'svix-timestamp': String(Number(headers['svix-timestamp']) - 600) })).toThrow();
+      expect(() => new Webhook(`whsec_${Buffer.alloc(24, 7).toString('base64')}`).verify(delivery.body, headers)).toThrow();
+    });
+
+    it('a rotated secret keeps signing beside the new one for 24 h', async () => {
+      const old = secret;
+      const rotated = await bapi('POST', `/v1/webhook_endpoints/${endpointId}/rotate_secret`);
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.secret).not.toBe(old);
+      expect(rotated.body.previous_secret_expires_at).toBeGreaterThan(Date.now() + 23 * 3600 * 1000);
+      secret = rotated.body.secret as string;
+      const before = receiver.received.length;
+      await bapi('POST', '/v1/users', { email_address: [`rot-${dialect}@example.com`] });
+      await receiver.waitFor(() => receiver.received.length > before);
+      const delivery = receiver.received[before];
+      if (!delivery) throw new Error('no delivery');
+      expect(delivery.status).toBe(200);
+      expect(String(delivery.headers['svix-signature']).split(' ')).toHaveLength(2);
+      const headers = {
+        'svix-id': String(delivery.headers['svix-id']),
+        'svix-timestamp': String(delivery.headers['svix-timestamp']),
+        'svix-signature': String(delivery.headers['svix-signature']),
+      };
+      expect(() => new Webhook(old).verify(delivery.body, headers)).not.toThrow();
+      expect(() => new Webhook(secret).verify(delivery.body, headers)).not.toThrow();
+    });
+
+    it('lists deliveries with their attempts, retries one and replays since a time', async () => {
+      await t.domain.webhookWorker.idle();
+      const list = await bapi('GET', `/v1/webhook_endpoints/${endpointId}/deliveries?limit=2`);
+      expect(list.status).toBe(200);
+      const [newest] = list.body.data ?? [];
+      expect(newest).toMatchObject({ object: 'webhook_delivery', status: 'succeeded', attempt_count: 1, next_attempt_at: null });
+      expect((newest?.attempts as unknown[] | undefined)?.[0]).toMatchObject({ object: 'webhook_attempt', status_code: 200, error: null });
+      const before = receiver.accepted.length;
+      const retried = await bapi('POST', `/v1/webhook_deliveries/${newest?.id as string}/retry`);
+      expect(retried.status).toBe(200);
+      expect(retried.body).toMatchObject({ status: 'pending', event_id: newest?.event_id });
+      await receiver.waitFor((events) => events.length > before);
+      const replayed = await bapi('POST', `/v1/webhook_endpoints/${endpointId}/replay`, { since: 0 });
+      expect(replayed.status).toBe(200);
+      expect(replayed.body.queued).toBeGreaterThan(10);
+      await receiver.waitFor((events) => events.length >= before + 1 + (replayed.body.queued as number));
+    }, 60_000);
+
+    it('subscriptions filter by type; a disabled endpoint gets nothing; delete removes it', async () => {
+      const patched = await bapi('PATCH', `/v1/webhook_endpoints/${endpointId}`, { events: ['organization.created'] });
+      expect(patched.body.events).toEqual(['organization.created']);
+      const before = receiver.accepted.length;
+      await bapi('POST', '/v1/users', { email_address: [`filtered-${dialect}@example.com`] });
+      await bapi('POST', '/v1/organizations', { name: 'Filtered' });
+      await receiver.waitFor((events) => events.length > before);
+      await t.domain.webhookWorker.idle();
+      expect(receiver.accepted.slice(before).map((e) => e.type)).toEqual(['organization.created']);
+      expect((await bapi('DELETE', `/v1/webhook_endpoints/${endpointId}`)).body).toEqual({
+        object: 'webhook_endpoint',
+        id: endpointId,
+        deleted: true,
+      });
+      expect((await bapi('GET', `/v1/webhook_endpoints/${endpointId}`)).status).toBe(404);
+    });
+  });
+}

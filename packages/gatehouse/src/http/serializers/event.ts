@@ -1,0 +1,60 @@
+import type { EmailJSON } from '@clerk/backend';
+import type { LockoutState } from '../../domain/frontend/attack-protection.js';
+import type { ImageLinks } from '../../domain/images/links.js';
+import type { EventPayloads, EventSerializer, EventType, SentEmail } from '../../domain/webhooks/events.js';
+import type { User } from '../../model/index.js';
+import { serializeDeleted } from './deleted.js';
+import { serializeOrganization } from './organization.js';
+import { serializeMembership } from './organization-membership.js';
+import { serializeSession } from './session.js';
+import { serializeUser } from './user.js';
+
+/** Clerk's `email` object, as `email.created` carries it (with the code in `data.otp_code`). */
+export function serializeEmail(email: SentEmail): EmailJSON {
+  return {
+    object: 'email',
+    id: email.id,
+    slug: email.slug,
+    from_email_name: email.fromEmailName,
+    to_email_address: email.toEmailAddress,
+    email_address_id: email.emailAddressId,
+    user_id: email.userId,
+    subject: email.subject,
+    body: email.body,
+    body_plain: email.bodyPlain,
+    status: 'queued',
+    data: email.data,
+    delivered_by_clerk: true,
+  };
+}
+
+export interface EventSerializerDeps {
+  links: ImageLinks;
+  lockout: (user: User) => LockoutState;
+}
+
+/**
+ * The wire JSON of every event type: the Backend API's serializer for the object it describes, so a
+ * webhook's `data` is what `GET /v1/<object>/{id}` would have answered at that moment. Given to the
+ * domain at boot (`serializeEvent`); a missing type is a compile error.
+ */
+export function createEventSerializer(deps: EventSerializerDeps): EventSerializer {
+  const { links } = deps;
+  const registry: { [K in EventType]: (payload: EventPayloads[K]) => unknown } = {
+    'user.created': (record) => serializeUser(record, deps.lockout(record.user), links),
+    'user.updated': (record) => serializeUser(record, deps.lockout(record.user), links),
+    'user.deleted': ({ id }) => serializeDeleted('user', id),
+    'email.created': serializeEmail,
+    'session.created': (session) => serializeSession(session),
+    'session.ended': (session) => serializeSession(session),
+    'session.removed': (session) => serializeSession(session),
+    'session.revoked': (session) => serializeSession(session),
+    'organization.created': (organization) => serializeOrganization(organization, links),
+    'organization.updated': (organization) => serializeOrganization(organization, links),
+    'organization.deleted': ({ id }) => serializeDeleted('organization', id),
+    'organizationMembership.created': (record) => serializeMembership(record, links),
+    'organizationMembership.updated': (record) => serializeMembership(record, links),
+    'organizationMembership.deleted': (record) => serializeMembership(record, links),
+  };
+  return (type, payload) => registry[type](payload);
+}
