@@ -21,6 +21,8 @@ import { binsAreTracked, type FreshClone, makeFreshClone } from './fresh-clone.j
 const execFileAsync = promisify(execFile);
 const BUILD_TIMEOUT_MS = 240_000;
 const hasPostgres = await postgresAvailable();
+/** user-sync builds the Prisma client, the NestJS API and the Next.js app before it starts. */
+const USER_SYNC_TIMEOUT_MS = 900_000;
 /** vue-onboarding's first start creates its Python venv (about a minute) before building. */
 const VENV_TIMEOUT_MS = 420_000;
 
@@ -236,7 +238,7 @@ describe('the examples’ README commands on a fresh clone', () => {
         env: shellEnv({ PORT: String(port), API_PORT: String(apiPort), DATABASE_URL: database.url }),
         ready: /user-sync app on http/,
         url: `http://127.0.0.1:${port}`,
-        timeoutMs: BUILD_TIMEOUT_MS * 2,
+        timeoutMs: USER_SYNC_TIMEOUT_MS,
       });
       try {
         const url = `http://127.0.0.1:${port}`;
@@ -259,7 +261,7 @@ describe('the examples’ README commands on a fresh clone', () => {
         await database.drop();
       }
     },
-    BUILD_TIMEOUT_MS * 2 + 60_000,
+    USER_SYNC_TIMEOUT_MS + 60_000,
   );
 
   it('examples/user-sync: without keys, the build stops at once with one line', async () => {
