@@ -143,3 +143,43 @@ export function startViteExample(name: ViteExample, clerkEnv: Record<string, str
     url: `http://127.0.0.1:${port}`,
   });
 }
+
+/**
+ * `examples/vue-onboarding`'s `npm start` (start.mjs) as its README runs it: sets the session-token
+ * template, makes backend/.venv if missing (CI makes it first, see .ci/run), `vite build`, then uvicorn
+ * serving the FastAPI backend and the built app on one port.
+ */
+export function startVueOnboardingExample(clerkEnv: Record<string, string>, port: number): Promise<RunningExample> {
+  return startProcess(process.execPath, ['start.mjs'], {
+    cwd: path.join(EXAMPLES_DIR, 'vue-onboarding'),
+    env: exampleEnv(clerkEnv, { PORT: String(port) }),
+    ready: /onboarding app on http/,
+    url: `http://127.0.0.1:${port}`,
+    timeoutMs: 300_000,
+  });
+}
+
+const USER_SYNC_DIR = path.join(EXAMPLES_DIR, 'user-sync');
+
+/** `examples/user-sync`'s `npm run build`: Prisma client, `nest build`, `next build web`. */
+export async function buildUserSyncExample(clerkEnv: Record<string, string>, extra: Record<string, string>): Promise<void> {
+  await execFileAsync(process.execPath, ['scripts/build.mjs'], {
+    cwd: USER_SYNC_DIR,
+    env: exampleEnv(clerkEnv, extra),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/**
+ * `examples/user-sync`'s `npm start`: migrations on DATABASE_URL, the webhook endpoint registered with
+ * Gatehouse, the NestJS API on API_PORT and `next start` on PORT.
+ */
+export function startUserSyncExample(clerkEnv: Record<string, string>, extra: Record<string, string>): Promise<RunningExample> {
+  return startProcess(process.execPath, ['scripts/start.mjs'], {
+    cwd: USER_SYNC_DIR,
+    env: exampleEnv(clerkEnv, extra),
+    ready: /user-sync app on http/,
+    url: `http://127.0.0.1:${extra.PORT}`,
+    timeoutMs: 180_000,
+  });
+}

@@ -14,11 +14,17 @@ import { createClerkClient } from '@clerk/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnvironmentReport } from '../boot.js';
 import { freePort } from '../testing/server.js';
+import { createTestDatabase, postgresAvailable } from '../testing/services.js';
 import { type RunningExample, startProcess } from './example-apps.js';
 import { binsAreTracked, type FreshClone, makeFreshClone } from './fresh-clone.js';
 
 const execFileAsync = promisify(execFile);
 const BUILD_TIMEOUT_MS = 240_000;
+const hasPostgres = await postgresAvailable();
+/** user-sync builds the Prisma client, the NestJS API and the Next.js app before it starts. */
+const USER_SYNC_TIMEOUT_MS = 900_000;
+/** vue-onboarding's first start creates its Python venv (about a minute) before building. */
+const VENV_TIMEOUT_MS = 420_000;
 
 interface ReadmeCommand {
   line: string;
@@ -173,6 +179,96 @@ describe('the examples’ README commands on a fresh clone', () => {
     },
     BUILD_TIMEOUT_MS + 60_000,
   );
+
+  it(
+    'examples/vue-onboarding: the second command sets the session-token template, makes backend/.venv, builds, serves app and API',
+    async () => {
+      const [root, command] = readmeCommands(clone, 'vue-onboarding');
+      if (!command || !gatehouse) throw new Error('no second command, or Gatehouse did not start');
+      const withoutComment = (line?: string) => line?.replace(/\s+#.*$/, '');
+      expect(withoutComment(root?.line)).toBe(withoutComment(readmeCommands(clone, 'express-hello-world')[0]?.line));
+      expect(existsSync(path.join(clone.root, 'examples/vue-onboarding/backend/.venv'))).toBe(false);
+      const port = await freePort();
+      const app = await runCommand(command, {
+        env: shellEnv({ PORT: String(port) }),
+        ready: /onboarding app on http/,
+        url: `http://127.0.0.1:${port}`,
+        timeoutMs: VENV_TIMEOUT_MS,
+      });
+      try {
+        const url = `http://127.0.0.1:${port}`;
+        const keys = await instanceKeys();
+        const template = await fetch(`${keys.apiUrl}/v1/instance/session_token`, {
+          headers: { authorization: `Bearer ${keys.secretKey}` },
+        });
+        expect(((await template.json()) as { claims: unknown }).claims).toEqual({ metadata: '{{user.public_metadata}}' });
+        expect((await fetch(`${url}/api/onboarding-status`)).status).toBe(401);
+        const { token } = await sessionToken(keys, 'vue-onboarding');
+        const status = await fetch(`${url}/api/onboarding-status`, { headers: { authorization: `Bearer ${token}` } });
+        expect(status.status).toBe(200);
+        expect(await status.json()).toEqual({ onboardingComplete: false, applicationName: null, applicationType: null });
+        const page = await fetch(`${url}/onboarding`);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain(`http://127.0.0.1:${gatehousePort}/npm/@clerk/clerk-js@`);
+      } finally {
+        await app.stop();
+      }
+    },
+    VENV_TIMEOUT_MS + 60_000,
+  );
+
+  it('examples/vue-onboarding: without keys, npm start stops at once with one line', async () => {
+    const { code, stderr } = await runToEnd('npm start', 'examples/vue-onboarding', shellEnv());
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^vue-onboarding: CLERK_SECRET_KEY, .* not set; run eval/m);
+  }, 60_000);
+
+  it.skipIf(!hasPostgres)(
+    'examples/user-sync: the second command builds, migrates a fresh database, registers the webhook endpoint, serves front end and API',
+    async () => {
+      const [root, command] = readmeCommands(clone, 'user-sync');
+      if (!command || !gatehouse) throw new Error('no second command, or Gatehouse did not start');
+      const withoutComment = (line?: string) => line?.replace(/\s+#.*$/, '');
+      expect(withoutComment(root?.line)).toBe(withoutComment(readmeCommands(clone, 'express-hello-world')[0]?.line));
+      // Its own database (DATABASE_URL, which the commands read, like PORT and API_PORT).
+      const database = await createTestDatabase();
+      const port = await freePort();
+      const apiPort = await freePort();
+      const app = await runCommand(command, {
+        env: shellEnv({ PORT: String(port), API_PORT: String(apiPort), DATABASE_URL: database.url }),
+        ready: /user-sync app on http/,
+        url: `http://127.0.0.1:${port}`,
+        timeoutMs: USER_SYNC_TIMEOUT_MS,
+      });
+      try {
+        const url = `http://127.0.0.1:${port}`;
+        const keys = await instanceKeys();
+        const endpoints = await fetch(`${keys.apiUrl}/v1/webhook_endpoints`, { headers: { authorization: `Bearer ${keys.secretKey}` } });
+        expect(((await endpoints.json()) as { data: Array<{ url: string }> }).data.map((e) => e.url)).toContain(
+          `http://127.0.0.1:${apiPort}/api/webhooks/clerk`,
+        );
+        expect((await fetch(`${url}/api/favorites`)).status).toBe(401);
+        const { userId, token } = await sessionToken(keys, 'user-sync');
+        const sync = await fetch(`${url}/api/auth/sync`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ userId }),
+        });
+        expect(sync.status).toBe(201);
+        expect(await sync.json()).toMatchObject({ id: userId, role: 'USER' });
+      } finally {
+        await app.stop();
+        await database.drop();
+      }
+    },
+    USER_SYNC_TIMEOUT_MS + 60_000,
+  );
+
+  it('examples/user-sync: without keys, the build stops at once with one line', async () => {
+    const { code, stderr } = await runToEnd('npm run build', 'examples/user-sync', shellEnv());
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^user-sync: CLERK_SECRET_KEY, .* not set; run eval/m);
+  }, 60_000);
 
   it('examples/nextjs-hello-world: without keys, the build stops at once with one line', async () => {
     const { code, stderr } = await runToEnd('npm run build', 'examples/nextjs-hello-world', shellEnv());

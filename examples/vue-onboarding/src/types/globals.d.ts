@@ -1,0 +1,12 @@
+export {}
+
+declare global {
+  interface CustomJwtSessionClaims {
+    metadata: {
+      onboardingComplete?: boolean
+      applicationName?: string
+      applicationType?: string
+    }
+    firstName?: string
+  }
+}
