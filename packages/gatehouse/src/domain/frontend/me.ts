@@ -74,6 +74,7 @@ export function createMeService(deps: {
         passwordDigest: await hashPassword(input.newPassword),
         passwordHasher: 'argon2id',
         passwordLastUpdatedAt: now,
+        passwordCompromised: false,
         updatedAt: now,
       });
       if (input.signOutOfOtherSessions) {

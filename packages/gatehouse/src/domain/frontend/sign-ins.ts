@@ -220,7 +220,9 @@ export function createSignInService(deps: {
         if (account && isFailedProof(error)) await protection.recordFailure(account);
         throw error;
       }
-      const { user, next } = outcome;
+      const { user } = outcome;
+      // A compromised password must be replaced before any other factor completes the sign-in.
+      const next = outcome.next === 'complete' && user.passwordCompromised && user.passwordDigest ? 'needs_new_password' : outcome.next;
       if (next === 'complete') return snapshot(await complete(client, signIn, user, strategy.name), { user, email: undefined });
       const changes = {
         status: 'needs_new_password' as const,
@@ -247,6 +249,7 @@ export function createSignInService(deps: {
         passwordDigest: await hashPassword(input.password),
         passwordHasher: 'argon2id',
         passwordLastUpdatedAt: now,
+        passwordCompromised: false,
         updatedAt: now,
       });
       if (input.signOutOfOtherSessions !== false) await store.sessions.endAllForUser(user.id, 'revoked', now);
