@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'form_param_missing'
   | 'form_param_unknown'
   | 'form_param_value_invalid'
+  | 'form_password_compromised'
   | 'form_password_incorrect'
   | 'form_password_length_too_short'
   | 'form_password_pwned'
@@ -143,6 +144,15 @@ export const errors = {
       'form_password_pwned',
       'Password has been found in an online data breach.',
       'Password has been found in an online data breach. For account safety, please use a different password.',
+      { paramName: 'password' },
+    ),
+  /** The right password, marked compromised by the backend: sign in another way, then set a new one. */
+  passwordCompromised: () =>
+    single(
+      422,
+      'form_password_compromised',
+      'Your password may be compromised.',
+      'Your password may be compromised. To protect your account, continue with another sign-in method; you will be asked to set a new password after signing in.',
       { paramName: 'password' },
     ),
   passwordIncorrect: () =>

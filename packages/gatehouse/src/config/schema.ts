@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { frontendSettingsSchema } from '../domain/frontend-settings.js';
+import { configurableFrontendSettingsSchema } from '../domain/frontend-settings.js';
 import { SESSION_TOKEN_LIFETIME_RANGE } from '../domain/session-token-settings.js';
 import type { FromAddress } from '../mail/from-address.js';
 
@@ -27,7 +27,7 @@ export const configFileSchema = z
     workers: z.number().int().min(1).max(256).optional(),
     instanceType: z.enum(['development', 'production']).optional(),
     sessionToken: sessionTokenSchema.optional(),
-    frontend: frontendSettingsSchema.partial().optional(),
+    frontend: configurableFrontendSettingsSchema.optional(),
     drainTimeoutSeconds: z.number().int().min(0).max(3600).optional(),
     /** Addresses or CIDRs of the reverse proxies whose `X-Forwarded-For` names the client. */
     trustedProxies: z.array(z.string().min(1)).optional(),
@@ -75,7 +75,7 @@ export interface GatehouseConfig {
   workers: number;
   instanceType: 'development' | 'production';
   sessionToken: z.infer<typeof sessionTokenSchema> | undefined;
-  frontend: Partial<z.infer<typeof frontendSettingsSchema>> | undefined;
+  frontend: z.infer<typeof configurableFrontendSettingsSchema> | undefined;
   /** Extra origins allowed by flag/env (comma-separated `GATEHOUSE_ALLOWED_ORIGINS`). */
   allowedOrigins: string[];
   seedFile: string | undefined;

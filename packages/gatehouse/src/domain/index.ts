@@ -16,6 +16,7 @@ import { createSignUpService } from './frontend/sign-ups.js';
 import { createVerificationCodes } from './frontend/verification-codes.js';
 import { createImageService } from './images/images.js';
 import { createInstanceService } from './instance.js';
+import { createInstanceApiService } from './instance-api.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyRotationService } from './key-rotation.js';
 import { createKeyring } from './keyring.js';
@@ -164,6 +165,8 @@ export function createDomain(options: DomainOptions) {
     testingTokens: createTestingTokenService(store, clock, isDevelopment),
     devOutbox: createDevOutbox(store),
     instance,
+    /** `/v1/instance`, `/v1/redirect_urls` and `/v1/domains` (kept in the instance settings). */
+    instanceApi: createInstanceApiService({ instance, clock, publicUrl: options.publicUrl, isDevelopment }),
     keyring,
     keyRotation: createKeyRotationService(store, keyring, instance),
     users,

@@ -6,6 +6,7 @@ import type { EnvironmentType, StoredInstance } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
+import { type InstanceOptions, parseInstanceOptions } from './instance-options.js';
 import {
   defaultSessionTokenSettings,
   parseSessionTokenSettings,
@@ -18,6 +19,8 @@ export type { EnvironmentType };
 export interface InstanceSettings {
   sessionToken: SessionTokenSettings;
   frontend: FrontendSettings;
+  /** `PATCH /v1/instance` options with no effect here (see instance-options.ts). */
+  options: InstanceOptions;
 }
 
 export interface Instance {
@@ -60,6 +63,7 @@ function parseSettings(stored: object): InstanceSettings {
   return {
     sessionToken: parseSessionTokenSettings(raw.sessionToken ?? defaultSessionTokenSettings()),
     frontend: parseFrontendSettings(raw.frontend),
+    options: parseInstanceOptions(raw.options),
   };
 }
 
@@ -109,7 +113,7 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
         environmentType: environmentType,
         secretKeyHash: hashSecretKey(secretKey).toString('hex'),
         secretKeyEnc: box.seal(secretKey),
-        settings: { sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}) },
+        settings: { sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}), options: {} },
         createdAt: now,
         updatedAt: now,
         previousSecretKeyHash: null,

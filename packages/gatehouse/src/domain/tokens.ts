@@ -1,4 +1,5 @@
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { compactVerify, createLocalJWKSet, jwtVerify } from 'jose';
 import { signRs256 } from '../crypto/jwt.js';
 import { errors } from '../errors.js';
 import type { EmailAddress, Session, User } from '../model/index.js';
@@ -127,8 +128,54 @@ export function createTokenService(deps: TokenServiceDeps) {
     return deps.jwtTemplates.mint(templateName, record, session, { issuer, links: deps.imageLinks, ...options, organization });
   }
 
+  /**
+   * A session's refresh token (`__refresh_<suffix>`, which `@clerk/backend` sends back with an expired
+   * session token): an HMAC of the session id under the instance's HMAC key, so nothing is stored and
+   * it is worth nothing once the session ends.
+   */
+  function refreshTokenFor(sessionId: string): string {
+    return `rt_${createHmac('sha256', instance.get().hmacKey).update(`session refresh token:${sessionId}`).digest('base64url')}`;
+  }
+
+  /** The claims of a session token we signed for `sessionId`, expired or not (the signature and issuer still count). */
+  async function expiredTokenClaims(sessionId: string, token: string): Promise<Record<string, unknown>> {
+    const keys = createLocalJWKSet(await keyring.jwks());
+    let claims: Record<string, unknown>;
+    try {
+      const { payload, protectedHeader } = await compactVerify(token, keys, { algorithms: ['RS256'] });
+      if (protectedHeader.cat !== undefined && protectedHeader.cat !== SESSION_TOKEN_CATEGORY) throw new Error('not a session token');
+      claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+    } catch {
+      throw errors.paramValueInvalid('expired_token', 'is not a session token of this instance');
+    }
+    if (claims.iss !== issuer) throw errors.paramValueInvalid('expired_token', 'is not a session token of this instance');
+    if (claims.sid !== sessionId) throw errors.paramValueInvalid('expired_token', 'belongs to another session');
+    return claims;
+  }
+
   return {
     liveSession,
+    refreshTokenFor,
+
+    /**
+     * BAPI's `POST /v1/sessions/{id}/refresh`, which `authenticateRequest` calls on a GET whose session
+     * token has expired while the browser holds `__refresh_<suffix>`: a fresh session token, when the
+     * refresh token is the session's, the expired token is one we signed for it (any age), and the
+     * session is still active. The new token keeps the old one's `azp`, else takes `requestOrigin`.
+     */
+    async refreshSessionToken(
+      sessionId: string,
+      input: { expiredToken: string; refreshToken: string; requestOrigin: string },
+    ): Promise<string> {
+      const given = await subject(sessionId);
+      const expected = Buffer.from(refreshTokenFor(sessionId));
+      const presented = Buffer.from(input.refreshToken);
+      const matches = presented.length === expected.length && timingSafeEqual(presented, expected);
+      if (!matches) throw errors.paramValueInvalid('refresh_token', 'is not the refresh token of this session');
+      const claims = await expiredTokenClaims(sessionId, input.expiredToken);
+      const azp = typeof claims.azp === 'string' ? claims.azp : input.requestOrigin;
+      return mintSessionToken(given, { authorizedParty: azp });
+    },
 
     /** Throws when this user's rendered session claims would not fit in a session token. */
     async assertClaimsFit(record: UserRecord): Promise<void> {

@@ -94,14 +94,25 @@ async function passwordColumns(input: CreateUserInput, now: number): Promise<Par
   }
   if (input.password !== undefined) {
     if (!input.skipPasswordChecks) assertAcceptablePassword(input.password);
-    return { passwordDigest: await hashPassword(input.password), passwordHasher: 'argon2id', passwordLastUpdatedAt: now };
+    // A new password is no longer the compromised one.
+    return {
+      passwordDigest: await hashPassword(input.password),
+      passwordHasher: 'argon2id',
+      passwordLastUpdatedAt: now,
+      passwordCompromised: false,
+    };
   }
   if (input.passwordDigest !== undefined) {
     if (!input.passwordHasher) throw errors.paramMissing('password_hasher');
     if (!isWellFormedDigest(input.passwordHasher, input.passwordDigest)) {
       throw errors.paramInvalid('password_digest', `is not a well-formed ${input.passwordHasher} digest`);
     }
-    return { passwordDigest: input.passwordDigest, passwordHasher: input.passwordHasher, passwordLastUpdatedAt: now };
+    return {
+      passwordDigest: input.passwordDigest,
+      passwordHasher: input.passwordHasher,
+      passwordLastUpdatedAt: now,
+      passwordCompromised: false,
+    };
   }
   if (input.passwordHasher) throw errors.paramMissing('password_digest');
   return {};
@@ -174,6 +185,7 @@ export function createUserService(
         passwordDigest: null,
         passwordHasher: null,
         passwordLastUpdatedAt: null,
+        passwordCompromised: false,
         ...(await passwordColumns(input, now)),
         primaryEmailAddressId: emails[0]?.id ?? null,
         publicMetadata: sizedMetadata('public_metadata', input.publicMetadata ?? {}),
@@ -259,12 +271,82 @@ export function createUserService(
       await load(id);
       const now = clock();
       await store.transaction(async (tx) => {
-        await tx.users.update(id, { passwordDigest: null, passwordHasher: null, passwordLastUpdatedAt: null, updatedAt: now });
+        await tx.users.update(id, {
+          passwordDigest: null,
+          passwordHasher: null,
+          passwordLastUpdatedAt: null,
+          passwordCompromised: false,
+          updatedAt: now,
+        });
         if (signOutOfOtherSessions)
           await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', now));
         await raiseUserUpdated(events, tx, id);
       });
       return load(id);
+    },
+
+    /**
+     * Marks the password compromised (`compromised: true`) or not. While marked, a sign-in with the
+     * right password is refused with `form_password_compromised`, and one with another first factor
+     * must set a new password before it completes; setting any new password clears the mark. With
+     * `revokeAllSessions`, every live session of the user ends too. A user without a password: 422.
+     */
+    async setPasswordCompromised(id: string, compromised: boolean, revokeAllSessions = false): Promise<UserRecord> {
+      const { user } = await load(id);
+      if (compromised && !user.passwordDigest) throw errors.paramValueInvalid('user_id', 'this user has no password to mark compromised');
+      const now = clock();
+      await store.transaction(async (tx) => {
+        await tx.users.update(id, { passwordCompromised: compromised, updatedAt: now });
+        if (compromised && revokeAllSessions) {
+          await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', now));
+        }
+        await raiseUserUpdated(events, tx, id);
+      });
+      return load(id);
+    },
+
+    /**
+     * `PUT /v1/users/{id}/email_address`: the user's primary address becomes `address` (verified, as
+     * an operator vouches for it) and the one it replaces is removed. The address may already be one
+     * of the user's; another user's is `form_identifier_exists`.
+     */
+    async replaceEmailAddress(id: string, address: string): Promise<EmailAddress> {
+      const { user, emailAddresses } = await load(id);
+      const normalized = normalizeEmail(address);
+      const now = clock();
+      const existing = emailAddresses.find((e) => e.emailAddress === normalized);
+      const replacement: EmailAddress = existing
+        ? { ...existing, verified: true, verificationStrategy: existing.verificationStrategy ?? 'admin', updatedAt: now }
+        : {
+            id: newId('idn'),
+            userId: id,
+            emailAddress: normalized,
+            verified: true,
+            verificationStrategy: 'admin',
+            createdAt: now,
+            updatedAt: now,
+          };
+      // Someone else's unverified claim on the address does not block it (Clerk assigns an address once verified).
+      const claim = await store.emailAddresses.findByAddress(normalized);
+      await withIdentifierCheck(() =>
+        store.transaction(async (tx) => {
+          if (claim && claim.userId !== id && !claim.verified) await tx.emailAddresses.delete(claim.id);
+          if (existing) {
+            await tx.emailAddresses.update(existing.id, {
+              verified: true,
+              verificationStrategy: replacement.verificationStrategy,
+              updatedAt: now,
+            });
+          } else {
+            await tx.emailAddresses.insert(replacement);
+          }
+          await tx.users.update(id, { primaryEmailAddressId: replacement.id, updatedAt: now });
+          const previous = user.primaryEmailAddressId;
+          if (previous && previous !== replacement.id) await tx.emailAddresses.delete(previous);
+          await raiseUserUpdated(events, tx, id);
+        }),
+      );
+      return replacement;
     },
 
     /** Gatehouse users have no web3 wallets: any wallet id of an existing user names nothing. */

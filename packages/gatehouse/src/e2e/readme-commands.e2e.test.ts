@@ -269,6 +269,55 @@ describe('the examples’ README commands on a fresh clone', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^user-sync: CLERK_SECRET_KEY, .* not set; run eval/m);
   }, 60_000);
+  for (const [example, framework] of [
+    ['react-vite', 'React'],
+    ['vue-vite', 'Vue'],
+  ] as const) {
+    it(
+      `examples/${example}: the second command builds the SPA against Gatehouse and serves it with its API`,
+      async () => {
+        const [root, command] = readmeCommands(clone, example);
+        if (!command || !gatehouse) throw new Error('no second command, or Gatehouse did not start');
+        const withoutComment = (line?: string) => line?.replace(/\s+#.*$/, '');
+        expect(withoutComment(root?.line)).toBe(withoutComment(readmeCommands(clone, 'express-hello-world')[0]?.line));
+        const port = await freePort();
+        const app = await runCommand(command, {
+          env: shellEnv({ PORT: String(port) }),
+          ready: new RegExp(`${framework} app on http://localhost:${port}`),
+          url: `http://127.0.0.1:${port}`,
+          timeoutMs: BUILD_TIMEOUT_MS,
+        });
+        try {
+          const url = `http://127.0.0.1:${port}`;
+          const keys = await instanceKeys();
+          // The built page loads clerk-js and @clerk/ui from this Gatehouse, and its bundle holds the instance's key.
+          const html = await (await fetch(url)).text();
+          expect(html).toContain(`http://127.0.0.1:${gatehousePort}/npm/@clerk/clerk-js`);
+          const bundles = [...html.matchAll(/src="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? '');
+          const code = (await Promise.all(bundles.map(async (b) => (await fetch(`${url}${b}`)).text()))).join('\n');
+          expect(code).toContain(keys.publishableKey);
+          // A client-side route still gets the SPA.
+          expect(await (await fetch(`${url}/sign-in/factor-one`)).text()).toBe(html);
+          // The API verifies the instance's tokens.
+          expect((await fetch(`${url}/api/me`)).status).toBe(401);
+          const { userId, token } = await sessionToken(keys, example);
+          const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+          expect(me.status).toBe(200);
+          expect(await me.json()).toMatchObject({ userId, email: expect.stringMatching(/^readme-/) });
+        } finally {
+          await app.stop();
+        }
+      },
+      BUILD_TIMEOUT_MS + 60_000,
+    );
+
+    it(`examples/${example}: without keys, npm start stops before building, naming the variables`, async () => {
+      const { code, stdout, stderr } = await runToEnd('npm start', `examples/${example}`, shellEnv());
+      expect(code).not.toBe(0);
+      expect(`${stdout}${stderr}`).toMatch(/VITE_CLERK_PUBLISHABLE_KEY, .* not set\. Run: eval "\$\(npx gatehouse env --shell/);
+      expect(`${stdout}${stderr}`).not.toMatch(/clerk\.com/);
+    }, 60_000);
+  }
 
   it('examples/nextjs-hello-world: without keys, the build stops at once with one line', async () => {
     const { code, stderr } = await runToEnd('npm run build', 'examples/nextjs-hello-world', shellEnv());

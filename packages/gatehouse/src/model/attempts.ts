@@ -40,6 +40,10 @@ export interface SignUp {
   expireAt: number;
   createdAt: number;
   updatedAt: number;
+  /** Set by the backend (`PATCH /v1/sign_ups/{id}`); the user created from the sign-up gets it. */
+  externalId: string | null;
+  /** Set by the backend: the app's own checks ran on this sign-up. */
+  customAction: boolean;
 }
 
 /** A one-time code; only its HMAC is stored. */

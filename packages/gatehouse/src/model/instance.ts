@@ -31,3 +31,25 @@ export interface StoredSigningKey {
   /** When a rotated-out key leaves the JWKS; null while it has no successor. */
   retiresAt: number | null;
 }
+
+/** An allowed redirect target registered through BAPI `/v1/redirect_urls` (a web URL or an app's custom scheme). */
+export interface RedirectUrl {
+  id: string;
+  url: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * A domain of the instance (`/v1/domains`): the primary one follows the public URL; satellites (apps
+ * on other sites sharing the sign-in) are registered through BAPI.
+ */
+export interface InstanceDomain {
+  id: string;
+  /** Host name, with the port in development (`localhost:3000`). */
+  name: string;
+  isSatellite: boolean;
+  proxyUrl: string | null;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -33,6 +33,8 @@ export interface User {
   failedVerificationWindowStart: number | null;
   /** Locked out automatically until then (ms); null or past: not locked out. */
   lockoutUntil: number | null;
+  /** Marked compromised through the Backend API: a sign-in with the password must replace it. */
+  passwordCompromised: boolean;
 }
 
 /** How an e-mail address was verified: by an operator through BAPI, or by a code at sign-up. */

@@ -41,12 +41,44 @@ const VERDICTS_PER_SETTINGS = 256;
 function decideOrigin(origin: string, options: { publicUrl: string; settings: FrontendSettings; development: boolean }): boolean {
   const normalized = originOf(origin);
   if (!normalized) return false;
+  const { settings, development } = options;
   if (normalized === originOf(options.publicUrl)) return true;
-  if (options.settings.allowedOrigins.some((allowed) => originOf(allowed) === normalized)) return true;
-  return options.development && LOOPBACK.has(new URL(normalized).hostname);
+  if (settings.allowedOrigins.some((allowed) => originOf(allowed) === normalized)) return true;
+  if (development && settings.developmentOrigin && originOf(settings.developmentOrigin) === normalized) return true;
+  const { protocol, host } = new URL(normalized);
+  // A satellite domain's app: https, or plain http too on a development instance.
+  if ((protocol === 'https:' || development) && settings.satelliteDomains.some((d) => d.name === host)) return true;
+  return development && LOOPBACK.has(new URL(normalized).hostname);
 }
 
-/** A redirect target is safe when it is an absolute http(s) URL on an allowed origin (no open redirect). */
+/**
+ * Whether `url` lies under the registered redirect URL `registered`: the same scheme and host, and a
+ * path at or below its path (`https://app.example/cb` covers `/cb` and `/cb/x`, not `/cbx`). Custom
+ * schemes (`myapp://callback`) compare alike, so native apps can be sent back to themselves.
+ */
+function isUnder(url: URL, registered: string): boolean {
+  let base: URL;
+  try {
+    base = new URL(registered);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== base.protocol || url.host !== base.host || url.username || url.password) return false;
+  const prefix = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+  return url.pathname === base.pathname || url.pathname.startsWith(prefix) || base.pathname === '';
+}
+
+/**
+ * A redirect target is safe when it is an absolute http(s) URL on an allowed origin, or a URL under
+ * one of the redirect URLs registered through BAPI (no open redirect).
+ */
 export function isAllowedRedirect(url: string, options: { publicUrl: string; settings: FrontendSettings; development: boolean }): boolean {
-  return decideOrigin(url, options);
+  if (decideOrigin(url, options)) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return options.settings.redirectUrls.some((entry) => isUnder(parsed, entry.url));
 }

@@ -96,6 +96,7 @@ export const userMapping = entityMapping<User, UserRow>()({
   failedVerificationAttempts: ['failed_verification_attempts', 'value'],
   failedVerificationWindowStart: ['failed_verification_window_start', 'value'],
   lockoutUntil: ['lockout_until', 'value'],
+  passwordCompromised: ['password_compromised', 'flag'],
 });
 
 export const emailAddressMapping = entityMapping<EmailAddress, EmailAddressRow>()({
@@ -174,6 +175,8 @@ export const signUpMapping = entityMapping<SignUp, SignUpRow>()({
   expireAt: ['expire_at', 'value'],
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
+  externalId: ['external_id', 'value'],
+  customAction: ['custom_action', 'flag'],
 });
 
 export const verificationCodeMapping = entityMapping<VerificationCode, VerificationCodeRow>()({

@@ -61,6 +61,8 @@ export interface UserTable {
   failed_verification_window_start: number | null;
   /** Locked out automatically until then (ms); null or past: not locked out. */
   lockout_until: number | null;
+  /** Set by `password/set_compromised`: a sign-in with the password must replace it. */
+  password_compromised: number;
 }
 
 export interface EmailAddressTable {
@@ -141,6 +143,8 @@ export interface SignUpTable {
   expire_at: number;
   created_at: number;
   updated_at: number;
+  external_id: string | null;
+  custom_action: number;
 }
 
 export interface VerificationCodeTable {

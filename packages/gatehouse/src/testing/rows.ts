@@ -32,6 +32,7 @@ export function testUser(overrides: Partial<User> = {}): User {
     failedVerificationAttempts: 0,
     failedVerificationWindowStart: null,
     lockoutUntil: null,
+    passwordCompromised: false,
     createdAt: T0,
     updatedAt: T0,
     ...overrides,

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hashToken } from '../../crypto/token-hash.js';
+import { serializeCookie } from '../../set-cookie.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { TokenService } from '../tokens.js';
@@ -43,6 +44,12 @@ export function createHandshakeService(deps: {
 }) {
   const { store, clock } = deps;
 
+  /** `__refresh_<suffix>` for the app's domain: HttpOnly, as only the SDK on the server reads it; cleared without a session. */
+  function refreshCookie(token: string | undefined, secure: boolean): string {
+    const name = `__refresh_${deps.names().suffix}`;
+    return serializeCookie(name, token ?? '', { httpOnly: true, sameSite: 'Lax', secure, maxAge: token ? YEAR_S : 0 });
+  }
+
   function both(name: string, value: string, attributes: string): string[] {
     const { suffix } = deps.names();
     return [`${name}=${value}; ${attributes}`, `${name}_${suffix}=${value}; ${attributes}`];
@@ -80,8 +87,12 @@ export function createHandshakeService(deps: {
           { authorizedParty: row.origin },
         );
         out.push(...both('__session', jwt, lax));
+        // `authenticateRequest` refreshes an expired token through BAPI with this cookie, without a
+        // handshake; it reads the suffixed name only.
+        out.push(refreshCookie(deps.tokens.refreshTokenFor(active.session.id), secure !== ''));
       } else {
         out.push(...both('__session', '', `${lax}; Max-Age=0`));
+        out.push(refreshCookie(undefined, secure !== ''));
       }
       out.push(...clientUatCookies(client, Boolean(active), deps.names().suffix, row.origin.startsWith('https:')));
       if (deps.names().development) {

@@ -74,7 +74,13 @@ export function createMeService(deps: {
       const now = clock();
       const passwordDigest = await hashPassword(input.newPassword);
       await store.transaction(async (tx) => {
-        await tx.users.update(userId, { passwordDigest, passwordHasher: 'argon2id', passwordLastUpdatedAt: now, updatedAt: now });
+        await tx.users.update(userId, {
+          passwordDigest,
+          passwordHasher: 'argon2id',
+          passwordLastUpdatedAt: now,
+          passwordCompromised: false,
+          updatedAt: now,
+        });
         if (input.signOutOfOtherSessions) {
           const live = await tx.sessions.list({ userId, status: 'active' }, 500, 0);
           for (const session of live) {

@@ -224,7 +224,9 @@ export function createSignInService(deps: {
         if (account && isFailedProof(error)) await protection.recordFailure(account);
         throw error;
       }
-      const { user, next } = outcome;
+      const { user } = outcome;
+      // A compromised password must be replaced before any other factor completes the sign-in.
+      const next = outcome.next === 'complete' && user.passwordCompromised && user.passwordDigest ? 'needs_new_password' : outcome.next;
       if (next === 'complete') return snapshot(await complete(client, signIn, user, strategy.name), { user, email: undefined });
       const changes = {
         status: 'needs_new_password' as const,
@@ -249,7 +251,13 @@ export function createSignInService(deps: {
       const now = clock();
       const passwordDigest = await hashPassword(input.password);
       await store.transaction(async (tx) => {
-        await tx.users.update(user.id, { passwordDigest, passwordHasher: 'argon2id', passwordLastUpdatedAt: now, updatedAt: now });
+        await tx.users.update(user.id, {
+          passwordDigest,
+          passwordHasher: 'argon2id',
+          passwordLastUpdatedAt: now,
+          passwordCompromised: false,
+          updatedAt: now,
+        });
         if (input.signOutOfOtherSessions !== false) {
           await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: user.id }, 'revoked', now));
         }

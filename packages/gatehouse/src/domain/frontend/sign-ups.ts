@@ -130,6 +130,7 @@ export function createSignUpService(deps: {
       {
         emailAddresses: [signUp.emailAddress],
         emailVerificationStrategy: 'email_code',
+        externalId: signUp.externalId,
         passwordDigest: signUp.passwordDigest ?? undefined,
         passwordHasher: signUp.passwordDigest ? 'argon2id' : undefined,
         firstName: signUp.firstName,
@@ -174,6 +175,22 @@ export function createSignUpService(deps: {
       return snapshot(row);
     },
 
+    /**
+     * The Backend API's change (`PATCH /v1/sign_ups/{id}`): the `external_id` the user created from
+     * this sign-up will carry, and `custom_action`. A completed sign-up's user already exists: 422.
+     */
+    async updateFromBackend(id: string, input: { externalId?: string | null; customAction?: boolean | null }): Promise<SignUpSnapshot> {
+      const row = await store.signUps.findById(id);
+      if (!row) throw errors.notFound('sign-up');
+      if (row.status === 'complete')
+        throw errors.paramValueInvalid('sign_up_attempt_id', 'this sign-up is complete; change its user instead');
+      const changes: Partial<SignUp> = { updatedAt: clock() };
+      if (input.externalId !== undefined) changes.externalId = input.externalId;
+      if (input.customAction !== undefined && input.customAction !== null) changes.customAction = input.customAction;
+      await store.signUps.update(id, changes);
+      return snapshot({ ...row, ...changes });
+    },
+
     async create(client: Client, fields: SignUpFields): Promise<SignUpSnapshot> {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
@@ -191,6 +208,8 @@ export function createSignUpService(deps: {
         unsafeMetadata: {},
         createdUserId: null,
         createdSessionId: null,
+        externalId: null,
+        customAction: false,
         expireAt: now + SIGN_UP_TTL_MS,
         createdAt: now,
         updatedAt: now,

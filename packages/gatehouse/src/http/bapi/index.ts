@@ -7,6 +7,7 @@ import { registerClientRoutes } from './clients.js';
 import { registerCloudOnlyRoutes } from './cloud-only.js';
 import { registerEmailAddressRoutes } from './email-addresses.js';
 import { registerInstanceRoutes } from './instance.js';
+import { registerInstanceResourceRoutes } from './instance-resources.js';
 import { registerJwtTemplateRoutes } from './jwt-templates.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerM2MTokenRoutes } from './m2m-tokens.js';
@@ -15,6 +16,7 @@ import { registerMachineRoutes } from './machines.js';
 import { registerOrganizationRoutes } from './organizations.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerSignUpRoutes } from './sign-ups.js';
+import { registerUserCredentialRoutes } from './user-credentials.js';
 import { registerUserRoutes } from './users.js';
 import { registerWebhookRoutes } from './webhooks.js';
 
@@ -43,5 +45,7 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerM2MTokenRoutes(app, domain);
   registerSignUpRoutes(app, domain);
   registerWebhookRoutes(app, domain);
+  registerUserCredentialRoutes(app, domain);
+  registerInstanceResourceRoutes(app, domain);
   registerCloudOnlyRoutes(app);
 }

@@ -74,15 +74,23 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     return snapshot ? serializeClient(snapshot, domain.images.links) : null;
   }
 
-  /** Production apps get `__client_uat` from us: clerk-js writes it only for development instances. */
+  /**
+   * Production apps get `__client_uat` from us: clerk-js writes it only for development instances.
+   * They also get `__refresh_<suffix>` for the active session, so `authenticateRequest` can refresh
+   * an expired token through BAPI without a handshake (a production app shares our site).
+   */
   function uatCookies(json: ClientWireJSON | null): string[] {
     if (domain.isDevelopment()) return [];
-    return clientUatCookies(
-      json ? { updatedAt: json.updated_at } : undefined,
-      Boolean(json?.sessions.length),
-      cookieSuffix(domain.publishableKey()),
-      secureCookies,
-    );
+    const suffix = cookieSuffix(domain.publishableKey());
+    const active = json?.last_active_session_id ?? undefined;
+    const refresh = serializeCookie(`__refresh_${suffix}`, active ? domain.tokens.refreshTokenFor(active) : '', {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: secureCookies,
+      maxAge: active ? CLIENT_COOKIE_MAX_AGE_S : 0,
+    });
+    const uat = clientUatCookies(json ? { updatedAt: json.updated_at } : undefined, Boolean(json?.sessions.length), suffix, secureCookies);
+    return [...uat, refresh];
   }
 
   async function sendEnvelope(

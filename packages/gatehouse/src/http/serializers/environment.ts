@@ -65,7 +65,7 @@ export function serializeEnvironment(input: {
       after_sign_out_one_url: settings.signInUrl ?? `${publicUrl}/sign-in`,
       after_sign_out_all_url: settings.signInUrl ?? `${publicUrl}/sign-in`,
       theme: {},
-      support_email: null,
+      support_email: settings.supportEmail ?? null,
     },
     user_settings: {
       attributes: {

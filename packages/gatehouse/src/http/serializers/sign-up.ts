@@ -29,7 +29,7 @@ export type SignUpWireJSON = Amended<
     public_metadata: Metadata;
     unsafe_metadata: Metadata;
     custom_action: boolean;
-    external_id: null;
+    external_id: string | null;
     legal_accepted_at: null;
   },
   'external_account_strategy' | 'external_account' | 'locale' | 'timezone'
@@ -66,8 +66,8 @@ export function serializeSignUp({ signUp, requirements, verification: code }: Si
     last_name: signUp.lastName,
     unsafe_metadata: signUp.unsafeMetadata,
     public_metadata: {},
-    custom_action: false,
-    external_id: null,
+    custom_action: signUp.customAction,
+    external_id: signUp.externalId,
     created_session_id: signUp.createdSessionId,
     created_user_id: signUp.createdUserId,
     abandon_at: signUp.expireAt,
