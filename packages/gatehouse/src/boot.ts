@@ -6,6 +6,7 @@ import { createSecretBox } from './crypto/secret-box.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { parseFrontendSettings } from './domain/frontend-settings.js';
 import { createDomain, type Domain } from './domain/index.js';
+import { organizationSettingsSchema, restrictionSettingsSchema, validateOrganizationSettings } from './domain/organization-settings.js';
 import { validateSessionTokenSettings } from './domain/session-token-settings.js';
 import { bundleUrls } from './http/pages/bundles.js';
 import { buildPublishableKey } from './keys.js';
@@ -95,6 +96,13 @@ export async function boot(
           locale: pickLocale(message.locale),
           appName: (await domain.instance.settings()).frontend.applicationName,
         }),
+      sendInvitation: async (message) =>
+        mailer.send({
+          ...message,
+          kind: 'invitation',
+          locale: pickLocale(message.locale),
+          appName: (await domain.instance.settings()).frontend.applicationName,
+        }),
     });
     await domain.instance.ensure(config.instanceType);
     await domain.keyring.load();
@@ -115,6 +123,15 @@ export async function boot(
             ...new Set([...(config.frontend?.allowedOrigins ?? settings.frontend.allowedOrigins), ...config.allowedOrigins]),
           ],
         }),
+      }));
+    }
+    if ((config.organizations || config.restrictions) && !prepared) {
+      await domain.instance.updateSettings((settings) => ({
+        ...settings,
+        organizations: validateOrganizationSettings(
+          organizationSettingsSchema.parse({ ...settings.organizations, ...config.organizations }),
+        ),
+        restrictions: restrictionSettingsSchema.parse({ ...settings.restrictions, ...config.restrictions }),
       }));
     }
     return {

@@ -8,7 +8,7 @@ import { createEmailAddressService } from './email-addresses.js';
 import { createAttackProtection, DEFAULT_LOCKOUT, type LockoutPolicy } from './frontend/attack-protection.js';
 import { createClientSnapshots } from './frontend/client-snapshot.js';
 import { createClientService } from './frontend/clients.js';
-import type { CodeSender } from './frontend/delivery.js';
+import type { CodeSender, InvitationSender } from './frontend/delivery.js';
 import { cookieSuffix, createHandshakeService } from './frontend/handshake.js';
 import { createMeService } from './frontend/me.js';
 import { createSignInService } from './frontend/sign-ins.js';
@@ -16,6 +16,7 @@ import { createSignUpService } from './frontend/sign-ups.js';
 import { createVerificationCodes } from './frontend/verification-codes.js';
 import { createImageService } from './images/images.js';
 import { createInstanceService } from './instance.js';
+import { createInvitationService } from './invitations.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyRotationService } from './key-rotation.js';
 import { createKeyring } from './keyring.js';
@@ -39,6 +40,8 @@ export interface DomainOptions {
   clock?: Clock;
   /** Delivers one-time codes (the mail module); tests may pass their own. */
   sendCode: CodeSender;
+  /** Delivers invitation links (the mail module). */
+  sendInvitation: InvitationSender;
   /** Automatic user lockout (Clerk's defaults when absent). */
   lockout?: LockoutPolicy;
 }
@@ -70,6 +73,15 @@ export function createDomain(options: DomainOptions) {
   const protection = createAttackProtection({ store, clock, policy: () => options.lockout ?? DEFAULT_LOCKOUT });
   const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
   const clients = createClientService(store, clock, sessions);
+  const organizations = createOrganizationService(store, clock, () => instance.settings());
+  const invitations = createInvitationService({
+    store,
+    clock,
+    organizations,
+    settings: () => instance.settings(),
+    sendInvitation: options.sendInvitation,
+    publicUrl: options.publicUrl,
+  });
   const signIns = createSignInService({
     store,
     clock,
@@ -79,6 +91,7 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     enumerationKey: () => instance.get().hmacKey,
     protection,
+    tickets: invitations,
   });
   const signUps = createSignUpService({
     store,
@@ -90,6 +103,8 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     emailAddresses,
     settings: frontendSettings,
+    restrictions: async () => (await instance.settings()).restrictions,
+    tickets: invitations,
   });
   const machines = createMachineService(store, box, clock);
   return {
@@ -98,7 +113,15 @@ export function createDomain(options: DomainOptions) {
     clients,
     signIns,
     signUps,
-    clientSnapshots: createClientSnapshots({ clients, signIns, signUps, tokens, clock, protection }),
+    clientSnapshots: createClientSnapshots({
+      clients,
+      signIns,
+      signUps,
+      tokens,
+      clock,
+      protection,
+      membershipsOf: async (userId) => (await organizations.listUserMemberships(userId, 100, 0)).data,
+    }),
     me: createMeService({
       store,
       clock,
@@ -132,7 +155,8 @@ export function createDomain(options: DomainOptions) {
     emailAddresses,
     sessions,
     backendClients: createBackendClientService(store, clock, clients),
-    organizations: createOrganizationService(store, clock),
+    organizations,
+    invitations,
     protection,
     jwtTemplates,
     tokens,

@@ -7,6 +7,12 @@ import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
 import {
+  type OrganizationSettings,
+  parseOrganizationSettings,
+  parseRestrictionSettings,
+  type RestrictionSettings,
+} from './organization-settings.js';
+import {
   defaultSessionTokenSettings,
   parseSessionTokenSettings,
   type SessionTokenSettings,
@@ -18,6 +24,8 @@ export type { EnvironmentType };
 export interface InstanceSettings {
   sessionToken: SessionTokenSettings;
   frontend: FrontendSettings;
+  organizations: OrganizationSettings;
+  restrictions: RestrictionSettings;
 }
 
 export interface Instance {
@@ -60,6 +68,8 @@ function parseSettings(stored: object): InstanceSettings {
   return {
     sessionToken: parseSessionTokenSettings(raw.sessionToken ?? defaultSessionTokenSettings()),
     frontend: parseFrontendSettings(raw.frontend),
+    organizations: parseOrganizationSettings(raw.organizations),
+    restrictions: parseRestrictionSettings(raw.restrictions),
   };
 }
 
@@ -109,7 +119,12 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
         environmentType: environmentType,
         secretKeyHash: hashSecretKey(secretKey).toString('hex'),
         secretKeyEnc: box.seal(secretKey),
-        settings: { sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}) },
+        settings: {
+          sessionToken: defaultSessionTokenSettings(),
+          frontend: parseFrontendSettings({}),
+          organizations: parseOrganizationSettings({}),
+          restrictions: parseRestrictionSettings({}),
+        },
         createdAt: now,
         updatedAt: now,
         previousSecretKeyHash: null,

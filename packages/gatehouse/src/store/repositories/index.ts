@@ -27,6 +27,7 @@ import {
 } from './ephemeral.js';
 import { createImageRepository, type ImageRepository } from './images.js';
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
+import { createInvitationRepository, type InvitationRepository } from './invitations.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
 import {
   type ApiKeyRepository,
@@ -62,6 +63,7 @@ export interface Repositories {
   testingTokens: TestingTokenRepository;
   organizations: OrganizationRepository;
   organizationMemberships: OrganizationMembershipRepository;
+  invitations: InvitationRepository;
   attemptCounters: AttemptCounterRepository;
   userLockouts: UserLockoutRepository;
   retiredClientTokens: RetiredClientTokenRepository;
@@ -88,6 +90,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     mailOutbox: createMailOutboxRepository(db),
     testingTokens: createTestingTokenRepository(db),
     organizations: createOrganizationRepository(db),
+    invitations: createInvitationRepository(db),
     organizationMemberships: createOrganizationMembershipRepository(db),
     attemptCounters: createAttemptCounterRepository(db),
     userLockouts: createUserLockoutRepository(db),
