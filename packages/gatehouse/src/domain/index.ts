@@ -23,6 +23,7 @@ import { createKeyring } from './keyring.js';
 import { createApiKeyService } from './machine-auth/api-keys.js';
 import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
 import { createMachineService } from './machine-auth/machines.js';
+import { createOrganizationRoleService } from './organization-roles.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createSessionActivityService } from './session-activities.js';
@@ -157,6 +158,7 @@ export function createDomain(options: DomainOptions) {
     backendClients: createBackendClientService(store, clock, clients),
     organizations,
     invitations,
+    organizationRoles: createOrganizationRoleService(instance, clock),
     protection,
     jwtTemplates,
     tokens,
