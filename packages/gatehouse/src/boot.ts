@@ -6,6 +6,7 @@ import { createSecretBox } from './crypto/secret-box.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { parseFrontendSettings } from './domain/frontend-settings.js';
 import { createDomain, type Domain } from './domain/index.js';
+import { organizationSettingsSchema, restrictionSettingsSchema, validateOrganizationSettings } from './domain/organization-settings.js';
 import { validateSessionTokenSettings } from './domain/session-token-settings.js';
 import type { EventSerializer } from './domain/webhooks/events.js';
 import { GatehouseError } from './errors.js';
@@ -117,6 +118,13 @@ export async function boot(
         });
         await mailer.send({ ...message, locale, appName });
       },
+      sendInvitation: async (message) =>
+        mailer.send({
+          ...message,
+          kind: 'invitation',
+          locale: pickLocale(message.locale),
+          appName: (await domain.instance.settings()).frontend.applicationName,
+        }),
       serializeEvent: (type, payload) => {
         if (!toWire) throw new Error('an event was raised before the domain was ready');
         return toWire(type, payload);
@@ -156,6 +164,15 @@ export async function boot(
         if (error instanceof GatehouseError) throw new StartupError(`webhooks (config file): ${error.message}`);
         throw error;
       }
+    }
+    if ((config.organizations || config.restrictions) && !prepared) {
+      await domain.instance.updateSettings((settings) => ({
+        ...settings,
+        organizations: validateOrganizationSettings(
+          organizationSettingsSchema.parse({ ...settings.organizations, ...config.organizations }),
+        ),
+        restrictions: restrictionSettingsSchema.parse({ ...settings.restrictions, ...config.restrictions }),
+      }));
     }
     return {
       domain,

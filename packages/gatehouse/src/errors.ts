@@ -9,6 +9,15 @@
  */
 export type ErrorCode =
   | 'already_a_member_in_organization'
+  | 'duplicate_record'
+  | 'not_allowed_access'
+  | 'not_authorized_in_organization'
+  | 'organization_invitation_not_pending'
+  | 'organization_minimum_permissions_needed'
+  | 'sign_up_mode_restricted'
+  | 'sign_up_restricted_waitlist'
+  | 'ticket_expired'
+  | 'ticket_invalid'
   | 'authentication_invalid'
   | 'authorization_header_missing'
   | 'clerk_key_invalid'
@@ -239,6 +248,33 @@ export const errors = {
       'Membership quota exceeded.',
       `This organization allows at most ${limit} memberships. Raise max_allowed_memberships (0 means no limit) to add more members.`,
     ),
+  /** The caller's role lacks the permission this organization action needs. */
+  notAuthorizedInOrganization: (permission: string) =>
+    single(
+      403,
+      'not_authorized_in_organization',
+      'You are not authorized to perform this request.',
+      `Your role in this organization does not grant ${permission}.`,
+    ),
+  /** The change would leave the organization without anyone who can manage its members. */
+  minimumPermissionsNeeded: () =>
+    single(
+      403,
+      'organization_minimum_permissions_needed',
+      'There has to be at least one organization member with the administrator role.',
+      'The last member who can manage members cannot leave, be removed or lose that role.',
+    ),
+  invitationNotPending: () =>
+    single(
+      400,
+      'organization_invitation_not_pending',
+      'The invitation is not pending.',
+      'Only pending invitations can be revoked or accepted.',
+    ),
+  duplicateInvitation: (param: string) =>
+    single(400, 'duplicate_record', 'Duplicate invitation.', `A pending invitation for this ${param.replace(/_/g, ' ')} already exists.`, {
+      paramName: param,
+    }),
   organizationNotFoundOrUnauthorized: () =>
     single(
       404,
@@ -318,6 +354,37 @@ export const errors = {
 };
 
 export const frontendErrors = {
+  ticketInvalid: () =>
+    single(
+      400,
+      'ticket_invalid',
+      'This link is no longer valid or has already been used.',
+      'This link is no longer valid or has already been used. Please start again or request a new link.',
+      { paramName: 'ticket' },
+    ),
+  ticketExpired: () =>
+    single(400, 'ticket_expired', 'This link has expired.', 'This link has expired. Please start again or request a new link.', {
+      paramName: 'ticket',
+    }),
+  signUpRestricted: () =>
+    single(403, 'sign_up_mode_restricted', 'Sign-ups are restricted.', 'Sign-ups are by invitation only on this application.'),
+  signUpWaitlist: () =>
+    single(
+      403,
+      'sign_up_restricted_waitlist',
+      'Sign-ups are restricted.',
+      'Sign-ups are by invitation only on this application; join the waitlist to be told when you can sign up.',
+    ),
+  notAllowedAccess: (param = 'email_address') =>
+    single(
+      403,
+      'not_allowed_access',
+      'Access not allowed.',
+      `You do not have permission to sign up with this ${param.replace(/_/g, ' ')}.`,
+      {
+        paramName: param,
+      },
+    ),
   codeIncorrect: () =>
     single(422, 'form_code_incorrect', 'Incorrect code', 'The code you entered is incorrect. Please try again.', { paramName: 'code' }),
   verificationExpired: () =>

@@ -159,6 +159,8 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     instanceType,
     sessionToken: file.sessionToken,
     frontend: file.frontend,
+    organizations: file.organizations,
+    restrictions: file.restrictions,
     allowedOrigins: parseOrigins(str(flags['allowed-origins']) ?? env.GATEHOUSE_ALLOWED_ORIGINS),
     seedFile: str(flags.seed) ?? env.GATEHOUSE_SEED,
     trustedProxies: trustedProxies(flags, env, file),

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { configurableFrontendSettingsSchema } from '../domain/frontend-settings.js';
+import { organizationSettingsSchema, restrictionSettingsSchema } from '../domain/organization-settings.js';
 import { SESSION_TOKEN_LIFETIME_RANGE } from '../domain/session-token-settings.js';
 import type { FromAddress } from '../mail/from-address.js';
 
@@ -28,6 +29,10 @@ export const configFileSchema = z
     instanceType: z.enum(['development', 'production']).optional(),
     sessionToken: sessionTokenSchema.optional(),
     frontend: configurableFrontendSettingsSchema.optional(),
+    /** Organizations: enabled, limits, creator and default roles, custom roles and permissions. */
+    organizations: organizationSettingsSchema.partial().optional(),
+    /** Sign-up mode (`public`, `restricted`, `waitlist`), allowlist and blocklist. */
+    restrictions: restrictionSettingsSchema.partial().optional(),
     drainTimeoutSeconds: z.number().int().min(0).max(3600).optional(),
     /** Addresses or CIDRs of the reverse proxies whose `X-Forwarded-For` names the client. */
     trustedProxies: z.array(z.string().min(1)).optional(),
@@ -76,6 +81,8 @@ export interface GatehouseConfig {
   instanceType: 'development' | 'production';
   sessionToken: z.infer<typeof sessionTokenSchema> | undefined;
   frontend: z.infer<typeof configurableFrontendSettingsSchema> | undefined;
+  organizations: Partial<z.infer<typeof organizationSettingsSchema>> | undefined;
+  restrictions: Partial<z.infer<typeof restrictionSettingsSchema>> | undefined;
   /** Extra origins allowed by flag/env (comma-separated `GATEHOUSE_ALLOWED_ORIGINS`). */
   allowedOrigins: string[];
   seedFile: string | undefined;

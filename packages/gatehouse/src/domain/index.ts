@@ -8,7 +8,7 @@ import { createEmailAddressService } from './email-addresses.js';
 import { createAttackProtection, DEFAULT_LOCKOUT, type LockoutPolicy } from './frontend/attack-protection.js';
 import { createClientSnapshots } from './frontend/client-snapshot.js';
 import { createClientService } from './frontend/clients.js';
-import type { CodeSender } from './frontend/delivery.js';
+import type { CodeSender, InvitationSender } from './frontend/delivery.js';
 import { cookieSuffix, createHandshakeService } from './frontend/handshake.js';
 import { createMeService } from './frontend/me.js';
 import { createSignInService } from './frontend/sign-ins.js';
@@ -17,12 +17,14 @@ import { createVerificationCodes } from './frontend/verification-codes.js';
 import { createImageService } from './images/images.js';
 import { createInstanceService } from './instance.js';
 import { createInstanceApiService } from './instance-api.js';
+import { createInvitationService } from './invitations.js';
 import { createJwtTemplateService } from './jwt-templates.js';
 import { createKeyRotationService } from './key-rotation.js';
 import { createKeyring } from './keyring.js';
 import { createApiKeyService } from './machine-auth/api-keys.js';
 import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
 import { createMachineService } from './machine-auth/machines.js';
+import { createOrganizationRoleService } from './organization-roles.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createSessionActivityService } from './session-activities.js';
@@ -43,6 +45,8 @@ export interface DomainOptions {
   clock?: Clock;
   /** Delivers one-time codes (the mail module); tests may pass their own. */
   sendCode: CodeSender;
+  /** Delivers invitation links (the mail module). */
+  sendInvitation: InvitationSender;
   /** Automatic user lockout (Clerk's defaults when absent). */
   lockout?: LockoutPolicy;
   /** Turns an event's domain value into its wire JSON (the HTTP layer's serializers; see webhooks/events.ts). */
@@ -86,6 +90,15 @@ export function createDomain(options: DomainOptions) {
   const protection = createAttackProtection({ store, clock, policy: () => options.lockout ?? DEFAULT_LOCKOUT });
   const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
   const clients = createClientService(store, clock, sessions, events);
+  const organizations = createOrganizationService(store, clock, () => instance.settings(), events);
+  const invitations = createInvitationService({
+    store,
+    clock,
+    organizations,
+    settings: () => instance.settings(),
+    sendInvitation: options.sendInvitation,
+    publicUrl: options.publicUrl,
+  });
   const signIns = createSignInService({
     store,
     clock,
@@ -96,6 +109,7 @@ export function createDomain(options: DomainOptions) {
     enumerationKey: () => instance.get().hmacKey,
     protection,
     events,
+    tickets: invitations,
   });
   const signUps = createSignUpService({
     store,
@@ -108,6 +122,8 @@ export function createDomain(options: DomainOptions) {
     emailAddresses,
     settings: frontendSettings,
     events,
+    restrictions: async () => (await instance.settings()).restrictions,
+    tickets: invitations,
   });
   const machines = createMachineService(store, box, clock);
   const allowPrivateWebhooks = () => options.webhooks?.allowPrivate === true || isDevelopment();
@@ -138,7 +154,15 @@ export function createDomain(options: DomainOptions) {
     clients,
     signIns,
     signUps,
-    clientSnapshots: createClientSnapshots({ clients, signIns, signUps, tokens, clock, protection }),
+    clientSnapshots: createClientSnapshots({
+      clients,
+      signIns,
+      signUps,
+      tokens,
+      clock,
+      protection,
+      membershipsOf: async (userId) => (await organizations.listUserMemberships(userId, 100, 0)).data,
+    }),
     me: createMeService({
       store,
       clock,
@@ -175,7 +199,9 @@ export function createDomain(options: DomainOptions) {
     emailAddresses,
     sessions,
     backendClients: createBackendClientService(store, clock, clients),
-    organizations: createOrganizationService(store, clock, events),
+    organizations,
+    invitations,
+    organizationRoles: createOrganizationRoleService(instance, clock),
     protection,
     jwtTemplates,
     tokens,

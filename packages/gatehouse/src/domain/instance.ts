@@ -8,6 +8,12 @@ import type { Clock } from './clock.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
 import { type InstanceOptions, parseInstanceOptions } from './instance-options.js';
 import {
+  type OrganizationSettings,
+  parseOrganizationSettings,
+  parseRestrictionSettings,
+  type RestrictionSettings,
+} from './organization-settings.js';
+import {
   defaultSessionTokenSettings,
   parseSessionTokenSettings,
   type SessionTokenSettings,
@@ -21,6 +27,8 @@ export interface InstanceSettings {
   frontend: FrontendSettings;
   /** `PATCH /v1/instance` options with no effect here (see instance-options.ts). */
   options: InstanceOptions;
+  organizations: OrganizationSettings;
+  restrictions: RestrictionSettings;
 }
 
 export interface Instance {
@@ -64,6 +72,8 @@ function parseSettings(stored: object): InstanceSettings {
     sessionToken: parseSessionTokenSettings(raw.sessionToken ?? defaultSessionTokenSettings()),
     frontend: parseFrontendSettings(raw.frontend),
     options: parseInstanceOptions(raw.options),
+    organizations: parseOrganizationSettings(raw.organizations),
+    restrictions: parseRestrictionSettings(raw.restrictions),
   };
 }
 
@@ -113,7 +123,13 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
         environmentType: environmentType,
         secretKeyHash: hashSecretKey(secretKey).toString('hex'),
         secretKeyEnc: box.seal(secretKey),
-        settings: { sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}), options: {} },
+        settings: {
+          sessionToken: defaultSessionTokenSettings(),
+          frontend: parseFrontendSettings({}),
+          organizations: parseOrganizationSettings({}),
+          restrictions: parseRestrictionSettings({}),
+          options: {},
+        },
         createdAt: now,
         updatedAt: now,
         previousSecretKeyHash: null,

@@ -11,32 +11,27 @@ import {
   type OrganizationOrderColumn,
 } from '../store/repositories/organizations.js';
 import type { Clock } from './clock.js';
+import type { InstanceSettings } from './instance.js';
 import { METADATA_KEYS, type Metadata, mergeMetadata, sizedMetadata } from './metadata.js';
 import { parseOrderBy } from './order-by.js';
+import { BUILT_IN_ROLES, type RoleCatalog, roleCatalog } from './organization-settings.js';
 import { type UserRecord, userRecordIn } from './users.js';
 import type { EventService } from './webhooks/events.js';
 
-/** The roles every instance has, and the system permissions each grants (Clerk's defaults). */
-export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
-  'org:admin': [
-    'org:sys_profile:manage',
-    'org:sys_profile:delete',
-    'org:sys_memberships:read',
-    'org:sys_memberships:manage',
-    'org:sys_domains:read',
-    'org:sys_domains:manage',
-  ],
-  'org:member': ['org:sys_memberships:read'],
-};
+/** The built-in roles' permissions (custom roles come from the instance settings: see `RoleCatalog`). */
+export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  BUILT_IN_ROLES.map((role) => [role.key, role.permissions]),
+);
 export const ORGANIZATION_ROLES = Object.keys(ROLE_PERMISSIONS);
 
+/** The built-in roles' permissions; prefer `RoleCatalog.permissionsFor`, which knows the custom ones. */
 export function permissionsForRole(role: string): string[] {
   return [...(ROLE_PERMISSIONS[role] ?? [])];
 }
 
-function assertRole(role: string): void {
-  if (!Object.hasOwn(ROLE_PERMISSIONS, role)) {
-    throw errors.paramValueInvalid('role', `must be one of ${ORGANIZATION_ROLES.join(', ')}`);
+function assertRole(catalog: RoleCatalog, role: string, param = 'role'): void {
+  if (!catalog.find(role)) {
+    throw errors.paramValueInvalid(param, `must be one of ${catalog.roles.map((r) => r.key).join(', ')}`);
   }
 }
 
@@ -51,6 +46,9 @@ export interface MembershipRecord {
   membership: OrganizationMembership;
   organization: Organization;
   user: UserRecord;
+  /** The role's permissions and display name, from the instance's roles. */
+  permissions: string[];
+  roleName: string;
 }
 
 /** The organization a session is acting in, as session tokens and `{{org.*}}` shortcodes see it. */
@@ -152,6 +150,7 @@ async function withSlugCheck<T>(write: () => Promise<T>): Promise<T> {
 /** Loads the organization a session acts in; undefined when it is gone or the user is no longer a member. */
 export async function loadActiveOrganization(
   store: Repositories,
+  catalog: RoleCatalog,
   organizationId: string,
   userId: string,
 ): Promise<ActiveOrganization | undefined> {
@@ -159,7 +158,7 @@ export async function loadActiveOrganization(
   if (!membership) return undefined;
   const organization = await store.organizations.findById(organizationId);
   if (!organization) return undefined;
-  return { organization, membership, permissions: permissionsForRole(membership.role) };
+  return { organization, membership, permissions: catalog.permissionsFor(membership.role) };
 }
 
 /**
@@ -195,7 +194,8 @@ export function organizationTokenClaims(active: ActiveOrganization): { o: Record
 }
 
 /** Organizations and their memberships (BAPI `/v1/organizations…`, `/v1/users/{id}/organization_memberships`). */
-export function createOrganizationService(store: Store, clock: Clock, events: EventService) {
+export function createOrganizationService(store: Store, clock: Clock, settings: () => Promise<InstanceSettings>, events: EventService) {
+  const catalog = async () => roleCatalog((await settings()).organizations);
   /** A membership as it is inside transaction `tx`, for its event. */
   async function raiseMembership(
     tx: Repositories,
@@ -204,7 +204,15 @@ export function createOrganizationService(store: Store, clock: Clock, events: Ev
     organization: Organization,
   ): Promise<void> {
     const user = await userRecordIn(tx, membership.userId);
-    if (user) await events.raise(tx, type, { membership, organization, user });
+    if (!user) return;
+    const roles = await catalog();
+    await events.raise(tx, type, {
+      membership,
+      organization,
+      user,
+      permissions: roles.permissionsFor(membership.role),
+      roleName: roles.roleName(membership.role),
+    });
   }
 
   async function find(idOrSlug: string): Promise<Organization | undefined> {
@@ -234,6 +242,7 @@ export function createOrganizationService(store: Store, clock: Clock, events: Ev
 
   /** Attaches organizations and users to membership rows in three queries, whatever the page size. */
   async function records(rows: OrganizationMembership[], organization?: Organization): Promise<MembershipRecord[]> {
+    const roles = await catalog();
     const users = await usersById(rows.map((r) => r.userId));
     const organizations = organization
       ? new Map([[organization.id, organization]])
@@ -241,7 +250,17 @@ export function createOrganizationService(store: Store, clock: Clock, events: Ev
     return rows.flatMap((membership) => {
       const user = users.get(membership.userId);
       const org = organizations.get(membership.organizationId);
-      return user && org ? [{ membership, organization: org, user }] : [];
+      return user && org
+        ? [
+            {
+              membership,
+              organization: org,
+              user,
+              permissions: roles.permissionsFor(membership.role),
+              roleName: roles.roleName(membership.role),
+            },
+          ]
+        : [];
     });
   }
 
@@ -293,6 +312,7 @@ export function createOrganizationService(store: Store, clock: Clock, events: Ev
       const name = normalizeName(input.name);
       const slug = input.slug !== undefined ? normalizeSlug(input.slug) : slugFromName(name);
       assertMaxMemberships(input.maxAllowedMemberships);
+      const { organizations: orgSettings } = await settings();
       if (input.createdBy !== undefined && !(await store.users.findById(input.createdBy))) {
         throw errors.paramValueInvalid('created_by', `no user has the id ${input.createdBy}`);
       }
@@ -302,8 +322,8 @@ export function createOrganizationService(store: Store, clock: Clock, events: Ev
         name,
         slug,
         imageUrl: null,
-        maxAllowedMemberships: input.maxAllowedMemberships ?? 0,
-        adminDeleteEnabled: input.adminDeleteEnabled !== false,
+        maxAllowedMemberships: input.maxAllowedMemberships ?? orgSettings.maxAllowedMemberships,
+        adminDeleteEnabled: input.adminDeleteEnabled ?? orgSettings.adminDeleteEnabled,
         publicMetadata: sizedMetadata('public_metadata', input.publicMetadata ?? {}),
         privateMetadata: sizedMetadata('private_metadata', input.privateMetadata ?? {}),
         createdBy: input.createdBy ?? null,
@@ -319,7 +339,7 @@ export function createOrganizationService(store: Store, clock: Clock, events: Ev
               id: newId('orgmem'),
               organizationId: organization.id,
               userId: input.createdBy,
-              role: 'org:admin',
+              role: orgSettings.creatorRole,
               publicMetadata: {},
               privateMetadata: {},
               createdAt: now,
@@ -374,7 +394,7 @@ export function createOrganizationService(store: Store, clock: Clock, events: Ev
 
     async createMembership(organizationIdOrSlug: string, input: { userId: string; role: string }): Promise<MembershipRecord> {
       const organization = await load(organizationIdOrSlug);
-      assertRole(input.role);
+      assertRole(await catalog(), input.role);
       if (!(await store.users.findById(input.userId))) throw errors.paramValueInvalid('user_id', `no user has the id ${input.userId}`);
       const now = clock();
       const membership: OrganizationMembership = {
@@ -438,6 +458,37 @@ export function createOrganizationService(store: Store, clock: Clock, events: Ev
     },
 
     getMembership: loadMembership,
+    catalog,
+    records,
+
+    /**
+     * The caller's membership when it grants `permission` (any membership when none is named): a
+     * non-member gets Clerk's 404 `organization_not_found_or_unauthorized`, a member without the
+     * permission 403 `not_authorized_in_organization`.
+     */
+    async authorize(organizationId: string, userId: string, permission?: string): Promise<MembershipRecord> {
+      const organization = await find(organizationId);
+      const membership = organization ? await store.organizationMemberships.find(organization.id, userId) : undefined;
+      if (!organization || !membership) throw errors.organizationNotFoundOrUnauthorized();
+      const [record] = await records([membership], organization);
+      if (!record) throw errors.organizationNotFoundOrUnauthorized();
+      if (permission && !record.permissions.includes(permission)) throw errors.notAuthorizedInOrganization(permission);
+      return record;
+    },
+
+    /**
+     * Refuses a change that would leave the organization with nobody who can manage its members: the
+     * last such member cannot leave, be removed, or take a role without that permission.
+     */
+    async assertKeepsManager(organizationId: string, userId: string, newRole?: string): Promise<void> {
+      const roles = await catalog();
+      const managerRoles = roles.roles.filter((r) => r.permissions.includes('org:sys_memberships:manage')).map((r) => r.key);
+      const current = await store.organizationMemberships.find(organizationId, userId);
+      if (!current || !managerRoles.includes(current.role)) return;
+      if (newRole !== undefined && managerRoles.includes(newRole)) return;
+      const managers = await store.organizationMemberships.count({ organizationId, roles: managerRoles });
+      if (managers <= 1) throw errors.minimumPermissionsNeeded();
+    },
 
     /** Whether the user belongs to the organization (by id), without loading either. */
     async isMember(organizationId: string, userId: string): Promise<boolean> {
@@ -445,14 +496,20 @@ export function createOrganizationService(store: Store, clock: Clock, events: Ev
     },
 
     async updateMembership(organizationIdOrSlug: string, userId: string, input: { role: string }): Promise<MembershipRecord> {
-      assertRole(input.role);
+      const roles = await catalog();
+      assertRole(roles, input.role);
       const current = await loadMembership(organizationIdOrSlug, userId);
       const changes = { role: input.role, updatedAt: clock() };
       await store.transaction(async (tx) => {
         await tx.organizationMemberships.update(current.membership.id, changes);
         await raiseMembership(tx, 'organizationMembership.updated', { ...current.membership, ...changes }, current.organization);
       });
-      return { ...current, membership: { ...current.membership, ...changes } };
+      return {
+        ...current,
+        membership: { ...current.membership, ...changes },
+        permissions: roles.permissionsFor(input.role),
+        roleName: roles.roleName(input.role),
+      };
     },
 
     async mergeMembershipMetadata(

@@ -11,6 +11,7 @@ import type { ImageLinks } from './images/links.js';
 import type { InstanceService } from './instance.js';
 import type { JwtTemplateService } from './jwt-templates.js';
 import type { Keyring } from './keyring.js';
+import { roleCatalog } from './organization-settings.js';
 import { type ActiveOrganization, loadActiveOrganization, organizationTokenClaims } from './organizations.js';
 import { SESSION_CLAIMS_LIMIT_BYTES } from './session-token-settings.js';
 import { effectiveSession } from './sessions.js';
@@ -74,7 +75,12 @@ export function createTokenService(deps: TokenServiceDeps) {
     if (user.banned) throw errors.userBanned();
     // The active organization counts only while the user is still a member of it.
     const organization = session.lastActiveOrganizationId
-      ? await loadActiveOrganization(store, session.lastActiveOrganizationId, user.id)
+      ? await loadActiveOrganization(
+          store,
+          roleCatalog((await instance.settings()).organizations),
+          session.lastActiveOrganizationId,
+          user.id,
+        )
       : undefined;
     const emailAddresses = withEmails ? (given.emailAddresses ?? (await store.emailAddresses.listByUser(user.id))) : [];
     return { session, record: { user, emailAddresses }, organization };

@@ -112,10 +112,28 @@ app.get('/protected', async (req: Request, res: Response) => {
 });
 
 app.get('/api/me', (req, res) => {
-  const { userId, sessionId } = getAuth(req);
+  const { userId, sessionId, orgId, orgRole, has } = getAuth(req);
   if (!userId) return res.status(401).json({ error: 'unauthenticated' });
-  return res.json({ userId, sessionId });
+  // `?permission=org:x:y` asks the server's has() about one permission of the active organization.
+  const permission = typeof req.query.permission === 'string' ? req.query.permission : undefined;
+  return res.json({ userId, sessionId, orgId, orgRole, ...(permission ? { has: has({ permission }) } : {}) });
 });
+
+// Organizations: the switcher beside <CreateOrganization/>, and the active organization's profile.
+app.get('/orgs', (_req, res) =>
+  html(
+    res,
+    page(
+      'Organizations',
+      "const sw = document.createElement('div'); sw.id = 'switcher'; el.before(sw); clerk.mountOrganizationSwitcher(sw, { hidePersonal: false });" +
+        " clerk.mountCreateOrganization(el, { skipInvitationScreen: true, afterCreateOrganizationUrl: '/' });",
+    ),
+  ),
+);
+
+app.get('/org-profile{/*rest}', (_req, res) =>
+  html(res, page('Organization', "clerk.mountOrganizationProfile(el, { routing: 'path', path: '/org-profile' });")),
+);
 
 const server = app.listen(port, '127.0.0.1', () => {
   process.stdout.write(`express-app ready on http://127.0.0.1:${port}\n`);

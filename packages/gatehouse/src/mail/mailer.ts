@@ -5,11 +5,11 @@ import type { Store } from '../store/index.js';
 import { isSingleEmailAddress } from './address.js';
 import { DEFAULT_FROM_ADDRESS, type FromAddress } from './from-address.js';
 import { isMailLocale, type MailLocale, pickLocale } from './locale.js';
-import { type MailKind, renderMail } from './templates.js';
+import { type MailKind, renderInvitationMail, renderMail } from './templates.js';
 
 export type { MailKind } from './templates.js';
 
-export interface MailMessage {
+export interface CodeMailMessage {
   to: string;
   kind: MailKind;
   locale: MailLocale;
@@ -18,6 +18,19 @@ export interface MailMessage {
   /** The instance's application name (`frontend.applicationName`) when sent; else the mailer's `appName`. */
   appName?: string;
 }
+
+/** An invitation with the link carrying its ticket. */
+export interface InvitationMailMessage {
+  to: string;
+  kind: 'invitation';
+  locale: MailLocale;
+  url: string;
+  organizationName?: string;
+  expiresInDays: number;
+  appName?: string;
+}
+
+export type MailMessage = CodeMailMessage | InvitationMailMessage;
 
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
@@ -118,7 +131,15 @@ function oneLine(value: string): string {
 function render(message: MailMessage, appName: string) {
   // Typed as a MailLocale, but a raw tag (`ko-KR`) from an untyped caller still lands on the right language.
   const locale: MailLocale = isMailLocale(message.locale) ? message.locale : pickLocale(String(message.locale));
-  const rendered = renderMail(message.kind, locale, { code: message.code, appName, expiresInMinutes: message.expiresInMinutes });
+  const rendered =
+    message.kind === 'invitation'
+      ? renderInvitationMail(locale, {
+          appName,
+          url: message.url,
+          organizationName: message.organizationName,
+          expiresInDays: message.expiresInDays,
+        })
+      : renderMail(message.kind, locale, { code: message.code, appName, expiresInMinutes: message.expiresInMinutes });
   return { locale, ...rendered };
 }
 

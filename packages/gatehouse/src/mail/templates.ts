@@ -170,3 +170,40 @@ export function renderMail(kind: MailKind, locale: MailLocale, params: TemplateP
 `;
   return { subject, text, html };
 }
+
+export interface InvitationParams {
+  appName: string;
+  url: string;
+  organizationName?: string;
+  expiresInDays: number;
+}
+
+/** The invitation message (English; the link is what matters): every value escaped in the HTML. */
+export function renderInvitationMail(locale: MailLocale, params: InvitationParams): RenderedMail {
+  const { appName, url, organizationName, expiresInDays } = params;
+  const subject = organizationName ? `You're invited to join ${organizationName} on ${appName}` : `You're invited to ${appName}`;
+  const intro = organizationName
+    ? `You have been invited to join the organization ${organizationName} on ${appName}. Follow the link below to accept.`
+    : `You have been invited to ${appName}. Follow the link below to create your account.`;
+  const expiry = `This invitation expires in ${expiresInDays} ${expiresInDays === 1 ? 'day' : 'days'}.`;
+  const notice = "If you weren't expecting this invitation, you can ignore this email.";
+  const text = `${subject}\n\n${intro}\n\n${url}\n\n${expiry}\n\n${notice}\n`;
+  const e = escapeHtml;
+  const html = `<!doctype html>
+<html lang="${e(locale)}">
+<head><meta charset="utf-8"><title>${e(subject)}</title></head>
+<body style="margin:0;padding:32px 16px;background-color:#f4f4f5;font-family:${FONT};color:#18181b;font-size:15px;line-height:1.6;">
+<div style="max-width:480px;margin:0 auto;background-color:#ffffff;border-radius:8px;padding:32px;">
+<p style="margin:0 0 8px;font-size:13px;color:#71717a;">${e(appName)}</p>
+<h1 style="margin:0 0 16px;font-size:20px;font-weight:600;">${e(subject)}</h1>
+<p style="margin:0 0 24px;">${e(intro)}</p>
+<p style="margin:0 0 24px;"><a href="${e(url)}" style="display:inline-block;padding:10px 18px;background-color:#18181b;color:#ffffff;border-radius:6px;text-decoration:none;">Accept invitation</a></p>
+<p style="margin:0 0 16px;word-break:break-all;font-size:13px;">${e(url)}</p>
+<p style="margin:0 0 16px;">${e(expiry)}</p>
+<p style="margin:0;font-size:13px;color:#71717a;">${e(notice)}</p>
+</div>
+</body>
+</html>
+`;
+  return { subject, text, html };
+}

@@ -5,7 +5,7 @@ export type SignUpStatus = 'missing_requirements' | 'complete' | 'abandoned';
 /** A verification's state, as Clerk's `verification.status` reports it. */
 export type VerificationStatus = 'unverified' | 'verified' | 'failed' | 'expired';
 /** The sign-in strategies Gatehouse runs. */
-export type FirstFactorStrategy = 'password' | 'email_code' | 'reset_password_email_code';
+export type FirstFactorStrategy = 'password' | 'email_code' | 'reset_password_email_code' | 'ticket';
 /** What a one-time code proves. */
 export type CodePurpose = 'sign_up_email' | 'sign_in_email_code' | 'reset_password' | 'email_address';
 

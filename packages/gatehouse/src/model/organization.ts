@@ -26,3 +26,32 @@ export interface OrganizationMembership {
   createdAt: number;
   updatedAt: number;
 }
+
+/** What a ticket admits: an organization, the instance (sign-up), or a sign-in as one user. */
+export type InvitationKind = 'organization' | 'instance' | 'sign_in_token';
+/** `accepted`: its ticket was used; `expired` is computed from `expiresAt` when read. */
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
+
+/**
+ * An invitation or sign-in token: a single-use ticket (`__clerk_ticket`), stored hashed. Organization
+ * invitations carry the organization and role; sign-in tokens the user.
+ */
+export interface Invitation {
+  id: string;
+  kind: InvitationKind;
+  organizationId: string | null;
+  userId: string | null;
+  emailAddress: string | null;
+  role: string | null;
+  status: InvitationStatus;
+  publicMetadata: Metadata;
+  privateMetadata: Metadata;
+  redirectUrl: string | null;
+  inviterUserId: string | null;
+  ticketHash: string;
+  /** The sign-up that presented the ticket and will consume it on completion. */
+  signUpId: string | null;
+  expiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -7,6 +7,7 @@ import type {
   ApiKey,
   Client,
   EmailAddress,
+  Invitation,
   JwtTemplate,
   M2MToken,
   Machine,
@@ -670,6 +671,63 @@ function conformanceSuite(dialect: Dialect) {
         await store.jwtTemplates.insert(other);
         expect(await rejection(store.jwtTemplates.update(other.id, { name: 'unique-name' }))).toBeInstanceOf(UniqueViolation);
         expect((await store.jwtTemplates.findById(other.id))?.name).toBe('other-name');
+      });
+    });
+
+    describe('invitations', () => {
+      let store: Store;
+      const org = organizationRow('invite-co', { name: 'Invite Co', createdAt: T0 });
+      const invitation = (id: string, fields: Partial<Invitation> = {}): Invitation => ({
+        id,
+        kind: 'organization',
+        organizationId: org.id,
+        userId: null,
+        emailAddress: `${id}@example.com`,
+        role: 'org:member',
+        status: 'pending',
+        publicMetadata: { a: 1 },
+        privateMetadata: {},
+        redirectUrl: null,
+        inviterUserId: null,
+        ticketHash: `hash-${id}`,
+        signUpId: null,
+        expiresAt: T0 + 10_000,
+        createdAt: T0,
+        updatedAt: T0,
+        ...fields,
+      });
+
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+        await store.organizations.insert(org);
+        await store.invitations.insert(invitation('inv_a', { createdAt: T0 + 1 }));
+        await store.invitations.insert(invitation('inv_b', { createdAt: T0 + 2, expiresAt: T0 + 5 }));
+        await store.invitations.insert(invitation('inv_c', { createdAt: T0 + 3, status: 'revoked' }));
+        await store.invitations.insert(invitation('inv_d', { kind: 'instance', organizationId: null, role: null, expiresAt: null }));
+      });
+
+      it('finds by id and ticket hash with every column intact; a duplicate ticket hash is a UniqueViolation', async () => {
+        expect(await store.invitations.findById('inv_a')).toEqual(invitation('inv_a', { createdAt: T0 + 1 }));
+        expect((await store.invitations.findByTicketHash('hash-inv_d'))?.id).toBe('inv_d');
+        await expect(store.invitations.insert(invitation('inv_x', { ticketHash: 'hash-inv_a' }))).rejects.toBeInstanceOf(UniqueViolation);
+      });
+
+      it('filters by kind, organization and status, expired by time, ordered and counted alike', async () => {
+        const base = { kind: 'organization' as const, organizationId: org.id, now: T0 + 100 };
+        const list = (statuses: Invitation['status'][]) =>
+          store.invitations.list({ ...base, statuses, orderBy: 'created_at', direction: 'asc', limit: 10, offset: 0 });
+        expect((await list(['pending'])).map((i) => i.id)).toEqual(['inv_a']);
+        expect((await list(['expired'])).map((i) => i.id)).toEqual(['inv_b']);
+        expect((await list(['revoked', 'pending'])).map((i) => i.id)).toEqual(['inv_a', 'inv_c']);
+        expect(await store.invitations.count({ ...base })).toBe(3);
+        expect(await store.invitations.countPending(org.id, T0 + 100)).toBe(1);
+        expect(await store.invitations.count({ kind: 'instance', statuses: ['pending'], now: T0 + 100 })).toBe(1);
+      });
+
+      it('settles a pending invitation once', async () => {
+        expect(await store.invitations.settle('inv_a', 'accepted', T0 + 200)).toBe(true);
+        expect(await store.invitations.settle('inv_a', 'revoked', T0 + 300)).toBe(false);
+        expect((await store.invitations.findById('inv_a'))?.status).toBe('accepted');
       });
     });
 

@@ -212,6 +212,25 @@ export interface OrganizationMembershipTable {
   updated_at: number;
 }
 
+export interface InvitationTable {
+  id: string;
+  kind: string;
+  organization_id: string | null;
+  user_id: string | null;
+  email_address: string | null;
+  role: string | null;
+  status: string;
+  public_metadata: string;
+  private_metadata: string;
+  redirect_url: string | null;
+  inviter_user_id: string | null;
+  ticket_hash: string;
+  sign_up_id: string | null;
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface ApiKeyTable {
   id: string;
   name: string;
@@ -304,6 +323,7 @@ export interface Database {
   testing_tokens: TestingTokenTable;
   organizations: OrganizationTable;
   organization_memberships: OrganizationMembershipTable;
+  invitations: InvitationTable;
   images: ImageTable;
   session_activities: SessionActivityTable;
   api_keys: ApiKeyTable;
@@ -396,6 +416,7 @@ export type HandshakeNonceRow = HandshakeNonceTable;
 export type MailOutboxRow = MailOutboxTable;
 export type OrganizationRow = OrganizationTable;
 export type OrganizationMembershipRow = OrganizationMembershipTable;
+export type InvitationRow = InvitationTable;
 export type ApiKeyRow = ApiKeyTable;
 export type MachineRow = MachineTable;
 export type MachineScopeRow = MachineScopeTable;

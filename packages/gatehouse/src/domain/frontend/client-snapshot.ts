@@ -1,4 +1,5 @@
 import type { Client, SignIn, SignUp, VerificationCode } from '../../model/index.js';
+import type { MembershipRecord } from '../organizations.js';
 import type { TokenService } from '../tokens.js';
 import type { AttackProtection, LockoutState } from './attack-protection.js';
 import { CLIENT_COOKIE_MAX_AGE_S, type ClientService, type SessionWithUser } from './clients.js';
@@ -25,6 +26,8 @@ export interface SessionSnapshot extends SessionWithUser {
   token: string | undefined;
   /** The user's lockout now (the user JSON's `locked`, `lockout_expires_in_seconds`, …). */
   lockout: LockoutState;
+  /** The user's organization memberships (the user JSON's `organization_memberships`, which clerk-js reads for `clerk.organization`). */
+  memberships: MembershipRecord[];
 }
 
 /** Everything the Frontend API's `client` JSON shows, read at `now`. */
@@ -49,6 +52,7 @@ export function createClientSnapshots(deps: {
   tokens: TokenService;
   clock: () => number;
   protection: AttackProtection;
+  membershipsOf: (userId: string) => Promise<MembershipRecord[]>;
 }) {
   return {
     async snapshot(
@@ -67,7 +71,8 @@ export function createClientSnapshots(deps: {
                 { authorizedParty: options.origin },
               )
             : undefined;
-        sessions.push({ ...entry, token, lockout: deps.protection.state(entry.record.user) });
+        const memberships = await deps.membershipsOf(entry.record.user.id);
+        sessions.push({ ...entry, token, lockout: deps.protection.state(entry.record.user), memberships });
       }
       const knownSignIn = options.known?.signIn;
       const knownSignUp = options.known?.signUp;

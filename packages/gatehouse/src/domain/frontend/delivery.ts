@@ -8,3 +8,15 @@ export interface CodeMessage {
 }
 
 export type CodeSender = (message: CodeMessage) => Promise<void>;
+
+/** An invitation (to an organization or to the application) with the link that carries its ticket. */
+export interface InvitationMessage {
+  to: string;
+  locale: string;
+  url: string;
+  /** The organization's name for an organization invitation; absent for an instance invitation. */
+  organizationName?: string;
+  expiresInDays: number;
+}
+
+export type InvitationSender = (message: InvitationMessage) => Promise<void>;

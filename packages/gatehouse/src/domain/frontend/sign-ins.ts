@@ -19,6 +19,7 @@ import {
   resetPasswordEmailCode,
   type SignInFactors,
   type StrategyDeps,
+  type TicketRedeemer,
 } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
@@ -45,6 +46,7 @@ export function createSignInService(deps: {
   enumerationKey: () => string;
   protection: AttackProtection;
   events: EventService;
+  tickets: TicketRedeemer;
 }) {
   const { store, clock, clients, sessions, codes, protection, events } = deps;
   const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
@@ -144,6 +146,42 @@ export function createSignInService(deps: {
     return currentFirstFactor(signIn.firstFactorStrategy)?.verification?.(strategyDeps, signIn);
   }
 
+  /**
+   * The `ticket` strategy: a sign-in token, or an invitation whose address has an account, signs in
+   * at once. The ticket is spent first (atomically), so a ticket used twice at once signs in once.
+   */
+  async function createWithTicket(client: Client, ticket: string | undefined): Promise<SignInSnapshot> {
+    if (!ticket) throw errors.paramMissing('ticket');
+    const invitation = await deps.tickets.redeem(ticket);
+    const found =
+      invitation.kind === 'sign_in_token'
+        ? { user: invitation.userId ? await store.users.findById(invitation.userId) : undefined, email: undefined }
+        : invitation.emailAddress
+          ? await findUser(invitation.emailAddress)
+          : {};
+    const user = found.user;
+    if (!user) throw frontendErrors.ticketInvalid();
+    if (user.banned) throw errors.userBanned();
+    protection.assertNotLocked(user);
+    await deps.tickets.consume(invitation, user.id);
+    const primary = user.primaryEmailAddressId ? await store.emailAddresses.findById(user.primaryEmailAddressId) : undefined;
+    const now = clock();
+    const signIn: SignIn = {
+      id: newId('sia'),
+      clientId: client.id,
+      status: 'needs_first_factor',
+      identifier: primary?.emailAddress ?? invitation.emailAddress ?? user.username ?? user.id,
+      userId: user.id,
+      firstFactorStrategy: null,
+      firstFactorStatus: null,
+      createdSessionId: null,
+      expireAt: now + SIGN_IN_TTL_MS,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return snapshot(await completeNew(client, signIn, user, 'ticket'), { user, email: primary });
+  }
+
   return {
     snapshot,
 
@@ -151,9 +189,13 @@ export function createSignInService(deps: {
       return snapshot(await load(client, id));
     },
 
-    async create(client: Client, input: { identifier?: string; password?: string; strategy?: string }): Promise<SignInSnapshot> {
+    async create(
+      client: Client,
+      input: { identifier?: string; password?: string; strategy?: string; ticket?: string },
+    ): Promise<SignInSnapshot> {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
+      if (input.strategy === 'ticket') return createWithTicket(client, input.ticket);
       if (!input.identifier) throw errors.paramMissing('identifier');
       const { user, email } = await findUser(input.identifier);
       const known = { user, email };

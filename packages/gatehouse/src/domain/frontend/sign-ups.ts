@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { EmailAddressService } from '../email-addresses.js';
 import type { FrontendSettings } from '../frontend-settings.js';
 import { type Metadata, sizedMetadata } from '../metadata.js';
+import { identifierMatches, type RestrictionSettings } from '../organization-settings.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import { newSession, type SessionService } from '../sessions.js';
@@ -14,12 +15,15 @@ import { normalizeEmail, type UserService } from '../users.js';
 import type { EventService } from '../webhooks/events.js';
 import type { SignUpSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
-import { emailCode, type StrategyDeps, signUpVerificationStrategy } from './strategies/index.js';
+import { emailCode, type StrategyDeps, signUpVerificationStrategy, type TicketRedeemer } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
 const SIGN_UP_TTL_MS = 24 * 3600 * 1000;
 
 export interface SignUpFields {
+  /** `ticket` with `ticket`: an invitation's `__clerk_ticket` (the address comes from it, verified). */
+  strategy?: string;
+  ticket?: string;
   emailAddress?: string;
   password?: string;
   firstName?: string;
@@ -77,8 +81,26 @@ export function createSignUpService(deps: {
   verifyPassword: PasswordVerifier;
   settings: () => Promise<FrontendSettings>;
   events: EventService;
+  restrictions: () => Promise<RestrictionSettings>;
+  tickets: TicketRedeemer;
 }) {
   const { store, clock, clients, codes } = deps;
+
+  /** Sign-up mode, blocklist and allowlist; an invitation's address passes the mode and the allowlist. */
+  async function assertMayRegister(address: string | undefined, invited: boolean): Promise<void> {
+    const rules = await deps.restrictions();
+    if (!invited && rules.signUpMode === 'restricted') throw frontendErrors.signUpRestricted();
+    if (!invited && rules.signUpMode === 'waitlist') throw frontendErrors.signUpWaitlist();
+    if (!address) return;
+    const normalized = normalizeEmail(address);
+    if (rules.blocklist && rules.blocklistIdentifiers.some((entry) => identifierMatches(entry.identifier, normalized))) {
+      throw frontendErrors.notAllowedAccess();
+    }
+    if (rules.blockEmailSubaddresses && /\+.*@/.test(normalized)) throw frontendErrors.notAllowedAccess();
+    if (!invited && rules.allowlist && !rules.allowlistIdentifiers.some((entry) => identifierMatches(entry.identifier, normalized))) {
+      throw frontendErrors.notAllowedAccess();
+    }
+  }
   const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
 
   async function load(client: Client, id: string): Promise<SignUp> {
@@ -124,9 +146,11 @@ export function createSignUpService(deps: {
     const requirements = signUpRequirements(signUp, await deps.settings());
     if (requirements.missing.length || requirements.unverified.length || !signUp.emailAddress) return signUp;
     await deps.emailAddresses.releaseUnverifiedClaim(signUp.emailAddress);
+    const invitation = await deps.tickets.findBySignUp(signUp.id);
+    if (invitation && invitation.status !== 'pending') throw frontendErrors.ticketInvalid();
     const now = clock();
     let changes: Partial<SignUp> = {};
-    await deps.users.create(
+    const created = await deps.users.create(
       {
         emailAddresses: [signUp.emailAddress],
         emailVerificationStrategy: 'email_code',
@@ -148,7 +172,17 @@ export function createSignUpService(deps: {
         await deps.events.raise(tx, 'session.created', session);
       },
     );
+    // The invitation joins the new user to its organization (or applies its metadata), once.
+    if (invitation) await deps.tickets.consume(invitation, created.user.id).catch(() => undefined);
     return { ...signUp, ...changes };
+  }
+
+  /** An invitation's ticket for a sign-up (a sign-in token signs in, never up). */
+  async function redeemForSignUp(ticket: string | undefined) {
+    if (!ticket) throw errors.paramMissing('ticket');
+    const invitation = await deps.tickets.redeem(ticket);
+    if (invitation.kind === 'sign_in_token') throw frontendErrors.ticketInvalid();
+    return invitation;
   }
 
   /** The code behind the sign-up's e-mail verification, if one was sent to its current address. */
@@ -194,6 +228,12 @@ export function createSignUpService(deps: {
     async create(client: Client, fields: SignUpFields): Promise<SignUpSnapshot> {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
+      const invitation = fields.strategy === 'ticket' ? await redeemForSignUp(fields.ticket) : undefined;
+      if (fields.strategy !== undefined && fields.strategy !== 'ticket') throw frontendErrors.strategyInvalid(fields.strategy);
+      if (invitation?.emailAddress) {
+        if ((await store.emailAddresses.findByAddress(invitation.emailAddress))?.verified) throw errors.identifierExists('email_address');
+      }
+      await assertMayRegister(invitation?.emailAddress ?? fields.emailAddress, Boolean(invitation));
       const now = clock();
       const signUp: SignUp = {
         id: newId('sua'),
@@ -213,9 +253,11 @@ export function createSignUpService(deps: {
         expireAt: now + SIGN_UP_TTL_MS,
         createdAt: now,
         updatedAt: now,
-        ...(await fieldColumns(fields, await deps.settings())),
+        ...(await fieldColumns({ ...fields, emailAddress: invitation ? undefined : fields.emailAddress }, await deps.settings())),
+        ...(invitation?.emailAddress ? { emailAddress: invitation.emailAddress, emailVerified: true } : {}),
       };
       await store.signUps.insert(signUp);
+      if (invitation) await deps.tickets.attachToSignUp(invitation, signUp.id);
       await clients.update(client.id, { signUpId: signUp.id });
       // No code yet: it goes out on `prepare_verification`, as Clerk's does. `<SignUp/>` prepares
       // only when the e-mail has no pending verification, so sending here would skip its request.
@@ -225,7 +267,11 @@ export function createSignUpService(deps: {
     async update(client: Client, id: string, fields: SignUpFields): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
       if (signUp.status === 'complete') return snapshot(signUp);
-      const changes = { ...(await fieldColumns(fields, await deps.settings())), updatedAt: clock() };
+      const invited = await deps.tickets.findBySignUp(signUp.id);
+      // An invitation fixes the address: the one it was sent to is the one verified.
+      const wanted = invited ? { ...fields, emailAddress: undefined } : fields;
+      if (wanted.emailAddress !== undefined) await assertMayRegister(wanted.emailAddress, false);
+      const changes = { ...(await fieldColumns(wanted, await deps.settings())), updatedAt: clock() };
       await store.signUps.update(id, changes);
       // A new address needs a new `prepare_verification`: a code sent to the old one no longer counts.
       return snapshot(await completeIfReady(client, { ...signUp, ...changes }));

@@ -3,6 +3,7 @@ import type { SignInSnapshot, SignUpSnapshot } from '../../domain/frontend/clien
 import { CLIENT_COOKIE_MAX_AGE_S, clientUatCookies } from '../../domain/frontend/clients.js';
 import { cookieSuffix } from '../../domain/frontend/handshake.js';
 import type { Domain } from '../../domain/index.js';
+import { frontendErrors } from '../../errors.js';
 import type { Client } from '../../model/index.js';
 import { parseCookies, serializeCookie } from '../cookies.js';
 import { queryValue } from '../params.js';
@@ -157,6 +158,17 @@ export function createFapiContext(domain: Domain, publicUrl: string) {
     },
 
     clientJson,
+
+    /** The caller's session: `_clerk_session_id` if given, else the client's active one; it must belong to the cookie's client. */
+    async signedIn(request: FastifyRequest): Promise<{ clientId: string; sessionId: string; userId: string }> {
+      const client = await resolveClient(request);
+      if (!client) throw frontendErrors.notSignedIn();
+      const wanted = queryValue(request.query, '_clerk_session_id') || client.lastActiveSessionId;
+      const sessions = await domain.clients.activeSessions(client.id);
+      const entry = sessions.find((s) => s.session.id === wanted);
+      if (!entry) throw frontendErrors.notSignedIn();
+      return { clientId: client.id, sessionId: entry.session.id, userId: entry.session.userId };
+    },
 
     /** Sends `{response, client}` with the client as it is after the change. */
     async send(request: FastifyRequest, reply: FastifyReply, clientId: string | undefined, response: unknown, known?: KnownAttempts) {

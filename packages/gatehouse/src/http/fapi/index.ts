@@ -12,6 +12,7 @@ import { serializeEnvironment } from '../serializers/environment.js';
 import { registerClientRoutes } from './client.js';
 import { createFapiContext, DEV_BROWSER_HEADER } from './context.js';
 import { registerMeRoutes } from './me.js';
+import { registerOrganizationRoutes } from './organizations.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerSignInRoutes } from './sign-ins.js';
 import { registerSignUpRoutes } from './sign-ups.js';
@@ -71,11 +72,13 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
 
   const environment = async () => {
     const instance = domain.instance.get();
-    const settings = (await domain.instance.settings()).frontend;
+    const all = await domain.instance.settings();
     return serializeEnvironment({
       instanceId: instance.id,
       development: domain.isDevelopment(),
-      settings,
+      settings: all.frontend,
+      organizations: all.organizations,
+      restrictions: all.restrictions,
       publicUrl,
       lockout: domain.protection.policy(),
     });
@@ -102,6 +105,7 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   registerSignUpRoutes(app, domain, ctx, options.limiter);
   registerSessionRoutes(app, domain, ctx);
   registerMeRoutes(app, domain, ctx, options.limiter);
+  registerOrganizationRoutes(app, domain, ctx, options.limiter);
   registerImageServing(app, domain);
   await registerImageFrontendRoutes(app, { domain, ctx, limiter: options.limiter });
 

@@ -16,7 +16,12 @@ const ATTEMPTS = { limit: 20, windowMs: 60_000 };
 const PER_IP = { limit: 120, windowMs: 60_000 };
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 
-const createBody = z.object({ identifier: formText(320).optional(), password: formText().optional(), strategy: formText(64).optional() });
+const createBody = z.object({
+  identifier: formText(320).optional(),
+  password: formText().optional(),
+  strategy: formText(64).optional(),
+  ticket: formText(256).optional(),
+});
 const prepareBody = z.object({ strategy: formText(64), email_address_id: formText(128).optional(), locale: z.string().optional() });
 const attemptBody = z.object({ strategy: formText(64), password: formText().optional(), code: formText(16).optional() });
 const resetPasswordBody = z.object({ password: formText(), sign_out_of_other_sessions: formBoolean.optional() });

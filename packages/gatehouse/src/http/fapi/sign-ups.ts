@@ -16,6 +16,8 @@ const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 const ATTEMPTS = { limit: 20, windowMs: 60_000 };
 
 const fieldsBody = z.object({
+  strategy: formText(64).optional(),
+  ticket: formText(256).optional(),
   email_address: formText(320).optional(),
   password: formText().optional(),
   first_name: formText(256).optional(),
@@ -27,6 +29,8 @@ const verificationBody = z.object({ strategy: formText(64), code: formText(16).o
 
 function signUpFields(body: z.infer<typeof fieldsBody>) {
   return {
+    strategy: body.strategy,
+    ticket: body.ticket,
     emailAddress: body.email_address,
     password: body.password,
     firstName: body.first_name,

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
-import { permissionsForRole } from '../../domain/organizations.js';
-import { errors, frontendErrors } from '../../errors.js';
+import { frontendErrors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import type { FapiContext } from '../fapi/context.js';
 import { enforceLimits } from '../fapi/limits.js';
@@ -49,10 +48,7 @@ export async function registerImageFrontendRoutes(app: FastifyInstance, options:
 
   /** Only members whose role may manage the organization's profile change its logo. */
   async function assertManages(organizationId: string, userId: string): Promise<void> {
-    const membership = await domain.organizations.getMembership(organizationId, userId).catch(() => undefined);
-    if (!membership) throw errors.organizationNotFoundOrUnauthorized();
-    if (!permissionsForRole(membership.membership.role).includes('org:sys_profile:manage'))
-      throw errors.organizationNotFoundOrUnauthorized();
+    await domain.organizations.authorize(organizationId, userId, 'org:sys_profile:manage');
   }
 
   await app.register(async (scope) => {

@@ -18,7 +18,9 @@ export function serializeClient(snapshot: ClientSnapshot, links: ImageLinks): Cl
   return {
     object: 'client',
     id: client.id,
-    sessions: snapshot.sessions.map((entry) => serializeFrontendSession(entry, snapshot.now, entry.lockout, links, entry.token)),
+    sessions: snapshot.sessions.map((entry) =>
+      serializeFrontendSession(entry, snapshot.now, entry.lockout, links, entry.token, entry.memberships),
+    ),
     sign_in: snapshot.signIn ? serializeSignIn(snapshot.signIn, links) : null,
     sign_up: snapshot.signUp ? serializeSignUp(snapshot.signUp) : null,
     last_active_session_id: client.lastActiveSessionId,

@@ -1,5 +1,6 @@
 import type { LockoutPolicy } from '../../domain/frontend/attack-protection.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
+import type { OrganizationSettings, RestrictionSettings } from '../../domain/organization-settings.js';
 
 function attribute(enabled: boolean, extra: Record<string, unknown> = {}) {
   return {
@@ -30,8 +31,10 @@ export function serializeEnvironment(input: {
   settings: FrontendSettings;
   publicUrl: string;
   lockout: LockoutPolicy;
+  organizations: OrganizationSettings;
+  restrictions: RestrictionSettings;
 }) {
-  const { settings, publicUrl } = input;
+  const { settings, publicUrl, organizations, restrictions } = input;
   return {
     object: 'environment',
     id: input.instanceId,
@@ -91,17 +94,24 @@ export function serializeEnvironment(input: {
       },
       sign_in: { second_factor: { required: false } },
       sign_up: {
-        mode: 'public',
+        mode: restrictions.signUpMode,
         captcha_enabled: false,
         captcha_widget_type: null,
         progressive: true,
         legal_consent_enabled: false,
-        allowlist_only: false,
+        allowlist_only: restrictions.allowlist,
         mfa: { required: false },
       },
-      restrictions: { allowlist: { enabled: false }, blocklist: { enabled: false } },
+      restrictions: {
+        allowlist: { enabled: restrictions.allowlist },
+        blocklist: { enabled: restrictions.blocklist },
+        block_email_subaddresses: { enabled: restrictions.blockEmailSubaddresses },
+      },
       username_settings: { min_length: 4, max_length: 64 },
-      actions: { delete_self: settings.deleteSelfEnabled, create_organization: false },
+      actions: {
+        delete_self: settings.deleteSelfEnabled,
+        create_organization: organizations.enabled && organizations.createOrganizationEnabled,
+      },
       social: {},
       enterprise_sso: { enabled: false },
       password_settings: {
@@ -124,7 +134,16 @@ export function serializeEnvironment(input: {
       },
       passkey_settings: { allow_autofill: false, show_sign_in_button: false },
     },
-    organization_settings: { enabled: false, max_allowed_memberships: 0, actions: { admin_delete: false }, domains: { enabled: false } },
+    organization_settings: {
+      enabled: organizations.enabled,
+      max_allowed_memberships: organizations.maxAllowedMemberships,
+      force_organization_selection: false,
+      actions: { admin_delete: organizations.adminDeleteEnabled },
+      // Verified domains (enrollment by e-mail domain) are not implemented: the Domains tab stays hidden.
+      domains: { enabled: false, enrollment_modes: [], default_role: organizations.defaultRole },
+      slug: { disabled: false },
+      organization_creation_defaults: { enabled: false },
+    },
     maintenance_mode: false,
   };
 }

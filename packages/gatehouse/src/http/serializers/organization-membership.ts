@@ -1,6 +1,6 @@
 import type { OrganizationMembershipJSON } from '@clerk/backend';
 import type { ImageLinks } from '../../domain/images/links.js';
-import { type MembershipRecord, permissionsForRole } from '../../domain/organizations.js';
+import type { MembershipRecord } from '../../domain/organizations.js';
 import { type OrganizationWireJSON, serializeOrganization } from './organization.js';
 import { serializePublicUserData } from './public-user-data.js';
 import type { Amended } from './wire.js';
@@ -17,8 +17,8 @@ export function serializeMembership(record: MembershipRecord, links: ImageLinks)
     object: 'organization_membership',
     id: membership.id,
     role: membership.role,
-    role_name: membership.role === 'org:admin' ? 'Admin' : membership.role === 'org:member' ? 'Member' : membership.role,
-    permissions: permissionsForRole(membership.role),
+    role_name: record.roleName,
+    permissions: record.permissions,
     public_metadata: membership.publicMetadata,
     private_metadata: membership.privateMetadata,
     organization: serializeOrganization(record.organization, links),
@@ -26,4 +26,12 @@ export function serializeMembership(record: MembershipRecord, links: ImageLinks)
     created_at: membership.createdAt,
     updated_at: membership.updatedAt,
   };
+}
+
+/** The membership as the browser sees it: no private metadata on the membership or the organization. */
+export function serializeFrontendMembership(record: MembershipRecord, links: ImageLinks): OrganizationMembershipWireJSON {
+  const json = serializeMembership(record, links);
+  const { private_metadata: _org, ...organization } = json.organization;
+  const { private_metadata: _membership, ...rest } = json;
+  return { ...rest, organization: organization as OrganizationWireJSON } as OrganizationMembershipWireJSON;
 }

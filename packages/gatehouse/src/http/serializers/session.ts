@@ -3,6 +3,7 @@ import type { SessionJSON as FrontendSessionJSON, SessionWithActivitiesJSON } fr
 import type { LockoutState } from '../../domain/frontend/attack-protection.js';
 import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import type { ImageLinks } from '../../domain/images/links.js';
+import type { MembershipRecord } from '../../domain/organizations.js';
 import type { Session, SessionActivity } from '../../model/index.js';
 import { type PublicUserDataWireJSON, serializePublicUserData } from './public-user-data.js';
 import { type SessionActivityWireJSON, serializeSessionActivity } from './session-activity.js';
@@ -78,6 +79,7 @@ export function serializeFrontendSession(
   lockout: LockoutState,
   links: ImageLinks,
   jwt?: string,
+  memberships?: MembershipRecord[],
 ): FrontendSessionWireJSON {
   const { session } = entry;
   return {
@@ -86,7 +88,7 @@ export function serializeFrontendSession(
     actor: null,
     factor_verification_age: [Math.max(0, Math.floor((now - session.createdAt) / 60_000)), -1],
     tasks: null,
-    user: serializeFrontendUser(entry.record, lockout, links),
+    user: serializeFrontendUser(entry.record, lockout, links, memberships),
     public_user_data: serializePublicUserData(entry.record, links),
     last_active_token: jwt ? serializeToken(jwt) : null,
     created_at: session.createdAt,

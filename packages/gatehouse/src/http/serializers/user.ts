@@ -2,8 +2,10 @@ import type { UserJSON } from '@clerk/backend';
 import type { UserJSON as FrontendUserJSON } from '@clerk/shared/types';
 import type { LockoutState } from '../../domain/frontend/attack-protection.js';
 import type { ImageLinks } from '../../domain/images/links.js';
+import type { MembershipRecord } from '../../domain/organizations.js';
 import type { UserRecord } from '../../domain/users.js';
 import { type EmailAddressWireJSON, serializeEmailAddress } from './email-address.js';
+import { type OrganizationMembershipWireJSON, serializeFrontendMembership } from './organization-membership.js';
 import type { Amended } from './wire.js';
 
 /**
@@ -21,12 +23,12 @@ export type UserWireJSON = Amended<UserJSON, { email_addresses: EmailAddressWire
 
 /**
  * Clerk's `user` for the Frontend API: @clerk/shared's type with Clerk's e-mail address objects, and
- * `organization_memberships` null as Clerk sends it on the client (clerk-js reads memberships from
- * `/v1/me/organization_memberships`, and maps a missing list to none); no profile image exists.
+ * `organization_memberships` listed on the client's sessions (clerk-js finds `clerk.organization`
+ * among them) and null elsewhere (clerk-js maps a missing list to none); no profile image exists.
  */
 export type FrontendUserWireJSON = Amended<
   FrontendUserJSON,
-  { email_addresses: EmailAddressWireJSON[]; organization_memberships: null },
+  { email_addresses: EmailAddressWireJSON[]; organization_memberships: OrganizationMembershipWireJSON[] | null },
   'profile_image_id'
 >;
 
@@ -91,7 +93,13 @@ export function serializeUser(record: UserRecord, lockout: LockoutState, links: 
 }
 
 /** The user as the browser sees it (FAPI): the same object without private metadata. */
-export function serializeFrontendUser(record: UserRecord, lockout: LockoutState, links: ImageLinks): FrontendUserWireJSON {
+export function serializeFrontendUser(
+  record: UserRecord,
+  lockout: LockoutState,
+  links: ImageLinks,
+  memberships?: MembershipRecord[],
+): FrontendUserWireJSON {
   const { private_metadata: _private, ...visible } = userFields(record, lockout, links);
-  return visible;
+  if (!memberships) return visible;
+  return { ...visible, organization_memberships: memberships.map((m) => serializeFrontendMembership(m, links)) };
 }

@@ -7,6 +7,7 @@ import * as attackProtection from './0005-attack-protection.js';
 import * as imagesAndSessionActivities from './0006-images-and-session-activities.js';
 import * as machineAuth from './0007-machine-auth.js';
 import * as webhooks from './0008-webhooks.js';
+import * as invitationsAndRoles from './0010-invitations-and-roles.js';
 import * as bapiRest from './0014-bapi-rest.js';
 
 /** Every migration, in order. Add a file and a line here; never edit an applied migration. */
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '0006-images-and-session-activities': imagesAndSessionActivities,
   '0007-machine-auth': machineAuth,
   '0008-webhooks': webhooks,
+  '0010-invitations-and-roles': invitationsAndRoles,
   '0014-bapi-rest': bapiRest,
 };

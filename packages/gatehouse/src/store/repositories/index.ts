@@ -27,6 +27,7 @@ import {
 } from './ephemeral.js';
 import { createImageRepository, type ImageRepository } from './images.js';
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
+import { createInvitationRepository, type InvitationRepository } from './invitations.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
 import {
   type ApiKeyRepository,
@@ -63,6 +64,7 @@ export interface Repositories {
   testingTokens: TestingTokenRepository;
   organizations: OrganizationRepository;
   organizationMemberships: OrganizationMembershipRepository;
+  invitations: InvitationRepository;
   attemptCounters: AttemptCounterRepository;
   userLockouts: UserLockoutRepository;
   retiredClientTokens: RetiredClientTokenRepository;
@@ -90,6 +92,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     mailOutbox: createMailOutboxRepository(db),
     testingTokens: createTestingTokenRepository(db),
     organizations: createOrganizationRepository(db),
+    invitations: createInvitationRepository(db),
     organizationMemberships: createOrganizationMembershipRepository(db),
     attemptCounters: createAttemptCounterRepository(db),
     userLockouts: createUserLockoutRepository(db),

@@ -1,4 +1,12 @@
-import type { EmailAddress, FirstFactorStrategy as FirstFactorName, SignIn, SignUp, User, VerificationCode } from '../../../model/index.js';
+import type {
+  EmailAddress,
+  FirstFactorStrategy as FirstFactorName,
+  Invitation,
+  SignIn,
+  SignUp,
+  User,
+  VerificationCode,
+} from '../../../model/index.js';
 import type { PasswordVerifier } from '../../password-verification.js';
 import type { VerificationCodes } from '../verification-codes.js';
 
@@ -55,4 +63,17 @@ export interface Strategy {
   name: FirstFactorName;
   firstFactor?: FirstFactorStrategy;
   signUpVerification?: SignUpVerificationStrategy;
+}
+
+/**
+ * The `ticket` strategy's backing (`__clerk_ticket`): invitations and sign-in tokens. A ticket is not a
+ * factor a sign-in lists; it signs in or up in the create call itself.
+ */
+export interface TicketRedeemer {
+  /** The pending invitation or sign-in token behind the ticket, or Clerk's ticket errors. */
+  redeem(ticket: string): Promise<Invitation>;
+  attachToSignUp(invitation: Invitation, signUpId: string): Promise<void>;
+  findBySignUp(signUpId: string): Promise<Invitation | undefined>;
+  /** Marks it used (once only, or `ticket_invalid`) and applies it: membership, metadata. */
+  consume(invitation: Invitation, userId: string): Promise<void>;
 }
