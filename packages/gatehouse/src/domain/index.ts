@@ -22,6 +22,10 @@ import { createKeyring } from './keyring.js';
 import { createApiKeyService } from './machine-auth/api-keys.js';
 import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
 import { createMachineService } from './machine-auth/machines.js';
+import { createOAuthCallback } from './oauth/callback.js';
+import type { OAuthProviderConfig } from './oauth/provider-config.js';
+import { createProviderClients, resolveProviders } from './oauth/providers.js';
+import { createSocialService } from './oauth/social.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createSessionActivityService } from './session-activities.js';
@@ -41,6 +45,13 @@ export interface DomainOptions {
   sendCode: CodeSender;
   /** Automatic user lockout (Clerk's defaults when absent). */
   lockout?: LockoutPolicy;
+  /** Social connections (config key `oauth`, `GATEHOUSE_OAUTH_*`). */
+  oauth?: Record<string, OAuthProviderConfig>;
+}
+
+/** Where providers send the browser back: register this URL with each provider. */
+export function oauthCallbackUrl(publicUrl: string): string {
+  return `${publicUrl}/v1/oauth_callback`;
 }
 
 /** Wires every domain service over one store. No HTTP types below this line. */
@@ -70,6 +81,13 @@ export function createDomain(options: DomainOptions) {
   const protection = createAttackProtection({ store, clock, policy: () => options.lockout ?? DEFAULT_LOCKOUT });
   const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
   const clients = createClientService(store, clock, sessions);
+  const social = createSocialService({
+    store,
+    clock,
+    box,
+    providers: createProviderClients(resolveProviders(options.oauth ?? {})),
+    callbackUrl: oauthCallbackUrl(options.publicUrl),
+  });
   const signIns = createSignInService({
     store,
     clock,
@@ -79,6 +97,7 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     enumerationKey: () => instance.get().hmacKey,
     protection,
+    social,
   });
   const signUps = createSignUpService({
     store,
@@ -90,11 +109,14 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     emailAddresses,
     settings: frontendSettings,
+    social,
   });
   const machines = createMachineService(store, box, clock);
   return {
     publishableKey,
     isDevelopment,
+    social,
+    oauthCallback: createOAuthCallback({ store, clock, social, signIns, signUps }),
     clients,
     signIns,
     signUps,

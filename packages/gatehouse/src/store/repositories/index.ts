@@ -37,6 +37,12 @@ import {
   type MachineRepository,
 } from './machine-auth.js';
 import {
+  createExternalAccountRepository,
+  createOAuthFlowRepository,
+  type ExternalAccountRepository,
+  type OAuthFlowRepository,
+} from './oauth.js';
+import {
   createOrganizationMembershipRepository,
   createOrganizationRepository,
   type OrganizationMembershipRepository,
@@ -70,6 +76,8 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   machines: MachineRepository;
   m2mTokens: M2MTokenRepository;
+  oauthFlows: OAuthFlowRepository;
+  externalAccounts: ExternalAccountRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -97,5 +105,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     apiKeys: createApiKeyRepository(db),
     machines: createMachineRepository(db),
     m2mTokens: createM2MTokenRepository(db),
+    oauthFlows: createOAuthFlowRepository(db),
+    externalAccounts: createExternalAccountRepository(db),
   };
 }
