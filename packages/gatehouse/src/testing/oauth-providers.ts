@@ -56,7 +56,11 @@ function json(res: ServerResponse, status: number, body: unknown): void {
  * signed ID tokens, PKCE, refresh tokens, and a protected resource (`GET /api/calendar`, what a
  * Google API would be) that accepts its access tokens while they are valid.
  */
-export async function startOidcProvider(options: { redirectUri: string; clientId?: string; clientSecret?: string }): Promise<TestOidcProvider> {
+export async function startOidcProvider(options: {
+  redirectUri: string;
+  clientId?: string;
+  clientSecret?: string;
+}): Promise<TestOidcProvider> {
   const server = createServer();
   const issuer = await listen(server);
   const grants = new Set<string>();
@@ -118,7 +122,12 @@ export async function startOidcProvider(options: { redirectUri: string; clientId
       if (url.pathname.startsWith('/interaction/')) {
         const details = await provider.interactionDetails(req, res);
         if (state.mode === 'deny') {
-          await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user said no.' }, { mergeWithLastSubmission: false });
+          await provider.interactionFinished(
+            req,
+            res,
+            { error: 'access_denied', error_description: 'The user said no.' },
+            { mergeWithLastSubmission: false },
+          );
           return;
         }
         if (details.prompt.name === 'login') {
@@ -140,9 +149,14 @@ export async function startOidcProvider(options: { redirectUri: string; clientId
       if (url.pathname === '/api/calendar') {
         const token = bearer(req);
         const found = token ? await provider.AccessToken.find(token) : undefined;
-        if (!found || found.isExpired) return json(res, 401, { error: { code: 401, message: 'Request had invalid authentication credentials.' } });
+        if (!found || found.isExpired)
+          return json(res, 401, { error: { code: 401, message: 'Request had invalid authentication credentials.' } });
         state.resourceCalls += 1;
-        return json(res, 200, { owner: found.accountId, scopes: String(found.scope ?? '').split(' '), items: [{ summary: 'Standup', start: '09:30' }] });
+        return json(res, 200, {
+          owner: found.accountId,
+          scopes: String(found.scope ?? '').split(' '),
+          items: [{ summary: 'Standup', start: '09:30' }],
+        });
       }
       callback(req, res);
     } catch (error) {
@@ -180,7 +194,11 @@ export async function startGithubProvider(options: { redirectUri: string }): Pro
     const at = new URL(req.url ?? '/', url);
     if (at.pathname === '/login/oauth/authorize') {
       const q = at.searchParams;
-      if (q.get('client_id') !== state.clientId || q.get('redirect_uri') !== options.redirectUri || q.get('code_challenge_method') !== 'S256') {
+      if (
+        q.get('client_id') !== state.clientId ||
+        q.get('redirect_uri') !== options.redirectUri ||
+        q.get('code_challenge_method') !== 'S256'
+      ) {
         return json(res, 400, { error: 'bad authorization request' });
       }
       const code = randomBytes(10).toString('hex');
@@ -204,15 +222,18 @@ export async function startGithubProvider(options: { redirectUri: string }): Pro
       codes.delete(form.get('code') ?? '');
       const verifier = form.get('code_verifier') ?? '';
       const challenge = createHash('sha256').update(verifier).digest('base64url');
-      if (clientId !== state.clientId || clientSecret !== state.clientSecret) return json(res, 401, { error: 'incorrect_client_credentials' });
-      if (!issued || issued.challenge !== challenge || form.get('redirect_uri') !== issued.redirectUri) return json(res, 400, { error: 'bad_verification_code' });
+      if (clientId !== state.clientId || clientSecret !== state.clientSecret)
+        return json(res, 401, { error: 'incorrect_client_credentials' });
+      if (!issued || issued.challenge !== challenge || form.get('redirect_uri') !== issued.redirectUri)
+        return json(res, 400, { error: 'bad_verification_code' });
       const token = `gho_${randomBytes(16).toString('hex')}`;
       tokens.set(token, issued.scope);
       return json(res, 200, { access_token: token, token_type: 'bearer', scope: issued.scope.replace(/ /g, ',') });
     }
     const token = bearer(req);
     if (!token || !tokens.has(token)) return json(res, 401, { message: 'Bad credentials' });
-    if (at.pathname === '/user') return json(res, 200, { id: state.user.id, login: state.user.login, name: state.user.name, avatar_url: '', email: null });
+    if (at.pathname === '/user')
+      return json(res, 200, { id: state.user.id, login: state.user.login, name: state.user.name, avatar_url: '', email: null });
     if (at.pathname === '/user/emails') return json(res, 200, state.user.emails);
     return json(res, 404, { message: 'Not Found' });
   });

@@ -275,7 +275,14 @@ export function createSignInService(deps: {
       if (input.strategy?.startsWith('oauth_')) {
         if (!social.provider(input.strategy)) throw frontendErrors.strategyInvalid(input.strategy);
         if (!input.redirectUrl) throw errors.paramMissing('redirect_url');
-        const signIn: SignIn = { ...blank(), firstFactorStrategy: input.strategy as FirstFactorStrategy, firstFactorStatus: 'unverified' };
+        // `needs_identifier` until the provider answers, as Clerk's: clerk-js's handleRedirectCallback
+        // sends a `needs_first_factor` sign-in to the factor-one page before it looks for a transfer.
+        const signIn: SignIn = {
+          ...blank(),
+          status: 'needs_identifier',
+          firstFactorStrategy: input.strategy as FirstFactorStrategy,
+          firstFactorStatus: 'unverified',
+        };
         await social.start({
           clientId: client.id,
           purpose: 'sign_in',

@@ -6,8 +6,8 @@
  * is read with `@clerk/backend`.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClerkClient } from '@clerk/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,7 +114,12 @@ describe('social sign-in', () => {
   it('lists the providers in the environment as clerk-js reads them', async () => {
     const env = (await t.app.inject({ method: 'GET', url: '/v1/environment' })).json();
     expect(Object.keys(env.user_settings.social).sort()).toEqual(['oauth_custom_acme', 'oauth_github', 'oauth_google']);
-    expect(env.user_settings.social.oauth_google).toMatchObject({ enabled: true, authenticatable: true, strategy: 'oauth_google', name: 'Google' });
+    expect(env.user_settings.social.oauth_google).toMatchObject({
+      enabled: true,
+      authenticatable: true,
+      strategy: 'oauth_google',
+      name: 'Google',
+    });
     expect(env.user_settings.social.oauth_custom_acme.name).toBe('Acme SSO');
   });
 
@@ -138,17 +143,29 @@ describe('social sign-in', () => {
     expect(back.location).toBe(`${APP}/sso-callback`);
     const before = await client(browser);
     expect(before.sessions).toHaveLength(0);
-    expect(before.sign_in.first_factor_verification).toMatchObject({ status: 'transferable', error: { code: 'external_account_not_found' } });
+    expect(before.sign_in.first_factor_verification).toMatchObject({
+      status: 'transferable',
+      error: { code: 'external_account_not_found' },
+    });
     // What handleRedirectCallback does next: signUp.create({ transfer: true }).
     const signUp = await browser.call('POST', '/v1/client/sign_ups', { transfer: 'true' });
     expect(signUp.status, JSON.stringify(signUp.body)).toBe(200);
-    expect(signUp.body.response).toMatchObject({ status: 'complete', email_address: 'newbie@example.com', first_name: 'New', last_name: 'Bie' });
+    expect(signUp.body.response).toMatchObject({
+      status: 'complete',
+      email_address: 'newbie@example.com',
+      first_name: 'New',
+      last_name: 'Bie',
+    });
     const userId = signUp.body.response.created_user_id as string;
 
     const clerk = createClerkClient({ secretKey: t.secretKey, apiUrl, telemetry: { disabled: true } });
     const user = await clerk.users.getUser(userId);
     expect(user.externalAccounts).toHaveLength(1);
-    expect(user.externalAccounts[0]).toMatchObject({ provider: 'oauth_google', providerUserId: 'g-new', emailAddress: 'newbie@example.com' });
+    expect(user.externalAccounts[0]).toMatchObject({
+      provider: 'oauth_google',
+      providerUserId: 'g-new',
+      emailAddress: 'newbie@example.com',
+    });
     expect(user.emailAddresses[0]?.verification?.status).toBe('verified');
     expect(user.passwordEnabled).toBe(false);
 
@@ -188,7 +205,10 @@ describe('social sign-in', () => {
     const back = await callback(browser, await throughProvider(await begin(browser, 'sign_ups', 'oauth_google')));
     expect(back.location).toBe(`${APP}/sso-callback`);
     const before = await client(browser);
-    expect(before.sign_up.verifications.external_account).toMatchObject({ status: 'transferable', error: { code: 'external_account_exists' } });
+    expect(before.sign_up.verifications.external_account).toMatchObject({
+      status: 'transferable',
+      error: { code: 'external_account_exists' },
+    });
     const signIn = await browser.call('POST', '/v1/client/sign_ins', { transfer: 'true' });
     expect(signIn.status, JSON.stringify(signIn.body)).toBe(200);
     expect(signIn.body.response.status).toBe('complete');
@@ -214,7 +234,7 @@ describe('social sign-in', () => {
     google.user = { sub: 'g-refused', email: 'refused@example.com', emailVerified: true };
     // Tampered state: no flow matches; a clear 400 and nothing else.
     let browser = fapiBrowser(t.app);
-    let returned = new URL(await throughProvider(await begin(browser, 'sign_ins', 'oauth_google')));
+    const returned = new URL(await throughProvider(await begin(browser, 'sign_ins', 'oauth_google')));
     const genuine = returned.href;
     returned.searchParams.set('state', `${returned.searchParams.get('state')}x`);
     let back = await callback(browser, returned.href);
@@ -310,7 +330,9 @@ describe('social sign-in', () => {
     google.accessTokenTtl = 3600;
     await google.revokeAll();
     await new Promise((r) => setTimeout(r, 3000));
-    const refused = await clerk.users.getUserOauthAccessToken(revokedUser, 'google').catch((e: { status: number; errors: { code: string }[] }) => e);
+    const refused = await clerk.users
+      .getUserOauthAccessToken(revokedUser, 'google')
+      .catch((e: { status: number; errors: { code: string }[] }) => e);
     expect(refused).toMatchObject({ status: 422, errors: [{ code: 'oauth_token_retrieval_error' }] });
     const marked = await clerk.users.getUser(revokedUser);
     expect(marked.externalAccounts[0]?.verification?.status).toBe('expired');
@@ -321,7 +343,11 @@ describe('social sign-in', () => {
     const browser = fapiBrowser(t.app);
     await callback(browser, await throughProvider(await begin(browser, 'sign_ups', 'oauth_google')));
     const user = (await client(browser)).sessions[0].user;
-    const res = await t.app.inject({ method: 'DELETE', url: `/api/v1/users/${user.id}/external_accounts/${user.external_accounts[0].id}`, headers: t.auth });
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/users/${user.id}/external_accounts/${user.external_accounts[0].id}`,
+      headers: t.auth,
+    });
     expect(res.json()).toMatchObject({ object: 'external_account', deleted: true });
     const clerk = createClerkClient({ secretKey: t.secretKey, apiUrl, telemetry: { disabled: true } });
     expect((await clerk.users.getUser(user.id)).externalAccounts).toHaveLength(0);
@@ -332,7 +358,10 @@ describe('social sign-in', () => {
     const clerk = createClerkClient({ secretKey: t.secretKey, apiUrl, telemetry: { disabled: true } });
     await clerk.users.createUser({ emailAddress: ['connector@example.com'], password: 'a long passphrase here' });
     const browser = fapiBrowser(t.app);
-    const signIn = await browser.call('POST', '/v1/client/sign_ins', { identifier: 'connector@example.com', password: 'a long passphrase here' });
+    const signIn = await browser.call('POST', '/v1/client/sign_ins', {
+      identifier: 'connector@example.com',
+      password: 'a long passphrase here',
+    });
     expect(signIn.body.response.status).toBe('complete');
     google.user = { sub: 'g-connected', email: 'other-address@example.com', emailVerified: true };
     const res = await browser.call('POST', '/v1/me/external_accounts', {
@@ -346,7 +375,9 @@ describe('social sign-in', () => {
     const back = await callback(browser, await throughProvider(url));
     expect(back.location).toBe(`${APP}/user`);
     const user = (await client(browser)).sessions[0].user;
-    expect(user.external_accounts).toMatchObject([{ provider: 'google', provider_user_id: 'g-connected', approved_scopes: expect.stringContaining('calendar.read') }]);
+    expect(user.external_accounts).toMatchObject([
+      { provider: 'google', provider_user_id: 'g-connected', approved_scopes: expect.stringContaining('calendar.read') },
+    ]);
     const removed = await browser.call('DELETE', `/v1/me/external_accounts/${user.external_accounts[0].id}`);
     expect(removed.body.response).toMatchObject({ deleted: true });
   });
