@@ -382,3 +382,60 @@ describe('social sign-in', () => {
     expect(removed.body.response).toMatchObject({ deleted: true });
   });
 });
+
+describe('social sign-up with a required username', () => {
+  let t: TestApp;
+  let google: TestOidcProvider;
+
+  beforeAll(async () => {
+    google = await startOidcProvider({ redirectUri: CALLBACK });
+    const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-social-'));
+    const configFile = path.join(dir, 'config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        frontend: { username: 'required' },
+        oauth: { google: { clientId: google.clientId, clientSecret: google.clientSecret, issuer: google.issuer } },
+      }),
+    );
+    t = await createTestApp({ flags: { config: configFile, 'public-url': PUBLIC_URL } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await google?.close();
+  });
+
+  it('leaves the sign-up missing the username, then completes it with the external account', async () => {
+    google.user = { sub: 'g-needs-username', email: 'needs-username@example.com', emailVerified: true };
+    const browser = fapiBrowser(t.app);
+    const created = await browser.call('POST', '/v1/client/sign_ups', {
+      strategy: 'oauth_google',
+      redirect_url: `${APP}/sso-callback`,
+      action_complete_redirect_url: `${APP}/done`,
+    });
+    const url = created.body.response.verifications.external_account.external_verification_redirect_url as string;
+    const res = await t.app.inject({
+      method: 'GET',
+      url: (await throughProvider(url)).slice(PUBLIC_URL.length),
+      headers: { cookie: browser.cookie },
+    });
+    // No session yet: back to the app's callback page, where clerk-js sees the missing field.
+    expect(res.headers.location).toBe(`${APP}/sso-callback`);
+    const signUp = (await browser.call('GET', '/v1/client')).body.response.sign_up;
+    expect(signUp).toMatchObject({
+      status: 'missing_requirements',
+      missing_fields: ['username'],
+      unverified_fields: [],
+      email_address: 'needs-username@example.com',
+      verifications: { external_account: { status: 'verified', strategy: 'oauth_google' } },
+    });
+    const done = await browser.call('PATCH', `/v1/client/sign_ups/${signUp.id}`, { username: 'needs_username' });
+    expect(done.body.response.status).toBe('complete');
+    const user = (await browser.call('GET', '/v1/client')).body.response.sessions[0].user;
+    expect(user).toMatchObject({
+      username: 'needs_username',
+      external_accounts: [{ provider: 'google', provider_user_id: 'g-needs-username' }],
+    });
+  });
+});
