@@ -73,7 +73,7 @@ describe.skipIf(!hasChromium)('examples/google-token in Chromium', () => {
       await page.waitForURL((url) => url.origin === appUrl, { timeout: STEP });
       await page.getByText('Signed in').waitFor({ timeout: STEP });
       await page.goto(`${appUrl}/api/calendar`);
-      const body = JSON.parse(await page.locator('body').innerText());
+      const body = JSON.parse((await page.locator('body').textContent()) ?? '');
       await shot(page, 'google-token-calendar');
       expect(body.calendar.summary).toBe('ada@example.com');
       expect(body.calendar.items.map((i: { summary: string }) => i.summary)).toEqual(['Standup', 'Design review']);

@@ -91,7 +91,7 @@ export async function startOidcProvider(options: {
     ],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name', 'preferred_username'] },
     scopes: ['openid', 'email', 'profile', 'offline_access', 'calendar.read'],
-    findAccount: async (_ctx, sub) => ({
+    findAccount: async (_ctx: unknown, sub: string) => ({
       accountId: sub,
       claims: async () => ({
         sub,
@@ -105,14 +105,14 @@ export async function startOidcProvider(options: {
     issueRefreshToken: async () => true,
     rotateRefreshToken: false,
     ttl: { AccessToken: () => state.accessTokenTtl, RefreshToken: 14 * 24 * 3600, Grant: 14 * 24 * 3600, Session: 3600, Interaction: 600 },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
   });
-  provider.on('grant.success', (ctx) => {
+  provider.on('grant.success', (ctx: { oidc: { params?: Record<string, unknown> } }) => {
     if (ctx.oidc.params?.grant_type === 'refresh_token') state.refreshes += 1;
   });
-  provider.on('access_token.saved', (token) => {
+  provider.on('access_token.saved', (token: { grantId?: string }) => {
     if (token.grantId) grants.add(token.grantId);
   });
   const callback = provider.callback();

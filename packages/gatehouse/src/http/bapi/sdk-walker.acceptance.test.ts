@@ -35,8 +35,6 @@ const NOT_YET: Record<string, string> = {
   'users.unsetPasswordCompromised': 'issue 16, not done yet',
   'users.replaceUserPhoneNumber': 'phone numbers come with the factors, issue 21',
   'users.replaceUserEmailAddress': 'issue 16, not done yet',
-  'users.getUserOauthAccessToken': 'OAuth access tokens come with social sign-in, issue 17',
-  'users.deleteUserExternalAccount': 'external accounts come with social sign-in, issue 17',
   'users.verifyTOTP': 'TOTP and backup codes, issue 21',
   'users.disableUserMFA': 'TOTP and backup codes, issue 21',
   'users.deleteUserBackupCodes': 'TOTP and backup codes, issue 21',
