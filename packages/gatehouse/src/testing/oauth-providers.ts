@@ -27,6 +27,8 @@ export interface TestOidcProvider {
   refreshes: number;
   /** Calls of the protected resource that presented a valid access token. */
   resourceCalls: number;
+  /** Served at `/jwks` instead of the signing keys, when set: the ID tokens then fail their signature check. */
+  jwksOverride: object | undefined;
   /** Withdraws every grant (the user revoked the app at the provider): refresh tokens stop working. */
   revokeAll(): Promise<void>;
   close(): Promise<void>;
@@ -73,6 +75,7 @@ export async function startOidcProvider(options: {
     accessTokenTtl: 3600,
     refreshes: 0,
     resourceCalls: 0,
+    jwksOverride: undefined,
     async revokeAll() {
       for (const id of grants) await (await provider.Grant.find(id))?.destroy();
       grants.clear();
@@ -146,6 +149,7 @@ export async function startOidcProvider(options: {
         await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
         return;
       }
+      if (url.pathname === '/jwks' && state.jwksOverride) return json(res, 200, state.jwksOverride);
       if (url.pathname === '/api/calendar') {
         const token = bearer(req);
         const found = token ? await provider.AccessToken.find(token) : undefined;

@@ -132,6 +132,9 @@ export function createProviderClients(providers: OAuthProvider[]) {
         if (insecure) oidc.allowInsecureRequests(overridden);
         config = overridden;
       }
+      // The ID token's signature is checked against the provider's JWKS too (openid-client checks the
+      // claims always, the signature only when asked: TLS alone would vouch for the issuer).
+      oidc.enableNonRepudiationChecks(config);
     } else {
       config = new oidc.Configuration(
         {

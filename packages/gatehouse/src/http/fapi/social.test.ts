@@ -5,6 +5,7 @@
  * `external_verification_redirect_url`, come back through `/v1/oauth_callback`), and the token vault
  * is read with `@clerk/backend`.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,12 +43,14 @@ describe('social sign-in', () => {
   let t: TestApp;
   let google: TestOidcProvider;
   let acme: TestOidcProvider;
+  let forged: TestOidcProvider;
   let github: TestGithub;
   let apiUrl: string;
 
   beforeAll(async () => {
     google = await startOidcProvider({ redirectUri: CALLBACK });
     acme = await startOidcProvider({ redirectUri: CALLBACK });
+    forged = await startOidcProvider({ redirectUri: CALLBACK });
     github = await startGithubProvider({ redirectUri: CALLBACK });
     const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-social-'));
     const configFile = path.join(dir, 'config.json');
@@ -73,6 +76,8 @@ describe('social sign-in', () => {
             authorizationUrl: `${acme.issuer}/auth`,
             tokenUrl: `${acme.issuer}/token`,
           },
+          // Its JWKS will name the signing key's id with another public key: every signature fails.
+          custom_forged: { clientId: forged.clientId, clientSecret: forged.clientSecret, issuer: forged.issuer },
         },
       }),
     );
@@ -85,6 +90,7 @@ describe('social sign-in', () => {
     await t?.close();
     await google?.close();
     await acme?.close();
+    await forged?.close();
     await github?.close();
   });
 
@@ -113,7 +119,12 @@ describe('social sign-in', () => {
 
   it('lists the providers in the environment as clerk-js reads them', async () => {
     const env = (await t.app.inject({ method: 'GET', url: '/v1/environment' })).json();
-    expect(Object.keys(env.user_settings.social).sort()).toEqual(['oauth_custom_acme', 'oauth_github', 'oauth_google']);
+    expect(Object.keys(env.user_settings.social).sort()).toEqual([
+      'oauth_custom_acme',
+      'oauth_custom_forged',
+      'oauth_github',
+      'oauth_google',
+    ]);
     expect(env.user_settings.social.oauth_google).toMatchObject({
       enabled: true,
       authenticatable: true,
@@ -275,6 +286,19 @@ describe('social sign-in', () => {
     after = await client(browser);
     expect(after.sessions).toHaveLength(0);
     expect(after.sign_in.first_factor_verification.status).toBe('failed');
+
+    // A signature the provider's JWKS does not vouch for: the key id is right, the key is not.
+    const realKeys = (await (await fetch(`${forged.issuer}/jwks`)).json()) as { keys: { kid: string; alg?: string; use?: string }[] };
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+    forged.jwksOverride = { keys: realKeys.keys.map((k) => ({ ...other, kid: k.kid, alg: k.alg, use: k.use })) };
+    forged.user = { sub: 'f-1', email: 'forged@example.com', emailVerified: true };
+    browser = fapiBrowser(t.app);
+    back = await callback(browser, await throughProvider(await begin(browser, 'sign_ins', 'oauth_custom_forged')));
+    after = await client(browser);
+    expect(after.sessions).toHaveLength(0);
+    expect(after.sign_in.first_factor_verification).toMatchObject({ status: 'failed', error: { code: 'oauth_token_exchange_error' } });
+    // (Without openid-client's signature check enabled this sign-in succeeds: the claims are all right.)
+    forged.jwksOverride = undefined;
 
     // access_denied at the provider: Clerk's error on the verification.
     google.mode = 'deny';
