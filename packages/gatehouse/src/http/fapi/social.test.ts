@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
 import { startGithubProvider, startOidcProvider, type TestGithub, type TestOidcProvider } from '../../testing/oauth-providers.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
 
 const PUBLIC_URL = 'http://127.0.0.1:4000';
 const CALLBACK = `${PUBLIC_URL}/v1/oauth_callback`;
@@ -462,4 +463,60 @@ describe('social sign-up with a required username', () => {
       external_accounts: [{ provider: 'google', provider_user_id: 'g-needs-username' }],
     });
   });
+});
+
+const pgOk = await postgresAvailable();
+
+describe.skipIf(!pgOk)('the token vault on two nodes sharing PostgreSQL', () => {
+  let nodes: TestApp[] = [];
+  let google: TestOidcProvider;
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    google = await startOidcProvider({ redirectUri: CALLBACK });
+    database = await createTestDatabase();
+    // One data dir: both nodes read the same encryption key, as nodes of one deployment must.
+    const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-social-pg-'));
+    const configFile = path.join(dir, 'config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({ oauth: { google: { clientId: google.clientId, clientSecret: google.clientSecret, issuer: google.issuer } } }),
+    );
+    const flags = { config: configFile, 'public-url': PUBLIC_URL, 'data-dir': dir };
+    nodes.push(await createTestApp({ databaseUrl: database.url, flags }));
+    nodes.push(await createTestApp({ databaseUrl: database.url, flags }));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const node of nodes) await node.close();
+    nodes = [];
+    await database?.drop();
+    await google?.close();
+  });
+
+  it('refreshes an expired token once when ten calls arrive at two nodes together', async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    google.user = { sub: 'g-two-nodes', email: 'two-nodes@example.com', emailVerified: true };
+    google.accessTokenTtl = 12;
+    const browser = fapiBrowser(a.app);
+    const created = await browser.call('POST', '/v1/client/sign_ups', { strategy: 'oauth_google', redirect_url: `${APP}/sso-callback` });
+    const url = created.body.response.verifications.external_account.external_verification_redirect_url as string;
+    await a.app.inject({ method: 'GET', url: (await throughProvider(url)).slice(PUBLIC_URL.length), headers: { cookie: browser.cookie } });
+    const userId = (await browser.call('GET', '/v1/client')).body.response.sessions[0].user.id as string;
+    google.accessTokenTtl = 3600;
+    await new Promise((r) => setTimeout(r, 3000));
+    const before = google.refreshes;
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? b : a).app.inject({
+          method: 'GET',
+          url: `/api/v1/users/${userId}/oauth_access_tokens/google?paginated=true`,
+          headers: a.auth,
+        }),
+      ),
+    );
+    expect(answers.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    expect(google.refreshes - before).toBe(1);
+    expect(new Set(answers.map((r) => r.json().data[0].token)).size).toBe(1);
+  }, 60_000);
 });
