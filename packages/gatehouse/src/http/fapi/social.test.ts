@@ -403,6 +403,18 @@ describe('social sign-in', () => {
     expect(user.external_accounts).toMatchObject([
       { provider: 'google', provider_user_id: 'g-connected', approved_scopes: expect.stringContaining('calendar.read') },
     ]);
+    // Re-authorizing asks again for what was granted plus the new scope, and renews the one account.
+    const again = await browser.call('PATCH', `/v1/me/external_accounts/${user.external_accounts[0].id}/reauthorize`, {
+      redirect_url: `${APP}/user`,
+      additional_scope: 'offline_access',
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    const scopeAsked = new URL(again.body.response.verification.external_verification_redirect_url).searchParams.get('scope')?.split(' ');
+    expect(scopeAsked).toEqual(expect.arrayContaining(['openid', 'email', 'profile', 'calendar.read', 'offline_access']));
+    await callback(browser, await throughProvider(again.body.response.verification.external_verification_redirect_url));
+    const renewed = (await client(browser)).sessions[0].user.external_accounts;
+    expect(renewed).toHaveLength(1);
+    expect(renewed[0].approved_scopes).toContain('offline_access');
     const removed = await browser.call('DELETE', `/v1/me/external_accounts/${user.external_accounts[0].id}`);
     expect(removed.body.response).toMatchObject({ deleted: true });
   });
