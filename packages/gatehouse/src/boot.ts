@@ -5,7 +5,7 @@ import { loadEncryptionKey } from './crypto/encryption-key.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { parseFrontendSettings } from './domain/frontend-settings.js';
-import { createDomain, type Domain } from './domain/index.js';
+import { createDomain, type Domain, oauthCallbackUrl } from './domain/index.js';
 import { organizationSettingsSchema, restrictionSettingsSchema, validateOrganizationSettings } from './domain/organization-settings.js';
 import { validateSessionTokenSettings } from './domain/session-token-settings.js';
 import type { EventSerializer } from './domain/webhooks/events.js';
@@ -97,6 +97,7 @@ export async function boot(
       publicUrl: config.publicUrl,
       clock,
       lockout: config.lockout,
+      oauth: config.oauth,
       // Mail speaks in the application's name, as the hosted pages and clerk-js do.
       sendCode: async (message) => {
         const locale = pickLocale(message.locale);
@@ -200,6 +201,10 @@ export interface EnvironmentReport {
   frontendApiUrl: string;
   jwksUrl: string;
   jwtKey: string;
+  /** Where providers send users back: register it with each social connection. */
+  oauthCallbackUrl: string;
+  /** The enabled social connections (`google`, `github`, …). */
+  socialProviders: string[];
   env: Record<string, string>;
 }
 
@@ -219,6 +224,8 @@ export function describeEnvironment(config: GatehouseConfig, domain: Domain): En
     frontendApiUrl: config.publicUrl,
     jwksUrl: `${config.publicUrl}/.well-known/jwks.json`,
     jwtKey,
+    oauthCallbackUrl: oauthCallbackUrl(config.publicUrl),
+    socialProviders: domain.social.providers().map((p) => p.key),
     env: {
       CLERK_SECRET_KEY: instance.secretKey,
       CLERK_PUBLISHABLE_KEY: publishableKey,

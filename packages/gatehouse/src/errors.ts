@@ -22,6 +22,9 @@ export type ErrorCode =
   | 'authorization_header_missing'
   | 'clerk_key_invalid'
   | 'delete_self_not_enabled'
+  | 'external_account_email_address_verification_required'
+  | 'external_account_exists'
+  | 'external_account_not_found'
   | 'feature_not_available'
   | 'form_code_incorrect'
   | 'form_identifier_exists'
@@ -40,6 +43,11 @@ export type ErrorCode =
   | 'malformed_request'
   | 'malformed_request_body'
   | 'method_not_allowed'
+  | 'oauth_access_denied'
+  | 'oauth_callback_invalid'
+  | 'oauth_provider_unavailable'
+  | 'oauth_token_exchange_error'
+  | 'oauth_token_retrieval_error'
   | 'organization_membership_quota_exceeded'
   | 'organization_not_found_or_unauthorized'
   | 'origin_invalid'
@@ -437,4 +445,64 @@ export const frontendErrors = {
       'Cannot remove your last e-mail address',
       'Add another e-mail address before removing this one.',
     ),
+};
+
+/**
+ * Social sign-in. The verification errors (on a sign-in's or sign-up's `verification.error`) are the
+ * codes clerk-js's `handleRedirectCallback` reads: `external_account_not_found` (a sign-in becomes a
+ * sign-up), `external_account_exists` (a sign-up becomes a sign-in), `oauth_access_denied`.
+ */
+export const oauthErrors = {
+  accessDenied: () => single(422, 'oauth_access_denied', 'Access denied', 'You did not grant access to your account.'),
+  callbackFailed: (why: string) =>
+    single(422, 'oauth_token_exchange_error', 'Sign-in with the provider failed', `The provider's answer was refused: ${why}`),
+  accountNotFound: () =>
+    single(422, 'external_account_not_found', 'External account not found', 'No account is connected to this external account.'),
+  accountExists: () =>
+    single(422, 'external_account_exists', 'External account exists', 'This external account is already connected to an account.'),
+  emailUnverified: () =>
+    single(
+      422,
+      'external_account_email_address_verification_required',
+      'E-mail address not verified by the provider',
+      'The provider has not verified this e-mail address, and an account already uses it. Sign in to that account another way, then connect the provider.',
+    ),
+  accountTaken: () =>
+    single(422, 'external_account_exists', 'External account in use', 'This external account is connected to another user.'),
+  /** The callback cannot be tied to a flow: unknown, tampered, expired or already used state. */
+  stateInvalid: () =>
+    single(
+      400,
+      'oauth_callback_invalid',
+      'Invalid OAuth callback',
+      'This sign-in link is invalid, expired or was already used. Start signing in again.',
+    ),
+  clientMismatch: () =>
+    single(400, 'oauth_callback_invalid', 'Invalid OAuth callback', 'This sign-in was started in another browser. Start signing in again.'),
+  providerUnavailable: (provider: string) =>
+    single(
+      502,
+      'oauth_provider_unavailable',
+      'Provider unavailable',
+      `The ${provider} sign-in service could not be reached. Try again later.`,
+    ),
+  tokenRetrieval: (why: string) =>
+    single(422, 'oauth_token_retrieval_error', 'OAuth token unavailable', `The provider's token could not be obtained: ${why}`),
+  /** The verification error of a flow, from the code it was marked with. */
+  byCode: (code: string) => {
+    switch (code) {
+      case 'oauth_access_denied':
+        return oauthErrors.accessDenied();
+      case 'external_account_not_found':
+        return oauthErrors.accountNotFound();
+      case 'external_account_exists':
+        return oauthErrors.accountExists();
+      case 'external_account_email_address_verification_required':
+        return oauthErrors.emailUnverified();
+      case 'user_banned':
+        return errors.userBanned();
+      default:
+        return oauthErrors.callbackFailed('the provider did not confirm the sign-in.');
+    }
+  },
 };

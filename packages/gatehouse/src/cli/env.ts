@@ -14,6 +14,9 @@ export function formatEnvironment(report: Report, options: { showSecret?: boolea
     `frontend API    ${report.frontendApiUrl}`,
     `backend API     ${report.apiUrl}`,
     `JWKS            ${report.jwksUrl}`,
+    ...(report.socialProviders.length
+      ? [`OAuth callback  ${report.oauthCallbackUrl} (register it with: ${report.socialProviders.join(', ')})`]
+      : []),
     '',
     'Give the Clerk SDKs these variables:',
     ...Object.entries(report.env)

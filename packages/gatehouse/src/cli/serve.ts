@@ -32,7 +32,15 @@ export async function serve(config: GatehouseConfig, booted: Booted, onListening
       mailbox: booted.mailer.mode === 'outbox' && booted.domain.isDevelopment(),
       // Warnings and errors only: unexpected failures are logged with their trace id; requests are not
       // (they carry cookies and tokens).
-      logger: { level: process.env.GATEHOUSE_LOG_LEVEL ?? 'warn', redact: ['req.headers.authorization', 'req.headers.cookie'] },
+      // At a chattier level, a request's query is left out of its log line: the OAuth callback's carries
+      // the provider's one-time code and state.
+      logger: {
+        level: process.env.GATEHOUSE_LOG_LEVEL ?? 'warn',
+        redact: ['req.headers.authorization', 'req.headers.cookie'],
+        serializers: {
+          req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        },
+      },
     });
   } catch (error) {
     await closeAll();

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { z } from 'zod';
+import { type OAuthProviderConfig, oauthConfigSchema, oauthFromEnv } from '../domain/oauth/provider-config.js';
 import { type FromAddress, parseFromAddress } from '../mail/from-address.js';
 import { type ConfigFile, configFileSchema, type GatehouseConfig } from './schema.js';
 
@@ -85,6 +86,22 @@ export function parseTrustedProxies(source: string, values: string[]): string[] 
       }
       return entry;
     });
+}
+
+/** The `oauth` section: the config file's, with `GATEHOUSE_OAUTH_<PROVIDER>_<FIELD>` variables over it field by field. */
+function oauthProviders(env: NodeJS.ProcessEnv, file: ConfigFile): Record<string, OAuthProviderConfig> {
+  const merged: Record<string, unknown> = { ...file.oauth };
+  for (const [provider, fields] of Object.entries(oauthFromEnv(env))) {
+    merged[provider] = { ...(file.oauth?.[provider] ?? {}), ...fields };
+  }
+  const parsed = oauthConfigSchema.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(describeIssues('oauth (GATEHOUSE_OAUTH_* or the config file)', parsed.error.issues));
+  for (const [key, provider] of Object.entries(parsed.data)) {
+    if (key.startsWith('custom_') && !provider.issuer) {
+      throw new ConfigError(`oauth.${key}: a custom provider needs its OpenID issuer (GATEHOUSE_OAUTH_${key.toUpperCase()}_ISSUER).`);
+    }
+  }
+  return parsed.data;
 }
 
 function str(value: string | boolean | undefined): string | undefined {
@@ -181,6 +198,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     webhooks: file.webhooks,
     webhooksAllowPrivate: env.GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE === '1' || file.webhooksAllowPrivate === true,
     webhookRetryScheduleMs: retrySchedule(env.GATEHOUSE_WEBHOOK_RETRY_SCHEDULE),
+    oauth: oauthProviders(env, file),
   };
 }
 

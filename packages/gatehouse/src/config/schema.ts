@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { configurableFrontendSettingsSchema } from '../domain/frontend-settings.js';
+import { type OAuthProviderConfig, oauthConfigSchema } from '../domain/oauth/provider-config.js';
 import { organizationSettingsSchema, restrictionSettingsSchema } from '../domain/organization-settings.js';
 import { SESSION_TOKEN_LIFETIME_RANGE } from '../domain/session-token-settings.js';
 import type { FromAddress } from '../mail/from-address.js';
@@ -36,6 +37,8 @@ export const configFileSchema = z
     drainTimeoutSeconds: z.number().int().min(0).max(3600).optional(),
     /** Addresses or CIDRs of the reverse proxies whose `X-Forwarded-For` names the client. */
     trustedProxies: z.array(z.string().min(1)).optional(),
+    /** Social connections: `google`, `github`, `microsoft`, `custom_<key>` (see the README's "Social sign-in"). */
+    oauth: oauthConfigSchema.optional(),
     /** Automatic account lockout after failed passwords and codes (Clerk's user lockout). */
     lockout: z
       .object({
@@ -98,6 +101,8 @@ export interface GatehouseConfig {
   trustedProxies: string[];
   /** Failed passwords/codes within `durationMinutes` that lock a user out, and for how long. */
   lockout: { maxAttempts: number; durationMinutes: number };
+  /** Social connections by provider key (file and `GATEHOUSE_OAUTH_*` merged; the variables win per field). */
+  oauth: Record<string, OAuthProviderConfig>;
   /** Where the AES key that encrypts secrets at rest comes from. */
   encryptionKey: string | undefined;
   /** The config file's webhook endpoints; undefined: the file says nothing (those made by the API stay). */

@@ -24,6 +24,10 @@ import { createKeyring } from './keyring.js';
 import { createApiKeyService } from './machine-auth/api-keys.js';
 import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
 import { createMachineService } from './machine-auth/machines.js';
+import { createOAuthCallback } from './oauth/callback.js';
+import type { OAuthProviderConfig } from './oauth/provider-config.js';
+import { createProviderClients, resolveProviders } from './oauth/providers.js';
+import { createSocialService } from './oauth/social.js';
 import { createOrganizationRoleService } from './organization-roles.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
@@ -58,6 +62,13 @@ export interface DomainOptions {
     scheduleMs?: number[];
     log?: (line: string) => void;
   };
+  /** Social connections (config key `oauth`, `GATEHOUSE_OAUTH_*`). */
+  oauth?: Record<string, OAuthProviderConfig>;
+}
+
+/** Where providers send the browser back: register this URL with each provider. */
+export function oauthCallbackUrl(publicUrl: string): string {
+  return `${publicUrl}/v1/oauth_callback`;
 }
 
 /** Wires every domain service over one store. No HTTP types below this line. */
@@ -99,6 +110,13 @@ export function createDomain(options: DomainOptions) {
     sendInvitation: options.sendInvitation,
     publicUrl: options.publicUrl,
   });
+  const social = createSocialService({
+    store,
+    clock,
+    box,
+    providers: createProviderClients(resolveProviders(options.oauth ?? {})),
+    callbackUrl: oauthCallbackUrl(options.publicUrl),
+  });
   const signIns = createSignInService({
     store,
     clock,
@@ -110,6 +128,7 @@ export function createDomain(options: DomainOptions) {
     protection,
     events,
     tickets: invitations,
+    social,
   });
   const signUps = createSignUpService({
     store,
@@ -124,6 +143,7 @@ export function createDomain(options: DomainOptions) {
     events,
     restrictions: async () => (await instance.settings()).restrictions,
     tickets: invitations,
+    social,
   });
   const machines = createMachineService(store, box, clock);
   const allowPrivateWebhooks = () => options.webhooks?.allowPrivate === true || isDevelopment();
@@ -151,6 +171,8 @@ export function createDomain(options: DomainOptions) {
     webhookWorker,
     publishableKey,
     isDevelopment,
+    social,
+    oauthCallback: createOAuthCallback({ store, clock, social, signIns, signUps }),
     clients,
     signIns,
     signUps,

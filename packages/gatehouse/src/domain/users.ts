@@ -3,7 +3,7 @@ import { hashPassword } from '../crypto/password-hash.js';
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { isSingleEmailAddress } from '../mail/address.js';
-import type { EmailAddress, EmailVerificationStrategy, User } from '../model/index.js';
+import type { EmailAddress, EmailVerificationStrategy, ExternalAccount, User } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
@@ -18,6 +18,8 @@ import type { EventService } from './webhooks/events.js';
 export interface UserRecord {
   user: User;
   emailAddresses: EmailAddress[];
+  /** Connected social accounts, where the reader loaded them (the user JSON's `external_accounts`). */
+  externalAccounts?: ExternalAccount[];
 }
 
 export interface CreateUserInput {
@@ -122,7 +124,7 @@ async function passwordColumns(input: CreateUserInput, now: number): Promise<Par
 export async function userRecordIn(tx: Repositories, id: string): Promise<UserRecord | undefined> {
   const user = await tx.users.findById(id);
   if (!user) return undefined;
-  return { user, emailAddresses: await tx.emailAddresses.listByUser(id) };
+  return { user, emailAddresses: await tx.emailAddresses.listByUser(id), externalAccounts: await tx.externalAccounts.listForUser(id) };
 }
 
 /** Raises `user.updated` with the user as it is now in `tx`. */
@@ -141,21 +143,31 @@ export function createUserService(
   events: EventService,
   assertClaimsFit: (record: UserRecord) => Promise<void> = async () => {},
 ) {
-  async function load(id: string): Promise<UserRecord> {
+  async function find(id: string): Promise<UserRecord | undefined> {
     const record = await store.users.findWithEmailAddresses(id);
+    return record && { ...record, externalAccounts: await store.externalAccounts.listForUser(id) };
+  }
+
+  async function load(id: string): Promise<UserRecord> {
+    const record = await find(id);
     if (!record) throw errors.notFound('user');
     return record;
   }
 
   return {
     get: load,
-    find: (id: string): Promise<UserRecord | undefined> => store.users.findWithEmailAddresses(id),
+    find,
 
     async list(input: ListUsersInput): Promise<UserRecord[]> {
       const { column, direction } = parseOrderBy<UserOrderColumn>(input.orderBy, USER_ORDER_COLUMNS);
       const users = await store.users.list({ ...input, orderBy: column, direction, limit: input.limit ?? 10, offset: input.offset ?? 0 });
       const emails = await store.emailAddresses.listByUsers(users.map((u) => u.id));
-      return users.map((user) => ({ user, emailAddresses: emails.filter((e) => e.userId === user.id) }));
+      const accounts = await store.externalAccounts.listForUsers(users.map((u) => u.id));
+      return users.map((user) => ({
+        user,
+        emailAddresses: emails.filter((e) => e.userId === user.id),
+        externalAccounts: accounts.filter((a) => a.userId === user.id),
+      }));
     },
 
     count: (filter: UserListFilter) => store.users.count(filter),

@@ -3,9 +3,9 @@ import type { Metadata } from './user.js';
 export type SignInStatus = 'needs_identifier' | 'needs_first_factor' | 'needs_second_factor' | 'needs_new_password' | 'complete';
 export type SignUpStatus = 'missing_requirements' | 'complete' | 'abandoned';
 /** A verification's state, as Clerk's `verification.status` reports it. */
-export type VerificationStatus = 'unverified' | 'verified' | 'failed' | 'expired';
+export type VerificationStatus = 'unverified' | 'verified' | 'failed' | 'expired' | 'transferable';
 /** The sign-in strategies Gatehouse runs. */
-export type FirstFactorStrategy = 'password' | 'email_code' | 'reset_password_email_code' | 'ticket';
+export type FirstFactorStrategy = 'password' | 'email_code' | 'reset_password_email_code' | 'ticket' | `oauth_${string}`;
 /** What a one-time code proves. */
 export type CodePurpose = 'sign_up_email' | 'sign_in_email_code' | 'reset_password' | 'email_address';
 
@@ -37,6 +37,8 @@ export interface SignUp {
   unsafeMetadata: Metadata;
   createdUserId: string | null;
   createdSessionId: string | null;
+  /** The OAuth flow (`oauth_<provider>`) this sign-up came from or goes through, if any. */
+  externalFlowId: string | null;
   expireAt: number;
   createdAt: number;
   updatedAt: number;

@@ -9,6 +9,7 @@ export type * from './image.js';
 export type * from './instance.js';
 export type * from './jwt-template.js';
 export type * from './machine-auth.js';
+export type * from './oauth.js';
 export type * from './organization.js';
 export type * from './session.js';
 export type * from './session-activity.js';

@@ -7,10 +7,12 @@ import type {
   ApiKey,
   Client,
   EmailAddress,
+  ExternalAccount,
   Invitation,
   JwtTemplate,
   M2MToken,
   Machine,
+  OAuthFlow,
   Organization,
   OrganizationMembership,
   Session,
@@ -1356,6 +1358,92 @@ function conformanceSuite(dialect: Dialect) {
         const result = await store.sessions.endActive({ userId: user.id }, 'revoked', T0 + 9);
         expect(result).toEqual([{ ...live, status: 'revoked', updatedAt: T0 + 9 }]);
         expect(await store.sessions.endActive({ clientId: live.clientId }, 'ended', T0 + 10)).toEqual([]);
+      });
+    });
+
+    describe('oauth', () => {
+      let store: Store;
+      let url: string;
+      beforeAll(async () => {
+        ({ store, url } = await freshStore());
+      });
+
+      it('consumes a flow once, keeps its outcome, and finds the latest flow of an attempt', async () => {
+        const flow: OAuthFlow = {
+          id: newId('oaf'),
+          stateHash: `state-${dialect}`,
+          clientId: 'client_1',
+          purpose: 'sign_in',
+          attemptId: 'sia_1',
+          provider: 'google',
+          secretsEnc: 'sealed',
+          authorizationUrl: 'https://accounts.example.com/auth?x=1',
+          redirectUrl: 'http://127.0.0.1:5173/sso-callback',
+          actionCompleteRedirectUrl: null,
+          status: 'pending',
+          consumed: false,
+          errorCode: null,
+          resultEnc: null,
+          expireAt: T0 + 600_000,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.oauthFlows.insert(flow);
+        expect(await store.oauthFlows.findByStateHash(`state-${dialect}`)).toEqual(flow);
+        const [first, second] = await Promise.all([store.oauthFlows.consume(flow.id, T0 + 1), store.oauthFlows.consume(flow.id, T0 + 1)]);
+        expect([first, second].filter(Boolean)).toHaveLength(1);
+        expect(await store.oauthFlows.consume(flow.id, T0 + 2)).toBe(false);
+        await store.oauthFlows.update(flow.id, { status: 'transferable', errorCode: 'external_account_not_found', resultEnc: 'r' });
+        expect(await store.oauthFlows.latestFor('sia_1')).toMatchObject({
+          id: flow.id,
+          consumed: true,
+          status: 'transferable',
+          resultEnc: 'r',
+        });
+        // An expired flow cannot be consumed.
+        const late = { ...flow, id: newId('oaf'), stateHash: `late-${dialect}`, createdAt: T0 + 5 };
+        await store.oauthFlows.insert(late);
+        expect(await store.oauthFlows.consume(late.id, late.expireAt + 1)).toBe(false);
+        expect((await store.oauthFlows.latestFor('sia_1'))?.id).toBe(late.id);
+      });
+
+      it('stores external accounts and lets one of many callers, on two connections, take the refresh lease', async () => {
+        const user = testUser();
+        await store.users.insert(user);
+        const account: ExternalAccount = {
+          id: newId('eac'),
+          userId: user.id,
+          provider: 'google',
+          providerUserId: 'sub-1',
+          emailAddress: 'a@example.com',
+          emailVerified: true,
+          firstName: 'A',
+          lastName: 'B',
+          username: null,
+          imageUrl: '',
+          approvedScopes: 'openid email',
+          status: 'verified',
+          tokensEnc: 'sealed',
+          tokenExpiresAt: T0 + 1000,
+          refreshLeaseUntil: null,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.externalAccounts.insert(account);
+        expect(await store.externalAccounts.findByProviderUser('google', 'sub-1')).toEqual(account);
+        expect(await store.externalAccounts.listForUsers([user.id])).toEqual([account]);
+        // A second connection pool plays a second node.
+        const other = await openStore({ url, migrate: false });
+        opened.push(other);
+        const takers = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).externalAccounts.takeRefreshLease(account.id, T0, T0 + 30_000)),
+        );
+        expect(takers.filter(Boolean)).toHaveLength(1);
+        // Held until it runs out; then another may take it.
+        expect(await other.externalAccounts.takeRefreshLease(account.id, T0 + 29_999, T0 + 60_000)).toBe(false);
+        expect(await other.externalAccounts.takeRefreshLease(account.id, T0 + 30_000, T0 + 60_000)).toBe(true);
+        expect(await store.externalAccounts.delete(account.id)).toBe(true);
+        expect(await store.externalAccounts.listForUser(user.id)).toEqual([]);
       });
     });
   });

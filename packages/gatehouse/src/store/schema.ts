@@ -140,11 +140,52 @@ export interface SignUpTable {
   unsafe_metadata: string;
   created_user_id: string | null;
   created_session_id: string | null;
+  external_flow_id: string | null;
   expire_at: number;
   created_at: number;
   updated_at: number;
   external_id: string | null;
   custom_action: number;
+}
+
+export interface OAuthFlowTable {
+  id: string;
+  state_hash: string;
+  client_id: string;
+  purpose: string;
+  attempt_id: string;
+  provider: string;
+  secrets_enc: string;
+  authorization_url: string;
+  redirect_url: string;
+  action_complete_redirect_url: string | null;
+  status: string;
+  consumed: number;
+  error_code: string | null;
+  result_enc: string | null;
+  expire_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ExternalAccountTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  provider_user_id: string;
+  email_address: string;
+  email_verified: number;
+  first_name: string;
+  last_name: string;
+  username: string | null;
+  image_url: string;
+  approved_scopes: string;
+  status: string;
+  tokens_enc: string | null;
+  token_expires_at: number | null;
+  refresh_lease_until: number | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface VerificationCodeTable {
@@ -317,6 +358,8 @@ export interface Database {
   jwt_templates: JwtTemplateTable;
   sign_ins: SignInTable;
   sign_ups: SignUpTable;
+  oauth_flows: OAuthFlowTable;
+  external_accounts: ExternalAccountTable;
   verification_codes: VerificationCodeTable;
   handshake_nonces: HandshakeNonceTable;
   mail_outbox: MailOutboxTable;
@@ -411,6 +454,8 @@ export type SessionRow = SessionTable;
 export type JwtTemplateRow = JwtTemplateTable;
 export type SignInRow = SignInTable;
 export type SignUpRow = SignUpTable;
+export type OAuthFlowRow = OAuthFlowTable;
+export type ExternalAccountRow = ExternalAccountTable;
 export type VerificationCodeRow = VerificationCodeTable;
 export type HandshakeNonceRow = HandshakeNonceTable;
 export type MailOutboxRow = MailOutboxTable;

@@ -16,6 +16,8 @@ export interface TestApp {
   /** The real store under the app, for arranging and inspecting rows. */
   store: Store;
   secretKey: string;
+  /** The data directory (the SQLite file `gatehouse.db` is in it unless a PostgreSQL URL was given). */
+  dataDir: string;
   /** Authorization header for BAPI calls. */
   auth: { authorization: string };
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export async function createTestApp(
     domain: booted.domain,
     store: booted.store,
     secretKey,
+    dataDir,
     auth: { authorization: `Bearer ${secretKey}` },
     async close() {
       await app.close();

@@ -1,4 +1,5 @@
 import type { Client, SignIn, SignUp, VerificationCode } from '../../model/index.js';
+import type { OAuthVerification } from '../oauth/social.js';
 import type { MembershipRecord } from '../organizations.js';
 import type { TokenService } from '../tokens.js';
 import type { AttackProtection, LockoutState } from './attack-protection.js';
@@ -12,6 +13,8 @@ export interface SignInSnapshot {
   signIn: SignIn;
   factors: SignInFactors;
   verification: VerificationCode | undefined;
+  /** The provider round trip of an `oauth_<provider>` first factor. */
+  oauth?: OAuthVerification;
 }
 
 /** A sign-up with everything its JSON shows: what is still required, and the e-mail code sent. */
@@ -19,6 +22,8 @@ export interface SignUpSnapshot {
   signUp: SignUp;
   requirements: SignUpRequirements;
   verification: VerificationCode | undefined;
+  /** The provider round trip of a sign-up through `oauth_<provider>`. */
+  oauth?: OAuthVerification;
 }
 
 /** An active session with its user, and a fresh token when it is the client's active session. */

@@ -48,7 +48,7 @@ export function createClientService(store: Store, clock: Clock, sessions: Sessio
     const out: SessionWithUser[] = [];
     for (const session of rows) {
       const record = await store.users.findWithEmailAddresses(session.userId);
-      if (record) out.push({ session, record });
+      if (record) out.push({ session, record: { ...record, externalAccounts: await store.externalAccounts.listForUser(session.userId) } });
     }
     return out;
   }

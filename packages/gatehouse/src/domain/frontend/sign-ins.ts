@@ -1,9 +1,19 @@
 import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
 import { keyedId, newId } from '../../ids.js';
-import type { Client, EmailAddress, FirstFactorStrategy, SignIn, User, VerificationCode } from '../../model/index.js';
+import type {
+  Client,
+  EmailAddress,
+  ExternalAccount,
+  FirstFactorStrategy,
+  OAuthFlow,
+  SignIn,
+  User,
+  VerificationCode,
+} from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
+import type { ProviderResult, SocialService } from '../oauth/social.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import { newSession, type SessionService } from '../sessions.js';
@@ -47,8 +57,9 @@ export function createSignInService(deps: {
   protection: AttackProtection;
   events: EventService;
   tickets: TicketRedeemer;
+  social: SocialService;
 }) {
-  const { store, clock, clients, sessions, codes, protection, events } = deps;
+  const { store, clock, clients, sessions, codes, protection, events, social } = deps;
   const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
 
   /** Checks a password against a resolved user's lockout: refused while locked, a failure counted. */
@@ -92,7 +103,8 @@ export function createSignInService(deps: {
 
   /** A sign-in with its factors and current verification: everything its JSON shows. */
   async function snapshot(signIn: SignIn, known?: { user: User | undefined; email: EmailAddress | undefined }): Promise<SignInSnapshot> {
-    return { signIn, factors: await factors(signIn, known), verification: await verification(signIn) };
+    const oauth = signIn.firstFactorStrategy?.startsWith('oauth_') ? await social.verification(signIn.id) : undefined;
+    return { signIn, factors: await factors(signIn, known), verification: await verification(signIn), ...(oauth ? { oauth } : {}) };
   }
 
   async function load(client: Client, id: string): Promise<SignIn> {
@@ -182,8 +194,82 @@ export function createSignInService(deps: {
     return snapshot(await completeNew(client, signIn, user, 'ticket'), { user, email: primary });
   }
 
+  /**
+   * Signs `user` in with a provider's answer: the external account linked (or its tokens renewed),
+   * the session, the sign-in and the client in one transaction. The client keeps the sign-in, so the
+   * app's `handleRedirectCallback` finds it complete.
+   */
+  async function completeWithProvider(
+    clientId: string,
+    signIn: SignIn,
+    user: User,
+    result: ProviderResult,
+    account: ExternalAccount | undefined,
+    insert: boolean,
+  ): Promise<SignIn> {
+    const now = clock();
+    const session = newSession(user.id, clientId, now);
+    const completed: SignIn = {
+      ...signIn,
+      status: 'complete',
+      userId: user.id,
+      firstFactorStrategy: `oauth_${result.provider}`,
+      firstFactorStatus: 'verified',
+      createdSessionId: session.id,
+      updatedAt: now,
+    };
+    await store.transaction(async (tx) => {
+      if (account) await social.refreshAccount(tx, account, result);
+      else await social.link(tx, user.id, result);
+      if (insert) await tx.signIns.insert(completed);
+      else await tx.signIns.update(signIn.id, completed);
+      await tx.sessions.insert(session);
+      await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
+      await tx.clients.update(clientId, { signInId: completed.id, lastActiveSessionId: session.id, updatedAt: now });
+      await events.raise(tx, 'session.created', session);
+      if (!account) await raiseUserUpdated(events, tx, user.id);
+    });
+    return completed;
+  }
+
+  /** Why `user` may not sign in now, as a verification error code; undefined when they may. */
+  function refusal(user: User): string | undefined {
+    if (user.banned) return 'user_banned';
+    if (protection.state(user).locked) return 'user_locked';
+    return undefined;
+  }
+
   return {
     snapshot,
+
+    /**
+     * The provider's answer for a sign-in: signs in the account's owner, or marks the flow
+     * `transferable` (no account: clerk-js turns it into a sign-up) or failed.
+     */
+    async completeFromProvider(flow: OAuthFlow, result: ProviderResult): Promise<{ sessionCreated: boolean }> {
+      const signIn = await store.signIns.findById(flow.attemptId);
+      if (!signIn || signIn.status === 'complete') {
+        await social.markFlow(flow, { status: 'failed', errorCode: 'oauth_callback_invalid' });
+        return { sessionCreated: false };
+      }
+      const owner = await social.resolveOwner(result);
+      if (owner.errorCode) {
+        await social.markFlow(flow, { status: 'failed', errorCode: owner.errorCode });
+        return { sessionCreated: false };
+      }
+      if (!owner.user) {
+        await social.markFlow(flow, { status: 'transferable', errorCode: 'external_account_not_found', result });
+        return { sessionCreated: false };
+      }
+      const refused = refusal(owner.user);
+      if (refused) {
+        await social.markFlow(flow, { status: 'failed', errorCode: refused });
+        return { sessionCreated: false };
+      }
+      await social.markFlow(flow, { status: 'verified' });
+      await completeWithProvider(flow.clientId, signIn, owner.user, result, owner.account, false);
+      return { sessionCreated: true };
+    },
 
     async load(client: Client, id: string): Promise<SignInSnapshot> {
       return snapshot(await load(client, id));
@@ -191,15 +277,73 @@ export function createSignInService(deps: {
 
     async create(
       client: Client,
-      input: { identifier?: string; password?: string; strategy?: string; ticket?: string },
+      input: {
+        identifier?: string;
+        password?: string;
+        strategy?: string;
+        redirectUrl?: string;
+        actionCompleteRedirectUrl?: string;
+        transfer?: boolean;
+        ticket?: string;
+      },
     ): Promise<SignInSnapshot> {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
       if (input.strategy === 'ticket') return createWithTicket(client, input.ticket);
+      const now = clock();
+      const blank = (): SignIn => ({
+        id: newId('sia'),
+        clientId: client.id,
+        status: 'needs_first_factor',
+        identifier: null,
+        userId: null,
+        firstFactorStrategy: null,
+        firstFactorStatus: null,
+        createdSessionId: null,
+        expireAt: now + SIGN_IN_TTL_MS,
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (input.transfer) {
+        // A sign-up through a provider found an existing account: sign that account in.
+        const signUp = client.signUpId ? await store.signUps.findById(client.signUpId) : undefined;
+        const flow = signUp?.externalFlowId ? await social.findFlow(signUp.externalFlowId) : undefined;
+        const result = flow?.status === 'transferable' && flow.clientId === client.id ? social.flowResult(flow) : undefined;
+        if (!flow || !result) throw frontendErrors.strategyInvalid('transfer');
+        const owner = await social.resolveOwner(result);
+        if (!owner.user) throw frontendErrors.strategyInvalid('transfer');
+        if (owner.user.banned) throw errors.userBanned();
+        protection.assertNotLocked(owner.user);
+        await store.oauthFlows.update(flow.id, { status: 'verified', updatedAt: now });
+        const completed = await completeWithProvider(client.id, blank(), owner.user, result, owner.account, true);
+        return snapshot(completed);
+      }
+      if (input.strategy?.startsWith('oauth_')) {
+        if (!social.provider(input.strategy)) throw frontendErrors.strategyInvalid(input.strategy);
+        if (!input.redirectUrl) throw errors.paramMissing('redirect_url');
+        // `needs_identifier` until the provider answers, as Clerk's: clerk-js's handleRedirectCallback
+        // sends a `needs_first_factor` sign-in to the factor-one page before it looks for a transfer.
+        const signIn: SignIn = {
+          ...blank(),
+          status: 'needs_identifier',
+          firstFactorStrategy: input.strategy as FirstFactorStrategy,
+          firstFactorStatus: 'unverified',
+        };
+        await social.start({
+          clientId: client.id,
+          purpose: 'sign_in',
+          attemptId: signIn.id,
+          strategy: input.strategy,
+          redirectUrl: input.redirectUrl,
+          actionCompleteRedirectUrl: input.actionCompleteRedirectUrl,
+        });
+        await store.signIns.insert(signIn);
+        await clients.update(client.id, { signInId: signIn.id });
+        return snapshot(signIn);
+      }
       if (!input.identifier) throw errors.paramMissing('identifier');
       const { user, email } = await findUser(input.identifier);
       const known = { user, email };
-      const now = clock();
       const signIn: SignIn = {
         id: newId('sia'),
         clientId: client.id,

@@ -1,12 +1,13 @@
 import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
-import type { Client, SignUp, VerificationCode } from '../../model/index.js';
+import type { Client, OAuthFlow, SignUp, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { EmailAddressService } from '../email-addresses.js';
 import type { FrontendSettings } from '../frontend-settings.js';
 import { type Metadata, sizedMetadata } from '../metadata.js';
+import type { ProviderResult, SocialService } from '../oauth/social.js';
 import { identifierMatches, type RestrictionSettings } from '../organization-settings.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
@@ -32,6 +33,14 @@ export interface SignUpFields {
   unsafeMetadata?: Metadata;
 }
 
+/** A sign-up through a provider (`strategy=oauth_<provider>`), or one taking over a sign-in's (`transfer`). */
+export interface SignUpExternal {
+  strategy?: string;
+  redirectUrl?: string;
+  actionCompleteRedirectUrl?: string;
+  transfer?: boolean;
+}
+
 export interface SignUpRequirements {
   required: string[];
   optional: string[];
@@ -41,7 +50,8 @@ export interface SignUpRequirements {
 
 /** Which fields this instance asks for, and which of them the attempt still lacks. */
 export function signUpRequirements(signUp: SignUp, settings: FrontendSettings): SignUpRequirements {
-  const required = ['email_address', 'password'];
+  // A sign-up through a provider needs no password: the provider is how the user signs in.
+  const required = signUp.externalFlowId ? ['email_address'] : ['email_address', 'password'];
   const optional: string[] = [];
   for (const [field, mode] of [
     ['first_name', settings.firstName],
@@ -66,6 +76,29 @@ export function signUpRequirements(signUp: SignUp, settings: FrontendSettings): 
   };
 }
 
+function blankSignUp(client: Client, now: number): SignUp {
+  return {
+    id: newId('sua'),
+    clientId: client.id,
+    status: 'missing_requirements',
+    emailAddress: null,
+    emailVerified: false,
+    passwordDigest: null,
+    firstName: null,
+    lastName: null,
+    username: null,
+    unsafeMetadata: {},
+    createdUserId: null,
+    createdSessionId: null,
+    externalId: null,
+    customAction: false,
+    externalFlowId: null,
+    expireAt: now + SIGN_UP_TTL_MS,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 /**
  * Sign-up attempts: e-mail + password, verified by an e-mail code, plus the name and username fields
  * the instance enables. The user exists only once every requirement is met.
@@ -83,8 +116,9 @@ export function createSignUpService(deps: {
   events: EventService;
   restrictions: () => Promise<RestrictionSettings>;
   tickets: TicketRedeemer;
+  social: SocialService;
 }) {
-  const { store, clock, clients, codes } = deps;
+  const { store, clock, clients, codes, social } = deps;
 
   /** Sign-up mode, blocklist and allowlist; an invitation's address passes the mode and the allowlist. */
   async function assertMayRegister(address: string | undefined, invited: boolean): Promise<void> {
@@ -145,6 +179,11 @@ export function createSignUpService(deps: {
   async function completeIfReady(client: Client, signUp: SignUp): Promise<SignUp> {
     const requirements = signUpRequirements(signUp, await deps.settings());
     if (requirements.missing.length || requirements.unverified.length || !signUp.emailAddress) return signUp;
+    // Through a provider: only once the provider has answered, and then its account is linked.
+    const flow = signUp.externalFlowId ? await social.findFlow(signUp.externalFlowId) : undefined;
+    const provided: ProviderResult | undefined = flow?.status === 'verified' ? social.flowResult(flow) : undefined;
+    if (signUp.externalFlowId && !provided) return signUp;
+    const emailFromProvider = provided?.profile.emailVerified === true && provided.profile.emailAddress === signUp.emailAddress;
     await deps.emailAddresses.releaseUnverifiedClaim(signUp.emailAddress);
     const invitation = await deps.tickets.findBySignUp(signUp.id);
     if (invitation && invitation.status !== 'pending') throw frontendErrors.ticketInvalid();
@@ -153,7 +192,7 @@ export function createSignUpService(deps: {
     const created = await deps.users.create(
       {
         emailAddresses: [signUp.emailAddress],
-        emailVerificationStrategy: 'email_code',
+        emailVerificationStrategy: emailFromProvider && provided ? `from_oauth_${provided.provider}` : 'email_code',
         externalId: signUp.externalId,
         passwordDigest: signUp.passwordDigest ?? undefined,
         passwordHasher: signUp.passwordDigest ? 'argon2id' : undefined,
@@ -168,7 +207,9 @@ export function createSignUpService(deps: {
         await tx.sessions.insert(session);
         await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now });
         await tx.signUps.update(signUp.id, changes);
-        await tx.clients.update(client.id, { signUpId: null, lastActiveSessionId: session.id, updatedAt: now });
+        if (provided) await social.link(tx, user.id, provided);
+        // Through a provider the client keeps the sign-up: the app's `handleRedirectCallback` reads it.
+        await tx.clients.update(client.id, { signUpId: provided ? signUp.id : null, lastActiveSessionId: session.id, updatedAt: now });
         await deps.events.raise(tx, 'session.created', session);
       },
     );
@@ -192,7 +233,25 @@ export function createSignUpService(deps: {
 
   /** A sign-up with what it still requires and the code sent: everything its JSON shows. */
   async function snapshot(signUp: SignUp): Promise<SignUpSnapshot> {
-    return { signUp, requirements: signUpRequirements(signUp, await deps.settings()), verification: await verification(signUp) };
+    const oauth = signUp.externalFlowId ? await social.verificationOfFlow(signUp.externalFlowId) : undefined;
+    return {
+      signUp,
+      requirements: signUpRequirements(signUp, await deps.settings()),
+      verification: await verification(signUp),
+      ...(oauth ? { oauth } : {}),
+    };
+  }
+
+  /** The fields a provider's profile fills in a sign-up (a verified address counts as verified). */
+  async function fromProfile(result: ProviderResult): Promise<Partial<SignUp>> {
+    const settings = await deps.settings();
+    const { profile } = result;
+    return {
+      emailAddress: profile.emailAddress || null,
+      emailVerified: profile.emailVerified && Boolean(profile.emailAddress),
+      firstName: settings.firstName === 'off' ? null : profile.firstName || null,
+      lastName: settings.lastName === 'off' ? null : profile.lastName || null,
+    };
   }
 
   return {
@@ -225,7 +284,35 @@ export function createSignUpService(deps: {
       return snapshot({ ...row, ...changes });
     },
 
-    async create(client: Client, fields: SignUpFields): Promise<SignUpSnapshot> {
+    /**
+     * The provider's answer for a sign-up: fills it from the profile and completes it when nothing
+     * is missing, or marks the flow `transferable` (the account exists: clerk-js turns it into a
+     * sign-in) or failed.
+     */
+    async completeFromProvider(flow: OAuthFlow, result: ProviderResult): Promise<{ sessionCreated: boolean }> {
+      const signUp = await store.signUps.findById(flow.attemptId);
+      const client = signUp ? await store.clients.findById(signUp.clientId) : undefined;
+      if (!signUp || !client || signUp.status === 'complete') {
+        await social.markFlow(flow, { status: 'failed', errorCode: 'oauth_callback_invalid' });
+        return { sessionCreated: false };
+      }
+      const owner = await social.resolveOwner(result);
+      if (owner.errorCode) {
+        await social.markFlow(flow, { status: 'failed', errorCode: owner.errorCode });
+        return { sessionCreated: false };
+      }
+      if (owner.user) {
+        await social.markFlow(flow, { status: 'transferable', errorCode: 'external_account_exists', result });
+        return { sessionCreated: false };
+      }
+      await social.markFlow(flow, { status: 'verified', result });
+      const changes = { ...(await fromProfile(result)), updatedAt: clock() };
+      await store.signUps.update(signUp.id, changes);
+      const after = await completeIfReady(client, { ...signUp, ...changes });
+      return { sessionCreated: after.status === 'complete' };
+    },
+
+    async create(client: Client, fields: SignUpFields, external: SignUpExternal = {}): Promise<SignUpSnapshot> {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
       const invitation = fields.strategy === 'ticket' ? await redeemForSignUp(fields.ticket) : undefined;
@@ -235,24 +322,45 @@ export function createSignUpService(deps: {
       }
       await assertMayRegister(invitation?.emailAddress ?? fields.emailAddress, Boolean(invitation));
       const now = clock();
+      if (external.transfer) {
+        // A sign-in through a provider found no account: sign up with what the provider said.
+        const flow = client.signInId ? await social.latestFlow(client.signInId) : undefined;
+        const result = flow?.status === 'transferable' && flow.clientId === client.id ? social.flowResult(flow) : undefined;
+        if (!flow || !result) throw frontendErrors.strategyInvalid('transfer');
+        await store.oauthFlows.update(flow.id, { status: 'verified', errorCode: null, updatedAt: now });
+        const signUp: SignUp = {
+          ...blankSignUp(client, now),
+          ...(await fromProfile(result)),
+          ...(await fieldColumns({ ...fields, emailAddress: undefined }, await deps.settings())),
+          externalFlowId: flow.id,
+        };
+        await store.signUps.insert(signUp);
+        await clients.update(client.id, { signUpId: signUp.id });
+        return snapshot(await completeIfReady(client, signUp));
+      }
+      if (external.strategy?.startsWith('oauth_')) {
+        if (!social.provider(external.strategy)) throw frontendErrors.strategyInvalid(external.strategy);
+        if (!external.redirectUrl) throw errors.paramMissing('redirect_url');
+        const base = blankSignUp(client, now);
+        const flow = await social.start({
+          clientId: client.id,
+          purpose: 'sign_up',
+          attemptId: base.id,
+          strategy: external.strategy,
+          redirectUrl: external.redirectUrl,
+          actionCompleteRedirectUrl: external.actionCompleteRedirectUrl,
+        });
+        const signUp: SignUp = {
+          ...base,
+          ...(await fieldColumns({ ...fields, emailAddress: undefined }, await deps.settings())),
+          externalFlowId: flow.id,
+        };
+        await store.signUps.insert(signUp);
+        await clients.update(client.id, { signUpId: signUp.id });
+        return snapshot(signUp);
+      }
       const signUp: SignUp = {
-        id: newId('sua'),
-        clientId: client.id,
-        status: 'missing_requirements',
-        emailAddress: null,
-        emailVerified: false,
-        passwordDigest: null,
-        firstName: null,
-        lastName: null,
-        username: null,
-        unsafeMetadata: {},
-        createdUserId: null,
-        createdSessionId: null,
-        externalId: null,
-        customAction: false,
-        expireAt: now + SIGN_UP_TTL_MS,
-        createdAt: now,
-        updatedAt: now,
+        ...blankSignUp(client, now),
         ...(await fieldColumns({ ...fields, emailAddress: invitation ? undefined : fields.emailAddress }, await deps.settings())),
         ...(invitation?.emailAddress ? { emailAddress: invitation.emailAddress, emailVerified: true } : {}),
       };

@@ -822,6 +822,16 @@ const clientsCases: Case[] = [
     param: 'x',
   },
   notFound('DELETE', '/api/v1/users/<user>/web3_wallets/idn_nope'),
+  notFound('GET', '/api/v1/users/user_doesNotExist/oauth_access_tokens/google'),
+  notFound('DELETE', '/api/v1/users/<user>/external_accounts/eac_nope'),
+  {
+    name: 'oauth_access_tokens with an unknown parameter',
+    method: 'GET',
+    url: '/api/v1/users/<user>/oauth_access_tokens/google?x=1',
+    status: 422,
+    code: 'form_param_unknown',
+    param: 'x',
+  },
   verifyClient('token is 10 KB', { token: 'x'.repeat(10_000) }, 404, 'resource_not_found'),
 ];
 

@@ -21,8 +21,6 @@ const NOT_YET: Record<string, string> = {
   roleSets: 'role sets (Clerk groups roles into sets; Gatehouse has one instance-wide role list), issue 20 follow-up',
   phoneNumbers: 'phone numbers come with the factors, issue 21',
   'users.replaceUserPhoneNumber': 'phone numbers come with the factors, issue 21',
-  'users.getUserOauthAccessToken': 'OAuth access tokens come with social sign-in, issue 17',
-  'users.deleteUserExternalAccount': 'external accounts come with social sign-in, issue 17',
   'users.verifyTOTP': 'TOTP and backup codes, issue 21',
   'users.disableUserMFA': 'TOTP and backup codes, issue 21',
   'users.deleteUserBackupCodes': 'TOTP and backup codes, issue 21',

@@ -7,7 +7,8 @@ import { errors } from '../../errors.js';
 import { emptyBody, idParams, metadataObject, pagination, stringList, timestamp } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
-import { serializeTotalCount } from '../serializers/page.js';
+import { serializeExternalAccount, serializeOauthAccessToken } from '../serializers/external-account.js';
+import { serializePage, serializeTotalCount } from '../serializers/page.js';
 import { serializeUser } from '../serializers/user.js';
 import { parseInput } from '../validation.js';
 
@@ -210,6 +211,26 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(removePasswordBody, request.body);
     return sendJson(reply, 200, userJson(await domain.users.removePassword(id, body.sign_out_of_other_sessions ?? false)));
+  });
+
+  // The provider's token for a user (`users.getUserOauthAccessToken`), refreshed first when expired.
+  const tokenParams = z.object({ id: z.string().min(1), provider: z.string().min(1).max(64) }).strict();
+  const tokenQuery = z.object({ paginated: z.string().optional(), limit: z.string().optional(), offset: z.string().optional() }).strict();
+  app.get('/v1/users/:id/oauth_access_tokens/:provider', async (request, reply) => {
+    const { id, provider } = parseInput(tokenParams, request.params);
+    const query = parseInput(tokenQuery, request.query);
+    await domain.users.get(id);
+    const tokens = await domain.social.accessToken(id, provider.replace(/^oauth_/, ''));
+    const data = tokens.map(({ account, tokens }) => serializeOauthAccessToken(account, tokens));
+    // `@clerk/backend` asks with `paginated=true` and reads `{ data, total_count }`; older callers get the list.
+    return sendJson(reply, 200, query.paginated === 'true' ? serializePage(data, data.length) : data);
+  });
+
+  const accountParams = z.object({ id: z.string().min(1), accountId: z.string().min(1) }).strict();
+  app.delete('/v1/users/:id/external_accounts/:accountId', async (request, reply) => {
+    const { id, accountId } = parseInput(accountParams, request.params);
+    const account = await domain.social.removeAccount(id, accountId);
+    return sendJson(reply, 200, serializeDeleted('external_account', serializeExternalAccount(account, 'backend').id));
   });
 
   const walletParams = z.object({ id: z.string().min(1), walletId: z.string().min(1) });

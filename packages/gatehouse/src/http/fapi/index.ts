@@ -12,6 +12,7 @@ import { serializeEnvironment } from '../serializers/environment.js';
 import { registerClientRoutes } from './client.js';
 import { createFapiContext, DEV_BROWSER_HEADER } from './context.js';
 import { registerMeRoutes } from './me.js';
+import { registerOAuthRoutes } from './oauth.js';
 import { registerOrganizationRoutes } from './organizations.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerSignInRoutes } from './sign-ins.js';
@@ -81,6 +82,7 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
       restrictions: all.restrictions,
       publicUrl,
       lockout: domain.protection.policy(),
+      social: domain.social.providers(),
     });
   };
   app.get('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
@@ -101,10 +103,11 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   });
 
   registerClientRoutes(app, domain, ctx, publicUrl);
-  registerSignInRoutes(app, domain, ctx, options.limiter);
-  registerSignUpRoutes(app, domain, ctx, options.limiter);
+  registerSignInRoutes(app, domain, ctx, options.limiter, publicUrl);
+  registerSignUpRoutes(app, domain, ctx, options.limiter, publicUrl);
+  registerOAuthRoutes(app, domain, ctx, options.limiter);
   registerSessionRoutes(app, domain, ctx);
-  registerMeRoutes(app, domain, ctx, options.limiter);
+  registerMeRoutes(app, domain, ctx, options.limiter, publicUrl);
   registerOrganizationRoutes(app, domain, ctx, options.limiter);
   registerImageServing(app, domain);
   await registerImageFrontendRoutes(app, { domain, ctx, limiter: options.limiter });

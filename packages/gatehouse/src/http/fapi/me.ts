@@ -10,12 +10,14 @@ import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
 import { serializeEmailAddress } from '../serializers/email-address.js';
+import { serializeExternalAccount } from '../serializers/external-account.js';
 import { serializeSessionWithActivities } from '../serializers/session.js';
 import { serializeFrontendUser } from '../serializers/user.js';
 import { serializeCodeVerification } from '../serializers/verification.js';
 import type { FapiContext } from './context.js';
 import { formBoolean, formJsonObject, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
+import { assertRedirectAllowed } from './oauth.js';
 
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 /** Per user: a stolen session must not test passwords or codes at full speed (the lockout counts them too). */
@@ -43,7 +45,20 @@ const prepareBody = z.object({ strategy: formText(64), locale: z.string().option
 const attemptBody = z.object({ code: formText(16) });
 
 /** `/v1/me`: the signed-in person's own profile, password and e-mail addresses. */
-export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
+/** `additional_scope` as clerk-js sends it: repeated, or one comma- or space-separated value. */
+const scopeList = z
+  .union([formText(2000), z.array(formText(2000))])
+  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(/[ ,]+/)).filter(Boolean));
+const connectBody = z.object({
+  strategy: formText(64),
+  redirect_url: formText(2048),
+  additional_scope: scopeList.optional(),
+  oidc_prompt: formText(64).optional(),
+  oidc_login_hint: formText(320).optional(),
+});
+const reauthorizeBody = connectBody.omit({ strategy: true });
+
+export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter, publicUrl: string): void {
   const frontendUser = (record: UserRecord) => serializeFrontendUser(record, domain.protection.state(record.user), domain.images.links);
   /** The caller's session: `_clerk_session_id` if given, else the client's active one; it must belong to the cookie's client. */
   async function signedIn(request: FastifyRequest): Promise<{ clientId: string; sessionId: string; userId: string }> {
@@ -161,5 +176,50 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
     const { clientId, userId } = await signedIn(request);
     await domain.me.removeEmail(userId, emailId(request));
     return ctx.send(request, reply, clientId, serializeDeleted('email_address', emailId(request)));
+  });
+
+  // Connected accounts (`<UserProfile/>`): connect a provider (with extra scopes), re-authorize, remove.
+  const connectLimit = { limit: 20, windowMs: 60_000 };
+  app.post('/v1/me/external_accounts', async (request, reply) => {
+    const { clientId, userId } = await signedIn(request);
+    const body = parseForm(connectBody, request.body);
+    await enforceLimits(domain, limiter, request, [[`me_connect:${userId}`, connectLimit]]);
+    await assertRedirectAllowed(domain, publicUrl, body.redirect_url);
+    const { account, flow } = await domain.oauthCallback.connect({
+      clientId,
+      userId,
+      strategy: body.strategy,
+      redirectUrl: body.redirect_url,
+      additionalScopes: body.additional_scope ?? [],
+    });
+    const pending = await domain.social.verificationOfFlow(flow.id);
+    return ctx.send(request, reply, clientId, serializeExternalAccount(account, 'frontend', pending));
+  });
+
+  app.patch('/v1/me/external_accounts/:id/reauthorize', async (request, reply) => {
+    const { clientId, userId } = await signedIn(request);
+    const body = parseForm(reauthorizeBody, request.body);
+    await enforceLimits(domain, limiter, request, [[`me_connect:${userId}`, connectLimit]]);
+    await assertRedirectAllowed(domain, publicUrl, body.redirect_url);
+    const id = (request.params as { id: string }).id;
+    const existing = (await domain.social.accountsOf(userId)).find((a) => a.id === id);
+    if (!existing) throw errors.notFound('external account');
+    const { account, flow } = await domain.oauthCallback.connect({
+      clientId,
+      userId,
+      strategy: `oauth_${existing.provider}`,
+      redirectUrl: body.redirect_url,
+      additionalScopes: body.additional_scope ?? [],
+      accountId: id,
+    });
+    const pending = await domain.social.verificationOfFlow(flow.id);
+    return ctx.send(request, reply, clientId, serializeExternalAccount(account, 'frontend', pending));
+  });
+
+  app.delete('/v1/me/external_accounts/:id', async (request, reply) => {
+    const { clientId, userId } = await signedIn(request);
+    const id = (request.params as { id: string }).id;
+    await domain.social.removeAccount(userId, id);
+    return ctx.send(request, reply, clientId, serializeDeleted('external_account', id));
   });
 }

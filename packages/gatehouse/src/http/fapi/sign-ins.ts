@@ -9,6 +9,7 @@ import { serializeSignIn } from '../serializers/sign-in.js';
 import type { FapiContext } from './context.js';
 import { formBoolean, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
+import { assertRedirectAllowed } from './oauth.js';
 import { recordSignInDevice } from './sign-in-device.js';
 
 /** Per identifier and per attempt; per IP allows more, since many people can share one address. */
@@ -21,13 +22,22 @@ const createBody = z.object({
   password: formText().optional(),
   strategy: formText(64).optional(),
   ticket: formText(256).optional(),
+  redirect_url: formText(2048).optional(),
+  action_complete_redirect_url: formText(2048).optional(),
+  transfer: formBoolean.optional(),
 });
 const prepareBody = z.object({ strategy: formText(64), email_address_id: formText(128).optional(), locale: z.string().optional() });
 const attemptBody = z.object({ strategy: formText(64), password: formText().optional(), code: formText(16).optional() });
 const resetPasswordBody = z.object({ password: formText(), sign_out_of_other_sessions: formBoolean.optional() });
 
 /** `/v1/client/sign_ins`: password, e-mail code and password-reset sign-ins. */
-export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
+export function registerSignInRoutes(
+  app: FastifyInstance,
+  domain: Domain,
+  ctx: FapiContext,
+  limiter: RateLimiter,
+  publicUrl: string,
+): void {
   async function reply(request: FastifyRequest, reply: FastifyReply, client: Client, signIn: SignInSnapshot, rotate = false) {
     // A completed sign-in gets the browser a new client token (session fixation).
     if (rotate && signIn.signIn.status === 'complete') await ctx.rotateClient(reply, client.id);
@@ -48,8 +58,16 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
       // Keyed as the account is looked up (trimmed, lower case), so spelling variants share one budget.
       ...(body.identifier ? ([[`sign_in:id:${body.identifier.trim().toLowerCase()}`, ATTEMPTS]] as const) : []),
     ]);
+    await assertRedirectAllowed(domain, publicUrl, body.redirect_url, body.action_complete_redirect_url);
     const client = await ctx.ensureClient(request, res);
-    const signIn = await domain.signIns.create(client, body);
+    const signIn = await domain.signIns.create(client, {
+      identifier: body.identifier,
+      password: body.password,
+      strategy: body.strategy,
+      redirectUrl: body.redirect_url,
+      actionCompleteRedirectUrl: body.action_complete_redirect_url,
+      transfer: body.transfer,
+    });
     return reply(request, res, client, signIn, true);
   });
 

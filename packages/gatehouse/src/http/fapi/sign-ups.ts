@@ -7,8 +7,9 @@ import type { Client } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { serializeSignUp } from '../serializers/sign-up.js';
 import type { FapiContext } from './context.js';
-import { formJsonObject, formText, parseForm } from './form.js';
+import { formBoolean, formJsonObject, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
+import { assertRedirectAllowed } from './oauth.js';
 import { recordSignInDevice } from './sign-in-device.js';
 
 const SIGN_UPS = { limit: 20, windowMs: 60_000 };
@@ -24,6 +25,13 @@ const fieldsBody = z.object({
   last_name: formText(256).optional(),
   username: formText(64).optional(),
   unsafe_metadata: formJsonObject.optional(),
+});
+/** Creation also takes a provider (`strategy=oauth_…` with its redirect URLs) or `transfer` from a sign-in. */
+const createBody = fieldsBody.extend({
+  strategy: formText(64).optional(),
+  redirect_url: formText(2048).optional(),
+  action_complete_redirect_url: formText(2048).optional(),
+  transfer: formBoolean.optional(),
 });
 const verificationBody = z.object({ strategy: formText(64), code: formText(16).optional(), locale: z.string().optional() });
 
@@ -41,7 +49,13 @@ function signUpFields(body: z.infer<typeof fieldsBody>) {
 }
 
 /** `/v1/client/sign_ups`: e-mail + password sign-up, verified by an e-mail code. */
-export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
+export function registerSignUpRoutes(
+  app: FastifyInstance,
+  domain: Domain,
+  ctx: FapiContext,
+  limiter: RateLimiter,
+  publicUrl: string,
+): void {
   async function reply(request: FastifyRequest, res: FastifyReply, client: Client, signUp: SignUpSnapshot, rotate = false) {
     // A completed sign-up gets the browser a new client token (session fixation); the old one stays
     // good for retrying the completion only (a browser that never saw this answer still holds it).
@@ -59,10 +73,16 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
   app.post('/v1/client/sign_ups', async (request, res) => {
-    const body = parseForm(fieldsBody, request.body);
+    const body = parseForm(createBody, request.body);
     await enforceLimits(domain, limiter, request, [[`sign_up:ip:${request.ip}`, SIGN_UPS]]);
+    await assertRedirectAllowed(domain, publicUrl, body.redirect_url, body.action_complete_redirect_url);
     const client = await ctx.ensureClient(request, res);
-    const signUp = await domain.signUps.create(client, signUpFields(body));
+    const signUp = await domain.signUps.create(client, signUpFields(body), {
+      strategy: body.strategy,
+      redirectUrl: body.redirect_url,
+      actionCompleteRedirectUrl: body.action_complete_redirect_url,
+      transfer: body.transfer,
+    });
     return reply(request, res, client, signUp, true);
   });
 

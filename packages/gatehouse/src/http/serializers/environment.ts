@@ -1,5 +1,7 @@
+import type { OAuthProviderSettings, OAuthStrategy } from '@clerk/shared/types';
 import type { LockoutPolicy } from '../../domain/frontend/attack-protection.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
+import type { OAuthProvider } from '../../domain/oauth/providers.js';
 import type { OrganizationSettings, RestrictionSettings } from '../../domain/organization-settings.js';
 
 function attribute(enabled: boolean, extra: Record<string, unknown> = {}) {
@@ -21,6 +23,19 @@ function nameAttribute(mode: FrontendSettings['firstName']) {
 }
 
 /**
+ * `user_settings.social`: one entry per enabled provider, keyed by strategy, as clerk-js reads it
+ * (`authenticatableSocialStrategies` are those `enabled` and `authenticatable`; the buttons show `name`).
+ */
+function serializeSocial(providers: OAuthProvider[]): Record<string, OAuthProviderSettings> {
+  return Object.fromEntries(
+    providers.map((p) => [
+      p.strategy,
+      { enabled: true, required: false, authenticatable: true, strategy: p.strategy as OAuthStrategy, name: p.name, logo_url: null },
+    ]),
+  );
+}
+
+/**
  * The `environment` clerk-js and the prebuilt components configure themselves from. Not yet typed by
  * @clerk/shared's `EnvironmentJSON`, which declares every OAuth provider, captcha, theme, billing and
  * API-key setting as required; what Gatehouse sends is what clerk-js reads of them.
@@ -33,6 +48,7 @@ export function serializeEnvironment(input: {
   lockout: LockoutPolicy;
   organizations: OrganizationSettings;
   restrictions: RestrictionSettings;
+  social?: OAuthProvider[];
 }) {
   const { settings, publicUrl, organizations, restrictions } = input;
   return {
@@ -112,7 +128,7 @@ export function serializeEnvironment(input: {
         delete_self: settings.deleteSelfEnabled,
         create_organization: organizations.enabled && organizations.createOrganizationEnabled,
       },
-      social: {},
+      social: serializeSocial(input.social ?? []),
       enterprise_sso: { enabled: false },
       password_settings: {
         min_length: 8,

@@ -2,8 +2,9 @@ import type { SignInFirstFactorJSON, SignInJSON, UserDataJSON } from '@clerk/sha
 import type { SignInSnapshot } from '../../domain/frontend/client-snapshot.js';
 import { type FactorDescription, supportedFirstFactors } from '../../domain/frontend/strategies/index.js';
 import type { ImageLinks } from '../../domain/images/links.js';
+import type { OAuthVerification } from '../../domain/oauth/social.js';
 import type { SignIn, VerificationCode } from '../../model/index.js';
-import { serializeCodeVerification, serializeVerified, type VerificationWireJSON } from './verification.js';
+import { serializeCodeVerification, serializeOAuthVerification, serializeVerified, type VerificationWireJSON } from './verification.js';
 import type { Amended } from './wire.js';
 
 /**
@@ -27,8 +28,13 @@ export type SignInWireJSON = Amended<
   }
 >;
 
-function firstFactorVerification(signIn: SignIn, code: VerificationCode | undefined): VerificationWireJSON | null {
+function firstFactorVerification(
+  signIn: SignIn,
+  code: VerificationCode | undefined,
+  oauth: OAuthVerification | undefined,
+): VerificationWireJSON | null {
   if (!signIn.firstFactorStrategy) return null;
+  if (oauth) return serializeOAuthVerification(oauth);
   // A factor verified without a code (a password) has no attempts or expiry to show.
   if (!code && signIn.firstFactorStatus === 'verified') return serializeVerified(signIn.firstFactorStrategy);
   return serializeCodeVerification(signIn.firstFactorStrategy, code);
@@ -45,7 +51,7 @@ function serializeFactor(factor: FactorDescription): SignInFirstFactorJSON {
   };
 }
 
-export function serializeSignIn({ signIn, factors, verification: code }: SignInSnapshot, links: ImageLinks): SignInWireJSON {
+export function serializeSignIn({ signIn, factors, verification: code, oauth }: SignInSnapshot, links: ImageLinks): SignInWireJSON {
   // The account's name and picture only once a factor has been verified: before that, they would tell
   // a stranger who owns the identifier (and that it has an account).
   const user = signIn.firstFactorStatus === 'verified' ? factors.user : undefined;
@@ -64,7 +70,7 @@ export function serializeSignIn({ signIn, factors, verification: code }: SignInS
       : { first_name: null, last_name: null, image_url: '', has_image: false },
     supported_first_factors: supportedFirstFactors(factors).map(serializeFactor),
     supported_second_factors: null,
-    first_factor_verification: firstFactorVerification(signIn, code),
+    first_factor_verification: firstFactorVerification(signIn, code, oauth),
     second_factor_verification: null,
     created_session_id: signIn.createdSessionId,
     abandon_at: signIn.expireAt,

@@ -1,7 +1,14 @@
 import type { SignUpJSON } from '@clerk/shared/types';
 import type { SignUpSnapshot } from '../../domain/frontend/client-snapshot.js';
+import type { OAuthVerification } from '../../domain/oauth/social.js';
 import type { Metadata, SignUp, VerificationCode } from '../../model/index.js';
-import { type PendingVerificationJSON, serializeCodeVerification, serializeVerified, type VerificationWireJSON } from './verification.js';
+import {
+  type PendingVerificationJSON,
+  serializeCodeVerification,
+  serializeOAuthVerification,
+  serializeVerified,
+  type VerificationWireJSON,
+} from './verification.js';
 import type { Amended } from './wire.js';
 
 /**
@@ -24,7 +31,7 @@ export type SignUpWireJSON = Amended<
       email_address: VerificationWireJSON | PendingVerificationJSON | null;
       phone_number: null;
       web3_wallet: null;
-      external_account: null;
+      external_account: VerificationWireJSON | null;
     };
     public_metadata: Metadata;
     unsafe_metadata: Metadata;
@@ -32,16 +39,22 @@ export type SignUpWireJSON = Amended<
     external_id: string | null;
     legal_accepted_at: null;
   },
-  'external_account_strategy' | 'external_account' | 'locale' | 'timezone'
+  'external_account' | 'locale' | 'timezone'
 >;
 
-function emailVerification(signUp: SignUp, code: VerificationCode | undefined): VerificationWireJSON | PendingVerificationJSON | null {
+function emailVerification(
+  signUp: SignUp,
+  code: VerificationCode | undefined,
+  oauth: OAuthVerification | undefined,
+): VerificationWireJSON | PendingVerificationJSON | null {
   if (!signUp.emailAddress) return null;
+  // An address the provider verified shows as verified by it (`from_oauth_google`).
+  if (oauth && signUp.emailVerified && !code) return serializeVerified(oauth.strategy.replace(/^oauth_/, 'from_oauth_'));
   if (!signUp.emailVerified) return serializeCodeVerification('email_code', code);
   return { ...serializeVerified('email_code', code), attempts: code?.attempts ?? 0 };
 }
 
-export function serializeSignUp({ signUp, requirements, verification: code }: SignUpSnapshot): SignUpWireJSON {
+export function serializeSignUp({ signUp, requirements, verification: code, oauth }: SignUpSnapshot): SignUpWireJSON {
   return {
     object: 'sign_up_attempt',
     id: signUp.id,
@@ -51,11 +64,12 @@ export function serializeSignUp({ signUp, requirements, verification: code }: Si
     missing_fields: requirements.missing,
     unverified_fields: requirements.unverified,
     verifications: {
-      email_address: emailVerification(signUp, code),
+      email_address: emailVerification(signUp, code, oauth),
       phone_number: null,
       web3_wallet: null,
-      external_account: null,
+      external_account: oauth ? serializeOAuthVerification(oauth) : null,
     },
+    external_account_strategy: oauth?.strategy ?? null,
     username: signUp.username,
     email_address: signUp.emailAddress,
     phone_number: null,

@@ -5,6 +5,7 @@ import type { ImageLinks } from '../../domain/images/links.js';
 import type { MembershipRecord } from '../../domain/organizations.js';
 import type { UserRecord } from '../../domain/users.js';
 import { type EmailAddressWireJSON, serializeEmailAddress } from './email-address.js';
+import { type ExternalAccountWireJSON, serializeExternalAccount } from './external-account.js';
 import { type OrganizationMembershipWireJSON, serializeFrontendMembership } from './organization-membership.js';
 import type { Amended } from './wire.js';
 
@@ -12,7 +13,7 @@ import type { Amended } from './wire.js';
  * Clerk's `user` for the Backend API: @clerk/backend's type with Clerk's e-mail address objects (see
  * email-address.ts), plus fields Clerk sends that it does not declare (clerk-js reads `passkeys`).
  */
-export type UserWireJSON = Amended<UserJSON, { email_addresses: EmailAddressWireJSON[] }> & {
+export type UserWireJSON = Amended<UserJSON, { email_addresses: EmailAddressWireJSON[]; external_accounts: ExternalAccountWireJSON[] }> & {
   passkeys: never[];
   saml_accounts: never[];
   mfa_enabled_at: null;
@@ -28,7 +29,11 @@ export type UserWireJSON = Amended<UserJSON, { email_addresses: EmailAddressWire
  */
 export type FrontendUserWireJSON = Amended<
   FrontendUserJSON,
-  { email_addresses: EmailAddressWireJSON[]; organization_memberships: OrganizationMembershipWireJSON[] | null },
+  {
+    email_addresses: EmailAddressWireJSON[];
+    organization_memberships: OrganizationMembershipWireJSON[] | null;
+    external_accounts: ExternalAccountWireJSON[];
+  },
   'profile_image_id'
 >;
 
@@ -36,7 +41,7 @@ export type FrontendUserWireJSON = Amended<
  * Every field Clerk's `user` has; both audiences' types are checked against it. Unannotated, so the
  * empty lists keep their `never[]` type and fit either SDK's declaration.
  */
-function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks) {
+function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks, audience: 'backend' | 'frontend') {
   const { user, emailAddresses } = record;
   const image = links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName });
   return {
@@ -58,7 +63,10 @@ function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks
     phone_numbers: [],
     web3_wallets: [],
     passkeys: [],
-    external_accounts: [],
+    // Connections still in progress are the connecting browser's business only.
+    external_accounts: (record.externalAccounts ?? [])
+      .filter((a) => a.status !== 'pending')
+      .map((a) => serializeExternalAccount(a, audience)),
     saml_accounts: [],
     enterprise_accounts: [],
     organization_memberships: null,
@@ -89,7 +97,7 @@ function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks
 
 /** The one wire shape of a user (Clerk's `user` object), as the Backend API and webhooks send it. */
 export function serializeUser(record: UserRecord, lockout: LockoutState, links: ImageLinks): UserWireJSON {
-  return userFields(record, lockout, links);
+  return userFields(record, lockout, links, 'backend');
 }
 
 /** The user as the browser sees it (FAPI): the same object without private metadata. */
@@ -99,7 +107,7 @@ export function serializeFrontendUser(
   links: ImageLinks,
   memberships?: MembershipRecord[],
 ): FrontendUserWireJSON {
-  const { private_metadata: _private, ...visible } = userFields(record, lockout, links);
+  const { private_metadata: _private, ...visible } = userFields(record, lockout, links, 'frontend');
   if (!memberships) return visible;
   return { ...visible, organization_memberships: memberships.map((m) => serializeFrontendMembership(m, links)) };
 }

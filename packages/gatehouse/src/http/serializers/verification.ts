@@ -1,4 +1,6 @@
 import type { VerificationJSON } from '@clerk/backend';
+import type { OAuthVerification } from '../../domain/oauth/social.js';
+import { oauthErrors } from '../../errors.js';
 import type { VerificationCode } from '../../model/index.js';
 import type { Amended } from './wire.js';
 
@@ -40,5 +42,34 @@ export function serializeVerified(strategy: string, code?: VerificationCode): Ve
     strategy,
     attempts: code ? code.attempts : null,
     expire_at: code ? code.expireAt : null,
+  };
+}
+
+/** Clerk's error object on a verification (`verification.error`), as clerk-js's `parseError` reads it. */
+export interface VerificationErrorJSON {
+  code: string;
+  message: string;
+  long_message: string;
+  meta: Record<string, unknown>;
+}
+
+/**
+ * The verification of a provider round trip: `unverified` with the provider's URL to send the
+ * browser to, then `verified`, `transferable` (the account is for the other flow) or `failed`,
+ * with Clerk's error (`external_account_not_found`, `external_account_exists`, `oauth_access_denied`, …).
+ */
+export function serializeOAuthVerification(oauth: OAuthVerification): VerificationWireJSON & {
+  external_verification_redirect_url: string | null;
+  error: VerificationErrorJSON | null;
+} {
+  const error = oauth.errorCode ? oauthErrors.byCode(oauth.errorCode).errors[0] : undefined;
+  return {
+    object: 'verification',
+    status: oauth.status,
+    strategy: oauth.strategy,
+    attempts: null,
+    expire_at: oauth.expireAt,
+    external_verification_redirect_url: oauth.externalVerificationRedirectUrl,
+    error: error ? { code: error.code, message: error.message, long_message: error.longMessage, meta: error.meta ?? {} } : null,
   };
 }

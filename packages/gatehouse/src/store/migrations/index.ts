@@ -7,6 +7,7 @@ import * as attackProtection from './0005-attack-protection.js';
 import * as imagesAndSessionActivities from './0006-images-and-session-activities.js';
 import * as machineAuth from './0007-machine-auth.js';
 import * as webhooks from './0008-webhooks.js';
+import * as oauth from './0009-oauth.js';
 import * as invitationsAndRoles from './0010-invitations-and-roles.js';
 import * as bapiRest from './0014-bapi-rest.js';
 
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0006-images-and-session-activities': imagesAndSessionActivities,
   '0007-machine-auth': machineAuth,
   '0008-webhooks': webhooks,
+  '0009-oauth': oauth,
   '0010-invitations-and-roles': invitationsAndRoles,
   '0014-bapi-rest': bapiRest,
 };

@@ -38,6 +38,12 @@ import {
   type MachineRepository,
 } from './machine-auth.js';
 import {
+  createExternalAccountRepository,
+  createOAuthFlowRepository,
+  type ExternalAccountRepository,
+  type OAuthFlowRepository,
+} from './oauth.js';
+import {
   createOrganizationMembershipRepository,
   createOrganizationRepository,
   type OrganizationMembershipRepository,
@@ -74,6 +80,8 @@ export interface Repositories {
   machines: MachineRepository;
   m2mTokens: M2MTokenRepository;
   webhooks: WebhookRepository;
+  oauthFlows: OAuthFlowRepository;
+  externalAccounts: ExternalAccountRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -103,5 +111,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     machines: createMachineRepository(db),
     m2mTokens: createM2MTokenRepository(db),
     webhooks: createWebhookRepository(db),
+    oauthFlows: createOAuthFlowRepository(db),
+    externalAccounts: createExternalAccountRepository(db),
   };
 }

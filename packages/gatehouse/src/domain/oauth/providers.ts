@@ -1,0 +1,169 @@
+import * as oidc from 'openid-client';
+import type { OAuthProviderConfig } from './provider-config.js';
+
+/** How a provider says who the user is: an ID token (OpenID Connect), or GitHub's `/user` and `/user/emails`. */
+export type ProviderKind = 'oidc' | 'github';
+
+/** A configured social connection, with every endpoint resolved to the real provider's unless overridden. */
+export interface OAuthProvider {
+  /** `google`, `github`, `microsoft`, `custom_<key>` (the `provider` of an external account). */
+  key: string;
+  /** `oauth_<key>`: the strategy clerk-js sends. */
+  strategy: `oauth_${string}`;
+  name: string;
+  kind: ProviderKind;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  issuer: string | undefined;
+  authorizationUrl: string | undefined;
+  tokenUrl: string | undefined;
+  userInfoUrl: string | undefined;
+  emailsUrl: string | undefined;
+  authorizationParams: Record<string, string>;
+}
+
+interface Defaults {
+  name: string;
+  kind: ProviderKind;
+  scopes: string[];
+  issuer?: string;
+  authorizationUrl?: string;
+  tokenUrl?: string;
+  userInfoUrl?: string;
+  emailsUrl?: string;
+  authorizationParams?: Record<string, string>;
+}
+
+/** The real providers' endpoints. Microsoft's default is the personal-accounts tenant; set `issuer` for a work tenant. */
+const DEFAULTS: Record<string, Defaults> = {
+  google: {
+    name: 'Google',
+    kind: 'oidc',
+    scopes: ['openid', 'email', 'profile'],
+    issuer: 'https://accounts.google.com',
+    // A refresh token is only issued with offline access (and again only on consent).
+    authorizationParams: { access_type: 'offline', prompt: 'consent' },
+  },
+  microsoft: {
+    name: 'Microsoft',
+    kind: 'oidc',
+    scopes: ['openid', 'email', 'profile', 'offline_access'],
+    issuer: 'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0',
+  },
+  github: {
+    name: 'GitHub',
+    kind: 'github',
+    scopes: ['read:user', 'user:email'],
+    authorizationUrl: 'https://github.com/login/oauth/authorize',
+    tokenUrl: 'https://github.com/login/oauth/access_token',
+    userInfoUrl: 'https://api.github.com/user',
+    emailsUrl: 'https://api.github.com/user/emails',
+  },
+};
+
+/** Resolves the `oauth` configuration into providers; a `custom_` provider needs its issuer. */
+export function resolveProviders(config: Record<string, OAuthProviderConfig>): OAuthProvider[] {
+  const out: OAuthProvider[] = [];
+  for (const [key, given] of Object.entries(config)) {
+    if (given.enabled === false) continue;
+    const defaults: Defaults = DEFAULTS[key] ?? { name: key.slice('custom_'.length), kind: 'oidc', scopes: ['openid', 'email', 'profile'] };
+    const issuer = given.issuer ?? defaults.issuer;
+    if (defaults.kind === 'oidc' && !issuer)
+      throw new Error(`oauth.${key}: an OpenID provider needs its issuer (GATEHOUSE_OAUTH_${key.toUpperCase()}_ISSUER).`);
+    out.push({
+      key,
+      strategy: `oauth_${key}`,
+      name: given.name ?? defaults.name,
+      kind: defaults.kind,
+      clientId: given.clientId,
+      clientSecret: given.clientSecret,
+      scopes: given.scopes ?? defaults.scopes,
+      issuer,
+      authorizationUrl: given.authorizationUrl ?? defaults.authorizationUrl,
+      tokenUrl: given.tokenUrl ?? defaults.tokenUrl,
+      userInfoUrl: given.userInfoUrl ?? defaults.userInfoUrl,
+      emailsUrl: given.emailsUrl ?? defaults.emailsUrl,
+      authorizationParams: { ...defaults.authorizationParams, ...given.authorizationParams },
+    });
+  }
+  return out;
+}
+
+/** Plain http is accepted for loopback providers only (tests, a provider on the same machine). */
+function isLoopback(url: string): boolean {
+  const { hostname } = new URL(url);
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+
+function insecureAllowed(provider: OAuthProvider): boolean {
+  const urls = [provider.issuer, provider.authorizationUrl, provider.tokenUrl, provider.userInfoUrl].filter((u): u is string => Boolean(u));
+  return urls.some((u) => u.startsWith('http:')) && urls.every((u) => u.startsWith('https:') || isLoopback(u));
+}
+
+/**
+ * openid-client configurations per provider, discovered once (OpenID providers) and kept; a failed
+ * discovery is retried on the next use.
+ */
+export function createProviderClients(providers: OAuthProvider[]) {
+  const byKey = new Map(providers.map((p) => [p.key, p]));
+  const configs = new Map<string, Promise<oidc.Configuration>>();
+
+  async function build(provider: OAuthProvider): Promise<oidc.Configuration> {
+    const insecure = insecureAllowed(provider);
+    let config: oidc.Configuration;
+    if (provider.kind === 'oidc' && provider.issuer) {
+      config = await oidc.discovery(new URL(provider.issuer), provider.clientId, provider.clientSecret, undefined, {
+        ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+      });
+      // A plain copy of the discovered metadata (the live object carries methods).
+      const metadata = JSON.parse(JSON.stringify(config.serverMetadata())) as oidc.ServerMetadata;
+      if (provider.authorizationUrl || provider.tokenUrl || provider.userInfoUrl) {
+        const overridden = new oidc.Configuration(
+          {
+            ...metadata,
+            authorization_endpoint: provider.authorizationUrl ?? metadata.authorization_endpoint,
+            token_endpoint: provider.tokenUrl ?? metadata.token_endpoint,
+            userinfo_endpoint: provider.userInfoUrl ?? metadata.userinfo_endpoint,
+          },
+          provider.clientId,
+          provider.clientSecret,
+        );
+        if (insecure) oidc.allowInsecureRequests(overridden);
+        config = overridden;
+      }
+      // The ID token's signature is checked against the provider's JWKS too (openid-client checks the
+      // claims always, the signature only when asked: TLS alone would vouch for the issuer).
+      oidc.enableNonRepudiationChecks(config);
+    } else {
+      config = new oidc.Configuration(
+        {
+          issuer: new URL(provider.authorizationUrl ?? 'https://invalid.example').origin,
+          authorization_endpoint: provider.authorizationUrl,
+          token_endpoint: provider.tokenUrl,
+          userinfo_endpoint: provider.userInfoUrl,
+        },
+        provider.clientId,
+        provider.clientSecret,
+      );
+      if (insecure) oidc.allowInsecureRequests(config);
+    }
+    return config;
+  }
+
+  return {
+    list: () => providers,
+    find: (key: string) => byKey.get(key),
+    async config(provider: OAuthProvider): Promise<oidc.Configuration> {
+      let pending = configs.get(provider.key);
+      if (!pending) {
+        pending = build(provider);
+        configs.set(provider.key, pending);
+        pending.catch(() => configs.delete(provider.key));
+      }
+      return pending;
+    },
+  };
+}
+
+export type ProviderClients = ReturnType<typeof createProviderClients>;
