@@ -4,6 +4,7 @@ import { StartupError } from './config/startup-error.js';
 import { loadEncryptionKey } from './crypto/encryption-key.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import { parseFactorSettings } from './domain/factor-settings.js';
 import { parseFrontendSettings } from './domain/frontend-settings.js';
 import { createDomain, type Domain } from './domain/index.js';
 import { validateSessionTokenSettings } from './domain/session-token-settings.js';
@@ -115,6 +116,14 @@ export async function boot(
             ...new Set([...(config.frontend?.allowedOrigins ?? settings.frontend.allowedOrigins), ...config.allowedOrigins]),
           ],
         }),
+      }));
+    }
+    if (config.factors && !prepared) {
+      const factors = config.factors;
+      // The config file wins over what was stored (DESIGN's precedence), field by field.
+      await domain.instance.updateSettings((settings) => ({
+        ...settings,
+        factors: parseFactorSettings({ ...settings.factors, ...factors }),
       }));
     }
     return {

@@ -160,6 +160,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     instanceType,
     sessionToken: file.sessionToken,
     frontend: file.frontend,
+    factors: file.factors,
     allowedOrigins: parseOrigins(str(flags['allowed-origins']) ?? env.GATEHOUSE_ALLOWED_ORIGINS),
     seedFile: str(flags.seed) ?? env.GATEHOUSE_SEED,
     trustedProxies: trustedProxies(flags, env, file),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { factorSettingsSchema } from '../domain/factor-settings.js';
 import { frontendSettingsSchema } from '../domain/frontend-settings.js';
 import { SESSION_TOKEN_LIFETIME_RANGE } from '../domain/session-token-settings.js';
 import type { FromAddress } from '../mail/from-address.js';
@@ -28,6 +29,8 @@ export const configFileSchema = z
     instanceType: z.enum(['development', 'production']).optional(),
     sessionToken: sessionTokenSchema.optional(),
     frontend: frontendSettingsSchema.partial().optional(),
+    /** Sign-in factors on or off (see domain/factor-settings.ts). */
+    factors: factorSettingsSchema.partial().optional(),
     drainTimeoutSeconds: z.number().int().min(0).max(3600).optional(),
     /** Addresses or CIDRs of the reverse proxies whose `X-Forwarded-For` names the client. */
     trustedProxies: z.array(z.string().min(1)).optional(),
@@ -59,6 +62,7 @@ export interface GatehouseConfig {
   instanceType: 'development' | 'production';
   sessionToken: z.infer<typeof sessionTokenSchema> | undefined;
   frontend: Partial<z.infer<typeof frontendSettingsSchema>> | undefined;
+  factors: Partial<z.infer<typeof factorSettingsSchema>> | undefined;
   /** Extra origins allowed by flag/env (comma-separated `GATEHOUSE_ALLOWED_ORIGINS`). */
   allowedOrigins: string[];
   seedFile: string | undefined;

@@ -11,6 +11,7 @@ import { createClientService } from './frontend/clients.js';
 import type { CodeSender } from './frontend/delivery.js';
 import { cookieSuffix, createHandshakeService } from './frontend/handshake.js';
 import { createMeService } from './frontend/me.js';
+import { createSecondFactorService } from './frontend/second-factors.js';
 import { createSignInService } from './frontend/sign-ins.js';
 import { createSignUpService } from './frontend/sign-ups.js';
 import { createVerificationCodes } from './frontend/verification-codes.js';
@@ -70,6 +71,16 @@ export function createDomain(options: DomainOptions) {
   const protection = createAttackProtection({ store, clock, policy: () => options.lockout ?? DEFAULT_LOCKOUT });
   const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
   const clients = createClientService(store, clock, sessions);
+  const factorSettings = async () => (await instance.settings()).factors;
+  const secondFactors = createSecondFactorService({
+    store,
+    box,
+    clock,
+    hmacKey: () => instance.get().hmacKey,
+    protection,
+    settings: factorSettings,
+    issuer: async () => (await frontendSettings()).applicationName,
+  });
   const signIns = createSignInService({
     store,
     clock,
@@ -79,6 +90,8 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     enumerationKey: () => instance.get().hmacKey,
     protection,
+    secondFactors,
+    factorSettings,
   });
   const signUps = createSignUpService({
     store,
@@ -90,6 +103,7 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     emailAddresses,
     settings: frontendSettings,
+    secondFactors,
   });
   const machines = createMachineService(store, box, clock);
   return {
@@ -134,6 +148,7 @@ export function createDomain(options: DomainOptions) {
     backendClients: createBackendClientService(store, clock, clients),
     organizations: createOrganizationService(store, clock),
     protection,
+    secondFactors,
     jwtTemplates,
     tokens,
     images,

@@ -5,6 +5,7 @@ import { newId, randomBase62 } from '../ids.js';
 import type { EnvironmentType, StoredInstance } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
+import { type FactorSettings, parseFactorSettings } from './factor-settings.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
 import {
   defaultSessionTokenSettings,
@@ -18,6 +19,7 @@ export type { EnvironmentType };
 export interface InstanceSettings {
   sessionToken: SessionTokenSettings;
   frontend: FrontendSettings;
+  factors: FactorSettings;
 }
 
 export interface Instance {
@@ -60,6 +62,7 @@ function parseSettings(stored: object): InstanceSettings {
   return {
     sessionToken: parseSessionTokenSettings(raw.sessionToken ?? defaultSessionTokenSettings()),
     frontend: parseFrontendSettings(raw.frontend),
+    factors: parseFactorSettings(raw.factors),
   };
 }
 
@@ -109,7 +112,7 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
         environmentType: environmentType,
         secretKeyHash: hashSecretKey(secretKey).toString('hex'),
         secretKeyEnc: box.seal(secretKey),
-        settings: { sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}) },
+        settings: { sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}), factors: parseFactorSettings({}) },
         createdAt: now,
         updatedAt: now,
         previousSecretKeyHash: null,

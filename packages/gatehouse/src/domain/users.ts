@@ -174,6 +174,10 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
         failedVerificationAttempts: 0,
         failedVerificationWindowStart: null,
         lockoutUntil: null,
+        totpEnabled: false,
+        backupCodeEnabled: false,
+        mfaEnabledAt: null,
+        mfaDisabledAt: null,
       };
       await assertClaimsFit({ user, emailAddresses: emails });
       await withIdentifierCheck(() =>

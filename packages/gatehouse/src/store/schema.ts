@@ -59,6 +59,10 @@ export interface UserTable {
   failed_verification_window_start: number | null;
   /** Locked out automatically until then (ms); null or past: not locked out. */
   lockout_until: number | null;
+  totp_enabled: number;
+  backup_code_enabled: number;
+  mfa_enabled_at: number | null;
+  mfa_disabled_at: number | null;
 }
 
 export interface EmailAddressTable {
@@ -117,6 +121,8 @@ export interface SignInTable {
   user_id: string | null;
   first_factor_strategy: string | null;
   first_factor_status: string | null;
+  second_factor_strategy: string | null;
+  second_factor_status: string | null;
   created_session_id: string | null;
   expire_at: number;
   created_at: number;
@@ -306,6 +312,27 @@ export interface Database {
   m2m_tokens: M2MTokenTable;
   attempt_counters: AttemptCounterTable;
   retired_client_tokens: RetiredClientTokenTable;
+  totp_secrets: TotpSecretTable;
+  backup_codes: BackupCodeTable;
+}
+
+/** A user's TOTP secret (sealed); unverified until a first code proves the authenticator has it. */
+export interface TotpSecretTable {
+  user_id: string;
+  id: string;
+  secret_enc: string;
+  verified: number;
+  /** The last RFC 6238 time step a code was accepted for: codes of that step or earlier are refused. */
+  last_used_step: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One unused backup code of a user, as its HMAC. */
+export interface BackupCodeTable {
+  user_id: string;
+  code_hash: string;
+  created_at: number;
 }
 
 /** A count of events (failed codes, code sends) for one key in a fixed window that began at `window_start`. */

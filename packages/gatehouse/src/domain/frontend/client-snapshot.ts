@@ -1,4 +1,5 @@
 import type { Client, SignIn, SignUp, VerificationCode } from '../../model/index.js';
+import type { FactorSettings } from '../factor-settings.js';
 import type { TokenService } from '../tokens.js';
 import type { AttackProtection, LockoutState } from './attack-protection.js';
 import { CLIENT_COOKIE_MAX_AGE_S, type ClientService, type SessionWithUser } from './clients.js';
@@ -11,6 +12,10 @@ export interface SignInSnapshot {
   signIn: SignIn;
   factors: SignInFactors;
   verification: VerificationCode | undefined;
+  /** The code behind the second factor, for factors that send one (a phone code). */
+  secondFactorVerification: VerificationCode | undefined;
+  /** The instance's factors, read once for this answer (which first factors are listed). */
+  settings: FactorSettings;
 }
 
 /** A sign-up with everything its JSON shows: what is still required, and the e-mail code sent. */

@@ -1,22 +1,25 @@
 import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
 import { keyedId, newId } from '../../ids.js';
-import type { Client, EmailAddress, FirstFactorStrategy, SignIn, User, VerificationCode } from '../../model/index.js';
+import type { Client, EmailAddress, FirstFactorStrategy, SecondFactorStrategy, SignIn, User, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
+import type { FactorSettings } from '../factor-settings.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import { newSession, type SessionService } from '../sessions.js';
 import { type AttackProtection, isFailedProof } from './attack-protection.js';
 import type { SignInSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
+import type { SecondFactorService } from './second-factors.js';
 import {
   currentFirstFactor,
+  currentSecondFactor,
   firstFactorStrategy,
-  password as passwordStrategy,
-  resetPasswordEmailCode,
   type SignInFactors,
   type StrategyDeps,
+  secondFactorStrategy,
+  userSecondFactors,
 } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
@@ -42,9 +45,16 @@ export function createSignInService(deps: {
   verifyPassword: PasswordVerifier;
   enumerationKey: () => string;
   protection: AttackProtection;
+  secondFactors: SecondFactorService;
+  factorSettings: () => Promise<FactorSettings>;
 }) {
   const { store, clock, clients, sessions, codes, protection } = deps;
-  const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
+  const strategyDeps: StrategyDeps = {
+    codes,
+    secondFactors: deps.secondFactors,
+    verifyPassword: deps.verifyPassword,
+    findUser: (id) => store.users.findById(id),
+  };
 
   /** Checks a password against a resolved user's lockout: refused while locked, a failure counted. */
   async function passwordMatches(user: User | undefined, password: string): Promise<boolean> {
@@ -82,12 +92,24 @@ export function createSignInService(deps: {
     // real address, not even its domain).
     const fakeId = keyedId('idn', deps.enumerationKey(), identifier);
     const safeIdentifier = identifier.includes('@') ? maskEmail(identifier) : identifier;
-    return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier };
+    // Second factors are listed only once the first factor is verified (they would tell who has 2FA).
+    const secondFactors =
+      signIn.status === 'needs_second_factor' && user
+        ? (await userSecondFactors(strategyDeps, user, await deps.factorSettings())).factors
+        : [];
+    return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier, secondFactors };
   }
 
   /** A sign-in with its factors and current verification: everything its JSON shows. */
   async function snapshot(signIn: SignIn, known?: { user: User | undefined; email: EmailAddress | undefined }): Promise<SignInSnapshot> {
-    return { signIn, factors: await factors(signIn, known), verification: await verification(signIn) };
+    const second = currentSecondFactor(signIn.secondFactorStrategy)?.verification?.(strategyDeps, signIn);
+    return {
+      signIn,
+      factors: await factors(signIn, known),
+      verification: await verification(signIn),
+      secondFactorVerification: await second,
+      settings: await deps.factorSettings(),
+    };
   }
 
   async function load(client: Client, id: string): Promise<SignIn> {
@@ -97,7 +119,13 @@ export function createSignInService(deps: {
     return row;
   }
 
-  async function complete(client: Client, signIn: SignIn, user: User, strategy: FirstFactorStrategy): Promise<SignIn> {
+  async function complete(
+    client: Client,
+    signIn: SignIn,
+    user: User,
+    strategy: FirstFactorStrategy,
+    second?: SecondFactorStrategy,
+  ): Promise<SignIn> {
     if (user.banned) throw errors.userBanned();
     protection.assertNotLocked(user);
     await protection.recordSuccess(user);
@@ -106,6 +134,7 @@ export function createSignInService(deps: {
       status: 'complete',
       firstFactorStrategy: strategy,
       firstFactorStatus: 'verified',
+      ...(second ? { secondFactorStrategy: second, secondFactorStatus: 'verified' as const } : {}),
       createdSessionId: session.id,
       updatedAt: clock(),
     };
@@ -135,6 +164,28 @@ export function createSignInService(deps: {
     return completed;
   }
 
+  /** Whether `user` must pass a second factor before the sign-in completes. */
+  async function needsSecondFactor(user: User): Promise<boolean> {
+    return (await userSecondFactors(strategyDeps, user, await deps.factorSettings())).required;
+  }
+
+  /**
+   * A verified first factor of an account with a second factor: the sign-in waits for it. The
+   * lockout count is not cleared here: only a completed sign-in clears it, so a stolen password
+   * buys no fresh guesses at the second factor (lockout across factors).
+   */
+  async function awaitSecondFactor(signIn: SignIn, strategy: FirstFactorStrategy, isNew: boolean): Promise<SignIn> {
+    const changes = {
+      status: 'needs_second_factor' as const,
+      firstFactorStrategy: strategy,
+      firstFactorStatus: 'verified' as const,
+      updatedAt: clock(),
+    };
+    if (isNew) await store.signIns.insert({ ...signIn, ...changes });
+    else await store.signIns.update(signIn.id, changes);
+    return { ...signIn, ...changes };
+  }
+
   /** The code behind the sign-in's current first factor, if that factor uses one. */
   async function verification(signIn: SignIn): Promise<VerificationCode | undefined> {
     return currentFirstFactor(signIn.firstFactorStrategy)?.verification?.(strategyDeps, signIn);
@@ -162,18 +213,25 @@ export function createSignInService(deps: {
         userId: user?.id ?? null,
         firstFactorStrategy: null,
         firstFactorStatus: null,
+        secondFactorStrategy: null,
+        secondFactorStatus: null,
         createdSessionId: null,
         expireAt: now + SIGN_IN_TTL_MS,
         createdAt: now,
         updatedAt: now,
       };
-      const password = input.strategy === undefined || input.strategy === passwordStrategy.name ? input.password : undefined;
+      const password = input.strategy === undefined || input.strategy === 'password' ? input.password : undefined;
       // Identifier and password in one request (what clerk-js sends): the check comes first, so a
       // successful sign-in is written in one transaction.
       const passwordOk = password !== undefined && (await passwordMatches(user, password));
       if (passwordOk && user && !user.banned && !protection.state(user).locked) {
+        if (await needsSecondFactor(user)) {
+          const waiting = await awaitSecondFactor(signIn, 'password', true);
+          await clients.update(client.id, { signInId: signIn.id });
+          return snapshot(waiting, known);
+        }
         await protection.recordSuccess(user);
-        return snapshot(await completeNew(client, signIn, user, passwordStrategy.name), known);
+        return snapshot(await completeNew(client, signIn, user, 'password'), known);
       }
       await store.signIns.insert(signIn);
       await clients.update(client.id, { signInId: signIn.id });
@@ -189,7 +247,7 @@ export function createSignInService(deps: {
       input: { strategy: string; emailAddressId?: string; locale: string },
     ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
-      const strategy = firstFactorStrategy(input.strategy);
+      const strategy = firstFactorStrategy(input.strategy, await deps.factorSettings());
       if (!strategy.prepare) throw frontendErrors.strategyInvalid(input.strategy);
       const found = await factors(signIn);
       if (input.emailAddressId && input.emailAddressId !== found.emailAddressId) {
@@ -208,7 +266,8 @@ export function createSignInService(deps: {
     ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.createdSessionId ?? '');
-      const strategy = firstFactorStrategy(input.strategy);
+      if (signIn.status === 'needs_second_factor') throw frontendErrors.strategyInvalid(input.strategy);
+      const strategy = firstFactorStrategy(input.strategy, await deps.factorSettings());
       // Whatever the strategy, a failed proof counts against the account it would sign in to, and a
       // locked account is refused before any proof is checked.
       const account = signIn.userId ? await store.users.findById(signIn.userId) : undefined;
@@ -221,7 +280,11 @@ export function createSignInService(deps: {
         throw error;
       }
       const { user, next } = outcome;
-      if (next === 'complete') return snapshot(await complete(client, signIn, user, strategy.name), { user, email: undefined });
+      if (next === 'complete') {
+        if (await needsSecondFactor(user))
+          return snapshot(await awaitSecondFactor(signIn, strategy.name, false), { user, email: undefined });
+        return snapshot(await complete(client, signIn, user, strategy.name), { user, email: undefined });
+      }
       const changes = {
         status: 'needs_new_password' as const,
         firstFactorStrategy: strategy.name,
@@ -250,7 +313,55 @@ export function createSignInService(deps: {
         updatedAt: now,
       });
       if (input.signOutOfOtherSessions !== false) await store.sessions.endAllForUser(user.id, 'revoked', now);
-      return snapshot(await complete(client, signIn, user, resetPasswordEmailCode.name), { user, email: undefined });
+      if (await needsSecondFactor(user)) {
+        return snapshot(await awaitSecondFactor(signIn, 'reset_password_email_code', false), { user, email: undefined });
+      }
+      return snapshot(await complete(client, signIn, user, 'reset_password_email_code'), { user, email: undefined });
+    },
+
+    /** Sends what a second factor's attempt needs (an SMS code); TOTP and backup codes need nothing. */
+    async prepareSecondFactor(
+      client: Client,
+      id: string,
+      input: { strategy: string; locale: string; params: Record<string, string | undefined> },
+    ): Promise<SignInSnapshot> {
+      const signIn = await load(client, id);
+      if (signIn.status !== 'needs_second_factor' || !signIn.userId) throw frontendErrors.strategyInvalid(input.strategy);
+      const strategy = secondFactorStrategy(input.strategy, await deps.factorSettings());
+      const user = await store.users.findById(signIn.userId);
+      if (!user) throw frontendErrors.signInNotFound();
+      if (strategy.prepare) await strategy.prepare(strategyDeps, { signIn, user, locale: input.locale, params: input.params });
+      const changes = { secondFactorStrategy: strategy.name, secondFactorStatus: 'unverified' as const, updatedAt: clock() };
+      await store.signIns.update(signIn.id, changes);
+      return snapshot({ ...signIn, ...changes }, { user, email: undefined });
+    },
+
+    /**
+     * Checks the second factor. A locked account is refused before the code is compared, and a wrong
+     * code counts against the same lockout as wrong passwords and e-mail codes.
+     */
+    async attemptSecondFactor(client: Client, id: string, input: { strategy: string; code?: string }): Promise<SignInSnapshot> {
+      const signIn = await load(client, id);
+      if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.createdSessionId ?? '');
+      if (signIn.status !== 'needs_second_factor' || !signIn.userId || !signIn.firstFactorStrategy) {
+        throw frontendErrors.strategyInvalid(input.strategy);
+      }
+      const strategy = secondFactorStrategy(input.strategy, await deps.factorSettings());
+      const user = await store.users.findById(signIn.userId);
+      if (!user) throw frontendErrors.signInNotFound();
+      protection.assertNotLocked(user);
+      const offered = (await userSecondFactors(strategyDeps, user, await deps.factorSettings())).factors;
+      if (!offered.some((f) => f.strategy === strategy.name)) throw frontendErrors.strategyInvalid(input.strategy);
+      try {
+        await strategy.attempt(strategyDeps, { signIn, user, code: input.code });
+      } catch (error) {
+        if (isFailedProof(error)) {
+          await store.signIns.update(signIn.id, { secondFactorStrategy: strategy.name, secondFactorStatus: 'failed', updatedAt: clock() });
+          await protection.recordFailure(user);
+        }
+        throw error;
+      }
+      return snapshot(await complete(client, signIn, user, signIn.firstFactorStrategy, strategy.name), { user, email: undefined });
     },
   };
 }

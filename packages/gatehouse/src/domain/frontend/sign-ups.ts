@@ -13,6 +13,7 @@ import { newSession, type SessionService } from '../sessions.js';
 import { normalizeEmail, type UserService } from '../users.js';
 import type { SignUpSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
+import type { SecondFactorService } from './second-factors.js';
 import { emailCode, type StrategyDeps, signUpVerificationStrategy } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
@@ -75,9 +76,15 @@ export function createSignUpService(deps: {
   emailAddresses: EmailAddressService;
   verifyPassword: PasswordVerifier;
   settings: () => Promise<FrontendSettings>;
+  secondFactors: SecondFactorService;
 }) {
   const { store, clock, clients, codes } = deps;
-  const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
+  const strategyDeps: StrategyDeps = {
+    codes,
+    secondFactors: deps.secondFactors,
+    verifyPassword: deps.verifyPassword,
+    findUser: (id) => store.users.findById(id),
+  };
 
   async function load(client: Client, id: string): Promise<SignUp> {
     const row = await store.signUps.findById(id);

@@ -71,11 +71,12 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
 
   const environment = async () => {
     const instance = domain.instance.get();
-    const settings = (await domain.instance.settings()).frontend;
+    const all = await domain.instance.settings();
     return serializeEnvironment({
       instanceId: instance.id,
       development: domain.isDevelopment(),
-      settings,
+      settings: all.frontend,
+      factors: all.factors,
       publicUrl,
       lockout: domain.protection.policy(),
     });

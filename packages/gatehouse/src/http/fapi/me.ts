@@ -16,6 +16,7 @@ import { serializeCodeVerification } from '../serializers/verification.js';
 import type { FapiContext } from './context.js';
 import { formBoolean, formJsonObject, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
+import { registerSecondFactorRoutes } from './me-second-factors.js';
 
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 /** Per user: a stolen session must not test passwords or codes at full speed (the lockout counts them too). */
@@ -162,4 +163,6 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
     await domain.me.removeEmail(userId, emailId(request));
     return ctx.send(request, reply, clientId, serializeDeleted('email_address', emailId(request)));
   });
+
+  registerSecondFactorRoutes(app, domain, ctx, limiter, signedIn);
 }

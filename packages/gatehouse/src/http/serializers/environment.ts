@@ -1,3 +1,4 @@
+import type { FactorSettings } from '../../domain/factor-settings.js';
 import type { LockoutPolicy } from '../../domain/frontend/attack-protection.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
 
@@ -28,10 +29,11 @@ export function serializeEnvironment(input: {
   instanceId: string;
   development: boolean;
   settings: FrontendSettings;
+  factors: FactorSettings;
   publicUrl: string;
   lockout: LockoutPolicy;
 }) {
-  const { settings, publicUrl } = input;
+  const { settings, factors, publicUrl } = input;
   return {
     object: 'environment',
     id: input.instanceId,
@@ -72,11 +74,12 @@ export function serializeEnvironment(input: {
         email_address: attribute(true, {
           required: true,
           used_for_first_factor: true,
-          first_factors: ['email_code'],
+          first_factors: factors.emailCode ? ['email_code'] : [],
           verifications: ['email_code'],
           verify_at_sign_up: true,
         }),
         phone_number: attribute(false),
+        // A username signs in with the password (and e-mail code) of its account, as Clerk lists it.
         username: attribute(settings.username !== 'off', {
           required: settings.username === 'required',
           used_for_first_factor: settings.username !== 'off',
@@ -85,11 +88,17 @@ export function serializeEnvironment(input: {
         first_name: nameAttribute(settings.firstName),
         last_name: nameAttribute(settings.lastName),
         password: attribute(true, { required: true }),
-        authenticator_app: attribute(false),
-        backup_code: attribute(false),
+        authenticator_app: attribute(factors.totp, {
+          used_for_second_factor: factors.totp,
+          second_factors: factors.totp ? ['totp'] : [],
+        }),
+        backup_code: attribute(factors.totp && factors.backupCode, {
+          used_for_second_factor: factors.totp && factors.backupCode,
+          second_factors: factors.totp && factors.backupCode ? ['backup_code'] : [],
+        }),
         passkey: attribute(false),
       },
-      sign_in: { second_factor: { required: false } },
+      sign_in: { second_factor: { required: factors.mfaRequired } },
       sign_up: {
         mode: 'public',
         captcha_enabled: false,
@@ -97,7 +106,7 @@ export function serializeEnvironment(input: {
         progressive: true,
         legal_consent_enabled: false,
         allowlist_only: false,
-        mfa: { required: false },
+        mfa: { required: factors.mfaRequired },
       },
       restrictions: { allowlist: { enabled: false }, blocklist: { enabled: false } },
       username_settings: { min_length: 4, max_length: 64 },
