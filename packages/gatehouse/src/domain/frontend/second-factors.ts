@@ -188,11 +188,12 @@ export function createSecondFactorService(deps: {
     /** BAPI: removes the backup codes; true when there were any. */
     async deleteBackupCodes(userId: string): Promise<boolean> {
       const user = await loadUser(userId);
-      return store.transaction(async (tx) => {
-        const removed = await tx.backupCodes.deleteAll(userId);
+      if (!user.backupCodeEnabled && (await store.backupCodes.count(userId)) === 0) return false;
+      await store.transaction(async (tx) => {
+        await tx.backupCodes.deleteAll(userId);
         await setFlags(tx, user, { backupCodeEnabled: false });
-        return removed > 0 || user.backupCodeEnabled;
       });
+      return true;
     },
 
     /** BAPI: removes every second factor of the user. */

@@ -84,7 +84,7 @@ export async function userSecondFactors(
 /** The second-factor strategy called `name` when the instance offers it, or Clerk's `strategy_for_user_invalid`. */
 export function secondFactorStrategy(name: string, settings: FactorSettings): SecondFactorStrategy {
   const strategy = secondFactors.get(name);
-  if (!strategy || !strategy.enabled(settings)) throw frontendErrors.strategyInvalid(name);
+  if (!strategy?.enabled(settings)) throw frontendErrors.strategyInvalid(name);
   return strategy;
 }
 
