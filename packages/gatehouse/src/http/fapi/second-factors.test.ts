@@ -1,6 +1,6 @@
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../testing/app.js';
+import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
 
 const PASSWORD = 'second factor passphrase';
@@ -250,6 +250,41 @@ describe('TOTP and backup codes as second factors (SQLite, in-process)', () => {
     const b = fapiBrowser(t.app);
     const signIn = await signInWithPassword(b, 'Named_User');
     expect(signIn.body.response).toMatchObject({ status: 'complete', identifier: 'named_user' });
+  });
+});
+
+describe('username as an identifier, required at sign-up', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.domain.instance.updateSettings((s) => ({ ...s, frontend: { ...s.frontend, username: 'required' } }));
+  });
+  afterAll(async () => t.close());
+
+  it('the environment and the sign-up require it; the account then signs in with it', async () => {
+    const env = (await t.app.inject({ method: 'GET', url: '/v1/environment' })).json();
+    expect(env.user_settings.attributes.username).toMatchObject({ enabled: true, required: true, used_for_first_factor: true });
+
+    const b = fapiBrowser(t.app);
+    const created = await b.call('POST', '/v1/client/sign_ups', { email_address: 'uname@example.com', password: PASSWORD });
+    expect(created.body.response.required_fields).toContain('username');
+    expect(created.body.response.missing_fields).toEqual(['username']);
+    const id = created.body.response.id as string;
+    await b.call('POST', `/v1/client/sign_ups/${id}/prepare_verification`, { strategy: 'email_code' });
+    const verified = await b.call('POST', `/v1/client/sign_ups/${id}/attempt_verification`, {
+      strategy: 'email_code',
+      code: await mailedCode(t, 'uname@example.com'),
+    });
+    expect(verified.body.response.status).toBe('missing_requirements');
+    const done = await b.call('PATCH', `/v1/client/sign_ups/${id}`, { username: 'uname_person' });
+    expect(done.body.response).toMatchObject({ status: 'complete', username: 'uname_person' });
+    await b.call('DELETE', '/v1/client/sessions');
+
+    const signIn = await signInWithPassword(fapiBrowser(t.app), 'uname_person');
+    expect(signIn.body.response.status).toBe('complete');
+    // An unknown username answers like a known one until the password is checked.
+    const unknown = await signInWithPassword(fapiBrowser(t.app), 'nobody_here');
+    expect(unknown.body.errors[0].code).toBe('form_password_incorrect');
   });
 });
 
