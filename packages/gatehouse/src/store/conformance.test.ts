@@ -13,6 +13,7 @@ import type {
   Organization,
   OrganizationMembership,
   Session,
+  SignIn,
   StoredInstance,
   StoredSigningKey,
   User,
@@ -193,6 +194,10 @@ function conformanceSuite(dialect: Dialect) {
           legalAcceptedAt: T0 + 4,
           createOrganizationEnabled: false,
           deleteSelfEnabled: false,
+          totpEnabled: true,
+          backupCodeEnabled: true,
+          mfaEnabledAt: T0 + 5,
+          mfaDisabledAt: T0 + 6,
         });
         await store.users.insert(row);
         expect(await store.users.findById(row.id)).toEqual(row);
@@ -1113,6 +1118,37 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.totpSecrets.putPending(secret(user.id, 'totp_c'))).toBe(false);
         expect(await store.totpSecrets.delete(user.id)).toBe(true);
         expect(await store.totpSecrets.delete(user.id)).toBe(false);
+      });
+
+      it('keeps the second factor of a sign-in', async () => {
+        const user = testUser();
+        await store.users.insert(user);
+        const client = clientRow();
+        await store.clients.insert(client);
+        const signIn: SignIn = {
+          id: newId('sia'),
+          clientId: client.id,
+          status: 'needs_second_factor',
+          identifier: 'x@example.com',
+          userId: user.id,
+          firstFactorStrategy: 'password',
+          firstFactorStatus: 'verified',
+          secondFactorStrategy: null,
+          secondFactorStatus: null,
+          createdSessionId: null,
+          expireAt: T0 + 1000,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.signIns.insert(signIn);
+        expect(await store.signIns.findById(signIn.id)).toEqual(signIn);
+        await store.signIns.update(signIn.id, { secondFactorStrategy: 'backup_code', secondFactorStatus: 'failed', updatedAt: T0 + 1 });
+        expect(await store.signIns.findById(signIn.id)).toEqual({
+          ...signIn,
+          secondFactorStrategy: 'backup_code',
+          secondFactorStatus: 'failed',
+          updatedAt: T0 + 1,
+        });
       });
 
       it('two concurrent uses of one step: exactly one wins', async () => {
