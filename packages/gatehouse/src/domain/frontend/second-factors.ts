@@ -61,7 +61,8 @@ export function createSecondFactorService(deps: {
 }) {
   const { store, box, clock, protection } = deps;
   const hash = (code: string) => createHmac('sha256', deps.hmacKey()).update(`backup_code:${code}`).digest('hex');
-  const budgetKey = (userId: string) => `second_factor:${userId}`;
+  // The attempt counters lower-case their keys; user ids are case-sensitive, so the id goes in as hex.
+  const budgetKey = (userId: string) => `second_factor:${Buffer.from(userId).toString('hex')}`;
 
   /** The time step a TOTP code matches now, or undefined. */
   function matchingStep(secret: string, code: string): number | undefined {
