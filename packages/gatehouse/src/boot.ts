@@ -4,6 +4,7 @@ import { StartupError } from './config/startup-error.js';
 import { loadEncryptionKey } from './crypto/encryption-key.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import { parseFactorSettings } from './domain/factor-settings.js';
 import { parseFrontendSettings } from './domain/frontend-settings.js';
 import { createDomain, type Domain, oauthCallbackUrl } from './domain/index.js';
 import { organizationSettingsSchema, restrictionSettingsSchema, validateOrganizationSettings } from './domain/organization-settings.js';
@@ -173,6 +174,14 @@ export async function boot(
           organizationSettingsSchema.parse({ ...settings.organizations, ...config.organizations }),
         ),
         restrictions: restrictionSettingsSchema.parse({ ...settings.restrictions, ...config.restrictions }),
+      }));
+    }
+    if (config.factors && !prepared) {
+      const factors = config.factors;
+      // The config file wins over what was stored (DESIGN's precedence), field by field.
+      await domain.instance.updateSettings((settings) => ({
+        ...settings,
+        factors: parseFactorSettings({ ...settings.factors, ...factors }),
       }));
     }
     return {

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'ticket_invalid'
   | 'authentication_invalid'
   | 'authorization_header_missing'
+  | 'backup_codes_need_second_factor'
   | 'clerk_key_invalid'
   | 'delete_self_not_enabled'
   | 'external_account_email_address_verification_required'
@@ -42,6 +43,7 @@ export type ErrorCode =
   | 'machine_secret_key_required'
   | 'malformed_request'
   | 'malformed_request_body'
+  | 'mfa_required'
   | 'method_not_allowed'
   | 'oauth_access_denied'
   | 'oauth_callback_invalid'
@@ -64,6 +66,7 @@ export type ErrorCode =
   | 'sign_in_expired'
   | 'strategy_for_user_invalid'
   | 'too_many_requests'
+  | 'totp_already_enabled'
   | 'unsupported_content_type'
   | 'user_banned'
   | 'user_locked'
@@ -438,6 +441,27 @@ export const frontendErrors = {
     ),
   deleteSelfDisabled: () =>
     single(403, 'delete_self_not_enabled', 'Deleting your account is not allowed', 'Account self-deletion is disabled for this instance.'),
+  totpAlreadyEnabled: () =>
+    single(
+      400,
+      'totp_already_enabled',
+      'An authenticator app is already set up',
+      'Remove the authenticator app first (DELETE /v1/me/totp), then set up a new one.',
+    ),
+  backupCodesNeedSecondFactor: () =>
+    single(
+      400,
+      'backup_codes_need_second_factor',
+      'Set up a second factor first',
+      'Backup codes stand in for another second factor: set up an authenticator app first.',
+    ),
+  mfaRequired: () =>
+    single(
+      403,
+      'mfa_required',
+      'Multi-factor authentication is required',
+      'This instance requires a second factor, so the last one cannot be removed.',
+    ),
   lastIdentifier: () =>
     single(
       400,

@@ -178,6 +178,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     frontend: file.frontend,
     organizations: file.organizations,
     restrictions: file.restrictions,
+    factors: file.factors,
     allowedOrigins: parseOrigins(str(flags['allowed-origins']) ?? env.GATEHOUSE_ALLOWED_ORIGINS),
     seedFile: str(flags.seed) ?? env.GATEHOUSE_SEED,
     trustedProxies: trustedProxies(flags, env, file),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { factorSettingsSchema } from '../domain/factor-settings.js';
 import { configurableFrontendSettingsSchema } from '../domain/frontend-settings.js';
 import { type OAuthProviderConfig, oauthConfigSchema } from '../domain/oauth/provider-config.js';
 import { organizationSettingsSchema, restrictionSettingsSchema } from '../domain/organization-settings.js';
@@ -34,6 +35,8 @@ export const configFileSchema = z
     organizations: organizationSettingsSchema.partial().optional(),
     /** Sign-up mode (`public`, `restricted`, `waitlist`), allowlist and blocklist. */
     restrictions: restrictionSettingsSchema.partial().optional(),
+    /** Sign-in factors on or off (see domain/factor-settings.ts). */
+    factors: factorSettingsSchema.partial().optional(),
     drainTimeoutSeconds: z.number().int().min(0).max(3600).optional(),
     /** Addresses or CIDRs of the reverse proxies whose `X-Forwarded-For` names the client. */
     trustedProxies: z.array(z.string().min(1)).optional(),
@@ -86,6 +89,7 @@ export interface GatehouseConfig {
   frontend: z.infer<typeof configurableFrontendSettingsSchema> | undefined;
   organizations: Partial<z.infer<typeof organizationSettingsSchema>> | undefined;
   restrictions: Partial<z.infer<typeof restrictionSettingsSchema>> | undefined;
+  factors: Partial<z.infer<typeof factorSettingsSchema>> | undefined;
   /** Extra origins allowed by flag/env (comma-separated `GATEHOUSE_ALLOWED_ORIGINS`). */
   allowedOrigins: string[];
   seedFile: string | undefined;

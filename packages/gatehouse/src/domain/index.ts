@@ -11,6 +11,7 @@ import { createClientService } from './frontend/clients.js';
 import type { CodeSender, InvitationSender } from './frontend/delivery.js';
 import { cookieSuffix, createHandshakeService } from './frontend/handshake.js';
 import { createMeService } from './frontend/me.js';
+import { createSecondFactorService } from './frontend/second-factors.js';
 import { createSignInService } from './frontend/sign-ins.js';
 import { createSignUpService } from './frontend/sign-ups.js';
 import { createVerificationCodes } from './frontend/verification-codes.js';
@@ -117,6 +118,16 @@ export function createDomain(options: DomainOptions) {
     providers: createProviderClients(resolveProviders(options.oauth ?? {})),
     callbackUrl: oauthCallbackUrl(options.publicUrl),
   });
+  const factorSettings = async () => (await instance.settings()).factors;
+  const secondFactors = createSecondFactorService({
+    store,
+    box,
+    clock,
+    hmacKey: () => instance.get().hmacKey,
+    protection,
+    settings: factorSettings,
+    issuer: async () => (await frontendSettings()).applicationName,
+  });
   const signIns = createSignInService({
     store,
     clock,
@@ -129,6 +140,8 @@ export function createDomain(options: DomainOptions) {
     events,
     tickets: invitations,
     social,
+    secondFactors,
+    factorSettings,
   });
   const signUps = createSignUpService({
     store,
@@ -144,6 +157,7 @@ export function createDomain(options: DomainOptions) {
     restrictions: async () => (await instance.settings()).restrictions,
     tickets: invitations,
     social,
+    secondFactors,
   });
   const machines = createMachineService(store, box, clock);
   const allowPrivateWebhooks = () => options.webhooks?.allowPrivate === true || isDevelopment();
@@ -225,6 +239,7 @@ export function createDomain(options: DomainOptions) {
     invitations,
     organizationRoles: createOrganizationRoleService(instance, clock),
     protection,
+    secondFactors,
     jwtTemplates,
     tokens,
     images,

@@ -5,6 +5,7 @@ import { newId, randomBase62 } from '../ids.js';
 import type { EnvironmentType, StoredInstance } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
+import { type FactorSettings, parseFactorSettings } from './factor-settings.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
 import { type InstanceOptions, parseInstanceOptions } from './instance-options.js';
 import {
@@ -29,6 +30,7 @@ export interface InstanceSettings {
   options: InstanceOptions;
   organizations: OrganizationSettings;
   restrictions: RestrictionSettings;
+  factors: FactorSettings;
 }
 
 export interface Instance {
@@ -74,6 +76,7 @@ function parseSettings(stored: object): InstanceSettings {
     options: parseInstanceOptions(raw.options),
     organizations: parseOrganizationSettings(raw.organizations),
     restrictions: parseRestrictionSettings(raw.restrictions),
+    factors: parseFactorSettings(raw.factors),
   };
 }
 
@@ -129,6 +132,7 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
           organizations: parseOrganizationSettings({}),
           restrictions: parseRestrictionSettings({}),
           options: {},
+          factors: parseFactorSettings({}),
         },
         createdAt: now,
         updatedAt: now,

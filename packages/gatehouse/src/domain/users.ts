@@ -217,6 +217,10 @@ export function createUserService(
         failedVerificationAttempts: 0,
         failedVerificationWindowStart: null,
         lockoutUntil: null,
+        totpEnabled: false,
+        backupCodeEnabled: false,
+        mfaEnabledAt: null,
+        mfaDisabledAt: null,
       };
       await assertClaimsFit({ user, emailAddresses: emails });
       await withIdentifierCheck(() =>

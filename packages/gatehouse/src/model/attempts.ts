@@ -6,6 +6,8 @@ export type SignUpStatus = 'missing_requirements' | 'complete' | 'abandoned';
 export type VerificationStatus = 'unverified' | 'verified' | 'failed' | 'expired' | 'transferable';
 /** The sign-in strategies Gatehouse runs. */
 export type FirstFactorStrategy = 'password' | 'email_code' | 'reset_password_email_code' | 'ticket' | `oauth_${string}`;
+/** The second factors Gatehouse runs (a sign-in's `supported_second_factors`). */
+export type SecondFactorStrategy = 'totp' | 'backup_code';
 /** What a one-time code proves. */
 export type CodePurpose = 'sign_up_email' | 'sign_in_email_code' | 'reset_password' | 'email_address';
 
@@ -18,6 +20,8 @@ export interface SignIn {
   userId: string | null;
   firstFactorStrategy: FirstFactorStrategy | null;
   firstFactorStatus: VerificationStatus | null;
+  secondFactorStrategy: SecondFactorStrategy | null;
+  secondFactorStatus: VerificationStatus | null;
   createdSessionId: string | null;
   expireAt: number;
   createdAt: number;

@@ -35,6 +35,13 @@ export interface User {
   lockoutUntil: number | null;
   /** Marked compromised through the Backend API: a sign-in with the password must replace it. */
   passwordCompromised: boolean;
+  /** A verified TOTP authenticator is set up (second factor). */
+  totpEnabled: boolean;
+  /** Unused backup codes exist (second factor). */
+  backupCodeEnabled: boolean;
+  /** When the user last turned on their first second factor, and last turned off their last one. */
+  mfaEnabledAt: number | null;
+  mfaDisabledAt: number | null;
 }
 
 /** How an e-mail address was verified: by an operator through BAPI, or by a code at sign-up. */
@@ -48,6 +55,18 @@ export interface EmailAddress {
   verified: boolean;
   /** Null while unverified. */
   verificationStrategy: EmailVerificationStrategy | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A user's TOTP authenticator: the secret is sealed at rest; unverified until a first code is entered. */
+export interface TotpSecret {
+  id: string;
+  userId: string;
+  secretEnc: string;
+  verified: boolean;
+  /** The last RFC 6238 time step a code was accepted for (no replay within the window). */
+  lastUsedStep: number | null;
   createdAt: number;
   updatedAt: number;
 }

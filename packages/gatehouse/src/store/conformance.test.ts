@@ -16,6 +16,7 @@ import type {
   Organization,
   OrganizationMembership,
   Session,
+  SignIn,
   StoredInstance,
   StoredSigningKey,
   User,
@@ -197,6 +198,10 @@ function conformanceSuite(dialect: Dialect) {
           legalAcceptedAt: T0 + 4,
           createOrganizationEnabled: false,
           deleteSelfEnabled: false,
+          totpEnabled: true,
+          backupCodeEnabled: true,
+          mfaEnabledAt: T0 + 5,
+          mfaDisabledAt: T0 + 6,
         });
         await store.users.insert(row);
         expect(await store.users.findById(row.id)).toEqual(row);
@@ -1134,6 +1139,103 @@ function conformanceSuite(dialect: Dialect) {
           offset: 0,
         });
         expect(rows.map((r) => r.id)).toEqual([earlier.id, later.id]);
+      });
+    });
+
+    describe('second factors', () => {
+      let store: Store;
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+      });
+
+      const secret = (userId: string, id = newId('totp')) => ({
+        id,
+        userId,
+        secretEnc: 'sealed',
+        verified: false,
+        lastUsedStep: null,
+        createdAt: T0,
+        updatedAt: T0,
+      });
+
+      it('keeps one TOTP secret per user: a pending one is replaced, a verified one is not', async () => {
+        const user = testUser();
+        await store.users.insert(user);
+        expect(await store.totpSecrets.putPending(secret(user.id, 'totp_a'))).toBe(true);
+        expect(await store.totpSecrets.putPending(secret(user.id, 'totp_b'))).toBe(true);
+        expect((await store.totpSecrets.find(user.id))?.id).toBe('totp_b');
+        // The first code verifies it (and uses its step); the same step again is a replay.
+        expect(await store.totpSecrets.useStep(user.id, 100, T0 + 1, true)).toBe(true);
+        expect(await store.totpSecrets.useStep(user.id, 100, T0 + 2, true)).toBe(false);
+        expect(await store.totpSecrets.useStep(user.id, 100, T0 + 2, false)).toBe(false);
+        expect(await store.totpSecrets.useStep(user.id, 99, T0 + 2, false)).toBe(false);
+        expect(await store.totpSecrets.useStep(user.id, 101, T0 + 3, false)).toBe(true);
+        expect(await store.totpSecrets.find(user.id)).toEqual({
+          ...secret(user.id, 'totp_b'),
+          verified: true,
+          lastUsedStep: 101,
+          updatedAt: T0 + 3,
+        });
+        expect(await store.totpSecrets.putPending(secret(user.id, 'totp_c'))).toBe(false);
+        expect(await store.totpSecrets.delete(user.id)).toBe(true);
+        expect(await store.totpSecrets.delete(user.id)).toBe(false);
+      });
+
+      it('keeps the second factor of a sign-in', async () => {
+        const user = testUser();
+        await store.users.insert(user);
+        const client = clientRow();
+        await store.clients.insert(client);
+        const signIn: SignIn = {
+          id: newId('sia'),
+          clientId: client.id,
+          status: 'needs_second_factor',
+          identifier: 'x@example.com',
+          userId: user.id,
+          firstFactorStrategy: 'password',
+          firstFactorStatus: 'verified',
+          secondFactorStrategy: null,
+          secondFactorStatus: null,
+          createdSessionId: null,
+          expireAt: T0 + 1000,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.signIns.insert(signIn);
+        expect(await store.signIns.findById(signIn.id)).toEqual(signIn);
+        await store.signIns.update(signIn.id, { secondFactorStrategy: 'backup_code', secondFactorStatus: 'failed', updatedAt: T0 + 1 });
+        expect(await store.signIns.findById(signIn.id)).toEqual({
+          ...signIn,
+          secondFactorStrategy: 'backup_code',
+          secondFactorStatus: 'failed',
+          updatedAt: T0 + 1,
+        });
+      });
+
+      it('two concurrent uses of one step: exactly one wins', async () => {
+        const user = testUser();
+        await store.users.insert(user);
+        await store.totpSecrets.putPending(secret(user.id));
+        await store.totpSecrets.useStep(user.id, 5, T0, true);
+        const results = await Promise.all([6, 6, 6, 6].map((step) => store.totpSecrets.useStep(user.id, step, T0, false)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('uses each backup code once, replaces the set, and goes with the user', async () => {
+        const user = testUser();
+        await store.users.insert(user);
+        await store.backupCodes.replace(user.id, ['h1', 'h2', 'h3'], T0);
+        expect(await store.backupCodes.count(user.id)).toBe(3);
+        const raced = await Promise.all([store.backupCodes.consume(user.id, 'h1'), store.backupCodes.consume(user.id, 'h1')]);
+        expect(raced.filter(Boolean)).toHaveLength(1);
+        expect(await store.backupCodes.consume(user.id, 'h9')).toBe(false);
+        await store.backupCodes.replace(user.id, ['n1'], T0 + 1);
+        expect(await store.backupCodes.consume(user.id, 'h2')).toBe(false);
+        expect(await store.backupCodes.count(user.id)).toBe(1);
+        await store.totpSecrets.putPending(secret(user.id));
+        await store.users.delete(user.id);
+        expect(await store.backupCodes.count(user.id)).toBe(0);
+        expect(await store.totpSecrets.find(user.id)).toBeUndefined();
       });
     });
 

@@ -103,6 +103,10 @@ export const userMapping = entityMapping<User, UserRow>()({
   failedVerificationWindowStart: ['failed_verification_window_start', 'value'],
   lockoutUntil: ['lockout_until', 'value'],
   passwordCompromised: ['password_compromised', 'flag'],
+  totpEnabled: ['totp_enabled', 'flag'],
+  backupCodeEnabled: ['backup_code_enabled', 'flag'],
+  mfaEnabledAt: ['mfa_enabled_at', 'value'],
+  mfaDisabledAt: ['mfa_disabled_at', 'value'],
 });
 
 export const emailAddressMapping = entityMapping<EmailAddress, EmailAddressRow>()({
@@ -159,6 +163,8 @@ export const signInMapping = entityMapping<SignIn, SignInRow>()({
   userId: ['user_id', 'value'],
   firstFactorStrategy: ['first_factor_strategy', 'value'],
   firstFactorStatus: ['first_factor_status', 'value'],
+  secondFactorStrategy: ['second_factor_strategy', 'value'],
+  secondFactorStatus: ['second_factor_status', 'value'],
   createdSessionId: ['created_session_id', 'value'],
   expireAt: ['expire_at', 'value'],
   createdAt: ['created_at', 'value'],

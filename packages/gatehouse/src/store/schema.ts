@@ -63,6 +63,10 @@ export interface UserTable {
   lockout_until: number | null;
   /** Set by `password/set_compromised`: a sign-in with the password must replace it. */
   password_compromised: number;
+  totp_enabled: number;
+  backup_code_enabled: number;
+  mfa_enabled_at: number | null;
+  mfa_disabled_at: number | null;
 }
 
 export interface EmailAddressTable {
@@ -121,6 +125,8 @@ export interface SignInTable {
   user_id: string | null;
   first_factor_strategy: string | null;
   first_factor_status: string | null;
+  second_factor_strategy: string | null;
+  second_factor_status: string | null;
   created_session_id: string | null;
   expire_at: number;
   created_at: number;
@@ -379,6 +385,8 @@ export interface Database {
   webhook_events: WebhookEventTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  totp_secrets: TotpSecretTable;
+  backup_codes: BackupCodeTable;
 }
 
 export interface WebhookEndpointTable {
@@ -468,3 +476,22 @@ export type MachineScopeRow = MachineScopeTable;
 export type M2MTokenRow = M2MTokenTable;
 export type WebhookEndpointRow = WebhookEndpointTable;
 export type WebhookAttemptRow = WebhookAttemptTable;
+
+/** A user's TOTP secret (sealed); unverified until a first code proves the authenticator has it. */
+export interface TotpSecretTable {
+  user_id: string;
+  id: string;
+  secret_enc: string;
+  verified: number;
+  /** The last RFC 6238 time step a code was accepted for: codes of that step or earlier are refused. */
+  last_used_step: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One unused backup code of a user, as its HMAC. */
+export interface BackupCodeTable {
+  user_id: string;
+  code_hash: string;
+  created_at: number;
+}

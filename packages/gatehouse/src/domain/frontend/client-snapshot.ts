@@ -1,4 +1,5 @@
 import type { Client, SignIn, SignUp, VerificationCode } from '../../model/index.js';
+import type { FactorSettings } from '../factor-settings.js';
 import type { OAuthVerification } from '../oauth/social.js';
 import type { MembershipRecord } from '../organizations.js';
 import type { TokenService } from '../tokens.js';
@@ -15,6 +16,10 @@ export interface SignInSnapshot {
   verification: VerificationCode | undefined;
   /** The provider round trip of an `oauth_<provider>` first factor. */
   oauth?: OAuthVerification;
+  /** The code behind the second factor, for factors that send one (a phone code). */
+  secondFactorVerification: VerificationCode | undefined;
+  /** The instance's factors, read once for this answer (which first factors are listed). */
+  settings: FactorSettings;
 }
 
 /** A sign-up with everything its JSON shows: what is still required, and the e-mail code sent. */

@@ -7,12 +7,14 @@ import type {
   ExternalAccount,
   FirstFactorStrategy,
   OAuthFlow,
+  SecondFactorStrategy,
   SignIn,
   User,
   VerificationCode,
 } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
+import type { FactorSettings } from '../factor-settings.js';
 import type { ProviderResult, SocialService } from '../oauth/social.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
@@ -22,14 +24,16 @@ import type { EventService } from '../webhooks/events.js';
 import { type AttackProtection, isFailedProof } from './attack-protection.js';
 import type { SignInSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
+import type { SecondFactorService } from './second-factors.js';
 import {
   currentFirstFactor,
+  currentSecondFactor,
   firstFactorStrategy,
-  password as passwordStrategy,
-  resetPasswordEmailCode,
   type SignInFactors,
   type StrategyDeps,
+  secondFactorStrategy,
   type TicketRedeemer,
+  userSecondFactors,
 } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
@@ -58,9 +62,16 @@ export function createSignInService(deps: {
   events: EventService;
   tickets: TicketRedeemer;
   social: SocialService;
+  secondFactors: SecondFactorService;
+  factorSettings: () => Promise<FactorSettings>;
 }) {
   const { store, clock, clients, sessions, codes, protection, events, social } = deps;
-  const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
+  const strategyDeps: StrategyDeps = {
+    codes,
+    secondFactors: deps.secondFactors,
+    verifyPassword: deps.verifyPassword,
+    findUser: (id) => store.users.findById(id),
+  };
 
   /** Checks a password against a resolved user's lockout: refused while locked, a failure counted. */
   async function passwordMatches(user: User | undefined, password: string): Promise<boolean> {
@@ -98,13 +109,26 @@ export function createSignInService(deps: {
     // real address, not even its domain).
     const fakeId = keyedId('idn', deps.enumerationKey(), identifier);
     const safeIdentifier = identifier.includes('@') ? maskEmail(identifier) : identifier;
-    return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier };
+    // Second factors are listed only once the first factor is verified (they would tell who has 2FA).
+    const secondFactors =
+      signIn.status === 'needs_second_factor' && user
+        ? (await userSecondFactors(strategyDeps, user, await deps.factorSettings())).factors
+        : [];
+    return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier, secondFactors };
   }
 
   /** A sign-in with its factors and current verification: everything its JSON shows. */
   async function snapshot(signIn: SignIn, known?: { user: User | undefined; email: EmailAddress | undefined }): Promise<SignInSnapshot> {
     const oauth = signIn.firstFactorStrategy?.startsWith('oauth_') ? await social.verification(signIn.id) : undefined;
-    return { signIn, factors: await factors(signIn, known), verification: await verification(signIn), ...(oauth ? { oauth } : {}) };
+    const second = currentSecondFactor(signIn.secondFactorStrategy)?.verification?.(strategyDeps, signIn);
+    return {
+      signIn,
+      factors: await factors(signIn, known),
+      verification: await verification(signIn),
+      secondFactorVerification: await second,
+      settings: await deps.factorSettings(),
+      ...(oauth ? { oauth } : {}),
+    };
   }
 
   async function load(client: Client, id: string): Promise<SignIn> {
@@ -114,7 +138,13 @@ export function createSignInService(deps: {
     return row;
   }
 
-  async function complete(client: Client, signIn: SignIn, user: User, strategy: FirstFactorStrategy): Promise<SignIn> {
+  async function complete(
+    client: Client,
+    signIn: SignIn,
+    user: User,
+    strategy: FirstFactorStrategy,
+    second?: SecondFactorStrategy,
+  ): Promise<SignIn> {
     if (user.banned) throw errors.userBanned();
     protection.assertNotLocked(user);
     await protection.recordSuccess(user);
@@ -123,6 +153,7 @@ export function createSignInService(deps: {
       status: 'complete',
       firstFactorStrategy: strategy,
       firstFactorStatus: 'verified',
+      ...(second ? { secondFactorStrategy: second, secondFactorStatus: 'verified' as const } : {}),
       createdSessionId: session.id,
       updatedAt: clock(),
     };
@@ -151,6 +182,28 @@ export function createSignInService(deps: {
       await events.raise(tx, 'session.created', session);
     });
     return completed;
+  }
+
+  /** Whether `user` must pass a second factor before the sign-in completes. */
+  async function needsSecondFactor(user: User): Promise<boolean> {
+    return (await userSecondFactors(strategyDeps, user, await deps.factorSettings())).required;
+  }
+
+  /**
+   * A verified first factor of an account with a second factor: the sign-in waits for it. The
+   * lockout count is not cleared here: only a completed sign-in clears it, so a stolen password
+   * buys no fresh guesses at the second factor (lockout across factors).
+   */
+  async function awaitSecondFactor(signIn: SignIn, strategy: FirstFactorStrategy, isNew: boolean): Promise<SignIn> {
+    const changes = {
+      status: 'needs_second_factor' as const,
+      firstFactorStrategy: strategy,
+      firstFactorStatus: 'verified' as const,
+      updatedAt: clock(),
+    };
+    if (isNew) await store.signIns.insert({ ...signIn, ...changes });
+    else await store.signIns.update(signIn.id, changes);
+    return { ...signIn, ...changes };
   }
 
   /** The code behind the sign-in's current first factor, if that factor uses one. */
@@ -187,6 +240,8 @@ export function createSignInService(deps: {
       firstFactorStrategy: null,
       firstFactorStatus: null,
       createdSessionId: null,
+      secondFactorStrategy: null,
+      secondFactorStatus: null,
       expireAt: now + SIGN_IN_TTL_MS,
       createdAt: now,
       updatedAt: now,
@@ -300,6 +355,8 @@ export function createSignInService(deps: {
         firstFactorStrategy: null,
         firstFactorStatus: null,
         createdSessionId: null,
+        secondFactorStrategy: null,
+        secondFactorStatus: null,
         expireAt: now + SIGN_IN_TTL_MS,
         createdAt: now,
         updatedAt: now,
@@ -352,18 +409,25 @@ export function createSignInService(deps: {
         userId: user?.id ?? null,
         firstFactorStrategy: null,
         firstFactorStatus: null,
+        secondFactorStrategy: null,
+        secondFactorStatus: null,
         createdSessionId: null,
         expireAt: now + SIGN_IN_TTL_MS,
         createdAt: now,
         updatedAt: now,
       };
-      const password = input.strategy === undefined || input.strategy === passwordStrategy.name ? input.password : undefined;
+      const password = input.strategy === undefined || input.strategy === 'password' ? input.password : undefined;
       // Identifier and password in one request (what clerk-js sends): the check comes first, so a
       // successful sign-in is written in one transaction.
       const passwordOk = password !== undefined && (await passwordMatches(user, password));
       if (passwordOk && user && !user.banned && !protection.state(user).locked) {
+        if (await needsSecondFactor(user)) {
+          const waiting = await awaitSecondFactor(signIn, 'password', true);
+          await clients.update(client.id, { signInId: signIn.id });
+          return snapshot(waiting, known);
+        }
         await protection.recordSuccess(user);
-        return snapshot(await completeNew(client, signIn, user, passwordStrategy.name), known);
+        return snapshot(await completeNew(client, signIn, user, 'password'), known);
       }
       await store.signIns.insert(signIn);
       await clients.update(client.id, { signInId: signIn.id });
@@ -379,7 +443,7 @@ export function createSignInService(deps: {
       input: { strategy: string; emailAddressId?: string; locale: string },
     ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
-      const strategy = firstFactorStrategy(input.strategy);
+      const strategy = firstFactorStrategy(input.strategy, await deps.factorSettings());
       if (!strategy.prepare) throw frontendErrors.strategyInvalid(input.strategy);
       const found = await factors(signIn);
       if (input.emailAddressId && input.emailAddressId !== found.emailAddressId) {
@@ -398,7 +462,8 @@ export function createSignInService(deps: {
     ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.createdSessionId ?? '');
-      const strategy = firstFactorStrategy(input.strategy);
+      if (signIn.status === 'needs_second_factor') throw frontendErrors.strategyInvalid(input.strategy);
+      const strategy = firstFactorStrategy(input.strategy, await deps.factorSettings());
       // Whatever the strategy, a failed proof counts against the account it would sign in to, and a
       // locked account is refused before any proof is checked.
       const account = signIn.userId ? await store.users.findById(signIn.userId) : undefined;
@@ -413,7 +478,11 @@ export function createSignInService(deps: {
       const { user } = outcome;
       // A compromised password must be replaced before any other factor completes the sign-in.
       const next = outcome.next === 'complete' && user.passwordCompromised && user.passwordDigest ? 'needs_new_password' : outcome.next;
-      if (next === 'complete') return snapshot(await complete(client, signIn, user, strategy.name), { user, email: undefined });
+      if (next === 'complete') {
+        if (await needsSecondFactor(user))
+          return snapshot(await awaitSecondFactor(signIn, strategy.name, false), { user, email: undefined });
+        return snapshot(await complete(client, signIn, user, strategy.name), { user, email: undefined });
+      }
       const changes = {
         status: 'needs_new_password' as const,
         firstFactorStrategy: strategy.name,
@@ -449,7 +518,55 @@ export function createSignInService(deps: {
         }
         await raiseUserUpdated(events, tx, user.id);
       });
-      return snapshot(await complete(client, signIn, user, resetPasswordEmailCode.name), { user, email: undefined });
+      if (await needsSecondFactor(user)) {
+        return snapshot(await awaitSecondFactor(signIn, 'reset_password_email_code', false), { user, email: undefined });
+      }
+      return snapshot(await complete(client, signIn, user, 'reset_password_email_code'), { user, email: undefined });
+    },
+
+    /** Sends what a second factor's attempt needs (an SMS code); TOTP and backup codes need nothing. */
+    async prepareSecondFactor(
+      client: Client,
+      id: string,
+      input: { strategy: string; locale: string; params: Record<string, string | undefined> },
+    ): Promise<SignInSnapshot> {
+      const signIn = await load(client, id);
+      if (signIn.status !== 'needs_second_factor' || !signIn.userId) throw frontendErrors.strategyInvalid(input.strategy);
+      const strategy = secondFactorStrategy(input.strategy, await deps.factorSettings());
+      const user = await store.users.findById(signIn.userId);
+      if (!user) throw frontendErrors.signInNotFound();
+      if (strategy.prepare) await strategy.prepare(strategyDeps, { signIn, user, locale: input.locale, params: input.params });
+      const changes = { secondFactorStrategy: strategy.name, secondFactorStatus: 'unverified' as const, updatedAt: clock() };
+      await store.signIns.update(signIn.id, changes);
+      return snapshot({ ...signIn, ...changes }, { user, email: undefined });
+    },
+
+    /**
+     * Checks the second factor. A locked account is refused before the code is compared, and a wrong
+     * code counts against the same lockout as wrong passwords and e-mail codes.
+     */
+    async attemptSecondFactor(client: Client, id: string, input: { strategy: string; code?: string }): Promise<SignInSnapshot> {
+      const signIn = await load(client, id);
+      if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.createdSessionId ?? '');
+      if (signIn.status !== 'needs_second_factor' || !signIn.userId || !signIn.firstFactorStrategy) {
+        throw frontendErrors.strategyInvalid(input.strategy);
+      }
+      const strategy = secondFactorStrategy(input.strategy, await deps.factorSettings());
+      const user = await store.users.findById(signIn.userId);
+      if (!user) throw frontendErrors.signInNotFound();
+      protection.assertNotLocked(user);
+      const offered = (await userSecondFactors(strategyDeps, user, await deps.factorSettings())).factors;
+      if (!offered.some((f) => f.strategy === strategy.name)) throw frontendErrors.strategyInvalid(input.strategy);
+      try {
+        await strategy.attempt(strategyDeps, { signIn, user, code: input.code });
+      } catch (error) {
+        if (isFailedProof(error)) {
+          await store.signIns.update(signIn.id, { secondFactorStrategy: strategy.name, secondFactorStatus: 'failed', updatedAt: clock() });
+          await protection.recordFailure(user);
+        }
+        throw error;
+      }
+      return snapshot(await complete(client, signIn, user, signIn.firstFactorStrategy, strategy.name), { user, email: undefined });
     },
   };
 }

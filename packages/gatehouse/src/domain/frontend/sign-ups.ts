@@ -16,6 +16,7 @@ import { normalizeEmail, type UserService } from '../users.js';
 import type { EventService } from '../webhooks/events.js';
 import type { SignUpSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
+import type { SecondFactorService } from './second-factors.js';
 import { emailCode, type StrategyDeps, signUpVerificationStrategy, type TicketRedeemer } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
@@ -117,6 +118,7 @@ export function createSignUpService(deps: {
   restrictions: () => Promise<RestrictionSettings>;
   tickets: TicketRedeemer;
   social: SocialService;
+  secondFactors: SecondFactorService;
 }) {
   const { store, clock, clients, codes, social } = deps;
 
@@ -135,7 +137,12 @@ export function createSignUpService(deps: {
       throw frontendErrors.notAllowedAccess();
     }
   }
-  const strategyDeps: StrategyDeps = { codes, verifyPassword: deps.verifyPassword, findUser: (id) => store.users.findById(id) };
+  const strategyDeps: StrategyDeps = {
+    codes,
+    secondFactors: deps.secondFactors,
+    verifyPassword: deps.verifyPassword,
+    findUser: (id) => store.users.findById(id),
+  };
 
   async function load(client: Client, id: string): Promise<SignUp> {
     const row = await store.signUps.findById(id);

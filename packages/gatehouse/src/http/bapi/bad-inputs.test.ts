@@ -51,6 +51,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', url: '/api/v1/users/<flagged>/lock', body: true },
   { method: 'POST', url: '/api/v1/users/<flagged>/unlock', body: true },
   { method: 'POST', url: '/api/v1/users/<user>/verify_password', body: true, required: { password: 'x' } },
+  { method: 'POST', url: '/api/v1/users/<user>/verify_totp', body: true, required: { code: '123456' } },
+  { method: 'DELETE', url: '/api/v1/users/<user>/mfa', body: false },
   { method: 'POST', url: '/api/v1/email_addresses', body: true, required: { user_id: '<user>', email_address: 'new@example.com' } },
   { method: 'GET', url: '/api/v1/email_addresses/<email>', body: false },
   { method: 'PATCH', url: '/api/v1/email_addresses/<email>', body: true },
@@ -468,6 +470,24 @@ const verifyPasswordCases: Case[] = [
   },
 ];
 
+const verifyTotp = endpointCase('POST', '/api/v1/users/<user>/verify_totp');
+
+const secondFactorCases: Case[] = [
+  notFound('POST', '/api/v1/users/user_doesNotExist/verify_totp', { code: '123456' }),
+  notFound('DELETE', '/api/v1/users/user_doesNotExist/mfa'),
+  notFound('DELETE', '/api/v1/users/user_doesNotExist/totp'),
+  notFound('DELETE', '/api/v1/users/user_doesNotExist/backup_code'),
+  // A user without an authenticator or backup codes: nothing to delete.
+  notFound('DELETE', '/api/v1/users/<user>/totp'),
+  notFound('DELETE', '/api/v1/users/<user>/backup_code'),
+  verifyTotp('no code', {}, 422, 'form_param_missing', 'code'),
+  verifyTotp('code is a number', { code: 123456 }, 422, 'form_param_format_invalid', 'code'),
+  verifyTotp('code is empty', { code: '' }, 422, 'form_param_value_invalid', 'code'),
+  verifyTotp('code over 64 characters', { code: '1'.repeat(65) }, 422, 'form_param_value_invalid', 'code'),
+  verifyTotp('a user without second factors', { code: '123456' }, 422, 'form_code_incorrect', 'code'),
+  verifyTotp('an unknown parameter', { code: '123456', user_id: '<user>' }, 422, 'form_param_unknown', 'user_id'),
+];
+
 const createEmail = endpointCase('POST', '/api/v1/email_addresses');
 
 const emailAddressCases: Case[] = [
@@ -848,6 +868,7 @@ const TABLES: Record<string, Case[]> = {
   '/v1/users/{id}/metadata': metadataCases,
   '/v1/users/{id}/{ban,unban,lock,unlock}': flagCases,
   'POST /v1/users/{id}/verify_password': verifyPasswordCases,
+  '/v1/users/{id}/{mfa,totp,backup_code,verify_totp}': secondFactorCases,
   '/v1/email_addresses': emailAddressCases,
   '/v1/sessions': sessionCases,
   '/v1/jwt_templates': jwtTemplateCases,

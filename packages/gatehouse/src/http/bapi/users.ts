@@ -239,6 +239,33 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
     return domain.users.deleteWeb3Wallet(id, walletId);
   });
 
+  // Second factors: Clerk answers these deletes with the user's id alone.
+  app.delete('/v1/users/:id/mfa', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    await domain.secondFactors.disableAll(id);
+    return sendJson(reply, 200, { user_id: id });
+  });
+
+  app.delete('/v1/users/:id/totp', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    await domain.secondFactors.deleteTotp(id);
+    return sendJson(reply, 200, { user_id: id });
+  });
+
+  app.delete('/v1/users/:id/backup_code', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    if (!(await domain.secondFactors.deleteBackupCodes(id))) throw errors.notFound('backup codes');
+    return sendJson(reply, 200, { user_id: id });
+  });
+
+  const verifyTotpBody = z.object({ code: z.string().min(1).max(64) }).strict();
+  app.post('/v1/users/:id/verify_totp', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const { code } = parseInput(verifyTotpBody, request.body);
+    const codeType = await domain.secondFactors.verifyCode(id, code);
+    return sendJson(reply, 200, { verified: true, code_type: codeType });
+  });
+
   const verifyPasswordBody = z.object({ password: z.string().max(1024) }).strict();
   app.post('/v1/users/:id/verify_password', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);

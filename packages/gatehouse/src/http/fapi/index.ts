@@ -80,6 +80,7 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
       settings: all.frontend,
       organizations: all.organizations,
       restrictions: all.restrictions,
+      factors: all.factors,
       publicUrl,
       lockout: domain.protection.policy(),
       social: domain.social.providers(),

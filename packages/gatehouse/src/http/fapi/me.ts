@@ -17,6 +17,7 @@ import { serializeCodeVerification } from '../serializers/verification.js';
 import type { FapiContext } from './context.js';
 import { formBoolean, formJsonObject, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
+import { registerSecondFactorRoutes } from './me-second-factors.js';
 import { assertRedirectAllowed } from './oauth.js';
 
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
@@ -222,4 +223,5 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
     await domain.social.removeAccount(userId, id);
     return ctx.send(request, reply, clientId, serializeDeleted('external_account', id));
   });
+  registerSecondFactorRoutes(app, domain, ctx, limiter, signedIn);
 }

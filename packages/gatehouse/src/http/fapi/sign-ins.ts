@@ -28,6 +28,13 @@ const createBody = z.object({
 });
 const prepareBody = z.object({ strategy: formText(64), email_address_id: formText(128).optional(), locale: z.string().optional() });
 const attemptBody = z.object({ strategy: formText(64), password: formText().optional(), code: formText(16).optional() });
+const prepareSecondBody = z.object({
+  strategy: formText(64),
+  phone_number_id: formText(128).optional(),
+  email_address_id: formText(128).optional(),
+  locale: z.string().optional(),
+});
+const attemptSecondBody = z.object({ strategy: formText(64), code: formText(32).optional() });
 const resetPasswordBody = z.object({ password: formText(), sign_out_of_other_sessions: formBoolean.optional() });
 
 /** `/v1/client/sign_ins`: password, e-mail code and password-reset sign-ins. */
@@ -98,6 +105,30 @@ export function registerSignInRoutes(
       [`sign_in:attempt:${id}`, ATTEMPTS],
     ]);
     const signIn = await domain.signIns.attemptFirstFactor(client, id, body);
+    return reply(request, res, client, signIn, true);
+  });
+
+  app.post('/v1/client/sign_ins/:id/prepare_second_factor', async (request, res) => {
+    const client = await existingClient(request);
+    const body = parseForm(prepareSecondBody, request.body);
+    await enforceLimits(domain, limiter, request, [[`code_send:${client.id}`, CODE_SENDS]]);
+    const signIn = await domain.signIns.prepareSecondFactor(client, (request.params as { id: string }).id, {
+      strategy: body.strategy,
+      locale: ctx.locale(request, body),
+      params: { phoneNumberId: body.phone_number_id, emailAddressId: body.email_address_id },
+    });
+    return reply(request, res, client, signIn);
+  });
+
+  app.post('/v1/client/sign_ins/:id/attempt_second_factor', async (request, res) => {
+    const client = await existingClient(request);
+    const body = parseForm(attemptSecondBody, request.body);
+    const id = (request.params as { id: string }).id;
+    await enforceLimits(domain, limiter, request, [
+      [`sign_in:ip:${request.ip}`, PER_IP],
+      [`sign_in:attempt:${id}`, ATTEMPTS],
+    ]);
+    const signIn = await domain.signIns.attemptSecondFactor(client, id, body);
     return reply(request, res, client, signIn, true);
   });
 

@@ -1,4 +1,5 @@
 import type { OAuthProviderSettings, OAuthStrategy } from '@clerk/shared/types';
+import type { FactorSettings } from '../../domain/factor-settings.js';
 import type { LockoutPolicy } from '../../domain/frontend/attack-protection.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
 import type { OAuthProvider } from '../../domain/oauth/providers.js';
@@ -44,13 +45,14 @@ export function serializeEnvironment(input: {
   instanceId: string;
   development: boolean;
   settings: FrontendSettings;
+  factors: FactorSettings;
   publicUrl: string;
   lockout: LockoutPolicy;
   organizations: OrganizationSettings;
   restrictions: RestrictionSettings;
   social?: OAuthProvider[];
 }) {
-  const { settings, publicUrl, organizations, restrictions } = input;
+  const { settings, factors, publicUrl, organizations, restrictions } = input;
   return {
     object: 'environment',
     id: input.instanceId,
@@ -91,11 +93,12 @@ export function serializeEnvironment(input: {
         email_address: attribute(true, {
           required: true,
           used_for_first_factor: true,
-          first_factors: ['email_code'],
+          first_factors: factors.emailCode ? ['email_code'] : [],
           verifications: ['email_code'],
           verify_at_sign_up: true,
         }),
         phone_number: attribute(false),
+        // A username signs in with the password (and e-mail code) of its account, as Clerk lists it.
         username: attribute(settings.username !== 'off', {
           required: settings.username === 'required',
           used_for_first_factor: settings.username !== 'off',
@@ -104,11 +107,17 @@ export function serializeEnvironment(input: {
         first_name: nameAttribute(settings.firstName),
         last_name: nameAttribute(settings.lastName),
         password: attribute(true, { required: true }),
-        authenticator_app: attribute(false),
-        backup_code: attribute(false),
+        authenticator_app: attribute(factors.totp, {
+          used_for_second_factor: factors.totp,
+          second_factors: factors.totp ? ['totp'] : [],
+        }),
+        backup_code: attribute(factors.totp && factors.backupCode, {
+          used_for_second_factor: factors.totp && factors.backupCode,
+          second_factors: factors.totp && factors.backupCode ? ['backup_code'] : [],
+        }),
         passkey: attribute(false),
       },
-      sign_in: { second_factor: { required: false } },
+      sign_in: { second_factor: { required: factors.mfaRequired } },
       sign_up: {
         mode: restrictions.signUpMode,
         captcha_enabled: false,
@@ -116,7 +125,7 @@ export function serializeEnvironment(input: {
         progressive: true,
         legal_consent_enabled: false,
         allowlist_only: restrictions.allowlist,
-        mfa: { required: false },
+        mfa: { required: factors.mfaRequired },
       },
       restrictions: {
         allowlist: { enabled: restrictions.allowlist },

@@ -1,6 +1,6 @@
-import type { SignInFirstFactorJSON, SignInJSON, UserDataJSON } from '@clerk/shared/types';
+import type { SignInFirstFactorJSON, SignInJSON, SignInSecondFactorJSON, UserDataJSON } from '@clerk/shared/types';
 import type { SignInSnapshot } from '../../domain/frontend/client-snapshot.js';
-import { type FactorDescription, supportedFirstFactors } from '../../domain/frontend/strategies/index.js';
+import { type FactorDescription, type SecondFactorDescription, supportedFirstFactors } from '../../domain/frontend/strategies/index.js';
 import type { ImageLinks } from '../../domain/images/links.js';
 import type { OAuthVerification } from '../../domain/oauth/social.js';
 import type { SignIn, VerificationCode } from '../../model/index.js';
@@ -12,7 +12,8 @@ import type { Amended } from './wire.js';
  * the declaration (clerk-js's `SignIn.fromJSON` reads none of `object`, `abandon_at`; it copies
  * `identifier` and the names, null included, and maps a missing second-factor list to none): the
  * object is `sign_in_attempt`, the identifier and names may be null, Clerk's verification objects (see
- * verification.ts), no second factors, and when the attempt is abandoned.
+ * verification.ts), the second factors only while one is needed (null otherwise, as Clerk sends it),
+ * and when the attempt is abandoned.
  */
 export type SignInWireJSON = Amended<
   SignInJSON,
@@ -21,9 +22,9 @@ export type SignInWireJSON = Amended<
     status: SignIn['status'];
     identifier: string | null;
     user_data: Amended<UserDataJSON, { first_name: string | null; last_name: string | null }>;
-    supported_second_factors: null;
+    supported_second_factors: SignInSecondFactorJSON[] | null;
     first_factor_verification: VerificationWireJSON | null;
-    second_factor_verification: null;
+    second_factor_verification: VerificationWireJSON | null;
     abandon_at: number;
   }
 >;
@@ -40,6 +41,24 @@ function firstFactorVerification(
   return serializeCodeVerification(signIn.firstFactorStrategy, code);
 }
 
+function secondFactorVerification(signIn: SignIn, code: VerificationCode | undefined): VerificationWireJSON | null {
+  if (!signIn.secondFactorStrategy) return null;
+  if (code) return serializeCodeVerification(signIn.secondFactorStrategy, code);
+  // TOTP and backup codes send nothing: the verification shows only how the attempt went.
+  return {
+    object: 'verification',
+    status: signIn.secondFactorStatus ?? 'unverified',
+    strategy: signIn.secondFactorStrategy,
+    attempts: null,
+    expire_at: null,
+  };
+}
+
+/** A factor as `supported_second_factors` lists it. */
+function serializeSecondFactor(factor: SecondFactorDescription): SignInSecondFactorJSON {
+  return { strategy: factor.strategy };
+}
+
 /** A factor as `supported_first_factors` lists it. */
 function serializeFactor(factor: FactorDescription): SignInFirstFactorJSON {
   if (factor.strategy === 'password') return { strategy: factor.strategy };
@@ -51,7 +70,10 @@ function serializeFactor(factor: FactorDescription): SignInFirstFactorJSON {
   };
 }
 
-export function serializeSignIn({ signIn, factors, verification: code, oauth }: SignInSnapshot, links: ImageLinks): SignInWireJSON {
+export function serializeSignIn(
+  { signIn, factors, verification: code, secondFactorVerification: secondCode, settings, oauth }: SignInSnapshot,
+  links: ImageLinks,
+): SignInWireJSON {
   // The account's name and picture only once a factor has been verified: before that, they would tell
   // a stranger who owns the identifier (and that it has an account).
   const user = signIn.firstFactorStatus === 'verified' ? factors.user : undefined;
@@ -68,10 +90,10 @@ export function serializeSignIn({ signIn, factors, verification: code, oauth }: 
           ...links.user({ id: user.id, image: user.imageUrl, firstName: user.firstName, lastName: user.lastName }),
         }
       : { first_name: null, last_name: null, image_url: '', has_image: false },
-    supported_first_factors: supportedFirstFactors(factors).map(serializeFactor),
-    supported_second_factors: null,
+    supported_first_factors: supportedFirstFactors(factors, settings).map(serializeFactor),
+    supported_second_factors: signIn.status === 'needs_second_factor' ? factors.secondFactors.map(serializeSecondFactor) : null,
     first_factor_verification: firstFactorVerification(signIn, code, oauth),
-    second_factor_verification: null,
+    second_factor_verification: secondFactorVerification(signIn, secondCode),
     created_session_id: signIn.createdSessionId,
     abandon_at: signIn.expireAt,
     timezone: null,

@@ -16,8 +16,8 @@ import type { Amended } from './wire.js';
 export type UserWireJSON = Amended<UserJSON, { email_addresses: EmailAddressWireJSON[]; external_accounts: ExternalAccountWireJSON[] }> & {
   passkeys: never[];
   saml_accounts: never[];
-  mfa_enabled_at: null;
-  mfa_disabled_at: null;
+  mfa_enabled_at: number | null;
+  mfa_disabled_at: number | null;
   /** Clerk still sends the older name beside `image_url`. */
   profile_image_url: string;
 };
@@ -72,11 +72,12 @@ function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks
     organization_memberships: null,
     password_enabled: Boolean(user.passwordDigest),
     password_last_updated_at: user.passwordLastUpdatedAt,
-    two_factor_enabled: false,
-    totp_enabled: false,
-    backup_code_enabled: false,
-    mfa_enabled_at: null,
-    mfa_disabled_at: null,
+    // Backup codes only stand in for another factor; a phone number reserved for 2FA will count here too.
+    two_factor_enabled: user.totpEnabled,
+    totp_enabled: user.totpEnabled,
+    backup_code_enabled: user.backupCodeEnabled,
+    mfa_enabled_at: user.mfaEnabledAt,
+    mfa_disabled_at: user.mfaDisabledAt,
     banned: user.banned,
     locked: lockout.locked,
     lockout_expires_in_seconds: lockout.lockoutExpiresInSeconds,

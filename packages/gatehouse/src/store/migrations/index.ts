@@ -9,6 +9,7 @@ import * as machineAuth from './0007-machine-auth.js';
 import * as webhooks from './0008-webhooks.js';
 import * as oauth from './0009-oauth.js';
 import * as invitationsAndRoles from './0010-invitations-and-roles.js';
+import * as secondFactors from './0011-second-factors.js';
 import * as bapiRest from './0014-bapi-rest.js';
 
 /** Every migration, in order. Add a file and a line here; never edit an applied migration. */
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0008-webhooks': webhooks,
   '0009-oauth': oauth,
   '0010-invitations-and-roles': invitationsAndRoles,
+  '0011-second-factors': secondFactors,
   '0014-bapi-rest': bapiRest,
 };

@@ -49,6 +49,12 @@ import {
   type OrganizationMembershipRepository,
   type OrganizationRepository,
 } from './organizations.js';
+import {
+  type BackupCodeRepository,
+  createBackupCodeRepository,
+  createTotpSecretRepository,
+  type TotpSecretRepository,
+} from './second-factors.js';
 import { createSessionActivityRepository, type SessionActivityRepository } from './session-activities.js';
 import { type ClientRepository, createClientRepository, createSessionRepository, type SessionRepository } from './sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
@@ -82,6 +88,8 @@ export interface Repositories {
   webhooks: WebhookRepository;
   oauthFlows: OAuthFlowRepository;
   externalAccounts: ExternalAccountRepository;
+  totpSecrets: TotpSecretRepository;
+  backupCodes: BackupCodeRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -113,5 +121,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     webhooks: createWebhookRepository(db),
     oauthFlows: createOAuthFlowRepository(db),
     externalAccounts: createExternalAccountRepository(db),
+    totpSecrets: createTotpSecretRepository(db),
+    backupCodes: createBackupCodeRepository(db),
   };
 }

@@ -1,4 +1,5 @@
 import { errors, frontendErrors } from '../../../errors.js';
+import type { FactorSettings } from '../../factor-settings.js';
 import type { CodePurpose } from '../verification-codes.js';
 import type { FirstFactorStrategy, SignInFactors, Strategy, StrategyDeps } from './types.js';
 
@@ -11,6 +12,8 @@ export function emailedCodeFactor(
 ): FirstFactorStrategy {
   return {
     name,
+    // The password-reset code stays on whatever the settings say: it is how a forgotten password is replaced.
+    ...(name === 'email_code' ? { enabled: (settings: FactorSettings) => settings.emailCode } : {}),
     describeFactor: (factors: SignInFactors) => ({
       strategy: name,
       emailAddressId: factors.emailAddressId,

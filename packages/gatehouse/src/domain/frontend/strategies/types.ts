@@ -2,12 +2,15 @@ import type {
   EmailAddress,
   FirstFactorStrategy as FirstFactorName,
   Invitation,
+  SecondFactorStrategy as SecondFactorName,
   SignIn,
   SignUp,
   User,
   VerificationCode,
 } from '../../../model/index.js';
+import type { FactorSettings } from '../../factor-settings.js';
 import type { PasswordVerifier } from '../../password-verification.js';
+import type { SecondFactorService } from '../second-factors.js';
 import type { VerificationCodes } from '../verification-codes.js';
 
 /** What a sign-in knows about the account behind its identifier; unknown identifiers get look-alike values. */
@@ -17,6 +20,8 @@ export interface SignInFactors {
   /** For an unknown identifier: a stable fake e-mail id, so the answer looks like a real account's. */
   emailAddressId: string;
   safeIdentifier: string;
+  /** The account's second factors, listed while the sign-in needs one (`supported_second_factors`); else empty. */
+  secondFactors: SecondFactorDescription[];
 }
 
 /** One entry of a sign-in's `supported_first_factors`: a factor that needs nothing more, or an e-mail one. */
@@ -24,9 +29,13 @@ export type FactorDescription =
   | { strategy: 'password' }
   | { strategy: 'email_code' | 'reset_password_email_code'; emailAddressId: string; safeIdentifier: string; primary: boolean };
 
-/** What strategies may use: codes, password checks, users. */
+/** One entry of a sign-in's `supported_second_factors` (a `phone_code` adds its own shape here). */
+export type SecondFactorDescription = { strategy: 'totp' } | { strategy: 'backup_code' };
+
+/** What strategies may use: codes, password checks, users, second factors. */
 export interface StrategyDeps {
   codes: VerificationCodes;
+  secondFactors: SecondFactorService;
   verifyPassword: PasswordVerifier;
   findUser(id: string): Promise<User | undefined>;
 }
@@ -38,6 +47,8 @@ export type FirstFactorOutcome = { user: User; next: 'complete' | 'needs_new_pas
 export interface FirstFactorStrategy {
   /** Clerk's strategy name, as clerk-js sends it (also a member of the model's `FirstFactorStrategy` union). */
   name: FirstFactorName;
+  /** Whether the instance offers it (the `factors` settings); on when absent. */
+  enabled?(settings: FactorSettings): boolean;
   /** This factor as the sign-in's `supported_first_factors` lists it. */
   describeFactor(factors: SignInFactors): FactorDescription;
   /** Sends what the attempt will need (a code); absent for factors that need nothing sent. */
@@ -57,11 +68,39 @@ export interface SignUpVerificationStrategy {
   verification(deps: StrategyDeps, signUp: SignUp): Promise<VerificationCode | undefined>;
 }
 
+/**
+ * A second factor (`prepare_second_factor` / `attempt_second_factor`), asked for after a verified
+ * first factor when the account has one of its `primary` factors set up.
+ */
+export interface SecondFactorStrategy {
+  /** Clerk's strategy name (also a member of the model's `SecondFactorStrategy` union). */
+  name: SecondFactorName;
+  /**
+   * Whether having this factor makes sign-in ask for a second factor (`totp`, `phone_code`); backup
+   * codes are not primary: they only stand in for another factor.
+   */
+  primary: boolean;
+  /** Whether the instance offers it (the `factors` settings). */
+  enabled(settings: FactorSettings): boolean;
+  /** This factor as the sign-in's `supported_second_factors` lists it for `user`: none when not set up. */
+  describeFactors(deps: StrategyDeps, user: User): Promise<SecondFactorDescription[]>;
+  /** Sends what the attempt will need (a code by SMS); absent for factors that need nothing sent. */
+  prepare?(
+    deps: StrategyDeps,
+    input: { signIn: SignIn; user: User; locale: string; params: Record<string, string | undefined> },
+  ): Promise<void>;
+  /** Checks the proof; throws Clerk's `form_code_incorrect` (or another failed-proof error) when it is wrong. */
+  attempt(deps: StrategyDeps, input: { signIn: SignIn; user: User; code?: string }): Promise<void>;
+  /** The code behind this factor's `second_factor_verification`, if it sends one. */
+  verification?(deps: StrategyDeps, signIn: SignIn): Promise<VerificationCode | undefined>;
+}
+
 /** One strategy, in whichever flows it takes part. */
 export interface Strategy {
-  /** Its name; a new strategy also adds it to the model's `FirstFactorStrategy` union (`src/model/attempts.ts`). */
-  name: FirstFactorName;
+  /** Its name; a new strategy also adds it to the model's `FirstFactorStrategy` or `SecondFactorStrategy` union (`src/model/attempts.ts`). */
+  name: FirstFactorName | SecondFactorName;
   firstFactor?: FirstFactorStrategy;
+  secondFactor?: SecondFactorStrategy;
   signUpVerification?: SignUpVerificationStrategy;
 }
 
