@@ -130,6 +130,15 @@ export function createTokenService(deps: TokenServiceDeps) {
   return {
     liveSession,
 
+    /**
+     * The dashboard's live preview: `template` rendered for a user (no session, no organization), with
+     * its size in bytes. Throws as a save would when the template is invalid or renders too large.
+     */
+    previewClaims(template: Record<string, unknown>, record: UserRecord): { claims: Record<string, unknown>; bytes: number } {
+      const claims = renderClaims(template, buildClaimsContext(record, deps.imageLinks));
+      return { claims, bytes: byteLength(claims) };
+    },
+
     /** Throws when this user's rendered session claims would not fit in a session token. */
     async assertClaimsFit(record: UserRecord): Promise<void> {
       await customClaims(record);

@@ -1,5 +1,6 @@
 import type {
   ApiKey,
+  AuditEvent,
   Client,
   EmailAddress,
   HandshakeNonce,
@@ -7,6 +8,9 @@ import type {
   M2MToken,
   Machine,
   MachineScope,
+  Operator,
+  OperatorSession,
+  OperatorToken,
   Organization,
   OrganizationMembership,
   OutboxMail,
@@ -21,6 +25,7 @@ import type {
 import { entityMapping } from './entity-mapping.js';
 import type {
   ApiKeyRow,
+  AuditLogRow,
   ClientRow,
   EmailAddressRow,
   HandshakeNonceRow,
@@ -30,6 +35,9 @@ import type {
   MachineRow,
   MachineScopeRow,
   MailOutboxRow,
+  OperatorRow,
+  OperatorSessionRow,
+  OperatorTokenRow,
   OrganizationMembershipRow,
   OrganizationRow,
   SessionRow,
@@ -275,4 +283,48 @@ export const m2mTokenMapping = entityMapping<M2MToken, M2MTokenRow>()({
   expiration: ['expiration', 'value'],
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
+});
+
+export const operatorMapping = entityMapping<Operator, OperatorRow>()({
+  id: ['id', 'value'],
+  email: ['email', 'value'],
+  passwordDigest: ['password_digest', 'value'],
+  totpSecretEnc: ['totp_secret_enc', 'value'],
+  failedAttempts: ['failed_attempts', 'value'],
+  lockedUntil: ['locked_until', 'value'],
+  lastSignInAt: ['last_sign_in_at', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const operatorTokenMapping = entityMapping<OperatorToken, OperatorTokenRow>()({
+  tokenHash: ['token_hash', 'value'],
+  purpose: ['purpose', 'value'],
+  operatorId: ['operator_id', 'value'],
+  expiresAt: ['expires_at', 'value'],
+  createdAt: ['created_at', 'value'],
+});
+
+export const operatorSessionMapping = entityMapping<OperatorSession, OperatorSessionRow>()({
+  id: ['id', 'value'],
+  operatorId: ['operator_id', 'value'],
+  tokenHash: ['token_hash', 'value'],
+  userAgent: ['user_agent', 'value'],
+  ip: ['ip', 'value'],
+  createdAt: ['created_at', 'value'],
+  lastActiveAt: ['last_active_at', 'value'],
+  expiresAt: ['expires_at', 'value'],
+});
+
+export const auditEventMapping = entityMapping<AuditEvent, AuditLogRow>()({
+  id: ['id', 'value'],
+  at: ['at', 'value'],
+  actorType: ['actor_type', 'value'],
+  actorId: ['actor_id', 'value'],
+  actorLabel: ['actor_label', 'value'],
+  action: ['action', 'value'],
+  targetType: ['target_type', 'value'],
+  targetId: ['target_id', 'value'],
+  ip: ['ip', 'value'],
+  detail: ['detail', 'object'],
 });

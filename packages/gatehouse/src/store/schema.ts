@@ -306,6 +306,10 @@ export interface Database {
   m2m_tokens: M2MTokenTable;
   attempt_counters: AttemptCounterTable;
   retired_client_tokens: RetiredClientTokenTable;
+  operators: OperatorTable;
+  operator_tokens: OperatorTokenTable;
+  operator_sessions: OperatorSessionTable;
+  audit_log: AuditLogTable;
 }
 
 /** A count of events (failed codes, code sends) for one key in a fixed window that began at `window_start`. */
@@ -340,3 +344,53 @@ export type ApiKeyRow = ApiKeyTable;
 export type MachineRow = MachineTable;
 export type MachineScopeRow = MachineScopeTable;
 export type M2MTokenRow = M2MTokenTable;
+
+/** The dashboard's operators: the people who run the instance, never its end users. */
+export interface OperatorTable {
+  id: string;
+  email: string;
+  password_digest: string | null;
+  totp_secret_enc: string | null;
+  failed_attempts: number;
+  locked_until: number | null;
+  last_sign_in_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OperatorTokenTable {
+  token_hash: string;
+  purpose: string;
+  operator_id: string | null;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface OperatorSessionTable {
+  id: string;
+  operator_id: string;
+  token_hash: string;
+  user_agent: string;
+  ip: string;
+  created_at: number;
+  last_active_at: number;
+  expires_at: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  detail: string;
+}
+
+export type OperatorRow = OperatorTable;
+export type OperatorTokenRow = OperatorTokenTable;
+export type OperatorSessionRow = OperatorSessionTable;
+export type AuditLogRow = AuditLogTable;

@@ -16,6 +16,18 @@ import {
   type SignUpRepository,
   type VerificationCodeRepository,
 } from './attempts.js';
+import {
+  type ActivityRepository,
+  type AuditLogRepository,
+  createActivityRepository,
+  createAuditLogRepository,
+  createOperatorRepository,
+  createOperatorSessionRepository,
+  createOperatorTokenRepository,
+  type OperatorRepository,
+  type OperatorSessionRepository,
+  type OperatorTokenRepository,
+} from './dashboard.js';
 import { createEmailAddressRepository, type EmailAddressRepository } from './email-addresses.js';
 import {
   createHandshakeNonceRepository,
@@ -70,6 +82,11 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   machines: MachineRepository;
   m2mTokens: M2MTokenRepository;
+  operators: OperatorRepository;
+  operatorTokens: OperatorTokenRepository;
+  operatorSessions: OperatorSessionRepository;
+  auditLog: AuditLogRepository;
+  activity: ActivityRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -97,5 +114,10 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     apiKeys: createApiKeyRepository(db),
     machines: createMachineRepository(db),
     m2mTokens: createM2MTokenRepository(db),
+    operators: createOperatorRepository(db),
+    operatorTokens: createOperatorTokenRepository(db),
+    operatorSessions: createOperatorSessionRepository(db),
+    auditLog: createAuditLogRepository(db),
+    activity: createActivityRepository(db),
   };
 }
