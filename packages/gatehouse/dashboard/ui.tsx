@@ -30,7 +30,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState('');
   const [tick, setTick] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on.
   useEffect(() => {
     let live = true;
     load().then(
@@ -53,18 +52,18 @@ export function useAction(): {
   busy: boolean;
   error: string;
   notice: string;
-  run: (work: () => Promise<string | undefined | void>) => Promise<void>;
+  run: (work: () => Promise<unknown>) => Promise<void>;
 } {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
-  const run = async (work: () => Promise<string | undefined | void>) => {
+  const run = async (work: () => Promise<unknown>) => {
     setBusy(true);
     setError('');
     setNotice('');
     try {
       const message = await work();
-      if (message) setNotice(message);
+      if (typeof message === 'string' && message) setNotice(message);
     } catch (e) {
       setError(e instanceof ApiError || e instanceof Error ? e.message : String(e));
     } finally {

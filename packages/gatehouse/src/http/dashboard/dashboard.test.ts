@@ -174,10 +174,13 @@ describe('dashboard API (development instance)', () => {
   it('rate-limits sign-in per IP, locks an operator out after repeated failures, and audits both', async () => {
     const { operator, token } = await t.domain.operators.create('second@example.com');
     await t.domain.operators.completeSetup({ token, password: PASSWORD });
-    for (let i = 0; i < 10; i++) expect((await signIn(t, operator.email, 'wrong password!!', undefined, `10.1.0.${i}`)).statusCode).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await signIn(t, operator.email, 'wrong password!!', undefined, `10.1.0.${i}`)).statusCode).toBe(401);
     // The e-mail's budget is spent (429), and the operator is locked: even the right password is refused.
     expect((await signIn(t, operator.email, PASSWORD, undefined, '10.1.1.1')).statusCode).toBe(429);
-    await expect(t.domain.operators.signIn({ email: operator.email, password: PASSWORD, ip: '10.1.1.2', userAgent: 'test' })).rejects.toMatchObject({
+    await expect(
+      t.domain.operators.signIn({ email: operator.email, password: PASSWORD, ip: '10.1.1.2', userAgent: 'test' }),
+    ).rejects.toMatchObject({
       status: 401,
     });
     const statuses: number[] = [];
@@ -214,7 +217,12 @@ describe('dashboard API (production instance): TOTP is required', () => {
     const { token } = await t.domain.operators.create('prod@example.com');
     const info = (await t.app.inject({ method: 'GET', url: `/dashboard/api/setup?token=${token}` })).json();
     expect(info.totpRequired).toBe(true);
-    const noTotp = await t.app.inject({ method: 'POST', url: '/dashboard/api/setup', headers: { origin: ORIGIN }, payload: { token, password: PASSWORD } });
+    const noTotp = await t.app.inject({
+      method: 'POST',
+      url: '/dashboard/api/setup',
+      headers: { origin: ORIGIN },
+      payload: { token, password: PASSWORD },
+    });
     expect(noTotp.statusCode).toBe(422);
     const totp = new TOTP({ secret: Secret.fromBase32(info.totp_secret), digits: 6, period: 30, algorithm: 'SHA1' });
     const ok = await t.app.inject({
