@@ -33,10 +33,11 @@ function App() {
       },
       () => setMe(null),
     );
+  useEffect(() => whenSignedOut(() => setMe(null)), []);
+  // Who is signed in, once the page is not the set-password page (which needs nobody).
   useEffect(() => {
-    whenSignedOut(() => setMe(null));
-    if (path !== '/dashboard/setup') load();
-  }, []);
+    if (path !== '/dashboard/setup' && me === undefined) load();
+  }, [path]);
   if (path === '/dashboard/setup') return <Setup />;
   if (me === undefined) return null;
   if (me === null)
@@ -65,7 +66,7 @@ function App() {
             G
           </span>
           Gatehouse
-          <span class={`env env-${me.instance.environment_type}`}>{me.instance.environment_type}</span>
+          <span class={`env env-${me.instance.environment_type}`}>{me.instance.environment_type === 'production' ? 'prod' : 'dev'}</span>
         </div>
         {groups.map((group) => (
           <div key={group} class="nav-group">
