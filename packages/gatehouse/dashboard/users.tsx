@@ -245,6 +245,7 @@ const METADATA = [
 export function UserDetailPage(props: { id: string }) {
   const { data, error, reload } = useLoad(() => api<UserDetail>('GET', `/users/${encodeURIComponent(props.id)}`), [props.id]);
   const action = useAction();
+  const [impersonation, setImpersonation] = useState<{ url: string; id: string } | undefined>();
   const [metadata, setMetadata] = useState<Record<string, string>>({});
   useEffect(() => {
     if (!data) return;
@@ -284,9 +285,40 @@ export function UserDetailPage(props: { id: string }) {
       <PageHeader title={fullName(user) || primaryEmail(user) || user.username || user.id} description={user.id}>
         {user.banned ? act('Unban', 'POST', `/users/${user.id}/unban`) : act('Ban', 'POST', `/users/${user.id}/ban`)}
         {user.locked ? act('Unlock', 'POST', `/users/${user.id}/unlock`) : act('Lock', 'POST', `/users/${user.id}/lock`)}
+        <button
+          type="button"
+          class="btn"
+          disabled={action.busy}
+          onClick={() =>
+            action.run(async () => {
+              setImpersonation(await api<{ url: string; id: string }>('POST', `/users/${user.id}/impersonate`));
+            })
+          }
+        >
+          Impersonate
+        </button>
         {act('Delete user', 'DELETE', `/users/${user.id}`, `Delete ${primaryEmail(user) || user.id}? This cannot be undone.`)}
       </PageHeader>
       <Alert error={action.error} notice={action.notice} />
+      {impersonation && (
+        <Card title="Impersonation ticket">
+          <p class="muted">
+            A one-time actor token ({impersonation.id}), valid for an hour. The session it opens lasts 30 minutes and its tokens carry
+            <code>
+              {' '}
+              act: {'{'} sub: your operator id {'}'}
+            </code>
+            . It is recorded in the audit log.
+          </p>
+          <pre class="code-block" data-testid="impersonation-url">
+            {impersonation.url}
+          </pre>
+          <p class="muted small">
+            The hosted sign-in page accepts the ticket once the Frontend API's ticket strategy is in (it is not on this build yet); the
+            Backend API's actor tokens already work for apps that consume tickets themselves.
+          </p>
+        </Card>
+      )}
       <div class="grid-2">
         <Card title="Profile">
           <dl class="facts">

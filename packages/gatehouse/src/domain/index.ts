@@ -1,6 +1,7 @@
 import type { SecretBox } from '../crypto/secret-box.js';
 import { buildPublishableKey } from '../keys.js';
 import type { Store } from '../store/index.js';
+import { createActorTokenService } from './actor-tokens.js';
 import { createBackendClientService } from './backend-clients.js';
 import { type Clock, systemClock } from './clock.js';
 import { type AuditService, createAuditService } from './dashboard/audit.js';
@@ -153,6 +154,7 @@ export function createDomain(options: DomainOptions) {
       isProduction: () => instance.get().environmentType === 'production',
     }),
     overview: createOverviewService(store, clock),
+    actorTokens: createActorTokenService({ store, clock, sessions, audit, publicUrl: options.publicUrl }),
     users,
     userMetadata: createUserMetadataService(store, clock, tokens.claimsFitCheck),
     verifyPassword,

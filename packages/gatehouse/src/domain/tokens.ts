@@ -108,6 +108,8 @@ export function createTokenService(deps: TokenServiceDeps) {
       ...renderCustomClaims(sessionToken.claims, record, session, organization),
       ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
       ...(organization ? organizationTokenClaims(organization) : {}),
+      // Impersonation: who acts as the user (Clerk's `act` claim).
+      ...(session.actor ? { act: session.actor } : {}),
       exp: iat + lifetime,
       fva: [signedInMinutesAgo, -1],
       iat,

@@ -77,7 +77,8 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
   let browser: Browser;
   let gatehouse: RunningServer;
   let page: Page;
-  const clerk = () => createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
+  const clerk = () =>
+    createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
   const go = async (path: string, heading: string) => {
     await page.goto(`${gatehouse.url}${path}`);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: STEP });
@@ -155,12 +156,22 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
   it('edits public metadata, read back through @clerk/backend', async () => {
     await go(`/dashboard/users/${newUserId}`, 'Found Needle');
     await page.getByLabel('Public metadata').fill('{"plan": "pro", "seats": 5}');
-    await page.getByTestId('public_metadata-bytes').getByText('/ 8,192 bytes').waitFor({ timeout: STEP }).catch(() => {});
+    await page
+      .getByTestId('public_metadata-bytes')
+      .getByText('/ 8,192 bytes')
+      .waitFor({ timeout: STEP })
+      .catch(() => {});
     await page.getByRole('button', { name: 'Save metadata' }).click();
     await page.getByText('Metadata saved.').waitFor({ timeout: STEP });
     const user = await clerk().users.getUser(newUserId);
     expect(user.publicMetadata).toEqual({ plan: 'pro', seats: 5 });
     await shot(page, 'dashboard-05-user-detail');
+    // Impersonate: an actor token whose ticket URL the page shows (consumed by the FAPI ticket strategy, not in this build).
+    await page.getByRole('button', { name: 'Impersonate' }).click();
+    await page
+      .getByTestId('impersonation-url')
+      .getByText(/__clerk_ticket=act_/)
+      .waitFor({ timeout: STEP });
   }, 60_000);
 
   it('edits the session-token template and a signed-in browser’s next token carries the claim; a revoked session’s refresh is refused', async () => {
@@ -191,10 +202,10 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
 
     // Settings are re-read within 2 s on every node: the next token carries the claim.
     await expect
-      .poll(
-        async () => decodeJwt((await userPage.evaluate(() => window.Clerk.session?.getToken({ skipCache: true }))) ?? '').metadata,
-        { timeout: 15_000, interval: 500 },
-      )
+      .poll(async () => decodeJwt((await userPage.evaluate(() => window.Clerk.session?.getToken({ skipCache: true }))) ?? '').metadata, {
+        timeout: 15_000,
+        interval: 500,
+      })
       .toEqual({ plan: 'pro', seats: 5 });
     const sessionId = await userPage.evaluate(() => window.Clerk.session?.id ?? '');
 
@@ -261,7 +272,14 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     }
     await page.getByLabel('Target id').fill('');
     await page.getByRole('button', { name: 'Filter' }).click();
-    for (const action of ['operator.create', 'operator.sign_in', 'session_token.update', 'session.revoke', 'organization.membership_role', 'settings.update']) {
+    for (const action of [
+      'operator.create',
+      'operator.sign_in',
+      'session_token.update',
+      'session.revoke',
+      'organization.membership_role',
+      'settings.update',
+    ]) {
       await page.getByRole('cell', { name: action, exact: true }).first().waitFor({ timeout: STEP });
     }
     await shot(page, 'dashboard-12-audit-log');

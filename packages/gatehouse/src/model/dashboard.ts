@@ -53,3 +53,18 @@ export interface AuditEvent {
   ip: string | null;
   detail: Record<string, unknown>;
 }
+
+export type ActorTokenStatus = 'pending' | 'accepted' | 'revoked';
+
+/** Impersonation (Clerk's actor tokens): a one-time ticket that signs `actor` in as `userId`. */
+export interface ActorToken {
+  id: string;
+  userId: string;
+  actor: Record<string, unknown>;
+  tokenHash: string;
+  status: ActorTokenStatus;
+  expiresAt: number;
+  sessionMaxDurationMs: number;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -1,4 +1,5 @@
 import type {
+  ActorToken,
   ApiKey,
   AuditEvent,
   Client,
@@ -24,6 +25,7 @@ import type {
 } from '../model/index.js';
 import { entityMapping } from './entity-mapping.js';
 import type {
+  ActorTokenRow,
   ApiKeyRow,
   AuditLogRow,
   ClientRow,
@@ -133,6 +135,7 @@ export const sessionMapping = entityMapping<Session, SessionRow>()({
   abandonAt: ['abandon_at', 'value'],
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
+  actor: ['actor', 'json'],
 });
 
 export const jwtTemplateMapping = entityMapping<JwtTemplate, JwtTemplateRow>()({
@@ -327,4 +330,16 @@ export const auditEventMapping = entityMapping<AuditEvent, AuditLogRow>()({
   targetId: ['target_id', 'value'],
   ip: ['ip', 'value'],
   detail: ['detail', 'object'],
+});
+
+export const actorTokenMapping = entityMapping<ActorToken, ActorTokenRow>()({
+  id: ['id', 'value'],
+  userId: ['user_id', 'value'],
+  actor: ['actor', 'object'],
+  tokenHash: ['token_hash', 'value'],
+  status: ['status', 'value'],
+  expiresAt: ['expires_at', 'value'],
+  sessionMaxDurationMs: ['session_max_duration_ms', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
 });

@@ -93,6 +93,8 @@ export interface SessionTable {
   abandon_at: number;
   created_at: number;
   updated_at: number;
+  /** JSON of the actor (`act` claim) for an impersonation session; null otherwise. */
+  actor: string | null;
 }
 
 export interface JwtTemplateTable {
@@ -310,6 +312,7 @@ export interface Database {
   operator_tokens: OperatorTokenTable;
   operator_sessions: OperatorSessionTable;
   audit_log: AuditLogTable;
+  actor_tokens: ActorTokenTable;
 }
 
 /** A count of events (failed codes, code sends) for one key in a fixed window that began at `window_start`. */
@@ -394,3 +397,16 @@ export type OperatorRow = OperatorTable;
 export type OperatorTokenRow = OperatorTokenTable;
 export type OperatorSessionRow = OperatorSessionTable;
 export type AuditLogRow = AuditLogTable;
+
+export interface ActorTokenTable {
+  id: string;
+  user_id: string;
+  actor: string;
+  token_hash: string;
+  status: string;
+  expires_at: number;
+  session_max_duration_ms: number;
+  created_at: number;
+  updated_at: number;
+}
+export type ActorTokenRow = ActorTokenTable;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import { registerImageBackendRoutes } from '../images/bapi.js';
+import { registerActorTokenRoutes } from './actor-tokens.js';
 import { registerApiKeyRoutes } from './api-keys.js';
 import { registerClientRoutes } from './clients.js';
 import { registerCloudOnlyRoutes } from './cloud-only.js';
@@ -41,5 +42,6 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerMachineRoutes(app, domain);
   registerM2MTokenRoutes(app, domain);
   registerSignUpRoutes(app, domain);
+  registerActorTokenRoutes(app, domain);
   registerCloudOnlyRoutes(app);
 }

@@ -15,7 +15,6 @@ import { createTestApp, type TestApp } from '../../testing/app.js';
 
 /** `group` or `group.method` → why it may still find no endpoint. */
 const NOT_YET: Record<string, string> = {
-  actorTokens: 'actor tokens (impersonation) come with the dashboard, issue 22',
   allowlistIdentifiers: 'allowlist/blocklist come with the organizations work, issue 20',
   blocklistIdentifiers: 'allowlist/blocklist come with the organizations work, issue 20',
   waitlistEntries: 'the waitlist comes with the organizations work, issue 20',

@@ -143,6 +143,23 @@ describe('dashboard API (development instance)', () => {
     expect(csv.body).toContain('user.metadata_update');
   });
 
+  it('impersonates through an actor token: the accepted ticket’s session token carries act with the operator', async () => {
+    const [user] = await t.domain.users.list({ emailAddresses: ['meta@example.com'] });
+    await t.app.inject({ method: 'POST', url: `/api/v1/users/${user?.user.id}/unban`, headers: t.auth });
+    const res = await write('POST', `/dashboard/api/users/${user?.user.id}/impersonate`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ object: 'actor_token', status: 'pending', user_id: user?.user.id });
+    const ticket = new URL(body.url).searchParams.get('__clerk_ticket') ?? '';
+    const session = await t.domain.actorTokens.accept(ticket);
+    const me = (await t.app.inject({ method: 'GET', url: '/dashboard/api/me', headers: { cookie } })).json();
+    const token = await t.app.inject({ method: 'POST', url: `/api/v1/sessions/${session.id}/tokens`, headers: t.auth });
+    const act = JSON.parse(Buffer.from(token.json().jwt.split('.')[1], 'base64url').toString()).act;
+    expect(act).toEqual({ sub: me.operator.id, email: 'ops@example.com' });
+    const audit = await t.app.inject({ method: 'GET', url: `/dashboard/api/audit?action=user.impersonate`, headers: { cookie } });
+    expect(audit.json().data[0]).toMatchObject({ actor: 'ops@example.com', target_id: user?.user.id });
+  });
+
   it('never shows operators through the Backend API', async () => {
     const users = await t.app.inject({ method: 'GET', url: '/api/v1/users?query=ops%40example.com', headers: t.auth });
     expect(users.json()).toEqual([]);

@@ -17,6 +17,7 @@ import { errors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { idParams, metadataObject, queryInt } from '../params.js';
 import { sendJson } from '../reply.js';
+import { serializeActorToken } from '../serializers/actor-token.js';
 import { serializeJwtTemplate } from '../serializers/jwt-template.js';
 import { serializeOrganizationRecord } from '../serializers/organization.js';
 import { serializeMembership } from '../serializers/organization-membership.js';
@@ -327,6 +328,12 @@ export function registerDashboard(
       return sendJson(reply, 200, userJson(await domain.users.setFlags(id, flags)));
     });
   }
+  // Impersonation: an actor token for this operator (recorded by the actor-token service as user.impersonate).
+  route('POST', '/users/:id/impersonate', async (request, reply, context) => {
+    const { id } = parseInput(idParams, request.params);
+    const created = await domain.actorTokens.create({ userId: id, actor: { sub: context.operator.id, email: context.operator.email } });
+    return sendJson(reply, 200, serializeActorToken(created.token, created));
+  });
   route('DELETE', '/users/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     await domain.users.delete(id);

@@ -59,6 +59,22 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('audit_log_action').on('audit_log').columns(['action', 'at']).execute();
   await db.schema.createIndex('audit_log_target').on('audit_log').columns(['target_id', 'at']).execute();
 
+  // Impersonation: actor tokens (Clerk's /v1/actor_tokens) and the actor a session was made for.
+  await db.schema
+    .createTable('actor_tokens')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('actor', 'text', (c) => c.notNull())
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .addColumn('session_max_duration_ms', 'bigint', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('actor_tokens_user').on('actor_tokens').column('user_id').execute();
+  await db.schema.alterTable('sessions').addColumn('actor', 'text').execute();
+
   await db.schema.createIndex('users_last_active_at').on('users').columns(['last_active_at', 'id']).execute();
   await db.schema.createIndex('users_last_sign_in_at').on('users').columns(['last_sign_in_at', 'id']).execute();
   await db.schema.createIndex('sessions_created_at').on('sessions').column('created_at').execute();

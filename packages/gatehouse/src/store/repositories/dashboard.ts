@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { AuditEvent, Operator, OperatorSession, OperatorToken } from '../../model/index.js';
+import type { ActorToken, ActorTokenStatus, AuditEvent, Operator, OperatorSession, OperatorToken } from '../../model/index.js';
 import { guardUnique } from '../errors.js';
-import { auditEventMapping, operatorMapping, operatorSessionMapping, operatorTokenMapping } from '../mappings.js';
+import { actorTokenMapping, auditEventMapping, operatorMapping, operatorSessionMapping, operatorTokenMapping } from '../mappings.js';
 import type { Database } from '../schema.js';
 
 export function createOperatorRepository(db: Kysely<Database>) {
@@ -170,3 +170,31 @@ export type OperatorTokenRepository = ReturnType<typeof createOperatorTokenRepos
 export type OperatorSessionRepository = ReturnType<typeof createOperatorSessionRepository>;
 export type AuditLogRepository = ReturnType<typeof createAuditLogRepository>;
 export type ActivityRepository = ReturnType<typeof createActivityRepository>;
+
+export function createActorTokenRepository(db: Kysely<Database>) {
+  return {
+    async insert(token: ActorToken): Promise<void> {
+      await db.insertInto('actor_tokens').values(actorTokenMapping.write(token)).execute();
+    },
+    async findById(id: string): Promise<ActorToken | undefined> {
+      const row = await db.selectFrom('actor_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && actorTokenMapping.read(row);
+    },
+    async findByTokenHash(tokenHash: string): Promise<ActorToken | undefined> {
+      const row = await db.selectFrom('actor_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      return row && actorTokenMapping.read(row);
+    },
+    /** Moves a token from `from` to `to` in one statement; false when it was not in `from` (a race lost). */
+    async transition(id: string, from: ActorTokenStatus, to: ActorTokenStatus, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('actor_tokens')
+        .set({ status: to, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '=', from)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+  };
+}
+
+export type ActorTokenRepository = ReturnType<typeof createActorTokenRepository>;

@@ -18,8 +18,10 @@ import {
 } from './attempts.js';
 import {
   type ActivityRepository,
+  type ActorTokenRepository,
   type AuditLogRepository,
   createActivityRepository,
+  createActorTokenRepository,
   createAuditLogRepository,
   createOperatorRepository,
   createOperatorSessionRepository,
@@ -87,6 +89,7 @@ export interface Repositories {
   operatorSessions: OperatorSessionRepository;
   auditLog: AuditLogRepository;
   activity: ActivityRepository;
+  actorTokens: ActorTokenRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -119,5 +122,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     operatorSessions: createOperatorSessionRepository(db),
     auditLog: createAuditLogRepository(db),
     activity: createActivityRepository(db),
+    actorTokens: createActorTokenRepository(db),
   };
 }
