@@ -252,10 +252,6 @@ export function SessionTokenPage() {
     setLifetime(String(value.lifetime));
     return value;
   }, []);
-  const templates = useLoad(
-    () => api<{ data: { id: string; name: string; lifetime: number; claims: Record<string, unknown> }[] }>('GET', '/jwt-templates'),
-    [],
-  );
   const [text, setText] = useState('{}');
   const [lifetime, setLifetime] = useState('60');
   const [previewUser, setPreviewUser] = useState('');
@@ -364,33 +360,127 @@ export function SessionTokenPage() {
           </Card>
         </div>
       </div>
-      <Card title="JWT templates">
-        {!templates.data ? (
-          <Loading />
-        ) : templates.data.data.length === 0 ? (
-          <p class="muted">No JWT templates. Create them with the Backend API (`POST /v1/jwt_templates`).</p>
-        ) : (
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Lifetime</th>
-                <th scope="col">Claims</th>
-              </tr>
-            </thead>
-            <tbody>
-              {templates.data.data.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>{t.lifetime} s</td>
-                  <td class="mono small">{JSON.stringify(t.claims)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Card>
+      <JwtTemplates />
     </>
+  );
+}
+
+interface JwtTemplateJSON {
+  id: string;
+  name: string;
+  lifetime: number;
+  claims: Record<string, unknown>;
+}
+
+function JwtTemplates() {
+  const list = useLoad(() => api<{ data: JwtTemplateJSON[] }>('GET', '/jwt-templates'), []);
+  const [editing, setEditing] = useState<JwtTemplateJSON | null>(null);
+  const [name, setName] = useState('');
+  const [claims, setClaims] = useState('{}');
+  const [lifetime, setLifetime] = useState('60');
+  const action = useAction();
+  const start = (template: JwtTemplateJSON | null) => {
+    setEditing(template);
+    setName(template?.name ?? '');
+    setClaims(JSON.stringify(template?.claims ?? {}, null, 2));
+    setLifetime(String(template?.lifetime ?? 60));
+  };
+  const parsed = validJsonObject(claims);
+  return (
+    <Card
+      title="JWT templates"
+      actions={
+        <button type="button" class="btn btn-small" onClick={() => start(null)}>
+          New template
+        </button>
+      }
+    >
+      <Alert error={action.error || list.error} notice={action.notice} />
+      {!list.data ? (
+        <Loading />
+      ) : list.data.data.length === 0 ? (
+        <p class="muted">No JWT templates yet.</p>
+      ) : (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Lifetime</th>
+              <th scope="col">Claims</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.data.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>{t.lifetime} s</td>
+                <td class="mono small detail">{JSON.stringify(t.claims)}</td>
+                <td class="nowrap">
+                  <button type="button" class="btn btn-small" onClick={() => start(t)}>
+                    Edit
+                  </button>{' '}
+                  <button
+                    type="button"
+                    class="btn btn-small btn-danger"
+                    onClick={() =>
+                      confirm(`Delete the template ${t.name}?`) &&
+                      action.run(async () => {
+                        await api('DELETE', `/jwt-templates/${t.id}`);
+                        list.reload();
+                        return 'Template deleted.';
+                      })
+                    }
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {(editing !== null || name !== '' || claims !== '{}') && (
+        <form
+          class="subform"
+          onSubmit={(e) => {
+            e.preventDefault();
+            action.run(async () => {
+              const body = { name, claims: parsed, lifetime: Number(lifetime) };
+              if (editing) await api('PATCH', `/jwt-templates/${editing.id}`, body);
+              else await api('POST', '/jwt-templates', body);
+              start(null);
+              list.reload();
+              return 'Template saved.';
+            });
+          }}
+        >
+          <h3>{editing ? `Edit ${editing.name}` : 'New template'}</h3>
+          <div class="grid-2">
+            <div class="field">
+              <label for="jwt-name">Name</label>
+              <input id="jwt-name" required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+            </div>
+            <div class="field">
+              <label for="jwt-lifetime">Lifetime (seconds)</label>
+              <input
+                id="jwt-lifetime"
+                type="number"
+                min={30}
+                value={lifetime}
+                onInput={(e) => setLifetime((e.target as HTMLInputElement).value)}
+              />
+            </div>
+          </div>
+          <JsonEditor id="jwt-claims" label="Claims (JSON, shortcodes as above)" value={claims} onInput={setClaims} rows={6} />
+          <button type="submit" class="btn btn-primary" disabled={!parsed || action.busy}>
+            Save template
+          </button>
+        </form>
+      )}
+    </Card>
   );
 }
 

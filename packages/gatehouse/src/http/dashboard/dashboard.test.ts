@@ -160,6 +160,30 @@ describe('dashboard API (development instance)', () => {
     expect(audit.json().data[0]).toMatchObject({ actor: 'ops@example.com', target_id: user?.user.id });
   });
 
+  it('creates, edits and deletes JWT templates through the Backend API’s service', async () => {
+    const created = await write('POST', '/dashboard/api/jwt-templates', {
+      name: 'hasura',
+      claims: { role: '{{user.public_metadata.plan}}' },
+      lifetime: 120,
+    });
+    expect(created.statusCode).toBe(200);
+    const id = created.json().id as string;
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/jwt_templates/${id}`, headers: t.auth })).json()).toMatchObject({
+      name: 'hasura',
+      lifetime: 120,
+    });
+    expect((await write('PATCH', `/dashboard/api/jwt-templates/${id}`, { lifetime: 300 })).json().lifetime).toBe(300);
+    expect((await write('POST', '/dashboard/api/jwt-templates', { name: 'bad', claims: { x: '{{user.nope}}' } })).statusCode).toBe(422);
+    expect((await write('DELETE', `/dashboard/api/jwt-templates/${id}`)).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/jwt_templates/${id}`, headers: t.auth })).statusCode).toBe(404);
+    const audit = await t.app.inject({ method: 'GET', url: `/dashboard/api/audit?target_id=${id}`, headers: { cookie } });
+    expect((audit.json().data as { action: string }[]).map((e) => e.action)).toEqual([
+      'jwt_template.delete',
+      'jwt_template.update',
+      'jwt_template.create',
+    ]);
+  });
+
   it('never shows operators through the Backend API', async () => {
     const users = await t.app.inject({ method: 'GET', url: '/api/v1/users?query=ops%40example.com', headers: t.auth });
     expect(users.json()).toEqual([]);

@@ -403,6 +403,33 @@ export function registerDashboard(
     return sendJson(reply, 200, { data: templates.data.map(serializeJwtTemplate), total_count: templates.totalCount });
   });
 
+  const jwtTemplateBody = z
+    .object({
+      name: z.string().min(1).max(100).optional(),
+      claims: metadataObject.optional(),
+      lifetime: z.number().int().min(30).max(315_360_000).optional(),
+    })
+    .strict();
+  route('POST', '/jwt-templates', async (request, reply) => {
+    const body = parseInput(jwtTemplateBody, request.body);
+    const template = await domain.jwtTemplates.create({ name: body.name, claims: body.claims, lifetime: body.lifetime });
+    await record({ action: 'jwt_template.create', targetType: 'jwt_template', targetId: template.id, detail: { name: template.name } });
+    return sendJson(reply, 200, serializeJwtTemplate(template));
+  });
+  route('PATCH', '/jwt-templates/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const body = parseInput(jwtTemplateBody, request.body);
+    const template = await domain.jwtTemplates.update(id, { name: body.name, claims: body.claims, lifetime: body.lifetime });
+    await record({ action: 'jwt_template.update', targetType: 'jwt_template', targetId: id, detail: { name: template.name } });
+    return sendJson(reply, 200, serializeJwtTemplate(template));
+  });
+  route('DELETE', '/jwt-templates/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    await domain.jwtTemplates.delete(id);
+    await record({ action: 'jwt_template.delete', targetType: 'jwt_template', targetId: id });
+    return sendJson(reply, 200, { id, object: 'jwt_template', deleted: true });
+  });
+
   // ---- keys
   route('GET', '/keys', async (_request, reply) => {
     const env = options.environment();
