@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildDashboard } from './dashboard/build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outdir = path.resolve(process.argv[2] ?? path.join(here, 'dist'));
@@ -46,3 +47,5 @@ await build({
   minify: false,
   define: { GATEHOUSE_BUILD_ID: JSON.stringify(createHash('sha256').update(bundle).digest('hex')) },
 });
+// The dashboard's browser code (Preact), served from dist/dashboard/ by the bundle (no CDN).
+await buildDashboard({ outdir: path.join(outdir, 'dashboard') });

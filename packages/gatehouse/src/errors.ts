@@ -355,6 +355,17 @@ export const errors = {
       `Images may be at most ${limitMb} MB.`,
       { paramName: 'file' },
     ),
+  /** The dashboard: no operator session, an expired one, or wrong credentials (never which). */
+  operatorUnauthenticated: () =>
+    single(401, 'authentication_invalid', 'Unauthenticated', 'Sign in to the dashboard with your operator e-mail, password and code.'),
+  /** The dashboard: a state-changing request without the page's CSRF token or from another origin. */
+  csrfInvalid: () =>
+    single(
+      403,
+      'origin_invalid',
+      'Invalid origin',
+      'This dashboard request did not come from the dashboard page (origin or CSRF token missing or wrong).',
+    ),
   internal: () =>
     single(
       500,

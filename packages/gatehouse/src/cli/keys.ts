@@ -1,7 +1,9 @@
 import { boot } from '../boot.js';
 import { ConfigError } from '../config/load.js';
 import type { GatehouseConfig } from '../config/schema.js';
+import type { Domain } from '../domain/index.js';
 import { GatehouseError } from '../errors.js';
+import { CLI_ACTOR } from './admin.js';
 
 export interface KeysOptions {
   overlap?: string;
@@ -33,9 +35,26 @@ export async function runKeys(config: GatehouseConfig, action: string | undefine
   const retainSeconds = seconds('--retain', options.retain);
   const graceSeconds = seconds('--grace', options.grace);
   const booted = await boot(config);
-  const out = (text: string) => process.stdout.write(text);
   try {
-    const { domain } = booted;
+    return await booted.domain.audit.runAs(CLI_ACTOR, () =>
+      keysAction(booted.domain, action, options, { overlapSeconds, retainSeconds, graceSeconds }),
+    );
+  } catch (error) {
+    if (error instanceof GatehouseError) throw new ConfigError(error.message);
+    throw error;
+  } finally {
+    await booted.close();
+  }
+}
+
+async function keysAction(
+  domain: Domain,
+  action: 'list' | 'rotate' | 'rotate-secret',
+  options: KeysOptions,
+  { overlapSeconds, retainSeconds, graceSeconds }: { overlapSeconds?: number; retainSeconds?: number; graceSeconds?: number },
+): Promise<number> {
+  const out = (text: string) => process.stdout.write(text);
+  {
     if (action === 'rotate-secret') {
       const rotated = await domain.keyRotation.rotateSecretKey({ graceSeconds });
       if (options.json) out(`${JSON.stringify(rotated)}\n`);
@@ -65,10 +84,5 @@ export async function runKeys(config: GatehouseConfig, action: string | undefine
       for (const key of keys)
         out(`${key.kid}  ${key.state.padEnd(9)}  signs from ${iso(key.activatesAt)}  leaves the JWKS ${iso(key.retiresAt)}\n`);
     return 0;
-  } catch (error) {
-    if (error instanceof GatehouseError) throw new ConfigError(error.message);
-    throw error;
-  } finally {
-    await booted.close();
   }
 }

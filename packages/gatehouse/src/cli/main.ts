@@ -15,6 +15,8 @@ Commands:
   keys      list | rotate [--overlap <s>] [--retain <s>] | rotate-secret [--grace <s>]
             rotate the signing key (published before it signs) or the secret key (the old
             one keeps working for --grace seconds, 86400 by default)
+  admin     create <email> | list | remove <email> | reset <email>
+            the dashboard's operators; create and reset print a one-time link to set a password
 
 Options (each also read from GATEHOUSE_<NAME>):
   --port <n>              port to listen on (4000)
@@ -38,7 +40,7 @@ Options (each also read from GATEHOUSE_<NAME>):
   --shell                 with env/init: export lines, for eval "$(gatehouse env --shell)"
 `;
 
-const COMMANDS = ['start', 'env', 'init', 'migrate', 'keys'];
+const COMMANDS = ['start', 'env', 'init', 'migrate', 'keys', 'admin'];
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -90,6 +92,8 @@ async function main(argv: string[]): Promise<number> {
         grace: values.grace,
         json: values.json,
       });
+    case 'admin':
+      return (await import('./admin.js')).runAdmin(config, positionals[1], positionals[2], values.json === true);
     case 'migrate': {
       const { checkDataDir, sqliteInDataDir } = await import('./preflight.js');
       if (sqliteInDataDir(config)) checkDataDir(config);

@@ -1,6 +1,7 @@
 import { type Booted, boot, describeEnvironment } from '../boot.js';
 import type { GatehouseConfig } from '../config/schema.js';
 import { applySeed, readSeedFile } from '../seed.js';
+import { CLI_ACTOR, dashboardSetupLink } from './admin.js';
 import { formatEnvironment } from './env.js';
 import { checkDataDir, checkRedis, usesDataDir } from './preflight.js';
 
@@ -27,7 +28,14 @@ export async function prepare(config: GatehouseConfig, log: (line: string) => vo
     if (seed) await applySeed(booted.domain, seed, log);
     // A production secret key is printed once, when it is created; `gatehouse env` prints it on demand.
     const showSecret = booted.domain.isDevelopment() || booted.created;
-    return { booted, banner: formatEnvironment(describeEnvironment(config, booted.domain), { showSecret }) };
+    let banner = formatEnvironment(describeEnvironment(config, booted.domain), { showSecret });
+    // A development instance without operators prints a one-time link that creates the first one.
+    if (booted.domain.isDevelopment()) {
+      const token = await booted.domain.audit.runAs(CLI_ACTOR, () => booted.domain.operators.firstOperatorLink());
+      if (token)
+        banner += `\nDashboard: create the first operator (one-time link, valid 24 h):\n${dashboardSetupLink(config.publicUrl, token)}\n`;
+    }
+    return { booted, banner };
   } catch (error) {
     await booted.close();
     throw error;

@@ -1,4 +1,4 @@
-import type { Booted } from '../boot.js';
+import { type Booted, describeEnvironment } from '../boot.js';
 import type { GatehouseConfig } from '../config/schema.js';
 import { setHashConcurrency } from '../crypto/password-hash.js';
 import { buildApp } from '../http/app.js';
@@ -29,6 +29,11 @@ export async function serve(config: GatehouseConfig, booted: Booted, onListening
       health,
       publicUrl: config.publicUrl,
       trustedProxies: config.trustedProxies,
+      dashboard: {
+        environment: () => describeEnvironment(config, booted.domain),
+        configLocked: configLockedSettings(config),
+        checks: { mail: () => booted.mailer.check(), redis: () => limiter.check() },
+      },
       mailbox: booted.mailer.mode === 'outbox' && booted.domain.isDevelopment(),
       // Warnings and errors only: unexpected failures are logged with their trace id; requests are not
       // (they carry cookies and tokens).
@@ -79,4 +84,13 @@ export async function serve(config: GatehouseConfig, booted: Booted, onListening
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** The settings the config file (or a flag) sets: it wins at every start, so the dashboard shows them read-only. */
+export function configLockedSettings(config: GatehouseConfig): string[] {
+  const locked: string[] = [];
+  if (config.sessionToken) locked.push('sessionToken');
+  for (const key of Object.keys(config.frontend ?? {})) locked.push(`frontend.${key}`);
+  if (config.allowedOrigins.length > 0 && !locked.includes('frontend.allowedOrigins')) locked.push('frontend.allowedOrigins');
+  return locked;
 }

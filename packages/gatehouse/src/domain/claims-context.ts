@@ -49,6 +49,6 @@ export function buildClaimsContext(
       banned: user.banned,
     },
     org: organizationContext(organization, links),
-    session: { id: session?.id ?? null, actor: null },
+    session: { id: session?.id ?? null, actor: session?.actor ?? null },
   };
 }

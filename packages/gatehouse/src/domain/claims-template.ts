@@ -42,6 +42,9 @@ const KNOWN_PATHS = new Set([
   'session.actor',
 ]);
 
+/** The shortcodes, in order, for the dashboard's editor to list. */
+export const SHORTCODES: readonly string[] = [...KNOWN_PATHS];
+
 function isKnownPath(path: string): boolean {
   if (KNOWN_PATHS.has(path)) return true;
   return /^(user|org)\.(public|unsafe)_metadata\./.test(path);

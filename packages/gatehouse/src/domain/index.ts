@@ -1,8 +1,12 @@
 import type { SecretBox } from '../crypto/secret-box.js';
 import { buildPublishableKey } from '../keys.js';
 import type { Store } from '../store/index.js';
+import { createActorTokenService } from './actor-tokens.js';
 import { createBackendClientService } from './backend-clients.js';
 import { type Clock, systemClock } from './clock.js';
+import { type AuditService, createAuditService } from './dashboard/audit.js';
+import { createOperatorService } from './dashboard/operators.js';
+import { createOverviewService } from './dashboard/overview.js';
 import { createDevOutbox } from './dev-outbox.js';
 import { createEmailAddressService } from './email-addresses.js';
 import { createAttackProtection, DEFAULT_LOCKOUT, type LockoutPolicy } from './frontend/attack-protection.js';
@@ -20,7 +24,7 @@ import { createInstanceService } from './instance.js';
 import { createInstanceApiService } from './instance-api.js';
 import { createInvitationService } from './invitations.js';
 import { createJwtTemplateService } from './jwt-templates.js';
-import { createKeyRotationService } from './key-rotation.js';
+import { createKeyRotationService, type KeyRotationService } from './key-rotation.js';
 import { createKeyring } from './keyring.js';
 import { createApiKeyService } from './machine-auth/api-keys.js';
 import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
@@ -37,7 +41,7 @@ import { createSessionService } from './sessions.js';
 import { createTestingTokenService } from './testing-tokens.js';
 import { createTokenService } from './tokens.js';
 import { createUserMetadataService } from './user-metadata.js';
-import { createUserService } from './users.js';
+import { createUserService, type UserService } from './users.js';
 import { createWebhookEndpointService } from './webhooks/endpoints.js';
 import { createEventService, type EventSerializer } from './webhooks/events.js';
 import { createDeliveryWorker } from './webhooks/worker.js';
@@ -80,6 +84,7 @@ export function createDomain(options: DomainOptions) {
   const events = createEventService({ clock, instanceId: () => instance.get().id, serialize: options.serializeEvent });
   // Every service writes through this store: a transaction that raised an event wakes the worker on commit.
   const store = events.notifyingStore(options.store);
+  const audit = createAuditService(store, clock);
   const keyring = createKeyring(store, box, clock);
   const jwtTemplates = createJwtTemplateService(store, box, keyring, clock);
   const images = createImageService(store, clock, options.publicUrl, events);
@@ -92,14 +97,27 @@ export function createDomain(options: DomainOptions) {
     issuer: new URL(options.publicUrl).origin,
     imageLinks: images.links,
   });
-  const users = createUserService(store, clock, events, tokens.assertClaimsFit);
+  const users = auditedUsers(createUserService(store, clock, events, tokens.assertClaimsFit), audit);
   const sessions = createSessionService(store, clock, events);
   const emailAddresses = createEmailAddressService(store, clock, events);
   const verifyPassword = createPasswordVerifier(store, clock);
   const isDevelopment = () => instance.get().environmentType === 'development';
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
   const frontendSettings = async () => (await instance.settings()).frontend;
-  const protection = createAttackProtection({ store, clock, policy: () => options.lockout ?? DEFAULT_LOCKOUT });
+  const protection = createAttackProtection({
+    store,
+    clock,
+    policy: () => options.lockout ?? DEFAULT_LOCKOUT,
+    // Failed sign-ins and lockouts are security events: the audit log keeps them.
+    onEvent: (event) =>
+      audit.record({
+        action: event.kind === 'locked_out' ? 'user.locked_out' : 'user.sign_in_failed',
+        targetType: 'user',
+        targetId: event.userId,
+        detail: event.detail ?? {},
+        actor: { type: 'end_user', id: event.userId, label: 'end user', ip: null },
+      }),
+  });
   const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
   const clients = createClientService(store, clock, sessions, events);
   const organizations = createOrganizationService(store, clock, () => instance.settings(), events);
@@ -228,7 +246,18 @@ export function createDomain(options: DomainOptions) {
     /** `/v1/instance`, `/v1/redirect_urls` and `/v1/domains` (kept in the instance settings). */
     instanceApi: createInstanceApiService({ instance, clock, publicUrl: options.publicUrl, isDevelopment }),
     keyring,
-    keyRotation: createKeyRotationService(store, keyring, instance),
+    keyRotation: auditedKeyRotation(createKeyRotationService(store, keyring, instance), audit),
+    audit,
+    operators: createOperatorService({
+      store,
+      box,
+      clock,
+      audit,
+      hmacKey: () => instance.get().hmacKey,
+      isProduction: () => instance.get().environmentType === 'production',
+    }),
+    overview: createOverviewService(store, clock),
+    actorTokens: createActorTokenService({ store, clock, sessions, audit, publicUrl: options.publicUrl }),
     users,
     userMetadata: createUserMetadataService(store, clock, events, tokens.claimsFitCheck),
     verifyPassword,
@@ -251,3 +280,44 @@ export function createDomain(options: DomainOptions) {
 }
 
 export type Domain = ReturnType<typeof createDomain>;
+
+/** Bans, locks and deletions are recorded in the audit log, whoever makes them (dashboard, Backend API). */
+function auditedUsers(users: UserService, audit: AuditService): UserService {
+  return {
+    ...users,
+    async setFlags(id, flags) {
+      const record = await users.setFlags(id, flags);
+      for (const [flag, on] of Object.entries(flags)) {
+        if (on === undefined) continue;
+        const action = flag === 'banned' ? (on ? 'user.ban' : 'user.unban') : on ? 'user.lock' : 'user.unlock';
+        await audit.record({ action, targetType: 'user', targetId: id });
+      }
+      return record;
+    },
+    async delete(id) {
+      await users.delete(id);
+      await audit.record({ action: 'user.delete', targetType: 'user', targetId: id });
+    },
+  };
+}
+
+/** Key rotations are security events: recorded whoever rotates (dashboard, Backend API, CLI). */
+function auditedKeyRotation(rotation: KeyRotationService, audit: AuditService): KeyRotationService {
+  return {
+    ...rotation,
+    async rotateSigningKey(input) {
+      const result = await rotation.rotateSigningKey(input);
+      await audit.record({ action: 'keys.rotate_signing_key', targetType: 'signing_key', targetId: result.kid, detail: { ...result } });
+      return result;
+    },
+    async rotateSecretKey(input) {
+      const result = await rotation.rotateSecretKey(input);
+      await audit.record({
+        action: 'keys.rotate_secret_key',
+        targetType: 'secret_key',
+        detail: { previousExpiresAt: new Date(result.previousExpiresAt).toISOString() },
+      });
+      return result;
+    },
+  };
+}

@@ -29,7 +29,13 @@ export function effectiveSession(row: Session, now: number): Session {
 }
 
 /** A new active session of `userId` on `clientId`, starting at `now`. */
-export function newSession(userId: string, clientId: string, now: number): Session {
+export function newSession(
+  userId: string,
+  clientId: string,
+  now: number,
+  actor: Record<string, unknown> | null = null,
+  lifetimeMs = SESSION_LIFETIME_MS,
+): Session {
   return {
     id: newId('sess'),
     clientId: clientId,
@@ -37,10 +43,11 @@ export function newSession(userId: string, clientId: string, now: number): Sessi
     status: 'active',
     lastActiveOrganizationId: null,
     lastActiveAt: now,
-    expireAt: now + SESSION_LIFETIME_MS,
+    expireAt: now + lifetimeMs,
     abandonAt: now + SESSION_ABANDON_MS,
     createdAt: now,
     updatedAt: now,
+    actor,
   };
 }
 
@@ -55,13 +62,18 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
     get: load,
 
     /** Creates a session (and its client) for a user, as BAPI `POST /v1/sessions` does. */
-    async create(userId: string, clientId?: string): Promise<Session> {
+    /** `impersonation`: a session for an actor (an accepted actor token): `act` in its tokens, a shorter life. */
+    async create(
+      userId: string,
+      clientId?: string,
+      impersonation?: { actor: Record<string, unknown>; maxDurationMs: number },
+    ): Promise<Session> {
       const user = await store.users.findById(userId);
       if (!user) throw errors.paramValueInvalid('user_id', `no user has the id ${userId}`);
       if (user.banned) throw errors.userBanned();
       if (user.locked) throw errors.userLocked();
       const now = clock();
-      const session = newSession(userId, clientId ?? newId('client'), now);
+      const session = newSession(userId, clientId ?? newId('client'), now, impersonation?.actor ?? null, impersonation?.maxDurationMs);
       await store.transaction(async (tx) => {
         if (!clientId)
           await tx.clients.insert({
@@ -75,7 +87,8 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
           });
         else await tx.clients.update(clientId, { lastActiveSessionId: session.id, updatedAt: now });
         await tx.sessions.insert(session);
-        await tx.users.update(userId, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
+        // An operator acting as the user is not the user signing in.
+        if (!impersonation) await tx.users.update(userId, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
         await events.raise(tx, 'session.created', session);
       });
       return session;

@@ -115,6 +115,8 @@ export function createTokenService(deps: TokenServiceDeps) {
       ...renderCustomClaims(sessionToken.claims, record, session, organization),
       ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
       ...(organization ? organizationTokenClaims(organization) : {}),
+      // Impersonation: who acts as the user (Clerk's `act` claim).
+      ...(session.actor ? { act: session.actor } : {}),
       exp: iat + lifetime,
       fva: [signedInMinutesAgo, -1],
       iat,
@@ -181,6 +183,15 @@ export function createTokenService(deps: TokenServiceDeps) {
       const claims = await expiredTokenClaims(sessionId, input.expiredToken);
       const azp = typeof claims.azp === 'string' ? claims.azp : input.requestOrigin;
       return mintSessionToken(given, { authorizedParty: azp });
+    },
+
+    /**
+     * The dashboard's live preview: `template` rendered for a user (no session, no organization), with
+     * its size in bytes. Throws as a save would when the template is invalid or renders too large.
+     */
+    previewClaims(template: Record<string, unknown>, record: UserRecord): { claims: Record<string, unknown>; bytes: number } {
+      const claims = renderClaims(template, buildClaimsContext(record, deps.imageLinks));
+      return { claims, bytes: byteLength(claims) };
     },
 
     /** Throws when this user's rendered session claims would not fit in a session token. */

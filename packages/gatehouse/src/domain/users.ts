@@ -8,6 +8,9 @@ import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
 import { USER_ORDER_COLUMNS, type UserListFilter, type UserOrderColumn } from '../store/repositories/users.js';
+
+export type { UserListFilter };
+
 import type { Clock } from './clock.js';
 import { type Metadata, sizedMetadata } from './metadata.js';
 import { parseOrderBy } from './order-by.js';

@@ -6,6 +6,7 @@ import { errors } from '../errors.js';
 import { createRateLimiter, type RateLimiter } from '../security/rate-limit.js';
 import { registerBackendApi } from './bapi/index.js';
 import { clientErrorHandler } from './client-errors.js';
+import { type DashboardOptions, registerDashboard } from './dashboard/index.js';
 import { registerFrontendApi } from './fapi/index.js';
 import { MAX_JSON_DEPTH, withinJsonDepth } from './json-depth.js';
 import { createKnownPaths } from './known-paths.js';
@@ -32,6 +33,8 @@ export interface AppOptions {
   trustedProxies?: string[];
   /** How long a request may take to arrive in full before it is answered 408 (default 30 s). */
   requestTimeoutMs?: number;
+  /** Serve the operators' dashboard at `/dashboard` (the server always does; in-process tests may leave it out). */
+  dashboard?: DashboardOptions;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -196,5 +199,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBundles(app);
   registerHostedPages(app, domain, options.publicUrl);
   if (options.mailbox) registerDevMailbox(app, domain.devOutbox);
+  if (options.dashboard) registerDashboard(app, { domain, publicUrl: options.publicUrl, limiter, options: options.dashboard });
   return app;
 }

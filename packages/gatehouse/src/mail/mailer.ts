@@ -36,6 +36,8 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
   /** `smtp`: delivered to a real server. `outbox`: kept in the database for `/dev/mailbox`. */
   readonly mode: 'smtp' | 'outbox';
+  /** Whether mail can go out now (the dashboard's health): resolves to a description, rejects with the reason. */
+  check(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -154,6 +156,14 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
   if (options.announce !== false) options.log(`mail: delivering over SMTP via ${target.display}`);
   return {
     mode: 'smtp',
+    async check() {
+      try {
+        await (await transporter()).verify();
+      } catch (error) {
+        throw new Error(redact(oneLine(String((error as Error).message ?? 'unknown error')), target.secrets));
+      }
+      return `SMTP via ${target.display}`;
+    },
     async send(message) {
       assertAddress(message.to);
       const appName = message.appName ?? options.appName;
@@ -178,6 +188,7 @@ function createOutboxMailer(options: MailerOptions): Mailer {
   if (options.announce !== false) options.log('mail: no SMTP URL configured; messages go to the dev outbox at /dev/mailbox');
   return {
     mode: 'outbox',
+    check: async () => 'dev outbox (/dev/mailbox); no SMTP configured',
     async send(message) {
       assertAddress(message.to);
       const { locale, subject, text, html } = render(message, message.appName ?? options.appName);

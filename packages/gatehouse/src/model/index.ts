@@ -4,6 +4,7 @@
  * columns), the domain and HTTP can all depend on this module.
  */
 export type * from './attempts.js';
+export type * from './dashboard.js';
 export type * from './ephemeral.js';
 export type * from './image.js';
 export type * from './instance.js';

@@ -12,6 +12,8 @@ export interface Session {
   abandonAt: number;
   createdAt: number;
   updatedAt: number;
+  /** Impersonation: who acts as the user (the `act` claim, e.g. `{ sub: 'op_…' }`); null for the user's own sessions. */
+  actor: Record<string, unknown> | null;
 }
 
 /** A browser (or a client made through BAPI): holds sessions and at most one sign-in and one sign-up in progress. */

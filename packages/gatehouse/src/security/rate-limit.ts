@@ -9,6 +9,8 @@ export interface RateLimitRule {
 /** Counts one hit for `key` in the rule's window; returns the count and ms until the window resets. */
 interface CounterStore {
   hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+  /** Where the counters live, after checking it answers (throws when it does not). */
+  check(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ function memoryStore(now: () => number): CounterStore {
       window.count += 1;
       return { count: window.count, resetInMs: window.resetAt - t };
     },
+    check: async () => 'in memory (no Redis configured)',
     async close() {},
   };
 }
@@ -53,6 +56,14 @@ function redisStore(url: string): CounterStore {
       const ttl = Number(result?.[2]?.[1] ?? windowMs);
       return { count, resetInMs: ttl > 0 ? ttl : windowMs };
     },
+    async check() {
+      const redis = await connection;
+      await Promise.race([
+        redis.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref()),
+      ]);
+      return 'Redis answers';
+    },
     async close() {
       (await connection).disconnect();
     },
@@ -71,6 +82,7 @@ export function createRateLimiter(options: { redisUrl?: string; now?: () => numb
       const { count, resetInMs } = await store.hit(key, rule.windowMs);
       if (count > rule.limit) throw errors.tooManyRequests(Math.max(1, Math.ceil(resetInMs / 1000)));
     },
+    check: () => store.check(),
     close: () => store.close(),
   };
 }

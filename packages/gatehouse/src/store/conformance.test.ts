@@ -69,6 +69,7 @@ function sessionRow(clientId: string, userId: string, overrides: Partial<Session
     abandonAt: T0 + 30 * 86_400_000,
     createdAt: T0,
     updatedAt: T0,
+    actor: null,
     ...overrides,
   };
 }
@@ -1335,6 +1336,93 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.m2mTokens.findById(token.id)).toBeUndefined();
         expect(await store.machines.scopesFrom([a.id])).toEqual([]);
         expect(await store.machines.findById(b.id)).toEqual(b);
+      });
+    });
+
+    describe('dashboard: operators, audit log, actor tokens', () => {
+      let store: Store;
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+      });
+
+      it('keeps operators, their sessions and links, the audit log and impersonation sessions alike', async () => {
+        const operator = {
+          id: newId('op'),
+          email: `ops-${dialect}@example.com`,
+          passwordDigest: null,
+          totpSecretEnc: 'sealed',
+          failedAttempts: 0,
+          lockedUntil: null,
+          lastSignInAt: null,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.operators.insert(operator);
+        expect(await store.operators.findByEmail(operator.email)).toEqual(operator);
+        expect(await store.operators.recordFailure(operator.id, T0 + 1)).toBe(1);
+        expect(await store.operators.recordFailure(operator.id, T0 + 2)).toBe(2);
+        const link = { tokenHash: 'h1', purpose: 'setup' as const, operatorId: operator.id, expiresAt: T0 + 10, createdAt: T0 };
+        await store.operatorTokens.insert(link);
+        expect(await store.operatorTokens.take('h1')).toEqual(link);
+        expect(await store.operatorTokens.take('h1')).toBeUndefined();
+        const session = {
+          id: newId('ops'),
+          operatorId: operator.id,
+          tokenHash: 'sh',
+          userAgent: 'ua',
+          ip: '127.0.0.1',
+          createdAt: T0,
+          lastActiveAt: T0,
+          expiresAt: T0 + 100,
+        };
+        await store.operatorSessions.insert(session);
+        expect(await store.operatorSessions.findByTokenHash('sh')).toEqual(session);
+        expect(await store.operators.delete(operator.id)).toBe(true);
+        expect(await store.operatorSessions.findByTokenHash('sh')).toBeUndefined();
+
+        for (let i = 0; i < 3; i++) {
+          await store.auditLog.insert({
+            id: `aud_${i}`,
+            at: T0 + i,
+            actorType: 'operator',
+            actorId: null,
+            actorLabel: 'o',
+            action: i === 2 ? 'keys.rotate_secret_key' : 'user.ban',
+            targetType: 'user',
+            targetId: `user_${i % 2}`,
+            ip: null,
+            detail: { i },
+          });
+        }
+        expect((await store.auditLog.list({ actionPrefix: 'user.' }, 10, 0)).map((e) => e.id)).toEqual(['aud_1', 'aud_0']);
+        expect(await store.auditLog.count({ targetId: 'user_0' })).toBe(2);
+        expect((await store.auditLog.list({}, 1, 1))[0]?.detail).toEqual({ i: 1 });
+
+        const user = testUser();
+        await store.users.insert(user);
+        const client = clientRow();
+        await store.clients.insert(client);
+        const acting = sessionRow(client.id, user.id, { actor: { sub: 'op_1' } });
+        await store.sessions.insert(acting);
+        expect((await store.sessions.findById(acting.id))?.actor).toEqual({ sub: 'op_1' });
+        const own = sessionRow(client.id, user.id);
+        await store.sessions.insert(own);
+        expect((await store.sessions.findById(own.id))?.actor).toBeNull();
+        const token = {
+          id: newId('act'),
+          userId: user.id,
+          actor: { sub: 'op_1' },
+          tokenHash: `at-${dialect}`,
+          status: 'pending' as const,
+          expiresAt: T0 + 1000,
+          sessionMaxDurationMs: 1_800_000,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.actorTokens.insert(token);
+        expect(await store.actorTokens.findByTokenHash(`at-${dialect}`)).toEqual(token);
+        expect(await store.actorTokens.transition(token.id, 'pending', 'accepted', T0 + 1)).toBe(true);
+        expect(await store.actorTokens.transition(token.id, 'pending', 'revoked', T0 + 2)).toBe(false);
       });
     });
 

@@ -1,5 +1,7 @@
 import type {
+  ActorToken,
   ApiKey,
+  AuditEvent,
   Client,
   EmailAddress,
   ExternalAccount,
@@ -10,6 +12,9 @@ import type {
   Machine,
   MachineScope,
   OAuthFlow,
+  Operator,
+  OperatorSession,
+  OperatorToken,
   Organization,
   OrganizationMembership,
   OutboxMail,
@@ -25,7 +30,9 @@ import type {
 } from '../model/index.js';
 import { entityMapping } from './entity-mapping.js';
 import type {
+  ActorTokenRow,
   ApiKeyRow,
+  AuditLogRow,
   ClientRow,
   EmailAddressRow,
   ExternalAccountRow,
@@ -38,6 +45,9 @@ import type {
   MachineScopeRow,
   MailOutboxRow,
   OAuthFlowRow,
+  OperatorRow,
+  OperatorSessionRow,
+  OperatorTokenRow,
   OrganizationMembershipRow,
   OrganizationRow,
   SessionRow,
@@ -140,6 +150,7 @@ export const sessionMapping = entityMapping<Session, SessionRow>()({
   abandonAt: ['abandon_at', 'value'],
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
+  actor: ['actor', 'json'],
 });
 
 export const jwtTemplateMapping = entityMapping<JwtTemplate, JwtTemplateRow>()({
@@ -379,6 +390,62 @@ export const invitationMapping = entityMapping<Invitation, InvitationRow>()({
   ticketHash: ['ticket_hash', 'value'],
   signUpId: ['sign_up_id', 'value'],
   expiresAt: ['expires_at', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const operatorMapping = entityMapping<Operator, OperatorRow>()({
+  id: ['id', 'value'],
+  email: ['email', 'value'],
+  passwordDigest: ['password_digest', 'value'],
+  totpSecretEnc: ['totp_secret_enc', 'value'],
+  failedAttempts: ['failed_attempts', 'value'],
+  lockedUntil: ['locked_until', 'value'],
+  lastSignInAt: ['last_sign_in_at', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const operatorTokenMapping = entityMapping<OperatorToken, OperatorTokenRow>()({
+  tokenHash: ['token_hash', 'value'],
+  purpose: ['purpose', 'value'],
+  operatorId: ['operator_id', 'value'],
+  expiresAt: ['expires_at', 'value'],
+  createdAt: ['created_at', 'value'],
+});
+
+export const operatorSessionMapping = entityMapping<OperatorSession, OperatorSessionRow>()({
+  id: ['id', 'value'],
+  operatorId: ['operator_id', 'value'],
+  tokenHash: ['token_hash', 'value'],
+  userAgent: ['user_agent', 'value'],
+  ip: ['ip', 'value'],
+  createdAt: ['created_at', 'value'],
+  lastActiveAt: ['last_active_at', 'value'],
+  expiresAt: ['expires_at', 'value'],
+});
+
+export const auditEventMapping = entityMapping<AuditEvent, AuditLogRow>()({
+  id: ['id', 'value'],
+  at: ['at', 'value'],
+  actorType: ['actor_type', 'value'],
+  actorId: ['actor_id', 'value'],
+  actorLabel: ['actor_label', 'value'],
+  action: ['action', 'value'],
+  targetType: ['target_type', 'value'],
+  targetId: ['target_id', 'value'],
+  ip: ['ip', 'value'],
+  detail: ['detail', 'object'],
+});
+
+export const actorTokenMapping = entityMapping<ActorToken, ActorTokenRow>()({
+  id: ['id', 'value'],
+  userId: ['user_id', 'value'],
+  actor: ['actor', 'object'],
+  tokenHash: ['token_hash', 'value'],
+  status: ['status', 'value'],
+  expiresAt: ['expires_at', 'value'],
+  sessionMaxDurationMs: ['session_max_duration_ms', 'value'],
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
 });

@@ -101,6 +101,8 @@ export interface SessionTable {
   abandon_at: number;
   created_at: number;
   updated_at: number;
+  /** JSON of the actor (`act` claim) for an impersonation session; null otherwise. */
+  actor: string | null;
 }
 
 export interface JwtTemplateTable {
@@ -387,6 +389,11 @@ export interface Database {
   webhook_attempts: WebhookAttemptTable;
   totp_secrets: TotpSecretTable;
   backup_codes: BackupCodeTable;
+  operators: OperatorTable;
+  operator_tokens: OperatorTokenTable;
+  operator_sessions: OperatorSessionTable;
+  audit_log: AuditLogTable;
+  actor_tokens: ActorTokenTable;
 }
 
 export interface WebhookEndpointTable {
@@ -495,3 +502,66 @@ export interface BackupCodeTable {
   code_hash: string;
   created_at: number;
 }
+
+/** The dashboard's operators: the people who run the instance, never its end users. */
+export interface OperatorTable {
+  id: string;
+  email: string;
+  password_digest: string | null;
+  totp_secret_enc: string | null;
+  failed_attempts: number;
+  locked_until: number | null;
+  last_sign_in_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OperatorTokenTable {
+  token_hash: string;
+  purpose: string;
+  operator_id: string | null;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface OperatorSessionTable {
+  id: string;
+  operator_id: string;
+  token_hash: string;
+  user_agent: string;
+  ip: string;
+  created_at: number;
+  last_active_at: number;
+  expires_at: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  detail: string;
+}
+
+export type OperatorRow = OperatorTable;
+export type OperatorTokenRow = OperatorTokenTable;
+export type OperatorSessionRow = OperatorSessionTable;
+export type AuditLogRow = AuditLogTable;
+
+export interface ActorTokenTable {
+  id: string;
+  user_id: string;
+  actor: string;
+  token_hash: string;
+  status: string;
+  expires_at: number;
+  session_max_duration_ms: number;
+  created_at: number;
+  updated_at: number;
+}
+export type ActorTokenRow = ActorTokenTable;

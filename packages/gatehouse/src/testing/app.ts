@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { boot } from '../boot.js';
+import { boot, describeEnvironment } from '../boot.js';
+import { configLockedSettings } from '../cli/serve.js';
 import { loadConfig } from '../config/load.js';
 import type { Clock } from '../domain/clock.js';
 import type { Domain } from '../domain/index.js';
@@ -41,6 +42,11 @@ export async function createTestApp(
     publicUrl: config.publicUrl,
     mailbox: true,
     trustedProxies: config.trustedProxies,
+    dashboard: {
+      environment: () => describeEnvironment(config, booted.domain),
+      configLocked: configLockedSettings(config),
+      checks: { mail: () => booted.mailer.check(), redis: async () => 'in memory (no Redis configured)' },
+    },
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
   const secretKey = booted.domain.instance.get().secretKey;

@@ -47,7 +47,15 @@ export function lockoutState(user: User, policy: LockoutPolicy, now: number): Lo
  * in the database and change in single statements): per-user lockout after failed passwords and
  * codes, and per-address budgets for failed codes and code sends.
  */
-export function createAttackProtection(deps: { store: Store; clock: Clock; policy: () => LockoutPolicy }) {
+/** A security event the audit log keeps: a failed password or code, and the lockout it may cause. */
+export type SecurityEvent = { kind: 'failed_verification' | 'locked_out'; userId: string; detail?: Record<string, unknown> };
+
+export function createAttackProtection(deps: {
+  store: Store;
+  clock: Clock;
+  policy: () => LockoutPolicy;
+  onEvent?: (event: SecurityEvent) => Promise<void>;
+}) {
   const { store, clock } = deps;
   const policy = () => {
     const p = deps.policy();
@@ -78,7 +86,12 @@ export function createAttackProtection(deps: { store: Store; clock: Clock; polic
         { windowMs: durationMs, maxAttempts: p.maxAttempts, lockoutMs: durationMs },
         now,
       );
-      if (result?.lockoutUntil && result.lockoutUntil > now) throw errors.userLocked(Math.ceil((result.lockoutUntil - now) / 1000));
+      const lockedOut = result?.lockoutUntil != null && result.lockoutUntil > now;
+      await deps.onEvent?.({ kind: 'failed_verification', userId: user.id });
+      if (lockedOut && result?.lockoutUntil) {
+        await deps.onEvent?.({ kind: 'locked_out', userId: user.id, detail: { until: new Date(result.lockoutUntil).toISOString() } });
+        throw errors.userLocked(Math.ceil((result.lockoutUntil - now) / 1000));
+      }
     },
 
     /** A successful sign-in clears the count (only written when there is one). */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import { registerImageBackendRoutes } from '../images/bapi.js';
+import { registerActorTokenRoutes } from './actor-tokens.js';
 import { registerApiKeyRoutes } from './api-keys.js';
 import { registerClientRoutes } from './clients.js';
 import { registerCloudOnlyRoutes } from './cloud-only.js';
@@ -51,5 +52,6 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerWebhookRoutes(app, domain);
   registerUserCredentialRoutes(app, domain);
   registerInstanceResourceRoutes(app, domain);
+  registerActorTokenRoutes(app, domain);
   registerCloudOnlyRoutes(app);
 }

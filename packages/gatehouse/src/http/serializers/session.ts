@@ -34,7 +34,7 @@ export function serializeSession(session: Session, activity?: SessionActivity): 
     user_id: session.userId,
     status: session.status,
     last_active_organization_id: session.lastActiveOrganizationId,
-    actor: null,
+    actor: session.actor,
     latest_activity: activity ? serializeSessionActivity(session.id, activity, { audience: 'backend' }) : null,
     tasks: null,
     last_active_at: session.lastActiveAt,
@@ -85,7 +85,7 @@ export function serializeFrontendSession(
   return {
     ...frontendSessionBase(session),
     last_active_organization_id: session.lastActiveOrganizationId,
-    actor: null,
+    actor: session.actor as FrontendSessionWireJSON['actor'],
     factor_verification_age: [Math.max(0, Math.floor((now - session.createdAt) / 60_000)), -1],
     tasks: null,
     user: serializeFrontendUser(entry.record, lockout, links, memberships),
@@ -118,7 +118,7 @@ export function serializeSessionWithActivities(session: Session, activity: Sessi
   return {
     ...frontendSessionBase(session),
     latest_activity: serializeSessionActivity(session.id, activity, { audience: 'frontend' }),
-    actor: null,
+    actor: session.actor as SessionWithActivitiesWireJSON['actor'],
   };
 }
 

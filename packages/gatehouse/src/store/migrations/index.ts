@@ -10,6 +10,7 @@ import * as webhooks from './0008-webhooks.js';
 import * as oauth from './0009-oauth.js';
 import * as invitationsAndRoles from './0010-invitations-and-roles.js';
 import * as secondFactors from './0011-second-factors.js';
+import * as dashboard from './0013-dashboard.js';
 import * as bapiRest from './0014-bapi-rest.js';
 
 /** Every migration, in order. Add a file and a line here; never edit an applied migration. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '0009-oauth': oauth,
   '0010-invitations-and-roles': invitationsAndRoles,
   '0011-second-factors': secondFactors,
+  '0013-dashboard': dashboard,
   '0014-bapi-rest': bapiRest,
 };

@@ -16,6 +16,20 @@ import {
   type SignUpRepository,
   type VerificationCodeRepository,
 } from './attempts.js';
+import {
+  type ActivityRepository,
+  type ActorTokenRepository,
+  type AuditLogRepository,
+  createActivityRepository,
+  createActorTokenRepository,
+  createAuditLogRepository,
+  createOperatorRepository,
+  createOperatorSessionRepository,
+  createOperatorTokenRepository,
+  type OperatorRepository,
+  type OperatorSessionRepository,
+  type OperatorTokenRepository,
+} from './dashboard.js';
 import { createEmailAddressRepository, type EmailAddressRepository } from './email-addresses.js';
 import {
   createHandshakeNonceRepository,
@@ -90,6 +104,12 @@ export interface Repositories {
   externalAccounts: ExternalAccountRepository;
   totpSecrets: TotpSecretRepository;
   backupCodes: BackupCodeRepository;
+  operators: OperatorRepository;
+  operatorTokens: OperatorTokenRepository;
+  operatorSessions: OperatorSessionRepository;
+  auditLog: AuditLogRepository;
+  activity: ActivityRepository;
+  actorTokens: ActorTokenRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -123,5 +143,11 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     externalAccounts: createExternalAccountRepository(db),
     totpSecrets: createTotpSecretRepository(db),
     backupCodes: createBackupCodeRepository(db),
+    operators: createOperatorRepository(db),
+    operatorTokens: createOperatorTokenRepository(db),
+    operatorSessions: createOperatorSessionRepository(db),
+    auditLog: createAuditLogRepository(db),
+    activity: createActivityRepository(db),
+    actorTokens: createActorTokenRepository(db),
   };
 }

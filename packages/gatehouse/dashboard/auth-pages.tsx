@@ -1,0 +1,216 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, setCsrfToken } from './api';
+import { Alert, navigate, useAction } from './ui';
+
+interface SignedIn {
+  csrf_token: string;
+}
+
+export function SignIn(props: { onSignedIn: () => void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const action = useAction();
+  return (
+    <main class="auth">
+      <form
+        class="card auth-card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          action.run(async () => {
+            const result = await api<SignedIn>('POST', '/sign-in', { email, password, ...(code ? { code } : {}) });
+            setCsrfToken(result.csrf_token);
+            props.onSignedIn();
+          });
+        }}
+      >
+        <div class="brand">
+          <span class="logo" aria-hidden="true">
+            G
+          </span>
+          Gatehouse
+        </div>
+        <h1>Sign in to the dashboard</h1>
+        <p class="muted">For the people who operate this instance. App users sign in elsewhere.</p>
+        <Alert error={action.error} />
+        <div class="field">
+          <label for="email">E-mail</label>
+          <input
+            id="email"
+            type="email"
+            autocomplete="username"
+            required
+            value={email}
+            onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+          />
+        </div>
+        <div class="field">
+          <label for="password">Password</label>
+          <input
+            id="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+          />
+        </div>
+        <div class="field">
+          <label for="code">Authenticator code</label>
+          <input
+            id="code"
+            inputMode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9]{6}"
+            placeholder="if you enrolled one"
+            value={code}
+            onInput={(e) => setCode((e.target as HTMLInputElement).value)}
+          />
+        </div>
+        <button type="submit" class="btn btn-primary btn-block" disabled={action.busy}>
+          {action.busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+interface LinkInfo {
+  purpose: 'setup' | 'first_operator';
+  email: string | null;
+  totpRequired: boolean;
+  totp_secret: string;
+  totp_uri: string;
+}
+
+/** The one-time link: `/dashboard/setup#token=…` (the token never reaches a log or a Referer). */
+export function Setup() {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+  const [info, setInfo] = useState<LinkInfo | undefined>();
+  const [loadError, setLoadError] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [enroll, setEnroll] = useState(false);
+  const [code, setCode] = useState('');
+  const action = useAction();
+  useEffect(() => {
+    if (!token) {
+      setLoadError('This page needs the one-time link printed by `gatehouse admin create` or by the first start.');
+      return;
+    }
+    api<LinkInfo>('GET', `/setup?token=${encodeURIComponent(token)}`).then(
+      (value) => {
+        setInfo(value);
+        setEnroll(value.totpRequired);
+      },
+      (e: Error) => setLoadError(e.message),
+    );
+  }, [token]);
+  return (
+    <main class="auth">
+      <form
+        class="card auth-card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          action.run(async () => {
+            if (password !== confirm) throw new Error('The two passwords differ.');
+            await api('POST', '/setup', {
+              token,
+              ...(info?.purpose === 'first_operator' ? { email } : {}),
+              password,
+              ...(enroll && info ? { totp_secret: info.totp_secret, totp_code: code } : {}),
+            });
+            history.replaceState(null, '', '/dashboard/setup');
+            navigate('/dashboard/sign-in?ready=1');
+          });
+        }}
+      >
+        <div class="brand">
+          <span class="logo" aria-hidden="true">
+            G
+          </span>
+          Gatehouse
+        </div>
+        <h1>{info?.purpose === 'first_operator' ? 'Create the first operator' : 'Set your password'}</h1>
+        <Alert error={loadError || action.error} />
+        {info && (
+          <>
+            {info.purpose === 'first_operator' ? (
+              <div class="field">
+                <label for="email">Your e-mail</label>
+                <input
+                  id="email"
+                  type="email"
+                  autocomplete="username"
+                  required
+                  value={email}
+                  onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+                />
+              </div>
+            ) : (
+              <p class="muted">
+                Operator <strong>{info.email}</strong>
+              </p>
+            )}
+            <div class="field">
+              <label for="password">Password (12 characters or more)</label>
+              <input
+                id="password"
+                type="password"
+                autocomplete="new-password"
+                minLength={12}
+                required
+                value={password}
+                onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+              />
+            </div>
+            <div class="field">
+              <label for="confirm">Password again</label>
+              <input
+                id="confirm"
+                type="password"
+                autocomplete="new-password"
+                required
+                value={confirm}
+                onInput={(e) => setConfirm((e.target as HTMLInputElement).value)}
+              />
+            </div>
+            {!info.totpRequired && (
+              <label class="check">
+                <input type="checkbox" checked={enroll} onChange={(e) => setEnroll((e.target as HTMLInputElement).checked)} /> Also require
+                an authenticator code (recommended)
+              </label>
+            )}
+            {enroll && (
+              <div class="totp">
+                <p>
+                  {info.totpRequired ? 'Production instances require an authenticator. ' : ''}Add this key to your authenticator app (TOTP,
+                  6 digits, 30 s), then enter the code it shows.
+                </p>
+                <code class="secret" data-testid="totp-secret">
+                  {info.totp_secret}
+                </code>
+                <p class="muted small">{info.totp_uri}</p>
+                <div class="field">
+                  <label for="code">Code</label>
+                  <input
+                    id="code"
+                    inputMode="numeric"
+                    pattern="[0-9]{6}"
+                    required
+                    value={code}
+                    onInput={(e) => setCode((e.target as HTMLInputElement).value)}
+                  />
+                </div>
+              </div>
+            )}
+            <button type="submit" class="btn btn-primary btn-block" disabled={action.busy}>
+              {action.busy ? 'Saving…' : 'Save and continue to sign in'}
+            </button>
+          </>
+        )}
+      </form>
+    </main>
+  );
+}

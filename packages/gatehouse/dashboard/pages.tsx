@@ -1,0 +1,902 @@
+import { useState } from 'preact/hooks';
+import { api, qs } from './api';
+import {
+  Alert,
+  Badge,
+  Card,
+  CopyButton,
+  JsonEditor,
+  Link,
+  Loading,
+  PageHeader,
+  Pager,
+  useAction,
+  useLoad,
+  validJsonObject,
+  when,
+} from './ui';
+import type { UserJSON } from './users';
+
+interface Overview {
+  activity: { day: string; signUps: number; signIns: number; activeUsers: number }[];
+  total_users: number;
+  health: Record<'database' | 'mail' | 'redis', { ok: boolean; detail: string }>;
+}
+
+function BarChart(props: { title: string; values: { label: string; value: number }[] }) {
+  const max = Math.max(1, ...props.values.map((v) => v.value));
+  const total = props.values.reduce((sum, v) => sum + v.value, 0);
+  return (
+    <figure class="chart">
+      <figcaption>
+        <span>{props.title}</span> <strong>{total.toLocaleString()}</strong> <span class="muted small">last 30 days</span>
+      </figcaption>
+      <div class="bars" role="img" aria-label={`${props.title}: ${props.values.map((v) => `${v.label} ${v.value}`).join(', ')}`}>
+        {props.values.map((v) => (
+          <span key={v.label} class="bar" style={{ height: `${(v.value / max) * 100}%` }} title={`${v.label}: ${v.value}`} />
+        ))}
+      </div>
+    </figure>
+  );
+}
+
+export function OverviewPage() {
+  const { data, error } = useLoad(() => api<Overview>('GET', '/overview'), []);
+  if (error) return <Alert error={error} />;
+  if (!data) return <Loading />;
+  const series = (key: 'signUps' | 'signIns' | 'activeUsers') => data.activity.map((d) => ({ label: d.day, value: d[key] }));
+  return (
+    <>
+      <PageHeader title="Overview" description={`${data.total_users.toLocaleString()} users in total.`} />
+      <div class="grid-3">
+        <Card>
+          <BarChart title="Sign-ups" values={series('signUps')} />
+        </Card>
+        <Card>
+          <BarChart title="Sign-ins" values={series('signIns')} />
+        </Card>
+        <Card>
+          <BarChart title="Active users" values={series('activeUsers')} />
+        </Card>
+      </div>
+      <Card title="Health">
+        <ul class="health">
+          {(['database', 'redis', 'mail'] as const).map((name) => (
+            <li key={name}>
+              <Badge tone={data.health[name].ok ? 'ok' : 'bad'}>{data.health[name].ok ? 'OK' : 'Failing'}</Badge> <strong>{name}</strong>{' '}
+              <span class="muted">{data.health[name].detail}</span>
+            </li>
+          ))}
+        </ul>
+      </Card>
+    </>
+  );
+}
+
+interface OrganizationJSON {
+  id: string;
+  name: string;
+  slug: string;
+  members_count?: number;
+  created_at: number;
+}
+
+export function OrganizationsPage() {
+  const [query, setQuery] = useState('');
+  const [submitted, setSubmitted] = useState('');
+  const [offset, setOffset] = useState(0);
+  const { data, error } = useLoad(
+    () => api<{ data: OrganizationJSON[]; total_count: number }>('GET', `/organizations${qs({ query: submitted, limit: 25, offset })}`),
+    [submitted, offset],
+  );
+  return (
+    <>
+      <PageHeader title="Organizations" />
+      <form
+        class="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setOffset(0);
+          setSubmitted(query.trim());
+        }}
+      >
+        <input
+          type="search"
+          class="grow"
+          aria-label="Search organizations"
+          placeholder="Search by name or slug"
+          value={query}
+          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+        />
+        <button type="submit" class="btn">
+          Search
+        </button>
+      </form>
+      <Alert error={error} />
+      <Card>
+        {!data ? (
+          <Loading />
+        ) : (
+          <>
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Slug</th>
+                  <th scope="col">Members</th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.data.map((o) => (
+                  <tr key={o.id}>
+                    <td>
+                      <Link href={`/dashboard/organizations/${o.id}`}>{o.name}</Link>
+                    </td>
+                    <td class="mono">{o.slug}</td>
+                    <td>{o.members_count ?? '—'}</td>
+                    <td>{when(o.created_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pager offset={offset} limit={25} total={data.total_count} onChange={setOffset} />
+          </>
+        )}
+      </Card>
+    </>
+  );
+}
+
+interface OrgDetail {
+  organization: OrganizationJSON;
+  members: {
+    id: string;
+    role: string;
+    public_user_data: { user_id: string; identifier: string; first_name: string | null; last_name: string | null };
+  }[];
+  members_total: number;
+  roles: string[];
+}
+
+export function OrganizationDetailPage(props: { id: string }) {
+  const { data, error, reload } = useLoad(() => api<OrgDetail>('GET', `/organizations/${encodeURIComponent(props.id)}`), [props.id]);
+  const action = useAction();
+  if (error) return <Alert error={error} />;
+  if (!data) return <Loading />;
+  const org = data.organization;
+  return (
+    <>
+      <p class="crumbs">
+        <Link href="/dashboard/organizations">Organizations</Link> / {org.slug}
+      </p>
+      <PageHeader title={org.name} description={`${org.id} · ${data.members_total} members`} />
+      <Alert error={action.error} notice={action.notice} />
+      <Card title="Members">
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Member</th>
+              <th scope="col">Role</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.members.map((m) => (
+              <tr key={m.id}>
+                <td>
+                  <Link href={`/dashboard/users/${m.public_user_data.user_id}`}>{m.public_user_data.identifier}</Link>
+                </td>
+                <td>
+                  <select
+                    aria-label={`Role of ${m.public_user_data.identifier}`}
+                    value={m.role}
+                    disabled={action.busy}
+                    onChange={(e) => {
+                      const role = (e.target as HTMLSelectElement).value;
+                      action.run(async () => {
+                        await api('PATCH', `/organizations/${org.id}/memberships/${m.public_user_data.user_id}`, { role });
+                        reload();
+                        return `${m.public_user_data.identifier} is now ${role}.`;
+                      });
+                    }}
+                  >
+                    {data.roles.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    class="btn btn-danger btn-small"
+                    disabled={action.busy}
+                    onClick={() => {
+                      if (!confirm(`Remove ${m.public_user_data.identifier} from ${org.name}?`)) return;
+                      action.run(async () => {
+                        await api('DELETE', `/organizations/${org.id}/memberships/${m.public_user_data.user_id}`);
+                        reload();
+                        return 'Member removed.';
+                      });
+                    }}
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </>
+  );
+}
+
+interface SessionTokenJSON {
+  claims: Record<string, unknown>;
+  lifetime: number;
+  shortcodes: string[];
+  limit_bytes: number;
+  lifetime_range: { min: number; max: number };
+  config_locked: boolean;
+}
+
+export function SessionTokenPage() {
+  const { data, error, reload } = useLoad(async () => {
+    const value = await api<SessionTokenJSON>('GET', '/session-token');
+    setText(JSON.stringify(value.claims, null, 2));
+    setLifetime(String(value.lifetime));
+    return value;
+  }, []);
+  const [text, setText] = useState('{}');
+  const [lifetime, setLifetime] = useState('60');
+  const [previewUser, setPreviewUser] = useState('');
+  const [preview, setPreview] = useState<{ claims: Record<string, unknown>; bytes: number } | undefined>();
+  const action = useAction();
+  const previewAction = useAction();
+  if (error) return <Alert error={error} />;
+  if (!data) return <Loading />;
+  const claims = validJsonObject(text);
+  const insert = (code: string) =>
+    setText((current) =>
+      `${current.trim().replace(/\}\s*$/, '')}${current.trim() === '{}' ? '' : ','}\n  "${code.split('.').pop()}": "{{${code}}}"\n}`.replace(
+        '{,',
+        '{',
+      ),
+    );
+  return (
+    <>
+      <PageHeader title="Sessions & tokens" description="Customize the claims every session token carries, and its lifetime." />
+      {data.config_locked && (
+        <p class="alert alert-info">
+          The config file sets the session token (sessionToken): it wins at every start, so it is read-only here.
+        </p>
+      )}
+      <Alert error={action.error} notice={action.notice} />
+      <div class="grid-2">
+        <Card title="Customize session token">
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              action.run(async () => {
+                await api('PUT', '/session-token', { claims, lifetime: Number(lifetime) });
+                reload();
+                return 'Session token saved. New tokens carry these claims.';
+              });
+            }}
+          >
+            <JsonEditor id="claims" label="Claims (JSON)" value={text} onInput={setText} limitBytes={data.limit_bytes} rows={12} />
+            <div class="field">
+              <label for="lifetime">
+                Token lifetime in seconds ({data.lifetime_range.min}–{data.lifetime_range.max})
+              </label>
+              <input
+                id="lifetime"
+                type="number"
+                min={data.lifetime_range.min}
+                max={data.lifetime_range.max}
+                value={lifetime}
+                onInput={(e) => setLifetime((e.target as HTMLInputElement).value)}
+              />
+            </div>
+            <button type="submit" class="btn btn-primary" disabled={!claims || action.busy || data.config_locked}>
+              Save
+            </button>
+          </form>
+        </Card>
+        <div>
+          <Card title="Shortcodes">
+            <p class="muted small">Click to add one to the template.</p>
+            <div class="chips">
+              {data.shortcodes.map((code) => (
+                <button type="button" key={code} class="chip" onClick={() => insert(code)}>
+                  {`{{${code}}}`}
+                </button>
+              ))}
+            </div>
+          </Card>
+          <Card title="Preview for a user">
+            <form
+              class="toolbar"
+              onSubmit={(e) => {
+                e.preventDefault();
+                previewAction.run(async () => {
+                  let userId = previewUser.trim();
+                  if (!userId.startsWith('user_')) {
+                    const found = await api<{ data: UserJSON[] }>('GET', `/users${qs({ query: userId, limit: 1 })}`);
+                    userId = found.data[0]?.id ?? '';
+                    if (!userId) throw new Error('No user matches.');
+                  }
+                  setPreview(await api('POST', '/session-token/preview', { claims, user_id: userId }));
+                });
+              }}
+            >
+              <input
+                class="grow"
+                aria-label="User id or e-mail"
+                placeholder="User id or e-mail"
+                value={previewUser}
+                onInput={(e) => setPreviewUser((e.target as HTMLInputElement).value)}
+              />
+              <button type="submit" class="btn" disabled={!claims || previewAction.busy}>
+                Preview
+              </button>
+            </form>
+            <Alert error={previewAction.error} />
+            {preview && (
+              <>
+                <pre class="code-block" data-testid="claims-preview">
+                  {JSON.stringify(preview.claims, null, 2)}
+                </pre>
+                <p class={preview.bytes > data.limit_bytes ? 'text-bad' : 'muted'}>
+                  {preview.bytes.toLocaleString()} of {data.limit_bytes.toLocaleString()} bytes
+                </p>
+              </>
+            )}
+          </Card>
+        </div>
+      </div>
+      <JwtTemplates />
+    </>
+  );
+}
+
+interface JwtTemplateJSON {
+  id: string;
+  name: string;
+  lifetime: number;
+  claims: Record<string, unknown>;
+}
+
+function JwtTemplates() {
+  const list = useLoad(() => api<{ data: JwtTemplateJSON[] }>('GET', '/jwt-templates'), []);
+  const [editing, setEditing] = useState<JwtTemplateJSON | null>(null);
+  const [name, setName] = useState('');
+  const [claims, setClaims] = useState('{}');
+  const [lifetime, setLifetime] = useState('60');
+  const action = useAction();
+  const start = (template: JwtTemplateJSON | null) => {
+    setEditing(template);
+    setName(template?.name ?? '');
+    setClaims(JSON.stringify(template?.claims ?? {}, null, 2));
+    setLifetime(String(template?.lifetime ?? 60));
+  };
+  const parsed = validJsonObject(claims);
+  return (
+    <Card
+      title="JWT templates"
+      actions={
+        <button type="button" class="btn btn-small" onClick={() => start(null)}>
+          New template
+        </button>
+      }
+    >
+      <Alert error={action.error || list.error} notice={action.notice} />
+      {!list.data ? (
+        <Loading />
+      ) : list.data.data.length === 0 ? (
+        <p class="muted">No JWT templates yet.</p>
+      ) : (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Lifetime</th>
+              <th scope="col">Claims</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.data.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>{t.lifetime} s</td>
+                <td class="mono small detail">{JSON.stringify(t.claims)}</td>
+                <td class="nowrap">
+                  <button type="button" class="btn btn-small" onClick={() => start(t)}>
+                    Edit
+                  </button>{' '}
+                  <button
+                    type="button"
+                    class="btn btn-small btn-danger"
+                    onClick={() =>
+                      confirm(`Delete the template ${t.name}?`) &&
+                      action.run(async () => {
+                        await api('DELETE', `/jwt-templates/${t.id}`);
+                        list.reload();
+                        return 'Template deleted.';
+                      })
+                    }
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {(editing !== null || name !== '' || claims !== '{}') && (
+        <form
+          class="subform"
+          onSubmit={(e) => {
+            e.preventDefault();
+            action.run(async () => {
+              const body = { name, claims: parsed, lifetime: Number(lifetime) };
+              if (editing) await api('PATCH', `/jwt-templates/${editing.id}`, body);
+              else await api('POST', '/jwt-templates', body);
+              start(null);
+              list.reload();
+              return 'Template saved.';
+            });
+          }}
+        >
+          <h3>{editing ? `Edit ${editing.name}` : 'New template'}</h3>
+          <div class="grid-2">
+            <div class="field">
+              <label for="jwt-name">Name</label>
+              <input id="jwt-name" required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+            </div>
+            <div class="field">
+              <label for="jwt-lifetime">Lifetime (seconds)</label>
+              <input
+                id="jwt-lifetime"
+                type="number"
+                min={30}
+                value={lifetime}
+                onInput={(e) => setLifetime((e.target as HTMLInputElement).value)}
+              />
+            </div>
+          </div>
+          <JsonEditor id="jwt-claims" label="Claims (JSON, shortcodes as above)" value={claims} onInput={setClaims} rows={6} />
+          <button type="submit" class="btn btn-primary" disabled={!parsed || action.busy}>
+            Save template
+          </button>
+        </form>
+      )}
+    </Card>
+  );
+}
+
+interface KeysJSON {
+  environment_type: string;
+  publishable_key: string;
+  secret_key: string;
+  api_url: string;
+  jwks_url: string;
+  env: Record<string, string>;
+  signing_keys: { kid: string; state: string; activates_at: number; retires_at: number | null }[];
+}
+
+export function KeysPage() {
+  const { data, error, reload } = useLoad(() => api<KeysJSON>('GET', '/keys'), []);
+  const [reveal, setReveal] = useState(false);
+  const action = useAction();
+  if (error) return <Alert error={error} />;
+  if (!data) return <Loading />;
+  const envText = Object.entries(data.env)
+    .map(([k, v]) => `${k}=${v.includes('\n') ? JSON.stringify(v) : v}`)
+    .join('\n');
+  return (
+    <>
+      <PageHeader title="API keys" description={`A ${data.environment_type} instance.`} />
+      <Alert error={action.error} notice={action.notice} />
+      <Card title="Keys">
+        <dl class="facts">
+          <dt>Publishable key</dt>
+          <dd class="mono">
+            {data.publishable_key} <CopyButton text={data.publishable_key} />
+          </dd>
+          <dt>Secret key</dt>
+          <dd class="mono">
+            {reveal ? data.secret_key : `${data.secret_key.slice(0, 8)}${'•'.repeat(24)}`}{' '}
+            <button type="button" class="btn btn-small" onClick={() => setReveal(!reveal)}>
+              {reveal ? 'Hide' : 'Show'}
+            </button>{' '}
+            <CopyButton text={data.secret_key} />
+          </dd>
+          <dt>Backend API</dt>
+          <dd class="mono">{data.api_url}</dd>
+          <dt>JWKS</dt>
+          <dd class="mono">{data.jwks_url}</dd>
+        </dl>
+      </Card>
+      <Card title="Environment variables" actions={<CopyButton text={envText} label="Copy all" />}>
+        <pre class="code-block">{reveal ? envText : envText.replace(data.secret_key, `${data.secret_key.slice(0, 8)}…`)}</pre>
+      </Card>
+      <Card title="Rotation">
+        <p class="muted">
+          A new signing key is published in the JWKS before it signs. The previous secret key keeps working for the grace period (a day), so
+          apps can move over.
+        </p>
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Signing key</th>
+              <th scope="col">State</th>
+              <th scope="col">Signs from</th>
+              <th scope="col">Leaves the JWKS</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.signing_keys.map((k) => (
+              <tr key={k.kid}>
+                <td class="mono">{k.kid}</td>
+                <td>
+                  <Badge tone={k.state === 'signing' ? 'ok' : 'neutral'}>{k.state}</Badge>
+                </td>
+                <td>{when(k.activates_at)}</td>
+                <td>{when(k.retires_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div class="actions">
+          <button
+            type="button"
+            class="btn"
+            disabled={action.busy}
+            onClick={() =>
+              confirm('Rotate the signing key?') &&
+              action.run(async () => {
+                await api('POST', '/keys/rotate-signing-key', {});
+                reload();
+                return 'New signing key published; it signs after the overlap.';
+              })
+            }
+          >
+            Rotate signing key
+          </button>
+          <button
+            type="button"
+            class="btn btn-danger"
+            disabled={action.busy}
+            onClick={() =>
+              confirm('Rotate the secret key? The current one keeps working for 24 hours.') &&
+              action.run(async () => {
+                await api('POST', '/keys/rotate-secret-key', {});
+                reload();
+                return 'New secret key made; the previous one works for 24 hours more.';
+              })
+            }
+          >
+            Rotate secret key
+          </button>
+        </div>
+      </Card>
+    </>
+  );
+}
+
+interface SettingsJSON {
+  settings: {
+    applicationName: string;
+    allowedOrigins: string[];
+    firstName: string;
+    lastName: string;
+    username: string;
+    deleteSelfEnabled: boolean;
+  };
+  config_locked: string[];
+}
+
+export function ConfigurePage() {
+  const [form, setForm] = useState<SettingsJSON['settings'] | undefined>();
+  const { data, error } = useLoad(async () => {
+    const value = await api<SettingsJSON>('GET', '/settings');
+    setForm(value.settings);
+    return value;
+  }, []);
+  const [origins, setOrigins] = useState<string | undefined>();
+  const action = useAction();
+  if (error) return <Alert error={error} />;
+  if (!data || !form) return <Loading />;
+  const locked = (field: string) => data.config_locked.includes(field);
+  const note = (field: string) => locked(field) && <span class="muted small"> · set by the config file, which wins</span>;
+  const attribute = (field: 'firstName' | 'lastName' | 'username', label: string) => (
+    <div class="field">
+      <label for={field}>
+        {label}
+        {note(field)}
+      </label>
+      <select
+        id={field}
+        value={form[field]}
+        disabled={locked(field)}
+        onChange={(e) => setForm({ ...form, [field]: (e.target as HTMLSelectElement).value })}
+      >
+        <option value="off">Off</option>
+        <option value="optional">Optional</option>
+        <option value="required">Required</option>
+      </select>
+    </div>
+  );
+  return (
+    <>
+      <PageHeader title="Configure" description="Stored in the database: every node applies a change within seconds." />
+      {data.config_locked.length > 0 && (
+        <p class="alert alert-info">
+          The config file sets {data.config_locked.join(', ')}: those fields are read-only here (the file wins at every start).
+        </p>
+      )}
+      <Alert error={action.error} notice={action.notice} />
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          action.run(async () => {
+            const allowedOrigins = (origins ?? form.allowedOrigins.join('\n'))
+              .split(/\s+/)
+              .map((o) => o.trim())
+              .filter(Boolean);
+            const body: Record<string, unknown> = { ...form, allowedOrigins };
+            for (const field of data.config_locked) delete body[field];
+            const saved = await api<{ settings: SettingsJSON['settings'] }>('PATCH', '/settings', body);
+            setForm(saved.settings);
+            return 'Settings saved.';
+          });
+        }}
+      >
+        <Card title="Application">
+          <div class="field">
+            <label for="applicationName">Application name{note('applicationName')}</label>
+            <input
+              id="applicationName"
+              value={form.applicationName}
+              disabled={locked('applicationName')}
+              onInput={(e) => setForm({ ...form, applicationName: (e.target as HTMLInputElement).value })}
+            />
+          </div>
+          <div class="field">
+            <label for="allowedOrigins">Allowed origins (one per line){note('allowedOrigins')}</label>
+            <textarea
+              id="allowedOrigins"
+              rows={4}
+              disabled={locked('allowedOrigins')}
+              value={origins ?? form.allowedOrigins.join('\n')}
+              onInput={(e) => setOrigins((e.target as HTMLTextAreaElement).value)}
+            />
+          </div>
+        </Card>
+        <Card title="Sign-up fields">
+          <div class="grid-3">
+            {attribute('firstName', 'First name')}
+            {attribute('lastName', 'Last name')}
+            {attribute('username', 'Username')}
+          </div>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={form.deleteSelfEnabled}
+              disabled={locked('deleteSelfEnabled')}
+              onChange={(e) => setForm({ ...form, deleteSelfEnabled: (e.target as HTMLInputElement).checked })}
+            />{' '}
+            Users may delete their own account
+          </label>
+        </Card>
+        <button type="submit" class="btn btn-primary" disabled={action.busy}>
+          Save settings
+        </button>
+      </form>
+    </>
+  );
+}
+
+interface AuditEventJSON {
+  id: string;
+  at: number;
+  actor_type: string;
+  actor: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  detail: Record<string, unknown>;
+}
+
+export function AuditPage() {
+  const [action, setAction] = useState('');
+  const [actorType, setActorType] = useState('');
+  const [target, setTarget] = useState('');
+  const [filter, setFilter] = useState({ action: '', actor_type: '', target_id: '' });
+  const [offset, setOffset] = useState(0);
+  const { data, error } = useLoad(
+    () => api<{ data: AuditEventJSON[]; total_count: number }>('GET', `/audit${qs({ ...filter, limit: 50, offset })}`),
+    [filter, offset],
+  );
+  return (
+    <>
+      <PageHeader title="Audit log" description="Every operator action and security event, newest first.">
+        <a class="btn" href={`/dashboard/api/audit.csv${qs(filter)}`} download>
+          Export CSV
+        </a>
+      </PageHeader>
+      <form
+        class="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setOffset(0);
+          setFilter({ action: action.trim(), actor_type: actorType, target_id: target.trim() });
+        }}
+      >
+        <input
+          aria-label="Action starts with"
+          placeholder="Action (e.g. user.)"
+          value={action}
+          onInput={(e) => setAction((e.target as HTMLInputElement).value)}
+        />
+        <select aria-label="Actor" value={actorType} onChange={(e) => setActorType((e.target as HTMLSelectElement).value)}>
+          <option value="">Any actor</option>
+          <option value="operator">Operators</option>
+          <option value="backend_api">Backend API</option>
+          <option value="cli">CLI</option>
+          <option value="end_user">End users</option>
+          <option value="system">System</option>
+        </select>
+        <input
+          aria-label="Target id"
+          placeholder="Target id"
+          value={target}
+          onInput={(e) => setTarget((e.target as HTMLInputElement).value)}
+        />
+        <button type="submit" class="btn">
+          Filter
+        </button>
+      </form>
+      <Alert error={error} />
+      <Card>
+        {!data ? (
+          <Loading />
+        ) : (
+          <>
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.data.map((e) => (
+                  <tr key={e.id}>
+                    <td class="nowrap">{when(e.at)}</td>
+                    <td>
+                      {e.actor} <span class="muted small">{e.actor_type}</span>
+                      {e.ip && <div class="muted small">{e.ip}</div>}
+                    </td>
+                    <td>
+                      <code>{e.action}</code>
+                    </td>
+                    <td class="mono small">{e.target_id ?? '—'}</td>
+                    <td class="mono small detail">{Object.keys(e.detail).length ? JSON.stringify(e.detail) : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pager offset={offset} limit={50} total={data.total_count} onChange={setOffset} />
+          </>
+        )}
+      </Card>
+    </>
+  );
+}
+
+interface OperatorSessionJSON {
+  id: string;
+  email: string;
+  ip: string;
+  user_agent: string;
+  created_at: number;
+  last_active_at: number;
+  current: boolean;
+}
+
+export function AccountPage() {
+  const sessions = useLoad(() => api<{ data: OperatorSessionJSON[] }>('GET', '/operator-sessions'), []);
+  const operators = useLoad(
+    () => api<{ data: { id: string; email: string; totpEnabled: boolean; lastSignInAt: number | null }[] }>('GET', '/operators'),
+    [],
+  );
+  const action = useAction();
+  return (
+    <>
+      <PageHeader
+        title="Operators"
+        description="Who can use this dashboard. Add or reset operators with `gatehouse admin create|reset <email>`."
+      />
+      <Alert error={action.error || sessions.error} notice={action.notice} />
+      <Card title="Operators">
+        {!operators.data ? (
+          <Loading />
+        ) : (
+          <ul class="list">
+            {operators.data.data.map((o) => (
+              <li key={o.id}>
+                <strong>{o.email}</strong> {o.totpEnabled ? <Badge tone="ok">TOTP</Badge> : <Badge tone="warn">No TOTP</Badge>}{' '}
+                <span class="muted small">last sign-in {when(o.lastSignInAt)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <Card title="Dashboard sessions">
+        {!sessions.data ? (
+          <Loading />
+        ) : (
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">Operator</th>
+                <th scope="col">From</th>
+                <th scope="col">Signed in</th>
+                <th scope="col">Last active</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.data.data.map((s) => (
+                <tr key={s.id}>
+                  <td>
+                    {s.email} {s.current && <Badge tone="ok">This session</Badge>}
+                  </td>
+                  <td>
+                    {s.ip} <div class="muted small">{s.user_agent.slice(0, 80)}</div>
+                  </td>
+                  <td>{when(s.created_at)}</td>
+                  <td>{when(s.last_active_at)}</td>
+                  <td>
+                    {!s.current && (
+                      <button
+                        type="button"
+                        class="btn btn-danger btn-small"
+                        onClick={() =>
+                          action.run(async () => {
+                            await api('DELETE', `/operator-sessions/${s.id}`);
+                            sessions.reload();
+                            return 'Session revoked.';
+                          })
+                        }
+                      >
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,42 @@
+import type { ComponentType } from 'preact';
+import {
+  AccountPage,
+  AuditPage,
+  ConfigurePage,
+  KeysPage,
+  OrganizationDetailPage,
+  OrganizationsPage,
+  OverviewPage,
+  SessionTokenPage,
+} from './pages';
+import { UserDetailPage, UsersPage } from './users';
+
+/**
+ * The dashboard's sections, in sidebar order. A feature adds its page here: a path under /dashboard,
+ * a label for the sidebar, the list component, and optionally a detail component for `<path>/:id`.
+ * (Its API goes in src/http/dashboard/, through the feature's domain service.)
+ */
+export interface Section {
+  path: string;
+  label: string;
+  group: 'Instance' | 'Users & organizations' | 'Configure' | 'Security';
+  page: ComponentType;
+  detail?: ComponentType<{ id: string }>;
+}
+
+export const SECTIONS: Section[] = [
+  { path: 'overview', label: 'Overview', group: 'Instance', page: OverviewPage },
+  { path: 'users', label: 'Users', group: 'Users & organizations', page: UsersPage, detail: UserDetailPage },
+  {
+    path: 'organizations',
+    label: 'Organizations',
+    group: 'Users & organizations',
+    page: OrganizationsPage,
+    detail: OrganizationDetailPage,
+  },
+  { path: 'sessions', label: 'Sessions & tokens', group: 'Configure', page: SessionTokenPage },
+  { path: 'configure', label: 'Settings', group: 'Configure', page: ConfigurePage },
+  { path: 'keys', label: 'API keys', group: 'Configure', page: KeysPage },
+  { path: 'audit', label: 'Audit log', group: 'Security', page: AuditPage },
+  { path: 'operators', label: 'Operators', group: 'Security', page: AccountPage },
+];
