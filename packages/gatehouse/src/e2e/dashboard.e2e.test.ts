@@ -63,6 +63,11 @@ async function seedUsers(dataDir: string, count: number): Promise<void> {
           failedVerificationAttempts: 0,
           failedVerificationWindowStart: null,
           lockoutUntil: null,
+          passwordCompromised: false,
+          totpEnabled: false,
+          backupCodeEnabled: false,
+          mfaEnabledAt: null,
+          mfaDisabledAt: null,
         };
         await tx.users.insert(user);
         await tx.emailAddresses.insert(email);

@@ -1530,6 +1530,7 @@ function conformanceSuite(dialect: Dialect) {
           lastActiveAt: T0,
           expireAt: T0 + 1e6,
           abandonAt: T0 + 2e6,
+          actor: null,
           createdAt: T0,
           updatedAt: T0,
         };
