@@ -6,11 +6,14 @@ import { createSecretBox } from './crypto/secret-box.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { parseFrontendSettings } from './domain/frontend-settings.js';
 import { createDomain, type Domain } from './domain/index.js';
+import { parsePasswordlessSettings } from './domain/passwordless-settings.js';
 import { validateSessionTokenSettings } from './domain/session-token-settings.js';
 import { bundleUrls } from './http/pages/bundles.js';
 import { buildPublishableKey } from './keys.js';
+import { sendLinkMail } from './mail/link-mail.js';
 import { pickLocale } from './mail/locale.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { createSmsSender } from './mail/sms.js';
 import { openStore, type Store } from './store/index.js';
 
 export interface Booted {
@@ -95,6 +98,15 @@ export async function boot(
           locale: pickLocale(message.locale),
           appName: (await domain.instance.settings()).frontend.applicationName,
         }),
+      sendLink: async (message) => sendLinkMail(mailer, message, (await domain.instance.settings()).frontend.applicationName),
+      sendSms: createSmsSender({
+        gatewayUrl: config.smsGatewayUrl,
+        development: () => domain.isDevelopment(),
+        store,
+        clock,
+        log,
+        appName: async () => (await domain.instance.settings()).frontend.applicationName,
+      }),
     });
     await domain.instance.ensure(config.instanceType);
     await domain.keyring.load();
@@ -104,6 +116,13 @@ export async function boot(
         lifetimeSeconds: config.sessionToken.lifetimeSeconds,
       });
       await domain.instance.updateSettings((settings) => ({ ...settings, sessionToken }));
+    }
+    if (config.passwordless && !prepared) {
+      const overrides = config.passwordless;
+      await domain.instance.updateSettings((settings) => ({
+        ...settings,
+        passwordless: parsePasswordlessSettings({ ...settings.passwordless, ...overrides }),
+      }));
     }
     if ((config.frontend || config.allowedOrigins.length) && !prepared) {
       await domain.instance.updateSettings((settings) => ({

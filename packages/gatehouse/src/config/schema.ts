@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { frontendSettingsSchema } from '../domain/frontend-settings.js';
+import { passwordlessSettingsSchema } from '../domain/passwordless-settings.js';
 import { SESSION_TOKEN_LIFETIME_RANGE } from '../domain/session-token-settings.js';
 import type { FromAddress } from '../mail/from-address.js';
 
@@ -22,6 +23,10 @@ export const configFileSchema = z
     databaseUrl: z.string().min(1).optional(),
     redisUrl: z.string().url().optional(),
     smtpUrl: z.string().url().optional(),
+    /** An HTTP SMS gateway: each SMS is POSTed there as JSON (README, "Sign-in factors"). */
+    smsGatewayUrl: z.string().url().optional(),
+    /** Which passwordless factors the instance offers (phone numbers, e-mail links, passkeys). */
+    passwordless: passwordlessSettingsSchema.partial().optional(),
     /** The sender of every message: `Name <address>` or `address` (then the application name is shown). */
     mailFrom: z.string().min(3).max(400).optional(),
     workers: z.number().int().min(1).max(256).optional(),
@@ -53,6 +58,8 @@ export interface GatehouseConfig {
   databaseUrl: string;
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
+  smsGatewayUrl?: string | undefined;
+  passwordless?: Partial<z.infer<typeof passwordlessSettingsSchema>> | undefined;
   /** The sender of mail; undefined: the application name beside no-reply@gatehouse.local. */
   mailFrom: FromAddress | undefined;
   workers: number;

@@ -8,9 +8,12 @@ import { createEmailAddressService } from './email-addresses.js';
 import { createAttackProtection, DEFAULT_LOCKOUT, type LockoutPolicy } from './frontend/attack-protection.js';
 import { createClientSnapshots } from './frontend/client-snapshot.js';
 import { createClientService } from './frontend/clients.js';
-import type { CodeSender } from './frontend/delivery.js';
+import type { CodeSender, LinkSender, SmsSender } from './frontend/delivery.js';
+import { createEmailLinkService } from './frontend/email-links.js';
 import { cookieSuffix, createHandshakeService } from './frontend/handshake.js';
 import { createMeService } from './frontend/me.js';
+import { createMeFactorService } from './frontend/me-factors.js';
+import { createPasskeyCeremonies } from './frontend/passkeys.js';
 import { createSignInService } from './frontend/sign-ins.js';
 import { createSignUpService } from './frontend/sign-ups.js';
 import { createVerificationCodes } from './frontend/verification-codes.js';
@@ -24,6 +27,7 @@ import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
 import { createMachineService } from './machine-auth/machines.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
+import { createPhoneNumberService } from './phone-numbers.js';
 import { createSessionActivityService } from './session-activities.js';
 import { createSessionService } from './sessions.js';
 import { createTestingTokenService } from './testing-tokens.js';
@@ -39,6 +43,10 @@ export interface DomainOptions {
   clock?: Clock;
   /** Delivers one-time codes (the mail module); tests may pass their own. */
   sendCode: CodeSender;
+  /** Delivers SMS codes (an HTTP gateway, or the dev outbox); without it phone codes cannot be sent. */
+  sendSms?: SmsSender;
+  /** Delivers e-mail links (the mail module); without it e-mail links cannot be sent. */
+  sendLink?: LinkSender;
   /** Automatic user lockout (Clerk's defaults when absent). */
   lockout?: LockoutPolicy;
 }
@@ -68,7 +76,14 @@ export function createDomain(options: DomainOptions) {
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
   const frontendSettings = async () => (await instance.settings()).frontend;
   const protection = createAttackProtection({ store, clock, policy: () => options.lockout ?? DEFAULT_LOCKOUT });
-  const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
+  const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection, {
+    sendSms: options.sendSms,
+    sendLink: options.sendLink,
+  });
+  const passwordless = async () => (await instance.settings()).passwordless;
+  const phoneNumbers = createPhoneNumberService(store, clock);
+  const passkeys = createPasskeyCeremonies({ store, clock, codes, appName: async () => (await frontendSettings()).applicationName });
+  const verifyUrl = (token: string) => `${options.publicUrl.replace(/\/$/, '')}/v1/verify?token=${encodeURIComponent(token)}`;
   const clients = createClientService(store, clock, sessions);
   const signIns = createSignInService({
     store,
@@ -79,6 +94,10 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     enumerationKey: () => instance.get().hmacKey,
     protection,
+    phones: phoneNumbers,
+    passkeys,
+    verifyUrl,
+    passwordless,
   });
   const signUps = createSignUpService({
     store,
@@ -90,6 +109,9 @@ export function createDomain(options: DomainOptions) {
     verifyPassword,
     emailAddresses,
     settings: frontendSettings,
+    passwordless,
+    passkeys,
+    verifyUrl,
   });
   const machines = createMachineService(store, box, clock);
   return {
@@ -111,6 +133,20 @@ export function createDomain(options: DomainOptions) {
       clients,
       sessions,
     }),
+    meFactors: createMeFactorService({
+      store,
+      clock,
+      users,
+      phones: phoneNumbers,
+      codes,
+      passkeys,
+      protection,
+      settings: passwordless,
+      verifyUrl,
+    }),
+    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps }),
+    phoneNumbers,
+    passwordless,
     handshake: createHandshakeService({
       store,
       clock,

@@ -6,6 +6,7 @@ import type { EnvironmentType, StoredInstance } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
+import { type PasswordlessSettings, parsePasswordlessSettings } from './passwordless-settings.js';
 import {
   defaultSessionTokenSettings,
   parseSessionTokenSettings,
@@ -18,6 +19,7 @@ export type { EnvironmentType };
 export interface InstanceSettings {
   sessionToken: SessionTokenSettings;
   frontend: FrontendSettings;
+  passwordless: PasswordlessSettings;
 }
 
 export interface Instance {
@@ -60,6 +62,7 @@ function parseSettings(stored: object): InstanceSettings {
   return {
     sessionToken: parseSessionTokenSettings(raw.sessionToken ?? defaultSessionTokenSettings()),
     frontend: parseFrontendSettings(raw.frontend),
+    passwordless: parsePasswordlessSettings(raw.passwordless),
   };
 }
 
@@ -109,7 +112,11 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
         environmentType: environmentType,
         secretKeyHash: hashSecretKey(secretKey).toString('hex'),
         secretKeyEnc: box.seal(secretKey),
-        settings: { sessionToken: defaultSessionTokenSettings(), frontend: parseFrontendSettings({}) },
+        settings: {
+          sessionToken: defaultSessionTokenSettings(),
+          frontend: parseFrontendSettings({}),
+          passwordless: parsePasswordlessSettings({}),
+        },
         createdAt: now,
         updatedAt: now,
         previousSecretKeyHash: null,

@@ -3,7 +3,7 @@ import { hashPassword } from '../crypto/password-hash.js';
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { isSingleEmailAddress } from '../mail/address.js';
-import type { EmailAddress, EmailVerificationStrategy, User } from '../model/index.js';
+import type { EmailAddress, EmailVerificationStrategy, Passkey, PhoneNumber, User } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
@@ -17,6 +17,20 @@ import { assertAcceptablePassword } from './passwords.js';
 export interface UserRecord {
   user: User;
   emailAddresses: EmailAddress[];
+  /** Present where the user's JSON is built (BAPI, `/v1/me`, the client); absent reads as none. */
+  phoneNumbers?: PhoneNumber[];
+  passkeys?: Passkey[];
+}
+
+/** Adds the user's phone numbers and verified passkeys to records (two queries for any number of users). */
+export async function withPasswordlessFactors<R extends UserRecord>(store: Store, records: R[]): Promise<R[]> {
+  const ids = records.map((r) => r.user.id);
+  const [phones, passkeys] = await Promise.all([store.phoneNumbers.listByUsers(ids), store.passkeys.listByUsers(ids)]);
+  return records.map((r) => ({
+    ...r,
+    phoneNumbers: phones.filter((p) => p.userId === r.user.id),
+    passkeys: passkeys.filter((p) => p.userId === r.user.id && p.verified),
+  }));
 }
 
 export interface CreateUserInput {
@@ -114,18 +128,25 @@ export function createUserService(store: Store, clock: Clock, assertClaimsFit: (
   async function load(id: string): Promise<UserRecord> {
     const record = await store.users.findWithEmailAddresses(id);
     if (!record) throw errors.notFound('user');
-    return record;
+    const [full] = await withPasswordlessFactors(store, [record]);
+    return full ?? record;
   }
 
   return {
     get: load,
-    find: (id: string): Promise<UserRecord | undefined> => store.users.findWithEmailAddresses(id),
+    async find(id: string): Promise<UserRecord | undefined> {
+      const record = await store.users.findWithEmailAddresses(id);
+      return record && (await withPasswordlessFactors(store, [record]))[0];
+    },
 
     async list(input: ListUsersInput): Promise<UserRecord[]> {
       const { column, direction } = parseOrderBy<UserOrderColumn>(input.orderBy, USER_ORDER_COLUMNS);
       const users = await store.users.list({ ...input, orderBy: column, direction, limit: input.limit ?? 10, offset: input.offset ?? 0 });
       const emails = await store.emailAddresses.listByUsers(users.map((u) => u.id));
-      return users.map((user) => ({ user, emailAddresses: emails.filter((e) => e.userId === user.id) }));
+      return withPasswordlessFactors(
+        store,
+        users.map((user) => ({ user, emailAddresses: emails.filter((e) => e.userId === user.id) })),
+      );
     },
 
     count: (filter: UserListFilter) => store.users.count(filter),

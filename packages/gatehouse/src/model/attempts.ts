@@ -5,9 +5,21 @@ export type SignUpStatus = 'missing_requirements' | 'complete' | 'abandoned';
 /** A verification's state, as Clerk's `verification.status` reports it. */
 export type VerificationStatus = 'unverified' | 'verified' | 'failed' | 'expired';
 /** The sign-in strategies Gatehouse runs. */
-export type FirstFactorStrategy = 'password' | 'email_code' | 'reset_password_email_code';
+export type FirstFactorStrategy = 'password' | 'email_code' | 'reset_password_email_code' | 'phone_code' | 'email_link' | 'passkey';
 /** What a one-time code proves. */
-export type CodePurpose = 'sign_up_email' | 'sign_in_email_code' | 'reset_password' | 'email_address';
+export type CodePurpose =
+  | 'sign_up_email'
+  | 'sign_in_email_code'
+  | 'reset_password'
+  | 'email_address'
+  | 'sign_up_phone'
+  | 'sign_in_phone_code'
+  | 'phone_number'
+  | 'sign_in_email_link'
+  | 'sign_up_email_link'
+  | 'email_address_link'
+  | 'passkey_registration'
+  | 'passkey_sign_in';
 
 export interface SignIn {
   id: string;
@@ -35,6 +47,9 @@ export interface SignUp {
   lastName: string | null;
   username: string | null;
   unsafeMetadata: Metadata;
+  /** E.164; verified by `phone_code` before the sign-up completes. */
+  phoneNumber: string | null;
+  phoneVerified: boolean;
   createdUserId: string | null;
   createdSessionId: string | null;
   expireAt: number;
@@ -50,6 +65,8 @@ export interface VerificationCode {
   emailAddress: string;
   codeHash: string;
   attempts: number;
+  /** An e-mail link's page to return to (its `redirect_url`), a passkey ceremony's options; null for codes. */
+  payload: string | null;
   status: VerificationStatus;
   expireAt: number;
   createdAt: number;

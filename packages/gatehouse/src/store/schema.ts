@@ -134,6 +134,8 @@ export interface SignUpTable {
   last_name: string | null;
   username: string | null;
   unsafe_metadata: string;
+  phone_number: string | null;
+  phone_verified: number;
   created_user_id: string | null;
   created_session_id: string | null;
   expire_at: number;
@@ -148,6 +150,7 @@ export interface VerificationCodeTable {
   email_address: string;
   code_hash: string;
   attempts: number;
+  payload: string | null;
   status: string;
   expire_at: number;
   created_at: number;
@@ -306,6 +309,8 @@ export interface Database {
   m2m_tokens: M2MTokenTable;
   attempt_counters: AttemptCounterTable;
   retired_client_tokens: RetiredClientTokenTable;
+  phone_numbers: PhoneNumberTable;
+  passkeys: PasskeyTable;
 }
 
 /** A count of events (failed codes, code sends) for one key in a fixed window that began at `window_start`. */
@@ -340,3 +345,34 @@ export type ApiKeyRow = ApiKeyTable;
 export type MachineRow = MachineTable;
 export type MachineScopeRow = MachineScopeTable;
 export type M2MTokenRow = M2MTokenTable;
+
+export interface PhoneNumberTable {
+  id: string;
+  user_id: string;
+  phone_number: string;
+  verified: number;
+  verification_strategy: string | null;
+  is_primary: number;
+  reserved_for_second_factor: number;
+  default_second_factor: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PasskeyTable {
+  id: string;
+  user_id: string;
+  name: string;
+  credential_id: string | null;
+  public_key: string | null;
+  counter: number;
+  /** JSON array of transports (`usb`, `internal`, …). */
+  transports: string;
+  verified: number;
+  last_used_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type PhoneNumberRow = PhoneNumberTable;
+export type PasskeyRow = PasskeyTable;

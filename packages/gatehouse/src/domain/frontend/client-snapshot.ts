@@ -18,6 +18,8 @@ export interface SignUpSnapshot {
   signUp: SignUp;
   requirements: SignUpRequirements;
   verification: VerificationCode | undefined;
+  /** The SMS code sent for the sign-up's phone number, if any. */
+  phoneVerification?: VerificationCode | undefined;
 }
 
 /** An active session with its user, and a fresh token when it is the client's active session. */

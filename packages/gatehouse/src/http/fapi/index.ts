@@ -12,6 +12,7 @@ import { serializeEnvironment } from '../serializers/environment.js';
 import { registerClientRoutes } from './client.js';
 import { createFapiContext, DEV_BROWSER_HEADER } from './context.js';
 import { registerMeRoutes } from './me.js';
+import { registerPasswordlessRoutes } from './passwordless.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerSignInRoutes } from './sign-ins.js';
 import { registerSignUpRoutes } from './sign-ups.js';
@@ -78,6 +79,7 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
       settings,
       publicUrl,
       lockout: domain.protection.policy(),
+      passwordless: await domain.passwordless(),
     });
   };
   app.get('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
@@ -98,10 +100,11 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   });
 
   registerClientRoutes(app, domain, ctx, publicUrl);
-  registerSignInRoutes(app, domain, ctx, options.limiter);
-  registerSignUpRoutes(app, domain, ctx, options.limiter);
+  registerSignInRoutes(app, domain, ctx, options.limiter, publicUrl);
+  registerSignUpRoutes(app, domain, ctx, options.limiter, publicUrl);
   registerSessionRoutes(app, domain, ctx);
-  registerMeRoutes(app, domain, ctx, options.limiter);
+  registerMeRoutes(app, domain, ctx, options.limiter, publicUrl);
+  registerPasswordlessRoutes(app, domain, ctx, options.limiter, publicUrl);
   registerImageServing(app, domain);
   await registerImageFrontendRoutes(app, { domain, ctx, limiter: options.limiter });
 

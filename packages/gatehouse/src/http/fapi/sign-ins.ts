@@ -9,6 +9,7 @@ import { serializeSignIn } from '../serializers/sign-in.js';
 import type { FapiContext } from './context.js';
 import { formBoolean, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
+import { checkedRedirect, requestRelyingParty } from './passwordless-input.js';
 import { recordSignInDevice } from './sign-in-device.js';
 
 /** Per identifier and per attempt; per IP allows more, since many people can share one address. */
@@ -17,12 +18,29 @@ const PER_IP = { limit: 120, windowMs: 60_000 };
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 
 const createBody = z.object({ identifier: formText(320).optional(), password: formText().optional(), strategy: formText(64).optional() });
-const prepareBody = z.object({ strategy: formText(64), email_address_id: formText(128).optional(), locale: z.string().optional() });
-const attemptBody = z.object({ strategy: formText(64), password: formText().optional(), code: formText(16).optional() });
+const prepareBody = z.object({
+  strategy: formText(64),
+  email_address_id: formText(128).optional(),
+  phone_number_id: formText(128).optional(),
+  redirect_url: formText(2048).optional(),
+  locale: z.string().optional(),
+});
+const attemptBody = z.object({
+  strategy: formText(64),
+  password: formText().optional(),
+  code: formText(16).optional(),
+  public_key_credential: formText(16_384).optional(),
+});
 const resetPasswordBody = z.object({ password: formText(), sign_out_of_other_sessions: formBoolean.optional() });
 
 /** `/v1/client/sign_ins`: password, e-mail code and password-reset sign-ins. */
-export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
+export function registerSignInRoutes(
+  app: FastifyInstance,
+  domain: Domain,
+  ctx: FapiContext,
+  limiter: RateLimiter,
+  publicUrl: string,
+): void {
   async function reply(request: FastifyRequest, reply: FastifyReply, client: Client, signIn: SignInSnapshot, rotate = false) {
     // A completed sign-in gets the browser a new client token (session fixation).
     if (rotate && signIn.signIn.status === 'complete') await ctx.rotateClient(reply, client.id);
@@ -44,7 +62,8 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
       ...(body.identifier ? ([[`sign_in:id:${body.identifier.trim().toLowerCase()}`, ATTEMPTS]] as const) : []),
     ]);
     const client = await ctx.ensureClient(request, res);
-    const signIn = await domain.signIns.create(client, body);
+    const rp = body.strategy === 'passkey' ? await requestRelyingParty(domain, request, publicUrl) : undefined;
+    const signIn = await domain.signIns.create(client, { ...body, rp });
     return reply(request, res, client, signIn, true);
   });
 
@@ -61,7 +80,10 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
     const signIn = await domain.signIns.prepareFirstFactor(client, (request.params as { id: string }).id, {
       strategy: body.strategy,
       emailAddressId: body.email_address_id,
+      phoneNumberId: body.phone_number_id,
       locale: ctx.locale(request, body),
+      redirectUrl: await checkedRedirect(domain, body.redirect_url, publicUrl),
+      rp: body.strategy === 'passkey' ? await requestRelyingParty(domain, request, publicUrl) : undefined,
     });
     return reply(request, res, client, signIn);
   });
@@ -74,7 +96,12 @@ export function registerSignInRoutes(app: FastifyInstance, domain: Domain, ctx: 
       [`sign_in:ip:${request.ip}`, PER_IP],
       [`sign_in:attempt:${id}`, ATTEMPTS],
     ]);
-    const signIn = await domain.signIns.attemptFirstFactor(client, id, body);
+    const signIn = await domain.signIns.attemptFirstFactor(client, id, {
+      strategy: body.strategy,
+      password: body.password,
+      code: body.code,
+      publicKeyCredential: body.public_key_credential,
+    });
     return reply(request, res, client, signIn, true);
   });
 

@@ -9,6 +9,7 @@ import { serializeSignUp } from '../serializers/sign-up.js';
 import type { FapiContext } from './context.js';
 import { formJsonObject, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
+import { checkedRedirect } from './passwordless-input.js';
 import { recordSignInDevice } from './sign-in-device.js';
 
 const SIGN_UPS = { limit: 20, windowMs: 60_000 };
@@ -21,9 +22,15 @@ const fieldsBody = z.object({
   first_name: formText(256).optional(),
   last_name: formText(256).optional(),
   username: formText(64).optional(),
+  phone_number: formText(32).optional(),
   unsafe_metadata: formJsonObject.optional(),
 });
-const verificationBody = z.object({ strategy: formText(64), code: formText(16).optional(), locale: z.string().optional() });
+const verificationBody = z.object({
+  strategy: formText(64),
+  code: formText(16).optional(),
+  redirect_url: formText(2048).optional(),
+  locale: z.string().optional(),
+});
 
 function signUpFields(body: z.infer<typeof fieldsBody>) {
   return {
@@ -32,12 +39,19 @@ function signUpFields(body: z.infer<typeof fieldsBody>) {
     firstName: body.first_name,
     lastName: body.last_name,
     username: body.username,
+    phoneNumber: body.phone_number,
     unsafeMetadata: body.unsafe_metadata,
   };
 }
 
 /** `/v1/client/sign_ups`: e-mail + password sign-up, verified by an e-mail code. */
-export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter): void {
+export function registerSignUpRoutes(
+  app: FastifyInstance,
+  domain: Domain,
+  ctx: FapiContext,
+  limiter: RateLimiter,
+  publicUrl: string,
+): void {
   async function reply(request: FastifyRequest, res: FastifyReply, client: Client, signUp: SignUpSnapshot, rotate = false) {
     // A completed sign-up gets the browser a new client token (session fixation); the old one stays
     // good for retrying the completion only (a browser that never saw this answer still holds it).
@@ -77,7 +91,13 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
     const client = await existingClient(request);
     const body = parseForm(verificationBody, request.body);
     await enforceLimits(domain, limiter, request, [[`code_send:${client.id}`, CODE_SENDS]]);
-    const signUp = await domain.signUps.prepareVerification(client, idOf(request), body.strategy, ctx.locale(request, body));
+    const signUp = await domain.signUps.prepareVerification(
+      client,
+      idOf(request),
+      body.strategy,
+      ctx.locale(request, body),
+      await checkedRedirect(domain, body.redirect_url, publicUrl),
+    );
     return reply(request, res, client, signUp);
   });
 
@@ -86,7 +106,7 @@ export function registerSignUpRoutes(app: FastifyInstance, domain: Domain, ctx: 
     if (!client) throw frontendErrors.signUpNotFound();
     const body = parseForm(verificationBody, request.body);
     await enforceLimits(domain, limiter, request, [[`sign_up:attempt:${idOf(request)}`, ATTEMPTS]]);
-    const signUp = await domain.signUps.attemptVerification(client, idOf(request), body);
+    const signUp = await domain.signUps.attemptVerification(client, idOf(request), { strategy: body.strategy, code: body.code });
     return reply(request, res, client, signUp, true);
   });
 }

@@ -1,15 +1,17 @@
 import type { LockoutPolicy } from '../../domain/frontend/attack-protection.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
+import type { PasswordlessSettings } from '../../domain/passwordless-settings.js';
+import { withPasswordless } from './environment-passwordless.js';
 
 function attribute(enabled: boolean, extra: Record<string, unknown> = {}) {
   return {
     enabled,
     required: false,
     used_for_first_factor: false,
-    first_factors: [],
+    first_factors: [] as string[],
     used_for_second_factor: false,
-    second_factors: [],
-    verifications: [],
+    second_factors: [] as string[],
+    verifications: [] as string[],
     verify_at_sign_up: false,
     ...extra,
   };
@@ -30,8 +32,17 @@ export function serializeEnvironment(input: {
   settings: FrontendSettings;
   publicUrl: string;
   lockout: LockoutPolicy;
+  passwordless?: PasswordlessSettings;
 }) {
   const { settings, publicUrl } = input;
+  return withPasswordless(environmentFields(input, settings, publicUrl), input.passwordless);
+}
+
+function environmentFields(
+  input: { instanceId: string; development: boolean; lockout: LockoutPolicy },
+  settings: FrontendSettings,
+  publicUrl: string,
+) {
   return {
     object: 'environment',
     id: input.instanceId,
@@ -72,8 +83,8 @@ export function serializeEnvironment(input: {
         email_address: attribute(true, {
           required: true,
           used_for_first_factor: true,
-          first_factors: ['email_code'],
-          verifications: ['email_code'],
+          first_factors: ['email_code'] as string[],
+          verifications: ['email_code'] as string[],
           verify_at_sign_up: true,
         }),
         phone_number: attribute(false),

@@ -1,5 +1,6 @@
 import type { SignInFirstFactorJSON, SignInJSON, UserDataJSON } from '@clerk/shared/types';
 import type { SignInSnapshot } from '../../domain/frontend/client-snapshot.js';
+import { ceremonyNonce } from '../../domain/frontend/passkeys.js';
 import { type FactorDescription, supportedFirstFactors } from '../../domain/frontend/strategies/index.js';
 import type { ImageLinks } from '../../domain/images/links.js';
 import type { SignIn, VerificationCode } from '../../model/index.js';
@@ -31,12 +32,25 @@ function firstFactorVerification(signIn: SignIn, code: VerificationCode | undefi
   if (!signIn.firstFactorStrategy) return null;
   // A factor verified without a code (a password) has no attempts or expiry to show.
   if (!code && signIn.firstFactorStatus === 'verified') return serializeVerified(signIn.firstFactorStrategy);
-  return serializeCodeVerification(signIn.firstFactorStrategy, code);
+  // A completed e-mail link sign-in shows its link `verified` (what the polling tab waits for).
+  if (code && signIn.status === 'complete' && code.status === 'verified') return serializeVerified(signIn.firstFactorStrategy, code);
+  const pending = serializeCodeVerification(signIn.firstFactorStrategy, code);
+  // A passkey's verification carries the assertion options clerk-js passes to WebAuthn.
+  const nonce = signIn.firstFactorStrategy === 'passkey' && code?.status === 'unverified' ? ceremonyNonce(code) : undefined;
+  return pending && nonce ? { ...pending, nonce } : pending;
 }
 
 /** A factor as `supported_first_factors` lists it. */
 function serializeFactor(factor: FactorDescription): SignInFirstFactorJSON {
-  if (factor.strategy === 'password') return { strategy: factor.strategy };
+  if (!('safeIdentifier' in factor)) return { strategy: factor.strategy };
+  if (factor.strategy === 'phone_code') {
+    return {
+      strategy: factor.strategy,
+      phone_number_id: factor.phoneNumberId,
+      safe_identifier: factor.safeIdentifier,
+      primary: factor.primary,
+    };
+  }
   return {
     strategy: factor.strategy,
     email_address_id: factor.emailAddressId,

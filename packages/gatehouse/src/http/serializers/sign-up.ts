@@ -22,10 +22,11 @@ export type SignUpWireJSON = Amended<
     unverified_fields: string[];
     verifications: {
       email_address: VerificationWireJSON | PendingVerificationJSON | null;
-      phone_number: null;
+      phone_number: VerificationWireJSON | PendingVerificationJSON | null;
       web3_wallet: null;
       external_account: null;
     };
+    phone_number: string | null;
     public_metadata: Metadata;
     unsafe_metadata: Metadata;
     custom_action: boolean;
@@ -37,11 +38,23 @@ export type SignUpWireJSON = Amended<
 
 function emailVerification(signUp: SignUp, code: VerificationCode | undefined): VerificationWireJSON | PendingVerificationJSON | null {
   if (!signUp.emailAddress) return null;
-  if (!signUp.emailVerified) return serializeCodeVerification('email_code', code);
-  return { ...serializeVerified('email_code', code), attempts: code?.attempts ?? 0 };
+  const strategy = code?.purpose === 'sign_up_email_link' ? 'email_link' : 'email_code';
+  if (!signUp.emailVerified) return serializeCodeVerification(strategy, code);
+  return { ...serializeVerified(strategy, code), attempts: code?.attempts ?? 0 };
 }
 
-export function serializeSignUp({ signUp, requirements, verification: code }: SignUpSnapshot): SignUpWireJSON {
+function phoneVerification(signUp: SignUp, code: VerificationCode | undefined): VerificationWireJSON | PendingVerificationJSON | null {
+  if (!signUp.phoneNumber) return null;
+  if (!signUp.phoneVerified) return serializeCodeVerification('phone_code', code);
+  return { ...serializeVerified('phone_code', code), attempts: code?.attempts ?? 0 };
+}
+
+export function serializeSignUp({
+  signUp,
+  requirements,
+  verification: code,
+  phoneVerification: phoneCode,
+}: SignUpSnapshot): SignUpWireJSON {
   return {
     object: 'sign_up_attempt',
     id: signUp.id,
@@ -52,13 +65,13 @@ export function serializeSignUp({ signUp, requirements, verification: code }: Si
     unverified_fields: requirements.unverified,
     verifications: {
       email_address: emailVerification(signUp, code),
-      phone_number: null,
+      phone_number: phoneVerification(signUp, phoneCode),
       web3_wallet: null,
       external_account: null,
     },
     username: signUp.username,
     email_address: signUp.emailAddress,
-    phone_number: null,
+    phone_number: signUp.phoneNumber,
     web3_wallet: null,
     // clerk-js reads `has_password` (this was `password_enabled`, which it never read).
     has_password: Boolean(signUp.passwordDigest),

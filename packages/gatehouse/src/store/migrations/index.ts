@@ -6,6 +6,7 @@ import * as keyRotation from './0004-key-rotation.js';
 import * as attackProtection from './0005-attack-protection.js';
 import * as imagesAndSessionActivities from './0006-images-and-session-activities.js';
 import * as machineAuth from './0007-machine-auth.js';
+import * as passkeysPhonesLinks from './0012-passkeys-phones-links.js';
 
 /** Every migration, in order. Add a file and a line here; never edit an applied migration. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-attack-protection': attackProtection,
   '0006-images-and-session-activities': imagesAndSessionActivities,
   '0007-machine-auth': machineAuth,
+  '0012-passkeys-phones-links': passkeysPhonesLinks,
 };

@@ -42,6 +42,12 @@ import {
   type OrganizationMembershipRepository,
   type OrganizationRepository,
 } from './organizations.js';
+import {
+  createPasskeyRepository,
+  createPhoneNumberRepository,
+  type PasskeyRepository,
+  type PhoneNumberRepository,
+} from './passwordless.js';
 import { createSessionActivityRepository, type SessionActivityRepository } from './session-activities.js';
 import { type ClientRepository, createClientRepository, createSessionRepository, type SessionRepository } from './sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
@@ -70,6 +76,8 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   machines: MachineRepository;
   m2mTokens: M2MTokenRepository;
+  phoneNumbers: PhoneNumberRepository;
+  passkeys: PasskeyRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -97,5 +105,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     apiKeys: createApiKeyRepository(db),
     machines: createMachineRepository(db),
     m2mTokens: createM2MTokenRepository(db),
+    phoneNumbers: createPhoneNumberRepository(db),
+    passkeys: createPasskeyRepository(db),
   };
 }

@@ -1,6 +1,9 @@
 import { frontendErrors } from '../../../errors.js';
 import { emailCode } from './email-code.js';
+import { emailLink } from './email-link.js';
+import { passkey } from './passkey.js';
 import { password } from './password.js';
+import { phoneCode } from './phone-code.js';
 import { resetPasswordEmailCode } from './reset-password-email-code.js';
 import type { FactorDescription, FirstFactorStrategy, SignInFactors, SignUpVerificationStrategy, Strategy } from './types.js';
 
@@ -10,7 +13,7 @@ export type * from './types.js';
  * Every strategy Gatehouse runs. A new one (`oauth_google`, `totp`, `passkey`, …) is one more file
  * in this folder, added here: sign-in, sign-up and the factors a sign-in lists all read this list.
  */
-export const STRATEGIES: readonly Strategy[] = [password, emailCode, resetPasswordEmailCode];
+export const STRATEGIES: readonly Strategy[] = [passkey, password, emailCode, emailLink, phoneCode, resetPasswordEmailCode];
 
 const firstFactors = new Map<string, FirstFactorStrategy>(
   STRATEGIES.flatMap((s) => (s.firstFactor ? [[s.name, s.firstFactor] as const] : [])),
@@ -35,7 +38,7 @@ export function signUpVerificationStrategy(name: string): SignUpVerificationStra
 
 /** A sign-in's `supported_first_factors`: every registered first factor, described for this account. */
 export function supportedFirstFactors(factors: SignInFactors): FactorDescription[] {
-  return [...firstFactors.values()].map((strategy) => strategy.describeFactor(factors));
+  return [...firstFactors.values()].flatMap((strategy) => strategy.describeFactor(factors) ?? []);
 }
 
 /** The strategy a sign-in's first factor uses, if it names a registered one. */
@@ -43,4 +46,4 @@ export function currentFirstFactor(name: string | null): FirstFactorStrategy | u
   return name ? firstFactors.get(name) : undefined;
 }
 
-export { emailCode, password, resetPasswordEmailCode };
+export { emailCode, emailLink, passkey, password, phoneCode, resetPasswordEmailCode };

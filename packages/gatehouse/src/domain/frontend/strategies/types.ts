@@ -1,5 +1,15 @@
-import type { EmailAddress, FirstFactorStrategy as FirstFactorName, SignIn, SignUp, User, VerificationCode } from '../../../model/index.js';
+import type {
+  EmailAddress,
+  FirstFactorStrategy as FirstFactorName,
+  PhoneNumber,
+  SignIn,
+  SignUp,
+  User,
+  VerificationCode,
+} from '../../../model/index.js';
 import type { PasswordVerifier } from '../../password-verification.js';
+import type { PasswordlessSettings } from '../../passwordless-settings.js';
+import type { PasskeyCeremonies, RelyingParty } from '../passkeys.js';
 import type { VerificationCodes } from '../verification-codes.js';
 
 /** What a sign-in knows about the account behind its identifier; unknown identifiers get look-alike values. */
@@ -9,18 +19,42 @@ export interface SignInFactors {
   /** For an unknown identifier: a stable fake e-mail id, so the answer looks like a real account's. */
   emailAddressId: string;
   safeIdentifier: string;
+  /** The account's primary verified phone number, if it has one (or the identifier was one). */
+  phoneNumber: PhoneNumber | undefined;
+  /** For an unknown phone identifier: a stable fake id, as for e-mail. */
+  phoneNumberId: string | undefined;
+  safePhone: string | undefined;
+  /** How many verified passkeys the account has. */
+  passkeys: number;
+  settings: PasswordlessSettings;
 }
 
 /** One entry of a sign-in's `supported_first_factors`: a factor that needs nothing more, or an e-mail one. */
 export type FactorDescription =
-  | { strategy: 'password' }
-  | { strategy: 'email_code' | 'reset_password_email_code'; emailAddressId: string; safeIdentifier: string; primary: boolean };
+  | { strategy: 'password' | 'passkey' }
+  | {
+      strategy: 'email_code' | 'reset_password_email_code' | 'email_link';
+      emailAddressId: string;
+      safeIdentifier: string;
+      primary: boolean;
+    }
+  | { strategy: 'phone_code'; phoneNumberId: string; safeIdentifier: string; primary: boolean };
 
 /** What strategies may use: codes, password checks, users. */
 export interface StrategyDeps {
   codes: VerificationCodes;
   verifyPassword: PasswordVerifier;
   findUser(id: string): Promise<User | undefined>;
+  passkeys: PasskeyCeremonies;
+  /** The Frontend API URL an e-mail link points at (`/v1/verify?token=…`). */
+  verifyUrl(token: string): string;
+  settings(): Promise<PasswordlessSettings>;
+}
+
+/** What a prepare may carry besides the strategy: where an e-mail link returns, the page's relying party. */
+export interface PrepareExtras {
+  redirectUrl?: string;
+  rp?: RelyingParty;
 }
 
 /** What a successful first-factor attempt leads to. */
@@ -31,11 +65,14 @@ export interface FirstFactorStrategy {
   /** Clerk's strategy name, as clerk-js sends it (also a member of the model's `FirstFactorStrategy` union). */
   name: FirstFactorName;
   /** This factor as the sign-in's `supported_first_factors` lists it. */
-  describeFactor(factors: SignInFactors): FactorDescription;
+  describeFactor(factors: SignInFactors): FactorDescription | undefined;
   /** Sends what the attempt will need (a code); absent for factors that need nothing sent. */
-  prepare?(deps: StrategyDeps, input: { signIn: SignIn; factors: SignInFactors; locale: string }): Promise<void>;
+  prepare?(deps: StrategyDeps, input: { signIn: SignIn; factors: SignInFactors; locale: string } & PrepareExtras): Promise<void>;
   /** Checks the proof; throws Clerk's error when it is wrong. */
-  attempt(deps: StrategyDeps, input: { signIn: SignIn; password?: string; code?: string }): Promise<FirstFactorOutcome>;
+  attempt(
+    deps: StrategyDeps,
+    input: { signIn: SignIn; password?: string; code?: string; publicKeyCredential?: string },
+  ): Promise<FirstFactorOutcome>;
   /** The code behind this factor's `verification`, if it uses one. */
   verification?(deps: StrategyDeps, signIn: SignIn): Promise<VerificationCode | undefined>;
 }
@@ -43,7 +80,7 @@ export interface FirstFactorStrategy {
 /** A way to verify a sign-up's identifier (`prepare_verification` / `attempt_verification`). */
 export interface SignUpVerificationStrategy {
   name: FirstFactorName;
-  prepare(deps: StrategyDeps, input: { signUp: SignUp; locale: string }): Promise<void>;
+  prepare(deps: StrategyDeps, input: { signUp: SignUp; locale: string } & PrepareExtras): Promise<void>;
   /** Checks the proof; throws Clerk's error when it is wrong. */
   attempt(deps: StrategyDeps, input: { signUp: SignUp; code?: string }): Promise<void>;
   verification(deps: StrategyDeps, signUp: SignUp): Promise<VerificationCode | undefined>;
