@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { ApiKey, M2MToken, Machine, MachineScope } from '../../model/index.js';
+import type { EntityMapping } from '../entity-mapping.js';
 import { guardUnique } from '../errors.js';
 import { apiKeyMapping, m2mTokenMapping, machineMapping, machineScopeMapping } from '../mappings.js';
-import type { Database } from '../schema.js';
+import type { ApiKeyTable, Database } from '../schema.js';
 
 /** Which of a subject's keys or tokens a list shows; `now` decides what has expired. */
 export interface ValidityFilter {
@@ -11,24 +12,36 @@ export interface ValidityFilter {
   now: number;
 }
 
-export function createApiKeyRepository(db: Kysely<Database>) {
-  const read = apiKeyMapping.read;
+/** The columns API keys and M2M tokens share: credentials a subject owns, revocable and expiring. */
+type CredentialTable = 'api_keys' | 'm2m_tokens';
+
+/**
+ * The queries API keys and M2M tokens have in common, over whichever of the two tables `table` names.
+ * Kysely cannot type a query over a union of tables, so the builder is typed as the `api_keys` table:
+ * every column used here (id, subject, revoked, expiration, created_at) has the same name and type in
+ * both, and rows are read and written only through the table's own `mapping`.
+ */
+function createCredentialQueries<Entity extends { id: string }, Row>(
+  db: Kysely<Database>,
+  table: CredentialTable,
+  mapping: EntityMapping<Entity, Row>,
+) {
+  const shared = db as unknown as Kysely<Pick<Database, 'api_keys'>>;
+  const from = () => shared.selectFrom(table as 'api_keys');
+  const read = (row: unknown) => mapping.read(row as Row);
   const bySubject = (subject: string, filter: ValidityFilter) => {
-    let query = db.selectFrom('api_keys').where('subject', '=', subject);
+    let query = from().where('subject', '=', subject);
     if (!filter.revoked) query = query.where('revoked', '=', 0);
     if (!filter.expired) query = query.where((eb) => eb.or([eb('expiration', 'is', null), eb('expiration', '>', filter.now)]));
     return query;
   };
   return {
-    async findById(id: string): Promise<ApiKey | undefined> {
-      const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    read,
+    async findById(id: string): Promise<Entity | undefined> {
+      const row = await from().selectAll().where('id', '=', id).executeTakeFirst();
       return row && read(row);
     },
-    async findBySecretHash(hash: string): Promise<ApiKey | undefined> {
-      const row = await db.selectFrom('api_keys').selectAll().where('secret_hash', '=', hash).executeTakeFirst();
-      return row && read(row);
-    },
-    async listBySubject(subject: string, filter: ValidityFilter, limit: number, offset: number): Promise<ApiKey[]> {
+    async listBySubject(subject: string, filter: ValidityFilter, limit: number, offset: number): Promise<Entity[]> {
       const rows = await bySubject(subject, filter)
         .selectAll()
         .orderBy('created_at', 'desc')
@@ -44,11 +57,33 @@ export function createApiKeyRepository(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    async insert(key: ApiKey): Promise<void> {
-      await guardUnique(db.insertInto('api_keys').values(apiKeyMapping.write(key)).execute());
+    async insert(entity: Entity): Promise<void> {
+      const row = mapping.write(entity) as unknown as ApiKeyTable;
+      await guardUnique(
+        shared
+          .insertInto(table as 'api_keys')
+          .values(row)
+          .execute(),
+      );
     },
-    async update(id: string, changes: Partial<Omit<ApiKey, 'id'>>): Promise<void> {
-      await db.updateTable('api_keys').set(apiKeyMapping.writeChanges(changes)).where('id', '=', id).execute();
+    async update(id: string, changes: Partial<Omit<Entity, 'id'>>): Promise<void> {
+      const set = mapping.writeChanges(changes as Partial<Entity>) as unknown as Partial<ApiKeyTable>;
+      await shared
+        .updateTable(table as 'api_keys')
+        .set(set)
+        .where('id', '=', id)
+        .execute();
+    },
+  };
+}
+
+export function createApiKeyRepository(db: Kysely<Database>) {
+  const { read, ...shared } = createCredentialQueries(db, 'api_keys', apiKeyMapping);
+  return {
+    ...shared,
+    async findBySecretHash(hash: string): Promise<ApiKey | undefined> {
+      const row = await db.selectFrom('api_keys').selectAll().where('secret_hash', '=', hash).executeTakeFirst();
+      return row && read(row);
     },
     async delete(id: string): Promise<boolean> {
       const result = await db.deleteFrom('api_keys').where('id', '=', id).executeTakeFirst();
@@ -150,43 +185,12 @@ export function createMachineRepository(db: Kysely<Database>) {
 }
 
 export function createM2MTokenRepository(db: Kysely<Database>) {
-  const read = m2mTokenMapping.read;
-  const bySubject = (subject: string, filter: ValidityFilter) => {
-    let query = db.selectFrom('m2m_tokens').where('subject', '=', subject);
-    if (!filter.revoked) query = query.where('revoked', '=', 0);
-    if (!filter.expired) query = query.where((eb) => eb.or([eb('expiration', 'is', null), eb('expiration', '>', filter.now)]));
-    return query;
-  };
+  const { read, ...shared } = createCredentialQueries(db, 'm2m_tokens', m2mTokenMapping);
   return {
-    async findById(id: string): Promise<M2MToken | undefined> {
-      const row = await db.selectFrom('m2m_tokens').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && read(row);
-    },
+    ...shared,
     async findByTokenHash(hash: string): Promise<M2MToken | undefined> {
       const row = await db.selectFrom('m2m_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
       return row && read(row);
-    },
-    async listBySubject(subject: string, filter: ValidityFilter, limit: number, offset: number): Promise<M2MToken[]> {
-      const rows = await bySubject(subject, filter)
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .offset(offset)
-        .execute();
-      return rows.map(read);
-    },
-    async countBySubject(subject: string, filter: ValidityFilter): Promise<number> {
-      const row = await bySubject(subject, filter)
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
-    async insert(token: M2MToken): Promise<void> {
-      await guardUnique(db.insertInto('m2m_tokens').values(m2mTokenMapping.write(token)).execute());
-    },
-    async update(id: string, changes: Partial<Omit<M2MToken, 'id'>>): Promise<void> {
-      await db.updateTable('m2m_tokens').set(m2mTokenMapping.writeChanges(changes)).where('id', '=', id).execute();
     },
   };
 }
