@@ -8,6 +8,7 @@ import { parseFactorSettings } from './domain/factor-settings.js';
 import { parseFrontendSettings } from './domain/frontend-settings.js';
 import { createDomain, type Domain, oauthCallbackUrl } from './domain/index.js';
 import { organizationSettingsSchema, restrictionSettingsSchema, validateOrganizationSettings } from './domain/organization-settings.js';
+import { parsePasswordlessSettings } from './domain/passwordless-settings.js';
 import { validateSessionTokenSettings } from './domain/session-token-settings.js';
 import type { EventSerializer } from './domain/webhooks/events.js';
 import { GatehouseError } from './errors.js';
@@ -15,8 +16,10 @@ import { bundleUrls } from './http/pages/bundles.js';
 import { createEventSerializer } from './http/serializers/event.js';
 import { newId } from './ids.js';
 import { buildPublishableKey } from './keys.js';
+import { sendLinkMail } from './mail/link-mail.js';
 import { pickLocale } from './mail/locale.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { createSmsSender } from './mail/sms.js';
 import { renderMail } from './mail/templates.js';
 import { openStore, type Store } from './store/index.js';
 
@@ -136,6 +139,15 @@ export async function boot(
         ...(config.webhookRetryScheduleMs ? { scheduleMs: config.webhookRetryScheduleMs } : {}),
         log,
       },
+      sendLink: async (message) => sendLinkMail(mailer, message, (await domain.instance.settings()).frontend.applicationName),
+      sendSms: createSmsSender({
+        gatewayUrl: config.smsGatewayUrl,
+        development: () => domain.isDevelopment(),
+        store,
+        clock,
+        log,
+        appName: async () => (await domain.instance.settings()).frontend.applicationName,
+      }),
     });
     toWire = createEventSerializer({ links: domain.images.links, lockout: (user) => domain.protection.state(user) });
     await domain.instance.ensure(config.instanceType);
@@ -146,6 +158,13 @@ export async function boot(
         lifetimeSeconds: config.sessionToken.lifetimeSeconds,
       });
       await domain.instance.updateSettings((settings) => ({ ...settings, sessionToken }));
+    }
+    if (config.passwordless && !prepared) {
+      const overrides = config.passwordless;
+      await domain.instance.updateSettings((settings) => ({
+        ...settings,
+        passwordless: parsePasswordlessSettings({ ...settings.passwordless, ...overrides }),
+      }));
     }
     if ((config.frontend || config.allowedOrigins.length) && !prepared) {
       await domain.instance.updateSettings((settings) => ({

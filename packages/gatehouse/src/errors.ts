@@ -423,6 +423,11 @@ export const frontendErrors = {
     ),
   verificationMissing: () =>
     single(422, 'verification_missing', 'No code was sent', 'Request a code first, then enter it here.', { paramName: 'code' }),
+  /** A passkey ceremony that did not verify: wrong origin, relying party, challenge or signature, or an unknown credential. */
+  passkeyInvalid: () =>
+    single(422, 'verification_failed', 'Passkey verification failed', 'The passkey could not be verified. Try again.', {
+      paramName: 'public_key_credential',
+    }),
   signInNotFound: () => single(404, 'resource_not_found', 'not found', 'The sign-in attempt was not found. Start signing in again.'),
   signUpNotFound: () => single(404, 'resource_not_found', 'not found', 'The sign-up attempt was not found. Start signing up again.'),
   strategyInvalid: (strategy: string) =>

@@ -171,6 +171,9 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     databaseUrl,
     redisUrl: str(flags.redis) ?? env.GATEHOUSE_REDIS_URL ?? file.redisUrl,
     smtpUrl: str(flags.smtp) ?? env.GATEHOUSE_SMTP_URL ?? file.smtpUrl,
+    // The config file wins over the environment (DESIGN's precedence for settings both may carry).
+    smsGatewayUrl: file.smsGatewayUrl ?? env.GATEHOUSE_SMS_GATEWAY_URL,
+    passwordless: file.passwordless,
     mailFrom: mailFrom(flags, env, file),
     workers: Math.max(1, workers),
     instanceType,

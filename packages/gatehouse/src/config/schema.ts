@@ -3,6 +3,7 @@ import { factorSettingsSchema } from '../domain/factor-settings.js';
 import { configurableFrontendSettingsSchema } from '../domain/frontend-settings.js';
 import { type OAuthProviderConfig, oauthConfigSchema } from '../domain/oauth/provider-config.js';
 import { organizationSettingsSchema, restrictionSettingsSchema } from '../domain/organization-settings.js';
+import { passwordlessSettingsSchema } from '../domain/passwordless-settings.js';
 import { SESSION_TOKEN_LIFETIME_RANGE } from '../domain/session-token-settings.js';
 import type { FromAddress } from '../mail/from-address.js';
 
@@ -25,6 +26,10 @@ export const configFileSchema = z
     databaseUrl: z.string().min(1).optional(),
     redisUrl: z.string().url().optional(),
     smtpUrl: z.string().url().optional(),
+    /** An HTTP SMS gateway: each SMS is POSTed there as JSON (README, "Sign-in factors"). */
+    smsGatewayUrl: z.string().url().optional(),
+    /** Which passwordless factors the instance offers (phone numbers, e-mail links, passkeys). */
+    passwordless: passwordlessSettingsSchema.partial().optional(),
     /** The sender of every message: `Name <address>` or `address` (then the application name is shown). */
     mailFrom: z.string().min(3).max(400).optional(),
     workers: z.number().int().min(1).max(256).optional(),
@@ -81,6 +86,8 @@ export interface GatehouseConfig {
   databaseUrl: string;
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
+  smsGatewayUrl?: string | undefined;
+  passwordless?: Partial<z.infer<typeof passwordlessSettingsSchema>> | undefined;
   /** The sender of mail; undefined: the application name beside no-reply@gatehouse.local. */
   mailFrom: FromAddress | undefined;
   workers: number;

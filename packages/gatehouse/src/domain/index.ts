@@ -12,9 +12,12 @@ import { createEmailAddressService } from './email-addresses.js';
 import { createAttackProtection, DEFAULT_LOCKOUT, type LockoutPolicy } from './frontend/attack-protection.js';
 import { createClientSnapshots } from './frontend/client-snapshot.js';
 import { createClientService } from './frontend/clients.js';
-import type { CodeSender, InvitationSender } from './frontend/delivery.js';
+import type { CodeSender, InvitationSender, LinkSender, SmsSender } from './frontend/delivery.js';
+import { createEmailLinkService } from './frontend/email-links.js';
 import { cookieSuffix, createHandshakeService } from './frontend/handshake.js';
 import { createMeService } from './frontend/me.js';
+import { createMeFactorService } from './frontend/me-factors.js';
+import { createPasskeyCeremonies } from './frontend/passkeys.js';
 import { createSecondFactorService } from './frontend/second-factors.js';
 import { createSignInService } from './frontend/sign-ins.js';
 import { createSignUpService } from './frontend/sign-ups.js';
@@ -36,6 +39,7 @@ import { createSocialService } from './oauth/social.js';
 import { createOrganizationRoleService } from './organization-roles.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
+import { createPhoneNumberService } from './phone-numbers.js';
 import { createSessionActivityService } from './session-activities.js';
 import { createSessionService } from './sessions.js';
 import { createTestingTokenService } from './testing-tokens.js';
@@ -56,6 +60,10 @@ export interface DomainOptions {
   sendCode: CodeSender;
   /** Delivers invitation links (the mail module). */
   sendInvitation: InvitationSender;
+  /** Delivers SMS codes (an HTTP gateway, or the dev outbox); without it phone codes cannot be sent. */
+  sendSms?: SmsSender;
+  /** Delivers e-mail links (the mail module); without it e-mail links cannot be sent. */
+  sendLink?: LinkSender;
   /** Automatic user lockout (Clerk's defaults when absent). */
   lockout?: LockoutPolicy;
   /** Turns an event's domain value into its wire JSON (the HTTP layer's serializers; see webhooks/events.ts). */
@@ -118,7 +126,14 @@ export function createDomain(options: DomainOptions) {
         actor: { type: 'end_user', id: event.userId, label: 'end user', ip: null },
       }),
   });
-  const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection);
+  const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection, {
+    sendSms: options.sendSms,
+    sendLink: options.sendLink,
+  });
+  const passwordless = async () => (await instance.settings()).passwordless;
+  const phoneNumbers = createPhoneNumberService(store, clock);
+  const passkeys = createPasskeyCeremonies({ store, clock, codes, appName: async () => (await frontendSettings()).applicationName });
+  const verifyUrl = (token: string) => `${options.publicUrl.replace(/\/$/, '')}/v1/verify?token=${encodeURIComponent(token)}`;
   const clients = createClientService(store, clock, sessions, events);
   const organizations = createOrganizationService(store, clock, () => instance.settings(), events);
   const invitations = createInvitationService({
@@ -160,6 +175,10 @@ export function createDomain(options: DomainOptions) {
     social,
     secondFactors,
     factorSettings,
+    phones: phoneNumbers,
+    passkeys,
+    verifyUrl,
+    passwordless,
   });
   const signUps = createSignUpService({
     store,
@@ -176,6 +195,9 @@ export function createDomain(options: DomainOptions) {
     tickets: invitations,
     social,
     secondFactors,
+    passwordless,
+    passkeys,
+    verifyUrl,
   });
   const machines = createMachineService(store, box, clock);
   const allowPrivateWebhooks = () => options.webhooks?.allowPrivate === true || isDevelopment();
@@ -230,6 +252,20 @@ export function createDomain(options: DomainOptions) {
       sessions,
       events,
     }),
+    meFactors: createMeFactorService({
+      store,
+      clock,
+      users,
+      phones: phoneNumbers,
+      codes,
+      passkeys,
+      protection,
+      settings: passwordless,
+      verifyUrl,
+    }),
+    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps }),
+    phoneNumbers,
+    passwordless,
     handshake: createHandshakeService({
       store,
       clock,

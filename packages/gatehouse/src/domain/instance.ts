@@ -14,6 +14,7 @@ import {
   parseRestrictionSettings,
   type RestrictionSettings,
 } from './organization-settings.js';
+import { type PasswordlessSettings, parsePasswordlessSettings } from './passwordless-settings.js';
 import {
   defaultSessionTokenSettings,
   parseSessionTokenSettings,
@@ -31,6 +32,7 @@ export interface InstanceSettings {
   organizations: OrganizationSettings;
   restrictions: RestrictionSettings;
   factors: FactorSettings;
+  passwordless: PasswordlessSettings;
 }
 
 export interface Instance {
@@ -77,6 +79,7 @@ function parseSettings(stored: object): InstanceSettings {
     organizations: parseOrganizationSettings(raw.organizations),
     restrictions: parseRestrictionSettings(raw.restrictions),
     factors: parseFactorSettings(raw.factors),
+    passwordless: parsePasswordlessSettings(raw.passwordless),
   };
 }
 
@@ -133,6 +136,7 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
           restrictions: parseRestrictionSettings({}),
           options: {},
           factors: parseFactorSettings({}),
+          passwordless: parsePasswordlessSettings({}),
         },
         createdAt: now,
         updatedAt: now,

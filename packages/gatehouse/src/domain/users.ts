@@ -3,7 +3,7 @@ import { hashPassword } from '../crypto/password-hash.js';
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { isSingleEmailAddress } from '../mail/address.js';
-import type { EmailAddress, EmailVerificationStrategy, ExternalAccount, User } from '../model/index.js';
+import type { EmailAddress, EmailVerificationStrategy, ExternalAccount, Passkey, PhoneNumber, User } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
@@ -23,6 +23,20 @@ export interface UserRecord {
   emailAddresses: EmailAddress[];
   /** Connected social accounts, where the reader loaded them (the user JSON's `external_accounts`). */
   externalAccounts?: ExternalAccount[];
+  /** Present where the user's JSON is built (BAPI, `/v1/me`, the client); absent reads as none. */
+  phoneNumbers?: PhoneNumber[];
+  passkeys?: Passkey[];
+}
+
+/** Adds the user's phone numbers and verified passkeys to records (two queries for any number of users). */
+export async function withPasswordlessFactors<R extends UserRecord>(store: Store, records: R[]): Promise<R[]> {
+  const ids = records.map((r) => r.user.id);
+  const [phones, passkeys] = await Promise.all([store.phoneNumbers.listByUsers(ids), store.passkeys.listByUsers(ids)]);
+  return records.map((r) => ({
+    ...r,
+    phoneNumbers: phones.filter((p) => p.userId === r.user.id),
+    passkeys: passkeys.filter((p) => p.userId === r.user.id && p.verified),
+  }));
 }
 
 export interface CreateUserInput {
@@ -148,13 +162,16 @@ export function createUserService(
 ) {
   async function find(id: string): Promise<UserRecord | undefined> {
     const record = await store.users.findWithEmailAddresses(id);
-    return record && { ...record, externalAccounts: await store.externalAccounts.listForUser(id) };
+    if (!record) return undefined;
+    const [withFactors] = await withPasswordlessFactors(store, [record]);
+    return withFactors && { ...withFactors, externalAccounts: await store.externalAccounts.listForUser(id) };
   }
 
   async function load(id: string): Promise<UserRecord> {
     const record = await find(id);
     if (!record) throw errors.notFound('user');
-    return record;
+    const [full] = await withPasswordlessFactors(store, [record]);
+    return full ?? record;
   }
 
   return {
@@ -166,11 +183,14 @@ export function createUserService(
       const users = await store.users.list({ ...input, orderBy: column, direction, limit: input.limit ?? 10, offset: input.offset ?? 0 });
       const emails = await store.emailAddresses.listByUsers(users.map((u) => u.id));
       const accounts = await store.externalAccounts.listForUsers(users.map((u) => u.id));
-      return users.map((user) => ({
-        user,
-        emailAddresses: emails.filter((e) => e.userId === user.id),
-        externalAccounts: accounts.filter((a) => a.userId === user.id),
-      }));
+      return withPasswordlessFactors(
+        store,
+        users.map((user) => ({
+          user,
+          emailAddresses: emails.filter((e) => e.userId === user.id),
+          externalAccounts: accounts.filter((a) => a.userId === user.id),
+        })),
+      );
     },
 
     count: (filter: UserListFilter) => store.users.count(filter),

@@ -34,11 +34,22 @@ export type MailMessage = CodeMailMessage | InvitationMailMessage;
 
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
+  /** Sends a message already rendered (an e-mail link, `mail/link-mail.ts`). */
+  sendRendered(message: RenderedMessage): Promise<void>;
   /** `smtp`: delivered to a real server. `outbox`: kept in the database for `/dev/mailbox`. */
   readonly mode: 'smtp' | 'outbox';
   /** Whether mail can go out now (the dashboard's health): resolves to a description, rejects with the reason. */
   check(): Promise<string>;
   close(): Promise<void>;
+}
+
+export interface RenderedMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  locale: string;
+  appName: string;
 }
 
 export interface MailerOptions {
@@ -165,9 +176,13 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
       return `SMTP via ${target.display}`;
     },
     async send(message) {
-      assertAddress(message.to);
       const appName = message.appName ?? options.appName;
       const { subject, text, html } = render(message, appName);
+      await this.sendRendered({ to: message.to, subject, text, html, locale: message.locale, appName });
+    },
+    async sendRendered({ to, subject, text, html, appName }) {
+      assertAddress(to);
+      const message = { to };
       const from = { name: options.from?.name ?? appName, address: options.from?.address ?? DEFAULT_FROM_ADDRESS };
       try {
         await (await transporter()).sendMail({ from, to: message.to, subject, text, html });
@@ -190,8 +205,13 @@ function createOutboxMailer(options: MailerOptions): Mailer {
     mode: 'outbox',
     check: async () => 'dev outbox (/dev/mailbox); no SMTP configured',
     async send(message) {
-      assertAddress(message.to);
-      const { locale, subject, text, html } = render(message, message.appName ?? options.appName);
+      const appName = message.appName ?? options.appName;
+      const { locale, subject, text, html } = render(message, appName);
+      await this.sendRendered({ to: message.to, subject, text, html, locale, appName });
+    },
+    async sendRendered({ to, subject, text, html, locale }) {
+      assertAddress(to);
+      const message = { to };
       await options.store.mailOutbox.insert({
         id: newId('mail'),
         toAddress: message.to,

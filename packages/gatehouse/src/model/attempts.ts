@@ -5,11 +5,31 @@ export type SignUpStatus = 'missing_requirements' | 'complete' | 'abandoned';
 /** A verification's state, as Clerk's `verification.status` reports it. */
 export type VerificationStatus = 'unverified' | 'verified' | 'failed' | 'expired' | 'transferable';
 /** The sign-in strategies Gatehouse runs. */
-export type FirstFactorStrategy = 'password' | 'email_code' | 'reset_password_email_code' | 'ticket' | `oauth_${string}`;
+export type FirstFactorStrategy =
+  | 'password'
+  | 'email_code'
+  | 'reset_password_email_code'
+  | 'phone_code'
+  | 'email_link'
+  | 'passkey'
+  | 'ticket'
+  | `oauth_${string}`;
 /** The second factors Gatehouse runs (a sign-in's `supported_second_factors`). */
 export type SecondFactorStrategy = 'totp' | 'backup_code';
 /** What a one-time code proves. */
-export type CodePurpose = 'sign_up_email' | 'sign_in_email_code' | 'reset_password' | 'email_address';
+export type CodePurpose =
+  | 'sign_up_email'
+  | 'sign_in_email_code'
+  | 'reset_password'
+  | 'email_address'
+  | 'sign_up_phone'
+  | 'sign_in_phone_code'
+  | 'phone_number'
+  | 'sign_in_email_link'
+  | 'sign_up_email_link'
+  | 'email_address_link'
+  | 'passkey_registration'
+  | 'passkey_sign_in';
 
 export interface SignIn {
   id: string;
@@ -39,6 +59,9 @@ export interface SignUp {
   lastName: string | null;
   username: string | null;
   unsafeMetadata: Metadata;
+  /** E.164; verified by `phone_code` before the sign-up completes. */
+  phoneNumber: string | null;
+  phoneVerified: boolean;
   createdUserId: string | null;
   createdSessionId: string | null;
   /** The OAuth flow (`oauth_<provider>`) this sign-up came from or goes through, if any. */
@@ -60,6 +83,8 @@ export interface VerificationCode {
   emailAddress: string;
   codeHash: string;
   attempts: number;
+  /** An e-mail link's page to return to (its `redirect_url`), a passkey ceremony's options; null for codes. */
+  payload: string | null;
   status: VerificationStatus;
   expireAt: number;
   createdAt: number;

@@ -12,6 +12,7 @@ export type * from './jwt-template.js';
 export type * from './machine-auth.js';
 export type * from './oauth.js';
 export type * from './organization.js';
+export type * from './passwordless.js';
 export type * from './session.js';
 export type * from './session-activity.js';
 export type * from './user.js';

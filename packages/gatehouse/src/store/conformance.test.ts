@@ -434,6 +434,69 @@ function conformanceSuite(dialect: Dialect) {
       });
     });
 
+    describe('phone numbers and passkeys', () => {
+      let store: Store;
+      const owner = testUser();
+
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+        await store.users.insert(owner);
+      });
+
+      it('keeps one primary phone number per user, and finds every listing of a number oldest first', async () => {
+        const phone = (id: string, createdAt: number) => ({
+          id,
+          userId: owner.id,
+          phoneNumber: '+15555550123',
+          verified: false,
+          verificationStrategy: null,
+          primary: false,
+          reservedForSecondFactor: false,
+          defaultSecondFactor: false,
+          createdAt,
+          updatedAt: createdAt,
+        });
+        await store.phoneNumbers.insert(phone('idn_phone_b', T0 + 2));
+        await store.phoneNumbers.insert(phone('idn_phone_a', T0 + 1));
+        await store.phoneNumbers.setPrimary(owner.id, 'idn_phone_a');
+        await store.phoneNumbers.setPrimary(owner.id, 'idn_phone_b');
+        const listed = await store.phoneNumbers.listByUsers([owner.id]);
+        expect(listed.map((p) => [p.id, p.primary])).toEqual([
+          ['idn_phone_a', false],
+          ['idn_phone_b', true],
+        ]);
+        expect((await store.phoneNumbers.findByNumber('+15555550123')).map((p) => p.id)).toEqual(['idn_phone_a', 'idn_phone_b']);
+        await store.phoneNumbers.setPrimary(owner.id, null);
+        expect((await store.phoneNumbers.listByUsers([owner.id])).some((p) => p.primary)).toBe(false);
+      });
+
+      it('moves a passkey counter forward only, in one statement, and refuses a duplicate credential id', async () => {
+        const passkey = {
+          id: 'pkey_conformance',
+          userId: owner.id,
+          name: 'Key',
+          credentialId: 'cred-1',
+          publicKey: 'pk',
+          counter: 5,
+          transports: ['usb', 'nfc'],
+          verified: true,
+          lastUsedAt: null,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.passkeys.insert(passkey);
+        expect(await store.passkeys.findByCredentialId('cred-1')).toEqual(passkey);
+        expect(await store.passkeys.advanceCounter(passkey.id, 5, T0 + 1)).toBe(false);
+        expect(await store.passkeys.advanceCounter(passkey.id, 6, T0 + 2)).toBe(true);
+        expect((await store.passkeys.findById(passkey.id))?.counter).toBe(6);
+        expect(await rejection(store.passkeys.insert({ ...passkey, id: 'pkey_other' }))).toBeInstanceOf(UniqueViolation);
+        // Two pending registrations have no credential yet: both are allowed.
+        await store.passkeys.insert({ ...passkey, id: 'pkey_pending_1', credentialId: null, verified: false });
+        await store.passkeys.insert({ ...passkey, id: 'pkey_pending_2', credentialId: null, verified: false });
+        expect(await store.passkeys.listByUsers([owner.id])).toHaveLength(3);
+      });
+    });
+
     describe('email addresses', () => {
       let store: Store;
       const owner = testUser();

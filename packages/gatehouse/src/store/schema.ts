@@ -146,6 +146,8 @@ export interface SignUpTable {
   last_name: string | null;
   username: string | null;
   unsafe_metadata: string;
+  phone_number: string | null;
+  phone_verified: number;
   created_user_id: string | null;
   created_session_id: string | null;
   external_flow_id: string | null;
@@ -203,6 +205,7 @@ export interface VerificationCodeTable {
   email_address: string;
   code_hash: string;
   attempts: number;
+  payload: string | null;
   status: string;
   expire_at: number;
   created_at: number;
@@ -394,6 +397,8 @@ export interface Database {
   operator_sessions: OperatorSessionTable;
   audit_log: AuditLogTable;
   actor_tokens: ActorTokenTable;
+  phone_numbers: PhoneNumberTable;
+  passkeys: PasskeyTable;
 }
 
 export interface WebhookEndpointTable {
@@ -565,3 +570,34 @@ export interface ActorTokenTable {
   updated_at: number;
 }
 export type ActorTokenRow = ActorTokenTable;
+
+export interface PhoneNumberTable {
+  id: string;
+  user_id: string;
+  phone_number: string;
+  verified: number;
+  verification_strategy: string | null;
+  is_primary: number;
+  reserved_for_second_factor: number;
+  default_second_factor: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PasskeyTable {
+  id: string;
+  user_id: string;
+  name: string;
+  credential_id: string | null;
+  public_key: string | null;
+  counter: number;
+  /** JSON array of transports (`usb`, `internal`, …). */
+  transports: string;
+  verified: number;
+  last_used_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type PhoneNumberRow = PhoneNumberTable;
+export type PasskeyRow = PasskeyTable;

@@ -29,6 +29,8 @@ export interface SignUpSnapshot {
   verification: VerificationCode | undefined;
   /** The provider round trip of a sign-up through `oauth_<provider>`. */
   oauth?: OAuthVerification;
+  /** The SMS code sent for the sign-up's phone number, if any. */
+  phoneVerification?: VerificationCode | undefined;
 }
 
 /** An active session with its user, and a fresh token when it is the client's active session. */

@@ -20,3 +20,23 @@ export interface InvitationMessage {
 }
 
 export type InvitationSender = (message: InvitationMessage) => Promise<void>;
+/** A one-time code by SMS; the delivery module (`mail/sms.ts`) sends it through a gateway or the dev outbox. */
+export interface SmsMessage {
+  /** E.164. */
+  to: string;
+  code: string;
+  expiresInMinutes: number;
+}
+
+export type SmsSender = (message: SmsMessage) => Promise<void>;
+
+/** An e-mail carrying a link (`email_link`) instead of a code. */
+export interface LinkMessage {
+  to: string;
+  kind: 'sign_in_link' | 'verification_link';
+  locale: string;
+  link: string;
+  expiresInMinutes: number;
+}
+
+export type LinkSender = (message: LinkMessage) => Promise<void>;

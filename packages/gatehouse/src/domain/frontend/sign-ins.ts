@@ -17,18 +17,24 @@ import type { Clock } from '../clock.js';
 import type { FactorSettings } from '../factor-settings.js';
 import type { ProviderResult, SocialService } from '../oauth/social.js';
 import type { PasswordVerifier } from '../password-verification.js';
+import type { PasswordlessSettings } from '../passwordless-settings.js';
 import { assertAcceptablePassword } from '../passwords.js';
+import { looksLikePhone, normalizePhone, type PhoneNumberService } from '../phone-numbers.js';
 import { newSession, type SessionService } from '../sessions.js';
 import { raiseUserUpdated } from '../users.js';
 import type { EventService } from '../webhooks/events.js';
 import { type AttackProtection, isFailedProof } from './attack-protection.js';
 import type { SignInSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
+import type { PasskeyCeremonies, RelyingParty } from './passkeys.js';
 import type { SecondFactorService } from './second-factors.js';
 import {
   currentFirstFactor,
   currentSecondFactor,
   firstFactorStrategy,
+  passkey as passkeyStrategy,
+  password as passwordStrategy,
+  resetPasswordEmailCode,
   type SignInFactors,
   type StrategyDeps,
   secondFactorStrategy,
@@ -44,6 +50,11 @@ export type { SignInFactors } from './strategies/index.js';
 export function maskEmail(address: string): string {
   const [local = '', domain = ''] = address.split('@');
   return `${local.slice(0, 1)}${'*'.repeat(Math.max(1, local.length - 1))}@${domain}`;
+}
+
+/** `+1******0100`: a phone number as a sign-in shows it before a factor is verified. */
+export function maskPhone(phone: string): string {
+  return `${phone.slice(0, 2)}${'*'.repeat(Math.max(1, phone.length - 6))}${phone.slice(-4)}`;
 }
 
 /**
@@ -64,6 +75,10 @@ export function createSignInService(deps: {
   social: SocialService;
   secondFactors: SecondFactorService;
   factorSettings: () => Promise<FactorSettings>;
+  phones: PhoneNumberService;
+  passkeys: PasskeyCeremonies;
+  verifyUrl: (token: string) => string;
+  passwordless: () => Promise<PasswordlessSettings>;
 }) {
   const { store, clock, clients, sessions, codes, protection, events, social } = deps;
   const strategyDeps: StrategyDeps = {
@@ -71,6 +86,9 @@ export function createSignInService(deps: {
     secondFactors: deps.secondFactors,
     verifyPassword: deps.verifyPassword,
     findUser: (id) => store.users.findById(id),
+    passkeys: deps.passkeys,
+    verifyUrl: deps.verifyUrl,
+    settings: deps.passwordless,
   };
 
   /** Checks a password against a resolved user's lockout: refused while locked, a failure counted. */
@@ -83,6 +101,13 @@ export function createSignInService(deps: {
 
   async function findUser(identifier: string): Promise<{ user?: User; email?: EmailAddress }> {
     const normalized = identifier.trim().toLowerCase();
+    if (!normalized.includes('@') && looksLikePhone(normalized) && (await deps.passwordless()).phoneNumber !== 'off') {
+      const phone = await deps.phones.findVerified(normalizePhone(normalized, 'identifier'));
+      const user = phone ? await store.users.findById(phone.userId) : undefined;
+      if (!user) return {};
+      const email = user.primaryEmailAddressId ? await store.emailAddresses.findById(user.primaryEmailAddressId) : undefined;
+      return { user, email };
+    }
     if (normalized.includes('@')) {
       const found = await store.emailAddresses.findWithOwner(normalized);
       if (!found?.email.verified) return {};
@@ -108,14 +133,33 @@ export function createSignInService(deps: {
     // a safe identifier made from what the caller typed only (a username never shows the account's
     // real address, not even its domain).
     const fakeId = keyedId('idn', deps.enumerationKey(), identifier);
-    const safeIdentifier = identifier.includes('@') ? maskEmail(identifier) : identifier;
     // Second factors are listed only once the first factor is verified (they would tell who has 2FA).
     const secondFactors =
       signIn.status === 'needs_second_factor' && user
         ? (await userSecondFactors(strategyDeps, user, await deps.factorSettings())).factors
         : [];
-    return { user, emailAddress, emailAddressId: emailAddress?.id ?? fakeId, safeIdentifier, secondFactors };
+    const settings = await deps.passwordless();
+    const phoneIdentifier = !identifier.includes('@') && looksLikePhone(identifier) && settings.phoneNumber !== 'off';
+    const safeIdentifier = identifier.includes('@') ? maskEmail(identifier) : phoneIdentifier ? maskPhone(identifier) : identifier;
+    const userPhones = user ? (await deps.phones.listByUsers([user.id])).filter((p) => p.verified) : [];
+    const phoneNumber = userPhones.find((p) => p.primary) ?? userPhones[0];
+    const passkeys = user && settings.passkeys ? (await store.passkeys.listByUsers([user.id])).filter((p) => p.verified).length : 0;
+    return {
+      user,
+      emailAddress,
+      emailAddressId: emailAddress?.id ?? fakeId,
+      safeIdentifier,
+      phoneNumber,
+      // An unknown phone identifier gets a look-alike factor, as an unknown address does.
+      phoneNumberId: phoneNumber?.id ?? (phoneIdentifier ? keyedId('idn', deps.enumerationKey(), `phone:${identifier}`) : undefined),
+      safePhone: phoneNumber ? maskPhone(phoneNumber.phoneNumber) : phoneIdentifier ? safeIdentifier : undefined,
+      passkeys,
+      settings,
+      secondFactors,
+    };
   }
+
+  const factorsOf = (signIn: SignIn) => factors(signIn, { user: undefined, email: undefined });
 
   /** A sign-in with its factors and current verification: everything its JSON shows. */
   async function snapshot(signIn: SignIn, known?: { user: User | undefined; email: EmailAddress | undefined }): Promise<SignInSnapshot> {
@@ -151,6 +195,8 @@ export function createSignInService(deps: {
     const session = await sessions.create(user.id, client.id);
     const changes: Partial<SignIn> = {
       status: 'complete',
+      // A sign-in without an identifier (a passkey) learns its account from the proof.
+      userId: user.id,
       firstFactorStrategy: strategy,
       firstFactorStatus: 'verified',
       ...(second ? { secondFactorStrategy: second, secondFactorStatus: 'verified' as const } : {}),
@@ -294,8 +340,48 @@ export function createSignInService(deps: {
     return undefined;
   }
 
+  /** A sign-in that starts with a passkey (autofill, discoverable): no identifier, the assertion's options prepared. */
+  async function createForPasskey(client: Client, rp: RelyingParty | undefined): Promise<SignInSnapshot> {
+    const now = clock();
+    const signIn: SignIn = {
+      id: newId('sia'),
+      clientId: client.id,
+      status: 'needs_first_factor',
+      identifier: null,
+      userId: null,
+      firstFactorStrategy: 'passkey',
+      firstFactorStatus: 'unverified',
+      createdSessionId: null,
+      secondFactorStrategy: null,
+      secondFactorStatus: null,
+      expireAt: now + SIGN_IN_TTL_MS,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const strategy = firstFactorStrategy('passkey', await deps.factorSettings());
+    const factors = await factorsOf(signIn);
+    await strategy.prepare?.(strategyDeps, { signIn, factors, locale: 'en', rp });
+    await store.signIns.insert(signIn);
+    await clients.update(client.id, { signInId: signIn.id });
+    return snapshot(signIn, { user: undefined, email: undefined });
+  }
+
   return {
     snapshot,
+
+    /**
+     * Completes the sign-in an e-mail link was sent for, on the client that started it (the link may
+     * be opened in another tab or on another device). Returns the session it created.
+     */
+    async completeFromLink(signInId: string): Promise<{ signIn: SignIn; clientId: string } | undefined> {
+      const signIn = await store.signIns.findById(signInId);
+      if (!signIn || signIn.status === 'complete' || signIn.expireAt <= clock() || !signIn.userId) return undefined;
+      const client = await store.clients.findById(signIn.clientId);
+      const user = await store.users.findById(signIn.userId);
+      if (!client || !user) return undefined;
+      protection.assertNotLocked(user);
+      return { signIn: await complete(client, signIn, user, 'email_link'), clientId: client.id };
+    },
 
     /**
      * The provider's answer for a sign-in: signs in the account's owner, or marks the flow
@@ -340,11 +426,13 @@ export function createSignInService(deps: {
         actionCompleteRedirectUrl?: string;
         transfer?: boolean;
         ticket?: string;
+        rp?: RelyingParty;
       },
     ): Promise<SignInSnapshot> {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
       if (input.strategy === 'ticket') return createWithTicket(client, input.ticket);
+      if (input.strategy === passkeyStrategy.name && !input.identifier) return createForPasskey(client, input.rp);
       const now = clock();
       const blank = (): SignIn => ({
         id: newId('sia'),
@@ -440,7 +528,7 @@ export function createSignInService(deps: {
     async prepareFirstFactor(
       client: Client,
       id: string,
-      input: { strategy: string; emailAddressId?: string; locale: string },
+      input: { strategy: string; emailAddressId?: string; phoneNumberId?: string; locale: string; redirectUrl?: string; rp?: RelyingParty },
     ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       const strategy = firstFactorStrategy(input.strategy, await deps.factorSettings());
@@ -449,7 +537,16 @@ export function createSignInService(deps: {
       if (input.emailAddressId && input.emailAddressId !== found.emailAddressId) {
         throw errors.paramValueInvalid('email_address_id', 'is not an e-mail address of this account');
       }
-      await strategy.prepare(strategyDeps, { signIn, factors: found, locale: input.locale });
+      if (input.phoneNumberId && input.phoneNumberId !== found.phoneNumberId) {
+        throw errors.paramValueInvalid('phone_number_id', 'is not a phone number of this account');
+      }
+      await strategy.prepare(strategyDeps, {
+        signIn,
+        factors: found,
+        locale: input.locale,
+        redirectUrl: input.redirectUrl,
+        rp: input.rp,
+      });
       const changes = { firstFactorStrategy: strategy.name, firstFactorStatus: 'unverified' as const, updatedAt: clock() };
       await store.signIns.update(signIn.id, changes);
       return snapshot({ ...signIn, ...changes }, { user: found.user, email: found.emailAddress });
@@ -458,7 +555,7 @@ export function createSignInService(deps: {
     async attemptFirstFactor(
       client: Client,
       id: string,
-      input: { strategy: string; password?: string; code?: string },
+      input: { strategy: string; password?: string; code?: string; publicKeyCredential?: string },
     ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.createdSessionId ?? '');
@@ -470,7 +567,12 @@ export function createSignInService(deps: {
       if (account) protection.assertNotLocked(account);
       let outcome: Awaited<ReturnType<typeof strategy.attempt>>;
       try {
-        outcome = await strategy.attempt(strategyDeps, { signIn, password: input.password, code: input.code });
+        outcome = await strategy.attempt(strategyDeps, {
+          signIn,
+          password: input.password,
+          code: input.code,
+          publicKeyCredential: input.publicKeyCredential,
+        });
       } catch (error) {
         if (account && isFailedProof(error)) await protection.recordFailure(account);
         throw error;

@@ -10,14 +10,17 @@ import { type Metadata, sizedMetadata } from '../metadata.js';
 import type { ProviderResult, SocialService } from '../oauth/social.js';
 import { identifierMatches, type RestrictionSettings } from '../organization-settings.js';
 import type { PasswordVerifier } from '../password-verification.js';
+import type { PasswordlessSettings } from '../passwordless-settings.js';
 import { assertAcceptablePassword } from '../passwords.js';
+import { normalizePhone } from '../phone-numbers.js';
 import { newSession, type SessionService } from '../sessions.js';
 import { normalizeEmail, type UserService } from '../users.js';
 import type { EventService } from '../webhooks/events.js';
 import type { SignUpSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
+import type { PasskeyCeremonies } from './passkeys.js';
 import type { SecondFactorService } from './second-factors.js';
-import { emailCode, type StrategyDeps, signUpVerificationStrategy, type TicketRedeemer } from './strategies/index.js';
+import { emailCode, emailLink, phoneCode, type StrategyDeps, signUpVerificationStrategy, type TicketRedeemer } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
 const SIGN_UP_TTL_MS = 24 * 3600 * 1000;
@@ -31,6 +34,7 @@ export interface SignUpFields {
   firstName?: string;
   lastName?: string;
   username?: string;
+  phoneNumber?: string;
   unsafeMetadata?: Metadata;
 }
 
@@ -50,10 +54,10 @@ export interface SignUpRequirements {
 }
 
 /** Which fields this instance asks for, and which of them the attempt still lacks. */
-export function signUpRequirements(signUp: SignUp, settings: FrontendSettings): SignUpRequirements {
+export function signUpRequirements(signUp: SignUp, settings: FrontendSettings, passwordless?: PasswordlessSettings): SignUpRequirements {
   // A sign-up through a provider needs no password: the provider is how the user signs in.
   const required = signUp.externalFlowId ? ['email_address'] : ['email_address', 'password'];
-  const optional: string[] = [];
+  const optional: string[] = passwordless?.phoneNumber === 'optional' ? ['phone_number'] : [];
   for (const [field, mode] of [
     ['first_name', settings.firstName],
     ['last_name', settings.lastName],
@@ -73,7 +77,10 @@ export function signUpRequirements(signUp: SignUp, settings: FrontendSettings): 
     required,
     optional,
     missing: required.filter((field) => !present[field]),
-    unverified: signUp.emailAddress && !signUp.emailVerified ? ['email_address'] : [],
+    unverified: [
+      ...(signUp.emailAddress && !signUp.emailVerified ? ['email_address'] : []),
+      ...(signUp.phoneNumber && !signUp.phoneVerified ? ['phone_number'] : []),
+    ],
   };
 }
 
@@ -89,6 +96,8 @@ function blankSignUp(client: Client, now: number): SignUp {
     lastName: null,
     username: null,
     unsafeMetadata: {},
+    phoneNumber: null,
+    phoneVerified: false,
     createdUserId: null,
     createdSessionId: null,
     externalId: null,
@@ -119,8 +128,12 @@ export function createSignUpService(deps: {
   tickets: TicketRedeemer;
   social: SocialService;
   secondFactors: SecondFactorService;
+  passwordless: () => Promise<PasswordlessSettings>;
+  passkeys: PasskeyCeremonies;
+  verifyUrl: (token: string) => string;
 }) {
   const { store, clock, clients, codes, social } = deps;
+  const requirementsOf = async (signUp: SignUp) => signUpRequirements(signUp, await deps.settings(), await deps.passwordless());
 
   /** Sign-up mode, blocklist and allowlist; an invitation's address passes the mode and the allowlist. */
   async function assertMayRegister(address: string | undefined, invited: boolean): Promise<void> {
@@ -142,6 +155,9 @@ export function createSignUpService(deps: {
     secondFactors: deps.secondFactors,
     verifyPassword: deps.verifyPassword,
     findUser: (id) => store.users.findById(id),
+    passkeys: deps.passkeys,
+    verifyUrl: deps.verifyUrl,
+    settings: deps.passwordless,
   };
 
   async function load(client: Client, id: string): Promise<SignUp> {
@@ -175,6 +191,13 @@ export function createSignUpService(deps: {
       out[key] = value;
     }
     if (fields.unsafeMetadata !== undefined) out.unsafeMetadata = sizedMetadata('unsafe_metadata', fields.unsafeMetadata);
+    if (fields.phoneNumber !== undefined) {
+      if ((await deps.passwordless()).phoneNumber === 'off') throw errors.paramUnknown('phone_number');
+      const phone = normalizePhone(fields.phoneNumber);
+      if ((await store.phoneNumbers.findByNumber(phone)).some((p) => p.verified)) throw errors.identifierExists('phone_number');
+      out.phoneNumber = phone;
+      out.phoneVerified = false;
+    }
     return out;
   }
 
@@ -184,7 +207,7 @@ export function createSignUpService(deps: {
    * and a retry finds either the completed sign-up or a clean slate.
    */
   async function completeIfReady(client: Client, signUp: SignUp): Promise<SignUp> {
-    const requirements = signUpRequirements(signUp, await deps.settings());
+    const requirements = await requirementsOf(signUp);
     if (requirements.missing.length || requirements.unverified.length || !signUp.emailAddress) return signUp;
     // Through a provider: only once the provider has answered, and then its account is linked.
     const flow = signUp.externalFlowId ? await social.findFlow(signUp.externalFlowId) : undefined;
@@ -213,6 +236,20 @@ export function createSignUpService(deps: {
         changes = { status: 'complete', createdUserId: user.id, createdSessionId: session.id, updatedAt: now };
         await tx.sessions.insert(session);
         await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now });
+        if (signUp.phoneNumber && signUp.phoneVerified) {
+          await tx.phoneNumbers.insert({
+            id: newId('idn'),
+            userId: user.id,
+            phoneNumber: signUp.phoneNumber,
+            verified: true,
+            verificationStrategy: 'phone_code',
+            primary: true,
+            reservedForSecondFactor: false,
+            defaultSecondFactor: false,
+            createdAt: now,
+            updatedAt: now,
+          });
+        }
         await tx.signUps.update(signUp.id, changes);
         if (provided) await social.link(tx, user.id, provided);
         // Through a provider the client keeps the sign-up: the app's `handleRedirectCallback` reads it.
@@ -235,7 +272,10 @@ export function createSignUpService(deps: {
 
   /** The code behind the sign-up's e-mail verification, if one was sent to its current address. */
   async function verification(signUp: SignUp): Promise<VerificationCode | undefined> {
-    return emailCode.signUpVerification?.verification(strategyDeps, signUp);
+    const code = await emailCode.signUpVerification?.verification(strategyDeps, signUp);
+    const link = await emailLink.signUpVerification?.verification(strategyDeps, signUp);
+    if (!code || !link) return code ?? link;
+    return link.createdAt > code.createdAt ? link : code;
   }
 
   /** A sign-up with what it still requires and the code sent: everything its JSON shows. */
@@ -243,8 +283,9 @@ export function createSignUpService(deps: {
     const oauth = signUp.externalFlowId ? await social.verificationOfFlow(signUp.externalFlowId) : undefined;
     return {
       signUp,
-      requirements: signUpRequirements(signUp, await deps.settings()),
+      requirements: await requirementsOf(signUp),
       verification: await verification(signUp),
+      phoneVerification: signUp.phoneNumber ? await phoneCode.signUpVerification?.verification(strategyDeps, signUp) : undefined,
       ...(oauth ? { oauth } : {}),
     };
   }
@@ -392,15 +433,31 @@ export function createSignUpService(deps: {
       return snapshot(await completeIfReady(client, { ...signUp, ...changes }));
     },
 
-    async prepareVerification(client: Client, id: string, strategy: string, locale: string): Promise<SignUpSnapshot> {
+    async prepareVerification(client: Client, id: string, strategy: string, locale: string, redirectUrl?: string): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
-      await signUpVerificationStrategy(strategy).prepare(strategyDeps, { signUp, locale });
+      await signUpVerificationStrategy(strategy).prepare(strategyDeps, { signUp, locale, redirectUrl });
       return snapshot(signUp);
+    },
+
+    /** Verifies the address of the sign-up an e-mail link was sent for, and completes it if nothing else is missing. */
+    async completeFromLink(signUpId: string): Promise<SignUp | undefined> {
+      const signUp = await store.signUps.findById(signUpId);
+      if (!signUp || signUp.expireAt <= clock()) return undefined;
+      const client = await store.clients.findById(signUp.clientId);
+      if (!client) return undefined;
+      if (signUp.status === 'complete') return signUp;
+      await store.signUps.update(signUp.id, { emailVerified: true, updatedAt: clock() });
+      return completeIfReady(client, { ...signUp, emailVerified: true });
     },
 
     async attemptVerification(client: Client, id: string, input: { strategy: string; code?: string }): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
       const strategy = signUpVerificationStrategy(input.strategy);
+      if (strategy.name === phoneCode.name) {
+        await strategy.attempt(strategyDeps, { signUp, code: input.code });
+        await store.signUps.update(id, { phoneVerified: true, updatedAt: clock() });
+        return snapshot(await completeIfReady(client, { ...signUp, phoneVerified: true }));
+      }
       // A retry of a completion whose answer was lost (server killed, connection dropped) proves itself
       // with the same code: it gets the completed sign-up, or completes what the crash left undone.
       if (input.code && (await codes.matchesUsed(signUp.id, 'sign_up_email', input.code))) {

@@ -1,4 +1,4 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { frontendErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
@@ -6,18 +6,32 @@ import type { CodePurpose, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { AttackProtection } from './attack-protection.js';
-import type { CodeMessage, CodeSender } from './delivery.js';
+import type { CodeMessage, CodeSender, LinkMessage, LinkSender, SmsSender } from './delivery.js';
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const MAX_CODE_ATTEMPTS = 3;
 /** Clerk's test addresses: in development instances `+clerk_test` e-mails take this code, and no mail is sent. */
 export const TEST_CODE = '424242';
 
+const LINK_PURPOSES: ReadonlySet<CodePurpose> = new Set(['sign_in_email_link', 'sign_up_email_link', 'email_address_link']);
+
 export type { CodePurpose };
 
 export function isTestEmail(address: string): boolean {
   return /\+clerk_test@/i.test(address);
 }
+
+/** Clerk's test phone numbers (`+15555550100`–`+15555550199`): on development instances they take `424242` and get no SMS. */
+export function isTestPhone(phone: string): boolean {
+  return /^\+155555501\d\d$/.test(phone);
+}
+
+const isTestDestination = (to: string) => isTestEmail(to) || isTestPhone(to);
+
+/** What a link verification found: the verification it proved, or why it proved nothing. */
+export type LinkOutcome =
+  | { status: 'verified'; row: VerificationCode }
+  | { status: 'expired' | 'failed'; row: VerificationCode | undefined };
 
 /**
  * Six-digit one-time codes: stored as an HMAC (keyed by the instance secret, so a leaked table does
@@ -30,6 +44,7 @@ export function createVerificationCodes(
   isDevelopment: () => boolean,
   sendCode: CodeSender,
   protection: AttackProtection,
+  channels: { sendSms?: SmsSender; sendLink?: LinkSender } = {},
 ) {
   // Recent deliveries' typical duration (moving average, ms); see `send`.
   let deliveryMs = 0;
@@ -40,9 +55,18 @@ export function createVerificationCodes(
      * Issues a code and mails it. `mail: false` issues without sending: an unknown account gets the
      * same answer as a real one, but its code can never be matched.
      */
-    async send(input: { subjectId: string; purpose: CodePurpose; to: string; kind: CodeMessage['kind']; locale: string; mail?: boolean }) {
+    async send(input: {
+      subjectId: string;
+      purpose: CodePurpose;
+      to: string;
+      kind: CodeMessage['kind'];
+      locale: string;
+      mail?: boolean;
+      /** `sms`: the code goes by SMS to the phone number `to`. */
+      channel?: 'email' | 'sms';
+    }) {
       // Counted for unknown accounts too (same answers); test addresses get no mail, so no budget.
-      if (!(isDevelopment() && isTestEmail(input.to))) await protection.consumeCodeSend(input.to);
+      if (!(isDevelopment() && isTestDestination(input.to))) await protection.consumeCodeSend(input.to);
       const issued = await this.issue(input.subjectId, input.purpose, input.to);
       if (!issued.deliver) return;
       if (input.mail === false) {
@@ -51,6 +75,12 @@ export function createVerificationCodes(
         return;
       }
       const started = performance.now();
+      if (input.channel === 'sms') {
+        if (!channels.sendSms) throw new Error('no SMS sender configured');
+        await channels.sendSms({ to: input.to, code: issued.code, expiresInMinutes: CODE_TTL_MS / 60_000 });
+        deliveryMs = 0.8 * deliveryMs + 0.2 * (performance.now() - started);
+        return;
+      }
       await sendCode({ to: input.to, kind: input.kind, locale: input.locale, code: issued.code, expiresInMinutes: CODE_TTL_MS / 60_000 });
       deliveryMs = 0.8 * deliveryMs + 0.2 * (performance.now() - started);
     },
@@ -61,7 +91,7 @@ export function createVerificationCodes(
       purpose: CodePurpose,
       emailAddress: string,
     ): Promise<{ code: string; row: VerificationCode; deliver: boolean }> {
-      const testAddress = isDevelopment() && isTestEmail(emailAddress);
+      const testAddress = isDevelopment() && isTestDestination(emailAddress);
       const code = testAddress ? TEST_CODE : String(randomInt(0, 1_000_000)).padStart(6, '0');
       const now = clock();
       const row: VerificationCode = {
@@ -71,6 +101,7 @@ export function createVerificationCodes(
         emailAddress: emailAddress,
         codeHash: hash(code),
         attempts: 0,
+        payload: null,
         status: 'unverified',
         expireAt: now + CODE_TTL_MS,
         createdAt: now,
@@ -79,8 +110,102 @@ export function createVerificationCodes(
       return { code, row, deliver: !testAddress };
     },
 
+    /**
+     * Issues an e-mail link for `subjectId` and mails it. The link names the verification and carries
+     * a 256-bit secret of which only the HMAC is kept; `returnTo` is the page the link leads back to.
+     */
+    async sendLink(input: {
+      subjectId: string;
+      purpose: CodePurpose;
+      to: string;
+      kind: LinkMessage['kind'];
+      locale: string;
+      returnTo: string;
+      verifyUrl: (token: string) => string;
+      mail?: boolean;
+    }): Promise<void> {
+      if (!(isDevelopment() && isTestDestination(input.to))) await protection.consumeCodeSend(input.to);
+      const secret = randomBytes(32).toString('base64url');
+      const now = clock();
+      const row: VerificationCode = {
+        id: newId('ver'),
+        subjectId: input.subjectId,
+        purpose: input.purpose,
+        emailAddress: input.to,
+        codeHash: hash(secret),
+        attempts: 0,
+        payload: input.returnTo,
+        status: 'unverified',
+        expireAt: now + CODE_TTL_MS,
+        createdAt: now,
+      };
+      await store.verificationCodes.replace(row);
+      if (input.mail === false) {
+        await sleep(deliveryMs);
+        return;
+      }
+      if (!channels.sendLink) throw new Error('no link sender configured');
+      const link = input.verifyUrl(`${row.id}.${secret}`);
+      await channels.sendLink({ to: input.to, kind: input.kind, locale: input.locale, link, expiresInMinutes: CODE_TTL_MS / 60_000 });
+    },
+
+    /**
+     * Uses an e-mail link's token: once, before it expires. A second use, a forged or unknown token
+     * fail; the row is returned whenever the token named a real one, so the caller knows where to go back.
+     */
+    async consumeLink(token: string): Promise<LinkOutcome> {
+      const [id = '', secret = ''] = token.split('.');
+      const row = id ? await store.verificationCodes.findById(id) : undefined;
+      if (!row || !LINK_PURPOSES.has(row.purpose)) return { status: 'failed', row: undefined };
+      const same = timingSafeEqual(Buffer.from(row.codeHash, 'hex'), Buffer.from(hash(secret), 'hex'));
+      if (!same) return { status: 'failed', row: undefined };
+      if (row.status === 'expired' || (row.status === 'unverified' && row.expireAt <= clock())) {
+        if (row.status === 'unverified') await store.verificationCodes.update(row.id, { status: 'expired' });
+        return { status: 'expired', row };
+      }
+      if (row.status !== 'unverified' || !(await store.verificationCodes.markVerified(row.id))) return { status: 'failed', row };
+      return { status: 'verified', row: { ...row, status: 'verified' } };
+    },
+
+    /**
+     * Stores a challenge (a passkey ceremony's), answered by an assertion rather than typed: its HMAC
+     * to compare with, and the options the browser was given (`payload`), for the verification's `nonce`.
+     */
+    async issueChallenge(subjectId: string, purpose: CodePurpose, challenge: string, options: string): Promise<VerificationCode> {
+      const now = clock();
+      const row: VerificationCode = {
+        id: newId('ver'),
+        subjectId,
+        purpose,
+        emailAddress: '',
+        codeHash: hash(challenge),
+        attempts: 0,
+        payload: options,
+        status: 'unverified',
+        expireAt: now + CODE_TTL_MS,
+        createdAt: now,
+      };
+      await store.verificationCodes.replace(row);
+      return row;
+    },
+
+    /** True when `challenge` is the live challenge of this ceremony (constant-time). */
+    challengeMatches(row: VerificationCode, challenge: string): boolean {
+      return timingSafeEqual(Buffer.from(row.codeHash, 'hex'), Buffer.from(hash(challenge), 'hex'));
+    },
+
+    /** Spends a ceremony's challenge: one assertion per challenge. */
+    async spendChallenge(row: VerificationCode, outcome: 'verified' | 'failed'): Promise<boolean> {
+      if (outcome === 'verified') return store.verificationCodes.markVerified(row.id);
+      await store.verificationCodes.update(row.id, { status: 'failed' });
+      return true;
+    },
+
     async find(subjectId: string, purpose: CodePurpose): Promise<VerificationCode | undefined> {
-      return store.verificationCodes.find(subjectId, purpose);
+      const row = await store.verificationCodes.find(subjectId, purpose);
+      // A link past its expiry reads `expired` at once: the tab polling for it stops (clerk-js waits for `verified` or `expired`).
+      if (row && LINK_PURPOSES.has(purpose) && row.status === 'unverified' && row.expireAt <= clock()) return { ...row, status: 'expired' };
+      return row;
     },
 
     /**

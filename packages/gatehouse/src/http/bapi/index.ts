@@ -16,6 +16,7 @@ import { registerM2MTokenRoutes } from './m2m-tokens.js';
 import { acceptsMachineKey, authenticateMachine } from './machine-caller.js';
 import { registerMachineRoutes } from './machines.js';
 import { registerOrganizationRoutes } from './organizations.js';
+import { registerPhoneNumberRoutes } from './phone-numbers.js';
 import { registerRoleRoutes } from './roles.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerSignUpRoutes } from './sign-ups.js';
@@ -36,6 +37,7 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   });
   registerUserRoutes(app, domain);
   registerEmailAddressRoutes(app, domain);
+  registerPhoneNumberRoutes(app, domain);
   registerSessionRoutes(app, domain);
   registerJwtTemplateRoutes(app, domain);
   registerInstanceRoutes(app, domain);

@@ -14,6 +14,7 @@ import { createFapiContext, DEV_BROWSER_HEADER } from './context.js';
 import { registerMeRoutes } from './me.js';
 import { registerOAuthRoutes } from './oauth.js';
 import { registerOrganizationRoutes } from './organizations.js';
+import { registerPasswordlessRoutes } from './passwordless.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerSignInRoutes } from './sign-ins.js';
 import { registerSignUpRoutes } from './sign-ups.js';
@@ -84,6 +85,7 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
       publicUrl,
       lockout: domain.protection.policy(),
       social: domain.social.providers(),
+      passwordless: await domain.passwordless(),
     });
   };
   app.get('/v1/environment', async (_request, reply) => sendJson(reply, 200, await environment()));
@@ -110,6 +112,7 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   registerSessionRoutes(app, domain, ctx);
   registerMeRoutes(app, domain, ctx, options.limiter, publicUrl);
   registerOrganizationRoutes(app, domain, ctx, options.limiter);
+  registerPasswordlessRoutes(app, domain, ctx, options.limiter, publicUrl);
   registerImageServing(app, domain);
   await registerImageFrontendRoutes(app, { domain, ctx, limiter: options.limiter });
 

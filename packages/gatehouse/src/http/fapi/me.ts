@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
-import { emailCode } from '../../domain/frontend/strategies/index.js';
+import { emailCode, emailLink } from '../../domain/frontend/strategies/index.js';
 import type { Domain } from '../../domain/index.js';
 import type { UserRecord } from '../../domain/users.js';
 import { errors, frontendErrors } from '../../errors.js';
@@ -19,6 +19,7 @@ import { formBoolean, formJsonObject, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
 import { registerSecondFactorRoutes } from './me-second-factors.js';
 import { assertRedirectAllowed } from './oauth.js';
+import { checkedRedirect } from './passwordless-input.js';
 
 const CODE_SENDS = { limit: 5, windowMs: 60_000 };
 /** Per user: a stolen session must not test passwords or codes at full speed (the lockout counts them too). */
@@ -34,6 +35,7 @@ const updateBody = z
     username: formText(256).nullable().optional(),
     unsafe_metadata: formJsonObject.optional(),
     primary_email_address_id: formText(128).optional(),
+    primary_phone_number_id: formText(128).optional(),
   })
   .strict();
 const changePasswordBody = z.object({
@@ -42,8 +44,23 @@ const changePasswordBody = z.object({
   sign_out_of_other_sessions: formBoolean.optional(),
 });
 const addEmailBody = z.object({ email_address: formText(320) });
-const prepareBody = z.object({ strategy: formText(64), locale: z.string().optional() });
+const prepareBody = z.object({ strategy: formText(64), redirect_url: formText(2048).optional(), locale: z.string().optional() });
 const attemptBody = z.object({ code: formText(16) });
+
+/** The caller's session: `_clerk_session_id` if given, else the client's active one; it must belong to the cookie's client. */
+export async function signedInCaller(
+  domain: Domain,
+  ctx: FapiContext,
+  request: FastifyRequest,
+): Promise<{ clientId: string; sessionId: string; userId: string }> {
+  const client = await ctx.client(request);
+  if (!client) throw frontendErrors.notSignedIn();
+  const wanted = queryValue(request.query, '_clerk_session_id') || client.lastActiveSessionId;
+  const sessions = await domain.clients.activeSessions(client.id);
+  const entry = sessions.find((s) => s.session.id === wanted);
+  if (!entry) throw frontendErrors.notSignedIn();
+  return { clientId: client.id, sessionId: entry.session.id, userId: entry.session.userId };
+}
 
 /** `/v1/me`: the signed-in person's own profile, password and e-mail addresses. */
 /** `additional_scope` as clerk-js sends it: repeated, or one comma- or space-separated value. */
@@ -62,18 +79,16 @@ const reauthorizeBody = connectBody.omit({ strategy: true });
 export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: FapiContext, limiter: RateLimiter, publicUrl: string): void {
   const frontendUser = (record: UserRecord) => serializeFrontendUser(record, domain.protection.state(record.user), domain.images.links);
   /** The caller's session: `_clerk_session_id` if given, else the client's active one; it must belong to the cookie's client. */
-  async function signedIn(request: FastifyRequest): Promise<{ clientId: string; sessionId: string; userId: string }> {
-    const client = await ctx.client(request);
-    if (!client) throw frontendErrors.notSignedIn();
-    const wanted = queryValue(request.query, '_clerk_session_id') || client.lastActiveSessionId;
-    const sessions = await domain.clients.activeSessions(client.id);
-    const entry = sessions.find((s) => s.session.id === wanted);
-    if (!entry) throw frontendErrors.notSignedIn();
-    return { clientId: client.id, sessionId: entry.session.id, userId: entry.session.userId };
-  }
+  const signedIn = (request: FastifyRequest) => signedInCaller(domain, ctx, request);
 
   async function emailJson(email: EmailAddress) {
-    const pending = email.verified ? null : serializeCodeVerification('email_code', await domain.me.verification(email.id));
+    if (email.verified) return serializeEmailAddress(email);
+    const code = await domain.me.verification(email.id);
+    const link = await domain.meFactors.emailLinkVerification(email.id);
+    const pending =
+      link && (!code || link.createdAt > code.createdAt)
+        ? serializeCodeVerification('email_link', link)
+        : serializeCodeVerification('email_code', code);
     return serializeEmailAddress(email, pending);
   }
 
@@ -88,6 +103,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   app.patch('/v1/me', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     const body = parseForm(updateBody, request.body, CLEARABLE);
+    if (body.primary_phone_number_id) await domain.meFactors.makePhonePrimary(userId, body.primary_phone_number_id);
     await domain.me.update(userId, {
       firstName: body.first_name,
       lastName: body.last_name,
@@ -160,8 +176,14 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
   app.post('/v1/me/email_addresses/:id/prepare_verification', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     const body = parseForm(prepareBody, request.body);
-    if (body.strategy !== emailCode.name) throw frontendErrors.strategyInvalid(body.strategy);
+    if (body.strategy !== emailCode.name && body.strategy !== emailLink.name) throw frontendErrors.strategyInvalid(body.strategy);
     await enforceLimits(domain, limiter, request, [[`code_send:${clientId}`, CODE_SENDS]]);
+    if (body.strategy === emailLink.name) {
+      const own = (await domain.users.get(userId)).emailAddresses.find((e) => e.id === emailId(request));
+      if (!own) throw errors.notFound('email address');
+      await domain.meFactors.prepareEmailLink(own, ctx.locale(request, body), await checkedRedirect(domain, body.redirect_url, publicUrl));
+      return ctx.send(request, reply, clientId, await emailJson(own));
+    }
     const email = await domain.me.prepareEmailVerification(userId, emailId(request), ctx.locale(request, body));
     return ctx.send(request, reply, clientId, await emailJson(email));
   });

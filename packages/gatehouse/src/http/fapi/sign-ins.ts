@@ -10,6 +10,7 @@ import type { FapiContext } from './context.js';
 import { formBoolean, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
 import { assertRedirectAllowed } from './oauth.js';
+import { checkedRedirect, requestRelyingParty } from './passwordless-input.js';
 import { recordSignInDevice } from './sign-in-device.js';
 
 /** Per identifier and per attempt; per IP allows more, since many people can share one address. */
@@ -26,8 +27,19 @@ const createBody = z.object({
   action_complete_redirect_url: formText(2048).optional(),
   transfer: formBoolean.optional(),
 });
-const prepareBody = z.object({ strategy: formText(64), email_address_id: formText(128).optional(), locale: z.string().optional() });
-const attemptBody = z.object({ strategy: formText(64), password: formText().optional(), code: formText(16).optional() });
+const prepareBody = z.object({
+  strategy: formText(64),
+  email_address_id: formText(128).optional(),
+  phone_number_id: formText(128).optional(),
+  redirect_url: formText(2048).optional(),
+  locale: z.string().optional(),
+});
+const attemptBody = z.object({
+  strategy: formText(64),
+  password: formText().optional(),
+  code: formText(16).optional(),
+  public_key_credential: formText(16_384).optional(),
+});
 const prepareSecondBody = z.object({
   strategy: formText(64),
   phone_number_id: formText(128).optional(),
@@ -74,6 +86,8 @@ export function registerSignInRoutes(
       redirectUrl: body.redirect_url,
       actionCompleteRedirectUrl: body.action_complete_redirect_url,
       transfer: body.transfer,
+      ...(body.ticket !== undefined ? { ticket: body.ticket } : {}),
+      rp: body.strategy === 'passkey' ? await requestRelyingParty(domain, request, publicUrl) : undefined,
     });
     return reply(request, res, client, signIn, true);
   });
@@ -91,7 +105,10 @@ export function registerSignInRoutes(
     const signIn = await domain.signIns.prepareFirstFactor(client, (request.params as { id: string }).id, {
       strategy: body.strategy,
       emailAddressId: body.email_address_id,
+      phoneNumberId: body.phone_number_id,
       locale: ctx.locale(request, body),
+      redirectUrl: await checkedRedirect(domain, body.redirect_url, publicUrl),
+      rp: body.strategy === 'passkey' ? await requestRelyingParty(domain, request, publicUrl) : undefined,
     });
     return reply(request, res, client, signIn);
   });
@@ -104,7 +121,12 @@ export function registerSignInRoutes(
       [`sign_in:ip:${request.ip}`, PER_IP],
       [`sign_in:attempt:${id}`, ATTEMPTS],
     ]);
-    const signIn = await domain.signIns.attemptFirstFactor(client, id, body);
+    const signIn = await domain.signIns.attemptFirstFactor(client, id, {
+      strategy: body.strategy,
+      password: body.password,
+      code: body.code,
+      publicKeyCredential: body.public_key_credential,
+    });
     return reply(request, res, client, signIn, true);
   });
 

@@ -10,6 +10,7 @@ import type { FapiContext } from './context.js';
 import { formBoolean, formJsonObject, formText, parseForm } from './form.js';
 import { enforceLimits } from './limits.js';
 import { assertRedirectAllowed } from './oauth.js';
+import { checkedRedirect } from './passwordless-input.js';
 import { recordSignInDevice } from './sign-in-device.js';
 
 const SIGN_UPS = { limit: 20, windowMs: 60_000 };
@@ -24,6 +25,7 @@ const fieldsBody = z.object({
   first_name: formText(256).optional(),
   last_name: formText(256).optional(),
   username: formText(64).optional(),
+  phone_number: formText(32).optional(),
   unsafe_metadata: formJsonObject.optional(),
 });
 /** Creation also takes a provider (`strategy=oauth_…` with its redirect URLs) or `transfer` from a sign-in. */
@@ -33,7 +35,12 @@ const createBody = fieldsBody.extend({
   action_complete_redirect_url: formText(2048).optional(),
   transfer: formBoolean.optional(),
 });
-const verificationBody = z.object({ strategy: formText(64), code: formText(16).optional(), locale: z.string().optional() });
+const verificationBody = z.object({
+  strategy: formText(64),
+  code: formText(16).optional(),
+  redirect_url: formText(2048).optional(),
+  locale: z.string().optional(),
+});
 
 function signUpFields(body: z.infer<typeof fieldsBody>) {
   return {
@@ -44,6 +51,7 @@ function signUpFields(body: z.infer<typeof fieldsBody>) {
     firstName: body.first_name,
     lastName: body.last_name,
     username: body.username,
+    phoneNumber: body.phone_number,
     unsafeMetadata: body.unsafe_metadata,
   };
 }
@@ -101,7 +109,13 @@ export function registerSignUpRoutes(
     const client = await existingClient(request);
     const body = parseForm(verificationBody, request.body);
     await enforceLimits(domain, limiter, request, [[`code_send:${client.id}`, CODE_SENDS]]);
-    const signUp = await domain.signUps.prepareVerification(client, idOf(request), body.strategy, ctx.locale(request, body));
+    const signUp = await domain.signUps.prepareVerification(
+      client,
+      idOf(request),
+      body.strategy,
+      ctx.locale(request, body),
+      await checkedRedirect(domain, body.redirect_url, publicUrl),
+    );
     return reply(request, res, client, signUp);
   });
 
@@ -110,7 +124,7 @@ export function registerSignUpRoutes(
     if (!client) throw frontendErrors.signUpNotFound();
     const body = parseForm(verificationBody, request.body);
     await enforceLimits(domain, limiter, request, [[`sign_up:attempt:${idOf(request)}`, ATTEMPTS]]);
-    const signUp = await domain.signUps.attemptVerification(client, idOf(request), body);
+    const signUp = await domain.signUps.attemptVerification(client, idOf(request), { strategy: body.strategy, code: body.code });
     return reply(request, res, client, signUp, true);
   });
 }

@@ -4,16 +4,18 @@ import type { LockoutPolicy } from '../../domain/frontend/attack-protection.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
 import type { OAuthProvider } from '../../domain/oauth/providers.js';
 import type { OrganizationSettings, RestrictionSettings } from '../../domain/organization-settings.js';
+import type { PasswordlessSettings } from '../../domain/passwordless-settings.js';
+import { withPasswordless } from './environment-passwordless.js';
 
 function attribute(enabled: boolean, extra: Record<string, unknown> = {}) {
   return {
     enabled,
     required: false,
     used_for_first_factor: false,
-    first_factors: [],
+    first_factors: [] as string[],
     used_for_second_factor: false,
-    second_factors: [],
-    verifications: [],
+    second_factors: [] as string[],
+    verifications: [] as string[],
     verify_at_sign_up: false,
     ...extra,
   };
@@ -51,7 +53,12 @@ export function serializeEnvironment(input: {
   organizations: OrganizationSettings;
   restrictions: RestrictionSettings;
   social?: OAuthProvider[];
+  passwordless?: PasswordlessSettings;
 }) {
+  return withPasswordless(environmentFields(input), input.passwordless);
+}
+
+function environmentFields(input: Parameters<typeof serializeEnvironment>[0]) {
   const { settings, factors, publicUrl, organizations, restrictions } = input;
   return {
     object: 'environment',
@@ -93,8 +100,8 @@ export function serializeEnvironment(input: {
         email_address: attribute(true, {
           required: true,
           used_for_first_factor: true,
-          first_factors: factors.emailCode ? ['email_code'] : [],
-          verifications: ['email_code'],
+          first_factors: (factors.emailCode ? ['email_code'] : []) as string[],
+          verifications: ['email_code'] as string[],
           verify_at_sign_up: true,
         }),
         phone_number: attribute(false),

@@ -1,5 +1,6 @@
 import type { SignInFirstFactorJSON, SignInJSON, SignInSecondFactorJSON, UserDataJSON } from '@clerk/shared/types';
 import type { SignInSnapshot } from '../../domain/frontend/client-snapshot.js';
+import { ceremonyNonce } from '../../domain/frontend/passkeys.js';
 import { type FactorDescription, type SecondFactorDescription, supportedFirstFactors } from '../../domain/frontend/strategies/index.js';
 import type { ImageLinks } from '../../domain/images/links.js';
 import type { OAuthVerification } from '../../domain/oauth/social.js';
@@ -38,7 +39,12 @@ function firstFactorVerification(
   if (oauth) return serializeOAuthVerification(oauth);
   // A factor verified without a code (a password) has no attempts or expiry to show.
   if (!code && signIn.firstFactorStatus === 'verified') return serializeVerified(signIn.firstFactorStrategy);
-  return serializeCodeVerification(signIn.firstFactorStrategy, code);
+  // A completed e-mail link sign-in shows its link `verified` (what the polling tab waits for).
+  if (code && signIn.status === 'complete' && code.status === 'verified') return serializeVerified(signIn.firstFactorStrategy, code);
+  const pending = serializeCodeVerification(signIn.firstFactorStrategy, code);
+  // A passkey's verification carries the assertion options clerk-js passes to WebAuthn.
+  const nonce = signIn.firstFactorStrategy === 'passkey' && code?.status === 'unverified' ? ceremonyNonce(code) : undefined;
+  return pending && nonce ? { ...pending, nonce } : pending;
 }
 
 function secondFactorVerification(signIn: SignIn, code: VerificationCode | undefined): VerificationWireJSON | null {
@@ -61,7 +67,15 @@ function serializeSecondFactor(factor: SecondFactorDescription): SignInSecondFac
 
 /** A factor as `supported_first_factors` lists it. */
 function serializeFactor(factor: FactorDescription): SignInFirstFactorJSON {
-  if (factor.strategy === 'password') return { strategy: factor.strategy };
+  if (!('safeIdentifier' in factor)) return { strategy: factor.strategy };
+  if (factor.strategy === 'phone_code') {
+    return {
+      strategy: factor.strategy,
+      phone_number_id: factor.phoneNumberId,
+      safe_identifier: factor.safeIdentifier,
+      primary: factor.primary,
+    };
+  }
   return {
     strategy: factor.strategy,
     email_address_id: factor.emailAddressId,

@@ -29,10 +29,11 @@ export type SignUpWireJSON = Amended<
     unverified_fields: string[];
     verifications: {
       email_address: VerificationWireJSON | PendingVerificationJSON | null;
-      phone_number: null;
+      phone_number: VerificationWireJSON | PendingVerificationJSON | null;
       web3_wallet: null;
       external_account: VerificationWireJSON | null;
     };
+    phone_number: string | null;
     public_metadata: Metadata;
     unsafe_metadata: Metadata;
     custom_action: boolean;
@@ -50,11 +51,24 @@ function emailVerification(
   if (!signUp.emailAddress) return null;
   // An address the provider verified shows as verified by it (`from_oauth_google`).
   if (oauth && signUp.emailVerified && !code) return serializeVerified(oauth.strategy.replace(/^oauth_/, 'from_oauth_'));
-  if (!signUp.emailVerified) return serializeCodeVerification('email_code', code);
-  return { ...serializeVerified('email_code', code), attempts: code?.attempts ?? 0 };
+  const strategy = code?.purpose === 'sign_up_email_link' ? 'email_link' : 'email_code';
+  if (!signUp.emailVerified) return serializeCodeVerification(strategy, code);
+  return { ...serializeVerified(strategy, code), attempts: code?.attempts ?? 0 };
 }
 
-export function serializeSignUp({ signUp, requirements, verification: code, oauth }: SignUpSnapshot): SignUpWireJSON {
+function phoneVerification(signUp: SignUp, code: VerificationCode | undefined): VerificationWireJSON | PendingVerificationJSON | null {
+  if (!signUp.phoneNumber) return null;
+  if (!signUp.phoneVerified) return serializeCodeVerification('phone_code', code);
+  return { ...serializeVerified('phone_code', code), attempts: code?.attempts ?? 0 };
+}
+
+export function serializeSignUp({
+  signUp,
+  requirements,
+  verification: code,
+  phoneVerification: phoneCode,
+  oauth,
+}: SignUpSnapshot): SignUpWireJSON {
   return {
     object: 'sign_up_attempt',
     id: signUp.id,
@@ -65,14 +79,14 @@ export function serializeSignUp({ signUp, requirements, verification: code, oaut
     unverified_fields: requirements.unverified,
     verifications: {
       email_address: emailVerification(signUp, code, oauth),
-      phone_number: null,
+      phone_number: phoneVerification(signUp, phoneCode),
       web3_wallet: null,
       external_account: oauth ? serializeOAuthVerification(oauth) : null,
     },
     external_account_strategy: oauth?.strategy ?? null,
     username: signUp.username,
     email_address: signUp.emailAddress,
-    phone_number: null,
+    phone_number: signUp.phoneNumber,
     web3_wallet: null,
     // clerk-js reads `has_password` (this was `password_enabled`, which it never read).
     has_password: Boolean(signUp.passwordDigest),

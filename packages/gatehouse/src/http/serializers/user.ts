@@ -7,14 +7,19 @@ import type { UserRecord } from '../../domain/users.js';
 import { type EmailAddressWireJSON, serializeEmailAddress } from './email-address.js';
 import { type ExternalAccountWireJSON, serializeExternalAccount } from './external-account.js';
 import { type OrganizationMembershipWireJSON, serializeFrontendMembership } from './organization-membership.js';
+import { type PasskeyWireJSON, serializePasskey } from './passkey.js';
+import { type PhoneNumberWireJSON, serializePhoneNumber } from './phone-number.js';
 import type { Amended } from './wire.js';
 
 /**
  * Clerk's `user` for the Backend API: @clerk/backend's type with Clerk's e-mail address objects (see
  * email-address.ts), plus fields Clerk sends that it does not declare (clerk-js reads `passkeys`).
  */
-export type UserWireJSON = Amended<UserJSON, { email_addresses: EmailAddressWireJSON[]; external_accounts: ExternalAccountWireJSON[] }> & {
-  passkeys: never[];
+export type UserWireJSON = Amended<
+  UserJSON,
+  { email_addresses: EmailAddressWireJSON[]; external_accounts: ExternalAccountWireJSON[]; phone_numbers: PhoneNumberWireJSON[] }
+> & {
+  passkeys: PasskeyWireJSON[];
   saml_accounts: never[];
   mfa_enabled_at: number | null;
   mfa_disabled_at: number | null;
@@ -33,6 +38,8 @@ export type FrontendUserWireJSON = Amended<
     email_addresses: EmailAddressWireJSON[];
     organization_memberships: OrganizationMembershipWireJSON[] | null;
     external_accounts: ExternalAccountWireJSON[];
+    phone_numbers: PhoneNumberWireJSON[];
+    passkeys: PasskeyWireJSON[];
   },
   'profile_image_id'
 >;
@@ -49,7 +56,7 @@ function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks
     id: user.id,
     external_id: user.externalId,
     primary_email_address_id: user.primaryEmailAddressId,
-    primary_phone_number_id: null,
+    primary_phone_number_id: (record.phoneNumbers ?? []).find((p) => p.primary)?.id ?? null,
     primary_web3_wallet_id: null,
     username: user.username,
     first_name: user.firstName,
@@ -60,9 +67,9 @@ function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks
     private_metadata: user.privateMetadata,
     unsafe_metadata: user.unsafeMetadata,
     email_addresses: emailAddresses.map((email) => serializeEmailAddress(email)),
-    phone_numbers: [],
+    phone_numbers: (record.phoneNumbers ?? []).map((p) => serializePhoneNumber(p)),
     web3_wallets: [],
-    passkeys: [],
+    passkeys: (record.passkeys ?? []).map((p) => serializePasskey(p)),
     // Connections still in progress are the connecting browser's business only.
     external_accounts: (record.externalAccounts ?? [])
       .filter((a) => a.status !== 'pending')

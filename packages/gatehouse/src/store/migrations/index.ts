@@ -10,6 +10,7 @@ import * as webhooks from './0008-webhooks.js';
 import * as oauth from './0009-oauth.js';
 import * as invitationsAndRoles from './0010-invitations-and-roles.js';
 import * as secondFactors from './0011-second-factors.js';
+import * as passkeysPhonesLinks from './0012-passkeys-phones-links.js';
 import * as dashboard from './0013-dashboard.js';
 import * as bapiRest from './0014-bapi-rest.js';
 
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0009-oauth': oauth,
   '0010-invitations-and-roles': invitationsAndRoles,
   '0011-second-factors': secondFactors,
+  '0012-passkeys-phones-links': passkeysPhonesLinks,
   '0013-dashboard': dashboard,
   '0014-bapi-rest': bapiRest,
 };

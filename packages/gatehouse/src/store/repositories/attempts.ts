@@ -35,6 +35,10 @@ export function createSignUpRepository(db: Kysely<Database>) {
 
 export function createVerificationCodeRepository(db: Kysely<Database>) {
   return {
+    async findById(id: string): Promise<VerificationCode | undefined> {
+      const row = await db.selectFrom('verification_codes').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && verificationCodeMapping.read(row);
+    },
     async find(subjectId: string, purpose: CodePurpose): Promise<VerificationCode | undefined> {
       const row = await db
         .selectFrom('verification_codes')

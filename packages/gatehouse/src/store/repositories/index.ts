@@ -64,6 +64,12 @@ import {
   type OrganizationRepository,
 } from './organizations.js';
 import {
+  createPasskeyRepository,
+  createPhoneNumberRepository,
+  type PasskeyRepository,
+  type PhoneNumberRepository,
+} from './passwordless.js';
+import {
   type BackupCodeRepository,
   createBackupCodeRepository,
   createTotpSecretRepository,
@@ -110,6 +116,8 @@ export interface Repositories {
   auditLog: AuditLogRepository;
   activity: ActivityRepository;
   actorTokens: ActorTokenRepository;
+  phoneNumbers: PhoneNumberRepository;
+  passkeys: PasskeyRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -149,5 +157,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     auditLog: createAuditLogRepository(db),
     activity: createActivityRepository(db),
     actorTokens: createActorTokenRepository(db),
+    phoneNumbers: createPhoneNumberRepository(db),
+    passkeys: createPasskeyRepository(db),
   };
 }

@@ -3,7 +3,10 @@ import type { User } from '../../../model/index.js';
 import type { FactorSettings } from '../../factor-settings.js';
 import { backupCode } from './backup-code.js';
 import { emailCode } from './email-code.js';
+import { emailLink } from './email-link.js';
+import { passkey } from './passkey.js';
 import { password } from './password.js';
+import { phoneCode } from './phone-code.js';
 import { resetPasswordEmailCode } from './reset-password-email-code.js';
 import { totp } from './totp.js';
 import type {
@@ -23,7 +26,16 @@ export type * from './types.js';
  * Every strategy Gatehouse runs. A new one (`oauth_google`, `passkey`, `phone_code`, …) is one more
  * file in this folder, added here: sign-in, sign-up and the factors a sign-in lists all read this list.
  */
-export const STRATEGIES: readonly Strategy[] = [password, emailCode, resetPasswordEmailCode, totp, backupCode];
+export const STRATEGIES: readonly Strategy[] = [
+  passkey,
+  password,
+  emailCode,
+  emailLink,
+  phoneCode,
+  resetPasswordEmailCode,
+  totp,
+  backupCode,
+];
 
 const firstFactors = new Map<string, FirstFactorStrategy>(
   STRATEGIES.flatMap((s) => (s.firstFactor ? [[s.name, s.firstFactor] as const] : [])),
@@ -53,7 +65,7 @@ export function signUpVerificationStrategy(name: string): SignUpVerificationStra
 
 /** A sign-in's `supported_first_factors`: every registered first factor the instance offers, described for this account. */
 export function supportedFirstFactors(factors: SignInFactors, settings: FactorSettings): FactorDescription[] {
-  return [...firstFactors.values()].filter((s) => firstFactorOn(s, settings)).map((strategy) => strategy.describeFactor(factors));
+  return [...firstFactors.values()].filter((s) => firstFactorOn(s, settings)).flatMap((strategy) => strategy.describeFactor(factors) ?? []);
 }
 
 /** The strategy a sign-in's first factor uses, if it names a registered one. */
@@ -93,4 +105,4 @@ export function currentSecondFactor(name: string | null): SecondFactorStrategy |
   return name ? secondFactors.get(name) : undefined;
 }
 
-export { backupCode, emailCode, password, resetPasswordEmailCode, totp };
+export { backupCode, emailCode, emailLink, passkey, password, phoneCode, resetPasswordEmailCode, totp };

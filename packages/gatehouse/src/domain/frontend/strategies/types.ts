@@ -2,6 +2,7 @@ import type {
   EmailAddress,
   FirstFactorStrategy as FirstFactorName,
   Invitation,
+  PhoneNumber,
   SecondFactorStrategy as SecondFactorName,
   SignIn,
   SignUp,
@@ -10,6 +11,8 @@ import type {
 } from '../../../model/index.js';
 import type { FactorSettings } from '../../factor-settings.js';
 import type { PasswordVerifier } from '../../password-verification.js';
+import type { PasswordlessSettings } from '../../passwordless-settings.js';
+import type { PasskeyCeremonies, RelyingParty } from '../passkeys.js';
 import type { SecondFactorService } from '../second-factors.js';
 import type { VerificationCodes } from '../verification-codes.js';
 
@@ -22,12 +25,26 @@ export interface SignInFactors {
   safeIdentifier: string;
   /** The account's second factors, listed while the sign-in needs one (`supported_second_factors`); else empty. */
   secondFactors: SecondFactorDescription[];
+  /** The account's primary verified phone number, if it has one (or the identifier was one). */
+  phoneNumber: PhoneNumber | undefined;
+  /** For an unknown phone identifier: a stable fake id, as for e-mail. */
+  phoneNumberId: string | undefined;
+  safePhone: string | undefined;
+  /** How many verified passkeys the account has. */
+  passkeys: number;
+  settings: PasswordlessSettings;
 }
 
 /** One entry of a sign-in's `supported_first_factors`: a factor that needs nothing more, or an e-mail one. */
 export type FactorDescription =
-  | { strategy: 'password' }
-  | { strategy: 'email_code' | 'reset_password_email_code'; emailAddressId: string; safeIdentifier: string; primary: boolean };
+  | { strategy: 'password' | 'passkey' }
+  | {
+      strategy: 'email_code' | 'reset_password_email_code' | 'email_link';
+      emailAddressId: string;
+      safeIdentifier: string;
+      primary: boolean;
+    }
+  | { strategy: 'phone_code'; phoneNumberId: string; safeIdentifier: string; primary: boolean };
 
 /** One entry of a sign-in's `supported_second_factors` (a `phone_code` adds its own shape here). */
 export type SecondFactorDescription = { strategy: 'totp' } | { strategy: 'backup_code' };
@@ -38,6 +55,16 @@ export interface StrategyDeps {
   secondFactors: SecondFactorService;
   verifyPassword: PasswordVerifier;
   findUser(id: string): Promise<User | undefined>;
+  passkeys: PasskeyCeremonies;
+  /** The Frontend API URL an e-mail link points at (`/v1/verify?token=…`). */
+  verifyUrl(token: string): string;
+  settings(): Promise<PasswordlessSettings>;
+}
+
+/** What a prepare may carry besides the strategy: where an e-mail link returns, the page's relying party. */
+export interface PrepareExtras {
+  redirectUrl?: string;
+  rp?: RelyingParty;
 }
 
 /** What a successful first-factor attempt leads to. */
@@ -50,11 +77,14 @@ export interface FirstFactorStrategy {
   /** Whether the instance offers it (the `factors` settings); on when absent. */
   enabled?(settings: FactorSettings): boolean;
   /** This factor as the sign-in's `supported_first_factors` lists it. */
-  describeFactor(factors: SignInFactors): FactorDescription;
+  describeFactor(factors: SignInFactors): FactorDescription | undefined;
   /** Sends what the attempt will need (a code); absent for factors that need nothing sent. */
-  prepare?(deps: StrategyDeps, input: { signIn: SignIn; factors: SignInFactors; locale: string }): Promise<void>;
+  prepare?(deps: StrategyDeps, input: { signIn: SignIn; factors: SignInFactors; locale: string } & PrepareExtras): Promise<void>;
   /** Checks the proof; throws Clerk's error when it is wrong. */
-  attempt(deps: StrategyDeps, input: { signIn: SignIn; password?: string; code?: string }): Promise<FirstFactorOutcome>;
+  attempt(
+    deps: StrategyDeps,
+    input: { signIn: SignIn; password?: string; code?: string; publicKeyCredential?: string },
+  ): Promise<FirstFactorOutcome>;
   /** The code behind this factor's `verification`, if it uses one. */
   verification?(deps: StrategyDeps, signIn: SignIn): Promise<VerificationCode | undefined>;
 }
@@ -62,7 +92,7 @@ export interface FirstFactorStrategy {
 /** A way to verify a sign-up's identifier (`prepare_verification` / `attempt_verification`). */
 export interface SignUpVerificationStrategy {
   name: FirstFactorName;
-  prepare(deps: StrategyDeps, input: { signUp: SignUp; locale: string }): Promise<void>;
+  prepare(deps: StrategyDeps, input: { signUp: SignUp; locale: string } & PrepareExtras): Promise<void>;
   /** Checks the proof; throws Clerk's error when it is wrong. */
   attempt(deps: StrategyDeps, input: { signUp: SignUp; code?: string }): Promise<void>;
   verification(deps: StrategyDeps, signUp: SignUp): Promise<VerificationCode | undefined>;
