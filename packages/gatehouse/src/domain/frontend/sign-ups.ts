@@ -364,7 +364,9 @@ export function createSignUpService(deps: {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
       const invitation = fields.strategy === 'ticket' ? await redeemForSignUp(fields.ticket) : undefined;
-      if (fields.strategy !== undefined && fields.strategy !== 'ticket') throw frontendErrors.strategyInvalid(fields.strategy);
+      if (fields.strategy !== undefined && fields.strategy !== 'ticket' && !fields.strategy.startsWith('oauth_')) {
+        throw frontendErrors.strategyInvalid(fields.strategy);
+      }
       if (invitation?.emailAddress) {
         if ((await store.emailAddresses.findByAddress(invitation.emailAddress))?.verified) throw errors.identifierExists('email_address');
       }
