@@ -44,6 +44,12 @@ async function signOut(page: Page): Promise<void> {
   await page.waitForFunction(() => window.Clerk.user === null, null, { timeout: STEP });
 }
 
+/** The signed-in user's id once clerk-js has loaded it on the page the sign-in landed on (it loads after the page). */
+async function currentUserId(page: Page): Promise<string | undefined> {
+  await page.waitForFunction(() => Boolean(window.Clerk?.user), null, { timeout: STEP });
+  return page.evaluate(() => window.Clerk.user?.id);
+}
+
 const signedIn = (page: Page) => page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: STEP });
 
 describe.skipIf(!hasChromium)('second factors and username sign-in in Chromium', () => {
@@ -123,7 +129,7 @@ describe.skipIf(!hasChromium)('second factors and username sign-in in Chromium',
       await shot(page, 'mfa-04-totp-prompt');
       await typeOtp(page, totpCode(secret));
       await signedIn(page);
-      expect(await page.evaluate(() => window.Clerk.user?.id)).toBe(user.id);
+      expect(await currentUserId(page)).toBe(user.id);
       await signOut(page);
 
       // Password, then a backup code instead.
@@ -139,7 +145,7 @@ describe.skipIf(!hasChromium)('second factors and username sign-in in Chromium',
       };
       await useBackupCode();
       await signedIn(page);
-      expect(await page.evaluate(() => window.Clerk.user?.id)).toBe(user.id);
+      expect(await currentUserId(page)).toBe(user.id);
       await signOut(page);
 
       // The same backup code again: refused, and the form says so.
@@ -175,7 +181,7 @@ describe.skipIf(!hasChromium)('second factors and username sign-in in Chromium',
       await page.getByText('Email address or username').waitFor({ timeout: STEP });
       await signInWithPassword(page, gatehouse.url, username);
       await signedIn(page);
-      expect(await page.evaluate(() => window.Clerk.user?.id)).toBe(user.id);
+      expect(await currentUserId(page)).toBe(user.id);
       await shot(page, 'username-01-signed-in');
     } catch (error) {
       await shot(page, 'username-FAILED').catch(() => {});
