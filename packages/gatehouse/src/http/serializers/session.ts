@@ -56,7 +56,6 @@ export type FrontendSessionWireJSON = Amended<
     user: FrontendUserWireJSON;
     public_user_data: PublicUserDataWireJSON;
     last_active_token: TokenJSON | null;
-    status: Session['status'];
   }
 >;
 
@@ -98,12 +97,13 @@ export function serializeFrontendSession(
 
 /**
  * A session as `<UserProfile/>`'s "Active devices" lists it (@clerk/shared's
- * `SessionWithActivitiesJSON`): with the browser, device and address it was signed in from, and like
- * Clerk no user, public data or token.
+ * `SessionWithActivitiesJSON`, exactly where Clerk's wire has a field): with the browser, device and
+ * address it was signed in from. Clerk's list sends no user, public data, token, factor ages, tasks,
+ * organization or times, which the SDK's type (a `SessionJSON`) declares required: those are dropped.
  */
 export type SessionWithActivitiesWireJSON = Amended<
   SessionWithActivitiesJSON,
-  { latest_activity: SessionActivityWireJSON; status: Session['status'] },
+  Record<never, never>,
   | 'user'
   | 'public_user_data'
   | 'last_active_token'
@@ -123,6 +123,6 @@ export function serializeSessionWithActivities(session: Session, activity: Sessi
 }
 
 /** A session that was just ended or removed: only what changed (clerk-js reloads the client from the envelope). */
-export function serializeSessionStatus(session: Session): Pick<FrontendSessionJSON, 'object' | 'id'> & { status: Session['status'] } {
+export function serializeSessionStatus(session: Session): Pick<FrontendSessionJSON, 'object' | 'id' | 'status'> {
   return { object: 'session', id: session.id, status: session.status };
 }

@@ -22,7 +22,6 @@ export type SignUpWireJSON = Amended<
   SignUpJSON,
   {
     object: 'sign_up_attempt';
-    status: SignUp['status'];
     required_fields: string[];
     optional_fields: string[];
     missing_fields: string[];
@@ -33,12 +32,10 @@ export type SignUpWireJSON = Amended<
       web3_wallet: null;
       external_account: VerificationWireJSON | null;
     };
-    phone_number: string | null;
     public_metadata: Metadata;
     unsafe_metadata: Metadata;
     custom_action: boolean;
     external_id: string | null;
-    legal_accepted_at: null;
   },
   'external_account' | 'locale' | 'timezone'
 >;
