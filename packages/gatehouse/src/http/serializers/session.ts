@@ -47,8 +47,9 @@ export function serializeSession(session: Session, activity?: SessionActivity): 
 
 /**
  * Clerk's `session` for the Frontend API: @clerk/shared's type with Clerk's user object (see
- * user.ts), and `last_active_token` null until a token was minted in this answer (clerk-js's
- * `Session.fromJSON` then fetches one).
+ * user.ts), Clerk's `public_user_data` (a null `username` where the SDK declares an optional string,
+ * and `profile_image_url`; see public-user-data.ts), and `last_active_token` null until a token was
+ * minted in this answer (clerk-js's `Session.fromJSON` then fetches one).
  */
 export type FrontendSessionWireJSON = Amended<
   FrontendSessionJSON,
