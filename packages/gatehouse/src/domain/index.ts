@@ -143,6 +143,7 @@ export function createDomain(options: DomainOptions) {
     settings: () => instance.settings(),
     sendInvitation: options.sendInvitation,
     publicUrl: options.publicUrl,
+    events,
   });
   const social = createSocialService({
     store,

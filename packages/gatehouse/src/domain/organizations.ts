@@ -215,6 +215,22 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
     });
   }
 
+  /** Inserts a membership inside `tx` (quota and uniqueness checked) and raises its event there. */
+  async function insertMembership(tx: Repositories, organization: Organization, membership: OrganizationMembership): Promise<void> {
+    if (await tx.organizationMemberships.find(organization.id, membership.userId)) throw errors.alreadyMember();
+    const limit = organization.maxAllowedMemberships;
+    if (limit > 0 && (await tx.organizationMemberships.count({ organizationId: organization.id })) >= limit) {
+      throw errors.membershipQuotaExceeded(limit);
+    }
+    try {
+      await tx.organizationMemberships.insert(membership);
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw errors.alreadyMember();
+      throw error;
+    }
+    await raiseMembership(tx, 'organizationMembership.created', membership, organization);
+  }
+
   async function find(idOrSlug: string): Promise<Organization | undefined> {
     if (idOrSlug.startsWith('org_')) return store.organizations.findById(idOrSlug);
     return store.organizations.findBySlug(idOrSlug.toLowerCase());
@@ -407,23 +423,29 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
         createdAt: now,
         updatedAt: now,
       };
-      await store.transaction(async (tx) => {
-        if (await tx.organizationMemberships.find(organization.id, input.userId)) throw errors.alreadyMember();
-        const limit = organization.maxAllowedMemberships;
-        if (limit > 0 && (await tx.organizationMemberships.count({ organizationId: organization.id })) >= limit) {
-          throw errors.membershipQuotaExceeded(limit);
-        }
-        try {
-          await tx.organizationMemberships.insert(membership);
-        } catch (error) {
-          if (error instanceof UniqueViolation) throw errors.alreadyMember();
-          throw error;
-        }
-        await raiseMembership(tx, 'organizationMembership.created', membership, organization);
-      });
+      await store.transaction((tx) => insertMembership(tx, organization, membership));
       const [record] = await records([membership], organization);
       if (!record) throw errors.notFound('organization membership');
       return record;
+    },
+
+    /**
+     * Makes the user a member inside the caller's transaction `tx` (an invitation being accepted),
+     * unless they already are; its `organizationMembership.created` commits with that transaction.
+     */
+    async addMemberIn(tx: Repositories, organization: Organization, input: { userId: string; role: string }): Promise<void> {
+      if (await tx.organizationMemberships.find(organization.id, input.userId)) return;
+      const now = clock();
+      await insertMembership(tx, organization, {
+        id: newId('orgmem'),
+        organizationId: organization.id,
+        userId: input.userId,
+        role: input.role,
+        publicMetadata: {},
+        privateMetadata: {},
+        createdAt: now,
+        updatedAt: now,
+      });
     },
 
     async listMemberships(

@@ -42,7 +42,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         },
         ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
       });
-      const setCookie = [res.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('__client='));
+      const setCookie = [res.headers['set-cookie'] ?? []].flat().findLast((c) => c.startsWith('__client='));
       return {
         status: res.statusCode,
         body: res.json() as { response: Record<string, unknown>; client: Record<string, unknown> },
@@ -169,6 +169,85 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(seeded.map((e) => e.type)).toEqual(['user.created', 'organization.created', 'organizationMembership.created']);
       // Not raised by a request: no client IP or user agent.
       expect(seeded[0]?.event_attributes.http_request).toEqual({ client_ip: '', user_agent: '' });
+    });
+
+    it('organization invitations: created and revoked (Backend API), accepted by a ticket sign-up (Frontend API)', async () => {
+      const before = receiver.accepted.length;
+      const org = await bapi('POST', '/v1/organizations', { name: 'Invites Inc' });
+      const orgId = org.body.id as string;
+      const invitations = `/v1/organizations/${orgId}/invitations`;
+      const dropped = await bapi('POST', invitations, {
+        email_address: `dropped-${dialect}@example.com`,
+        role: 'org:member',
+        notify: false,
+      });
+      expect(dropped.status).toBe(200);
+      const revoked = await bapi('POST', `${invitations}/${dropped.body.id as string}/revoke`, {});
+      expect(revoked.status).toBe(200);
+      const invited = await bapi('POST', invitations, {
+        email_address: `invitee-${dialect}@example.com`,
+        role: 'org:admin',
+        notify: false,
+      });
+      const ticket = new URL(invited.body.url as string).searchParams.get('ticket') ?? '';
+      const signUp = await fapi('POST', '/v1/client/sign_ups', { strategy: 'ticket', ticket, password: 'correct horse battery' });
+      expect(signUp.status).toBe(200);
+      expect(signUp.body.response).toMatchObject({ status: 'complete' });
+      const userId = (signUp.body.response as { created_user_id: string }).created_user_id;
+
+      const expected = [
+        'organization.created',
+        'organizationInvitation.created',
+        'organizationInvitation.revoked',
+        'organizationInvitation.created',
+        'user.created',
+        'session.created',
+        'organizationInvitation.accepted',
+        'organizationMembership.created',
+      ];
+      await receiver.waitFor((events) => events.length >= before + expected.length);
+      const got = receiver.accepted.slice(before) as WebhookEvent[];
+      expect(got.map((e) => e.type)).toEqual(expected);
+      // `data` is the Backend API's organization_invitation: the create answer (with its link), the revoke answer.
+      expect(got[1]?.data).toEqual(dropped.body);
+      expect(got[2]?.data).toEqual(revoked.body);
+      expect(got[2]?.data).toMatchObject({ status: 'revoked', url: null });
+      expect(got[3]?.data).toEqual(invited.body);
+      // Accepted: what GET answers now, plus the user who accepted (Clerk's OrganizationInvitationAcceptedJSON).
+      const now = await bapi('GET', `${invitations}/${invited.body.id as string}`);
+      expect(got[6]?.data).toEqual({ ...now.body, user_id: userId });
+      expect(got[6]?.data).toMatchObject({ status: 'accepted', role: 'org:admin', role_name: 'Admin', organization_id: orgId });
+      expect(got[7]?.data).toMatchObject({ object: 'organization_membership', role: 'org:admin', organization: { id: orgId } });
+    });
+
+    it('an invitation accepted by a signed-in user (Frontend API) raises accepted with the membership', async () => {
+      const before = receiver.accepted.length;
+      const email = `member-${dialect}@example.com`;
+      const user = await bapi('POST', '/v1/users', { email_address: [email], password: 'correct horse battery' });
+      const org = await bapi('POST', '/v1/organizations', { name: 'Accepting' });
+      const orgId = org.body.id as string;
+      const invited = await bapi('POST', `/v1/organizations/${orgId}/invitations`, {
+        email_address: email,
+        role: 'org:member',
+        notify: false,
+      });
+      const signIn = await fapi('POST', '/v1/client/sign_ins', { identifier: email, password: 'correct horse battery' });
+      expect(signIn.body.response).toMatchObject({ status: 'complete' });
+      const cookie = signIn.setCookie?.split(';')[0] ?? '';
+      const accepted = await fapi('POST', `/v1/me/organization_invitations/${invited.body.id as string}/accept`, {}, cookie);
+      expect(accepted.status).toBe(200);
+      await receiver.waitFor((events) => events.length >= before + 6);
+      const got = receiver.accepted.slice(before) as WebhookEvent[];
+      expect(got.map((e) => e.type)).toEqual([
+        'user.created',
+        'organization.created',
+        'organizationInvitation.created',
+        'session.created',
+        'organizationInvitation.accepted',
+        'organizationMembership.created',
+      ]);
+      expect(got[4]?.data).toMatchObject({ id: invited.body.id, status: 'accepted', user_id: user.body.id, url: null });
+      expect(got[4]?.event_attributes.http_request.user_agent).toBe('webhook-test-agent');
     });
 
     it('a tampered body or an old timestamp fails verification', () => {
