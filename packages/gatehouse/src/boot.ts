@@ -136,6 +136,7 @@ export async function boot(
       },
       webhooks: {
         allowPrivate: config.webhooksAllowPrivate,
+        retentionMs: config.webhooksRetentionDays * 86_400_000,
         ...(config.webhookRetryScheduleMs ? { scheduleMs: config.webhookRetryScheduleMs } : {}),
         log,
       },

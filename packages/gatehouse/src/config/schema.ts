@@ -69,6 +69,8 @@ export const configFileSchema = z
       .optional(),
     /** Allow loopback and private webhook URLs on a production instance (development instances always do). */
     webhooksAllowPrivate: z.boolean().optional(),
+    /** Days delivered (or failed) webhook events are kept, for `replay` and the deliveries list. */
+    webhooksRetentionDays: z.number().int().min(1).max(3650).optional(),
   })
   .strict();
 
@@ -119,6 +121,8 @@ export interface GatehouseConfig {
   /** The config file's webhook endpoints; undefined: the file says nothing (those made by the API stay). */
   webhooks: { url: string; events?: string[] | undefined; secret?: string | undefined }[] | undefined;
   webhooksAllowPrivate: boolean;
+  /** Days settled webhook events are kept (`GATEHOUSE_WEBHOOKS_RETENTION_DAYS`, config `webhooksRetentionDays`; 30). */
+  webhooksRetentionDays: number;
   /**
    * For tests only (`GATEHOUSE_WEBHOOK_RETRY_SCHEDULE`, comma-separated seconds, first 0): a short
    * retry schedule instead of Svix's. Undocumented for production use.

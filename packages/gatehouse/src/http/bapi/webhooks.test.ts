@@ -20,6 +20,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let receiver: WebhookReceiver;
     let secret = '';
     let endpointId = '';
+    // The injected clock: the retention test moves it past 30 days.
+    let offset = 0;
 
     const bapi = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, payload?: unknown) => {
       const res = await t.app.inject({
@@ -42,7 +44,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         },
         ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
       });
-      const setCookie = [res.headers['set-cookie'] ?? []].flat().findLast((c) => c.startsWith('__client='));
+      const setCookie = [res.headers['set-cookie'] ?? []]
+        .flat()
+        .filter((c) => c.startsWith('__client='))
+        .at(-1);
       return {
         status: res.statusCode,
         body: res.json() as { response: Record<string, unknown>; client: Record<string, unknown> },
@@ -52,7 +57,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     beforeAll(async () => {
       db = dialect === 'postgres' ? await createTestDatabase() : undefined;
-      t = await createTestApp(db ? { databaseUrl: db.url } : {});
+      t = await createTestApp({ ...(db ? { databaseUrl: db.url } : {}), clock: () => Date.now() + offset });
       receiver = await startWebhookReceiver(() => secret);
       t.domain.webhookWorker.start();
     }, 60_000);
@@ -321,6 +326,41 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         deleted: true,
       });
       expect((await bapi('GET', `/v1/webhook_endpoints/${endpointId}`)).status).toBe(404);
+    });
+    it('prunes delivered events after the retention (30 days); an event still pending for an endpoint stays', async () => {
+      const delivered = await bapi('POST', '/v1/webhook_endpoints', {
+        url: receiver.url,
+        events: ['organization.created', 'organization.updated'],
+      });
+      secret = delivered.body.secret as string;
+      // Nothing listens there: its delivery stays pending (retried on the schedule).
+      const refused = await bapi('POST', '/v1/webhook_endpoints', { url: 'http://127.0.0.1:1/hooks', events: ['organization.created'] });
+      const before = receiver.accepted.length;
+      const org = await bapi('POST', '/v1/organizations', { name: 'Kept' });
+      await bapi('PATCH', `/v1/organizations/${org.body.id as string}`, { name: 'Kept Ltd' });
+      await receiver.waitFor((events) => events.length >= before + 2);
+      await t.domain.webhookWorker.idle();
+      const deliveries = async (id: unknown) => (await bapi('GET', `/v1/webhook_endpoints/${id as string}/deliveries`)).body;
+      expect((await deliveries(refused.body.id)).data?.[0]).toMatchObject({ status: 'pending', attempt_count: 1 });
+
+      // 29 days on: nothing is old enough.
+      offset = 29 * 86_400_000;
+      expect(await t.domain.webhookWorker.prune()).toBe(0);
+      offset = 31 * 86_400_000;
+      // Every earlier event goes (their endpoint was deleted, or they were delivered), with their
+      // deliveries; `organization.created` stays, pending for the refused endpoint, and so does its
+      // delivered copy.
+      expect(await t.domain.webhookWorker.prune()).toBeGreaterThan(10);
+      expect(await t.domain.webhookWorker.prune()).toBe(0);
+      const kept = await deliveries(delivered.body.id);
+      expect(kept.total_count).toBe(1);
+      expect(kept.data?.[0]).toMatchObject({ event_type: 'organization.created', status: 'succeeded' });
+      expect((await deliveries(refused.body.id)).data?.[0]).toMatchObject({ event_type: 'organization.created', status: 'pending' });
+      // A replay from the beginning finds only what is still stored.
+      const replayed = await bapi('POST', `/v1/webhook_endpoints/${delivered.body.id as string}/replay`, { since: 0 });
+      expect(replayed.body.queued).toBe(1);
+      await bapi('DELETE', `/v1/webhook_endpoints/${refused.body.id as string}`);
+      await bapi('DELETE', `/v1/webhook_endpoints/${delivered.body.id as string}`);
     });
   });
 }
