@@ -32,7 +32,7 @@ export interface DeletedObject {
  * Every event type Gatehouse raises and the domain value it carries. The HTTP layer's registry
  * (`http/serializers/event.ts`) turns each into the Backend API's JSON for that object; TypeScript
  * makes both lists agree. To add an event type: one line here, one in that registry, and
- * `await events.raise(tx, 'organizationInvitation.created', invitation)` inside the transaction that
+ * `await events.raise(tx, 'organizationDomain.created', domain)` inside the transaction that
  * makes the change.
  */
 export interface EventPayloads {

@@ -159,6 +159,21 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(receiver.accepted[before]?.data).toEqual(created.body);
     });
 
+    it('an event raised in a transaction that rolls back is neither stored nor sent', async () => {
+      const before = receiver.received.length;
+      await expect(
+        t.store.transaction(async (tx) => {
+          await t.domain.events.raise(tx, 'user.deleted', { id: 'user_rolledBack' });
+          throw new Error('the change failed');
+        }),
+      ).rejects.toThrow('the change failed');
+      const created = await bapi('POST', '/v1/users', { email_address: [`after-rollback-${dialect}@example.com`] });
+      await receiver.waitFor(() => receiver.received.length > before);
+      await t.domain.webhookWorker.idle();
+      const sent = receiver.received.slice(before).map((r) => JSON.parse(r.body) as { type: string; data: { id: string } });
+      expect(sent.map((e) => [e.type, e.data.id])).toEqual([['user.created', created.body.id]]);
+    });
+
     it('seed files raise events too', async () => {
       const before = receiver.accepted.length;
       await applySeed(
