@@ -114,3 +114,17 @@ declare global {
     __appError?: string;
   }
 }
+
+/**
+ * `Clerk.signOut()` from inside the page, resolved once the page has navigated to the after-sign-out
+ * URL. clerk-js navigates after its promise settles, so a `page.goto` right after a bare
+ * `evaluate(signOut)` races that navigation and is interrupted by it.
+ */
+export async function signOutInPage(page: Page, timeout = 30_000): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout });
+  await page.evaluate(() => {
+    void window.Clerk.signOut();
+  });
+  await navigated;
+  await page.waitForLoadState('load', { timeout });
+}

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import { chromiumAvailable, launchBrowser, newContext, shot, signOutInPage } from './browser.js';
 import { type RunningExample, startVueOnboardingExample } from './example-apps.js';
 
 const hasChromium = chromiumAvailable();
@@ -141,7 +141,7 @@ describe.skipIf(!hasChromium)('seed 002: examples/vue-onboarding in Chromium', (
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor({ timeout: STEP });
 
       // Signed out, /dashboard goes to sign-in, and signing in comes back to /dashboard.
-      await page.evaluate(() => window.Clerk.signOut());
+      await signOutInPage(page);
       await page.goto(`${app.url}/dashboard`);
       await page.waitForURL((url) => url.pathname === '/sign-in', { timeout: STEP });
       await page.locator('input[name=identifier]').fill(email, { timeout: STEP });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { type RunningServer, removeDir, startServer } from '../testing/server.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import { chromiumAvailable, launchBrowser, newContext, shot, signOutInPage } from './browser.js';
 
 const hasChromium = chromiumAvailable();
 const STEP = 30_000;
@@ -86,10 +86,7 @@ describe.skipIf(!hasChromium)('webhooks for a Chromium sign-up and what follows'
       await clerk.users.updateUserMetadata(user.id, { publicMetadata: { plan: 'team' } });
       const organization = await clerk.organizations.createOrganization({ name: 'Webhook Browsers' });
       await clerk.organizations.createOrganizationMembership({ organizationId: organization.id, userId: user.id, role: 'org:member' });
-      await page.evaluate(async () => {
-        const w = window as unknown as { Clerk: { signOut(): Promise<unknown> } };
-        await w.Clerk.signOut();
-      });
+      await signOutInPage(page);
       await clerk.users.deleteUser(user.id);
 
       await receiver.waitFor((events) => events.some((e) => e.type === 'user.deleted'), 60_000);
