@@ -9,7 +9,7 @@ import type { Clock } from './clock.js';
 import type { InvitationSender } from './frontend/delivery.js';
 import type { InstanceSettings } from './instance.js';
 import { type Metadata, sizedMetadata } from './metadata.js';
-import { roleCatalog } from './organization-settings.js';
+import { type RoleCatalog, roleCatalog } from './organization-settings.js';
 import type { OrganizationService } from './organizations.js';
 import { normalizeEmail, raiseUserUpdated } from './users.js';
 import type { EventService } from './webhooks/events.js';
@@ -101,19 +101,23 @@ export function createInvitationService(deps: {
 }) {
   const { store, clock, organizations, events } = deps;
 
-  /** Raises an organization invitation's event inside `tx`, the transaction of the change. */
+  /**
+   * Raises an organization invitation's event inside `tx`, the transaction of the change. `roles`
+   * is read before the transaction: re-reading the settings through the store inside it would wait
+   * for it on SQLite (one connection).
+   */
   async function raiseInvitation(
     tx: Repositories,
     type: 'organizationInvitation.created' | 'organizationInvitation.accepted' | 'organizationInvitation.revoked',
     invitation: Invitation,
+    roles: RoleCatalog,
     extra: { url?: string; userId?: string } = {},
   ): Promise<void> {
     const organization = invitation.organizationId ? await tx.organizations.findById(invitation.organizationId) : undefined;
-    const roleName = roleCatalog((await deps.settings()).organizations).roleName(invitation.role ?? '');
     await events.raise(tx, type, {
       invitation,
       organization,
-      roleName,
+      roleName: roles.roleName(invitation.role ?? ''),
       url: extra.url ?? null,
       ...(extra.userId ? { userId: extra.userId } : {}),
     });
@@ -218,7 +222,7 @@ export function createInvitationService(deps: {
     const url = acceptUrl(ticket);
     await store.transaction(async (tx) => {
       await insert(invitation, tx);
-      await raiseInvitation(tx, 'organizationInvitation.created', invitation, { url });
+      await raiseInvitation(tx, 'organizationInvitation.created', invitation, catalog, { url });
     });
     if (input.notify !== false) {
       await deps.sendInvitation({
@@ -239,13 +243,14 @@ export function createInvitationService(deps: {
    */
   async function consume(invitation: Invitation, userId: string): Promise<void> {
     const now = clock();
+    const roles = await organizations.catalog();
     await store.transaction(async (tx) => {
       if (!(await tx.invitations.settle(invitation.id, 'accepted', now))) throw frontendErrors.ticketInvalid();
       if (invitation.kind === 'organization' && invitation.organizationId && invitation.role) {
         const accepted: Invitation = { ...invitation, status: 'accepted', updatedAt: now };
-        await raiseInvitation(tx, 'organizationInvitation.accepted', accepted, { userId });
+        await raiseInvitation(tx, 'organizationInvitation.accepted', accepted, roles, { userId });
         const organization = await tx.organizations.findById(invitation.organizationId);
-        if (organization) await organizations.addMemberIn(tx, organization, { userId, role: invitation.role });
+        if (organization) await organizations.addMemberIn(tx, organization, { userId, role: invitation.role }, roles);
       }
       if (invitation.kind === 'instance' && Object.keys(invitation.publicMetadata).length > 0) {
         const user = await tx.users.findById(userId);
@@ -290,9 +295,10 @@ export function createInvitationService(deps: {
       if (effectiveStatus(invitation, clock()) !== 'pending') throw errors.invitationNotPending();
       const now = clock();
       const revoked: Invitation = { ...invitation, status: 'revoked', updatedAt: now };
+      const roles = await organizations.catalog();
       await store.transaction(async (tx) => {
         if (!(await tx.invitations.settle(id, 'revoked', now))) throw errors.invitationNotPending();
-        await raiseInvitation(tx, 'organizationInvitation.revoked', revoked);
+        await raiseInvitation(tx, 'organizationInvitation.revoked', revoked, roles);
       });
       return revoked;
     },

@@ -240,34 +240,41 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(got[7]?.data).toMatchObject({ object: 'organization_membership', role: 'org:admin', organization: { id: orgId } });
     });
 
-    it('an invitation accepted by a signed-in user (Frontend API) raises accepted with the membership', async () => {
+    it('an invitation mailed (email.created with its link) and accepted by a signed-in user (Frontend API)', async () => {
       const before = receiver.accepted.length;
       const email = `member-${dialect}@example.com`;
       const user = await bapi('POST', '/v1/users', { email_address: [email], password: 'correct horse battery' });
       const org = await bapi('POST', '/v1/organizations', { name: 'Accepting' });
       const orgId = org.body.id as string;
-      const invited = await bapi('POST', `/v1/organizations/${orgId}/invitations`, {
-        email_address: email,
-        role: 'org:member',
-        notify: false,
-      });
+      const invited = await bapi('POST', `/v1/organizations/${orgId}/invitations`, { email_address: email, role: 'org:member' });
       const signIn = await fapi('POST', '/v1/client/sign_ins', { identifier: email, password: 'correct horse battery' });
       expect(signIn.body.response).toMatchObject({ status: 'complete' });
       const cookie = signIn.setCookie?.split(';')[0] ?? '';
       const accepted = await fapi('POST', `/v1/me/organization_invitations/${invited.body.id as string}/accept`, {}, cookie);
       expect(accepted.status).toBe(200);
-      await receiver.waitFor((events) => events.length >= before + 6);
+      await receiver.waitFor((events) => events.length >= before + 7);
       const got = receiver.accepted.slice(before) as WebhookEvent[];
       expect(got.map((e) => e.type)).toEqual([
         'user.created',
         'organization.created',
         'organizationInvitation.created',
+        'email.created',
         'session.created',
         'organizationInvitation.accepted',
         'organizationMembership.created',
       ]);
-      expect(got[4]?.data).toMatchObject({ id: invited.body.id, status: 'accepted', user_id: user.body.id, url: null });
-      expect(got[4]?.event_attributes.http_request.user_agent).toBe('webhook-test-agent');
+      // The invitation mail, so an app can deliver it itself: its body and, in data, the link.
+      expect(got[3]?.data).toMatchObject({
+        object: 'email',
+        slug: 'organization_invitation',
+        to_email_address: email,
+        user_id: user.body.id,
+        subject: expect.stringContaining('Accepting'),
+        data: { action_url: invited.body.url, org: { name: 'Accepting' } },
+      });
+      expect((got[3]?.data as { body_plain: string }).body_plain).toContain(invited.body.url as string);
+      expect(got[5]?.data).toMatchObject({ id: invited.body.id, status: 'accepted', user_id: user.body.id, url: null });
+      expect(got[5]?.event_attributes.http_request.user_agent).toBe('webhook-test-agent');
     });
 
     it('a tampered body or an old timestamp fails verification', () => {
