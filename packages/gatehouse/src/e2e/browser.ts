@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { MailCatcher } from '../testing/mail-catcher.js';
 import { servicesRequired } from '../testing/services.js';
 
 export const CHROMIUM_PATH = process.env.GATEHOUSE_CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -127,4 +128,30 @@ export async function signOutInPage(page: Page, timeout = 30_000): Promise<void>
   });
   await navigated;
   await page.waitForLoadState('load', { timeout });
+}
+
+/**
+ * The prebuilt `<SignUp/>` already on `page` (the app's, or Gatehouse's hosted page): optional extra
+ * fields, e-mail and password, Continue, then the code caught by the real SMTP catcher, typed into
+ * the code boxes. Returns the code. Waits for clerk-js to finish loading before typing, so the
+ * component cannot re-render over what was typed.
+ */
+export async function signUpWithEmailCode(
+  page: Page,
+  mail: MailCatcher,
+  account: { email: string; password: string; fields?: Record<string, string> },
+  timeout = 30_000,
+): Promise<string> {
+  await page.waitForFunction(() => window.Clerk?.loaded === true, null, { timeout });
+  for (const [name, value] of Object.entries(account.fields ?? {})) await page.locator(`input[name=${name}]`).fill(value, { timeout });
+  await page.locator('input[name=emailAddress]').fill(account.email, { timeout });
+  await page.locator('input[name=password]').fill(account.password, { timeout });
+  const before = mail.count();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click({ timeout });
+  await page.getByText('Verify your email').waitFor({ timeout });
+  const { code } = await mail.waitForCode(account.email, { after: before, subject: /verification code/ });
+  // The code input is six boxes that take typed digits one by one.
+  await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click({ timeout });
+  await page.keyboard.type(code);
+  return code;
 }

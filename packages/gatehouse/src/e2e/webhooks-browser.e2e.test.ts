@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { type RunningServer, removeDir, startServer } from '../testing/server.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.js';
-import { chromiumAvailable, launchBrowser, newContext, shot, signOutInPage } from './browser.js';
+import { chromiumAvailable, launchBrowser, newContext, shot, signOutInPage, signUpWithEmailCode } from './browser.js';
 
 const hasChromium = chromiumAvailable();
 const STEP = 30_000;
@@ -63,14 +63,7 @@ describe.skipIf(!hasChromium)('webhooks for a Chromium sign-up and what follows'
     const email = `hooks-${Date.now()}-${randomBytes(3).toString('hex')}@example.com`;
     try {
       await page.goto(`${gatehouse.url}/sign-up`);
-      await page.locator('input[name=emailAddress]').fill(email, { timeout: STEP });
-      await page.locator('input[name=password]').fill('webhook browser passphrase');
-      const before = mail.count();
-      await page.getByRole('button', { name: 'Continue', exact: true }).click();
-      await page.getByText('Verify your email').waitFor({ timeout: STEP });
-      const { code } = await mail.waitForCode(email, { after: before, subject: /verification code/ });
-      await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click();
-      await page.keyboard.type(code);
+      const code = await signUpWithEmailCode(page, mail, { email, password: 'webhook browser passphrase' }, STEP);
       await page.waitForURL((url) => !url.pathname.startsWith('/sign-up'), { timeout: STEP });
       await page.goto(`${gatehouse.url}/user`);
       await page.getByText(email).first().waitFor({ timeout: STEP });
