@@ -272,7 +272,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         subject: expect.stringContaining('Accepting'),
         data: { action_url: invited.body.url, org: { name: 'Accepting' } },
       });
-      expect((got[3]?.data as { body_plain: string }).body_plain).toContain(invited.body.url as string);
+      expect((got[3]?.data as { body_plain?: string } | undefined)?.body_plain).toContain(invited.body.url as string);
       expect(got[5]?.data).toMatchObject({ id: invited.body.id, status: 'accepted', user_id: user.body.id, url: null });
       expect(got[5]?.event_attributes.http_request.user_agent).toBe('webhook-test-agent');
     });
