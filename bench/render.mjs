@@ -10,11 +10,12 @@ import { renderMarkdown } from './lib/markdown.mjs';
 import { readOptions } from './lib/options.mjs';
 import { scenarioRows } from './lib/report.mjs';
 import { renderChart } from './lib/svg.mjs';
+import { readWebhookResults } from './lib/webhooks-report.mjs';
 
 const { out } = readOptions();
 const dir = path.dirname(out);
 const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
 const rows = scenarioRows(results);
 writeFileSync(path.join(dir, 'results.svg'), renderChart(rows, results));
-writeFileSync(out, renderMarkdown(rows, results, 'results.svg'));
+writeFileSync(out, renderMarkdown(rows, results, 'results.svg', readWebhookResults(dir)));
 process.stderr.write(`re-rendered ${out} and results.svg from results.json\n`);

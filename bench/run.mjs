@@ -18,6 +18,7 @@ import { renderTable, scenarioRows } from './lib/report.mjs';
 import { runAppSection } from './lib/section-apps.mjs';
 import { runStoreSection } from './lib/section-store.mjs';
 import { renderChart } from './lib/svg.mjs';
+import { readWebhookResults } from './lib/webhooks-report.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const opts = readOptions();
@@ -106,7 +107,7 @@ async function main() {
   const jsonPath = path.join(outDir, 'results.json');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(svgPath, renderChart(rows, results));
-  writeFileSync(opts.out, renderMarkdown(rows, results, 'results.svg'));
+  writeFileSync(opts.out, renderMarkdown(rows, results, 'results.svg', readWebhookResults(path.dirname(opts.out))));
   // Raw medians and every run's figure, minus secrets, for anyone re-checking the report.
   for (const s of results.stores) {
     s.env = undefined;

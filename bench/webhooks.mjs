@@ -2,9 +2,10 @@
 /**
  * Webhook delivery under load (issue 18), apart from `run.mjs`:
  *
- *   node bench/webhooks.mjs [--db sqlite|postgres] [--seconds 10] [--concurrency 8] [--pg URL] [--workers 1]
+ *   npm run bench:webhooks -- [--db sqlite|postgres] [--seconds 10] [--runs 3] [--concurrency 8] [--pg URL] [--workers 1]
  *
- * Starts the built Gatehouse (`packages/gatehouse/dist/gatehouse.mjs`; `npm run build` first) with a
+ * (`npm run bench:webhooks` builds first; `node bench/webhooks.mjs` runs the build already there.)
+ * Starts the built Gatehouse (`packages/gatehouse/dist/gatehouse.mjs`) with a
  * webhook receiver on loopback (node:http, verifying nothing, recording when each delivery arrived),
  * then measures on one instance:
  *   1. sign-ups (BAPI `POST /v1/users`, no password: the cheapest write that raises an event, so the
@@ -13,12 +14,15 @@
  *      start of the load until the last of its events arrived (the sustained rate, backlog included);
  *   3. event → delivered latency (envelope `timestamp` to arrival at the receiver; same machine, same
  *      clock): p50/p99 under that load, and alone (one sign-up every 50 ms for 5 s).
- * Prints a Markdown table and writes it to bench/logs/webhooks-<db>.md.
+ * 1 and 2 are taken in turns `--runs` times (the endpoint disabled for 1: no delivery is queued);
+ * the figures are medians of the runs. Prints a Markdown table, writes it to bench/logs/webhooks-<db>.md,
+ * stores the figures in bench/webhooks-results.json (per store) and re-renders bench/RESULTS.md, whose
+ * "Webhooks" section shows them next to the sign-up rate without webhooks.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +33,7 @@ const { values } = parseArgs({
   options: {
     db: { type: 'string', default: 'sqlite' },
     seconds: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '8' },
     workers: { type: 'string', default: '1' },
     pg: { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -36,6 +41,12 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
+const runs = Number(values.runs);
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -123,24 +134,45 @@ const load = async (ms) => {
   return done;
 };
 
+const loadAtStart = loadavg().map((n) => n.toFixed(2));
 try {
-  // Warm-up, then 1: no endpoint.
-  await load(2000);
-  const baseline = (await load(seconds * 1000)) / seconds;
-
-  // 2: one endpoint, same load.
-  await fetch(`${base}/api/v1/webhook_endpoints`, { method: 'POST', headers, body: JSON.stringify({ url: receiverUrl }) });
-  arrivals.clear();
-  const started = Date.now();
-  const created = await load(seconds * 1000);
-  const withHooks = created / seconds;
-  while (arrivals.size < created) {
-    if (Date.now() - started > 600_000) throw new Error(`only ${arrivals.size} of ${created} events arrived`);
-    await sleep(20);
+  await load(2000); // warm-up
+  const created = await (
+    await fetch(`${base}/api/v1/webhook_endpoints`, { method: 'POST', headers, body: JSON.stringify({ url: receiverUrl }) })
+  ).json();
+  const setDisabled = async (disabled) => {
+    const res = await fetch(`${base}/api/v1/webhook_endpoints/${created.id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ disabled }),
+    });
+    await res.arrayBuffer();
+  };
+  const perRun = [];
+  for (let run = 0; run < runs; run++) {
+    // 1: no delivery (the endpoint disabled: no subscriber, nothing queued).
+    await setDisabled(true);
+    const baseline = (await load(seconds * 1000)) / seconds;
+    // 2: the same load with the endpoint subscribed to every event.
+    await setDisabled(false);
+    arrivals.clear();
+    const started = Date.now();
+    const made = await load(seconds * 1000);
+    while (arrivals.size < made) {
+      if (Date.now() - started > 600_000) throw new Error(`only ${arrivals.size} of ${made} events arrived`);
+      await sleep(20);
+    }
+    const lastArrival = Math.max(...[...arrivals.values()].map((a) => a.at));
+    const latencies = [...arrivals.values()].map((a) => a.at - a.timestamp).sort((a, b) => a - b);
+    perRun.push({
+      baseline,
+      withHooks: made / seconds,
+      sustained: made / ((lastArrival - started) / 1000),
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+    });
+    process.stderr.write(`run ${run + 1}/${runs}: ${JSON.stringify(perRun.at(-1))}\n`);
   }
-  const lastArrival = Math.max(...[...arrivals.values()].map((a) => a.at));
-  const sustained = created / ((lastArrival - started) / 1000);
-  const loaded = [...arrivals.values()].map((a) => a.at - a.timestamp).sort((a, b) => a - b);
 
   // 3: alone.
   arrivals.clear();
@@ -152,21 +184,46 @@ try {
   while (arrivals.size < alone) await sleep(20);
   const quiet = [...arrivals.values()].map((a) => a.at - a.timestamp).sort((a, b) => a - b);
 
+  const m = (key) => median(perRun.map((r) => r[key]));
+  const figures = {
+    date: new Date().toISOString(),
+    db: values.db,
+    workers: Number(values.workers),
+    concurrency,
+    seconds,
+    runs,
+    loadAvgAtStart: loadAtStart,
+    loadAvgAtEnd: loadavg().map((n) => n.toFixed(2)),
+    signUpsPerSecondWithout: m('baseline'),
+    signUpsPerSecondWith: m('withHooks'),
+    deliveredPerSecond: m('sustained'),
+    loadedP50Ms: m('p50'),
+    loadedP99Ms: m('p99'),
+    aloneP50Ms: percentile(quiet, 50),
+    aloneP99Ms: percentile(quiet, 99),
+    perRun,
+  };
   const table = [
-    `Webhooks on ${values.db}, --workers ${values.workers}, ${concurrency} concurrent sign-ups (BAPI createUser), ${seconds} s, ${new Date().toISOString()}`,
+    `Webhooks on ${values.db}, --workers ${values.workers}, ${concurrency} concurrent sign-ups (BAPI createUser), ${runs} × ${seconds} s in turns, medians, ${figures.date}, load average ${loadAtStart.join(' / ')} at the start`,
     '',
     '| measure | value |',
     '|---|---|',
-    `| sign-ups/s, no endpoint | ${baseline.toFixed(0)} |`,
-    `| sign-ups/s, one endpoint (every event) | ${withHooks.toFixed(0)} (${((withHooks / baseline) * 100).toFixed(0)} %) |`,
-    `| events delivered/s, sustained (load start → last delivery) | ${sustained.toFixed(0)} |`,
-    `| event → delivered under that load, p50 / p99 | ${percentile(loaded, 50)} / ${percentile(loaded, 99)} ms |`,
-    `| event → delivered alone (1 sign-up / 50 ms), p50 / p99 | ${percentile(quiet, 50)} / ${percentile(quiet, 99)} ms |`,
+    `| sign-ups/s, no endpoint | ${figures.signUpsPerSecondWithout.toFixed(0)} |`,
+    `| sign-ups/s, one endpoint (every event) | ${figures.signUpsPerSecondWith.toFixed(0)} (${((figures.signUpsPerSecondWith / figures.signUpsPerSecondWithout) * 100).toFixed(0)} %) |`,
+    `| events delivered/s, sustained (load start → last delivery) | ${figures.deliveredPerSecond.toFixed(0)} |`,
+    `| event → delivered under that load, p50 / p99 | ${figures.loadedP50Ms} / ${figures.loadedP99Ms} ms |`,
+    `| event → delivered alone (1 sign-up / 50 ms), p50 / p99 | ${figures.aloneP50Ms} / ${figures.aloneP99Ms} ms |`,
     '',
   ].join('\n');
   process.stdout.write(`${table}\n`);
   mkdirSync(path.join(here, 'logs'), { recursive: true });
   writeFileSync(path.join(here, 'logs', `webhooks-${values.db}.md`), table);
+  // The figures per store, and RESULTS.md re-rendered with them (its "Webhooks" section).
+  const jsonPath = path.join(here, 'webhooks-results.json');
+  const stored = existsSync(jsonPath) ? JSON.parse(readFileSync(jsonPath, 'utf8')) : {};
+  stored[values.db] = figures;
+  writeFileSync(jsonPath, `${JSON.stringify(stored, null, 2)}\n`);
+  if (existsSync(path.join(here, 'results.json'))) execFileSync(process.execPath, [path.join(here, 'render.mjs')], { stdio: 'inherit' });
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));

@@ -1,8 +1,9 @@
 import { int, ms, ratioText, targetText, verdict } from './report.mjs';
 import { CONNECTIONS } from './specs.mjs';
+import { renderWebhooksSection } from './webhooks-report.mjs';
 
 /** bench/RESULTS.md: conditions first, then the chart, the summary table and every median behind it. */
-export function renderMarkdown(rows, results, svgName) {
+export function renderMarkdown(rows, results, svgName, webhooks) {
   const m = results.machine;
   const o = results.options;
   const out = [];
@@ -52,6 +53,7 @@ export function renderMarkdown(rows, results, svgName) {
       `| ${r.store} | ${r.id} | ${r.name} | ${r.value} | ${r.ceiling}${r.note ? ` (${r.note})` : ''} | ${ratioText(r)} | ${targetText(r)} | ${verdict(r)} |`,
     );
   p();
+  for (const line of renderWebhooksSection(webhooks)) p(line);
   p('## Every median and run');
   p();
   p('| store | target | req/s (median) | p50 | p90 | p99 | req/s of each run | p99 of each run | failed requests |');

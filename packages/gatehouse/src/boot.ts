@@ -17,11 +17,11 @@ import { bundleUrls } from './http/pages/bundles.js';
 import { createEventSerializer } from './http/serializers/event.js';
 import { newId } from './ids.js';
 import { buildPublishableKey } from './keys.js';
-import { sendLinkMail } from './mail/link-mail.js';
+import { renderLinkMail, sendLinkMail } from './mail/link-mail.js';
 import { pickLocale } from './mail/locale.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createSmsSender } from './mail/sms.js';
-import { renderMail } from './mail/templates.js';
+import { renderInvitationMail, renderMail } from './mail/templates.js';
 import { openStore, type Store } from './store/index.js';
 
 export interface Booted {
@@ -96,6 +96,27 @@ export async function boot(
     // Events carry the Backend API's JSON: the HTTP layer's serializers, over this domain's image
     // links and lockout state (bound once the domain exists; no event is raised before).
     let toWire: EventSerializer | undefined;
+    /** `email.created` for a message about to be mailed (its body, and in `data` the code or link it carries). */
+    const raiseEmailCreated = async (
+      to: string,
+      slug: string,
+      rendered: { subject: string; html: string; text: string },
+      data: Record<string, unknown>,
+    ) => {
+      const owner = await store.emailAddresses.findWithOwner(to);
+      await domain.events.raiseNow('email.created', {
+        id: newId('ema'),
+        slug,
+        fromEmailName: (config.mailFrom?.address ?? 'no-reply@gatehouse.local').split('@')[0] ?? 'no-reply',
+        toEmailAddress: to,
+        emailAddressId: owner?.email.id ?? null,
+        userId: owner?.user.id ?? null,
+        subject: rendered.subject,
+        body: rendered.html,
+        bodyPlain: rendered.text,
+        data,
+      });
+    };
     const domain = createDomain({
       store,
       box,
@@ -110,38 +131,45 @@ export async function boot(
         const appName = (await domain.instance.settings()).frontend.applicationName;
         // `email.created` (with the code), so apps and tests can see or deliver the message themselves.
         const rendered = renderMail(message.kind, locale, { code: message.code, appName, expiresInMinutes: message.expiresInMinutes });
-        const owner = await store.emailAddresses.findWithOwner(message.to);
-        await domain.events.raiseNow('email.created', {
-          id: newId('ema'),
-          slug: message.kind,
-          fromEmailName: (config.mailFrom?.address ?? 'no-reply@gatehouse.local').split('@')[0] ?? 'no-reply',
-          toEmailAddress: message.to,
-          emailAddressId: owner?.email.id ?? null,
-          userId: owner?.user.id ?? null,
-          subject: rendered.subject,
-          body: rendered.html,
-          bodyPlain: rendered.text,
-          data: { otp_code: message.code, app: { name: appName }, expires_in_minutes: message.expiresInMinutes },
+        await raiseEmailCreated(message.to, message.kind, rendered, {
+          otp_code: message.code,
+          app: { name: appName },
+          expires_in_minutes: message.expiresInMinutes,
         });
         await mailer.send({ ...message, locale, appName });
       },
-      sendInvitation: async (message) =>
-        mailer.send({
-          ...message,
-          kind: 'invitation',
-          locale: pickLocale(message.locale),
-          appName: (await domain.instance.settings()).frontend.applicationName,
-        }),
+      sendInvitation: async (message) => {
+        const locale = pickLocale(message.locale);
+        const appName = (await domain.instance.settings()).frontend.applicationName;
+        const { url, organizationName, expiresInDays } = message;
+        const rendered = renderInvitationMail(locale, { appName, url, organizationName, expiresInDays });
+        await raiseEmailCreated(message.to, organizationName ? 'organization_invitation' : 'invitation', rendered, {
+          action_url: url,
+          app: { name: appName },
+          ...(organizationName ? { org: { name: organizationName } } : {}),
+          expires_in_days: expiresInDays,
+        });
+        await mailer.send({ ...message, kind: 'invitation', locale, appName });
+      },
       serializeEvent: (type, payload) => {
         if (!toWire) throw new Error('an event was raised before the domain was ready');
         return toWire(type, payload);
       },
       webhooks: {
         allowPrivate: config.webhooksAllowPrivate,
+        retentionMs: config.webhooksRetentionDays * 86_400_000,
         ...(config.webhookRetryScheduleMs ? { scheduleMs: config.webhookRetryScheduleMs } : {}),
         log,
       },
-      sendLink: async (message) => sendLinkMail(mailer, message, (await domain.instance.settings()).frontend.applicationName),
+      sendLink: async (message) => {
+        const appName = (await domain.instance.settings()).frontend.applicationName;
+        await raiseEmailCreated(message.to, message.kind, renderLinkMail(message, appName), {
+          magic_link: message.link,
+          app: { name: appName },
+          expires_in_minutes: message.expiresInMinutes,
+        });
+        await sendLinkMail(mailer, message, appName);
+      },
       sendSms: createSmsSender({
         gatewayUrl: config.smsGatewayUrl,
         development: () => domain.isDevelopment(),

@@ -202,9 +202,18 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     webhooks: file.webhooks,
     webhooksAllowPrivate: env.GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE === '1' || file.webhooksAllowPrivate === true,
     geoip: str(flags.geoip) ?? env.GATEHOUSE_GEOIP ?? file.geoip,
+    webhooksRetentionDays: retentionDays(env.GATEHOUSE_WEBHOOKS_RETENTION_DAYS) ?? file.webhooksRetentionDays ?? 30,
     webhookRetryScheduleMs: retrySchedule(env.GATEHOUSE_WEBHOOK_RETRY_SCHEDULE),
     oauth: oauthProviders(env, file),
   };
+}
+
+function retentionDays(value: string | undefined): number | undefined {
+  const days = intFrom('GATEHOUSE_WEBHOOKS_RETENTION_DAYS', value);
+  if (days !== undefined && (days < 1 || days > 3650)) {
+    throw new ConfigError(`GATEHOUSE_WEBHOOKS_RETENTION_DAYS must be 1 to 3650 days, got "${value}".`);
+  }
+  return days;
 }
 
 /** `GATEHOUSE_WEBHOOK_RETRY_SCHEDULE=0,1,1` (seconds): a short webhook retry schedule, for tests. */

@@ -71,6 +71,8 @@ export const configFileSchema = z
     webhooksAllowPrivate: z.boolean().optional(),
     /** A GeoIP database (MaxMind DB format, `.mmdb`) for the city and country of sessions. */
     geoip: z.string().min(1).optional(),
+    /** Days delivered (or failed) webhook events are kept, for `replay` and the deliveries list. */
+    webhooksRetentionDays: z.number().int().min(1).max(3650).optional(),
   })
   .strict();
 
@@ -123,6 +125,8 @@ export interface GatehouseConfig {
   webhooksAllowPrivate: boolean;
   /** A GeoIP database file (`.mmdb`); undefined: sessions' city and country stay unknown. */
   geoip?: string | undefined;
+  /** Days settled webhook events are kept (`GATEHOUSE_WEBHOOKS_RETENTION_DAYS`, config `webhooksRetentionDays`; 30). */
+  webhooksRetentionDays: number;
   /**
    * For tests only (`GATEHOUSE_WEBHOOK_RETRY_SCHEDULE`, comma-separated seconds, first 0): a short
    * retry schedule instead of Svix's. Undocumented for production use.

@@ -71,6 +71,8 @@ export interface DomainOptions {
   webhooks?: {
     /** Loopback and private endpoint URLs on a production instance too (development instances always allow them). */
     allowPrivate?: boolean;
+    /** How long delivered (or failed) events are kept (ms); 30 days by default. */
+    retentionMs?: number;
     /** Delays before each attempt (ms); Svix's schedule unless a test shortens it. */
     scheduleMs?: number[];
     log?: (line: string) => void;
@@ -145,6 +147,7 @@ export function createDomain(options: DomainOptions) {
     settings: () => instance.settings(),
     sendInvitation: options.sendInvitation,
     publicUrl: options.publicUrl,
+    events,
   });
   const social = createSocialService({
     store,
@@ -216,6 +219,7 @@ export function createDomain(options: DomainOptions) {
     endpoints: webhookEndpoints,
     allowPrivate: allowPrivateWebhooks,
     ...(options.webhooks?.scheduleMs ? { scheduleMs: options.webhooks.scheduleMs } : {}),
+    ...(options.webhooks?.retentionMs ? { retentionMs: options.webhooks.retentionMs } : {}),
     ...(options.webhooks?.log ? { log: options.webhooks.log } : {}),
   });
   events.onCommitted(() => webhookWorker.nudge());

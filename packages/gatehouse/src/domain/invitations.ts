@@ -4,13 +4,15 @@ import { newId, randomBase62 } from '../ids.js';
 import type { Invitation, InvitationKind, InvitationStatus, Organization } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
+import type { Repositories } from '../store/repositories/index.js';
 import type { Clock } from './clock.js';
 import type { InvitationSender } from './frontend/delivery.js';
 import type { InstanceSettings } from './instance.js';
 import { type Metadata, sizedMetadata } from './metadata.js';
-import { roleCatalog } from './organization-settings.js';
+import { type RoleCatalog, roleCatalog } from './organization-settings.js';
 import type { OrganizationService } from './organizations.js';
-import { normalizeEmail } from './users.js';
+import { normalizeEmail, raiseUserUpdated } from './users.js';
+import type { EventService } from './webhooks/events.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Clerk's defaults: invitations last 30 days, sign-in tokens 30 days. */
@@ -22,6 +24,19 @@ export interface IssuedInvitation {
   invitation: Invitation;
   ticket: string;
   url: string;
+}
+
+/**
+ * What `organizationInvitation.created|accepted|revoked` carry: the invitation as it is after the
+ * change, its organization and role name, the link (in `created` only, as the Backend API's create
+ * answer has it) and, once accepted, the user who accepted it.
+ */
+export interface OrganizationInvitationEvent {
+  invitation: Invitation;
+  organization: Organization | undefined;
+  roleName: string;
+  url: string | null;
+  userId?: string;
 }
 
 /** An organization invitation with its organization (the FAPI shows the organization's public data). */
@@ -82,8 +97,31 @@ export function createInvitationService(deps: {
   settings: () => Promise<InstanceSettings>;
   sendInvitation: InvitationSender;
   publicUrl: string;
+  events: EventService;
 }) {
-  const { store, clock, organizations } = deps;
+  const { store, clock, organizations, events } = deps;
+
+  /**
+   * Raises an organization invitation's event inside `tx`, the transaction of the change. `roles`
+   * is read before the transaction: re-reading the settings through the store inside it would wait
+   * for it on SQLite (one connection).
+   */
+  async function raiseInvitation(
+    tx: Repositories,
+    type: 'organizationInvitation.created' | 'organizationInvitation.accepted' | 'organizationInvitation.revoked',
+    invitation: Invitation,
+    roles: RoleCatalog,
+    extra: { url?: string; userId?: string } = {},
+  ): Promise<void> {
+    const organization = invitation.organizationId ? await tx.organizations.findById(invitation.organizationId) : undefined;
+    await events.raise(tx, type, {
+      invitation,
+      organization,
+      roleName: roles.roleName(invitation.role ?? ''),
+      url: extra.url ?? null,
+      ...(extra.userId ? { userId: extra.userId } : {}),
+    });
+  }
 
   function newTicket(): { ticket: string; hash: string } {
     const ticket = `gtk_${randomBase62(48)}`;
@@ -97,9 +135,9 @@ export function createInvitationService(deps: {
     return url.toString();
   }
 
-  async function insert(invitation: Invitation): Promise<void> {
+  async function insert(invitation: Invitation, tx: Repositories = store): Promise<void> {
     try {
-      await store.invitations.insert(invitation);
+      await tx.invitations.insert(invitation);
     } catch (error) {
       if (error instanceof UniqueViolation) throw errors.duplicateInvitation('email_address');
       throw error;
@@ -181,8 +219,11 @@ export function createInvitationService(deps: {
       createdAt: now,
       updatedAt: now,
     };
-    await insert(invitation);
     const url = acceptUrl(ticket);
+    await store.transaction(async (tx) => {
+      await insert(invitation, tx);
+      await raiseInvitation(tx, 'organizationInvitation.created', invitation, catalog, { url });
+    });
     if (input.notify !== false) {
       await deps.sendInvitation({
         to: emailAddress,
@@ -195,20 +236,30 @@ export function createInvitationService(deps: {
     return { invitation, ticket, url };
   }
 
-  /** Marks the invitation used and, for an organization invitation, makes the user a member (idempotent). */
+  /**
+   * Marks the invitation used and, for an organization invitation, makes the user a member
+   * (idempotent), in one transaction with its events (`organizationInvitation.accepted`,
+   * `organizationMembership.created`; `user.updated` when an instance invitation adds metadata).
+   */
   async function consume(invitation: Invitation, userId: string): Promise<void> {
     const now = clock();
-    if (!(await store.invitations.settle(invitation.id, 'accepted', now))) throw frontendErrors.ticketInvalid();
-    if (invitation.kind === 'organization' && invitation.organizationId && invitation.role) {
-      if (!(await organizations.isMember(invitation.organizationId, userId))) {
-        await organizations.createMembership(invitation.organizationId, { userId, role: invitation.role });
+    const roles = await organizations.catalog();
+    await store.transaction(async (tx) => {
+      if (!(await tx.invitations.settle(invitation.id, 'accepted', now))) throw frontendErrors.ticketInvalid();
+      if (invitation.kind === 'organization' && invitation.organizationId && invitation.role) {
+        const accepted: Invitation = { ...invitation, status: 'accepted', updatedAt: now };
+        await raiseInvitation(tx, 'organizationInvitation.accepted', accepted, roles, { userId });
+        const organization = await tx.organizations.findById(invitation.organizationId);
+        if (organization) await organizations.addMemberIn(tx, organization, { userId, role: invitation.role }, roles);
       }
-    }
-    if (invitation.kind === 'instance' && Object.keys(invitation.publicMetadata).length > 0) {
-      const user = await store.users.findById(userId);
-      if (user)
-        await store.users.update(userId, { publicMetadata: { ...user.publicMetadata, ...invitation.publicMetadata }, updatedAt: now });
-    }
+      if (invitation.kind === 'instance' && Object.keys(invitation.publicMetadata).length > 0) {
+        const user = await tx.users.findById(userId);
+        if (user) {
+          await tx.users.update(userId, { publicMetadata: { ...user.publicMetadata, ...invitation.publicMetadata }, updatedAt: now });
+          await raiseUserUpdated(events, tx, userId);
+        }
+      }
+    });
   }
 
   return {
@@ -243,8 +294,13 @@ export function createInvitationService(deps: {
       const invitation = await loadOrganizationInvitation(organization.id, id);
       if (effectiveStatus(invitation, clock()) !== 'pending') throw errors.invitationNotPending();
       const now = clock();
-      if (!(await store.invitations.settle(id, 'revoked', now))) throw errors.invitationNotPending();
-      return { ...invitation, status: 'revoked', updatedAt: now };
+      const revoked: Invitation = { ...invitation, status: 'revoked', updatedAt: now };
+      const roles = await organizations.catalog();
+      await store.transaction(async (tx) => {
+        if (!(await tx.invitations.settle(id, 'revoked', now))) throw errors.invitationNotPending();
+        await raiseInvitation(tx, 'organizationInvitation.revoked', revoked, roles);
+      });
+      return revoked;
     },
 
     /** Pending organization invitations addressed to any of the user's verified addresses (`/v1/me/organization_invitations`). */
@@ -296,7 +352,7 @@ export function createInvitationService(deps: {
       await consume(invitation, userId);
       const organization = invitation.organizationId ? await store.organizations.findById(invitation.organizationId) : undefined;
       if (!organization) throw errors.notFound('organization');
-      return { invitation: { ...invitation, status: 'accepted' }, organization };
+      return { invitation: { ...invitation, status: 'accepted', updatedAt: clock() }, organization };
     },
 
     async countPending(organizationId: string): Promise<number> {

@@ -196,16 +196,20 @@ export function organizationTokenClaims(active: ActiveOrganization): { o: Record
 /** Organizations and their memberships (BAPI `/v1/organizations…`, `/v1/users/{id}/organization_memberships`). */
 export function createOrganizationService(store: Store, clock: Clock, settings: () => Promise<InstanceSettings>, events: EventService) {
   const catalog = async () => roleCatalog((await settings()).organizations);
-  /** A membership as it is inside transaction `tx`, for its event. */
+  /**
+   * A membership as it is inside transaction `tx`, for its event. `roles` is read by the caller
+   * before the transaction: the settings may be re-read through the store, which on SQLite (one
+   * connection) would wait for this very transaction.
+   */
   async function raiseMembership(
     tx: Repositories,
     type: 'organizationMembership.created' | 'organizationMembership.updated' | 'organizationMembership.deleted',
     membership: OrganizationMembership,
     organization: Organization,
+    roles: RoleCatalog,
   ): Promise<void> {
     const user = await userRecordIn(tx, membership.userId);
     if (!user) return;
-    const roles = await catalog();
     await events.raise(tx, type, {
       membership,
       organization,
@@ -213,6 +217,27 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       permissions: roles.permissionsFor(membership.role),
       roleName: roles.roleName(membership.role),
     });
+  }
+
+  /** Inserts a membership inside `tx` (quota and uniqueness checked) and raises its event there. */
+  async function insertMembership(
+    tx: Repositories,
+    organization: Organization,
+    membership: OrganizationMembership,
+    roles: RoleCatalog,
+  ): Promise<void> {
+    if (await tx.organizationMemberships.find(organization.id, membership.userId)) throw errors.alreadyMember();
+    const limit = organization.maxAllowedMemberships;
+    if (limit > 0 && (await tx.organizationMemberships.count({ organizationId: organization.id })) >= limit) {
+      throw errors.membershipQuotaExceeded(limit);
+    }
+    try {
+      await tx.organizationMemberships.insert(membership);
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw errors.alreadyMember();
+      throw error;
+    }
+    await raiseMembership(tx, 'organizationMembership.created', membership, organization, roles);
   }
 
   async function find(idOrSlug: string): Promise<Organization | undefined> {
@@ -313,6 +338,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       const slug = input.slug !== undefined ? normalizeSlug(input.slug) : slugFromName(name);
       assertMaxMemberships(input.maxAllowedMemberships);
       const { organizations: orgSettings } = await settings();
+      const roles = roleCatalog(orgSettings);
       if (input.createdBy !== undefined && !(await store.users.findById(input.createdBy))) {
         throw errors.paramValueInvalid('created_by', `no user has the id ${input.createdBy}`);
       }
@@ -346,7 +372,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
               updatedAt: now,
             };
             await tx.organizationMemberships.insert(membership);
-            await raiseMembership(tx, 'organizationMembership.created', membership, organization);
+            await raiseMembership(tx, 'organizationMembership.created', membership, organization, roles);
           }
         }),
       );
@@ -394,7 +420,8 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
 
     async createMembership(organizationIdOrSlug: string, input: { userId: string; role: string }): Promise<MembershipRecord> {
       const organization = await load(organizationIdOrSlug);
-      assertRole(await catalog(), input.role);
+      const roles = await catalog();
+      assertRole(roles, input.role);
       if (!(await store.users.findById(input.userId))) throw errors.paramValueInvalid('user_id', `no user has the id ${input.userId}`);
       const now = clock();
       const membership: OrganizationMembership = {
@@ -407,23 +434,39 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
         createdAt: now,
         updatedAt: now,
       };
-      await store.transaction(async (tx) => {
-        if (await tx.organizationMemberships.find(organization.id, input.userId)) throw errors.alreadyMember();
-        const limit = organization.maxAllowedMemberships;
-        if (limit > 0 && (await tx.organizationMemberships.count({ organizationId: organization.id })) >= limit) {
-          throw errors.membershipQuotaExceeded(limit);
-        }
-        try {
-          await tx.organizationMemberships.insert(membership);
-        } catch (error) {
-          if (error instanceof UniqueViolation) throw errors.alreadyMember();
-          throw error;
-        }
-        await raiseMembership(tx, 'organizationMembership.created', membership, organization);
-      });
+      await store.transaction((tx) => insertMembership(tx, organization, membership, roles));
       const [record] = await records([membership], organization);
       if (!record) throw errors.notFound('organization membership');
       return record;
+    },
+
+    /**
+     * Makes the user a member inside the caller's transaction `tx` (an invitation being accepted),
+     * unless they already are; its `organizationMembership.created` commits with that transaction.
+     */
+    async addMemberIn(
+      tx: Repositories,
+      organization: Organization,
+      input: { userId: string; role: string },
+      roles: RoleCatalog,
+    ): Promise<void> {
+      if (await tx.organizationMemberships.find(organization.id, input.userId)) return;
+      const now = clock();
+      await insertMembership(
+        tx,
+        organization,
+        {
+          id: newId('orgmem'),
+          organizationId: organization.id,
+          userId: input.userId,
+          role: input.role,
+          publicMetadata: {},
+          privateMetadata: {},
+          createdAt: now,
+          updatedAt: now,
+        },
+        roles,
+      );
     },
 
     async listMemberships(
@@ -502,7 +545,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       const changes = { role: input.role, updatedAt: clock() };
       await store.transaction(async (tx) => {
         await tx.organizationMemberships.update(current.membership.id, changes);
-        await raiseMembership(tx, 'organizationMembership.updated', { ...current.membership, ...changes }, current.organization);
+        await raiseMembership(tx, 'organizationMembership.updated', { ...current.membership, ...changes }, current.organization, roles);
       });
       return {
         ...current,
@@ -518,6 +561,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       patch: OrganizationMetadataPatch,
     ): Promise<MembershipRecord> {
       const current = await loadMembership(organizationIdOrSlug, userId);
+      const roles = await catalog();
       const changes: Partial<OrganizationMembership> = { updatedAt: clock() };
       for (const field of METADATA_FIELDS) {
         const value = patch[field];
@@ -527,7 +571,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       }
       await store.transaction(async (tx) => {
         await tx.organizationMemberships.update(current.membership.id, changes);
-        await raiseMembership(tx, 'organizationMembership.updated', { ...current.membership, ...changes }, current.organization);
+        await raiseMembership(tx, 'organizationMembership.updated', { ...current.membership, ...changes }, current.organization, roles);
       });
       return { ...current, membership: { ...current.membership, ...changes } };
     },

@@ -1581,6 +1581,48 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.webhooks.findEndpoint(endpoint.id)).toBeUndefined();
       });
 
+      it('prunes settled events older than a time, with their deliveries and attempts; pending ones stay', async () => {
+        const endpoint = endpointRow('https://hooks.example.com/c', T0 + 2);
+        await store.webhooks.insertEndpoint(endpoint);
+        const ids = ['old_ok', 'old_failed', 'old_pending', 'new_ok'].map((n) => `msg_${n}${dialect}`);
+        const at = [T0 + 100, T0 + 101, T0 + 102, T0 + 5000];
+        const made: ReturnType<typeof delivery>[] = [];
+        for (const [i, id] of ids.entries()) {
+          const when = at[i] ?? T0;
+          await store.webhooks.insertEvent({ id, type: 'user.created', body: '{}', createdAt: when });
+          const row = { ...delivery(endpoint.id, id), createdAt: when, updatedAt: when };
+          await store.webhooks.insertDeliveries([row]);
+          made.push(row);
+        }
+        const settle = async (i: number, status: 'succeeded' | 'failed') => {
+          const row = made[i];
+          if (!row) throw new Error('no delivery');
+          await store.webhooks.updateDelivery(row.id, { status, attempts: 1, nextAttemptAt: null, updatedAt: row.createdAt });
+          await store.webhooks.insertAttempt({
+            id: newId('wha'),
+            deliveryId: row.id,
+            endpointId: endpoint.id,
+            eventId: row.eventId,
+            statusCode: status === 'succeeded' ? 200 : 503,
+            durationMs: 3,
+            error: null,
+            createdAt: row.createdAt,
+          });
+        };
+        await settle(0, 'succeeded');
+        await settle(1, 'failed');
+        await settle(3, 'succeeded');
+        expect(await store.transaction((tx) => tx.webhooks.pruneEvents(T0 + 1000, 500))).toBeGreaterThanOrEqual(2);
+        expect(await store.webhooks.findEvent(ids[0] ?? '')).toBeUndefined();
+        expect(await store.webhooks.findEvent(ids[1] ?? '')).toBeUndefined();
+        expect(await store.webhooks.findEvent(ids[2] ?? '')).toBeDefined();
+        expect(await store.webhooks.findEvent(ids[3] ?? '')).toBeDefined();
+        expect((await store.webhooks.listDeliveries(endpoint.id, 10, 0)).map((d) => d.eventId)).toEqual([ids[3], ids[2]]);
+        expect(await store.webhooks.listAttempts([made[0]?.id ?? '', made[1]?.id ?? ''])).toEqual([]);
+        expect(await store.webhooks.listAttempts([made[3]?.id ?? ''])).toHaveLength(1);
+        expect(await store.webhooks.pruneEvents(T0 + 1000, 500)).toBe(0);
+      });
+
       it('ends the live sessions of a user and returns them', async () => {
         const user = testUser();
         await store.users.insert(user);

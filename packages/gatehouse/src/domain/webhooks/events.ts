@@ -4,6 +4,7 @@ import type { Organization, Session } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Repositories } from '../../store/repositories/index.js';
 import type { Clock } from '../clock.js';
+import type { OrganizationInvitationEvent } from '../invitations.js';
 import type { MembershipRecord } from '../organizations.js';
 import type { UserRecord } from '../users.js';
 
@@ -31,7 +32,7 @@ export interface DeletedObject {
  * Every event type Gatehouse raises and the domain value it carries. The HTTP layer's registry
  * (`http/serializers/event.ts`) turns each into the Backend API's JSON for that object; TypeScript
  * makes both lists agree. To add an event type: one line here, one in that registry, and
- * `await events.raise(tx, 'organizationInvitation.created', invitation)` inside the transaction that
+ * `await events.raise(tx, 'organizationDomain.created', domain)` inside the transaction that
  * makes the change.
  */
 export interface EventPayloads {
@@ -49,6 +50,9 @@ export interface EventPayloads {
   'organizationMembership.created': MembershipRecord;
   'organizationMembership.updated': MembershipRecord;
   'organizationMembership.deleted': MembershipRecord;
+  'organizationInvitation.created': OrganizationInvitationEvent;
+  'organizationInvitation.accepted': OrganizationInvitationEvent;
+  'organizationInvitation.revoked': OrganizationInvitationEvent;
 }
 
 export type EventType = keyof EventPayloads;
@@ -192,5 +196,8 @@ const EVENT_TYPE_SET: { [K in EventType]: true } = {
   'organizationMembership.created': true,
   'organizationMembership.updated': true,
   'organizationMembership.deleted': true,
+  'organizationInvitation.created': true,
+  'organizationInvitation.accepted': true,
+  'organizationInvitation.revoked': true,
 };
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as EventType[];

@@ -11,6 +11,10 @@ export const SVIX_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000
 /** An endpoint failing for this long is disabled. */
 export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3600 * 1000;
 export const DELIVERY_TIMEOUT_MS = 15_000;
+/** Delivered (or failed) events older than this are deleted, with their deliveries and attempts. */
+export const DEFAULT_RETENTION_MS = 30 * 24 * 3600 * 1000;
+const PRUNE_EVERY_MS = 3600_000;
+const PRUNE_BATCH = 500;
 // Longer than one attempt can take (15 s); after a crash, another node (or the restarted one) waits this long.
 const LEASE_MS = 30_000;
 
@@ -24,6 +28,8 @@ export interface DeliveryWorkerOptions {
   timeoutMs?: number;
   /** How often to look for work other nodes queued or retries that came due (ms). */
   pollMs?: number;
+  /** How long settled events are kept (for `replay` and the deliveries list); 30 days by default. */
+  retentionMs?: number;
   log?: (line: string) => void;
 }
 
@@ -43,6 +49,25 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
   const active = new Map<string, Promise<void>>();
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let pruning: Promise<unknown> | undefined;
+  const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+
+  /**
+   * Deletes settled events older than the retention, in batches of 500 (one transaction each, so
+   * a large backlog never holds a long lock). Every node runs it hourly; the deletes are idempotent.
+   */
+  async function prune(): Promise<number> {
+    const before = clock() - retentionMs;
+    let total = 0;
+    for (;;) {
+      const n = await store.transaction((tx) => tx.webhooks.pruneEvents(before, PRUNE_BATCH));
+      total += n;
+      if (n < PRUNE_BATCH) break;
+    }
+    if (total > 0) options.log?.(`webhooks: pruned ${total} delivered events older than ${Math.round(retentionMs / 86_400_000)} days`);
+    return total;
+  }
   let running = false;
   let passing: Promise<void> | undefined;
   let again = false;
@@ -167,18 +192,31 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
       running = true;
       timer = setInterval(kick, pollMs);
       timer.unref();
+      const pruneQuietly = () => {
+        pruning ??= prune()
+          .catch((error: Error) => options.log?.(`webhook prune: ${error.message}`))
+          .finally(() => {
+            pruning = undefined;
+          });
+      };
+      pruneTimer = setInterval(pruneQuietly, PRUNE_EVERY_MS);
+      pruneTimer.unref();
+      pruneQuietly();
       kick();
     },
+    /** Deletes settled events older than the retention now (it also runs at start and hourly). */
+    prune,
     /** Looks for work soon (an event was committed, a delivery queued). */
     nudge,
     /** Stops polling and aborts attempts in flight (they are sent again later). */
     async stop(): Promise<void> {
       running = false;
       if (timer) clearInterval(timer);
+      if (pruneTimer) clearInterval(pruneTimer);
       if (pending) clearTimeout(pending);
       abort.abort();
       await passing;
-      await Promise.allSettled([...active.values()]);
+      await Promise.allSettled([...active.values(), pruning]);
     },
     /** Resolves once nothing is being sent by this node (tests). */
     async idle(): Promise<void> {

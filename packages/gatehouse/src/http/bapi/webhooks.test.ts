@@ -20,6 +20,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let receiver: WebhookReceiver;
     let secret = '';
     let endpointId = '';
+    // The injected clock: the retention test moves it past 30 days.
+    let offset = 0;
 
     const bapi = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, payload?: unknown) => {
       const res = await t.app.inject({
@@ -42,7 +44,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         },
         ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
       });
-      const setCookie = [res.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('__client='));
+      const setCookie = [res.headers['set-cookie'] ?? []]
+        .flat()
+        .filter((c) => c.startsWith('__client='))
+        .at(-1);
       return {
         status: res.statusCode,
         body: res.json() as { response: Record<string, unknown>; client: Record<string, unknown> },
@@ -52,7 +57,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     beforeAll(async () => {
       db = dialect === 'postgres' ? await createTestDatabase() : undefined;
-      t = await createTestApp(db ? { databaseUrl: db.url } : {});
+      t = await createTestApp({ ...(db ? { databaseUrl: db.url } : {}), clock: () => Date.now() + offset });
       receiver = await startWebhookReceiver(() => secret);
       t.domain.webhookWorker.start();
     }, 60_000);
@@ -154,6 +159,21 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(receiver.accepted[before]?.data).toEqual(created.body);
     });
 
+    it('an event raised in a transaction that rolls back is neither stored nor sent', async () => {
+      const before = receiver.received.length;
+      await expect(
+        t.store.transaction(async (tx) => {
+          await t.domain.events.raise(tx, 'user.deleted', { id: 'user_rolledBack' });
+          throw new Error('the change failed');
+        }),
+      ).rejects.toThrow('the change failed');
+      const created = await bapi('POST', '/v1/users', { email_address: [`after-rollback-${dialect}@example.com`] });
+      await receiver.waitFor(() => receiver.received.length > before);
+      await t.domain.webhookWorker.idle();
+      const sent = receiver.received.slice(before).map((r) => JSON.parse(r.body) as { type: string; data: { id: string } });
+      expect(sent.map((e) => [e.type, e.data.id])).toEqual([['user.created', created.body.id]]);
+    });
+
     it('seed files raise events too', async () => {
       const before = receiver.accepted.length;
       await applySeed(
@@ -169,6 +189,92 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(seeded.map((e) => e.type)).toEqual(['user.created', 'organization.created', 'organizationMembership.created']);
       // Not raised by a request: no client IP or user agent.
       expect(seeded[0]?.event_attributes.http_request).toEqual({ client_ip: '', user_agent: '' });
+    });
+
+    it('organization invitations: created and revoked (Backend API), accepted by a ticket sign-up (Frontend API)', async () => {
+      const before = receiver.accepted.length;
+      const org = await bapi('POST', '/v1/organizations', { name: 'Invites Inc' });
+      const orgId = org.body.id as string;
+      const invitations = `/v1/organizations/${orgId}/invitations`;
+      const dropped = await bapi('POST', invitations, {
+        email_address: `dropped-${dialect}@example.com`,
+        role: 'org:member',
+        notify: false,
+      });
+      expect(dropped.status).toBe(200);
+      const revoked = await bapi('POST', `${invitations}/${dropped.body.id as string}/revoke`, {});
+      expect(revoked.status).toBe(200);
+      const invited = await bapi('POST', invitations, {
+        email_address: `invitee-${dialect}@example.com`,
+        role: 'org:admin',
+        notify: false,
+      });
+      const ticket = new URL(invited.body.url as string).searchParams.get('ticket') ?? '';
+      const signUp = await fapi('POST', '/v1/client/sign_ups', { strategy: 'ticket', ticket, password: 'correct horse battery' });
+      expect(signUp.status).toBe(200);
+      expect(signUp.body.response).toMatchObject({ status: 'complete' });
+      const userId = (signUp.body.response as { created_user_id: string }).created_user_id;
+
+      const expected = [
+        'organization.created',
+        'organizationInvitation.created',
+        'organizationInvitation.revoked',
+        'organizationInvitation.created',
+        'user.created',
+        'session.created',
+        'organizationInvitation.accepted',
+        'organizationMembership.created',
+      ];
+      await receiver.waitFor((events) => events.length >= before + expected.length);
+      const got = receiver.accepted.slice(before) as WebhookEvent[];
+      expect(got.map((e) => e.type)).toEqual(expected);
+      // `data` is the Backend API's organization_invitation: the create answer (with its link), the revoke answer.
+      expect(got[1]?.data).toEqual(dropped.body);
+      expect(got[2]?.data).toEqual(revoked.body);
+      expect(got[2]?.data).toMatchObject({ status: 'revoked', url: null });
+      expect(got[3]?.data).toEqual(invited.body);
+      // Accepted: what GET answers now, plus the user who accepted (Clerk's OrganizationInvitationAcceptedJSON).
+      const now = await bapi('GET', `${invitations}/${invited.body.id as string}`);
+      expect(got[6]?.data).toEqual({ ...now.body, user_id: userId });
+      expect(got[6]?.data).toMatchObject({ status: 'accepted', role: 'org:admin', role_name: 'Admin', organization_id: orgId });
+      expect(got[7]?.data).toMatchObject({ object: 'organization_membership', role: 'org:admin', organization: { id: orgId } });
+    });
+
+    it('an invitation mailed (email.created with its link) and accepted by a signed-in user (Frontend API)', async () => {
+      const before = receiver.accepted.length;
+      const email = `member-${dialect}@example.com`;
+      const user = await bapi('POST', '/v1/users', { email_address: [email], password: 'correct horse battery' });
+      const org = await bapi('POST', '/v1/organizations', { name: 'Accepting' });
+      const orgId = org.body.id as string;
+      const invited = await bapi('POST', `/v1/organizations/${orgId}/invitations`, { email_address: email, role: 'org:member' });
+      const signIn = await fapi('POST', '/v1/client/sign_ins', { identifier: email, password: 'correct horse battery' });
+      expect(signIn.body.response).toMatchObject({ status: 'complete' });
+      const cookie = signIn.setCookie?.split(';')[0] ?? '';
+      const accepted = await fapi('POST', `/v1/me/organization_invitations/${invited.body.id as string}/accept`, {}, cookie);
+      expect(accepted.status).toBe(200);
+      await receiver.waitFor((events) => events.length >= before + 7);
+      const got = receiver.accepted.slice(before) as WebhookEvent[];
+      expect(got.map((e) => e.type)).toEqual([
+        'user.created',
+        'organization.created',
+        'organizationInvitation.created',
+        'email.created',
+        'session.created',
+        'organizationInvitation.accepted',
+        'organizationMembership.created',
+      ]);
+      // The invitation mail, so an app can deliver it itself: its body and, in data, the link.
+      expect(got[3]?.data).toMatchObject({
+        object: 'email',
+        slug: 'organization_invitation',
+        to_email_address: email,
+        user_id: user.body.id,
+        subject: expect.stringContaining('Accepting'),
+        data: { action_url: invited.body.url, org: { name: 'Accepting' } },
+      });
+      expect((got[3]?.data as { body_plain?: string } | undefined)?.body_plain).toContain(invited.body.url as string);
+      expect(got[5]?.data).toMatchObject({ id: invited.body.id, status: 'accepted', user_id: user.body.id, url: null });
+      expect(got[5]?.event_attributes.http_request.user_agent).toBe('webhook-test-agent');
     });
 
     it('a tampered body or an old timestamp fails verification', () => {
@@ -242,6 +348,41 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         deleted: true,
       });
       expect((await bapi('GET', `/v1/webhook_endpoints/${endpointId}`)).status).toBe(404);
+    });
+    it('prunes delivered events after the retention (30 days); an event still pending for an endpoint stays', async () => {
+      const delivered = await bapi('POST', '/v1/webhook_endpoints', {
+        url: receiver.url,
+        events: ['organization.created', 'organization.updated'],
+      });
+      secret = delivered.body.secret as string;
+      // Nothing listens there: its delivery stays pending (retried on the schedule).
+      const refused = await bapi('POST', '/v1/webhook_endpoints', { url: 'http://127.0.0.1:1/hooks', events: ['organization.created'] });
+      const before = receiver.accepted.length;
+      const org = await bapi('POST', '/v1/organizations', { name: 'Kept' });
+      await bapi('PATCH', `/v1/organizations/${org.body.id as string}`, { name: 'Kept Ltd' });
+      await receiver.waitFor((events) => events.length >= before + 2);
+      await t.domain.webhookWorker.idle();
+      const deliveries = async (id: unknown) => (await bapi('GET', `/v1/webhook_endpoints/${id as string}/deliveries`)).body;
+      expect((await deliveries(refused.body.id)).data?.[0]).toMatchObject({ status: 'pending', attempt_count: 1 });
+
+      // 29 days on: nothing is old enough.
+      offset = 29 * 86_400_000;
+      expect(await t.domain.webhookWorker.prune()).toBe(0);
+      offset = 31 * 86_400_000;
+      // Every earlier event goes (their endpoint was deleted, or they were delivered), with their
+      // deliveries; `organization.created` stays, pending for the refused endpoint, and so does its
+      // delivered copy.
+      expect(await t.domain.webhookWorker.prune()).toBeGreaterThan(10);
+      expect(await t.domain.webhookWorker.prune()).toBe(0);
+      const kept = await deliveries(delivered.body.id);
+      expect(kept.total_count).toBe(1);
+      expect(kept.data?.[0]).toMatchObject({ event_type: 'organization.created', status: 'succeeded' });
+      expect((await deliveries(refused.body.id)).data?.[0]).toMatchObject({ event_type: 'organization.created', status: 'pending' });
+      // A replay from the beginning finds only what is still stored.
+      const replayed = await bapi('POST', `/v1/webhook_endpoints/${delivered.body.id as string}/replay`, { since: 0 });
+      expect(replayed.body.queued).toBe(1);
+      await bapi('DELETE', `/v1/webhook_endpoints/${refused.body.id as string}`);
+      await bapi('DELETE', `/v1/webhook_endpoints/${delivered.body.id as string}`);
     });
   });
 }

@@ -1,9 +1,11 @@
 import type { EmailJSON } from '@clerk/backend';
 import type { LockoutState } from '../../domain/frontend/attack-protection.js';
 import type { ImageLinks } from '../../domain/images/links.js';
+import type { OrganizationInvitationEvent } from '../../domain/invitations.js';
 import type { EventPayloads, EventSerializer, EventType, SentEmail } from '../../domain/webhooks/events.js';
 import type { User } from '../../model/index.js';
 import { serializeDeleted } from './deleted.js';
+import { type OrganizationInvitationWireJSON, serializeOrganizationInvitation } from './invitation.js';
 import { serializeOrganization } from './organization.js';
 import { serializeMembership } from './organization-membership.js';
 import { serializeSession } from './session.js';
@@ -26,6 +28,20 @@ export function serializeEmail(email: SentEmail): EmailJSON {
     data: email.data,
     delivered_by_clerk: true,
   };
+}
+
+/**
+ * `organizationInvitation.*`: the Backend API's `organization_invitation` with the status after the
+ * change; `url` (the ticket link) in `created` only, as in the create answer; `user_id` once accepted
+ * (Clerk's `OrganizationInvitationAcceptedJSON`).
+ */
+function serializeInvitationEvent(
+  event: OrganizationInvitationEvent,
+  links: ImageLinks,
+): OrganizationInvitationWireJSON | (OrganizationInvitationWireJSON & { user_id: string }) {
+  const { invitation, organization, roleName, url, userId } = event;
+  const json = serializeOrganizationInvitation(invitation, invitation.status, roleName, organization, links, url);
+  return userId ? { ...json, user_id: userId } : json;
 }
 
 export interface EventSerializerDeps {
@@ -55,6 +71,9 @@ export function createEventSerializer(deps: EventSerializerDeps): EventSerialize
     'organizationMembership.created': (record) => serializeMembership(record, links),
     'organizationMembership.updated': (record) => serializeMembership(record, links),
     'organizationMembership.deleted': (record) => serializeMembership(record, links),
+    'organizationInvitation.created': (event) => serializeInvitationEvent(event, links),
+    'organizationInvitation.accepted': (event) => serializeInvitationEvent(event, links),
+    'organizationInvitation.revoked': (event) => serializeInvitationEvent(event, links),
   };
   return (type, payload) => registry[type](payload);
 }

@@ -221,6 +221,41 @@ export function createWebhookRepository(db: Kysely<Database>) {
         .where('lease_owner', '=', owner)
         .execute();
     },
+    /**
+     * Retention: deletes up to `limit` events created before `before` whose deliveries are all
+     * settled (succeeded or failed), with those deliveries and their attempts. An event with a
+     * pending delivery is kept, whatever its age (its endpoint still has to send it). Each delete
+     * re-checks that, so a retry or replay queued meanwhile keeps its event. Returns the events deleted.
+     */
+    async pruneEvents(before: number, limit: number): Promise<number> {
+      const rows = await db
+        .selectFrom('webhook_events as e')
+        .select('e.id')
+        .where('e.created_at', '<', before)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'e.id').where('d.status', '=', 'pending'),
+            ),
+          ),
+        )
+        .orderBy('e.created_at')
+        .limit(limit)
+        .execute();
+      const ids = rows.map((row) => row.id);
+      if (ids.length === 0) return 0;
+      const settled = db.selectFrom('webhook_deliveries').select('id').where('event_id', 'in', ids).where('status', '!=', 'pending');
+      await db.deleteFrom('webhook_attempts').where('delivery_id', 'in', settled).execute();
+      await db.deleteFrom('webhook_deliveries').where('event_id', 'in', ids).where('status', '!=', 'pending').execute();
+      const result = await db
+        .deleteFrom('webhook_events as e')
+        .where('e.id', 'in', ids)
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'e.id'))),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     /** Whether any enabled endpoint exists (the worker polls quickly only then). */
     async anyEnabledEndpoint(): Promise<boolean> {
       const row = await db.selectFrom('webhook_endpoints').select('id').where('disabled', '=', 0).limit(1).executeTakeFirst();
