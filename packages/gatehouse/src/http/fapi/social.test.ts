@@ -26,7 +26,8 @@ async function throughProvider(start: string): Promise<string> {
   const jar = new Map<string, string>();
   let url = start;
   for (let hop = 0; hop < 20; hop++) {
-    if (url.startsWith(PUBLIC_URL)) return url;
+    // By origin, not by prefix: a provider on port 40000–40009 has a URL that starts with `…:4000`.
+    if (new URL(url).origin === PUBLIC_URL) return url;
     const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
     for (const line of res.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
