@@ -1,8 +1,8 @@
 /**
  * Each example's README commands, as written, through a shell, on a fresh clone (see fresh-clone.ts
  * for how node_modules is made and what that proves). Between them only what a user's terminal
- * would differ in: free ports instead of 4000/3000/3001 (GATEHOUSE_PORT and PORT, which the commands
- * read), and npm kept offline. The harness performs the root command's `npm ci`; the rest of that
+ * would differ in: free ports instead of 4000/3000/3001/4010 (GATEHOUSE_PORT, PORT and DEV_PROVIDER_PORT,
+ * which the commands read), and npm kept offline. The harness performs the root command's `npm ci`; the rest of that
  * line runs as written. Then the app is checked to have the instance's keys: a session token minted
  * through the Backend API is accepted by its protected route.
  */
@@ -422,6 +422,14 @@ describe('the examples’ README commands on a fresh clone', () => {
       const body = (await calendar.json()) as { scopes: string[]; calendar: { items?: unknown[] } };
       expect(body.scopes).toContain('openid');
       expect(body.calendar.items?.length).toBeGreaterThan(0);
+      // Nothing token-like in Gatehouse's log: not the vault's access token, not the callback's code.
+      const userId = (await clerk.sessions.getSession(done.response.created_session_id)).userId;
+      const vault = (await clerk.users.getUserOauthAccessToken(userId, 'google')).data[0]?.token ?? '';
+      expect(vault.length).toBeGreaterThan(10);
+      const code = new URL(url).searchParams.get('code') ?? '';
+      expect(code.length).toBeGreaterThan(10);
+      expect(gatehouse.output()).not.toContain(vault);
+      expect(gatehouse.output()).not.toContain(code);
     } finally {
       await app.stop();
     }
