@@ -1,8 +1,8 @@
 /**
  * Each example's README commands, as written, through a shell, on a fresh clone (see fresh-clone.ts
  * for how node_modules is made and what that proves). Between them only what a user's terminal
- * would differ in: free ports instead of 4000/3000/3001 (GATEHOUSE_PORT and PORT, which the commands
- * read), and npm kept offline. The harness performs the root command's `npm ci`; the rest of that
+ * would differ in: free ports instead of 4000/3000/3001/4010 (GATEHOUSE_PORT, PORT and DEV_PROVIDER_PORT,
+ * which the commands read), and npm kept offline. The harness performs the root command's `npm ci`; the rest of that
  * line runs as written. Then the app is checked to have the instance's keys: a session token minted
  * through the Backend API is accepted by its protected route.
  */
@@ -324,4 +324,114 @@ describe('the examples’ README commands on a fresh clone', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^nextjs-hello-world: NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY, CLERK_SECRET_KEY, .* not set; run eval/m);
   }, 60_000);
+
+  it('examples/google-token: both commands (Gatehouse restarted with "google" = the dev provider), then a Google sign-in through the dev provider and the calendar read with the vault token', async () => {
+    const [root, command] = readmeCommands(clone, 'google-token');
+    if (!root || !command || !gatehouse) throw new Error('no commands, or Gatehouse did not start');
+    expect(root.cwd).toBe('.');
+    // This root command adds the "google" connection: it replaces the Gatehouse the other examples
+    // used (same data dir, so the same instance and keys), so it runs last.
+    await gatehouse.stop();
+    gatehouse = undefined;
+    const providerPort = await freePort();
+    const env = shellEnv({ DEV_PROVIDER_PORT: String(providerPort) });
+    const base = `http://127.0.0.1:${gatehousePort}`;
+    gatehouse = await runCommand(
+      { ...root, line: root.line.replace(/^npm ci && /, '') },
+      { env, ready: /Gatehouse is listening/, url: base },
+    );
+    expect(gatehouse.output()).toContain(`OAuth callback  ${base}/v1/oauth_callback (register it with: google)`);
+    const port = await freePort();
+    const appUrl = `http://127.0.0.1:${port}`;
+    const app = await runCommand(command, { env: { ...env, PORT: String(port) }, ready: /google-token example on/, url: appUrl });
+    try {
+      // The browser's part, over HTTP: clerk-js's calls at Gatehouse, the dev provider's own forms.
+      let client = '';
+      const fapi = async (method: string, url: string, form?: Record<string, string>) => {
+        const res = await fetch(`${base}${url}`, {
+          method,
+          headers: { origin: appUrl, cookie: client, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+          ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+          redirect: 'manual',
+        });
+        for (const line of res.headers.getSetCookie()) if (line.startsWith('__client=')) client = line.split(';')[0] ?? '';
+        return res;
+      };
+      const started = await fapi('POST', '/v1/client/sign_ins', {
+        strategy: 'oauth_google',
+        redirect_url: `${appUrl}/sso-callback`,
+        action_complete_redirect_url: appUrl,
+      });
+      expect(started.status).toBe(200);
+      let url: string = (
+        (await started.json()) as { response: { first_factor_verification: { external_verification_redirect_url: string } } }
+      ).response.first_factor_verification.external_verification_redirect_url;
+      expect(new URL(url).origin).toBe(`http://127.0.0.1:${providerPort}`);
+      const jar = new Map<string, string>();
+      for (let hop = 0; new URL(url).origin !== base; hop++) {
+        if (hop > 20) throw new Error(`lost at the dev provider: ${url}`);
+        const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+        for (const line of res.headers.getSetCookie()) {
+          const [name = '', ...value] = (line.split(';')[0] ?? '').split('=');
+          jar.set(name, value.join('='));
+        }
+        const location = res.headers.get('location');
+        if (location) {
+          url = new URL(location, url).href;
+          continue;
+        }
+        // A page with a form: the login (any name, any password), then the consent.
+        const html = await res.text();
+        const action = html.match(/<form[^>]*action="([^"]+)"/)?.[1];
+        if (res.status !== 200 || !action) throw new Error(`dev provider page without a form: ${res.status} ${html.slice(0, 200)}`);
+        const fields = new URLSearchParams();
+        for (const [, name, value] of html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g))
+          fields.set(name ?? '', value ?? '');
+        if (html.includes('name="login"')) {
+          fields.set('login', 'readme-ada');
+          fields.set('password', 'anything');
+        }
+        const posted = await fetch(new URL(action, url), {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+          body: fields.toString(),
+        });
+        for (const line of posted.headers.getSetCookie()) {
+          const [name = '', ...value] = (line.split(';')[0] ?? '').split('=');
+          jar.set(name, value.join('='));
+        }
+        url = new URL(posted.headers.get('location') ?? '', url).href;
+      }
+      const back = await fapi('GET', url.slice(base.length));
+      expect(back.status).toBe(303);
+      expect(back.headers.get('location')).toBe(`${appUrl}/sso-callback`);
+      // A new user: what handleRedirectCallback does next.
+      const signUp = await fapi('POST', '/v1/client/sign_ups', { transfer: 'true' });
+      expect(signUp.status).toBe(200);
+      const done = (await signUp.json()) as { response: { status: string; created_session_id: string; email_address: string } };
+      expect(done.response).toMatchObject({ status: 'complete', email_address: 'readme-ada@example.com' });
+
+      // The app's server route: the token from getUserOauthAccessToken, used at the "Google" API.
+      const keys = await instanceKeys();
+      const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: keys.apiUrl, telemetry: { disabled: true } });
+      const token = (await clerk.sessions.getToken(done.response.created_session_id)).jwt;
+      expect((await fetch(`${appUrl}/api/calendar`)).status).toBe(401);
+      const calendar = await fetch(`${appUrl}/api/calendar`, { headers: { authorization: `Bearer ${token}` } });
+      expect(calendar.status).toBe(200);
+      const body = (await calendar.json()) as { scopes: string[]; calendar: { items?: unknown[] } };
+      expect(body.scopes).toContain('openid');
+      expect(body.calendar.items?.length).toBeGreaterThan(0);
+      // Nothing token-like in Gatehouse's log: not the vault's access token, not the callback's code.
+      const userId = (await clerk.sessions.getSession(done.response.created_session_id)).userId;
+      const vault = (await clerk.users.getUserOauthAccessToken(userId, 'google')).data[0]?.token ?? '';
+      expect(vault.length).toBeGreaterThan(10);
+      const code = new URL(url).searchParams.get('code') ?? '';
+      expect(code.length).toBeGreaterThan(10);
+      expect(gatehouse.output()).not.toContain(vault);
+      expect(gatehouse.output()).not.toContain(code);
+    } finally {
+      await app.stop();
+    }
+  }, 120_000);
 });

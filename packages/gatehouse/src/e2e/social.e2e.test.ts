@@ -37,6 +37,8 @@ describe.skipIf(!hasChromium)('social sign-in in Chromium', () => {
     gatehouse = await startServer({
       port,
       env: {
+        // Every request logged, so the log check below has the callback's line to look at.
+        GATEHOUSE_LOG_LEVEL: 'debug',
         GATEHOUSE_OAUTH_GOOGLE_CLIENT_ID: google.clientId,
         GATEHOUSE_OAUTH_GOOGLE_CLIENT_SECRET: google.clientSecret,
         GATEHOUSE_OAUTH_GOOGLE_ISSUER: google.issuer,
@@ -88,6 +90,10 @@ describe.skipIf(!hasChromium)('social sign-in in Chromium', () => {
       const res = await fetch(`${google.issuer}/api/calendar`, { headers: { authorization: `Bearer ${data[0]?.token}` } });
       expect(res.status).toBe(200);
       expect((await res.json()).owner).toBe('e2e-google-1');
+      // Nothing token-like in Gatehouse's log, which has the callback's request (without its query).
+      expect(gatehouse.output()).toMatch(/"url":"\/v1\/oauth_callback"/);
+      expect(gatehouse.output()).not.toMatch(/oauth_callback\?/);
+      expect(gatehouse.output()).not.toContain(data[0]?.token ?? 'no token');
     } catch (error) {
       await shot(page, 'social-01-google-failed');
       throw new Error(`${(error as Error).message}\n${log.lines.join('\n')}`);

@@ -27,6 +27,10 @@ export interface TestOidcProvider {
   refreshes: number;
   /** Calls of the protected resource that presented a valid access token. */
   resourceCalls: number;
+  /** Multi-tenant only: the `tid` the ID tokens claim (default: the tenant's own). */
+  tidClaim?: string;
+  /** Multi-tenant only: the issuer to configure, `<origin>/common/v2.0`. */
+  commonIssuer?: string;
   /** Served at `/jwks` instead of the signing keys, when set: the ID tokens then fail their signature check. */
   jwksOverride: object | undefined;
   /** Withdraws every grant (the user revoked the app at the provider): refresh tokens stop working. */
@@ -62,9 +66,17 @@ export async function startOidcProvider(options: {
   redirectUri: string;
   clientId?: string;
   clientSecret?: string;
+  /**
+   * Plays a multi-tenant issuer as Microsoft's: the user's tenant has the issuer
+   * `<origin>/<tenant>/v2.0` and puts `tid` in its ID tokens, and `<origin>/common/v2.0` is discovered
+   * with the issuer `<origin>/{tenantid}/v2.0` and the tenant's endpoints.
+   */
+  tenant?: string;
 }): Promise<TestOidcProvider> {
   const server = createServer();
-  const issuer = await listen(server);
+  const origin = await listen(server);
+  const mount = options.tenant ? `/${options.tenant}/v2.0` : '';
+  const issuer = `${origin}${mount}`;
   const grants = new Set<string>();
   const state: TestOidcProvider = {
     issuer,
@@ -76,6 +88,7 @@ export async function startOidcProvider(options: {
     refreshes: 0,
     resourceCalls: 0,
     jwksOverride: undefined,
+    ...(options.tenant ? { commonIssuer: `${origin}/common/v2.0` } : {}),
     async revokeAll() {
       for (const id of grants) await (await provider.Grant.find(id))?.destroy();
       grants.clear();
@@ -92,12 +105,17 @@ export async function startOidcProvider(options: {
         response_types: ['code'],
       },
     ],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name', 'preferred_username'] },
+    claims: {
+      openid: options.tenant ? ['sub', 'tid'] : ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'given_name', 'family_name', 'preferred_username'],
+    },
     scopes: ['openid', 'email', 'profile', 'offline_access', 'calendar.read'],
     findAccount: async (_ctx: unknown, sub: string) => ({
       accountId: sub,
       claims: async () => ({
         sub,
+        ...(options.tenant ? { tid: state.tidClaim ?? options.tenant } : {}),
         email: state.user.email,
         email_verified: state.user.emailVerified,
         given_name: state.user.givenName,
@@ -121,7 +139,14 @@ export async function startOidcProvider(options: {
   const callback = provider.callback();
   server.on('request', async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', issuer);
+      const url = new URL(req.url ?? '/', origin);
+      if (options.tenant && url.pathname === '/common/v2.0/.well-known/openid-configuration') {
+        const tenantDoc = await fetch(`${issuer}/.well-known/openid-configuration`);
+        const doc = (await tenantDoc.json()) as Record<string, unknown>;
+        // As Microsoft's: the template as the issuer, and no `iss` in authorization responses (RFC 9207).
+        const { authorization_response_iss_parameter_supported: _, ...rest } = doc;
+        return json(res, 200, { ...rest, issuer: `${origin}/{tenantid}/v2.0` });
+      }
       if (url.pathname.startsWith('/interaction/')) {
         const details = await provider.interactionDetails(req, res);
         if (state.mode === 'deny') {
@@ -161,6 +186,21 @@ export async function startOidcProvider(options: {
           scopes: String(found.scope ?? '').split(' '),
           items: [{ summary: 'Standup', start: '09:30' }],
         });
+      }
+      if (mount) {
+        if (!url.pathname.startsWith(`${mount}/`)) return json(res, 404, { error: 'not_found' });
+        // Mounted under the tenant's path, as oidc-provider reads a mount: `originalUrl` keeps it.
+        Object.assign(req, { originalUrl: req.url, url: (req.url ?? '/').slice(mount.length) });
+        // Microsoft sends no `iss` back with the code: take oidc-provider's off the redirect.
+        const setHeader = res.setHeader.bind(res);
+        res.setHeader = (name: string, value: number | string | readonly string[]) => {
+          if (name.toLowerCase() === 'location' && typeof value === 'string' && value.startsWith(options.redirectUri)) {
+            const back = new URL(value);
+            back.searchParams.delete('iss');
+            return setHeader(name, back.href);
+          }
+          return setHeader(name, value);
+        };
       }
       callback(req, res);
     } catch (error) {

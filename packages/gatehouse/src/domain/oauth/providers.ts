@@ -101,6 +101,62 @@ function insecureAllowed(provider: OAuthProvider): boolean {
   return urls.some((u) => u.startsWith('http:')) && urls.every((u) => u.startsWith('https:') || isLoopback(u));
 }
 
+/** Microsoft's multi-tenant issuers (`…/common/v2.0`, `…/organizations/v2.0`) name this in their discovery document. */
+const TENANT_PLACEHOLDER = '{tenantid}';
+/** The host whose `{tenantid}` issuers openid-client resolves per ID token (its Entra ID support). */
+const ENTRA_ORIGIN = 'https://login.microsoftonline.com';
+
+/**
+ * Discovers an OpenID provider with openid-client. Overridden endpoints are written into the discovery
+ * document as it arrives, so the configuration keeps everything openid-client learnt from discovery.
+ *
+ * A multi-tenant issuer (Microsoft's `common`) publishes the issuer `…/{tenantid}/v2.0`: no ID token
+ * carries it, each names its user's tenant (`tid`) instead. openid-client then expects, per token,
+ * the issuer with that token's `tid` put in, and refuses any other, but does so only for
+ * login.microsoftonline.com. For the same template on another host (a national cloud, a stand-in on
+ * 127.0.0.1) the discovery is asked for under that origin and fetched from the configured host, so the
+ * same check applies; only a template on the configured issuer's own origin is accepted.
+ */
+async function discover(provider: OAuthProvider, insecure: boolean): Promise<oidc.Configuration> {
+  const issuer = new URL(provider.issuer as string);
+  const patch = (metadata: Record<string, unknown>) => ({
+    ...metadata,
+    ...(provider.authorizationUrl ? { authorization_endpoint: provider.authorizationUrl } : {}),
+    ...(provider.tokenUrl ? { token_endpoint: provider.tokenUrl } : {}),
+    ...(provider.userInfoUrl ? { userinfo_endpoint: provider.userInfoUrl } : {}),
+  });
+  const run = (server: URL, from: string | undefined) => {
+    const fetchVia: oidc.CustomFetch = async (url, init) => {
+      const discovery = url.includes('/.well-known/openid-configuration');
+      const target = discovery && from ? from + url.slice(server.origin.length) : url;
+      const res = await fetch(target, init as RequestInit);
+      if (!discovery || !res.ok) return res;
+      const headers = new Headers(res.headers);
+      headers.delete('content-length');
+      headers.delete('content-encoding');
+      return new Response(JSON.stringify(patch((await res.json()) as Record<string, unknown>)), { status: res.status, headers });
+    };
+    return oidc.discovery(server, provider.clientId, provider.clientSecret, undefined, {
+      [oidc.customFetch]: fetchVia,
+      ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+    });
+  };
+  try {
+    return await run(issuer, undefined);
+  } catch (error) {
+    const discovered = (error as { cause?: { body?: { issuer?: unknown } } }).cause?.body?.issuer;
+    if (
+      !(error instanceof oidc.ClientError) ||
+      typeof discovered !== 'string' ||
+      !discovered.includes(TENANT_PLACEHOLDER) ||
+      new URL(discovered.replace(TENANT_PLACEHOLDER, 'x')).origin !== issuer.origin ||
+      issuer.origin === ENTRA_ORIGIN
+    )
+      throw error;
+    return run(new URL(issuer.pathname + issuer.search, ENTRA_ORIGIN), issuer.origin);
+  }
+}
+
 /**
  * openid-client configurations per provider, discovered once (OpenID providers) and kept; a failed
  * discovery is retried on the next use.
@@ -113,25 +169,7 @@ export function createProviderClients(providers: OAuthProvider[]) {
     const insecure = insecureAllowed(provider);
     let config: oidc.Configuration;
     if (provider.kind === 'oidc' && provider.issuer) {
-      config = await oidc.discovery(new URL(provider.issuer), provider.clientId, provider.clientSecret, undefined, {
-        ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
-      });
-      // A plain copy of the discovered metadata (the live object carries methods).
-      const metadata = JSON.parse(JSON.stringify(config.serverMetadata())) as oidc.ServerMetadata;
-      if (provider.authorizationUrl || provider.tokenUrl || provider.userInfoUrl) {
-        const overridden = new oidc.Configuration(
-          {
-            ...metadata,
-            authorization_endpoint: provider.authorizationUrl ?? metadata.authorization_endpoint,
-            token_endpoint: provider.tokenUrl ?? metadata.token_endpoint,
-            userinfo_endpoint: provider.userInfoUrl ?? metadata.userinfo_endpoint,
-          },
-          provider.clientId,
-          provider.clientSecret,
-        );
-        if (insecure) oidc.allowInsecureRequests(overridden);
-        config = overridden;
-      }
+      config = await discover(provider, insecure);
       // The ID token's signature is checked against the provider's JWKS too (openid-client checks the
       // claims always, the signature only when asked: TLS alone would vouch for the issuer).
       oidc.enableNonRepudiationChecks(config);

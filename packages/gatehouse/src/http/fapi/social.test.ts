@@ -26,7 +26,8 @@ async function throughProvider(start: string): Promise<string> {
   const jar = new Map<string, string>();
   let url = start;
   for (let hop = 0; hop < 20; hop++) {
-    if (url.startsWith(PUBLIC_URL)) return url;
+    // By origin, not by prefix: a provider on port 40000–40009 has a URL that starts with `…:4000`.
+    if (new URL(url).origin === PUBLIC_URL) return url;
     const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
     for (const line of res.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
@@ -478,6 +479,77 @@ describe('social sign-up with a required username', () => {
 });
 
 const pgOk = await postgresAvailable();
+
+describe("Microsoft's multi-tenant issuer (common)", () => {
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  let t: TestApp;
+  let ms: TestOidcProvider;
+
+  beforeAll(async () => {
+    ms = await startOidcProvider({ redirectUri: CALLBACK, tenant: TENANT });
+    const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-social-'));
+    const configFile = path.join(dir, 'config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({ oauth: { microsoft: { clientId: ms.clientId, clientSecret: ms.clientSecret, issuer: ms.commonIssuer } } }),
+    );
+    t = await createTestApp({ flags: { config: configFile, 'public-url': PUBLIC_URL } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await ms?.close();
+  });
+
+  async function signInWithMicrosoft() {
+    const browser = fapiBrowser(t.app);
+    const res = await browser.call('POST', '/v1/client/sign_ins', {
+      strategy: 'oauth_microsoft',
+      redirect_url: `${APP}/sso-callback`,
+      action_complete_redirect_url: `${APP}/done`,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const at = await throughProvider(res.body.response.first_factor_verification.external_verification_redirect_url);
+    const back = await t.app.inject({ method: 'GET', url: at.slice(PUBLIC_URL.length), headers: { cookie: browser.cookie } });
+    return { browser, location: back.headers.location, client: (await browser.call('GET', '/v1/client')).body.response };
+  }
+
+  it('accepts an ID token whose issuer is the template with its own tenant, and refuses one naming another tenant', async () => {
+    // The discovered issuer is the template; the ID token names the tenant's issuer and its `tid`.
+    const discovered = await (await fetch(`${ms.commonIssuer}/.well-known/openid-configuration`)).json();
+    expect(discovered.issuer).toMatch(/\/\{tenantid\}\/v2\.0$/);
+    expect(ms.issuer).toBe(discovered.issuer.replace('{tenantid}', TENANT));
+
+    ms.user = { sub: 'ms-1', email: 'ada@contoso.example', emailVerified: true, givenName: 'Ada' };
+    const first = await signInWithMicrosoft();
+    expect(first.location).toBe(`${APP}/sso-callback`);
+    expect(first.client.sign_in.first_factor_verification).toMatchObject({
+      status: 'transferable',
+      strategy: 'oauth_microsoft',
+      error: { code: 'external_account_not_found' },
+    });
+    const signUp = await first.browser.call('POST', '/v1/client/sign_ups', { transfer: 'true' });
+    expect(signUp.status, JSON.stringify(signUp.body)).toBe(200);
+    expect(signUp.body.response).toMatchObject({ status: 'complete', email_address: 'ada@contoso.example' });
+
+    // An ID token of this tenant's issuer that claims another tenant: the issuer does not match.
+    ms.tidClaim = '00000000-0000-0000-0000-000000000001';
+    const forged = await signInWithMicrosoft();
+    expect(forged.location).toBe(`${APP}/sso-callback`);
+    expect(forged.client.sessions).toHaveLength(0);
+    expect(forged.client.sign_in.first_factor_verification).toMatchObject({
+      status: 'failed',
+      error: { code: 'oauth_token_exchange_error' },
+    });
+
+    // The tenant's own again: the account made above signs in.
+    ms.tidClaim = undefined;
+    const again = await signInWithMicrosoft();
+    expect(again.location).toBe(`${APP}/done`);
+    expect(again.client.sessions).toHaveLength(1);
+    expect(again.client.sessions[0].user.external_accounts).toMatchObject([{ provider: 'microsoft', provider_user_id: 'ms-1' }]);
+  });
+});
 
 describe.skipIf(!pgOk)('the token vault on two nodes sharing PostgreSQL', () => {
   let nodes: TestApp[] = [];
