@@ -4,6 +4,7 @@ import {
   Alert,
   Badge,
   Card,
+  CopyButton,
   JsonEditor,
   Link,
   Loading,
@@ -313,9 +314,15 @@ export function UserDetailPage(props: { id: string }) {
           <pre class="code-block" data-testid="impersonation-url">
             {impersonation.url}
           </pre>
+          <div class="actions">
+            <a class="btn btn-primary" href={impersonation.url} target="_blank" rel="noopener noreferrer">
+              Open as this user
+            </a>
+            <CopyButton text={impersonation.url} label="Copy link" />
+          </div>
           <p class="muted small">
-            The hosted sign-in page accepts the ticket once the Frontend API's ticket strategy is in (it is not on this build yet); the
-            Backend API's actor tokens already work for apps that consume tickets themselves.
+            The hosted sign-in page spends the ticket (the Frontend API's <code>ticket</code> strategy): open it in a private window to keep
+            your own session in the app apart.
           </p>
         </Card>
       )}

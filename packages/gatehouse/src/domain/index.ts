@@ -161,6 +161,7 @@ export function createDomain(options: DomainOptions) {
     settings: factorSettings,
     issuer: async () => (await frontendSettings()).applicationName,
   });
+  const actorTokens = createActorTokenService({ store, clock, sessions, audit, publicUrl: options.publicUrl });
   const signIns = createSignInService({
     store,
     clock,
@@ -172,6 +173,7 @@ export function createDomain(options: DomainOptions) {
     protection,
     events,
     tickets: invitations,
+    actorTickets: actorTokens,
     social,
     secondFactors,
     factorSettings,
@@ -293,7 +295,7 @@ export function createDomain(options: DomainOptions) {
       isProduction: () => instance.get().environmentType === 'production',
     }),
     overview: createOverviewService(store, clock),
-    actorTokens: createActorTokenService({ store, clock, sessions, audit, publicUrl: options.publicUrl }),
+    actorTokens,
     users,
     userMetadata: createUserMetadataService(store, clock, events, tokens.claimsFitCheck),
     verifyPassword,

@@ -171,13 +171,29 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     const user = await clerk().users.getUser(newUserId);
     expect(user.publicMetadata).toEqual({ plan: 'pro', seats: 5 });
     await shot(page, 'dashboard-05-user-detail');
-    // Impersonate: an actor token whose ticket URL the page shows (consumed by the FAPI ticket strategy, not in this build).
+    // Impersonate: the page shows the actor token's ticket URL; opened in a browser, the hosted <SignIn/>
+    // spends it through the FAPI ticket strategy and the session's tokens carry `act` (the operator).
     await page.getByRole('button', { name: 'Impersonate' }).click();
-    await page
-      .getByTestId('impersonation-url')
-      .getByText(/__clerk_ticket=act_/)
-      .waitFor({ timeout: STEP });
-  }, 60_000);
+    const ticketUrl = (await page.getByTestId('impersonation-url').textContent({ timeout: STEP }))?.trim() ?? '';
+    expect(ticketUrl).toMatch(/__clerk_ticket=act_/);
+    await shot(page, 'dashboard-05b-impersonate');
+    const { context: actorContext } = await newContext(browser, 'dashboard-impersonation');
+    const actorPage = await actorContext.newPage();
+    await actorPage.goto(ticketUrl);
+    await actorPage.waitForFunction(() => window.Clerk?.session?.id, null, { timeout: STEP });
+    const claims = decodeJwt((await actorPage.evaluate(() => window.Clerk.session?.getToken({ skipCache: true }))) ?? '');
+    expect(claims.sub).toBe(newUserId);
+    expect((claims.act as { sub?: string } | undefined)?.sub).toMatch(/^op/);
+    await actorContext.close();
+    // The ticket is spent: a second use is refused in Clerk's envelope.
+    const again = await fetch(`${gatehouse.url}/v1/client/sign_ins?_is_native=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ strategy: 'ticket', ticket: new URL(ticketUrl).searchParams.get('__clerk_ticket') ?? '' }),
+    });
+    expect(again.status).toBeGreaterThanOrEqual(400);
+    expect(again.status).toBeLessThan(500);
+  }, 90_000);
 
   it('edits the session-token template and a signed-in browser’s next token carries the claim; a revoked session’s refresh is refused', async () => {
     // The user signs in on the hosted pages in their own browser.

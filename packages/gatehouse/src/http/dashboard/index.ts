@@ -14,6 +14,7 @@ import {
   validateSessionTokenSettings,
 } from '../../domain/session-token-settings.js';
 import type { UserListFilter } from '../../domain/users.js';
+import { EVENT_TYPES } from '../../domain/webhooks/events.js';
 import { errors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { idParams, metadataObject, queryInt } from '../params.js';
@@ -26,6 +27,7 @@ import { serializePage } from '../serializers/page.js';
 import { serializeSession } from '../serializers/session.js';
 import { serializeSessionTokenTemplate } from '../serializers/session-token-template.js';
 import { serializeUser } from '../serializers/user.js';
+import { serializeWebhookDelivery, serializeWebhookEndpoint } from '../serializers/webhook.js';
 import { parseInput } from '../validation.js';
 import { dashboardAssets } from './assets.js';
 import { assertSameOrigin, authenticateOperator, clearOperatorCookie, type OperatorContext, operatorCookie } from './auth.js';
@@ -544,6 +546,76 @@ export function registerDashboard(
     const removed = await domain.organizations.deleteMembership(id, userId);
     await record({ action: 'organization.membership_remove', targetType: 'organization', targetId: id, detail: { user_id: userId } });
     return sendJson(reply, 200, serializeMembership(removed, links));
+  });
+
+  // ---- webhooks (the Backend API's endpoint service and wire shapes; README "Webhooks")
+  const webhookBody = z
+    .object({
+      url: z.string().min(1).max(2048).optional(),
+      events: z.array(z.string().min(1).max(128)).max(100).optional(),
+      disabled: z.boolean().optional(),
+    })
+    .strict();
+  const pageQuery = z.object({ limit: queryInt(1, 100), offset: queryInt(0, 10_000_000) }).strict();
+  const endpoints = domain.webhookEndpoints;
+  route('GET', '/webhooks', async (request, reply) => {
+    const q = parseInput(pageQuery, request.query);
+    const page = await endpoints.list(q.limit ?? 50, q.offset ?? 0);
+    return sendJson(reply, 200, { ...serializePage(page.data.map(serializeWebhookEndpoint), page.totalCount), event_types: EVENT_TYPES });
+  });
+  route('POST', '/webhooks', async (request, reply) => {
+    const body = parseInput(webhookBody, request.body);
+    if (!body.url) throw errors.paramMissing('url');
+    const created = await endpoints.create({ url: body.url, events: body.events });
+    await record({
+      action: 'webhook_endpoint.create',
+      targetType: 'webhook_endpoint',
+      targetId: created.endpoint.id,
+      detail: { url: body.url },
+    });
+    return sendJson(reply, 200, serializeWebhookEndpoint(created));
+  });
+  route('GET', '/webhooks/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const q = parseInput(pageQuery, request.query);
+    const [endpoint, deliveries] = await Promise.all([endpoints.get(id), endpoints.deliveries(id, q.limit ?? 25, q.offset ?? 0)]);
+    return sendJson(reply, 200, {
+      endpoint: serializeWebhookEndpoint(endpoint),
+      deliveries: serializePage(deliveries.data.map(serializeWebhookDelivery), deliveries.totalCount),
+      event_types: EVENT_TYPES,
+    });
+  });
+  route('PATCH', '/webhooks/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const body = parseInput(webhookBody, request.body);
+    const updated = await endpoints.update(id, body);
+    await record({ action: 'webhook_endpoint.update', targetType: 'webhook_endpoint', targetId: id, detail: { changed: body } });
+    return sendJson(reply, 200, serializeWebhookEndpoint(updated));
+  });
+  route('DELETE', '/webhooks/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    await endpoints.delete(id);
+    await record({ action: 'webhook_endpoint.delete', targetType: 'webhook_endpoint', targetId: id });
+    return sendJson(reply, 200, { id, object: 'webhook_endpoint', deleted: true });
+  });
+  route('POST', '/webhooks/:id/rotate-secret', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const rotated = await endpoints.rotateSecret(id);
+    await record({ action: 'webhook_endpoint.rotate_secret', targetType: 'webhook_endpoint', targetId: id });
+    return sendJson(reply, 200, serializeWebhookEndpoint(rotated));
+  });
+  route('POST', '/webhooks/:id/replay', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const { since } = parseInput(z.object({ since: z.number().int().min(0).max(8_640_000_000_000_000) }).strict(), request.body);
+    const { queued } = await endpoints.replay(id, since);
+    await record({ action: 'webhook_endpoint.replay', targetType: 'webhook_endpoint', targetId: id, detail: { since, queued } });
+    return sendJson(reply, 200, { queued });
+  });
+  route('POST', '/webhook-deliveries/:id/retry', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const retried = await endpoints.retry(id);
+    await record({ action: 'webhook_delivery.retry', targetType: 'webhook_delivery', targetId: id });
+    return sendJson(reply, 200, serializeWebhookDelivery(retried));
   });
 
   // ---- audit log
