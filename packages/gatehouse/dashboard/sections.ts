@@ -9,6 +9,7 @@ import {
   OverviewPage,
   SessionTokenPage,
 } from './pages';
+import { SocialPage } from './social';
 import { UserDetailPage, UsersPage } from './users';
 import { WebhookDetailPage, WebhooksPage } from './webhooks';
 
@@ -37,6 +38,7 @@ export const SECTIONS: Section[] = [
   },
   { path: 'sessions', label: 'Sessions & tokens', group: 'Configure', page: SessionTokenPage },
   { path: 'configure', label: 'Settings', group: 'Configure', page: ConfigurePage },
+  { path: 'social', label: 'Social connections', group: 'Configure', page: SocialPage },
   { path: 'keys', label: 'API keys', group: 'Configure', page: KeysPage },
   { path: 'webhooks', label: 'Webhooks', group: 'Configure', page: WebhooksPage, detail: WebhookDetailPage },
   { path: 'audit', label: 'Audit log', group: 'Security', page: AuditPage },

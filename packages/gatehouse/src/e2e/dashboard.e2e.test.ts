@@ -4,6 +4,8 @@
  * template seen in a signed-in browser's next token, a revoked session's refresh refused, the audit
  * log, and a screenshot of every page (artifacts/e2e/dashboard-*.png).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createClerkClient } from '@clerk/backend';
 import { decodeJwt } from 'jose';
 import type { Browser, Page } from 'playwright-core';
@@ -274,6 +276,58 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     await shot(page, 'dashboard-11-operators');
   }, 120_000);
 
+  it('adds a webhook endpoint and shows a delivery in its log, then retries it', async () => {
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push(body);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      await go('/dashboard/webhooks', 'Webhooks');
+      await page.getByRole('button', { name: 'Add endpoint' }).click();
+      await page.getByLabel('Endpoint URL').fill(receiverUrl);
+      await page.getByLabel('user.updated').check();
+      await page.getByRole('button', { name: 'Create endpoint' }).click();
+      await page.getByRole('heading', { level: 1, name: receiverUrl }).waitFor({ timeout: STEP });
+      await clerk().users.updateUser(newUserId, { firstName: 'Hooked' });
+      await expect.poll(() => received.length, { timeout: STEP, interval: 250 }).toBeGreaterThan(0);
+      expect(JSON.parse(received[0] ?? '{}').type).toBe('user.updated');
+      await expect
+        .poll(
+          async () => {
+            await page.getByRole('button', { name: 'Refresh' }).click();
+            return page.getByRole('cell', { name: /succeeded/ }).count();
+          },
+          { timeout: STEP, interval: 1000 },
+        )
+        .toBeGreaterThan(0);
+      await page
+        .getByRole('cell', { name: /^user\.updated/ })
+        .first()
+        .waitFor({ timeout: STEP });
+      await shot(page, 'dashboard-13-webhook-endpoint');
+      await page
+        .getByRole('button', { name: /^Retry / })
+        .first()
+        .click();
+      await page.getByText('Delivery queued again.').waitFor({ timeout: STEP });
+      await expect.poll(() => received.length, { timeout: STEP, interval: 250 }).toBeGreaterThan(1);
+      await go('/dashboard/webhooks', 'Webhooks');
+      await page.getByRole('link', { name: receiverUrl }).waitFor({ timeout: STEP });
+      await shot(page, 'dashboard-14-webhooks');
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  }, 120_000);
+
   it('gives an end user’s session cookie and a wrong or missing operator session nothing', async () => {
     for (const cookie of ['', '__gatehouse_operator=forged', '__session=eyJhbGciOiJSUzI1NiJ9.e30.x; __client=x']) {
       for (const path of ['/dashboard/api/users', '/dashboard/api/me', '/dashboard/api/audit']) {
@@ -300,6 +354,10 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
       'session.revoke',
       'organization.membership_role',
       'settings.update',
+      'user.impersonate',
+      'actor_token.accept',
+      'webhook_endpoint.create',
+      'webhook_delivery.retry',
     ]) {
       await page.getByRole('cell', { name: action, exact: true }).first().waitFor({ timeout: STEP });
     }

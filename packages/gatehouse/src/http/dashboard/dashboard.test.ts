@@ -160,6 +160,63 @@ describe('dashboard API (development instance)', () => {
     expect(audit.json().data[0]).toMatchObject({ actor: 'ops@example.com', target_id: user?.user.id });
   });
 
+  it('turns Google sign-in on and off: the environment lists it at once, the secret never comes back', async () => {
+    const social = async () =>
+      ((await t.app.inject({ method: 'GET', url: '/v1/environment' })).json().user_settings.social ?? {}) as Record<
+        string,
+        { enabled: boolean }
+      >;
+    expect(await social()).not.toHaveProperty('oauth_google');
+    const missing = await write('PUT', '/dashboard/api/social/google', { enabled: true, client_id: 'cid.apps.googleusercontent.com' });
+    expect(missing.statusCode).toBe(422);
+    const on = await write('PUT', '/dashboard/api/social/google', {
+      enabled: true,
+      client_id: 'cid.apps.googleusercontent.com',
+      client_secret: 'GOCSPX-very-secret',
+    });
+    expect(on.statusCode).toBe(200);
+    expect(on.body).not.toContain('GOCSPX');
+    expect(on.json().callback_url).toBe('http://127.0.0.1:4000/v1/oauth_callback');
+    expect(on.json().data.find((c: { key: string }) => c.key === 'google')).toMatchObject({ enabled: true, has_secret: true });
+    expect((await social()).oauth_google?.enabled).toBe(true);
+    const unknown = await write('PUT', '/dashboard/api/social/custom_x', { enabled: true });
+    expect(unknown.statusCode).toBe(422);
+    const off = await write('PUT', '/dashboard/api/social/google', { enabled: false });
+    expect(off.statusCode).toBe(200);
+    expect(await social()).not.toHaveProperty('oauth_google');
+    const audit = await t.app.inject({ method: 'GET', url: '/dashboard/api/audit?action=social_connection.', headers: { cookie } });
+    expect(audit.json().data).toHaveLength(2);
+    expect(JSON.stringify(audit.json().data)).not.toContain('GOCSPX');
+  });
+
+  it('manages webhook endpoints through the Backend API’s endpoint service, audited', async () => {
+    const created = await write('POST', '/dashboard/api/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['user.created'] });
+    expect(created.statusCode).toBe(200);
+    const id = created.json().id as string;
+    const bapi = await t.app.inject({ method: 'GET', url: `/api/v1/webhook_endpoints/${id}`, headers: t.auth });
+    expect(bapi.json()).toMatchObject({ url: 'http://127.0.0.1:9/hook', events: ['user.created'] });
+    const bad = await write('POST', '/dashboard/api/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['no.such'] });
+    expect(bad.statusCode).toBe(422);
+    const rotated = await write('POST', `/dashboard/api/webhooks/${id}/rotate-secret`, {});
+    expect(rotated.json().secret).not.toBe(created.json().secret);
+    expect(rotated.json().previous_secret_expires_at).toBeGreaterThan(Date.now());
+    const disabled = await write('PATCH', `/dashboard/api/webhooks/${id}`, { disabled: true });
+    expect(disabled.json().disabled).toBe(true);
+    const detail = await t.app.inject({ method: 'GET', url: `/dashboard/api/webhooks/${id}`, headers: { cookie } });
+    expect(detail.json()).toMatchObject({ endpoint: { id, disabled: true }, deliveries: { data: [], total_count: 0 } });
+    expect(detail.json().event_types).toContain('user.created');
+    const list = await t.app.inject({ method: 'GET', url: '/dashboard/api/webhooks', headers: { cookie } });
+    expect(list.json().data.map((e: { id: string }) => e.id)).toContain(id);
+    expect((await write('DELETE', `/dashboard/api/webhooks/${id}`)).statusCode).toBe(200);
+    const audit = await t.app.inject({ method: 'GET', url: `/dashboard/api/audit?target_id=${id}`, headers: { cookie } });
+    expect(audit.json().data.map((e: { action: string }) => e.action)).toEqual([
+      'webhook_endpoint.delete',
+      'webhook_endpoint.update',
+      'webhook_endpoint.rotate_secret',
+      'webhook_endpoint.create',
+    ]);
+  });
+
   it('creates, edits and deletes JWT templates through the Backend API’s service', async () => {
     const created = await write('POST', '/dashboard/api/jwt-templates', {
       name: 'hasura',

@@ -5,7 +5,7 @@ import { SHORTCODES } from '../../domain/claims-template.js';
 import type { AuditActor } from '../../domain/dashboard/audit.js';
 import { OPERATOR_SESSION_TTL_MS } from '../../domain/dashboard/operators.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
-import type { Domain } from '../../domain/index.js';
+import { type Domain, oauthCallbackUrl } from '../../domain/index.js';
 import { METADATA_LIMIT_BYTES } from '../../domain/metadata.js';
 import { ORGANIZATION_ROLES } from '../../domain/organizations.js';
 import {
@@ -13,6 +13,7 @@ import {
   SESSION_TOKEN_LIFETIME_RANGE,
   validateSessionTokenSettings,
 } from '../../domain/session-token-settings.js';
+import { DASHBOARD_PROVIDERS } from '../../domain/social-settings.js';
 import type { UserListFilter } from '../../domain/users.js';
 import { EVENT_TYPES } from '../../domain/webhooks/events.js';
 import { errors } from '../../errors.js';
@@ -546,6 +547,45 @@ export function registerDashboard(
     const removed = await domain.organizations.deleteMembership(id, userId);
     await record({ action: 'organization.membership_remove', targetType: 'organization', targetId: id, detail: { user_id: userId } });
     return sendJson(reply, 200, serializeMembership(removed, links));
+  });
+
+  // ---- social connections (stored in the instance settings; the config file's `oauth` wins)
+  const socialBody = z
+    .object({
+      enabled: z.boolean(),
+      client_id: z.string().max(500).optional(),
+      client_secret: z.string().max(2000).optional(),
+      scopes: z.array(z.string().min(1).max(200)).max(50).nullable().optional(),
+    })
+    .strict();
+  const socialJson = (list: Awaited<ReturnType<typeof domain.socialConnections.list>>) => ({
+    data: list.map((c) => ({
+      key: c.key,
+      enabled: c.enabled,
+      client_id: c.clientId,
+      has_secret: c.hasSecret,
+      scopes: c.scopes,
+      config_locked: c.configLocked,
+    })),
+    callback_url: oauthCallbackUrl(publicUrl),
+  });
+  route('GET', '/social', async (_request, reply) => sendJson(reply, 200, socialJson(await domain.socialConnections.list())));
+  route('PUT', '/social/:id', async (request, reply) => {
+    const { id } = parseInput(z.object({ id: z.enum(DASHBOARD_PROVIDERS) }), request.params);
+    const body = parseInput(socialBody, request.body);
+    const list = await domain.socialConnections.set(id, {
+      enabled: body.enabled,
+      clientId: body.client_id,
+      clientSecret: body.client_secret || undefined,
+      scopes: body.scopes,
+    });
+    await record({
+      action: 'social_connection.update',
+      targetType: 'instance',
+      targetId: id,
+      detail: { enabled: body.enabled, client_id: body.client_id, secret_changed: Boolean(body.client_secret) },
+    });
+    return sendJson(reply, 200, socialJson(list));
   });
 
   // ---- webhooks (the Backend API's endpoint service and wire shapes; README "Webhooks")
