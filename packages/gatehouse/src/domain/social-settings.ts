@@ -9,7 +9,7 @@ export const DASHBOARD_PROVIDERS = ['google', 'github', 'microsoft'] as const;
  * whether it is on, its client id, its client secret sealed with the encryption key, and its scopes.
  * The config file's `oauth` wins for a provider it names.
  */
-export const socialSettingsSchema = z.record(
+export const socialSettingsSchema = z.partialRecord(
   z.enum(DASHBOARD_PROVIDERS),
   z
     .object({

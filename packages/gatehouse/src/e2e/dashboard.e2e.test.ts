@@ -267,6 +267,20 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     expect(environment.display_config.application_name).toBe('Acme Console');
     await shot(page, 'dashboard-07-configure');
 
+    // Turn on Google sign-in: the button appears in the hosted <SignIn/>.
+    await go('/dashboard/social', 'Social connections');
+    await page.getByTestId('callback-url').getByText('/v1/oauth_callback').waitFor({ timeout: STEP });
+    await page.getByLabel('Google client id').fill('dashboard-e2e.apps.googleusercontent.com');
+    await page.getByLabel('Google client secret').fill('GOCSPX-dashboard-e2e');
+    await page.getByRole('button', { name: 'Turn on Google' }).click();
+    await page.getByText('Google sign-in is on.').waitFor({ timeout: STEP });
+    await shot(page, 'dashboard-15-social-connections');
+    const { context: visitorContext } = await newContext(browser, 'dashboard-social');
+    const visitor = await visitorContext.newPage();
+    await visitor.goto(`${gatehouse.url}/sign-in`);
+    await visitor.getByRole('button', { name: /Google/ }).first().waitFor({ timeout: STEP });
+    await visitorContext.close();
+
     await go('/dashboard/keys', 'API keys');
     await page.getByText('CLERK_PUBLISHABLE_KEY=').waitFor({ timeout: STEP });
     await shot(page, 'dashboard-10-keys');
@@ -358,6 +372,7 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
       'actor_token.accept',
       'webhook_endpoint.create',
       'webhook_delivery.retry',
+      'social_connection.update',
     ]) {
       await page.getByRole('cell', { name: action, exact: true }).first().waitFor({ timeout: STEP });
     }

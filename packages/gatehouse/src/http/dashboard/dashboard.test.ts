@@ -5,6 +5,7 @@
  */
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSocialSettings } from '../../domain/social-settings.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 
 const ORIGIN = 'http://127.0.0.1:4000';
@@ -179,6 +180,11 @@ describe('dashboard API (development instance)', () => {
     expect(on.json().callback_url).toBe('http://127.0.0.1:4000/v1/oauth_callback');
     expect(on.json().data.find((c: { key: string }) => c.key === 'google')).toMatchObject({ enabled: true, has_secret: true });
     expect((await social()).oauth_google?.enabled).toBe(true);
+    // As another node reads it from the row: the stored form parses back (the secret sealed).
+    const row = await t.store.instance.get();
+    const stored = parseSocialSettings((row?.settings as { social?: unknown }).social);
+    expect(stored.google).toMatchObject({ enabled: true, clientId: 'cid.apps.googleusercontent.com' });
+    expect(stored.google?.clientSecretEnc).not.toContain('GOCSPX');
     const unknown = await write('PUT', '/dashboard/api/social/custom_x', { enabled: true });
     expect(unknown.statusCode).toBe(422);
     const off = await write('PUT', '/dashboard/api/social/google', { enabled: false });
