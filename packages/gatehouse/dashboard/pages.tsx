@@ -5,11 +5,13 @@ import {
   Badge,
   Card,
   CopyButton,
+  DataTable,
   JsonEditor,
   Link,
   Loading,
   PageHeader,
   Pager,
+  SearchBar,
   useAction,
   useLoad,
   validJsonObject,
@@ -82,7 +84,6 @@ interface OrganizationJSON {
 }
 
 export function OrganizationsPage() {
-  const [query, setQuery] = useState('');
   const [submitted, setSubmitted] = useState('');
   const [offset, setOffset] = useState(0);
   const { data, error } = useLoad(
@@ -92,54 +93,37 @@ export function OrganizationsPage() {
   return (
     <>
       <PageHeader title="Organizations" />
-      <form
-        class="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <SearchBar
+        label="Search organizations"
+        placeholder="Search by name or slug"
+        onSearch={(text) => {
           setOffset(0);
-          setSubmitted(query.trim());
+          setSubmitted(text);
         }}
-      >
-        <input
-          type="search"
-          class="grow"
-          aria-label="Search organizations"
-          placeholder="Search by name or slug"
-          value={query}
-          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
-        />
-        <button type="submit" class="btn">
-          Search
-        </button>
-      </form>
+      />
       <Alert error={error} />
       <Card>
         {!data ? (
           <Loading />
         ) : (
           <>
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Slug</th>
-                  <th scope="col">Members</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((o) => (
-                  <tr key={o.id}>
-                    <td>
+            <DataTable
+              rows={data.data}
+              rowKey={(o) => o.id}
+              columns={[
+                {
+                  label: 'Name',
+                  cell: (o) => (
+                    <>
                       <Link href={`/dashboard/organizations/${o.id}`}>{o.name}</Link>
-                    </td>
-                    <td class="mono">{o.slug}</td>
-                    <td>{o.members_count ?? '—'}</td>
-                    <td>{when(o.created_at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { label: 'Slug', cell: (o) => o.slug, class: 'mono' },
+                { label: 'Members', cell: (o) => o.members_count ?? '—' },
+                { label: 'Created', cell: (o) => when(o.created_at) },
+              ]}
+            />
             <Pager offset={offset} limit={25} total={data.total_count} onChange={setOffset} />
           </>
         )}
@@ -173,23 +157,22 @@ export function OrganizationDetailPage(props: { id: string }) {
       <PageHeader title={org.name} description={`${org.id} · ${data.members_total} members`} />
       <Alert error={action.error} notice={action.notice} />
       <Card title="Members">
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col">Role</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.members.map((m) => (
-              <tr key={m.id}>
-                <td>
+        <DataTable
+          rows={data.members}
+          rowKey={(m) => m.id}
+          columns={[
+            {
+              label: 'Member',
+              cell: (m) => (
+                <>
                   <Link href={`/dashboard/users/${m.public_user_data.user_id}`}>{m.public_user_data.identifier}</Link>
-                </td>
-                <td>
+                </>
+              ),
+            },
+            {
+              label: 'Role',
+              cell: (m) => (
+                <>
                   <select
                     aria-label={`Role of ${m.public_user_data.identifier}`}
                     value={m.role}
@@ -209,8 +192,14 @@ export function OrganizationDetailPage(props: { id: string }) {
                       </option>
                     ))}
                   </select>
-                </td>
-                <td>
+                </>
+              ),
+            },
+            {
+              label: 'Actions',
+              hideLabel: true,
+              cell: (m) => (
+                <>
                   <button
                     type="button"
                     class="btn btn-danger btn-small"
@@ -226,11 +215,11 @@ export function OrganizationDetailPage(props: { id: string }) {
                   >
                     Remove
                   </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       </Card>
     </>
   );
@@ -401,24 +390,18 @@ function JwtTemplates() {
       ) : list.data.data.length === 0 ? (
         <p class="muted">No JWT templates yet.</p>
       ) : (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Lifetime</th>
-              <th scope="col">Claims</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.data.map((t) => (
-              <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>{t.lifetime} s</td>
-                <td class="mono small detail">{JSON.stringify(t.claims)}</td>
-                <td class="nowrap">
+        <DataTable
+          rows={list.data.data}
+          rowKey={(t) => t.id}
+          columns={[
+            { label: 'Name', cell: (t) => t.name },
+            { label: 'Lifetime', cell: (t) => <>{t.lifetime} s</> },
+            { label: 'Claims', cell: (t) => JSON.stringify(t.claims), class: 'mono small detail' },
+            {
+              label: 'Actions',
+              hideLabel: true,
+              cell: (t) => (
+                <>
                   <button type="button" class="btn btn-small" onClick={() => start(t)}>
                     Edit
                   </button>{' '}
@@ -436,11 +419,12 @@ function JwtTemplates() {
                   >
                     Delete
                   </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+              class: 'nowrap',
+            },
+          ]}
+        />
       )}
       {(editing !== null || name !== '' || claims !== '{}') && (
         <form
@@ -535,28 +519,23 @@ export function KeysPage() {
           A new signing key is published in the JWKS before it signs. The previous secret key keeps working for the grace period (a day), so
           apps can move over.
         </p>
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Signing key</th>
-              <th scope="col">State</th>
-              <th scope="col">Signs from</th>
-              <th scope="col">Leaves the JWKS</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.signing_keys.map((k) => (
-              <tr key={k.kid}>
-                <td class="mono">{k.kid}</td>
-                <td>
+        <DataTable
+          rows={data.signing_keys}
+          rowKey={(k) => k.kid}
+          columns={[
+            { label: 'Signing key', cell: (k) => k.kid, class: 'mono' },
+            {
+              label: 'State',
+              cell: (k) => (
+                <>
                   <Badge tone={k.state === 'signing' ? 'ok' : 'neutral'}>{k.state}</Badge>
-                </td>
-                <td>{when(k.activates_at)}</td>
-                <td>{when(k.retires_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { label: 'Signs from', cell: (k) => when(k.activates_at) },
+            { label: 'Leaves the JWKS', cell: (k) => when(k.retires_at) },
+          ]}
+        />
         <div class="actions">
           <button
             type="button"
@@ -774,33 +753,36 @@ export function AuditPage() {
           <Loading />
         ) : (
           <>
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((e) => (
-                  <tr key={e.id}>
-                    <td class="nowrap">{when(e.at)}</td>
-                    <td>
+            <DataTable
+              rows={data.data}
+              rowKey={(e) => e.id}
+              columns={[
+                { label: 'When', cell: (e) => when(e.at), class: 'nowrap' },
+                {
+                  label: 'Actor',
+                  cell: (e) => (
+                    <>
                       {e.actor} <span class="muted small">{e.actor_type}</span>
                       {e.ip && <div class="muted small">{e.ip}</div>}
-                    </td>
-                    <td>
+                    </>
+                  ),
+                },
+                {
+                  label: 'Action',
+                  cell: (e) => (
+                    <>
                       <code>{e.action}</code>
-                    </td>
-                    <td class="mono small">{e.target_id ?? '—'}</td>
-                    <td class="mono small detail">{Object.keys(e.detail).length ? JSON.stringify(e.detail) : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { label: 'Target', cell: (e) => e.target_id ?? '—', class: 'mono small' },
+                {
+                  label: 'Detail',
+                  cell: (e) => (Object.keys(e.detail).length ? JSON.stringify(e.detail) : ''),
+                  class: 'mono small detail',
+                },
+              ]}
+            />
             <Pager offset={offset} limit={50} total={data.total_count} onChange={setOffset} />
           </>
         )}
@@ -851,30 +833,33 @@ export function AccountPage() {
         {!sessions.data ? (
           <Loading />
         ) : (
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Operator</th>
-                <th scope="col">From</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last active</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.data.data.map((s) => (
-                <tr key={s.id}>
-                  <td>
+          <DataTable
+            rows={sessions.data.data}
+            rowKey={(s) => s.id}
+            columns={[
+              {
+                label: 'Operator',
+                cell: (s) => (
+                  <>
                     {s.email} {s.current && <Badge tone="ok">This session</Badge>}
-                  </td>
-                  <td>
+                  </>
+                ),
+              },
+              {
+                label: 'From',
+                cell: (s) => (
+                  <>
                     {s.ip} <div class="muted small">{s.user_agent.slice(0, 80)}</div>
-                  </td>
-                  <td>{when(s.created_at)}</td>
-                  <td>{when(s.last_active_at)}</td>
-                  <td>
+                  </>
+                ),
+              },
+              { label: 'Signed in', cell: (s) => when(s.created_at) },
+              { label: 'Last active', cell: (s) => when(s.last_active_at) },
+              {
+                label: 'Actions',
+                hideLabel: true,
+                cell: (s) => (
+                  <>
                     {!s.current && (
                       <button
                         type="button"
@@ -890,11 +875,11 @@ export function AccountPage() {
                         Revoke
                       </button>
                     )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </Card>
     </>
