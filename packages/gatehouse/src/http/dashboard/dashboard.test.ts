@@ -7,6 +7,7 @@ import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSocialSettings } from '../../domain/social-settings.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
+import { fapiBrowser } from '../../testing/fapi-browser.js';
 
 const ORIGIN = 'http://127.0.0.1:4000';
 const PASSWORD = 'a long operator passphrase';
@@ -152,11 +153,20 @@ describe('dashboard API (development instance)', () => {
     const body = res.json();
     expect(body).toMatchObject({ object: 'actor_token', status: 'pending', user_id: user?.user.id });
     const ticket = new URL(body.url).searchParams.get('__clerk_ticket') ?? '';
-    const session = await t.domain.actorTokens.accept(ticket);
+    // The hosted <SignIn/> sends the ticket to the Frontend API's ticket strategy: signed in at once.
+    const browser = fapiBrowser(t.app);
+    const signIn = await browser.call('POST', '/v1/client/sign_ins', { strategy: 'ticket', ticket });
+    expect(signIn.status).toBe(200);
+    expect(signIn.body.response).toMatchObject({ status: 'complete', first_factor_verification: { strategy: 'ticket' } });
+    const sessionId = signIn.body.response.created_session_id as string;
+    const fapiToken = await browser.call('POST', `/v1/client/sessions/${sessionId}/tokens`);
     const me = (await t.app.inject({ method: 'GET', url: '/dashboard/api/me', headers: { cookie } })).json();
-    const token = await t.app.inject({ method: 'POST', url: `/api/v1/sessions/${session.id}/tokens`, headers: t.auth });
-    const act = JSON.parse(Buffer.from(token.json().jwt.split('.')[1], 'base64url').toString()).act;
-    expect(act).toEqual({ sub: me.operator.id, email: 'ops@example.com' });
+    const claims = JSON.parse(Buffer.from(String(fapiToken.body.jwt).split('.')[1] ?? '', 'base64url').toString());
+    expect(claims).toMatchObject({ sub: user?.user.id, act: { sub: me.operator.id, email: 'ops@example.com' } });
+    // Spent: a second use, from another browser, is refused in Clerk's envelope.
+    const again = await fapiBrowser(t.app).call('POST', '/v1/client/sign_ins', { strategy: 'ticket', ticket });
+    expect(again.status).toBe(400);
+    expect(again.body.errors[0].code).toBe('ticket_invalid');
     const audit = await t.app.inject({ method: 'GET', url: `/dashboard/api/audit?action=user.impersonate`, headers: { cookie } });
     expect(audit.json().data[0]).toMatchObject({ actor: 'ops@example.com', target_id: user?.user.id });
   });
