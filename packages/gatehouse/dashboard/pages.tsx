@@ -243,10 +243,7 @@ export function SessionTokenPage() {
   }, []);
   const [text, setText] = useState('{}');
   const [lifetime, setLifetime] = useState('60');
-  const [previewUser, setPreviewUser] = useState('');
-  const [preview, setPreview] = useState<{ claims: Record<string, unknown>; bytes: number } | undefined>();
   const action = useAction();
-  const previewAction = useAction();
   if (error) return <Alert error={error} />;
   if (!data) return <Loading />;
   const claims = validJsonObject(text);
@@ -309,47 +306,79 @@ export function SessionTokenPage() {
             </div>
           </Card>
           <Card title="Preview for a user">
-            <form
-              class="toolbar"
-              onSubmit={(e) => {
-                e.preventDefault();
-                previewAction.run(async () => {
-                  let userId = previewUser.trim();
-                  if (!userId.startsWith('user_')) {
-                    const found = await api<{ data: UserJSON[] }>('GET', `/users${qs({ query: userId, limit: 1 })}`);
-                    userId = found.data[0]?.id ?? '';
-                    if (!userId) throw new Error('No user matches.');
-                  }
-                  setPreview(await api('POST', '/session-token/preview', { claims, user_id: userId }));
-                });
-              }}
-            >
-              <input
-                class="grow"
-                aria-label="User id or e-mail"
-                placeholder="User id or e-mail"
-                value={previewUser}
-                onInput={(e) => setPreviewUser((e.target as HTMLInputElement).value)}
-              />
-              <button type="submit" class="btn" disabled={!claims || previewAction.busy}>
-                Preview
-              </button>
-            </form>
-            <Alert error={previewAction.error} />
-            {preview && (
-              <>
-                <pre class="code-block" data-testid="claims-preview">
-                  {JSON.stringify(preview.claims, null, 2)}
-                </pre>
-                <p class={preview.bytes > data.limit_bytes ? 'text-bad' : 'muted'}>
-                  {preview.bytes.toLocaleString()} of {data.limit_bytes.toLocaleString()} bytes
-                </p>
-              </>
-            )}
+            <ClaimsPreview
+              claims={claims}
+              path="/session-token/preview"
+              label="User id or e-mail"
+              limitBytes={data.limit_bytes}
+              testId="claims-preview"
+            />
           </Card>
         </div>
       </div>
       <JwtTemplates />
+    </>
+  );
+}
+
+/** A live preview of a claims template rendered for a user found by id or e-mail (the session token's, a JWT template's). */
+function ClaimsPreview(props: {
+  claims: Record<string, unknown> | undefined;
+  path: string;
+  label: string;
+  limitBytes?: number;
+  testId: string;
+}) {
+  const [user, setUser] = useState('');
+  const [preview, setPreview] = useState<{ claims: Record<string, unknown>; bytes: number } | undefined>();
+  const action = useAction();
+  return (
+    <>
+      <div class="toolbar">
+        <input
+          class="grow"
+          aria-label={props.label}
+          placeholder="User id or e-mail"
+          value={user}
+          onInput={(e) => setUser((e.target as HTMLInputElement).value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              (e.currentTarget.nextElementSibling as HTMLButtonElement | null)?.click();
+            }
+          }}
+        />
+        <button
+          type="button"
+          class="btn"
+          disabled={!props.claims || action.busy}
+          onClick={() =>
+            action.run(async () => {
+              let userId = user.trim();
+              if (!userId.startsWith('user_')) {
+                const found = await api<{ data: UserJSON[] }>('GET', `/users${qs({ query: userId, limit: 1 })}`);
+                userId = found.data[0]?.id ?? '';
+                if (!userId) throw new Error('No user matches.');
+              }
+              setPreview(await api('POST', props.path, { claims: props.claims, user_id: userId }));
+            })
+          }
+        >
+          Preview
+        </button>
+      </div>
+      <Alert error={action.error} />
+      {preview && (
+        <>
+          <pre class="code-block" data-testid={props.testId}>
+            {JSON.stringify(preview.claims, null, 2)}
+          </pre>
+          <p class={props.limitBytes !== undefined && preview.bytes > props.limitBytes ? 'text-bad' : 'muted'}>
+            {preview.bytes.toLocaleString()}
+            {props.limitBytes !== undefined ? ` of ${props.limitBytes.toLocaleString()}` : ''} bytes
+          </p>
+        </>
+      )}
     </>
   );
 }
@@ -459,6 +488,12 @@ function JwtTemplates() {
             </div>
           </div>
           <JsonEditor id="jwt-claims" label="Claims (JSON, shortcodes as above)" value={claims} onInput={setClaims} rows={6} />
+          <ClaimsPreview
+            claims={parsed}
+            path="/jwt-templates/preview"
+            label="Preview the template for (user id or e-mail)"
+            testId="jwt-preview"
+          />
           <button type="submit" class="btn btn-primary" disabled={!parsed || action.busy}>
             Save template
           </button>

@@ -246,6 +246,17 @@ describe('dashboard API (development instance)', () => {
       lifetime: 120,
     });
     expect((await write('PATCH', `/dashboard/api/jwt-templates/${id}`, { lifetime: 300 })).json().lifetime).toBe(300);
+    const [meta] = await t.domain.users.list({ emailAddresses: ['meta@example.com'] });
+    const preview = await write('POST', '/dashboard/api/jwt-templates/preview', {
+      claims: { role: '{{user.public_metadata.plan}}', email: '{{user.primary_email_address}}' },
+      user_id: meta?.user.id,
+    });
+    expect(preview.json()).toMatchObject({ claims: { role: 'pro', email: 'meta@example.com' } });
+    const badPreview = await write('POST', '/dashboard/api/jwt-templates/preview', {
+      claims: { x: '{{user.nope}}' },
+      user_id: meta?.user.id,
+    });
+    expect(badPreview.statusCode).toBe(422);
     expect((await write('POST', '/dashboard/api/jwt-templates', { name: 'bad', claims: { x: '{{user.nope}}' } })).statusCode).toBe(422);
     expect((await write('DELETE', `/dashboard/api/jwt-templates/${id}`)).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/jwt_templates/${id}`, headers: t.auth })).statusCode).toBe(404);

@@ -6,6 +6,7 @@ import type { AuditActor } from '../../domain/dashboard/audit.js';
 import { OPERATOR_SESSION_TTL_MS } from '../../domain/dashboard/operators.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
 import { type Domain, oauthCallbackUrl } from '../../domain/index.js';
+import { validateClaims as validateJwtTemplateClaims } from '../../domain/jwt-templates.js';
 import { METADATA_LIMIT_BYTES } from '../../domain/metadata.js';
 import { ORGANIZATION_ROLES } from '../../domain/organizations.js';
 import {
@@ -400,6 +401,14 @@ export function registerDashboard(
     const user = await domain.users.get(body.user_id);
     const preview = domain.tokens.previewClaims(body.claims, user);
     return sendJson(reply, 200, { claims: preview.claims, bytes: preview.bytes, limit_bytes: SESSION_CLAIMS_LIMIT_BYTES });
+  });
+  // A JWT template's claims rendered for a user (no session-token size limit: templates make their own tokens).
+  route('POST', '/jwt-templates/preview', async (request, reply) => {
+    const body = parseInput(previewBody, request.body);
+    validateJwtTemplateClaims(body.claims);
+    const user = await domain.users.get(body.user_id);
+    const preview = domain.tokens.previewClaims(body.claims, user);
+    return sendJson(reply, 200, { claims: preview.claims, bytes: preview.bytes });
   });
   route('GET', '/jwt-templates', async (_request, reply) => {
     const templates = await domain.jwtTemplates.list(100, 0);
