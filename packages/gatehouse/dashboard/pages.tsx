@@ -396,8 +396,10 @@ function JwtTemplates() {
   const [name, setName] = useState('');
   const [claims, setClaims] = useState('{}');
   const [lifetime, setLifetime] = useState('60');
+  const [open, setOpen] = useState(false);
   const action = useAction();
-  const start = (template: JwtTemplateJSON | null) => {
+  const start = (template: JwtTemplateJSON | null, show = true) => {
+    setOpen(show);
     setEditing(template);
     setName(template?.name ?? '');
     setClaims(JSON.stringify(template?.claims ?? {}, null, 2));
@@ -455,7 +457,7 @@ function JwtTemplates() {
           ]}
         />
       )}
-      {(editing !== null || name !== '' || claims !== '{}') && (
+      {open && (
         <form
           class="subform"
           onSubmit={(e) => {
@@ -464,7 +466,7 @@ function JwtTemplates() {
               const body = { name, claims: parsed, lifetime: Number(lifetime) };
               if (editing) await api('PATCH', `/jwt-templates/${editing.id}`, body);
               else await api('POST', '/jwt-templates', body);
-              start(null);
+              start(null, false);
               list.reload();
               return 'Template saved.';
             });
@@ -494,9 +496,14 @@ function JwtTemplates() {
             label="Preview the template for (user id or e-mail)"
             testId="jwt-preview"
           />
-          <button type="submit" class="btn btn-primary" disabled={!parsed || action.busy}>
-            Save template
-          </button>
+          <div class="actions">
+            <button type="submit" class="btn btn-primary" disabled={!parsed || action.busy}>
+              Save template
+            </button>
+            <button type="button" class="btn" onClick={() => start(null, false)}>
+              Cancel
+            </button>
+          </div>
         </form>
       )}
     </Card>

@@ -222,6 +222,15 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Session token saved.').waitFor({ timeout: STEP });
     await shot(page, 'dashboard-06-sessions-and-tokens');
+    // A JWT template, previewed for the same user before it is saved.
+    await page.getByRole('button', { name: 'New template' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('hasura');
+    await page.getByLabel('Claims (JSON, shortcodes as above)').fill('{"plan": "{{user.public_metadata.plan}}"}');
+    await page.getByLabel('Preview the template for (user id or e-mail)').fill(newUserEmail);
+    await page.getByRole('button', { name: 'Preview' }).nth(1).click();
+    await page.getByTestId('jwt-preview').getByText('"plan": "pro"').waitFor({ timeout: STEP });
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByRole('cell', { name: 'hasura', exact: true }).waitFor({ timeout: STEP });
 
     // Settings are re-read within 2 s on every node: the next token carries the claim.
     await expect
@@ -278,7 +287,10 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     const { context: visitorContext } = await newContext(browser, 'dashboard-social');
     const visitor = await visitorContext.newPage();
     await visitor.goto(`${gatehouse.url}/sign-in`);
-    await visitor.getByRole('button', { name: /Google/ }).first().waitFor({ timeout: STEP });
+    await visitor
+      .getByRole('button', { name: /Google/ })
+      .first()
+      .waitFor({ timeout: STEP });
     await visitorContext.close();
 
     await go('/dashboard/keys', 'API keys');
