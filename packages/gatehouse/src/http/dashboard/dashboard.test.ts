@@ -192,7 +192,7 @@ describe('dashboard API (development instance)', () => {
     expect((await social()).oauth_google?.enabled).toBe(true);
     // As another node reads it from the row: the stored form parses back (the secret sealed).
     const row = await t.store.instance.get();
-    const stored = parseSocialSettings((row?.settings as { social?: unknown }).social);
+    const stored = parseSocialSettings((row?.settings as { social?: unknown } | undefined)?.social);
     expect(stored.google).toMatchObject({ enabled: true, clientId: 'cid.apps.googleusercontent.com' });
     expect(stored.google?.clientSecretEnc).not.toContain('GOCSPX');
     const unknown = await write('PUT', '/dashboard/api/social/custom_x', { enabled: true });
