@@ -1,8 +1,10 @@
 /**
  * The dashboard in Chromium against a real `gatehouse start`: the first operator from the printed
  * link, a user found among 10,000, metadata read back through @clerk/backend, the session-token
- * template seen in a signed-in browser's next token, a revoked session's refresh refused, the audit
- * log, and a screenshot of every page (artifacts/e2e/dashboard-*.png).
+ * template seen in a signed-in browser's next token, a JWT template previewed, a revoked session's
+ * refresh refused, impersonation signing a browser in with `act`, Google sign-in turned on and its
+ * button in <SignIn/>, a webhook endpoint's delivery and retry, the audit log, and a screenshot of
+ * every page (artifacts/e2e/dashboard-*.png).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
