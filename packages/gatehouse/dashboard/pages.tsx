@@ -5,11 +5,13 @@ import {
   Badge,
   Card,
   CopyButton,
+  DataTable,
   JsonEditor,
   Link,
   Loading,
   PageHeader,
   Pager,
+  SearchBar,
   useAction,
   useLoad,
   validJsonObject,
@@ -82,7 +84,6 @@ interface OrganizationJSON {
 }
 
 export function OrganizationsPage() {
-  const [query, setQuery] = useState('');
   const [submitted, setSubmitted] = useState('');
   const [offset, setOffset] = useState(0);
   const { data, error } = useLoad(
@@ -92,54 +93,37 @@ export function OrganizationsPage() {
   return (
     <>
       <PageHeader title="Organizations" />
-      <form
-        class="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <SearchBar
+        label="Search organizations"
+        placeholder="Search by name or slug"
+        onSearch={(text) => {
           setOffset(0);
-          setSubmitted(query.trim());
+          setSubmitted(text);
         }}
-      >
-        <input
-          type="search"
-          class="grow"
-          aria-label="Search organizations"
-          placeholder="Search by name or slug"
-          value={query}
-          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
-        />
-        <button type="submit" class="btn">
-          Search
-        </button>
-      </form>
+      />
       <Alert error={error} />
       <Card>
         {!data ? (
           <Loading />
         ) : (
           <>
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Slug</th>
-                  <th scope="col">Members</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((o) => (
-                  <tr key={o.id}>
-                    <td>
+            <DataTable
+              rows={data.data}
+              rowKey={(o) => o.id}
+              columns={[
+                {
+                  label: 'Name',
+                  cell: (o) => (
+                    <>
                       <Link href={`/dashboard/organizations/${o.id}`}>{o.name}</Link>
-                    </td>
-                    <td class="mono">{o.slug}</td>
-                    <td>{o.members_count ?? '—'}</td>
-                    <td>{when(o.created_at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { label: 'Slug', cell: (o) => o.slug, class: 'mono' },
+                { label: 'Members', cell: (o) => o.members_count ?? '—' },
+                { label: 'Created', cell: (o) => when(o.created_at) },
+              ]}
+            />
             <Pager offset={offset} limit={25} total={data.total_count} onChange={setOffset} />
           </>
         )}
@@ -173,23 +157,22 @@ export function OrganizationDetailPage(props: { id: string }) {
       <PageHeader title={org.name} description={`${org.id} · ${data.members_total} members`} />
       <Alert error={action.error} notice={action.notice} />
       <Card title="Members">
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col">Role</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.members.map((m) => (
-              <tr key={m.id}>
-                <td>
+        <DataTable
+          rows={data.members}
+          rowKey={(m) => m.id}
+          columns={[
+            {
+              label: 'Member',
+              cell: (m) => (
+                <>
                   <Link href={`/dashboard/users/${m.public_user_data.user_id}`}>{m.public_user_data.identifier}</Link>
-                </td>
-                <td>
+                </>
+              ),
+            },
+            {
+              label: 'Role',
+              cell: (m) => (
+                <>
                   <select
                     aria-label={`Role of ${m.public_user_data.identifier}`}
                     value={m.role}
@@ -209,8 +192,14 @@ export function OrganizationDetailPage(props: { id: string }) {
                       </option>
                     ))}
                   </select>
-                </td>
-                <td>
+                </>
+              ),
+            },
+            {
+              label: 'Actions',
+              hideLabel: true,
+              cell: (m) => (
+                <>
                   <button
                     type="button"
                     class="btn btn-danger btn-small"
@@ -226,11 +215,11 @@ export function OrganizationDetailPage(props: { id: string }) {
                   >
                     Remove
                   </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       </Card>
     </>
   );
@@ -254,10 +243,7 @@ export function SessionTokenPage() {
   }, []);
   const [text, setText] = useState('{}');
   const [lifetime, setLifetime] = useState('60');
-  const [previewUser, setPreviewUser] = useState('');
-  const [preview, setPreview] = useState<{ claims: Record<string, unknown>; bytes: number } | undefined>();
   const action = useAction();
-  const previewAction = useAction();
   if (error) return <Alert error={error} />;
   if (!data) return <Loading />;
   const claims = validJsonObject(text);
@@ -320,47 +306,79 @@ export function SessionTokenPage() {
             </div>
           </Card>
           <Card title="Preview for a user">
-            <form
-              class="toolbar"
-              onSubmit={(e) => {
-                e.preventDefault();
-                previewAction.run(async () => {
-                  let userId = previewUser.trim();
-                  if (!userId.startsWith('user_')) {
-                    const found = await api<{ data: UserJSON[] }>('GET', `/users${qs({ query: userId, limit: 1 })}`);
-                    userId = found.data[0]?.id ?? '';
-                    if (!userId) throw new Error('No user matches.');
-                  }
-                  setPreview(await api('POST', '/session-token/preview', { claims, user_id: userId }));
-                });
-              }}
-            >
-              <input
-                class="grow"
-                aria-label="User id or e-mail"
-                placeholder="User id or e-mail"
-                value={previewUser}
-                onInput={(e) => setPreviewUser((e.target as HTMLInputElement).value)}
-              />
-              <button type="submit" class="btn" disabled={!claims || previewAction.busy}>
-                Preview
-              </button>
-            </form>
-            <Alert error={previewAction.error} />
-            {preview && (
-              <>
-                <pre class="code-block" data-testid="claims-preview">
-                  {JSON.stringify(preview.claims, null, 2)}
-                </pre>
-                <p class={preview.bytes > data.limit_bytes ? 'text-bad' : 'muted'}>
-                  {preview.bytes.toLocaleString()} of {data.limit_bytes.toLocaleString()} bytes
-                </p>
-              </>
-            )}
+            <ClaimsPreview
+              claims={claims}
+              path="/session-token/preview"
+              label="User id or e-mail"
+              limitBytes={data.limit_bytes}
+              testId="claims-preview"
+            />
           </Card>
         </div>
       </div>
       <JwtTemplates />
+    </>
+  );
+}
+
+/** A live preview of a claims template rendered for a user found by id or e-mail (the session token's, a JWT template's). */
+function ClaimsPreview(props: {
+  claims: Record<string, unknown> | undefined;
+  path: string;
+  label: string;
+  limitBytes?: number;
+  testId: string;
+}) {
+  const [user, setUser] = useState('');
+  const [preview, setPreview] = useState<{ claims: Record<string, unknown>; bytes: number } | undefined>();
+  const action = useAction();
+  return (
+    <>
+      <div class="toolbar">
+        <input
+          class="grow"
+          aria-label={props.label}
+          placeholder="User id or e-mail"
+          value={user}
+          onInput={(e) => setUser((e.target as HTMLInputElement).value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              (e.currentTarget.nextElementSibling as HTMLButtonElement | null)?.click();
+            }
+          }}
+        />
+        <button
+          type="button"
+          class="btn"
+          disabled={!props.claims || action.busy}
+          onClick={() =>
+            action.run(async () => {
+              let userId = user.trim();
+              if (!userId.startsWith('user_')) {
+                const found = await api<{ data: UserJSON[] }>('GET', `/users${qs({ query: userId, limit: 1 })}`);
+                userId = found.data[0]?.id ?? '';
+                if (!userId) throw new Error('No user matches.');
+              }
+              setPreview(await api('POST', props.path, { claims: props.claims, user_id: userId }));
+            })
+          }
+        >
+          Preview
+        </button>
+      </div>
+      <Alert error={action.error} />
+      {preview && (
+        <>
+          <pre class="code-block" data-testid={props.testId}>
+            {JSON.stringify(preview.claims, null, 2)}
+          </pre>
+          <p class={props.limitBytes !== undefined && preview.bytes > props.limitBytes ? 'text-bad' : 'muted'}>
+            {preview.bytes.toLocaleString()}
+            {props.limitBytes !== undefined ? ` of ${props.limitBytes.toLocaleString()}` : ''} bytes
+          </p>
+        </>
+      )}
     </>
   );
 }
@@ -378,8 +396,10 @@ function JwtTemplates() {
   const [name, setName] = useState('');
   const [claims, setClaims] = useState('{}');
   const [lifetime, setLifetime] = useState('60');
+  const [open, setOpen] = useState(false);
   const action = useAction();
-  const start = (template: JwtTemplateJSON | null) => {
+  const start = (template: JwtTemplateJSON | null, show = true) => {
+    setOpen(show);
     setEditing(template);
     setName(template?.name ?? '');
     setClaims(JSON.stringify(template?.claims ?? {}, null, 2));
@@ -401,24 +421,18 @@ function JwtTemplates() {
       ) : list.data.data.length === 0 ? (
         <p class="muted">No JWT templates yet.</p>
       ) : (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Lifetime</th>
-              <th scope="col">Claims</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.data.map((t) => (
-              <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>{t.lifetime} s</td>
-                <td class="mono small detail">{JSON.stringify(t.claims)}</td>
-                <td class="nowrap">
+        <DataTable
+          rows={list.data.data}
+          rowKey={(t) => t.id}
+          columns={[
+            { label: 'Name', cell: (t) => t.name },
+            { label: 'Lifetime', cell: (t) => <>{t.lifetime} s</> },
+            { label: 'Claims', cell: (t) => JSON.stringify(t.claims), class: 'mono small detail' },
+            {
+              label: 'Actions',
+              hideLabel: true,
+              cell: (t) => (
+                <>
                   <button type="button" class="btn btn-small" onClick={() => start(t)}>
                     Edit
                   </button>{' '}
@@ -436,13 +450,14 @@ function JwtTemplates() {
                   >
                     Delete
                   </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+              class: 'nowrap',
+            },
+          ]}
+        />
       )}
-      {(editing !== null || name !== '' || claims !== '{}') && (
+      {open && (
         <form
           class="subform"
           onSubmit={(e) => {
@@ -451,7 +466,7 @@ function JwtTemplates() {
               const body = { name, claims: parsed, lifetime: Number(lifetime) };
               if (editing) await api('PATCH', `/jwt-templates/${editing.id}`, body);
               else await api('POST', '/jwt-templates', body);
-              start(null);
+              start(null, false);
               list.reload();
               return 'Template saved.';
             });
@@ -475,9 +490,20 @@ function JwtTemplates() {
             </div>
           </div>
           <JsonEditor id="jwt-claims" label="Claims (JSON, shortcodes as above)" value={claims} onInput={setClaims} rows={6} />
-          <button type="submit" class="btn btn-primary" disabled={!parsed || action.busy}>
-            Save template
-          </button>
+          <ClaimsPreview
+            claims={parsed}
+            path="/jwt-templates/preview"
+            label="Preview the template for (user id or e-mail)"
+            testId="jwt-preview"
+          />
+          <div class="actions">
+            <button type="submit" class="btn btn-primary" disabled={!parsed || action.busy}>
+              Save template
+            </button>
+            <button type="button" class="btn" onClick={() => start(null, false)}>
+              Cancel
+            </button>
+          </div>
         </form>
       )}
     </Card>
@@ -535,28 +561,23 @@ export function KeysPage() {
           A new signing key is published in the JWKS before it signs. The previous secret key keeps working for the grace period (a day), so
           apps can move over.
         </p>
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Signing key</th>
-              <th scope="col">State</th>
-              <th scope="col">Signs from</th>
-              <th scope="col">Leaves the JWKS</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.signing_keys.map((k) => (
-              <tr key={k.kid}>
-                <td class="mono">{k.kid}</td>
-                <td>
+        <DataTable
+          rows={data.signing_keys}
+          rowKey={(k) => k.kid}
+          columns={[
+            { label: 'Signing key', cell: (k) => k.kid, class: 'mono' },
+            {
+              label: 'State',
+              cell: (k) => (
+                <>
                   <Badge tone={k.state === 'signing' ? 'ok' : 'neutral'}>{k.state}</Badge>
-                </td>
-                <td>{when(k.activates_at)}</td>
-                <td>{when(k.retires_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { label: 'Signs from', cell: (k) => when(k.activates_at) },
+            { label: 'Leaves the JWKS', cell: (k) => when(k.retires_at) },
+          ]}
+        />
         <div class="actions">
           <button
             type="button"
@@ -774,33 +795,36 @@ export function AuditPage() {
           <Loading />
         ) : (
           <>
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((e) => (
-                  <tr key={e.id}>
-                    <td class="nowrap">{when(e.at)}</td>
-                    <td>
+            <DataTable
+              rows={data.data}
+              rowKey={(e) => e.id}
+              columns={[
+                { label: 'When', cell: (e) => when(e.at), class: 'nowrap' },
+                {
+                  label: 'Actor',
+                  cell: (e) => (
+                    <>
                       {e.actor} <span class="muted small">{e.actor_type}</span>
                       {e.ip && <div class="muted small">{e.ip}</div>}
-                    </td>
-                    <td>
+                    </>
+                  ),
+                },
+                {
+                  label: 'Action',
+                  cell: (e) => (
+                    <>
                       <code>{e.action}</code>
-                    </td>
-                    <td class="mono small">{e.target_id ?? '—'}</td>
-                    <td class="mono small detail">{Object.keys(e.detail).length ? JSON.stringify(e.detail) : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { label: 'Target', cell: (e) => e.target_id ?? '—', class: 'mono small' },
+                {
+                  label: 'Detail',
+                  cell: (e) => (Object.keys(e.detail).length ? JSON.stringify(e.detail) : ''),
+                  class: 'mono small detail',
+                },
+              ]}
+            />
             <Pager offset={offset} limit={50} total={data.total_count} onChange={setOffset} />
           </>
         )}
@@ -851,30 +875,33 @@ export function AccountPage() {
         {!sessions.data ? (
           <Loading />
         ) : (
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Operator</th>
-                <th scope="col">From</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last active</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.data.data.map((s) => (
-                <tr key={s.id}>
-                  <td>
+          <DataTable
+            rows={sessions.data.data}
+            rowKey={(s) => s.id}
+            columns={[
+              {
+                label: 'Operator',
+                cell: (s) => (
+                  <>
                     {s.email} {s.current && <Badge tone="ok">This session</Badge>}
-                  </td>
-                  <td>
+                  </>
+                ),
+              },
+              {
+                label: 'From',
+                cell: (s) => (
+                  <>
                     {s.ip} <div class="muted small">{s.user_agent.slice(0, 80)}</div>
-                  </td>
-                  <td>{when(s.created_at)}</td>
-                  <td>{when(s.last_active_at)}</td>
-                  <td>
+                  </>
+                ),
+              },
+              { label: 'Signed in', cell: (s) => when(s.created_at) },
+              { label: 'Last active', cell: (s) => when(s.last_active_at) },
+              {
+                label: 'Actions',
+                hideLabel: true,
+                cell: (s) => (
+                  <>
                     {!s.current && (
                       <button
                         type="button"
@@ -890,11 +917,11 @@ export function AccountPage() {
                         Revoke
                       </button>
                     )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </Card>
     </>

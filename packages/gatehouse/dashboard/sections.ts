@@ -9,7 +9,9 @@ import {
   OverviewPage,
   SessionTokenPage,
 } from './pages';
+import { SocialPage } from './social';
 import { UserDetailPage, UsersPage } from './users';
+import { WebhookDetailPage, WebhooksPage } from './webhooks';
 
 /**
  * The dashboard's sections, in sidebar order. A feature adds its page here: a path under /dashboard,
@@ -36,7 +38,9 @@ export const SECTIONS: Section[] = [
   },
   { path: 'sessions', label: 'Sessions & tokens', group: 'Configure', page: SessionTokenPage },
   { path: 'configure', label: 'Settings', group: 'Configure', page: ConfigurePage },
+  { path: 'social', label: 'Social connections', group: 'Configure', page: SocialPage },
   { path: 'keys', label: 'API keys', group: 'Configure', page: KeysPage },
+  { path: 'webhooks', label: 'Webhooks', group: 'Configure', page: WebhooksPage, detail: WebhookDetailPage },
   { path: 'audit', label: 'Audit log', group: 'Security', page: AuditPage },
   { path: 'operators', label: 'Operators', group: 'Security', page: AccountPage },
 ];

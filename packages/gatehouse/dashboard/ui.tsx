@@ -215,3 +215,108 @@ export const validJsonObject = (text: string): Record<string, unknown> | undefin
     return undefined;
   }
 };
+
+/** One column of a {@link DataTable}: its header (hidden for an actions column) and how a row renders in it. */
+export interface Column<T> {
+  label: string;
+  cell: (row: T) => ComponentChildren;
+  /** The header is read by screen readers only (an actions column). */
+  hideLabel?: boolean;
+  class?: string;
+}
+
+/** The dashboard's table: a header row and one row per item, or a line saying there is nothing. */
+export function DataTable<T>(props: { columns: Column<T>[]; rows: T[]; rowKey: (row: T) => string; empty?: string }) {
+  if (props.rows.length === 0) return <p class="muted empty">{props.empty ?? 'Nothing here yet.'}</p>;
+  return (
+    <table class="table">
+      <thead>
+        <tr>
+          {props.columns.map((c) => (
+            <th key={c.label} scope="col">
+              {c.hideLabel ? <span class="sr-only">{c.label}</span> : c.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((row) => (
+          <tr key={props.rowKey(row)}>
+            {props.columns.map((c) => (
+              <td key={c.label} class={c.class}>
+                {c.cell(row)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A search toolbar: a search field and its button, submitting the trimmed text (Enter works). */
+export function SearchBar(props: {
+  label: string;
+  placeholder: string;
+  onSearch: (text: string) => void;
+  initial?: string;
+  inputRef?: { current: HTMLInputElement | null };
+  children?: ComponentChildren;
+}) {
+  const [text, setText] = useState(props.initial ?? '');
+  return (
+    <form
+      class="toolbar"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSearch(text.trim());
+      }}
+    >
+      <input
+        ref={props.inputRef}
+        type="search"
+        class="grow"
+        aria-label={props.label}
+        placeholder={props.placeholder}
+        value={text}
+        onInput={(e) => setText((e.target as HTMLInputElement).value)}
+      />
+      <button type="submit" class="btn">
+        Search
+      </button>
+      {props.children}
+    </form>
+  );
+}
+
+/** A labelled form field (label above, optional hint below). */
+export function Field(props: { id: string; label: string; hint?: ComponentChildren; children: ComponentChildren }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+      {props.hint && <p class="muted small">{props.hint}</p>}
+    </div>
+  );
+}
+
+/** A set of checkboxes over `options`, the chosen ones in `value`. */
+export function CheckboxGroup(props: { legend: string; options: readonly string[]; value: string[]; onChange: (v: string[]) => void }) {
+  return (
+    <fieldset class="checks">
+      <legend>{props.legend}</legend>
+      {props.options.map((option) => (
+        <label key={option} class="check">
+          <input
+            type="checkbox"
+            checked={props.value.includes(option)}
+            onChange={(e) =>
+              props.onChange((e.target as HTMLInputElement).checked ? [...props.value, option] : props.value.filter((v) => v !== option))
+            }
+          />{' '}
+          <code>{option}</code>
+        </label>
+      ))}
+    </fieldset>
+  );
+}

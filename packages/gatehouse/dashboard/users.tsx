@@ -4,12 +4,15 @@ import {
   Alert,
   Badge,
   Card,
+  CopyButton,
+  DataTable,
   JsonEditor,
   Link,
   Loading,
   navigate,
   PageHeader,
   Pager,
+  SearchBar,
   useAction,
   useLoad,
   validJsonObject,
@@ -52,8 +55,7 @@ const SORTS = [
 
 export function UsersPage() {
   const params = new URLSearchParams(location.search);
-  const [query, setQuery] = useState(params.get('query') ?? '');
-  const [submitted, setSubmitted] = useState(query);
+  const [submitted, setSubmitted] = useState(params.get('query') ?? '');
   const [orderBy, setOrderBy] = useState(params.get('order_by') ?? '-created_at');
   const [offset, setOffset] = useState(0);
   const [creating, setCreating] = useState(false);
@@ -90,27 +92,17 @@ export function UsersPage() {
           }}
         />
       )}
-      <form
-        class="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <SearchBar
+        label="Search users"
+        placeholder="Search users  (press / to focus)"
+        initial={submitted}
+        inputRef={search}
+        onSearch={(text) => {
           setOffset(0);
-          setSubmitted(query.trim());
-          history.replaceState(null, '', `/dashboard/users${qs({ query: query.trim(), order_by: orderBy })}`);
+          setSubmitted(text);
+          history.replaceState(null, '', `/dashboard/users${qs({ query: text, order_by: orderBy })}`);
         }}
       >
-        <input
-          ref={search}
-          type="search"
-          class="grow"
-          aria-label="Search users"
-          placeholder="Search users  (press / to focus)"
-          value={query}
-          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
-        />
-        <button type="submit" class="btn">
-          Search
-        </button>
         <label class="inline">
           Sort
           <select
@@ -127,27 +119,21 @@ export function UsersPage() {
             ))}
           </select>
         </label>
-      </form>
+      </SearchBar>
       <Alert error={error} />
       <Card>
         {!data ? (
           <Loading />
         ) : (
           <>
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Username</th>
-                  <th scope="col">Last signed in</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((u) => (
-                  <tr key={u.id}>
-                    <td>
+            <DataTable
+              rows={data.data}
+              rowKey={(u) => u.id}
+              columns={[
+                {
+                  label: 'User',
+                  cell: (u) => (
+                    <>
                       <Link href={`/dashboard/users/${u.id}`} class="user-cell">
                         <img src={u.image_url} alt="" width={28} height={28} />
                         <span>
@@ -155,18 +141,23 @@ export function UsersPage() {
                           <span class="muted small">{primaryEmail(u)}</span>
                         </span>
                       </Link>
-                    </td>
-                    <td>{u.username ?? '—'}</td>
-                    <td>{when(u.last_sign_in_at)}</td>
-                    <td>{when(u.created_at)}</td>
-                    <td>
+                    </>
+                  ),
+                },
+                { label: 'Username', cell: (u) => u.username ?? '—' },
+                { label: 'Last signed in', cell: (u) => when(u.last_sign_in_at) },
+                { label: 'Created', cell: (u) => when(u.created_at) },
+                {
+                  label: 'Status',
+                  cell: (u) => (
+                    <>
                       {u.banned && <Badge tone="bad">Banned</Badge>} {u.locked && <Badge tone="warn">Locked</Badge>}
                       {!u.banned && !u.locked && <Badge tone="ok">Active</Badge>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+              ]}
+            />
             <Pager offset={offset} limit={limit} total={data.total_count} onChange={setOffset} />
           </>
         )}
@@ -313,9 +304,15 @@ export function UserDetailPage(props: { id: string }) {
           <pre class="code-block" data-testid="impersonation-url">
             {impersonation.url}
           </pre>
+          <div class="actions">
+            <a class="btn btn-primary" href={impersonation.url} target="_blank" rel="noopener noreferrer">
+              Open as this user
+            </a>
+            <CopyButton text={impersonation.url} label="Copy link" />
+          </div>
           <p class="muted small">
-            The hosted sign-in page accepts the ticket once the Frontend API's ticket strategy is in (it is not on this build yet); the
-            Backend API's actor tokens already work for apps that consume tickets themselves.
+            The hosted sign-in page spends the ticket (the Frontend API's <code>ticket</code> strategy): open it in a private window to keep
+            your own session in the app apart.
           </p>
         </Card>
       )}
@@ -377,32 +374,28 @@ export function UserDetailPage(props: { id: string }) {
         {data.sessions.length === 0 ? (
           <p class="muted">No sessions.</p>
         ) : (
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Session</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last active</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.sessions.map((s) => (
-                <tr key={s.id}>
-                  <td class="mono">{s.id}</td>
-                  <td>
+          <DataTable
+            rows={data.sessions}
+            rowKey={(s) => s.id}
+            columns={[
+              { label: 'Session', cell: (s) => s.id, class: 'mono' },
+              {
+                label: 'Status',
+                cell: (s) => (
+                  <>
                     <Badge tone={s.status === 'active' ? 'ok' : 'neutral'}>{s.status}</Badge>
-                  </td>
-                  <td>{when(s.last_active_at)}</td>
-                  <td>{when(s.expire_at)}</td>
-                  <td>{s.status === 'active' && act('Revoke', 'POST', `/sessions/${s.id}/revoke`)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { label: 'Last active', cell: (s) => when(s.last_active_at) },
+              { label: 'Expires', cell: (s) => when(s.expire_at) },
+              {
+                label: 'Actions',
+                hideLabel: true,
+                cell: (s) => <>{s.status === 'active' && act('Revoke', 'POST', `/sessions/${s.id}/revoke`)}</>,
+              },
+            ]}
+          />
         )}
       </Card>
       <Card title="Metadata">

@@ -34,7 +34,7 @@ import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
 import { createMachineService } from './machine-auth/machines.js';
 import { createOAuthCallback } from './oauth/callback.js';
 import type { OAuthProviderConfig } from './oauth/provider-config.js';
-import { createProviderClients, resolveProviders } from './oauth/providers.js';
+import { createProviderClients, type OAuthProvider, resolveProviders } from './oauth/providers.js';
 import { createSocialService } from './oauth/social.js';
 import { createOrganizationRoleService } from './organization-roles.js';
 import { createOrganizationService } from './organizations.js';
@@ -42,6 +42,7 @@ import { createPasswordVerifier } from './password-verification.js';
 import { createPhoneNumberService } from './phone-numbers.js';
 import { createSessionActivityService, type Locate } from './session-activities.js';
 import { createSessionService } from './sessions.js';
+import { createSocialConnectionService } from './social-settings.js';
 import { createTestingTokenService } from './testing-tokens.js';
 import { createTokenService } from './tokens.js';
 import { createUserMetadataService } from './user-metadata.js';
@@ -149,11 +150,26 @@ export function createDomain(options: DomainOptions) {
     publicUrl: options.publicUrl,
     events,
   });
+  /** Social connections turned on in the dashboard, resolved from the cached settings (again only when they change). */
+  let resolvedSocial: { raw: string; providers: OAuthProvider[] } = { raw: '{}', providers: [] };
+  const dashboardProviders = (): OAuthProvider[] => {
+    const social = instance.cachedSettings()?.social ?? {};
+    const raw = JSON.stringify(social);
+    if (raw !== resolvedSocial.raw) {
+      const config = Object.fromEntries(
+        Object.entries(social)
+          .filter(([, entry]) => entry.enabled)
+          .map(([key, entry]) => [key, { clientId: entry.clientId, clientSecret: box.open(entry.clientSecretEnc), scopes: entry.scopes }]),
+      );
+      resolvedSocial = { raw, providers: resolveProviders(config) };
+    }
+    return resolvedSocial.providers;
+  };
   const social = createSocialService({
     store,
     clock,
     box,
-    providers: createProviderClients(resolveProviders(options.oauth ?? {})),
+    providers: createProviderClients(resolveProviders(options.oauth ?? {}), () => dashboardProviders()),
     callbackUrl: oauthCallbackUrl(options.publicUrl),
   });
   const factorSettings = async () => (await instance.settings()).factors;
@@ -166,6 +182,7 @@ export function createDomain(options: DomainOptions) {
     settings: factorSettings,
     issuer: async () => (await frontendSettings()).applicationName,
   });
+  const actorTokens = createActorTokenService({ store, clock, sessions, audit, publicUrl: options.publicUrl });
   const signIns = createSignInService({
     store,
     clock,
@@ -177,6 +194,7 @@ export function createDomain(options: DomainOptions) {
     protection,
     events,
     tickets: invitations,
+    actorTickets: actorTokens,
     social,
     secondFactors,
     factorSettings,
@@ -229,6 +247,13 @@ export function createDomain(options: DomainOptions) {
     webhookEndpoints,
     /** Sends the outbox; started by `gatehouse start` (and tests), not by `env`/`migrate`. */
     webhookWorker,
+    socialConnections: createSocialConnectionService({
+      settings: () => instance.settings(),
+      update: (change) => instance.updateSettings((current) => ({ ...current, social: change(current.social) })),
+      seal: (plain) => box.seal(plain),
+      configured: Object.keys(options.oauth ?? {}),
+      enabledKeys: () => social.providers().map((p) => p.key),
+    }),
     publishableKey,
     isDevelopment,
     social,
@@ -299,7 +324,7 @@ export function createDomain(options: DomainOptions) {
       isProduction: () => instance.get().environmentType === 'production',
     }),
     overview: createOverviewService(store, clock),
-    actorTokens: createActorTokenService({ store, clock, sessions, audit, publicUrl: options.publicUrl }),
+    actorTokens,
     users,
     userMetadata: createUserMetadataService(store, clock, events, tokens.claimsFitCheck),
     verifyPassword,

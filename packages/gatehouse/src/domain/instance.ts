@@ -21,6 +21,7 @@ import {
   type SessionTokenSettings,
   validateSessionTokenSettings,
 } from './session-token-settings.js';
+import { parseSocialSettings, type SocialSettings } from './social-settings.js';
 
 export type { EnvironmentType };
 
@@ -33,6 +34,8 @@ export interface InstanceSettings {
   restrictions: RestrictionSettings;
   factors: FactorSettings;
   passwordless: PasswordlessSettings;
+  /** Social connections turned on from the dashboard (the config file's `oauth` wins). */
+  social: SocialSettings;
 }
 
 export interface Instance {
@@ -80,6 +83,7 @@ function parseSettings(stored: object): InstanceSettings {
     restrictions: parseRestrictionSettings(raw.restrictions),
     factors: parseFactorSettings(raw.factors),
     passwordless: parsePasswordlessSettings(raw.passwordless),
+    social: parseSocialSettings(raw.social),
   };
 }
 
@@ -137,6 +141,7 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
           options: {},
           factors: parseFactorSettings({}),
           passwordless: parsePasswordlessSettings({}),
+          social: {},
         },
         createdAt: now,
         updatedAt: now,
@@ -206,6 +211,8 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
         if (attempt >= 3) throw new Error('the secret key kept changing during rotation; try again');
       }
     },
+    /** The settings as last read (no database read): for synchronous paths that run after an awaited `settings()`. */
+    cachedSettings: (): InstanceSettings | undefined => settings?.value,
     async settings(): Promise<InstanceSettings> {
       if (settings && clock() - settings.loadedAt < settingsTtlMs) return settings.value;
       await reread();

@@ -45,7 +45,7 @@ export interface JwtTemplateInput {
   signingKey?: string;
 }
 
-function validateClaims(claims: Record<string, unknown>): void {
+export function validateClaims(claims: Record<string, unknown>): void {
   const reserved = Object.keys(claims).filter((key) => RESERVED_TEMPLATE_CLAIMS.has(key));
   if (reserved.length) throw errors.paramInvalid('claims', `${reserved.join(', ')} cannot be set by a template`);
   const problems = findShortcodeProblems(claims);

@@ -1,9 +1,13 @@
 /**
  * The dashboard in Chromium against a real `gatehouse start`: the first operator from the printed
  * link, a user found among 10,000, metadata read back through @clerk/backend, the session-token
- * template seen in a signed-in browser's next token, a revoked session's refresh refused, the audit
- * log, and a screenshot of every page (artifacts/e2e/dashboard-*.png).
+ * template seen in a signed-in browser's next token, a JWT template previewed, a revoked session's
+ * refresh refused, impersonation signing a browser in with `act`, Google sign-in turned on and its
+ * button in <SignIn/>, a webhook endpoint's delivery and retry, the audit log, and a screenshot of
+ * every page (artifacts/e2e/dashboard-*.png).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createClerkClient } from '@clerk/backend';
 import { decodeJwt } from 'jose';
 import type { Browser, Page } from 'playwright-core';
@@ -171,13 +175,29 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     const user = await clerk().users.getUser(newUserId);
     expect(user.publicMetadata).toEqual({ plan: 'pro', seats: 5 });
     await shot(page, 'dashboard-05-user-detail');
-    // Impersonate: an actor token whose ticket URL the page shows (consumed by the FAPI ticket strategy, not in this build).
+    // Impersonate: the page shows the actor token's ticket URL; opened in a browser, the hosted <SignIn/>
+    // spends it through the FAPI ticket strategy and the session's tokens carry `act` (the operator).
     await page.getByRole('button', { name: 'Impersonate' }).click();
-    await page
-      .getByTestId('impersonation-url')
-      .getByText(/__clerk_ticket=act_/)
-      .waitFor({ timeout: STEP });
-  }, 60_000);
+    const ticketUrl = (await page.getByTestId('impersonation-url').textContent({ timeout: STEP }))?.trim() ?? '';
+    expect(ticketUrl).toMatch(/__clerk_ticket=act_/);
+    await shot(page, 'dashboard-05b-impersonate');
+    const { context: actorContext } = await newContext(browser, 'dashboard-impersonation');
+    const actorPage = await actorContext.newPage();
+    await actorPage.goto(ticketUrl);
+    await actorPage.waitForFunction(() => window.Clerk?.session?.id, null, { timeout: STEP });
+    const claims = decodeJwt((await actorPage.evaluate(() => window.Clerk.session?.getToken({ skipCache: true }))) ?? '');
+    expect(claims.sub).toBe(newUserId);
+    expect((claims.act as { sub?: string } | undefined)?.sub).toMatch(/^op/);
+    await actorContext.close();
+    // The ticket is spent: a second use is refused in Clerk's envelope.
+    const again = await fetch(`${gatehouse.url}/v1/client/sign_ins?_is_native=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ strategy: 'ticket', ticket: new URL(ticketUrl).searchParams.get('__clerk_ticket') ?? '' }),
+    });
+    expect(again.status).toBeGreaterThanOrEqual(400);
+    expect(again.status).toBeLessThan(500);
+  }, 90_000);
 
   it('edits the session-token template and a signed-in browser’s next token carries the claim; a revoked session’s refresh is refused', async () => {
     // The user signs in on the hosted pages in their own browser.
@@ -204,6 +224,15 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Session token saved.').waitFor({ timeout: STEP });
     await shot(page, 'dashboard-06-sessions-and-tokens');
+    // A JWT template, previewed for the same user before it is saved.
+    await page.getByRole('button', { name: 'New template' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('hasura');
+    await page.getByLabel('Claims (JSON, shortcodes as above)').fill('{"plan": "{{user.public_metadata.plan}}"}');
+    await page.getByLabel('Preview the template for (user id or e-mail)').fill(newUserEmail);
+    await page.getByRole('button', { name: 'Preview' }).nth(1).click();
+    await page.getByTestId('jwt-preview').getByText('"plan": "pro"').waitFor({ timeout: STEP });
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByRole('cell', { name: 'hasura', exact: true }).waitFor({ timeout: STEP });
 
     // Settings are re-read within 2 s on every node: the next token carries the claim.
     await expect
@@ -249,6 +278,23 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     expect(environment.display_config.application_name).toBe('Acme Console');
     await shot(page, 'dashboard-07-configure');
 
+    // Turn on Google sign-in: the button appears in the hosted <SignIn/>.
+    await go('/dashboard/social', 'Social connections');
+    await page.getByTestId('callback-url').getByText('/v1/oauth_callback').waitFor({ timeout: STEP });
+    await page.getByLabel('Google client id').fill('dashboard-e2e.apps.googleusercontent.com');
+    await page.getByLabel('Google client secret').fill('GOCSPX-dashboard-e2e');
+    await page.getByRole('button', { name: 'Turn on Google' }).click();
+    await page.getByText('Google sign-in is on.').waitFor({ timeout: STEP });
+    await shot(page, 'dashboard-15-social-connections');
+    const { context: visitorContext } = await newContext(browser, 'dashboard-social');
+    const visitor = await visitorContext.newPage();
+    await visitor.goto(`${gatehouse.url}/sign-in`);
+    await visitor
+      .getByRole('button', { name: /Google/ })
+      .first()
+      .waitFor({ timeout: STEP });
+    await visitorContext.close();
+
     await go('/dashboard/keys', 'API keys');
     await page.getByText('CLERK_PUBLISHABLE_KEY=').waitFor({ timeout: STEP });
     await shot(page, 'dashboard-10-keys');
@@ -256,6 +302,58 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     await go('/dashboard/operators', 'Operators');
     await page.getByText('This session').waitFor({ timeout: STEP });
     await shot(page, 'dashboard-11-operators');
+  }, 120_000);
+
+  it('adds a webhook endpoint and shows a delivery in its log, then retries it', async () => {
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push(body);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      await go('/dashboard/webhooks', 'Webhooks');
+      await page.getByRole('button', { name: 'Add endpoint' }).click();
+      await page.getByLabel('Endpoint URL').fill(receiverUrl);
+      await page.getByLabel('user.updated').check();
+      await page.getByRole('button', { name: 'Create endpoint' }).click();
+      await page.getByRole('heading', { level: 1, name: receiverUrl }).waitFor({ timeout: STEP });
+      await clerk().users.updateUser(newUserId, { firstName: 'Hooked' });
+      await expect.poll(() => received.length, { timeout: STEP, interval: 250 }).toBeGreaterThan(0);
+      expect(JSON.parse(received[0] ?? '{}').type).toBe('user.updated');
+      await expect
+        .poll(
+          async () => {
+            await page.getByRole('button', { name: 'Refresh' }).click();
+            return page.getByRole('cell', { name: /succeeded/ }).count();
+          },
+          { timeout: STEP, interval: 1000 },
+        )
+        .toBeGreaterThan(0);
+      await page
+        .getByRole('cell', { name: /^user\.updated/ })
+        .first()
+        .waitFor({ timeout: STEP });
+      await shot(page, 'dashboard-13-webhook-endpoint');
+      await page
+        .getByRole('button', { name: /^Retry / })
+        .first()
+        .click();
+      await page.getByText('Delivery queued again.').waitFor({ timeout: STEP });
+      await expect.poll(() => received.length, { timeout: STEP, interval: 250 }).toBeGreaterThan(1);
+      await go('/dashboard/webhooks', 'Webhooks');
+      await page.getByRole('link', { name: receiverUrl }).waitFor({ timeout: STEP });
+      await shot(page, 'dashboard-14-webhooks');
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   }, 120_000);
 
   it('gives an end user’s session cookie and a wrong or missing operator session nothing', async () => {
@@ -284,6 +382,11 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
       'session.revoke',
       'organization.membership_role',
       'settings.update',
+      'user.impersonate',
+      'actor_token.accept',
+      'webhook_endpoint.create',
+      'webhook_delivery.retry',
+      'social_connection.update',
     ]) {
       await page.getByRole('cell', { name: action, exact: true }).first().waitFor({ timeout: STEP });
     }

@@ -1,5 +1,5 @@
 import { hashPassword } from '../../crypto/password-hash.js';
-import { errors, frontendErrors } from '../../errors.js';
+import { errors, frontendErrors, GatehouseError } from '../../errors.js';
 import { keyedId, newId } from '../../ids.js';
 import type {
   Client,
@@ -8,6 +8,7 @@ import type {
   FirstFactorStrategy,
   OAuthFlow,
   SecondFactorStrategy,
+  Session,
   SignIn,
   User,
   VerificationCode,
@@ -72,6 +73,8 @@ export function createSignInService(deps: {
   protection: AttackProtection;
   events: EventService;
   tickets: TicketRedeemer;
+  /** Impersonation tickets (`act_…`, from an actor token): spent by the actor-token service, which makes the session with `act`. */
+  actorTickets: { accept(ticket: string, clientId?: string): Promise<Session> };
   social: SocialService;
   secondFactors: SecondFactorService;
   factorSettings: () => Promise<FactorSettings>;
@@ -263,6 +266,7 @@ export function createSignInService(deps: {
    */
   async function createWithTicket(client: Client, ticket: string | undefined): Promise<SignInSnapshot> {
     if (!ticket) throw errors.paramMissing('ticket');
+    if (ticket.startsWith('act_')) return createWithActorTicket(client, ticket);
     const invitation = await deps.tickets.redeem(ticket);
     const found =
       invitation.kind === 'sign_in_token'
@@ -293,6 +297,42 @@ export function createSignInService(deps: {
       updatedAt: now,
     };
     return snapshot(await completeNew(client, signIn, user, 'ticket'), { user, email: primary });
+  }
+
+  /**
+   * An actor token's ticket (impersonation): the actor-token service spends it and makes the session
+   * (its tokens carry `act`) on this client; the sign-in is recorded complete with that session.
+   */
+  async function createWithActorTicket(client: Client, ticket: string): Promise<SignInSnapshot> {
+    let session: Session;
+    try {
+      session = await deps.actorTickets.accept(ticket, client.id);
+    } catch (error) {
+      if (error instanceof GatehouseError && error.status === 422) throw frontendErrors.ticketInvalid();
+      throw error;
+    }
+    const user = await store.users.findById(session.userId);
+    if (!user) throw frontendErrors.ticketInvalid();
+    const primary = user.primaryEmailAddressId ? await store.emailAddresses.findById(user.primaryEmailAddressId) : undefined;
+    const now = clock();
+    const signIn: SignIn = {
+      id: newId('sia'),
+      clientId: client.id,
+      status: 'complete',
+      identifier: primary?.emailAddress ?? user.username ?? user.id,
+      userId: user.id,
+      firstFactorStrategy: 'ticket',
+      firstFactorStatus: 'verified',
+      createdSessionId: session.id,
+      secondFactorStrategy: null,
+      secondFactorStatus: null,
+      expireAt: now + SIGN_IN_TTL_MS,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.signIns.insert(signIn);
+    await store.clients.update(client.id, { signInId: null, updatedAt: now });
+    return snapshot(signIn, { user, email: primary });
   }
 
   /**

@@ -161,8 +161,12 @@ async function discover(provider: OAuthProvider, insecure: boolean): Promise<oid
  * openid-client configurations per provider, discovered once (OpenID providers) and kept; a failed
  * discovery is retried on the next use.
  */
-export function createProviderClients(providers: OAuthProvider[]) {
+export function createProviderClients(providers: OAuthProvider[], stored: () => OAuthProvider[] = () => []) {
   const byKey = new Map(providers.map((p) => [p.key, p]));
+  /** The dashboard's providers, except those the config file names (the file wins). */
+  const fromDashboard = () => stored().filter((p) => !byKey.has(p.key));
+  /** A provider's cached configuration is its credentials' too: new ones from the dashboard discover anew. */
+  const cacheKey = (p: OAuthProvider) => JSON.stringify([p.key, p.clientId, p.clientSecret, p.scopes]);
   const configs = new Map<string, Promise<oidc.Configuration>>();
 
   async function build(provider: OAuthProvider): Promise<oidc.Configuration> {
@@ -190,14 +194,15 @@ export function createProviderClients(providers: OAuthProvider[]) {
   }
 
   return {
-    list: () => providers,
-    find: (key: string) => byKey.get(key),
+    list: () => [...providers, ...fromDashboard()],
+    find: (key: string) => byKey.get(key) ?? fromDashboard().find((p) => p.key === key),
     async config(provider: OAuthProvider): Promise<oidc.Configuration> {
-      let pending = configs.get(provider.key);
+      const key = cacheKey(provider);
+      let pending = configs.get(key);
       if (!pending) {
         pending = build(provider);
-        configs.set(provider.key, pending);
-        pending.catch(() => configs.delete(provider.key));
+        configs.set(key, pending);
+        pending.catch(() => configs.delete(key));
       }
       return pending;
     },

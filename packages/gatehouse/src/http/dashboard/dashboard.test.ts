@@ -5,7 +5,9 @@
  */
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSocialSettings } from '../../domain/social-settings.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
+import { fapiBrowser } from '../../testing/fapi-browser.js';
 
 const ORIGIN = 'http://127.0.0.1:4000';
 const PASSWORD = 'a long operator passphrase';
@@ -151,13 +153,84 @@ describe('dashboard API (development instance)', () => {
     const body = res.json();
     expect(body).toMatchObject({ object: 'actor_token', status: 'pending', user_id: user?.user.id });
     const ticket = new URL(body.url).searchParams.get('__clerk_ticket') ?? '';
-    const session = await t.domain.actorTokens.accept(ticket);
+    // The hosted <SignIn/> sends the ticket to the Frontend API's ticket strategy: signed in at once.
+    const browser = fapiBrowser(t.app);
+    const signIn = await browser.call('POST', '/v1/client/sign_ins', { strategy: 'ticket', ticket });
+    expect(signIn.status).toBe(200);
+    expect(signIn.body.response).toMatchObject({ status: 'complete', first_factor_verification: { strategy: 'ticket' } });
+    const sessionId = signIn.body.response.created_session_id as string;
+    const fapiToken = await browser.call('POST', `/v1/client/sessions/${sessionId}/tokens`);
     const me = (await t.app.inject({ method: 'GET', url: '/dashboard/api/me', headers: { cookie } })).json();
-    const token = await t.app.inject({ method: 'POST', url: `/api/v1/sessions/${session.id}/tokens`, headers: t.auth });
-    const act = JSON.parse(Buffer.from(token.json().jwt.split('.')[1], 'base64url').toString()).act;
-    expect(act).toEqual({ sub: me.operator.id, email: 'ops@example.com' });
+    const claims = JSON.parse(Buffer.from(String(fapiToken.body.jwt).split('.')[1] ?? '', 'base64url').toString());
+    expect(claims).toMatchObject({ sub: user?.user.id, act: { sub: me.operator.id, email: 'ops@example.com' } });
+    // Spent: a second use, from another browser, is refused in Clerk's envelope.
+    const again = await fapiBrowser(t.app).call('POST', '/v1/client/sign_ins', { strategy: 'ticket', ticket });
+    expect(again.status).toBe(400);
+    expect(again.body.errors[0].code).toBe('ticket_invalid');
     const audit = await t.app.inject({ method: 'GET', url: `/dashboard/api/audit?action=user.impersonate`, headers: { cookie } });
     expect(audit.json().data[0]).toMatchObject({ actor: 'ops@example.com', target_id: user?.user.id });
+  });
+
+  it('turns Google sign-in on and off: the environment lists it at once, the secret never comes back', async () => {
+    const social = async () =>
+      ((await t.app.inject({ method: 'GET', url: '/v1/environment' })).json().user_settings.social ?? {}) as Record<
+        string,
+        { enabled: boolean }
+      >;
+    expect(await social()).not.toHaveProperty('oauth_google');
+    const missing = await write('PUT', '/dashboard/api/social/google', { enabled: true, client_id: 'cid.apps.googleusercontent.com' });
+    expect(missing.statusCode).toBe(422);
+    const on = await write('PUT', '/dashboard/api/social/google', {
+      enabled: true,
+      client_id: 'cid.apps.googleusercontent.com',
+      client_secret: 'GOCSPX-very-secret',
+    });
+    expect(on.statusCode).toBe(200);
+    expect(on.body).not.toContain('GOCSPX');
+    expect(on.json().callback_url).toBe('http://127.0.0.1:4000/v1/oauth_callback');
+    expect(on.json().data.find((c: { key: string }) => c.key === 'google')).toMatchObject({ enabled: true, has_secret: true });
+    expect((await social()).oauth_google?.enabled).toBe(true);
+    // As another node reads it from the row: the stored form parses back (the secret sealed).
+    const row = await t.store.instance.get();
+    const stored = parseSocialSettings((row?.settings as { social?: unknown } | undefined)?.social);
+    expect(stored.google).toMatchObject({ enabled: true, clientId: 'cid.apps.googleusercontent.com' });
+    expect(stored.google?.clientSecretEnc).not.toContain('GOCSPX');
+    const unknown = await write('PUT', '/dashboard/api/social/custom_x', { enabled: true });
+    expect(unknown.statusCode).toBe(422);
+    const off = await write('PUT', '/dashboard/api/social/google', { enabled: false });
+    expect(off.statusCode).toBe(200);
+    expect(await social()).not.toHaveProperty('oauth_google');
+    const audit = await t.app.inject({ method: 'GET', url: '/dashboard/api/audit?action=social_connection.', headers: { cookie } });
+    expect(audit.json().data).toHaveLength(2);
+    expect(JSON.stringify(audit.json().data)).not.toContain('GOCSPX');
+  });
+
+  it('manages webhook endpoints through the Backend API’s endpoint service, audited', async () => {
+    const created = await write('POST', '/dashboard/api/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['user.created'] });
+    expect(created.statusCode).toBe(200);
+    const id = created.json().id as string;
+    const bapi = await t.app.inject({ method: 'GET', url: `/api/v1/webhook_endpoints/${id}`, headers: t.auth });
+    expect(bapi.json()).toMatchObject({ url: 'http://127.0.0.1:9/hook', events: ['user.created'] });
+    const bad = await write('POST', '/dashboard/api/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['no.such'] });
+    expect(bad.statusCode).toBe(422);
+    const rotated = await write('POST', `/dashboard/api/webhooks/${id}/rotate-secret`, {});
+    expect(rotated.json().secret).not.toBe(created.json().secret);
+    expect(rotated.json().previous_secret_expires_at).toBeGreaterThan(Date.now());
+    const disabled = await write('PATCH', `/dashboard/api/webhooks/${id}`, { disabled: true });
+    expect(disabled.json().disabled).toBe(true);
+    const detail = await t.app.inject({ method: 'GET', url: `/dashboard/api/webhooks/${id}`, headers: { cookie } });
+    expect(detail.json()).toMatchObject({ endpoint: { id, disabled: true }, deliveries: { data: [], total_count: 0 } });
+    expect(detail.json().event_types).toContain('user.created');
+    const list = await t.app.inject({ method: 'GET', url: '/dashboard/api/webhooks', headers: { cookie } });
+    expect(list.json().data.map((e: { id: string }) => e.id)).toContain(id);
+    expect((await write('DELETE', `/dashboard/api/webhooks/${id}`)).statusCode).toBe(200);
+    const audit = await t.app.inject({ method: 'GET', url: `/dashboard/api/audit?target_id=${id}`, headers: { cookie } });
+    expect(audit.json().data.map((e: { action: string }) => e.action)).toEqual([
+      'webhook_endpoint.delete',
+      'webhook_endpoint.update',
+      'webhook_endpoint.rotate_secret',
+      'webhook_endpoint.create',
+    ]);
   });
 
   it('creates, edits and deletes JWT templates through the Backend API’s service', async () => {
@@ -173,6 +246,17 @@ describe('dashboard API (development instance)', () => {
       lifetime: 120,
     });
     expect((await write('PATCH', `/dashboard/api/jwt-templates/${id}`, { lifetime: 300 })).json().lifetime).toBe(300);
+    const [meta] = await t.domain.users.list({ emailAddresses: ['meta@example.com'] });
+    const preview = await write('POST', '/dashboard/api/jwt-templates/preview', {
+      claims: { role: '{{user.public_metadata.plan}}', email: '{{user.primary_email_address}}' },
+      user_id: meta?.user.id,
+    });
+    expect(preview.json()).toMatchObject({ claims: { role: 'pro', email: 'meta@example.com' } });
+    const badPreview = await write('POST', '/dashboard/api/jwt-templates/preview', {
+      claims: { x: '{{user.nope}}' },
+      user_id: meta?.user.id,
+    });
+    expect(badPreview.statusCode).toBe(422);
     expect((await write('POST', '/dashboard/api/jwt-templates', { name: 'bad', claims: { x: '{{user.nope}}' } })).statusCode).toBe(422);
     expect((await write('DELETE', `/dashboard/api/jwt-templates/${id}`)).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/jwt_templates/${id}`, headers: t.auth })).statusCode).toBe(404);

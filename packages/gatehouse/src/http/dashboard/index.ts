@@ -5,7 +5,8 @@ import { SHORTCODES } from '../../domain/claims-template.js';
 import type { AuditActor } from '../../domain/dashboard/audit.js';
 import { OPERATOR_SESSION_TTL_MS } from '../../domain/dashboard/operators.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
-import type { Domain } from '../../domain/index.js';
+import { type Domain, oauthCallbackUrl } from '../../domain/index.js';
+import { validateClaims as validateJwtTemplateClaims } from '../../domain/jwt-templates.js';
 import { METADATA_LIMIT_BYTES } from '../../domain/metadata.js';
 import { ORGANIZATION_ROLES } from '../../domain/organizations.js';
 import {
@@ -13,7 +14,9 @@ import {
   SESSION_TOKEN_LIFETIME_RANGE,
   validateSessionTokenSettings,
 } from '../../domain/session-token-settings.js';
+import { DASHBOARD_PROVIDERS } from '../../domain/social-settings.js';
 import type { UserListFilter } from '../../domain/users.js';
+import { EVENT_TYPES } from '../../domain/webhooks/events.js';
 import { errors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { idParams, metadataObject, queryInt } from '../params.js';
@@ -26,6 +29,7 @@ import { serializePage } from '../serializers/page.js';
 import { serializeSession } from '../serializers/session.js';
 import { serializeSessionTokenTemplate } from '../serializers/session-token-template.js';
 import { serializeUser } from '../serializers/user.js';
+import { serializeWebhookDelivery, serializeWebhookEndpoint } from '../serializers/webhook.js';
 import { parseInput } from '../validation.js';
 import { dashboardAssets } from './assets.js';
 import { assertSameOrigin, authenticateOperator, clearOperatorCookie, type OperatorContext, operatorCookie } from './auth.js';
@@ -398,6 +402,14 @@ export function registerDashboard(
     const preview = domain.tokens.previewClaims(body.claims, user);
     return sendJson(reply, 200, { claims: preview.claims, bytes: preview.bytes, limit_bytes: SESSION_CLAIMS_LIMIT_BYTES });
   });
+  // A JWT template's claims rendered for a user (no session-token size limit: templates make their own tokens).
+  route('POST', '/jwt-templates/preview', async (request, reply) => {
+    const body = parseInput(previewBody, request.body);
+    validateJwtTemplateClaims(body.claims);
+    const user = await domain.users.get(body.user_id);
+    const preview = domain.tokens.previewClaims(body.claims, user);
+    return sendJson(reply, 200, { claims: preview.claims, bytes: preview.bytes });
+  });
   route('GET', '/jwt-templates', async (_request, reply) => {
     const templates = await domain.jwtTemplates.list(100, 0);
     return sendJson(reply, 200, { data: templates.data.map(serializeJwtTemplate), total_count: templates.totalCount });
@@ -544,6 +556,115 @@ export function registerDashboard(
     const removed = await domain.organizations.deleteMembership(id, userId);
     await record({ action: 'organization.membership_remove', targetType: 'organization', targetId: id, detail: { user_id: userId } });
     return sendJson(reply, 200, serializeMembership(removed, links));
+  });
+
+  // ---- social connections (stored in the instance settings; the config file's `oauth` wins)
+  const socialBody = z
+    .object({
+      enabled: z.boolean(),
+      client_id: z.string().max(500).optional(),
+      client_secret: z.string().max(2000).optional(),
+      scopes: z.array(z.string().min(1).max(200)).max(50).nullable().optional(),
+    })
+    .strict();
+  const socialJson = (list: Awaited<ReturnType<typeof domain.socialConnections.list>>) => ({
+    data: list.map((c) => ({
+      key: c.key,
+      enabled: c.enabled,
+      client_id: c.clientId,
+      has_secret: c.hasSecret,
+      scopes: c.scopes,
+      config_locked: c.configLocked,
+    })),
+    callback_url: oauthCallbackUrl(publicUrl),
+  });
+  route('GET', '/social', async (_request, reply) => sendJson(reply, 200, socialJson(await domain.socialConnections.list())));
+  route('PUT', '/social/:id', async (request, reply) => {
+    const { id } = parseInput(z.object({ id: z.enum(DASHBOARD_PROVIDERS) }), request.params);
+    const body = parseInput(socialBody, request.body);
+    const list = await domain.socialConnections.set(id, {
+      enabled: body.enabled,
+      clientId: body.client_id,
+      clientSecret: body.client_secret || undefined,
+      scopes: body.scopes,
+    });
+    await record({
+      action: 'social_connection.update',
+      targetType: 'instance',
+      targetId: id,
+      detail: { enabled: body.enabled, client_id: body.client_id, secret_changed: Boolean(body.client_secret) },
+    });
+    return sendJson(reply, 200, socialJson(list));
+  });
+
+  // ---- webhooks (the Backend API's endpoint service and wire shapes; README "Webhooks")
+  const webhookBody = z
+    .object({
+      url: z.string().min(1).max(2048).optional(),
+      events: z.array(z.string().min(1).max(128)).max(100).optional(),
+      disabled: z.boolean().optional(),
+    })
+    .strict();
+  const pageQuery = z.object({ limit: queryInt(1, 100), offset: queryInt(0, 10_000_000) }).strict();
+  const endpoints = domain.webhookEndpoints;
+  route('GET', '/webhooks', async (request, reply) => {
+    const q = parseInput(pageQuery, request.query);
+    const page = await endpoints.list(q.limit ?? 50, q.offset ?? 0);
+    return sendJson(reply, 200, { ...serializePage(page.data.map(serializeWebhookEndpoint), page.totalCount), event_types: EVENT_TYPES });
+  });
+  route('POST', '/webhooks', async (request, reply) => {
+    const body = parseInput(webhookBody, request.body);
+    if (!body.url) throw errors.paramMissing('url');
+    const created = await endpoints.create({ url: body.url, events: body.events });
+    await record({
+      action: 'webhook_endpoint.create',
+      targetType: 'webhook_endpoint',
+      targetId: created.endpoint.id,
+      detail: { url: body.url },
+    });
+    return sendJson(reply, 200, serializeWebhookEndpoint(created));
+  });
+  route('GET', '/webhooks/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const q = parseInput(pageQuery, request.query);
+    const [endpoint, deliveries] = await Promise.all([endpoints.get(id), endpoints.deliveries(id, q.limit ?? 25, q.offset ?? 0)]);
+    return sendJson(reply, 200, {
+      endpoint: serializeWebhookEndpoint(endpoint),
+      deliveries: serializePage(deliveries.data.map(serializeWebhookDelivery), deliveries.totalCount),
+      event_types: EVENT_TYPES,
+    });
+  });
+  route('PATCH', '/webhooks/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const body = parseInput(webhookBody, request.body);
+    const updated = await endpoints.update(id, body);
+    await record({ action: 'webhook_endpoint.update', targetType: 'webhook_endpoint', targetId: id, detail: { changed: body } });
+    return sendJson(reply, 200, serializeWebhookEndpoint(updated));
+  });
+  route('DELETE', '/webhooks/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    await endpoints.delete(id);
+    await record({ action: 'webhook_endpoint.delete', targetType: 'webhook_endpoint', targetId: id });
+    return sendJson(reply, 200, { id, object: 'webhook_endpoint', deleted: true });
+  });
+  route('POST', '/webhooks/:id/rotate-secret', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const rotated = await endpoints.rotateSecret(id);
+    await record({ action: 'webhook_endpoint.rotate_secret', targetType: 'webhook_endpoint', targetId: id });
+    return sendJson(reply, 200, serializeWebhookEndpoint(rotated));
+  });
+  route('POST', '/webhooks/:id/replay', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const { since } = parseInput(z.object({ since: z.number().int().min(0).max(8_640_000_000_000_000) }).strict(), request.body);
+    const { queued } = await endpoints.replay(id, since);
+    await record({ action: 'webhook_endpoint.replay', targetType: 'webhook_endpoint', targetId: id, detail: { since, queued } });
+    return sendJson(reply, 200, { queued });
+  });
+  route('POST', '/webhook-deliveries/:id/retry', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const retried = await endpoints.retry(id);
+    await record({ action: 'webhook_delivery.retry', targetType: 'webhook_delivery', targetId: id });
+    return sendJson(reply, 200, serializeWebhookDelivery(retried));
   });
 
   // ---- audit log

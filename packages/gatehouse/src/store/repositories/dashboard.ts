@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ActorToken, ActorTokenStatus, AuditEvent, Operator, OperatorSession, OperatorToken } from '../../model/index.js';
 import { guardUnique } from '../errors.js';
 import { actorTokenMapping, auditEventMapping, operatorMapping, operatorSessionMapping, operatorTokenMapping } from '../mappings.js';
@@ -117,7 +117,11 @@ export function createAuditLogRepository(db: Kysely<Database>) {
   function filtered(filter: AuditFilter) {
     let q = db.selectFrom('audit_log');
     if (filter.action) q = q.where('action', '=', filter.action);
-    if (filter.actionPrefix) q = q.where('action', 'like', `${filter.actionPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    // SQLite has no default LIKE escape character: name it, so `session_token.` matches only itself.
+    if (filter.actionPrefix) {
+      const pattern = `${filter.actionPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where('action', 'like', sql<string>`${pattern} escape '\\'`);
+    }
     if (filter.actorType) q = q.where('actor_type', '=', filter.actorType);
     if (filter.actorId) q = q.where('actor_id', '=', filter.actorId);
     if (filter.targetId) q = q.where('target_id', '=', filter.targetId);
