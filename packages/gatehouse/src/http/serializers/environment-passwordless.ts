@@ -20,7 +20,7 @@ export function withPasswordless<
       passkey_settings: { allow_autofill: boolean; show_sign_in_button: boolean };
     };
   },
->(environment: E, settings: PasswordlessSettings | undefined): E {
+>(environment: E, settings: PasswordlessSettings | undefined, phoneSecondFactor = false): E {
   if (!settings) return environment;
   const { attributes } = environment.user_settings;
   if (settings.emailLink) {
@@ -35,6 +35,8 @@ export function withPasswordless<
       first_factors: ['phone_code'],
       verifications: ['phone_code'],
       verify_at_sign_up: true,
+      used_for_second_factor: phoneSecondFactor,
+      second_factors: phoneSecondFactor ? ['phone_code'] : [],
     });
   }
   if (settings.passkeys) {

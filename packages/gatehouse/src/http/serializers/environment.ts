@@ -55,7 +55,7 @@ export function serializeEnvironment(input: {
   social?: OAuthProvider[];
   passwordless?: PasswordlessSettings;
 }) {
-  return withPasswordless(environmentFields(input), input.passwordless);
+  return withPasswordless(environmentFields(input), input.passwordless, input.factors.phoneCode);
 }
 
 function environmentFields(input: Parameters<typeof serializeEnvironment>[0]) {
