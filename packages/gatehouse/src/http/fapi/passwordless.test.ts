@@ -170,8 +170,10 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
       const again = await other.call('POST', `/v1/client/sign_ins/${signInId}/attempt_second_factor`, { strategy: 'phone_code', code });
       expect(again.status).toBeGreaterThanOrEqual(400);
 
-      // Released, the number no longer asks.
-      await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'false' });
+      // The Backend API's DELETE /v1/users/{id}/mfa releases it: the number stays, no longer asking.
+      const userId = (await b.call('GET', '/v1/me')).body.response.id as string;
+      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/users/${userId}/mfa`, headers: t.auth })).statusCode).toBe(200);
+      expect((await b.call('GET', `/v1/me/phone_numbers/${id}`)).body.response).toMatchObject({ reserved_for_second_factor: false });
       const plain = await fapiBrowser(t.app).call('POST', '/v1/client/sign_ins', {
         identifier: email,
         password: PASSWORD,
