@@ -1,26 +1,16 @@
 import type { PasswordlessSettings } from '../../domain/passwordless-settings.js';
-
-interface AttributeShape {
-  enabled: boolean;
-  used_for_first_factor: boolean;
-  first_factors: string[];
-  verifications: string[];
-  [key: string]: unknown;
-}
+import type { EnvironmentWireJSON } from './environment.js';
 
 /**
  * The environment's view of the passwordless factors (`passwordless` settings): e-mail links among the
  * address's factors and verifications, phone numbers (an optional identifier, `phone_code`), passkeys
  * (and their autofill and sign-in button). Off factors leave the environment as it was.
  */
-export function withPasswordless<
-  E extends {
-    user_settings: {
-      attributes: { email_address: AttributeShape; phone_number: AttributeShape; passkey: AttributeShape };
-      passkey_settings: { allow_autofill: boolean; show_sign_in_button: boolean };
-    };
-  },
->(environment: E, settings: PasswordlessSettings | undefined, phoneSecondFactor = false): E {
+export function withPasswordless(
+  environment: EnvironmentWireJSON,
+  settings: PasswordlessSettings | undefined,
+  phoneSecondFactor = false,
+): EnvironmentWireJSON {
   if (!settings) return environment;
   const { attributes } = environment.user_settings;
   if (settings.emailLink) {
@@ -28,7 +18,8 @@ export function withPasswordless<
     attributes.email_address.verifications = [...attributes.email_address.verifications, 'email_link'];
   }
   if (settings.phoneNumber !== 'off') {
-    Object.assign(attributes.phone_number, {
+    attributes.phone_number = {
+      ...attributes.phone_number,
       enabled: true,
       required: false,
       used_for_first_factor: true,
@@ -37,15 +28,16 @@ export function withPasswordless<
       verify_at_sign_up: true,
       used_for_second_factor: phoneSecondFactor,
       second_factors: phoneSecondFactor ? ['phone_code'] : [],
-    });
+    };
   }
   if (settings.passkeys) {
-    Object.assign(attributes.passkey, {
+    attributes.passkey = {
+      ...attributes.passkey,
       enabled: true,
       used_for_first_factor: true,
       first_factors: ['passkey'],
       verifications: ['passkey'],
-    });
+    };
     environment.user_settings.passkey_settings = { allow_autofill: true, show_sign_in_button: true };
   }
   return environment;
