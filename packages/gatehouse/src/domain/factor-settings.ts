@@ -11,6 +11,11 @@ export const factorSettingsSchema = z
     emailCode: z.boolean().default(true),
     /** Authenticator apps (TOTP, RFC 6238) as a second factor. */
     totp: z.boolean().default(true),
+    /**
+     * An SMS code to a verified phone number the user reserved for it (`reserved_for_second_factor`)
+     * as a second factor; needs phone numbers turned on (`passwordless.phoneNumber`).
+     */
+    phoneCode: z.boolean().default(true),
     /** Single-use backup codes as a second factor (for users with another second factor). */
     backupCode: z.boolean().default(true),
     /**

@@ -22,7 +22,8 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** Launches headless Chromium; `extraArgs` adds command-line switches (a test's own needs). */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
@@ -34,6 +35,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--no-first-run',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

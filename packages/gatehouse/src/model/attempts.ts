@@ -15,7 +15,7 @@ export type FirstFactorStrategy =
   | 'ticket'
   | `oauth_${string}`;
 /** The second factors Gatehouse runs (a sign-in's `supported_second_factors`). */
-export type SecondFactorStrategy = 'totp' | 'backup_code';
+export type SecondFactorStrategy = 'totp' | 'backup_code' | 'phone_code';
 /** What a one-time code proves. */
 export type CodePurpose =
   | 'sign_up_email'
@@ -24,6 +24,7 @@ export type CodePurpose =
   | 'email_address'
   | 'sign_up_phone'
   | 'sign_in_phone_code'
+  | 'sign_in_phone_second_factor'
   | 'phone_number'
   | 'sign_in_email_link'
   | 'sign_up_email_link'

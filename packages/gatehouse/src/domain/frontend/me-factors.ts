@@ -84,7 +84,10 @@ export function createMeFactorService(deps: {
     },
 
     async updatePhone(userId: string, id: string, changes: { reservedForSecondFactor?: boolean }): Promise<PhoneNumber> {
-      await ownPhone(userId, id);
+      const phone = await ownPhone(userId, id);
+      if (changes.reservedForSecondFactor && !phone.verified) {
+        throw errors.paramValueInvalid('reserved_for_second_factor', 'needs a verified phone number');
+      }
       return deps.phones.update(id, changes);
     },
 

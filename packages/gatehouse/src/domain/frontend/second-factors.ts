@@ -197,12 +197,15 @@ export function createSecondFactorService(deps: {
       return true;
     },
 
-    /** BAPI: removes every second factor of the user. */
+    /** BAPI: removes every second factor of the user (phone numbers stay, no longer reserved for it). */
     async disableAll(userId: string): Promise<void> {
       const user = await loadUser(userId);
       await store.transaction(async (tx) => {
         await tx.totpSecrets.delete(userId);
         await tx.backupCodes.deleteAll(userId);
+        for (const phone of await tx.phoneNumbers.listByUsers([userId])) {
+          if (phone.reservedForSecondFactor) await tx.phoneNumbers.update(phone.id, { reservedForSecondFactor: false, updatedAt: clock() });
+        }
         await setFlags(tx, user, { totpEnabled: false, backupCodeEnabled: false });
       });
     },

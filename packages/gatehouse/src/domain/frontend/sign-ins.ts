@@ -33,6 +33,7 @@ import {
   currentFirstFactor,
   currentSecondFactor,
   firstFactorStrategy,
+  maskPhone,
   passkey as passkeyStrategy,
   password as passwordStrategy,
   resetPasswordEmailCode,
@@ -54,9 +55,6 @@ export function maskEmail(address: string): string {
 }
 
 /** `+1******0100`: a phone number as a sign-in shows it before a factor is verified. */
-export function maskPhone(phone: string): string {
-  return `${phone.slice(0, 2)}${'*'.repeat(Math.max(1, phone.length - 6))}${phone.slice(-4)}`;
-}
 
 /**
  * Sign-in attempts (password, e-mail code, password reset by e-mail code). An unknown identifier
@@ -89,6 +87,7 @@ export function createSignInService(deps: {
     secondFactors: deps.secondFactors,
     verifyPassword: deps.verifyPassword,
     findUser: (id) => store.users.findById(id),
+    phoneNumbersOf: (userId) => deps.phones.listByUsers([userId]),
     passkeys: deps.passkeys,
     verifyUrl: deps.verifyUrl,
     settings: deps.passwordless,

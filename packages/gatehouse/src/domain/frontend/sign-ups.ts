@@ -162,6 +162,7 @@ export function createSignUpService(deps: {
     secondFactors: deps.secondFactors,
     verifyPassword: deps.verifyPassword,
     findUser: (id) => store.users.findById(id),
+    phoneNumbersOf: (userId) => store.phoneNumbers.listByUsers([userId]),
     passkeys: deps.passkeys,
     verifyUrl: deps.verifyUrl,
     settings: deps.passwordless,

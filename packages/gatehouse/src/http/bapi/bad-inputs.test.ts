@@ -57,6 +57,10 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', url: '/api/v1/email_addresses/<email>', body: false },
   { method: 'PATCH', url: '/api/v1/email_addresses/<email>', body: true },
   { method: 'DELETE', url: '/api/v1/email_addresses/<email>', body: false },
+  { method: 'POST', url: '/api/v1/phone_numbers', body: true, required: { user_id: '<user>', phone_number: '+14155550188' } },
+  { method: 'GET', url: '/api/v1/phone_numbers/<phone>', body: false },
+  { method: 'PATCH', url: '/api/v1/phone_numbers/<phone>', body: true },
+  { method: 'DELETE', url: '/api/v1/phone_numbers/<phone>', body: false },
   { method: 'GET', url: '/api/v1/sessions', body: false },
   { method: 'GET', url: '/api/v1/sessions/<session>', body: false },
   { method: 'POST', url: '/api/v1/sessions', body: true, required: { user_id: '<user>' } },
@@ -554,6 +558,66 @@ const emailAddressCases: Case[] = [
   },
 ];
 
+const createPhone = endpointCase('POST', '/api/v1/phone_numbers');
+
+const phoneNumberCases: Case[] = [
+  createPhone('no parameters', {}, 422, 'form_param_missing', 'user_id'),
+  createPhone('no phone_number', { user_id: '<user>' }, 422, 'form_param_missing', 'phone_number'),
+  createPhone('no user_id', { phone_number: '+14155550188' }, 422, 'form_param_missing', 'user_id'),
+  createPhone(
+    'phone_number is an array',
+    { user_id: '<user>', phone_number: ['+14155550188'] },
+    422,
+    'form_param_format_invalid',
+    'phone_number',
+  ),
+  createPhone(
+    'phone_number over 32 characters',
+    { user_id: '<user>', phone_number: '1'.repeat(33) },
+    422,
+    'form_param_value_invalid',
+    'phone_number',
+  ),
+  createPhone('not a phone number', { user_id: '<user>', phone_number: 'call me' }, 422, 'form_param_format_invalid', 'phone_number'),
+  createPhone(
+    'verified is a string',
+    { user_id: '<user>', phone_number: '+14155550188', verified: 'yes' },
+    422,
+    'form_param_format_invalid',
+    'verified',
+  ),
+  createPhone('unknown user', { user_id: 'user_doesNotExist', phone_number: '+14155550188' }, 422, 'form_param_value_invalid', 'user_id'),
+  createPhone(
+    "another user's verified number, verified again",
+    { user_id: '<user>', phone_number: '+1 415 555 0199', verified: true },
+    422,
+    'form_identifier_exists',
+    'phone_number',
+  ),
+  createPhone('an unknown parameter', { user_id: '<user>', phone_number: '+14155550188', sms: true }, 422, 'form_param_unknown', 'sms'),
+  notFound('GET', '/api/v1/phone_numbers/idn_doesNotExist'),
+  notFound('PATCH', '/api/v1/phone_numbers/idn_doesNotExist', { verified: true }),
+  notFound('DELETE', '/api/v1/phone_numbers/idn_doesNotExist'),
+  {
+    name: 'reserved_for_second_factor is a string',
+    method: 'PATCH',
+    url: '/api/v1/phone_numbers/<phone>',
+    body: { reserved_for_second_factor: 'yes' },
+    status: 422,
+    code: 'form_param_format_invalid',
+    param: 'reserved_for_second_factor',
+  },
+  {
+    name: 'the number itself cannot be changed',
+    method: 'PATCH',
+    url: '/api/v1/phone_numbers/<phone>',
+    body: { phone_number: '+14155550177' },
+    status: 422,
+    code: 'form_param_unknown',
+    param: 'phone_number',
+  },
+];
+
 const sessionCases: Case[] = [
   ...listQueryCases('/api/v1/sessions'),
   {
@@ -870,6 +934,7 @@ const TABLES: Record<string, Case[]> = {
   'POST /v1/users/{id}/verify_password': verifyPasswordCases,
   '/v1/users/{id}/{mfa,totp,backup_code,verify_totp}': secondFactorCases,
   '/v1/email_addresses': emailAddressCases,
+  '/v1/phone_numbers': phoneNumberCases,
   '/v1/sessions': sessionCases,
   '/v1/jwt_templates': jwtTemplateCases,
   '/v1/instance/session_token': sessionTokenCases,
@@ -896,6 +961,7 @@ describe('BAPI bad inputs', () => {
     const flagged = await fixture('/api/v1/users', { first_name: 'Flag' });
     const banned = await fixture('/api/v1/users', { first_name: 'Banned', banned: true });
     const locked = await fixture('/api/v1/users', { first_name: 'Locked', locked: true });
+    const phone = await fixture('/api/v1/phone_numbers', { user_id: bob.id, phone_number: '+14155550199', verified: true });
     const session = await fixture('/api/v1/sessions', { user_id: ann.id });
     const revoked = await fixture('/api/v1/sessions', { user_id: ann.id });
     await fixture(`/api/v1/sessions/${revoked.id}/revoke`, {});
@@ -916,6 +982,7 @@ describe('BAPI bad inputs', () => {
       locked: locked.id,
       email: ann.primary_email_address_id,
       otherEmail: bob.primary_email_address_id,
+      phone: phone.id,
       session: session.id,
       revoked: revoked.id,
       template: template.id,
@@ -951,6 +1018,12 @@ describe('BAPI bad inputs', () => {
       locale: null,
     });
     expect((ann.email_addresses as { email_address: string }[]).map((e) => e.email_address)).toEqual(['ann@example.com']);
+    expect(ann.phone_numbers).toEqual([]);
+    expect((await call('GET', `/api/v1/phone_numbers/${fixtures.phone}`)).body).toMatchObject({
+      phone_number: '+14155550199',
+      verification: { status: 'verified' },
+      reserved_for_second_factor: false,
+    });
     expect(await call('POST', `/api/v1/users/${fixtures.user}/verify_password`, { password: 'correct-Horse-battery-9' })).toEqual({
       status: 200,
       body: { verified: true },

@@ -88,8 +88,13 @@ function sdkSuite(dialect: Dialect) {
     const org = await clerk.organizations.createOrganization({ name: `Filters ${dialect}`, createdBy: old.id });
 
     expect(await ids({})).toEqual(both);
-    // Gatehouse users have no phone numbers or Web3 wallets: those filters are accepted and match nobody.
+    // Verified phone numbers match (in any common spelling); Web3 wallets match nobody (Gatehouse has none).
     expect(await ids({ phoneNumber: ['+15555550100'] })).toEqual([]);
+    const phone = await clerk.phoneNumbers.createPhoneNumber({ userId: fresh.id, phoneNumber: '+15555550100', verified: true });
+    await clerk.phoneNumbers.createPhoneNumber({ userId: old.id, phoneNumber: '+15555550101', verified: false });
+    expect(await ids({ phoneNumber: ['+1 (555) 555-0100', '+15555550101'] })).toEqual([fresh.id]);
+    expect(await clerk.users.getCount({ userId: both, phoneNumber: ['+15555550100'] })).toBe(1);
+    await clerk.phoneNumbers.deletePhoneNumber(phone.id);
     expect(await ids({ web3Wallet: ['0x0000000000000000000000000000000000000000'] })).toEqual([]);
     expect(await ids({ organizationId: [org.id] })).toEqual([old.id]);
     expect(await ids({ createdAtAfter: t0 + 30_000 })).toEqual([fresh.id]);

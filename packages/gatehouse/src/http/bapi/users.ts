@@ -44,8 +44,10 @@ function toUserFilter(q: ListFilters) {
     usernames: q.username,
     query: q.query,
     organizationIds: q.organization_id,
-    // Gatehouse users have no phone numbers or Web3 wallets: such a filter matches nobody.
-    unmatchable: Boolean(q.phone_number?.length || q.web3_wallet?.length),
+    // Verified numbers, compared in E.164 (spaces, dashes, dots and parentheses dropped).
+    phoneNumbers: q.phone_number?.map((p) => p.trim().replace(/[\s\-().]/g, '')),
+    // Gatehouse users have no Web3 wallets: such a filter matches nobody.
+    unmatchable: Boolean(q.web3_wallet?.length),
     createdAfter: q.created_at_after,
     createdBefore: q.created_at_before,
     // `last_active_at_since` is the SDK's deprecated name for `last_active_at_after`.

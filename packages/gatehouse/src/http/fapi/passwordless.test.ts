@@ -109,6 +109,79 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
       expect(done.body.response.status).toBe('complete');
     });
 
+    it('a number reserved for two-step verification is a second factor: password, then an SMS code', async () => {
+      const email = 'phone-2fa@example.com';
+      const number = '+14155550123';
+      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });
+      const b = await signedInBrowser(t, email);
+      const added = await b.call('POST', '/v1/me/phone_numbers', { phone_number: number });
+      const id = added.body.response.id as string;
+      // Only a verified number can be reserved.
+      const early = await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'true' });
+      expect(early.status).toBe(422);
+      expect(early.body.errors[0]).toMatchObject({ code: 'form_param_value_invalid', meta: { param_name: 'reserved_for_second_factor' } });
+      await b.call('POST', `/v1/me/phone_numbers/${id}/prepare_verification`, { strategy: 'phone_code' });
+      await b.call('POST', `/v1/me/phone_numbers/${id}/attempt_verification`, { code: await mailedCode(t, number) });
+      const reserved = await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'true' });
+      expect(reserved.body.response).toMatchObject({ reserved_for_second_factor: true });
+      expect((await b.call('GET', '/v1/me')).body.response).toMatchObject({ two_factor_enabled: true, totp_enabled: false });
+      const env = await b.call('GET', '/v1/environment');
+      expect(env.body.user_settings.attributes.phone_number).toMatchObject({
+        used_for_second_factor: true,
+        second_factors: ['phone_code'],
+      });
+
+      // Elsewhere: the password leaves the sign-in needing the SMS code.
+      const other = fapiBrowser(t.app);
+      const first = await other.call('POST', '/v1/client/sign_ins', { identifier: email, password: PASSWORD, strategy: 'password' });
+      expect(first.body.response.status).toBe('needs_second_factor');
+      expect(first.body.response.supported_second_factors).toEqual([
+        { strategy: 'phone_code', phone_number_id: id, safe_identifier: '+1******0123', default: true },
+      ]);
+      const signInId = first.body.response.id as string;
+      // Attempting before a code was sent, and naming a number that is not reserved, are refused.
+      const unsent = await other.call('POST', `/v1/client/sign_ins/${signInId}/attempt_second_factor`, {
+        strategy: 'phone_code',
+        code: '123456',
+      });
+      expect(unsent.status).toBe(422);
+      const stranger = await other.call('POST', `/v1/client/sign_ins/${signInId}/prepare_second_factor`, {
+        strategy: 'phone_code',
+        phone_number_id: 'idn_nope',
+      });
+      expect(stranger.body.errors[0]).toMatchObject({ code: 'form_param_value_invalid', meta: { param_name: 'phone_number_id' } });
+
+      const prepared = await other.call('POST', `/v1/client/sign_ins/${signInId}/prepare_second_factor`, {
+        strategy: 'phone_code',
+        phone_number_id: id,
+      });
+      expect(prepared.status).toBe(200);
+      expect(prepared.body.response.second_factor_verification).toMatchObject({ strategy: 'phone_code', status: 'unverified' });
+      const code = await mailedCode(t, number);
+      const wrong = await other.call('POST', `/v1/client/sign_ins/${signInId}/attempt_second_factor`, {
+        strategy: 'phone_code',
+        code: wrongCode(code),
+      });
+      expect(wrong.status).toBe(422);
+      expect(wrong.body.errors[0].code).toBe('form_code_incorrect');
+      const done = await other.call('POST', `/v1/client/sign_ins/${signInId}/attempt_second_factor`, { strategy: 'phone_code', code });
+      expect(done.body.response.status).toBe('complete');
+      // The code was spent.
+      const again = await other.call('POST', `/v1/client/sign_ins/${signInId}/attempt_second_factor`, { strategy: 'phone_code', code });
+      expect(again.status).toBeGreaterThanOrEqual(400);
+
+      // The Backend API's DELETE /v1/users/{id}/mfa releases it: the number stays, no longer asking.
+      const userId = (await b.call('GET', '/v1/me')).body.response.id as string;
+      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/users/${userId}/mfa`, headers: t.auth })).statusCode).toBe(200);
+      expect((await b.call('GET', `/v1/me/phone_numbers/${id}`)).body.response).toMatchObject({ reserved_for_second_factor: false });
+      const plain = await fapiBrowser(t.app).call('POST', '/v1/client/sign_ins', {
+        identifier: email,
+        password: PASSWORD,
+        strategy: 'password',
+      });
+      expect(plain.body.response.status).toBe('complete');
+    });
+
     it("Clerk's test numbers take 424242 on a development instance and get no SMS", async () => {
       const email = 'test-number@example.com';
       await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });

@@ -382,7 +382,7 @@ describe('factor settings', () => {
   it('turning factors off is reflected in the environment, the sign-in and the routes', async () => {
     await t.domain.instance.updateSettings((s) => ({
       ...s,
-      factors: { emailCode: false, totp: false, backupCode: true, mfaRequired: true },
+      factors: { emailCode: false, totp: false, phoneCode: true, backupCode: true, mfaRequired: true },
     }));
     const env = (await t.app.inject({ method: 'GET', url: '/v1/environment' })).json();
     expect(env.user_settings.attributes.email_address.first_factors).toEqual([]);

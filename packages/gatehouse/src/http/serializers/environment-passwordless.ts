@@ -6,7 +6,11 @@ import type { EnvironmentWireJSON } from './environment.js';
  * address's factors and verifications, phone numbers (an optional identifier, `phone_code`), passkeys
  * (and their autofill and sign-in button). Off factors leave the environment as it was.
  */
-export function withPasswordless(environment: EnvironmentWireJSON, settings: PasswordlessSettings | undefined): EnvironmentWireJSON {
+export function withPasswordless(
+  environment: EnvironmentWireJSON,
+  settings: PasswordlessSettings | undefined,
+  phoneSecondFactor = false,
+): EnvironmentWireJSON {
   if (!settings) return environment;
   const { attributes } = environment.user_settings;
   if (settings.emailLink) {
@@ -22,6 +26,8 @@ export function withPasswordless(environment: EnvironmentWireJSON, settings: Pas
       first_factors: ['phone_code'],
       verifications: ['phone_code'],
       verify_at_sign_up: true,
+      used_for_second_factor: phoneSecondFactor,
+      second_factors: phoneSecondFactor ? ['phone_code'] : [],
     };
   }
   if (settings.passkeys) {

@@ -176,7 +176,7 @@ export function serializeEnvironment(input: {
   social?: OAuthProvider[];
   passwordless?: PasswordlessSettings;
 }): EnvironmentWireJSON {
-  return withPasswordless(environmentFields(input), input.passwordless);
+  return withPasswordless(environmentFields(input), input.passwordless, input.factors.phoneCode);
 }
 
 function environmentFields(input: Parameters<typeof serializeEnvironment>[0]): EnvironmentWireJSON {

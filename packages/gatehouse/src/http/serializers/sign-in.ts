@@ -61,6 +61,14 @@ function secondFactorVerification(signIn: SignIn, code: VerificationCode | undef
 
 /** A factor as `supported_second_factors` lists it. */
 function serializeSecondFactor(factor: SecondFactorDescription): SignInSecondFactorJSON {
+  if (factor.strategy === 'phone_code') {
+    return {
+      strategy: factor.strategy,
+      phone_number_id: factor.phoneNumberId,
+      safe_identifier: factor.safeIdentifier,
+      default: factor.default,
+    };
+  }
   return { strategy: factor.strategy };
 }
 

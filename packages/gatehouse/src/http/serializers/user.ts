@@ -79,8 +79,8 @@ function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks
     organization_memberships: null,
     password_enabled: Boolean(user.passwordDigest),
     password_last_updated_at: user.passwordLastUpdatedAt,
-    // Backup codes only stand in for another factor; a phone number reserved for 2FA will count here too.
-    two_factor_enabled: user.totpEnabled,
+    // Backup codes only stand in for another factor; a verified number reserved for 2FA is one.
+    two_factor_enabled: user.totpEnabled || (record.phoneNumbers ?? []).some((p) => p.verified && p.reservedForSecondFactor),
     totp_enabled: user.totpEnabled,
     backup_code_enabled: user.backupCodeEnabled,
     mfa_enabled_at: user.mfaEnabledAt,

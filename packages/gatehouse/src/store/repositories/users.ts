@@ -30,6 +30,8 @@ export interface UserListFilter {
    * Identifiers Gatehouse does not store (phone numbers, Web3 wallets): a filter on one of them is
    * accepted, as Clerk's list accepts it, and matches nothing.
    */
+  /** Users with one of these verified phone numbers (E.164). */
+  phoneNumbers?: string[];
   unmatchable?: boolean;
   /** Unix-millisecond bounds, exclusive. */
   createdAfter?: number;
@@ -74,6 +76,13 @@ export function createUserRepository(db: Kysely<Database>) {
         'users.id',
         'in',
         db.selectFrom('organization_memberships').select('user_id').where('organization_id', 'in', filter.organizationIds),
+      );
+    }
+    if (filter.phoneNumbers?.length) {
+      q = q.where(
+        'users.id',
+        'in',
+        db.selectFrom('phone_numbers').select('user_id').where('phone_number', 'in', filter.phoneNumbers).where('verified', '=', 1),
       );
     }
     if (filter.unmatchable) q = q.where(sql<boolean>`1 = 0`);

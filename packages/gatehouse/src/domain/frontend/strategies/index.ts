@@ -105,4 +105,5 @@ export function currentSecondFactor(name: string | null): SecondFactorStrategy |
   return name ? secondFactors.get(name) : undefined;
 }
 
+export { maskPhone } from './phone-code.js';
 export { backupCode, emailCode, emailLink, passkey, password, phoneCode, resetPasswordEmailCode, totp };

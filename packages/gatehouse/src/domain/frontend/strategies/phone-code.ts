@@ -1,5 +1,18 @@
 import { errors, frontendErrors } from '../../../errors.js';
-import type { Strategy } from './types.js';
+import type { PhoneNumber } from '../../../model/index.js';
+import type { Strategy, StrategyDeps } from './types.js';
+
+/** A number as a sign-in shows it to someone who has not proved who they are (`+1******2671`). */
+export function maskPhone(phone: string): string {
+  return `${phone.slice(0, 2)}${'*'.repeat(Math.max(1, phone.length - 6))}${phone.slice(-4)}`;
+}
+
+/** The user's verified numbers reserved for the second factor, the default one first. */
+async function secondFactorPhones(deps: StrategyDeps, userId: string): Promise<PhoneNumber[]> {
+  if ((await deps.settings()).phoneNumber === 'off') return [];
+  const phones = (await deps.phoneNumbersOf(userId)).filter((p) => p.verified && p.reservedForSecondFactor);
+  return phones.sort((a, b) => Number(b.defaultSecondFactor) - Number(a.defaultSecondFactor) || a.createdAt - b.createdAt);
+}
 
 /**
  * A six-digit code sent by SMS to the account's phone number: signs in (a first factor), and verifies
@@ -34,6 +47,45 @@ export const phoneCode: Strategy = {
       return { user, next: 'complete' };
     },
     verification: (deps, signIn) => deps.codes.find(signIn.id, 'sign_in_phone_code'),
+  },
+  /**
+   * As a second factor: a code texted to one of the user's verified numbers reserved for it (set in
+   * <UserProfile/>, `PATCH /v1/me/phone_numbers/{id}` `reserved_for_second_factor`). Its own code
+   * purpose, so a sign-in that used a phone code first still needs a fresh one.
+   */
+  secondFactor: {
+    name: 'phone_code',
+    primary: true,
+    enabled: (settings) => settings.phoneCode,
+    async describeFactors(deps, user) {
+      const phones = await secondFactorPhones(deps, user.id);
+      return phones.map((p, i) => ({
+        strategy: 'phone_code' as const,
+        phoneNumberId: p.id,
+        safeIdentifier: maskPhone(p.phoneNumber),
+        default: i === 0,
+      }));
+    },
+    async prepare(deps, { signIn, user, locale, params }) {
+      const phones = await secondFactorPhones(deps, user.id);
+      const phone = params.phoneNumberId ? phones.find((p) => p.id === params.phoneNumberId) : phones[0];
+      if (!phone)
+        throw errors.paramValueInvalid('phone_number_id', 'is not a phone number of this account reserved for two-step verification');
+      await deps.codes.send({
+        subjectId: signIn.id,
+        purpose: 'sign_in_phone_second_factor',
+        to: phone.phoneNumber,
+        kind: 'sign_in_code',
+        locale,
+        channel: 'sms',
+      });
+    },
+    async attempt(deps, { signIn, code }) {
+      if (!code) throw errors.paramMissing('code');
+      if (!(await deps.codes.find(signIn.id, 'sign_in_phone_second_factor'))) throw frontendErrors.verificationMissing();
+      await deps.codes.check(signIn.id, 'sign_in_phone_second_factor', code);
+    },
+    verification: (deps, signIn) => deps.codes.find(signIn.id, 'sign_in_phone_second_factor'),
   },
   signUpVerification: {
     name: 'phone_code',

@@ -46,8 +46,11 @@ export type FactorDescription =
     }
   | { strategy: 'phone_code'; phoneNumberId: string; safeIdentifier: string; primary: boolean };
 
-/** One entry of a sign-in's `supported_second_factors` (a `phone_code` adds its own shape here). */
-export type SecondFactorDescription = { strategy: 'totp' } | { strategy: 'backup_code' };
+/** One entry of a sign-in's `supported_second_factors`. */
+export type SecondFactorDescription =
+  | { strategy: 'totp' }
+  | { strategy: 'backup_code' }
+  | { strategy: 'phone_code'; phoneNumberId: string; safeIdentifier: string; default: boolean };
 
 /** What strategies may use: codes, password checks, users, second factors. */
 export interface StrategyDeps {
@@ -55,6 +58,8 @@ export interface StrategyDeps {
   secondFactors: SecondFactorService;
   verifyPassword: PasswordVerifier;
   findUser(id: string): Promise<User | undefined>;
+  /** The user's phone numbers. */
+  phoneNumbersOf(userId: string): Promise<PhoneNumber[]>;
   passkeys: PasskeyCeremonies;
   /** The Frontend API URL an e-mail link points at (`/v1/verify?token=…`). */
   verifyUrl(token: string): string;
