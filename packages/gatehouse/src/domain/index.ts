@@ -37,6 +37,7 @@ import type { OAuthProviderConfig } from './oauth/provider-config.js';
 import { createProviderClients, resolveProviders } from './oauth/providers.js';
 import { createSocialService } from './oauth/social.js';
 import { createOrganizationRoleService } from './organization-roles.js';
+import { createOrganizationDomainService } from './organization-domains.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createPhoneNumberService } from './phone-numbers.js';
@@ -301,6 +302,7 @@ export function createDomain(options: DomainOptions) {
     sessions,
     backendClients: createBackendClientService(store, clock, clients),
     organizations,
+    organizationDomains: createOrganizationDomainService({ store, clock, organizations, codes }),
     invitations,
     organizationRoles: createOrganizationRoleService(instance, clock),
     protection,

@@ -43,6 +43,7 @@ import { createImageRepository, type ImageRepository } from './images.js';
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
 import { createInvitationRepository, type InvitationRepository } from './invitations.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
+import { createOrganizationDomainRepository, type OrganizationDomainRepository } from './organization-domains.js';
 import {
   type ApiKeyRepository,
   createApiKeyRepository,
@@ -97,6 +98,7 @@ export interface Repositories {
   organizations: OrganizationRepository;
   organizationMemberships: OrganizationMembershipRepository;
   invitations: InvitationRepository;
+  organizationDomains: OrganizationDomainRepository;
   attemptCounters: AttemptCounterRepository;
   userLockouts: UserLockoutRepository;
   retiredClientTokens: RetiredClientTokenRepository;
@@ -137,6 +139,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     testingTokens: createTestingTokenRepository(db),
     organizations: createOrganizationRepository(db),
     invitations: createInvitationRepository(db),
+    organizationDomains: createOrganizationDomainRepository(db),
     organizationMemberships: createOrganizationMembershipRepository(db),
     attemptCounters: createAttemptCounterRepository(db),
     userLockouts: createUserLockoutRepository(db),
