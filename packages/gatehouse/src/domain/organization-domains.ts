@@ -7,7 +7,11 @@ import type { Clock } from './clock.js';
 import type { VerificationCodes } from './frontend/verification-codes.js';
 import type { OrganizationService } from './organizations.js';
 
-export const ENROLLMENT_MODES: readonly OrganizationEnrollmentMode[] = ['manual_invitation', 'automatic_invitation', 'automatic_suggestion'];
+export const ENROLLMENT_MODES: readonly OrganizationEnrollmentMode[] = [
+  'manual_invitation',
+  'automatic_invitation',
+  'automatic_suggestion',
+];
 
 /** Public mail providers' domains: nobody's address there proves they belong to an organization. */
 const COMMON_DOMAINS = new Set([

@@ -72,7 +72,9 @@ const enrollmentMode = z.enum(['manual_invitation', 'automatic_invitation', 'aut
 const domainListQuery = z
   .object({ ...pagination, verified: booleanQuery, enrollment_mode: z.union([enrollmentMode, z.array(enrollmentMode)]).optional() })
   .strict();
-const domainCreateBody = z.object({ name: z.string().max(253), enrollment_mode: enrollmentMode.optional(), verified: z.boolean().optional() }).strict();
+const domainCreateBody = z
+  .object({ name: z.string().max(253), enrollment_mode: enrollmentMode.optional(), verified: z.boolean().optional() })
+  .strict();
 const domainUpdateBody = z
   .object({ name: z.string().max(253).optional(), enrollment_mode: enrollmentMode.optional(), verified: z.boolean().optional() })
   .strict();

@@ -43,7 +43,6 @@ import { createImageRepository, type ImageRepository } from './images.js';
 import { createInstanceRepository, createSigningKeyRepository, type InstanceRepository, type SigningKeyRepository } from './instance.js';
 import { createInvitationRepository, type InvitationRepository } from './invitations.js';
 import { createJwtTemplateRepository, type JwtTemplateRepository } from './jwt-templates.js';
-import { createOrganizationDomainRepository, type OrganizationDomainRepository } from './organization-domains.js';
 import {
   type ApiKeyRepository,
   createApiKeyRepository,
@@ -58,6 +57,7 @@ import {
   type ExternalAccountRepository,
   type OAuthFlowRepository,
 } from './oauth.js';
+import { createOrganizationDomainRepository, type OrganizationDomainRepository } from './organization-domains.js';
 import {
   createOrganizationMembershipRepository,
   createOrganizationRepository,
