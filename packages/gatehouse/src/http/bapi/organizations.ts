@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
+import { assertEnrollmentMode } from '../../domain/organization-domains.js';
 import { idParams, metadataObject, pagination, stringList } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
@@ -69,9 +70,7 @@ const membershipUpdateBody = z.object({ role }).strict();
 const membershipParams = z.object({ id: z.string().min(1), userId: z.string().min(1) });
 const userMembershipsQuery = z.object(pagination).strict();
 const enrollmentMode = z.enum(['manual_invitation', 'automatic_invitation', 'automatic_suggestion']);
-const domainListQuery = z
-  .object({ ...pagination, verified: booleanQuery, enrollment_mode: z.union([enrollmentMode, z.array(enrollmentMode)]).optional() })
-  .strict();
+const domainListQuery = z.object({ ...pagination, verified: booleanQuery, enrollment_mode: stringList }).strict();
 const domainCreateBody = z
   .object({ name: z.string().max(253), enrollment_mode: enrollmentMode.optional(), verified: z.boolean().optional() })
   .strict();
@@ -206,7 +205,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
   app.get('/v1/organizations/:id/domains', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const q = parseInput(domainListQuery, request.query);
-    const modes = q.enrollment_mode === undefined ? undefined : [q.enrollment_mode].flat();
+    const modes = q.enrollment_mode?.map((mode) => assertEnrollmentMode(mode));
     const page = await domain.organizationDomains.list(id, {
       enrollmentModes: modes,
       verified: q.verified === undefined ? undefined : q.verified === 'true',
