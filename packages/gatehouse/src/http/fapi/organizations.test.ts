@@ -267,6 +267,18 @@ function organizationSuite(dialect: 'sqlite' | 'postgres') {
   });
 
   it('organization domains: added from the profile, verified by a mailed code, enrollment mode; the Backend API round-trips them', async () => {
+    // Off by default (the Domains section stays hidden); the Backend API turns it on with its modes.
+    expect((await a.call('GET', '/v1/environment')).body.organization_settings.domains).toMatchObject({ enabled: false });
+    const toggled = await clerk.instance.updateOrganizationSettings({
+      domainsEnabled: true,
+      domainsEnrollmentModes: ['manual_invitation', 'automatic_invitation'],
+    });
+    expect(toggled).toMatchObject({ domainsEnabled: true, domainsEnrollmentModes: ['manual_invitation', 'automatic_invitation'] });
+    expect((await a.call('GET', '/v1/environment')).body.organization_settings.domains).toEqual({
+      enabled: true,
+      enrollment_modes: ['manual_invitation', 'automatic_invitation'],
+      default_role: 'org:member',
+    });
     const added = await a.call('POST', `/v1/organizations/${orgId}/domains`, { name: 'Rockets.Test' });
     expect(added.status).toBe(200);
     expect(added.body.response).toMatchObject({
