@@ -41,6 +41,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'DELETE', url: '/api/v1/organizations/<org>/memberships/<user>', body: false },
   { method: 'PATCH', url: '/api/v1/organizations/<org>/memberships/<user>/metadata', body: true },
   { method: 'GET', url: '/api/v1/users/<user>/organization_memberships', body: false },
+  { method: 'GET', url: '/api/v1/organization_memberships', body: false },
   { method: 'GET', url: '/api/v1/organizations/<org>/domains', body: false },
   { method: 'POST', url: '/api/v1/organizations/<org>/domains', body: true, required: { name: 'fresh.test' } },
   { method: 'PATCH', url: '/api/v1/organizations/<org>/domains/<domain>', body: true },
@@ -306,6 +307,11 @@ const userMembershipCases: Case[] = [
 const addDomain = endpointCase('POST', '/api/v1/organizations/<org>/domains');
 const updateDomain = endpointCase('PATCH', '/api/v1/organizations/<org>/domains/<domain>');
 
+const instanceMembershipCases: Case[] = [
+  ...pagingCases('/api/v1/organization_memberships'),
+  get('unknown order_by', '/api/v1/organization_memberships?order_by=shoe_size', 422, 'form_param_value_invalid', 'order_by'),
+];
+
 const domainCases: Case[] = [
   ...pagingCases('/api/v1/organizations/<org>/domains'),
   get('verified=yes', '/api/v1/organizations/<org>/domains?verified=yes', 422, 'form_param_value_invalid', 'verified'),
@@ -348,6 +354,7 @@ const TABLES: Record<string, Case[]> = {
   '/v1/organizations/{id}/memberships': membershipCases,
   'GET /v1/users/{id}/organization_memberships': userMembershipCases,
   '/v1/organizations/{id}/domains': domainCases,
+  'GET /v1/organization_memberships': instanceMembershipCases,
 };
 const ALL_CASES = Object.values(TABLES).flat();
 

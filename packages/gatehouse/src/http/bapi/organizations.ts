@@ -69,6 +69,7 @@ const membershipCreateBody = z.object({ user_id: z.string().min(1), role }).stri
 const membershipUpdateBody = z.object({ role }).strict();
 const membershipParams = z.object({ id: z.string().min(1), userId: z.string().min(1) });
 const userMembershipsQuery = z.object(pagination).strict();
+const instanceMembershipsQuery = z.object({ ...pagination, order_by: z.string().max(64).optional() }).strict();
 const enrollmentMode = z.enum(['manual_invitation', 'automatic_invitation', 'automatic_suggestion']);
 const domainListQuery = z.object({ ...pagination, verified: booleanQuery, enrollment_mode: stringList }).strict();
 const domainCreateBody = z
@@ -241,6 +242,19 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
   app.delete('/v1/organizations/:id/domains/:domainId', async (request, reply) => {
     const { id, domainId } = parseInput(domainParams, request.params);
     return sendJson(reply, 200, serializeOrganizationDomain(await domain.organizationDomains.delete(id, domainId)));
+  });
+
+  app.get('/v1/organization_memberships', async (request, reply) => {
+    const q = parseInput(instanceMembershipsQuery, request.query);
+    const page = await organizations.listInstanceMemberships({ orderBy: q.order_by, limit: q.limit, offset: q.offset });
+    return sendJson(
+      reply,
+      200,
+      serializePage(
+        page.data.map((r) => serializeMembership(r, links)),
+        page.totalCount,
+      ),
+    );
   });
 
   app.get('/v1/users/:id/organization_memberships', async (request, reply) => {

@@ -375,6 +375,14 @@ function organizationSuite(dialect: 'sqlite' | 'postgres') {
     expect(raw(await clerk.organizations.deleteOrganizationDomain({ organizationId: orgId, domainId: createdId })).id).toBe(createdId);
     expect((await clerk.organizations.getOrganizationDomainList({ organizationId: orgId })).totalCount).toBe(1);
 
+    // Every organization's memberships, instance-wide.
+    const everyone = await clerk.organizations.getInstanceOrganizationMembershipList({ orderBy: '+created_at', limit: 50 });
+    expect(everyone.totalCount).toBe(2);
+    expect(everyone.data.map((m) => [m.organization.id, m.role, m.publicUserData?.identifier])).toEqual([
+      [orgId, 'org:admin', 'alice@example.com'],
+      [orgId, 'org:member', 'bob@example.com'],
+    ]);
+
     // Deleted from the profile.
     const gone = await a.call('DELETE', base);
     expect(gone.body.response).toMatchObject({ object: 'organization_domain', id: domainId, deleted: true });
