@@ -12,6 +12,7 @@ import { parsePasswordlessSettings } from './domain/passwordless-settings.js';
 import { validateSessionTokenSettings } from './domain/session-token-settings.js';
 import type { EventSerializer } from './domain/webhooks/events.js';
 import { GatehouseError } from './errors.js';
+import { openGeoIp } from './geoip.js';
 import { bundleUrls } from './http/pages/bundles.js';
 import { createEventSerializer } from './http/serializers/event.js';
 import { newId } from './ids.js';
@@ -102,6 +103,7 @@ export async function boot(
       clock,
       lockout: config.lockout,
       oauth: config.oauth,
+      ...(config.geoip ? { locate: openGeoIp(config.geoip) } : {}),
       // Mail speaks in the application's name, as the hosted pages and clerk-js do.
       sendCode: async (message) => {
         const locale = pickLocale(message.locale);

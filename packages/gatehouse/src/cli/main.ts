@@ -36,6 +36,7 @@ Options (each also read from GATEHOUSE_<NAME>):
   --mail-from <addr>      the sender of mail: "Acme <no-reply@acme.com>" or an address (the
                           application name is then shown beside it)
   --redis <url>           keep rate-limit counters in Redis (redis://host:6379), shared by every node
+  --geoip <file.mmdb>     a GeoIP database (MaxMind DB format) for the city and country of sessions
   --json                  with env/init: one JSON object
   --shell                 with env/init: export lines, for eval "$(gatehouse env --shell)"
 `;
@@ -53,6 +54,7 @@ const OPTIONS = {
   config: { type: 'string' },
   seed: { type: 'string' },
   redis: { type: 'string' },
+  geoip: { type: 'string' },
   smtp: { type: 'string' },
   'mail-from': { type: 'string' },
   'allowed-origins': { type: 'string' },

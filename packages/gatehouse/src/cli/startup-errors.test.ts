@@ -112,6 +112,11 @@ const CASES: Case[] = [
     message: /^gatehouse: Redis at redis:\/\/127\.0\.0\.1:\d+ does not answer \(Command timed out\); start it or fix --redis/,
   },
   {
+    name: 'a GeoIP database file that is missing',
+    args: async () => ['start', '--data-dir', tempDir(), '--geoip', path.join(tempDir(), 'none.mmdb'), ...(await port())],
+    message: /^gatehouse: --geoip \S+none\.mmdb cannot be read as a GeoIP database \(ENOENT\); give a MaxMind DB \(\.mmdb\) file/,
+  },
+  {
     name: 'an unknown flag',
     args: () => ['start', '--prot', '4000'],
     message: /^gatehouse: unknown option --prot; did you mean "--port"\? `gatehouse --help` lists them$/,

@@ -201,6 +201,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     encryptionKey: env.GATEHOUSE_ENCRYPTION_KEY,
     webhooks: file.webhooks,
     webhooksAllowPrivate: env.GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE === '1' || file.webhooksAllowPrivate === true,
+    geoip: str(flags.geoip) ?? env.GATEHOUSE_GEOIP ?? file.geoip,
     webhookRetryScheduleMs: retrySchedule(env.GATEHOUSE_WEBHOOK_RETRY_SCHEDULE),
     oauth: oauthProviders(env, file),
   };

@@ -69,6 +69,8 @@ export const configFileSchema = z
       .optional(),
     /** Allow loopback and private webhook URLs on a production instance (development instances always do). */
     webhooksAllowPrivate: z.boolean().optional(),
+    /** A GeoIP database (MaxMind DB format, `.mmdb`) for the city and country of sessions. */
+    geoip: z.string().min(1).optional(),
   })
   .strict();
 
@@ -119,6 +121,8 @@ export interface GatehouseConfig {
   /** The config file's webhook endpoints; undefined: the file says nothing (those made by the API stay). */
   webhooks: { url: string; events?: string[] | undefined; secret?: string | undefined }[] | undefined;
   webhooksAllowPrivate: boolean;
+  /** A GeoIP database file (`.mmdb`); undefined: sessions' city and country stay unknown. */
+  geoip?: string | undefined;
   /**
    * For tests only (`GATEHOUSE_WEBHOOK_RETRY_SCHEDULE`, comma-separated seconds, first 0): a short
    * retry schedule instead of Svix's. Undocumented for production use.

@@ -41,7 +41,7 @@ import { createOrganizationRoleService } from './organization-roles.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
 import { createPhoneNumberService } from './phone-numbers.js';
-import { createSessionActivityService } from './session-activities.js';
+import { createSessionActivityService, type Locate } from './session-activities.js';
 import { createSessionService } from './sessions.js';
 import { createTestingTokenService } from './testing-tokens.js';
 import { createTokenService } from './tokens.js';
@@ -78,6 +78,8 @@ export interface DomainOptions {
   };
   /** Social connections (config key `oauth`, `GATEHOUSE_OAUTH_*`). */
   oauth?: Record<string, OAuthProviderConfig>;
+  /** City and country of a session's address (`--geoip`); without it they stay unknown. */
+  locate?: Locate;
 }
 
 /** Where providers send the browser back: register this URL with each provider. */
@@ -310,7 +312,7 @@ export function createDomain(options: DomainOptions) {
     jwtTemplates,
     tokens,
     images,
-    sessionActivities: createSessionActivityService(store, clock),
+    sessionActivities: createSessionActivityService(store, clock, options.locate),
     apiKeys: createApiKeyService(store, box, clock),
     machines,
     m2mTokens: createM2MTokenService(store, clock, machines, { keyring, issuer: new URL(options.publicUrl).origin }),

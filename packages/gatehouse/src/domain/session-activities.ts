@@ -14,6 +14,9 @@ export interface SignInDevice {
 const MAX_USER_AGENT = 512;
 const MAX_FIELD = 64;
 
+/** Where an address is, from a GeoIP database (`--geoip`); null when the database does not know it. */
+export type Locate = (ipAddress: string) => { city: string | null; country: string | null } | null;
+
 const field = (value: string | undefined): string | null => (value ? value.slice(0, MAX_FIELD) : null);
 
 /**
@@ -21,10 +24,11 @@ const field = (value: string | undefined): string | null => (value ? value.slice
  * "Active devices". `device_type` names the device when the User-Agent does (`iPhone`, `iPad`),
  * else its operating system (`macOS`, `Windows`), as Clerk's does.
  */
-export function describeDevice(device: SignInDevice, sessionId: string, now: number): SessionActivity {
+export function describeDevice(device: SignInDevice, sessionId: string, now: number, locate?: Locate): SessionActivity {
   const userAgent = device.userAgent?.slice(0, MAX_USER_AGENT).trim();
   const parsed = userAgent ? Bowser.parse(userAgent) : undefined;
   const platform = parsed?.platform.type;
+  const place = device.ipAddress && locate ? locate(device.ipAddress) : null;
   return {
     sessionId,
     browserName: field(parsed?.browser.name),
@@ -33,19 +37,19 @@ export function describeDevice(device: SignInDevice, sessionId: string, now: num
     deviceType: field(parsed?.platform.model ?? parsed?.os.name ?? platform),
     isMobile: platform === 'mobile' || platform === 'tablet',
     ipAddress: field(device.ipAddress),
-    // No GeoIP database is configured: the place stays unknown rather than guessed.
-    city: null,
-    country: null,
+    // Without a GeoIP database (or for an address it does not know) the place stays unknown rather than guessed.
+    city: field(place?.city ?? undefined),
+    country: field(place?.country ?? undefined),
     createdAt: now,
   };
 }
 
 /** The device and place each session was signed in from (Clerk's `latest_activity`). */
-export function createSessionActivityService(store: Store, clock: Clock) {
+export function createSessionActivityService(store: Store, clock: Clock, locate?: Locate) {
   return {
     /** Records the device of a new session; a session keeps the first one recorded. */
     async record(sessionId: string, device: SignInDevice): Promise<void> {
-      await store.sessionActivities.insertIfAbsent(describeDevice(device, sessionId, clock()));
+      await store.sessionActivities.insertIfAbsent(describeDevice(device, sessionId, clock(), locate));
     },
 
     async forSessions(sessionIds: readonly string[]): Promise<Map<string, SessionActivity>> {

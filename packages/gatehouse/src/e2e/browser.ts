@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { MailCatcher } from '../testing/mail-catcher.js';
 import { servicesRequired } from '../testing/services.js';
 
 export const CHROMIUM_PATH = process.env.GATEHOUSE_CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -113,4 +114,44 @@ declare global {
     __appReady?: boolean;
     __appError?: string;
   }
+}
+
+/**
+ * `Clerk.signOut()` from inside the page, resolved once the page has navigated to the after-sign-out
+ * URL. clerk-js navigates after its promise settles, so a `page.goto` right after a bare
+ * `evaluate(signOut)` races that navigation and is interrupted by it.
+ */
+export async function signOutInPage(page: Page, timeout = 30_000): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout });
+  await page.evaluate(() => {
+    void window.Clerk.signOut();
+  });
+  await navigated;
+  await page.waitForLoadState('load', { timeout });
+}
+
+/**
+ * The prebuilt `<SignUp/>` already on `page` (the app's, or Gatehouse's hosted page): optional extra
+ * fields, e-mail and password, Continue, then the code caught by the real SMTP catcher, typed into
+ * the code boxes. Returns the code. Waits for clerk-js to finish loading before typing, so the
+ * component cannot re-render over what was typed.
+ */
+export async function signUpWithEmailCode(
+  page: Page,
+  mail: MailCatcher,
+  account: { email: string; password: string; fields?: Record<string, string> },
+  timeout = 30_000,
+): Promise<string> {
+  await page.waitForFunction(() => window.Clerk?.loaded === true, null, { timeout });
+  for (const [name, value] of Object.entries(account.fields ?? {})) await page.locator(`input[name=${name}]`).fill(value, { timeout });
+  await page.locator('input[name=emailAddress]').fill(account.email, { timeout });
+  await page.locator('input[name=password]').fill(account.password, { timeout });
+  const before = mail.count();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click({ timeout });
+  await page.getByText('Verify your email').waitFor({ timeout });
+  const { code } = await mail.waitForCode(account.email, { after: before, subject: /verification code/ });
+  // The code input is six boxes that take typed digits one by one.
+  await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click({ timeout });
+  await page.keyboard.type(code);
+  return code;
 }

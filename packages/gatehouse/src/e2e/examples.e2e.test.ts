@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import { chromiumAvailable, launchBrowser, newContext, shot, signUpWithEmailCode } from './browser.js';
 import { buildNextExample, type RunningExample, startExpressExample, startNextExample } from './example-apps.js';
 
 const hasChromium = chromiumAvailable();
@@ -37,14 +37,7 @@ async function startGatehouse(mail: MailCatcher): Promise<RunningServer> {
 /** Prebuilt `<SignUp/>` (the app's, or Gatehouse's hosted page): e-mail + password, then the code from the real SMTP catcher. */
 async function signUpWithComponent(page: Page, signUpUrl: string, mail: MailCatcher, email: string, password: string): Promise<void> {
   await page.goto(signUpUrl);
-  await page.locator('input[name=emailAddress]').fill(email, { timeout: STEP });
-  await page.locator('input[name=password]').fill(password);
-  const before = mail.count();
-  await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.getByText('Verify your email').waitFor({ timeout: STEP });
-  const { code } = await mail.waitForCode(email, { after: before, subject: /verification code/ });
-  await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click();
-  await page.keyboard.type(code);
+  await signUpWithEmailCode(page, mail, { email, password }, STEP);
 }
 
 /**

@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
-import { ARTIFACTS_DIR, type BrowserLog, chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import { ARTIFACTS_DIR, type BrowserLog, chromiumAvailable, launchBrowser, newContext, shot, signOutInPage } from './browser.js';
 import { type Stack, startStack } from './stack.js';
 
 const TEST_TIMEOUT = 180_000;
@@ -130,11 +130,7 @@ async function signIn(page: Page, appUrl: string, email: string, password: strin
 
 /** `Clerk.signOut()`, which navigates to the after-sign-out URL (`/`). */
 async function signOut(page: Page): Promise<void> {
-  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: STEP_TIMEOUT });
-  await page.evaluate(() => {
-    void window.Clerk.signOut();
-  });
-  await navigated;
+  await signOutInPage(page, STEP_TIMEOUT);
   await ready(page);
   expect(await pageUserId(page)).toBeNull();
 }

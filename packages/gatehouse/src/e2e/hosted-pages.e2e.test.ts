@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { type RunningServer, removeDir, startServer } from '../testing/server.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import { chromiumAvailable, launchBrowser, newContext, shot, signUpWithEmailCode } from './browser.js';
 
 const hasChromium = chromiumAvailable();
 const STEP = 30_000;
@@ -53,14 +53,7 @@ describe.skipIf(!hasChromium)('hosted pages under their CSP in Chromium', () => 
 
       const email = `csp-${Date.now()}-${randomBytes(3).toString('hex')}@example.com`;
       await page.goto(`${gatehouse.url}/sign-up`);
-      await page.locator('input[name=emailAddress]').fill(email, { timeout: STEP });
-      await page.locator('input[name=password]').fill('hosted page passphrase');
-      const before = mail.count();
-      await page.getByRole('button', { name: 'Continue', exact: true }).click();
-      await page.getByText('Verify your email').waitFor({ timeout: STEP });
-      const { code } = await mail.waitForCode(email, { after: before, subject: /verification code/ });
-      await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click();
-      await page.keyboard.type(code);
+      await signUpWithEmailCode(page, mail, { email, password: 'hosted page passphrase' }, STEP);
       // Signed up: the page leaves /sign-up for the after-sign-up URL.
       await page.waitForURL((url) => !url.pathname.startsWith('/sign-up'), { timeout: STEP });
 

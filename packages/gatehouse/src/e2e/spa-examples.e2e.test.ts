@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import { chromiumAvailable, launchBrowser, newContext, shot, signUpWithEmailCode } from './browser.js';
 import { buildViteExample, type RunningExample, startViteExample, type ViteExample } from './example-apps.js';
 
 const hasChromium = chromiumAvailable();
@@ -25,14 +25,7 @@ function uniqueEmail(tag: string): string {
 
 async function signUp(page: Page, url: string, mail: MailCatcher, email: string): Promise<void> {
   await page.goto(url);
-  await page.locator('input[name=emailAddress]').fill(email, { timeout: STEP });
-  await page.locator('input[name=password]').fill(PASSWORD);
-  const before = mail.count();
-  await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.getByText('Verify your email').waitFor({ timeout: STEP });
-  const { code } = await mail.waitForCode(email, { after: before, subject: /verification code/ });
-  await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click();
-  await page.keyboard.type(code);
+  await signUpWithEmailCode(page, mail, { email, password: PASSWORD }, STEP);
 }
 
 async function signIn(page: Page, url: string, email: string): Promise<void> {

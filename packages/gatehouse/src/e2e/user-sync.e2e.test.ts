@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../testing/services.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import { chromiumAvailable, launchBrowser, newContext, shot, signUpWithEmailCode } from './browser.js';
 import { buildUserSyncExample, type RunningExample, startUserSyncExample } from './example-apps.js';
 
 const hasChromium = chromiumAvailable();
@@ -107,16 +107,7 @@ describe.skipIf(!hasChromium || !hasPostgres)('seed 001: examples/user-sync in C
       // Sign up with the app's <SignUp/>; the layout's useSyncUser posts /api/auth/sync.
       const email = `seed001-${Date.now()}-${randomBytes(3).toString('hex')}@example.com`;
       await page.goto(`${appUrl}/sign-up`);
-      await page.locator('input[name=firstName]').fill('Hana', { timeout: STEP });
-      await page.locator('input[name=lastName]').fill('Sato');
-      await page.locator('input[name=emailAddress]').fill(email);
-      await page.locator('input[name=password]').fill(PASSWORD);
-      const before = mail.count();
-      await page.getByRole('button', { name: 'Continue', exact: true }).click();
-      await page.getByText('Verify your email').waitFor({ timeout: STEP });
-      const { code } = await mail.waitForCode(email, { after: before, subject: /verification code/ });
-      await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click();
-      await page.keyboard.type(code);
+      await signUpWithEmailCode(page, mail, { email, password: PASSWORD, fields: { firstName: 'Hana', lastName: 'Sato' } }, STEP);
       await page.waitForURL((url) => url.pathname === '/favorites', { timeout: STEP });
       const status = page.locator('#sync-status');
       await status.waitFor({ timeout: STEP });

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import { chromiumAvailable, launchBrowser, newContext, shot, signOutInPage, signUpWithEmailCode } from './browser.js';
 import { type RunningExample, startVueOnboardingExample } from './example-apps.js';
 
 const hasChromium = chromiumAvailable();
@@ -100,14 +100,7 @@ describe.skipIf(!hasChromium)('seed 002: examples/vue-onboarding in Chromium', (
       // Sign up in the app; the guard sends the new user (no onboardingComplete claim) to /onboarding.
       const email = uniqueEmail('signup');
       await page.goto(`${app.url}/sign-up`);
-      await page.locator('input[name=emailAddress]').fill(email, { timeout: STEP });
-      await page.locator('input[name=password]').fill(PASSWORD);
-      const before = mail.count();
-      await page.getByRole('button', { name: 'Continue', exact: true }).click();
-      await page.getByText('Verify your email').waitFor({ timeout: STEP });
-      const { code } = await mail.waitForCode(email, { after: before, subject: /verification code/ });
-      await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click();
-      await page.keyboard.type(code);
+      await signUpWithEmailCode(page, mail, { email, password: PASSWORD }, STEP);
       await page.waitForURL((url) => url.pathname === '/onboarding', { timeout: STEP });
       await page.getByText('환영합니다!').waitFor({ timeout: STEP });
       await shot(page, 'vue-onboarding-02-onboarding');
@@ -141,7 +134,7 @@ describe.skipIf(!hasChromium)('seed 002: examples/vue-onboarding in Chromium', (
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor({ timeout: STEP });
 
       // Signed out, /dashboard goes to sign-in, and signing in comes back to /dashboard.
-      await page.evaluate(() => window.Clerk.signOut());
+      await signOutInPage(page);
       await page.goto(`${app.url}/dashboard`);
       await page.waitForURL((url) => url.pathname === '/sign-in', { timeout: STEP });
       await page.locator('input[name=identifier]').fill(email, { timeout: STEP });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { type RunningServer, removeDir, startServer } from '../testing/server.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import { chromiumAvailable, launchBrowser, newContext, shot, signOutInPage, signUpWithEmailCode } from './browser.js';
 
 const hasChromium = chromiumAvailable();
 const STEP = 30_000;
@@ -63,14 +63,7 @@ describe.skipIf(!hasChromium)('webhooks for a Chromium sign-up and what follows'
     const email = `hooks-${Date.now()}-${randomBytes(3).toString('hex')}@example.com`;
     try {
       await page.goto(`${gatehouse.url}/sign-up`);
-      await page.locator('input[name=emailAddress]').fill(email, { timeout: STEP });
-      await page.locator('input[name=password]').fill('webhook browser passphrase');
-      const before = mail.count();
-      await page.getByRole('button', { name: 'Continue', exact: true }).click();
-      await page.getByText('Verify your email').waitFor({ timeout: STEP });
-      const { code } = await mail.waitForCode(email, { after: before, subject: /verification code/ });
-      await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click();
-      await page.keyboard.type(code);
+      const code = await signUpWithEmailCode(page, mail, { email, password: 'webhook browser passphrase' }, STEP);
       await page.waitForURL((url) => !url.pathname.startsWith('/sign-up'), { timeout: STEP });
       await page.goto(`${gatehouse.url}/user`);
       await page.getByText(email).first().waitFor({ timeout: STEP });
@@ -86,10 +79,7 @@ describe.skipIf(!hasChromium)('webhooks for a Chromium sign-up and what follows'
       await clerk.users.updateUserMetadata(user.id, { publicMetadata: { plan: 'team' } });
       const organization = await clerk.organizations.createOrganization({ name: 'Webhook Browsers' });
       await clerk.organizations.createOrganizationMembership({ organizationId: organization.id, userId: user.id, role: 'org:member' });
-      await page.evaluate(async () => {
-        const w = window as unknown as { Clerk: { signOut(): Promise<unknown> } };
-        await w.Clerk.signOut();
-      });
+      await signOutInPage(page);
       await clerk.users.deleteUser(user.id);
 
       await receiver.waitFor((events) => events.some((e) => e.type === 'user.deleted'), 60_000);

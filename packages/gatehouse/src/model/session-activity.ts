@@ -8,7 +8,7 @@ export interface SessionActivity {
   deviceType: string | null;
   isMobile: boolean;
   ipAddress: string | null;
-  /** Only when a GeoIP database is configured (none is yet). */
+  /** Only when a GeoIP database is configured (`--geoip`) and knows the address. */
   city: string | null;
   country: string | null;
   createdAt: number;

@@ -46,18 +46,23 @@ export interface SignUpExternal {
   transfer?: boolean;
 }
 
+/** A field a sign-up asks for (Clerk's names). */
+export type SignUpField = 'email_address' | 'password' | 'first_name' | 'last_name' | 'username' | 'phone_number';
+/** A field a sign-up verifies with a code or link. */
+export type SignUpVerifiedField = 'email_address' | 'phone_number';
+
 export interface SignUpRequirements {
-  required: string[];
-  optional: string[];
-  missing: string[];
-  unverified: string[];
+  required: SignUpField[];
+  optional: SignUpField[];
+  missing: SignUpField[];
+  unverified: SignUpVerifiedField[];
 }
 
 /** Which fields this instance asks for, and which of them the attempt still lacks. */
 export function signUpRequirements(signUp: SignUp, settings: FrontendSettings, passwordless?: PasswordlessSettings): SignUpRequirements {
   // A sign-up through a provider needs no password: the provider is how the user signs in.
-  const required = signUp.externalFlowId ? ['email_address'] : ['email_address', 'password'];
-  const optional: string[] = passwordless?.phoneNumber === 'optional' ? ['phone_number'] : [];
+  const required: SignUpField[] = signUp.externalFlowId ? ['email_address'] : ['email_address', 'password'];
+  const optional: SignUpField[] = passwordless?.phoneNumber === 'optional' ? ['phone_number'] : [];
   for (const [field, mode] of [
     ['first_name', settings.firstName],
     ['last_name', settings.lastName],
@@ -66,20 +71,22 @@ export function signUpRequirements(signUp: SignUp, settings: FrontendSettings, p
     if (mode === 'required') required.push(field);
     if (mode === 'optional') optional.push(field);
   }
-  const present: Record<string, boolean> = {
+  const present: Record<SignUpField, boolean> = {
     email_address: Boolean(signUp.emailAddress),
     password: Boolean(signUp.passwordDigest),
     first_name: Boolean(signUp.firstName),
     last_name: Boolean(signUp.lastName),
     username: Boolean(signUp.username),
+    // An optional number is never missing; a required one is not offered.
+    phone_number: Boolean(signUp.phoneNumber),
   };
   return {
     required,
     optional,
     missing: required.filter((field) => !present[field]),
     unverified: [
-      ...(signUp.emailAddress && !signUp.emailVerified ? ['email_address'] : []),
-      ...(signUp.phoneNumber && !signUp.phoneVerified ? ['phone_number'] : []),
+      ...(signUp.emailAddress && !signUp.emailVerified ? (['email_address'] as const) : []),
+      ...(signUp.phoneNumber && !signUp.phoneVerified ? (['phone_number'] as const) : []),
     ],
   };
 }

@@ -1,14 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../testing/app.js';
-import {
-  authCasesFor,
-  bodyCasesFor,
-  type Case,
-  createErrorCaseHarness,
-  type Endpoint,
-  endpointCase,
-  notFound,
-} from '../../testing/error-cases.js';
+import { badInputsHarness } from '../../testing/bad-inputs.js';
+import { authCasesFor, bodyCasesFor, type Case, type Endpoint, endpointCase, notFound } from '../../testing/error-cases.js';
 import { fapiBrowser } from '../../testing/fapi-browser.js';
 
 /**
@@ -18,9 +9,7 @@ import { fapiBrowser } from '../../testing/fapi-browser.js';
  * final loop checks that none is a 5xx and all are Clerk's envelope; failed requests change nothing.
  */
 
-const fixtures: Record<string, string> = {};
-let t: TestApp;
-const { call, fixture, describeTables, itSharesTheEnvelope } = createErrorCaseHarness(() => t, fixtures);
+const { fixtures, app, call, fixture, describeBadInputs } = badInputsHarness();
 
 const ORIGIN = 'http://127.0.0.1:5173';
 const REFRESH = { expired_token: 'x', refresh_token: 'rt_x', request_origin: ORIGIN };
@@ -221,22 +210,19 @@ const TABLES = {
   'redirect URLs': redirectCases,
   domains: domainCases,
 };
-const ALL_CASES = Object.values(TABLES).flat();
 
-describe('issue 16’s Backend API endpoints against bad inputs', () => {
-  const snapshot = async () => ({
-    instance: (await call('GET', '/api/v1/instance')).body,
-    settings: await t.domain.instance.settings(),
-    redirects: (await call('GET', '/api/v1/redirect_urls')).body,
-    domains: (await call('GET', '/api/v1/domains')).body,
-    user: (await call('GET', `/api/v1/users/${fixtures.user}`)).body,
-    signUp: (await call('GET', `/api/v1/sign_ups/${fixtures.signUp}`)).body,
-    session: (await call('GET', `/api/v1/sessions/${fixtures.session}`)).body,
-  });
-  let before: Awaited<ReturnType<typeof snapshot>>;
+const snapshot = async () => ({
+  instance: (await call('GET', '/api/v1/instance')).body,
+  settings: await app().domain.instance.settings(),
+  redirects: (await call('GET', '/api/v1/redirect_urls')).body,
+  domains: (await call('GET', '/api/v1/domains')).body,
+  user: (await call('GET', `/api/v1/users/${fixtures.user}`)).body,
+  signUp: (await call('GET', `/api/v1/sign_ups/${fixtures.signUp}`)).body,
+  session: (await call('GET', `/api/v1/sessions/${fixtures.session}`)).body,
+});
 
-  beforeAll(async () => {
-    t = await createTestApp();
+describeBadInputs('issue 16’s Backend API endpoints against bad inputs', {
+  async arrange(t) {
     const ann = await fixture('/api/v1/users', { email_address: ['ann@example.com'], password: 'a sturdy passphrase' });
     const nopass = await fixture('/api/v1/users', { email_address: ['nopass@example.com'] });
     await fixture('/api/v1/users', { email_address: ['taken@example.com'] });
@@ -257,17 +243,9 @@ describe('issue 16’s Backend API endpoints against bad inputs', () => {
       primary: primary?.id ?? '',
       primaryName: primary?.name ?? '',
     });
-    before = await snapshot();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  describeTables(TABLES);
-
-  itSharesTheEnvelope(ALL_CASES, 150);
-
-  it('changed nothing: the instance, its lists, the user, the sign-up and the session are as they were', async () => {
-    expect(await snapshot()).toEqual(before);
-  });
+  },
+  snapshot,
+  tables: TABLES,
+  atLeast: 150,
+  unchanged: 'changed nothing: the instance, its lists, the user, the sign-up and the session are as they were',
 });

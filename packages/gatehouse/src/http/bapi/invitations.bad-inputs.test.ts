@@ -1,14 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../testing/app.js';
-import {
-  authCasesFor,
-  bodyCasesFor,
-  type Case,
-  createErrorCaseHarness,
-  type Endpoint,
-  endpointCase,
-  notFound,
-} from '../../testing/error-cases.js';
+import { badInputsHarness } from '../../testing/bad-inputs.js';
+import { authCasesFor, bodyCasesFor, type Case, type Endpoint, endpointCase, notFound } from '../../testing/error-cases.js';
 
 /**
  * Invitations, sign-in tokens, organization roles and permissions, instance restrictions and
@@ -16,9 +7,7 @@ import {
  * `testing/error-cases.ts`): exact status and code, never a 5xx, Clerk's envelope, nothing changed.
  */
 
-const fixtures: Record<string, string> = {};
-let t: TestApp;
-const { call, fixture, describeTables, itSharesTheEnvelope } = createErrorCaseHarness(() => t, fixtures);
+const { fixtures, call, fixture, describeBadInputs } = badInputsHarness();
 
 const ENDPOINTS: Endpoint[] = [
   { method: 'POST', url: '/api/v1/organizations/<org>/invitations', body: true, required: { email_address: 'x@example.com' } },
@@ -197,9 +186,6 @@ const TABLES: Record<string, Case[]> = {
   'instance invitations and sign-in tokens': instanceCases,
   'roles, permissions, restrictions': roleCases,
 };
-const ALL_CASES = Object.values(TABLES).flat();
-
-let before: Record<string, unknown>;
 
 async function snapshot(): Promise<Record<string, unknown>> {
   return {
@@ -211,25 +197,15 @@ async function snapshot(): Promise<Record<string, unknown>> {
   };
 }
 
-describe('BAPI invitation, role and restriction bad inputs', () => {
-  beforeAll(async () => {
-    t = await createTestApp();
+describeBadInputs('BAPI invitation, role and restriction bad inputs', {
+  async arrange() {
     const ann = await fixture('/api/v1/users', { email_address: ['ann@example.com'], first_name: 'Ann' });
     const acme = await fixture('/api/v1/organizations', { name: 'Acme', created_by: ann.id });
     const inv = await fixture(`/api/v1/organizations/${acme.id}/invitations`, { email_address: 'pending@example.com', notify: false });
     const roleRow = await fixture('/api/v1/organization_roles', { key: 'org:viewer', name: 'Viewer' });
     Object.assign(fixtures, { user: ann.id, org: acme.id, inv: inv.id, role: roleRow.id });
-    before = await snapshot();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  describeTables(TABLES);
-
-  itSharesTheEnvelope(ALL_CASES, 120);
-
-  it('changed nothing', async () => {
-    expect(await snapshot()).toEqual(before);
-  });
+  },
+  snapshot,
+  tables: TABLES,
+  atLeast: 120,
 });

@@ -1,14 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../testing/app.js';
-import {
-  authCasesFor,
-  bodyCasesFor,
-  type Case,
-  createErrorCaseHarness,
-  type Endpoint,
-  endpointCase,
-  notFound,
-} from '../../testing/error-cases.js';
+import { badInputsHarness, getCase } from '../../testing/bad-inputs.js';
+import { authCasesFor, bodyCasesFor, type Case, type Endpoint, endpointCase, notFound } from '../../testing/error-cases.js';
 
 /**
  * The machine-authentication endpoints (`/api_keys`, `/m2m_tokens`, `/v1/machines`) against tables of
@@ -17,9 +8,7 @@ import {
  * Clerk's envelope; and failed requests change nothing.
  */
 
-const fixtures: Record<string, string> = {};
-let t: TestApp;
-const { call, fixture, describeTables, itSharesTheEnvelope } = createErrorCaseHarness(() => t, fixtures);
+const { fixtures, call, fixture, describeBadInputs } = badInputsHarness();
 
 const ENDPOINTS: Endpoint[] = [
   { method: 'GET', url: '/api/api_keys?subject=<user>', body: false },
@@ -48,14 +37,7 @@ const ENDPOINTS: Endpoint[] = [
 const authCases = authCasesFor(ENDPOINTS, ['none', 'wrong', 'publishable']);
 const bodyCases = bodyCasesFor(ENDPOINTS, ['truncated', 'array', 'textPlain', 'tooDeep', 'unknownParam', 'twoUnknownParams']);
 
-const get = (name: string, url: string, status: number, code: string, param?: string): Case => ({
-  name,
-  method: 'GET',
-  url,
-  status,
-  code,
-  ...(param ? { param } : {}),
-});
+const get = getCase;
 
 const createKey = endpointCase('POST', '/api/api_keys');
 const patchKey = endpointCase('PATCH', '/api/api_keys/<key>');
@@ -209,18 +191,15 @@ const m2mCases: Case[] = [
 ];
 
 const TABLES = { auth: authCases, bodies: bodyCases, 'API keys': apiKeyCases, machines: machineCases, 'M2M tokens': m2mCases };
-const ALL_CASES = Object.values(TABLES).flat();
 
-describe('machine authentication endpoints against bad inputs', () => {
-  const snapshot = async () => ({
-    keys: (await call('GET', `/api/api_keys?subject=${fixtures.user}&include_invalid=true`)).body,
-    machines: (await call('GET', '/api/v1/machines?order_by=%2Bcreated_at')).body,
-    tokens: (await call('GET', `/api/m2m_tokens?subject=${fixtures.machine}&revoked=true&expired=true`)).body,
-  });
-  let before: Awaited<ReturnType<typeof snapshot>>;
+const snapshot = async () => ({
+  keys: (await call('GET', `/api/api_keys?subject=${fixtures.user}&include_invalid=true`)).body,
+  machines: (await call('GET', '/api/v1/machines?order_by=%2Bcreated_at')).body,
+  tokens: (await call('GET', `/api/m2m_tokens?subject=${fixtures.machine}&revoked=true&expired=true`)).body,
+});
 
-  beforeAll(async () => {
-    t = await createTestApp();
+describeBadInputs('machine authentication endpoints against bad inputs', {
+  async arrange(t) {
     const ann = await fixture('/api/v1/users', { email_address: ['ann@example.com'] });
     const bob = await fixture('/api/v1/users', { email_address: ['bob@example.com'] });
     const key = await fixture('/api/api_keys', { name: 'key', subject: ann.id });
@@ -247,17 +226,9 @@ describe('machine authentication endpoints against bad inputs', () => {
       secretKey: t.secretKey,
       token: token.id,
     });
-    before = await snapshot();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  describeTables(TABLES);
-
-  itSharesTheEnvelope(ALL_CASES, 150);
-
-  it('changed nothing: keys, machines and tokens are as they were', async () => {
-    expect(await snapshot()).toEqual(before);
-  });
+  },
+  snapshot,
+  tables: TABLES,
+  atLeast: 150,
+  unchanged: 'changed nothing: keys, machines and tokens are as they were',
 });

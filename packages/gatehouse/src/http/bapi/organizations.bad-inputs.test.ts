@@ -1,14 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../testing/app.js';
-import {
-  authCasesFor,
-  bodyCasesFor,
-  type Case,
-  createErrorCaseHarness,
-  type Endpoint,
-  endpointCase,
-  notFound,
-} from '../../testing/error-cases.js';
+import { expect } from 'vitest';
+import { badInputsHarness, getCase } from '../../testing/bad-inputs.js';
+import { authCasesFor, bodyCasesFor, type Case, type Endpoint, endpointCase, notFound } from '../../testing/error-cases.js';
 
 /**
  * The organization endpoints against tables of bad inputs, in the style of `bad-inputs.test.ts` and
@@ -19,10 +11,7 @@ import {
  */
 
 const METADATA_OVER_8KB = { blob: 'x'.repeat(8200) };
-/** `<org>`, `<user>`… in the cases' URLs and bodies: filled in by `beforeAll`. */
-const fixtures: Record<string, string> = {};
-let t: TestApp;
-const { call, fixture, describeTables, itSharesTheEnvelope } = createErrorCaseHarness(() => t, fixtures);
+const { fixtures, call, fixture, describeBadInputs } = badInputsHarness();
 
 // ---------------------------------------------------------------------------------------------
 // Every endpoint, for the checks that apply to all of them.
@@ -55,14 +44,7 @@ const bodyCases = bodyCasesFor(ENDPOINTS, ['truncated', 'array', 'textPlain', 't
 // ---------------------------------------------------------------------------------------------
 // Endpoint by endpoint.
 
-const get = (name: string, url: string, status: number, code: string, param?: string): Case => ({
-  name,
-  method: 'GET',
-  url,
-  status,
-  code,
-  ...(param ? { param } : {}),
-});
+const get = getCase;
 
 const pagingCases = (url: string): Case[] => [
   get('limit=0', `${url}?limit=0`, 422, 'form_param_value_invalid', 'limit'),
@@ -356,11 +338,8 @@ const TABLES: Record<string, Case[]> = {
   '/v1/organizations/{id}/domains': domainCases,
   'GET /v1/organization_memberships': instanceMembershipCases,
 };
-const ALL_CASES = Object.values(TABLES).flat();
 
 // ---------------------------------------------------------------------------------------------
-
-let before: Record<string, unknown>;
 
 async function snapshot(): Promise<Record<string, unknown>> {
   return {
@@ -373,9 +352,8 @@ async function snapshot(): Promise<Record<string, unknown>> {
   };
 }
 
-describe('BAPI organization bad inputs', () => {
-  beforeAll(async () => {
-    t = await createTestApp();
+describeBadInputs('BAPI organization bad inputs', {
+  async arrange() {
     const ann = await fixture('/api/v1/users', { email_address: ['ann@example.com'], first_name: 'Ann' });
     const bob = await fixture('/api/v1/users', { email_address: ['bob@example.com'], first_name: 'Bob' });
     const acme = await fixture('/api/v1/organizations', {
@@ -390,18 +368,12 @@ describe('BAPI organization bad inputs', () => {
       enrollment_mode: 'automatic_invitation',
     });
     Object.assign(fixtures, { user: ann.id, other: bob.id, org: acme.id, full: full.id, domain: String(domain.id) });
-    before = await snapshot();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  describeTables(TABLES);
-
-  itSharesTheEnvelope(ALL_CASES, 120);
-
-  it('changed nothing: organizations, their metadata and memberships are as they were', async () => {
-    expect(await snapshot()).toEqual(before);
+  },
+  snapshot,
+  tables: TABLES,
+  atLeast: 120,
+  unchanged: 'changed nothing: organizations, their metadata and memberships are as they were',
+  async alsoUnchanged() {
     const acme = (await call('GET', `/api/v1/organizations/${fixtures.org}`)).body;
     expect(acme).toMatchObject({
       name: 'Acme',
@@ -418,5 +390,5 @@ describe('BAPI organization bad inputs', () => {
       data: [{ role: 'org:admin', public_metadata: {}, public_user_data: { user_id: fixtures.user } }],
     });
     expect((await call('GET', `/api/v1/users/${fixtures.other}/organization_memberships`)).body).toEqual({ data: [], total_count: 0 });
-  });
+  },
 });

@@ -1,36 +1,12 @@
-import { type ClerkClient, createClerkClient } from '@clerk/backend';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, removeDir, startServer } from '../../testing/server.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
-
-const pgOk = await postgresAvailable();
-
-async function errorOf(promise: Promise<unknown>): Promise<{ status: number; code: string | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { status?: number; errors?: { code: string }[] };
-    return { status: e.status ?? 0, code: e.errors?.[0]?.code };
-  }
-  throw new Error('expected the call to fail');
-}
+import type { ClerkClient } from '@clerk/backend';
+import { expect, it } from 'vitest';
+import { type Dialect, describeAgainstGatehouse, sdkErrorOf as errorOf, startGatehouseForSuite } from '../../testing/sdk-server.js';
 
 /** `@clerk/backend`'s `phoneNumbers` group, and phone numbers on its `User`, against a real `gatehouse start`. */
-function phoneSuite(dialect: 'sqlite' | 'postgres') {
-  let server: RunningServer;
-  let database: TestDatabase | undefined;
+function phoneSuite(dialect: Dialect) {
   let clerk: ClerkClient;
-
-  beforeAll(async () => {
-    database = dialect === 'postgres' ? await createTestDatabase() : undefined;
-    server = await startServer({ databaseUrl: database?.url });
-    clerk = createClerkClient({ secretKey: server.env.secretKey, apiUrl: server.env.apiUrl, telemetry: { disabled: true } });
-  });
-
-  afterAll(async () => {
-    expect(await server.stop()).toBe(0);
-    removeDir(server.dataDir);
-    await database?.drop();
+  startGatehouseForSuite(dialect, (started) => {
+    clerk = started.clerk;
   });
 
   it('creates, reads, updates and deletes phone numbers; the user lists them with its primary', async () => {
@@ -74,5 +50,4 @@ function phoneSuite(dialect: 'sqlite' | 'postgres') {
   });
 }
 
-describe('@clerk/backend phoneNumbers against Gatehouse on SQLite', () => phoneSuite('sqlite'));
-describe.skipIf(!pgOk)('@clerk/backend phoneNumbers against Gatehouse on PostgreSQL', () => phoneSuite('postgres'));
+describeAgainstGatehouse('@clerk/backend phoneNumbers', phoneSuite);

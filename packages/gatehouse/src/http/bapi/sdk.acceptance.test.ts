@@ -1,44 +1,17 @@
 import { type ClerkClient, createClerkClient, verifyToken } from '@clerk/backend';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, removeDir, startServer } from '../../testing/server.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
-
-const pgOk = await postgresAvailable();
-
-async function errorOf(promise: Promise<unknown>): Promise<{ status: number; code: string | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { status?: number; errors?: { code: string }[] };
-    return { status: e.status ?? 0, code: e.errors?.[0]?.code };
-  }
-  throw new Error('expected the call to fail');
-}
+import { expect, it } from 'vitest';
+import { type Dialect, describeAgainstGatehouse, sdkErrorOf as errorOf, startGatehouseForSuite } from '../../testing/sdk-server.js';
+import type { RunningServer } from '../../testing/server.js';
 
 /**
  * The official `@clerk/backend` client, configured only with what `gatehouse env --json` prints,
  * round-trips every Backend API method Gatehouse implements, against a real `gatehouse start`.
  */
-function sdkSuite(dialect: 'sqlite' | 'postgres') {
+function sdkSuite(dialect: Dialect) {
   let server: RunningServer;
-  let database: TestDatabase | undefined;
   let clerk: ClerkClient;
-
-  beforeAll(async () => {
-    database = dialect === 'postgres' ? await createTestDatabase() : undefined;
-    server = await startServer({ databaseUrl: database?.url });
-    clerk = createClerkClient({
-      secretKey: server.env.secretKey,
-      apiUrl: server.env.apiUrl,
-      publishableKey: server.env.publishableKey,
-      telemetry: { disabled: true },
-    });
-  });
-
-  afterAll(async () => {
-    expect(await server.stop()).toBe(0);
-    removeDir(server.dataDir);
-    await database?.drop();
+  startGatehouseForSuite(dialect, (started) => {
+    ({ server, clerk } = started);
   });
 
   it('creates, reads, lists, counts, updates and deletes users', async () => {
@@ -376,5 +349,4 @@ function sdkSuite(dialect: 'sqlite' | 'postgres') {
   });
 }
 
-describe('@clerk/backend against Gatehouse on SQLite', () => sdkSuite('sqlite'));
-describe.skipIf(!pgOk)('@clerk/backend against Gatehouse on PostgreSQL', () => sdkSuite('postgres'));
+describeAgainstGatehouse('@clerk/backend', sdkSuite);

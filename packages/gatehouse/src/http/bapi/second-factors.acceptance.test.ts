@@ -1,22 +1,11 @@
-import { type ClerkClient, createClerkClient } from '@clerk/backend';
+import type { ClerkClient } from '@clerk/backend';
 import { Secret, TOTP } from 'otpauth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, removeDir, startServer } from '../../testing/server.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
+import { expect, it } from 'vitest';
+import { type Dialect, describeAgainstGatehouse, sdkErrorOf as errorOf, startGatehouseForSuite } from '../../testing/sdk-server.js';
+import type { RunningServer } from '../../testing/server.js';
 
-const pgOk = await postgresAvailable();
 const PASSWORD = 'second factor passphrase';
 const ORIGIN = 'http://127.0.0.1:5173';
-
-async function errorOf(promise: Promise<unknown>): Promise<{ status: number; code: string | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { status?: number; errors?: { code: string }[] };
-    return { status: e.status ?? 0, code: e.errors?.[0]?.code };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A browser over real HTTP: form bodies from an allowed origin, the `__client` cookie kept. */
 function httpBrowser(baseUrl: string) {
@@ -46,20 +35,11 @@ async function enrolTotp(baseUrl: string, email: string) {
 }
 
 /** `@clerk/backend`'s MFA methods against a real `gatehouse start`. */
-function suite(dialect: 'sqlite' | 'postgres') {
+function suite(dialect: Dialect) {
   let server: RunningServer;
-  let database: TestDatabase | undefined;
   let clerk: ClerkClient;
-
-  beforeAll(async () => {
-    database = dialect === 'postgres' ? await createTestDatabase() : undefined;
-    server = await startServer({ databaseUrl: database?.url });
-    clerk = createClerkClient({ secretKey: server.env.secretKey, apiUrl: server.env.apiUrl, telemetry: { disabled: true } });
-  });
-  afterAll(async () => {
-    expect(await server.stop()).toBe(0);
-    removeDir(server.dataDir);
-    await database?.drop();
+  startGatehouseForSuite(dialect, (started) => {
+    ({ server, clerk } = started);
   });
 
   it('getUser shows the factors; verifyTOTP takes a backup code once; deleteUserBackupCodes, deleteUserTOTP, disableUserMFA', async () => {
@@ -105,5 +85,4 @@ function suite(dialect: 'sqlite' | 'postgres') {
   });
 }
 
-describe('@clerk/backend MFA methods against Gatehouse on SQLite', () => suite('sqlite'));
-describe.skipIf(!pgOk)('@clerk/backend MFA methods against Gatehouse on PostgreSQL', () => suite('postgres'));
+describeAgainstGatehouse('@clerk/backend MFA methods', suite);

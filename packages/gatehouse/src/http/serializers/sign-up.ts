@@ -12,33 +12,26 @@ import {
 import type { Amended } from './wire.js';
 
 /**
- * Clerk's sign-up attempt: @clerk/shared's `SignUpJSON` with what Clerk sends where it differs from
- * the declaration: the object is `sign_up_attempt`; Clerk's verification objects, null for
- * identifiers that do not exist here (clerk-js's `SignUp.fromJSON` makes an empty verification of
- * null); the field lists as the instance's settings name them; and none of the external-account,
- * locale or timezone fields, which Gatehouse does not support (clerk-js reads them as absent).
+ * Clerk's sign-up attempt: @clerk/shared's `SignUpJSON`, amended only where Clerk's wire differs from
+ * the declaration: the object is `sign_up_attempt`; Clerk's verification objects (see
+ * verification.ts), null for identifiers that do not exist here (clerk-js's `SignUp.fromJSON` makes an
+ * empty verification of null); the fields Clerk sends that the SDK does not declare (`public_metadata`,
+ * `custom_action`, `external_id`); and none of the external-account, locale or timezone fields, which
+ * Gatehouse does not support (clerk-js reads them as absent).
  */
 export type SignUpWireJSON = Amended<
   SignUpJSON,
   {
     object: 'sign_up_attempt';
-    status: SignUp['status'];
-    required_fields: string[];
-    optional_fields: string[];
-    missing_fields: string[];
-    unverified_fields: string[];
     verifications: {
       email_address: VerificationWireJSON | PendingVerificationJSON | null;
       phone_number: VerificationWireJSON | PendingVerificationJSON | null;
       web3_wallet: null;
       external_account: VerificationWireJSON | null;
     };
-    phone_number: string | null;
     public_metadata: Metadata;
-    unsafe_metadata: Metadata;
     custom_action: boolean;
     external_id: string | null;
-    legal_accepted_at: null;
   },
   'external_account' | 'locale' | 'timezone'
 >;
