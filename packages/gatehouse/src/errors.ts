@@ -10,6 +10,9 @@
 export type ErrorCode =
   | 'already_a_member_in_organization'
   | 'duplicate_record'
+  | 'organization_domain_already_exists'
+  | 'organization_domain_common'
+  | 'organization_domain_mismatch'
   | 'not_allowed_access'
   | 'not_authorized_in_organization'
   | 'organization_invitation_not_pending'
@@ -281,6 +284,26 @@ export const errors = {
       'organization_invitation_not_pending',
       'The invitation is not pending.',
       'Only pending invitations can be revoked or accepted.',
+    ),
+  organizationDomainExists: () =>
+    single(400, 'organization_domain_already_exists', 'This domain is already in use.', 'An organization already has this domain.', {
+      paramName: 'name',
+    }),
+  organizationDomainCommon: () =>
+    single(
+      400,
+      'organization_domain_common',
+      'This is a common e-mail provider domain.',
+      'Domains of public e-mail providers cannot be organization domains.',
+      { paramName: 'name' },
+    ),
+  organizationDomainMismatch: () =>
+    single(
+      400,
+      'organization_domain_mismatch',
+      'The e-mail address is not at this domain.',
+      'The affiliation e-mail address must be at the domain being verified.',
+      { paramName: 'affiliation_email_address' },
     ),
   duplicateInvitation: (param: string) =>
     single(400, 'duplicate_record', 'Duplicate invitation.', `A pending invitation for this ${param.replace(/_/g, ' ')} already exists.`, {

@@ -36,6 +36,7 @@ import { createOAuthCallback } from './oauth/callback.js';
 import type { OAuthProviderConfig } from './oauth/provider-config.js';
 import { createProviderClients, type OAuthProvider, resolveProviders } from './oauth/providers.js';
 import { createSocialService } from './oauth/social.js';
+import { createOrganizationDomainService } from './organization-domains.js';
 import { createOrganizationRoleService } from './organization-roles.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
@@ -332,6 +333,7 @@ export function createDomain(options: DomainOptions) {
     sessions,
     backendClients: createBackendClientService(store, clock, clients),
     organizations,
+    organizationDomains: createOrganizationDomainService({ store, clock, organizations, codes }),
     invitations,
     organizationRoles: createOrganizationRoleService(instance, clock),
     protection,

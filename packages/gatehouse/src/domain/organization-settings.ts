@@ -77,6 +77,13 @@ export const organizationSettingsSchema = z
     createOrganizationEnabled: z.boolean().default(true),
     creatorRole: z.string().regex(ROLE_KEY).default('org:admin'),
     defaultRole: z.string().regex(ROLE_KEY).default('org:member'),
+    /** Verified domains: `<OrganizationProfile/>` shows its Domains section. */
+    domainsEnabled: z.boolean().default(false),
+    /** The enrollment modes the Domains section offers. */
+    domainsEnrollmentModes: z
+      .array(z.enum(['manual_invitation', 'automatic_invitation', 'automatic_suggestion']))
+      .max(3)
+      .default(['manual_invitation']),
     /** Custom roles (the built-in `org:admin` and `org:member` are always there). */
     roles: z.array(roleSchema).max(50).default([]),
     /** Custom permissions (the `org:sys_…` ones are always there). */

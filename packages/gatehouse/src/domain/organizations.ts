@@ -490,6 +490,18 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       return { data: await records(rows, organization), totalCount };
     },
 
+    /** Every organization's memberships (BAPI `GET /v1/organization_memberships`). */
+    async listInstanceMemberships(
+      input: { orderBy?: string; limit?: number; offset?: number } = {},
+    ): Promise<{ data: MembershipRecord[]; totalCount: number }> {
+      const { column, direction } = parseOrderBy<MembershipOrderColumn>(input.orderBy, MEMBERSHIP_ORDER_COLUMNS);
+      const [rows, totalCount] = await Promise.all([
+        store.organizationMemberships.list({ orderBy: column, direction, limit: input.limit ?? 10, offset: input.offset ?? 0 }),
+        store.organizationMemberships.count({}),
+      ]);
+      return { data: await records(rows), totalCount };
+    },
+
     /** A user's memberships across organizations, newest first. */
     async listUserMemberships(userId: string, limit = 10, offset = 0): Promise<{ data: MembershipRecord[]; totalCount: number }> {
       if (!(await store.users.findById(userId))) throw errors.notFound('user');

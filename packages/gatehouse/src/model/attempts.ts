@@ -30,7 +30,8 @@ export type CodePurpose =
   | 'sign_up_email_link'
   | 'email_address_link'
   | 'passkey_registration'
-  | 'passkey_sign_in';
+  | 'passkey_sign_in'
+  | 'organization_domain';
 
 export interface SignIn {
   id: string;

@@ -55,3 +55,20 @@ export interface Invitation {
   createdAt: number;
   updatedAt: number;
 }
+
+/** What users whose verified e-mail matches an organization domain get. */
+export type OrganizationEnrollmentMode = 'manual_invitation' | 'automatic_invitation' | 'automatic_suggestion';
+
+/** An e-mail domain an organization claims; verified once `verifiedAt` is set. */
+export interface OrganizationDomain {
+  id: string;
+  organizationId: string;
+  /** Lowercase, e.g. `example.com`. */
+  name: string;
+  enrollmentMode: OrganizationEnrollmentMode;
+  verifiedAt: number | null;
+  /** The address the verification code went to (FAPI affiliation verification). */
+  affiliationEmailAddress: string | null;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -16,6 +16,7 @@ import type {
   OperatorSession,
   OperatorToken,
   Organization,
+  OrganizationDomain,
   OrganizationMembership,
   OutboxMail,
   Passkey,
@@ -50,6 +51,7 @@ import type {
   OperatorRow,
   OperatorSessionRow,
   OperatorTokenRow,
+  OrganizationDomainRow,
   OrganizationMembershipRow,
   OrganizationRow,
   PasskeyRow,
@@ -397,6 +399,17 @@ export const invitationMapping = entityMapping<Invitation, InvitationRow>()({
   ticketHash: ['ticket_hash', 'value'],
   signUpId: ['sign_up_id', 'value'],
   expiresAt: ['expires_at', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const organizationDomainMapping = entityMapping<OrganizationDomain, OrganizationDomainRow>()({
+  id: ['id', 'value'],
+  organizationId: ['organization_id', 'value'],
+  name: ['name', 'value'],
+  enrollmentMode: ['enrollment_mode', 'value'],
+  verifiedAt: ['verified_at', 'value'],
+  affiliationEmailAddress: ['affiliation_email_address', 'value'],
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
 });

@@ -264,6 +264,17 @@ export interface OrganizationMembershipTable {
   updated_at: number;
 }
 
+export interface OrganizationDomainTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  enrollment_mode: string;
+  verified_at: number | null;
+  affiliation_email_address: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface InvitationTable {
   id: string;
   kind: string;
@@ -378,6 +389,7 @@ export interface Database {
   organizations: OrganizationTable;
   organization_memberships: OrganizationMembershipTable;
   invitations: InvitationTable;
+  organization_domains: OrganizationDomainTable;
   images: ImageTable;
   session_activities: SessionActivityTable;
   api_keys: ApiKeyTable;
@@ -482,6 +494,7 @@ export type MailOutboxRow = MailOutboxTable;
 export type OrganizationRow = OrganizationTable;
 export type OrganizationMembershipRow = OrganizationMembershipTable;
 export type InvitationRow = InvitationTable;
+export type OrganizationDomainRow = OrganizationDomainTable;
 export type ApiKeyRow = ApiKeyTable;
 export type MachineRow = MachineTable;
 export type MachineScopeRow = MachineScopeTable;

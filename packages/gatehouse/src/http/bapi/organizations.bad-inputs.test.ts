@@ -30,6 +30,11 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'DELETE', url: '/api/v1/organizations/<org>/memberships/<user>', body: false },
   { method: 'PATCH', url: '/api/v1/organizations/<org>/memberships/<user>/metadata', body: true },
   { method: 'GET', url: '/api/v1/users/<user>/organization_memberships', body: false },
+  { method: 'GET', url: '/api/v1/organization_memberships', body: false },
+  { method: 'GET', url: '/api/v1/organizations/<org>/domains', body: false },
+  { method: 'POST', url: '/api/v1/organizations/<org>/domains', body: true, required: { name: 'fresh.test' } },
+  { method: 'PATCH', url: '/api/v1/organizations/<org>/domains/<domain>', body: true },
+  { method: 'DELETE', url: '/api/v1/organizations/<org>/domains/<domain>', body: false },
 ];
 
 const authCases = authCasesFor(ENDPOINTS, ['none', 'wrong']);
@@ -281,6 +286,45 @@ const userMembershipCases: Case[] = [
   get('order_by (not offered here)', '/api/v1/users/<user>/organization_memberships?order_by=name', 422, 'form_param_unknown', 'order_by'),
 ];
 
+const addDomain = endpointCase('POST', '/api/v1/organizations/<org>/domains');
+const updateDomain = endpointCase('PATCH', '/api/v1/organizations/<org>/domains/<domain>');
+
+const instanceMembershipCases: Case[] = [
+  ...pagingCases('/api/v1/organization_memberships'),
+  get('unknown order_by', '/api/v1/organization_memberships?order_by=shoe_size', 422, 'form_param_value_invalid', 'order_by'),
+];
+
+const domainCases: Case[] = [
+  ...pagingCases('/api/v1/organizations/<org>/domains'),
+  get('verified=yes', '/api/v1/organizations/<org>/domains?verified=yes', 422, 'form_param_value_invalid', 'verified'),
+  get(
+    'unknown enrollment_mode',
+    '/api/v1/organizations/<org>/domains?enrollment_mode=all',
+    422,
+    'form_param_value_invalid',
+    'enrollment_mode',
+  ),
+  notFound('GET', '/api/v1/organizations/org_doesNotExist/domains'),
+  addDomain('no parameters', {}, 422, 'form_param_missing', 'name'),
+  addDomain('name is a number', { name: 5 }, 422, 'form_param_format_invalid', 'name'),
+  addDomain('name is not a domain', { name: 'not a domain' }, 422, 'form_param_format_invalid', 'name'),
+  addDomain('name without a dot', { name: 'localhost' }, 422, 'form_param_format_invalid', 'name'),
+  addDomain('name over 253 characters', { name: `${'a'.repeat(250)}.test` }, 422, 'form_param_value_invalid', 'name'),
+  addDomain('a public mail provider', { name: 'gmail.com' }, 400, 'organization_domain_common', 'name'),
+  addDomain('taken', { name: 'acme.test' }, 400, 'organization_domain_already_exists', 'name'),
+  addDomain('taken, in capitals', { name: 'ACME.test' }, 400, 'organization_domain_already_exists', 'name'),
+  addDomain('unknown enrollment_mode', { name: 'fresh.test', enrollment_mode: 'all' }, 422, 'form_param_value_invalid', 'enrollment_mode'),
+  addDomain('verified is a string', { name: 'fresh.test', verified: 'yes' }, 422, 'form_param_format_invalid', 'verified'),
+  { ...notFound('POST', '/api/v1/organizations/org_doesNotExist/domains', { name: 'fresh.test' }), name: 'unknown organization' },
+  updateDomain('name is not a domain', { name: 'a b' }, 422, 'form_param_format_invalid', 'name'),
+  updateDomain('unknown enrollment_mode', { enrollment_mode: 'x' }, 422, 'form_param_value_invalid', 'enrollment_mode'),
+  updateDomain('verified is null', { verified: null }, 422, 'form_param_format_invalid', 'verified'),
+  notFound('PATCH', '/api/v1/organizations/<org>/domains/orgdmn_doesNotExist', { verified: true }),
+  { ...notFound('PATCH', '/api/v1/organizations/<full>/domains/<domain>', { verified: true }), name: "another organization's domain" },
+  notFound('DELETE', '/api/v1/organizations/<org>/domains/orgdmn_doesNotExist'),
+  { ...notFound('DELETE', '/api/v1/organizations/<full>/domains/<domain>'), name: "another organization's domain" },
+];
+
 const TABLES: Record<string, Case[]> = {
   authentication: authCases,
   'request bodies': bodyCases,
@@ -291,6 +335,8 @@ const TABLES: Record<string, Case[]> = {
   '/v1/organizations/{id}/metadata': metadataCases,
   '/v1/organizations/{id}/memberships': membershipCases,
   'GET /v1/users/{id}/organization_memberships': userMembershipCases,
+  '/v1/organizations/{id}/domains': domainCases,
+  'GET /v1/organization_memberships': instanceMembershipCases,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -301,6 +347,7 @@ async function snapshot(): Promise<Record<string, unknown>> {
     acmeMembers: (await call('GET', `/api/v1/organizations/${fixtures.org}/memberships?limit=100`)).body,
     fullMembers: (await call('GET', `/api/v1/organizations/${fixtures.full}/memberships?limit=100`)).body,
     annMemberships: (await call('GET', `/api/v1/users/${fixtures.user}/organization_memberships?limit=100`)).body,
+    domains: (await call('GET', `/api/v1/organizations/${fixtures.org}/domains?limit=100`)).body,
     bobMemberships: (await call('GET', `/api/v1/users/${fixtures.other}/organization_memberships?limit=100`)).body,
   };
 }
@@ -316,7 +363,11 @@ describeBadInputs('BAPI organization bad inputs', {
       private_metadata: { crm: 1 },
     });
     const full = await fixture('/api/v1/organizations', { name: 'Full House', created_by: ann.id, max_allowed_memberships: 1 });
-    Object.assign(fixtures, { user: ann.id, other: bob.id, org: acme.id, full: full.id });
+    const domain = await fixture(`/api/v1/organizations/${acme.id}/domains`, {
+      name: 'acme.test',
+      enrollment_mode: 'automatic_invitation',
+    });
+    Object.assign(fixtures, { user: ann.id, other: bob.id, org: acme.id, full: full.id, domain: String(domain.id) });
   },
   snapshot,
   tables: TABLES,

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
+import { assertEnrollmentMode } from '../../domain/organization-domains.js';
 import { idParams, metadataObject, pagination, stringList } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
 import { serializeOrganizationRecord } from '../serializers/organization.js';
+import { serializeOrganizationDomain } from '../serializers/organization-domain.js';
 import { serializeMembership } from '../serializers/organization-membership.js';
 import { serializePage } from '../serializers/page.js';
 import { parseInput } from '../validation.js';
@@ -67,6 +69,16 @@ const membershipCreateBody = z.object({ user_id: z.string().min(1), role }).stri
 const membershipUpdateBody = z.object({ role }).strict();
 const membershipParams = z.object({ id: z.string().min(1), userId: z.string().min(1) });
 const userMembershipsQuery = z.object(pagination).strict();
+const instanceMembershipsQuery = z.object({ ...pagination, order_by: z.string().max(64).optional() }).strict();
+const enrollmentMode = z.enum(['manual_invitation', 'automatic_invitation', 'automatic_suggestion']);
+const domainListQuery = z.object({ ...pagination, verified: booleanQuery, enrollment_mode: stringList }).strict();
+const domainCreateBody = z
+  .object({ name: z.string().max(253), enrollment_mode: enrollmentMode.optional(), verified: z.boolean().optional() })
+  .strict();
+const domainUpdateBody = z
+  .object({ name: z.string().max(253).optional(), enrollment_mode: enrollmentMode.optional(), verified: z.boolean().optional() })
+  .strict();
+const domainParams = z.object({ id: z.string().min(1), domainId: z.string().min(1) });
 
 /** BAPI `/v1/organizations`, their memberships, and `/v1/users/{id}/organization_memberships`. */
 export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain): void {
@@ -189,6 +201,60 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
     const { id, userId } = parseInput(membershipParams, request.params);
     const record = await organizations.mergeMembershipMetadata(id, userId, parseInput(metadataBody, request.body));
     return sendJson(reply, 200, serializeMembership(record, links));
+  });
+
+  app.get('/v1/organizations/:id/domains', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const q = parseInput(domainListQuery, request.query);
+    const modes = q.enrollment_mode?.map((mode) => assertEnrollmentMode(mode));
+    const page = await domain.organizationDomains.list(id, {
+      enrollmentModes: modes,
+      verified: q.verified === undefined ? undefined : q.verified === 'true',
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return sendJson(reply, 200, serializePage(page.data.map(serializeOrganizationDomain), page.totalCount));
+  });
+
+  app.post('/v1/organizations/:id/domains', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const body = parseInput(domainCreateBody, request.body);
+    const record = await domain.organizationDomains.create(id, {
+      name: body.name,
+      enrollmentMode: body.enrollment_mode,
+      // Clerk's default: a domain an administrator adds is verified.
+      verified: body.verified ?? true,
+    });
+    return sendJson(reply, 200, serializeOrganizationDomain(record));
+  });
+
+  app.patch('/v1/organizations/:id/domains/:domainId', async (request, reply) => {
+    const { id, domainId } = parseInput(domainParams, request.params);
+    const body = parseInput(domainUpdateBody, request.body);
+    const record = await domain.organizationDomains.update(id, domainId, {
+      name: body.name,
+      enrollmentMode: body.enrollment_mode,
+      verified: body.verified,
+    });
+    return sendJson(reply, 200, serializeOrganizationDomain(record));
+  });
+
+  app.delete('/v1/organizations/:id/domains/:domainId', async (request, reply) => {
+    const { id, domainId } = parseInput(domainParams, request.params);
+    return sendJson(reply, 200, serializeOrganizationDomain(await domain.organizationDomains.delete(id, domainId)));
+  });
+
+  app.get('/v1/organization_memberships', async (request, reply) => {
+    const q = parseInput(instanceMembershipsQuery, request.query);
+    const page = await organizations.listInstanceMemberships({ orderBy: q.order_by, limit: q.limit, offset: q.offset });
+    return sendJson(
+      reply,
+      200,
+      serializePage(
+        page.data.map((r) => serializeMembership(r, links)),
+        page.totalCount,
+      ),
+    );
   });
 
   app.get('/v1/users/:id/organization_memberships', async (request, reply) => {

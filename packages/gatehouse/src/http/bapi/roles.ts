@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
+import { assertEnrollmentMode } from '../../domain/organization-domains.js';
 import type { RestrictionSettings } from '../../domain/organization-settings.js';
 import { errors } from '../../errors.js';
 import { idParams, pagination } from '../params.js';
@@ -163,16 +164,16 @@ export function registerRoleRoutes(app: FastifyInstance, domain: Domain): void {
       max_allowed_permissions: 500,
       creator_role: s.creatorRole,
       admin_delete_enabled: s.adminDeleteEnabled,
-      domains_enabled: false,
+      domains_enabled: s.domainsEnabled,
       slug_disabled: false,
-      domains_enrollment_modes: [],
+      domains_enrollment_modes: s.domainsEnrollmentModes,
       domains_default_role: catalog.defaultRole,
     };
   };
   app.get('/v1/instance/organization_settings', async (_request, reply) => sendJson(reply, 200, await organizationSettingsJson()));
   app.patch('/v1/instance/organization_settings', async (request, reply) => {
     const body = parseInput(organizationSettingsBody, request.body);
-    if (body.domains_enabled) throw errors.paramValueInvalid('domains_enabled', 'verified domains are not available on Gatehouse yet');
+    const modes = body.domains_enrollment_modes?.map((mode) => assertEnrollmentMode(mode, 'domains_enrollment_modes'));
     const catalog = await roles.catalog();
     const roleKey = (idOrKey: string | undefined, param: string) => {
       if (idOrKey === undefined) return undefined;
@@ -184,6 +185,8 @@ export function registerRoleRoutes(app: FastifyInstance, domain: Domain): void {
       enabled: body.enabled,
       maxAllowedMemberships: body.max_allowed_memberships,
       adminDeleteEnabled: body.admin_delete_enabled,
+      domainsEnabled: body.domains_enabled,
+      domainsEnrollmentModes: modes && [...new Set(modes)],
       creatorRole: roleKey(body.creator_role_id, 'creator_role_id'),
       defaultRole: roleKey(body.domains_default_role_id, 'domains_default_role_id'),
     };

@@ -19,11 +19,6 @@ const NOT_YET: Record<string, string> = {
   idPOAuthAccessToken: 'OAuth access tokens come with social sign-in, issue 17',
   roleSets: 'role sets (Clerk groups roles into sets; Gatehouse has one instance-wide role list), issue 20 follow-up',
   'users.replaceUserPhoneNumber': 'phone numbers come with the factors, issue 21',
-  'organizations.createOrganizationDomain': 'organization domains, issue 20',
-  'organizations.getOrganizationDomainList': 'organization domains, issue 20',
-  'organizations.updateOrganizationDomain': 'organization domains, issue 20',
-  'organizations.deleteOrganizationDomain': 'organization domains, issue 20',
-  'organizations.getInstanceOrganizationMembershipList': 'instance-wide membership list, issue 20',
 };
 
 /** Methods that send no request at all, and why (checked: a method that starts sending leaves this list). */

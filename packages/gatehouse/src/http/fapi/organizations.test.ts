@@ -266,6 +266,129 @@ function organizationSuite(dialect: 'sqlite' | 'postgres') {
     expect(refused.status).toBe(400);
   });
 
+  it('organization domains: added from the profile, verified by a mailed code, enrollment mode; the Backend API round-trips them', async () => {
+    // Off by default (the Domains section stays hidden); the Backend API turns it on with its modes.
+    expect((await a.call('GET', '/v1/environment')).body.organization_settings.domains).toMatchObject({ enabled: false });
+    const toggled = await clerk.instance.updateOrganizationSettings({
+      domainsEnabled: true,
+      domainsEnrollmentModes: ['manual_invitation', 'automatic_invitation'],
+    });
+    expect(toggled).toMatchObject({ domainsEnabled: true, domainsEnrollmentModes: ['manual_invitation', 'automatic_invitation'] });
+    expect((await a.call('GET', '/v1/environment')).body.organization_settings.domains).toEqual({
+      enabled: true,
+      enrollment_modes: ['manual_invitation', 'automatic_invitation'],
+      default_role: 'org:member',
+    });
+    const added = await a.call('POST', `/v1/organizations/${orgId}/domains`, { name: 'Rockets.Test' });
+    expect(added.status).toBe(200);
+    expect(added.body.response).toMatchObject({
+      object: 'organization_domain',
+      name: 'rockets.test',
+      organization_id: orgId,
+      enrollment_mode: 'manual_invitation',
+      affiliation_verification: null,
+      total_pending_invitations: 0,
+    });
+    const domainId = added.body.response.id as string;
+    const base = `/v1/organizations/${orgId}/domains/${domainId}`;
+
+    // Public mail providers, another organization's domain, an address elsewhere: refused.
+    expect((await a.call('POST', `/v1/organizations/${orgId}/domains`, { name: 'gmail.com' })).body.errors[0].code).toBe(
+      'organization_domain_common',
+    );
+    expect((await a.call('POST', `/v1/organizations/${orgId}/domains`, { name: 'rockets.test' })).body.errors[0].code).toBe(
+      'organization_domain_already_exists',
+    );
+    expect((await a.call('POST', `/v1/organizations/${orgId}/domains`, { name: 'not a domain' })).status).toBe(422);
+    const elsewhere = await a.call('POST', `${base}/prepare_affiliation_verification`, { affiliation_email_address: 'it@other.test' });
+    expect(elsewhere.body.errors[0].code).toBe('organization_domain_mismatch');
+
+    const prepared = await a.call('POST', `${base}/prepare_affiliation_verification`, { affiliation_email_address: 'it@rockets.test' });
+    expect(prepared.status).toBe(200);
+    expect(prepared.body.response).toMatchObject({
+      affiliation_email_address: 'it@rockets.test',
+      affiliation_verification: { status: 'unverified', strategy: 'email_code', attempts: 0 },
+    });
+    const mail = (await t.store.mailOutbox.listRecent(50)).find((m) => m.toAddress === 'it@rockets.test');
+    const code = mail?.textBody.match(/\b\d{6}\b/)?.[0] ?? '';
+    expect(code).toMatch(/^\d{6}$/);
+    const wrong = await a.call('POST', `${base}/attempt_affiliation_verification`, { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.body.errors[0].code).toBe('form_code_incorrect');
+    const verified = await a.call('POST', `${base}/attempt_affiliation_verification`, { code });
+    expect(verified.status).toBe(200);
+    expect(verified.body.response.affiliation_verification).toMatchObject({ status: 'verified', strategy: 'email_code' });
+    expect(verified.body.response.verification).toMatchObject({ status: 'verified' });
+
+    const mode = await a.call('POST', `${base}/update_enrollment_mode`, { enrollment_mode: 'automatic_invitation' });
+    expect(mode.body.response.enrollment_mode).toBe('automatic_invitation');
+    expect((await a.call('POST', `${base}/update_enrollment_mode`, { enrollment_mode: 'everyone' })).status).toBe(422);
+    const listed = await a.call('GET', `/v1/organizations/${orgId}/domains?enrollment_mode=automatic_invitation&limit=10&offset=0`);
+    expect(listed.body.response).toMatchObject({ total_count: 1, data: [{ id: domainId, name: 'rockets.test' }] });
+    expect((await a.call('GET', `/v1/organizations/${orgId}/domains?enrollment_mode=automatic_suggestion`)).body.response.total_count).toBe(
+      0,
+    );
+    expect((await a.call('GET', base)).body.response.affiliation_verification.status).toBe('verified');
+
+    // A plain member may neither read nor manage domains; a stranger is not told they exist.
+    const bob = (await clerk.users.getUserList({ emailAddress: ['bob@example.com'] })).data[0];
+    await clerk.organizations.createOrganizationMembership({ organizationId: orgId, userId: bob?.id ?? '', role: 'org:member' });
+    const denied = await b.call('POST', `/v1/organizations/${orgId}/domains`, { name: 'bob.test' });
+    expect(denied.status).toBe(403);
+    expect(denied.body.errors[0].code).toBe('not_authorized_in_organization');
+    expect((await b.call('GET', `/v1/organizations/${orgId}/domains`)).status).toBe(403);
+    expect((await b.call('DELETE', base)).status).toBe(403);
+
+    // The Backend API, through @clerk/backend. This SDK declares `OrganizationDomain` but has no
+    // deserializer for `organization_domain`, so it hands back the wire JSON as it came.
+    const raw = (value: unknown) => value as Record<string, unknown> & { verification: { status: string } | null };
+    const listedBapi = await clerk.organizations.getOrganizationDomainList({ organizationId: orgId });
+    expect(listedBapi.totalCount).toBe(1);
+    expect(raw(listedBapi.data[0])).toMatchObject({ id: domainId, name: 'rockets.test', enrollment_mode: 'automatic_invitation' });
+    expect(raw(listedBapi.data[0]).verification?.status).toBe('verified');
+    const created = raw(
+      await clerk.organizations.createOrganizationDomain({
+        organizationId: orgId,
+        name: 'launch.test',
+        enrollmentMode: 'automatic_suggestion',
+      }),
+    );
+    expect(created).toMatchObject({ name: 'launch.test', enrollment_mode: 'automatic_suggestion', organization_id: orgId });
+    expect(created.verification?.status).toBe('verified');
+    const createdId = String(created.id);
+    const unverified = raw(
+      await clerk.organizations.updateOrganizationDomain({
+        organizationId: orgId,
+        domainId: createdId,
+        verified: false,
+        enrollmentMode: 'manual_invitation',
+      }),
+    );
+    expect(unverified).toMatchObject({ verification: null, enrollment_mode: 'manual_invitation' });
+    expect(
+      await errorOf(
+        clerk.organizations.createOrganizationDomain({ organizationId: orgId, name: 'launch.test', enrollmentMode: 'manual_invitation' }),
+      ),
+    ).toEqual({ status: 400, code: 'organization_domain_already_exists' });
+    expect(
+      await errorOf(clerk.organizations.updateOrganizationDomain({ organizationId: orgId, domainId: 'orgdmn_nope', verified: true })),
+    ).toEqual({ status: 404, code: 'resource_not_found' });
+    expect(raw(await clerk.organizations.deleteOrganizationDomain({ organizationId: orgId, domainId: createdId })).id).toBe(createdId);
+    expect((await clerk.organizations.getOrganizationDomainList({ organizationId: orgId })).totalCount).toBe(1);
+
+    // Every organization's memberships, instance-wide.
+    const everyone = await clerk.organizations.getInstanceOrganizationMembershipList({ orderBy: '+created_at', limit: 50 });
+    expect(everyone.totalCount).toBe(2);
+    expect(everyone.data.map((m) => [m.organization.id, m.role, m.publicUserData?.identifier])).toEqual([
+      [orgId, 'org:admin', 'alice@example.com'],
+      [orgId, 'org:member', 'bob@example.com'],
+    ]);
+
+    // Deleted from the profile.
+    const gone = await a.call('DELETE', base);
+    expect(gone.body.response).toMatchObject({ object: 'organization_domain', id: domainId, deleted: true });
+    expect((await a.call('GET', base)).status).toBe(404);
+  });
+
   it('restricted sign-up refuses an uninvited address; the blocklist refuses a domain; an invitation still admits', async () => {
     await clerk.instance.updateRestrictions({ sign_up_mode: 'restricted' } as never);
     const env = await fapiBrowser(t.app).call('GET', '/v1/environment');

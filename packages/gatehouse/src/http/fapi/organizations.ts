@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
+import { assertEnrollmentMode } from '../../domain/organization-domains.js';
 import type { MembershipRecord } from '../../domain/organizations.js';
 import { errors } from '../../errors.js';
 import type { Invitation, InvitationStatus, Organization } from '../../model/index.js';
@@ -9,6 +10,7 @@ import { queryValue } from '../params.js';
 import { serializeDeleted } from '../serializers/deleted.js';
 import { serializeFrontendOrganizationInvitation } from '../serializers/invitation.js';
 import { serializeOrganization } from '../serializers/organization.js';
+import { serializeFrontendOrganizationDomain } from '../serializers/organization-domain.js';
 import { serializeFrontendMembership } from '../serializers/organization-membership.js';
 import { serializeRole } from '../serializers/role.js';
 import type { FapiContext } from './context.js';
@@ -23,6 +25,10 @@ const updateBody = z.object({ name: formText(256).optional(), slug: formText(100
 const roleBody = z.object({ role: formText(128) });
 const addMemberBody = z.object({ user_id: formText(128), role: formText(128) });
 const inviteBody = z.object({ email_address: formText(320), role: formText(128).optional() });
+const domainBody = z.object({ name: formText(253), enrollment_mode: formText(64).optional() });
+const affiliationBody = z.object({ affiliation_email_address: formText(320) });
+const codeBody = z.object({ code: formText(16) });
+const enrollmentBody = z.object({ enrollment_mode: formText(64), delete_pending: formText(5).optional() });
 
 const STATUSES: readonly InvitationStatus[] = ['pending', 'accepted', 'revoked', 'expired'];
 
@@ -239,14 +245,82 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     return send(request, reply, clientId, await invitationJson(invitation, organization));
   });
 
-  // Verified domains and membership requests are not implemented: the lists are empty.
-  for (const path of ['/v1/organizations/:id/domains', '/v1/organizations/:id/membership_requests']) {
-    app.get(path, async (request, reply) => {
-      const { clientId, userId } = await ctx.signedIn(request);
-      await domain.organizations.authorize(orgId(request), userId);
-      return send(request, reply, clientId, paginated([], 0));
+  // Domains: `<OrganizationProfile/>`'s Domains section (add, verify by e-mail code, enrollment mode).
+  const domainId = (request: FastifyRequest) => (request.params as { domainId: string }).domainId;
+  const domainsOf = domain.organizationDomains;
+
+  app.get('/v1/organizations/:id/domains', async (request, reply) => {
+    const { clientId, userId } = await ctx.signedIn(request);
+    const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_domains:read');
+    const mode = queryValue(request.query, 'enrollment_mode');
+    const { data, totalCount } = await domainsOf.list(organization.id, {
+      ...paging(request),
+      enrollmentModes: mode ? [assertEnrollmentMode(mode)] : undefined,
     });
-  }
+    return send(request, reply, clientId, paginated(data.map(serializeFrontendOrganizationDomain), totalCount));
+  });
+
+  app.post('/v1/organizations/:id/domains', async (request, reply) => {
+    const { clientId, userId } = await ctx.signedIn(request);
+    const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_domains:manage');
+    const body = parseForm(domainBody, request.body);
+    const record = await domainsOf.create(organization.id, { name: body.name, enrollmentMode: body.enrollment_mode, verified: false });
+    return send(request, reply, clientId, serializeFrontendOrganizationDomain(record));
+  });
+
+  app.get('/v1/organizations/:id/domains/:domainId', async (request, reply) => {
+    const { clientId, userId } = await ctx.signedIn(request);
+    const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_domains:read');
+    return send(request, reply, clientId, serializeFrontendOrganizationDomain(await domainsOf.get(organization.id, domainId(request))));
+  });
+
+  app.delete('/v1/organizations/:id/domains/:domainId', async (request, reply) => {
+    const { clientId, userId } = await ctx.signedIn(request);
+    const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_domains:manage');
+    const { domain: gone } = await domainsOf.delete(organization.id, domainId(request));
+    return send(request, reply, clientId, serializeDeleted('organization_domain', gone.id));
+  });
+
+  app.post('/v1/organizations/:id/domains/:domainId/prepare_affiliation_verification', async (request, reply) => {
+    const { clientId, userId } = await ctx.signedIn(request);
+    const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_domains:manage');
+    const body = parseForm(affiliationBody, request.body);
+    const record = await domainsOf.prepareAffiliation(
+      organization.id,
+      domainId(request),
+      body.affiliation_email_address,
+      ctx.locale(request, undefined),
+    );
+    return send(request, reply, clientId, serializeFrontendOrganizationDomain(record));
+  });
+
+  app.post('/v1/organizations/:id/domains/:domainId/attempt_affiliation_verification', async (request, reply) => {
+    const { clientId, userId } = await ctx.signedIn(request);
+    const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_domains:manage');
+    const body = parseForm(codeBody, request.body);
+    const record = await domainsOf.attemptAffiliation(organization.id, domainId(request), body.code);
+    return send(request, reply, clientId, serializeFrontendOrganizationDomain(record));
+  });
+
+  app.post('/v1/organizations/:id/domains/:domainId/update_enrollment_mode', async (request, reply) => {
+    const { clientId, userId } = await ctx.signedIn(request);
+    const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_domains:manage');
+    const body = parseForm(enrollmentBody, request.body);
+    const record = await domainsOf.updateEnrollmentMode(
+      organization.id,
+      domainId(request),
+      body.enrollment_mode,
+      body.delete_pending === 'true',
+    );
+    return send(request, reply, clientId, serializeFrontendOrganizationDomain(record));
+  });
+
+  // Membership requests come from suggestions, which Gatehouse does not make yet: the list is empty.
+  app.get('/v1/organizations/:id/membership_requests', async (request, reply) => {
+    const { clientId, userId } = await ctx.signedIn(request);
+    await domain.organizations.authorize(orgId(request), userId);
+    return send(request, reply, clientId, paginated([], 0));
+  });
 
   // The signed-in user's side.
   app.get('/v1/me/organization_memberships', async (request, reply) => {

@@ -309,8 +309,11 @@ function environmentFields(input: Parameters<typeof serializeEnvironment>[0]): E
       max_allowed_memberships: organizations.maxAllowedMemberships,
       force_organization_selection: false,
       actions: { admin_delete: organizations.adminDeleteEnabled },
-      // Verified domains (enrollment by e-mail domain) are not implemented: the Domains tab stays hidden.
-      domains: { enabled: false, enrollment_modes: [], default_role: organizations.defaultRole },
+      domains: {
+        enabled: organizations.domainsEnabled,
+        enrollment_modes: organizations.domainsEnrollmentModes,
+        default_role: organizations.defaultRole,
+      },
       slug: { disabled: false },
       organization_creation_defaults: { enabled: false },
     },

@@ -13,6 +13,7 @@ import * as secondFactors from './0011-second-factors.js';
 import * as passkeysPhonesLinks from './0012-passkeys-phones-links.js';
 import * as dashboard from './0013-dashboard.js';
 import * as bapiRest from './0014-bapi-rest.js';
+import * as organizationDomains from './0015-organization-domains.js';
 
 /** Every migration, in order. Add a file and a line here; never edit an applied migration. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012-passkeys-phones-links': passkeysPhonesLinks,
   '0013-dashboard': dashboard,
   '0014-bapi-rest': bapiRest,
+  '0015-organization-domains': organizationDomains,
 };

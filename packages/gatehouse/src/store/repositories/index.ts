@@ -57,6 +57,7 @@ import {
   type ExternalAccountRepository,
   type OAuthFlowRepository,
 } from './oauth.js';
+import { createOrganizationDomainRepository, type OrganizationDomainRepository } from './organization-domains.js';
 import {
   createOrganizationMembershipRepository,
   createOrganizationRepository,
@@ -97,6 +98,7 @@ export interface Repositories {
   organizations: OrganizationRepository;
   organizationMemberships: OrganizationMembershipRepository;
   invitations: InvitationRepository;
+  organizationDomains: OrganizationDomainRepository;
   attemptCounters: AttemptCounterRepository;
   userLockouts: UserLockoutRepository;
   retiredClientTokens: RetiredClientTokenRepository;
@@ -137,6 +139,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     testingTokens: createTestingTokenRepository(db),
     organizations: createOrganizationRepository(db),
     invitations: createInvitationRepository(db),
+    organizationDomains: createOrganizationDomainRepository(db),
     organizationMemberships: createOrganizationMembershipRepository(db),
     attemptCounters: createAttemptCounterRepository(db),
     userLockouts: createUserLockoutRepository(db),

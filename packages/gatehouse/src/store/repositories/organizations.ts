@@ -27,7 +27,8 @@ export const MEMBERSHIP_ORDER_COLUMNS = ['created_at', 'first_name', 'last_name'
 export type MembershipOrderColumn = (typeof MEMBERSHIP_ORDER_COLUMNS)[number];
 
 export interface MembershipListFilter {
-  organizationId: string;
+  /** Absent: every organization's memberships (`GET /v1/organization_memberships`). */
+  organizationId?: string;
   userIds?: string[];
   roles?: string[];
   /** Members with any of these e-mail addresses (case-insensitive). */
@@ -116,10 +117,8 @@ export function createOrganizationRepository(db: Kysely<Database>) {
 
 export function createOrganizationMembershipRepository(db: Kysely<Database>) {
   function filtered(filter: MembershipListFilter) {
-    let q = db
-      .selectFrom('organization_memberships as m')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .where('m.organization_id', '=', filter.organizationId);
+    let q = db.selectFrom('organization_memberships as m').innerJoin('users as u', 'u.id', 'm.user_id');
+    if (filter.organizationId !== undefined) q = q.where('m.organization_id', '=', filter.organizationId);
     if (filter.userIds?.length) q = q.where('m.user_id', 'in', filter.userIds);
     if (filter.roles?.length) q = q.where('m.role', 'in', filter.roles);
     if (filter.usernames?.length)

@@ -1,0 +1,219 @@
+import { errors } from '../errors.js';
+import { newId } from '../ids.js';
+import type { Invitation, OrganizationDomain, OrganizationEnrollmentMode, VerificationCode } from '../model/index.js';
+import { UniqueViolation } from '../store/errors.js';
+import type { Store } from '../store/index.js';
+import type { Clock } from './clock.js';
+import type { VerificationCodes } from './frontend/verification-codes.js';
+import type { OrganizationService } from './organizations.js';
+
+export const ENROLLMENT_MODES: readonly OrganizationEnrollmentMode[] = [
+  'manual_invitation',
+  'automatic_invitation',
+  'automatic_suggestion',
+];
+
+/** Public mail providers' domains: nobody's address there proves they belong to an organization. */
+const COMMON_DOMAINS = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'hotmail.com',
+  'outlook.com',
+  'live.com',
+  'msn.com',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'proton.me',
+  'protonmail.com',
+  'gmx.com',
+  'gmx.de',
+  'mail.ru',
+  'yandex.ru',
+]);
+
+const DOMAIN_NAME = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** A domain with what its wire shape reports: the affiliation code in flight and pending counts. */
+export interface OrganizationDomainRecord {
+  domain: OrganizationDomain;
+  code: VerificationCode | undefined;
+  totalPendingInvitations: number;
+  totalPendingSuggestions: number;
+}
+
+export function normalizeDomainName(name: string): string {
+  const normalized = name.trim().toLowerCase().replace(/\.$/, '');
+  if (!DOMAIN_NAME.test(normalized)) throw errors.paramInvalid('name', 'must be a domain name such as example.com');
+  if (COMMON_DOMAINS.has(normalized)) throw errors.organizationDomainCommon();
+  return normalized;
+}
+
+export function assertEnrollmentMode(mode: string, param = 'enrollment_mode'): OrganizationEnrollmentMode {
+  if (!ENROLLMENT_MODES.includes(mode as OrganizationEnrollmentMode)) {
+    throw errors.paramValueInvalid(param, `must be one of ${ENROLLMENT_MODES.join(', ')}`);
+  }
+  return mode as OrganizationEnrollmentMode;
+}
+
+/**
+ * Organization domains (BAPI `/v1/organizations/{id}/domains`, FAPI the same path plus affiliation
+ * verification by e-mail code and `update_enrollment_mode`).
+ */
+export function createOrganizationDomainService(deps: {
+  store: Store;
+  clock: Clock;
+  organizations: OrganizationService;
+  codes: VerificationCodes;
+}) {
+  const { store, clock, organizations, codes } = deps;
+
+  /** Pending invitations of the organization addressed to the domain. */
+  async function pendingInvitations(domain: OrganizationDomain): Promise<Invitation[]> {
+    const rows = await store.invitations.list({
+      kind: 'organization',
+      organizationId: domain.organizationId,
+      statuses: ['pending'],
+      query: `@${domain.name}`,
+      now: clock(),
+      orderBy: 'created_at',
+      direction: 'desc',
+      limit: 500,
+      offset: 0,
+    });
+    return rows.filter((i) => i.emailAddress?.endsWith(`@${domain.name}`));
+  }
+
+  async function record(domain: OrganizationDomain): Promise<OrganizationDomainRecord> {
+    const [code, pending] = await Promise.all([codes.find(domain.id, 'organization_domain'), pendingInvitations(domain)]);
+    return { domain, code, totalPendingInvitations: pending.length, totalPendingSuggestions: 0 };
+  }
+
+  async function load(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomain> {
+    const { organization } = await organizations.get(organizationIdOrSlug);
+    const domain = await store.organizationDomains.findById(domainId);
+    if (!domain || domain.organizationId !== organization.id) throw errors.notFound('organization domain');
+    return domain;
+  }
+
+  async function write(id: string, changes: Partial<OrganizationDomain>): Promise<void> {
+    try {
+      await store.organizationDomains.update(id, changes);
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
+      throw error;
+    }
+  }
+
+  return {
+    async list(
+      organizationIdOrSlug: string,
+      input: { enrollmentModes?: OrganizationEnrollmentMode[]; verified?: boolean; limit?: number; offset?: number },
+    ): Promise<{ data: OrganizationDomainRecord[]; totalCount: number }> {
+      const { organization } = await organizations.get(organizationIdOrSlug);
+      const filter = { organizationId: organization.id, enrollmentModes: input.enrollmentModes, verified: input.verified };
+      const [rows, totalCount] = await Promise.all([
+        store.organizationDomains.list({ ...filter, limit: input.limit ?? 10, offset: input.offset ?? 0 }),
+        store.organizationDomains.count(filter),
+      ]);
+      return { data: await Promise.all(rows.map(record)), totalCount };
+    },
+
+    get: async (organizationIdOrSlug: string, domainId: string) => record(await load(organizationIdOrSlug, domainId)),
+
+    /** Claims a domain for the organization; unverified unless `verified` (the Backend API's default). */
+    async create(
+      organizationIdOrSlug: string,
+      input: { name: string; enrollmentMode?: string; verified?: boolean },
+    ): Promise<OrganizationDomainRecord> {
+      const { organization } = await organizations.get(organizationIdOrSlug);
+      const now = clock();
+      const domain: OrganizationDomain = {
+        id: newId('orgdmn'),
+        organizationId: organization.id,
+        name: normalizeDomainName(input.name),
+        enrollmentMode: input.enrollmentMode === undefined ? 'manual_invitation' : assertEnrollmentMode(input.enrollmentMode),
+        verifiedAt: input.verified ? now : null,
+        affiliationEmailAddress: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await store.organizationDomains.insert(domain);
+      } catch (error) {
+        if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
+        throw error;
+      }
+      return record(domain);
+    },
+
+    async update(
+      organizationIdOrSlug: string,
+      domainId: string,
+      input: { name?: string; enrollmentMode?: string; verified?: boolean },
+    ): Promise<OrganizationDomainRecord> {
+      const current = await load(organizationIdOrSlug, domainId);
+      const changes: Partial<OrganizationDomain> = { updatedAt: clock() };
+      if (input.name !== undefined) {
+        changes.name = normalizeDomainName(input.name);
+        // A renamed domain is not the one that was verified.
+        if (changes.name !== current.name && input.verified === undefined) changes.verifiedAt = null;
+      }
+      if (input.enrollmentMode !== undefined) changes.enrollmentMode = assertEnrollmentMode(input.enrollmentMode);
+      if (input.verified !== undefined) changes.verifiedAt = input.verified ? (current.verifiedAt ?? clock()) : null;
+      await write(current.id, changes);
+      return record({ ...current, ...changes });
+    },
+
+    async delete(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomainRecord> {
+      const current = await record(await load(organizationIdOrSlug, domainId));
+      if (!(await store.organizationDomains.delete(domainId))) throw errors.notFound('organization domain');
+      return current;
+    },
+
+    /** Mails a code to an address at the domain; proving it verifies the domain (FAPI `prepare_affiliation_verification`). */
+    async prepareAffiliation(
+      organizationIdOrSlug: string,
+      domainId: string,
+      emailAddress: string,
+      locale: string,
+    ): Promise<OrganizationDomainRecord> {
+      const current = await load(organizationIdOrSlug, domainId);
+      const address = emailAddress.trim().toLowerCase();
+      if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw errors.paramInvalid('affiliation_email_address', 'must be an e-mail address');
+      if (address.split('@')[1] !== current.name) throw errors.organizationDomainMismatch();
+      await codes.send({ subjectId: current.id, purpose: 'organization_domain', to: address, kind: 'verification_code', locale });
+      const changes = { affiliationEmailAddress: address, updatedAt: clock() };
+      await write(current.id, changes);
+      return record({ ...current, ...changes });
+    },
+
+    /** Checks the mailed code (three tries, ten minutes) and marks the domain verified. */
+    async attemptAffiliation(organizationIdOrSlug: string, domainId: string, code: string): Promise<OrganizationDomainRecord> {
+      const current = await load(organizationIdOrSlug, domainId);
+      await codes.check(current.id, 'organization_domain', code);
+      const changes = { verifiedAt: clock(), updatedAt: clock() };
+      await write(current.id, changes);
+      return record({ ...current, ...changes });
+    },
+
+    /** Sets the enrollment mode; `deletePending` also revokes the pending invitations addressed to the domain. */
+    async updateEnrollmentMode(
+      organizationIdOrSlug: string,
+      domainId: string,
+      mode: string,
+      deletePending = false,
+    ): Promise<OrganizationDomainRecord> {
+      const current = await load(organizationIdOrSlug, domainId);
+      const changes = { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() };
+      await write(current.id, changes);
+      if (deletePending) {
+        for (const invitation of await pendingInvitations(current)) await store.invitations.settle(invitation.id, 'revoked', clock());
+      }
+      return record({ ...current, ...changes });
+    },
+  };
+}
+
+export type OrganizationDomainService = ReturnType<typeof createOrganizationDomainService>;
