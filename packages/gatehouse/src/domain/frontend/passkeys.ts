@@ -63,7 +63,7 @@ export function createPasskeyCeremonies(deps: { store: Store; clock: Clock; code
 
   async function liveCeremony(subjectId: string, purpose: 'passkey_registration' | 'passkey_sign_in') {
     const row = await codes.find(subjectId, purpose);
-    if (!row || row.status !== 'unverified') throw frontendErrors.verificationMissing();
+    if (row?.status !== 'unverified') throw frontendErrors.verificationMissing();
     if (row.expireAt <= clock()) throw frontendErrors.verificationExpired();
     return { row, payload: JSON.parse(row.payload ?? '{}') as CeremonyPayload };
   }

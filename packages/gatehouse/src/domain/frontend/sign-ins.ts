@@ -35,8 +35,6 @@ import {
   firstFactorStrategy,
   maskPhone,
   passkey as passkeyStrategy,
-  password as passwordStrategy,
-  resetPasswordEmailCode,
   type SignInFactors,
   type StrategyDeps,
   secondFactorStrategy,
