@@ -2,6 +2,7 @@ import { type Kysely, Migrator, sql } from 'kysely';
 import { migrations } from './migrations/index.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import type { Database } from './schema.js';
+import { withinTransaction } from './transaction-scope.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -61,7 +62,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   return {
     dialect,
     ...createRepositories(db),
-    transaction: (work) => db.transaction().execute((trx) => work(createRepositories(trx))),
+    transaction: (work) =>
+      dialect === 'sqlite'
+        ? db.transaction().execute((trx) => withinTransaction(() => work(createRepositories(trx))))
+        : db.transaction().execute((trx) => work(createRepositories(trx))),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from './index.js';
 import type { Database } from './schema.js';
 import { openSqlite } from './sqlite.js';
 
@@ -74,6 +75,27 @@ describe('SQLite connection settings', () => {
       expect(await pragma('mmap_size')).toBe(0x7fff0000);
     } finally {
       await db.destroy();
+    }
+  });
+});
+
+describe('a query outside a transaction, made from inside it', () => {
+  it('fails at once instead of waiting forever for the one connection; after the transaction the store works', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-sqlite-tx-'));
+    const store = await openStore({ url: `sqlite:${path.join(dir, 'tx.db')}` });
+    try {
+      let started: Promise<unknown> | undefined;
+      const outcome = store.transaction(async () => {
+        // Work the transaction starts but does not wait for may run once it has ended.
+        started = new Promise((resolve) => setTimeout(resolve, 50)).then(() => store.ping());
+        await store.ping();
+      });
+      await expect(outcome).rejects.toThrow(/outside the transaction/);
+      await expect(started).resolves.toBeUndefined();
+      await expect(store.transaction(async () => 'done')).resolves.toBe('done');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

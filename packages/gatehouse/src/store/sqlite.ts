@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { type Driver, Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { insideTransaction, QUERY_OUTSIDE_TRANSACTION } from './transaction-scope.js';
 
 const STATEMENT_CACHE_LIMIT = 500;
 /**
@@ -73,6 +74,16 @@ function fastRows(statement: BetterSqlite3.Statement): KyselyStatement {
   };
 }
 
+/** Kysely's SQLite dialect, refusing a query from inside a transaction's work that would wait for it (see transaction-scope.ts). */
+class OneConnectionDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const acquire = driver.acquireConnection.bind(driver);
+    driver.acquireConnection = () => (insideTransaction() ? Promise.reject(new Error(QUERY_OUTSIDE_TRANSACTION)) : acquire());
+    return driver;
+  }
+}
+
 /**
  * Opens the embedded SQLite file in WAL mode. Kysely prepares a statement for every query; wrapping
  * `prepare` with a cache keyed by SQL text keeps the hot paths (token refresh, user lookup) from
@@ -99,5 +110,5 @@ export function openSqlite(file: string): Kysely<Database> {
       return statement;
     },
   };
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new OneConnectionDialect({ database }) });
 }
