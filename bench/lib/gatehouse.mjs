@@ -95,7 +95,12 @@ export async function fapiSignIn(env, { email, password, token }) {
     headers: { origin: APP_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ identifier: email, password, strategy: 'password' }).toString(),
   });
-  const cookie = /__client=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  // A sign-in on a new client sets __client twice (the new client, then its rotated token): the last one counts, as in browsers.
+  const cookie = res.headers
+    .getSetCookie()
+    .map((line) => /^__client=([^;]+)/.exec(line)?.[1])
+    .filter(Boolean)
+    .at(-1);
   const sessionId = json?.response?.created_session_id;
   if (!cookie || !sessionId) throw new Error(`sign-in of ${email} gave no cookie or session: ${JSON.stringify(json).slice(0, 300)}`);
   return { cookie, sessionId };
