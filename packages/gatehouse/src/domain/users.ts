@@ -170,8 +170,7 @@ export function createUserService(
   async function load(id: string): Promise<UserRecord> {
     const record = await find(id);
     if (!record) throw errors.notFound('user');
-    const [full] = await withPasswordlessFactors(store, [record]);
-    return full ?? record;
+    return record;
   }
 
   return {
