@@ -25,6 +25,8 @@ export function createEmailLinkService(deps: {
   codes: VerificationCodes;
   signIns: SignInService;
   signUps: SignUpService;
+  /** After an address is verified: enrollment by verified domain. */
+  enrollUser?: (userId: string) => Promise<void>;
 }) {
   const { store, clock, codes } = deps;
 
@@ -41,6 +43,7 @@ export function createEmailLinkService(deps: {
     const email = await store.emailAddresses.findById(subjectId);
     if (!email) return undefined;
     await store.emailAddresses.update(email.id, { verified: true, verificationStrategy: 'email_code', updatedAt: clock() });
+    await deps.enrollUser?.(email.userId);
     return { createdSessionId: undefined, clientId: undefined };
   }
 
