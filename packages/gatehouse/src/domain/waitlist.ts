@@ -30,6 +30,12 @@ export function assertWaitlistStatus(value: string): WaitlistEntryStatus {
 export function createWaitlistService(deps: { store: Store; clock: Clock; invitations: InvitationService }) {
   const { store, clock, invitations } = deps;
 
+  function checkedAddress(emailAddress: string): string {
+    const address = normalizeEmail(emailAddress);
+    if (!ADDRESS.test(address)) throw errors.paramInvalid('email_address', 'must be an e-mail address');
+    return address;
+  }
+
   async function record(entry: WaitlistEntry): Promise<WaitlistEntryRecord> {
     return { entry, invitation: entry.invitationId ? await store.invitations.findById(entry.invitationId) : undefined };
   }
@@ -42,8 +48,7 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
 
   /** Adds the address, or answers the entry it already has. */
   async function join(emailAddress: string): Promise<WaitlistEntryRecord> {
-    const address = normalizeEmail(emailAddress);
-    if (!ADDRESS.test(address)) throw errors.paramInvalid('email_address', 'must be an e-mail address');
+    const address = checkedAddress(emailAddress);
     const existing = await store.waitlist.findByAddress(address);
     if (existing) return record(existing);
     const now = clock();
@@ -72,8 +77,10 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
     async joinBulk(emailAddresses: string[]): Promise<WaitlistEntryRecord[]> {
       if (emailAddresses.length === 0) throw errors.paramMissing('email_address');
       if (emailAddresses.length > 50) throw errors.paramValueInvalid('email_address', 'at most 50 entries at once');
+      // Every address is checked before any is added: a bad one adds none.
+      const addresses = emailAddresses.map(checkedAddress);
       const out: WaitlistEntryRecord[] = [];
-      for (const address of emailAddresses) out.push(await join(address));
+      for (const address of addresses) out.push(await join(address));
       return out;
     },
 
