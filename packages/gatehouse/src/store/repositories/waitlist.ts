@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { WaitlistEntry, WaitlistEntryStatus } from '../../model/index.js';
 import { guardUnique } from '../errors.js';
 import { waitlistEntryMapping } from '../mappings.js';
@@ -20,7 +20,7 @@ export function createWaitlistRepository(db: Kysely<Database>) {
     if (filter.query) {
       const needle = `%${filter.query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       const id = filter.query;
-      q = q.where((eb) => eb.or([eb('email_address', 'like', needle), eb('id', '=', id)]));
+      q = q.where((eb) => eb.or([eb('email_address', 'like', sql<string>`${needle} escape '\\'`), eb('id', '=', id)]));
     }
     return q;
   }
