@@ -220,6 +220,7 @@ export function createDomain(options: DomainOptions) {
     social,
     secondFactors,
     passwordless,
+    factorSettings,
     passkeys,
     verifyUrl,
   });

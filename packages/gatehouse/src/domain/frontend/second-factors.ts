@@ -153,6 +153,8 @@ export function createSecondFactorService(deps: {
         const wantCodes = settings.backupCode && !user.backupCodeEnabled;
         const set = wantCodes ? await makeBackupCodes(tx, user) : undefined;
         await setFlags(tx, user, { totpEnabled: true, ...(set ? { backupCodeEnabled: true } : {}) });
+        // The `setup-mfa` session task is done: the user's pending sessions become active.
+        await tx.sessions.activatePending(userId, clock());
         return set?.codes;
       });
       const totp = (await store.totpSecrets.find(userId)) ?? { ...pending, verified: true };

@@ -29,6 +29,7 @@ import type { SignInSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
 import type { PasskeyCeremonies, RelyingParty } from './passkeys.js';
 import type { SecondFactorService } from './second-factors.js';
+import { mfaSetupRequired } from './session-tasks.js';
 import {
   currentFirstFactor,
   currentSecondFactor,
@@ -192,7 +193,7 @@ export function createSignInService(deps: {
     if (user.banned) throw errors.userBanned();
     protection.assertNotLocked(user);
     await protection.recordSuccess(user);
-    const session = await sessions.create(user.id, client.id);
+    const session = await sessions.create(user.id, client.id, undefined, await sessionStatusFor(user));
     const changes: Partial<SignIn> = {
       status: 'complete',
       // A sign-in without an identifier (a passkey) learns its account from the proof.
@@ -210,8 +211,9 @@ export function createSignInService(deps: {
 
   /** Writes a sign-in that completed in its first request, its session and the client, in one transaction. */
   async function completeNew(client: Client, signIn: SignIn, user: User, strategy: FirstFactorStrategy): Promise<SignIn> {
+    const status = await sessionStatusFor(user);
     const now = clock();
-    const session = newSession(user.id, client.id, now);
+    const session = newSession(user.id, client.id, now, null, undefined, status);
     const completed: SignIn = {
       ...signIn,
       status: 'complete',
@@ -233,6 +235,16 @@ export function createSignInService(deps: {
   /** Whether `user` must pass a second factor before the sign-in completes. */
   async function needsSecondFactor(user: User): Promise<boolean> {
     return (await userSecondFactors(strategyDeps, user, await deps.factorSettings())).required;
+  }
+
+  /**
+   * The status `user`'s new session starts in: `pending` with the `setup-mfa` task when the instance
+   * requires MFA and the user has no second factor yet (see session-tasks.ts), else `active`.
+   */
+  async function sessionStatusFor(user: User): Promise<'active' | 'pending'> {
+    const factors = await deps.factorSettings();
+    if (!factors.mfaRequired) return 'active';
+    return mfaSetupRequired(factors, await deps.passwordless(), await needsSecondFactor(user)) ? 'pending' : 'active';
   }
 
   /**
@@ -345,8 +357,9 @@ export function createSignInService(deps: {
     account: ExternalAccount | undefined,
     insert: boolean,
   ): Promise<SignIn> {
+    const status = await sessionStatusFor(user);
     const now = clock();
-    const session = newSession(user.id, clientId, now);
+    const session = newSession(user.id, clientId, now, null, undefined, status);
     const completed: SignIn = {
       ...signIn,
       status: 'complete',
