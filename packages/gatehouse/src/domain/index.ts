@@ -296,7 +296,7 @@ export function createDomain(options: DomainOptions) {
       settings: passwordless,
       verifyUrl,
     }),
-    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps }),
+    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps, events }),
     phoneNumbers,
     passwordless,
     handshake: createHandshakeService({

@@ -292,6 +292,38 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
     });
   });
 
+  describe('email_link for /v1/me e-mail addresses', () => {
+    it("verifies a signed-in person's new address by link, once; the address is then verified", async () => {
+      await t.domain.users.create({ emailAddresses: ['linker@example.com'], password: PASSWORD });
+      const b = await signedInBrowser(t, 'linker@example.com');
+      const added = await b.call('POST', '/v1/me/email_addresses', { email_address: 'second@example.com' });
+      expect(added.status).toBe(200);
+      const id = added.body.response.id as string;
+      const offSite = await b.call('POST', `/v1/me/email_addresses/${id}/prepare_verification`, {
+        strategy: 'email_link',
+        redirect_url: 'https://evil.example/verified',
+      });
+      expect(offSite.body.errors[0].code).toBe('form_param_value_invalid');
+      const prepared = await b.call('POST', `/v1/me/email_addresses/${id}/prepare_verification`, {
+        strategy: 'email_link',
+        redirect_url: RETURN_TO,
+      });
+      expect(prepared.status).toBe(200);
+      expect(prepared.body.response.verification).toMatchObject({ status: 'unverified', strategy: 'email_link' });
+      const link = await mailedLink(t, 'second@example.com');
+      const opened = await openLink(fapiBrowser(t.app), t, link);
+      expect(opened.status).toBe(303);
+      expect(opened.location?.searchParams.get('__clerk_status')).toBe('verified');
+      const me = (await b.call('GET', '/v1/me')).body.response;
+      expect(me.email_addresses.find((e: { id: string }) => e.id === id).verification).toMatchObject({
+        status: 'verified',
+        strategy: 'email_link',
+      });
+      const reused = await openLink(fapiBrowser(t.app), t, link);
+      expect(reused.location?.searchParams.get('__clerk_status')).toBe('failed');
+    });
+  });
+
   describe('passkeys', () => {
     it('registration starts with creation options in verification.nonce for the calling origin; a malformed credential is refused', async () => {
       const email = 'passkey@example.com';
