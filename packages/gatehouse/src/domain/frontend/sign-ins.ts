@@ -347,7 +347,10 @@ export function createSignInService(deps: {
   /**
    * Signs `user` in with a provider's answer: the external account linked (or its tokens renewed),
    * the session, the sign-in and the client in one transaction. The client keeps the sign-in, so the
-   * app's `handleRedirectCallback` finds it complete.
+   * app's `handleRedirectCallback` finds it complete. An account with a second factor is not signed
+   * in yet: the provider stands for the first factor only, and the sign-in waits in
+   * `needs_second_factor` (clerk-js's callback then shows the second-factor page). Returns whether a
+   * session was created.
    */
   async function completeWithProvider(
     clientId: string,
@@ -356,17 +359,17 @@ export function createSignInService(deps: {
     result: ProviderResult,
     account: ExternalAccount | undefined,
     insert: boolean,
-  ): Promise<SignIn> {
-    const status = await sessionStatusFor(user);
+  ): Promise<{ signIn: SignIn; sessionCreated: boolean }> {
+    const status = (await needsSecondFactor(user)) ? undefined : await sessionStatusFor(user);
     const now = clock();
-    const session = newSession(user.id, clientId, now, null, undefined, status);
+    const session = status ? newSession(user.id, clientId, now, null, undefined, status) : undefined;
     const completed: SignIn = {
       ...signIn,
-      status: 'complete',
+      status: session ? 'complete' : 'needs_second_factor',
       userId: user.id,
       firstFactorStrategy: `oauth_${result.provider}`,
       firstFactorStatus: 'verified',
-      createdSessionId: session.id,
+      createdSessionId: session?.id ?? null,
       updatedAt: now,
     };
     await store.transaction(async (tx) => {
@@ -374,13 +377,17 @@ export function createSignInService(deps: {
       else await social.link(tx, user.id, result);
       if (insert) await tx.signIns.insert(completed);
       else await tx.signIns.update(signIn.id, completed);
-      await tx.sessions.insert(session);
-      await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
-      await tx.clients.update(clientId, { signInId: completed.id, lastActiveSessionId: session.id, updatedAt: now });
-      await events.raise(tx, 'session.created', session);
+      if (session) {
+        await tx.sessions.insert(session);
+        await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
+        await tx.clients.update(clientId, { signInId: completed.id, lastActiveSessionId: session.id, updatedAt: now });
+        await events.raise(tx, 'session.created', session);
+      } else {
+        await tx.clients.update(clientId, { signInId: completed.id, updatedAt: now });
+      }
       if (!account) await raiseUserUpdated(events, tx, user.id);
     });
-    return completed;
+    return { signIn: completed, sessionCreated: Boolean(session) };
   }
 
   /** Why `user` may not sign in now, as a verification error code; undefined when they may. */
@@ -458,8 +465,8 @@ export function createSignInService(deps: {
         return { sessionCreated: false };
       }
       await social.markFlow(flow, { status: 'verified' });
-      await completeWithProvider(flow.clientId, signIn, owner.user, result, owner.account, false);
-      return { sessionCreated: true };
+      const { sessionCreated } = await completeWithProvider(flow.clientId, signIn, owner.user, result, owner.account, false);
+      return { sessionCreated };
     },
 
     async load(client: Client, id: string): Promise<SignInSnapshot> {
@@ -510,7 +517,7 @@ export function createSignInService(deps: {
         if (owner.user.banned) throw errors.userBanned();
         protection.assertNotLocked(owner.user);
         await store.oauthFlows.update(flow.id, { status: 'verified', updatedAt: now });
-        const completed = await completeWithProvider(client.id, blank(), owner.user, result, owner.account, true);
+        const { signIn: completed } = await completeWithProvider(client.id, blank(), owner.user, result, owner.account, true);
         return snapshot(completed);
       }
       if (input.strategy?.startsWith('oauth_')) {
