@@ -294,6 +294,7 @@ export function createDomain(options: DomainOptions) {
       passkeys,
       protection,
       settings: passwordless,
+      factorSettings,
       verifyUrl,
     }),
     emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps, events }),

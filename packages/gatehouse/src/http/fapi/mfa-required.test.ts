@@ -120,6 +120,10 @@ describe('MFA required: pending sessions with the setup-mfa task (SQLite, HTTP o
     expect(active.byDefault).toMatchObject({ userId: session.user.id, sessionId, sessionStatus: 'active' });
     expect((await b.call('POST', `/v1/client/sessions/${sessionId}/tokens/thirdparty`, {})).status).toBe(200);
     expect((await clerk.sessions.getSession(sessionId)).status).toBe('active');
+    // Its only second factor now: the Frontend API keeps it.
+    const removal = await b.call('DELETE', '/v1/me/totp');
+    expect(removal.status).toBe(403);
+    expect(removal.body.errors[0].code).toBe('mfa_required');
 
     // Next time, the second factor is asked for and the session starts active.
     now += 30_000;
@@ -162,6 +166,21 @@ describe('MFA required: pending sessions with the setup-mfa task (SQLite, HTTP o
     const reserved = await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'true' });
     expect(reserved.status).toBe(200);
     expect(reserved.body.client.sessions[0]).toMatchObject({ id: sessionId, status: 'active', tasks: null });
+
+    // The last second factor cannot be given up through the Frontend API (Clerk's mfa_required) …
+    for (const res of [
+      await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'false' }),
+      await b.call('DELETE', `/v1/me/phone_numbers/${id}`),
+    ]) {
+      expect(res.status).toBe(403);
+      expect(res.body.errors[0].code).toBe('mfa_required');
+    }
+    // … but one of two can: with the number kept, the authenticator app goes; then the number stays.
+    const { secret } = (await b.call('POST', '/v1/me/totp')).body.response;
+    expect((await b.call('POST', '/v1/me/totp/attempt_verification', { code: totpCode(secret, now) })).status).toBe(200);
+    expect((await b.call('DELETE', '/v1/me/totp')).status).toBe(200);
+    expect((await b.call('DELETE', `/v1/me/phone_numbers/${id}`)).body.errors[0].code).toBe('mfa_required');
+    expect((await b.call('GET', '/v1/me')).body.response).toMatchObject({ two_factor_enabled: true, totp_enabled: false });
   });
 
   it('a sign-up completes with a pending session too', async () => {
