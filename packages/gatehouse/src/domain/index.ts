@@ -224,6 +224,7 @@ export function createDomain(options: DomainOptions) {
     social,
     secondFactors,
     passwordless,
+    factorSettings,
     passkeys,
     verifyUrl,
     afterSignUp: async (userId) => {
@@ -302,9 +303,10 @@ export function createDomain(options: DomainOptions) {
       passkeys,
       protection,
       settings: passwordless,
+      factorSettings,
       verifyUrl,
     }),
-    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps, enrollUser: enrollment.enrollUser }),
+    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps, events, enrollUser: enrollment.enrollUser }),
     phoneNumbers,
     passwordless,
     handshake: createHandshakeService({
