@@ -41,6 +41,7 @@ async function signIn(page: Page, appUrl: string, email: string): Promise<void> 
   await page.locator('input[name=password]').fill(PASSWORD, { timeout: STEP });
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await page.waitForURL((url) => url.pathname === '/', { timeout: STEP });
+  await ready(page);
 }
 
 describe.skipIf(!hasChromium)('verified domains in Chromium', () => {
