@@ -118,7 +118,7 @@ export function ConfigurePage() {
             </label>
           </Card>
         </div>
-        <div class="actions">
+        <div class="actions form-actions">
           <button type="submit" class="btn btn-primary" disabled={action.busy}>
             Save settings
           </button>
@@ -246,8 +246,15 @@ function RedirectUrls() {
             rowKey={(r) => r.id}
             empty="No redirect URLs registered."
             columns={[
-              { label: 'URL', cell: (r) => r.url, class: 'mono' },
-              { label: 'Added', cell: (r) => when(r.created_at), class: 'nowrap small' },
+              {
+                label: 'URL',
+                cell: (r) => (
+                  <>
+                    <span class="mono">{r.url}</span>
+                    <div class="muted small">added {when(r.created_at)}</div>
+                  </>
+                ),
+              },
               {
                 label: 'Actions',
                 hideLabel: true,

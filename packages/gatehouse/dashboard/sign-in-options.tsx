@@ -102,12 +102,9 @@ export function SignInOptionsPage() {
         <div class="grid-2">
           <Card title="Identifiers">
             <p class="muted small">What users sign up and sign in with. The e-mail address is always required.</p>
-            <dl class="facts">
-              <dt>E-mail address</dt>
-              <dd>
-                <Badge tone="ok">Required</Badge>
-              </dd>
-            </dl>
+            <p>
+              <span class="label-like">E-mail address</span> <Badge tone="ok">Required</Badge>
+            </p>
             {select(
               'passwordless.phoneNumber',
               'phone-number',
@@ -236,8 +233,15 @@ function IdentifierList(props: {
         rowKey={(r) => r.id}
         empty={`No ${props.list} entries.`}
         columns={[
-          { label: 'Address or domain', cell: (r) => r.identifier, class: 'mono' },
-          { label: 'Added', cell: (r) => when(r.created_at), class: 'nowrap small' },
+          {
+            label: 'Address or domain',
+            cell: (r) => (
+              <>
+                <span class="mono">{r.identifier}</span>
+                <div class="muted small">added {when(r.created_at)}</div>
+              </>
+            ),
+          },
           {
             label: 'Actions',
             hideLabel: true,

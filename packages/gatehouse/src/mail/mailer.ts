@@ -40,7 +40,7 @@ export interface Mailer {
   readonly mode: 'smtp' | 'outbox';
   /** Whether mail can go out now (the dashboard's health): resolves to a description, rejects with the reason. */
   check(): Promise<string>;
-  /** Where the next message goes (`SMTP via smtp://host:587`, or the dev outbox), without connecting. */
+  /** Where the next message goes (`the SMTP server smtp://host:587`, or the dev outbox), without connecting. */
   where(): Promise<string>;
   close(): Promise<void>;
 }
@@ -182,7 +182,7 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
       }
       return `SMTP via ${target.display}`;
     },
-    where: async () => `SMTP via ${target.display}`,
+    where: async () => `the SMTP server ${target.display}`,
     async send(message) {
       const appName = message.appName ?? options.appName;
       const { subject, text, html } = render(message, appName);

@@ -166,7 +166,7 @@ describe('dashboard Configure API', () => {
 
     const sent = await op.write('POST', '/mail/test', { to: 'ops-inbox@example.com' });
     expect(sent.statusCode, sent.body).toBe(200);
-    expect(sent.json().via).toBe(`SMTP via smtp://127.0.0.1:${catcher.port}`);
+    expect(sent.json().via).toBe(`the SMTP server smtp://127.0.0.1:${catcher.port}`);
     const mail = catcher.mails.find((m) => m.to.includes('ops-inbox@example.com'));
     expect(mail?.subject).toBe('Test message from Gatehouse');
     expect(mail?.raw).toMatch(/From: Acme Ops <ops@acme\.example>/);
