@@ -53,8 +53,8 @@ export function SignInOptionsPage() {
         onChange={(e) => set(path, (e.target as HTMLInputElement).checked)}
       />
       <span>
-        <strong>{label}</strong> {lockNote(path)}
-        <span class="muted small block">{hint}</span>
+        <strong class="option-title">{label}</strong> {lockNote(path)}
+        <span class="option-hint small">{hint}</span>
       </span>
     </label>
   );
@@ -146,8 +146,8 @@ export function SignInOptionsPage() {
             <label class="option">
               <input type="checkbox" checked disabled />
               <span>
-                <strong>Password</strong> <Badge tone="ok">Always on</Badge>
-                <span class="muted small block">Checked with argon2id and the leaked-password list.</span>
+                <strong class="option-title">Password</strong> <Badge tone="ok">Always on</Badge>
+                <span class="option-hint small">Checked with argon2id and the leaked-password list.</span>
               </span>
             </label>
             {FACTORS.map(toggle)}

@@ -245,7 +245,8 @@ function createStoredMailer(options: MailerOptions & { stored: NonNullable<Maile
   const outbox = createOutboxMailer(options);
   let smtp: { key: string; mailer: Mailer } | undefined;
   const current = async (): Promise<Mailer> => {
-    const stored = await options.stored().catch(() => ({ smtpUrl: undefined, from: undefined }));
+    // A failed read fails the message: falling back to the outbox could log a production code.
+    const stored = await options.stored();
     const smtpUrl = stored.smtpUrl;
     if (!smtpUrl) return outbox;
     const from = options.from ?? stored.from;

@@ -234,6 +234,10 @@ export function registerConfigureRoutes(deps: {
     const body = parseInput(mailBody, request.body);
     if (body.smtp !== undefined && locked('mail.smtp')) throw lockedByConfig('smtp');
     if (body.from !== undefined && locked('mail.from')) throw lockedByConfig('from');
+    // Without a server, mail would go to the dev outbox, which logs the codes: never on production.
+    if (body.smtp === null && !locked('mail.smtp') && !domain.isDevelopment()) {
+      throw errors.paramValueInvalid('smtp', 'a production instance needs an SMTP server; set another one instead of removing it');
+    }
     const mail = await domain.mailSettings.update({ smtp: body.smtp, from: body.from });
     const smtp = viewSmtp(mail);
     await record({
