@@ -181,6 +181,9 @@ describe.skipIf(!hasChromium)('the dashboard’s Configure pages in Chromium', (
     await page.getByTestId('template-subject').getByText('123456').waitFor({ timeout: STEP });
     const frame = page.frameLocator('iframe.mail-preview');
     await frame.getByText('123456').waitFor({ timeout: STEP });
+    // The screenshot in English (this machine's Chromium may lack CJK fonts).
+    await page.getByLabel('Language').selectOption('en');
+    await frame.getByText('Sign in to Gatehouse').waitFor({ timeout: STEP });
     await shot(page, 'dashboard-configure-04-email');
   }, 90_000);
 

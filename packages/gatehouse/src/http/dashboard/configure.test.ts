@@ -8,6 +8,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { fapiBrowser } from '../../testing/fapi-browser.js';
@@ -25,19 +26,25 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 async function operatorOn(t: TestApp, email: string) {
   const token = await t.domain.operators.firstOperatorLink();
   if (!token) throw new Error('no first-operator link');
+  // Production operators need a second factor: set one up from the link when it says so.
+  const info = (await t.app.inject({ method: 'GET', url: `/dashboard/api/setup?token=${token}` })).json();
+  const totp = info.totpRequired
+    ? new TOTP({ secret: Secret.fromBase32(info.totp_secret), digits: 6, period: 30, algorithm: 'SHA1' })
+    : undefined;
   const setup = await t.app.inject({
     method: 'POST',
     url: '/dashboard/api/setup',
     headers: { origin: ORIGIN },
-    payload: { token, email, password: PASSWORD },
+    payload: { token, email, password: PASSWORD, ...(totp ? { totp_secret: info.totp_secret, totp_code: totp.generate() } : {}) },
   });
-  expect(setup.statusCode).toBe(200);
+  expect(setup.statusCode, setup.body).toBe(200);
   const signIn = await t.app.inject({
     method: 'POST',
     url: '/dashboard/api/sign-in',
     headers: { origin: ORIGIN },
-    payload: { email, password: PASSWORD },
+    payload: { email, password: PASSWORD, ...(totp ? { code: totp.generate() } : {}) },
   });
+  expect(signIn.statusCode, signIn.body).toBe(200);
   const line = [signIn.headers['set-cookie']].flat().find((l) => String(l).startsWith('__gatehouse_operator=')) ?? '';
   const cookie = String(line).split(';')[0] ?? '';
   const csrf = signIn.json().csrf_token as string;
@@ -292,5 +299,26 @@ describe('dashboard Configure API under a config file', () => {
     const mail = (await op.get('/mail')).json();
     expect(mail.config_locked).toEqual(['mail.smtp']);
     expect((await op.write('PUT', '/mail', { smtp: null })).statusCode).toBe(422);
+  });
+});
+
+describe('dashboard Configure API on a production instance', () => {
+  let t: TestApp;
+  let op: Awaited<ReturnType<typeof operatorOn>>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ flags: { port: '4000', 'instance-type': 'production' } });
+    op = await operatorOn(t, 'prod-configure@example.com');
+  });
+  afterAll(async () => t?.close());
+
+  it('never goes back to the dev outbox: a stored SMTP server can be replaced, not removed', async () => {
+    const server = { host: 'smtp.example.com', port: 587, secure: false };
+    expect((await op.write('PUT', '/mail', { smtp: server })).statusCode).toBe(200);
+    const removed = await op.write('PUT', '/mail', { smtp: null });
+    expect(removed.statusCode).toBe(422);
+    expect(removed.json().errors[0].meta.param_name).toBe('smtp');
+    expect((await op.write('PUT', '/mail', { smtp: { ...server, host: 'smtp2.example.com' } })).statusCode).toBe(200);
+    expect((await op.get('/mail')).json().delivers_via).toBe('the SMTP server smtp://smtp2.example.com:587');
   });
 });
