@@ -1,14 +1,9 @@
 import type { ComponentType } from 'preact';
-import {
-  AccountPage,
-  AuditPage,
-  ConfigurePage,
-  KeysPage,
-  OrganizationDetailPage,
-  OrganizationsPage,
-  OverviewPage,
-  SessionTokenPage,
-} from './pages';
+import { ConfigurePage } from './configure';
+import { EmailPage } from './email';
+import { KeysPage } from './keys';
+import { AccountPage, AuditPage, OrganizationDetailPage, OrganizationsPage, OverviewPage, SessionTokenPage } from './pages';
+import { SignInOptionsPage } from './sign-in-options';
 import { SocialPage } from './social';
 import { UserDetailPage, UsersPage } from './users';
 import { WebhookDetailPage, WebhooksPage } from './webhooks';
@@ -37,9 +32,11 @@ export const SECTIONS: Section[] = [
     detail: OrganizationDetailPage,
   },
   { path: 'sessions', label: 'Sessions & tokens', group: 'Configure', page: SessionTokenPage },
-  { path: 'configure', label: 'Settings', group: 'Configure', page: ConfigurePage },
+  { path: 'configure', label: 'Application', group: 'Configure', page: ConfigurePage },
+  { path: 'sign-in', label: 'Sign-in & sign-up', group: 'Configure', page: SignInOptionsPage },
   { path: 'social', label: 'Social connections', group: 'Configure', page: SocialPage },
   { path: 'keys', label: 'API keys', group: 'Configure', page: KeysPage },
+  { path: 'email', label: 'E-mail', group: 'Configure', page: EmailPage },
   { path: 'webhooks', label: 'Webhooks', group: 'Configure', page: WebhooksPage, detail: WebhookDetailPage },
   { path: 'audit', label: 'Audit log', group: 'Security', page: AuditPage },
   { path: 'operators', label: 'Operators', group: 'Security', page: AccountPage },

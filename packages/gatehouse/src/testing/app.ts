@@ -52,6 +52,7 @@ export async function createTestApp(
     dashboard: {
       environment: () => describeEnvironment(config, booted.domain),
       configLocked: configLockedSettings(config),
+      mailer: booted.mailer,
       checks: { mail: () => booted.mailer.check(), redis: async () => 'in memory (no Redis configured)' },
     },
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
