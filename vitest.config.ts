@@ -11,13 +11,18 @@ const E2E = 'packages/gatehouse/src/e2e';
 const AFTER_README = [`${E2E}/examples.e2e.test.ts`, `${E2E}/spa-examples.e2e.test.ts`, `${E2E}/user-sync.e2e.test.ts`];
 /**
  * Files that must run alone: the end-to-end files (Chromium, example builds, nginx, processes
- * started from the built CLI), and those that assert how long something took (the drain deadline,
- * key rotation's activation, the PostgreSQL outage's timings).
+ * started from the built CLI), those that assert how long something took (the drain deadline,
+ * key rotation's activation, the PostgreSQL outage's timings), and those that failed beside another
+ * file on a loaded 2-core machine (cli.test.ts: many `gatehouse start`s, `--workers 2`, within 60 s;
+ * webhooks.test.ts on PostgreSQL: deliveries; social.test.ts: one refresh for two nodes).
  */
 const ALONE = [
   `${E2E}/**/*.test.ts`,
+  'packages/gatehouse/src/cli/cli.test.ts',
   'packages/gatehouse/src/cli/drain.test.ts',
   'packages/gatehouse/src/cli/keys.test.ts',
+  'packages/gatehouse/src/http/bapi/webhooks.test.ts',
+  'packages/gatehouse/src/http/fapi/social.test.ts',
   'packages/gatehouse/src/store/postgres-outage.test.ts',
 ];
 const ALL = ['packages/*/src/**/*.test.ts'];
