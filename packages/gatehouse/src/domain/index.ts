@@ -220,6 +220,7 @@ export function createDomain(options: DomainOptions) {
     social,
     secondFactors,
     passwordless,
+    factorSettings,
     passkeys,
     verifyUrl,
   });
@@ -293,9 +294,10 @@ export function createDomain(options: DomainOptions) {
       passkeys,
       protection,
       settings: passwordless,
+      factorSettings,
       verifyUrl,
     }),
-    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps }),
+    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps, events }),
     phoneNumbers,
     passwordless,
     handshake: createHandshakeService({

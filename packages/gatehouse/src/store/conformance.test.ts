@@ -495,6 +495,36 @@ function conformanceSuite(dialect: Dialect) {
         await store.passkeys.insert({ ...passkey, id: 'pkey_pending_2', credentialId: null, verified: false });
         expect(await store.passkeys.listByUsers([owner.id])).toHaveLength(3);
       });
+
+      it('reads a whole user in one call: phone numbers and social accounts oldest first, verified passkeys only', async () => {
+        const account: ExternalAccount = {
+          id: 'eac_whole',
+          userId: owner.id,
+          provider: 'google',
+          providerUserId: `whole-${dialect}`,
+          emailAddress: 'whole@example.com',
+          emailVerified: true,
+          firstName: 'Whole',
+          lastName: 'User',
+          username: null,
+          imageUrl: '',
+          approvedScopes: 'openid',
+          status: 'verified',
+          tokensEnc: null,
+          tokenExpiresAt: null,
+          refreshLeaseUntil: null,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.externalAccounts.insert(account);
+        const whole = await store.users.findWhole(owner.id);
+        expect(whole?.user).toEqual(owner);
+        expect(whole?.emailAddresses).toEqual([]);
+        expect(whole?.phoneNumbers.map((p) => p.id)).toEqual(['idn_phone_a', 'idn_phone_b']);
+        expect(whole?.passkeys.map((p) => p.id)).toEqual(['pkey_conformance']);
+        expect(whole?.externalAccounts).toEqual([account]);
+        expect(await store.users.findWhole('user_none')).toBeUndefined();
+      });
     });
 
     describe('email addresses', () => {
@@ -526,11 +556,10 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('reads a user with their addresses in one call, oldest first; none for a user without any', async () => {
-        expect(await store.users.findWithEmailAddresses(owner.id)).toEqual({ user: owner, emailAddresses: [first, second] });
+        expect(await store.users.findWhole(owner.id)).toMatchObject({ user: owner, emailAddresses: [first, second] });
         const lonely = testUser({ createdAt: T0 + 7 });
         await store.users.insert(lonely);
-        expect(await store.users.findWithEmailAddresses(lonely.id)).toEqual({ user: lonely, emailAddresses: [] });
-        expect(await store.users.findWithEmailAddresses('user_none')).toBeUndefined();
+        expect(await store.users.findWhole(lonely.id)).toMatchObject({ user: lonely, emailAddresses: [] });
         await store.users.delete(lonely.id);
       });
 
@@ -674,6 +703,30 @@ function conformanceSuite(dialect: Dialect) {
         expect((await store.sessions.findById(s4.id))?.status).toBe('active');
         expect(await store.sessions.endAllForUser(alice.id, 'revoked', T0 + 901)).toBe(0);
         expect(await store.sessions.count({ userId: alice.id, status: 'revoked' })).toBe(2);
+      });
+
+      it('pending sessions (a session task to do) end with the active ones, and activate once', async () => {
+        const carol = testUser();
+        await store.users.insert(carol);
+        const client = clientRow();
+        await store.clients.insert(client);
+        const pending = sessionRow(client.id, carol.id, { status: 'pending' });
+        const other = sessionRow(client.id, carol.id, { status: 'pending' });
+        const ended = sessionRow(client.id, carol.id, { status: 'ended' });
+        const bertPending = sessionRow(client.id, bert.id, { status: 'pending' });
+        for (const s of [pending, other, ended, bertPending]) await store.sessions.insert(s);
+        const activated = await store.sessions.activatePending(carol.id, T0 + 950);
+        expect(activated.map((s) => s.id).sort()).toEqual([pending.id, other.id].sort());
+        expect(activated.every((s) => s.status === 'active' && s.updatedAt === T0 + 950)).toBe(true);
+        expect(await store.sessions.activatePending(carol.id, T0 + 951)).toEqual([]);
+        expect(await store.sessions.findById(ended.id)).toEqual(ended);
+        expect((await store.sessions.findById(bertPending.id))?.status).toBe('pending');
+        const revoked = await store.sessions.endActive({ clientId: client.id }, 'ended', T0 + 952);
+        expect(revoked.map((s) => s.id).sort()).toEqual([pending.id, other.id, bertPending.id].sort());
+        const again = sessionRow(client.id, carol.id, { status: 'pending' });
+        await store.sessions.insert(again);
+        expect(await store.sessions.endAllForUser(carol.id, 'revoked', T0 + 953)).toBe(1);
+        expect(await store.sessions.endAllForClient(client.id, 'ended', T0 + 954)).toBe(0);
       });
 
       it('deleting a user cascades to its e-mail addresses and sessions, not to clients or other users', async () => {
