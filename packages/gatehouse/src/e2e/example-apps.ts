@@ -97,10 +97,19 @@ export async function buildNextExample(clerkEnv: Record<string, string>): Promis
   });
 }
 
-/** `next start` run directly (not through npx, which would orphan `next-server`). */
-export function startNextExample(clerkEnv: Record<string, string>, port: number): Promise<RunningExample> {
-  return startProcess(process.execPath, [NEXT_BIN, 'start', '-H', 'localhost', '-p', String(port)], {
-    cwd: path.join(EXAMPLES_DIR, 'nextjs-hello-world'),
+/**
+ * `next start` run directly (not through npx, which would orphan `next-server`); `dir` is where the
+ * build is (default the checkout's example; a README test's clone, see example-builds.ts).
+ */
+export function startNextExample(
+  clerkEnv: Record<string, string>,
+  port: number,
+  dir = path.join(EXAMPLES_DIR, 'nextjs-hello-world'),
+): Promise<RunningExample> {
+  // The `next` of the checkout the example is in (a clone has its own node_modules).
+  const next = path.resolve(dir, '..', '..', 'node_modules', 'next', 'dist', 'bin', 'next');
+  return startProcess(process.execPath, [next, 'start', '-H', 'localhost', '-p', String(port)], {
+    cwd: dir,
     env: exampleEnv(clerkEnv, {}),
     ready: /Ready in/,
     url: `http://127.0.0.1:${port}`,
@@ -135,9 +144,14 @@ export async function buildViteExample(name: ViteExample, clerkEnv: Record<strin
 }
 
 /** A Vite example's `server.js`: the built SPA and its token-checking `/api/me`, on 127.0.0.1 (so also localhost). */
-export function startViteExample(name: ViteExample, clerkEnv: Record<string, string>, port: number): Promise<RunningExample> {
+export function startViteExample(
+  name: ViteExample,
+  clerkEnv: Record<string, string>,
+  port: number,
+  dir = path.join(EXAMPLES_DIR, name),
+): Promise<RunningExample> {
   return startProcess(process.execPath, ['server.js'], {
-    cwd: path.join(EXAMPLES_DIR, name),
+    cwd: dir,
     env: exampleEnv(clerkEnv, { PORT: String(port) }),
     ready: /app on http/,
     url: `http://127.0.0.1:${port}`,
@@ -174,9 +188,13 @@ export async function buildUserSyncExample(clerkEnv: Record<string, string>, ext
  * `examples/user-sync`'s `npm start`: migrations on DATABASE_URL, the webhook endpoint registered with
  * Gatehouse, the NestJS API on API_PORT and `next start` on PORT.
  */
-export function startUserSyncExample(clerkEnv: Record<string, string>, extra: Record<string, string>): Promise<RunningExample> {
+export function startUserSyncExample(
+  clerkEnv: Record<string, string>,
+  extra: Record<string, string>,
+  dir = USER_SYNC_DIR,
+): Promise<RunningExample> {
   return startProcess(process.execPath, ['scripts/start.mjs'], {
-    cwd: USER_SYNC_DIR,
+    cwd: dir,
     env: exampleEnv(clerkEnv, extra),
     ready: /user-sync app on http/,
     url: `http://127.0.0.1:${extra.PORT}`,

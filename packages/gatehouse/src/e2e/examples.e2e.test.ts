@@ -1,6 +1,7 @@
 /**
  * Seed 000 ("Clerk hello world") end to end: the Next.js and Express examples in `examples/`, built
  * and run unchanged but for configuration, against a Gatehouse started here, driven by Chromium.
+ * In a full run the Next.js app is the README-commands test's build (example-builds.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
 import { chromiumAvailable, launchBrowser, newContext, shot, signUpWithEmailCode } from './browser.js';
 import { buildNextExample, type RunningExample, startExpressExample, startNextExample } from './example-apps.js';
+import { checkedBuild, sharedBuild } from './example-builds.js';
 
 const hasChromium = chromiumAvailable();
 const STEP = 30_000;
@@ -25,13 +27,13 @@ function uniqueEmail(tag: string): string {
   return `seed000-${tag}-${Date.now()}-${randomBytes(3).toString('hex')}@example.com`;
 }
 
-async function startGatehouse(mail: MailCatcher): Promise<RunningServer> {
+async function startGatehouse(mail: MailCatcher, port?: number): Promise<RunningServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-seed000-'));
   writeFileSync(
     path.join(dataDir, 'gatehouse.config.json'),
     JSON.stringify({ sessionToken: { lifetimeSeconds: TOKEN_LIFETIME_S }, frontend: { firstName: 'optional', lastName: 'optional' } }),
   );
-  return startServer({ dataDir, extraArgs: ['--smtp', mail.url] });
+  return startServer({ dataDir, ...(port ? { port } : {}), extraArgs: ['--smtp', mail.url] });
 }
 
 /** Prebuilt `<SignUp/>` (the app's, or Gatehouse's hosted page): e-mail + password, then the code from the real SMTP catcher. */
@@ -60,9 +62,12 @@ describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
   let mail: MailCatcher;
   let gatehouse: RunningServer;
 
+  /** The README test's `next build`, against a Gatehouse on the port this file's Gatehouse then takes. */
+  const nextBuild = sharedBuild('nextjs-hello-world');
+
   beforeAll(async () => {
     mail = await startMailCatcher();
-    gatehouse = await startGatehouse(mail);
+    gatehouse = await startGatehouse(mail, nextBuild?.gatehousePort);
     browser = await launchBrowser();
   }, 120_000);
 
@@ -74,8 +79,9 @@ describe.skipIf(!hasChromium)('seed 000 examples in Chromium', () => {
   });
 
   it('examples/nextjs-hello-world: sign up, dashboard, API route, server action, profile, sign out; the error table', async () => {
-    await buildNextExample(gatehouse.env.env);
-    const next: RunningExample = await startNextExample(gatehouse.env.env, await freePort());
+    const built = nextBuild && checkedBuild(nextBuild, gatehouse.env.env);
+    if (!built) await buildNextExample(gatehouse.env.env);
+    const next: RunningExample = await startNextExample(gatehouse.env.env, await freePort(), built?.dir);
     const clerk = createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
     const { context, log } = await newContext(browser, 'next');
     const page = await context.newPage();

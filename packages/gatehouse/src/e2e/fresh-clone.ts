@@ -34,8 +34,9 @@ export interface FreshClone {
   remove(): void;
 }
 
-export function makeFreshClone(): FreshClone {
-  const root = mkdtempSync(path.join(tmpdir(), 'gatehouse-clone-'));
+/** `parent`: where the clone's directory is made (default the system's temporary directory). */
+export function makeFreshClone(parent = tmpdir()): FreshClone {
+  const root = mkdtempSync(path.join(parent, 'gatehouse-clone-'));
   for (const file of cloneFiles()) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     cpSync(path.join(REPO_ROOT, file), path.join(root, file), { verbatimSymlinks: true });

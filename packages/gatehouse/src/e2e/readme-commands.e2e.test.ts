@@ -4,10 +4,11 @@
  * would differ in: free ports instead of 4000/3000/3001/4010 (GATEHOUSE_PORT, PORT and DEV_PROVIDER_PORT,
  * which the commands read), and npm kept offline. The harness performs the root command's `npm ci`; the rest of that
  * line runs as written. Then the app is checked to have the instance's keys: a session token minted
- * through the Backend API is accepted by its protected route.
+ * through the Backend API is accepted by its protected route. The builds stay for the Chromium
+ * tests that run after this file (example-builds.ts), so that each example is built once a run.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createClerkClient } from '@clerk/backend';
@@ -16,6 +17,7 @@ import type { EnvironmentReport } from '../boot.js';
 import { freePort } from '../testing/server.js';
 import { createTestDatabase, postgresAvailable } from '../testing/services.js';
 import { type RunningExample, startProcess } from './example-apps.js';
+import { EXAMPLE_BUILDS_DIR, inlinedEnv, recordBuild, type SharedExample } from './example-builds.js';
 import { binsAreTracked, type FreshClone, makeFreshClone } from './fresh-clone.js';
 
 const execFileAsync = promisify(execFile);
@@ -93,14 +95,22 @@ async function sessionToken(keys: EnvironmentReport, tag: string): Promise<{ use
   return { userId: user.id, token: (await clerk.sessions.getToken(session.id)).jwt };
 }
 
+/** Leaves the build of `example` (made by its README commands, just checked) to its Chromium test. */
+function shareBuild(example: SharedExample, keys: EnvironmentReport, buildEnv: Record<string, string> = {}): void {
+  recordBuild(example, { dir: path.join(clone.root, 'examples', example), gatehousePort, inlined: inlinedEnv(keys.env), buildEnv });
+}
+
 beforeAll(async () => {
-  clone = makeFreshClone();
+  // In a full run the clone outlives this file (the Chromium tests serve its builds); vitest's
+  // global teardown removes it with EXAMPLE_BUILDS_DIR.
+  if (EXAMPLE_BUILDS_DIR) mkdirSync(EXAMPLE_BUILDS_DIR, { recursive: true });
+  clone = makeFreshClone(EXAMPLE_BUILDS_DIR);
   gatehousePort = await freePort();
 }, 600_000);
 
 afterAll(async () => {
   await gatehouse?.stop();
-  clone?.remove();
+  if (!EXAMPLE_BUILDS_DIR) clone?.remove();
 });
 
 describe('the examples’ README commands on a fresh clone', () => {
@@ -169,10 +179,12 @@ describe('the examples’ README commands on a fresh clone', () => {
       try {
         const url = `http://127.0.0.1:${port}`;
         expect((await fetch(`${url}/api/hello`)).status).toBe(401);
-        const { userId, token } = await sessionToken(await instanceKeys(), 'next');
+        const keys = await instanceKeys();
+        const { userId, token } = await sessionToken(keys, 'next');
         const hello = await fetch(`${url}/api/hello`, { headers: { authorization: `Bearer ${token}` } });
         expect(hello.status).toBe(200);
         expect(await hello.json()).toMatchObject({ message: 'Hello from Clerk!', userId });
+        shareBuild('nextjs-hello-world', keys);
       } finally {
         await app.stop();
       }
@@ -256,6 +268,8 @@ describe('the examples’ README commands on a fresh clone', () => {
         });
         expect(sync.status).toBe(201);
         expect(await sync.json()).toMatchObject({ id: userId, role: 'USER' });
+        // Its front end's /api rewrite names API_PORT at build time.
+        shareBuild('user-sync', keys, { API_PORT: String(apiPort) });
       } finally {
         await app.stop();
         await database.drop();
@@ -304,6 +318,7 @@ describe('the examples’ README commands on a fresh clone', () => {
           const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
           expect(me.status).toBe(200);
           expect(await me.json()).toMatchObject({ userId, email: expect.stringMatching(/^readme-/) });
+          shareBuild(example, keys);
         } finally {
           await app.stop();
         }

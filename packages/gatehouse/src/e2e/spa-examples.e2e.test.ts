@@ -2,7 +2,8 @@
  * The single-page examples (`examples/react-vite` with @clerk/react, `examples/vue-vite` with
  * @clerk/vue), built and run as their READMEs say, against a Gatehouse on 127.0.0.1, driven by
  * Chromium from both http://127.0.0.1:PORT (same site as Gatehouse) and http://localhost:PORT
- * (another site: Gatehouse's cookie is not sent, the dev browser token carries the client).
+ * (another site: Gatehouse's cookie is not sent, the dev browser token carries the client). In a
+ * full run the apps are the README-commands test's builds (example-builds.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
 import { chromiumAvailable, launchBrowser, newContext, shot, signUpWithEmailCode } from './browser.js';
 import { buildViteExample, type RunningExample, startViteExample, type ViteExample } from './example-apps.js';
+import { checkedBuild, sharedBuild } from './example-builds.js';
 
 const hasChromium = chromiumAvailable();
 const STEP = 30_000;
@@ -58,9 +60,14 @@ describe.skipIf(!hasChromium)('single-page examples in Chromium, from 127.0.0.1 
   let mail: MailCatcher;
   let gatehouse: RunningServer;
 
+  /** The README test's builds (`npm start` = `vite build` + server.js), against a Gatehouse on the port this file's Gatehouse takes. */
+  const builds = { 'react-vite': sharedBuild('react-vite'), 'vue-vite': sharedBuild('vue-vite') };
+  const port = (builds['react-vite'] ?? builds['vue-vite'])?.gatehousePort;
+
   beforeAll(async () => {
     mail = await startMailCatcher();
-    gatehouse = await startServer({ dataDir: mkdtempSync(path.join(tmpdir(), 'gatehouse-spa-')), extraArgs: ['--smtp', mail.url] });
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-spa-'));
+    gatehouse = await startServer({ dataDir, ...(port ? { port } : {}), extraArgs: ['--smtp', mail.url] });
     browser = await launchBrowser();
   }, 120_000);
 
@@ -73,9 +80,11 @@ describe.skipIf(!hasChromium)('single-page examples in Chromium, from 127.0.0.1 
 
   for (const example of ['react-vite', 'vue-vite'] as ViteExample[]) {
     it(`examples/${example}: sign up, API call, sign out, sign in again, hosted sign-up from the app's link, from each host`, async () => {
-      await buildViteExample(example, gatehouse.env.env);
+      const shared = builds[example];
+      const built = shared?.gatehousePort === gatehouse.port ? checkedBuild(shared, gatehouse.env.env) : undefined;
+      if (!built) await buildViteExample(example, gatehouse.env.env);
       const port = await freePort();
-      const app: RunningExample = await startViteExample(example, gatehouse.env.env, port);
+      const app: RunningExample = await startViteExample(example, gatehouse.env.env, port, built?.dir);
       try {
         for (const host of ['127.0.0.1', 'localhost']) {
           const origin = `http://${host}:${port}`;

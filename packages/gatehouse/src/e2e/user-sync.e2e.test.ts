@@ -4,7 +4,8 @@
  * front end, webhook endpoint registered with Gatehouse), against a Gatehouse on 127.0.0.1, driven by
  * Chromium. The User row appears on sign-up (the seed's sync, and the user.created webhook), follows a
  * name change made in <UserProfile/> (user.updated), survives redelivery of every event unchanged, and
- * goes with the user (user.deleted); a sync naming another user's id is refused.
+ * goes with the user (user.deleted); a sync naming another user's id is refused. In a full run the
+ * app is the README-commands test's build (example-builds.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { freePort, type RunningServer, removeDir, startServer } from '../testing
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../testing/services.js';
 import { chromiumAvailable, launchBrowser, newContext, shot, signUpWithEmailCode } from './browser.js';
 import { buildUserSyncExample, type RunningExample, startUserSyncExample } from './example-apps.js';
+import { checkedBuild, sharedBuild } from './example-builds.js';
 
 const hasChromium = chromiumAvailable();
 const hasPostgres = await postgresAvailable();
@@ -57,6 +59,8 @@ describe.skipIf(!hasChromium || !hasPostgres)('seed 001: examples/user-sync in C
   let gatehouse: RunningServer;
   let database: TestDatabase;
   let sql: postgres.Sql;
+  /** The README test's `npm run build`, against a Gatehouse on the port this file's Gatehouse then takes. */
+  const userSyncBuild = sharedBuild('user-sync');
 
   beforeAll(async () => {
     mail = await startMailCatcher();
@@ -67,7 +71,11 @@ describe.skipIf(!hasChromium || !hasPostgres)('seed 001: examples/user-sync in C
       path.join(dataDir, 'gatehouse.config.json'),
       JSON.stringify({ frontend: { firstName: 'required', lastName: 'required' } }),
     );
-    gatehouse = await startServer({ dataDir, extraArgs: ['--smtp', mail.url] });
+    gatehouse = await startServer({
+      dataDir,
+      ...(userSyncBuild ? { port: userSyncBuild.gatehousePort } : {}),
+      extraArgs: ['--smtp', mail.url],
+    });
     database = await createTestDatabase();
     sql = postgres(database.url, { max: 2, onnotice: () => {} });
     browser = await launchBrowser();
@@ -83,10 +91,12 @@ describe.skipIf(!hasChromium || !hasPostgres)('seed 001: examples/user-sync in C
   });
 
   it('sign up → row; favorites; rename in <UserProfile/> → row follows; redelivery changes nothing; delete → row gone; forged sync refused', async () => {
-    const ports = { PORT: String(await freePort()), API_PORT: String(await freePort()) };
+    const built = userSyncBuild && checkedBuild(userSyncBuild, gatehouse.env.env);
+    // A shared build's front end forwards /api to the API_PORT it was built with.
+    const ports = { PORT: String(await freePort()), API_PORT: built?.buildEnv.API_PORT ?? String(await freePort()) };
     const extra = { ...ports, DATABASE_URL: database.url };
-    await buildUserSyncExample(gatehouse.env.env, extra);
-    const app: RunningExample = await startUserSyncExample(gatehouse.env.env, extra);
+    if (!built) await buildUserSyncExample(gatehouse.env.env, extra);
+    const app: RunningExample = await startUserSyncExample(gatehouse.env.env, extra, built?.dir);
     // 127.0.0.1, as Gatehouse: the same site, so the browser sends Gatehouse’s cookie (see nextjs-hello-world).
     const appUrl = `http://127.0.0.1:${ports.PORT}`;
     const clerk = createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
