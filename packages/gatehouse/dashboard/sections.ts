@@ -1,14 +1,11 @@
 import type { ComponentType } from 'preact';
-import {
-  AccountPage,
-  AuditPage,
-  ConfigurePage,
-  KeysPage,
-  OrganizationDetailPage,
-  OrganizationsPage,
-  OverviewPage,
-  SessionTokenPage,
-} from './pages';
+import { AuditPage } from './audit';
+import { ConfigurePage } from './configure';
+import { KeysPage } from './keys';
+import { AccountPage } from './operators';
+import { OrganizationDetailPage, OrganizationsPage } from './organizations';
+import { OverviewPage } from './overview';
+import { SessionTokenPage } from './session-token';
 import { SocialPage } from './social';
 import { UserDetailPage, UsersPage } from './users';
 import { WebhookDetailPage, WebhooksPage } from './webhooks';
