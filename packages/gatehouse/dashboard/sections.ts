@@ -5,6 +5,7 @@ import { KeysPage } from './keys';
 import { AccountPage } from './operators';
 import { OrganizationDetailPage, OrganizationsPage } from './organizations';
 import { OverviewPage } from './overview';
+import { RolesPage } from './roles';
 import { SessionTokenPage } from './session-token';
 import { SocialPage } from './social';
 import { UserDetailPage, UsersPage } from './users';
@@ -33,6 +34,7 @@ export const SECTIONS: Section[] = [
     page: OrganizationsPage,
     detail: OrganizationDetailPage,
   },
+  { path: 'roles', label: 'Roles & permissions', group: 'Users & organizations', page: RolesPage },
   { path: 'sessions', label: 'Sessions & tokens', group: 'Configure', page: SessionTokenPage },
   { path: 'configure', label: 'Settings', group: 'Configure', page: ConfigurePage },
   { path: 'social', label: 'Social connections', group: 'Configure', page: SocialPage },
