@@ -161,10 +161,7 @@ export function createUserService(
   assertClaimsFit: (record: UserRecord) => Promise<void> = async () => {},
 ) {
   async function find(id: string): Promise<UserRecord | undefined> {
-    const record = await store.users.findWithEmailAddresses(id);
-    if (!record) return undefined;
-    const [withFactors] = await withPasswordlessFactors(store, [record]);
-    return withFactors && { ...withFactors, externalAccounts: await store.externalAccounts.listForUser(id) };
+    return store.users.findWhole(id);
   }
 
   async function load(id: string): Promise<UserRecord> {

@@ -1,12 +1,9 @@
 /// <reference types="@clerk/astro/env" />
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { clerkMiddleware } from '@clerk/astro/server';
-import { createClerkClient } from '@clerk/backend';
 import type { APIContext } from 'astro';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../testing/app.js';
-import { freePort } from '../testing/server.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { closeServer, expectRouteSeesTokenUser, type MatrixGatehouse, serveWebHandler, startMatrixGatehouse } from './harness.js';
 
 /**
  * SDK matrix, `@clerk/astro` (`output: 'server'`): an API route behind the official
@@ -18,33 +15,27 @@ import { freePort } from '../testing/server.js';
  * revoked. No Astro build: the SDK's server module is transformed by Vite as Astro's build does.
  */
 describe('@clerk/astro against Gatehouse', () => {
-  let gatehouse: TestApp;
+  let gatehouse: MatrixGatehouse;
   let server: Server;
-  let publicUrl: string;
   let appUrl: string;
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    const port = await freePort();
-    publicUrl = `http://127.0.0.1:${port}`;
-    gatehouse = await createTestApp({ flags: { 'public-url': publicUrl, port: String(port) } });
-    await gatehouse.app.listen({ port, host: '127.0.0.1' });
+    gatehouse = await startMatrixGatehouse();
     Object.assign(process.env, {
-      PUBLIC_CLERK_PUBLISHABLE_KEY: gatehouse.domain.publishableKey(),
-      CLERK_SECRET_KEY: gatehouse.secretKey,
-      CLERK_API_URL: `${publicUrl}/api`,
-      PUBLIC_CLERK_PROXY_URL: publicUrl,
+      PUBLIC_CLERK_PUBLISHABLE_KEY: gatehouse.app.domain.publishableKey(),
+      CLERK_SECRET_KEY: gatehouse.app.secretKey,
+      CLERK_API_URL: `${gatehouse.publicUrl}/api`,
+      PUBLIC_CLERK_PROXY_URL: gatehouse.publicUrl,
       PUBLIC_CLERK_TELEMETRY_DISABLED: '1',
     });
 
     // What Astro's Node adapter does for `GET /api/me` with `export const onRequest = clerkMiddleware()`.
     const onRequest = clerkMiddleware();
-    server = createServer(async (req, res) => {
-      const request = new Request(`http://127.0.0.1${req.url}`, { headers: req.headers as Record<string, string> });
-      const url = new URL(request.url);
+    ({ url: appUrl, server } = await serveWebHandler(async (request) => {
       const context = {
         request,
-        url,
+        url: new URL(request.url),
         params: {},
         locals: {},
         isPrerendered: false,
@@ -56,37 +47,17 @@ describe('@clerk/astro against Gatehouse', () => {
       };
       const response = await onRequest(context, route);
       if (!(response instanceof Response)) throw new Error('clerkMiddleware answered nothing');
-      res.writeHead(response.status, { 'content-type': 'application/json' });
-      res.end(await response.text());
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      return response;
+    }));
   });
 
   afterAll(async () => {
     process.env = saved;
-    await new Promise((resolve) => server?.close(resolve));
-    await gatehouse?.close();
+    await closeServer(server);
+    await gatehouse?.app.close();
   });
 
   it('a route behind clerkMiddleware sees the token’s user, nobody without one', async () => {
-    const clerk = createClerkClient({ secretKey: gatehouse.secretKey, apiUrl: `${publicUrl}/api`, telemetry: { disabled: true } });
-    const user = await clerk.users.createUser({ emailAddress: ['astro@example.com'], password: 'astro passphrase here' });
-    const session = await clerk.sessions.createSession({ userId: user.id });
-    const { jwt } = await clerk.sessions.getToken(session.id);
-
-    const signedIn = await fetch(`${appUrl}/api/me`, { headers: { authorization: `Bearer ${jwt}` } });
-    expect(signedIn.status).toBe(200);
-    expect(await signedIn.json()).toEqual({ userId: user.id, sessionId: session.id });
-
-    expect((await fetch(`${appUrl}/api/me`)).status).toBe(401);
-    expect((await fetch(`${appUrl}/api/me`, { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
-
-    await clerk.sessions.revokeSession(session.id);
-    const refused = await clerk.sessions.getToken(session.id).then(
-      () => undefined,
-      (error: { status?: number; errors?: { code: string }[] }) => ({ status: error.status, code: error.errors?.[0]?.code }),
-    );
-    expect(refused).toEqual({ status: 404, code: 'session_not_active' });
+    await expectRouteSeesTokenUser(gatehouse, appUrl, 'astro@example.com');
   });
 });

@@ -495,6 +495,36 @@ function conformanceSuite(dialect: Dialect) {
         await store.passkeys.insert({ ...passkey, id: 'pkey_pending_2', credentialId: null, verified: false });
         expect(await store.passkeys.listByUsers([owner.id])).toHaveLength(3);
       });
+
+      it('reads a whole user in one call: phone numbers and social accounts oldest first, verified passkeys only', async () => {
+        const account: ExternalAccount = {
+          id: 'eac_whole',
+          userId: owner.id,
+          provider: 'google',
+          providerUserId: `whole-${dialect}`,
+          emailAddress: 'whole@example.com',
+          emailVerified: true,
+          firstName: 'Whole',
+          lastName: 'User',
+          username: null,
+          imageUrl: '',
+          approvedScopes: 'openid',
+          status: 'verified',
+          tokensEnc: null,
+          tokenExpiresAt: null,
+          refreshLeaseUntil: null,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.externalAccounts.insert(account);
+        const whole = await store.users.findWhole(owner.id);
+        expect(whole?.user).toEqual(owner);
+        expect(whole?.emailAddresses).toEqual([]);
+        expect(whole?.phoneNumbers.map((p) => p.id)).toEqual(['idn_phone_a', 'idn_phone_b']);
+        expect(whole?.passkeys.map((p) => p.id)).toEqual(['pkey_conformance']);
+        expect(whole?.externalAccounts).toEqual([account]);
+        expect(await store.users.findWhole('user_none')).toBeUndefined();
+      });
     });
 
     describe('email addresses', () => {
@@ -526,11 +556,10 @@ function conformanceSuite(dialect: Dialect) {
       });
 
       it('reads a user with their addresses in one call, oldest first; none for a user without any', async () => {
-        expect(await store.users.findWithEmailAddresses(owner.id)).toEqual({ user: owner, emailAddresses: [first, second] });
+        expect(await store.users.findWhole(owner.id)).toMatchObject({ user: owner, emailAddresses: [first, second] });
         const lonely = testUser({ createdAt: T0 + 7 });
         await store.users.insert(lonely);
-        expect(await store.users.findWithEmailAddresses(lonely.id)).toEqual({ user: lonely, emailAddresses: [] });
-        expect(await store.users.findWithEmailAddresses('user_none')).toBeUndefined();
+        expect(await store.users.findWhole(lonely.id)).toMatchObject({ user: lonely, emailAddresses: [] });
         await store.users.delete(lonely.id);
       });
 

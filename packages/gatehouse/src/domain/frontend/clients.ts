@@ -8,7 +8,6 @@ import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import { effectiveSession, type SessionService } from '../sessions.js';
 import type { UserRecord } from '../users.js';
-import { withPasswordlessFactors } from '../users.js';
 import type { EventService } from '../webhooks/events.js';
 
 export const CLIENT_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
@@ -47,16 +46,12 @@ export function createClientService(store: Store, clock: Clock, sessions: Sessio
       .map((row) => effectiveSession(row, now))
       .filter((s) => s.status === 'active');
     const out: SessionWithUser[] = [];
+    // The client's user JSON lists phone numbers, passkeys and social accounts (`<UserProfile/>` reads them there).
     for (const session of rows) {
-      const record = await store.users.findWithEmailAddresses(session.userId);
-      if (record) out.push({ session, record: { ...record, externalAccounts: await store.externalAccounts.listForUser(session.userId) } });
+      const record = await store.users.findWhole(session.userId);
+      if (record) out.push({ session, record });
     }
-    // The client's user JSON lists phone numbers and passkeys (`<UserProfile/>` reads them there).
-    const full = await withPasswordlessFactors(
-      store,
-      out.map((entry) => entry.record),
-    );
-    return out.map((entry, i) => ({ ...entry, record: full[i] ?? entry.record }));
+    return out;
   }
 
   return {
