@@ -12,6 +12,7 @@ type HealthName = 'database' | 'redis' | 'mail' | 'webhooks';
 
 interface Overview {
   activity: Day[];
+  counted_at: number;
   total_users: number;
   health: Record<HealthName, { ok: boolean; detail: string }>;
 }
@@ -78,7 +79,10 @@ export function OverviewPage() {
   const failing = names.filter((n) => !data.health[n].ok).length;
   return (
     <>
-      <PageHeader title="Overview" description={`${data.total_users.toLocaleString()} users in total.`} />
+      <PageHeader
+        title="Overview"
+        description={`${data.total_users.toLocaleString()} users in total. Daily figures counted at ${new Date(data.counted_at).toLocaleTimeString()} (at most once a minute).`}
+      />
       <div class="grid-3">
         <Card>
           <BarChart title="Sign-ups" days={data.activity} value={(d) => d.signUps} total />

@@ -38,6 +38,14 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     browser = await launchBrowser();
     const { context } = await newContext(browser, 'dashboard-organizations');
     page = await context.newPage();
+    const owner = await clerk().users.createUser({ emailAddress: ['owner@rockets.test'], firstName: 'Olive', lastName: 'Owner' });
+    const member = await clerk().users.createUser({ emailAddress: ['max@rockets.test'], firstName: 'Max', lastName: 'Member' });
+    memberId = member.id;
+    const org = await clerk().organizations.createOrganization({ name: 'Rockets Inc', createdBy: owner.id });
+    orgId = org.id;
+    await clerk().organizations.createOrganizationMembership({ organizationId: org.id, userId: member.id, role: 'org:member' });
+    // Some sign-ins for the overview's charts (counted once a minute: before the first page load).
+    for (const user of [owner, member]) await clerk().sessions.createSession({ userId: user.id });
     // The first operator, from the link the first start printed.
     const link = /(http:\/\/\S+\/dashboard\/setup#token=[\w-]+)/.exec(gatehouse.output())?.[1];
     if (!link) throw new Error(`no setup link in:\n${gatehouse.output()}`);
@@ -51,15 +59,6 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     await page.getByLabel('Password', { exact: true }).fill(OPERATOR.password);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: STEP });
-
-    const owner = await clerk().users.createUser({ emailAddress: ['owner@rockets.test'], firstName: 'Olive', lastName: 'Owner' });
-    const member = await clerk().users.createUser({ emailAddress: ['max@rockets.test'], firstName: 'Max', lastName: 'Member' });
-    memberId = member.id;
-    const org = await clerk().organizations.createOrganization({ name: 'Rockets Inc', createdBy: owner.id });
-    orgId = org.id;
-    await clerk().organizations.createOrganizationMembership({ organizationId: org.id, userId: member.id, role: 'org:member' });
-    // Some sign-ins for the overview's charts.
-    for (const user of [owner, member]) await clerk().sessions.createSession({ userId: user.id });
   }, 180_000);
 
   afterAll(async () => {

@@ -29,6 +29,8 @@ export interface WebhookBacklog {
  */
 export function createOverviewService(store: Store, clock: Clock) {
   let cached: { days: number; at: number; rows: Promise<DailyActivity[]> } | undefined;
+  /** When the figures `activity` returns were counted (ms). */
+  const countedAt = (): number => cached?.at ?? clock();
   async function count(days: number): Promise<DailyActivity[]> {
     const today = Math.floor(clock() / DAY_MS) * DAY_MS;
     const since = today - (days - 1) * DAY_MS;
@@ -58,6 +60,7 @@ export function createOverviewService(store: Store, clock: Clock) {
       return cached.rows;
     },
     /** Deliveries waiting (the oldest's age tells a stuck endpoint) and those that gave up in the last day. */
+    countedAt,
     webhookBacklog: (): Promise<WebhookBacklog> => store.activity.webhookBacklog(clock()),
   };
 }

@@ -456,7 +456,12 @@ export function registerDashboard(
       outcome(options.checks.redis),
       domain.overview.webhookBacklog().then(webhookHealth, (error: Error) => ({ ok: false, detail: error.message })),
     ]);
-    return sendJson(reply, 200, { activity, total_users: totalUsers, health: { database, mail, redis, webhooks } });
+    return sendJson(reply, 200, {
+      activity,
+      counted_at: domain.overview.countedAt(),
+      total_users: totalUsers,
+      health: { database, mail, redis, webhooks },
+    });
   });
 
   // ---- organizations, their members, invitations and domains; roles and permissions (organizations.ts)
