@@ -7,6 +7,7 @@ import { type Clock, systemClock } from './domain/clock.js';
 import { parseFactorSettings } from './domain/factor-settings.js';
 import { parseFrontendSettings } from './domain/frontend-settings.js';
 import { createDomain, type Domain, oauthCallbackUrl } from './domain/index.js';
+import { parseMailSettings, smtpUrlOf } from './domain/mail-settings.js';
 import { organizationSettingsSchema, restrictionSettingsSchema, validateOrganizationSettings } from './domain/organization-settings.js';
 import { parsePasswordlessSettings } from './domain/passwordless-settings.js';
 import { validateSessionTokenSettings } from './domain/session-token-settings.js';
@@ -17,6 +18,7 @@ import { bundleUrls } from './http/pages/bundles.js';
 import { createEventSerializer } from './http/serializers/event.js';
 import { newId } from './ids.js';
 import { buildPublishableKey } from './keys.js';
+import { parseFromAddress } from './mail/from-address.js';
 import { renderLinkMail, sendLinkMail } from './mail/link-mail.js';
 import { pickLocale } from './mail/locale.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
@@ -77,7 +79,8 @@ export async function boot(
     const existing = prepared ? undefined : await store.instance.get();
     if (options.existing && !existing) throw new StartupError(`no Gatehouse instance in ${describeDatabase(config)}; ${NO_INSTANCE_FIX}.`);
     const environmentType = existing?.environmentType ?? config.instanceType;
-    if (options.requireMailInProduction && environmentType === 'production' && !config.smtpUrl) {
+    const storedSmtp = existing ? parseMailSettings((existing.settings as { mail?: unknown }).mail).smtp : undefined;
+    if (options.requireMailInProduction && environmentType === 'production' && !config.smtpUrl && !storedSmtp) {
       throw new StartupError(
         'a production instance needs a mail server for its sign-in and reset codes: set --smtp smtp://user:pass@host:587 (GATEHOUSE_SMTP_URL); the dev outbox would write live codes to the log.',
       );
@@ -92,6 +95,11 @@ export async function boot(
       clock,
       log,
       announce: !prepared,
+      // The SMTP server set from the dashboard, when the configuration sets none (it wins).
+      stored: async () => {
+        const mail = (await domain.instance.settings()).mail;
+        return { smtpUrl: smtpUrlOf(mail, box.open), from: mail.from ? parseFromAddress(mail.from) : undefined };
+      },
     });
     // Events carry the Backend API's JSON: the HTTP layer's serializers, over this domain's image
     // links and lockout state (bound once the domain exists; no event is raised before).

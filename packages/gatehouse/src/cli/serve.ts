@@ -32,6 +32,7 @@ export async function serve(config: GatehouseConfig, booted: Booted, onListening
       dashboard: {
         environment: () => describeEnvironment(config, booted.domain),
         configLocked: configLockedSettings(config),
+        mailer: booted.mailer,
         checks: { mail: () => booted.mailer.check(), redis: () => limiter.check() },
       },
       mailbox: booted.mailer.mode === 'outbox' && booted.domain.isDevelopment(),
@@ -92,5 +93,10 @@ export function configLockedSettings(config: GatehouseConfig): string[] {
   if (config.sessionToken) locked.push('sessionToken');
   for (const key of Object.keys(config.frontend ?? {})) locked.push(`frontend.${key}`);
   if (config.allowedOrigins.length > 0 && !locked.includes('frontend.allowedOrigins')) locked.push('frontend.allowedOrigins');
+  for (const section of ['factors', 'passwordless', 'restrictions'] as const) {
+    for (const key of Object.keys(config[section] ?? {})) locked.push(`${section}.${key}`);
+  }
+  if (config.smtpUrl) locked.push('mail.smtp');
+  if (config.mailFrom) locked.push('mail.from');
   return locked;
 }

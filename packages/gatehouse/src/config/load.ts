@@ -28,7 +28,26 @@ function readConfigFile(file: string): ConfigFile {
   }
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeIssues(file, parsed.error.issues));
-  return parsed.data;
+  return onlyGivenSettings(parsed.data, raw as Record<string, unknown>);
+}
+
+/** Sections whose schemas fill in defaults: the file sets (and locks) only the fields it names. */
+const SETTINGS_SECTIONS = ['frontend', 'factors', 'restrictions', 'passwordless', 'organizations'] as const;
+
+/**
+ * Zod fills a partial section's absent fields with their defaults (`factors: { totp: false }` would
+ * also say `emailCode: true`); the file must win only where it speaks, so those fields are dropped.
+ */
+function onlyGivenSettings(parsed: ConfigFile, raw: Record<string, unknown>): ConfigFile {
+  const out: ConfigFile = { ...parsed };
+  for (const section of SETTINGS_SECTIONS) {
+    const given = raw[section];
+    const value = out[section];
+    if (!value || !given || typeof given !== 'object') continue;
+    const keys = new Set(Object.keys(given));
+    (out as Record<string, unknown>)[section] = Object.fromEntries(Object.entries(value).filter(([key]) => keys.has(key)));
+  }
+  return out;
 }
 
 function intFrom(name: string, value: string | boolean | undefined): number | undefined {

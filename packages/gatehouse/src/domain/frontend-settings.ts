@@ -13,6 +13,8 @@ const satelliteDomainEntry = z
 export const frontendSettingsSchema = z
   .object({
     applicationName: z.string().min(1).max(100).default('Gatehouse'),
+    /** The logo the components show above their forms: an upload's path under the public URL, or an absolute https URL. */
+    logoImageUrl: z.string().max(2048).optional(),
     firstName: attribute.default('optional'),
     lastName: attribute.default('optional'),
     username: attribute.default('off'),

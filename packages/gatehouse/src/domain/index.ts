@@ -32,6 +32,7 @@ import { createKeyring } from './keyring.js';
 import { createApiKeyService } from './machine-auth/api-keys.js';
 import { createM2MTokenService } from './machine-auth/m2m-tokens.js';
 import { createMachineService } from './machine-auth/machines.js';
+import { createMailSettingsService } from './mail-settings.js';
 import { createOAuthCallback } from './oauth/callback.js';
 import type { OAuthProviderConfig } from './oauth/provider-config.js';
 import { createProviderClients, type OAuthProvider, resolveProviders } from './oauth/providers.js';
@@ -220,6 +221,7 @@ export function createDomain(options: DomainOptions) {
     social,
     secondFactors,
     passwordless,
+    factorSettings,
     passkeys,
     verifyUrl,
   });
@@ -293,9 +295,10 @@ export function createDomain(options: DomainOptions) {
       passkeys,
       protection,
       settings: passwordless,
+      factorSettings,
       verifyUrl,
     }),
-    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps }),
+    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps, events }),
     phoneNumbers,
     passwordless,
     handshake: createHandshakeService({
@@ -314,6 +317,8 @@ export function createDomain(options: DomainOptions) {
     /** `/v1/instance`, `/v1/redirect_urls` and `/v1/domains` (kept in the instance settings). */
     instanceApi: createInstanceApiService({ instance, clock, publicUrl: options.publicUrl, isDevelopment }),
     keyring,
+    /** The SMTP server and sender set from the dashboard (the password sealed). */
+    mailSettings: createMailSettingsService({ instance, seal: (plain) => box.seal(plain) }),
     keyRotation: auditedKeyRotation(createKeyRotationService(store, keyring, instance), audit),
     audit,
     operators: createOperatorService({

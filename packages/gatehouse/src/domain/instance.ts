@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import { type FactorSettings, parseFactorSettings } from './factor-settings.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
 import { type InstanceOptions, parseInstanceOptions } from './instance-options.js';
+import { type MailSettings, parseMailSettings } from './mail-settings.js';
 import {
   type OrganizationSettings,
   parseOrganizationSettings,
@@ -36,6 +37,8 @@ export interface InstanceSettings {
   passwordless: PasswordlessSettings;
   /** Social connections turned on from the dashboard (the config file's `oauth` wins). */
   social: SocialSettings;
+  /** The SMTP server and sender set from the dashboard (the configuration's `--smtp`/`--mail-from` win). */
+  mail: MailSettings;
 }
 
 export interface Instance {
@@ -84,6 +87,7 @@ function parseSettings(stored: object): InstanceSettings {
     factors: parseFactorSettings(raw.factors),
     passwordless: parsePasswordlessSettings(raw.passwordless),
     social: parseSocialSettings(raw.social),
+    mail: parseMailSettings(raw.mail),
   };
 }
 
@@ -142,6 +146,7 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
           factors: parseFactorSettings({}),
           passwordless: parsePasswordlessSettings({}),
           social: {},
+          mail: {},
         },
         createdAt: now,
         updatedAt: now,

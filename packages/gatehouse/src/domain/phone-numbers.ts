@@ -103,6 +103,10 @@ export function createPhoneNumberService(store: Store, clock: Clock) {
         }
         if (changes.reservedForSecondFactor !== undefined) {
           await tx.phoneNumbers.update(id, { reservedForSecondFactor: changes.reservedForSecondFactor, updatedAt: now });
+          // A verified number reserved for two-step verification completes the `setup-mfa` session
+          // task: the user's pending sessions become active.
+          const verified = changes.verified ?? row.verified;
+          if (changes.reservedForSecondFactor && verified) await tx.sessions.activatePending(row.userId, now);
         }
         if (changes.primary) await tx.phoneNumbers.setPrimary(row.userId, id);
       });

@@ -21,26 +21,47 @@ export const SESSION_STATUSES = [
   'pending',
 ] as const satisfies readonly SessionStatus[];
 
-/** What a stored session is now: an `active` row past its expiry is `expired`. */
+/**
+ * Whether someone is signed in with a session of this status: `active`, or `pending` (signed in, with
+ * a session task still to do; clerk-js lists both among the client's signed-in sessions).
+ */
+export function isSignedInStatus(status: SessionStatus): status is 'active' | 'pending' {
+  return status === 'active' || status === 'pending';
+}
+
+/** Clerk's session task keys (`@clerk/shared`'s `SessionTask['key']`); Gatehouse raises `setup-mfa` only. */
+export type SessionTaskKey = 'setup-mfa';
+
+/**
+ * A session's tasks, as Clerk's `session.tasks` lists them: a pending session must set up a second
+ * factor (the instance requires MFA, `factors.mfaRequired`, and the user had none when signing in).
+ * Null for any other session. The one task Gatehouse raises follows from the status, so it is not stored.
+ */
+export function sessionTasks(session: Pick<Session, 'status'>): { key: SessionTaskKey }[] | null {
+  return session.status === 'pending' ? [{ key: 'setup-mfa' }] : null;
+}
+
+/** What a stored session is now: a signed-in row past its expiry is `expired`. */
 export function effectiveSession(row: Session, now: number): Session {
-  if (row.status === 'active' && row.expireAt <= now) return { ...row, status: 'expired' };
-  if (row.status === 'active' && row.abandonAt <= now) return { ...row, status: 'abandoned' };
+  if (isSignedInStatus(row.status) && row.expireAt <= now) return { ...row, status: 'expired' };
+  if (isSignedInStatus(row.status) && row.abandonAt <= now) return { ...row, status: 'abandoned' };
   return row;
 }
 
-/** A new active session of `userId` on `clientId`, starting at `now`. */
+/** A new session of `userId` on `clientId`, starting at `now`: active, or pending with a task to do. */
 export function newSession(
   userId: string,
   clientId: string,
   now: number,
   actor: Record<string, unknown> | null = null,
   lifetimeMs = SESSION_LIFETIME_MS,
+  status: 'active' | 'pending' = 'active',
 ): Session {
   return {
     id: newId('sess'),
     clientId: clientId,
     userId: userId,
-    status: 'active',
+    status,
     lastActiveOrganizationId: null,
     lastActiveAt: now,
     expireAt: now + lifetimeMs,
@@ -63,17 +84,26 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
 
     /** Creates a session (and its client) for a user, as BAPI `POST /v1/sessions` does. */
     /** `impersonation`: a session for an actor (an accepted actor token): `act` in its tokens, a shorter life. */
+    /** `status`: `pending` for a sign-in that leaves a session task to do (see `sessionTasks`). */
     async create(
       userId: string,
       clientId?: string,
       impersonation?: { actor: Record<string, unknown>; maxDurationMs: number },
+      status: 'active' | 'pending' = 'active',
     ): Promise<Session> {
       const user = await store.users.findById(userId);
       if (!user) throw errors.paramValueInvalid('user_id', `no user has the id ${userId}`);
       if (user.banned) throw errors.userBanned();
       if (user.locked) throw errors.userLocked();
       const now = clock();
-      const session = newSession(userId, clientId ?? newId('client'), now, impersonation?.actor ?? null, impersonation?.maxDurationMs);
+      const session = newSession(
+        userId,
+        clientId ?? newId('client'),
+        now,
+        impersonation?.actor ?? null,
+        impersonation?.maxDurationMs,
+        status,
+      );
       await store.transaction(async (tx) => {
         if (!clientId)
           await tx.clients.insert({
@@ -107,7 +137,8 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
      */
     async setActiveOrganization(sessionId: string, organizationIdOrSlug: string | null): Promise<Session> {
       const session = await load(sessionId);
-      if (session.status !== 'active') throw errors.sessionNotActive(session.id, session.status);
+      // A pending session may choose its organization too (Clerk's `choose-organization` task does).
+      if (!isSignedInStatus(session.status)) throw errors.sessionNotActive(session.id, session.status);
       let organizationId: string | null = null;
       if (organizationIdOrSlug) {
         const organization = organizationIdOrSlug.startsWith('org_')
@@ -126,7 +157,7 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
     /** Ends a session for good; its tokens stop being refreshable at once. */
     async revoke(id: string): Promise<Session> {
       const session = await load(id);
-      if (session.status !== 'active') return session;
+      if (!isSignedInStatus(session.status)) return session;
       const now = clock();
       const revoked: Session = { ...session, status: 'revoked', updatedAt: now };
       await store.transaction(async (tx) => {

@@ -14,7 +14,7 @@ import type { Keyring } from './keyring.js';
 import { roleCatalog } from './organization-settings.js';
 import { type ActiveOrganization, loadActiveOrganization, organizationTokenClaims } from './organizations.js';
 import { SESSION_CLAIMS_LIMIT_BYTES } from './session-token-settings.js';
-import { effectiveSession } from './sessions.js';
+import { effectiveSession, isSignedInStatus } from './sessions.js';
 import type { UserRecord } from './users.js';
 
 /** Clerk's category for session tokens; `@clerk/backend` accepts it and refuses template categories. */
@@ -68,9 +68,14 @@ export function createTokenService(deps: TokenServiceDeps) {
   async function liveSession(
     given: TokenSubject,
     withEmails = true,
+    allowPending = false,
   ): Promise<{ session: Session; record: UserRecord; organization: ActiveOrganization | undefined }> {
     const session = effectiveSession(given.session, clock());
-    if (session.status !== 'active') throw errors.sessionNotActive(session.id, session.status);
+    // A pending session gets session tokens too, marked `sts: pending`: `@clerk/backend` treats them
+    // as signed out unless the app asks otherwise (`treatPendingAsSignedOut: false`), as Clerk's.
+    // JWT-template tokens carry no status a third party would check, so they wait for `active`.
+    const usable = allowPending ? isSignedInStatus(session.status) : session.status === 'active';
+    if (!usable) throw errors.sessionNotActive(session.id, session.status);
     const { user } = given;
     if (user.banned) throw errors.userBanned();
     // The active organization counts only while the user is still a member of it.
@@ -107,7 +112,7 @@ export function createTokenService(deps: TokenServiceDeps) {
   async function mintSessionToken(given: TokenSubject, options: MintOptions = {}): Promise<string> {
     const { sessionToken } = await instance.settings();
     // The refresh hot path: without custom claims nothing reads the e-mail addresses.
-    const { session, record, organization } = await liveSession(given, Object.keys(sessionToken.claims).length > 0);
+    const { session, record, organization } = await liveSession(given, Object.keys(sessionToken.claims).length > 0, true);
     const iat = Math.floor(clock() / 1000);
     const lifetime = options.expiresInSeconds ?? sessionToken.lifetimeSeconds;
     const signedInMinutesAgo = Math.max(0, Math.floor((clock() - session.createdAt) / 60_000));
@@ -123,7 +128,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       iss: issuer,
       nbf: iat - 10,
       sid: session.id,
-      sts: 'active',
+      sts: session.status,
       sub: session.userId,
       v: 2,
     };

@@ -270,7 +270,7 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     await go('/dashboard/organizations', 'Organizations');
     await shot(page, 'dashboard-08-organizations');
 
-    await go('/dashboard/configure', 'Configure');
+    await go('/dashboard/configure', 'Application');
     await page.getByLabel('Application name').fill('Acme Console');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor({ timeout: STEP });

@@ -40,6 +40,8 @@ export interface Mailer {
   readonly mode: 'smtp' | 'outbox';
   /** Whether mail can go out now (the dashboard's health): resolves to a description, rejects with the reason. */
   check(): Promise<string>;
+  /** Where the next message goes (`the SMTP server smtp://host:587`, or the dev outbox), without connecting. */
+  where(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,11 @@ export interface MailerOptions {
   log: (line: string) => void;
   /** Say once, at start, where mail goes (default true); a cluster's workers leave it to the primary. */
   announce?: boolean;
+  /**
+   * The SMTP server and sender stored in the instance settings (set from the dashboard), read before
+   * each message when `smtpUrl` is not set: every node follows a change within seconds.
+   */
+  stored?: () => Promise<{ smtpUrl?: string | undefined; from?: FromAddress | undefined }>;
 }
 
 /** Thrown when a message cannot be handed to the SMTP server; never carries credentials. */
@@ -175,6 +182,7 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
       }
       return `SMTP via ${target.display}`;
     },
+    where: async () => `the SMTP server ${target.display}`,
     async send(message) {
       const appName = message.appName ?? options.appName;
       const { subject, text, html } = render(message, appName);
@@ -204,6 +212,7 @@ function createOutboxMailer(options: MailerOptions): Mailer {
   return {
     mode: 'outbox',
     check: async () => 'dev outbox (/dev/mailbox); no SMTP configured',
+    where: async () => 'the dev outbox (/dev/mailbox)',
     async send(message) {
       const appName = message.appName ?? options.appName;
       const { locale, subject, text, html } = render(message, appName);
@@ -228,8 +237,45 @@ function createOutboxMailer(options: MailerOptions): Mailer {
   };
 }
 
-/** SMTP when `smtpUrl` is set, else the dev outbox (a table plus one log line per message). */
+/**
+ * The configuration says nothing about SMTP: each message goes where the stored settings say when it
+ * is sent (an SMTP mailer made once per stored server), or to the dev outbox while they say nothing.
+ */
+function createStoredMailer(options: MailerOptions & { stored: NonNullable<MailerOptions['stored']> }): Mailer {
+  const outbox = createOutboxMailer(options);
+  let smtp: { key: string; mailer: Mailer } | undefined;
+  const current = async (): Promise<Mailer> => {
+    // A failed read fails the message: falling back to the outbox could log a production code.
+    const stored = await options.stored();
+    const smtpUrl = stored.smtpUrl;
+    if (!smtpUrl) return outbox;
+    const from = options.from ?? stored.from;
+    const key = JSON.stringify([smtpUrl, from ?? null]);
+    if (smtp?.key !== key) {
+      const previous = smtp?.mailer;
+      smtp = { key, mailer: createSmtpMailer({ ...options, smtpUrl, from, announce: false }) };
+      await previous?.close().catch(() => {});
+    }
+    return smtp.mailer;
+  };
+  return {
+    mode: 'outbox',
+    check: async () => (await current()).check(),
+    where: async () => (await current()).where(),
+    send: async (message) => (await current()).send(message),
+    sendRendered: async (message) => (await current()).sendRendered(message),
+    async close() {
+      await smtp?.mailer.close();
+    },
+  };
+}
+
+/**
+ * SMTP when `smtpUrl` is set, else the server stored in the settings (`stored`), else the dev outbox
+ * (a table plus one log line per message).
+ */
 export function createMailer(options: MailerOptions): Mailer {
   const smtpUrl = options.smtpUrl?.trim();
-  return smtpUrl ? createSmtpMailer({ ...options, smtpUrl }) : createOutboxMailer(options);
+  if (smtpUrl) return createSmtpMailer({ ...options, smtpUrl });
+  return options.stored ? createStoredMailer({ ...options, stored: options.stored }) : createOutboxMailer(options);
 }

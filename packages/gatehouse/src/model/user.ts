@@ -45,7 +45,7 @@ export interface User {
 }
 
 /** How an e-mail address was verified: by an operator through BAPI, or by a code at sign-up. */
-export type EmailVerificationStrategy = 'admin' | 'email_code' | `from_oauth_${string}`;
+export type EmailVerificationStrategy = 'admin' | 'email_code' | 'email_link' | `from_oauth_${string}`;
 
 export interface EmailAddress {
   id: string;

@@ -705,6 +705,30 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.sessions.count({ userId: alice.id, status: 'revoked' })).toBe(2);
       });
 
+      it('pending sessions (a session task to do) end with the active ones, and activate once', async () => {
+        const carol = testUser();
+        await store.users.insert(carol);
+        const client = clientRow();
+        await store.clients.insert(client);
+        const pending = sessionRow(client.id, carol.id, { status: 'pending' });
+        const other = sessionRow(client.id, carol.id, { status: 'pending' });
+        const ended = sessionRow(client.id, carol.id, { status: 'ended' });
+        const bertPending = sessionRow(client.id, bert.id, { status: 'pending' });
+        for (const s of [pending, other, ended, bertPending]) await store.sessions.insert(s);
+        const activated = await store.sessions.activatePending(carol.id, T0 + 950);
+        expect(activated.map((s) => s.id).sort()).toEqual([pending.id, other.id].sort());
+        expect(activated.every((s) => s.status === 'active' && s.updatedAt === T0 + 950)).toBe(true);
+        expect(await store.sessions.activatePending(carol.id, T0 + 951)).toEqual([]);
+        expect(await store.sessions.findById(ended.id)).toEqual(ended);
+        expect((await store.sessions.findById(bertPending.id))?.status).toBe('pending');
+        const revoked = await store.sessions.endActive({ clientId: client.id }, 'ended', T0 + 952);
+        expect(revoked.map((s) => s.id).sort()).toEqual([pending.id, other.id, bertPending.id].sort());
+        const again = sessionRow(client.id, carol.id, { status: 'pending' });
+        await store.sessions.insert(again);
+        expect(await store.sessions.endAllForUser(carol.id, 'revoked', T0 + 953)).toBe(1);
+        expect(await store.sessions.endAllForClient(client.id, 'ended', T0 + 954)).toBe(0);
+      });
+
       it('deleting a user cascades to its e-mail addresses and sessions, not to clients or other users', async () => {
         const doomed = testUser();
         const client = clientRow();

@@ -29,12 +29,19 @@ export interface TestApp {
  * URL is given); tests drive it with `app.inject()`.
  */
 export async function createTestApp(
-  options: { databaseUrl?: string; flags?: Record<string, string>; clock?: Clock; requestTimeoutMs?: number } = {},
+  options: {
+    databaseUrl?: string;
+    flags?: Record<string, string>;
+    /** `GATEHOUSE_*` variables for settings that have no flag (e.g. `GATEHOUSE_SMS_GATEWAY_URL`). */
+    env?: Record<string, string>;
+    clock?: Clock;
+    requestTimeoutMs?: number;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-app-'));
   const config = loadConfig(
     { 'data-dir': dataDir, ...(options.databaseUrl ? { database: options.databaseUrl } : {}), ...options.flags },
-    {},
+    options.env ?? {},
   );
   const booted = await boot(config, () => {}, options.clock);
   const app = await buildApp({
@@ -45,6 +52,7 @@ export async function createTestApp(
     dashboard: {
       environment: () => describeEnvironment(config, booted.domain),
       configLocked: configLockedSettings(config),
+      mailer: booted.mailer,
       checks: { mail: () => booted.mailer.check(), redis: async () => 'in memory (no Redis configured)' },
     },
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),

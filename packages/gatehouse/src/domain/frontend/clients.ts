@@ -6,7 +6,7 @@ import type { Client, Session, SignIn, SignUp, User } from '../../model/index.js
 import { serializeCookie } from '../../set-cookie.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
-import { effectiveSession, type SessionService } from '../sessions.js';
+import { effectiveSession, isSignedInStatus, type SessionService } from '../sessions.js';
 import type { UserRecord } from '../users.js';
 import type { EventService } from '../webhooks/events.js';
 
@@ -40,11 +40,12 @@ export interface ClientView {
  * hash is stored, so a database leak does not hand out live browsers.
  */
 export function createClientService(store: Store, clock: Clock, sessions: SessionService, events: EventService) {
+  /** The client's signed-in sessions: active ones, and pending ones (a session task still to do), as clerk-js lists them. */
   async function activeSessions(clientId: string): Promise<SessionWithUser[]> {
     const now = clock();
     const rows = (await store.sessions.listByClient(clientId))
       .map((row) => effectiveSession(row, now))
-      .filter((s) => s.status === 'active');
+      .filter((s) => isSignedInStatus(s.status));
     const out: SessionWithUser[] = [];
     // The client's user JSON lists phone numbers, passkeys and social accounts (`<UserProfile/>` reads them there).
     for (const session of rows) {
@@ -140,7 +141,8 @@ export function createClientService(store: Store, clock: Clock, sessions: Sessio
     async touch(clientId: string, session: Session, activeOrganizationId?: string | null): Promise<void> {
       const now = clock();
       const live = effectiveSession(session, now);
-      if (live.status !== 'active') throw errors.sessionNotActive(session.id, live.status);
+      // clerk-js's setActive touches a pending session too (on its way to the task screen).
+      if (!isSignedInStatus(live.status)) throw errors.sessionNotActive(session.id, live.status);
       await store.sessions.update(session.id, { lastActiveAt: now, updatedAt: now });
       if (activeOrganizationId !== undefined) await sessions.setActiveOrganization(session.id, activeOrganizationId || null);
       await store.users.update(session.userId, { lastActiveAt: now });
@@ -173,7 +175,7 @@ export function createClientService(store: Store, clock: Clock, sessions: Sessio
         if (sessionId) {
           const before = await tx.sessions.findById(sessionId);
           await tx.sessions.update(sessionId, { status, updatedAt: now });
-          if (before?.status === 'active') await events.raise(tx, type, { ...before, status, updatedAt: now });
+          if (before && isSignedInStatus(before.status)) await events.raise(tx, type, { ...before, status, updatedAt: now });
         } else {
           await events.raiseEach(tx, type, await tx.sessions.endActive({ clientId }, status, now));
         }

@@ -1,6 +1,8 @@
 import type { CodePurpose } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
+import { raiseUserUpdated } from '../users.js';
+import type { EventService } from '../webhooks/events.js';
 import type { SignInService } from './sign-ins.js';
 import type { SignUpService } from './sign-ups.js';
 import type { VerificationCodes } from './verification-codes.js';
@@ -25,6 +27,7 @@ export function createEmailLinkService(deps: {
   codes: VerificationCodes;
   signIns: SignInService;
   signUps: SignUpService;
+  events: EventService;
 }) {
   const { store, clock, codes } = deps;
 
@@ -37,10 +40,14 @@ export function createEmailLinkService(deps: {
       const signUp = await deps.signUps.completeFromLink(subjectId);
       return signUp && { createdSessionId: signUp.createdSessionId ?? undefined, clientId: signUp.clientId };
     }
-    // `/v1/me` address verification: the address is verified; no session is made.
+    // `/v1/me` address verification: the address is verified (by a link, as its verification then
+    // says) and the user's change announced, as a code's would be; no session is made.
     const email = await store.emailAddresses.findById(subjectId);
     if (!email) return undefined;
-    await store.emailAddresses.update(email.id, { verified: true, verificationStrategy: 'email_code', updatedAt: clock() });
+    await store.transaction(async (tx) => {
+      await tx.emailAddresses.update(email.id, { verified: true, verificationStrategy: 'email_link', updatedAt: clock() });
+      await raiseUserUpdated(deps.events, tx, email.userId);
+    });
     return { createdSessionId: undefined, clientId: undefined };
   }
 

@@ -2,6 +2,7 @@ import { errors, frontendErrors } from '../../errors.js';
 import type { EmailAddress, Passkey, PhoneNumber, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
+import type { FactorSettings } from '../factor-settings.js';
 import type { PasswordlessSettings } from '../passwordless-settings.js';
 import type { PhoneNumberService } from '../phone-numbers.js';
 import type { UserService } from '../users.js';
@@ -23,9 +24,25 @@ export function createMeFactorService(deps: {
   passkeys: PasskeyCeremonies;
   protection: AttackProtection;
   settings: () => Promise<PasswordlessSettings>;
+  factorSettings: () => Promise<FactorSettings>;
   verifyUrl: (token: string) => string;
 }) {
   const { store, clock } = deps;
+
+  /**
+   * With MFA required, a person may not give up the last second factor sign-in asks for through the
+   * Frontend API (403 `mfa_required`, as for `DELETE /v1/me/totp`): here, a verified number reserved
+   * for two-step verification, when neither an authenticator app nor another such number remains.
+   */
+  async function assertNotLastSecondFactor(phone: PhoneNumber): Promise<void> {
+    if (!phone.verified || !phone.reservedForSecondFactor || !(await deps.factorSettings()).mfaRequired) return;
+    const { user } = await deps.users.get(phone.userId);
+    if (user.totpEnabled) return;
+    const others = (await deps.phones.listByUsers([phone.userId])).filter(
+      (p) => p.id !== phone.id && p.verified && p.reservedForSecondFactor,
+    );
+    if (others.length === 0) throw frontendErrors.mfaRequired();
+  }
 
   async function ownPhone(userId: string, id: string): Promise<PhoneNumber> {
     const phone = await store.phoneNumbers.findById(id);
@@ -88,11 +105,12 @@ export function createMeFactorService(deps: {
       if (changes.reservedForSecondFactor && !phone.verified) {
         throw errors.paramValueInvalid('reserved_for_second_factor', 'needs a verified phone number');
       }
+      if (changes.reservedForSecondFactor === false) await assertNotLastSecondFactor(phone);
       return deps.phones.update(id, changes);
     },
 
     async removePhone(userId: string, id: string): Promise<PhoneNumber> {
-      await ownPhone(userId, id);
+      await assertNotLastSecondFactor(await ownPhone(userId, id));
       return deps.phones.delete(id);
     },
 

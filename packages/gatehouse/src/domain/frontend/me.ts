@@ -8,7 +8,7 @@ import type { FrontendSettings } from '../frontend-settings.js';
 import type { Metadata } from '../metadata.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import { assertAcceptablePassword } from '../passwords.js';
-import type { SessionService } from '../sessions.js';
+import { isSignedInStatus, type SessionService } from '../sessions.js';
 import { raiseUserUpdated, type UserRecord, type UserService } from '../users.js';
 import type { EventService } from '../webhooks/events.js';
 import { type AttackProtection, isFailedProof } from './attack-protection.js';
@@ -82,7 +82,10 @@ export function createMeService(deps: {
           updatedAt: now,
         });
         if (input.signOutOfOtherSessions) {
-          const live = await tx.sessions.list({ userId, status: 'active' }, 500, 0);
+          const live = [
+            ...(await tx.sessions.list({ userId, status: 'active' }, 500, 0)),
+            ...(await tx.sessions.list({ userId, status: 'pending' }, 500, 0)),
+          ];
           for (const session of live) {
             if (session.id === sessionId) continue;
             await tx.sessions.update(session.id, { status: 'revoked', updatedAt: now });
@@ -144,7 +147,7 @@ export function createMeService(deps: {
     async revokeSession(userId: string, clientId: string, sessionId: string): Promise<Session> {
       const session = await store.sessions.findById(sessionId);
       if (!session || session.userId !== userId) throw errors.notFound('session');
-      if ((await deps.sessions.get(session.id)).status === 'active') {
+      if (isSignedInStatus((await deps.sessions.get(session.id)).status)) {
         if (session.clientId === clientId) await deps.clients.endSessions(clientId, 'revoked', session.id);
         else await deps.sessions.revoke(session.id);
       }

@@ -153,6 +153,8 @@ export function createSecondFactorService(deps: {
         const wantCodes = settings.backupCode && !user.backupCodeEnabled;
         const set = wantCodes ? await makeBackupCodes(tx, user) : undefined;
         await setFlags(tx, user, { totpEnabled: true, ...(set ? { backupCodeEnabled: true } : {}) });
+        // The `setup-mfa` session task is done: the user's pending sessions become active.
+        await tx.sessions.activatePending(userId, clock());
         return set?.codes;
       });
       const totp = (await store.totpSecrets.find(userId)) ?? { ...pending, verified: true };
@@ -164,7 +166,11 @@ export function createSecondFactorService(deps: {
       const user = await loadUser(userId);
       const existing = await store.totpSecrets.find(userId);
       if (!existing) throw errors.notFound('TOTP');
-      if (options.enforceRequired && existing.verified && (await deps.settings()).mfaRequired) throw frontendErrors.mfaRequired();
+      if (options.enforceRequired && existing.verified && (await deps.settings()).mfaRequired) {
+        // The last second factor stays; a verified number reserved for two-step verification is another.
+        const phones = await store.phoneNumbers.listByUsers([userId]);
+        if (!phones.some((p) => p.verified && p.reservedForSecondFactor)) throw frontendErrors.mfaRequired();
+      }
       await store.transaction(async (tx) => {
         await tx.totpSecrets.delete(userId);
         await tx.backupCodes.deleteAll(userId);

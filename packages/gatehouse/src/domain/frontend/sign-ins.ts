@@ -29,6 +29,7 @@ import type { SignInSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
 import type { PasskeyCeremonies, RelyingParty } from './passkeys.js';
 import type { SecondFactorService } from './second-factors.js';
+import { mfaSetupRequired } from './session-tasks.js';
 import {
   currentFirstFactor,
   currentSecondFactor,
@@ -192,7 +193,7 @@ export function createSignInService(deps: {
     if (user.banned) throw errors.userBanned();
     protection.assertNotLocked(user);
     await protection.recordSuccess(user);
-    const session = await sessions.create(user.id, client.id);
+    const session = await sessions.create(user.id, client.id, undefined, await sessionStatusFor(user));
     const changes: Partial<SignIn> = {
       status: 'complete',
       // A sign-in without an identifier (a passkey) learns its account from the proof.
@@ -210,8 +211,9 @@ export function createSignInService(deps: {
 
   /** Writes a sign-in that completed in its first request, its session and the client, in one transaction. */
   async function completeNew(client: Client, signIn: SignIn, user: User, strategy: FirstFactorStrategy): Promise<SignIn> {
+    const status = await sessionStatusFor(user);
     const now = clock();
-    const session = newSession(user.id, client.id, now);
+    const session = newSession(user.id, client.id, now, null, undefined, status);
     const completed: SignIn = {
       ...signIn,
       status: 'complete',
@@ -233,6 +235,16 @@ export function createSignInService(deps: {
   /** Whether `user` must pass a second factor before the sign-in completes. */
   async function needsSecondFactor(user: User): Promise<boolean> {
     return (await userSecondFactors(strategyDeps, user, await deps.factorSettings())).required;
+  }
+
+  /**
+   * The status `user`'s new session starts in: `pending` with the `setup-mfa` task when the instance
+   * requires MFA and the user has no second factor yet (see session-tasks.ts), else `active`.
+   */
+  async function sessionStatusFor(user: User): Promise<'active' | 'pending'> {
+    const factors = await deps.factorSettings();
+    if (!factors.mfaRequired) return 'active';
+    return mfaSetupRequired(factors, await deps.passwordless(), await needsSecondFactor(user)) ? 'pending' : 'active';
   }
 
   /**
@@ -335,7 +347,10 @@ export function createSignInService(deps: {
   /**
    * Signs `user` in with a provider's answer: the external account linked (or its tokens renewed),
    * the session, the sign-in and the client in one transaction. The client keeps the sign-in, so the
-   * app's `handleRedirectCallback` finds it complete.
+   * app's `handleRedirectCallback` finds it complete. An account with a second factor is not signed
+   * in yet: the provider stands for the first factor only, and the sign-in waits in
+   * `needs_second_factor` (clerk-js's callback then shows the second-factor page). Returns whether a
+   * session was created.
    */
   async function completeWithProvider(
     clientId: string,
@@ -344,16 +359,17 @@ export function createSignInService(deps: {
     result: ProviderResult,
     account: ExternalAccount | undefined,
     insert: boolean,
-  ): Promise<SignIn> {
+  ): Promise<{ signIn: SignIn; sessionCreated: boolean }> {
+    const status = (await needsSecondFactor(user)) ? undefined : await sessionStatusFor(user);
     const now = clock();
-    const session = newSession(user.id, clientId, now);
+    const session = status ? newSession(user.id, clientId, now, null, undefined, status) : undefined;
     const completed: SignIn = {
       ...signIn,
-      status: 'complete',
+      status: session ? 'complete' : 'needs_second_factor',
       userId: user.id,
       firstFactorStrategy: `oauth_${result.provider}`,
       firstFactorStatus: 'verified',
-      createdSessionId: session.id,
+      createdSessionId: session?.id ?? null,
       updatedAt: now,
     };
     await store.transaction(async (tx) => {
@@ -361,13 +377,17 @@ export function createSignInService(deps: {
       else await social.link(tx, user.id, result);
       if (insert) await tx.signIns.insert(completed);
       else await tx.signIns.update(signIn.id, completed);
-      await tx.sessions.insert(session);
-      await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
-      await tx.clients.update(clientId, { signInId: completed.id, lastActiveSessionId: session.id, updatedAt: now });
-      await events.raise(tx, 'session.created', session);
+      if (session) {
+        await tx.sessions.insert(session);
+        await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
+        await tx.clients.update(clientId, { signInId: completed.id, lastActiveSessionId: session.id, updatedAt: now });
+        await events.raise(tx, 'session.created', session);
+      } else {
+        await tx.clients.update(clientId, { signInId: completed.id, updatedAt: now });
+      }
       if (!account) await raiseUserUpdated(events, tx, user.id);
     });
-    return completed;
+    return { signIn: completed, sessionCreated: Boolean(session) };
   }
 
   /** Why `user` may not sign in now, as a verification error code; undefined when they may. */
@@ -445,8 +465,8 @@ export function createSignInService(deps: {
         return { sessionCreated: false };
       }
       await social.markFlow(flow, { status: 'verified' });
-      await completeWithProvider(flow.clientId, signIn, owner.user, result, owner.account, false);
-      return { sessionCreated: true };
+      const { sessionCreated } = await completeWithProvider(flow.clientId, signIn, owner.user, result, owner.account, false);
+      return { sessionCreated };
     },
 
     async load(client: Client, id: string): Promise<SignInSnapshot> {
@@ -497,7 +517,7 @@ export function createSignInService(deps: {
         if (owner.user.banned) throw errors.userBanned();
         protection.assertNotLocked(owner.user);
         await store.oauthFlows.update(flow.id, { status: 'verified', updatedAt: now });
-        const completed = await completeWithProvider(client.id, blank(), owner.user, result, owner.account, true);
+        const { signIn: completed } = await completeWithProvider(client.id, blank(), owner.user, result, owner.account, true);
         return snapshot(completed);
       }
       if (input.strategy?.startsWith('oauth_')) {

@@ -5,6 +5,7 @@ import type { Client, OAuthFlow, SignUp, VerificationCode } from '../../model/in
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { EmailAddressService } from '../email-addresses.js';
+import type { FactorSettings } from '../factor-settings.js';
 import type { FrontendSettings } from '../frontend-settings.js';
 import { type Metadata, sizedMetadata } from '../metadata.js';
 import type { ProviderResult, SocialService } from '../oauth/social.js';
@@ -20,6 +21,7 @@ import type { SignUpSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
 import type { PasskeyCeremonies } from './passkeys.js';
 import type { SecondFactorService } from './second-factors.js';
+import { mfaSetupRequired } from './session-tasks.js';
 import { emailCode, emailLink, phoneCode, type StrategyDeps, signUpVerificationStrategy, type TicketRedeemer } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
@@ -136,6 +138,7 @@ export function createSignUpService(deps: {
   social: SocialService;
   secondFactors: SecondFactorService;
   passwordless: () => Promise<PasswordlessSettings>;
+  factorSettings: () => Promise<FactorSettings>;
   passkeys: PasskeyCeremonies;
   verifyUrl: (token: string) => string;
 }) {
@@ -225,6 +228,9 @@ export function createSignUpService(deps: {
     await deps.emailAddresses.releaseUnverifiedClaim(signUp.emailAddress);
     const invitation = await deps.tickets.findBySignUp(signUp.id);
     if (invitation && invitation.status !== 'pending') throw frontendErrors.ticketInvalid();
+    // A new user has no second factor: where the instance requires one, the session starts pending
+    // with Clerk's `setup-mfa` task (clerk-js's <SignUp/> then shows the task screen).
+    const status = mfaSetupRequired(await deps.factorSettings(), await deps.passwordless(), false) ? 'pending' : 'active';
     const now = clock();
     let changes: Partial<SignUp> = {};
     const created = await deps.users.create(
@@ -240,7 +246,7 @@ export function createSignUpService(deps: {
         unsafeMetadata: signUp.unsafeMetadata,
       },
       async (tx, user) => {
-        const session = newSession(user.id, client.id, now);
+        const session = newSession(user.id, client.id, now, null, undefined, status);
         changes = { status: 'complete', createdUserId: user.id, createdSessionId: session.id, updatedAt: now };
         await tx.sessions.insert(session);
         await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now });

@@ -125,6 +125,14 @@ export function createImageService(store: Store, clock: Clock, publicUrl: string
       return organization.id;
     },
 
+    /**
+     * The application's logo (`display_config.logo_image_url`): checked and stored like any upload;
+     * returns its path, which the caller keeps in the instance settings.
+     */
+    async saveApplicationLogo(bytes: Buffer): Promise<string> {
+      return (await save(bytes)).path;
+    },
+
     /** The image served under `/v1/images/<name>`: an upload, or a generated default avatar. */
     async serve(name: string): Promise<ServedImage | undefined> {
       const upload = UPLOAD_NAME.exec(name);

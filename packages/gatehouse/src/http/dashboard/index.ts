@@ -12,6 +12,7 @@ import { DASHBOARD_PROVIDERS } from '../../domain/social-settings.js';
 import type { UserListFilter } from '../../domain/users.js';
 import { EVENT_TYPES } from '../../domain/webhooks/events.js';
 import { errors } from '../../errors.js';
+import type { Mailer } from '../../mail/mailer.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { idParams, metadataObject, queryInt } from '../params.js';
 import { sendJson } from '../reply.js';
@@ -24,6 +25,7 @@ import { serializeWebhookDelivery, serializeWebhookEndpoint } from '../serialize
 import { parseInput } from '../validation.js';
 import { dashboardAssets } from './assets.js';
 import { assertSameOrigin, authenticateOperator, clearOperatorCookie, type OperatorContext, operatorCookie } from './auth.js';
+import { registerConfigureRoutes } from './configure.js';
 import { registerDashboardOrganizations } from './organizations.js';
 import type { DashboardHandler } from './route.js';
 import { registerDashboardTokens } from './tokens.js';
@@ -36,6 +38,8 @@ export interface DashboardOptions {
   configLocked: string[];
   /** Health of what lies outside the database: mail and the rate-limit store. */
   checks: { mail(): Promise<string>; redis(): Promise<string> };
+  /** The mailer, for the E-mail page's test message (where mail goes now, and sending one). */
+  mailer?: Pick<Mailer, 'sendRendered' | 'where'>;
 }
 
 /** A webhook backlog is unhealthy once a delivery has waited this long (an endpoint down, or no worker running). */
@@ -434,6 +438,9 @@ export function registerDashboard(
     await record({ action: 'settings.update', targetType: 'instance', detail: { changed: body } });
     return sendJson(reply, 200, { settings: Object.fromEntries(SETTINGS_FIELDS.map((f) => [f, next.frontend[f]])) });
   });
+
+  // ---- sign-in options, allow/block lists, redirect URLs and domains, logo, e-mail (configure.ts)
+  registerConfigureRoutes({ route, domain, record, configLocked: options.configLocked, publicUrl, limiter, mailer: options.mailer });
 
   // ---- overview
   route('GET', '/overview', async (_request, reply) => {

@@ -143,4 +143,49 @@ describe('passkey sign-in assertions (SQLite)', () => {
     expect(me.body.response.passkeys[0]).toMatchObject({ object: 'passkey', name: 'Soft key' });
     expect(me.body.response.passkeys[0].last_used_at).toBeGreaterThan(0);
   });
+
+  it('the owner renames and deletes it from /v1/me; nobody else reaches it; a deleted passkey signs nobody in', async () => {
+    const passkeyId = 'pkey_softauthenticator00000000';
+    const owner = fapiBrowser(t.app);
+    const signedIn = await owner.call('POST', '/v1/client/sign_ins', {
+      identifier: 'keyholder@example.com',
+      password: 'a sturdy passphrase',
+      strategy: 'password',
+    });
+    expect(signedIn.body.response.status).toBe('complete');
+    const renamed = await owner.call('PATCH', `/v1/me/passkeys/${passkeyId}`, { name: '  Work laptop  ' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.response).toMatchObject({ object: 'passkey', id: passkeyId, name: 'Work laptop' });
+    const blank = await owner.call('PATCH', `/v1/me/passkeys/${passkeyId}`, { name: '   ' });
+    expect(blank.status).toBe(422);
+    expect(blank.body.errors[0]).toMatchObject({ meta: { param_name: 'name' } });
+
+    await t.domain.users.create({ emailAddresses: ['stranger@example.com'], password: 'a sturdy passphrase' });
+    const stranger = fapiBrowser(t.app);
+    await stranger.call('POST', '/v1/client/sign_ins', {
+      identifier: 'stranger@example.com',
+      password: 'a sturdy passphrase',
+      strategy: 'password',
+    });
+    for (const res of [
+      await stranger.call('PATCH', `/v1/me/passkeys/${passkeyId}`, { name: 'Mine now' }),
+      await stranger.call('DELETE', `/v1/me/passkeys/${passkeyId}`),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(res.body.errors[0].code).toBe('resource_not_found');
+    }
+
+    const deleted = await owner.call('DELETE', `/v1/me/passkeys/${passkeyId}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.response).toMatchObject({ object: 'passkey', id: passkeyId, deleted: true });
+    expect((await owner.call('GET', '/v1/me')).body.response.passkeys).toEqual([]);
+
+    const { b, id, challenge } = await start();
+    const res = await b.call('POST', `/v1/client/sign_ins/${id}/attempt_first_factor`, {
+      strategy: 'passkey',
+      public_key_credential: authenticator.assert({ challenge, origin: TEST_ORIGIN, userHandle: userId }),
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0].code).toBe('verification_failed');
+  });
 });

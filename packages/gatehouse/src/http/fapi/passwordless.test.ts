@@ -275,6 +275,24 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
       expect(res.body.errors[0].code).toBe('form_param_value_invalid');
     });
 
+    it('links share the per-address send budget with codes: the sixth send in the window is 429', async () => {
+      const email = 'many-links@example.com';
+      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        // A new browser each time: the per-address budget holds across clients (not only the per-client limit).
+        const b = fapiBrowser(t.app);
+        const created = await b.call('POST', '/v1/client/sign_ins', { identifier: email });
+        const res = await b.call('POST', `/v1/client/sign_ins/${created.body.response.id}/prepare_first_factor`, {
+          strategy: i === 2 ? 'email_code' : 'email_link',
+          redirect_url: RETURN_TO,
+        });
+        statuses.push(res.status);
+        if (res.status === 429) expect(res.body.errors[0].code).toBe('too_many_requests');
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    });
+
     it('verifies a sign-up by link: the sign-up completes on its own client', async () => {
       const email = 'new-by-link@example.com';
       const b = fapiBrowser(t.app);
@@ -289,6 +307,38 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
       expect(opened.location?.searchParams.get('__clerk_status')).toBe('verified');
       const polled = await b.call('GET', '/v1/client');
       expect(polled.body.response.sessions).toHaveLength(1);
+    });
+  });
+
+  describe('email_link for /v1/me e-mail addresses', () => {
+    it("verifies a signed-in person's new address by link, once; the address is then verified", async () => {
+      await t.domain.users.create({ emailAddresses: ['linker@example.com'], password: PASSWORD });
+      const b = await signedInBrowser(t, 'linker@example.com');
+      const added = await b.call('POST', '/v1/me/email_addresses', { email_address: 'second@example.com' });
+      expect(added.status).toBe(200);
+      const id = added.body.response.id as string;
+      const offSite = await b.call('POST', `/v1/me/email_addresses/${id}/prepare_verification`, {
+        strategy: 'email_link',
+        redirect_url: 'https://evil.example/verified',
+      });
+      expect(offSite.body.errors[0].code).toBe('form_param_value_invalid');
+      const prepared = await b.call('POST', `/v1/me/email_addresses/${id}/prepare_verification`, {
+        strategy: 'email_link',
+        redirect_url: RETURN_TO,
+      });
+      expect(prepared.status).toBe(200);
+      expect(prepared.body.response.verification).toMatchObject({ status: 'unverified', strategy: 'email_link' });
+      const link = await mailedLink(t, 'second@example.com');
+      const opened = await openLink(fapiBrowser(t.app), t, link);
+      expect(opened.status).toBe(303);
+      expect(opened.location?.searchParams.get('__clerk_status')).toBe('verified');
+      const me = (await b.call('GET', '/v1/me')).body.response;
+      expect(me.email_addresses.find((e: { id: string }) => e.id === id).verification).toMatchObject({
+        status: 'verified',
+        strategy: 'email_link',
+      });
+      const reused = await openLink(fapiBrowser(t.app), t, link);
+      expect(reused.location?.searchParams.get('__clerk_status')).toBe('failed');
     });
   });
 
@@ -322,5 +372,48 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
       const options = JSON.parse(created.body.response.first_factor_verification.nonce);
       expect(options).toMatchObject({ rpId: '127.0.0.1', allowCredentials: [] });
     });
+  });
+});
+
+describe('passwordless factors off (the default)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('the environment leaves them out, and their strategies and fields are refused with Clerk codes', async () => {
+    const env = (await fapiBrowser(t.app).call('GET', '/v1/environment')).body;
+    const { attributes } = env.user_settings;
+    expect(attributes.phone_number.enabled).toBe(false);
+    expect(attributes.email_address.first_factors).not.toContain('email_link');
+    expect(attributes.passkey.enabled).toBe(false);
+
+    await t.domain.users.create({ emailAddresses: ['plain@example.com'], password: PASSWORD });
+    const b = fapiBrowser(t.app);
+    const passkey = await b.call('POST', '/v1/client/sign_ins', { strategy: 'passkey' });
+    expect(passkey.status).toBe(422);
+    expect(passkey.body.errors[0].code).toBe('strategy_for_user_invalid');
+    const created = await b.call('POST', '/v1/client/sign_ins', { identifier: 'plain@example.com' });
+    const strategies = created.body.response.supported_first_factors.map((f: { strategy: string }) => f.strategy);
+    expect(strategies).not.toContain('email_link');
+    expect(strategies).not.toContain('phone_code');
+    const link = await b.call('POST', `/v1/client/sign_ins/${created.body.response.id}/prepare_first_factor`, {
+      strategy: 'email_link',
+      redirect_url: RETURN_TO,
+    });
+    expect(link.body.errors[0].code).toBe('strategy_for_user_invalid');
+    const phoneSignUp = await fapiBrowser(t.app).call('POST', '/v1/client/sign_ups', {
+      email_address: 'phone-up@example.com',
+      password: PASSWORD,
+      phone_number: '+14155550100',
+    });
+    expect(phoneSignUp.body.errors[0]).toMatchObject({ code: 'form_param_unknown', meta: { param_name: 'phone_number' } });
+
+    const signedIn = await signedInBrowser(t, 'plain@example.com');
+    const phone = await signedIn.call('POST', '/v1/me/phone_numbers', { phone_number: '+14155550100' });
+    expect(phone.body.errors[0]).toMatchObject({ code: 'form_param_unknown', meta: { param_name: 'phone_number' } });
+    const register = await signedIn.call('POST', '/v1/me/passkeys');
+    expect(register.body.errors[0].code).toBe('strategy_for_user_invalid');
   });
 });

@@ -151,9 +151,19 @@ describe('TOTP and backup codes as second factors (SQLite, in-process)', () => {
       code: backupCodes[1] as string,
     });
     expect(other.body.response.status).toBe('complete');
-    // Only the hashes are stored.
-    const stored = await t.store.backupCodes.count(done.body.client.sessions[0].user.id);
-    expect(stored).toBe(8);
+    // Only the hashes are stored: looked up by its plain value, an unused code is not found (and so
+    // not spent), yet it still signs in.
+    const userId = done.body.client.sessions[0].user.id as string;
+    expect(await t.store.backupCodes.count(userId)).toBe(8);
+    expect(await t.store.backupCodes.consume(userId, backupCodes[2] as string)).toBe(false);
+    expect(await t.store.backupCodes.count(userId)).toBe(8);
+    const d = fapiBrowser(t.app);
+    const third = (await signInWithPassword(d, 'backup@example.com')).body.response;
+    const plainStillWorks = await d.call('POST', `/v1/client/sign_ins/${third.id}/attempt_second_factor`, {
+      strategy: 'backup_code',
+      code: backupCodes[2] as string,
+    });
+    expect(plainStillWorks.body.response.status).toBe('complete');
   });
 
   it('a second-factor attempt before the first factor, or an unknown strategy, is refused', async () => {

@@ -228,6 +228,52 @@ describe('social sign-in', () => {
     expect((await client(browser)).sessions).toHaveLength(1);
   });
 
+  it('an account with a second factor is asked for it after the provider, whether signing in or transferring a sign-up', async () => {
+    const clerk = createClerkClient({ secretKey: t.secretKey, apiUrl, telemetry: { disabled: true } });
+    const user = await clerk.users.createUser({ emailAddress: ['guarded@example.com'], password: 'a long passphrase here' });
+    const number = await clerk.phoneNumbers.createPhoneNumber({ userId: user.id, phoneNumber: '+15555550123', verified: true });
+    await clerk.phoneNumbers.updatePhoneNumber(number.id, { reservedForSecondFactor: true });
+    await t.domain.instance.updateSettings((s) => ({ ...s, passwordless: { ...s.passwordless, phoneNumber: 'optional' } }));
+    try {
+      google.user = { sub: 'g-guarded', email: 'guarded@example.com', emailVerified: true };
+      const browser = fapiBrowser(t.app);
+      const back = await callback(browser, await throughProvider(await begin(browser, 'sign_ins', 'oauth_google')));
+      // No session yet: back to the SSO callback page, where clerk-js finds the sign-in waiting.
+      expect(back.location).toBe(`${APP}/sso-callback`);
+      const waiting = await client(browser);
+      expect(waiting.sessions).toEqual([]);
+      expect(waiting.sign_in).toMatchObject({
+        status: 'needs_second_factor',
+        created_session_id: null,
+        first_factor_verification: { status: 'verified', strategy: 'oauth_google' },
+        supported_second_factors: [{ strategy: 'phone_code', phone_number_id: number.id }],
+      });
+      const signInId = waiting.sign_in.id as string;
+      await browser.call('POST', `/v1/client/sign_ins/${signInId}/prepare_second_factor`, { strategy: 'phone_code' });
+      // Clerk's test number: the code is 424242 on a development instance.
+      const wrong = await browser.call('POST', `/v1/client/sign_ins/${signInId}/attempt_second_factor`, {
+        strategy: 'phone_code',
+        code: '111111',
+      });
+      expect(wrong.body.errors[0].code).toBe('form_code_incorrect');
+      const done = await browser.call('POST', `/v1/client/sign_ins/${signInId}/attempt_second_factor`, {
+        strategy: 'phone_code',
+        code: '424242',
+      });
+      expect(done.body.response).toMatchObject({ status: 'complete', first_factor_verification: { strategy: 'oauth_google' } });
+      expect(done.body.client.sessions[0].user.id).toBe(user.id);
+
+      // A sign-up through the provider for this account turns into the same waiting sign-in.
+      const other = fapiBrowser(t.app);
+      await callback(other, await throughProvider(await begin(other, 'sign_ups', 'oauth_google')));
+      const transferred = await other.call('POST', '/v1/client/sign_ins', { transfer: 'true' });
+      expect(transferred.body.response).toMatchObject({ status: 'needs_second_factor', created_session_id: null });
+      expect(transferred.body.client.sessions).toEqual([]);
+    } finally {
+      await t.domain.instance.updateSettings((s) => ({ ...s, passwordless: { ...s.passwordless, phoneNumber: 'off' } }));
+    }
+  });
+
   it('signs in with GitHub (no ID token: profile and e-mails from its API)', async () => {
     const browser = fapiBrowser(t.app);
     const back = await callback(browser, await throughProvider(await begin(browser, 'sign_ups', 'oauth_github')));

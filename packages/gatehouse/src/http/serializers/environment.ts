@@ -134,6 +134,11 @@ function attribute(enabled: boolean, extra: Partial<AttributeWireJSON> = {}): At
   };
 }
 
+/** A stored path under the public URL (an upload), or an absolute URL as given. */
+function absoluteUrl(publicUrl: string, stored: string): string {
+  return stored.startsWith('/') ? `${publicUrl.replace(/\/+$/, '')}${stored}` : stored;
+}
+
 function nameAttribute(mode: FrontendSettings['firstName']) {
   return attribute(mode !== 'off', { required: mode === 'required' });
 }
@@ -208,7 +213,7 @@ function environmentFields(input: Parameters<typeof serializeEnvironment>[0]): E
       captcha_provider: null,
       captcha_public_key_invisible: null,
       captcha_oauth_bypass: [],
-      logo_image_url: '',
+      logo_image_url: settings.logoImageUrl ? absoluteUrl(publicUrl, settings.logoImageUrl) : '',
       favicon_image_url: '',
       home_url: home,
       sign_in_url: signIn,

@@ -1,9 +1,10 @@
 import type { SessionJSON, TokenJSON } from '@clerk/backend';
-import type { SessionJSON as FrontendSessionJSON, SessionWithActivitiesJSON } from '@clerk/shared/types';
+import type { SessionJSON as FrontendSessionJSON, SessionTask, SessionWithActivitiesJSON } from '@clerk/shared/types';
 import type { LockoutState } from '../../domain/frontend/attack-protection.js';
 import type { SessionWithUser } from '../../domain/frontend/clients.js';
 import type { ImageLinks } from '../../domain/images/links.js';
 import type { MembershipRecord } from '../../domain/organizations.js';
+import { sessionTasks } from '../../domain/sessions.js';
 import type { Session, SessionActivity } from '../../model/index.js';
 import { type PublicUserDataWireJSON, serializePublicUserData } from './public-user-data.js';
 import { type SessionActivityWireJSON, serializeSessionActivity } from './session-activity.js';
@@ -20,8 +21,11 @@ export type SessionWireJSON = Amended<
   SessionJSON,
   { last_active_organization_id: string | null; latest_activity: SessionActivityWireJSON | null }
 > & {
-  /** Session tasks (Clerk's "choose an organization" and the like): Gatehouse has none to ask for. */
-  tasks: null;
+  /**
+   * Session tasks (Clerk's `setup-mfa`, "choose an organization" and the like), which `@clerk/backend`'s
+   * type leaves out: a pending session's tasks, else null.
+   */
+  tasks: SessionTask[] | null;
 };
 
 /** The one wire shape of a session (Clerk's `session` object) for the Backend API. */
@@ -36,7 +40,7 @@ export function serializeSession(session: Session, activity?: SessionActivity): 
     last_active_organization_id: session.lastActiveOrganizationId,
     actor: session.actor,
     latest_activity: activity ? serializeSessionActivity(session.id, activity, { audience: 'backend' }) : null,
-    tasks: null,
+    tasks: sessionTasks(session),
     last_active_at: session.lastActiveAt,
     expire_at: session.expireAt,
     abandon_at: session.abandonAt,
@@ -87,7 +91,8 @@ export function serializeFrontendSession(
     last_active_organization_id: session.lastActiveOrganizationId,
     actor: session.actor as FrontendSessionWireJSON['actor'],
     factor_verification_age: [Math.max(0, Math.floor((now - session.createdAt) / 60_000)), -1],
-    tasks: null,
+    // clerk-js's `session.currentTask` is the first: a pending session shows its task screen.
+    tasks: sessionTasks(session),
     user: serializeFrontendUser(entry.record, lockout, links, memberships),
     public_user_data: serializePublicUserData(entry.record, links),
     last_active_token: jwt ? serializeToken(jwt) : null,

@@ -12,6 +12,8 @@ export interface SessionListFilter {
 }
 
 const readSession = sessionMapping.read;
+/** A session someone is signed in with: active, or pending (signed in, a session task still to do). */
+const SIGNED_IN: SessionStatus[] = ['active', 'pending'];
 const readClient = clientMapping.read;
 
 export function createClientRepository(db: Kysely<Database>) {
@@ -122,7 +124,7 @@ export function createSessionRepository(db: Kysely<Database>) {
         .updateTable('sessions')
         .set({ status, updated_at: now })
         .where('client_id', '=', clientId)
-        .where('status', '=', 'active')
+        .where('status', 'in', SIGNED_IN)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
@@ -145,7 +147,7 @@ export function createSessionRepository(db: Kysely<Database>) {
         .updateTable('sessions')
         .set({ status, updated_at: now })
         .where('userId' in by ? 'user_id' : 'client_id', '=', 'userId' in by ? by.userId : by.clientId)
-        .where('status', '=', 'active')
+        .where('status', 'in', SIGNED_IN)
         .returningAll()
         .execute();
       return rows.map(readSession);
@@ -156,9 +158,23 @@ export function createSessionRepository(db: Kysely<Database>) {
         .updateTable('sessions')
         .set({ status, updated_at: now })
         .where('user_id', '=', userId)
-        .where('status', '=', 'active')
+        .where('status', 'in', SIGNED_IN)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
+    },
+    /**
+     * Makes the user's pending sessions active (their one task, setting up a second factor, is done);
+     * returns them as they are now. One statement, so a session is activated once.
+     */
+    async activatePending(userId: string, now: number): Promise<Session[]> {
+      const rows = await db
+        .updateTable('sessions')
+        .set({ status: 'active', updated_at: now })
+        .where('user_id', '=', userId)
+        .where('status', '=', 'pending')
+        .returningAll()
+        .execute();
+      return rows.map(readSession);
     },
   };
 }
