@@ -72,6 +72,7 @@ export function JwtTemplates() {
               label: 'Signed with',
               cell: (t) =>
                 t.custom_signing_key ? <Badge tone="ok">{t.signing_algorithm}, own key</Badge> : <Badge>RS256, instance key</Badge>,
+              class: 'nowrap',
             },
             { label: 'Claims', cell: (t) => JSON.stringify(t.claims), class: 'mono small detail' },
             {
