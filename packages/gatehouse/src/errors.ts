@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'not_allowed_access'
   | 'not_authorized_in_organization'
   | 'organization_invitation_not_pending'
+  | 'organization_membership_request_not_pending'
+  | 'waitlist_entry_not_pending'
   | 'organization_minimum_permissions_needed'
   | 'sign_up_mode_restricted'
   | 'sign_up_restricted_waitlist'
@@ -277,6 +279,20 @@ export const errors = {
       'organization_minimum_permissions_needed',
       'There has to be at least one organization member with the administrator role.',
       'The last member who can manage members cannot leave, be removed or lose that role.',
+    ),
+  waitlistEntryNotPending: () =>
+    single(
+      400,
+      'waitlist_entry_not_pending',
+      'The waitlist entry cannot change so.',
+      'Only pending or rejected entries can be invited, and only pending or invited ones rejected.',
+    ),
+  membershipRequestNotPending: () =>
+    single(
+      400,
+      'organization_membership_request_not_pending',
+      'The membership request is not pending.',
+      'Only pending membership requests can be accepted or rejected.',
     ),
   invitationNotPending: () =>
     single(

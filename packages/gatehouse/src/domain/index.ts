@@ -38,6 +38,7 @@ import type { OAuthProviderConfig } from './oauth/provider-config.js';
 import { createProviderClients, type OAuthProvider, resolveProviders } from './oauth/providers.js';
 import { createSocialService } from './oauth/social.js';
 import { createOrganizationDomainService } from './organization-domains.js';
+import { createOrganizationEnrollmentService } from './organization-enrollment.js';
 import { createOrganizationRoleService } from './organization-roles.js';
 import { createOrganizationService } from './organizations.js';
 import { createPasswordVerifier } from './password-verification.js';
@@ -49,6 +50,7 @@ import { createTestingTokenService } from './testing-tokens.js';
 import { createTokenService } from './tokens.js';
 import { createUserMetadataService } from './user-metadata.js';
 import { createUserService, type UserService } from './users.js';
+import { createWaitlistService } from './waitlist.js';
 import { createWebhookEndpointService } from './webhooks/endpoints.js';
 import { createEventService, type EventSerializer } from './webhooks/events.js';
 import { createDeliveryWorker } from './webhooks/worker.js';
@@ -152,6 +154,8 @@ export function createDomain(options: DomainOptions) {
     publicUrl: options.publicUrl,
     events,
   });
+  const enrollment = createOrganizationEnrollmentService({ store, clock, organizations, invitations });
+  const waitlist = createWaitlistService({ store, clock, invitations });
   /** Social connections turned on in the dashboard, resolved from the cached settings (again only when they change). */
   let resolvedSocial: { raw: string; providers: OAuthProvider[] } = { raw: '{}', providers: [] };
   const dashboardProviders = (): OAuthProvider[] => {
@@ -224,6 +228,10 @@ export function createDomain(options: DomainOptions) {
     factorSettings,
     passkeys,
     verifyUrl,
+    afterSignUp: async (userId) => {
+      await waitlist.complete(userId);
+      await enrollment.enrollUser(userId);
+    },
   });
   const machines = createMachineService(store, box, clock);
   const allowPrivateWebhooks = () => options.webhooks?.allowPrivate === true || isDevelopment();
@@ -285,6 +293,7 @@ export function createDomain(options: DomainOptions) {
       clients,
       sessions,
       events,
+      enrollUser: enrollment.enrollUser,
     }),
     meFactors: createMeFactorService({
       store,
@@ -298,7 +307,7 @@ export function createDomain(options: DomainOptions) {
       factorSettings,
       verifyUrl,
     }),
-    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps, events }),
+    emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps, events, enrollUser: enrollment.enrollUser }),
     phoneNumbers,
     passwordless,
     handshake: createHandshakeService({
@@ -338,7 +347,9 @@ export function createDomain(options: DomainOptions) {
     sessions,
     backendClients: createBackendClientService(store, clock, clients),
     organizations,
-    organizationDomains: createOrganizationDomainService({ store, clock, organizations, codes }),
+    organizationDomains: createOrganizationDomainService({ store, clock, organizations, codes, enroll: enrollment.enrollDomain }),
+    enrollment,
+    waitlist,
     invitations,
     organizationRoles: createOrganizationRoleService(instance, clock),
     protection,

@@ -66,8 +66,10 @@ export function createOrganizationDomainService(deps: {
   clock: Clock;
   organizations: OrganizationService;
   codes: VerificationCodes;
+  /** Enrolls the users a verified domain in an automatic mode now reaches (organization-enrollment.ts). */
+  enroll: (domain: OrganizationDomain) => Promise<void>;
 }) {
-  const { store, clock, organizations, codes } = deps;
+  const { store, clock, organizations, codes, enroll } = deps;
 
   /** Pending invitations of the organization addressed to the domain. */
   async function pendingInvitations(domain: OrganizationDomain): Promise<Invitation[]> {
@@ -86,8 +88,14 @@ export function createOrganizationDomainService(deps: {
   }
 
   async function record(domain: OrganizationDomain): Promise<OrganizationDomainRecord> {
-    const [code, pending] = await Promise.all([codes.find(domain.id, 'organization_domain'), pendingInvitations(domain)]);
-    return { domain, code, totalPendingInvitations: pending.length, totalPendingSuggestions: 0 };
+    const [code, pending, suggestions] = await Promise.all([
+      codes.find(domain.id, 'organization_domain'),
+      pendingInvitations(domain),
+      domain.enrollmentMode === 'automatic_suggestion'
+        ? store.organizationSuggestions.countPendingByOrganization(domain.organizationId)
+        : 0,
+    ]);
+    return { domain, code, totalPendingInvitations: pending.length, totalPendingSuggestions: suggestions };
   }
 
   async function load(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomain> {
@@ -145,6 +153,7 @@ export function createOrganizationDomainService(deps: {
         if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
         throw error;
       }
+      await enroll(domain);
       return record(domain);
     },
 
@@ -163,6 +172,7 @@ export function createOrganizationDomainService(deps: {
       if (input.enrollmentMode !== undefined) changes.enrollmentMode = assertEnrollmentMode(input.enrollmentMode);
       if (input.verified !== undefined) changes.verifiedAt = input.verified ? (current.verifiedAt ?? clock()) : null;
       await write(current.id, changes);
+      await enroll({ ...current, ...changes });
       return record({ ...current, ...changes });
     },
 
@@ -195,6 +205,7 @@ export function createOrganizationDomainService(deps: {
       await codes.check(current.id, 'organization_domain', code);
       const changes = { verifiedAt: clock(), updatedAt: clock() };
       await write(current.id, changes);
+      await enroll({ ...current, ...changes });
       return record({ ...current, ...changes });
     },
 
@@ -211,6 +222,7 @@ export function createOrganizationDomainService(deps: {
       if (deletePending) {
         for (const invitation of await pendingInvitations(current)) await store.invitations.settle(invitation.id, 'revoked', clock());
       }
+      await enroll({ ...current, ...changes });
       return record({ ...current, ...changes });
     },
   };

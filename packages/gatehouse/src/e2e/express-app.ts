@@ -135,6 +135,11 @@ app.get('/org-profile{/*rest}', (_req, res) =>
   html(res, page('Organization', "clerk.mountOrganizationProfile(el, { routing: 'path', path: '/org-profile' });")),
 );
 
+// <OrganizationList/>: memberships, invitations and suggestions (enrollment by verified domain).
+app.get('/org-list', (_req, res) =>
+  html(res, page('Organization list', "clerk.mountOrganizationList(el, { hidePersonal: false, afterSelectOrganizationUrl: '/' });")),
+);
+
 const server = app.listen(port, '127.0.0.1', () => {
   process.stdout.write(`express-app ready on http://127.0.0.1:${port}\n`);
 });

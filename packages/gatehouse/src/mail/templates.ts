@@ -178,15 +178,64 @@ export interface InvitationParams {
   expiresInDays: number;
 }
 
-/** The invitation message (English; the link is what matters): every value escaped in the HTML. */
+/** The words of an invitation in one language (`org`: to an organization; otherwise to the application). */
+interface InvitationCopy {
+  subject(app: string, org?: string): string;
+  intro(app: string, org?: string): string;
+  button: string;
+  expiry(days: number): string;
+  notice: string;
+}
+
+const INVITATION_COPY: Record<MailLocale, InvitationCopy> = {
+  en: {
+    subject: (app, org) => (org ? `You're invited to join ${org} on ${app}` : `You're invited to ${app}`),
+    intro: (app, org) =>
+      org
+        ? `You have been invited to join the organization ${org} on ${app}. Follow the link below to accept.`
+        : `You have been invited to ${app}. Follow the link below to create your account.`,
+    button: 'Accept invitation',
+    expiry: (days) => `This invitation expires in ${days} ${days === 1 ? 'day' : 'days'}.`,
+    notice: "If you weren't expecting this invitation, you can ignore this email.",
+  },
+  'zh-CN': {
+    subject: (app, org) => (org ? `邀请您加入 ${app} 上的 ${org}` : `邀请您加入 ${app}`),
+    intro: (app, org) =>
+      org ? `您已受邀加入 ${app} 上的组织 ${org}。请点击下方链接接受邀请。` : `您已受邀加入 ${app}。请点击下方链接创建账户。`,
+    button: '接受邀请',
+    expiry: (days) => `此邀请 ${days} 天内有效。`,
+    notice: '如果您没有预期收到此邀请，请忽略此邮件。',
+  },
+  ja: {
+    subject: (app, org) => (org ? `${app} の ${org} への招待` : `${app} への招待`),
+    intro: (app, org) =>
+      org
+        ? `${app} の組織 ${org} に招待されました。以下のリンクから招待を承諾してください。`
+        : `${app} に招待されました。以下のリンクからアカウントを作成してください。`,
+    button: '招待を承諾',
+    expiry: (days) => `この招待の有効期限は${days}日です。`,
+    notice: 'この招待にお心当たりのない場合は、このメールを破棄してください。',
+  },
+  ko: {
+    subject: (app, org) => (org ? `${app}의 ${org}에 초대되었습니다` : `${app}에 초대되었습니다`),
+    intro: (app, org) =>
+      org
+        ? `${app}의 조직 ${org}에 초대되었습니다. 아래 링크를 눌러 초대를 수락하세요.`
+        : `${app}에 초대되었습니다. 아래 링크를 눌러 계정을 만드세요.`,
+    button: '초대 수락',
+    expiry: (days) => `이 초대는 ${days}일 후에 만료됩니다.`,
+    notice: '이 초대를 예상하지 못했다면 이 이메일을 무시하셔도 됩니다.',
+  },
+};
+
+/** The invitation message in the reader's language: every value escaped in the HTML. */
 export function renderInvitationMail(locale: MailLocale, params: InvitationParams): RenderedMail {
   const { appName, url, organizationName, expiresInDays } = params;
-  const subject = organizationName ? `You're invited to join ${organizationName} on ${appName}` : `You're invited to ${appName}`;
-  const intro = organizationName
-    ? `You have been invited to join the organization ${organizationName} on ${appName}. Follow the link below to accept.`
-    : `You have been invited to ${appName}. Follow the link below to create your account.`;
-  const expiry = `This invitation expires in ${expiresInDays} ${expiresInDays === 1 ? 'day' : 'days'}.`;
-  const notice = "If you weren't expecting this invitation, you can ignore this email.";
+  const copy = INVITATION_COPY[locale];
+  const subject = copy.subject(appName, organizationName);
+  const intro = copy.intro(appName, organizationName);
+  const expiry = copy.expiry(expiresInDays);
+  const notice = copy.notice;
   const text = `${subject}\n\n${intro}\n\n${url}\n\n${expiry}\n\n${notice}\n`;
   const e = escapeHtml;
   const html = `<!doctype html>
@@ -197,7 +246,7 @@ export function renderInvitationMail(locale: MailLocale, params: InvitationParam
 <p style="margin:0 0 8px;font-size:13px;color:#71717a;">${e(appName)}</p>
 <h1 style="margin:0 0 16px;font-size:20px;font-weight:600;">${e(subject)}</h1>
 <p style="margin:0 0 24px;">${e(intro)}</p>
-<p style="margin:0 0 24px;"><a href="${e(url)}" style="display:inline-block;padding:10px 18px;background-color:#18181b;color:#ffffff;border-radius:6px;text-decoration:none;">Accept invitation</a></p>
+<p style="margin:0 0 24px;"><a href="${e(url)}" style="display:inline-block;padding:10px 18px;background-color:#18181b;color:#ffffff;border-radius:6px;text-decoration:none;">${e(copy.button)}</a></p>
 <p style="margin:0 0 16px;word-break:break-all;font-size:13px;">${e(url)}</p>
 <p style="margin:0 0 16px;">${e(expiry)}</p>
 <p style="margin:0;font-size:13px;color:#71717a;">${e(notice)}</p>

@@ -72,3 +72,43 @@ export interface OrganizationDomain {
   createdAt: number;
   updatedAt: number;
 }
+
+/** `pending` until the user asks to join (accepting the suggestion files a membership request). */
+export type OrganizationSuggestionStatus = 'pending' | 'accepted';
+
+/** An organization offered to a user because a verified domain in `automatic_suggestion` mode matches their address. */
+export interface OrganizationSuggestion {
+  id: string;
+  organizationId: string;
+  userId: string;
+  status: OrganizationSuggestionStatus;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** `revoked`: an admin rejected it. */
+export type MembershipRequestStatus = 'pending' | 'accepted' | 'revoked';
+
+/** A user's request to join an organization (from an accepted suggestion), for its admins to settle. */
+export interface MembershipRequest {
+  id: string;
+  organizationId: string;
+  userId: string;
+  status: MembershipRequestStatus;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** `invited`: an instance invitation went out; `completed`: its invitee signed up. */
+export type WaitlistEntryStatus = 'pending' | 'invited' | 'completed' | 'rejected';
+
+/** An address on the waitlist (sign-up mode `waitlist`). */
+export interface WaitlistEntry {
+  id: string;
+  emailAddress: string;
+  status: WaitlistEntryStatus;
+  invitationId: string | null;
+  invitedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}

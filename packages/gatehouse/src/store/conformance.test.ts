@@ -1044,6 +1044,108 @@ function conformanceSuite(dialect: Dialect) {
       });
     });
 
+    describe('enrollment by domain and the waitlist', () => {
+      let store: Store;
+      const org = organizationRow('enrolling');
+      const other = organizationRow('other-enrolling');
+      const ann = testUser({ username: 'ann_enroll', createdAt: T0 + 1 });
+      const bob = testUser({ username: 'bob_enroll', createdAt: T0 + 2 });
+
+      beforeAll(async () => {
+        ({ store } = await freshStore());
+        for (const row of [org, other]) await store.organizations.insert(row);
+        for (const row of [ann, bob]) await store.users.insert(row);
+      });
+
+      it('lists verified addresses at a domain, and only at that domain', async () => {
+        await store.emailAddresses.insert(emailRow(ann.id, 'ann@acme.test', { createdAt: T0 + 1 }));
+        await store.emailAddresses.insert(emailRow(bob.id, 'bob@acme.test', { verified: false }));
+        await store.emailAddresses.insert(emailRow(bob.id, 'bob@xacme.test'));
+        await store.emailAddresses.insert(emailRow(bob.id, 'bob@acme.test.example'));
+        const found = await store.emailAddresses.listVerifiedAtDomain('acme.test', 10);
+        expect(found.map((e) => e.emailAddress)).toEqual(['ann@acme.test']);
+      });
+
+      it('keeps one suggestion per user and organization, accepted once', async () => {
+        const row = {
+          id: newId('orgsug'),
+          organizationId: org.id,
+          userId: ann.id,
+          status: 'pending' as const,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        expect(await store.organizationSuggestions.insertOnce(row)).toBe(true);
+        expect(await store.organizationSuggestions.insertOnce({ ...row, id: newId('orgsug') })).toBe(false);
+        await store.organizationSuggestions.insertOnce({ ...row, id: newId('orgsug'), organizationId: other.id, createdAt: T0 + 5 });
+        expect(await store.organizationSuggestions.findById(row.id)).toEqual(row);
+        expect(await store.organizationSuggestions.countByUser(ann.id)).toBe(2);
+        expect(await store.organizationSuggestions.countPendingByOrganization(org.id)).toBe(1);
+        expect(await store.organizationSuggestions.accept(row.id, T0 + 9)).toBe(true);
+        expect(await store.organizationSuggestions.accept(row.id, T0 + 10)).toBe(false);
+        expect((await store.organizationSuggestions.findById(row.id))?.updatedAt).toBe(T0 + 9);
+        const pending = await store.organizationSuggestions.listByUser(ann.id, { statuses: ['pending'], limit: 10, offset: 0 });
+        expect(pending.map((s) => s.organizationId)).toEqual([other.id]);
+        expect(await store.organizationSuggestions.countPendingByOrganization(org.id)).toBe(0);
+      });
+
+      it('keeps one membership request per user and organization, settled once', async () => {
+        const row = {
+          id: newId('orgreq'),
+          organizationId: org.id,
+          userId: ann.id,
+          status: 'pending' as const,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        expect(await store.membershipRequests.insertOnce(row)).toBe(true);
+        expect(await store.membershipRequests.insertOnce({ ...row, id: newId('orgreq') })).toBe(false);
+        await store.membershipRequests.insertOnce({ ...row, id: newId('orgreq'), userId: bob.id, createdAt: T0 + 1 });
+        expect(await store.membershipRequests.find(org.id, ann.id)).toEqual(row);
+        expect(await store.membershipRequests.settle(row.id, 'accepted', T0 + 3)).toBe(true);
+        expect(await store.membershipRequests.settle(row.id, 'revoked', T0 + 4)).toBe(false);
+        expect(await store.membershipRequests.count(org.id, ['pending'])).toBe(1);
+        const all = await store.membershipRequests.list(org.id, { limit: 10, offset: 0 });
+        expect(all.map((r) => [r.userId, r.status])).toEqual([
+          [bob.id, 'pending'],
+          [ann.id, 'accepted'],
+        ]);
+      });
+
+      it('keeps one waitlist entry per address, filters, orders and moves it only from the states named', async () => {
+        const entry = (address: string, at: number) => ({
+          id: newId('wle'),
+          emailAddress: address,
+          status: 'pending' as const,
+          invitationId: null,
+          invitedAt: null,
+          createdAt: at,
+          updatedAt: at,
+        });
+        const first = entry('b_1@wait.test', T0 + 1);
+        const second = entry('a%1@wait.test', T0 + 2);
+        await store.waitlist.insert(first);
+        await store.waitlist.insert(second);
+        await expect(store.waitlist.insert(entry('b_1@wait.test', T0 + 3))).rejects.toBeInstanceOf(UniqueViolation);
+        expect(await store.waitlist.findByAddress('b_1@wait.test')).toEqual(first);
+        const list = (options: Partial<Parameters<Store['waitlist']['list']>[0]>) =>
+          store.waitlist.list({ orderBy: 'created_at', direction: 'desc', limit: 10, offset: 0, ...options });
+        expect((await list({})).map((e) => e.id)).toEqual([second.id, first.id]);
+        expect((await list({ orderBy: 'email_address', direction: 'asc' })).map((e) => e.id)).toEqual([second.id, first.id]);
+        // `%` and `_` in the query are literal characters, not patterns.
+        expect((await list({ query: 'a%' })).map((e) => e.id)).toEqual([second.id]);
+        expect((await list({ query: '_1' })).map((e) => e.id)).toEqual([first.id]);
+        expect((await list({ query: first.id })).map((e) => e.id)).toEqual([first.id]);
+        const invited = { status: 'invited' as const, invitationId: 'inv_x', invitedAt: T0 + 5, updatedAt: T0 + 5 };
+        expect(await store.waitlist.transition(first.id, ['pending'], invited)).toBe(true);
+        expect(await store.waitlist.transition(first.id, ['pending'], { status: 'rejected' })).toBe(false);
+        expect(await store.waitlist.findById(first.id)).toEqual({ ...first, ...invited });
+        expect(await store.waitlist.count({ statuses: ['invited'] })).toBe(1);
+        expect(await store.waitlist.delete(first.id)).toBe(true);
+        expect(await store.waitlist.delete(first.id)).toBe(false);
+      });
+    });
+
     describe('instance and signing keys', () => {
       let store: Store;
       beforeAll(async () => {

@@ -11,6 +11,7 @@ import type {
   M2MToken,
   Machine,
   MachineScope,
+  MembershipRequest,
   OAuthFlow,
   Operator,
   OperatorSession,
@@ -18,6 +19,7 @@ import type {
   Organization,
   OrganizationDomain,
   OrganizationMembership,
+  OrganizationSuggestion,
   OutboxMail,
   Passkey,
   PhoneNumber,
@@ -28,6 +30,7 @@ import type {
   StoredSigningKey,
   User,
   VerificationCode,
+  WaitlistEntry,
   WebhookAttempt,
   WebhookEndpoint,
 } from '../model/index.js';
@@ -47,6 +50,7 @@ import type {
   MachineRow,
   MachineScopeRow,
   MailOutboxRow,
+  MembershipRequestRow,
   OAuthFlowRow,
   OperatorRow,
   OperatorSessionRow,
@@ -54,6 +58,7 @@ import type {
   OrganizationDomainRow,
   OrganizationMembershipRow,
   OrganizationRow,
+  OrganizationSuggestionRow,
   PasskeyRow,
   PhoneNumberRow,
   SessionRow,
@@ -62,6 +67,7 @@ import type {
   SignUpRow,
   UserRow,
   VerificationCodeRow,
+  WaitlistEntryRow,
   WebhookAttemptRow,
   WebhookEndpointRow,
 } from './schema.js';
@@ -410,6 +416,34 @@ export const organizationDomainMapping = entityMapping<OrganizationDomain, Organ
   enrollmentMode: ['enrollment_mode', 'value'],
   verifiedAt: ['verified_at', 'value'],
   affiliationEmailAddress: ['affiliation_email_address', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const organizationSuggestionMapping = entityMapping<OrganizationSuggestion, OrganizationSuggestionRow>()({
+  id: ['id', 'value'],
+  organizationId: ['organization_id', 'value'],
+  userId: ['user_id', 'value'],
+  status: ['status', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const membershipRequestMapping = entityMapping<MembershipRequest, MembershipRequestRow>()({
+  id: ['id', 'value'],
+  organizationId: ['organization_id', 'value'],
+  userId: ['user_id', 'value'],
+  status: ['status', 'value'],
+  createdAt: ['created_at', 'value'],
+  updatedAt: ['updated_at', 'value'],
+});
+
+export const waitlistEntryMapping = entityMapping<WaitlistEntry, WaitlistEntryRow>()({
+  id: ['id', 'value'],
+  emailAddress: ['email_address', 'value'],
+  status: ['status', 'value'],
+  invitationId: ['invitation_id', 'value'],
+  invitedAt: ['invited_at', 'value'],
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
 });

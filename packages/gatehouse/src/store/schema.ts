@@ -275,6 +275,34 @@ export interface OrganizationDomainTable {
   updated_at: number;
 }
 
+export interface OrganizationSuggestionTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MembershipRequestTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WaitlistEntryTable {
+  id: string;
+  email_address: string;
+  status: string;
+  invitation_id: string | null;
+  invited_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface InvitationTable {
   id: string;
   kind: string;
@@ -390,6 +418,9 @@ export interface Database {
   organization_memberships: OrganizationMembershipTable;
   invitations: InvitationTable;
   organization_domains: OrganizationDomainTable;
+  organization_suggestions: OrganizationSuggestionTable;
+  organization_membership_requests: MembershipRequestTable;
+  waitlist_entries: WaitlistEntryTable;
   images: ImageTable;
   session_activities: SessionActivityTable;
   api_keys: ApiKeyTable;
@@ -495,6 +526,9 @@ export type OrganizationRow = OrganizationTable;
 export type OrganizationMembershipRow = OrganizationMembershipTable;
 export type InvitationRow = InvitationTable;
 export type OrganizationDomainRow = OrganizationDomainTable;
+export type OrganizationSuggestionRow = OrganizationSuggestionTable;
+export type MembershipRequestRow = MembershipRequestTable;
+export type WaitlistEntryRow = WaitlistEntryTable;
 export type ApiKeyRow = ApiKeyTable;
 export type MachineRow = MachineTable;
 export type MachineScopeRow = MachineScopeTable;

@@ -28,6 +28,8 @@ export function createEmailLinkService(deps: {
   signIns: SignInService;
   signUps: SignUpService;
   events: EventService;
+  /** After an address is verified: enrollment by verified domain. */
+  enrollUser?: (userId: string) => Promise<void>;
 }) {
   const { store, clock, codes } = deps;
 
@@ -48,6 +50,7 @@ export function createEmailLinkService(deps: {
       await tx.emailAddresses.update(email.id, { verified: true, verificationStrategy: 'email_link', updatedAt: clock() });
       await raiseUserUpdated(deps.events, tx, email.userId);
     });
+    await deps.enrollUser?.(email.userId);
     return { createdSessionId: undefined, clientId: undefined };
   }
 

@@ -28,6 +28,8 @@ export function createMeService(deps: {
   clients: ClientService;
   sessions: SessionService;
   events: EventService;
+  /** After an address is verified: enrollment by verified domain. */
+  enrollUser?: (userId: string) => Promise<void>;
 }) {
   const { store, clock, users, events } = deps;
 
@@ -122,6 +124,7 @@ export function createMeService(deps: {
         await tx.emailAddresses.update(emailId, { verified: true, verificationStrategy: 'email_code', updatedAt: clock() });
         await raiseUserUpdated(events, tx, userId);
       });
+      await deps.enrollUser?.(userId);
       return ownEmail(userId, emailId);
     },
 

@@ -141,6 +141,8 @@ export function createSignUpService(deps: {
   factorSettings: () => Promise<FactorSettings>;
   passkeys: PasskeyCeremonies;
   verifyUrl: (token: string) => string;
+  /** After a user is created: enrollment by verified domain, the waitlist entry completed. Failures do not undo the sign-up. */
+  afterSignUp?: (userId: string) => Promise<void>;
 }) {
   const { store, clock, clients, codes, social } = deps;
   const requirementsOf = async (signUp: SignUp) => signUpRequirements(signUp, await deps.settings(), await deps.passwordless());
@@ -273,6 +275,7 @@ export function createSignUpService(deps: {
     );
     // The invitation joins the new user to its organization (or applies its metadata), once.
     if (invitation) await deps.tickets.consume(invitation, created.user.id).catch(() => undefined);
+    await deps.afterSignUp?.(created.user.id).catch(() => undefined);
     return { ...signUp, ...changes };
   }
 

@@ -22,6 +22,7 @@ import { registerSessionRoutes } from './sessions.js';
 import { registerSignUpRoutes } from './sign-ups.js';
 import { registerUserCredentialRoutes } from './user-credentials.js';
 import { registerUserRoutes } from './users.js';
+import { registerWaitlistRoutes } from './waitlist.js';
 import { registerWebhookRoutes } from './webhooks.js';
 
 /** The Backend API, mounted under `/api` so `CLERK_API_URL=<public url>/api`. Every route needs the secret key. */
@@ -55,5 +56,6 @@ export async function registerBackendApi(app: FastifyInstance, domain: Domain): 
   registerUserCredentialRoutes(app, domain);
   registerInstanceResourceRoutes(app, domain);
   registerActorTokenRoutes(app, domain);
+  registerWaitlistRoutes(app, domain);
   registerCloudOnlyRoutes(app);
 }

@@ -15,7 +15,6 @@ import { createTestApp, type TestApp } from '../../testing/app.js';
 
 /** `group` or `group.method` → why it may still find no endpoint. */
 const NOT_YET: Record<string, string> = {
-  waitlistEntries: 'the waitlist comes with the organizations work, issue 20',
   idPOAuthAccessToken: 'OAuth access tokens come with social sign-in, issue 17',
   roleSets: 'role sets (Clerk groups roles into sets; Gatehouse has one instance-wide role list), issue 20 follow-up',
   'users.replaceUserPhoneNumber': 'phone numbers come with the factors, issue 21',

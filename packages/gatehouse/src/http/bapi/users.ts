@@ -159,6 +159,8 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
       banned: body.banned,
       locked: body.locked,
     });
+    // Verified addresses at an organization's verified domain earn invitations or suggestions, as a sign-up's do.
+    await domain.enrollment.enrollUser(record.user.id);
     return sendJson(reply, 200, userJson(record));
   });
 

@@ -11,6 +11,7 @@ import { serializeDevBrowser } from '../serializers/dev-browser.js';
 import { serializeEnvironment } from '../serializers/environment.js';
 import { registerClientRoutes } from './client.js';
 import { createFapiContext, DEV_BROWSER_HEADER } from './context.js';
+import { registerEnrollmentRoutes } from './enrollment.js';
 import { registerMeRoutes } from './me.js';
 import { registerOAuthRoutes } from './oauth.js';
 import { registerOrganizationRoutes } from './organizations.js';
@@ -18,6 +19,7 @@ import { registerPasswordlessRoutes } from './passwordless.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerSignInRoutes } from './sign-ins.js';
 import { registerSignUpRoutes } from './sign-ups.js';
+import { registerWaitlistRoutes } from './waitlist.js';
 
 export interface FrontendApiOptions {
   domain: Domain;
@@ -112,6 +114,8 @@ export async function registerFrontendApi(app: FastifyInstance, options: Fronten
   registerSessionRoutes(app, domain, ctx);
   registerMeRoutes(app, domain, ctx, options.limiter, publicUrl);
   registerOrganizationRoutes(app, domain, ctx, options.limiter);
+  registerEnrollmentRoutes(app, domain, ctx);
+  registerWaitlistRoutes(app, domain, options.limiter);
   registerPasswordlessRoutes(app, domain, ctx, options.limiter, publicUrl);
   registerImageServing(app, domain);
   await registerImageFrontendRoutes(app, { domain, ctx, limiter: options.limiter });

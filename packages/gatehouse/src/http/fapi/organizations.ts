@@ -32,7 +32,8 @@ const enrollmentBody = z.object({ enrollment_mode: formText(64), delete_pending:
 
 const STATUSES: readonly InvitationStatus[] = ['pending', 'accepted', 'revoked', 'expired'];
 
-function paging(request: FastifyRequest): { limit: number; offset: number } {
+/** `limit`/`offset`, or clerk-js's `page_size`/`initial_page`. */
+export function paging(request: FastifyRequest): { limit: number; offset: number } {
   const number = (name: string, fallback: number, max: number) => {
     const raw = queryValue(request.query, name);
     if (raw === undefined || raw === '') return fallback;
@@ -315,13 +316,6 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     return send(request, reply, clientId, serializeFrontendOrganizationDomain(record));
   });
 
-  // Membership requests come from suggestions, which Gatehouse does not make yet: the list is empty.
-  app.get('/v1/organizations/:id/membership_requests', async (request, reply) => {
-    const { clientId, userId } = await ctx.signedIn(request);
-    await domain.organizations.authorize(orgId(request), userId);
-    return send(request, reply, clientId, paginated([], 0));
-  });
-
   // The signed-in user's side.
   app.get('/v1/me/organization_memberships', async (request, reply) => {
     const { clientId, userId } = await ctx.signedIn(request);
@@ -350,16 +344,6 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     const { id } = request.params as { id: string };
     const { invitation, organization } = await domain.invitations.acceptForUser(userId, id);
     return send(request, reply, clientId, await invitationJson(invitation, organization));
-  });
-
-  // Suggestions come from verified domains, which Gatehouse does not have yet: always none.
-  app.get('/v1/me/organization_suggestions', async (request, reply) => {
-    const { clientId } = await ctx.signedIn(request);
-    return send(request, reply, clientId, paginated([], 0));
-  });
-  app.post('/v1/me/organization_suggestions/:id/accept', async (request) => {
-    await ctx.signedIn(request);
-    throw errors.notFound('organization suggestion');
   });
 
   app.get('/v1/me/organization_creation_defaults', async (request, reply) => {

@@ -4,7 +4,7 @@ import type { Invitation, InvitationStatus, Organization } from '../../model/ind
 import type { Amended } from './wire.js';
 
 /** The organization's public face, as invitations and suggestions carry it. */
-function publicOrganizationData(organization: Organization, links: ImageLinks) {
+export function publicOrganizationData(organization: Organization, links: ImageLinks) {
   return {
     id: organization.id,
     name: organization.name,

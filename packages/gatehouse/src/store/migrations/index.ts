@@ -14,6 +14,7 @@ import * as passkeysPhonesLinks from './0012-passkeys-phones-links.js';
 import * as dashboard from './0013-dashboard.js';
 import * as bapiRest from './0014-bapi-rest.js';
 import * as organizationDomains from './0015-organization-domains.js';
+import * as enrollmentAndWaitlist from './0016-enrollment-and-waitlist.js';
 
 /** Every migration, in order. Add a file and a line here; never edit an applied migration. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013-dashboard': dashboard,
   '0014-bapi-rest': bapiRest,
   '0015-organization-domains': organizationDomains,
+  '0016-enrollment-and-waitlist': enrollmentAndWaitlist,
 };

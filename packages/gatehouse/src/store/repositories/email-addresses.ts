@@ -55,6 +55,18 @@ export function createEmailAddressRepository(db: Kysely<Database>) {
         .execute();
       return rows.map(readEmailAddress);
     },
+    /** Verified addresses at a domain (lowercase, letters, digits, dots and hyphens only), oldest first. */
+    async listVerifiedAtDomain(domain: string, limit: number): Promise<EmailAddress[]> {
+      const rows = await db
+        .selectFrom('email_addresses')
+        .selectAll()
+        .where('email_address', 'like', `%@${domain}`)
+        .where('verified', '=', 1)
+        .orderBy('created_at', 'asc')
+        .limit(limit)
+        .execute();
+      return rows.map(readEmailAddress).filter((e) => e.emailAddress.endsWith(`@${domain}`));
+    },
     async insert(email: EmailAddress): Promise<void> {
       await guardUnique(db.insertInto('email_addresses').values(emailAddressMapping.write(email)).execute());
     },

@@ -32,6 +32,12 @@ import {
 } from './dashboard.js';
 import { createEmailAddressRepository, type EmailAddressRepository } from './email-addresses.js';
 import {
+  createMembershipRequestRepository,
+  createOrganizationSuggestionRepository,
+  type MembershipRequestRepository,
+  type OrganizationSuggestionRepository,
+} from './enrollment.js';
+import {
   createHandshakeNonceRepository,
   createMailOutboxRepository,
   createTestingTokenRepository,
@@ -79,6 +85,7 @@ import {
 import { createSessionActivityRepository, type SessionActivityRepository } from './session-activities.js';
 import { type ClientRepository, createClientRepository, createSessionRepository, type SessionRepository } from './sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
+import { createWaitlistRepository, type WaitlistRepository } from './waitlist.js';
 import { createWebhookRepository, type WebhookRepository } from './webhooks.js';
 
 export interface Repositories {
@@ -99,6 +106,9 @@ export interface Repositories {
   organizationMemberships: OrganizationMembershipRepository;
   invitations: InvitationRepository;
   organizationDomains: OrganizationDomainRepository;
+  organizationSuggestions: OrganizationSuggestionRepository;
+  membershipRequests: MembershipRequestRepository;
+  waitlist: WaitlistRepository;
   attemptCounters: AttemptCounterRepository;
   userLockouts: UserLockoutRepository;
   retiredClientTokens: RetiredClientTokenRepository;
@@ -140,6 +150,9 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     organizations: createOrganizationRepository(db),
     invitations: createInvitationRepository(db),
     organizationDomains: createOrganizationDomainRepository(db),
+    organizationSuggestions: createOrganizationSuggestionRepository(db),
+    membershipRequests: createMembershipRequestRepository(db),
+    waitlist: createWaitlistRepository(db),
     organizationMemberships: createOrganizationMembershipRepository(db),
     attemptCounters: createAttemptCounterRepository(db),
     userLockouts: createUserLockoutRepository(db),

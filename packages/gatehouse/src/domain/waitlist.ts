@@ -1,0 +1,155 @@
+import { errors } from '../errors.js';
+import { newId } from '../ids.js';
+import type { Invitation, WaitlistEntry, WaitlistEntryStatus } from '../model/index.js';
+import { UniqueViolation } from '../store/errors.js';
+import type { Store } from '../store/index.js';
+import type { Clock } from './clock.js';
+import type { InvitationService } from './invitations.js';
+import { normalizeEmail } from './users.js';
+
+const STATUSES: readonly WaitlistEntryStatus[] = ['pending', 'invited', 'completed', 'rejected'];
+const ORDER_COLUMNS = ['created_at', 'invited_at', 'email_address'] as const;
+const ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** An entry with the instance invitation it was sent, if any. */
+export interface WaitlistEntryRecord {
+  entry: WaitlistEntry;
+  invitation: Invitation | undefined;
+}
+
+export function assertWaitlistStatus(value: string): WaitlistEntryStatus {
+  if (!STATUSES.includes(value as WaitlistEntryStatus)) throw errors.paramValueInvalid('status', `must be one of ${STATUSES.join(', ')}`);
+  return value as WaitlistEntryStatus;
+}
+
+/**
+ * The waitlist (sign-up mode `waitlist`): people leave their address (FAPI `POST /v1/waitlist`, or
+ * the Backend API), and the instance invites them (an instance invitation, whose ticket passes the
+ * sign-up mode), rejects or deletes them. An invited entry reads `completed` once its address signs up.
+ */
+export function createWaitlistService(deps: { store: Store; clock: Clock; invitations: InvitationService }) {
+  const { store, clock, invitations } = deps;
+
+  function checkedAddress(emailAddress: string): string {
+    const address = normalizeEmail(emailAddress);
+    if (!ADDRESS.test(address)) throw errors.paramInvalid('email_address', 'must be an e-mail address');
+    return address;
+  }
+
+  async function record(entry: WaitlistEntry): Promise<WaitlistEntryRecord> {
+    return { entry, invitation: entry.invitationId ? await store.invitations.findById(entry.invitationId) : undefined };
+  }
+
+  async function load(id: string): Promise<WaitlistEntry> {
+    const entry = await store.waitlist.findById(id);
+    if (!entry) throw errors.notFound('waitlist entry');
+    return entry;
+  }
+
+  /** Adds the address, or answers the entry it already has. */
+  async function join(emailAddress: string): Promise<WaitlistEntryRecord> {
+    const address = checkedAddress(emailAddress);
+    const existing = await store.waitlist.findByAddress(address);
+    if (existing) return record(existing);
+    const now = clock();
+    const entry: WaitlistEntry = {
+      id: newId('wle'),
+      emailAddress: address,
+      status: 'pending',
+      invitationId: null,
+      invitedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await store.waitlist.insert(entry);
+    } catch (error) {
+      if (!(error instanceof UniqueViolation)) throw error;
+      // A concurrent join of the same address won: answer its entry.
+      return record((await store.waitlist.findByAddress(address)) ?? entry);
+    }
+    return record(entry);
+  }
+
+  return {
+    join,
+
+    async joinBulk(emailAddresses: string[]): Promise<WaitlistEntryRecord[]> {
+      if (emailAddresses.length === 0) throw errors.paramMissing('email_address');
+      if (emailAddresses.length > 50) throw errors.paramValueInvalid('email_address', 'at most 50 entries at once');
+      // Every address is checked before any is added: a bad one adds none.
+      const addresses = emailAddresses.map(checkedAddress);
+      const out: WaitlistEntryRecord[] = [];
+      for (const address of addresses) out.push(await join(address));
+      return out;
+    },
+
+    async list(input: {
+      statuses?: WaitlistEntryStatus[];
+      query?: string;
+      orderBy?: string;
+      limit: number;
+      offset: number;
+    }): Promise<{ data: WaitlistEntryRecord[]; totalCount: number }> {
+      const raw = input.orderBy ?? '-created_at';
+      const column = raw.replace(/^[+-]/, '') as (typeof ORDER_COLUMNS)[number];
+      if (!ORDER_COLUMNS.includes(column)) throw errors.paramValueInvalid('order_by', `must be [+-]${ORDER_COLUMNS.join(', ')}`);
+      const filter = { statuses: input.statuses, query: input.query };
+      const [rows, totalCount] = await Promise.all([
+        store.waitlist.list({
+          ...filter,
+          orderBy: column,
+          direction: raw.startsWith('-') ? 'desc' : 'asc',
+          limit: input.limit,
+          offset: input.offset,
+        }),
+        store.waitlist.count(filter),
+      ]);
+      return { data: await Promise.all(rows.map(record)), totalCount };
+    },
+
+    /** Sends an instance invitation (mailed); the entry reads `invited`. Pending or rejected entries only. */
+    async invite(id: string, input: { ignoreExisting?: boolean } = {}): Promise<WaitlistEntryRecord> {
+      const entry = await load(id);
+      if (entry.status !== 'pending' && entry.status !== 'rejected') throw errors.waitlistEntryNotPending();
+      const { invitation } = await invitations.createForInstance({
+        emailAddress: entry.emailAddress,
+        ignoreExisting: input.ignoreExisting,
+      });
+      const now = clock();
+      const changes = { status: 'invited' as const, invitationId: invitation.id, invitedAt: now, updatedAt: now };
+      if (!(await store.waitlist.transition(id, ['pending', 'rejected'], changes))) {
+        await invitations.revokeForInstance(invitation.id);
+        throw errors.waitlistEntryNotPending();
+      }
+      return { entry: { ...entry, ...changes }, invitation };
+    },
+
+    /** Rejects a pending or invited entry; an invitation it was sent and not yet used is revoked. */
+    async reject(id: string): Promise<WaitlistEntryRecord> {
+      const entry = await load(id);
+      const now = clock();
+      const changes = { status: 'rejected' as const, updatedAt: now };
+      if (!(await store.waitlist.transition(id, ['pending', 'invited'], changes))) throw errors.waitlistEntryNotPending();
+      if (entry.invitationId) await invitations.revokeForInstance(entry.invitationId).catch(() => undefined);
+      return record({ ...entry, ...changes });
+    },
+
+    async delete(id: string): Promise<string> {
+      await load(id);
+      if (!(await store.waitlist.delete(id))) throw errors.notFound('waitlist entry');
+      return id;
+    },
+
+    /** After a sign-up: the user's invited entries read `completed`. */
+    async complete(userId: string): Promise<void> {
+      const now = clock();
+      for (const email of await store.emailAddresses.listByUser(userId)) {
+        const entry = email.verified ? await store.waitlist.findByAddress(email.emailAddress) : undefined;
+        if (entry?.status === 'invited') await store.waitlist.transition(entry.id, ['invited'], { status: 'completed', updatedAt: now });
+      }
+    },
+  };
+}
+
+export type WaitlistService = ReturnType<typeof createWaitlistService>;
