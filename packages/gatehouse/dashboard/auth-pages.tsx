@@ -1,6 +1,34 @@
+import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrfToken } from './api';
 import { Alert, navigate, useAction } from './ui';
+
+function Brand() {
+  return (
+    <div class="brand">
+      <span class="logo" aria-hidden="true">
+        G
+      </span>
+      Gatehouse
+    </div>
+  );
+}
+
+/** A labelled input of the auth pages; its other attributes (type, autocomplete, pattern…) pass through. */
+function TextField(
+  props: { id: string; label: string; value: string; onInput: (value: string) => void } & Omit<
+    JSX.HTMLAttributes<HTMLInputElement>,
+    'id' | 'value' | 'onInput' | 'label'
+  >,
+) {
+  const { id, label, value, onInput, ...rest } = props;
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input id={id} value={value} onInput={(e) => onInput((e.target as HTMLInputElement).value)} {...rest} />
+    </div>
+  );
+}
 
 interface SignedIn {
   csrf_token: string;
@@ -24,49 +52,30 @@ export function SignIn(props: { onSignedIn: () => void }) {
           });
         }}
       >
-        <div class="brand">
-          <span class="logo" aria-hidden="true">
-            G
-          </span>
-          Gatehouse
-        </div>
+        <Brand />
         <h1>Sign in to the dashboard</h1>
         <p class="muted">For the people who operate this instance. App users sign in elsewhere.</p>
         <Alert error={action.error} />
-        <div class="field">
-          <label for="email">E-mail</label>
-          <input
-            id="email"
-            type="email"
-            autocomplete="username"
-            required
-            value={email}
-            onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
-          />
-        </div>
-        <div class="field">
-          <label for="password">Password</label>
-          <input
-            id="password"
-            type="password"
-            autocomplete="current-password"
-            required
-            value={password}
-            onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
-          />
-        </div>
-        <div class="field">
-          <label for="code">Authenticator code</label>
-          <input
-            id="code"
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            pattern="[0-9]{6}"
-            placeholder="if you enrolled one"
-            value={code}
-            onInput={(e) => setCode((e.target as HTMLInputElement).value)}
-          />
-        </div>
+        <TextField id="email" label="E-mail" value={email} onInput={setEmail} type="email" autocomplete="username" required />
+        <TextField
+          id="password"
+          label="Password"
+          value={password}
+          onInput={setPassword}
+          type="password"
+          autocomplete="current-password"
+          required
+        />
+        <TextField
+          id="code"
+          label="Authenticator code"
+          value={code}
+          onInput={setCode}
+          inputMode="numeric"
+          autocomplete="one-time-code"
+          pattern="[0-9]{6}"
+          placeholder="if you enrolled one"
+        />
         <button type="submit" class="btn btn-primary btn-block" disabled={action.busy}>
           {action.busy ? 'Signing in…' : 'Sign in'}
         </button>
@@ -126,56 +135,37 @@ export function Setup() {
           });
         }}
       >
-        <div class="brand">
-          <span class="logo" aria-hidden="true">
-            G
-          </span>
-          Gatehouse
-        </div>
+        <Brand />
         <h1>{info?.purpose === 'first_operator' ? 'Create the first operator' : 'Set your password'}</h1>
         <Alert error={loadError || action.error} />
         {info && (
           <>
             {info.purpose === 'first_operator' ? (
-              <div class="field">
-                <label for="email">Your e-mail</label>
-                <input
-                  id="email"
-                  type="email"
-                  autocomplete="username"
-                  required
-                  value={email}
-                  onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
-                />
-              </div>
+              <TextField id="email" label="Your e-mail" value={email} onInput={setEmail} type="email" autocomplete="username" required />
             ) : (
               <p class="muted">
                 Operator <strong>{info.email}</strong>
               </p>
             )}
-            <div class="field">
-              <label for="password">Password (12 characters or more)</label>
-              <input
-                id="password"
-                type="password"
-                autocomplete="new-password"
-                minLength={12}
-                required
-                value={password}
-                onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
-              />
-            </div>
-            <div class="field">
-              <label for="confirm">Password again</label>
-              <input
-                id="confirm"
-                type="password"
-                autocomplete="new-password"
-                required
-                value={confirm}
-                onInput={(e) => setConfirm((e.target as HTMLInputElement).value)}
-              />
-            </div>
+            <TextField
+              id="password"
+              label="Password (12 characters or more)"
+              value={password}
+              onInput={setPassword}
+              type="password"
+              autocomplete="new-password"
+              minLength={12}
+              required
+            />
+            <TextField
+              id="confirm"
+              label="Password again"
+              value={confirm}
+              onInput={setConfirm}
+              type="password"
+              autocomplete="new-password"
+              required
+            />
             {!info.totpRequired && (
               <label class="check">
                 <input type="checkbox" checked={enroll} onChange={(e) => setEnroll((e.target as HTMLInputElement).checked)} /> Also require
@@ -192,17 +182,7 @@ export function Setup() {
                   {info.totp_secret}
                 </code>
                 <p class="muted small">{info.totp_uri}</p>
-                <div class="field">
-                  <label for="code">Code</label>
-                  <input
-                    id="code"
-                    inputMode="numeric"
-                    pattern="[0-9]{6}"
-                    required
-                    value={code}
-                    onInput={(e) => setCode((e.target as HTMLInputElement).value)}
-                  />
-                </div>
+                <TextField id="code" label="Code" value={code} onInput={setCode} inputMode="numeric" pattern="[0-9]{6}" required />
               </div>
             )}
             <button type="submit" class="btn btn-primary btn-block" disabled={action.busy}>

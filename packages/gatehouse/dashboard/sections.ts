@@ -1,8 +1,13 @@
 import type { ComponentType } from 'preact';
+import { AuditPage } from './audit';
 import { ConfigurePage } from './configure';
 import { EmailPage } from './email';
 import { KeysPage } from './keys';
-import { AccountPage, AuditPage, OrganizationDetailPage, OrganizationsPage, OverviewPage, SessionTokenPage } from './pages';
+import { AccountPage } from './operators';
+import { OrganizationDetailPage, OrganizationsPage } from './organizations';
+import { OverviewPage } from './overview';
+import { RolesPage } from './roles';
+import { SessionTokenPage } from './session-token';
 import { SignInOptionsPage } from './sign-in-options';
 import { SocialPage } from './social';
 import { UserDetailPage, UsersPage } from './users';
@@ -31,6 +36,7 @@ export const SECTIONS: Section[] = [
     page: OrganizationsPage,
     detail: OrganizationDetailPage,
   },
+  { path: 'roles', label: 'Roles & permissions', group: 'Users & organizations', page: RolesPage },
   { path: 'sessions', label: 'Sessions & tokens', group: 'Configure', page: SessionTokenPage },
   { path: 'configure', label: 'Application', group: 'Configure', page: ConfigurePage },
   { path: 'sign-in', label: 'Sign-in & sign-up', group: 'Configure', page: SignInOptionsPage },

@@ -101,6 +101,18 @@ export function createJwtTemplateService(store: Store, box: SecretBox, keyring: 
     };
   }
 
+  /** Signs as `template` says: its custom key (or `plainKey`, one not saved yet), else the instance's RS256 key. */
+  async function sign(template: Partial<JwtTemplate>, payload: Record<string, unknown>, plainKey?: string): Promise<string> {
+    if (!template.customSigningKey || (!template.signingKeyEnc && !plainKey)) {
+      const key = await keyring.signingKey();
+      return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY }, payload, key.privateKey);
+    }
+    const secret = plainKey ?? box.open(template.signingKeyEnc as string);
+    const alg = template.signingAlgorithm ?? 'RS256';
+    const key = alg.startsWith('HS') ? new TextEncoder().encode(secret) : await importPKCS8(secret, alg);
+    return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY }).sign(key);
+  }
+
   return {
     get: load,
     async list(limit: number, offset: number) {
@@ -168,14 +180,35 @@ export function createJwtTemplateService(store: Store, box: SecretBox, keyring: 
         nbf: iat - template.allowedClockSkew,
         sub: record.user.id,
       };
-      if (!template.customSigningKey || !template.signingKeyEnc) {
-        const key = await keyring.signingKey();
-        return signRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY }, payload, key.privateKey);
-      }
-      const secret = box.open(template.signingKeyEnc);
-      const alg = template.signingAlgorithm;
-      const key = alg.startsWith('HS') ? new TextEncoder().encode(secret) : await importPKCS8(secret, alg);
-      return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY }).sign(key);
+      return sign(template, payload);
+    },
+
+    /**
+     * The dashboard's preview: `claims` rendered for the user and signed as the template signs (its
+     * custom key, a key typed but not saved yet, or the instance's key), expired when made so that
+     * no service accepts it. The key itself never leaves: only the token and its header do.
+     */
+    async previewToken(
+      input: JwtTemplateInput & { claims: Record<string, unknown>; templateId?: string },
+      record: UserRecord,
+      options: { issuer: string; links: ImageLinks },
+    ): Promise<{ token: string; header: Record<string, unknown>; payload: Record<string, unknown> }> {
+      validateClaims(input.claims);
+      const current = input.templateId ? await load(input.templateId) : undefined;
+      const signing = signingColumns(input, current);
+      const iat = Math.floor(clock() / 1000);
+      const payload: Record<string, unknown> = {
+        ...renderClaims(input.claims, buildClaimsContext(record, options.links)),
+        exp: iat,
+        iat,
+        iss: options.issuer,
+        jti: randomUUID().replace(/-/g, '').slice(0, 20),
+        nbf: iat,
+        sub: record.user.id,
+      };
+      const token = await sign(signing, payload, input.signingKey);
+      const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+      return { token, header, payload };
     },
   };
 }

@@ -1,19 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import type { EnvironmentReport } from '../../boot.js';
-import { SHORTCODES } from '../../domain/claims-template.js';
 import type { AuditActor } from '../../domain/dashboard/audit.js';
 import { OPERATOR_SESSION_TTL_MS } from '../../domain/dashboard/operators.js';
+import type { WebhookBacklog } from '../../domain/dashboard/overview.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
 import { type Domain, oauthCallbackUrl } from '../../domain/index.js';
-import { validateClaims as validateJwtTemplateClaims } from '../../domain/jwt-templates.js';
 import { METADATA_LIMIT_BYTES } from '../../domain/metadata.js';
-import { ORGANIZATION_ROLES } from '../../domain/organizations.js';
-import {
-  SESSION_CLAIMS_LIMIT_BYTES,
-  SESSION_TOKEN_LIFETIME_RANGE,
-  validateSessionTokenSettings,
-} from '../../domain/session-token-settings.js';
+import { SESSION_CLAIMS_LIMIT_BYTES } from '../../domain/session-token-settings.js';
 import { DASHBOARD_PROVIDERS } from '../../domain/social-settings.js';
 import type { UserListFilter } from '../../domain/users.js';
 import { EVENT_TYPES } from '../../domain/webhooks/events.js';
@@ -23,18 +17,18 @@ import type { RateLimiter } from '../../security/rate-limit.js';
 import { idParams, metadataObject, queryInt } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeActorToken } from '../serializers/actor-token.js';
-import { serializeJwtTemplate } from '../serializers/jwt-template.js';
-import { serializeOrganizationRecord } from '../serializers/organization.js';
 import { serializeMembership } from '../serializers/organization-membership.js';
 import { serializePage } from '../serializers/page.js';
 import { serializeSession } from '../serializers/session.js';
-import { serializeSessionTokenTemplate } from '../serializers/session-token-template.js';
 import { serializeUser } from '../serializers/user.js';
 import { serializeWebhookDelivery, serializeWebhookEndpoint } from '../serializers/webhook.js';
 import { parseInput } from '../validation.js';
 import { dashboardAssets } from './assets.js';
 import { assertSameOrigin, authenticateOperator, clearOperatorCookie, type OperatorContext, operatorCookie } from './auth.js';
 import { registerConfigureRoutes } from './configure.js';
+import { registerDashboardOrganizations } from './organizations.js';
+import type { DashboardHandler } from './route.js';
+import { registerDashboardTokens } from './tokens.js';
 
 /** What the dashboard needs from outside the domain: the process's config and its services. */
 export interface DashboardOptions {
@@ -46,6 +40,20 @@ export interface DashboardOptions {
   checks: { mail(): Promise<string>; redis(): Promise<string> };
   /** The mailer, for the E-mail page's test message (where mail goes now, and sending one). */
   mailer?: Pick<Mailer, 'sendRendered' | 'where'>;
+}
+
+/** A webhook backlog is unhealthy once a delivery has waited this long (an endpoint down, or no worker running). */
+const WEBHOOK_BACKLOG_STALE_MS = 15 * 60_000;
+
+function webhookHealth(backlog: WebhookBacklog): { ok: boolean; detail: string } {
+  const waited = backlog.oldestPendingAt === null ? 0 : Date.now() - backlog.oldestPendingAt;
+  const parts = [
+    backlog.pending === 0
+      ? 'nothing waiting'
+      : `${backlog.pending.toLocaleString('en-US')} waiting, the oldest for ${Math.round(waited / 60_000)} min`,
+    `${backlog.failedLastDay.toLocaleString('en-US')} failed in the last day`,
+  ];
+  return { ok: waited < WEBHOOK_BACKLOG_STALE_MS, detail: parts.join('; ') };
 }
 
 /** Sign-in attempts per IP per minute, and per e-mail per 15 minutes (besides the operator lockout). */
@@ -101,8 +109,6 @@ const metadataBody = z
     unsafe_metadata: metadataObject.optional(),
   })
   .strict();
-const sessionTokenBody = z.object({ claims: metadataObject, lifetime: z.number().int() }).strict();
-const previewBody = z.object({ claims: metadataObject, user_id: z.string().min(1).max(128) }).strict();
 const settingsBody = z
   .object({
     applicationName: z.string().min(1).max(100).optional(),
@@ -124,11 +130,6 @@ const auditQuery = z
     offset: queryInt(0, 100_000_000),
   })
   .strict();
-const orgQuery = z.object({ query: z.string().max(200).optional(), limit: queryInt(1, 100), offset: queryInt(0, 10_000_000) }).strict();
-const membershipParams = z.object({ id: z.string().min(1), userId: z.string().min(1) });
-const roleBody = z.object({ role: z.string().min(1).max(100) }).strict();
-
-type Handler = (request: FastifyRequest, reply: FastifyReply, context: OperatorContext) => Promise<unknown>;
 
 const SETTINGS_FIELDS = ['applicationName', 'allowedOrigins', 'firstName', 'lastName', 'username', 'deleteSelfEnabled'] as const;
 
@@ -154,7 +155,7 @@ export function registerDashboard(
   });
 
   /** An operator-only route: authenticated (401), CSRF-checked for writes (403), run as the operator for the audit log. */
-  function route(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, handler: Handler) {
+  function route(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, handler: DashboardHandler) {
     app.route({
       method,
       url: `/dashboard/api${url}`,
@@ -381,70 +382,11 @@ export function registerDashboard(
     return sendJson(reply, 200, { revoked: sessions.data.length });
   });
 
-  // ---- sessions & tokens
-  route('GET', '/session-token', async (_request, reply) => {
-    const { sessionToken } = await domain.instance.settings();
-    return sendJson(reply, 200, {
-      ...serializeSessionTokenTemplate(sessionToken),
-      shortcodes: SHORTCODES,
-      limit_bytes: SESSION_CLAIMS_LIMIT_BYTES,
-      lifetime_range: SESSION_TOKEN_LIFETIME_RANGE,
-      config_locked: options.configLocked.includes('sessionToken'),
-    });
-  });
-  route('PUT', '/session-token', async (request, reply) => {
-    if (options.configLocked.includes('sessionToken')) throw lockedByConfig('sessionToken');
-    const body = parseInput(sessionTokenBody, request.body);
-    const next = await domain.instance.updateSessionToken({ claims: body.claims, lifetimeSeconds: body.lifetime });
-    await record({ action: 'session_token.update', targetType: 'instance', detail: { claims: body.claims, lifetime: body.lifetime } });
-    return sendJson(reply, 200, serializeSessionTokenTemplate(next.sessionToken));
-  });
-  route('POST', '/session-token/preview', async (request, reply) => {
-    const body = parseInput(previewBody, request.body);
-    validateSessionTokenSettings({ claims: body.claims, lifetimeSeconds: 60 });
-    const user = await domain.users.get(body.user_id);
-    const preview = domain.tokens.previewClaims(body.claims, user);
-    return sendJson(reply, 200, { claims: preview.claims, bytes: preview.bytes, limit_bytes: SESSION_CLAIMS_LIMIT_BYTES });
-  });
-  // A JWT template's claims rendered for a user (no session-token size limit: templates make their own tokens).
-  route('POST', '/jwt-templates/preview', async (request, reply) => {
-    const body = parseInput(previewBody, request.body);
-    validateJwtTemplateClaims(body.claims);
-    const user = await domain.users.get(body.user_id);
-    const preview = domain.tokens.previewClaims(body.claims, user);
-    return sendJson(reply, 200, { claims: preview.claims, bytes: preview.bytes });
-  });
-  route('GET', '/jwt-templates', async (_request, reply) => {
-    const templates = await domain.jwtTemplates.list(100, 0);
-    return sendJson(reply, 200, { data: templates.data.map(serializeJwtTemplate), total_count: templates.totalCount });
-  });
-
-  const jwtTemplateBody = z
-    .object({
-      name: z.string().min(1).max(100).optional(),
-      claims: metadataObject.optional(),
-      lifetime: z.number().int().min(30).max(315_360_000).optional(),
-    })
-    .strict();
-  route('POST', '/jwt-templates', async (request, reply) => {
-    const body = parseInput(jwtTemplateBody, request.body);
-    const template = await domain.jwtTemplates.create({ name: body.name, claims: body.claims, lifetime: body.lifetime });
-    await record({ action: 'jwt_template.create', targetType: 'jwt_template', targetId: template.id, detail: { name: template.name } });
-    return sendJson(reply, 200, serializeJwtTemplate(template));
-  });
-  route('PATCH', '/jwt-templates/:id', async (request, reply) => {
-    const { id } = parseInput(idParams, request.params);
-    const body = parseInput(jwtTemplateBody, request.body);
-    const template = await domain.jwtTemplates.update(id, { name: body.name, claims: body.claims, lifetime: body.lifetime });
-    await record({ action: 'jwt_template.update', targetType: 'jwt_template', targetId: id, detail: { name: template.name } });
-    return sendJson(reply, 200, serializeJwtTemplate(template));
-  });
-  route('DELETE', '/jwt-templates/:id', async (request, reply) => {
-    const { id } = parseInput(idParams, request.params);
-    await domain.jwtTemplates.delete(id);
-    await record({ action: 'jwt_template.delete', targetType: 'jwt_template', targetId: id });
-    return sendJson(reply, 200, { id, object: 'jwt_template', deleted: true });
-  });
+  // ---- sessions & tokens: the session-token template, JWT templates and their signing keys (tokens.ts)
+  registerDashboardTokens(
+    { route, domain, record },
+    { sessionTokenLocked: options.configLocked.includes('sessionToken'), issuer: publicOrigin },
+  );
 
   // ---- keys
   route('GET', '/keys', async (_request, reply) => {
@@ -509,61 +451,28 @@ export function registerDashboard(
         return { ok: false, detail: (error as Error).message };
       }
     };
-    const [activity, totalUsers, database, mail, redis] = await Promise.all([
+    const [activity, totalUsers, database, mail, redis, webhooks] = await Promise.all([
       domain.overview.activity(30),
       domain.users.count({}),
       outcome(async () => {
+        const started = performance.now();
         await domain.ping();
-        return 'answers';
+        return `answers in ${Math.max(1, Math.round(performance.now() - started))} ms`;
       }),
       outcome(options.checks.mail),
       outcome(options.checks.redis),
+      domain.overview.webhookBacklog().then(webhookHealth, (error: Error) => ({ ok: false, detail: error.message })),
     ]);
-    return sendJson(reply, 200, { activity, total_users: totalUsers, health: { database, mail, redis } });
+    return sendJson(reply, 200, {
+      activity,
+      counted_at: domain.overview.countedAt(),
+      total_users: totalUsers,
+      health: { database, mail, redis, webhooks },
+    });
   });
 
-  // ---- organizations
-  route('GET', '/organizations', async (request, reply) => {
-    const q = parseInput(orgQuery, request.query);
-    const page = await domain.organizations.list({
-      query: q.query?.trim() || undefined,
-      limit: q.limit ?? 25,
-      offset: q.offset ?? 0,
-      includeMembersCount: true,
-    });
-    return sendJson(
-      reply,
-      200,
-      serializePage(
-        page.data.map((r) => serializeOrganizationRecord(r, links)),
-        page.totalCount,
-      ),
-    );
-  });
-  route('GET', '/organizations/:id', async (request, reply) => {
-    const { id } = parseInput(idParams, request.params);
-    const organization = await domain.organizations.get(id, { includeMembersCount: true });
-    const members = await domain.organizations.listMemberships(id, { limit: 100, offset: 0 });
-    return sendJson(reply, 200, {
-      organization: serializeOrganizationRecord(organization, links),
-      members: members.data.map((m) => serializeMembership(m, links)),
-      members_total: members.totalCount,
-      roles: ORGANIZATION_ROLES,
-    });
-  });
-  route('PATCH', '/organizations/:id/memberships/:userId', async (request, reply) => {
-    const { id, userId } = parseInput(membershipParams, request.params);
-    const { role } = parseInput(roleBody, request.body);
-    const updated = await domain.organizations.updateMembership(id, userId, { role });
-    await record({ action: 'organization.membership_role', targetType: 'organization', targetId: id, detail: { user_id: userId, role } });
-    return sendJson(reply, 200, serializeMembership(updated, links));
-  });
-  route('DELETE', '/organizations/:id/memberships/:userId', async (request, reply) => {
-    const { id, userId } = parseInput(membershipParams, request.params);
-    const removed = await domain.organizations.deleteMembership(id, userId);
-    await record({ action: 'organization.membership_remove', targetType: 'organization', targetId: id, detail: { user_id: userId } });
-    return sendJson(reply, 200, serializeMembership(removed, links));
-  });
+  // ---- organizations, their members, invitations and domains; roles and permissions (organizations.ts)
+  registerDashboardOrganizations({ route, domain, record });
 
   // ---- social connections (stored in the instance settings; the config file's `oauth` wins)
   const socialBody = z

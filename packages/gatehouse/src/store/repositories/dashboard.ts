@@ -146,25 +146,73 @@ export function createAuditLogRepository(db: Kysely<Database>) {
   };
 }
 
-/** The overview's activity figures: timestamps in a window, bucketed by the domain. */
+const DAY_MS = 86_400_000;
+
+/** `count` per day index (0 = the day starting at `since`), as the database grouped them. */
+function byDay(rows: { day: unknown; n: unknown }[], days: number): number[] {
+  const counts = new Array<number>(days).fill(0);
+  for (const row of rows) {
+    const day = Number(row.day);
+    if (day >= 0 && day < days) counts[day] = Number(row.n);
+  }
+  return counts;
+}
+
+/**
+ * The overview's figures, aggregated by the database (one row per day comes back, never one per
+ * user or session): a million users cost an index range scan, not a million rows over the wire.
+ */
 export function createActivityRepository(db: Kysely<Database>) {
+  /**
+   * Rows created per UTC day of `[since, since + days)`, from `table`'s indexed `created_at`. The
+   * cast keeps the division an integer one (better-sqlite3 binds a JS number as a REAL).
+   */
+  async function createdPerDay(table: 'users' | 'sessions', since: number, days: number): Promise<number[]> {
+    const { rows } = await sql<{ day: number; n: number }>`
+      SELECT (created_at - CAST(${since} AS BIGINT)) / ${sql.raw(String(DAY_MS))} AS day, COUNT(*) AS n
+      FROM ${sql.table(table)}
+      WHERE created_at >= ${since}
+      GROUP BY 1`.execute(db);
+    return byDay(rows, days);
+  }
   return {
-    async userCreationTimes(since: number): Promise<number[]> {
-      const rows = await db.selectFrom('users').select('created_at').where('created_at', '>=', since).execute();
-      return rows.map((r) => Number(r.created_at));
+    userSignUpsPerDay: (since: number, days: number) => createdPerDay('users', since, days),
+    sessionSignInsPerDay: (since: number, days: number) => createdPerDay('sessions', since, days),
+    /**
+     * Distinct users with a session alive on each day (created before its end, last active after
+     * its start). The recent sessions are read once (materialized), then joined to the days.
+     */
+    async activeUsersPerDay(since: number, days: number): Promise<number[]> {
+      // Integers computed here, not input: safe as literals (and typed bigint by PostgreSQL).
+      const starts = Array.from({ length: days }, (_, i) => `(${i}, ${since + i * DAY_MS})`).join(', ');
+      const { rows } = await sql<{ day: number; n: number }>`
+        WITH recent AS MATERIALIZED (
+          SELECT user_id, created_at, last_active_at FROM sessions WHERE last_active_at >= ${since}
+        ),
+        days AS (SELECT column1 AS day, column2 AS day_start FROM (VALUES ${sql.raw(starts)}) AS d)
+        SELECT days.day AS day, COUNT(DISTINCT recent.user_id) AS n
+        FROM days JOIN recent ON recent.created_at < days.day_start + ${sql.raw(String(DAY_MS))} AND recent.last_active_at >= days.day_start
+        GROUP BY days.day`.execute(db);
+      return byDay(rows, days);
     },
-    async sessionCreationTimes(since: number): Promise<number[]> {
-      const rows = await db.selectFrom('sessions').select('created_at').where('created_at', '>=', since).execute();
-      return rows.map((r) => Number(r.created_at));
-    },
-    /** Sessions alive at some point since `since`: who was active, from when to when. */
-    async sessionSpans(since: number): Promise<{ userId: string; from: number; to: number }[]> {
-      const rows = await db
-        .selectFrom('sessions')
-        .select(['user_id', 'created_at', 'last_active_at'])
-        .where('last_active_at', '>=', since)
-        .execute();
-      return rows.map((r) => ({ userId: r.user_id, from: Number(r.created_at), to: Number(r.last_active_at) }));
+    /** Webhook deliveries waiting to be sent (and since when), and those that gave up in the last day. */
+    async webhookBacklog(now: number): Promise<{ pending: number; oldestPendingAt: number | null; failedLastDay: number }> {
+      const pending = await db
+        .selectFrom('webhook_deliveries')
+        .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.min('created_at').as('oldest')])
+        .where('status', '=', 'pending')
+        .executeTakeFirstOrThrow();
+      const failed = await db
+        .selectFrom('webhook_deliveries')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('status', '=', 'failed')
+        .where('updated_at', '>=', now - DAY_MS)
+        .executeTakeFirstOrThrow();
+      return {
+        pending: Number(pending.n),
+        oldestPendingAt: pending.oldest === null || pending.oldest === undefined ? null : Number(pending.oldest),
+        failedLastDay: Number(failed.n),
+      };
     },
   };
 }

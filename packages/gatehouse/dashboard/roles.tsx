@@ -1,0 +1,305 @@
+import { useState } from 'preact/hooks';
+import { api } from './api';
+import { Alert, Badge, Card, CheckboxGroup, DataTable, Field, Loading, PageHeader, useAction, useLoad } from './ui';
+
+interface PermissionJSON {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  type: 'system' | 'user';
+}
+
+interface RoleJSON {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  permissions: PermissionJSON[];
+  built_in: boolean;
+}
+
+interface CatalogJSON {
+  roles: RoleJSON[];
+  permissions: PermissionJSON[];
+  creator_role: string;
+  default_role: string;
+}
+
+/** Organization roles and permissions, instance-wide as on Clerk: the built-in ones, and custom ones to create, edit and delete. */
+export function RolesPage() {
+  const catalog = useLoad(() => api<CatalogJSON>('GET', '/organization-roles'), []);
+  const action = useAction();
+  return (
+    <>
+      <PageHeader
+        title="Roles & permissions"
+        description="Every organization shares these roles. Members hold one role; a role grants its permissions, which tokens carry in o.per."
+      />
+      <Alert error={action.error || catalog.error} notice={action.notice} />
+      {!catalog.data ? <Loading /> : <Roles catalog={catalog.data} reload={catalog.reload} action={action} />}
+      {catalog.data && <Permissions catalog={catalog.data} reload={catalog.reload} action={action} />}
+    </>
+  );
+}
+
+type Action = ReturnType<typeof useAction>;
+
+function Roles(props: { catalog: CatalogJSON; reload: () => void; action: Action }) {
+  const { catalog, action } = props;
+  const [editing, setEditing] = useState<RoleJSON | null | undefined>(undefined);
+  const [key, setKey] = useState('org:');
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [permissions, setPermissions] = useState<string[]>([]);
+  const open = (role: RoleJSON | null) => {
+    setEditing(role);
+    setKey(role?.key ?? 'org:');
+    setName(role?.name ?? '');
+    setDescription(role?.description ?? '');
+    setPermissions(role?.permissions.map((p) => p.key) ?? []);
+  };
+  const note = (role: RoleJSON) =>
+    [role.key === catalog.creator_role && 'creator', role.key === catalog.default_role && 'default'].filter(Boolean).join(', ');
+  return (
+    <Card
+      title="Roles"
+      actions={
+        <button type="button" class="btn btn-small" onClick={() => open(null)}>
+          New role
+        </button>
+      }
+    >
+      <DataTable
+        rows={catalog.roles}
+        rowKey={(r) => r.key}
+        columns={[
+          {
+            label: 'Role',
+            cell: (r) => (
+              <>
+                <strong>{r.name}</strong> {r.built_in && <Badge>built-in</Badge>} {note(r) && <Badge tone="ok">{note(r)}</Badge>}
+                <div class="mono small muted">{r.key}</div>
+              </>
+            ),
+          },
+          { label: 'Description', cell: (r) => r.description || '—', class: 'small' },
+          {
+            label: 'Permissions',
+            cell: (r) => (
+              <div class="chips">
+                {r.permissions.map((p) => (
+                  <code key={p.key} class="chip static">
+                    {p.key}
+                  </code>
+                ))}
+              </div>
+            ),
+          },
+          {
+            label: 'Actions',
+            hideLabel: true,
+            class: 'nowrap',
+            cell: (r) =>
+              !r.built_in && (
+                <>
+                  <button type="button" class="btn btn-small" aria-label={`Edit ${r.key}`} onClick={() => open(r)}>
+                    Edit
+                  </button>{' '}
+                  <button
+                    type="button"
+                    class="btn btn-small btn-danger"
+                    aria-label={`Delete ${r.key}`}
+                    disabled={action.busy}
+                    onClick={() =>
+                      confirm(`Delete the role ${r.key}? Members holding it keep the key but no permissions.`) &&
+                      action.run(async () => {
+                        await api('DELETE', `/organization-roles/${r.id}`);
+                        props.reload();
+                        return `Role ${r.key} deleted.`;
+                      })
+                    }
+                  >
+                    Delete
+                  </button>
+                </>
+              ),
+          },
+        ]}
+      />
+      {editing !== undefined && (
+        <form
+          class="subform"
+          onSubmit={(e) => {
+            e.preventDefault();
+            action.run(async () => {
+              const body = { name: name.trim(), description, permissions };
+              if (editing) await api('PATCH', `/organization-roles/${editing.id}`, body);
+              else await api('POST', '/organization-roles', { ...body, key: key.trim() });
+              setEditing(undefined);
+              props.reload();
+              return `Role ${editing ? editing.key : key.trim()} saved.`;
+            });
+          }}
+        >
+          <h3>{editing ? `Edit ${editing.key}` : 'New role'}</h3>
+          <div class="grid-2">
+            <Field id="role-key" label="Key" hint="org:<name>; it cannot change later (members hold it).">
+              <input
+                id="role-key"
+                class="mono"
+                required
+                disabled={Boolean(editing)}
+                value={key}
+                onInput={(e) => setKey((e.target as HTMLInputElement).value)}
+              />
+            </Field>
+            <Field id="role-name" label="Name">
+              <input id="role-name" required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+            </Field>
+          </div>
+          <Field id="role-description" label="Description">
+            <input id="role-description" value={description} onInput={(e) => setDescription((e.target as HTMLInputElement).value)} />
+          </Field>
+          <CheckboxGroup
+            legend="Permissions"
+            options={catalog.permissions.map((p) => p.key)}
+            value={permissions}
+            onChange={setPermissions}
+          />
+          <div class="actions">
+            <button type="submit" class="btn btn-primary" disabled={action.busy}>
+              Save role
+            </button>
+            <button type="button" class="btn" onClick={() => setEditing(undefined)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </Card>
+  );
+}
+
+function Permissions(props: { catalog: CatalogJSON; reload: () => void; action: Action }) {
+  const { catalog, action } = props;
+  const [editing, setEditing] = useState<PermissionJSON | null | undefined>(undefined);
+  const [key, setKey] = useState('org:');
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const open = (permission: PermissionJSON | null) => {
+    setEditing(permission);
+    setKey(permission?.key ?? 'org:');
+    setName(permission?.name ?? '');
+    setDescription(permission?.description ?? '');
+  };
+  return (
+    <Card
+      title="Permissions"
+      actions={
+        <button type="button" class="btn btn-small" onClick={() => open(null)}>
+          New permission
+        </button>
+      }
+    >
+      <DataTable
+        rows={catalog.permissions}
+        rowKey={(p) => p.key}
+        columns={[
+          {
+            label: 'Permission',
+            cell: (p) => (
+              <>
+                <strong>{p.name}</strong> {p.type === 'system' && <Badge>system</Badge>}
+                <div class="mono small muted">{p.key}</div>
+              </>
+            ),
+          },
+          { label: 'Description', cell: (p) => p.description || '—', class: 'small' },
+          {
+            label: 'Held by',
+            cell: (p) =>
+              catalog.roles
+                .filter((r) => r.permissions.some((x) => x.key === p.key))
+                .map((r) => r.name)
+                .join(', ') || '—',
+            class: 'small',
+          },
+          {
+            label: 'Actions',
+            hideLabel: true,
+            class: 'nowrap',
+            cell: (p) =>
+              p.type === 'user' && (
+                <>
+                  <button type="button" class="btn btn-small" aria-label={`Edit ${p.key}`} onClick={() => open(p)}>
+                    Edit
+                  </button>{' '}
+                  <button
+                    type="button"
+                    class="btn btn-small btn-danger"
+                    aria-label={`Delete ${p.key}`}
+                    disabled={action.busy}
+                    onClick={() =>
+                      confirm(`Delete the permission ${p.key}? Roles lose it.`) &&
+                      action.run(async () => {
+                        await api('DELETE', `/organization-permissions/${p.id}`);
+                        props.reload();
+                        return `Permission ${p.key} deleted.`;
+                      })
+                    }
+                  >
+                    Delete
+                  </button>
+                </>
+              ),
+          },
+        ]}
+      />
+      {editing !== undefined && (
+        <form
+          class="subform"
+          onSubmit={(e) => {
+            e.preventDefault();
+            action.run(async () => {
+              const body = { name: name.trim(), description };
+              if (editing) await api('PATCH', `/organization-permissions/${editing.id}`, body);
+              else await api('POST', '/organization-permissions', { ...body, key: key.trim() });
+              setEditing(undefined);
+              props.reload();
+              return `Permission ${editing ? editing.key : key.trim()} saved.`;
+            });
+          }}
+        >
+          <h3>{editing ? `Edit ${editing.key}` : 'New permission'}</h3>
+          <div class="grid-2">
+            <Field id="permission-key" label="Permission key" hint="org:<feature>:<action>">
+              <input
+                id="permission-key"
+                class="mono"
+                required
+                disabled={Boolean(editing)}
+                value={key}
+                onInput={(e) => setKey((e.target as HTMLInputElement).value)}
+              />
+            </Field>
+            <Field id="permission-name" label="Permission name">
+              <input id="permission-name" required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+            </Field>
+          </div>
+          <Field id="permission-description" label="Permission description">
+            <input id="permission-description" value={description} onInput={(e) => setDescription((e.target as HTMLInputElement).value)} />
+          </Field>
+          <div class="actions">
+            <button type="submit" class="btn btn-primary" disabled={action.busy}>
+              Save permission
+            </button>
+            <button type="button" class="btn" onClick={() => setEditing(undefined)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </Card>
+  );
+}
