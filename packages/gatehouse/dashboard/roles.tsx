@@ -143,24 +143,14 @@ function Roles(props: { catalog: CatalogJSON; reload: () => void; action: Action
           }}
         >
           <h3>{editing ? `Edit ${editing.key}` : 'New role'}</h3>
-          <div class="grid-2">
-            <Field id="role-key" label="Key" hint="org:<name>; it cannot change later (members hold it).">
-              <input
-                id="role-key"
-                class="mono"
-                required
-                disabled={Boolean(editing)}
-                value={key}
-                onInput={(e) => setKey((e.target as HTMLInputElement).value)}
-              />
-            </Field>
-            <Field id="role-name" label="Name">
-              <input id="role-name" required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
-            </Field>
-          </div>
-          <Field id="role-description" label="Description">
-            <input id="role-description" value={description} onInput={(e) => setDescription((e.target as HTMLInputElement).value)} />
-          </Field>
+          <KeyNameDescription
+            prefix="role"
+            labels={{ key: 'Key', name: 'Name', description: 'Description' }}
+            keyHint="org:<name>; it cannot change later (members hold it)."
+            keyLocked={Boolean(editing)}
+            values={{ key, name, description }}
+            set={{ key: setKey, name: setName, description: setDescription }}
+          />
           <CheckboxGroup
             legend="Permissions"
             options={catalog.permissions.map((p) => p.key)}
@@ -272,24 +262,14 @@ function Permissions(props: { catalog: CatalogJSON; reload: () => void; action: 
           }}
         >
           <h3>{editing ? `Edit ${editing.key}` : 'New permission'}</h3>
-          <div class="grid-2">
-            <Field id="permission-key" label="Permission key" hint="org:<feature>:<action>">
-              <input
-                id="permission-key"
-                class="mono"
-                required
-                disabled={Boolean(editing)}
-                value={key}
-                onInput={(e) => setKey((e.target as HTMLInputElement).value)}
-              />
-            </Field>
-            <Field id="permission-name" label="Permission name">
-              <input id="permission-name" required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
-            </Field>
-          </div>
-          <Field id="permission-description" label="Permission description">
-            <input id="permission-description" value={description} onInput={(e) => setDescription((e.target as HTMLInputElement).value)} />
-          </Field>
+          <KeyNameDescription
+            prefix="permission"
+            labels={{ key: 'Permission key', name: 'Permission name', description: 'Permission description' }}
+            keyHint="org:<feature>:<action>"
+            keyLocked={Boolean(editing)}
+            values={{ key, name, description }}
+            set={{ key: setKey, name: setName, description: setDescription }}
+          />
           <div class="actions">
             <button type="submit" class="btn btn-primary" disabled={action.busy}>
               Save permission
@@ -301,5 +281,41 @@ function Permissions(props: { catalog: CatalogJSON; reload: () => void; action: 
         </form>
       )}
     </Card>
+  );
+}
+
+type KeyNameDescriptionField = 'key' | 'name' | 'description';
+
+/** The key (fixed once saved), name and description fields a role and a permission both have. */
+function KeyNameDescription(props: {
+  prefix: string;
+  labels: Record<KeyNameDescriptionField, string>;
+  keyHint: string;
+  keyLocked: boolean;
+  values: Record<KeyNameDescriptionField, string>;
+  set: Record<KeyNameDescriptionField, (value: string) => void>;
+}) {
+  const input = (field: KeyNameDescriptionField) => (e: Event) => props.set[field]((e.target as HTMLInputElement).value);
+  return (
+    <>
+      <div class="grid-2">
+        <Field id={`${props.prefix}-key`} label={props.labels.key} hint={props.keyHint}>
+          <input
+            id={`${props.prefix}-key`}
+            class="mono"
+            required
+            disabled={props.keyLocked}
+            value={props.values.key}
+            onInput={input('key')}
+          />
+        </Field>
+        <Field id={`${props.prefix}-name`} label={props.labels.name}>
+          <input id={`${props.prefix}-name`} required value={props.values.name} onInput={input('name')} />
+        </Field>
+      </div>
+      <Field id={`${props.prefix}-description`} label={props.labels.description}>
+        <input id={`${props.prefix}-description`} value={props.values.description} onInput={input('description')} />
+      </Field>
+    </>
   );
 }
