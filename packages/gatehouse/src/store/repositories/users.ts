@@ -134,8 +134,8 @@ export function createUserRepository(db: Kysely<Database>) {
       .orderBy('email_addresses.id', 'asc'),
   );
 
-  // The rest of a whole user, each table's rows oldest first. Compiled once and started together: on
-  // PostgreSQL the four share one pipelined round trip; on SQLite each is one prepared statement.
+  // The rest of a whole user, each table's rows oldest first. Compiled once (no query build per request):
+  // on PostgreSQL each is a point lookup on the pipelined connection, on SQLite one prepared statement.
   const phoneNumbersOf = compiledOnce<PhoneNumberRow, [string]>(db, 1, (id) =>
     db.selectFrom('phone_numbers').selectAll().where('user_id', '=', id).orderBy('created_at', 'asc').orderBy('id', 'asc'),
   );
@@ -152,13 +152,13 @@ export function createUserRepository(db: Kysely<Database>) {
       return row && readUser(row);
     },
     async findWhole(id: string): Promise<WholeUser | undefined> {
-      const [rows, phones, passkeys, accounts] = await Promise.all([
-        withAddresses(id),
-        phoneNumbersOf(id),
-        passkeysOf(id),
-        externalAccountsOf(id),
-      ]);
+      // One after the other: four lookups at once per request flooded the pipelined lookups
+      // connection during a PostgreSQL outage and slowed its recovery (store/postgres-outage.test.ts).
+      const rows = await withAddresses(id);
       if (!rows[0]) return undefined;
+      const phones = await phoneNumbersOf(id);
+      const passkeys = await passkeysOf(id);
+      const accounts = await externalAccountsOf(id);
       return {
         user: readUser(rows[0]),
         emailAddresses: rows.filter((row) => row.e__id != null).map(readPrefixedEmailAddress),
