@@ -27,6 +27,13 @@ const SECOND_FACTORS: [string, string, string][] = [
   ['factors.backupCode', 'Backup codes', 'Ten single-use codes, for users who have another second factor.'],
   ['factors.mfaRequired', 'Require multi-factor authentication', 'Users cannot remove their last second factor.'],
 ];
+const ORGANIZATIONS: [string, string, string][] = [
+  [
+    'organizations.forceOrganizationSelection',
+    'Membership required',
+    'After signing in or up, users must choose or create an organization (the choose-organization task) before the app sees them.',
+  ],
+];
 const RESTRICTIONS: [string, string, string][] = [
   ['restrictions.allowlist', 'Allowlist', 'Only the addresses and domains listed below may sign up and sign in.'],
   ['restrictions.blocklist', 'Blocklist', 'The addresses and domains listed below may not sign up or sign in.'],
@@ -154,7 +161,10 @@ export function SignInOptionsPage() {
           </Card>
           <Card title="Multi-factor authentication">{SECOND_FACTORS.map(toggle)}</Card>
         </div>
-        <Card title="Restrictions">{RESTRICTIONS.map(toggle)}</Card>
+        <div class="grid-2">
+          <Card title="Restrictions">{RESTRICTIONS.map(toggle)}</Card>
+          <Card title="Organizations">{ORGANIZATIONS.map(toggle)}</Card>
+        </div>
         <div class="actions sticky-actions">
           <button type="submit" class="btn btn-primary" disabled={action.busy || changed.length === 0}>
             Save sign-in options

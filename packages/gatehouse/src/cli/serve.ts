@@ -96,6 +96,8 @@ export function configLockedSettings(config: GatehouseConfig): string[] {
   for (const section of ['factors', 'passwordless', 'restrictions'] as const) {
     for (const key of Object.keys(config[section] ?? {})) locked.push(`${section}.${key}`);
   }
+  // The one organization setting the sign-in options page edits (the file or GATEHOUSE_FORCE_ORGANIZATION_SELECTION).
+  if (config.organizations?.forceOrganizationSelection !== undefined) locked.push('organizations.forceOrganizationSelection');
   if (config.smtpUrl) locked.push('mail.smtp');
   if (config.mailFrom) locked.push('mail.from');
   return locked;

@@ -57,6 +57,20 @@ function intFrom(name: string, value: string | boolean | undefined): number | un
   return n;
 }
 
+/** `1`/`true` or `0`/`false`; unset or empty: undefined. */
+function boolFrom(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new ConfigError(`${name} must be 1 or 0 (true or false), got "${value}".`);
+}
+
+/** The `organizations` section: the config file's, with `GATEHOUSE_FORCE_ORGANIZATION_SELECTION` over it. */
+function organizations(env: NodeJS.ProcessEnv, file: ConfigFile): ConfigFile['organizations'] {
+  const force = boolFrom('GATEHOUSE_FORCE_ORGANIZATION_SELECTION', env.GATEHOUSE_FORCE_ORGANIZATION_SELECTION);
+  return force === undefined ? file.organizations : { ...file.organizations, forceOrganizationSelection: force };
+}
+
 function mailFrom(flags: Flags, env: NodeJS.ProcessEnv, file: ConfigFile): FromAddress | undefined {
   const [source, value] =
     str(flags['mail-from']) !== undefined
@@ -198,7 +212,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): 
     instanceType,
     sessionToken: file.sessionToken,
     frontend: file.frontend,
-    organizations: file.organizations,
+    organizations: organizations(env, file),
     restrictions: file.restrictions,
     factors: file.factors,
     allowedOrigins: parseOrigins(str(flags['allowed-origins']) ?? env.GATEHOUSE_ALLOWED_ORIGINS),

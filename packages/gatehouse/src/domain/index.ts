@@ -179,6 +179,7 @@ export function createDomain(options: DomainOptions) {
     callbackUrl: oauthCallbackUrl(options.publicUrl),
   });
   const factorSettings = async () => (await instance.settings()).factors;
+  const organizationSettings = async () => (await instance.settings()).organizations;
   const secondFactors = createSecondFactorService({
     store,
     box,
@@ -204,6 +205,7 @@ export function createDomain(options: DomainOptions) {
     social,
     secondFactors,
     factorSettings,
+    organizationSettings,
     phones: phoneNumbers,
     passkeys,
     verifyUrl,
@@ -226,6 +228,7 @@ export function createDomain(options: DomainOptions) {
     secondFactors,
     passwordless,
     factorSettings,
+    organizationSettings,
     passkeys,
     verifyUrl,
     afterSignUp: async (userId) => {

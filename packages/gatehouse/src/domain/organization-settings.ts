@@ -75,6 +75,12 @@ export const organizationSettingsSchema = z
     adminDeleteEnabled: z.boolean().default(true),
     /** Whether users may create organizations from the browser (`<CreateOrganization/>`). */
     createOrganizationEnabled: z.boolean().default(true),
+    /**
+     * Clerk's "Membership required" (its dashboard's "Allow personal accounts" off; the environment's
+     * `force_organization_selection`): every new session starts `pending` with the
+     * `choose-organization` task until it acts in an organization.
+     */
+    forceOrganizationSelection: z.boolean().default(false),
     creatorRole: z.string().regex(ROLE_KEY).default('org:admin'),
     defaultRole: z.string().regex(ROLE_KEY).default('org:member'),
     /** Verified domains: `<OrganizationProfile/>` shows its Domains section. */

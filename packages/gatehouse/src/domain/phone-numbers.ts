@@ -4,6 +4,7 @@ import type { PhoneNumber } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Clock } from './clock.js';
+import { completeSessionTask } from './sessions.js';
 
 /**
  * A phone number in E.164 (`+15555550100`): spaces, dashes, dots and parentheses are dropped; anything
@@ -104,9 +105,9 @@ export function createPhoneNumberService(store: Store, clock: Clock) {
         if (changes.reservedForSecondFactor !== undefined) {
           await tx.phoneNumbers.update(id, { reservedForSecondFactor: changes.reservedForSecondFactor, updatedAt: now });
           // A verified number reserved for two-step verification completes the `setup-mfa` session
-          // task: the user's pending sessions become active.
+          // task on every session of the user waiting for it.
           const verified = changes.verified ?? row.verified;
-          if (changes.reservedForSecondFactor && verified) await tx.sessions.activatePending(row.userId, now);
+          if (changes.reservedForSecondFactor && verified) await completeSessionTask(tx, 'setup-mfa', { userId: row.userId }, now);
         }
         if (changes.primary) await tx.phoneNumbers.setPrimary(row.userId, id);
       });

@@ -1,8 +1,9 @@
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
-import type { Session, SessionStatus } from '../model/index.js';
+import type { Session, SessionStatus, SessionTaskKey } from '../model/index.js';
 import type { Store } from '../store/index.js';
-import type { SessionListFilter } from '../store/repositories/sessions.js';
+import type { Repositories } from '../store/repositories/index.js';
+import type { SessionListFilter, TaskTransition } from '../store/repositories/sessions.js';
 import type { Clock } from './clock.js';
 import type { EventService } from './webhooks/events.js';
 
@@ -29,16 +30,44 @@ export function isSignedInStatus(status: SessionStatus): status is 'active' | 'p
   return status === 'active' || status === 'pending';
 }
 
-/** Clerk's session task keys (`@clerk/shared`'s `SessionTask['key']`); Gatehouse raises `setup-mfa` only. */
-export type SessionTaskKey = 'setup-mfa';
+export type { SessionTaskKey } from '../model/index.js';
 
 /**
- * A session's tasks, as Clerk's `session.tasks` lists them: a pending session must set up a second
- * factor (the instance requires MFA, `factors.mfaRequired`, and the user had none when signing in).
- * Null for any other session. The one task Gatehouse raises follows from the status, so it is not stored.
+ * The session tasks Gatehouse raises, in the order a session waits for them (clerk-js shows the
+ * first, `session.currentTask`): setting up a second factor (`factors.mfaRequired`), then choosing
+ * an organization (`organizations.forceOrganizationSelection`). Which ones a new session gets is
+ * decided in frontend/session-tasks.ts.
  */
-export function sessionTasks(session: Pick<Session, 'status'>): { key: SessionTaskKey }[] | null {
-  return session.status === 'pending' ? [{ key: 'setup-mfa' }] : null;
+export const SESSION_TASK_ORDER: readonly SessionTaskKey[] = ['setup-mfa', 'choose-organization'];
+
+/** A session's tasks, as Clerk's `session.tasks` lists them: a pending session's, else null. */
+export function sessionTasks(session: Pick<Session, 'status' | 'tasks'>): { key: SessionTaskKey }[] | null {
+  return session.status === 'pending' && session.tasks.length > 0 ? session.tasks.map((key) => ({ key })) : null;
+}
+
+/** Every task list a session can hold with `key` in it, and that list once `key` is done. */
+export function taskDone(key: SessionTaskKey): TaskTransition[] {
+  const others = SESSION_TASK_ORDER.filter((k) => k !== key);
+  const transitions: TaskTransition[] = [];
+  for (let mask = 0; mask < 1 << others.length; mask++) {
+    const to = others.filter((_, i) => (mask >> i) & 1);
+    transitions.push({ from: SESSION_TASK_ORDER.filter((k) => k === key || to.includes(k)), to });
+  }
+  return transitions;
+}
+
+/**
+ * Marks task `key` done on the pending sessions of a user (or on one session), inside `tx`: each
+ * drops it from its list, and a session with nothing left to do becomes `active`. Returns the
+ * sessions changed, as they are now.
+ */
+export async function completeSessionTask(
+  tx: Repositories,
+  key: SessionTaskKey,
+  by: { userId: string } | { sessionId: string },
+  now: number,
+): Promise<Session[]> {
+  return tx.sessions.updateTasks(by, taskDone(key), now);
 }
 
 /** What a stored session is now: a signed-in row past its expiry is `expired`. */
@@ -48,20 +77,21 @@ export function effectiveSession(row: Session, now: number): Session {
   return row;
 }
 
-/** A new session of `userId` on `clientId`, starting at `now`: active, or pending with a task to do. */
+/** A new session of `userId` on `clientId`, starting at `now`: active, or pending while it has tasks to do. */
 export function newSession(
   userId: string,
   clientId: string,
   now: number,
   actor: Record<string, unknown> | null = null,
   lifetimeMs = SESSION_LIFETIME_MS,
-  status: 'active' | 'pending' = 'active',
+  tasks: SessionTaskKey[] = [],
 ): Session {
   return {
     id: newId('sess'),
     clientId: clientId,
     userId: userId,
-    status,
+    status: tasks.length > 0 ? 'pending' : 'active',
+    tasks,
     lastActiveOrganizationId: null,
     lastActiveAt: now,
     expireAt: now + lifetimeMs,
@@ -79,17 +109,52 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
     return effectiveSession(row, clock());
   }
 
+  /**
+   * Sets the organization a session acts in (`null` or `''` for the personal account), as clerk-js's
+   * `setActive({ organization })` does through the Frontend API's touch. The session's user must be a
+   * member; the organization may be given by id or slug. Later session tokens carry its `o` claim.
+   * An organization chosen by a pending session completes its `choose-organization` task (the
+   * personal account does not): with no other task left, the session becomes `active`.
+   */
+  async function setActiveOrganization(sessionId: string, organizationIdOrSlug: string | null): Promise<Session> {
+    const session = await load(sessionId);
+    if (!isSignedInStatus(session.status)) throw errors.sessionNotActive(session.id, session.status);
+    let organizationId: string | null = null;
+    if (organizationIdOrSlug) {
+      const organization = organizationIdOrSlug.startsWith('org_')
+        ? await store.organizations.findById(organizationIdOrSlug)
+        : await store.organizations.findBySlug(organizationIdOrSlug.toLowerCase());
+      if (!organization || !(await store.organizationMemberships.find(organization.id, session.userId))) {
+        throw errors.organizationNotFoundOrUnauthorized();
+      }
+      organizationId = organization.id;
+    }
+    const now = clock();
+    const choosing = organizationId !== null && session.status === 'pending' && session.tasks.includes('choose-organization');
+    if (!choosing) {
+      await store.sessions.update(session.id, { lastActiveOrganizationId: organizationId, updatedAt: now });
+      return { ...session, lastActiveOrganizationId: organizationId, updatedAt: now };
+    }
+    return store.transaction(async (tx) => {
+      await tx.sessions.update(session.id, { lastActiveOrganizationId: organizationId, updatedAt: now });
+      await completeSessionTask(tx, 'choose-organization', { sessionId: session.id }, now);
+      const updated = await tx.sessions.findById(session.id);
+      if (!updated) throw errors.notFound('session');
+      return updated;
+    });
+  }
+
   return {
     get: load,
 
     /** Creates a session (and its client) for a user, as BAPI `POST /v1/sessions` does. */
     /** `impersonation`: a session for an actor (an accepted actor token): `act` in its tokens, a shorter life. */
-    /** `status`: `pending` for a sign-in that leaves a session task to do (see `sessionTasks`). */
+    /** `tasks`: the session tasks a sign-in leaves to do (the session is then `pending`; see `sessionTasks`). */
     async create(
       userId: string,
       clientId?: string,
       impersonation?: { actor: Record<string, unknown>; maxDurationMs: number },
-      status: 'active' | 'pending' = 'active',
+      tasks: SessionTaskKey[] = [],
     ): Promise<Session> {
       const user = await store.users.findById(userId);
       if (!user) throw errors.paramValueInvalid('user_id', `no user has the id ${userId}`);
@@ -102,7 +167,7 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
         now,
         impersonation?.actor ?? null,
         impersonation?.maxDurationMs,
-        status,
+        tasks,
       );
       await store.transaction(async (tx) => {
         if (!clientId)
@@ -130,29 +195,7 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
       return { data: rows.map((row) => effectiveSession(row, now)), totalCount };
     },
 
-    /**
-     * Sets the organization a session acts in (`null` or `''` for the personal account), as clerk-js's
-     * `setActive({ organization })` does through the Frontend API's touch. The session's user must be a
-     * member; the organization may be given by id or slug. Later session tokens carry its `o` claim.
-     */
-    async setActiveOrganization(sessionId: string, organizationIdOrSlug: string | null): Promise<Session> {
-      const session = await load(sessionId);
-      // A pending session may choose its organization too (Clerk's `choose-organization` task does).
-      if (!isSignedInStatus(session.status)) throw errors.sessionNotActive(session.id, session.status);
-      let organizationId: string | null = null;
-      if (organizationIdOrSlug) {
-        const organization = organizationIdOrSlug.startsWith('org_')
-          ? await store.organizations.findById(organizationIdOrSlug)
-          : await store.organizations.findBySlug(organizationIdOrSlug.toLowerCase());
-        if (!organization || !(await store.organizationMemberships.find(organization.id, session.userId))) {
-          throw errors.organizationNotFoundOrUnauthorized();
-        }
-        organizationId = organization.id;
-      }
-      const now = clock();
-      await store.sessions.update(session.id, { lastActiveOrganizationId: organizationId, updatedAt: now });
-      return { ...session, lastActiveOrganizationId: organizationId, updatedAt: now };
-    },
+    setActiveOrganization,
 
     /** Ends a session for good; its tokens stop being refreshable at once. */
     async revoke(id: string): Promise<Session> {

@@ -1,6 +1,12 @@
 /** Clerk's session statuses; a stored `active` session past its expiry is reported `expired`/`abandoned`. */
 export type SessionStatus = 'active' | 'ended' | 'expired' | 'removed' | 'replaced' | 'revoked' | 'abandoned' | 'pending';
 
+/**
+ * Clerk's session task keys that Gatehouse raises (`@clerk/shared`'s `SessionTask['key']` also has
+ * `reset-password`): setting up a second factor, and choosing an organization.
+ */
+export type SessionTaskKey = 'setup-mfa' | 'choose-organization';
+
 export interface Session {
   id: string;
   clientId: string;
@@ -14,6 +20,11 @@ export interface Session {
   updatedAt: number;
   /** Impersonation: who acts as the user (the `act` claim, e.g. `{ sub: 'op_…' }`); null for the user's own sessions. */
   actor: Record<string, unknown> | null;
+  /**
+   * The session tasks still to do, in the order clerk-js shows them; empty unless the session is
+   * `pending`, which it stays until the last one is done (see domain/sessions.ts).
+   */
+  tasks: SessionTaskKey[];
 }
 
 /** A browser (or a client made through BAPI): holds sessions and at most one sign-in and one sign-up in progress. */

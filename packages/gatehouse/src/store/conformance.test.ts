@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids.js';
 import type {
@@ -26,8 +27,12 @@ import { T0, testUser } from '../testing/rows.js';
 import { createTestDatabase, postgresAvailable } from '../testing/services.js';
 import { UniqueViolation } from './errors.js';
 import { type Dialect, openStore, type Store } from './index.js';
+import { sessionMapping } from './mappings.js';
 import { migrations } from './migrations/index.js';
+import { createRepositories } from './repositories/index.js';
+import type { TaskTransition } from './repositories/sessions.js';
 import type { UserListOptions } from './repositories/users.js';
+import type { SessionRow } from './schema.js';
 
 const pgOk = await postgresAvailable();
 
@@ -70,6 +75,7 @@ function sessionRow(clientId: string, userId: string, overrides: Partial<Session
     createdAt: T0,
     updatedAt: T0,
     actor: null,
+    tasks: [],
     ...overrides,
   };
 }
@@ -705,28 +711,45 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.sessions.count({ userId: alice.id, status: 'revoked' })).toBe(2);
       });
 
-      it('pending sessions (a session task to do) end with the active ones, and activate once', async () => {
+      it('pending sessions (session tasks to do) end with the active ones; each task is done once, the last one activates', async () => {
         const carol = testUser();
         await store.users.insert(carol);
         const client = clientRow();
         await store.clients.insert(client);
-        const pending = sessionRow(client.id, carol.id, { status: 'pending' });
-        const other = sessionRow(client.id, carol.id, { status: 'pending' });
+        const mfa: TaskTransition = { from: ['setup-mfa'], to: [] };
+        const mfaOfBoth: TaskTransition = { from: ['setup-mfa', 'choose-organization'], to: ['choose-organization'] };
+        const org: TaskTransition = { from: ['choose-organization'], to: [] };
+        const orgOfBoth: TaskTransition = { from: ['setup-mfa', 'choose-organization'], to: ['setup-mfa'] };
+        const pending = sessionRow(client.id, carol.id, { status: 'pending', tasks: ['setup-mfa'] });
+        const both = sessionRow(client.id, carol.id, { status: 'pending', tasks: ['setup-mfa', 'choose-organization'] });
+        const choosing = sessionRow(client.id, carol.id, { status: 'pending', tasks: ['choose-organization'] });
         const ended = sessionRow(client.id, carol.id, { status: 'ended' });
-        const bertPending = sessionRow(client.id, bert.id, { status: 'pending' });
-        for (const s of [pending, other, ended, bertPending]) await store.sessions.insert(s);
-        const activated = await store.sessions.activatePending(carol.id, T0 + 950);
-        expect(activated.map((s) => s.id).sort()).toEqual([pending.id, other.id].sort());
-        expect(activated.every((s) => s.status === 'active' && s.updatedAt === T0 + 950)).toBe(true);
-        expect(await store.sessions.activatePending(carol.id, T0 + 951)).toEqual([]);
+        const bertPending = sessionRow(client.id, bert.id, { status: 'pending', tasks: ['setup-mfa'] });
+        for (const s of [pending, both, choosing, ended, bertPending]) await store.sessions.insert(s);
+        expect(await store.sessions.findById(both.id)).toEqual(both);
+
+        // setup-mfa done for the user: one session becomes active, one keeps its other task, one has none of it.
+        const changed = await store.sessions.updateTasks({ userId: carol.id }, [mfa, mfaOfBoth], T0 + 950);
+        expect(changed.map((s) => s.id).sort()).toEqual([pending.id, both.id].sort());
+        expect(await store.sessions.findById(pending.id)).toEqual({ ...pending, status: 'active', tasks: [], updatedAt: T0 + 950 });
+        expect(await store.sessions.findById(both.id)).toEqual({ ...both, tasks: ['choose-organization'], updatedAt: T0 + 950 });
+        expect(await store.sessions.findById(choosing.id)).toEqual(choosing);
+        expect(await store.sessions.updateTasks({ userId: carol.id }, [mfa, mfaOfBoth], T0 + 951)).toEqual([]);
         expect(await store.sessions.findById(ended.id)).toEqual(ended);
-        expect((await store.sessions.findById(bertPending.id))?.status).toBe('pending');
-        const revoked = await store.sessions.endActive({ clientId: client.id }, 'ended', T0 + 952);
-        expect(revoked.map((s) => s.id).sort()).toEqual([pending.id, other.id, bertPending.id].sort());
-        const again = sessionRow(client.id, carol.id, { status: 'pending' });
+        expect(await store.sessions.findById(bertPending.id)).toEqual(bertPending);
+
+        // choose-organization done on one session only.
+        const [chosen] = await store.sessions.updateTasks({ sessionId: both.id }, [org, orgOfBoth], T0 + 952);
+        expect(chosen).toEqual({ ...both, status: 'active', tasks: [], updatedAt: T0 + 952 });
+        expect((await store.sessions.findById(choosing.id))?.status).toBe('pending');
+        expect(await store.sessions.updateTasks({ sessionId: both.id }, [org, orgOfBoth], T0 + 953)).toEqual([]);
+
+        const revoked = await store.sessions.endActive({ clientId: client.id }, 'ended', T0 + 954);
+        expect(revoked.map((s) => s.id).sort()).toEqual([pending.id, both.id, choosing.id, bertPending.id].sort());
+        const again = sessionRow(client.id, carol.id, { status: 'pending', tasks: ['setup-mfa'] });
         await store.sessions.insert(again);
-        expect(await store.sessions.endAllForUser(carol.id, 'revoked', T0 + 953)).toBe(1);
-        expect(await store.sessions.endAllForClient(client.id, 'ended', T0 + 954)).toBe(0);
+        expect(await store.sessions.endAllForUser(carol.id, 'revoked', T0 + 955)).toBe(1);
+        expect(await store.sessions.endAllForClient(client.id, 'ended', T0 + 956)).toBe(0);
       });
 
       it('deleting a user cascades to its e-mail addresses and sessions, not to clients or other users', async () => {
@@ -1295,6 +1318,44 @@ function conformanceSuite(dialect: Dialect) {
         expect(await third.users.count({})).toBe(1);
         await third.close();
       });
+
+      it('0018 gives the sessions pending before it the one task they could wait for, setup-mfa', async () => {
+        const target = await newTarget(dialect);
+        targets.push(target);
+        const db =
+          dialect === 'sqlite'
+            ? (await import('./sqlite.js')).openSqlite(target.url.slice('sqlite:'.length))
+            : (await import('./postgres.js')).openPostgres(target.url);
+        const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0018'));
+        const migrated = await new Migrator({
+          db,
+          provider: { getMigrations: async () => before },
+          migrationTableName: 'gatehouse_migrations',
+          migrationLockTableName: 'gatehouse_migrations_lock',
+        }).migrateToLatest();
+        expect(migrated.error).toBeUndefined();
+        const old = createRepositories(db);
+        const user = testUser();
+        await old.users.insert(user);
+        const client = clientRow();
+        await old.clients.insert(client);
+        const pending = sessionRow(client.id, user.id, { status: 'pending', tasks: ['setup-mfa'] });
+        const active = sessionRow(client.id, user.id);
+        for (const session of [pending, active]) {
+          // The table as it was: no `tasks` column yet.
+          const { tasks: _, ...row } = sessionMapping.write(session);
+          await db
+            .insertInto('sessions')
+            .values(row as SessionRow)
+            .execute();
+        }
+        await db.destroy();
+
+        const store = await openStore({ url: target.url });
+        opened.push(store);
+        expect(await store.sessions.findById(pending.id)).toEqual(pending);
+        expect(await store.sessions.findById(active.id)).toEqual(active);
+      });
     });
 
     describe('timestamps', () => {
@@ -1791,6 +1852,7 @@ function conformanceSuite(dialect: Dialect) {
           expireAt: T0 + 1e6,
           abandonAt: T0 + 2e6,
           actor: null,
+          tasks: [],
           createdAt: T0,
           updatedAt: T0,
         };

@@ -163,6 +163,7 @@ export const sessionMapping = entityMapping<Session, SessionRow>()({
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
   actor: ['actor', 'json'],
+  tasks: ['tasks', 'json'],
 });
 
 export const jwtTemplateMapping = entityMapping<JwtTemplate, JwtTemplateRow>()({

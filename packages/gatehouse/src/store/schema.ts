@@ -103,6 +103,8 @@ export interface SessionTable {
   updated_at: number;
   /** JSON of the actor (`act` claim) for an impersonation session; null otherwise. */
   actor: string | null;
+  /** JSON array of the session task keys still to do (`[]` for none), in their order. */
+  tasks: string;
 }
 
 export interface JwtTemplateTable {

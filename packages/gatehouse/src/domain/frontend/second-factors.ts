@@ -8,6 +8,7 @@ import type { Store } from '../../store/index.js';
 import type { Repositories } from '../../store/repositories/index.js';
 import type { Clock } from '../clock.js';
 import type { FactorSettings } from '../factor-settings.js';
+import { completeSessionTask } from '../sessions.js';
 import type { AttackProtection } from './attack-protection.js';
 
 /** RFC 6238 as every authenticator app speaks it: SHA-1, 6 digits, 30-second steps. */
@@ -153,8 +154,8 @@ export function createSecondFactorService(deps: {
         const wantCodes = settings.backupCode && !user.backupCodeEnabled;
         const set = wantCodes ? await makeBackupCodes(tx, user) : undefined;
         await setFlags(tx, user, { totpEnabled: true, ...(set ? { backupCodeEnabled: true } : {}) });
-        // The `setup-mfa` session task is done: the user's pending sessions become active.
-        await tx.sessions.activatePending(userId, clock());
+        // The `setup-mfa` session task is done on every session of the user waiting for it.
+        await completeSessionTask(tx, 'setup-mfa', { userId }, clock());
         return set?.codes;
       });
       const totp = (await store.totpSecrets.find(userId)) ?? { ...pending, verified: true };

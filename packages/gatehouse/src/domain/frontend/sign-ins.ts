@@ -9,6 +9,7 @@ import type {
   OAuthFlow,
   SecondFactorStrategy,
   Session,
+  SessionTaskKey,
   SignIn,
   User,
   VerificationCode,
@@ -17,6 +18,7 @@ import type { Store } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import type { FactorSettings } from '../factor-settings.js';
 import type { ProviderResult, SocialService } from '../oauth/social.js';
+import type { OrganizationSettings } from '../organization-settings.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import type { PasswordlessSettings } from '../passwordless-settings.js';
 import { assertAcceptablePassword } from '../passwords.js';
@@ -29,7 +31,7 @@ import type { SignInSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
 import type { PasskeyCeremonies, RelyingParty } from './passkeys.js';
 import type { SecondFactorService } from './second-factors.js';
-import { mfaSetupRequired } from './session-tasks.js';
+import { newSessionTasks } from './session-tasks.js';
 import {
   currentFirstFactor,
   currentSecondFactor,
@@ -75,6 +77,7 @@ export function createSignInService(deps: {
   social: SocialService;
   secondFactors: SecondFactorService;
   factorSettings: () => Promise<FactorSettings>;
+  organizationSettings: () => Promise<OrganizationSettings>;
   phones: PhoneNumberService;
   passkeys: PasskeyCeremonies;
   verifyUrl: (token: string) => string;
@@ -193,7 +196,7 @@ export function createSignInService(deps: {
     if (user.banned) throw errors.userBanned();
     protection.assertNotLocked(user);
     await protection.recordSuccess(user);
-    const session = await sessions.create(user.id, client.id, undefined, await sessionStatusFor(user));
+    const session = await sessions.create(user.id, client.id, undefined, await sessionTasksFor(user));
     const changes: Partial<SignIn> = {
       status: 'complete',
       // A sign-in without an identifier (a passkey) learns its account from the proof.
@@ -211,9 +214,9 @@ export function createSignInService(deps: {
 
   /** Writes a sign-in that completed in its first request, its session and the client, in one transaction. */
   async function completeNew(client: Client, signIn: SignIn, user: User, strategy: FirstFactorStrategy): Promise<SignIn> {
-    const status = await sessionStatusFor(user);
+    const tasks = await sessionTasksFor(user);
     const now = clock();
-    const session = newSession(user.id, client.id, now, null, undefined, status);
+    const session = newSession(user.id, client.id, now, null, undefined, tasks);
     const completed: SignIn = {
       ...signIn,
       status: 'complete',
@@ -238,13 +241,17 @@ export function createSignInService(deps: {
   }
 
   /**
-   * The status `user`'s new session starts in: `pending` with the `setup-mfa` task when the instance
-   * requires MFA and the user has no second factor yet (see session-tasks.ts), else `active`.
+   * The tasks `user`'s new session starts with (see session-tasks.ts): `setup-mfa` when the instance
+   * requires MFA and the user has no second factor yet, `choose-organization` when it requires an
+   * organization. None: the session starts `active`.
    */
-  async function sessionStatusFor(user: User): Promise<'active' | 'pending'> {
-    const factors = await deps.factorSettings();
-    if (!factors.mfaRequired) return 'active';
-    return mfaSetupRequired(factors, await deps.passwordless(), await needsSecondFactor(user)) ? 'pending' : 'active';
+  async function sessionTasksFor(user: User): Promise<SessionTaskKey[]> {
+    const settings = {
+      factors: await deps.factorSettings(),
+      passwordless: await deps.passwordless(),
+      organizations: await deps.organizationSettings(),
+    };
+    return newSessionTasks(settings, () => needsSecondFactor(user));
   }
 
   /**
@@ -360,9 +367,9 @@ export function createSignInService(deps: {
     account: ExternalAccount | undefined,
     insert: boolean,
   ): Promise<{ signIn: SignIn; sessionCreated: boolean }> {
-    const status = (await needsSecondFactor(user)) ? undefined : await sessionStatusFor(user);
+    const tasks = (await needsSecondFactor(user)) ? undefined : await sessionTasksFor(user);
     const now = clock();
-    const session = status ? newSession(user.id, clientId, now, null, undefined, status) : undefined;
+    const session = tasks ? newSession(user.id, clientId, now, null, undefined, tasks) : undefined;
     const completed: SignIn = {
       ...signIn,
       status: session ? 'complete' : 'needs_second_factor',

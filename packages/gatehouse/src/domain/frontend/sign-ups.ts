@@ -9,7 +9,7 @@ import type { FactorSettings } from '../factor-settings.js';
 import type { FrontendSettings } from '../frontend-settings.js';
 import { type Metadata, sizedMetadata } from '../metadata.js';
 import type { ProviderResult, SocialService } from '../oauth/social.js';
-import { identifierMatches, type RestrictionSettings } from '../organization-settings.js';
+import { identifierMatches, type OrganizationSettings, type RestrictionSettings } from '../organization-settings.js';
 import type { PasswordVerifier } from '../password-verification.js';
 import type { PasswordlessSettings } from '../passwordless-settings.js';
 import { assertAcceptablePassword } from '../passwords.js';
@@ -21,7 +21,7 @@ import type { SignUpSnapshot } from './client-snapshot.js';
 import type { ClientService } from './clients.js';
 import type { PasskeyCeremonies } from './passkeys.js';
 import type { SecondFactorService } from './second-factors.js';
-import { mfaSetupRequired } from './session-tasks.js';
+import { newSessionTasks } from './session-tasks.js';
 import { emailCode, emailLink, phoneCode, type StrategyDeps, signUpVerificationStrategy, type TicketRedeemer } from './strategies/index.js';
 import type { VerificationCodes } from './verification-codes.js';
 
@@ -139,6 +139,7 @@ export function createSignUpService(deps: {
   secondFactors: SecondFactorService;
   passwordless: () => Promise<PasswordlessSettings>;
   factorSettings: () => Promise<FactorSettings>;
+  organizationSettings: () => Promise<OrganizationSettings>;
   passkeys: PasskeyCeremonies;
   verifyUrl: (token: string) => string;
   /** After a user is created: enrollment by verified domain, the waitlist entry completed. Failures do not undo the sign-up. */
@@ -230,9 +231,12 @@ export function createSignUpService(deps: {
     await deps.emailAddresses.releaseUnverifiedClaim(signUp.emailAddress);
     const invitation = await deps.tickets.findBySignUp(signUp.id);
     if (invitation && invitation.status !== 'pending') throw frontendErrors.ticketInvalid();
-    // A new user has no second factor: where the instance requires one, the session starts pending
-    // with Clerk's `setup-mfa` task (clerk-js's <SignUp/> then shows the task screen).
-    const status = mfaSetupRequired(await deps.factorSettings(), await deps.passwordless(), false) ? 'pending' : 'active';
+    // A new user has no second factor and no organization: where the instance requires them, the
+    // session starts pending with Clerk's tasks (clerk-js's <SignUp/> then shows the task screen).
+    const tasks = await newSessionTasks(
+      { factors: await deps.factorSettings(), passwordless: await deps.passwordless(), organizations: await deps.organizationSettings() },
+      async () => false,
+    );
     const now = clock();
     let changes: Partial<SignUp> = {};
     const created = await deps.users.create(
@@ -248,7 +252,7 @@ export function createSignUpService(deps: {
         unsafeMetadata: signUp.unsafeMetadata,
       },
       async (tx, user) => {
-        const session = newSession(user.id, client.id, now, null, undefined, status);
+        const session = newSession(user.id, client.id, now, null, undefined, tasks);
         changes = { status: 'complete', createdUserId: user.id, createdSessionId: session.id, updatedAt: now };
         await tx.sessions.insert(session);
         await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now });

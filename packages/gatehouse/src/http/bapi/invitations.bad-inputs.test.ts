@@ -169,6 +169,13 @@ const roleCases: Case[] = [
     'form_param_value_invalid',
     'creator_role_id',
   ),
+  endpointCase('PATCH', '/api/v1/instance/organization_settings')(
+    'force_organization_selection not a boolean',
+    { force_organization_selection: 'yes' },
+    422,
+    'form_param_format_invalid',
+    'force_organization_selection',
+  ),
   endpointCase('POST', '/api/v1/allowlist_identifiers')(
     'identifier with a space',
     { identifier: 'a b' },

@@ -46,6 +46,8 @@ const organizationSettingsBody = z
     domains_enrollment_modes: z.array(z.string().max(64)).max(10).optional(),
     creator_role_id: text(128).optional(),
     domains_default_role_id: text(128).optional(),
+    /** Clerk's "Membership required" (a Gatehouse extension here: `@clerk/backend` does not send it). */
+    force_organization_selection: z.boolean().optional(),
   })
   .strict();
 const identifierBody = z.object({ identifier: text(320), notify: z.boolean().optional() }).strict();
@@ -168,6 +170,7 @@ export function registerRoleRoutes(app: FastifyInstance, domain: Domain): void {
       slug_disabled: false,
       domains_enrollment_modes: s.domainsEnrollmentModes,
       domains_default_role: catalog.defaultRole,
+      force_organization_selection: s.forceOrganizationSelection,
     };
   };
   app.get('/v1/instance/organization_settings', async (_request, reply) => sendJson(reply, 200, await organizationSettingsJson()));
@@ -189,6 +192,7 @@ export function registerRoleRoutes(app: FastifyInstance, domain: Domain): void {
       domainsEnrollmentModes: modes && [...new Set(modes)],
       creatorRole: roleKey(body.creator_role_id, 'creator_role_id'),
       defaultRole: roleKey(body.domains_default_role_id, 'domains_default_role_id'),
+      forceOrganizationSelection: body.force_organization_selection,
     };
     await roles.updateOrganizationSettings(Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)));
     return sendJson(reply, 200, await organizationSettingsJson());

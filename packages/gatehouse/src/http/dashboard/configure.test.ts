@@ -95,6 +95,7 @@ describe('dashboard Configure API', () => {
       'frontend.username': 'required',
       'restrictions.signUpMode': 'restricted',
       'passwordless.emailLink': true,
+      'organizations.forceOrganizationSelection': true,
     });
     expect(saved.statusCode, saved.body).toBe(200);
     expect(saved.json().options['factors.totp']).toBe(false);
@@ -104,12 +105,18 @@ describe('dashboard Configure API', () => {
     expect(after.user_settings.attributes.username).toMatchObject({ enabled: true, required: true, used_for_first_factor: true });
     expect(after.user_settings.sign_up.mode).toBe('restricted');
     expect(after.user_settings.attributes.email_address.first_factors).toContain('email_link');
+    expect(after.organization_settings.force_organization_selection).toBe(true);
     // Unknown options and bad values are 422s naming them; nothing changes.
     for (const body of [{ 'factors.password': false }, { 'restrictions.signUpMode': 'open' }, { 'factors.totp': 'no' }]) {
       const res = await op.write('PATCH', '/sign-in-options', body);
       expect(res.statusCode, JSON.stringify(body)).toBe(422);
     }
-    await op.write('PATCH', '/sign-in-options', { 'factors.totp': true, 'factors.emailCode': true, 'restrictions.signUpMode': 'public' });
+    await op.write('PATCH', '/sign-in-options', {
+      'factors.totp': true,
+      'factors.emailCode': true,
+      'restrictions.signUpMode': 'public',
+      'organizations.forceOrganizationSelection': false,
+    });
   });
 
   it('keeps allow and block lists through the Backend API’s restrictions', async () => {
@@ -276,7 +283,14 @@ describe('dashboard Configure API under a config file', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-config-'));
     const file = path.join(dir, 'gatehouse.config.json');
-    writeFileSync(file, JSON.stringify({ factors: { totp: false }, restrictions: { signUpMode: 'waitlist' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        factors: { totp: false },
+        restrictions: { signUpMode: 'waitlist' },
+        organizations: { forceOrganizationSelection: true },
+      }),
+    );
     t = await createTestApp({ flags: { port: '4000', config: file, smtp: 'smtp://127.0.0.1:2525' } });
     op = await operatorOn(t, 'locked@example.com');
   });
@@ -287,7 +301,8 @@ describe('dashboard Configure API under a config file', () => {
 
   it('shows what the file sets as locked, refuses to change it, and still changes the rest', async () => {
     const options = (await op.get('/sign-in-options')).json();
-    expect(options.config_locked.sort()).toEqual(['factors.totp', 'restrictions.signUpMode']);
+    expect(options.config_locked.sort()).toEqual(['factors.totp', 'organizations.forceOrganizationSelection', 'restrictions.signUpMode']);
+    expect(options.options['organizations.forceOrganizationSelection']).toBe(true);
     expect(options.options['factors.totp']).toBe(false);
     expect(options.options['restrictions.signUpMode']).toBe('waitlist');
     const refused = await op.write('PATCH', '/sign-in-options', { 'factors.totp': true });

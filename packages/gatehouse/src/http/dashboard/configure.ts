@@ -37,10 +37,11 @@ const OPTION_FIELDS = {
   'restrictions.allowlist': z.boolean(),
   'restrictions.blocklist': z.boolean(),
   'restrictions.blockEmailSubaddresses': z.boolean(),
+  'organizations.forceOrganizationSelection': z.boolean(),
 } as const;
 type OptionPath = keyof typeof OPTION_FIELDS;
 const OPTION_PATHS = Object.keys(OPTION_FIELDS) as OptionPath[];
-type Section = 'frontend' | 'passwordless' | 'factors' | 'restrictions';
+type Section = 'frontend' | 'passwordless' | 'factors' | 'restrictions' | 'organizations';
 
 const optionsBody = z.object(OPTION_FIELDS).partial().strict();
 const listParams = z.object({ list: z.enum(['allowlist', 'blocklist']) });

@@ -312,7 +312,7 @@ function environmentFields(input: Parameters<typeof serializeEnvironment>[0]): E
     organization_settings: {
       enabled: organizations.enabled,
       max_allowed_memberships: organizations.maxAllowedMemberships,
-      force_organization_selection: false,
+      force_organization_selection: organizations.enabled && organizations.forceOrganizationSelection,
       actions: { admin_delete: organizations.adminDeleteEnabled },
       domains: {
         enabled: organizations.domainsEnabled,

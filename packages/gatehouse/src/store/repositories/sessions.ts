@@ -1,9 +1,15 @@
-import type { Kysely } from 'kysely';
-import type { Client, Session, SessionStatus, User } from '../../model/index.js';
+import { type Kysely, sql } from 'kysely';
+import type { Client, Session, SessionStatus, SessionTaskKey, User } from '../../model/index.js';
 import { PREFIXED_USER_SELECTION, type PrefixedUserColumns, prefixedUser } from '../joined-rows.js';
 import { clientMapping, sessionMapping } from '../mappings.js';
 import { compiledOnce } from '../prepared.js';
 import type { ClientRow, Database, SessionRow } from '../schema.js';
+
+/** A pending session's task list `from` (as stored, in order) becomes `to`; an empty `to` makes it active. */
+export interface TaskTransition {
+  from: SessionTaskKey[];
+  to: SessionTaskKey[];
+}
 
 export interface SessionListFilter {
   clientId?: string;
@@ -163,15 +169,30 @@ export function createSessionRepository(db: Kysely<Database>) {
       return Number(result.numUpdatedRows);
     },
     /**
-     * Makes the user's pending sessions active (their one task, setting up a second factor, is done);
-     * returns them as they are now. One statement, so a session is activated once.
+     * Moves the pending sessions of a user (or one session) whose task list is one of the transitions'
+     * `from` to its `to`; a session left with no task becomes active. Returns the sessions changed, as
+     * they are now. One statement, whose CASEs read the row as it was: two tasks done at the same time
+     * (on PostgreSQL, the second update re-reads the row the first wrote) both count.
      */
-    async activatePending(userId: string, now: number): Promise<Session[]> {
+    async updateTasks(by: { userId: string } | { sessionId: string }, transitions: TaskTransition[], now: number): Promise<Session[]> {
+      if (transitions.length === 0) return [];
+      const encode = (keys: SessionTaskKey[]) => JSON.stringify(keys);
+      const froms = transitions.map((t) => encode(t.from));
+      const finishing = transitions.filter((t) => t.to.length === 0).map((t) => encode(t.from));
+      const nextTasks = sql<string>`case tasks ${sql.join(
+        transitions.map((t) => sql`when ${encode(t.from)} then ${encode(t.to)}`),
+        sql` `,
+      )} else tasks end`;
+      const nextStatus =
+        finishing.length > 0
+          ? sql<string>`case when tasks in (${sql.join(finishing)}) then ${'active'} else status end`
+          : sql<string>`status`;
       const rows = await db
         .updateTable('sessions')
-        .set({ status: 'active', updated_at: now })
-        .where('user_id', '=', userId)
+        .set({ tasks: nextTasks, status: nextStatus, updated_at: now })
+        .where('userId' in by ? 'user_id' : 'id', '=', 'userId' in by ? by.userId : by.sessionId)
         .where('status', '=', 'pending')
+        .where('tasks', 'in', froms)
         .returningAll()
         .execute();
       return rows.map(readSession);
