@@ -106,6 +106,15 @@ function contentSecurityPolicy(nonce: string, publicOrigin: string): string {
   ].join('; ');
 }
 
+/**
+ * The page: the two bundles, then `clerk.load` and the component for `kind`. `taskUrls` sends a
+ * pending session to its task screen (`/sign-in/tasks/<key>`, or `/sign-up/tasks/<key>` from the
+ * sign-up page) by a page load of its own. Without them <SignIn/>/<SignUp/> switch their own route to
+ * the task while clerk-js loads the page there (these pages have no client-side router): when the
+ * task component is already loaded (clerk-js preloads `choose-organization`'s when the instance
+ * requires an organization), it renders on the old page before clerk-js has set the new session,
+ * finds no task and sends the browser to the after-sign-up URL instead.
+ */
 function renderPage(
   kind: PageKind,
   config: Record<string, unknown>,
@@ -130,10 +139,13 @@ function renderPage(
 (async () => {
   const config = ${scriptJson(config)};
   const clerk = window.Clerk;
+  // A pending session's task screen is loaded as a page of its own (see renderPage).
+  const taskBase = config.kind === 'sign-up' ? '/sign-up/tasks/' : '/sign-in/tasks/';
   await clerk.load({
     ui: { ClerkUI: window.__internal_ClerkUICtor },
     signInUrl: '/sign-in',
     signUpUrl: '/sign-up',
+    taskUrls: Object.fromEntries(['choose-organization', 'setup-mfa', 'reset-password'].map((key) => [key, taskBase + key])),
     allowedRedirectOrigins: config.allowedRedirectOrigins.map((o) => (o.startsWith('^') ? new RegExp(o) : o)),
   });
   ${kind === 'home' ? HOME_SCRIPT : ''}
