@@ -116,7 +116,8 @@ export function createDomain(options: DomainOptions) {
   });
   const users = auditedUsers(createUserService(store, clock, events, tokens.assertClaimsFit), audit);
   const sessions = createSessionService(store, clock, events);
-  const emailAddresses = createEmailAddressService(store, clock, events);
+  // Enrollment is built further down; an address the Backend API verifies enrolls its user as a sign-up's does.
+  const emailAddresses = createEmailAddressService(store, clock, events, (userId) => enrollment.enrollUser(userId));
   const verifyPassword = createPasswordVerifier(store, clock);
   const isDevelopment = () => instance.get().environmentType === 'development';
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
@@ -140,7 +141,10 @@ export function createDomain(options: DomainOptions) {
     sendLink: options.sendLink,
   });
   const passwordless = async () => (await instance.settings()).passwordless;
-  const phoneNumbers = createPhoneNumberService(store, clock);
+  // Second factors are built further down; a number that stops being one may take the backup codes with it.
+  const phoneNumbers = createPhoneNumberService(store, clock, {
+    secondFactorRemoved: (tx, userId) => secondFactors.dropOrphanBackupCodes(tx, userId),
+  });
   const passkeys = createPasskeyCeremonies({ store, clock, codes, appName: async () => (await frontendSettings()).applicationName });
   const verifyUrl = (token: string) => `${options.publicUrl.replace(/\/$/, '')}/v1/verify?token=${encodeURIComponent(token)}`;
   const clients = createClientService(store, clock, sessions, events);
@@ -306,6 +310,7 @@ export function createDomain(options: DomainOptions) {
       settings: passwordless,
       factorSettings,
       verifyUrl,
+      secondFactors,
     }),
     emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps, events, enrollUser: enrollment.enrollUser }),
     phoneNumbers,
@@ -347,7 +352,14 @@ export function createDomain(options: DomainOptions) {
     sessions,
     backendClients: createBackendClientService(store, clock, clients),
     organizations,
-    organizationDomains: createOrganizationDomainService({ store, clock, organizations, codes, enroll: enrollment.enrollDomain }),
+    organizationDomains: createOrganizationDomainService({
+      store,
+      clock,
+      organizations,
+      codes,
+      enroll: enrollment.enrollDomain,
+      withdraw: enrollment.withdraw,
+    }),
     enrollment,
     waitlist,
     invitations,

@@ -1,6 +1,6 @@
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
-import type { Invitation, OrganizationDomain, OrganizationEnrollmentMode, VerificationCode } from '../model/index.js';
+import type { OrganizationDomain, OrganizationEnrollmentMode, VerificationCode } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { Clock } from './clock.js';
@@ -68,34 +68,35 @@ export function createOrganizationDomainService(deps: {
   codes: VerificationCodes;
   /** Enrolls the users a verified domain in an automatic mode now reaches (organization-enrollment.ts). */
   enroll: (domain: OrganizationDomain) => Promise<void>;
+  /** Takes back the domain's pending suggestions and, as asked, pending invitations (organization-enrollment.ts). */
+  withdraw: (domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none' }) => Promise<void>;
 }) {
-  const { store, clock, organizations, codes, enroll } = deps;
-
-  /** Pending invitations of the organization addressed to the domain. */
-  async function pendingInvitations(domain: OrganizationDomain): Promise<Invitation[]> {
-    const rows = await store.invitations.list({
-      kind: 'organization',
-      organizationId: domain.organizationId,
-      statuses: ['pending'],
-      query: `@${domain.name}`,
-      now: clock(),
-      orderBy: 'created_at',
-      direction: 'desc',
-      limit: 500,
-      offset: 0,
-    });
-    return rows.filter((i) => i.emailAddress?.endsWith(`@${domain.name}`));
-  }
+  const { store, clock, organizations, codes, enroll, withdraw } = deps;
 
   async function record(domain: OrganizationDomain): Promise<OrganizationDomainRecord> {
-    const [code, pending, suggestions] = await Promise.all([
+    const [code, totalPendingInvitations, totalPendingSuggestions] = await Promise.all([
       codes.find(domain.id, 'organization_domain'),
-      pendingInvitations(domain),
-      domain.enrollmentMode === 'automatic_suggestion'
-        ? store.organizationSuggestions.countPendingByOrganization(domain.organizationId)
-        : 0,
+      // Clerk: pending invitations sent to addresses at the domain, whoever sent them.
+      store.invitations.count({
+        kind: 'organization',
+        organizationId: domain.organizationId,
+        statuses: ['pending'],
+        emailDomain: domain.name,
+        now: clock(),
+      }),
+      store.organizationSuggestions.countPendingByDomain(domain.id),
     ]);
-    return { domain, code, totalPendingInvitations: pending.length, totalPendingSuggestions: suggestions };
+    return { domain, code, totalPendingInvitations, totalPendingSuggestions };
+  }
+
+  /**
+   * After a change of mode, name or verification: a domain that no longer enrolls (unverified, renamed,
+   * or `manual_invitation`) takes back its pending suggestions; one that does enrolls who it reaches.
+   */
+  async function settle(before: OrganizationDomain, after: OrganizationDomain): Promise<void> {
+    const stopped = after.verifiedAt === null || after.enrollmentMode === 'manual_invitation' || after.name !== before.name;
+    if (stopped) await withdraw(after, { invitations: 'none' });
+    await enroll(after);
   }
 
   async function load(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomain> {
@@ -172,13 +173,15 @@ export function createOrganizationDomainService(deps: {
       if (input.enrollmentMode !== undefined) changes.enrollmentMode = assertEnrollmentMode(input.enrollmentMode);
       if (input.verified !== undefined) changes.verifiedAt = input.verified ? (current.verifiedAt ?? clock()) : null;
       await write(current.id, changes);
-      await enroll({ ...current, ...changes });
+      await settle(current, { ...current, ...changes });
       return record({ ...current, ...changes });
     },
 
+    /** Deletes the domain and takes back what it offered: pending suggestions, and the pending invitations it made. */
     async delete(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomainRecord> {
       const current = await record(await load(organizationIdOrSlug, domainId));
       if (!(await store.organizationDomains.delete(domainId))) throw errors.notFound('organization domain');
+      await withdraw(current.domain, { invitations: 'made' });
       return current;
     },
 
@@ -209,7 +212,11 @@ export function createOrganizationDomainService(deps: {
       return record({ ...current, ...changes });
     },
 
-    /** Sets the enrollment mode; `deletePending` also revokes the pending invitations addressed to the domain. */
+    /**
+     * Sets the enrollment mode; `deletePending` also takes back the domain's pending suggestions and
+     * revokes the pending invitations addressed to the domain (Clerk's "Delete pending invitations and
+     * suggestions"). `manual_invitation` takes back the suggestions in any case.
+     */
     async updateEnrollmentMode(
       organizationIdOrSlug: string,
       domainId: string,
@@ -218,12 +225,11 @@ export function createOrganizationDomainService(deps: {
     ): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
       const changes = { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() };
+      const next = { ...current, ...changes };
       await write(current.id, changes);
-      if (deletePending) {
-        for (const invitation of await pendingInvitations(current)) await store.invitations.settle(invitation.id, 'revoked', clock());
-      }
-      await enroll({ ...current, ...changes });
-      return record({ ...current, ...changes });
+      if (deletePending) await withdraw(next, { invitations: 'addressed' });
+      await settle(current, next);
+      return record(next);
     },
   };
 }

@@ -815,6 +815,7 @@ function conformanceSuite(dialect: Dialect) {
         inviterUserId: null,
         ticketHash: `hash-${id}`,
         signUpId: null,
+        organizationDomainId: null,
         expiresAt: T0 + 10_000,
         createdAt: T0,
         updatedAt: T0,
@@ -846,6 +847,24 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.invitations.count({ ...base })).toBe(3);
         expect(await store.invitations.countPending(org.id, T0 + 100)).toBe(1);
         expect(await store.invitations.count({ kind: 'instance', statuses: ['pending'], now: T0 + 100 })).toBe(1);
+      });
+
+      it('filters by the addresses at an e-mail domain and by the organization domain that made them', async () => {
+        await store.invitations.insert(
+          invitation('inv_e', { emailAddress: 'eve@acme.test', organizationDomainId: 'orgdmn_acme', createdAt: T0 + 4 }),
+        );
+        await store.invitations.insert(invitation('inv_f', { emailAddress: 'fay@acme.test', createdAt: T0 + 5 }));
+        await store.invitations.insert(invitation('inv_g', { emailAddress: 'gus@notacme.test', createdAt: T0 + 6 }));
+        const base = { kind: 'organization' as const, organizationId: org.id, statuses: ['pending' as const], now: T0 + 100 };
+        const ids = async (filter: { emailDomain?: string; organizationDomainId?: string }) =>
+          (await store.invitations.list({ ...base, ...filter, orderBy: 'created_at', direction: 'asc', limit: 10, offset: 0 })).map(
+            (i) => i.id,
+          );
+        expect(await ids({ emailDomain: 'acme.test' })).toEqual(['inv_e', 'inv_f']);
+        expect(await store.invitations.count({ ...base, emailDomain: 'acme.test' })).toBe(2);
+        expect(await ids({ organizationDomainId: 'orgdmn_acme' })).toEqual(['inv_e']);
+        expect((await store.invitations.findById('inv_e'))?.organizationDomainId).toBe('orgdmn_acme');
+        for (const id of ['inv_e', 'inv_f', 'inv_g']) await store.invitations.delete(id);
       });
 
       it('settles a pending invitation once', async () => {
@@ -1066,27 +1085,37 @@ function conformanceSuite(dialect: Dialect) {
         expect(found.map((e) => e.emailAddress)).toEqual(['ann@acme.test']);
       });
 
-      it('keeps one suggestion per user and organization, accepted once', async () => {
+      it('keeps one suggestion per user and organization, accepted once, counted and withdrawn per domain', async () => {
         const row = {
           id: newId('orgsug'),
           organizationId: org.id,
+          organizationDomainId: 'orgdmn_enrolling',
           userId: ann.id,
           status: 'pending' as const,
           createdAt: T0,
           updatedAt: T0,
         };
         expect(await store.organizationSuggestions.insertOnce(row)).toBe(true);
-        expect(await store.organizationSuggestions.insertOnce({ ...row, id: newId('orgsug') })).toBe(false);
-        await store.organizationSuggestions.insertOnce({ ...row, id: newId('orgsug'), organizationId: other.id, createdAt: T0 + 5 });
+        expect(await store.organizationSuggestions.insertOnce({ ...row, id: newId('orgsug'), organizationDomainId: 'orgdmn_second' })).toBe(
+          false,
+        );
+        const elsewhere = { ...row, id: newId('orgsug'), organizationId: other.id, organizationDomainId: 'orgdmn_other', createdAt: T0 + 5 };
+        await store.organizationSuggestions.insertOnce(elsewhere);
         expect(await store.organizationSuggestions.findById(row.id)).toEqual(row);
         expect(await store.organizationSuggestions.countByUser(ann.id)).toBe(2);
-        expect(await store.organizationSuggestions.countPendingByOrganization(org.id)).toBe(1);
+        expect(await store.organizationSuggestions.countPendingByDomain('orgdmn_enrolling')).toBe(1);
+        expect(await store.organizationSuggestions.countPendingByDomain('orgdmn_second')).toBe(0);
         expect(await store.organizationSuggestions.accept(row.id, T0 + 9)).toBe(true);
         expect(await store.organizationSuggestions.accept(row.id, T0 + 10)).toBe(false);
         expect((await store.organizationSuggestions.findById(row.id))?.updatedAt).toBe(T0 + 9);
         const pending = await store.organizationSuggestions.listByUser(ann.id, { statuses: ['pending'], limit: 10, offset: 0 });
         expect(pending.map((s) => s.organizationId)).toEqual([other.id]);
-        expect(await store.organizationSuggestions.countPendingByOrganization(org.id)).toBe(0);
+        expect(await store.organizationSuggestions.countPendingByDomain('orgdmn_enrolling')).toBe(0);
+        // Withdrawing a domain's suggestions takes the pending ones only; an accepted one stays as a record.
+        expect(await store.organizationSuggestions.deletePendingByDomain('orgdmn_enrolling')).toEqual([]);
+        expect(await store.organizationSuggestions.deletePendingByDomain('orgdmn_other')).toEqual([ann.id]);
+        expect(await store.organizationSuggestions.findById(elsewhere.id)).toBeUndefined();
+        expect(await store.organizationSuggestions.findById(row.id)).toMatchObject({ status: 'accepted' });
       });
 
       it('keeps one membership request per user and organization, settled once', async () => {

@@ -173,6 +173,77 @@ function enrollmentSuite(dialect: 'sqlite' | 'postgres') {
     expect(all.body.response.total_count).toBe(2);
   });
 
+  it('the Backend API adding a verified address, or marking one verified, enrolls its user', async () => {
+    const ned = await clerk.users.createUser({ emailAddress: ['ned@elsewhere.test'], password: PASSWORD });
+    // acme.test invites automatically (first test), beta.test suggests (second test).
+    await clerk.emailAddresses.createEmailAddress({ userId: ned.id, emailAddress: 'ned@acme.test', verified: true });
+    const unverified = await clerk.emailAddresses.createEmailAddress({ userId: ned.id, emailAddress: 'ned@beta.test' });
+    const b = await signIn('ned@elsewhere.test');
+    expect((await b.call('GET', '/v1/me/organization_invitations')).body.response).toMatchObject({
+      total_count: 1,
+      data: [{ email_address: 'ned@acme.test', status: 'pending', public_organization_data: { id: acmeId } }],
+    });
+    // An unverified address earns nothing; marked verified, it earns Beta's suggestion.
+    expect((await b.call('GET', '/v1/me/organization_suggestions')).body.response.total_count).toBe(0);
+    await clerk.emailAddresses.updateEmailAddress(unverified.id, { verified: true });
+    expect((await b.call('GET', '/v1/me/organization_suggestions')).body.response).toMatchObject({
+      total_count: 1,
+      data: [{ status: 'pending', public_organization_data: { id: betaId } }],
+    });
+  });
+
+  it('a suggestion belongs to its domain: counted per domain and taken back with it; a deleted domain revokes the invitations it made', async () => {
+    const gammaId = (await admin.call('POST', '/v1/organizations', { name: 'Gamma' })).body.response.id as string;
+    const addDomain = async (name: string, enrollmentMode: 'automatic_invitation' | 'automatic_suggestion') =>
+      (await clerk.organizations.createOrganizationDomain({ organizationId: gammaId, name, enrollmentMode, verified: true })).id;
+    const domainJson = async (domainId: string) => (await admin.call('GET', `/v1/organizations/${gammaId}/domains/${domainId}`)).body.response;
+    const pendingSuggestions = async (...domainIds: string[]) => {
+      const counts: number[] = [];
+      for (const id of domainIds) counts.push((await domainJson(id)).total_pending_suggestions);
+      return counts;
+    };
+    const north = await addDomain('north.test', 'automatic_suggestion');
+    const south = await addDomain('south.test', 'automatic_suggestion');
+    const east = await addDomain('east.test', 'automatic_suggestion');
+    await clerk.users.createUser({ emailAddress: ['ivy@north.test'], password: PASSWORD });
+    await clerk.users.createUser({ emailAddress: ['jon@south.test'], password: PASSWORD });
+    const kim = await clerk.users.createUser({ emailAddress: ['kim@north.test'], password: PASSWORD });
+    // Kim's second address matches east, but Gamma was offered to Kim once already (by north).
+    await clerk.emailAddresses.createEmailAddress({ userId: kim.id, emailAddress: 'kim@east.test', verified: true });
+    expect(await pendingSuggestions(north, south, east)).toEqual([2, 1, 0]);
+
+    // manual_invitation: south takes back its pending suggestion; north keeps its own.
+    await clerk.organizations.updateOrganizationDomain({ organizationId: gammaId, domainId: south, enrollmentMode: 'manual_invitation' });
+    const jon = await signIn('jon@south.test');
+    expect((await jon.call('GET', '/v1/me/organization_suggestions')).body.response.total_count).toBe(0);
+    expect(await pendingSuggestions(north, south)).toEqual([2, 0]);
+
+    // Ivy asks to join, then north is deleted (<OrganizationProfile/>'s Remove domain): an accepted
+    // suggestion stays with its request; Kim's pending one goes, and east offers Gamma in its own name.
+    const ivy = await signIn('ivy@north.test');
+    const ivySuggestion = (await ivy.call('GET', '/v1/me/organization_suggestions')).body.response.data[0];
+    await ivy.call('POST', `/v1/me/organization_suggestions/${ivySuggestion.id}/accept`);
+    expect((await admin.call('DELETE', `/v1/organizations/${gammaId}/domains/${north}`)).status).toBe(200);
+    expect((await ivy.call('GET', '/v1/me/organization_suggestions?status=accepted')).body.response.total_count).toBe(1);
+    expect((await admin.call('GET', `/v1/organizations/${gammaId}/membership_requests?status=pending`)).body.response.total_count).toBe(1);
+    const kimBrowser = await signIn('kim@north.test');
+    const kimSuggestions = (await kimBrowser.call('GET', '/v1/me/organization_suggestions?status=pending')).body.response;
+    expect(kimSuggestions).toMatchObject({ total_count: 1, data: [{ public_organization_data: { id: gammaId } }] });
+    expect(await pendingSuggestions(east)).toEqual([1]);
+
+    // automatic_invitation: deleting the domain revokes the pending invitations it made, not those people sent.
+    const west = await addDomain('west.test', 'automatic_invitation');
+    await clerk.users.createUser({ emailAddress: ['lea@west.test'], password: PASSWORD });
+    await clerk.organizations.createOrganizationInvitation({ organizationId: gammaId, emailAddress: 'max@west.test', role: 'org:member' });
+    expect((await domainJson(west)).total_pending_invitations).toBe(2);
+    await clerk.organizations.deleteOrganizationDomain({ organizationId: gammaId, domainId: west });
+    const invitations = await clerk.organizations.getOrganizationInvitationList({ organizationId: gammaId, status: ['pending', 'revoked'] });
+    const statusOf = (address: string) => invitations.data.find((i) => i.emailAddress === address)?.status;
+    expect({ lea: statusOf('lea@west.test'), max: statusOf('max@west.test') }).toEqual({ lea: 'revoked', max: 'pending' });
+    const lea = await signIn('lea@west.test');
+    expect((await lea.call('GET', '/v1/me/organization_invitations')).body.response.total_count).toBe(0);
+  });
+
   it('refuses bad filters and unknown ids with Clerk errors, never a 5xx', async () => {
     const cases: [string, string, number, string][] = [
       ['GET', '/v1/me/organization_suggestions?status=lost', 422, 'form_param_value_invalid'],
