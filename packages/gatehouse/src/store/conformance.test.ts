@@ -14,6 +14,7 @@ import type {
   Machine,
   OAuthFlow,
   Organization,
+  OrganizationDomain,
   OrganizationMembership,
   Session,
   SignIn,
@@ -26,8 +27,11 @@ import { T0, testUser } from '../testing/rows.js';
 import { createTestDatabase, postgresAvailable } from '../testing/services.js';
 import { UniqueViolation } from './errors.js';
 import { type Dialect, openStore, type Store } from './index.js';
+import { backfillSuggestionDomains } from './migrations/0017-enrollment-by-domain.js';
 import { migrations } from './migrations/index.js';
+import { openPostgres } from './postgres.js';
 import type { UserListOptions } from './repositories/users.js';
+import { openSqlite } from './sqlite.js';
 
 const pgOk = await postgresAvailable();
 
@@ -1323,6 +1327,46 @@ function conformanceSuite(dialect: Dialect) {
         expect(await third.users.findById(user.id)).toEqual(user);
         expect(await third.users.count({})).toBe(1);
         await third.close();
+      });
+
+      it("0017 gives an older suggestion the organization's oldest domain matching a verified address of its user", async () => {
+        const { store, url } = await freshStore();
+        const org = organizationRow('backfilled');
+        const ann = testUser({ username: 'ann_backfill' });
+        await store.organizations.insert(org);
+        await store.users.insert(ann);
+        await store.emailAddresses.insert(emailRow(ann.id, 'ann@unproven.test', { verified: false }));
+        await store.emailAddresses.insert(emailRow(ann.id, 'ann@match.test'));
+        const domain = (name: string, createdAt: number): OrganizationDomain => ({
+          id: newId('orgdmn'),
+          organizationId: org.id,
+          name,
+          enrollmentMode: 'automatic_suggestion',
+          verifiedAt: T0,
+          affiliationEmailAddress: null,
+          createdAt,
+          updatedAt: createdAt,
+        });
+        // The oldest domain matches only an unverified address; another matches nobody.
+        const match = domain('match.test', T0 + 2);
+        for (const row of [domain('unproven.test', T0), domain('atch.test', T0 + 1), match]) await store.organizationDomains.insert(row);
+        const suggestion = {
+          id: newId('orgsug'),
+          organizationId: org.id,
+          organizationDomainId: null,
+          userId: ann.id,
+          status: 'pending' as const,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.organizationSuggestions.insertOnce(suggestion);
+        const db = dialect === 'sqlite' ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url);
+        try {
+          await backfillSuggestionDomains(db);
+        } finally {
+          await db.destroy();
+        }
+        expect(await store.organizationSuggestions.findById(suggestion.id)).toEqual({ ...suggestion, organizationDomainId: match.id });
       });
     });
 

@@ -230,6 +230,18 @@ function enrollmentSuite(dialect: 'sqlite' | 'postgres') {
     const kimSuggestions = (await kimBrowser.call('GET', '/v1/me/organization_suggestions?status=pending')).body.response;
     expect(kimSuggestions).toMatchObject({ total_count: 1, data: [{ public_organization_data: { id: gammaId } }] });
     expect(await pendingSuggestions(east)).toEqual([1]);
+    // <OrganizationProfile/>'s "Delete pending invitations and suggestions", switching east to invitations:
+    // Kim's suggestion goes, and east invites Kim instead.
+    const switched = await admin.call('POST', `/v1/organizations/${gammaId}/domains/${east}/update_enrollment_mode`, {
+      enrollment_mode: 'automatic_invitation',
+      delete_pending: 'true',
+    });
+    expect(switched.body.response).toMatchObject({ total_pending_suggestions: 0, total_pending_invitations: 1 });
+    expect((await kimBrowser.call('GET', '/v1/me/organization_suggestions?status=pending')).body.response.total_count).toBe(0);
+    expect((await kimBrowser.call('GET', '/v1/me/organization_invitations')).body.response).toMatchObject({
+      total_count: 1,
+      data: [{ email_address: 'kim@east.test', public_organization_data: { id: gammaId } }],
+    });
 
     // automatic_invitation: deleting the domain revokes the pending invitations it made, not those people sent.
     const west = await addDomain('west.test', 'automatic_invitation');

@@ -20,6 +20,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['organization_domain_id', 'status'])
     .execute();
   await db.schema.createIndex('invitations_organization_domain').on('invitations').columns(['organization_domain_id']).execute();
+  await backfillSuggestionDomains(db);
+}
+
+/** Gives each suggestion without a domain the organization's oldest domain matching one of the user's verified addresses. */
+// biome-ignore lint/suspicious/noExplicitAny: as above.
+export async function backfillSuggestionDomains(db: Kysely<any>): Promise<void> {
   await sql`
     UPDATE organization_suggestions SET organization_domain_id = (
       SELECT d.id FROM organization_domains d
@@ -28,5 +34,6 @@ export async function up(db: Kysely<any>): Promise<void> {
         AND e.email_address LIKE '%@' || d.name
       ORDER BY d.created_at, d.id
       LIMIT 1
-    )`.execute(db);
+    )
+    WHERE organization_domain_id IS NULL`.execute(db);
 }
