@@ -17,6 +17,7 @@ function enrollmentSuite(dialect: 'sqlite' | 'postgres') {
   let t: TestApp;
   let database: TestDatabase | undefined;
   let clerk: ClerkClient;
+  let apiUrl: string;
   let admin: FapiBrowser;
   let acmeId: string;
   let betaId: string;
@@ -54,7 +55,7 @@ function enrollmentSuite(dialect: 'sqlite' | 'postgres') {
     database = dialect === 'postgres' ? await createTestDatabase() : undefined;
     t = await createTestApp({ databaseUrl: database?.url });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const apiUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api`;
+    apiUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api`;
     clerk = createClerkClient({ secretKey: t.secretKey, apiUrl, publishableKey: t.domain.publishableKey(), telemetry: { disabled: true } });
     await clerk.instance.updateOrganizationSettings({
       domainsEnabled: true,
@@ -190,6 +191,16 @@ function enrollmentSuite(dialect: 'sqlite' | 'postgres') {
       total_count: 1,
       data: [{ status: 'pending', public_organization_data: { id: betaId } }],
     });
+    // PUT /v1/users/{id}/email_address (no @clerk/backend method): the new primary address is verified.
+    const oz = await clerk.users.createUser({ emailAddress: ['oz@elsewhere.test'], password: PASSWORD });
+    const replaced = await fetch(`${apiUrl}/v1/users/${oz.id}/email_address`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${t.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email_address: 'oz@acme.test' }),
+    });
+    expect(replaced.status).toBe(200);
+    const ozInvites = await clerk.organizations.getOrganizationInvitationList({ organizationId: acmeId, status: ['pending'] });
+    expect(ozInvites.data.map((i) => i.emailAddress)).toContain('oz@acme.test');
   });
 
   it('a suggestion belongs to its domain: counted per domain and taken back with it; a deleted domain revokes the invitations it made', async () => {
