@@ -1103,7 +1103,13 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.organizationSuggestions.insertOnce({ ...row, id: newId('orgsug'), organizationDomainId: 'orgdmn_second' })).toBe(
           false,
         );
-        const elsewhere = { ...row, id: newId('orgsug'), organizationId: other.id, organizationDomainId: 'orgdmn_other', createdAt: T0 + 5 };
+        const elsewhere = {
+          ...row,
+          id: newId('orgsug'),
+          organizationId: other.id,
+          organizationDomainId: 'orgdmn_other',
+          createdAt: T0 + 5,
+        };
         await store.organizationSuggestions.insertOnce(elsewhere);
         expect(await store.organizationSuggestions.findById(row.id)).toEqual(row);
         expect(await store.organizationSuggestions.countByUser(ann.id)).toBe(2);

@@ -116,7 +116,8 @@ export function createMeFactorService(deps: {
         throw errors.paramValueInvalid('reserved_for_second_factor', 'needs a verified phone number');
       }
       if (changes.reservedForSecondFactor === false) await assertNotLastSecondFactor(phone);
-      if (!changes.reservedForSecondFactor || phone.reservedForSecondFactor) return { phone: await deps.phones.update(id, changes), backupCodes: undefined };
+      if (!changes.reservedForSecondFactor || phone.reservedForSecondFactor)
+        return { phone: await deps.phones.update(id, changes), backupCodes: undefined };
       // Settings are read before the transaction: SQLite's one connection refuses reads outside it from inside.
       const backupCodesOn = (await deps.factorSettings()).backupCode;
       let backupCodes: string[] | undefined;

@@ -207,7 +207,8 @@ function enrollmentSuite(dialect: 'sqlite' | 'postgres') {
     const gammaId = (await admin.call('POST', '/v1/organizations', { name: 'Gamma' })).body.response.id as string;
     const addDomain = async (name: string, enrollmentMode: 'automatic_invitation' | 'automatic_suggestion') =>
       (await clerk.organizations.createOrganizationDomain({ organizationId: gammaId, name, enrollmentMode, verified: true })).id;
-    const domainJson = async (domainId: string) => (await admin.call('GET', `/v1/organizations/${gammaId}/domains/${domainId}`)).body.response;
+    const domainJson = async (domainId: string) =>
+      (await admin.call('GET', `/v1/organizations/${gammaId}/domains/${domainId}`)).body.response;
     const pendingSuggestions = async (...domainIds: string[]) => {
       const counts: number[] = [];
       for (const id of domainIds) counts.push((await domainJson(id)).total_pending_suggestions);
@@ -260,7 +261,10 @@ function enrollmentSuite(dialect: 'sqlite' | 'postgres') {
     await clerk.organizations.createOrganizationInvitation({ organizationId: gammaId, emailAddress: 'max@west.test', role: 'org:member' });
     expect((await domainJson(west)).total_pending_invitations).toBe(2);
     await clerk.organizations.deleteOrganizationDomain({ organizationId: gammaId, domainId: west });
-    const invitations = await clerk.organizations.getOrganizationInvitationList({ organizationId: gammaId, status: ['pending', 'revoked'] });
+    const invitations = await clerk.organizations.getOrganizationInvitationList({
+      organizationId: gammaId,
+      status: ['pending', 'revoked'],
+    });
     const statusOf = (address: string) => invitations.data.find((i) => i.emailAddress === address)?.status;
     expect({ lea: statusOf('lea@west.test'), max: statusOf('max@west.test') }).toEqual({ lea: 'revoked', max: 'pending' });
     const lea = await signIn('lea@west.test');

@@ -176,7 +176,9 @@ describe('MFA required: pending sessions with the setup-mfa task (SQLite, HTTP o
     expect(reserved.body.client.sessions[0].user).toMatchObject({ two_factor_enabled: true, backup_code_enabled: true });
     // Made once: reading the number or reserving it again shows none, and makes none.
     expect((await b.call('GET', `/v1/me/phone_numbers/${id}`)).body.response.backup_codes).toBeNull();
-    expect((await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'true' })).body.response.backup_codes).toBeNull();
+    expect(
+      (await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'true' })).body.response.backup_codes,
+    ).toBeNull();
     // Hashed at rest, as the TOTP path's: the plain value finds no row, and none was spent.
     expect(await t.store.backupCodes.count(userId)).toBe(10);
     expect(await t.store.backupCodes.consume(userId, backupCodes[0] as string)).toBe(false);

@@ -67,7 +67,7 @@ export function registerPasswordlessRoutes(
   app.get('/v1/me/phone_numbers', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     const phones = await domain.phoneNumbers.listByUsers([userId]);
-    return ctx.send(request, reply, clientId, await Promise.all(phones.map(phoneJson)));
+    return ctx.send(request, reply, clientId, await Promise.all(phones.map((phone) => phoneJson(phone))));
   });
 
   app.post('/v1/me/phone_numbers', async (request, reply) => {

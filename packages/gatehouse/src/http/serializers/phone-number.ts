@@ -9,10 +9,7 @@ import type { Amended } from './wire.js';
  * reserves the user's first second factor, which carries the backup codes made with it (clerk-js's
  * MFA screens show them from there).
  */
-export type PhoneNumberWireJSON = Amended<
-  PhoneNumberJSON,
-  { verification: VerificationWireJSON | null; backup_codes: string[] | null }
-> & {
+export type PhoneNumberWireJSON = Amended<PhoneNumberJSON, { verification: VerificationWireJSON | null; backup_codes: string[] | null }> & {
   created_at: number;
   updated_at: number;
 };
