@@ -3,9 +3,11 @@ import { newId } from '../ids.js';
 import type { Invitation, OrganizationDomain, OrganizationEnrollmentMode, VerificationCode } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
+import type { Repositories } from '../store/repositories/index.js';
 import type { Clock } from './clock.js';
 import type { VerificationCodes } from './frontend/verification-codes.js';
 import type { OrganizationService } from './organizations.js';
+import type { EventService } from './webhooks/events.js';
 
 export const ENROLLMENT_MODES: readonly OrganizationEnrollmentMode[] = [
   'manual_invitation',
@@ -59,21 +61,23 @@ export function assertEnrollmentMode(mode: string, param = 'enrollment_mode'): O
 
 /**
  * Organization domains (BAPI `/v1/organizations/{id}/domains`, FAPI the same path plus affiliation
- * verification by e-mail code and `update_enrollment_mode`).
+ * verification by e-mail code and `update_enrollment_mode`). Every change raises
+ * `organizationDomain.created|updated|deleted` in its transaction.
  */
 export function createOrganizationDomainService(deps: {
   store: Store;
   clock: Clock;
   organizations: OrganizationService;
   codes: VerificationCodes;
+  events: EventService;
   /** Enrolls the users a verified domain in an automatic mode now reaches (organization-enrollment.ts). */
   enroll: (domain: OrganizationDomain) => Promise<void>;
 }) {
-  const { store, clock, organizations, codes, enroll } = deps;
+  const { store, clock, organizations, codes, events, enroll } = deps;
 
-  /** Pending invitations of the organization addressed to the domain. */
-  async function pendingInvitations(domain: OrganizationDomain): Promise<Invitation[]> {
-    const rows = await store.invitations.list({
+  /** Pending invitations of the organization addressed to the domain (read through `repos`: the store, or a transaction's). */
+  async function pendingInvitations(domain: OrganizationDomain, repos: Repositories = store): Promise<Invitation[]> {
+    const rows = await repos.invitations.list({
       kind: 'organization',
       organizationId: domain.organizationId,
       statuses: ['pending'],
@@ -87,12 +91,13 @@ export function createOrganizationDomainService(deps: {
     return rows.filter((i) => i.emailAddress?.endsWith(`@${domain.name}`));
   }
 
-  async function record(domain: OrganizationDomain): Promise<OrganizationDomainRecord> {
+  async function record(domain: OrganizationDomain, repos: Repositories = store): Promise<OrganizationDomainRecord> {
     const [code, pending, suggestions] = await Promise.all([
-      codes.find(domain.id, 'organization_domain'),
-      pendingInvitations(domain),
+      // An affiliation code is a plain code (`codes.find` adds nothing for it): read through `repos`, a transaction's too.
+      repos.verificationCodes.find(domain.id, 'organization_domain'),
+      pendingInvitations(domain, repos),
       domain.enrollmentMode === 'automatic_suggestion'
-        ? store.organizationSuggestions.countPendingByOrganization(domain.organizationId)
+        ? repos.organizationSuggestions.countPendingByOrganization(domain.organizationId)
         : 0,
     ]);
     return { domain, code, totalPendingInvitations: pending.length, totalPendingSuggestions: suggestions };
@@ -105,13 +110,27 @@ export function createOrganizationDomainService(deps: {
     return domain;
   }
 
-  async function write(id: string, changes: Partial<OrganizationDomain>): Promise<void> {
+  /**
+   * Writes `changes` and raises `organizationDomain.updated` with the domain as it then is, in one
+   * transaction; `alongside` runs in it first (e.g. revoking invitations the change settles).
+   */
+  async function write(
+    current: OrganizationDomain,
+    changes: Partial<OrganizationDomain>,
+    alongside?: (tx: Repositories) => Promise<void>,
+  ): Promise<OrganizationDomain> {
+    const next = { ...current, ...changes };
     try {
-      await store.organizationDomains.update(id, changes);
+      await store.transaction(async (tx) => {
+        await tx.organizationDomains.update(current.id, changes);
+        await alongside?.(tx);
+        await events.raise(tx, 'organizationDomain.updated', await record(next, tx));
+      });
     } catch (error) {
       if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
       throw error;
     }
+    return next;
   }
 
   return {
@@ -125,7 +144,7 @@ export function createOrganizationDomainService(deps: {
         store.organizationDomains.list({ ...filter, limit: input.limit ?? 10, offset: input.offset ?? 0 }),
         store.organizationDomains.count(filter),
       ]);
-      return { data: await Promise.all(rows.map(record)), totalCount };
+      return { data: await Promise.all(rows.map((row) => record(row))), totalCount };
     },
 
     get: async (organizationIdOrSlug: string, domainId: string) => record(await load(organizationIdOrSlug, domainId)),
@@ -148,7 +167,10 @@ export function createOrganizationDomainService(deps: {
         updatedAt: now,
       };
       try {
-        await store.organizationDomains.insert(domain);
+        await store.transaction(async (tx) => {
+          await tx.organizationDomains.insert(domain);
+          await events.raise(tx, 'organizationDomain.created', await record(domain, tx));
+        });
       } catch (error) {
         if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
         throw error;
@@ -171,14 +193,17 @@ export function createOrganizationDomainService(deps: {
       }
       if (input.enrollmentMode !== undefined) changes.enrollmentMode = assertEnrollmentMode(input.enrollmentMode);
       if (input.verified !== undefined) changes.verifiedAt = input.verified ? (current.verifiedAt ?? clock()) : null;
-      await write(current.id, changes);
-      await enroll({ ...current, ...changes });
-      return record({ ...current, ...changes });
+      const next = await write(current, changes);
+      await enroll(next);
+      return record(next);
     },
 
     async delete(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomainRecord> {
       const current = await record(await load(organizationIdOrSlug, domainId));
-      if (!(await store.organizationDomains.delete(domainId))) throw errors.notFound('organization domain');
+      await store.transaction(async (tx) => {
+        if (!(await tx.organizationDomains.delete(domainId))) throw errors.notFound('organization domain');
+        await events.raise(tx, 'organizationDomain.deleted', { id: domainId });
+      });
       return current;
     },
 
@@ -194,19 +219,16 @@ export function createOrganizationDomainService(deps: {
       if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw errors.paramInvalid('affiliation_email_address', 'must be an e-mail address');
       if (address.split('@')[1] !== current.name) throw errors.organizationDomainMismatch();
       await codes.send({ subjectId: current.id, purpose: 'organization_domain', to: address, kind: 'verification_code', locale });
-      const changes = { affiliationEmailAddress: address, updatedAt: clock() };
-      await write(current.id, changes);
-      return record({ ...current, ...changes });
+      return record(await write(current, { affiliationEmailAddress: address, updatedAt: clock() }));
     },
 
     /** Checks the mailed code (three tries, ten minutes) and marks the domain verified. */
     async attemptAffiliation(organizationIdOrSlug: string, domainId: string, code: string): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
       await codes.check(current.id, 'organization_domain', code);
-      const changes = { verifiedAt: clock(), updatedAt: clock() };
-      await write(current.id, changes);
-      await enroll({ ...current, ...changes });
-      return record({ ...current, ...changes });
+      const next = await write(current, { verifiedAt: clock(), updatedAt: clock() });
+      await enroll(next);
+      return record(next);
     },
 
     /** Sets the enrollment mode; `deletePending` also revokes the pending invitations addressed to the domain. */
@@ -217,13 +239,12 @@ export function createOrganizationDomainService(deps: {
       deletePending = false,
     ): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
-      const changes = { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() };
-      await write(current.id, changes);
-      if (deletePending) {
-        for (const invitation of await pendingInvitations(current)) await store.invitations.settle(invitation.id, 'revoked', clock());
-      }
-      await enroll({ ...current, ...changes });
-      return record({ ...current, ...changes });
+      const next = await write(current, { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() }, async (tx) => {
+        if (!deletePending) return;
+        for (const invitation of await pendingInvitations(current, tx)) await tx.invitations.settle(invitation.id, 'revoked', clock());
+      });
+      await enroll(next);
+      return record(next);
     },
   };
 }
