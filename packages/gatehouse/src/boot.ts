@@ -186,8 +186,10 @@ export async function boot(
         });
         await sendLinkMail(mailer, message, appName);
       },
-      // `sms.created` (with the code) for every SMS, as `email.created` for mail; then the gateway or the dev outbox.
+      // `sms.created` (with the code) for every SMS, as `email.created` for mail: once the gateway or the
+      // dev outbox has taken it (a production instance without a gateway refuses to send, and raises nothing).
       sendSms: async (message) => {
+        await deliverSms(message);
         const appName = (await domain.instance.settings()).frontend.applicationName;
         const numbers = await store.phoneNumbers.findByNumber(message.to);
         // The number's owner: whoever verified it, else the one user who added it (several unverified: nobody).
@@ -201,7 +203,6 @@ export async function boot(
           message: smsText(appName, message),
           data: { otp_code: message.code, app: { name: appName }, expires_in_minutes: message.expiresInMinutes },
         });
-        await deliverSms(message);
       },
     });
     toWire = createEventSerializer({ links: domain.images.links, lockout: (user) => domain.protection.state(user), clock });
