@@ -10,6 +10,7 @@ import {
   type PermissionDefinition,
   type RestrictionSettings,
   ROLE_KEY,
+  type RoleCatalog,
   type RoleDefinition,
   roleCatalog,
   validateOrganizationSettings,
@@ -100,36 +101,42 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
 
     async updateRole(idOrKey: string, input: RoleInput): Promise<RoleDefinition> {
       let updated: RoleDefinition | undefined;
-      await writeOrganizations((s) => {
-        const role = findCustomRole(s, idOrKey);
-        if (input.key !== undefined && input.key !== role.key) {
-          throw errors.paramValueInvalid('key', 'a role key cannot change (members hold it)');
-        }
-        updated = {
-          ...role,
-          name: input.name ?? role.name,
-          description: input.description ?? role.description,
-          permissions: input.permissions ?? role.permissions,
-          updatedAt: clock(),
-        };
-        return { ...s, roles: s.roles.map((r) => (r.id === role.id ? (updated as RoleDefinition) : r)) };
-      }, async (tx, catalog) => {
-        if (updated) await raiseRole('role.updated', updated.id)(tx, catalog);
-      });
+      await writeOrganizations(
+        (s) => {
+          const role = findCustomRole(s, idOrKey);
+          if (input.key !== undefined && input.key !== role.key) {
+            throw errors.paramValueInvalid('key', 'a role key cannot change (members hold it)');
+          }
+          updated = {
+            ...role,
+            name: input.name ?? role.name,
+            description: input.description ?? role.description,
+            permissions: input.permissions ?? role.permissions,
+            updatedAt: clock(),
+          };
+          return { ...s, roles: s.roles.map((r) => (r.id === role.id ? (updated as RoleDefinition) : r)) };
+        },
+        async (tx, catalog) => {
+          if (updated) await raiseRole('role.updated', updated.id)(tx, catalog);
+        },
+      );
       if (!updated) throw errors.notFound('role');
       return updated;
     },
 
     async deleteRole(idOrKey: string): Promise<string> {
       let id = '';
-      await writeOrganizations((s) => {
-        const role = findCustomRole(s, idOrKey);
-        if (s.creatorRole === role.key || s.defaultRole === role.key) {
-          throw errors.paramValueInvalid('role', 'the creator or default role cannot be deleted');
-        }
-        id = role.id;
-        return { ...s, roles: s.roles.filter((r) => r.id !== role.id) };
-      }, (tx) => events.raise(tx, 'role.deleted', { id }).then(() => undefined));
+      await writeOrganizations(
+        (s) => {
+          const role = findCustomRole(s, idOrKey);
+          if (s.creatorRole === role.key || s.defaultRole === role.key) {
+            throw errors.paramValueInvalid('role', 'the creator or default role cannot be deleted');
+          }
+          id = role.id;
+          return { ...s, roles: s.roles.filter((r) => r.id !== role.id) };
+        },
+        (tx) => events.raise(tx, 'role.deleted', { id }).then(() => undefined),
+      );
       return id;
     },
 
@@ -174,21 +181,24 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
 
     async updatePermission(idOrKey: string, input: { name?: string; description?: string; key?: string }): Promise<PermissionDefinition> {
       let updated: PermissionDefinition | undefined;
-      await writeOrganizations((s) => {
-        const permission = withIds(s).permissions.find((p) => p.id === idOrKey || p.key === idOrKey) as PermissionDefinition | undefined;
-        if (!permission) throw errors.notFound('permission');
-        if (input.key !== undefined && input.key !== permission.key)
-          throw errors.paramValueInvalid('key', 'a permission key cannot change');
-        updated = {
-          ...permission,
-          name: input.name ?? permission.name,
-          description: input.description ?? permission.description,
-          updatedAt: clock(),
-        };
-        return { ...s, permissions: s.permissions.map((p) => (p.id === permission.id ? (updated as PermissionDefinition) : p)) };
-      }, async (tx) => {
-        if (updated) await events.raise(tx, 'permission.updated', updated);
-      });
+      await writeOrganizations(
+        (s) => {
+          const permission = withIds(s).permissions.find((p) => p.id === idOrKey || p.key === idOrKey) as PermissionDefinition | undefined;
+          if (!permission) throw errors.notFound('permission');
+          if (input.key !== undefined && input.key !== permission.key)
+            throw errors.paramValueInvalid('key', 'a permission key cannot change');
+          updated = {
+            ...permission,
+            name: input.name ?? permission.name,
+            description: input.description ?? permission.description,
+            updatedAt: clock(),
+          };
+          return { ...s, permissions: s.permissions.map((p) => (p.id === permission.id ? (updated as PermissionDefinition) : p)) };
+        },
+        async (tx) => {
+          if (updated) await events.raise(tx, 'permission.updated', updated);
+        },
+      );
       if (!updated) throw errors.notFound('permission');
       return updated;
     },

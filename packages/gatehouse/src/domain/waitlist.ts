@@ -155,7 +155,9 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
       const rejected = await transition(entry, ['pending', 'invited'], { status: 'rejected', updatedAt: now }, async (tx) => {
         const invitation = entry.invitationId ? await tx.invitations.findById(entry.invitationId) : undefined;
         if (invitation?.kind !== 'instance' || effectiveStatus(invitation, now) !== 'pending') return invitation;
-        return (await tx.invitations.settle(invitation.id, 'revoked', now)) ? { ...invitation, status: 'revoked', updatedAt: now } : invitation;
+        return (await tx.invitations.settle(invitation.id, 'revoked', now))
+          ? { ...invitation, status: 'revoked', updatedAt: now }
+          : invitation;
       });
       if (!rejected) throw errors.waitlistEntryNotPending();
       return rejected;

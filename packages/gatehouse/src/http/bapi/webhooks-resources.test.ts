@@ -88,7 +88,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const code = await mailedCode(t, `it@hooks-${dialect}.test`);
       const verified = await t.domain.organizationDomains.attemptAffiliation(orgId, domainId, code);
       expect(verified.domain.verifiedAt).not.toBeNull();
-      const afterCode = await bapi('GET', `${domains}/${domainId}`);
+      // The Backend API has no GET of one domain: the list holds it.
+      const afterCode = await bapi('GET', domains);
       const deleted = await bapi('DELETE', `${domains}/${domainId}`);
       expect(deleted.status).toBe(200);
 
@@ -107,7 +108,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         affiliation_email_address: `it@hooks-${dialect}.test`,
         verification: { status: 'unverified', strategy: 'email_code' },
       });
-      expect(got[3]?.data).toEqual(afterCode.body);
+      expect(got[3]?.data).toEqual((afterCode.body.data as unknown[])[0]);
       expect(got[3]?.data).toMatchObject({ verification: { status: 'verified' }, enrollment_mode: 'automatic_invitation' });
       expect(got[4]?.data).toEqual({ object: 'organization_domain', id: domainId, deleted: true });
     });
@@ -153,7 +154,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       ]);
       expect(got[0]?.data).toEqual(permission.body);
       expect(got[1]?.data).toEqual(role.body);
-      expect(got[1]?.data).toMatchObject({ object: 'role', permissions: [{ key: `org:docs_${dialect}:edit` }, { key: 'org:sys_memberships:read' }] });
+      expect(got[1]?.data).toMatchObject({
+        object: 'role',
+        permissions: [{ key: `org:docs_${dialect}:edit` }, { key: 'org:sys_memberships:read' }],
+      });
       expect(got[2]?.data).toEqual(renamed.body);
       expect(got[3]?.data).toEqual(granted.body);
       expect(got[3]?.data).toMatchObject({ is_creator_eligible: true });
@@ -275,17 +279,25 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await t.domain.instance.updateSettings((s) => ({ ...s, passwordless: { ...s.passwordless, phoneNumber: 'optional' } }));
       const user = await t.domain.users.create({ emailAddresses: ['texted@example.com'], password: PASSWORD });
       const browser = fapiBrowser(t.app);
-      const signIn = await browser.call('POST', '/v1/client/sign_ins', { identifier: 'texted@example.com', password: PASSWORD, strategy: 'password' });
+      const signIn = await browser.call('POST', '/v1/client/sign_ins', {
+        identifier: 'texted@example.com',
+        password: PASSWORD,
+        strategy: 'password',
+      });
       expect(signIn.body.response.status).toBe('complete');
       const added = await browser.call('POST', '/v1/me/phone_numbers', { phone_number: '+1 415 555 2671' });
       expect(added.status).toBe(200);
       const phoneId = added.body.response.id as string;
       const before = receiver.accepted.length;
-      expect((await browser.call('POST', `/v1/me/phone_numbers/${phoneId}/prepare_verification`, { strategy: 'phone_code' })).status).toBe(200);
+      expect((await browser.call('POST', `/v1/me/phone_numbers/${phoneId}/prepare_verification`, { strategy: 'phone_code' })).status).toBe(
+        200,
+      );
       // Clerk's test numbers get no SMS on a development instance, so no event either.
       const testNumber = await browser.call('POST', '/v1/me/phone_numbers', { phone_number: '+15555550123' });
       const testId = testNumber.body.response.id as string;
-      expect((await browser.call('POST', `/v1/me/phone_numbers/${testId}/prepare_verification`, { strategy: 'phone_code' })).status).toBe(200);
+      expect((await browser.call('POST', `/v1/me/phone_numbers/${testId}/prepare_verification`, { strategy: 'phone_code' })).status).toBe(
+        200,
+      );
       const code = await mailedCode(t, '+14155552671');
 
       const got = await eventsSince(before, 1);
