@@ -81,8 +81,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const domainId = created.body.id as string;
       const mode = await bapi('PATCH', `${domains}/${domainId}`, { enrollment_mode: 'automatic_invitation' });
       expect(mode.status).toBe(200);
-      // Refused (the name is taken): no event.
+      // Refused (the name is taken, by this domain or another): no event.
       expect((await bapi('POST', domains, { name: `hooks-${dialect}.test` })).status).toBe(400);
+      const other = await bapi('POST', domains, { name: `other-${dialect}.test` });
+      const renamed = await bapi('PATCH', `${domains}/${other.body.id as string}`, { name: `hooks-${dialect}.test` });
+      expect([renamed.status, (renamed.body.errors as { code: string }[] | undefined)?.[0]?.code]).toEqual([
+        400,
+        'organization_domain_already_exists',
+      ]);
       // Verified by the affiliation code (the Frontend API's flow, through the same service).
       await t.domain.organizationDomains.prepareAffiliation(orgId, domainId, `it@hooks-${dialect}.test`, 'en');
       const code = await mailedCode(t, `it@hooks-${dialect}.test`);
@@ -93,7 +99,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const deleted = await bapi('DELETE', `${domains}/${domainId}`);
       expect(deleted.status).toBe(200);
 
-      const got = await eventsSince(before, 5);
+      const got = (await eventsSince(before, 6)).filter((e) => (e.data as { id?: string }).id !== other.body.id);
       expect(got.map((e) => e.type)).toEqual([
         'organizationDomain.created',
         'organizationDomain.updated',
@@ -108,7 +114,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         affiliation_email_address: `it@hooks-${dialect}.test`,
         verification: { status: 'unverified', strategy: 'email_code' },
       });
-      expect(got[3]?.data).toEqual((afterCode.body.data as unknown[])[0]);
+      expect(got[3]?.data).toEqual((afterCode.body.data as { id: string }[]).find((d) => d.id === domainId));
       expect(got[3]?.data).toMatchObject({ verification: { status: 'verified' }, enrollment_mode: 'automatic_invitation' });
       expect(got[4]?.data).toEqual({ object: 'organization_domain', id: domainId, deleted: true });
     });
