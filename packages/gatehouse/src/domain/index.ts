@@ -97,10 +97,11 @@ export function oauthCallbackUrl(publicUrl: string): string {
 export function createDomain(options: DomainOptions) {
   const { box } = options;
   const clock = options.clock ?? systemClock;
-  const instance = createInstanceService(options.store, box, clock);
   const events = createEventService({ clock, instanceId: () => instance.get().id, serialize: options.serializeEvent });
   // Every service writes through this store: a transaction that raised an event wakes the worker on commit.
   const store = events.notifyingStore(options.store);
+  // Settings changes raise events too (roles and permissions live there).
+  const instance = createInstanceService(store, box, clock);
   const audit = createAuditService(store, clock);
   const keyring = createKeyring(store, box, clock);
   const jwtTemplates = createJwtTemplateService(store, box, keyring, clock);
@@ -159,7 +160,7 @@ export function createDomain(options: DomainOptions) {
     events,
   });
   const enrollment = createOrganizationEnrollmentService({ store, clock, organizations, invitations });
-  const waitlist = createWaitlistService({ store, clock, invitations });
+  const waitlist = createWaitlistService({ store, clock, invitations, events });
   /** Social connections turned on in the dashboard, resolved from the cached settings (again only when they change). */
   let resolvedSocial: { raw: string; providers: OAuthProvider[] } = { raw: '{}', providers: [] };
   const dashboardProviders = (): OAuthProvider[] => {
@@ -357,13 +358,14 @@ export function createDomain(options: DomainOptions) {
       clock,
       organizations,
       codes,
+      events,
       enroll: enrollment.enrollDomain,
       withdraw: enrollment.withdraw,
     }),
     enrollment,
     waitlist,
     invitations,
-    organizationRoles: createOrganizationRoleService(instance, clock),
+    organizationRoles: createOrganizationRoleService(instance, clock, events),
     protection,
     secondFactors,
     jwtTemplates,

@@ -3,9 +3,11 @@ import { newId } from '../ids.js';
 import type { OrganizationDomain, OrganizationEnrollmentMode, VerificationCode } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
+import type { Repositories } from '../store/repositories/index.js';
 import type { Clock } from './clock.js';
 import type { VerificationCodes } from './frontend/verification-codes.js';
 import type { OrganizationService } from './organizations.js';
+import type { EventService } from './webhooks/events.js';
 
 export const ENROLLMENT_MODES: readonly OrganizationEnrollmentMode[] = [
   'manual_invitation',
@@ -59,32 +61,36 @@ export function assertEnrollmentMode(mode: string, param = 'enrollment_mode'): O
 
 /**
  * Organization domains (BAPI `/v1/organizations/{id}/domains`, FAPI the same path plus affiliation
- * verification by e-mail code and `update_enrollment_mode`).
+ * verification by e-mail code and `update_enrollment_mode`). Every change raises
+ * `organizationDomain.created|updated|deleted` in its transaction.
  */
 export function createOrganizationDomainService(deps: {
   store: Store;
   clock: Clock;
   organizations: OrganizationService;
   codes: VerificationCodes;
+  events: EventService;
   /** Enrolls the users a verified domain in an automatic mode now reaches (organization-enrollment.ts). */
   enroll: (domain: OrganizationDomain) => Promise<void>;
   /** Takes back the domain's pending suggestions and, as asked, pending invitations (organization-enrollment.ts). */
   withdraw: (domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none' }) => Promise<void>;
 }) {
-  const { store, clock, organizations, codes, enroll, withdraw } = deps;
+  const { store, clock, organizations, codes, events, enroll, withdraw } = deps;
 
-  async function record(domain: OrganizationDomain): Promise<OrganizationDomainRecord> {
+  /** The domain as the wire shows it, read through `repos`: the store, or a transaction's. */
+  async function record(domain: OrganizationDomain, repos: Repositories = store): Promise<OrganizationDomainRecord> {
     const [code, totalPendingInvitations, totalPendingSuggestions] = await Promise.all([
-      codes.find(domain.id, 'organization_domain'),
+      // An affiliation code is a plain code (`codes.find` adds nothing for it): read through `repos`, a transaction's too.
+      repos.verificationCodes.find(domain.id, 'organization_domain'),
       // Clerk: pending invitations sent to addresses at the domain, whoever sent them.
-      store.invitations.count({
+      repos.invitations.count({
         kind: 'organization',
         organizationId: domain.organizationId,
         statuses: ['pending'],
         emailDomain: domain.name,
         now: clock(),
       }),
-      store.organizationSuggestions.countPendingByDomain(domain.id),
+      repos.organizationSuggestions.countPendingByDomain(domain.id),
     ]);
     return { domain, code, totalPendingInvitations, totalPendingSuggestions };
   }
@@ -106,13 +112,19 @@ export function createOrganizationDomainService(deps: {
     return domain;
   }
 
-  async function write(id: string, changes: Partial<OrganizationDomain>): Promise<void> {
+  /** Writes `changes` and raises `organizationDomain.updated` with the domain as it then is, in one transaction. */
+  async function write(current: OrganizationDomain, changes: Partial<OrganizationDomain>): Promise<OrganizationDomain> {
+    const next = { ...current, ...changes };
     try {
-      await store.organizationDomains.update(id, changes);
+      await store.transaction(async (tx) => {
+        await tx.organizationDomains.update(current.id, changes);
+        await events.raise(tx, 'organizationDomain.updated', await record(next, tx));
+      });
     } catch (error) {
       if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
       throw error;
     }
+    return next;
   }
 
   return {
@@ -126,7 +138,7 @@ export function createOrganizationDomainService(deps: {
         store.organizationDomains.list({ ...filter, limit: input.limit ?? 10, offset: input.offset ?? 0 }),
         store.organizationDomains.count(filter),
       ]);
-      return { data: await Promise.all(rows.map(record)), totalCount };
+      return { data: await Promise.all(rows.map((row) => record(row))), totalCount };
     },
 
     get: async (organizationIdOrSlug: string, domainId: string) => record(await load(organizationIdOrSlug, domainId)),
@@ -149,7 +161,10 @@ export function createOrganizationDomainService(deps: {
         updatedAt: now,
       };
       try {
-        await store.organizationDomains.insert(domain);
+        await store.transaction(async (tx) => {
+          await tx.organizationDomains.insert(domain);
+          await events.raise(tx, 'organizationDomain.created', await record(domain, tx));
+        });
       } catch (error) {
         if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
         throw error;
@@ -172,15 +187,18 @@ export function createOrganizationDomainService(deps: {
       }
       if (input.enrollmentMode !== undefined) changes.enrollmentMode = assertEnrollmentMode(input.enrollmentMode);
       if (input.verified !== undefined) changes.verifiedAt = input.verified ? (current.verifiedAt ?? clock()) : null;
-      await write(current.id, changes);
-      await settle(current, { ...current, ...changes });
-      return record({ ...current, ...changes });
+      const next = await write(current, changes);
+      await settle(current, next);
+      return record(next);
     },
 
     /** Deletes the domain and takes back what it offered: pending suggestions, and the pending invitations it made. */
     async delete(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomainRecord> {
       const current = await record(await load(organizationIdOrSlug, domainId));
-      if (!(await store.organizationDomains.delete(domainId))) throw errors.notFound('organization domain');
+      await store.transaction(async (tx) => {
+        if (!(await tx.organizationDomains.delete(domainId))) throw errors.notFound('organization domain');
+        await events.raise(tx, 'organizationDomain.deleted', { id: domainId });
+      });
       await withdraw(current.domain, { invitations: 'made' });
       return current;
     },
@@ -197,19 +215,16 @@ export function createOrganizationDomainService(deps: {
       if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw errors.paramInvalid('affiliation_email_address', 'must be an e-mail address');
       if (address.split('@')[1] !== current.name) throw errors.organizationDomainMismatch();
       await codes.send({ subjectId: current.id, purpose: 'organization_domain', to: address, kind: 'verification_code', locale });
-      const changes = { affiliationEmailAddress: address, updatedAt: clock() };
-      await write(current.id, changes);
-      return record({ ...current, ...changes });
+      return record(await write(current, { affiliationEmailAddress: address, updatedAt: clock() }));
     },
 
     /** Checks the mailed code (three tries, ten minutes) and marks the domain verified. */
     async attemptAffiliation(organizationIdOrSlug: string, domainId: string, code: string): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
       await codes.check(current.id, 'organization_domain', code);
-      const changes = { verifiedAt: clock(), updatedAt: clock() };
-      await write(current.id, changes);
-      await enroll({ ...current, ...changes });
-      return record({ ...current, ...changes });
+      const next = await write(current, { verifiedAt: clock(), updatedAt: clock() });
+      await enroll(next);
+      return record(next);
     },
 
     /**
@@ -224,9 +239,8 @@ export function createOrganizationDomainService(deps: {
       deletePending = false,
     ): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
-      const changes = { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() };
-      const next = { ...current, ...changes };
-      await write(current.id, changes);
+      const next = await write(current, { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() });
+      // Revocations raise `organizationInvitation.revoked` each, through the invitation service.
       if (deletePending) await withdraw(next, { invitations: 'addressed' });
       await settle(current, next);
       return record(next);
