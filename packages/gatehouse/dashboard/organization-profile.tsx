@@ -235,8 +235,8 @@ export function DeleteOrganization(props: { organization: OrganizationProfileJSO
   return (
     <Card title="Delete organization">
       <p class="muted small">
-        Deleting removes the organization with its memberships, invitations and domains, and ends it as the active organization of
-        any session. Webhooks receive <code>organization.deleted</code>. It cannot be undone.
+        Deleting removes the organization with its memberships, invitations and domains, and ends it as the active organization of any
+        session. Webhooks receive <code>organization.deleted</code>. It cannot be undone.
       </p>
       <Alert error={action.error} />
       {!confirming ? (

@@ -331,7 +331,12 @@ function suite(dialect: 'sqlite' | 'postgres') {
       public_metadata: { plan: 'pro' },
     });
     expect(created.statusCode, created.body).toBe(200);
-    expect(created.json()).toMatchObject({ name: 'Globex Corp', slug: 'globex-corp', created_by: ownerId, public_metadata: { plan: 'pro' } });
+    expect(created.json()).toMatchObject({
+      name: 'Globex Corp',
+      slug: 'globex-corp',
+      created_by: ownerId,
+      public_metadata: { plan: 'pro' },
+    });
     const id = created.json().id as string;
     const members = (await bapi('GET', `/organizations/${id}/memberships`)).json().data;
     expect(members.map((m: { role: string; public_user_data: { user_id: string } }) => [m.public_user_data.user_id, m.role])).toEqual([
@@ -444,7 +449,9 @@ function suite(dialect: 'sqlite' | 'postgres') {
     const billing = (await get('/organization-roles')).json().roles.find((r: { key: string }) => r.key === 'org:billing');
     expect(errorCode(await write('DELETE', `/organization-roles/${billing.id}`))).toBe('form_param_value_invalid');
 
-    expect((await write('PATCH', '/organization-settings', { creator_role: 'org:admin', default_role: 'org:member' })).statusCode).toBe(200);
+    expect((await write('PATCH', '/organization-settings', { creator_role: 'org:admin', default_role: 'org:member' })).statusCode).toBe(
+      200,
+    );
     expect((await bapi('GET', '/instance/organization_settings')).json().creator_role).toBe('org:admin');
     expect((await write('DELETE', `/organizations/${org.id}`)).statusCode).toBe(200);
     const audit = (await get('/audit?action=organization_settings.')).json().data as { detail: { changed: object } }[];
@@ -488,9 +495,7 @@ function suite(dialect: 'sqlite' | 'postgres') {
     expect(payload).toMatchObject({ sub: ownerId, email: 'owner@acme.test', name: 'Olive' });
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(120);
     const jwks = createLocalJWKSet((await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json());
-    await expect(jwtVerify(jwt, jwks)).rejects.toThrow();
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' } }).publicKey;
-    await expect(jwtVerify(jwt, await importSPKI(other, 'RS256'))).rejects.toThrow(/signature/);
+    await expect(jwtVerify(jwt, jwks)).rejects.toThrow(/signature/);
 
     // The preview signs with the same stored key.
     const preview = await write('POST', '/jwt-templates/preview-token', {

@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import { METADATA_LIMIT_BYTES } from '../../domain/metadata.js';
 import { ENROLLMENT_MODES } from '../../domain/organization-domains.js';
 import { errors } from '../../errors.js';
 import type { Invitation } from '../../model/index.js';
-import { METADATA_LIMIT_BYTES } from '../../domain/metadata.js';
 import { idParams, metadataObject, queryInt } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
