@@ -99,7 +99,7 @@ function RoleSettings(props: { catalog: CatalogJSON; reload: () => void; action:
           ))}
         </div>
         <button type="submit" class="btn btn-primary" disabled={action.busy || ROLE_SETTINGS.every(([field]) => locked(field))}>
-          Save roles
+          Save creator and default roles
         </button>
       </form>
     </Card>
