@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, qs } from './api';
+import { CreateOrganization, DeleteOrganization, OrganizationMetadata, OrganizationProfile } from './organization-profile';
 import { Alert, Badge, Card, DataTable, Field, Link, Loading, PageHeader, Pager, SearchBar, useAction, useLoad, when } from './ui';
 
 interface OrganizationJSON {
@@ -7,19 +8,27 @@ interface OrganizationJSON {
   name: string;
   slug: string;
   members_count?: number;
+  public_metadata: Record<string, unknown>;
+  private_metadata: Record<string, unknown>;
   created_at: number;
 }
 
 export function OrganizationsPage() {
   const [submitted, setSubmitted] = useState('');
   const [offset, setOffset] = useState(0);
+  const [creating, setCreating] = useState(false);
   const { data, error } = useLoad(
     () => api<{ data: OrganizationJSON[]; total_count: number }>('GET', `/organizations${qs({ query: submitted, limit: 25, offset })}`),
     [submitted, offset],
   );
   return (
     <>
-      <PageHeader title="Organizations" />
+      <PageHeader title="Organizations">
+        <button type="button" class="btn btn-primary" onClick={() => setCreating(!creating)} aria-expanded={creating}>
+          New organization
+        </button>
+      </PageHeader>
+      {creating && <CreateOrganization onCancel={() => setCreating(false)} />}
       <SearchBar
         label="Search organizations"
         placeholder="Search by name or slug"
@@ -81,6 +90,7 @@ interface OrgDetail {
   roles: RoleOption[];
   default_role: string;
   enrollment_modes: string[];
+  limits: { metadata_bytes: number };
 }
 
 interface InvitationJSON {
@@ -175,6 +185,9 @@ export function OrganizationDetailPage(props: { id: string }) {
         onChange={() => setInvitationsTick((t) => t + 1)}
       />
       <Domains path={path} modes={data.enrollment_modes} />
+      <OrganizationProfile organization={org} onSaved={reload} />
+      <OrganizationMetadata organization={org} limitBytes={data.limits.metadata_bytes} onSaved={reload} />
+      <DeleteOrganization organization={org} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
 import { Alert, Badge, Card, CheckboxGroup, DataTable, Field, Loading, PageHeader, useAction, useLoad } from './ui';
 
@@ -24,6 +24,8 @@ interface CatalogJSON {
   permissions: PermissionJSON[];
   creator_role: string;
   default_role: string;
+  /** Role settings the config file sets (`creator_role`, `default_role`): shown read-only. */
+  config_locked: string[];
 }
 
 /** Organization roles and permissions, instance-wide as on Clerk: the built-in ones, and custom ones to create, edit and delete. */
@@ -37,6 +39,7 @@ export function RolesPage() {
         description="Every organization shares these roles. Members hold one role; a role grants its permissions, which tokens carry in o.per."
       />
       <Alert error={action.error || catalog.error} notice={action.notice} />
+      {catalog.data && <RoleSettings catalog={catalog.data} reload={catalog.reload} action={action} />}
       {!catalog.data ? <Loading /> : <Roles catalog={catalog.data} reload={catalog.reload} action={action} />}
       {catalog.data && <Permissions catalog={catalog.data} reload={catalog.reload} action={action} />}
     </>
@@ -44,6 +47,64 @@ export function RolesPage() {
 }
 
 type Action = ReturnType<typeof useAction>;
+
+const ROLE_SETTINGS = [
+  ['creator_role', 'Creator role', 'Given to whoever creates an organization (from the app or with a creator here).'],
+  ['default_role', 'Default role', 'Offered first for invitations, and given to members who join by a verified domain.'],
+] as const;
+
+/** The creator and default roles: any existing role; the Backend API's organization settings and the environment follow. */
+function RoleSettings(props: { catalog: CatalogJSON; reload: () => void; action: Action }) {
+  const { catalog, action } = props;
+  const [values, setValues] = useState({ creator_role: catalog.creator_role, default_role: catalog.default_role });
+  useEffect(
+    () => setValues({ creator_role: catalog.creator_role, default_role: catalog.default_role }),
+    [catalog.creator_role, catalog.default_role],
+  );
+  const locked = (field: string) => catalog.config_locked.includes(field);
+  return (
+    <Card title="Creator and default roles">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          action.run(async () => {
+            const body = Object.fromEntries(ROLE_SETTINGS.filter(([field]) => !locked(field)).map(([field]) => [field, values[field]]));
+            await api('PATCH', '/organization-settings', body);
+            props.reload();
+            return `Creator role ${values.creator_role}, default role ${values.default_role}.`;
+          });
+        }}
+      >
+        <div class="grid-2">
+          {ROLE_SETTINGS.map(([field, label, hint]) => (
+            <Field
+              key={field}
+              id={`settings-${field}`}
+              label={label}
+              hint={locked(field) ? 'Set by the config file, which wins over the dashboard: change it there and restart.' : hint}
+            >
+              <select
+                id={`settings-${field}`}
+                value={values[field]}
+                disabled={locked(field)}
+                onChange={(e) => setValues({ ...values, [field]: (e.target as HTMLSelectElement).value })}
+              >
+                {catalog.roles.map((r) => (
+                  <option key={r.key} value={r.key}>
+                    {r.name} ({r.key})
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ))}
+        </div>
+        <button type="submit" class="btn btn-primary" disabled={action.busy || ROLE_SETTINGS.every(([field]) => locked(field))}>
+          Save creator and default roles
+        </button>
+      </form>
+    </Card>
+  );
+}
 
 function Roles(props: { catalog: CatalogJSON; reload: () => void; action: Action }) {
   const { catalog, action } = props;

@@ -42,9 +42,9 @@ export interface UserJSON {
   created_at: number;
 }
 
-const primaryEmail = (u: UserJSON) =>
+export const primaryEmail = (u: UserJSON) =>
   u.email_addresses.find((e) => e.id === u.primary_email_address_id)?.email_address ?? u.email_addresses[0]?.email_address ?? '';
-const fullName = (u: UserJSON) => [u.first_name, u.last_name].filter(Boolean).join(' ');
+export const fullName = (u: UserJSON) => [u.first_name, u.last_name].filter(Boolean).join(' ');
 
 const SORTS = [
   ['-created_at', 'Newest'],

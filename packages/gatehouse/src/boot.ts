@@ -22,7 +22,7 @@ import { parseFromAddress } from './mail/from-address.js';
 import { renderLinkMail, sendLinkMail } from './mail/link-mail.js';
 import { pickLocale } from './mail/locale.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
-import { createSmsSender } from './mail/sms.js';
+import { createSmsSender, smsText } from './mail/sms.js';
 import { renderInvitationMail, renderMail } from './mail/templates.js';
 import { openStore, type Store } from './store/index.js';
 
@@ -125,6 +125,14 @@ export async function boot(
         data,
       });
     };
+    const deliverSms = createSmsSender({
+      gatewayUrl: config.smsGatewayUrl,
+      development: () => domain.isDevelopment(),
+      store,
+      clock,
+      log,
+      appName: async () => (await domain.instance.settings()).frontend.applicationName,
+    });
     const domain = createDomain({
       store,
       box,
@@ -178,16 +186,26 @@ export async function boot(
         });
         await sendLinkMail(mailer, message, appName);
       },
-      sendSms: createSmsSender({
-        gatewayUrl: config.smsGatewayUrl,
-        development: () => domain.isDevelopment(),
-        store,
-        clock,
-        log,
-        appName: async () => (await domain.instance.settings()).frontend.applicationName,
-      }),
+      // `sms.created` (with the code) for every SMS, as `email.created` for mail: once the gateway or the
+      // dev outbox has taken it (a production instance without a gateway refuses to send, and raises nothing).
+      sendSms: async (message) => {
+        await deliverSms(message);
+        const appName = (await domain.instance.settings()).frontend.applicationName;
+        const numbers = await store.phoneNumbers.findByNumber(message.to);
+        // The number's owner: whoever verified it, else the one user who added it (several unverified: nobody).
+        const owner = numbers.find((p) => p.verified) ?? (numbers.length === 1 ? numbers[0] : undefined);
+        await domain.events.raiseNow('sms.created', {
+          id: newId('sms'),
+          slug: message.kind ?? 'verification_code',
+          toPhoneNumber: message.to,
+          phoneNumberId: owner?.id ?? null,
+          userId: owner?.userId ?? null,
+          message: smsText(appName, message),
+          data: { otp_code: message.code, app: { name: appName }, expires_in_minutes: message.expiresInMinutes },
+        });
+      },
     });
-    toWire = createEventSerializer({ links: domain.images.links, lockout: (user) => domain.protection.state(user) });
+    toWire = createEventSerializer({ links: domain.images.links, lockout: (user) => domain.protection.state(user), clock });
     await domain.instance.ensure(config.instanceType);
     await domain.keyring.load();
     if (config.sessionToken && !prepared) {

@@ -93,11 +93,9 @@ export function configLockedSettings(config: GatehouseConfig): string[] {
   if (config.sessionToken) locked.push('sessionToken');
   for (const key of Object.keys(config.frontend ?? {})) locked.push(`frontend.${key}`);
   if (config.allowedOrigins.length > 0 && !locked.includes('frontend.allowedOrigins')) locked.push('frontend.allowedOrigins');
-  for (const section of ['factors', 'passwordless', 'restrictions'] as const) {
+  for (const section of ['factors', 'passwordless', 'restrictions', 'organizations'] as const) {
     for (const key of Object.keys(config[section] ?? {})) locked.push(`${section}.${key}`);
   }
-  // The one organization setting the sign-in options page edits (the file or GATEHOUSE_FORCE_ORGANIZATION_SELECTION).
-  if (config.organizations?.forceOrganizationSelection !== undefined) locked.push('organizations.forceOrganizationSelection');
   if (config.smtpUrl) locked.push('mail.smtp');
   if (config.mailFrom) locked.push('mail.from');
   return locked;

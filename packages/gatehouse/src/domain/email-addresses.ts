@@ -13,8 +13,16 @@ export interface CreateEmailAddressInput {
   primary?: boolean;
 }
 
-/** E-mail addresses managed through BAPI `/v1/email_addresses`. */
-export function createEmailAddressService(store: Store, clock: Clock, events: EventService) {
+/**
+ * E-mail addresses managed through BAPI `/v1/email_addresses`. An address added verified, or marked
+ * verified, runs `enrollUser` (organization enrollment by verified domain), as a sign-up or a code does.
+ */
+export function createEmailAddressService(
+  store: Store,
+  clock: Clock,
+  events: EventService,
+  enrollUser: (userId: string) => Promise<void> = async () => {},
+) {
   async function load(id: string): Promise<EmailAddress> {
     const row = await store.emailAddresses.findById(id);
     if (!row) throw errors.notFound('email address');
@@ -46,6 +54,7 @@ export function createEmailAddressService(store: Store, clock: Clock, events: Ev
           await raiseUserUpdated(events, tx, user.id);
         }),
       );
+      if (row.verified) await enrollUser(row.userId);
       return row;
     },
 
@@ -63,6 +72,7 @@ export function createEmailAddressService(store: Store, clock: Clock, events: Ev
         if (changes.primary) await tx.users.update(row.userId, { primaryEmailAddressId: id, updatedAt: now });
         await raiseUserUpdated(events, tx, row.userId);
       });
+      if (changes.verified && !row.verified) await enrollUser(row.userId);
       return load(id);
     },
 

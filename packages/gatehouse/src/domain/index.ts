@@ -97,10 +97,11 @@ export function oauthCallbackUrl(publicUrl: string): string {
 export function createDomain(options: DomainOptions) {
   const { box } = options;
   const clock = options.clock ?? systemClock;
-  const instance = createInstanceService(options.store, box, clock);
   const events = createEventService({ clock, instanceId: () => instance.get().id, serialize: options.serializeEvent });
   // Every service writes through this store: a transaction that raised an event wakes the worker on commit.
   const store = events.notifyingStore(options.store);
+  // Settings changes raise events too (roles and permissions live there).
+  const instance = createInstanceService(store, box, clock);
   const audit = createAuditService(store, clock);
   const keyring = createKeyring(store, box, clock);
   const jwtTemplates = createJwtTemplateService(store, box, keyring, clock);
@@ -116,7 +117,8 @@ export function createDomain(options: DomainOptions) {
   });
   const users = auditedUsers(createUserService(store, clock, events, tokens.assertClaimsFit), audit);
   const sessions = createSessionService(store, clock, events);
-  const emailAddresses = createEmailAddressService(store, clock, events);
+  // Enrollment is built further down; an address the Backend API verifies enrolls its user as a sign-up's does.
+  const emailAddresses = createEmailAddressService(store, clock, events, (userId) => enrollment.enrollUser(userId));
   const verifyPassword = createPasswordVerifier(store, clock);
   const isDevelopment = () => instance.get().environmentType === 'development';
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
@@ -140,7 +142,10 @@ export function createDomain(options: DomainOptions) {
     sendLink: options.sendLink,
   });
   const passwordless = async () => (await instance.settings()).passwordless;
-  const phoneNumbers = createPhoneNumberService(store, clock);
+  // Second factors are built further down; a number that stops being one may take the backup codes with it.
+  const phoneNumbers = createPhoneNumberService(store, clock, {
+    secondFactorRemoved: (tx, userId) => secondFactors.dropOrphanBackupCodes(tx, userId),
+  });
   const passkeys = createPasskeyCeremonies({ store, clock, codes, appName: async () => (await frontendSettings()).applicationName });
   const verifyUrl = (token: string) => `${options.publicUrl.replace(/\/$/, '')}/v1/verify?token=${encodeURIComponent(token)}`;
   const clients = createClientService(store, clock, sessions, events);
@@ -155,7 +160,7 @@ export function createDomain(options: DomainOptions) {
     events,
   });
   const enrollment = createOrganizationEnrollmentService({ store, clock, organizations, invitations });
-  const waitlist = createWaitlistService({ store, clock, invitations });
+  const waitlist = createWaitlistService({ store, clock, invitations, events });
   /** Social connections turned on in the dashboard, resolved from the cached settings (again only when they change). */
   let resolvedSocial: { raw: string; providers: OAuthProvider[] } = { raw: '{}', providers: [] };
   const dashboardProviders = (): OAuthProvider[] => {
@@ -309,6 +314,7 @@ export function createDomain(options: DomainOptions) {
       settings: passwordless,
       factorSettings,
       verifyUrl,
+      secondFactors,
     }),
     emailLinks: createEmailLinkService({ store, clock, codes, signIns, signUps, events, enrollUser: enrollment.enrollUser }),
     phoneNumbers,
@@ -350,11 +356,19 @@ export function createDomain(options: DomainOptions) {
     sessions,
     backendClients: createBackendClientService(store, clock, clients),
     organizations,
-    organizationDomains: createOrganizationDomainService({ store, clock, organizations, codes, enroll: enrollment.enrollDomain }),
+    organizationDomains: createOrganizationDomainService({
+      store,
+      clock,
+      organizations,
+      codes,
+      events,
+      enroll: enrollment.enrollDomain,
+      withdraw: enrollment.withdraw,
+    }),
     enrollment,
     waitlist,
     invitations,
-    organizationRoles: createOrganizationRoleService(instance, clock),
+    organizationRoles: createOrganizationRoleService(instance, clock, events),
     protection,
     secondFactors,
     jwtTemplates,

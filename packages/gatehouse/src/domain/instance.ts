@@ -4,6 +4,7 @@ import { hashToken } from '../crypto/token-hash.js';
 import { newId, randomBase62 } from '../ids.js';
 import type { EnvironmentType, StoredInstance } from '../model/index.js';
 import type { Store } from '../store/index.js';
+import type { Repositories } from '../store/repositories/index.js';
 import type { Clock } from './clock.js';
 import { type FactorSettings, parseFactorSettings } from './factor-settings.js';
 import { type FrontendSettings, parseFrontendSettings } from './frontend-settings.js';
@@ -228,14 +229,20 @@ export function createInstanceService(store: Store, box: SecretBox, clock: Clock
      * Read-modify-write of the settings in one transaction. The write only lands if the settings are
      * still those read (compare and swap), so two nodes changing different fields at once never lose
      * one change: the loser reads again and reapplies its change. `change` may throw to refuse.
+     * `written` runs in the same transaction once the write has landed (to raise the change's events).
      */
-    async updateSettings(change: (current: InstanceSettings) => InstanceSettings): Promise<InstanceSettings> {
+    async updateSettings(
+      change: (current: InstanceSettings) => InstanceSettings,
+      written?: (tx: Repositories, next: InstanceSettings) => Promise<void>,
+    ): Promise<InstanceSettings> {
       for (;;) {
         const next = await store.transaction(async (tx) => {
           const row = await tx.instance.get();
           if (!row) throw new Error('instance row vanished');
           const value = change(parseSettings(row.settings));
-          return (await tx.instance.updateSettingsIf(row.id, row.settings, value, clock())) ? value : undefined;
+          if (!(await tx.instance.updateSettingsIf(row.id, row.settings, value, clock()))) return undefined;
+          await written?.(tx, value);
+          return value;
         });
         if (!next) continue;
         settings = { value: next, loadedAt: clock() };

@@ -55,6 +55,8 @@ export interface CreateOrganizationInvitationInput {
   expiresInDays?: number;
   notify?: boolean;
   locale?: string;
+  /** Set by enrollment: the domain whose `automatic_invitation` mode makes this invitation. */
+  organizationDomainId?: string;
 }
 
 export interface CreateInstanceInvitationInput {
@@ -215,6 +217,7 @@ export function createInvitationService(deps: {
       inviterUserId: input.inviterUserId ?? null,
       ticketHash: hash,
       signUpId: null,
+      organizationDomainId: input.organizationDomainId ?? null,
       expiresAt: now + days * DAY_MS,
       createdAt: now,
       updatedAt: now,
@@ -385,6 +388,7 @@ export function createInvitationService(deps: {
         inviterUserId: null,
         ticketHash: hash,
         signUpId: null,
+        organizationDomainId: null,
         expiresAt: now + days * DAY_MS,
         createdAt: now,
         updatedAt: now,
@@ -438,6 +442,7 @@ export function createInvitationService(deps: {
         inviterUserId: null,
         ticketHash: hash,
         signUpId: null,
+        organizationDomainId: null,
         expiresAt: now + seconds * 1000,
         createdAt: now,
         updatedAt: now,

@@ -1,11 +1,13 @@
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
-import type { Invitation, OrganizationDomain, OrganizationEnrollmentMode, VerificationCode } from '../model/index.js';
+import type { OrganizationDomain, OrganizationEnrollmentMode, VerificationCode } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
+import type { Repositories } from '../store/repositories/index.js';
 import type { Clock } from './clock.js';
 import type { VerificationCodes } from './frontend/verification-codes.js';
 import type { OrganizationService } from './organizations.js';
+import type { EventService } from './webhooks/events.js';
 
 export const ENROLLMENT_MODES: readonly OrganizationEnrollmentMode[] = [
   'manual_invitation',
@@ -59,43 +61,48 @@ export function assertEnrollmentMode(mode: string, param = 'enrollment_mode'): O
 
 /**
  * Organization domains (BAPI `/v1/organizations/{id}/domains`, FAPI the same path plus affiliation
- * verification by e-mail code and `update_enrollment_mode`).
+ * verification by e-mail code and `update_enrollment_mode`). Every change raises
+ * `organizationDomain.created|updated|deleted` in its transaction.
  */
 export function createOrganizationDomainService(deps: {
   store: Store;
   clock: Clock;
   organizations: OrganizationService;
   codes: VerificationCodes;
+  events: EventService;
   /** Enrolls the users a verified domain in an automatic mode now reaches (organization-enrollment.ts). */
   enroll: (domain: OrganizationDomain) => Promise<void>;
+  /** Takes back the domain's pending suggestions and, as asked, pending invitations (organization-enrollment.ts). */
+  withdraw: (domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none' }) => Promise<void>;
 }) {
-  const { store, clock, organizations, codes, enroll } = deps;
+  const { store, clock, organizations, codes, events, enroll, withdraw } = deps;
 
-  /** Pending invitations of the organization addressed to the domain. */
-  async function pendingInvitations(domain: OrganizationDomain): Promise<Invitation[]> {
-    const rows = await store.invitations.list({
-      kind: 'organization',
-      organizationId: domain.organizationId,
-      statuses: ['pending'],
-      query: `@${domain.name}`,
-      now: clock(),
-      orderBy: 'created_at',
-      direction: 'desc',
-      limit: 500,
-      offset: 0,
-    });
-    return rows.filter((i) => i.emailAddress?.endsWith(`@${domain.name}`));
+  /** The domain as the wire shows it, read through `repos`: the store, or a transaction's. */
+  async function record(domain: OrganizationDomain, repos: Repositories = store): Promise<OrganizationDomainRecord> {
+    const [code, totalPendingInvitations, totalPendingSuggestions] = await Promise.all([
+      // An affiliation code is a plain code (`codes.find` adds nothing for it): read through `repos`, a transaction's too.
+      repos.verificationCodes.find(domain.id, 'organization_domain'),
+      // Clerk: pending invitations sent to addresses at the domain, whoever sent them.
+      repos.invitations.count({
+        kind: 'organization',
+        organizationId: domain.organizationId,
+        statuses: ['pending'],
+        emailDomain: domain.name,
+        now: clock(),
+      }),
+      repos.organizationSuggestions.countPendingByDomain(domain.id),
+    ]);
+    return { domain, code, totalPendingInvitations, totalPendingSuggestions };
   }
 
-  async function record(domain: OrganizationDomain): Promise<OrganizationDomainRecord> {
-    const [code, pending, suggestions] = await Promise.all([
-      codes.find(domain.id, 'organization_domain'),
-      pendingInvitations(domain),
-      domain.enrollmentMode === 'automatic_suggestion'
-        ? store.organizationSuggestions.countPendingByOrganization(domain.organizationId)
-        : 0,
-    ]);
-    return { domain, code, totalPendingInvitations: pending.length, totalPendingSuggestions: suggestions };
+  /**
+   * After a change of mode, name or verification: a domain that no longer enrolls (unverified, renamed,
+   * or `manual_invitation`) takes back its pending suggestions; one that does enrolls who it reaches.
+   */
+  async function settle(before: OrganizationDomain, after: OrganizationDomain): Promise<void> {
+    const stopped = after.verifiedAt === null || after.enrollmentMode === 'manual_invitation' || after.name !== before.name;
+    if (stopped) await withdraw(after, { invitations: 'none' });
+    await enroll(after);
   }
 
   async function load(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomain> {
@@ -105,13 +112,19 @@ export function createOrganizationDomainService(deps: {
     return domain;
   }
 
-  async function write(id: string, changes: Partial<OrganizationDomain>): Promise<void> {
+  /** Writes `changes` and raises `organizationDomain.updated` with the domain as it then is, in one transaction. */
+  async function write(current: OrganizationDomain, changes: Partial<OrganizationDomain>): Promise<OrganizationDomain> {
+    const next = { ...current, ...changes };
     try {
-      await store.organizationDomains.update(id, changes);
+      await store.transaction(async (tx) => {
+        await tx.organizationDomains.update(current.id, changes);
+        await events.raise(tx, 'organizationDomain.updated', await record(next, tx));
+      });
     } catch (error) {
       if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
       throw error;
     }
+    return next;
   }
 
   return {
@@ -125,7 +138,7 @@ export function createOrganizationDomainService(deps: {
         store.organizationDomains.list({ ...filter, limit: input.limit ?? 10, offset: input.offset ?? 0 }),
         store.organizationDomains.count(filter),
       ]);
-      return { data: await Promise.all(rows.map(record)), totalCount };
+      return { data: await Promise.all(rows.map((row) => record(row))), totalCount };
     },
 
     get: async (organizationIdOrSlug: string, domainId: string) => record(await load(organizationIdOrSlug, domainId)),
@@ -148,7 +161,10 @@ export function createOrganizationDomainService(deps: {
         updatedAt: now,
       };
       try {
-        await store.organizationDomains.insert(domain);
+        await store.transaction(async (tx) => {
+          await tx.organizationDomains.insert(domain);
+          await events.raise(tx, 'organizationDomain.created', await record(domain, tx));
+        });
       } catch (error) {
         if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
         throw error;
@@ -171,14 +187,19 @@ export function createOrganizationDomainService(deps: {
       }
       if (input.enrollmentMode !== undefined) changes.enrollmentMode = assertEnrollmentMode(input.enrollmentMode);
       if (input.verified !== undefined) changes.verifiedAt = input.verified ? (current.verifiedAt ?? clock()) : null;
-      await write(current.id, changes);
-      await enroll({ ...current, ...changes });
-      return record({ ...current, ...changes });
+      const next = await write(current, changes);
+      await settle(current, next);
+      return record(next);
     },
 
+    /** Deletes the domain and takes back what it offered: pending suggestions, and the pending invitations it made. */
     async delete(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomainRecord> {
       const current = await record(await load(organizationIdOrSlug, domainId));
-      if (!(await store.organizationDomains.delete(domainId))) throw errors.notFound('organization domain');
+      await store.transaction(async (tx) => {
+        if (!(await tx.organizationDomains.delete(domainId))) throw errors.notFound('organization domain');
+        await events.raise(tx, 'organizationDomain.deleted', { id: domainId });
+      });
+      await withdraw(current.domain, { invitations: 'made' });
       return current;
     },
 
@@ -194,22 +215,23 @@ export function createOrganizationDomainService(deps: {
       if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw errors.paramInvalid('affiliation_email_address', 'must be an e-mail address');
       if (address.split('@')[1] !== current.name) throw errors.organizationDomainMismatch();
       await codes.send({ subjectId: current.id, purpose: 'organization_domain', to: address, kind: 'verification_code', locale });
-      const changes = { affiliationEmailAddress: address, updatedAt: clock() };
-      await write(current.id, changes);
-      return record({ ...current, ...changes });
+      return record(await write(current, { affiliationEmailAddress: address, updatedAt: clock() }));
     },
 
     /** Checks the mailed code (three tries, ten minutes) and marks the domain verified. */
     async attemptAffiliation(organizationIdOrSlug: string, domainId: string, code: string): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
       await codes.check(current.id, 'organization_domain', code);
-      const changes = { verifiedAt: clock(), updatedAt: clock() };
-      await write(current.id, changes);
-      await enroll({ ...current, ...changes });
-      return record({ ...current, ...changes });
+      const next = await write(current, { verifiedAt: clock(), updatedAt: clock() });
+      await enroll(next);
+      return record(next);
     },
 
-    /** Sets the enrollment mode; `deletePending` also revokes the pending invitations addressed to the domain. */
+    /**
+     * Sets the enrollment mode; `deletePending` also takes back the domain's pending suggestions and
+     * revokes the pending invitations addressed to the domain (Clerk's "Delete pending invitations and
+     * suggestions"). `manual_invitation` takes back the suggestions in any case.
+     */
     async updateEnrollmentMode(
       organizationIdOrSlug: string,
       domainId: string,
@@ -217,13 +239,11 @@ export function createOrganizationDomainService(deps: {
       deletePending = false,
     ): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
-      const changes = { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() };
-      await write(current.id, changes);
-      if (deletePending) {
-        for (const invitation of await pendingInvitations(current)) await store.invitations.settle(invitation.id, 'revoked', clock());
-      }
-      await enroll({ ...current, ...changes });
-      return record({ ...current, ...changes });
+      const next = await write(current, { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() });
+      // Revocations raise `organizationInvitation.revoked` each, through the invitation service.
+      if (deletePending) await withdraw(next, { invitations: 'addressed' });
+      await settle(current, next);
+      return record(next);
     },
   };
 }

@@ -16,6 +16,8 @@ import type { UserRecord } from './users.js';
 
 /** How many existing users a domain enrolls when it is verified or its mode changes (oldest addresses first). */
 const BACKFILL_LIMIT = 1000;
+/** How many pending invitations one withdrawal revokes (each is its own transaction with its webhook). */
+const WITHDRAW_LIMIT = 1000;
 
 export interface SuggestionRecord {
   suggestion: OrganizationSuggestion;
@@ -64,7 +66,7 @@ export function createOrganizationEnrollmentService(deps: {
       });
       if (earlier > 0) return;
       try {
-        await invitations.createForOrganization(domain.organizationId, { emailAddress, notify: false });
+        await invitations.createForOrganization(domain.organizationId, { emailAddress, notify: false, organizationDomainId: domain.id });
       } catch (error) {
         // A concurrent enrollment invited first, or the organization is full: nothing to offer.
         if (!(error instanceof GatehouseError) || !SKIPPED.has(error.code)) throw error;
@@ -75,6 +77,7 @@ export function createOrganizationEnrollmentService(deps: {
     await store.organizationSuggestions.insertOnce({
       id: newId('orgsug'),
       organizationId: domain.organizationId,
+      organizationDomainId: domain.id,
       userId,
       status: 'pending',
       createdAt: now,
@@ -102,16 +105,54 @@ export function createOrganizationEnrollmentService(deps: {
     return request;
   }
 
-  return {
-    /** After a sign-up or an address verification: what the user's verified addresses earn them. */
-    async enrollUser(userId: string): Promise<void> {
-      const emails = (await store.emailAddresses.listByUser(userId)).filter((e) => e.verified);
-      const byDomain = new Map(emails.map((e) => [e.emailAddress.split('@')[1] ?? '', e.emailAddress]));
-      const domains = await store.organizationDomains.findVerifiedByNames([...byDomain.keys()].filter(Boolean));
-      for (const domain of domains) {
-        const address = byDomain.get(domain.name);
-        if (address) await offer(domain, userId, address);
+  /** After a sign-up or an address verification: what the user's verified addresses earn them. */
+  async function enrollUser(userId: string): Promise<void> {
+    const emails = (await store.emailAddresses.listByUser(userId)).filter((e) => e.verified);
+    const byDomain = new Map(emails.map((e) => [e.emailAddress.split('@')[1] ?? '', e.emailAddress]));
+    const domains = await store.organizationDomains.findVerifiedByNames([...byDomain.keys()].filter(Boolean));
+    for (const domain of domains) {
+      const address = byDomain.get(domain.name);
+      if (address) await offer(domain, userId, address);
+    }
+  }
+
+  /** Revokes pending invitations (with `organizationInvitation.revoked`); one settled meanwhile is skipped. */
+  async function revokeAll(organizationId: string, filter: { emailDomain?: string; organizationDomainId?: string }): Promise<void> {
+    const pending = await store.invitations.list({
+      kind: 'organization',
+      organizationId,
+      statuses: ['pending'],
+      ...filter,
+      now: clock(),
+      orderBy: 'created_at',
+      direction: 'asc',
+      limit: WITHDRAW_LIMIT,
+      offset: 0,
+    });
+    for (const invitation of pending) {
+      try {
+        await invitations.revokeForOrganization(organizationId, invitation.id);
+      } catch (error) {
+        if (!(error instanceof GatehouseError) || error.code !== 'organization_invitation_not_pending') throw error;
       }
+    }
+  }
+
+  return {
+    enrollUser,
+
+    /**
+     * Takes back what a domain offered, as Clerk does when a domain is deleted or stops enrolling: its
+     * pending suggestions go, and `invitations` says which pending invitations are revoked: those the
+     * domain made (`made`, a deleted domain), every one addressed to the domain (`addressed`, Clerk's
+     * `delete_pending`), or none. A user whose suggestion went is enrolled again, so another verified
+     * domain of the organization that matches them offers it in its own name.
+     */
+    async withdraw(domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none' }): Promise<void> {
+      const users = await store.organizationSuggestions.deletePendingByDomain(domain.id);
+      if (options.invitations === 'made') await revokeAll(domain.organizationId, { organizationDomainId: domain.id });
+      if (options.invitations === 'addressed') await revokeAll(domain.organizationId, { emailDomain: domain.name });
+      for (const userId of users) await enrollUser(userId);
     },
 
     /** After a domain is verified or its mode changes: the users who already have an address there. */
@@ -154,8 +195,6 @@ export function createOrganizationEnrollmentService(deps: {
       });
       return { ...record, suggestion: { ...suggestion, status: 'accepted', updatedAt: now } };
     },
-
-    countPendingSuggestions: (organizationId: string) => store.organizationSuggestions.countPendingByOrganization(organizationId),
 
     async listRequests(
       organizationId: string,

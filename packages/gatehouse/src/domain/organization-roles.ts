@@ -1,5 +1,6 @@
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
+import type { Repositories } from '../store/repositories/index.js';
 import type { Clock } from './clock.js';
 import type { InstanceService } from './instance.js';
 import {
@@ -9,11 +10,13 @@ import {
   type PermissionDefinition,
   type RestrictionSettings,
   ROLE_KEY,
+  type RoleCatalog,
   type RoleDefinition,
   roleCatalog,
   validateOrganizationSettings,
   withIds,
 } from './organization-settings.js';
+import type { EventService } from './webhooks/events.js';
 
 export interface RoleInput {
   key?: string;
@@ -25,22 +28,35 @@ export interface RoleInput {
 /**
  * Custom roles and permissions, the organization settings, restrictions and allow/blocklist
  * identifiers: all kept in the instance settings (so every node sees a change at once, and the
- * config file writes the same place).
+ * config file writes the same place). Changes to roles and permissions raise `role.*` and
+ * `permission.*` in the transaction that writes the settings.
  */
-export function createOrganizationRoleService(instance: InstanceService, clock: Clock) {
-  async function writeOrganizations(change: (current: OrganizationSettings) => OrganizationSettings): Promise<OrganizationSettings> {
-    const next = await instance.updateSettings((settings) => {
-      let changed: OrganizationSettings;
-      try {
-        changed = validateOrganizationSettings(change(withIds(settings.organizations)));
-      } catch (error) {
-        if (error instanceof Error && !('status' in error)) throw errors.paramValueInvalid('permissions', error.message);
-        throw error;
-      }
-      return { ...settings, organizations: changed };
-    });
+export function createOrganizationRoleService(instance: InstanceService, clock: Clock, events: EventService) {
+  async function writeOrganizations(
+    change: (current: OrganizationSettings) => OrganizationSettings,
+    raise?: (tx: Repositories, catalog: RoleCatalog) => Promise<void>,
+  ): Promise<OrganizationSettings> {
+    const next = await instance.updateSettings(
+      (settings) => {
+        let changed: OrganizationSettings;
+        try {
+          changed = validateOrganizationSettings(change(withIds(settings.organizations)));
+        } catch (error) {
+          if (error instanceof Error && !('status' in error)) throw errors.paramValueInvalid('permissions', error.message);
+          throw error;
+        }
+        return { ...settings, organizations: changed };
+      },
+      raise && ((tx, written) => raise(tx, roleCatalog(written.organizations))),
+    );
     return next.organizations;
   }
+
+  /** `role.created|updated` for the role as the written catalog has it (its permissions expanded from there). */
+  const raiseRole = (type: 'role.created' | 'role.updated', id: string) => async (tx: Repositories, catalog: RoleCatalog) => {
+    const role = catalog.roles.find((r) => r.id === id);
+    if (role) await events.raise(tx, type, { role, catalog });
+  };
 
   const catalog = async () => roleCatalog((await instance.settings()).organizations);
 
@@ -79,40 +95,48 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
       };
       const current = await catalog();
       if (current.find(role.key)) throw errors.identifierExists('key');
-      await writeOrganizations((s) => ({ ...s, roles: [...s.roles, role] }));
+      await writeOrganizations((s) => ({ ...s, roles: [...s.roles, role] }), raiseRole('role.created', role.id));
       return role;
     },
 
     async updateRole(idOrKey: string, input: RoleInput): Promise<RoleDefinition> {
       let updated: RoleDefinition | undefined;
-      await writeOrganizations((s) => {
-        const role = findCustomRole(s, idOrKey);
-        if (input.key !== undefined && input.key !== role.key) {
-          throw errors.paramValueInvalid('key', 'a role key cannot change (members hold it)');
-        }
-        updated = {
-          ...role,
-          name: input.name ?? role.name,
-          description: input.description ?? role.description,
-          permissions: input.permissions ?? role.permissions,
-          updatedAt: clock(),
-        };
-        return { ...s, roles: s.roles.map((r) => (r.id === role.id ? (updated as RoleDefinition) : r)) };
-      });
+      await writeOrganizations(
+        (s) => {
+          const role = findCustomRole(s, idOrKey);
+          if (input.key !== undefined && input.key !== role.key) {
+            throw errors.paramValueInvalid('key', 'a role key cannot change (members hold it)');
+          }
+          updated = {
+            ...role,
+            name: input.name ?? role.name,
+            description: input.description ?? role.description,
+            permissions: input.permissions ?? role.permissions,
+            updatedAt: clock(),
+          };
+          return { ...s, roles: s.roles.map((r) => (r.id === role.id ? (updated as RoleDefinition) : r)) };
+        },
+        async (tx, catalog) => {
+          if (updated) await raiseRole('role.updated', updated.id)(tx, catalog);
+        },
+      );
       if (!updated) throw errors.notFound('role');
       return updated;
     },
 
     async deleteRole(idOrKey: string): Promise<string> {
       let id = '';
-      await writeOrganizations((s) => {
-        const role = findCustomRole(s, idOrKey);
-        if (s.creatorRole === role.key || s.defaultRole === role.key) {
-          throw errors.paramValueInvalid('role', 'the creator or default role cannot be deleted');
-        }
-        id = role.id;
-        return { ...s, roles: s.roles.filter((r) => r.id !== role.id) };
-      });
+      await writeOrganizations(
+        (s) => {
+          const role = findCustomRole(s, idOrKey);
+          if (s.creatorRole === role.key || s.defaultRole === role.key) {
+            throw errors.paramValueInvalid('role', 'the creator or default role cannot be deleted');
+          }
+          id = role.id;
+          return { ...s, roles: s.roles.filter((r) => r.id !== role.id) };
+        },
+        (tx) => events.raise(tx, 'role.deleted', { id }).then(() => undefined),
+      );
       return id;
     },
 
@@ -148,41 +172,62 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
         createdAt: now,
         updatedAt: now,
       };
-      await writeOrganizations((s) => ({ ...s, permissions: [...s.permissions, permission] }));
+      await writeOrganizations(
+        (s) => ({ ...s, permissions: [...s.permissions, permission] }),
+        (tx) => events.raise(tx, 'permission.created', permission).then(() => undefined),
+      );
       return permission;
     },
 
     async updatePermission(idOrKey: string, input: { name?: string; description?: string; key?: string }): Promise<PermissionDefinition> {
       let updated: PermissionDefinition | undefined;
-      await writeOrganizations((s) => {
-        const permission = withIds(s).permissions.find((p) => p.id === idOrKey || p.key === idOrKey) as PermissionDefinition | undefined;
-        if (!permission) throw errors.notFound('permission');
-        if (input.key !== undefined && input.key !== permission.key)
-          throw errors.paramValueInvalid('key', 'a permission key cannot change');
-        updated = {
-          ...permission,
-          name: input.name ?? permission.name,
-          description: input.description ?? permission.description,
-          updatedAt: clock(),
-        };
-        return { ...s, permissions: s.permissions.map((p) => (p.id === permission.id ? (updated as PermissionDefinition) : p)) };
-      });
+      await writeOrganizations(
+        (s) => {
+          const permission = withIds(s).permissions.find((p) => p.id === idOrKey || p.key === idOrKey) as PermissionDefinition | undefined;
+          if (!permission) throw errors.notFound('permission');
+          if (input.key !== undefined && input.key !== permission.key)
+            throw errors.paramValueInvalid('key', 'a permission key cannot change');
+          updated = {
+            ...permission,
+            name: input.name ?? permission.name,
+            description: input.description ?? permission.description,
+            updatedAt: clock(),
+          };
+          return { ...s, permissions: s.permissions.map((p) => (p.id === permission.id ? (updated as PermissionDefinition) : p)) };
+        },
+        async (tx) => {
+          if (updated) await events.raise(tx, 'permission.updated', updated);
+        },
+      );
       if (!updated) throw errors.notFound('permission');
       return updated;
     },
 
+    /** Takes the permission off every role too: each role that had it is updated (`role.updated`). */
     async deletePermission(idOrKey: string): Promise<string> {
       let id = '';
-      await writeOrganizations((s) => {
-        const permission = withIds(s).permissions.find((p) => p.id === idOrKey || p.key === idOrKey);
-        if (!permission?.id) throw errors.notFound('permission');
-        id = permission.id;
-        return {
-          ...s,
-          permissions: s.permissions.filter((p) => p.key !== permission.key),
-          roles: s.roles.map((r) => ({ ...r, permissions: r.permissions.filter((k) => k !== permission.key) })),
-        };
-      });
+      let holders: string[] = [];
+      await writeOrganizations(
+        (s) => {
+          const permission = withIds(s).permissions.find((p) => p.id === idOrKey || p.key === idOrKey);
+          if (!permission?.id) throw errors.notFound('permission');
+          id = permission.id;
+          const now = clock();
+          const roles = s.roles as RoleDefinition[];
+          holders = roles.filter((r) => r.permissions.includes(permission.key)).map((r) => r.id);
+          return {
+            ...s,
+            permissions: s.permissions.filter((p) => p.key !== permission.key),
+            roles: roles.map((r) =>
+              holders.includes(r.id) ? { ...r, permissions: r.permissions.filter((k) => k !== permission.key), updatedAt: now } : r,
+            ),
+          };
+        },
+        async (tx, catalog) => {
+          await events.raise(tx, 'permission.deleted', { id });
+          for (const roleId of holders) await raiseRole('role.updated', roleId)(tx, catalog);
+        },
+      );
       return id;
     },
 

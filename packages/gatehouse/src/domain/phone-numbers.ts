@@ -35,7 +35,14 @@ export interface CreatePhoneNumberInput {
  * addresses, a number belongs to an account only once verified: several users may list it unverified,
  * one holds it verified, and whoever verifies it takes it from unverified listings.
  */
-export function createPhoneNumberService(store: Store, clock: Clock) {
+export function createPhoneNumberService(
+  store: Store,
+  clock: Clock,
+  hooks: {
+    /** In the transaction that un-reserves, unverifies or deletes a number reserved for two-step verification. */
+    secondFactorRemoved?: (tx: Repositories, userId: string) => Promise<void>;
+  } = {},
+) {
   async function load(id: string): Promise<PhoneNumber> {
     const row = await store.phoneNumbers.findById(id);
     if (!row) throw errors.notFound('phone number');
@@ -89,7 +96,12 @@ export function createPhoneNumberService(store: Store, clock: Clock) {
       return load(row.id);
     },
 
-    async update(id: string, changes: { verified?: boolean; primary?: boolean; reservedForSecondFactor?: boolean }): Promise<PhoneNumber> {
+    /** `also` runs in the change's transaction, after it (the Frontend API issues first backup codes there). */
+    async update(
+      id: string,
+      changes: { verified?: boolean; primary?: boolean; reservedForSecondFactor?: boolean },
+      also?: (tx: Repositories) => Promise<void>,
+    ): Promise<PhoneNumber> {
       const row = await load(id);
       const now = clock();
       await store.transaction(async (tx) => {
@@ -110,6 +122,10 @@ export function createPhoneNumberService(store: Store, clock: Clock) {
           if (changes.reservedForSecondFactor && verified) await completeSessionTask(tx, 'setup-mfa', { userId: row.userId }, now);
         }
         if (changes.primary) await tx.phoneNumbers.setPrimary(row.userId, id);
+        if (row.reservedForSecondFactor && (changes.reservedForSecondFactor === false || changes.verified === false)) {
+          await hooks.secondFactorRemoved?.(tx, row.userId);
+        }
+        await also?.(tx);
       });
       return load(id);
     },
@@ -134,6 +150,7 @@ export function createPhoneNumberService(store: Store, clock: Clock) {
           const [next] = await tx.phoneNumbers.listByUsers([row.userId]);
           await tx.phoneNumbers.setPrimary(row.userId, next?.id ?? null);
         }
+        if (row.reservedForSecondFactor) await hooks.secondFactorRemoved?.(tx, row.userId);
       });
       return row;
     },

@@ -3,9 +3,11 @@ import { newId } from '../ids.js';
 import type { Invitation, WaitlistEntry, WaitlistEntryStatus } from '../model/index.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
+import type { Repositories } from '../store/repositories/index.js';
 import type { Clock } from './clock.js';
-import type { InvitationService } from './invitations.js';
+import { effectiveStatus, type InvitationService } from './invitations.js';
 import { normalizeEmail } from './users.js';
+import type { EventService } from './webhooks/events.js';
 
 const STATUSES: readonly WaitlistEntryStatus[] = ['pending', 'invited', 'completed', 'rejected'];
 const ORDER_COLUMNS = ['created_at', 'invited_at', 'email_address'] as const;
@@ -26,9 +28,26 @@ export function assertWaitlistStatus(value: string): WaitlistEntryStatus {
  * The waitlist (sign-up mode `waitlist`): people leave their address (FAPI `POST /v1/waitlist`, or
  * the Backend API), and the instance invites them (an instance invitation, whose ticket passes the
  * sign-up mode), rejects or deletes them. An invited entry reads `completed` once its address signs up.
+ * A new entry raises `waitlistEntry.created`, every change of status `waitlistEntry.updated`, in the
+ * change's transaction.
  */
-export function createWaitlistService(deps: { store: Store; clock: Clock; invitations: InvitationService }) {
-  const { store, clock, invitations } = deps;
+export function createWaitlistService(deps: { store: Store; clock: Clock; invitations: InvitationService; events: EventService }) {
+  const { store, clock, invitations, events } = deps;
+
+  /** Moves the entry from one of `from` and raises `waitlistEntry.updated`, in one transaction; undefined when it was not in `from`. */
+  async function transition(
+    entry: WaitlistEntry,
+    from: WaitlistEntryStatus[],
+    changes: Partial<WaitlistEntry> & { updatedAt: number },
+    invitation: (tx: Repositories) => Promise<Invitation | undefined>,
+  ): Promise<WaitlistEntryRecord | undefined> {
+    return store.transaction(async (tx) => {
+      if (!(await tx.waitlist.transition(entry.id, from, changes))) return undefined;
+      const moved = { entry: { ...entry, ...changes }, invitation: await invitation(tx) };
+      await events.raise(tx, 'waitlistEntry.updated', moved);
+      return moved;
+    });
+  }
 
   function checkedAddress(emailAddress: string): string {
     const address = normalizeEmail(emailAddress);
@@ -62,7 +81,10 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
       updatedAt: now,
     };
     try {
-      await store.waitlist.insert(entry);
+      await store.transaction(async (tx) => {
+        await tx.waitlist.insert(entry);
+        await events.raise(tx, 'waitlistEntry.created', { entry, invitation: undefined });
+      });
     } catch (error) {
       if (!(error instanceof UniqueViolation)) throw error;
       // A concurrent join of the same address won: answer its entry.
@@ -118,21 +140,27 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
       });
       const now = clock();
       const changes = { status: 'invited' as const, invitationId: invitation.id, invitedAt: now, updatedAt: now };
-      if (!(await store.waitlist.transition(id, ['pending', 'rejected'], changes))) {
+      const invited = await transition(entry, ['pending', 'rejected'], changes, async () => invitation);
+      if (!invited) {
         await invitations.revokeForInstance(invitation.id);
         throw errors.waitlistEntryNotPending();
       }
-      return { entry: { ...entry, ...changes }, invitation };
+      return invited;
     },
 
-    /** Rejects a pending or invited entry; an invitation it was sent and not yet used is revoked. */
+    /** Rejects a pending or invited entry; an invitation it was sent and not yet used is revoked with it. */
     async reject(id: string): Promise<WaitlistEntryRecord> {
       const entry = await load(id);
       const now = clock();
-      const changes = { status: 'rejected' as const, updatedAt: now };
-      if (!(await store.waitlist.transition(id, ['pending', 'invited'], changes))) throw errors.waitlistEntryNotPending();
-      if (entry.invitationId) await invitations.revokeForInstance(entry.invitationId).catch(() => undefined);
-      return record({ ...entry, ...changes });
+      const rejected = await transition(entry, ['pending', 'invited'], { status: 'rejected', updatedAt: now }, async (tx) => {
+        const invitation = entry.invitationId ? await tx.invitations.findById(entry.invitationId) : undefined;
+        if (invitation?.kind !== 'instance' || effectiveStatus(invitation, now) !== 'pending') return invitation;
+        return (await tx.invitations.settle(invitation.id, 'revoked', now))
+          ? { ...invitation, status: 'revoked', updatedAt: now }
+          : invitation;
+      });
+      if (!rejected) throw errors.waitlistEntryNotPending();
+      return rejected;
     },
 
     async delete(id: string): Promise<string> {
@@ -146,7 +174,10 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
       const now = clock();
       for (const email of await store.emailAddresses.listByUser(userId)) {
         const entry = email.verified ? await store.waitlist.findByAddress(email.emailAddress) : undefined;
-        if (entry?.status === 'invited') await store.waitlist.transition(entry.id, ['invited'], { status: 'completed', updatedAt: now });
+        if (entry?.status !== 'invited') continue;
+        await transition(entry, ['invited'], { status: 'completed', updatedAt: now }, async (tx) =>
+          entry.invitationId ? tx.invitations.findById(entry.invitationId) : undefined,
+        );
       }
     },
   };

@@ -3,7 +3,9 @@
  * a real `gatehouse start` delivering mail to a real SMTP catcher: a custom role created and given
  * to a member, seen through @clerk/backend; an invitation typed with the keyboard and caught in the
  * mail; a domain added and verified; a JWT template with its own HS256 key previewed and the token
- * verified with that key; the audit log. Screenshots: artifacts/e2e/dashboard-org-*.png.
+ * verified with that key; an organization created with a creator found by e-mail, renamed, its bad
+ * metadata JSON refused, and deleted after typing its slug; the audit log. Screenshots:
+ * artifacts/e2e/dashboard-org-*.png.
  */
 import { createClerkClient } from '@clerk/backend';
 import { jwtVerify } from 'jose';
@@ -187,6 +189,44 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     expect(JSON.stringify(templates)).not.toContain(HMAC_SECRET);
   }, 90_000);
 
+  it('creates an organization with a creator found by e-mail, renames it, refuses bad metadata JSON, and deletes it after confirming', async () => {
+    await go('/dashboard/organizations', 'Organizations');
+    await page.getByRole('button', { name: 'New organization' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Moon Base');
+    await page.getByLabel('Find the creator by e-mail, name or user id').fill('max@rockets.test');
+    await page.keyboard.press('Enter');
+    // One match: chosen at once.
+    await expect(page.getByLabel(/Max Member · max@rockets\.test/).isChecked({ timeout: STEP })).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Moon Base' }).waitFor({ timeout: STEP });
+    const id = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const created = await clerk().organizations.getOrganization({ organizationId: id });
+    expect(created).toMatchObject({ name: 'Moon Base', slug: 'moon-base', createdBy: memberId });
+    const members = await clerk().organizations.getOrganizationMembershipList({ organizationId: id });
+    expect(members.data.map((m) => [m.publicUserData?.userId, m.role])).toEqual([[memberId, 'org:admin']]);
+
+    await page.getByLabel('Organization name').fill('Moon Base Alpha');
+    await page.getByLabel('Organization slug').fill('moon-base-alpha');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved.').waitFor({ timeout: STEP });
+    await page.getByRole('heading', { level: 1, name: 'Moon Base Alpha' }).waitFor({ timeout: STEP });
+    expect(await clerk().organizations.getOrganization({ slug: 'moon-base-alpha' })).toMatchObject({ id, name: 'Moon Base Alpha' });
+
+    await page.getByLabel('Public metadata', { exact: true }).fill('{"tier": "gold"');
+    await page.getByRole('button', { name: 'Save metadata' }).click();
+    await page.getByText('Public metadata is not a valid JSON object; nothing was saved.').waitFor({ timeout: STEP });
+    expect((await clerk().organizations.getOrganization({ organizationId: id })).publicMetadata).toEqual({});
+    await shot(page, 'dashboard-org-06-organization-profile');
+
+    await page.getByRole('button', { name: 'Delete organization…' }).click();
+    const remove = page.getByRole('button', { name: 'Delete Moon Base Alpha permanently' });
+    await expect(remove.isDisabled()).resolves.toBe(true);
+    await page.getByLabel('Type the slug “moon-base-alpha” to confirm').fill('moon-base-alpha');
+    await remove.click();
+    await page.getByRole('heading', { level: 1, name: 'Organizations' }).waitFor({ timeout: STEP });
+    await expect(clerk().organizations.getOrganization({ organizationId: id })).rejects.toMatchObject({ status: 404 });
+  }, 90_000);
+
   it('records every action in the audit log', async () => {
     await go('/dashboard/audit', 'Audit log');
     await page.getByLabel('Action starts with').fill('organization');
@@ -199,10 +239,13 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
       'organization.invitation_revoke',
       'organization.domain_create',
       'organization.domain_update',
+      'organization.create',
+      'organization.update',
+      'organization.delete',
     ]) {
       await page.getByRole('cell', { name: action, exact: true }).first().waitFor({ timeout: STEP });
     }
-    await shot(page, 'dashboard-org-06-audit-log');
+    await shot(page, 'dashboard-org-07-audit-log');
     await page.getByLabel('Action starts with').fill('jwt_template');
     await page.keyboard.press('Enter');
     for (const action of ['jwt_template.create', 'jwt_template.preview_token']) {

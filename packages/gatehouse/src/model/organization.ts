@@ -51,6 +51,8 @@ export interface Invitation {
   ticketHash: string;
   /** The sign-up that presented the ticket and will consume it on completion. */
   signUpId: string | null;
+  /** The organization domain whose `automatic_invitation` mode made it; null for invitations people sent. */
+  organizationDomainId: string | null;
   expiresAt: number | null;
   createdAt: number;
   updatedAt: number;
@@ -80,6 +82,8 @@ export type OrganizationSuggestionStatus = 'pending' | 'accepted';
 export interface OrganizationSuggestion {
   id: string;
   organizationId: string;
+  /** The domain that made it (null only for a suggestion whose domain could not be found when 0017 ran). */
+  organizationDomainId: string | null;
   userId: string;
   status: OrganizationSuggestionStatus;
   createdAt: number;

@@ -15,6 +15,7 @@ import type {
   Machine,
   OAuthFlow,
   Organization,
+  OrganizationDomain,
   OrganizationMembership,
   Session,
   SignIn,
@@ -28,11 +29,14 @@ import { createTestDatabase, postgresAvailable } from '../testing/services.js';
 import { UniqueViolation } from './errors.js';
 import { type Dialect, openStore, type Store } from './index.js';
 import { sessionMapping } from './mappings.js';
+import { backfillSuggestionDomains } from './migrations/0017-enrollment-by-domain.js';
 import { migrations } from './migrations/index.js';
+import { openPostgres } from './postgres.js';
 import { createRepositories } from './repositories/index.js';
 import type { TaskTransition } from './repositories/sessions.js';
 import type { UserListOptions } from './repositories/users.js';
 import type { SessionRow } from './schema.js';
+import { openSqlite } from './sqlite.js';
 
 const pgOk = await postgresAvailable();
 
@@ -838,6 +842,7 @@ function conformanceSuite(dialect: Dialect) {
         inviterUserId: null,
         ticketHash: `hash-${id}`,
         signUpId: null,
+        organizationDomainId: null,
         expiresAt: T0 + 10_000,
         createdAt: T0,
         updatedAt: T0,
@@ -869,6 +874,24 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.invitations.count({ ...base })).toBe(3);
         expect(await store.invitations.countPending(org.id, T0 + 100)).toBe(1);
         expect(await store.invitations.count({ kind: 'instance', statuses: ['pending'], now: T0 + 100 })).toBe(1);
+      });
+
+      it('filters by the addresses at an e-mail domain and by the organization domain that made them', async () => {
+        await store.invitations.insert(
+          invitation('inv_e', { emailAddress: 'eve@acme.test', organizationDomainId: 'orgdmn_acme', createdAt: T0 + 4 }),
+        );
+        await store.invitations.insert(invitation('inv_f', { emailAddress: 'fay@acme.test', createdAt: T0 + 5 }));
+        await store.invitations.insert(invitation('inv_g', { emailAddress: 'gus@notacme.test', createdAt: T0 + 6 }));
+        const base = { kind: 'organization' as const, organizationId: org.id, statuses: ['pending' as const], now: T0 + 100 };
+        const ids = async (filter: { emailDomain?: string; organizationDomainId?: string }) =>
+          (await store.invitations.list({ ...base, ...filter, orderBy: 'created_at', direction: 'asc', limit: 10, offset: 0 })).map(
+            (i) => i.id,
+          );
+        expect(await ids({ emailDomain: 'acme.test' })).toEqual(['inv_e', 'inv_f']);
+        expect(await store.invitations.count({ ...base, emailDomain: 'acme.test' })).toBe(2);
+        expect(await ids({ organizationDomainId: 'orgdmn_acme' })).toEqual(['inv_e']);
+        expect((await store.invitations.findById('inv_e'))?.organizationDomainId).toBe('orgdmn_acme');
+        for (const id of ['inv_e', 'inv_f', 'inv_g']) await store.invitations.delete(id);
       });
 
       it('settles a pending invitation once', async () => {
@@ -1089,27 +1112,43 @@ function conformanceSuite(dialect: Dialect) {
         expect(found.map((e) => e.emailAddress)).toEqual(['ann@acme.test']);
       });
 
-      it('keeps one suggestion per user and organization, accepted once', async () => {
+      it('keeps one suggestion per user and organization, accepted once, counted and withdrawn per domain', async () => {
         const row = {
           id: newId('orgsug'),
           organizationId: org.id,
+          organizationDomainId: 'orgdmn_enrolling',
           userId: ann.id,
           status: 'pending' as const,
           createdAt: T0,
           updatedAt: T0,
         };
         expect(await store.organizationSuggestions.insertOnce(row)).toBe(true);
-        expect(await store.organizationSuggestions.insertOnce({ ...row, id: newId('orgsug') })).toBe(false);
-        await store.organizationSuggestions.insertOnce({ ...row, id: newId('orgsug'), organizationId: other.id, createdAt: T0 + 5 });
+        expect(await store.organizationSuggestions.insertOnce({ ...row, id: newId('orgsug'), organizationDomainId: 'orgdmn_second' })).toBe(
+          false,
+        );
+        const elsewhere = {
+          ...row,
+          id: newId('orgsug'),
+          organizationId: other.id,
+          organizationDomainId: 'orgdmn_other',
+          createdAt: T0 + 5,
+        };
+        await store.organizationSuggestions.insertOnce(elsewhere);
         expect(await store.organizationSuggestions.findById(row.id)).toEqual(row);
         expect(await store.organizationSuggestions.countByUser(ann.id)).toBe(2);
-        expect(await store.organizationSuggestions.countPendingByOrganization(org.id)).toBe(1);
+        expect(await store.organizationSuggestions.countPendingByDomain('orgdmn_enrolling')).toBe(1);
+        expect(await store.organizationSuggestions.countPendingByDomain('orgdmn_second')).toBe(0);
         expect(await store.organizationSuggestions.accept(row.id, T0 + 9)).toBe(true);
         expect(await store.organizationSuggestions.accept(row.id, T0 + 10)).toBe(false);
         expect((await store.organizationSuggestions.findById(row.id))?.updatedAt).toBe(T0 + 9);
         const pending = await store.organizationSuggestions.listByUser(ann.id, { statuses: ['pending'], limit: 10, offset: 0 });
         expect(pending.map((s) => s.organizationId)).toEqual([other.id]);
-        expect(await store.organizationSuggestions.countPendingByOrganization(org.id)).toBe(0);
+        expect(await store.organizationSuggestions.countPendingByDomain('orgdmn_enrolling')).toBe(0);
+        // Withdrawing a domain's suggestions takes the pending ones only; an accepted one stays as a record.
+        expect(await store.organizationSuggestions.deletePendingByDomain('orgdmn_enrolling')).toEqual([]);
+        expect(await store.organizationSuggestions.deletePendingByDomain('orgdmn_other')).toEqual([ann.id]);
+        expect(await store.organizationSuggestions.findById(elsewhere.id)).toBeUndefined();
+        expect(await store.organizationSuggestions.findById(row.id)).toMatchObject({ status: 'accepted' });
       });
 
       it('keeps one membership request per user and organization, settled once', async () => {
@@ -1319,13 +1358,50 @@ function conformanceSuite(dialect: Dialect) {
         await third.close();
       });
 
+      it("0017 gives an older suggestion the organization's oldest domain matching a verified address of its user", async () => {
+        const { store, url } = await freshStore();
+        const org = organizationRow('backfilled');
+        const ann = testUser({ username: 'ann_backfill' });
+        await store.organizations.insert(org);
+        await store.users.insert(ann);
+        await store.emailAddresses.insert(emailRow(ann.id, 'ann@unproven.test', { verified: false }));
+        await store.emailAddresses.insert(emailRow(ann.id, 'ann@match.test'));
+        const domain = (name: string, createdAt: number): OrganizationDomain => ({
+          id: newId('orgdmn'),
+          organizationId: org.id,
+          name,
+          enrollmentMode: 'automatic_suggestion',
+          verifiedAt: T0,
+          affiliationEmailAddress: null,
+          createdAt,
+          updatedAt: createdAt,
+        });
+        // The oldest domain matches only an unverified address; another matches nobody.
+        const match = domain('match.test', T0 + 2);
+        for (const row of [domain('unproven.test', T0), domain('atch.test', T0 + 1), match]) await store.organizationDomains.insert(row);
+        const suggestion = {
+          id: newId('orgsug'),
+          organizationId: org.id,
+          organizationDomainId: null,
+          userId: ann.id,
+          status: 'pending' as const,
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.organizationSuggestions.insertOnce(suggestion);
+        const db = dialect === 'sqlite' ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url);
+        try {
+          await backfillSuggestionDomains(db);
+        } finally {
+          await db.destroy();
+        }
+        expect(await store.organizationSuggestions.findById(suggestion.id)).toEqual({ ...suggestion, organizationDomainId: match.id });
+      });
+
       it('0018 gives the sessions pending before it the one task they could wait for, setup-mfa', async () => {
         const target = await newTarget(dialect);
         targets.push(target);
-        const db =
-          dialect === 'sqlite'
-            ? (await import('./sqlite.js')).openSqlite(target.url.slice('sqlite:'.length))
-            : (await import('./postgres.js')).openPostgres(target.url);
+        const db = dialect === 'sqlite' ? openSqlite(target.url.slice('sqlite:'.length)) : openPostgres(target.url);
         const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0018'));
         const migrated = await new Migrator({
           db,

@@ -405,6 +405,7 @@ export const invitationMapping = entityMapping<Invitation, InvitationRow>()({
   inviterUserId: ['inviter_user_id', 'value'],
   ticketHash: ['ticket_hash', 'value'],
   signUpId: ['sign_up_id', 'value'],
+  organizationDomainId: ['organization_domain_id', 'value'],
   expiresAt: ['expires_at', 'value'],
   createdAt: ['created_at', 'value'],
   updatedAt: ['updated_at', 'value'],
@@ -424,6 +425,7 @@ export const organizationDomainMapping = entityMapping<OrganizationDomain, Organ
 export const organizationSuggestionMapping = entityMapping<OrganizationSuggestion, OrganizationSuggestionRow>()({
   id: ['id', 'value'],
   organizationId: ['organization_id', 'value'],
+  organizationDomainId: ['organization_domain_id', 'value'],
   userId: ['user_id', 'value'],
   status: ['status', 'value'],
   createdAt: ['created_at', 'value'],

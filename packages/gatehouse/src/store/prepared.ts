@@ -7,6 +7,19 @@ import type { Database } from './schema.js';
  */
 export const POINT_LOOKUP = Symbol('gatehouse.point-lookup');
 
+/**
+ * Runs a compiled read at once and returns its rows, or undefined when it cannot now (the query then
+ * takes Kysely's path). Registered by a dialect whose driver is synchronous (SQLite's).
+ */
+export type ImmediateRead = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
+
+const immediateReads = new WeakMap<Kysely<Database>, ImmediateRead>();
+
+/** Lets `compiledOnce` queries on `db` (never on its transactions) be read by `read` when it can. */
+export function registerImmediateReads(db: Kysely<Database>, read: ImmediateRead): void {
+  immediateReads.set(db, read);
+}
+
 /** A value `build` passes where a run's argument goes; never a legitimate query value. */
 const marker = (index: number) => `\u0000gatehouse-argument-${index}\u0000`;
 
@@ -24,6 +37,8 @@ export function compiledOnce<Row, Args extends unknown[]>(
 ): (...args: Args) => Promise<Row[]> {
   let compiled: CompiledQuery<Row> | undefined;
   let slots: { argument: number; constant?: unknown }[] = [];
+  // A transaction's queries always take its own connection: `db` is then a Transaction, never registered.
+  const immediate = immediateReads.get(db);
   return async (...args) => {
     if (!compiled) {
       const markers = Array.from({ length: arity }, (_, i) => marker(i));
@@ -31,6 +46,8 @@ export function compiledOnce<Row, Args extends unknown[]>(
       slots = compiled.parameters.map((value) => ({ argument: markers.indexOf(value as string), constant: value }));
     }
     const parameters = slots.map((slot) => (slot.argument >= 0 ? args[slot.argument] : slot.constant));
+    const rows = immediate?.(compiled.sql, parameters);
+    if (rows) return rows as Row[];
     const lookup: CompiledQuery<Row> & { [POINT_LOOKUP]: true } = { ...compiled, parameters, [POINT_LOOKUP]: true };
     const result = await db.executeQuery<Row>(lookup);
     return result.rows;

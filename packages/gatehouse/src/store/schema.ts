@@ -280,6 +280,7 @@ export interface OrganizationDomainTable {
 export interface OrganizationSuggestionTable {
   id: string;
   organization_id: string;
+  organization_domain_id: string | null;
   user_id: string;
   status: string;
   created_at: number;
@@ -319,6 +320,7 @@ export interface InvitationTable {
   inviter_user_id: string | null;
   ticket_hash: string;
   sign_up_id: string | null;
+  organization_domain_id: string | null;
   expires_at: number | null;
   created_at: number;
   updated_at: number;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testUser } from '../testing/rows.js';
 import { openStore } from './index.js';
 import type { Database } from './schema.js';
 import { openSqlite } from './sqlite.js';
@@ -93,6 +94,53 @@ describe('a query outside a transaction, made from inside it', () => {
       await expect(outcome).rejects.toThrow(/outside the transaction/);
       await expect(started).resolves.toBeUndefined();
       await expect(store.transaction(async () => 'done')).resolves.toBe('done');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// Point lookups read at once while nobody holds or waits for the one connection (store/prepared.ts):
+// never inside another request's open transaction, never ahead of a query already waiting.
+describe('point lookups read at once only while the connection is free', () => {
+  it('wait for an open transaction and see its rows only once it committed; inside it, a store lookup is refused', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-sqlite-immediate-'));
+    const store = await openStore({ url: `sqlite:${path.join(dir, 'immediate.db')}` });
+    try {
+      const user = testUser();
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let inserted = () => {};
+      const insertedSignal = new Promise<void>((resolve) => {
+        inserted = resolve;
+      });
+      const transaction = store.transaction(async (tx) => {
+        await tx.users.insert(user);
+        inserted();
+        await gate;
+      });
+      await insertedSignal;
+      // Another request's lookup while the transaction is open: it must neither see the uncommitted
+      // user nor answer "not found" now; it waits for the connection.
+      let settled = false;
+      const lookup = store.users.findById(user.id).finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(settled).toBe(false);
+      release();
+      await transaction;
+      expect((await lookup)?.id).toBe(user.id);
+      // Now free: the lookup reads at once, and the whole user too.
+      expect((await store.users.findWhole(user.id))?.user.id).toBe(user.id);
+
+      const refused = store.transaction(async () => {
+        await store.users.findById(user.id);
+      });
+      await expect(refused).rejects.toThrow(/outside the transaction/);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

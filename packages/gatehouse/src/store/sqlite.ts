@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Driver, Kysely, SqliteDialect } from 'kysely';
+import { registerImmediateReads } from './prepared.js';
 import type { Database } from './schema.js';
 import { insideTransaction, QUERY_OUTSIDE_TRANSACTION } from './transaction-scope.js';
 
@@ -74,12 +75,36 @@ function fastRows(statement: BetterSqlite3.Statement): KyselyStatement {
   };
 }
 
-/** Kysely's SQLite dialect, refusing a query from inside a transaction's work that would wait for it (see transaction-scope.ts). */
+/**
+ * Kysely's SQLite dialect, refusing a query from inside a transaction's work that would wait for it
+ * (see transaction-scope.ts), and counting who holds or waits for the one connection: when nobody
+ * does, `registerImmediateReads` may read at once (see prepared.ts).
+ */
 class OneConnectionDialect extends SqliteDialect {
+  /** Connections acquired or waited for and not yet released. */
+  claims = 0;
+
   override createDriver(): Driver {
     const driver = super.createDriver();
     const acquire = driver.acquireConnection.bind(driver);
-    driver.acquireConnection = () => (insideTransaction() ? Promise.reject(new Error(QUERY_OUTSIDE_TRANSACTION)) : acquire());
+    const release = driver.releaseConnection.bind(driver);
+    driver.acquireConnection = async () => {
+      if (insideTransaction()) throw new Error(QUERY_OUTSIDE_TRANSACTION);
+      this.claims++;
+      try {
+        return await acquire();
+      } catch (error) {
+        this.claims--;
+        throw error;
+      }
+    };
+    driver.releaseConnection = async (connection) => {
+      try {
+        await release(connection);
+      } finally {
+        this.claims--;
+      }
+    };
     return driver;
   }
 }
@@ -110,5 +135,15 @@ export function openSqlite(file: string): Kysely<Database> {
       return statement;
     },
   };
-  return new Kysely<Database>({ dialect: new OneConnectionDialect({ database }) });
+  const dialect = new OneConnectionDialect({ database });
+  const db = new Kysely<Database>({ dialect });
+  // better-sqlite3 is synchronous: a compiled point lookup made while no query or transaction holds
+  // or waits for the connection runs at once. It cannot see a transaction's uncommitted rows (none is
+  // open) nor pass a waiting query, and it skips the mutex and promises of Kysely's path.
+  registerImmediateReads(db, (sqlText, parameters) => {
+    if (dialect.claims !== 0) return undefined;
+    const statement = database.prepare(sqlText);
+    return statement.reader ? statement.all(parameters) : undefined;
+  });
+  return db;
 }

@@ -26,6 +26,8 @@ export interface SmsMessage {
   to: string;
   code: string;
   expiresInMinutes: number;
+  /** What the code is for (the `slug` of `sms.created`); a verification code when absent. */
+  kind?: CodeMessage['kind'];
 }
 
 export type SmsSender = (message: SmsMessage) => Promise<void>;

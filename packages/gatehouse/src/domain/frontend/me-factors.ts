@@ -9,6 +9,7 @@ import type { UserService } from '../users.js';
 import type { AttackProtection } from './attack-protection.js';
 import { isFailedProof } from './attack-protection.js';
 import type { PasskeyCeremonies, RelyingParty } from './passkeys.js';
+import type { SecondFactorService } from './second-factors.js';
 import type { VerificationCodes } from './verification-codes.js';
 
 /**
@@ -26,6 +27,7 @@ export function createMeFactorService(deps: {
   settings: () => Promise<PasswordlessSettings>;
   factorSettings: () => Promise<FactorSettings>;
   verifyUrl: (token: string) => string;
+  secondFactors: SecondFactorService;
 }) {
   const { store, clock } = deps;
 
@@ -100,13 +102,29 @@ export function createMeFactorService(deps: {
       return deps.phones.markVerified(phone.id);
     },
 
-    async updatePhone(userId: string, id: string, changes: { reservedForSecondFactor?: boolean }): Promise<PhoneNumber> {
+    /**
+     * Reserves a number for two-step verification (or gives it up). Reserving the user's first second
+     * factor answers the backup codes made with it, once (Clerk's `PhoneNumberJSON.backup_codes`).
+     */
+    async updatePhone(
+      userId: string,
+      id: string,
+      changes: { reservedForSecondFactor?: boolean },
+    ): Promise<{ phone: PhoneNumber; backupCodes: string[] | undefined }> {
       const phone = await ownPhone(userId, id);
       if (changes.reservedForSecondFactor && !phone.verified) {
         throw errors.paramValueInvalid('reserved_for_second_factor', 'needs a verified phone number');
       }
       if (changes.reservedForSecondFactor === false) await assertNotLastSecondFactor(phone);
-      return deps.phones.update(id, changes);
+      if (!changes.reservedForSecondFactor || phone.reservedForSecondFactor)
+        return { phone: await deps.phones.update(id, changes), backupCodes: undefined };
+      // Settings are read before the transaction: SQLite's one connection refuses reads outside it from inside.
+      const backupCodesOn = (await deps.factorSettings()).backupCode;
+      let backupCodes: string[] | undefined;
+      const updated = await deps.phones.update(id, changes, async (tx) => {
+        backupCodes = await deps.secondFactors.issueFirstBackupCodes(tx, userId, id, backupCodesOn);
+      });
+      return { phone: updated, backupCodes };
     },
 
     async removePhone(userId: string, id: string): Promise<PhoneNumber> {

@@ -105,6 +105,12 @@ export function createSecondFactorService(deps: {
     return { id: newId('bc'), codes, createdAt: now };
   }
 
+  /** Whether the user has a verified number reserved for two-step verification (other than `exceptId`). */
+  async function hasReservedPhone(tx: Repositories, userId: string, exceptId?: string): Promise<boolean> {
+    const phones = await tx.phoneNumbers.listByUsers([userId]);
+    return phones.some((p) => p.id !== exceptId && p.verified && p.reservedForSecondFactor);
+  }
+
   async function loadUser(userId: string): Promise<User> {
     const user = await store.users.findById(userId);
     if (!user) throw errors.notFound('user');
@@ -174,19 +180,44 @@ export function createSecondFactorService(deps: {
       }
       await store.transaction(async (tx) => {
         await tx.totpSecrets.delete(userId);
+        // Backup codes stand in for another factor: they stay while a number is reserved for it.
+        if (await hasReservedPhone(tx, userId)) return setFlags(tx, user, { totpEnabled: false });
         await tx.backupCodes.deleteAll(userId);
         await setFlags(tx, user, { totpEnabled: false, backupCodeEnabled: false });
       });
       return existing;
     },
 
-    /** New backup codes (replacing any earlier ones); only for users with another second factor. */
+    /**
+     * In the transaction that reserves a verified number for two-step verification: when that number is
+     * the user's first second factor (no authenticator app, no other reserved number, no backup codes)
+     * and backup codes are on (`backupCodesOn`, read before the transaction), makes the ten codes, shown
+     * once in the answer (`PhoneNumberJSON.backup_codes`), as Clerk does.
+     */
+    async issueFirstBackupCodes(tx: Repositories, userId: string, phoneId: string, backupCodesOn: boolean): Promise<string[] | undefined> {
+      if (!backupCodesOn) return undefined;
+      const user = await tx.users.findById(userId);
+      if (!user || user.totpEnabled || user.backupCodeEnabled || (await hasReservedPhone(tx, userId, phoneId))) return undefined;
+      const set = await makeBackupCodes(tx, user);
+      await setFlags(tx, user, { backupCodeEnabled: true });
+      return set.codes;
+    },
+
+    /** In the transaction that un-reserves or deletes a number: with no second factor left, the backup codes go too. */
+    async dropOrphanBackupCodes(tx: Repositories, userId: string): Promise<void> {
+      const user = await tx.users.findById(userId);
+      if (!user || user.totpEnabled || (await hasReservedPhone(tx, userId))) return;
+      await tx.backupCodes.deleteAll(userId);
+      if (user.backupCodeEnabled) await setFlags(tx, user, { backupCodeEnabled: false });
+    },
+
+    /** New backup codes (replacing any earlier ones); only for users with another second factor (an app or a reserved number). */
     async regenerateBackupCodes(userId: string): Promise<BackupCodeSet> {
       if (!(await deps.settings()).backupCode) throw frontendErrors.strategyInvalid('backup_code');
       return store.transaction(async (tx) => {
         const user = await tx.users.findById(userId);
         if (!user) throw errors.notFound('user');
-        if (!user.totpEnabled) throw frontendErrors.backupCodesNeedSecondFactor();
+        if (!user.totpEnabled && !(await hasReservedPhone(tx, userId))) throw frontendErrors.backupCodesNeedSecondFactor();
         const set = await makeBackupCodes(tx, user);
         await setFlags(tx, user, { backupCodeEnabled: true });
         return set;

@@ -77,7 +77,7 @@ export function createVerificationCodes(
       const started = performance.now();
       if (input.channel === 'sms') {
         if (!channels.sendSms) throw new Error('no SMS sender configured');
-        await channels.sendSms({ to: input.to, code: issued.code, expiresInMinutes: CODE_TTL_MS / 60_000 });
+        await channels.sendSms({ to: input.to, code: issued.code, expiresInMinutes: CODE_TTL_MS / 60_000, kind: input.kind });
         deliveryMs = 0.8 * deliveryMs + 0.2 * (performance.now() - started);
         return;
       }

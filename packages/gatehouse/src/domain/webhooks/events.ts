@@ -5,8 +5,11 @@ import type { Store } from '../../store/index.js';
 import type { Repositories } from '../../store/repositories/index.js';
 import type { Clock } from '../clock.js';
 import type { OrganizationInvitationEvent } from '../invitations.js';
+import type { OrganizationDomainRecord } from '../organization-domains.js';
+import type { PermissionDefinition, RoleCatalog, RoleDefinition } from '../organization-settings.js';
 import type { MembershipRecord } from '../organizations.js';
 import type { UserRecord } from '../users.js';
+import type { WaitlistEntryRecord } from '../waitlist.js';
 
 /** A message Gatehouse sent (a code), as `email.created` describes it. */
 export interface SentEmail {
@@ -21,6 +24,26 @@ export interface SentEmail {
   bodyPlain: string;
   /** What the template was filled with: the `otp_code`, the application's name, the lifetime. */
   data: Record<string, unknown>;
+}
+
+/** An SMS Gatehouse sent (a code), as `sms.created` describes it (Clerk's `sms_message`). */
+export interface SentSms {
+  id: string;
+  /** The code's purpose, as for mail: `verification_code`, `sign_in_code`, `reset_password_code`. */
+  slug: string;
+  toPhoneNumber: string;
+  phoneNumberId: string | null;
+  userId: string | null;
+  /** The text sent. */
+  message: string;
+  /** What the text was filled with: the `otp_code`, the application's name, the lifetime. */
+  data: Record<string, unknown>;
+}
+
+/** A role as `role.created|updated` carry it, with the catalog its permission keys are expanded from. */
+export interface RoleEvent {
+  role: RoleDefinition;
+  catalog: RoleCatalog;
 }
 
 /** A deleted object, as Clerk's `*.deleted` events carry it: `{ deleted: true, id, object }`. */
@@ -53,6 +76,18 @@ export interface EventPayloads {
   'organizationInvitation.created': OrganizationInvitationEvent;
   'organizationInvitation.accepted': OrganizationInvitationEvent;
   'organizationInvitation.revoked': OrganizationInvitationEvent;
+  'organizationDomain.created': OrganizationDomainRecord;
+  'organizationDomain.updated': OrganizationDomainRecord;
+  'organizationDomain.deleted': DeletedObject;
+  'role.created': RoleEvent;
+  'role.updated': RoleEvent;
+  'role.deleted': DeletedObject;
+  'permission.created': PermissionDefinition;
+  'permission.updated': PermissionDefinition;
+  'permission.deleted': DeletedObject;
+  'waitlistEntry.created': WaitlistEntryRecord;
+  'waitlistEntry.updated': WaitlistEntryRecord;
+  'sms.created': SentSms;
 }
 
 export type EventType = keyof EventPayloads;
@@ -199,5 +234,17 @@ const EVENT_TYPE_SET: { [K in EventType]: true } = {
   'organizationInvitation.created': true,
   'organizationInvitation.accepted': true,
   'organizationInvitation.revoked': true,
+  'organizationDomain.created': true,
+  'organizationDomain.updated': true,
+  'organizationDomain.deleted': true,
+  'role.created': true,
+  'role.updated': true,
+  'role.deleted': true,
+  'permission.created': true,
+  'permission.updated': true,
+  'permission.deleted': true,
+  'waitlistEntry.created': true,
+  'waitlistEntry.updated': true,
+  'sms.created': true,
 };
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as EventType[];

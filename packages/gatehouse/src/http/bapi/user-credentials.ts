@@ -34,6 +34,9 @@ export function registerUserCredentialRoutes(app: FastifyInstance, domain: Domai
   app.put('/v1/users/:id/email_address', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const { email_address } = parseInput(replaceEmailBody, request.body);
-    return sendJson(reply, 200, serializeEmailAddress(await domain.users.replaceEmailAddress(id, email_address)));
+    const address = await domain.users.replaceEmailAddress(id, email_address);
+    // The new primary address is verified: it earns what a sign-up's would (as POST /v1/users does).
+    await domain.enrollment.enrollUser(id);
+    return sendJson(reply, 200, serializeEmailAddress(address));
   });
 }

@@ -288,7 +288,7 @@ describe('dashboard Configure API under a config file', () => {
       JSON.stringify({
         factors: { totp: false },
         restrictions: { signUpMode: 'waitlist' },
-        organizations: { forceOrganizationSelection: true },
+        organizations: { creatorRole: 'org:admin', forceOrganizationSelection: true },
       }),
     );
     t = await createTestApp({ flags: { port: '4000', config: file, smtp: 'smtp://127.0.0.1:2525' } });
@@ -314,6 +314,15 @@ describe('dashboard Configure API under a config file', () => {
     const mail = (await op.get('/mail')).json();
     expect(mail.config_locked).toEqual(['mail.smtp']);
     expect((await op.write('PUT', '/mail', { smtp: null })).statusCode).toBe(422);
+    // Roles & permissions: the creator role is the file's, the default role is the dashboard's.
+    expect((await op.get('/organization-roles')).json().config_locked).toEqual(['creator_role']);
+    const creator = await op.write('PATCH', '/organization-settings', { creator_role: 'org:member' });
+    expect(creator.statusCode).toBe(422);
+    expect(creator.json().errors[0].meta.param_name).toBe('creator_role');
+    expect((await op.write('PATCH', '/organization-settings', { default_role: 'org:admin' })).json()).toMatchObject({
+      creator_role: 'org:admin',
+      default_role: 'org:admin',
+    });
   });
 });
 

@@ -221,6 +221,10 @@ describe('dashboard API (development instance)', () => {
     const detail = await t.app.inject({ method: 'GET', url: `/dashboard/api/webhooks/${id}`, headers: { cookie } });
     expect(detail.json()).toMatchObject({ endpoint: { id, disabled: true }, deliveries: { data: [], total_count: 0 } });
     expect(detail.json().event_types).toContain('user.created');
+    // The event picker offers every type Gatehouse raises.
+    expect(detail.json().event_types).toEqual(
+      expect.arrayContaining(['organizationDomain.updated', 'role.created', 'permission.deleted', 'waitlistEntry.updated', 'sms.created']),
+    );
     const list = await t.app.inject({ method: 'GET', url: '/dashboard/api/webhooks', headers: { cookie } });
     expect(list.json().data.map((e: { id: string }) => e.id)).toContain(id);
     expect((await write('DELETE', `/dashboard/api/webhooks/${id}`)).statusCode).toBe(200);

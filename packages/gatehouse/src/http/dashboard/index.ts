@@ -27,6 +27,7 @@ import { dashboardAssets } from './assets.js';
 import { assertSameOrigin, authenticateOperator, clearOperatorCookie, type OperatorContext, operatorCookie } from './auth.js';
 import { registerConfigureRoutes } from './configure.js';
 import { registerDashboardOrganizations } from './organizations.js';
+import { registerDashboardRoles } from './roles.js';
 import type { DashboardHandler } from './route.js';
 import { registerDashboardTokens } from './tokens.js';
 
@@ -471,8 +472,9 @@ export function registerDashboard(
     });
   });
 
-  // ---- organizations, their members, invitations and domains; roles and permissions (organizations.ts)
+  // ---- organizations, their members, invitations and domains (organizations.ts); roles, permissions and role settings (roles.ts)
   registerDashboardOrganizations({ route, domain, record });
+  registerDashboardRoles({ route, domain, record }, { configLocked: options.configLocked });
 
   // ---- social connections (stored in the instance settings; the config file's `oauth` wins)
   const socialBody = z

@@ -1,10 +1,12 @@
 /**
- * The dashboard API's organizations (members, invitations, domains, roles and permissions), JWT
- * templates with custom signing keys, and the overview's figures, in-process over real SQLite and
- * PostgreSQL: each change is seen through the Backend API, audited, CSRF-checked, and bad input is
- * refused with Clerk's error codes.
+ * The dashboard API's organizations (create, rename, metadata, delete; members, invitations,
+ * domains; roles and permissions, the creator and default roles), JWT templates with custom
+ * signing keys (HS256/512 and an RS256 PEM key), and the overview's figures, in-process over real
+ * SQLite and PostgreSQL: each change is seen through the Backend API (and its webhooks), audited,
+ * CSRF-checked, and bad input is refused with Clerk's error codes.
  */
-import { jwtVerify } from 'jose';
+import { generateKeyPairSync } from 'node:crypto';
+import { createLocalJWKSet, importSPKI, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
@@ -29,7 +31,7 @@ function suite(dialect: 'sqlite' | 'postgres') {
       headers: { origin: ORIGIN, cookie, 'x-gatehouse-csrf': csrf, ...(payload ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(payload ? { payload: payload as object } : {}),
     });
-  const bapi = (method: 'GET' | 'POST', url: string, payload?: object) =>
+  const bapi = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
     t.app.inject({ method, url: `/api/v1${url}`, headers: t.auth, ...(payload ? { payload } : {}) });
   const auditActions = async (query: string) =>
     ((await get(`/audit?${query}`)).json().data as { action: string; detail: Record<string, unknown> }[]).map((e) => e.action);
@@ -286,10 +288,16 @@ function suite(dialect: 'sqlite' | 'postgres') {
       ['POST', `/organizations/${orgId}/invitations`, { email_address: 'csrf@acme.test' }],
       ['POST', `/organizations/${orgId}/domains`, { name: 'csrf.test' }],
       ['POST', '/jwt-templates/preview-token', { claims: {}, user_id: ownerId }],
+      ['POST', '/organizations', { name: 'CSRF Inc' }],
+      ['PATCH', `/organizations/${orgId}`, { name: 'Renamed by CSRF' }],
+      ['PUT', `/organizations/${orgId}/metadata`, { public_metadata: { csrf: true } }],
+      ['DELETE', `/organizations/${orgId}`, undefined],
+      ['PATCH', '/organization-settings', { creator_role: 'org:member' }],
     ] as const) {
       expect((await write(method, url, body, { 'x-gatehouse-csrf': 'wrong' })).statusCode, url).toBe(403);
     }
     expect((await t.app.inject({ method: 'GET', url: '/dashboard/api/organization-roles' })).statusCode).toBe(401);
+    expect((await bapi('GET', `/organizations/${orgId}`)).json()).toMatchObject({ name: 'Acme', public_metadata: {} });
   });
 
   it('counts sign-ups, sign-ins and active users per day in the database, and reports the webhook backlog', async () => {
@@ -306,6 +314,202 @@ function suite(dialect: 'sqlite' | 'postgres') {
     expect(overview.activity.slice(0, -1).every((d: { signUps: number }) => d.signUps === 0)).toBe(true);
     expect(overview.health.database).toMatchObject({ ok: true });
     expect(overview.health.webhooks).toMatchObject({ ok: true, detail: expect.stringMatching(/nothing waiting|waiting/) });
+  });
+
+  // After the overview's counts: these create sessions and organizations, not users.
+  it('creates an organization with a creator found by e-mail, renames it, replaces its metadata and deletes it, with webhooks and audit', async () => {
+    const hook = await write('POST', '/webhooks', {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['organization.created', 'organization.updated', 'organization.deleted', 'organizationMembership.created'],
+    });
+    expect(hook.statusCode, hook.body).toBe(200);
+    const totalBefore = (await bapi('GET', '/organizations')).json().total_count;
+
+    const created = await write('POST', '/organizations', {
+      name: '  Globex Corp ',
+      created_by: 'Owner@Acme.test',
+      public_metadata: { plan: 'pro' },
+    });
+    expect(created.statusCode, created.body).toBe(200);
+    expect(created.json()).toMatchObject({
+      name: 'Globex Corp',
+      slug: 'globex-corp',
+      created_by: ownerId,
+      public_metadata: { plan: 'pro' },
+    });
+    const id = created.json().id as string;
+    const members = (await bapi('GET', `/organizations/${id}/memberships`)).json().data;
+    expect(members.map((m: { role: string; public_user_data: { user_id: string } }) => [m.public_user_data.user_id, m.role])).toEqual([
+      [ownerId, 'org:admin'],
+    ]);
+    const noCreator = await write('POST', '/organizations', { name: 'Initech', slug: 'initech-hq', created_by: '' });
+    expect(noCreator.json()).toMatchObject({ slug: 'initech-hq', created_by: null });
+    expect((await bapi('GET', `/organizations/${noCreator.json().id}/memberships`)).json().total_count).toBe(0);
+
+    const big = { blob: 'x'.repeat(9000) };
+    for (const [body, code] of [
+      [{}, 'form_param_missing'],
+      [{ name: '   ' }, 'form_param_missing'],
+      [{ name: 'Twice', slug: 'globex-corp' }, 'form_identifier_exists'],
+      [{ name: 'Bad slug', slug: 'Not A Slug!' }, 'form_param_format_invalid'],
+      [{ name: 'Nobody', created_by: 'nobody@acme.test' }, 'form_param_value_invalid'],
+      [{ name: 'Bad JSON', public_metadata: '{"plan": "pro"' }, 'form_param_format_invalid'],
+      [{ name: 'Array', private_metadata: ['a'] }, 'form_param_format_invalid'],
+      [{ name: 'Too big', public_metadata: big }, 'form_param_exceeds_allowed_size'],
+      [{ name: 'Extra', members: [] }, 'form_param_unknown'],
+    ] as const) {
+      const res = await write('POST', '/organizations', body);
+      expect(res.statusCode, JSON.stringify(body).slice(0, 80)).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+      expect(errorCode(res), JSON.stringify(body).slice(0, 80)).toBe(code);
+    }
+    expect((await bapi('GET', '/organizations')).json().total_count).toBe(totalBefore + 2);
+
+    const renamed = await write('PATCH', `/organizations/${id}`, { name: 'Globex Corporation', slug: 'globex' });
+    expect(renamed.json()).toMatchObject({ name: 'Globex Corporation', slug: 'globex' });
+    expect((await bapi('GET', '/organizations/globex')).json()).toMatchObject({ id, name: 'Globex Corporation' });
+    for (const [body, code] of [
+      [{ slug: 'has space' }, 'form_param_format_invalid'],
+      [{ slug: 'initech-hq' }, 'form_identifier_exists'],
+      [{ name: '' }, 'form_param_missing'],
+      [{ max_allowed_memberships: 3 }, 'form_param_unknown'],
+    ] as const) {
+      expect(errorCode(await write('PATCH', `/organizations/${id}`, body)), JSON.stringify(body)).toBe(code);
+    }
+
+    const metadata = await write('PUT', `/organizations/${id}/metadata`, {
+      public_metadata: { plan: 'enterprise', seats: 5 },
+      private_metadata: { crm_id: 'C-42' },
+    });
+    expect(metadata.statusCode, metadata.body).toBe(200);
+    for (const [body, code] of [
+      [{ public_metadata: 'not json' }, 'form_param_format_invalid'],
+      [{ public_metadata: {}, private_metadata: big }, 'form_param_exceeds_allowed_size'],
+    ] as const) {
+      expect(errorCode(await write('PUT', `/organizations/${id}/metadata`, body)), JSON.stringify(body).slice(0, 60)).toBe(code);
+    }
+    // Nothing of the refused writes was kept.
+    expect((await bapi('GET', `/organizations/${id}`)).json()).toMatchObject({
+      name: 'Globex Corporation',
+      slug: 'globex',
+      public_metadata: { plan: 'enterprise', seats: 5 },
+      private_metadata: { crm_id: 'C-42' },
+    });
+
+    const deleted = await write('DELETE', `/organizations/${id}`);
+    expect(deleted.json()).toEqual({ object: 'organization', id, deleted: true });
+    expect((await bapi('GET', `/organizations/${id}`)).statusCode).toBe(404);
+    expect((await write('DELETE', `/organizations/${id}`)).statusCode).toBe(404);
+    expect((await write('DELETE', `/organizations/${noCreator.json().id}`)).statusCode).toBe(200);
+
+    // The Backend API's service raised the same events: one delivery each on the endpoint.
+    const deliveries = (await get(`/webhooks/${hook.json().id}?limit=50`)).json().deliveries.data as { event_type: string }[];
+    expect(deliveries.map((d) => d.event_type).sort()).toEqual([
+      'organization.created',
+      'organization.created',
+      'organization.deleted',
+      'organization.deleted',
+      'organization.updated',
+      'organization.updated',
+      'organizationMembership.created',
+    ]);
+    expect((await write('DELETE', `/webhooks/${hook.json().id}`)).statusCode).toBe(200);
+    const events = (await get(`/audit?target_id=${id}`)).json().data as { action: string; detail: Record<string, unknown> }[];
+    expect(events.map((e) => e.action).sort()).toEqual([
+      'organization.create',
+      'organization.delete',
+      'organization.metadata_update',
+      'organization.update',
+    ]);
+    expect(events.find((e) => e.action === 'organization.create')?.detail).toMatchObject({ slug: 'globex-corp', created_by: ownerId });
+  });
+
+  it('sets the creator and default roles to existing roles only; the Backend API, the environment and new organizations follow', async () => {
+    const set = await write('PATCH', '/organization-settings', { creator_role: 'org:billing', default_role: 'org:billing' });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toMatchObject({ creator_role: 'org:billing', default_role: 'org:billing', config_locked: [] });
+    expect((await bapi('GET', '/instance/organization_settings')).json()).toMatchObject({
+      creator_role: 'org:billing',
+      domains_default_role: 'org:billing',
+    });
+    const environment = (await t.app.inject({ method: 'GET', url: '/v1/environment' })).json();
+    expect(environment.organization_settings.domains.default_role).toBe('org:billing');
+    const org = (await write('POST', '/organizations', { name: 'Billing First', created_by: ownerId })).json();
+    expect((await bapi('GET', `/organizations/${org.id}/memberships`)).json().data[0].role).toBe('org:billing');
+
+    for (const [body, code] of [
+      [{ creator_role: 'org:nope' }, 'form_param_value_invalid'],
+      [{ default_role: 'admin' }, 'form_param_value_invalid'],
+      [{ creator_role: '' }, 'form_param_value_invalid'],
+      [{ max_allowed_memberships: 5 }, 'form_param_unknown'],
+    ] as const) {
+      expect(errorCode(await write('PATCH', '/organization-settings', body)), JSON.stringify(body)).toBe(code);
+    }
+    // A role in use as the creator or default role cannot be deleted.
+    const billing = (await get('/organization-roles')).json().roles.find((r: { key: string }) => r.key === 'org:billing');
+    expect(errorCode(await write('DELETE', `/organization-roles/${billing.id}`))).toBe('form_param_value_invalid');
+
+    expect((await write('PATCH', '/organization-settings', { creator_role: 'org:admin', default_role: 'org:member' })).statusCode).toBe(
+      200,
+    );
+    expect((await bapi('GET', '/instance/organization_settings')).json().creator_role).toBe('org:admin');
+    expect((await write('DELETE', `/organizations/${org.id}`)).statusCode).toBe(200);
+    const audit = (await get('/audit?action=organization_settings.')).json().data as { detail: { changed: object } }[];
+    expect(audit.map((e) => e.detail.changed)).toHaveLength(2);
+    expect(audit.map((e) => e.detail.changed)).toEqual(
+      expect.arrayContaining([
+        { creator_role: 'org:admin', default_role: 'org:member' },
+        { creator_role: 'org:billing', default_role: 'org:billing' },
+      ]),
+    );
+  });
+
+  it('signs a JWT template with its own RS256 PEM key: the minted token verifies with the public key, not with the instance JWKS', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const created = await write('POST', '/jwt-templates', {
+      name: 'rs-service',
+      claims: { email: '{{user.primary_email_address}}', name: '{{user.first_name}}' },
+      lifetime: 120,
+      custom_signing_key: true,
+      signing_algorithm: 'RS256',
+      signing_key: privateKey,
+    });
+    expect(created.statusCode, created.body).toBe(200);
+    expect(created.json()).toMatchObject({ custom_signing_key: true, signing_algorithm: 'RS256' });
+    expect(created.body).not.toContain('PRIVATE KEY');
+    const row = await t.store.jwtTemplates.findById(created.json().id);
+    expect(row?.signingKeyEnc).toBeTruthy();
+    expect(row?.signingKeyEnc).not.toContain('PRIVATE KEY');
+
+    // A real token, minted for a session through the Backend API as @clerk/backend's getToken(sessionId, template) does.
+    const session = await t.domain.sessions.create(ownerId);
+    const minted = await bapi('POST', `/sessions/${session.id}/tokens/rs-service`);
+    expect(minted.statusCode, minted.body).toBe(200);
+    const jwt = minted.json().jwt as string;
+    const { payload, protectedHeader } = await jwtVerify(jwt, await importSPKI(publicKey, 'RS256'));
+    expect(protectedHeader.alg).toBe('RS256');
+    expect(payload).toMatchObject({ sub: ownerId, email: 'owner@acme.test', name: 'Olive' });
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(120);
+    const jwks = createLocalJWKSet((await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json());
+    await expect(jwtVerify(jwt, jwks)).rejects.toThrow(/signature/);
+
+    // The preview signs with the same stored key.
+    const preview = await write('POST', '/jwt-templates/preview-token', {
+      claims: { name: '{{user.first_name}}' },
+      user_id: ownerId,
+      template_id: created.json().id,
+    });
+    expect(preview.json().header).toMatchObject({ alg: 'RS256' });
+    const previewed = await jwtVerify(preview.json().token, await importSPKI(publicKey, 'RS256'), {
+      currentDate: new Date((preview.json().claims.iat - 1) * 1000),
+      clockTolerance: 5,
+    });
+    expect(previewed.payload).toMatchObject({ sub: ownerId, name: 'Olive' });
+    expect((await get('/audit?action=jwt_template.')).body).not.toContain('PRIVATE KEY');
   });
 }
 

@@ -1,21 +1,35 @@
 import * as z from 'zod';
+import { METADATA_LIMIT_BYTES } from '../../domain/metadata.js';
 import { ENROLLMENT_MODES } from '../../domain/organization-domains.js';
-import { BUILT_IN_ROLES } from '../../domain/organization-settings.js';
 import { errors } from '../../errors.js';
 import type { Invitation } from '../../model/index.js';
-import { idParams, queryInt } from '../params.js';
+import { idParams, metadataObject, queryInt } from '../params.js';
 import { sendJson } from '../reply.js';
+import { serializeDeleted } from '../serializers/deleted.js';
 import { serializeOrganizationInvitation } from '../serializers/invitation.js';
 import { serializeOrganizationRecord } from '../serializers/organization.js';
 import { serializeOrganizationDomain } from '../serializers/organization-domain.js';
 import { serializeMembership } from '../serializers/organization-membership.js';
 import { serializePage } from '../serializers/page.js';
-import { serializePermission, serializeRole } from '../serializers/role.js';
 import { parseInput } from '../validation.js';
 import type { DashboardFeature } from './route.js';
 
 const orgQuery = z.object({ query: z.string().max(200).optional(), limit: queryInt(1, 100), offset: queryInt(0, 10_000_000) }).strict();
 const detailQuery = z.object({ members_query: z.string().max(200).optional(), members_offset: queryInt(0, 10_000_000) }).strict();
+const name = z.string().max(256);
+const slug = z.string().max(100);
+const createBody = z
+  .object({
+    name,
+    slug: slug.optional(),
+    /** A user id or an e-mail address; left out or empty: no creator (and no first member). */
+    created_by: z.string().max(320).optional(),
+    public_metadata: metadataObject.optional(),
+    private_metadata: metadataObject.optional(),
+  })
+  .strict();
+const updateBody = z.object({ name: name.optional(), slug: slug.optional() }).strict();
+const metadataBody = z.object({ public_metadata: metadataObject.optional(), private_metadata: metadataObject.optional() }).strict();
 const membershipParams = z.object({ id: z.string().min(1), userId: z.string().min(1) });
 const roleKey = z.string().min(1).max(100);
 const roleBody = z.object({ role: roleKey }).strict();
@@ -32,28 +46,14 @@ const domainBody = z
   .strict();
 const domainUpdateBody = z.object({ enrollment_mode: enrollmentMode.optional(), verified: z.boolean().optional() }).strict();
 const domainParams = z.object({ id: z.string().min(1), domainId: z.string().min(1) });
-const text = (max: number) => z.string().trim().min(1).max(max);
-const customRoleBody = z
-  .object({
-    key: text(80).optional(),
-    name: text(256).optional(),
-    description: z.string().max(1024).optional(),
-    permissions: z.array(text(200)).max(500).optional(),
-  })
-  .strict();
-const permissionBody = z
-  .object({ key: text(200).optional(), name: text(256).optional(), description: z.string().max(1024).optional() })
-  .strict();
-
 const MEMBERS_PAGE = 50;
-const BUILT_IN_KEYS = new Set(BUILT_IN_ROLES.map((r) => r.key));
 const INVITATIONS_PAGE = 25;
 
 /**
- * The dashboard's organizations: list and search, a detail page with members, invitations and
- * domains, and the instance's roles and permissions. Every route calls the service the Backend
- * API's own route calls (organizations, invitations, organizationDomains, organizationRoles) and
- * answers its wire shape; every change is audited as the operator.
+ * The dashboard's organizations: list and search, create, rename, metadata and delete, and a
+ * detail page with members, invitations and domains. Every route calls the service the Backend
+ * API's own route calls (organizations, invitations, organizationDomains), so the same webhooks
+ * fire, and answers its wire shape; every change is audited as the operator. (Roles: roles.ts.)
  */
 export function registerDashboardOrganizations({ route, domain, record }: DashboardFeature): void {
   const { links } = domain.images;
@@ -90,6 +90,53 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
     );
   });
 
+  /** A user named by id or by e-mail address (an indexed lookup), for `param`. */
+  async function userIdOf(who: string, param: string): Promise<string> {
+    const text = who.trim();
+    const userId = text.startsWith('user_')
+      ? text
+      : (await domain.users.list({ emailAddresses: [text.toLowerCase()], limit: 1, offset: 0 }))[0]?.user.id;
+    if (!userId) throw errors.paramValueInvalid(param, 'names no user (give a user id or an e-mail address)');
+    return userId;
+  }
+
+  route('POST', '/organizations', async (request, reply) => {
+    const body = parseInput(createBody, request.body);
+    const createdBy = body.created_by?.trim() ? await userIdOf(body.created_by, 'created_by') : undefined;
+    const created = await domain.organizations.create({
+      name: body.name,
+      slug: body.slug?.trim() || undefined,
+      createdBy,
+      publicMetadata: body.public_metadata,
+      privateMetadata: body.private_metadata,
+    });
+    const { organization } = created;
+    await audit('create', organization.id, { name: organization.name, slug: organization.slug, created_by: createdBy ?? null });
+    return sendJson(reply, 200, serializeOrganizationRecord(created, links));
+  });
+  route('PATCH', '/organizations/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const body = parseInput(updateBody, request.body);
+    const updated = await domain.organizations.update(id, { name: body.name, slug: body.slug });
+    await audit('update', updated.organization.id, { changed: body });
+    return sendJson(reply, 200, serializeOrganizationRecord(updated, links));
+  });
+  // Replaces the fields sent (as the user page's editor does); the sizes are checked by the service.
+  route('PUT', '/organizations/:id/metadata', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const body = parseInput(metadataBody, request.body);
+    const updated = await domain.organizations.replaceMetadata(id, body);
+    await audit('metadata_update', updated.organization.id, { fields: Object.keys(body) });
+    return sendJson(reply, 200, serializeOrganizationRecord(updated, links));
+  });
+  route('DELETE', '/organizations/:id', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const { organization } = await domain.organizations.get(id);
+    const deleted = await domain.organizations.delete(organization.id);
+    await audit('delete', deleted, { name: organization.name, slug: organization.slug });
+    return sendJson(reply, 200, serializeDeleted('organization', deleted));
+  });
+
   route('GET', '/organizations/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const q = parseInput(detailQuery, request.query);
@@ -113,6 +160,7 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
       roles: catalog.roles.map((r) => ({ key: r.key, name: r.name })),
       default_role: catalog.defaultRole,
       enrollment_modes: ENROLLMENT_MODES,
+      limits: { metadata_bytes: METADATA_LIMIT_BYTES },
     });
   });
 
@@ -120,11 +168,7 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
   route('POST', '/organizations/:id/memberships', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(addMemberBody, request.body);
-    const who = body.user.trim();
-    const userId = who.startsWith('user_')
-      ? who
-      : (await domain.users.list({ emailAddresses: [who.toLowerCase()], limit: 1, offset: 0 }))[0]?.user.id;
-    if (!userId) throw errors.paramValueInvalid('user', 'names no user (give a user id or an e-mail address)');
+    const userId = await userIdOf(body.user, 'user');
     const created = await domain.organizations.createMembership(id, { userId, role: body.role });
     await audit('membership_create', created.organization.id, { user_id: userId, role: body.role });
     return sendJson(reply, 200, serializeMembership(created, links));
@@ -211,70 +255,5 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
     const removed = await domain.organizationDomains.delete(id, domainId);
     await audit('domain_delete', removed.domain.organizationId, { domain_id: domainId, name: removed.domain.name });
     return sendJson(reply, 200, serializeOrganizationDomain(removed));
-  });
-
-  // ---- roles and permissions (instance-wide, as on Clerk; the Backend API's role service)
-  const roles = domain.organizationRoles;
-  const catalogJson = async () => {
-    const catalog = await roles.catalog();
-    const settings = await roles.organizationSettings();
-    return {
-      roles: catalog.roles.map((r) => ({ ...serializeRole(r, catalog), built_in: BUILT_IN_KEYS.has(r.key) })),
-      permissions: catalog.permissions.map(serializePermission),
-      creator_role: settings.creatorRole,
-      default_role: catalog.defaultRole,
-    };
-  };
-  route('GET', '/organization-roles', async (_request, reply) => sendJson(reply, 200, await catalogJson()));
-  route('POST', '/organization-roles', async (request, reply) => {
-    const role = await roles.createRole(parseInput(customRoleBody, request.body));
-    await record({
-      action: 'organization_role.create',
-      targetType: 'role',
-      targetId: role.id,
-      detail: { key: role.key, permissions: role.permissions },
-    });
-    return sendJson(reply, 200, serializeRole(role, await roles.catalog()));
-  });
-  route('PATCH', '/organization-roles/:id', async (request, reply) => {
-    const { id } = parseInput(idParams, request.params);
-    const body = parseInput(customRoleBody, request.body);
-    const role = await roles.updateRole(id, body);
-    await record({ action: 'organization_role.update', targetType: 'role', targetId: role.id, detail: { key: role.key, changed: body } });
-    return sendJson(reply, 200, serializeRole(role, await roles.catalog()));
-  });
-  route('DELETE', '/organization-roles/:id', async (request, reply) => {
-    const { id } = parseInput(idParams, request.params);
-    const deleted = await roles.deleteRole(id);
-    await record({ action: 'organization_role.delete', targetType: 'role', targetId: deleted });
-    return sendJson(reply, 200, { id: deleted, object: 'role', deleted: true });
-  });
-  route('POST', '/organization-permissions', async (request, reply) => {
-    const permission = await roles.createPermission(parseInput(permissionBody, request.body));
-    await record({
-      action: 'organization_permission.create',
-      targetType: 'permission',
-      targetId: permission.id,
-      detail: { key: permission.key },
-    });
-    return sendJson(reply, 200, serializePermission(permission));
-  });
-  route('PATCH', '/organization-permissions/:id', async (request, reply) => {
-    const { id } = parseInput(idParams, request.params);
-    const body = parseInput(permissionBody, request.body);
-    const permission = await roles.updatePermission(id, body);
-    await record({
-      action: 'organization_permission.update',
-      targetType: 'permission',
-      targetId: permission.id,
-      detail: { changed: body },
-    });
-    return sendJson(reply, 200, serializePermission(permission));
-  });
-  route('DELETE', '/organization-permissions/:id', async (request, reply) => {
-    const { id } = parseInput(idParams, request.params);
-    const deleted = await roles.deletePermission(id);
-    await record({ action: 'organization_permission.delete', targetType: 'permission', targetId: deleted });
-    return sendJson(reply, 200, { id: deleted, object: 'permission', deleted: true });
   });
 }

@@ -17,6 +17,7 @@ function enrollmentSuite(dialect: 'sqlite' | 'postgres') {
   let t: TestApp;
   let database: TestDatabase | undefined;
   let clerk: ClerkClient;
+  let apiUrl: string;
   let admin: FapiBrowser;
   let acmeId: string;
   let betaId: string;
@@ -54,7 +55,7 @@ function enrollmentSuite(dialect: 'sqlite' | 'postgres') {
     database = dialect === 'postgres' ? await createTestDatabase() : undefined;
     t = await createTestApp({ databaseUrl: database?.url });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const apiUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api`;
+    apiUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api`;
     clerk = createClerkClient({ secretKey: t.secretKey, apiUrl, publishableKey: t.domain.publishableKey(), telemetry: { disabled: true } });
     await clerk.instance.updateOrganizationSettings({
       domainsEnabled: true,
@@ -171,6 +172,103 @@ function enrollmentSuite(dialect: 'sqlite' | 'postgres') {
     expect((await gus.call('GET', '/v1/me/organization_memberships')).body.response.total_count).toBe(0);
     const all = await admin.call('GET', `/v1/organizations/${betaId}/membership_requests?status=accepted,revoked`);
     expect(all.body.response.total_count).toBe(2);
+  });
+
+  it('the Backend API adding a verified address, or marking one verified, enrolls its user', async () => {
+    const ned = await clerk.users.createUser({ emailAddress: ['ned@elsewhere.test'], password: PASSWORD });
+    // acme.test invites automatically (first test), beta.test suggests (second test).
+    await clerk.emailAddresses.createEmailAddress({ userId: ned.id, emailAddress: 'ned@acme.test', verified: true });
+    const unverified = await clerk.emailAddresses.createEmailAddress({ userId: ned.id, emailAddress: 'ned@beta.test' });
+    const b = await signIn('ned@elsewhere.test');
+    expect((await b.call('GET', '/v1/me/organization_invitations')).body.response).toMatchObject({
+      total_count: 1,
+      data: [{ email_address: 'ned@acme.test', status: 'pending', public_organization_data: { id: acmeId } }],
+    });
+    // An unverified address earns nothing; marked verified, it earns Beta's suggestion.
+    expect((await b.call('GET', '/v1/me/organization_suggestions')).body.response.total_count).toBe(0);
+    await clerk.emailAddresses.updateEmailAddress(unverified.id, { verified: true });
+    expect((await b.call('GET', '/v1/me/organization_suggestions')).body.response).toMatchObject({
+      total_count: 1,
+      data: [{ status: 'pending', public_organization_data: { id: betaId } }],
+    });
+    // PUT /v1/users/{id}/email_address (no @clerk/backend method): the new primary address is verified.
+    const oz = await clerk.users.createUser({ emailAddress: ['oz@elsewhere.test'], password: PASSWORD });
+    const replaced = await fetch(`${apiUrl}/v1/users/${oz.id}/email_address`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${t.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email_address: 'oz@acme.test' }),
+    });
+    expect(replaced.status).toBe(200);
+    const ozInvites = await clerk.organizations.getOrganizationInvitationList({ organizationId: acmeId, status: ['pending'] });
+    expect(ozInvites.data.map((i) => i.emailAddress)).toContain('oz@acme.test');
+  });
+
+  it('a suggestion belongs to its domain: counted per domain and taken back with it; a deleted domain revokes the invitations it made', async () => {
+    const gammaId = (await admin.call('POST', '/v1/organizations', { name: 'Gamma' })).body.response.id as string;
+    const addDomain = async (name: string, enrollmentMode: 'automatic_invitation' | 'automatic_suggestion') =>
+      (await clerk.organizations.createOrganizationDomain({ organizationId: gammaId, name, enrollmentMode, verified: true })).id;
+    const domainJson = async (domainId: string) =>
+      (await admin.call('GET', `/v1/organizations/${gammaId}/domains/${domainId}`)).body.response;
+    const pendingSuggestions = async (...domainIds: string[]) => {
+      const counts: number[] = [];
+      for (const id of domainIds) counts.push((await domainJson(id)).total_pending_suggestions);
+      return counts;
+    };
+    const north = await addDomain('north.test', 'automatic_suggestion');
+    const south = await addDomain('south.test', 'automatic_suggestion');
+    const east = await addDomain('east.test', 'automatic_suggestion');
+    await clerk.users.createUser({ emailAddress: ['ivy@north.test'], password: PASSWORD });
+    await clerk.users.createUser({ emailAddress: ['jon@south.test'], password: PASSWORD });
+    const kim = await clerk.users.createUser({ emailAddress: ['kim@north.test'], password: PASSWORD });
+    // Kim's second address matches east, but Gamma was offered to Kim once already (by north).
+    await clerk.emailAddresses.createEmailAddress({ userId: kim.id, emailAddress: 'kim@east.test', verified: true });
+    expect(await pendingSuggestions(north, south, east)).toEqual([2, 1, 0]);
+
+    // manual_invitation: south takes back its pending suggestion; north keeps its own.
+    await clerk.organizations.updateOrganizationDomain({ organizationId: gammaId, domainId: south, enrollmentMode: 'manual_invitation' });
+    const jon = await signIn('jon@south.test');
+    expect((await jon.call('GET', '/v1/me/organization_suggestions')).body.response.total_count).toBe(0);
+    expect(await pendingSuggestions(north, south)).toEqual([2, 0]);
+
+    // Ivy asks to join, then north is deleted (<OrganizationProfile/>'s Remove domain): an accepted
+    // suggestion stays with its request; Kim's pending one goes, and east offers Gamma in its own name.
+    const ivy = await signIn('ivy@north.test');
+    const ivySuggestion = (await ivy.call('GET', '/v1/me/organization_suggestions')).body.response.data[0];
+    await ivy.call('POST', `/v1/me/organization_suggestions/${ivySuggestion.id}/accept`);
+    expect((await admin.call('DELETE', `/v1/organizations/${gammaId}/domains/${north}`)).status).toBe(200);
+    expect((await ivy.call('GET', '/v1/me/organization_suggestions?status=accepted')).body.response.total_count).toBe(1);
+    expect((await admin.call('GET', `/v1/organizations/${gammaId}/membership_requests?status=pending`)).body.response.total_count).toBe(1);
+    const kimBrowser = await signIn('kim@north.test');
+    const kimSuggestions = (await kimBrowser.call('GET', '/v1/me/organization_suggestions?status=pending')).body.response;
+    expect(kimSuggestions).toMatchObject({ total_count: 1, data: [{ public_organization_data: { id: gammaId } }] });
+    expect(await pendingSuggestions(east)).toEqual([1]);
+    // <OrganizationProfile/>'s "Delete pending invitations and suggestions", switching east to invitations:
+    // Kim's suggestion goes, and east invites Kim instead.
+    const switched = await admin.call('POST', `/v1/organizations/${gammaId}/domains/${east}/update_enrollment_mode`, {
+      enrollment_mode: 'automatic_invitation',
+      delete_pending: 'true',
+    });
+    expect(switched.body.response).toMatchObject({ total_pending_suggestions: 0, total_pending_invitations: 1 });
+    expect((await kimBrowser.call('GET', '/v1/me/organization_suggestions?status=pending')).body.response.total_count).toBe(0);
+    expect((await kimBrowser.call('GET', '/v1/me/organization_invitations')).body.response).toMatchObject({
+      total_count: 1,
+      data: [{ email_address: 'kim@east.test', public_organization_data: { id: gammaId } }],
+    });
+
+    // automatic_invitation: deleting the domain revokes the pending invitations it made, not those people sent.
+    const west = await addDomain('west.test', 'automatic_invitation');
+    await clerk.users.createUser({ emailAddress: ['lea@west.test'], password: PASSWORD });
+    await clerk.organizations.createOrganizationInvitation({ organizationId: gammaId, emailAddress: 'max@west.test', role: 'org:member' });
+    expect((await domainJson(west)).total_pending_invitations).toBe(2);
+    await clerk.organizations.deleteOrganizationDomain({ organizationId: gammaId, domainId: west });
+    const invitations = await clerk.organizations.getOrganizationInvitationList({
+      organizationId: gammaId,
+      status: ['pending', 'revoked'],
+    });
+    const statusOf = (address: string) => invitations.data.find((i) => i.emailAddress === address)?.status;
+    expect({ lea: statusOf('lea@west.test'), max: statusOf('max@west.test') }).toEqual({ lea: 'revoked', max: 'pending' });
+    const lea = await signIn('lea@west.test');
+    expect((await lea.call('GET', '/v1/me/organization_invitations')).body.response.total_count).toBe(0);
   });
 
   it('refuses bad filters and unknown ids with Clerk errors, never a 5xx', async () => {

@@ -166,6 +166,35 @@ describe('MFA required: pending sessions with the setup-mfa task (SQLite, HTTP o
     const reserved = await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'true' });
     expect(reserved.status).toBe(200);
     expect(reserved.body.client.sessions[0]).toMatchObject({ id: sessionId, status: 'active', tasks: null });
+    // The user's first second factor comes with ten backup codes, in this answer only (Clerk's
+    // PhoneNumberJSON.backup_codes, which the task's SMS branch shows on its last screen).
+    const backupCodes = reserved.body.response.backup_codes as string[];
+    expect(backupCodes).toHaveLength(10);
+    for (const code of backupCodes) expect(code).toMatch(/^[a-z2-9]{8}$/);
+    expect(new Set(backupCodes).size).toBe(10);
+    const userId = reserved.body.client.sessions[0].user.id as string;
+    expect(reserved.body.client.sessions[0].user).toMatchObject({ two_factor_enabled: true, backup_code_enabled: true });
+    // Made once: reading the number or reserving it again shows none, and makes none.
+    expect((await b.call('GET', `/v1/me/phone_numbers/${id}`)).body.response.backup_codes).toBeNull();
+    expect(
+      (await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'true' })).body.response.backup_codes,
+    ).toBeNull();
+    // Hashed at rest, as the TOTP path's: the plain value finds no row, and none was spent.
+    expect(await t.store.backupCodes.count(userId)).toBe(10);
+    expect(await t.store.backupCodes.consume(userId, backupCodes[0] as string)).toBe(false);
+    expect(await t.store.backupCodes.count(userId)).toBe(10);
+    // Another browser: the password asks for a second factor, and a backup code stands in for the SMS.
+    const elsewhere = fapiBrowser(t.app);
+    const first = (await signIn(elsewhere, 'phone-task@example.com')).body.response;
+    expect(first.status).toBe('needs_second_factor');
+    expect(first.supported_second_factors.map((f: { strategy: string }) => f.strategy)).toEqual(['phone_code', 'backup_code']);
+    const done = await elsewhere.call('POST', `/v1/client/sign_ins/${first.id}/attempt_second_factor`, {
+      strategy: 'backup_code',
+      code: backupCodes[0] as string,
+    });
+    expect(done.body.response.status).toBe('complete');
+    expect(done.body.client.sessions[0]).toMatchObject({ status: 'active', tasks: null });
+    expect(await t.store.backupCodes.count(userId)).toBe(9);
 
     // The last second factor cannot be given up through the Frontend API (Clerk's mfa_required) …
     for (const res of [
@@ -177,10 +206,51 @@ describe('MFA required: pending sessions with the setup-mfa task (SQLite, HTTP o
     }
     // … but one of two can: with the number kept, the authenticator app goes; then the number stays.
     const { secret } = (await b.call('POST', '/v1/me/totp')).body.response;
-    expect((await b.call('POST', '/v1/me/totp/attempt_verification', { code: totpCode(secret, now) })).status).toBe(200);
+    const totp = await b.call('POST', '/v1/me/totp/attempt_verification', { code: totpCode(secret, now) });
+    expect(totp.status).toBe(200);
+    // The user has backup codes already: the authenticator app brings no new ones.
+    expect(totp.body.response.backup_codes).toBeUndefined();
     expect((await b.call('DELETE', '/v1/me/totp')).status).toBe(200);
     expect((await b.call('DELETE', `/v1/me/phone_numbers/${id}`)).body.errors[0].code).toBe('mfa_required');
-    expect((await b.call('GET', '/v1/me')).body.response).toMatchObject({ two_factor_enabled: true, totp_enabled: false });
+    // The backup codes stay while the number stands for a second factor.
+    expect((await b.call('GET', '/v1/me')).body.response).toMatchObject({
+      two_factor_enabled: true,
+      totp_enabled: false,
+      backup_code_enabled: true,
+    });
+    expect(await t.store.backupCodes.count(userId)).toBe(9);
+  });
+
+  it('outside the task too: the first second factor by phone brings backup codes; giving it up takes them away', async () => {
+    await t.domain.instance.updateSettings((s) => ({ ...s, factors: { ...s.factors, mfaRequired: false } }));
+    try {
+      await t.domain.users.create({ emailAddresses: ['phone-first@example.com'], password: PASSWORD });
+      const b = fapiBrowser(t.app);
+      expect((await signIn(b, 'phone-first@example.com')).body.client.sessions[0]).toMatchObject({ status: 'active' });
+      const number = '+14155550178';
+      const id = (await b.call('POST', '/v1/me/phone_numbers', { phone_number: number })).body.response.id as string;
+      await b.call('POST', `/v1/me/phone_numbers/${id}/prepare_verification`, { strategy: 'phone_code' });
+      await b.call('POST', `/v1/me/phone_numbers/${id}/attempt_verification`, { code: await mailedCode(t, number) });
+      const reserved = await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'true' });
+      expect(reserved.body.response.backup_codes).toHaveLength(10);
+      // Regenerating is open to a user whose second factor is a number.
+      const regenerated = await b.call('POST', '/v1/me/backup_codes');
+      expect(regenerated.status).toBe(200);
+      expect(regenerated.body.response.codes).toHaveLength(10);
+      const unreserved = await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'false' });
+      expect(unreserved.status).toBe(200);
+      expect(unreserved.body.client.sessions[0].user).toMatchObject({ two_factor_enabled: false, backup_code_enabled: false });
+      const userId = unreserved.body.client.sessions[0].user.id as string;
+      expect(await t.store.backupCodes.count(userId)).toBe(0);
+      expect((await b.call('POST', '/v1/me/backup_codes')).body.errors[0].code).toBe('backup_codes_need_second_factor');
+      // With backup codes turned off, the first second factor brings none.
+      await t.domain.instance.updateSettings((s) => ({ ...s, factors: { ...s.factors, backupCode: false } }));
+      const again = await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'true' });
+      expect(again.body.response).toMatchObject({ reserved_for_second_factor: true, backup_codes: null });
+      expect(await t.store.backupCodes.count(userId)).toBe(0);
+    } finally {
+      await t.domain.instance.updateSettings((s) => ({ ...s, factors: { ...s.factors, mfaRequired: true, backupCode: true } }));
+    }
   });
 
   it('a sign-up completes with a pending session too', async () => {

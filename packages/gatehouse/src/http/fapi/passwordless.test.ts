@@ -124,7 +124,13 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
       await b.call('POST', `/v1/me/phone_numbers/${id}/attempt_verification`, { code: await mailedCode(t, number) });
       const reserved = await b.call('PATCH', `/v1/me/phone_numbers/${id}`, { reserved_for_second_factor: 'true' });
       expect(reserved.body.response).toMatchObject({ reserved_for_second_factor: true });
-      expect((await b.call('GET', '/v1/me')).body.response).toMatchObject({ two_factor_enabled: true, totp_enabled: false });
+      // The first second factor brings backup codes (mfa-required.test.ts follows them further).
+      expect(reserved.body.response.backup_codes).toHaveLength(10);
+      expect((await b.call('GET', '/v1/me')).body.response).toMatchObject({
+        two_factor_enabled: true,
+        totp_enabled: false,
+        backup_code_enabled: true,
+      });
       const env = await b.call('GET', '/v1/environment');
       expect(env.body.user_settings.attributes.phone_number).toMatchObject({
         used_for_second_factor: true,
@@ -137,6 +143,7 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
       expect(first.body.response.status).toBe('needs_second_factor');
       expect(first.body.response.supported_second_factors).toEqual([
         { strategy: 'phone_code', phone_number_id: id, safe_identifier: '+1******0123', default: true },
+        { strategy: 'backup_code' },
       ]);
       const signInId = first.body.response.id as string;
       // Attempting before a code was sent, and naming a number that is not reserved, are refused.

@@ -60,14 +60,14 @@ export function registerPasswordlessRoutes(
     return reply.redirect(target.toString(), 303);
   });
 
-  async function phoneJson(phone: PhoneNumber) {
-    return serializePhoneNumber(phone, phone.verified ? undefined : await domain.meFactors.phoneVerification(phone.id));
+  async function phoneJson(phone: PhoneNumber, backupCodes?: string[]) {
+    return serializePhoneNumber(phone, phone.verified ? undefined : await domain.meFactors.phoneVerification(phone.id), backupCodes);
   }
 
   app.get('/v1/me/phone_numbers', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     const phones = await domain.phoneNumbers.listByUsers([userId]);
-    return ctx.send(request, reply, clientId, await Promise.all(phones.map(phoneJson)));
+    return ctx.send(request, reply, clientId, await Promise.all(phones.map((phone) => phoneJson(phone))));
   });
 
   app.post('/v1/me/phone_numbers', async (request, reply) => {
@@ -84,8 +84,10 @@ export function registerPasswordlessRoutes(
   app.patch('/v1/me/phone_numbers/:id', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     const body = parseForm(updatePhoneBody, request.body);
-    const phone = await domain.meFactors.updatePhone(userId, idOf(request), { reservedForSecondFactor: body.reserved_for_second_factor });
-    return ctx.send(request, reply, clientId, await phoneJson(phone));
+    const { phone, backupCodes } = await domain.meFactors.updatePhone(userId, idOf(request), {
+      reservedForSecondFactor: body.reserved_for_second_factor,
+    });
+    return ctx.send(request, reply, clientId, await phoneJson(phone, backupCodes));
   });
 
   app.post('/v1/me/phone_numbers/:id/prepare_verification', async (request, reply) => {

@@ -1,15 +1,18 @@
-import type { EmailJSON } from '@clerk/backend';
+import type { EmailJSON, SMSMessageJSON } from '@clerk/backend';
 import type { LockoutState } from '../../domain/frontend/attack-protection.js';
 import type { ImageLinks } from '../../domain/images/links.js';
 import type { OrganizationInvitationEvent } from '../../domain/invitations.js';
-import type { EventPayloads, EventSerializer, EventType, SentEmail } from '../../domain/webhooks/events.js';
+import type { EventPayloads, EventSerializer, EventType, SentEmail, SentSms } from '../../domain/webhooks/events.js';
 import type { User } from '../../model/index.js';
 import { serializeDeleted } from './deleted.js';
 import { type OrganizationInvitationWireJSON, serializeOrganizationInvitation } from './invitation.js';
 import { serializeOrganization } from './organization.js';
+import { serializeOrganizationDomain } from './organization-domain.js';
 import { serializeMembership } from './organization-membership.js';
+import { serializePermission, serializeRole } from './role.js';
 import { serializeSession } from './session.js';
 import { serializeUser } from './user.js';
+import { serializeWaitlistEntry } from './waitlist.js';
 
 /** Clerk's `email` object, as `email.created` carries it (with the code in `data.otp_code`). */
 export function serializeEmail(email: SentEmail): EmailJSON {
@@ -31,6 +34,26 @@ export function serializeEmail(email: SentEmail): EmailJSON {
 }
 
 /**
+ * Clerk's `sms_message`, as `sms.created` carries it (the code in `data.otp_code`). Gatehouse sends
+ * through a gateway or the dev outbox and has no sending number of its own: `from_phone_number` is empty.
+ */
+export function serializeSms(sms: SentSms): SMSMessageJSON {
+  return {
+    object: 'sms_message',
+    id: sms.id,
+    slug: sms.slug,
+    from_phone_number: '',
+    to_phone_number: sms.toPhoneNumber,
+    phone_number_id: sms.phoneNumberId,
+    ...(sms.userId ? { user_id: sms.userId } : {}),
+    message: sms.message,
+    status: 'queued',
+    data: sms.data,
+    delivered_by_clerk: true,
+  };
+}
+
+/**
  * `organizationInvitation.*`: the Backend API's `organization_invitation` with the status after the
  * change; `url` (the ticket link) in `created` only, as in the create answer; `user_id` once accepted
  * (Clerk's `OrganizationInvitationAcceptedJSON`).
@@ -47,6 +70,8 @@ function serializeInvitationEvent(
 export interface EventSerializerDeps {
   links: ImageLinks;
   lockout: (user: User) => LockoutState;
+  /** The event's moment: a waitlist entry's invitation reads `expired` once past its expiry, as in the Backend API. */
+  clock: () => number;
 }
 
 /**
@@ -74,6 +99,18 @@ export function createEventSerializer(deps: EventSerializerDeps): EventSerialize
     'organizationInvitation.created': (event) => serializeInvitationEvent(event, links),
     'organizationInvitation.accepted': (event) => serializeInvitationEvent(event, links),
     'organizationInvitation.revoked': (event) => serializeInvitationEvent(event, links),
+    'organizationDomain.created': serializeOrganizationDomain,
+    'organizationDomain.updated': serializeOrganizationDomain,
+    'organizationDomain.deleted': ({ id }) => serializeDeleted('organization_domain', id),
+    'role.created': ({ role, catalog }) => serializeRole(role, catalog),
+    'role.updated': ({ role, catalog }) => serializeRole(role, catalog),
+    'role.deleted': ({ id }) => serializeDeleted('role', id),
+    'permission.created': serializePermission,
+    'permission.updated': serializePermission,
+    'permission.deleted': ({ id }) => serializeDeleted('permission', id),
+    'waitlistEntry.created': (record) => serializeWaitlistEntry(record, deps.clock()),
+    'waitlistEntry.updated': (record) => serializeWaitlistEntry(record, deps.clock()),
+    'sms.created': serializeSms,
   };
   return (type, payload) => registry[type](payload);
 }

@@ -5,16 +5,17 @@ import type { Amended } from './wire.js';
 
 /**
  * Clerk's `phone_number`: @clerk/backend's `PhoneNumberJSON` with Clerk's verification object (see
- * verification.ts) and the times Clerk sends. `backup_codes` is null: backup codes belong to the MFA
- * machinery, not to a number.
+ * verification.ts) and the times Clerk sends. `backup_codes` is null except in the one answer that
+ * reserves the user's first second factor, which carries the backup codes made with it (clerk-js's
+ * MFA screens show them from there).
  */
-export type PhoneNumberWireJSON = Amended<PhoneNumberJSON, { verification: VerificationWireJSON | null; backup_codes: null }> & {
+export type PhoneNumberWireJSON = Amended<PhoneNumberJSON, { verification: VerificationWireJSON | null; backup_codes: string[] | null }> & {
   created_at: number;
   updated_at: number;
 };
 
 /** The one wire shape of a phone number; `pending` is the SMS code in flight for an unverified one. */
-export function serializePhoneNumber(phone: PhoneNumber, pending?: VerificationCode): PhoneNumberWireJSON {
+export function serializePhoneNumber(phone: PhoneNumber, pending?: VerificationCode, backupCodes?: string[]): PhoneNumberWireJSON {
   const verification: VerificationWireJSON | null = phone.verified
     ? {
         object: 'verification_admin',
@@ -33,7 +34,7 @@ export function serializePhoneNumber(phone: PhoneNumber, pending?: VerificationC
     reserved: false,
     verification,
     linked_to: [],
-    backup_codes: null,
+    backup_codes: backupCodes ?? null,
     created_at: phone.createdAt,
     updated_at: phone.updatedAt,
   };

@@ -15,6 +15,7 @@ import * as dashboard from './0013-dashboard.js';
 import * as bapiRest from './0014-bapi-rest.js';
 import * as organizationDomains from './0015-organization-domains.js';
 import * as enrollmentAndWaitlist from './0016-enrollment-and-waitlist.js';
+import * as enrollmentByDomain from './0017-enrollment-by-domain.js';
 import * as sessionTasks from './0018-session-tasks.js';
 
 /** Every migration, in order. Add a file and a line here; never edit an applied migration. */
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
   '0014-bapi-rest': bapiRest,
   '0015-organization-domains': organizationDomains,
   '0016-enrollment-and-waitlist': enrollmentAndWaitlist,
+  '0017-enrollment-by-domain': enrollmentByDomain,
   '0018-session-tasks': sessionTasks,
 };

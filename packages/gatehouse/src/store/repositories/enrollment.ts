@@ -56,14 +56,25 @@ export function createOrganizationSuggestionRepository(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    async countPendingByOrganization(organizationId: string): Promise<number> {
+    /** A domain's pending suggestions (its `total_pending_suggestions`). */
+    async countPendingByDomain(organizationDomainId: string): Promise<number> {
       const row = await db
         .selectFrom('organization_suggestions')
-        .where('organization_id', '=', organizationId)
+        .where('organization_domain_id', '=', organizationDomainId)
         .where('status', '=', 'pending')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+    /** Deletes a domain's pending suggestions (accepted ones stay, as records); answers whose they were. */
+    async deletePendingByDomain(organizationDomainId: string): Promise<string[]> {
+      const rows = await db
+        .deleteFrom('organization_suggestions')
+        .where('organization_domain_id', '=', organizationDomainId)
+        .where('status', '=', 'pending')
+        .returning('user_id')
+        .execute();
+      return rows.map((r) => r.user_id);
     },
     /** Moves a pending suggestion to `accepted`; false when it was not pending (a concurrent accept won). */
     async accept(id: string, now: number): Promise<boolean> {

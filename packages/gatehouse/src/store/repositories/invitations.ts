@@ -12,6 +12,10 @@ export interface InvitationListFilter {
   /** Stored statuses; `expired` is matched by time (pending and past `expires_at`) against `now`. */
   statuses?: InvitationStatus[];
   emailAddress?: string;
+  /** Addresses at this e-mail domain (lowercase, as organization domains are stored). */
+  emailDomain?: string;
+  /** Made by this organization domain's automatic enrollment. */
+  organizationDomainId?: string;
   /** Case-insensitive substring of the address or the id. */
   query?: string;
   now: number;
@@ -30,6 +34,9 @@ export function createInvitationRepository(db: Kysely<Database>) {
     let q = db.selectFrom('invitations').where('kind', '=', filter.kind);
     if (filter.organizationId) q = q.where('organization_id', '=', filter.organizationId);
     if (filter.emailAddress) q = q.where('email_address', '=', filter.emailAddress.toLowerCase());
+    // Domain names hold no LIKE wildcards (letters, digits, dots, dashes: organization-domains.ts).
+    if (filter.emailDomain) q = q.where('email_address', 'like', `%@${filter.emailDomain}`);
+    if (filter.organizationDomainId) q = q.where('organization_domain_id', '=', filter.organizationDomainId);
     if (filter.query) {
       const needle = `%${filter.query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       q = q.where((eb) => eb.or([eb('email_address', 'like', needle), eb('id', 'like', needle)]));

@@ -57,7 +57,10 @@ export function createOrganizationDomainRepository(db: Kysely<Database>) {
       return Number(row.n);
     },
     async update(id: string, changes: Partial<Omit<OrganizationDomain, 'id'>>): Promise<void> {
-      await db.updateTable('organization_domains').set(organizationDomainMapping.writeChanges(changes)).where('id', '=', id).execute();
+      // A rename onto another domain's name is the domain's refusal, not a crash.
+      await guardUnique(
+        db.updateTable('organization_domains').set(organizationDomainMapping.writeChanges(changes)).where('id', '=', id).execute(),
+      );
     },
     async delete(id: string): Promise<boolean> {
       const result = await db.deleteFrom('organization_domains').where('id', '=', id).executeTakeFirst();

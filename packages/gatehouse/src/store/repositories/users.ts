@@ -66,6 +66,13 @@ export interface WholeUser {
   externalAccounts: ExternalAccount[];
 }
 
+/** Whether a user has rows in the tables a whole user reads beside their addresses. */
+interface FactorFlags {
+  has_phone_numbers: boolean | number;
+  has_passkeys: boolean | number;
+  has_external_accounts: boolean | number;
+}
+
 export function createUserRepository(db: Kysely<Database>) {
   function filtered(filter: UserListFilter) {
     let q = db.selectFrom('users');
@@ -122,13 +129,33 @@ export function createUserRepository(db: Kysely<Database>) {
   }
 
   const byId = compiledOnce<UserRow, [string]>(db, 1, (id) => db.selectFrom('users').selectAll().where('id', '=', id));
-  // getUser and every other read of a whole user: one row per e-mail address (one with nulls for none).
-  const withAddresses = compiledOnce<UserRow & Partial<PrefixedColumns<EmailAddressRow, 'e__'>>, [string]>(db, 1, (id) =>
+  // getUser and every other read of a whole user: one row per e-mail address (one with nulls for none),
+  // each saying whether the user has any phone number, verified passkey or social account. Most users
+  // have none of the three, so a whole user is usually this one indexed read: the three tables are read
+  // below only when a flag says there is something to read.
+  const withAddresses = compiledOnce<UserRow & Partial<PrefixedColumns<EmailAddressRow, 'e__'>> & FactorFlags, [string]>(db, 1, (id) =>
     db
       .selectFrom('users')
       .leftJoin('email_addresses', 'email_addresses.user_id', 'users.id')
       .selectAll('users')
       .select(prefixedSelection('email_addresses', emailAddressMapping.columns, 'e__'))
+      .select((eb) => [
+        eb
+          .exists(eb.selectFrom('phone_numbers').select('phone_numbers.id').whereRef('phone_numbers.user_id', '=', 'users.id'))
+          .as('has_phone_numbers'),
+        eb
+          .exists(
+            eb
+              .selectFrom('passkeys')
+              .select('passkeys.id')
+              .whereRef('passkeys.user_id', '=', 'users.id')
+              .where('passkeys.verified', '=', 1),
+          )
+          .as('has_passkeys'),
+        eb
+          .exists(eb.selectFrom('external_accounts').select('external_accounts.id').whereRef('external_accounts.user_id', '=', 'users.id'))
+          .as('has_external_accounts'),
+      ])
       .where('users.id', '=', id)
       .orderBy('email_addresses.created_at', 'asc')
       .orderBy('email_addresses.id', 'asc'),
@@ -140,7 +167,13 @@ export function createUserRepository(db: Kysely<Database>) {
     db.selectFrom('phone_numbers').selectAll().where('user_id', '=', id).orderBy('created_at', 'asc').orderBy('id', 'asc'),
   );
   const passkeysOf = compiledOnce<PasskeyRow, [string]>(db, 1, (id) =>
-    db.selectFrom('passkeys').selectAll().where('user_id', '=', id).orderBy('created_at', 'asc').orderBy('id', 'asc'),
+    db
+      .selectFrom('passkeys')
+      .selectAll()
+      .where('user_id', '=', id)
+      .where('verified', '=', 1)
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc'),
   );
   const externalAccountsOf = compiledOnce<ExternalAccountRow, [string]>(db, 1, (id) =>
     db.selectFrom('external_accounts').selectAll().where('user_id', '=', id).orderBy('created_at', 'asc').orderBy('id', 'asc'),
@@ -155,15 +188,17 @@ export function createUserRepository(db: Kysely<Database>) {
       // One after the other: four lookups at once per request flooded the pipelined lookups
       // connection during a PostgreSQL outage and slowed its recovery (store/postgres-outage.test.ts).
       const rows = await withAddresses(id);
-      if (!rows[0]) return undefined;
-      const phones = await phoneNumbersOf(id);
-      const passkeys = await passkeysOf(id);
-      const accounts = await externalAccountsOf(id);
+      const first = rows[0];
+      if (!first) return undefined;
+      // SQLite answers EXISTS with 0/1, PostgreSQL with a boolean: either is read by its truth.
+      const phones = first.has_phone_numbers ? await phoneNumbersOf(id) : [];
+      const passkeys = first.has_passkeys ? await passkeysOf(id) : [];
+      const accounts = first.has_external_accounts ? await externalAccountsOf(id) : [];
       return {
-        user: readUser(rows[0]),
+        user: readUser(first),
         emailAddresses: rows.filter((row) => row.e__id != null).map(readPrefixedEmailAddress),
         phoneNumbers: phones.map(phoneNumberMapping.read),
-        passkeys: passkeys.map(passkeyMapping.read).filter((p) => p.verified),
+        passkeys: passkeys.map(passkeyMapping.read),
         externalAccounts: accounts.map(externalAccountMapping.read),
       };
     },
