@@ -6,6 +6,7 @@ import type { RestrictionSettings } from '../../domain/organization-settings.js'
 import { errors } from '../../errors.js';
 import { idParams, pagination } from '../params.js';
 import { sendJson } from '../reply.js';
+import { roleBodies } from '../role-bodies.js';
 import { serializeDeleted } from '../serializers/deleted.js';
 import { serializePage } from '../serializers/page.js';
 import { serializePermission, serializeRole } from '../serializers/role.js';
@@ -13,17 +14,7 @@ import { parseInput } from '../validation.js';
 
 const listQuery = z.object({ ...pagination, query: z.string().max(256).optional(), order_by: z.string().max(64).optional() }).strict();
 const text = (max: number) => z.string().min(1).max(max);
-const roleBody = z
-  .object({
-    key: text(80).optional(),
-    name: text(256).optional(),
-    description: z.string().max(1024).optional(),
-    permissions: z.array(text(200)).max(500).optional(),
-  })
-  .strict();
-const permissionBody = z
-  .object({ key: text(200).optional(), name: text(256).optional(), description: z.string().max(1024).optional() })
-  .strict();
+const { role: roleBody, permission: permissionBody } = roleBodies({ trim: false });
 const rolePermissionParams = z.object({ id: z.string().min(1), permissionId: z.string().min(1) });
 
 const restrictionsBody = z

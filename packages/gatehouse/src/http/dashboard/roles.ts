@@ -3,22 +3,13 @@ import { BUILT_IN_ROLES } from '../../domain/organization-settings.js';
 import { errors } from '../../errors.js';
 import { idParams } from '../params.js';
 import { sendJson } from '../reply.js';
+import { roleBodies } from '../role-bodies.js';
 import { serializePermission, serializeRole } from '../serializers/role.js';
 import { parseInput } from '../validation.js';
 import type { DashboardFeature } from './route.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const customRoleBody = z
-  .object({
-    key: text(80).optional(),
-    name: text(256).optional(),
-    description: z.string().max(1024).optional(),
-    permissions: z.array(text(200)).max(500).optional(),
-  })
-  .strict();
-const permissionBody = z
-  .object({ key: text(200).optional(), name: text(256).optional(), description: z.string().max(1024).optional() })
-  .strict();
+const { role: customRoleBody, permission: permissionBody } = roleBodies({ trim: true });
 const roleSettingsBody = z.object({ creator_role: text(100).optional(), default_role: text(100).optional() }).strict();
 
 const BUILT_IN_KEYS = new Set(BUILT_IN_ROLES.map((r) => r.key));
