@@ -3,6 +3,7 @@ import type { GatehouseConfig } from './config/schema.js';
 import { StartupError } from './config/startup-error.js';
 import { loadEncryptionKey } from './crypto/encryption-key.js';
 import { createSecretBox } from './crypto/secret-box.js';
+import type { Caller } from './domain/caller.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { parseFactorSettings } from './domain/factor-settings.js';
 import { parseFrontendSettings } from './domain/frontend-settings.js';
@@ -110,20 +111,25 @@ export async function boot(
       slug: string,
       rendered: { subject: string; html: string; text: string },
       data: Record<string, unknown>,
+      caller: Caller,
     ) => {
       const owner = await store.emailAddresses.findWithOwner(to);
-      await domain.events.raiseNow('email.created', {
-        id: newId('ema'),
-        slug,
-        fromEmailName: (config.mailFrom?.address ?? 'no-reply@gatehouse.local').split('@')[0] ?? 'no-reply',
-        toEmailAddress: to,
-        emailAddressId: owner?.email.id ?? null,
-        userId: owner?.user.id ?? null,
-        subject: rendered.subject,
-        body: rendered.html,
-        bodyPlain: rendered.text,
-        data,
-      });
+      await domain.events.raiseNow(
+        'email.created',
+        {
+          id: newId('ema'),
+          slug,
+          fromEmailName: (config.mailFrom?.address ?? 'no-reply@gatehouse.local').split('@')[0] ?? 'no-reply',
+          toEmailAddress: to,
+          emailAddressId: owner?.email.id ?? null,
+          userId: owner?.user.id ?? null,
+          subject: rendered.subject,
+          body: rendered.html,
+          bodyPlain: rendered.text,
+          data,
+        },
+        caller,
+      );
     };
     const deliverSms = createSmsSender({
       gatewayUrl: config.smsGatewayUrl,
@@ -147,11 +153,17 @@ export async function boot(
         const appName = (await domain.instance.settings()).frontend.applicationName;
         // `email.created` (with the code), so apps and tests can see or deliver the message themselves.
         const rendered = renderMail(message.kind, locale, { code: message.code, appName, expiresInMinutes: message.expiresInMinutes });
-        await raiseEmailCreated(message.to, message.kind, rendered, {
-          otp_code: message.code,
-          app: { name: appName },
-          expires_in_minutes: message.expiresInMinutes,
-        });
+        await raiseEmailCreated(
+          message.to,
+          message.kind,
+          rendered,
+          {
+            otp_code: message.code,
+            app: { name: appName },
+            expires_in_minutes: message.expiresInMinutes,
+          },
+          message.caller,
+        );
         await mailer.send({ ...message, locale, appName });
       },
       sendInvitation: async (message) => {
@@ -159,12 +171,18 @@ export async function boot(
         const appName = (await domain.instance.settings()).frontend.applicationName;
         const { url, organizationName, expiresInDays } = message;
         const rendered = renderInvitationMail(locale, { appName, url, organizationName, expiresInDays });
-        await raiseEmailCreated(message.to, organizationName ? 'organization_invitation' : 'invitation', rendered, {
-          action_url: url,
-          app: { name: appName },
-          ...(organizationName ? { org: { name: organizationName } } : {}),
-          expires_in_days: expiresInDays,
-        });
+        await raiseEmailCreated(
+          message.to,
+          organizationName ? 'organization_invitation' : 'invitation',
+          rendered,
+          {
+            action_url: url,
+            app: { name: appName },
+            ...(organizationName ? { org: { name: organizationName } } : {}),
+            expires_in_days: expiresInDays,
+          },
+          message.caller,
+        );
         await mailer.send({ ...message, kind: 'invitation', locale, appName });
       },
       serializeEvent: (type, payload) => {
@@ -179,11 +197,17 @@ export async function boot(
       },
       sendLink: async (message) => {
         const appName = (await domain.instance.settings()).frontend.applicationName;
-        await raiseEmailCreated(message.to, message.kind, renderLinkMail(message, appName), {
-          magic_link: message.link,
-          app: { name: appName },
-          expires_in_minutes: message.expiresInMinutes,
-        });
+        await raiseEmailCreated(
+          message.to,
+          message.kind,
+          renderLinkMail(message, appName),
+          {
+            magic_link: message.link,
+            app: { name: appName },
+            expires_in_minutes: message.expiresInMinutes,
+          },
+          message.caller,
+        );
         await sendLinkMail(mailer, message, appName);
       },
       // `sms.created` (with the code) for every SMS, as `email.created` for mail: once the gateway or the
@@ -194,15 +218,19 @@ export async function boot(
         const numbers = await store.phoneNumbers.findByNumber(message.to);
         // The number's owner: whoever verified it, else the one user who added it (several unverified: nobody).
         const owner = numbers.find((p) => p.verified) ?? (numbers.length === 1 ? numbers[0] : undefined);
-        await domain.events.raiseNow('sms.created', {
-          id: newId('sms'),
-          slug: message.kind ?? 'verification_code',
-          toPhoneNumber: message.to,
-          phoneNumberId: owner?.id ?? null,
-          userId: owner?.userId ?? null,
-          message: smsText(appName, message),
-          data: { otp_code: message.code, app: { name: appName }, expires_in_minutes: message.expiresInMinutes },
-        });
+        await domain.events.raiseNow(
+          'sms.created',
+          {
+            id: newId('sms'),
+            slug: message.kind ?? 'verification_code',
+            toPhoneNumber: message.to,
+            phoneNumberId: owner?.id ?? null,
+            userId: owner?.userId ?? null,
+            message: smsText(appName, message),
+            data: { otp_code: message.code, app: { name: appName }, expires_in_minutes: message.expiresInMinutes },
+          },
+          message.caller,
+        );
       },
     });
     toWire = createEventSerializer({ links: domain.images.links, lockout: (user) => domain.protection.state(user), clock });

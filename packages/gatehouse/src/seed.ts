@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { ConfigError } from './config/load.js';
+import { SYSTEM_CALLER } from './domain/caller.js';
 import type { Domain } from './domain/index.js';
 import { ORGANIZATION_ROLES, slugFromName } from './domain/organizations.js';
 import { GatehouseError } from './errors.js';
@@ -73,6 +74,8 @@ export function readSeedFile(file: string): SeedFile {
  * belongs to the organization keeps their role.
  */
 export async function applySeed(domain: Domain, seed: SeedFile, log: (line: string) => void): Promise<void> {
+  // Applied by Gatehouse itself at start, not by a request: its events carry no IP or user agent.
+  const caller = SYSTEM_CALLER;
   for (const [index, user] of seed.users.entries()) {
     const existing = await domain.users.list({
       externalIds: user.external_id ? [user.external_id] : undefined,
@@ -82,18 +85,21 @@ export async function applySeed(domain: Domain, seed: SeedFile, log: (line: stri
     });
     if (existing.length > 0) continue;
     try {
-      const record = await domain.users.create({
-        externalId: user.external_id,
-        emailAddresses: user.email_address,
-        username: user.username,
-        firstName: user.first_name,
-        lastName: user.last_name,
-        password: user.password,
-        skipPasswordChecks: user.skip_password_checks,
-        publicMetadata: user.public_metadata,
-        privateMetadata: user.private_metadata,
-        unsafeMetadata: user.unsafe_metadata,
-      });
+      const record = await domain.users.create(
+        {
+          externalId: user.external_id,
+          emailAddresses: user.email_address,
+          username: user.username,
+          firstName: user.first_name,
+          lastName: user.last_name,
+          password: user.password,
+          skipPasswordChecks: user.skip_password_checks,
+          publicMetadata: user.public_metadata,
+          privateMetadata: user.private_metadata,
+          unsafeMetadata: user.unsafe_metadata,
+        },
+        caller,
+      );
       log(`seed: created ${record.user.id} (${user.email_address?.[0] ?? user.username ?? user.external_id})`);
     } catch (error) {
       if (error instanceof GatehouseError) throw new ConfigError(`seed users.${index}: ${error.message}`);
@@ -108,13 +114,16 @@ export async function applySeed(domain: Domain, seed: SeedFile, log: (line: stri
       let organization = await domain.organizations.find(slug);
       if (!organization) {
         organization = (
-          await domain.organizations.create({
-            name: org.name,
-            slug,
-            maxAllowedMemberships: org.max_allowed_memberships,
-            publicMetadata: org.public_metadata,
-            privateMetadata: org.private_metadata,
-          })
+          await domain.organizations.create(
+            {
+              name: org.name,
+              slug,
+              maxAllowedMemberships: org.max_allowed_memberships,
+              publicMetadata: org.public_metadata,
+              privateMetadata: org.private_metadata,
+            },
+            caller,
+          )
         ).organization;
         log(`seed: created ${organization.id} (${organization.slug})`);
       }
@@ -128,7 +137,7 @@ export async function applySeed(domain: Domain, seed: SeedFile, log: (line: stri
         const who = member.email_address ?? member.username ?? member.external_id;
         if (!user) throw new ConfigError(`${at}.members.${memberIndex}: no user is ${who}; add them under "users"`);
         if (await domain.organizations.isMember(organization.id, user.user.id)) continue;
-        await domain.organizations.createMembership(organization.id, { userId: user.user.id, role: member.role });
+        await domain.organizations.createMembership(organization.id, { userId: user.user.id, role: member.role }, caller);
         log(`seed: added ${who} to ${organization.slug} as ${member.role}`);
       }
     } catch (error) {

@@ -4,6 +4,7 @@ import { errors } from '../errors.js';
 import { newId } from '../ids.js';
 import type { ActorToken, Session } from '../model/index.js';
 import type { Store } from '../store/index.js';
+import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import type { AuditService } from './dashboard/audit.js';
 import type { SessionService } from './sessions.js';
@@ -88,14 +89,17 @@ export function createActorTokenService(deps: {
      * Spends a ticket: the session for the actor, as the user (`clientId`: the browser's client, if
      * any). For the FAPI `ticket` strategy to call once it exists; refused when revoked, used or expired.
      */
-    async accept(ticket: string, clientId?: string): Promise<Session> {
+    async accept(ticket: string, caller: Caller, clientId?: string): Promise<Session> {
       const token = await store.actorTokens.findByTokenHash(hashToken(ticket));
       const now = clock();
       if (token?.status !== 'pending' || token.expiresAt <= now)
         throw errors.paramValueInvalid('ticket', 'is invalid, revoked, used or expired');
       if (!(await store.actorTokens.transition(token.id, 'pending', 'accepted', now)))
         throw errors.paramValueInvalid('ticket', 'was already used');
-      const session = await deps.sessions.create(token.userId, clientId, { actor: token.actor, maxDurationMs: token.sessionMaxDurationMs });
+      const session = await deps.sessions.create(token.userId, caller, clientId, {
+        actor: token.actor,
+        maxDurationMs: token.sessionMaxDurationMs,
+      });
       await deps.audit.record({
         action: 'actor_token.accept',
         targetType: 'session',

@@ -2,6 +2,7 @@ import { errors } from '../errors.js';
 import { newId } from '../ids.js';
 import type { EmailAddress } from '../model/index.js';
 import type { Store } from '../store/index.js';
+import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import { normalizeEmail, raiseUserUpdated, withIdentifierCheck } from './users.js';
 import type { EventService } from './webhooks/events.js';
@@ -21,7 +22,7 @@ export function createEmailAddressService(
   store: Store,
   clock: Clock,
   events: EventService,
-  enrollUser: (userId: string) => Promise<void> = async () => {},
+  enrollUser: (userId: string, caller: Caller) => Promise<void> = async () => {},
 ) {
   async function load(id: string): Promise<EmailAddress> {
     const row = await store.emailAddresses.findById(id);
@@ -32,7 +33,7 @@ export function createEmailAddressService(
   return {
     get: load,
 
-    async create(input: CreateEmailAddressInput): Promise<EmailAddress> {
+    async create(input: CreateEmailAddressInput, caller: Caller): Promise<EmailAddress> {
       const user = await store.users.findById(input.userId);
       if (!user) throw errors.paramValueInvalid('user_id', `no user has the id ${input.userId}`);
       const now = clock();
@@ -51,14 +52,14 @@ export function createEmailAddressService(
           if (input.primary || !user.primaryEmailAddressId) {
             await tx.users.update(user.id, { primaryEmailAddressId: row.id, updatedAt: now });
           }
-          await raiseUserUpdated(events, tx, user.id);
+          await raiseUserUpdated(events, tx, user.id, caller);
         }),
       );
-      if (row.verified) await enrollUser(row.userId);
+      if (row.verified) await enrollUser(row.userId, caller);
       return row;
     },
 
-    async update(id: string, changes: { verified?: boolean; primary?: boolean }): Promise<EmailAddress> {
+    async update(id: string, changes: { verified?: boolean; primary?: boolean }, caller: Caller): Promise<EmailAddress> {
       const row = await load(id);
       const now = clock();
       await store.transaction(async (tx) => {
@@ -70,9 +71,9 @@ export function createEmailAddressService(
           });
         }
         if (changes.primary) await tx.users.update(row.userId, { primaryEmailAddressId: id, updatedAt: now });
-        await raiseUserUpdated(events, tx, row.userId);
+        await raiseUserUpdated(events, tx, row.userId, caller);
       });
-      if (changes.verified && !row.verified) await enrollUser(row.userId);
+      if (changes.verified && !row.verified) await enrollUser(row.userId, caller);
       return load(id);
     },
 
@@ -80,13 +81,13 @@ export function createEmailAddressService(
      * Removes an unverified claim on `address` held by someone else (Clerk assigns an address only once
      * it is verified): whoever proves the address takes it, so listing it cannot block its owner.
      */
-    async releaseUnverifiedClaim(address: string, exceptUserId?: string): Promise<void> {
+    async releaseUnverifiedClaim(address: string, caller: Caller, exceptUserId?: string): Promise<void> {
       const row = await store.emailAddresses.findByAddress(normalizeEmail(address));
-      if (row && !row.verified && row.userId !== exceptUserId) await this.delete(row.id);
+      if (row && !row.verified && row.userId !== exceptUserId) await this.delete(row.id, caller);
     },
 
     /** Deleting the primary address promotes the oldest remaining one, so a user never points at nothing. */
-    async delete(id: string): Promise<void> {
+    async delete(id: string, caller: Caller): Promise<void> {
       const row = await load(id);
       await store.transaction(async (tx) => {
         const user = await tx.users.findById(row.userId);
@@ -95,7 +96,7 @@ export function createEmailAddressService(
           const [next] = await tx.emailAddresses.listByUser(row.userId);
           await tx.users.update(row.userId, { primaryEmailAddressId: next?.id ?? null, updatedAt: clock() });
         }
-        await raiseUserUpdated(events, tx, row.userId);
+        await raiseUserUpdated(events, tx, row.userId, caller);
       });
     },
   };

@@ -118,7 +118,7 @@ export function createDomain(options: DomainOptions) {
   const users = auditedUsers(createUserService(store, clock, events, tokens.assertClaimsFit), audit);
   const sessions = createSessionService(store, clock, events);
   // Enrollment is built further down; an address the Backend API verifies enrolls its user as a sign-up's does.
-  const emailAddresses = createEmailAddressService(store, clock, events, (userId) => enrollment.enrollUser(userId));
+  const emailAddresses = createEmailAddressService(store, clock, events, (userId, caller) => enrollment.enrollUser(userId, caller));
   const verifyPassword = createPasswordVerifier(store, clock);
   const isDevelopment = () => instance.get().environmentType === 'development';
   const publishableKey = () => buildPublishableKey(instance.get().environmentType, options.publicUrl);
@@ -236,9 +236,9 @@ export function createDomain(options: DomainOptions) {
     organizationSettings,
     passkeys,
     verifyUrl,
-    afterSignUp: async (userId) => {
-      await waitlist.complete(userId);
-      await enrollment.enrollUser(userId);
+    afterSignUp: async (userId, caller) => {
+      await waitlist.complete(userId, caller);
+      await enrollment.enrollUser(userId, caller);
     },
   });
   const machines = createMachineService(store, box, clock);
@@ -387,8 +387,8 @@ export type Domain = ReturnType<typeof createDomain>;
 function auditedUsers(users: UserService, audit: AuditService): UserService {
   return {
     ...users,
-    async setFlags(id, flags) {
-      const record = await users.setFlags(id, flags);
+    async setFlags(id, flags, caller) {
+      const record = await users.setFlags(id, flags, caller);
       for (const [flag, on] of Object.entries(flags)) {
         if (on === undefined) continue;
         const action = flag === 'banned' ? (on ? 'user.ban' : 'user.unban') : on ? 'user.lock' : 'user.unlock';
@@ -396,8 +396,8 @@ function auditedUsers(users: UserService, audit: AuditService): UserService {
       }
       return record;
     },
-    async delete(id) {
-      await users.delete(id);
+    async delete(id, caller) {
+      await users.delete(id, caller);
       await audit.record({ action: 'user.delete', targetType: 'user', targetId: id });
     },
   };

@@ -5,6 +5,7 @@ import type { Invitation, InvitationKind, InvitationStatus, Organization } from 
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
+import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import type { InvitationSender } from './frontend/delivery.js';
 import type { InstanceSettings } from './instance.js';
@@ -113,16 +114,22 @@ export function createInvitationService(deps: {
     type: 'organizationInvitation.created' | 'organizationInvitation.accepted' | 'organizationInvitation.revoked',
     invitation: Invitation,
     roles: RoleCatalog,
+    caller: Caller,
     extra: { url?: string; userId?: string } = {},
   ): Promise<void> {
     const organization = invitation.organizationId ? await tx.organizations.findById(invitation.organizationId) : undefined;
-    await events.raise(tx, type, {
-      invitation,
-      organization,
-      roleName: roles.roleName(invitation.role ?? ''),
-      url: extra.url ?? null,
-      ...(extra.userId ? { userId: extra.userId } : {}),
-    });
+    await events.raise(
+      tx,
+      type,
+      {
+        invitation,
+        organization,
+        roleName: roles.roleName(invitation.role ?? ''),
+        url: extra.url ?? null,
+        ...(extra.userId ? { userId: extra.userId } : {}),
+      },
+      caller,
+    );
   }
 
   function newTicket(): { ticket: string; hash: string } {
@@ -176,7 +183,11 @@ export function createInvitationService(deps: {
     return { data: rows, totalCount };
   }
 
-  async function createForOrganization(organizationIdOrSlug: string, input: CreateOrganizationInvitationInput): Promise<IssuedInvitation> {
+  async function createForOrganization(
+    organizationIdOrSlug: string,
+    input: CreateOrganizationInvitationInput,
+    caller: Caller,
+  ): Promise<IssuedInvitation> {
     const { organization } = await organizations.get(organizationIdOrSlug);
     const catalog = roleCatalog((await deps.settings()).organizations);
     const role = input.role ?? catalog.defaultRole;
@@ -225,7 +236,7 @@ export function createInvitationService(deps: {
     const url = acceptUrl(ticket);
     await store.transaction(async (tx) => {
       await insert(invitation, tx);
-      await raiseInvitation(tx, 'organizationInvitation.created', invitation, catalog, { url });
+      await raiseInvitation(tx, 'organizationInvitation.created', invitation, catalog, caller, { url });
     });
     if (input.notify !== false) {
       await deps.sendInvitation({
@@ -234,6 +245,7 @@ export function createInvitationService(deps: {
         url,
         organizationName: organization.name,
         expiresInDays: days,
+        caller,
       });
     }
     return { invitation, ticket, url };
@@ -244,22 +256,22 @@ export function createInvitationService(deps: {
    * (idempotent), in one transaction with its events (`organizationInvitation.accepted`,
    * `organizationMembership.created`; `user.updated` when an instance invitation adds metadata).
    */
-  async function consume(invitation: Invitation, userId: string): Promise<void> {
+  async function consume(invitation: Invitation, userId: string, caller: Caller): Promise<void> {
     const now = clock();
     const roles = await organizations.catalog();
     await store.transaction(async (tx) => {
       if (!(await tx.invitations.settle(invitation.id, 'accepted', now))) throw frontendErrors.ticketInvalid();
       if (invitation.kind === 'organization' && invitation.organizationId && invitation.role) {
         const accepted: Invitation = { ...invitation, status: 'accepted', updatedAt: now };
-        await raiseInvitation(tx, 'organizationInvitation.accepted', accepted, roles, { userId });
+        await raiseInvitation(tx, 'organizationInvitation.accepted', accepted, roles, caller, { userId });
         const organization = await tx.organizations.findById(invitation.organizationId);
-        if (organization) await organizations.addMemberIn(tx, organization, { userId, role: invitation.role }, roles);
+        if (organization) await organizations.addMemberIn(tx, organization, { userId, role: invitation.role }, roles, caller);
       }
       if (invitation.kind === 'instance' && Object.keys(invitation.publicMetadata).length > 0) {
         const user = await tx.users.findById(userId);
         if (user) {
           await tx.users.update(userId, { publicMetadata: { ...user.publicMetadata, ...invitation.publicMetadata }, updatedAt: now });
-          await raiseUserUpdated(events, tx, userId);
+          await raiseUserUpdated(events, tx, userId, caller);
         }
       }
     });
@@ -274,11 +286,12 @@ export function createInvitationService(deps: {
     async createForOrganizationBulk(
       organizationIdOrSlug: string,
       inputs: CreateOrganizationInvitationInput[],
+      caller: Caller,
     ): Promise<IssuedInvitation[]> {
       if (inputs.length === 0) throw errors.paramMissing('email_address');
       if (inputs.length > 50) throw errors.paramValueInvalid('email_address', 'at most 50 invitations at once');
       const issued: IssuedInvitation[] = [];
-      for (const input of inputs) issued.push(await createForOrganization(organizationIdOrSlug, input));
+      for (const input of inputs) issued.push(await createForOrganization(organizationIdOrSlug, input, caller));
       return issued;
     },
 
@@ -292,7 +305,7 @@ export function createInvitationService(deps: {
       return loadOrganizationInvitation(organization.id, id);
     },
 
-    async revokeForOrganization(organizationIdOrSlug: string, id: string): Promise<Invitation> {
+    async revokeForOrganization(organizationIdOrSlug: string, id: string, caller: Caller): Promise<Invitation> {
       const { organization } = await organizations.get(organizationIdOrSlug);
       const invitation = await loadOrganizationInvitation(organization.id, id);
       if (effectiveStatus(invitation, clock()) !== 'pending') throw errors.invitationNotPending();
@@ -301,7 +314,7 @@ export function createInvitationService(deps: {
       const roles = await organizations.catalog();
       await store.transaction(async (tx) => {
         if (!(await tx.invitations.settle(id, 'revoked', now))) throw errors.invitationNotPending();
-        await raiseInvitation(tx, 'organizationInvitation.revoked', revoked, roles);
+        await raiseInvitation(tx, 'organizationInvitation.revoked', revoked, roles, caller);
       });
       return revoked;
     },
@@ -345,14 +358,14 @@ export function createInvitationService(deps: {
     },
 
     /** Accepts an invitation addressed to one of the user's verified addresses. */
-    async acceptForUser(userId: string, id: string): Promise<OrganizationInvitationRecord> {
+    async acceptForUser(userId: string, id: string, caller: Caller): Promise<OrganizationInvitationRecord> {
       const invitation = await store.invitations.findById(id);
       const emails = (await store.emailAddresses.listByUser(userId)).filter((e) => e.verified).map((e) => e.emailAddress);
       if (invitation?.kind !== 'organization' || !invitation.emailAddress || !emails.includes(invitation.emailAddress)) {
         throw errors.notFound('organization invitation');
       }
       if (effectiveStatus(invitation, clock()) !== 'pending') throw errors.invitationNotPending();
-      await consume(invitation, userId);
+      await consume(invitation, userId, caller);
       const organization = invitation.organizationId ? await store.organizations.findById(invitation.organizationId) : undefined;
       if (!organization) throw errors.notFound('organization');
       return { invitation: { ...invitation, status: 'accepted', updatedAt: clock() }, organization };
@@ -363,7 +376,7 @@ export function createInvitationService(deps: {
     },
 
     // Instance invitations (`/v1/invitations`).
-    async createForInstance(input: CreateInstanceInvitationInput): Promise<IssuedInvitation> {
+    async createForInstance(input: CreateInstanceInvitationInput, caller: Caller): Promise<IssuedInvitation> {
       const emailAddress = normalizeEmail(input.emailAddress);
       if (!emailAddress.includes('@')) throw errors.paramInvalid('email_address', 'must be an e-mail address');
       const now = clock();
@@ -395,7 +408,7 @@ export function createInvitationService(deps: {
       };
       await insert(invitation);
       const url = acceptUrl(ticket);
-      if (input.notify !== false) await deps.sendInvitation({ to: emailAddress, locale: 'en', url, expiresInDays: days });
+      if (input.notify !== false) await deps.sendInvitation({ to: emailAddress, locale: 'en', url, expiresInDays: days, caller });
       return { invitation, ticket, url };
     },
 

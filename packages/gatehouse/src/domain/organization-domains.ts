@@ -4,6 +4,7 @@ import type { OrganizationDomain, OrganizationEnrollmentMode, VerificationCode }
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
+import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import type { VerificationCodes } from './frontend/verification-codes.js';
 import type { OrganizationService } from './organizations.js';
@@ -71,9 +72,9 @@ export function createOrganizationDomainService(deps: {
   codes: VerificationCodes;
   events: EventService;
   /** Enrolls the users a verified domain in an automatic mode now reaches (organization-enrollment.ts). */
-  enroll: (domain: OrganizationDomain) => Promise<void>;
+  enroll: (domain: OrganizationDomain, caller: Caller) => Promise<void>;
   /** Takes back the domain's pending suggestions and, as asked, pending invitations (organization-enrollment.ts). */
-  withdraw: (domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none' }) => Promise<void>;
+  withdraw: (domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none' }, caller: Caller) => Promise<void>;
 }) {
   const { store, clock, organizations, codes, events, enroll, withdraw } = deps;
 
@@ -99,10 +100,10 @@ export function createOrganizationDomainService(deps: {
    * After a change of mode, name or verification: a domain that no longer enrolls (unverified, renamed,
    * or `manual_invitation`) takes back its pending suggestions; one that does enrolls who it reaches.
    */
-  async function settle(before: OrganizationDomain, after: OrganizationDomain): Promise<void> {
+  async function settle(before: OrganizationDomain, after: OrganizationDomain, caller: Caller): Promise<void> {
     const stopped = after.verifiedAt === null || after.enrollmentMode === 'manual_invitation' || after.name !== before.name;
-    if (stopped) await withdraw(after, { invitations: 'none' });
-    await enroll(after);
+    if (stopped) await withdraw(after, { invitations: 'none' }, caller);
+    await enroll(after, caller);
   }
 
   async function load(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomain> {
@@ -113,12 +114,12 @@ export function createOrganizationDomainService(deps: {
   }
 
   /** Writes `changes` and raises `organizationDomain.updated` with the domain as it then is, in one transaction. */
-  async function write(current: OrganizationDomain, changes: Partial<OrganizationDomain>): Promise<OrganizationDomain> {
+  async function write(current: OrganizationDomain, changes: Partial<OrganizationDomain>, caller: Caller): Promise<OrganizationDomain> {
     const next = { ...current, ...changes };
     try {
       await store.transaction(async (tx) => {
         await tx.organizationDomains.update(current.id, changes);
-        await events.raise(tx, 'organizationDomain.updated', await record(next, tx));
+        await events.raise(tx, 'organizationDomain.updated', await record(next, tx), caller);
       });
     } catch (error) {
       if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
@@ -147,6 +148,7 @@ export function createOrganizationDomainService(deps: {
     async create(
       organizationIdOrSlug: string,
       input: { name: string; enrollmentMode?: string; verified?: boolean },
+      caller: Caller,
     ): Promise<OrganizationDomainRecord> {
       const { organization } = await organizations.get(organizationIdOrSlug);
       const now = clock();
@@ -163,13 +165,13 @@ export function createOrganizationDomainService(deps: {
       try {
         await store.transaction(async (tx) => {
           await tx.organizationDomains.insert(domain);
-          await events.raise(tx, 'organizationDomain.created', await record(domain, tx));
+          await events.raise(tx, 'organizationDomain.created', await record(domain, tx), caller);
         });
       } catch (error) {
         if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
         throw error;
       }
-      await enroll(domain);
+      await enroll(domain, caller);
       return record(domain);
     },
 
@@ -177,6 +179,7 @@ export function createOrganizationDomainService(deps: {
       organizationIdOrSlug: string,
       domainId: string,
       input: { name?: string; enrollmentMode?: string; verified?: boolean },
+      caller: Caller,
     ): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
       const changes: Partial<OrganizationDomain> = { updatedAt: clock() };
@@ -187,19 +190,19 @@ export function createOrganizationDomainService(deps: {
       }
       if (input.enrollmentMode !== undefined) changes.enrollmentMode = assertEnrollmentMode(input.enrollmentMode);
       if (input.verified !== undefined) changes.verifiedAt = input.verified ? (current.verifiedAt ?? clock()) : null;
-      const next = await write(current, changes);
-      await settle(current, next);
+      const next = await write(current, changes, caller);
+      await settle(current, next, caller);
       return record(next);
     },
 
     /** Deletes the domain and takes back what it offered: pending suggestions, and the pending invitations it made. */
-    async delete(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomainRecord> {
+    async delete(organizationIdOrSlug: string, domainId: string, caller: Caller): Promise<OrganizationDomainRecord> {
       const current = await record(await load(organizationIdOrSlug, domainId));
       await store.transaction(async (tx) => {
         if (!(await tx.organizationDomains.delete(domainId))) throw errors.notFound('organization domain');
-        await events.raise(tx, 'organizationDomain.deleted', { id: domainId });
+        await events.raise(tx, 'organizationDomain.deleted', { id: domainId }, caller);
       });
-      await withdraw(current.domain, { invitations: 'made' });
+      await withdraw(current.domain, { invitations: 'made' }, caller);
       return current;
     },
 
@@ -209,21 +212,27 @@ export function createOrganizationDomainService(deps: {
       domainId: string,
       emailAddress: string,
       locale: string,
+      caller: Caller,
     ): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
       const address = emailAddress.trim().toLowerCase();
       if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw errors.paramInvalid('affiliation_email_address', 'must be an e-mail address');
       if (address.split('@')[1] !== current.name) throw errors.organizationDomainMismatch();
-      await codes.send({ subjectId: current.id, purpose: 'organization_domain', to: address, kind: 'verification_code', locale });
-      return record(await write(current, { affiliationEmailAddress: address, updatedAt: clock() }));
+      await codes.send({ subjectId: current.id, purpose: 'organization_domain', to: address, kind: 'verification_code', locale, caller });
+      return record(await write(current, { affiliationEmailAddress: address, updatedAt: clock() }, caller));
     },
 
     /** Checks the mailed code (three tries, ten minutes) and marks the domain verified. */
-    async attemptAffiliation(organizationIdOrSlug: string, domainId: string, code: string): Promise<OrganizationDomainRecord> {
+    async attemptAffiliation(
+      organizationIdOrSlug: string,
+      domainId: string,
+      code: string,
+      caller: Caller,
+    ): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
       await codes.check(current.id, 'organization_domain', code);
-      const next = await write(current, { verifiedAt: clock(), updatedAt: clock() });
-      await enroll(next);
+      const next = await write(current, { verifiedAt: clock(), updatedAt: clock() }, caller);
+      await enroll(next, caller);
       return record(next);
     },
 
@@ -236,13 +245,14 @@ export function createOrganizationDomainService(deps: {
       organizationIdOrSlug: string,
       domainId: string,
       mode: string,
+      caller: Caller,
       deletePending = false,
     ): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
-      const next = await write(current, { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() });
+      const next = await write(current, { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() }, caller);
       // Revocations raise `organizationInvitation.revoked` each, through the invitation service.
-      if (deletePending) await withdraw(next, { invitations: 'addressed' });
-      await settle(current, next);
+      if (deletePending) await withdraw(next, { invitations: 'addressed' }, caller);
+      await settle(current, next, caller);
       return record(next);
     },
   };

@@ -9,6 +9,7 @@ import type {
   OrganizationSuggestionStatus,
 } from '../model/index.js';
 import type { Store } from '../store/index.js';
+import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import type { InvitationService } from './invitations.js';
 import type { OrganizationService } from './organizations.js';
@@ -53,7 +54,7 @@ export function createOrganizationEnrollmentService(deps: {
   const { store, clock, organizations, invitations } = deps;
 
   /** Offers the domain's organization to one user at one address, once: never twice, never to a member. */
-  async function offer(domain: OrganizationDomain, userId: string, emailAddress: string): Promise<void> {
+  async function offer(domain: OrganizationDomain, userId: string, emailAddress: string, caller: Caller): Promise<void> {
     if (domain.verifiedAt === null || domain.enrollmentMode === 'manual_invitation') return;
     if (await organizations.isMember(domain.organizationId, userId)) return;
     if (domain.enrollmentMode === 'automatic_invitation') {
@@ -66,7 +67,11 @@ export function createOrganizationEnrollmentService(deps: {
       });
       if (earlier > 0) return;
       try {
-        await invitations.createForOrganization(domain.organizationId, { emailAddress, notify: false, organizationDomainId: domain.id });
+        await invitations.createForOrganization(
+          domain.organizationId,
+          { emailAddress, notify: false, organizationDomainId: domain.id },
+          caller,
+        );
       } catch (error) {
         // A concurrent enrollment invited first, or the organization is full: nothing to offer.
         if (!(error instanceof GatehouseError) || !SKIPPED.has(error.code)) throw error;
@@ -106,18 +111,22 @@ export function createOrganizationEnrollmentService(deps: {
   }
 
   /** After a sign-up or an address verification: what the user's verified addresses earn them. */
-  async function enrollUser(userId: string): Promise<void> {
+  async function enrollUser(userId: string, caller: Caller): Promise<void> {
     const emails = (await store.emailAddresses.listByUser(userId)).filter((e) => e.verified);
     const byDomain = new Map(emails.map((e) => [e.emailAddress.split('@')[1] ?? '', e.emailAddress]));
     const domains = await store.organizationDomains.findVerifiedByNames([...byDomain.keys()].filter(Boolean));
     for (const domain of domains) {
       const address = byDomain.get(domain.name);
-      if (address) await offer(domain, userId, address);
+      if (address) await offer(domain, userId, address, caller);
     }
   }
 
   /** Revokes pending invitations (with `organizationInvitation.revoked`); one settled meanwhile is skipped. */
-  async function revokeAll(organizationId: string, filter: { emailDomain?: string; organizationDomainId?: string }): Promise<void> {
+  async function revokeAll(
+    organizationId: string,
+    filter: { emailDomain?: string; organizationDomainId?: string },
+    caller: Caller,
+  ): Promise<void> {
     const pending = await store.invitations.list({
       kind: 'organization',
       organizationId,
@@ -131,7 +140,7 @@ export function createOrganizationEnrollmentService(deps: {
     });
     for (const invitation of pending) {
       try {
-        await invitations.revokeForOrganization(organizationId, invitation.id);
+        await invitations.revokeForOrganization(organizationId, invitation.id, caller);
       } catch (error) {
         if (!(error instanceof GatehouseError) || error.code !== 'organization_invitation_not_pending') throw error;
       }
@@ -148,18 +157,18 @@ export function createOrganizationEnrollmentService(deps: {
      * `delete_pending`), or none. A user whose suggestion went is enrolled again, so another verified
      * domain of the organization that matches them offers it in its own name.
      */
-    async withdraw(domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none' }): Promise<void> {
+    async withdraw(domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none' }, caller: Caller): Promise<void> {
       const users = await store.organizationSuggestions.deletePendingByDomain(domain.id);
-      if (options.invitations === 'made') await revokeAll(domain.organizationId, { organizationDomainId: domain.id });
-      if (options.invitations === 'addressed') await revokeAll(domain.organizationId, { emailDomain: domain.name });
-      for (const userId of users) await enrollUser(userId);
+      if (options.invitations === 'made') await revokeAll(domain.organizationId, { organizationDomainId: domain.id }, caller);
+      if (options.invitations === 'addressed') await revokeAll(domain.organizationId, { emailDomain: domain.name }, caller);
+      for (const userId of users) await enrollUser(userId, caller);
     },
 
     /** After a domain is verified or its mode changes: the users who already have an address there. */
-    async enrollDomain(domain: OrganizationDomain): Promise<void> {
+    async enrollDomain(domain: OrganizationDomain, caller: Caller): Promise<void> {
       if (domain.verifiedAt === null || domain.enrollmentMode === 'manual_invitation') return;
       for (const email of await store.emailAddresses.listVerifiedAtDomain(domain.name, BACKFILL_LIMIT)) {
-        await offer(domain, email.userId, email.emailAddress);
+        await offer(domain, email.userId, email.emailAddress, caller);
       }
     },
 
@@ -213,14 +222,14 @@ export function createOrganizationEnrollmentService(deps: {
     },
 
     /** An admin admits the requester: they join with the default role, in the request's transaction. */
-    async acceptRequest(organizationId: string, id: string): Promise<MembershipRequestRecord> {
+    async acceptRequest(organizationId: string, id: string, caller: Caller): Promise<MembershipRequestRecord> {
       const request = await loadRequest(organizationId, id);
       const { organization } = await organizations.get(organizationId);
       const roles = await organizations.catalog();
       const now = clock();
       await store.transaction(async (tx) => {
         if (!(await tx.membershipRequests.settle(id, 'accepted', now))) throw errors.membershipRequestNotPending();
-        await organizations.addMemberIn(tx, organization, { userId: request.userId, role: roles.defaultRole }, roles);
+        await organizations.addMemberIn(tx, organization, { userId: request.userId, role: roles.defaultRole }, roles, caller);
       });
       return requestRecord({ ...request, status: 'accepted', updatedAt: now });
     },

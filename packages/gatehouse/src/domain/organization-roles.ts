@@ -1,6 +1,7 @@
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Repositories } from '../store/repositories/index.js';
+import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import type { InstanceService } from './instance.js';
 import {
@@ -53,10 +54,11 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
   }
 
   /** `role.created|updated` for the role as the written catalog has it (its permissions expanded from there). */
-  const raiseRole = (type: 'role.created' | 'role.updated', id: string) => async (tx: Repositories, catalog: RoleCatalog) => {
-    const role = catalog.roles.find((r) => r.id === id);
-    if (role) await events.raise(tx, type, { role, catalog });
-  };
+  const raiseRole =
+    (type: 'role.created' | 'role.updated', id: string, caller: Caller) => async (tx: Repositories, catalog: RoleCatalog) => {
+      const role = catalog.roles.find((r) => r.id === id);
+      if (role) await events.raise(tx, type, { role, catalog }, caller);
+    };
 
   const catalog = async () => roleCatalog((await instance.settings()).organizations);
 
@@ -79,7 +81,7 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
       return role;
     },
 
-    async createRole(input: RoleInput): Promise<RoleDefinition> {
+    async createRole(input: RoleInput, caller: Caller): Promise<RoleDefinition> {
       if (!input.key) throw errors.paramMissing('key');
       if (!input.name) throw errors.paramMissing('name');
       if (!ROLE_KEY.test(input.key)) throw errors.paramInvalid('key', 'must look like org:<name> (lowercase letters, digits, _)');
@@ -95,11 +97,11 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
       };
       const current = await catalog();
       if (current.find(role.key)) throw errors.identifierExists('key');
-      await writeOrganizations((s) => ({ ...s, roles: [...s.roles, role] }), raiseRole('role.created', role.id));
+      await writeOrganizations((s) => ({ ...s, roles: [...s.roles, role] }), raiseRole('role.created', role.id, caller));
       return role;
     },
 
-    async updateRole(idOrKey: string, input: RoleInput): Promise<RoleDefinition> {
+    async updateRole(idOrKey: string, input: RoleInput, caller: Caller): Promise<RoleDefinition> {
       let updated: RoleDefinition | undefined;
       await writeOrganizations(
         (s) => {
@@ -117,14 +119,14 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
           return { ...s, roles: s.roles.map((r) => (r.id === role.id ? (updated as RoleDefinition) : r)) };
         },
         async (tx, catalog) => {
-          if (updated) await raiseRole('role.updated', updated.id)(tx, catalog);
+          if (updated) await raiseRole('role.updated', updated.id, caller)(tx, catalog);
         },
       );
       if (!updated) throw errors.notFound('role');
       return updated;
     },
 
-    async deleteRole(idOrKey: string): Promise<string> {
+    async deleteRole(idOrKey: string, caller: Caller): Promise<string> {
       let id = '';
       await writeOrganizations(
         (s) => {
@@ -135,19 +137,19 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
           id = role.id;
           return { ...s, roles: s.roles.filter((r) => r.id !== role.id) };
         },
-        (tx) => events.raise(tx, 'role.deleted', { id }).then(() => undefined),
+        (tx) => events.raise(tx, 'role.deleted', { id }, caller).then(() => undefined),
       );
       return id;
     },
 
-    async setRolePermission(roleIdOrKey: string, permissionIdOrKey: string, present: boolean): Promise<RoleDefinition> {
+    async setRolePermission(roleIdOrKey: string, permissionIdOrKey: string, present: boolean, caller: Caller): Promise<RoleDefinition> {
       const permission = (await catalog()).permissions.find((p) => p.id === permissionIdOrKey || p.key === permissionIdOrKey);
       if (!permission) throw errors.notFound('permission');
       const role = findCustomRole((await instance.settings()).organizations, roleIdOrKey);
       const permissions = present
         ? [...new Set([...role.permissions, permission.key])]
         : role.permissions.filter((key) => key !== permission.key);
-      return this.updateRole(role.id, { permissions });
+      return this.updateRole(role.id, { permissions }, caller);
     },
 
     async getPermission(idOrKey: string): Promise<PermissionDefinition> {
@@ -156,7 +158,7 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
       return permission;
     },
 
-    async createPermission(input: { key?: string; name?: string; description?: string }): Promise<PermissionDefinition> {
+    async createPermission(input: { key?: string; name?: string; description?: string }, caller: Caller): Promise<PermissionDefinition> {
       if (!input.key) throw errors.paramMissing('key');
       if (!input.name) throw errors.paramMissing('name');
       if (!PERMISSION_KEY.test(input.key) || input.key.startsWith('org:sys_')) {
@@ -174,12 +176,16 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
       };
       await writeOrganizations(
         (s) => ({ ...s, permissions: [...s.permissions, permission] }),
-        (tx) => events.raise(tx, 'permission.created', permission).then(() => undefined),
+        (tx) => events.raise(tx, 'permission.created', permission, caller).then(() => undefined),
       );
       return permission;
     },
 
-    async updatePermission(idOrKey: string, input: { name?: string; description?: string; key?: string }): Promise<PermissionDefinition> {
+    async updatePermission(
+      idOrKey: string,
+      input: { name?: string; description?: string; key?: string },
+      caller: Caller,
+    ): Promise<PermissionDefinition> {
       let updated: PermissionDefinition | undefined;
       await writeOrganizations(
         (s) => {
@@ -196,7 +202,7 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
           return { ...s, permissions: s.permissions.map((p) => (p.id === permission.id ? (updated as PermissionDefinition) : p)) };
         },
         async (tx) => {
-          if (updated) await events.raise(tx, 'permission.updated', updated);
+          if (updated) await events.raise(tx, 'permission.updated', updated, caller);
         },
       );
       if (!updated) throw errors.notFound('permission');
@@ -204,7 +210,7 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
     },
 
     /** Takes the permission off every role too: each role that had it is updated (`role.updated`). */
-    async deletePermission(idOrKey: string): Promise<string> {
+    async deletePermission(idOrKey: string, caller: Caller): Promise<string> {
       let id = '';
       let holders: string[] = [];
       await writeOrganizations(
@@ -224,8 +230,8 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
           };
         },
         async (tx, catalog) => {
-          await events.raise(tx, 'permission.deleted', { id });
-          for (const roleId of holders) await raiseRole('role.updated', roleId)(tx, catalog);
+          await events.raise(tx, 'permission.deleted', { id }, caller);
+          for (const roleId of holders) await raiseRole('role.updated', roleId, caller)(tx, catalog);
         },
       );
       return id;

@@ -10,6 +10,7 @@ import {
   ORGANIZATION_ORDER_COLUMNS,
   type OrganizationOrderColumn,
 } from '../store/repositories/organizations.js';
+import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import type { InstanceSettings } from './instance.js';
 import { METADATA_KEYS, type Metadata, mergeMetadata, sizedMetadata } from './metadata.js';
@@ -207,16 +208,22 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
     membership: OrganizationMembership,
     organization: Organization,
     roles: RoleCatalog,
+    caller: Caller,
   ): Promise<void> {
     const user = await userRecordIn(tx, membership.userId);
     if (!user) return;
-    await events.raise(tx, type, {
-      membership,
-      organization,
-      user,
-      permissions: roles.permissionsFor(membership.role),
-      roleName: roles.roleName(membership.role),
-    });
+    await events.raise(
+      tx,
+      type,
+      {
+        membership,
+        organization,
+        user,
+        permissions: roles.permissionsFor(membership.role),
+        roleName: roles.roleName(membership.role),
+      },
+      caller,
+    );
   }
 
   /** Inserts a membership inside `tx` (quota and uniqueness checked) and raises its event there. */
@@ -225,6 +232,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
     organization: Organization,
     membership: OrganizationMembership,
     roles: RoleCatalog,
+    caller: Caller,
   ): Promise<void> {
     if (await tx.organizationMemberships.find(organization.id, membership.userId)) throw errors.alreadyMember();
     const limit = organization.maxAllowedMemberships;
@@ -237,7 +245,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       if (error instanceof UniqueViolation) throw errors.alreadyMember();
       throw error;
     }
-    await raiseMembership(tx, 'organizationMembership.created', membership, organization, roles);
+    await raiseMembership(tx, 'organizationMembership.created', membership, organization, roles, caller);
   }
 
   async function find(idOrSlug: string): Promise<Organization | undefined> {
@@ -298,7 +306,12 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
     return record;
   }
 
-  async function writeMetadata(idOrSlug: string, patch: OrganizationMetadataPatch, mode: 'merge' | 'replace'): Promise<Organization> {
+  async function writeMetadata(
+    idOrSlug: string,
+    patch: OrganizationMetadataPatch,
+    mode: 'merge' | 'replace',
+    caller: Caller,
+  ): Promise<Organization> {
     const current = await load(idOrSlug);
     const changes: Partial<Organization> = { updatedAt: clock() };
     for (const field of METADATA_FIELDS) {
@@ -310,7 +323,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
     const next = { ...current, ...changes };
     await store.transaction(async (tx) => {
       await tx.organizations.update(current.id, changes);
-      await events.raise(tx, 'organization.updated', next);
+      await events.raise(tx, 'organization.updated', next, caller);
     });
     return next;
   }
@@ -333,7 +346,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
     },
 
     /** Creates an organization; `createdBy` (a user id) becomes its first `org:admin`. */
-    async create(input: CreateOrganizationInput): Promise<OrganizationRecord> {
+    async create(input: CreateOrganizationInput, caller: Caller): Promise<OrganizationRecord> {
       const name = normalizeName(input.name);
       const slug = input.slug !== undefined ? normalizeSlug(input.slug) : slugFromName(name);
       assertMaxMemberships(input.maxAllowedMemberships);
@@ -359,7 +372,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       await withSlugCheck(() =>
         store.transaction(async (tx) => {
           await tx.organizations.insert(organization);
-          await events.raise(tx, 'organization.created', organization);
+          await events.raise(tx, 'organization.created', organization, caller);
           if (input.createdBy) {
             const membership: OrganizationMembership = {
               id: newId('orgmem'),
@@ -372,14 +385,14 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
               updatedAt: now,
             };
             await tx.organizationMemberships.insert(membership);
-            await raiseMembership(tx, 'organizationMembership.created', membership, organization, roles);
+            await raiseMembership(tx, 'organizationMembership.created', membership, organization, roles, caller);
           }
         }),
       );
       return { organization };
     },
 
-    async update(idOrSlug: string, input: UpdateOrganizationInput): Promise<OrganizationRecord> {
+    async update(idOrSlug: string, input: UpdateOrganizationInput, caller: Caller): Promise<OrganizationRecord> {
       const current = await load(idOrSlug);
       assertMaxMemberships(input.maxAllowedMemberships);
       const changes: Partial<Organization> = { updatedAt: clock() };
@@ -392,33 +405,37 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       await withSlugCheck(() =>
         store.transaction(async (tx) => {
           await tx.organizations.update(current.id, changes);
-          await events.raise(tx, 'organization.updated', { ...current, ...changes });
+          await events.raise(tx, 'organization.updated', { ...current, ...changes }, caller);
         }),
       );
       return { organization: { ...current, ...changes } };
     },
 
-    mergeMetadata: async (idOrSlug: string, patch: OrganizationMetadataPatch): Promise<OrganizationRecord> => ({
-      organization: await writeMetadata(idOrSlug, patch, 'merge'),
+    mergeMetadata: async (idOrSlug: string, patch: OrganizationMetadataPatch, caller: Caller): Promise<OrganizationRecord> => ({
+      organization: await writeMetadata(idOrSlug, patch, 'merge', caller),
     }),
-    replaceMetadata: async (idOrSlug: string, patch: OrganizationMetadataPatch): Promise<OrganizationRecord> => ({
-      organization: await writeMetadata(idOrSlug, patch, 'replace'),
+    replaceMetadata: async (idOrSlug: string, patch: OrganizationMetadataPatch, caller: Caller): Promise<OrganizationRecord> => ({
+      organization: await writeMetadata(idOrSlug, patch, 'replace', caller),
     }),
 
     /** Deletes an organization and its memberships, and clears it from sessions acting in it; returns its id. */
-    async delete(idOrSlug: string): Promise<string> {
+    async delete(idOrSlug: string, caller: Caller): Promise<string> {
       const current = await load(idOrSlug);
       const deleted = await store.transaction(async (tx) => {
         await tx.sessions.clearActiveOrganization(current.id, clock());
         const gone = await tx.organizations.delete(current.id);
-        if (gone) await events.raise(tx, 'organization.deleted', { id: current.id });
+        if (gone) await events.raise(tx, 'organization.deleted', { id: current.id }, caller);
         return gone;
       });
       if (!deleted) throw errors.notFound('organization');
       return current.id;
     },
 
-    async createMembership(organizationIdOrSlug: string, input: { userId: string; role: string }): Promise<MembershipRecord> {
+    async createMembership(
+      organizationIdOrSlug: string,
+      input: { userId: string; role: string },
+      caller: Caller,
+    ): Promise<MembershipRecord> {
       const organization = await load(organizationIdOrSlug);
       const roles = await catalog();
       assertRole(roles, input.role);
@@ -434,7 +451,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
         createdAt: now,
         updatedAt: now,
       };
-      await store.transaction((tx) => insertMembership(tx, organization, membership, roles));
+      await store.transaction((tx) => insertMembership(tx, organization, membership, roles, caller));
       const [record] = await records([membership], organization);
       if (!record) throw errors.notFound('organization membership');
       return record;
@@ -449,6 +466,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       organization: Organization,
       input: { userId: string; role: string },
       roles: RoleCatalog,
+      caller: Caller,
     ): Promise<void> {
       if (await tx.organizationMemberships.find(organization.id, input.userId)) return;
       const now = clock();
@@ -466,6 +484,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
           updatedAt: now,
         },
         roles,
+        caller,
       );
     },
 
@@ -550,14 +569,26 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       return Boolean(await store.organizationMemberships.find(organizationId, userId));
     },
 
-    async updateMembership(organizationIdOrSlug: string, userId: string, input: { role: string }): Promise<MembershipRecord> {
+    async updateMembership(
+      organizationIdOrSlug: string,
+      userId: string,
+      input: { role: string },
+      caller: Caller,
+    ): Promise<MembershipRecord> {
       const roles = await catalog();
       assertRole(roles, input.role);
       const current = await loadMembership(organizationIdOrSlug, userId);
       const changes = { role: input.role, updatedAt: clock() };
       await store.transaction(async (tx) => {
         await tx.organizationMemberships.update(current.membership.id, changes);
-        await raiseMembership(tx, 'organizationMembership.updated', { ...current.membership, ...changes }, current.organization, roles);
+        await raiseMembership(
+          tx,
+          'organizationMembership.updated',
+          { ...current.membership, ...changes },
+          current.organization,
+          roles,
+          caller,
+        );
       });
       return {
         ...current,
@@ -571,6 +602,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       organizationIdOrSlug: string,
       userId: string,
       patch: OrganizationMetadataPatch,
+      caller: Caller,
     ): Promise<MembershipRecord> {
       const current = await loadMembership(organizationIdOrSlug, userId);
       const roles = await catalog();
@@ -583,7 +615,14 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       }
       await store.transaction(async (tx) => {
         await tx.organizationMemberships.update(current.membership.id, changes);
-        await raiseMembership(tx, 'organizationMembership.updated', { ...current.membership, ...changes }, current.organization, roles);
+        await raiseMembership(
+          tx,
+          'organizationMembership.updated',
+          { ...current.membership, ...changes },
+          current.organization,
+          roles,
+          caller,
+        );
       });
       return { ...current, membership: { ...current.membership, ...changes } };
     },
@@ -592,12 +631,12 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
      * Removes a member (their sessions stop acting in the organization); returns the membership as it
      * was, which is what the SDK expects back.
      */
-    async deleteMembership(organizationIdOrSlug: string, userId: string): Promise<MembershipRecord> {
+    async deleteMembership(organizationIdOrSlug: string, userId: string, caller: Caller): Promise<MembershipRecord> {
       const current = await loadMembership(organizationIdOrSlug, userId);
       const deleted = await store.transaction(async (tx) => {
         await tx.sessions.clearActiveOrganization(current.organization.id, clock(), userId);
         const gone = await tx.organizationMemberships.delete(current.membership.id);
-        if (gone) await events.raise(tx, 'organizationMembership.deleted', current);
+        if (gone) await events.raise(tx, 'organizationMembership.deleted', current, caller);
         return gone;
       });
       if (!deleted) throw errors.notFound('organization membership');

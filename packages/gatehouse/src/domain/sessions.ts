@@ -4,6 +4,7 @@ import type { Session, SessionStatus, SessionTaskKey } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { SessionListFilter, TaskTransition } from '../store/repositories/sessions.js';
+import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import type { EventService } from './webhooks/events.js';
 
@@ -152,6 +153,7 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
     /** `tasks`: the session tasks a sign-in leaves to do (the session is then `pending`; see `sessionTasks`). */
     async create(
       userId: string,
+      caller: Caller,
       clientId?: string,
       impersonation?: { actor: Record<string, unknown>; maxDurationMs: number },
       tasks: SessionTaskKey[] = [],
@@ -184,7 +186,7 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
         await tx.sessions.insert(session);
         // An operator acting as the user is not the user signing in.
         if (!impersonation) await tx.users.update(userId, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
-        await events.raise(tx, 'session.created', session);
+        await events.raise(tx, 'session.created', session, caller);
       });
       return session;
     },
@@ -198,14 +200,14 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
     setActiveOrganization,
 
     /** Ends a session for good; its tokens stop being refreshable at once. */
-    async revoke(id: string): Promise<Session> {
+    async revoke(id: string, caller: Caller): Promise<Session> {
       const session = await load(id);
       if (!isSignedInStatus(session.status)) return session;
       const now = clock();
       const revoked: Session = { ...session, status: 'revoked', updatedAt: now };
       await store.transaction(async (tx) => {
         await tx.sessions.update(id, { status: 'revoked', updatedAt: now });
-        await events.raise(tx, 'session.revoked', revoked);
+        await events.raise(tx, 'session.revoked', revoked, caller);
       });
       return revoked;
     },

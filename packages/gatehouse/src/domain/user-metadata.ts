@@ -1,6 +1,7 @@
 import { errors } from '../errors.js';
 import type { User } from '../model/index.js';
 import type { Store } from '../store/index.js';
+import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import { METADATA_FIELDS, METADATA_KEYS, type Metadata, mergeMetadata, sizedMetadata } from './metadata.js';
 import type { UserRecord } from './users.js';
@@ -20,7 +21,7 @@ export function createUserMetadataService(
   events: EventService,
   claimsFitCheck: () => Promise<(record: UserRecord) => void> = async () => () => {},
 ) {
-  async function write(userId: string, patch: MetadataPatch, mode: 'merge' | 'replace'): Promise<UserRecord> {
+  async function write(userId: string, patch: MetadataPatch, mode: 'merge' | 'replace', caller: Caller): Promise<UserRecord> {
     const assertClaimsFit = await claimsFitCheck();
     return store.transaction(async (tx) => {
       // Read through the transaction: on SQLite a read outside it would wait on the same connection.
@@ -37,13 +38,13 @@ export function createUserMetadataService(
       const next: UserRecord = { ...current, user: { ...current.user, ...changes } };
       assertClaimsFit(next);
       await tx.users.update(userId, changes);
-      await events.raise(tx, 'user.updated', next);
+      await events.raise(tx, 'user.updated', next, caller);
       return next;
     });
   }
   return {
-    merge: (userId: string, patch: MetadataPatch) => write(userId, patch, 'merge'),
-    replace: (userId: string, patch: MetadataPatch) => write(userId, patch, 'replace'),
+    merge: (userId: string, patch: MetadataPatch, caller: Caller) => write(userId, patch, 'merge', caller),
+    replace: (userId: string, patch: MetadataPatch, caller: Caller) => write(userId, patch, 'replace', caller),
   };
 }
 

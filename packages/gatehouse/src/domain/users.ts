@@ -8,6 +8,7 @@ import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
 import { USER_ORDER_COLUMNS, type UserListFilter, type UserOrderColumn } from '../store/repositories/users.js';
+import type { Caller } from './caller.js';
 
 export type { UserListFilter };
 
@@ -145,9 +146,9 @@ export async function userRecordIn(tx: Repositories, id: string): Promise<UserRe
 }
 
 /** Raises `user.updated` with the user as it is now in `tx`. */
-export async function raiseUserUpdated(events: EventService, tx: Repositories, id: string): Promise<void> {
+export async function raiseUserUpdated(events: EventService, tx: Repositories, id: string, caller: Caller): Promise<void> {
   const record = await userRecordIn(tx, id);
-  if (record) await events.raise(tx, 'user.updated', record);
+  if (record) await events.raise(tx, 'user.updated', record, caller);
 }
 
 /**
@@ -192,7 +193,7 @@ export function createUserService(
     count: (filter: UserListFilter) => store.users.count(filter),
 
     /** `alongside` writes more rows in the user's transaction (a sign-up's session and completion). */
-    async create(input: CreateUserInput, alongside?: (tx: Repositories, user: User) => Promise<void>): Promise<UserRecord> {
+    async create(input: CreateUserInput, caller: Caller, alongside?: (tx: Repositories, user: User) => Promise<void>): Promise<UserRecord> {
       const now = clock();
       const createdAt = input.createdAt ?? now;
       const id = newId('user');
@@ -246,14 +247,14 @@ export function createUserService(
         store.transaction(async (tx) => {
           await tx.users.insert(user);
           for (const email of emails) await tx.emailAddresses.insert(email);
-          await events.raise(tx, 'user.created', { user, emailAddresses: emails });
+          await events.raise(tx, 'user.created', { user, emailAddresses: emails }, caller);
           await alongside?.(tx, user);
         }),
       );
       return { user, emailAddresses: emails };
     },
 
-    async update(id: string, input: UpdateUserInput): Promise<UserRecord> {
+    async update(id: string, input: UpdateUserInput, caller: Caller): Promise<UserRecord> {
       const current = await load(id);
       const now = clock();
       const changes: Partial<User> = { updatedAt: now };
@@ -281,18 +282,18 @@ export function createUserService(
       await withIdentifierCheck(() =>
         store.transaction(async (tx) => {
           await tx.users.update(id, changes);
-          await raiseUserUpdated(events, tx, id);
+          await raiseUserUpdated(events, tx, id, caller);
         }),
       );
       return load(id);
     },
 
     /** Deletes the user and everything that hangs off them (e-mails, sessions) in one transaction. */
-    async delete(id: string): Promise<void> {
+    async delete(id: string, caller: Caller): Promise<void> {
       const deleted = await store.transaction(async (tx) => {
-        await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', clock()));
+        await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', clock()), caller);
         const gone = await tx.users.delete(id);
-        if (gone) await events.raise(tx, 'user.deleted', { id });
+        if (gone) await events.raise(tx, 'user.deleted', { id }, caller);
         return gone;
       });
       if (!deleted) throw errors.notFound('user');
@@ -302,7 +303,7 @@ export function createUserService(
      * Takes the password away (the user signs in with an e-mailed code from then on); with
      * `signOutOfOtherSessions`, every live session of theirs is revoked too.
      */
-    async removePassword(id: string, signOutOfOtherSessions: boolean): Promise<UserRecord> {
+    async removePassword(id: string, signOutOfOtherSessions: boolean, caller: Caller): Promise<UserRecord> {
       await load(id);
       const now = clock();
       await store.transaction(async (tx) => {
@@ -314,8 +315,8 @@ export function createUserService(
           updatedAt: now,
         });
         if (signOutOfOtherSessions)
-          await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', now));
-        await raiseUserUpdated(events, tx, id);
+          await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', now), caller);
+        await raiseUserUpdated(events, tx, id, caller);
       });
       return load(id);
     },
@@ -326,16 +327,16 @@ export function createUserService(
      * must set a new password before it completes; setting any new password clears the mark. With
      * `revokeAllSessions`, every live session of the user ends too. A user without a password: 422.
      */
-    async setPasswordCompromised(id: string, compromised: boolean, revokeAllSessions = false): Promise<UserRecord> {
+    async setPasswordCompromised(id: string, compromised: boolean, caller: Caller, revokeAllSessions = false): Promise<UserRecord> {
       const { user } = await load(id);
       if (compromised && !user.passwordDigest) throw errors.paramValueInvalid('user_id', 'this user has no password to mark compromised');
       const now = clock();
       await store.transaction(async (tx) => {
         await tx.users.update(id, { passwordCompromised: compromised, updatedAt: now });
         if (compromised && revokeAllSessions) {
-          await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', now));
+          await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', now), caller);
         }
-        await raiseUserUpdated(events, tx, id);
+        await raiseUserUpdated(events, tx, id, caller);
       });
       return load(id);
     },
@@ -345,7 +346,7 @@ export function createUserService(
      * an operator vouches for it) and the one it replaces is removed. The address may already be one
      * of the user's; another user's is `form_identifier_exists`.
      */
-    async replaceEmailAddress(id: string, address: string): Promise<EmailAddress> {
+    async replaceEmailAddress(id: string, address: string, caller: Caller): Promise<EmailAddress> {
       const { user, emailAddresses } = await load(id);
       const normalized = normalizeEmail(address);
       const now = clock();
@@ -378,7 +379,7 @@ export function createUserService(
           await tx.users.update(id, { primaryEmailAddressId: replacement.id, updatedAt: now });
           const previous = user.primaryEmailAddressId;
           if (previous && previous !== replacement.id) await tx.emailAddresses.delete(previous);
-          await raiseUserUpdated(events, tx, id);
+          await raiseUserUpdated(events, tx, id, caller);
         }),
       );
       return replacement;
@@ -390,7 +391,7 @@ export function createUserService(
       throw errors.notFound('web3 wallet');
     },
 
-    async setFlags(id: string, flags: { banned?: boolean; locked?: boolean }): Promise<UserRecord> {
+    async setFlags(id: string, flags: { banned?: boolean; locked?: boolean }, caller: Caller): Promise<UserRecord> {
       await load(id);
       const now = clock();
       await store.transaction(async (tx) => {
@@ -402,8 +403,9 @@ export function createUserService(
           Object.assign(changes, { failedVerificationAttempts: 0, failedVerificationWindowStart: null, lockoutUntil: null });
         await tx.users.update(id, changes);
         // A banned user keeps no live session, as in Clerk.
-        if (flags.banned) await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', now));
-        await raiseUserUpdated(events, tx, id);
+        if (flags.banned)
+          await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: id }, 'revoked', now), caller);
+        await raiseUserUpdated(events, tx, id, caller);
       });
       return load(id);
     },

@@ -4,6 +4,7 @@ import type { Invitation, WaitlistEntry, WaitlistEntryStatus } from '../model/in
 import { UniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
+import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import { effectiveStatus, type InvitationService } from './invitations.js';
 import { normalizeEmail } from './users.js';
@@ -40,11 +41,12 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
     from: WaitlistEntryStatus[],
     changes: Partial<WaitlistEntry> & { updatedAt: number },
     invitation: (tx: Repositories) => Promise<Invitation | undefined>,
+    caller: Caller,
   ): Promise<WaitlistEntryRecord | undefined> {
     return store.transaction(async (tx) => {
       if (!(await tx.waitlist.transition(entry.id, from, changes))) return undefined;
       const moved = { entry: { ...entry, ...changes }, invitation: await invitation(tx) };
-      await events.raise(tx, 'waitlistEntry.updated', moved);
+      await events.raise(tx, 'waitlistEntry.updated', moved, caller);
       return moved;
     });
   }
@@ -66,7 +68,7 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
   }
 
   /** Adds the address, or answers the entry it already has. */
-  async function join(emailAddress: string): Promise<WaitlistEntryRecord> {
+  async function join(emailAddress: string, caller: Caller): Promise<WaitlistEntryRecord> {
     const address = checkedAddress(emailAddress);
     const existing = await store.waitlist.findByAddress(address);
     if (existing) return record(existing);
@@ -83,7 +85,7 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
     try {
       await store.transaction(async (tx) => {
         await tx.waitlist.insert(entry);
-        await events.raise(tx, 'waitlistEntry.created', { entry, invitation: undefined });
+        await events.raise(tx, 'waitlistEntry.created', { entry, invitation: undefined }, caller);
       });
     } catch (error) {
       if (!(error instanceof UniqueViolation)) throw error;
@@ -96,13 +98,13 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
   return {
     join,
 
-    async joinBulk(emailAddresses: string[]): Promise<WaitlistEntryRecord[]> {
+    async joinBulk(emailAddresses: string[], caller: Caller): Promise<WaitlistEntryRecord[]> {
       if (emailAddresses.length === 0) throw errors.paramMissing('email_address');
       if (emailAddresses.length > 50) throw errors.paramValueInvalid('email_address', 'at most 50 entries at once');
       // Every address is checked before any is added: a bad one adds none.
       const addresses = emailAddresses.map(checkedAddress);
       const out: WaitlistEntryRecord[] = [];
-      for (const address of addresses) out.push(await join(address));
+      for (const address of addresses) out.push(await join(address, caller));
       return out;
     },
 
@@ -131,16 +133,19 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
     },
 
     /** Sends an instance invitation (mailed); the entry reads `invited`. Pending or rejected entries only. */
-    async invite(id: string, input: { ignoreExisting?: boolean } = {}): Promise<WaitlistEntryRecord> {
+    async invite(id: string, caller: Caller, input: { ignoreExisting?: boolean } = {}): Promise<WaitlistEntryRecord> {
       const entry = await load(id);
       if (entry.status !== 'pending' && entry.status !== 'rejected') throw errors.waitlistEntryNotPending();
-      const { invitation } = await invitations.createForInstance({
-        emailAddress: entry.emailAddress,
-        ignoreExisting: input.ignoreExisting,
-      });
+      const { invitation } = await invitations.createForInstance(
+        {
+          emailAddress: entry.emailAddress,
+          ignoreExisting: input.ignoreExisting,
+        },
+        caller,
+      );
       const now = clock();
       const changes = { status: 'invited' as const, invitationId: invitation.id, invitedAt: now, updatedAt: now };
-      const invited = await transition(entry, ['pending', 'rejected'], changes, async () => invitation);
+      const invited = await transition(entry, ['pending', 'rejected'], changes, async () => invitation, caller);
       if (!invited) {
         await invitations.revokeForInstance(invitation.id);
         throw errors.waitlistEntryNotPending();
@@ -149,16 +154,22 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
     },
 
     /** Rejects a pending or invited entry; an invitation it was sent and not yet used is revoked with it. */
-    async reject(id: string): Promise<WaitlistEntryRecord> {
+    async reject(id: string, caller: Caller): Promise<WaitlistEntryRecord> {
       const entry = await load(id);
       const now = clock();
-      const rejected = await transition(entry, ['pending', 'invited'], { status: 'rejected', updatedAt: now }, async (tx) => {
-        const invitation = entry.invitationId ? await tx.invitations.findById(entry.invitationId) : undefined;
-        if (invitation?.kind !== 'instance' || effectiveStatus(invitation, now) !== 'pending') return invitation;
-        return (await tx.invitations.settle(invitation.id, 'revoked', now))
-          ? { ...invitation, status: 'revoked', updatedAt: now }
-          : invitation;
-      });
+      const rejected = await transition(
+        entry,
+        ['pending', 'invited'],
+        { status: 'rejected', updatedAt: now },
+        async (tx) => {
+          const invitation = entry.invitationId ? await tx.invitations.findById(entry.invitationId) : undefined;
+          if (invitation?.kind !== 'instance' || effectiveStatus(invitation, now) !== 'pending') return invitation;
+          return (await tx.invitations.settle(invitation.id, 'revoked', now))
+            ? { ...invitation, status: 'revoked', updatedAt: now }
+            : invitation;
+        },
+        caller,
+      );
       if (!rejected) throw errors.waitlistEntryNotPending();
       return rejected;
     },
@@ -170,13 +181,17 @@ export function createWaitlistService(deps: { store: Store; clock: Clock; invita
     },
 
     /** After a sign-up: the user's invited entries read `completed`. */
-    async complete(userId: string): Promise<void> {
+    async complete(userId: string, caller: Caller): Promise<void> {
       const now = clock();
       for (const email of await store.emailAddresses.listByUser(userId)) {
         const entry = email.verified ? await store.waitlist.findByAddress(email.emailAddress) : undefined;
         if (entry?.status !== 'invited') continue;
-        await transition(entry, ['invited'], { status: 'completed', updatedAt: now }, async (tx) =>
-          entry.invitationId ? tx.invitations.findById(entry.invitationId) : undefined,
+        await transition(
+          entry,
+          ['invited'],
+          { status: 'completed', updatedAt: now },
+          async (tx) => (entry.invitationId ? tx.invitations.findById(entry.invitationId) : undefined),
+          caller,
         );
       }
     },

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Domain } from '../domain/index.js';
-import { requestAttributes } from '../domain/webhooks/events.js';
 import { errors } from '../errors.js';
 import { createRateLimiter, type RateLimiter } from '../security/rate-limit.js';
 import { registerBackendApi } from './bapi/index.js';
@@ -140,11 +139,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Every request passes here (token refresh too): callback hooks, so they cost no promise.
   // No answer is ever sniffed into another type (JSON or a bundle run as HTML, say).
-  app.addHook('onRequest', (request, reply, done) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
-    // Events raised while serving this request carry its IP and user agent (`event_attributes`).
-    const userAgent = request.headers['user-agent'];
-    requestAttributes.run({ clientIp: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : '' }, done);
+    done();
   });
   app.addHook('preValidation', (request, _reply, done) => done(nulCharacterError(request)));
   const health = options.health;

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../domain/caller.js';
 import { createTestApp, type TestApp } from '../testing/app.js';
 
 const ORIGIN = 'http://127.0.0.1:5173';
@@ -78,7 +79,7 @@ describe('the NUL character (U+0000), which PostgreSQL cannot store, is refused 
   let userId: string;
   beforeAll(async () => {
     t = await createTestApp();
-    userId = (await t.domain.users.create({ emailAddresses: ['nul@example.com'], password: 'a sturdy passphrase' })).user.id;
+    userId = (await t.domain.users.create({ emailAddresses: ['nul@example.com'], password: 'a sturdy passphrase' }, SYSTEM_CALLER)).user.id;
   });
   afterAll(async () => t.close());
 

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../domain/caller.js';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../testing/services.js';
 
@@ -42,7 +43,7 @@ function handshakeSuite(dialect: 'sqlite' | 'postgres') {
   /** A signed-in browser's handshake nonce, as `authenticateRequest` gets it back from FAPI. */
   async function nonceFor(email: string): Promise<string> {
     const call = browser(t.app);
-    await t.domain.users.create({ emailAddresses: [email], password: 'handshake passphrase' });
+    await t.domain.users.create({ emailAddresses: [email], password: 'handshake passphrase' }, SYSTEM_CALLER);
     await call('POST', '/v1/client/sign_ins', { identifier: email, password: 'handshake passphrase', strategy: 'password' });
     const redirect = await call('GET', `/v1/client/handshake?redirect_url=${encodeURIComponent(`${ORIGIN}/protected`)}&format=nonce`);
     const nonce = new URL(String(redirect.headers.location)).searchParams.get('__clerk_handshake_nonce');

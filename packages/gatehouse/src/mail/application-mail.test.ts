@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.js';
+import { SYSTEM_CALLER } from '../domain/caller.js';
 import { createTestApp, type TestApp } from '../testing/app.js';
 import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
 
@@ -48,7 +49,7 @@ describe('mail: application name and From address, over SMTP', () => {
     const configFile = path.join(tmpdir(), `gatehouse-mail-${process.pid}-${Date.now()}.json`);
     writeFileSync(configFile, JSON.stringify({ frontend: { applicationName: 'Acme Corp' } }));
     t = await createTestApp({ flags: { smtp: smtp.url, 'mail-from': 'Acme Sign-in <auth@acme.test>', config: configFile } });
-    await t.domain.users.create({ emailAddresses: ['mia@example.com'], password: 'a mail passphrase' });
+    await t.domain.users.create({ emailAddresses: ['mia@example.com'], password: 'a mail passphrase' }, SYSTEM_CALLER);
   });
   afterAll(async () => {
     await t?.close();

@@ -6,7 +6,7 @@ import type { Mailer } from './mailer.js';
  * E-mail links (`email_link`): the message that carries the link. English only for now (the code
  * templates are localized in four languages; these follow the same layout in a plainer form).
  */
-export function renderLinkMail(message: LinkMessage, appName: string) {
+export function renderLinkMail(message: Omit<LinkMessage, 'caller'>, appName: string) {
   const signIn = message.kind === 'sign_in_link';
   const subject = signIn ? `Your sign-in link for ${appName}` : `Verify your email address for ${appName}`;
   const action = signIn ? `Sign in to ${appName}` : 'Verify email address';
@@ -27,7 +27,7 @@ export function renderLinkMail(message: LinkMessage, appName: string) {
   return { subject, text, html };
 }
 
-export function sendLinkMail(mailer: Mailer, message: LinkMessage, appName: string): Promise<void> {
+export function sendLinkMail(mailer: Mailer, message: Omit<LinkMessage, 'caller'>, appName: string): Promise<void> {
   const { subject, text, html } = renderLinkMail(message, appName);
   return mailer.sendRendered({ to: message.to, subject, text, html, locale: 'en', appName });
 }

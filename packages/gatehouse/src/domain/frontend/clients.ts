@@ -5,6 +5,7 @@ import { newId } from '../../ids.js';
 import type { Client, Session, SignIn, SignUp, User } from '../../model/index.js';
 import { serializeCookie } from '../../set-cookie.js';
 import type { Store } from '../../store/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import { effectiveSession, isSignedInStatus, type SessionService } from '../sessions.js';
 import type { UserRecord } from '../users.js';
@@ -168,16 +169,16 @@ export function createClientService(store: Store, clock: Clock, sessions: Sessio
     },
 
     /** Ends sessions of this client: all of them (sign out), or one (`end`/`remove`, or a revoke from `/v1/me/sessions`). */
-    async endSessions(clientId: string, status: 'ended' | 'removed' | 'revoked', sessionId?: string): Promise<void> {
+    async endSessions(clientId: string, status: 'ended' | 'removed' | 'revoked', caller: Caller, sessionId?: string): Promise<void> {
       const now = clock();
       const type = status === 'ended' ? 'session.ended' : status === 'removed' ? 'session.removed' : 'session.revoked';
       await store.transaction(async (tx) => {
         if (sessionId) {
           const before = await tx.sessions.findById(sessionId);
           await tx.sessions.update(sessionId, { status, updatedAt: now });
-          if (before && isSignedInStatus(before.status)) await events.raise(tx, type, { ...before, status, updatedAt: now });
+          if (before && isSignedInStatus(before.status)) await events.raise(tx, type, { ...before, status, updatedAt: now }, caller);
         } else {
-          await events.raiseEach(tx, type, await tx.sessions.endActive({ clientId }, status, now));
+          await events.raiseEach(tx, type, await tx.sessions.endActive({ clientId }, status, now), caller);
         }
       });
       const remaining = await activeSessions(clientId);

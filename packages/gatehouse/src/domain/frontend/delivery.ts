@@ -1,3 +1,5 @@
+import type { Caller } from '../caller.js';
+
 /** How a one-time code reaches a person; the mail module implements it. */
 export interface CodeMessage {
   to: string;
@@ -5,6 +7,8 @@ export interface CodeMessage {
   locale: string;
   code: string;
   expiresInMinutes: number;
+  /** Who asked for it (the `email.created` event's request attributes). */
+  caller: Caller;
 }
 
 export type CodeSender = (message: CodeMessage) => Promise<void>;
@@ -17,6 +21,7 @@ export interface InvitationMessage {
   /** The organization's name for an organization invitation; absent for an instance invitation. */
   organizationName?: string;
   expiresInDays: number;
+  caller: Caller;
 }
 
 export type InvitationSender = (message: InvitationMessage) => Promise<void>;
@@ -28,6 +33,7 @@ export interface SmsMessage {
   expiresInMinutes: number;
   /** What the code is for (the `slug` of `sms.created`); a verification code when absent. */
   kind?: CodeMessage['kind'];
+  caller: Caller;
 }
 
 export type SmsSender = (message: SmsMessage) => Promise<void>;
@@ -39,6 +45,7 @@ export interface LinkMessage {
   locale: string;
   link: string;
   expiresInMinutes: number;
+  caller: Caller;
 }
 
 export type LinkSender = (message: LinkMessage) => Promise<void>;

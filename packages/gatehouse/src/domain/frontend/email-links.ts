@@ -1,5 +1,6 @@
 import type { CodePurpose } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import { raiseUserUpdated } from '../users.js';
 import type { EventService } from '../webhooks/events.js';
@@ -29,17 +30,21 @@ export function createEmailLinkService(deps: {
   signUps: SignUpService;
   events: EventService;
   /** After an address is verified: enrollment by verified domain. */
-  enrollUser?: (userId: string) => Promise<void>;
+  enrollUser?: (userId: string, caller: Caller) => Promise<void>;
 }) {
   const { store, clock, codes } = deps;
 
-  async function apply(purpose: CodePurpose, subjectId: string): Promise<Omit<LinkVisit, 'status' | 'returnTo'> | undefined> {
+  async function apply(
+    purpose: CodePurpose,
+    subjectId: string,
+    caller: Caller,
+  ): Promise<Omit<LinkVisit, 'status' | 'returnTo'> | undefined> {
     if (purpose === 'sign_in_email_link') {
-      const done = await deps.signIns.completeFromLink(subjectId);
+      const done = await deps.signIns.completeFromLink(subjectId, caller);
       return done && { createdSessionId: done.signIn.createdSessionId ?? undefined, clientId: done.clientId };
     }
     if (purpose === 'sign_up_email_link') {
-      const signUp = await deps.signUps.completeFromLink(subjectId);
+      const signUp = await deps.signUps.completeFromLink(subjectId, caller);
       return signUp && { createdSessionId: signUp.createdSessionId ?? undefined, clientId: signUp.clientId };
     }
     // `/v1/me` address verification: the address is verified (by a link, as its verification then
@@ -48,18 +53,18 @@ export function createEmailLinkService(deps: {
     if (!email) return undefined;
     await store.transaction(async (tx) => {
       await tx.emailAddresses.update(email.id, { verified: true, verificationStrategy: 'email_link', updatedAt: clock() });
-      await raiseUserUpdated(deps.events, tx, email.userId);
+      await raiseUserUpdated(deps.events, tx, email.userId, caller);
     });
-    await deps.enrollUser?.(email.userId);
+    await deps.enrollUser?.(email.userId, caller);
     return { createdSessionId: undefined, clientId: undefined };
   }
 
   return {
-    async visit(token: string): Promise<LinkVisit> {
+    async visit(token: string, caller: Caller): Promise<LinkVisit> {
       const outcome = await codes.consumeLink(token);
       const returnTo = outcome.row?.payload ?? undefined;
       if (outcome.status !== 'verified') return { status: outcome.status, returnTo, createdSessionId: undefined, clientId: undefined };
-      const applied = await apply(outcome.row.purpose, outcome.row.subjectId);
+      const applied = await apply(outcome.row.purpose, outcome.row.subjectId, caller);
       if (!applied) return { status: 'failed', returnTo, createdSessionId: undefined, clientId: undefined };
       return { status: 'verified', returnTo, ...applied };
     },

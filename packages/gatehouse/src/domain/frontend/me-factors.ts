@@ -1,6 +1,7 @@
 import { errors, frontendErrors } from '../../errors.js';
 import type { EmailAddress, Passkey, PhoneNumber, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import type { FactorSettings } from '../factor-settings.js';
 import type { PasswordlessSettings } from '../passwordless-settings.js';
@@ -75,7 +76,7 @@ export function createMeFactorService(deps: {
       return deps.phones.create({ userId, phoneNumber, verified: false });
     },
 
-    async preparePhoneVerification(userId: string, id: string, locale: string): Promise<PhoneNumber> {
+    async preparePhoneVerification(userId: string, id: string, locale: string, caller: Caller): Promise<PhoneNumber> {
       await requirePhones();
       const phone = await ownPhone(userId, id);
       await deps.codes.send({
@@ -85,6 +86,7 @@ export function createMeFactorService(deps: {
         kind: 'verification_code',
         locale,
         channel: 'sms',
+        caller,
       });
       return phone;
     },
@@ -139,7 +141,7 @@ export function createMeFactorService(deps: {
     },
 
     /** Sends an e-mail link verifying one of the person's addresses (`strategy: email_link`). */
-    async prepareEmailLink(email: EmailAddress, locale: string, redirectUrl: string | undefined): Promise<void> {
+    async prepareEmailLink(email: EmailAddress, locale: string, redirectUrl: string | undefined, caller: Caller): Promise<void> {
       if (!(await deps.settings()).emailLink) throw frontendErrors.strategyInvalid('email_link');
       if (!redirectUrl) throw errors.paramMissing('redirect_url');
       await deps.codes.sendLink({
@@ -150,6 +152,7 @@ export function createMeFactorService(deps: {
         locale,
         returnTo: redirectUrl,
         verifyUrl: deps.verifyUrl,
+        caller,
       });
     },
     emailLinkVerification: (emailId: string) => deps.codes.find(emailId, 'email_address_link'),

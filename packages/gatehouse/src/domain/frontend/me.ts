@@ -2,6 +2,7 @@ import { hashPassword } from '../../crypto/password-hash.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { Session } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import type { EmailAddressService } from '../email-addresses.js';
 import type { FrontendSettings } from '../frontend-settings.js';
@@ -29,7 +30,7 @@ export function createMeService(deps: {
   sessions: SessionService;
   events: EventService;
   /** After an address is verified: enrollment by verified domain. */
-  enrollUser?: (userId: string) => Promise<void>;
+  enrollUser?: (userId: string, caller: Caller) => Promise<void>;
 }) {
   const { store, clock, users, events } = deps;
 
@@ -49,18 +50,20 @@ export function createMeService(deps: {
         unsafeMetadata?: Metadata;
         primaryEmailAddressId?: string;
       },
+      caller: Caller,
     ): Promise<UserRecord> {
       if (input.primaryEmailAddressId) {
         const email = await ownEmail(userId, input.primaryEmailAddressId);
         if (!email.verified) throw errors.paramValueInvalid('primary_email_address_id', 'must be a verified e-mail address');
       }
-      return users.update(userId, input);
+      return users.update(userId, input, caller);
     },
 
     async changePassword(
       userId: string,
       sessionId: string,
       input: { currentPassword?: string; newPassword: string; signOutOfOtherSessions?: boolean },
+      caller: Caller,
     ): Promise<UserRecord> {
       const record = await users.get(userId);
       if (record.user.passwordDigest) {
@@ -91,26 +94,33 @@ export function createMeService(deps: {
           for (const session of live) {
             if (session.id === sessionId) continue;
             await tx.sessions.update(session.id, { status: 'revoked', updatedAt: now });
-            await events.raise(tx, 'session.revoked', { ...session, status: 'revoked', updatedAt: now });
+            await events.raise(tx, 'session.revoked', { ...session, status: 'revoked', updatedAt: now }, caller);
           }
         }
-        await raiseUserUpdated(events, tx, userId);
+        await raiseUserUpdated(events, tx, userId, caller);
       });
       return users.get(userId);
     },
 
-    async addEmail(userId: string, address: string) {
-      await deps.emailAddresses.releaseUnverifiedClaim(address, userId);
-      return deps.emailAddresses.create({ userId, emailAddress: address, verified: false, primary: false });
+    async addEmail(userId: string, address: string, caller: Caller) {
+      await deps.emailAddresses.releaseUnverifiedClaim(address, caller, userId);
+      return deps.emailAddresses.create({ userId, emailAddress: address, verified: false, primary: false }, caller);
     },
 
-    async prepareEmailVerification(userId: string, emailId: string, locale: string) {
+    async prepareEmailVerification(userId: string, emailId: string, locale: string, caller: Caller) {
       const email = await ownEmail(userId, emailId);
-      await deps.codes.send({ subjectId: email.id, purpose: 'email_address', to: email.emailAddress, kind: 'verification_code', locale });
+      await deps.codes.send({
+        subjectId: email.id,
+        purpose: 'email_address',
+        to: email.emailAddress,
+        kind: 'verification_code',
+        locale,
+        caller,
+      });
       return email;
     },
 
-    async attemptEmailVerification(userId: string, emailId: string, code: string) {
+    async attemptEmailVerification(userId: string, emailId: string, code: string, caller: Caller) {
       await ownEmail(userId, emailId);
       const { user } = await users.get(userId);
       deps.protection.assertNotLocked(user);
@@ -122,23 +132,23 @@ export function createMeService(deps: {
       }
       await store.transaction(async (tx) => {
         await tx.emailAddresses.update(emailId, { verified: true, verificationStrategy: 'email_code', updatedAt: clock() });
-        await raiseUserUpdated(events, tx, userId);
+        await raiseUserUpdated(events, tx, userId, caller);
       });
-      await deps.enrollUser?.(userId);
+      await deps.enrollUser?.(userId, caller);
       return ownEmail(userId, emailId);
     },
 
-    async removeEmail(userId: string, emailId: string): Promise<void> {
+    async removeEmail(userId: string, emailId: string, caller: Caller): Promise<void> {
       const email = await ownEmail(userId, emailId);
       const all = await store.emailAddresses.listByUser(userId);
       if (email.verified && all.filter((e) => e.verified).length <= 1) throw frontendErrors.lastIdentifier();
-      await deps.emailAddresses.delete(emailId);
+      await deps.emailAddresses.delete(emailId, caller);
     },
 
-    async deleteSelf(userId: string): Promise<void> {
+    async deleteSelf(userId: string, caller: Caller): Promise<void> {
       const record = await users.get(userId);
       if (!record.user.deleteSelfEnabled || !(await deps.settings()).deleteSelfEnabled) throw frontendErrors.deleteSelfDisabled();
-      await users.delete(userId);
+      await users.delete(userId, caller);
     },
 
     verification: (emailId: string) => deps.codes.find(emailId, 'email_address'),
@@ -147,12 +157,12 @@ export function createMeService(deps: {
      * Revokes one of the person's sessions (`<UserProfile/>`'s "Sign out of device"); one of this
      * browser's own sessions also stops being its active one. Returns the session as it now is.
      */
-    async revokeSession(userId: string, clientId: string, sessionId: string): Promise<Session> {
+    async revokeSession(userId: string, clientId: string, sessionId: string, caller: Caller): Promise<Session> {
       const session = await store.sessions.findById(sessionId);
       if (!session || session.userId !== userId) throw errors.notFound('session');
       if (isSignedInStatus((await deps.sessions.get(session.id)).status)) {
-        if (session.clientId === clientId) await deps.clients.endSessions(clientId, 'revoked', session.id);
-        else await deps.sessions.revoke(session.id);
+        if (session.clientId === clientId) await deps.clients.endSessions(clientId, 'revoked', caller, session.id);
+        else await deps.sessions.revoke(session.id, caller);
       }
       return deps.sessions.get(session.id);
     },

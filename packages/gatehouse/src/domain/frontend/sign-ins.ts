@@ -15,6 +15,7 @@ import type {
   VerificationCode,
 } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import type { FactorSettings } from '../factor-settings.js';
 import type { ProviderResult, SocialService } from '../oauth/social.js';
@@ -73,7 +74,7 @@ export function createSignInService(deps: {
   events: EventService;
   tickets: TicketRedeemer;
   /** Impersonation tickets (`act_…`, from an actor token): spent by the actor-token service, which makes the session with `act`. */
-  actorTickets: { accept(ticket: string, clientId?: string): Promise<Session> };
+  actorTickets: { accept(ticket: string, caller: Caller, clientId?: string): Promise<Session> };
   social: SocialService;
   secondFactors: SecondFactorService;
   factorSettings: () => Promise<FactorSettings>;
@@ -191,12 +192,13 @@ export function createSignInService(deps: {
     signIn: SignIn,
     user: User,
     strategy: FirstFactorStrategy,
+    caller: Caller,
     second?: SecondFactorStrategy,
   ): Promise<SignIn> {
     if (user.banned) throw errors.userBanned();
     protection.assertNotLocked(user);
     await protection.recordSuccess(user);
-    const session = await sessions.create(user.id, client.id, undefined, await sessionTasksFor(user));
+    const session = await sessions.create(user.id, caller, client.id, undefined, await sessionTasksFor(user));
     const changes: Partial<SignIn> = {
       status: 'complete',
       // A sign-in without an identifier (a passkey) learns its account from the proof.
@@ -213,7 +215,7 @@ export function createSignInService(deps: {
   }
 
   /** Writes a sign-in that completed in its first request, its session and the client, in one transaction. */
-  async function completeNew(client: Client, signIn: SignIn, user: User, strategy: FirstFactorStrategy): Promise<SignIn> {
+  async function completeNew(client: Client, signIn: SignIn, user: User, strategy: FirstFactorStrategy, caller: Caller): Promise<SignIn> {
     const tasks = await sessionTasksFor(user);
     const now = clock();
     const session = newSession(user.id, client.id, now, null, undefined, tasks);
@@ -230,7 +232,7 @@ export function createSignInService(deps: {
       await tx.sessions.insert(session);
       await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
       await tx.clients.update(client.id, { signInId: null, lastActiveSessionId: session.id, updatedAt: now });
-      await events.raise(tx, 'session.created', session);
+      await events.raise(tx, 'session.created', session, caller);
     });
     return completed;
   }
@@ -280,9 +282,9 @@ export function createSignInService(deps: {
    * The `ticket` strategy: a sign-in token, or an invitation whose address has an account, signs in
    * at once. The ticket is spent first (atomically), so a ticket used twice at once signs in once.
    */
-  async function createWithTicket(client: Client, ticket: string | undefined): Promise<SignInSnapshot> {
+  async function createWithTicket(client: Client, ticket: string | undefined, caller: Caller): Promise<SignInSnapshot> {
     if (!ticket) throw errors.paramMissing('ticket');
-    if (ticket.startsWith('act_')) return createWithActorTicket(client, ticket);
+    if (ticket.startsWith('act_')) return createWithActorTicket(client, ticket, caller);
     const invitation = await deps.tickets.redeem(ticket);
     const found =
       invitation.kind === 'sign_in_token'
@@ -294,7 +296,7 @@ export function createSignInService(deps: {
     if (!user) throw frontendErrors.ticketInvalid();
     if (user.banned) throw errors.userBanned();
     protection.assertNotLocked(user);
-    await deps.tickets.consume(invitation, user.id);
+    await deps.tickets.consume(invitation, user.id, caller);
     const primary = user.primaryEmailAddressId ? await store.emailAddresses.findById(user.primaryEmailAddressId) : undefined;
     const now = clock();
     const signIn: SignIn = {
@@ -312,17 +314,17 @@ export function createSignInService(deps: {
       createdAt: now,
       updatedAt: now,
     };
-    return snapshot(await completeNew(client, signIn, user, 'ticket'), { user, email: primary });
+    return snapshot(await completeNew(client, signIn, user, 'ticket', caller), { user, email: primary });
   }
 
   /**
    * An actor token's ticket (impersonation): the actor-token service spends it and makes the session
    * (its tokens carry `act`) on this client; the sign-in is recorded complete with that session.
    */
-  async function createWithActorTicket(client: Client, ticket: string): Promise<SignInSnapshot> {
+  async function createWithActorTicket(client: Client, ticket: string, caller: Caller): Promise<SignInSnapshot> {
     let session: Session;
     try {
-      session = await deps.actorTickets.accept(ticket, client.id);
+      session = await deps.actorTickets.accept(ticket, caller, client.id);
     } catch (error) {
       if (error instanceof GatehouseError && error.status === 422) throw frontendErrors.ticketInvalid();
       throw error;
@@ -366,6 +368,7 @@ export function createSignInService(deps: {
     result: ProviderResult,
     account: ExternalAccount | undefined,
     insert: boolean,
+    caller: Caller,
   ): Promise<{ signIn: SignIn; sessionCreated: boolean }> {
     const tasks = (await needsSecondFactor(user)) ? undefined : await sessionTasksFor(user);
     const now = clock();
@@ -388,11 +391,11 @@ export function createSignInService(deps: {
         await tx.sessions.insert(session);
         await tx.users.update(user.id, { lastSignInAt: now, lastActiveAt: now, updatedAt: now });
         await tx.clients.update(clientId, { signInId: completed.id, lastActiveSessionId: session.id, updatedAt: now });
-        await events.raise(tx, 'session.created', session);
+        await events.raise(tx, 'session.created', session, caller);
       } else {
         await tx.clients.update(clientId, { signInId: completed.id, updatedAt: now });
       }
-      if (!account) await raiseUserUpdated(events, tx, user.id);
+      if (!account) await raiseUserUpdated(events, tx, user.id, caller);
     });
     return { signIn: completed, sessionCreated: Boolean(session) };
   }
@@ -405,7 +408,7 @@ export function createSignInService(deps: {
   }
 
   /** A sign-in that starts with a passkey (autofill, discoverable): no identifier, the assertion's options prepared. */
-  async function createForPasskey(client: Client, rp: RelyingParty | undefined): Promise<SignInSnapshot> {
+  async function createForPasskey(client: Client, rp: RelyingParty | undefined, caller: Caller): Promise<SignInSnapshot> {
     const now = clock();
     const signIn: SignIn = {
       id: newId('sia'),
@@ -424,7 +427,7 @@ export function createSignInService(deps: {
     };
     const strategy = firstFactorStrategy('passkey', await deps.factorSettings());
     const factors = await factorsOf(signIn);
-    await strategy.prepare?.(strategyDeps, { signIn, factors, locale: 'en', rp });
+    await strategy.prepare?.(strategyDeps, { signIn, factors, locale: 'en', rp, caller });
     await store.signIns.insert(signIn);
     await clients.update(client.id, { signInId: signIn.id });
     return snapshot(signIn, { user: undefined, email: undefined });
@@ -437,21 +440,21 @@ export function createSignInService(deps: {
      * Completes the sign-in an e-mail link was sent for, on the client that started it (the link may
      * be opened in another tab or on another device). Returns the session it created.
      */
-    async completeFromLink(signInId: string): Promise<{ signIn: SignIn; clientId: string } | undefined> {
+    async completeFromLink(signInId: string, caller: Caller): Promise<{ signIn: SignIn; clientId: string } | undefined> {
       const signIn = await store.signIns.findById(signInId);
       if (!signIn || signIn.status === 'complete' || signIn.expireAt <= clock() || !signIn.userId) return undefined;
       const client = await store.clients.findById(signIn.clientId);
       const user = await store.users.findById(signIn.userId);
       if (!client || !user) return undefined;
       protection.assertNotLocked(user);
-      return { signIn: await complete(client, signIn, user, 'email_link'), clientId: client.id };
+      return { signIn: await complete(client, signIn, user, 'email_link', caller), clientId: client.id };
     },
 
     /**
      * The provider's answer for a sign-in: signs in the account's owner, or marks the flow
      * `transferable` (no account: clerk-js turns it into a sign-up) or failed.
      */
-    async completeFromProvider(flow: OAuthFlow, result: ProviderResult): Promise<{ sessionCreated: boolean }> {
+    async completeFromProvider(flow: OAuthFlow, result: ProviderResult, caller: Caller): Promise<{ sessionCreated: boolean }> {
       const signIn = await store.signIns.findById(flow.attemptId);
       if (!signIn || signIn.status === 'complete') {
         await social.markFlow(flow, { status: 'failed', errorCode: 'oauth_callback_invalid' });
@@ -472,7 +475,7 @@ export function createSignInService(deps: {
         return { sessionCreated: false };
       }
       await social.markFlow(flow, { status: 'verified' });
-      const { sessionCreated } = await completeWithProvider(flow.clientId, signIn, owner.user, result, owner.account, false);
+      const { sessionCreated } = await completeWithProvider(flow.clientId, signIn, owner.user, result, owner.account, false, caller);
       return { sessionCreated };
     },
 
@@ -492,11 +495,12 @@ export function createSignInService(deps: {
         ticket?: string;
         rp?: RelyingParty;
       },
+      caller: Caller,
     ): Promise<SignInSnapshot> {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
-      if (input.strategy === 'ticket') return createWithTicket(client, input.ticket);
-      if (input.strategy === passkeyStrategy.name && !input.identifier) return createForPasskey(client, input.rp);
+      if (input.strategy === 'ticket') return createWithTicket(client, input.ticket, caller);
+      if (input.strategy === passkeyStrategy.name && !input.identifier) return createForPasskey(client, input.rp, caller);
       const now = clock();
       const blank = (): SignIn => ({
         id: newId('sia'),
@@ -524,7 +528,7 @@ export function createSignInService(deps: {
         if (owner.user.banned) throw errors.userBanned();
         protection.assertNotLocked(owner.user);
         await store.oauthFlows.update(flow.id, { status: 'verified', updatedAt: now });
-        const { signIn: completed } = await completeWithProvider(client.id, blank(), owner.user, result, owner.account, true);
+        const { signIn: completed } = await completeWithProvider(client.id, blank(), owner.user, result, owner.account, true, caller);
         return snapshot(completed);
       }
       if (input.strategy?.startsWith('oauth_')) {
@@ -579,7 +583,7 @@ export function createSignInService(deps: {
           return snapshot(waiting, known);
         }
         await protection.recordSuccess(user);
-        return snapshot(await completeNew(client, signIn, user, 'password'), known);
+        return snapshot(await completeNew(client, signIn, user, 'password', caller), known);
       }
       await store.signIns.insert(signIn);
       await clients.update(client.id, { signInId: signIn.id });
@@ -593,6 +597,7 @@ export function createSignInService(deps: {
       client: Client,
       id: string,
       input: { strategy: string; emailAddressId?: string; phoneNumberId?: string; locale: string; redirectUrl?: string; rp?: RelyingParty },
+      caller: Caller,
     ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       const strategy = firstFactorStrategy(input.strategy, await deps.factorSettings());
@@ -610,6 +615,7 @@ export function createSignInService(deps: {
         locale: input.locale,
         redirectUrl: input.redirectUrl,
         rp: input.rp,
+        caller,
       });
       const changes = { firstFactorStrategy: strategy.name, firstFactorStatus: 'unverified' as const, updatedAt: clock() };
       await store.signIns.update(signIn.id, changes);
@@ -620,6 +626,7 @@ export function createSignInService(deps: {
       client: Client,
       id: string,
       input: { strategy: string; password?: string; code?: string; publicKeyCredential?: string },
+      caller: Caller,
     ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.createdSessionId ?? '');
@@ -647,7 +654,7 @@ export function createSignInService(deps: {
       if (next === 'complete') {
         if (await needsSecondFactor(user))
           return snapshot(await awaitSecondFactor(signIn, strategy.name, false), { user, email: undefined });
-        return snapshot(await complete(client, signIn, user, strategy.name), { user, email: undefined });
+        return snapshot(await complete(client, signIn, user, strategy.name, caller), { user, email: undefined });
       }
       const changes = {
         status: 'needs_new_password' as const,
@@ -663,6 +670,7 @@ export function createSignInService(deps: {
       client: Client,
       id: string,
       input: { password: string; signOutOfOtherSessions?: boolean },
+      caller: Caller,
     ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       if (signIn.status !== 'needs_new_password' || !signIn.userId) throw frontendErrors.strategyInvalid('reset_password');
@@ -680,14 +688,14 @@ export function createSignInService(deps: {
           updatedAt: now,
         });
         if (input.signOutOfOtherSessions !== false) {
-          await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: user.id }, 'revoked', now));
+          await events.raiseEach(tx, 'session.revoked', await tx.sessions.endActive({ userId: user.id }, 'revoked', now), caller);
         }
-        await raiseUserUpdated(events, tx, user.id);
+        await raiseUserUpdated(events, tx, user.id, caller);
       });
       if (await needsSecondFactor(user)) {
         return snapshot(await awaitSecondFactor(signIn, 'reset_password_email_code', false), { user, email: undefined });
       }
-      return snapshot(await complete(client, signIn, user, 'reset_password_email_code'), { user, email: undefined });
+      return snapshot(await complete(client, signIn, user, 'reset_password_email_code', caller), { user, email: undefined });
     },
 
     /** Sends what a second factor's attempt needs (an SMS code); TOTP and backup codes need nothing. */
@@ -695,13 +703,14 @@ export function createSignInService(deps: {
       client: Client,
       id: string,
       input: { strategy: string; locale: string; params: Record<string, string | undefined> },
+      caller: Caller,
     ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       if (signIn.status !== 'needs_second_factor' || !signIn.userId) throw frontendErrors.strategyInvalid(input.strategy);
       const strategy = secondFactorStrategy(input.strategy, await deps.factorSettings());
       const user = await store.users.findById(signIn.userId);
       if (!user) throw frontendErrors.signInNotFound();
-      if (strategy.prepare) await strategy.prepare(strategyDeps, { signIn, user, locale: input.locale, params: input.params });
+      if (strategy.prepare) await strategy.prepare(strategyDeps, { signIn, user, locale: input.locale, params: input.params, caller });
       const changes = { secondFactorStrategy: strategy.name, secondFactorStatus: 'unverified' as const, updatedAt: clock() };
       await store.signIns.update(signIn.id, changes);
       return snapshot({ ...signIn, ...changes }, { user, email: undefined });
@@ -711,7 +720,12 @@ export function createSignInService(deps: {
      * Checks the second factor. A locked account is refused before the code is compared, and a wrong
      * code counts against the same lockout as wrong passwords and e-mail codes.
      */
-    async attemptSecondFactor(client: Client, id: string, input: { strategy: string; code?: string }): Promise<SignInSnapshot> {
+    async attemptSecondFactor(
+      client: Client,
+      id: string,
+      input: { strategy: string; code?: string },
+      caller: Caller,
+    ): Promise<SignInSnapshot> {
       const signIn = await load(client, id);
       if (signIn.status === 'complete') throw frontendErrors.alreadySignedIn(signIn.createdSessionId ?? '');
       if (signIn.status !== 'needs_second_factor' || !signIn.userId || !signIn.firstFactorStrategy) {
@@ -732,7 +746,7 @@ export function createSignInService(deps: {
         }
         throw error;
       }
-      return snapshot(await complete(client, signIn, user, signIn.firstFactorStrategy, strategy.name), { user, email: undefined });
+      return snapshot(await complete(client, signIn, user, signIn.firstFactorStrategy, caller, strategy.name), { user, email: undefined });
     },
   };
 }

@@ -3,6 +3,7 @@ import { errors, frontendErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { Client, OAuthFlow, SignUp, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import type { EmailAddressService } from '../email-addresses.js';
 import type { FactorSettings } from '../factor-settings.js';
@@ -143,7 +144,7 @@ export function createSignUpService(deps: {
   passkeys: PasskeyCeremonies;
   verifyUrl: (token: string) => string;
   /** After a user is created: enrollment by verified domain, the waitlist entry completed. Failures do not undo the sign-up. */
-  afterSignUp?: (userId: string) => Promise<void>;
+  afterSignUp?: (userId: string, caller: Caller) => Promise<void>;
 }) {
   const { store, clock, clients, codes, social } = deps;
   const requirementsOf = async (signUp: SignUp) => signUpRequirements(signUp, await deps.settings(), await deps.passwordless());
@@ -220,7 +221,7 @@ export function createSignUpService(deps: {
    * the completed sign-up and the client change in one transaction, so a crash leaves all or nothing
    * and a retry finds either the completed sign-up or a clean slate.
    */
-  async function completeIfReady(client: Client, signUp: SignUp): Promise<SignUp> {
+  async function completeIfReady(client: Client, signUp: SignUp, caller: Caller): Promise<SignUp> {
     const requirements = await requirementsOf(signUp);
     if (requirements.missing.length || requirements.unverified.length || !signUp.emailAddress) return signUp;
     // Through a provider: only once the provider has answered, and then its account is linked.
@@ -228,7 +229,7 @@ export function createSignUpService(deps: {
     const provided: ProviderResult | undefined = flow?.status === 'verified' ? social.flowResult(flow) : undefined;
     if (signUp.externalFlowId && !provided) return signUp;
     const emailFromProvider = provided?.profile.emailVerified === true && provided.profile.emailAddress === signUp.emailAddress;
-    await deps.emailAddresses.releaseUnverifiedClaim(signUp.emailAddress);
+    await deps.emailAddresses.releaseUnverifiedClaim(signUp.emailAddress, caller);
     const invitation = await deps.tickets.findBySignUp(signUp.id);
     if (invitation && invitation.status !== 'pending') throw frontendErrors.ticketInvalid();
     // A new user has no second factor and no organization: where the instance requires them, the
@@ -251,6 +252,7 @@ export function createSignUpService(deps: {
         username: signUp.username,
         unsafeMetadata: signUp.unsafeMetadata,
       },
+      caller,
       async (tx, user) => {
         const session = newSession(user.id, client.id, now, null, undefined, tasks);
         changes = { status: 'complete', createdUserId: user.id, createdSessionId: session.id, updatedAt: now };
@@ -274,12 +276,12 @@ export function createSignUpService(deps: {
         if (provided) await social.link(tx, user.id, provided);
         // Through a provider the client keeps the sign-up: the app's `handleRedirectCallback` reads it.
         await tx.clients.update(client.id, { signUpId: provided ? signUp.id : null, lastActiveSessionId: session.id, updatedAt: now });
-        await deps.events.raise(tx, 'session.created', session);
+        await deps.events.raise(tx, 'session.created', session, caller);
       },
     );
     // The invitation joins the new user to its organization (or applies its metadata), once.
-    if (invitation) await deps.tickets.consume(invitation, created.user.id).catch(() => undefined);
-    await deps.afterSignUp?.(created.user.id).catch(() => undefined);
+    if (invitation) await deps.tickets.consume(invitation, created.user.id, caller).catch(() => undefined);
+    await deps.afterSignUp?.(created.user.id, caller).catch(() => undefined);
     return { ...signUp, ...changes };
   }
 
@@ -358,7 +360,7 @@ export function createSignUpService(deps: {
      * is missing, or marks the flow `transferable` (the account exists: clerk-js turns it into a
      * sign-in) or failed.
      */
-    async completeFromProvider(flow: OAuthFlow, result: ProviderResult): Promise<{ sessionCreated: boolean }> {
+    async completeFromProvider(flow: OAuthFlow, result: ProviderResult, caller: Caller): Promise<{ sessionCreated: boolean }> {
       const signUp = await store.signUps.findById(flow.attemptId);
       const client = signUp ? await store.clients.findById(signUp.clientId) : undefined;
       if (!signUp || !client || signUp.status === 'complete') {
@@ -377,11 +379,11 @@ export function createSignUpService(deps: {
       await social.markFlow(flow, { status: 'verified', result });
       const changes = { ...(await fromProfile(result)), updatedAt: clock() };
       await store.signUps.update(signUp.id, changes);
-      const after = await completeIfReady(client, { ...signUp, ...changes });
+      const after = await completeIfReady(client, { ...signUp, ...changes }, caller);
       return { sessionCreated: after.status === 'complete' };
     },
 
-    async create(client: Client, fields: SignUpFields, external: SignUpExternal = {}): Promise<SignUpSnapshot> {
+    async create(client: Client, fields: SignUpFields, caller: Caller, external: SignUpExternal = {}): Promise<SignUpSnapshot> {
       const active = await clients.firstActiveSession(client);
       if (active) throw frontendErrors.alreadySignedIn(active.session.id);
       const invitation = fields.strategy === 'ticket' ? await redeemForSignUp(fields.ticket) : undefined;
@@ -407,7 +409,7 @@ export function createSignUpService(deps: {
         };
         await store.signUps.insert(signUp);
         await clients.update(client.id, { signUpId: signUp.id });
-        return snapshot(await completeIfReady(client, signUp));
+        return snapshot(await completeIfReady(client, signUp, caller));
       }
       if (external.strategy?.startsWith('oauth_')) {
         if (!social.provider(external.strategy)) throw frontendErrors.strategyInvalid(external.strategy);
@@ -440,10 +442,10 @@ export function createSignUpService(deps: {
       await clients.update(client.id, { signUpId: signUp.id });
       // No code yet: it goes out on `prepare_verification`, as Clerk's does. `<SignUp/>` prepares
       // only when the e-mail has no pending verification, so sending here would skip its request.
-      return snapshot(await completeIfReady(client, signUp));
+      return snapshot(await completeIfReady(client, signUp, caller));
     },
 
-    async update(client: Client, id: string, fields: SignUpFields): Promise<SignUpSnapshot> {
+    async update(client: Client, id: string, fields: SignUpFields, caller: Caller): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
       if (signUp.status === 'complete') return snapshot(signUp);
       const invited = await deps.tickets.findBySignUp(signUp.id);
@@ -453,33 +455,45 @@ export function createSignUpService(deps: {
       const changes = { ...(await fieldColumns(wanted, await deps.settings())), updatedAt: clock() };
       await store.signUps.update(id, changes);
       // A new address needs a new `prepare_verification`: a code sent to the old one no longer counts.
-      return snapshot(await completeIfReady(client, { ...signUp, ...changes }));
+      return snapshot(await completeIfReady(client, { ...signUp, ...changes }, caller));
     },
 
-    async prepareVerification(client: Client, id: string, strategy: string, locale: string, redirectUrl?: string): Promise<SignUpSnapshot> {
+    async prepareVerification(
+      client: Client,
+      id: string,
+      strategy: string,
+      locale: string,
+      caller: Caller,
+      redirectUrl?: string,
+    ): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
-      await signUpVerificationStrategy(strategy).prepare(strategyDeps, { signUp, locale, redirectUrl });
+      await signUpVerificationStrategy(strategy).prepare(strategyDeps, { signUp, locale, redirectUrl, caller });
       return snapshot(signUp);
     },
 
     /** Verifies the address of the sign-up an e-mail link was sent for, and completes it if nothing else is missing. */
-    async completeFromLink(signUpId: string): Promise<SignUp | undefined> {
+    async completeFromLink(signUpId: string, caller: Caller): Promise<SignUp | undefined> {
       const signUp = await store.signUps.findById(signUpId);
       if (!signUp || signUp.expireAt <= clock()) return undefined;
       const client = await store.clients.findById(signUp.clientId);
       if (!client) return undefined;
       if (signUp.status === 'complete') return signUp;
       await store.signUps.update(signUp.id, { emailVerified: true, updatedAt: clock() });
-      return completeIfReady(client, { ...signUp, emailVerified: true });
+      return completeIfReady(client, { ...signUp, emailVerified: true }, caller);
     },
 
-    async attemptVerification(client: Client, id: string, input: { strategy: string; code?: string }): Promise<SignUpSnapshot> {
+    async attemptVerification(
+      client: Client,
+      id: string,
+      input: { strategy: string; code?: string },
+      caller: Caller,
+    ): Promise<SignUpSnapshot> {
       const signUp = await load(client, id);
       const strategy = signUpVerificationStrategy(input.strategy);
       if (strategy.name === phoneCode.name) {
         await strategy.attempt(strategyDeps, { signUp, code: input.code });
         await store.signUps.update(id, { phoneVerified: true, updatedAt: clock() });
-        return snapshot(await completeIfReady(client, { ...signUp, phoneVerified: true }));
+        return snapshot(await completeIfReady(client, { ...signUp, phoneVerified: true }, caller));
       }
       // A retry of a completion whose answer was lost (server killed, connection dropped) proves itself
       // with the same code: it gets the completed sign-up, or completes what the crash left undone.
@@ -489,7 +503,7 @@ export function createSignUpService(deps: {
         await strategy.attempt(strategyDeps, { signUp, code: input.code });
       }
       await store.signUps.update(id, { emailVerified: true, updatedAt: clock() });
-      return snapshot(await completeIfReady(client, { ...signUp, emailVerified: true }));
+      return snapshot(await completeIfReady(client, { ...signUp, emailVerified: true }, caller));
     },
   };
 }

@@ -4,6 +4,7 @@ import { frontendErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { CodePurpose, VerificationCode } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import type { AttackProtection } from './attack-protection.js';
 import type { CodeMessage, CodeSender, LinkMessage, LinkSender, SmsSender } from './delivery.js';
@@ -64,6 +65,8 @@ export function createVerificationCodes(
       mail?: boolean;
       /** `sms`: the code goes by SMS to the phone number `to`. */
       channel?: 'email' | 'sms';
+      /** Who asked (the `email.created` or `sms.created` event's request attributes). */
+      caller: Caller;
     }) {
       // Counted for unknown accounts too (same answers); test addresses get no mail, so no budget.
       if (!(isDevelopment() && isTestDestination(input.to))) await protection.consumeCodeSend(input.to);
@@ -77,11 +80,24 @@ export function createVerificationCodes(
       const started = performance.now();
       if (input.channel === 'sms') {
         if (!channels.sendSms) throw new Error('no SMS sender configured');
-        await channels.sendSms({ to: input.to, code: issued.code, expiresInMinutes: CODE_TTL_MS / 60_000, kind: input.kind });
+        await channels.sendSms({
+          to: input.to,
+          code: issued.code,
+          expiresInMinutes: CODE_TTL_MS / 60_000,
+          kind: input.kind,
+          caller: input.caller,
+        });
         deliveryMs = 0.8 * deliveryMs + 0.2 * (performance.now() - started);
         return;
       }
-      await sendCode({ to: input.to, kind: input.kind, locale: input.locale, code: issued.code, expiresInMinutes: CODE_TTL_MS / 60_000 });
+      await sendCode({
+        to: input.to,
+        kind: input.kind,
+        locale: input.locale,
+        code: issued.code,
+        expiresInMinutes: CODE_TTL_MS / 60_000,
+        caller: input.caller,
+      });
       deliveryMs = 0.8 * deliveryMs + 0.2 * (performance.now() - started);
     },
 
@@ -123,6 +139,7 @@ export function createVerificationCodes(
       returnTo: string;
       verifyUrl: (token: string) => string;
       mail?: boolean;
+      caller: Caller;
     }): Promise<void> {
       if (!(isDevelopment() && isTestDestination(input.to))) await protection.consumeCodeSend(input.to);
       const secret = randomBytes(32).toString('base64url');
@@ -146,7 +163,14 @@ export function createVerificationCodes(
       }
       if (!channels.sendLink) throw new Error('no link sender configured');
       const link = input.verifyUrl(`${row.id}.${secret}`);
-      await channels.sendLink({ to: input.to, kind: input.kind, locale: input.locale, link, expiresInMinutes: CODE_TTL_MS / 60_000 });
+      await channels.sendLink({
+        to: input.to,
+        kind: input.kind,
+        locale: input.locale,
+        link,
+        expiresInMinutes: CODE_TTL_MS / 60_000,
+        caller: input.caller,
+      });
     },
 
     /**

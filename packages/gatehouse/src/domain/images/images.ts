@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { errors } from '../../errors.js';
 import type { Store } from '../../store/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import { raiseUserUpdated } from '../users.js';
 import type { EventService } from '../webhooks/events.js';
@@ -77,48 +78,48 @@ export function createImageService(store: Store, clock: Clock, publicUrl: string
     links,
 
     /** A user's new profile image; `has_image` becomes true. */
-    async setUserImage(userId: string, bytes: Buffer): Promise<UploadedImage> {
+    async setUserImage(userId: string, bytes: Buffer, caller: Caller): Promise<UploadedImage> {
       const user = await loadUser(userId);
       const { id, path } = await save(bytes);
       await store.transaction(async (tx) => {
         await tx.users.update(user.id, { imageUrl: path, updatedAt: clock() });
-        await raiseUserUpdated(events, tx, user.id);
+        await raiseUserUpdated(events, tx, user.id, caller);
       });
       if (user.imageUrl !== path) await release(user.imageUrl);
       return uploaded(id, path);
     },
 
     /** Back to the default avatar. */
-    async deleteUserImage(userId: string): Promise<void> {
+    async deleteUserImage(userId: string, caller: Caller): Promise<void> {
       const user = await loadUser(userId);
       if (user.imageUrl === null) return;
       await store.transaction(async (tx) => {
         await tx.users.update(user.id, { imageUrl: null, updatedAt: clock() });
-        await raiseUserUpdated(events, tx, user.id);
+        await raiseUserUpdated(events, tx, user.id, caller);
       });
       await release(user.imageUrl);
     },
 
     /** An organization's new logo; returns the organization's id. */
-    async setOrganizationLogo(idOrSlug: string, bytes: Buffer): Promise<string> {
+    async setOrganizationLogo(idOrSlug: string, bytes: Buffer, caller: Caller): Promise<string> {
       const organization = await loadOrganization(idOrSlug);
       const { path } = await save(bytes);
       await store.transaction(async (tx) => {
         const updatedAt = clock();
         await tx.organizations.update(organization.id, { imageUrl: path, updatedAt });
-        await events.raise(tx, 'organization.updated', { ...organization, imageUrl: path, updatedAt });
+        await events.raise(tx, 'organization.updated', { ...organization, imageUrl: path, updatedAt }, caller);
       });
       if (organization.imageUrl !== path) await release(organization.imageUrl);
       return organization.id;
     },
 
-    async deleteOrganizationLogo(idOrSlug: string): Promise<string> {
+    async deleteOrganizationLogo(idOrSlug: string, caller: Caller): Promise<string> {
       const organization = await loadOrganization(idOrSlug);
       if (organization.imageUrl !== null) {
         await store.transaction(async (tx) => {
           const updatedAt = clock();
           await tx.organizations.update(organization.id, { imageUrl: null, updatedAt });
-          await events.raise(tx, 'organization.updated', { ...organization, imageUrl: null, updatedAt });
+          await events.raise(tx, 'organization.updated', { ...organization, imageUrl: null, updatedAt }, caller);
         });
         await release(organization.imageUrl);
       }

@@ -2,6 +2,7 @@ import { errors } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { ExternalAccount, OAuthFlow } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import type { SignInService } from '../frontend/sign-ins.js';
 import type { SignUpService } from '../frontend/sign-ups.js';
@@ -48,12 +49,14 @@ export function createOAuthCallback(deps: {
     async handle(
       query: URLSearchParams,
       browserClientId: string | undefined,
+      caller: Caller,
     ): Promise<{ redirectUrl: string; clientId: string; sessionCreated: boolean }> {
       const { flow, result } = await social.receive(query, browserClientId);
       let sessionCreated = false;
       if (result) {
-        if (flow.purpose === 'sign_in') sessionCreated = (await deps.signIns.completeFromProvider(flow, result)).sessionCreated;
-        else if (flow.purpose === 'sign_up') sessionCreated = (await deps.signUps.completeFromProvider(flow, result)).sessionCreated;
+        if (flow.purpose === 'sign_in') sessionCreated = (await deps.signIns.completeFromProvider(flow, result, caller)).sessionCreated;
+        else if (flow.purpose === 'sign_up')
+          sessionCreated = (await deps.signUps.completeFromProvider(flow, result, caller)).sessionCreated;
         else await completeConnection(flow, result);
       }
       const after = (await social.findFlow(flow.id)) ?? flow;

@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { newId } from '../../ids.js';
 import type { Organization, Session } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Repositories } from '../../store/repositories/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import type { OrganizationInvitationEvent } from '../invitations.js';
 import type { OrganizationDomainRecord } from '../organization-domains.js';
@@ -55,8 +55,8 @@ export interface DeletedObject {
  * Every event type Gatehouse raises and the domain value it carries. The HTTP layer's registry
  * (`http/serializers/event.ts`) turns each into the Backend API's JSON for that object; TypeScript
  * makes both lists agree. To add an event type: one line here, one in that registry, and
- * `await events.raise(tx, 'organizationDomain.created', domain)` inside the transaction that
- * makes the change.
+ * `await events.raise(tx, 'organizationDomain.created', domain, caller)` inside the transaction that
+ * makes the change (`caller`: whoever asked for it, see `domain/caller.ts`).
  */
 export interface EventPayloads {
   'user.created': UserRecord;
@@ -99,18 +99,6 @@ export type EventType = keyof EventPayloads;
  */
 export type EventSerializer = <K extends EventType>(type: K, payload: EventPayloads[K]) => unknown;
 
-/** What the request that caused an event said about itself (`event_attributes.http_request`). */
-export interface RequestAttributes {
-  clientIp: string;
-  userAgent: string;
-}
-
-/**
- * The request being served, set by the HTTP layer around each request, so events raised anywhere
- * below carry its IP and user agent without every service passing them along.
- */
-export const requestAttributes = new AsyncLocalStorage<RequestAttributes>();
-
 /** The envelope Clerk sends (and `verifyWebhook` returns). */
 export interface EventEnvelope {
   data: unknown;
@@ -128,7 +116,8 @@ export interface EventServiceOptions {
 }
 
 /**
- * The transactional outbox. `raise(tx, type, payload)` writes the event, and one pending delivery
+ * The transactional outbox. `raise(tx, type, payload, caller)` writes the event (its
+ * `event_attributes.http_request` from the caller's IP and user agent), and one pending delivery
  * for each enabled endpoint subscribed to its type, with the transaction `tx` of the change it
  * describes: a committed change always has its event, a rolled-back one never does. The delivery
  * worker sends them later, so raising never waits for a receiver.
@@ -139,16 +128,15 @@ export function createEventService(options: EventServiceOptions) {
   const raisedIn = new WeakSet<object>();
   let boundStore: Store | undefined;
 
-  async function raise<K extends EventType>(tx: Repositories, type: K, payload: EventPayloads[K]): Promise<string> {
+  async function raise<K extends EventType>(tx: Repositories, type: K, payload: EventPayloads[K], caller: Caller): Promise<string> {
     const now = options.clock();
-    const request = requestAttributes.getStore();
     const envelope: EventEnvelope = {
       data: options.serialize(type, payload),
       object: 'event',
       type,
       timestamp: now,
       instance_id: options.instanceId(),
-      event_attributes: { http_request: { client_ip: request?.clientIp ?? '', user_agent: request?.userAgent ?? '' } },
+      event_attributes: { http_request: { client_ip: caller.clientIp, user_agent: caller.userAgent } },
     };
     const id = newId('msg');
     await tx.webhooks.insertEvent({ id, type, body: JSON.stringify(envelope), createdAt: now });
@@ -176,14 +164,14 @@ export function createEventService(options: EventServiceOptions) {
      * Raises an event that is the change itself (a message sent), in a transaction of its own; the
      * worker is woken once it commits.
      */
-    async raiseNow<K extends EventType>(type: K, payload: EventPayloads[K]): Promise<string> {
+    async raiseNow<K extends EventType>(type: K, payload: EventPayloads[K], caller: Caller): Promise<string> {
       if (!boundStore) throw new Error('raiseNow before notifyingStore');
       const store = boundStore;
-      return store.transaction((tx) => raise(tx, type, payload));
+      return store.transaction((tx) => raise(tx, type, payload, caller));
     },
     /** Raises several events in one call (e.g. every session a ban ends). */
-    async raiseEach<K extends EventType>(tx: Repositories, type: K, payloads: EventPayloads[K][]): Promise<void> {
-      for (const payload of payloads) await raise(tx, type, payload);
+    async raiseEach<K extends EventType>(tx: Repositories, type: K, payloads: EventPayloads[K][], caller: Caller): Promise<void> {
+      for (const payload of payloads) await raise(tx, type, payload, caller);
     },
     /**
      * Wraps a store so that a transaction which raised events wakes the delivery worker once it has

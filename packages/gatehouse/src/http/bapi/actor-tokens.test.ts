@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { type ClerkClient, createClerkClient } from '@clerk/backend';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 
 describe('BAPI /v1/actor_tokens', () => {
@@ -35,7 +36,7 @@ describe('BAPI /v1/actor_tokens', () => {
     const revoked = await clerk.actorTokens.revoke(token.id);
     expect(revoked.status).toBe('revoked');
     expect(revoked.token).toBeNull();
-    await expect(t.domain.actorTokens.accept(token.token ?? '')).rejects.toMatchObject({ status: 422 });
+    await expect(t.domain.actorTokens.accept(token.token ?? '', SYSTEM_CALLER)).rejects.toMatchObject({ status: 422 });
     await expect(clerk.actorTokens.revoke(token.id)).rejects.toMatchObject({ status: 422 });
   });
 
@@ -56,8 +57,8 @@ describe('BAPI /v1/actor_tokens', () => {
       actor: { sub: 'op_support', reason: 'ticket 42' } as { sub: string },
       sessionMaxDurationInSeconds: 900,
     });
-    const session = await t.domain.actorTokens.accept(token.token ?? '');
-    await expect(t.domain.actorTokens.accept(token.token ?? '')).rejects.toMatchObject({ status: 422 });
+    const session = await t.domain.actorTokens.accept(token.token ?? '', SYSTEM_CALLER);
+    await expect(t.domain.actorTokens.accept(token.token ?? '', SYSTEM_CALLER)).rejects.toMatchObject({ status: 422 });
     expect(session.expireAt - session.createdAt).toBe(900_000);
     const jwt = (await clerk.sessions.getToken(session.id)).jwt;
     expect(decodeJwt(jwt).act).toEqual({ sub: 'op_support', reason: 'ticket 42' });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
+import { backendCaller } from '../caller.js';
 import { idParams } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
@@ -21,12 +22,15 @@ const updateBody = z.object({ verified: z.boolean().optional(), primary: z.boole
 export function registerEmailAddressRoutes(app: FastifyInstance, domain: Domain): void {
   app.post('/v1/email_addresses', async (request, reply) => {
     const body = parseInput(createBody, request.body);
-    const row = await domain.emailAddresses.create({
-      userId: body.user_id,
-      emailAddress: body.email_address,
-      verified: body.verified,
-      primary: body.primary,
-    });
+    const row = await domain.emailAddresses.create(
+      {
+        userId: body.user_id,
+        emailAddress: body.email_address,
+        verified: body.verified,
+        primary: body.primary,
+      },
+      backendCaller(request),
+    );
     return sendJson(reply, 200, serializeEmailAddress(row));
   });
 
@@ -37,13 +41,13 @@ export function registerEmailAddressRoutes(app: FastifyInstance, domain: Domain)
 
   app.patch('/v1/email_addresses/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    const row = await domain.emailAddresses.update(id, parseInput(updateBody, request.body));
+    const row = await domain.emailAddresses.update(id, parseInput(updateBody, request.body), backendCaller(request));
     return sendJson(reply, 200, serializeEmailAddress(row));
   });
 
   app.delete('/v1/email_addresses/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    await domain.emailAddresses.delete(id);
+    await domain.emailAddresses.delete(id, backendCaller(request));
     return sendJson(reply, 200, serializeDeleted('email_address', id));
   });
 }

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import type { Invitation, InvitationStatus, Organization } from '../../model/index.js';
+import { backendCaller } from '../caller.js';
 import { idParams, metadataObject, pagination, stringList } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
@@ -110,14 +111,14 @@ export function registerInvitationRoutes(app: FastifyInstance, domain: Domain): 
   app.post('/v1/organizations/:id/invitations', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(orgInvitationBody, request.body);
-    const { invitation, url: link } = await invitations.createForOrganization(id, orgInput(body));
+    const { invitation, url: link } = await invitations.createForOrganization(id, orgInput(body), backendCaller(request));
     return sendJson(reply, 200, await orgInvitationJson(invitation, undefined, link));
   });
 
   app.post('/v1/organizations/:id/invitations/bulk', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const inputs = arrayBody(request.body).map((item) => orgInput(parseInput(orgInvitationBody, item)));
-    const issued = await invitations.createForOrganizationBulk(id, inputs);
+    const issued = await invitations.createForOrganizationBulk(id, inputs, backendCaller(request));
     const data = await Promise.all(issued.map(({ invitation, url: link }) => orgInvitationJson(invitation, undefined, link)));
     return sendJson(reply, 200, serializePage(data, data.length));
   });
@@ -142,7 +143,7 @@ export function registerInvitationRoutes(app: FastifyInstance, domain: Domain): 
   app.post('/v1/organizations/:id/invitations/:invitationId/revoke', async (request, reply) => {
     const { id, invitationId } = parseInput(orgInvitationParams, request.params);
     parseInput(revokeBody, request.body ?? {});
-    return sendJson(reply, 200, await orgInvitationJson(await invitations.revokeForOrganization(id, invitationId)));
+    return sendJson(reply, 200, await orgInvitationJson(await invitations.revokeForOrganization(id, invitationId, backendCaller(request))));
   });
 
   app.get('/v1/users/:id/organization_invitations', async (request, reply) => {
@@ -170,14 +171,14 @@ export function registerInvitationRoutes(app: FastifyInstance, domain: Domain): 
 
   app.post('/v1/invitations', async (request, reply) => {
     const body = parseInput(instanceInvitationBody, request.body);
-    const { invitation, url: link } = await invitations.createForInstance(instanceInput(body));
+    const { invitation, url: link } = await invitations.createForInstance(instanceInput(body), backendCaller(request));
     return sendJson(reply, 200, invitationJson(invitation, link));
   });
 
   app.post('/v1/invitations/bulk', async (request, reply) => {
     const inputs = arrayBody(request.body).map((item) => instanceInput(parseInput(instanceInvitationBody, item)));
     const issued = [];
-    for (const input of inputs) issued.push(await invitations.createForInstance(input));
+    for (const input of inputs) issued.push(await invitations.createForInstance(input, backendCaller(request)));
     return sendJson(
       reply,
       200,

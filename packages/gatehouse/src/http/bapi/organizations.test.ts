@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ClerkClient, createClerkClient, verifyToken } from '@clerk/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { organizationTokenClaims, permissionsForRole, slugFromName } from '../../domain/organizations.js';
 import { GatehouseError } from '../../errors.js';
 import type { Organization, OrganizationMembership } from '../../model/index.js';
@@ -108,15 +109,18 @@ describe('session tokens follow the active organization', () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     apiUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api`;
     clerk = createClerkClient({ secretKey: t.secretKey, apiUrl, publishableKey: t.domain.publishableKey(), telemetry: { disabled: true } });
-    const user = await t.domain.users.create({ emailAddresses: ['olga@example.com'], firstName: 'Olga' });
+    const user = await t.domain.users.create({ emailAddresses: ['olga@example.com'], firstName: 'Olga' }, SYSTEM_CALLER);
     userId = user.user.id;
-    const org = await t.domain.organizations.create({
-      name: 'Acme',
-      createdBy: userId,
-      publicMetadata: { tier: 'gold' },
-    });
+    const org = await t.domain.organizations.create(
+      {
+        name: 'Acme',
+        createdBy: userId,
+        publicMetadata: { tier: 'gold' },
+      },
+      SYSTEM_CALLER,
+    );
     orgId = org.organization.id;
-    sessionId = (await t.domain.sessions.create(userId)).id;
+    sessionId = (await t.domain.sessions.create(userId, SYSTEM_CALLER)).id;
   });
   afterAll(async () => {
     await t?.close();
@@ -217,7 +221,7 @@ describe('session tokens follow the active organization', () => {
 
   it('accepts a slug, refuses an organization the user is not a member of, and drops o once the membership is gone', async () => {
     expect((await t.domain.sessions.setActiveOrganization(sessionId, 'ACME')).lastActiveOrganizationId).toBe(orgId);
-    const stranger = await t.domain.organizations.create({ name: 'Elsewhere' });
+    const stranger = await t.domain.organizations.create({ name: 'Elsewhere' }, SYSTEM_CALLER);
     for (const target of [stranger.organization.id, 'org_doesNotExist', 'no-such-slug']) {
       const error = await t.domain.sessions.setActiveOrganization(sessionId, target).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(GatehouseError);
@@ -248,8 +252,8 @@ describe('session tokens follow the active organization', () => {
     expect((await bapi('GET', `/v1/sessions/${sessionId}`)).body.last_active_organization_id).toBeNull();
     expect(decode(await token()).o).toBeUndefined();
 
-    const revoked = await t.domain.sessions.create(userId);
-    await t.domain.sessions.revoke(revoked.id);
+    const revoked = await t.domain.sessions.create(userId, SYSTEM_CALLER);
+    await t.domain.sessions.revoke(revoked.id, SYSTEM_CALLER);
     const error = await t.domain.sessions.setActiveOrganization(revoked.id, null).catch((e: unknown) => e);
     expect((error as GatehouseError).code).toBe('session_not_active');
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { assertEnrollmentMode } from '../../domain/organization-domains.js';
+import { backendCaller } from '../caller.js';
 import { idParams, metadataObject, pagination, stringList } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
@@ -107,14 +108,17 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
 
   app.post('/v1/organizations', async (request, reply) => {
     const body = parseInput(createBody, request.body);
-    const record = await organizations.create({
-      name: body.name,
-      slug: body.slug,
-      createdBy: body.created_by,
-      maxAllowedMemberships: body.max_allowed_memberships,
-      publicMetadata: body.public_metadata,
-      privateMetadata: body.private_metadata,
-    });
+    const record = await organizations.create(
+      {
+        name: body.name,
+        slug: body.slug,
+        createdBy: body.created_by,
+        maxAllowedMemberships: body.max_allowed_memberships,
+        publicMetadata: body.public_metadata,
+        privateMetadata: body.private_metadata,
+      },
+      backendCaller(request),
+    );
     return sendJson(reply, 200, serializeOrganizationRecord(record, links));
   });
 
@@ -128,31 +132,35 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
   app.patch('/v1/organizations/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(updateBody, request.body);
-    const record = await organizations.update(id, {
-      name: body.name,
-      slug: body.slug,
-      maxAllowedMemberships: body.max_allowed_memberships,
-      adminDeleteEnabled: body.admin_delete_enabled,
-      publicMetadata: body.public_metadata,
-      privateMetadata: body.private_metadata,
-    });
+    const record = await organizations.update(
+      id,
+      {
+        name: body.name,
+        slug: body.slug,
+        maxAllowedMemberships: body.max_allowed_memberships,
+        adminDeleteEnabled: body.admin_delete_enabled,
+        publicMetadata: body.public_metadata,
+        privateMetadata: body.private_metadata,
+      },
+      backendCaller(request),
+    );
     return sendJson(reply, 200, serializeOrganizationRecord(record, links));
   });
 
   app.delete('/v1/organizations/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    return sendJson(reply, 200, serializeDeleted('organization', await organizations.delete(id)));
+    return sendJson(reply, 200, serializeDeleted('organization', await organizations.delete(id, backendCaller(request))));
   });
 
   app.patch('/v1/organizations/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    const record = await organizations.mergeMetadata(id, parseInput(metadataBody, request.body));
+    const record = await organizations.mergeMetadata(id, parseInput(metadataBody, request.body), backendCaller(request));
     return sendJson(reply, 200, serializeOrganizationRecord(record, links));
   });
 
   app.put('/v1/organizations/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    const record = await organizations.replaceMetadata(id, parseInput(metadataBody, request.body));
+    const record = await organizations.replaceMetadata(id, parseInput(metadataBody, request.body), backendCaller(request));
     return sendJson(reply, 200, serializeOrganizationRecord(record, links));
   });
 
@@ -182,24 +190,28 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
   app.post('/v1/organizations/:id/memberships', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(membershipCreateBody, request.body);
-    const record = await organizations.createMembership(id, { userId: body.user_id, role: body.role });
+    const record = await organizations.createMembership(id, { userId: body.user_id, role: body.role }, backendCaller(request));
     return sendJson(reply, 200, serializeMembership(record, links));
   });
 
   app.patch('/v1/organizations/:id/memberships/:userId', async (request, reply) => {
     const { id, userId } = parseInput(membershipParams, request.params);
     const body = parseInput(membershipUpdateBody, request.body);
-    return sendJson(reply, 200, serializeMembership(await organizations.updateMembership(id, userId, { role: body.role }), links));
+    return sendJson(
+      reply,
+      200,
+      serializeMembership(await organizations.updateMembership(id, userId, { role: body.role }, backendCaller(request)), links),
+    );
   });
 
   app.delete('/v1/organizations/:id/memberships/:userId', async (request, reply) => {
     const { id, userId } = parseInput(membershipParams, request.params);
-    return sendJson(reply, 200, serializeMembership(await organizations.deleteMembership(id, userId), links));
+    return sendJson(reply, 200, serializeMembership(await organizations.deleteMembership(id, userId, backendCaller(request)), links));
   });
 
   app.patch('/v1/organizations/:id/memberships/:userId/metadata', async (request, reply) => {
     const { id, userId } = parseInput(membershipParams, request.params);
-    const record = await organizations.mergeMembershipMetadata(id, userId, parseInput(metadataBody, request.body));
+    const record = await organizations.mergeMembershipMetadata(id, userId, parseInput(metadataBody, request.body), backendCaller(request));
     return sendJson(reply, 200, serializeMembership(record, links));
   });
 
@@ -219,29 +231,38 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain)
   app.post('/v1/organizations/:id/domains', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(domainCreateBody, request.body);
-    const record = await domain.organizationDomains.create(id, {
-      name: body.name,
-      enrollmentMode: body.enrollment_mode,
-      // Clerk's default: a domain an administrator adds is verified.
-      verified: body.verified ?? true,
-    });
+    const record = await domain.organizationDomains.create(
+      id,
+      {
+        name: body.name,
+        enrollmentMode: body.enrollment_mode,
+        // Clerk's default: a domain an administrator adds is verified.
+        verified: body.verified ?? true,
+      },
+      backendCaller(request),
+    );
     return sendJson(reply, 200, serializeOrganizationDomain(record));
   });
 
   app.patch('/v1/organizations/:id/domains/:domainId', async (request, reply) => {
     const { id, domainId } = parseInput(domainParams, request.params);
     const body = parseInput(domainUpdateBody, request.body);
-    const record = await domain.organizationDomains.update(id, domainId, {
-      name: body.name,
-      enrollmentMode: body.enrollment_mode,
-      verified: body.verified,
-    });
+    const record = await domain.organizationDomains.update(
+      id,
+      domainId,
+      {
+        name: body.name,
+        enrollmentMode: body.enrollment_mode,
+        verified: body.verified,
+      },
+      backendCaller(request),
+    );
     return sendJson(reply, 200, serializeOrganizationDomain(record));
   });
 
   app.delete('/v1/organizations/:id/domains/:domainId', async (request, reply) => {
     const { id, domainId } = parseInput(domainParams, request.params);
-    return sendJson(reply, 200, serializeOrganizationDomain(await domain.organizationDomains.delete(id, domainId)));
+    return sendJson(reply, 200, serializeOrganizationDomain(await domain.organizationDomains.delete(id, domainId, backendCaller(request))));
   });
 
   app.get('/v1/organization_memberships', async (request, reply) => {

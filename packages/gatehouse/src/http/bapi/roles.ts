@@ -4,6 +4,7 @@ import type { Domain } from '../../domain/index.js';
 import { assertEnrollmentMode } from '../../domain/organization-domains.js';
 import type { RestrictionSettings } from '../../domain/organization-settings.js';
 import { errors } from '../../errors.js';
+import { backendCaller } from '../caller.js';
 import { idParams, pagination } from '../params.js';
 import { sendJson } from '../reply.js';
 import { roleBodies } from '../role-bodies.js';
@@ -97,7 +98,7 @@ export function registerRoleRoutes(app: FastifyInstance, domain: Domain): void {
     );
   });
   app.post('/v1/organization_roles', async (request, reply) => {
-    const role = await roles.createRole(parseInput(roleBody, request.body));
+    const role = await roles.createRole(parseInput(roleBody, request.body), backendCaller(request));
     return sendJson(reply, 200, serializeRole(role, await roles.catalog()));
   });
   app.get('/v1/organization_roles/:id', async (request, reply) => {
@@ -106,12 +107,12 @@ export function registerRoleRoutes(app: FastifyInstance, domain: Domain): void {
   });
   app.patch('/v1/organization_roles/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    const role = await roles.updateRole(id, parseInput(roleBody, request.body));
+    const role = await roles.updateRole(id, parseInput(roleBody, request.body), backendCaller(request));
     return sendJson(reply, 200, serializeRole(role, await roles.catalog()));
   });
   app.delete('/v1/organization_roles/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    return sendJson(reply, 200, serializeDeleted('role', await roles.deleteRole(id)));
+    return sendJson(reply, 200, serializeDeleted('role', await roles.deleteRole(id, backendCaller(request))));
   });
   for (const [method, present] of [
     ['post', true],
@@ -119,7 +120,7 @@ export function registerRoleRoutes(app: FastifyInstance, domain: Domain): void {
   ] as const) {
     app[method]('/v1/organization_roles/:id/permissions/:permissionId', async (request, reply) => {
       const { id, permissionId } = parseInput(rolePermissionParams, request.params);
-      const role = await roles.setRolePermission(id, permissionId, present);
+      const role = await roles.setRolePermission(id, permissionId, present, backendCaller(request));
       return sendJson(reply, 200, serializeRole(role, await roles.catalog()));
     });
   }
@@ -130,7 +131,11 @@ export function registerRoleRoutes(app: FastifyInstance, domain: Domain): void {
     return sendJson(reply, 200, serializePage(data.map(serializePermission), total));
   });
   app.post('/v1/organization_permissions', async (request, reply) => {
-    return sendJson(reply, 200, serializePermission(await roles.createPermission(parseInput(permissionBody, request.body))));
+    return sendJson(
+      reply,
+      200,
+      serializePermission(await roles.createPermission(parseInput(permissionBody, request.body), backendCaller(request))),
+    );
   });
   app.get('/v1/organization_permissions/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
@@ -138,11 +143,15 @@ export function registerRoleRoutes(app: FastifyInstance, domain: Domain): void {
   });
   app.patch('/v1/organization_permissions/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    return sendJson(reply, 200, serializePermission(await roles.updatePermission(id, parseInput(permissionBody, request.body))));
+    return sendJson(
+      reply,
+      200,
+      serializePermission(await roles.updatePermission(id, parseInput(permissionBody, request.body), backendCaller(request))),
+    );
   });
   app.delete('/v1/organization_permissions/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    return sendJson(reply, 200, serializeDeleted('permission', await roles.deletePermission(id)));
+    return sendJson(reply, 200, serializeDeleted('permission', await roles.deletePermission(id, backendCaller(request))));
   });
 
   // Instance settings for organizations and sign-up restrictions.

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { cookieSuffix } from '../../domain/frontend/handshake.js';
 import type { Domain } from '../../domain/index.js';
 import { SESSION_STATUSES } from '../../domain/sessions.js';
+import { backendCaller } from '../caller.js';
 import { serializeCookie } from '../cookies.js';
 import { emptyBody, idParams, pagination, tokenLifetimeSeconds } from '../params.js';
 import { sendJson } from '../reply.js';
@@ -54,13 +55,13 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain): voi
 
   app.post('/v1/sessions', async (request, reply) => {
     const { user_id } = parseInput(createBody, request.body);
-    return sendJson(reply, 200, serializeSession(await domain.sessions.create(user_id)));
+    return sendJson(reply, 200, serializeSession(await domain.sessions.create(user_id, backendCaller(request))));
   });
 
   app.post('/v1/sessions/:id/revoke', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     parseInput(emptyBody, request.body);
-    return sendJson(reply, 200, serializeSession(await domain.sessions.revoke(id)));
+    return sendJson(reply, 200, serializeSession(await domain.sessions.revoke(id, backendCaller(request))));
   });
 
   app.post('/v1/sessions/:id/verify', async (request, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
+import { backendCaller } from '../caller.js';
 import { emptyBody, idParams } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeEmailAddress } from '../serializers/email-address.js';
@@ -20,23 +21,23 @@ export function registerUserCredentialRoutes(app: FastifyInstance, domain: Domai
   app.post('/v1/users/:id/password/set_compromised', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(setCompromisedBody, request.body);
-    const record = await domain.users.setPasswordCompromised(id, true, body.revoke_all_sessions ?? false);
+    const record = await domain.users.setPasswordCompromised(id, true, backendCaller(request), body.revoke_all_sessions ?? false);
     return sendJson(reply, 200, serializeUser(record, domain.protection.state(record.user), links));
   });
 
   app.post('/v1/users/:id/password/unset_compromised', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     parseInput(emptyBody, request.body);
-    const record = await domain.users.setPasswordCompromised(id, false);
+    const record = await domain.users.setPasswordCompromised(id, false, backendCaller(request));
     return sendJson(reply, 200, serializeUser(record, domain.protection.state(record.user), links));
   });
 
   app.put('/v1/users/:id/email_address', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const { email_address } = parseInput(replaceEmailBody, request.body);
-    const address = await domain.users.replaceEmailAddress(id, email_address);
+    const address = await domain.users.replaceEmailAddress(id, email_address, backendCaller(request));
     // The new primary address is verified: it earns what a sign-up's would (as POST /v1/users does).
-    await domain.enrollment.enrollUser(id);
+    await domain.enrollment.enrollUser(id, backendCaller(request));
     return sendJson(reply, 200, serializeEmailAddress(address));
   });
 }

@@ -4,6 +4,7 @@ import { IMPORTABLE_HASHERS } from '../../crypto/imported-hashes.js';
 import type { Domain } from '../../domain/index.js';
 import type { UserRecord } from '../../domain/users.js';
 import { errors } from '../../errors.js';
+import { backendCaller } from '../caller.js';
 import { emptyBody, idParams, metadataObject, pagination, stringList, timestamp } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
@@ -153,27 +154,34 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
 
   app.post('/v1/users', async (request, reply) => {
     const body = parseInput(createBody, request.body);
-    const record = await domain.users.create({
-      ...toUserInput(body),
-      emailAddresses: body.email_address,
-      banned: body.banned,
-      locked: body.locked,
-    });
+    const record = await domain.users.create(
+      {
+        ...toUserInput(body),
+        emailAddresses: body.email_address,
+        banned: body.banned,
+        locked: body.locked,
+      },
+      backendCaller(request),
+    );
     // Verified addresses at an organization's verified domain earn invitations or suggestions, as a sign-up's do.
-    await domain.enrollment.enrollUser(record.user.id);
+    await domain.enrollment.enrollUser(record.user.id, backendCaller(request));
     return sendJson(reply, 200, userJson(record));
   });
 
   app.patch('/v1/users/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(updateBody, request.body);
-    const record = await domain.users.update(id, { ...toUserInput(body), primaryEmailAddressId: body.primary_email_address_id });
+    const record = await domain.users.update(
+      id,
+      { ...toUserInput(body), primaryEmailAddressId: body.primary_email_address_id },
+      backendCaller(request),
+    );
     return sendJson(reply, 200, userJson(record));
   });
 
   app.delete('/v1/users/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    await domain.users.delete(id);
+    await domain.users.delete(id, backendCaller(request));
     return sendJson(reply, 200, serializeDeleted('user', id));
   });
 
@@ -187,13 +195,13 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
 
   app.patch('/v1/users/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    const record = await domain.userMetadata.merge(id, parseInput(metadataBody, request.body));
+    const record = await domain.userMetadata.merge(id, parseInput(metadataBody, request.body), backendCaller(request));
     return sendJson(reply, 200, userJson(record));
   });
 
   app.put('/v1/users/:id/metadata', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    const record = await domain.userMetadata.replace(id, parseInput(metadataBody, request.body));
+    const record = await domain.userMetadata.replace(id, parseInput(metadataBody, request.body), backendCaller(request));
     return sendJson(reply, 200, userJson(record));
   });
 
@@ -206,7 +214,7 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
     app.post(`/v1/users/:id/${action}`, async (request, reply) => {
       const { id } = parseInput(idParams, request.params);
       parseInput(emptyBody, request.body);
-      return sendJson(reply, 200, userJson(await domain.users.setFlags(id, flags)));
+      return sendJson(reply, 200, userJson(await domain.users.setFlags(id, flags, backendCaller(request))));
     });
   }
 
@@ -214,7 +222,11 @@ export function registerUserRoutes(app: FastifyInstance, domain: Domain): void {
   app.post('/v1/users/:id/remove_password', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(removePasswordBody, request.body);
-    return sendJson(reply, 200, userJson(await domain.users.removePassword(id, body.sign_out_of_other_sessions ?? false)));
+    return sendJson(
+      reply,
+      200,
+      userJson(await domain.users.removePassword(id, body.sign_out_of_other_sessions ?? false, backendCaller(request))),
+    );
   });
 
   // The provider's token for a user (`users.getUserOauthAccessToken`), refreshed first when expired.

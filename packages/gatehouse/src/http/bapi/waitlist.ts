@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import { assertWaitlistStatus, type WaitlistEntryRecord } from '../../domain/waitlist.js';
 import { errors } from '../../errors.js';
+import { backendCaller } from '../caller.js';
 import { idParams, pagination } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
@@ -42,24 +43,24 @@ export function registerWaitlistRoutes(app: FastifyInstance, domain: Domain): vo
 
   app.post('/v1/waitlist_entries', async (request, reply) => {
     const body = parseInput(createBody, request.body);
-    return sendJson(reply, 200, json(await domain.waitlist.join(body.email_address)));
+    return sendJson(reply, 200, json(await domain.waitlist.join(body.email_address, backendCaller(request))));
   });
 
   app.post('/v1/waitlist_entries/bulk', async (request, reply) => {
     if (!Array.isArray(request.body)) throw errors.malformedBody('expected a JSON array of waitlist entries');
     const addresses = request.body.map((item) => parseInput(createBody, item).email_address);
-    return sendJson(reply, 200, (await domain.waitlist.joinBulk(addresses)).map(json));
+    return sendJson(reply, 200, (await domain.waitlist.joinBulk(addresses, backendCaller(request))).map(json));
   });
 
   app.post('/v1/waitlist_entries/:id/invite', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(inviteBody, request.body ?? {});
-    return sendJson(reply, 200, json(await domain.waitlist.invite(id, { ignoreExisting: body.ignore_existing })));
+    return sendJson(reply, 200, json(await domain.waitlist.invite(id, backendCaller(request), { ignoreExisting: body.ignore_existing })));
   });
 
   app.post('/v1/waitlist_entries/:id/reject', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    return sendJson(reply, 200, json(await domain.waitlist.reject(id)));
+    return sendJson(reply, 200, json(await domain.waitlist.reject(id, backendCaller(request))));
   });
 
   app.delete('/v1/waitlist_entries/:id', async (request, reply) => {

@@ -1,5 +1,6 @@
 import type { WebhookEvent } from '@clerk/backend/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { fapiBrowser } from '../../testing/fapi-browser.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
@@ -90,9 +91,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         'organization_domain_already_exists',
       ]);
       // Verified by the affiliation code (the Frontend API's flow, through the same service).
-      await t.domain.organizationDomains.prepareAffiliation(orgId, domainId, `it@hooks-${dialect}.test`, 'en');
+      await t.domain.organizationDomains.prepareAffiliation(orgId, domainId, `it@hooks-${dialect}.test`, 'en', SYSTEM_CALLER);
       const code = await mailedCode(t, `it@hooks-${dialect}.test`);
-      const verified = await t.domain.organizationDomains.attemptAffiliation(orgId, domainId, code);
+      const verified = await t.domain.organizationDomains.attemptAffiliation(orgId, domainId, code, SYSTEM_CALLER);
       expect(verified.domain.verifiedAt).not.toBeNull();
       // The Backend API has no GET of one domain: the list holds it.
       const afterCode = await bapi('GET', domains);
@@ -253,7 +254,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect((await bapi('POST', `/v1/waitlist_entries/${bulk1?.id as string}/reject`)).status).toBe(400);
       // The invited address signs up: its entry reads completed.
       const user = await bapi('POST', '/v1/users', { email_address: ['early@example.com'] });
-      await t.domain.waitlist.complete(user.body.id as string);
+      await t.domain.waitlist.complete(user.body.id as string, SYSTEM_CALLER);
       const listed = await bapi('GET', '/v1/waitlist_entries?query=early');
 
       const got = await eventsSince(before, 8);
@@ -283,7 +284,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     sqliteOnly('sms.created for every SMS code, with the number’s owner and the code', async () => {
       await t.domain.instance.updateSettings((s) => ({ ...s, passwordless: { ...s.passwordless, phoneNumber: 'optional' } }));
-      const user = await t.domain.users.create({ emailAddresses: ['texted@example.com'], password: PASSWORD });
+      const user = await t.domain.users.create({ emailAddresses: ['texted@example.com'], password: PASSWORD }, SYSTEM_CALLER);
       const browser = fapiBrowser(t.app);
       const signIn = await browser.call('POST', '/v1/client/sign_ins', {
         identifier: 'texted@example.com',

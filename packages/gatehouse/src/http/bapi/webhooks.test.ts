@@ -1,6 +1,7 @@
 import type { WebhookEvent } from '@clerk/backend/webhooks';
 import { Webhook } from 'svix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { applySeed } from '../../seed.js';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
@@ -163,7 +164,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const before = receiver.received.length;
       await expect(
         t.store.transaction(async (tx) => {
-          await t.domain.events.raise(tx, 'user.deleted', { id: 'user_rolledBack' });
+          await t.domain.events.raise(tx, 'user.deleted', { id: 'user_rolledBack' }, SYSTEM_CALLER);
           throw new Error('the change failed');
         }),
       ).rejects.toThrow('the change failed');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { fapiBrowser } from '../../testing/fapi-browser.js';
 import { startMailCatcher } from '../../testing/mail-catcher.js';
@@ -186,7 +187,7 @@ describe('dashboard Configure API', () => {
     expect(mail?.raw).toMatch(/From: Acme Ops <ops@acme\.example>/);
 
     // Sign-in codes now go there too (every message, not only the test).
-    const user = await t.domain.users.create({ emailAddresses: ['coded@example.com'] });
+    const user = await t.domain.users.create({ emailAddresses: ['coded@example.com'] }, SYSTEM_CALLER);
     expect(user.user.id).toBeTruthy();
     const count = catcher.count();
     const browser = fapiBrowser(t.app, ORIGIN);

@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import type { AuditRecord } from '../../domain/dashboard/audit.js';
 import type { Domain } from '../../domain/index.js';
@@ -14,9 +13,10 @@ import { idParams } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDomain, serializeRedirectUrl } from '../serializers/instance-resources.js';
 import { parseInput } from '../validation.js';
-import type { OperatorContext } from './auth.js';
 
-type Handler = (request: FastifyRequest, reply: FastifyReply, context: OperatorContext) => Promise<unknown>;
+import type { DashboardHandler } from './route.js';
+
+type Handler = DashboardHandler;
 type Route = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, handler: Handler) => void;
 
 /**

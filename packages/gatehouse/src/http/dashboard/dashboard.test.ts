@@ -5,6 +5,7 @@
  */
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { parseSocialSettings } from '../../domain/social-settings.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { fapiBrowser } from '../../testing/fapi-browser.js';
@@ -89,8 +90,8 @@ describe('dashboard API (development instance)', () => {
   });
 
   it('refuses requests without an operator session: none, a wrong one, an end user’s cookies, the secret key', async () => {
-    const user = await t.domain.users.create({ emailAddresses: ['end-user@example.com'] });
-    const session = await t.domain.sessions.create(user.user.id);
+    const user = await t.domain.users.create({ emailAddresses: ['end-user@example.com'] }, SYSTEM_CALLER);
+    const session = await t.domain.sessions.create(user.user.id, SYSTEM_CALLER);
     const endUserToken = await t.domain.tokens.mintSessionTokenFor(session.id);
     for (const headers of [
       {},

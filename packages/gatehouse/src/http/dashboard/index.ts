@@ -14,6 +14,7 @@ import { EVENT_TYPES } from '../../domain/webhooks/events.js';
 import { errors } from '../../errors.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
+import { callerOf } from '../caller.js';
 import { idParams, metadataObject, queryInt } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeActorToken } from '../serializers/actor-token.js';
@@ -163,7 +164,9 @@ export function registerDashboard(
       handler: async (request, reply) => {
         reply.header('cache-control', 'no-store');
         const context = await authenticateOperator(domain, request, publicOrigin);
-        return domain.audit.runAs(actorOf(context, request), () => handler(request, reply, context));
+        return domain.audit.runAs(actorOf(context, request), () =>
+          handler(request, reply, { ...context, caller: callerOf(request, actorOf(context, request)) }),
+        );
       },
     });
   }
@@ -310,17 +313,20 @@ export function registerDashboard(
     return { query: text };
   }
 
-  route('POST', '/users', async (request, reply) => {
+  route('POST', '/users', async (request, reply, context) => {
     const body = parseInput(createUserBody, request.body);
-    const created = await domain.users.create({
-      emailAddresses: body.email_address ? [body.email_address] : undefined,
-      username: body.username || undefined,
-      firstName: body.first_name || undefined,
-      lastName: body.last_name || undefined,
-      externalId: body.external_id || undefined,
-      password: body.password || undefined,
-      emailVerificationStrategy: 'admin',
-    });
+    const created = await domain.users.create(
+      {
+        emailAddresses: body.email_address ? [body.email_address] : undefined,
+        username: body.username || undefined,
+        firstName: body.first_name || undefined,
+        lastName: body.last_name || undefined,
+        externalId: body.external_id || undefined,
+        password: body.password || undefined,
+        emailVerificationStrategy: 'admin',
+      },
+      context.caller,
+    );
     await record({ action: 'user.create', targetType: 'user', targetId: created.user.id });
     return sendJson(reply, 200, userJson(created));
   });
@@ -338,10 +344,10 @@ export function registerDashboard(
       limits: { metadata_bytes: METADATA_LIMIT_BYTES, session_claims_bytes: SESSION_CLAIMS_LIMIT_BYTES },
     });
   });
-  route('PUT', '/users/:id/metadata', async (request, reply) => {
+  route('PUT', '/users/:id/metadata', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(metadataBody, request.body);
-    const updated = await domain.userMetadata.replace(id, body);
+    const updated = await domain.userMetadata.replace(id, body, context.caller);
     await record({ action: 'user.metadata_update', targetType: 'user', targetId: id, detail: { fields: Object.keys(body) } });
     return sendJson(reply, 200, userJson(updated));
   });
@@ -352,9 +358,9 @@ export function registerDashboard(
     ['unlock', { locked: false }],
   ] as const) {
     // Recorded by the user service itself (as Backend API bans are).
-    route('POST', `/users/:id/${action}`, async (request, reply) => {
+    route('POST', `/users/:id/${action}`, async (request, reply, context) => {
       const { id } = parseInput(idParams, request.params);
-      return sendJson(reply, 200, userJson(await domain.users.setFlags(id, flags)));
+      return sendJson(reply, 200, userJson(await domain.users.setFlags(id, flags, context.caller)));
     });
   }
   // Impersonation: an actor token for this operator (recorded by the actor-token service as user.impersonate).
@@ -363,22 +369,22 @@ export function registerDashboard(
     const created = await domain.actorTokens.create({ userId: id, actor: { sub: context.operator.id, email: context.operator.email } });
     return sendJson(reply, 200, serializeActorToken(created.token, created));
   });
-  route('DELETE', '/users/:id', async (request, reply) => {
+  route('DELETE', '/users/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
-    await domain.users.delete(id);
+    await domain.users.delete(id, context.caller);
     return sendJson(reply, 200, { id, object: 'user', deleted: true });
   });
-  route('POST', '/sessions/:id/revoke', async (request, reply) => {
+  route('POST', '/sessions/:id/revoke', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
-    const session = await domain.sessions.revoke(id);
+    const session = await domain.sessions.revoke(id, context.caller);
     await record({ action: 'session.revoke', targetType: 'session', targetId: id, detail: { user_id: session.userId } });
     return sendJson(reply, 200, serializeSession(session));
   });
-  route('POST', '/users/:id/sessions/revoke', async (request, reply) => {
+  route('POST', '/users/:id/sessions/revoke', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     await domain.users.get(id);
     const sessions = await domain.sessions.list({ userId: id, status: 'active' }, 500, 0);
-    for (const session of sessions.data) await domain.sessions.revoke(session.id);
+    for (const session of sessions.data) await domain.sessions.revoke(session.id, context.caller);
     await record({ action: 'user.sessions_revoke_all', targetType: 'user', targetId: id, detail: { count: sessions.data.length } });
     return sendJson(reply, 200, { revoked: sessions.data.length });
   });

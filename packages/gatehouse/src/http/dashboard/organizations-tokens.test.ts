@@ -8,6 +8,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, importSPKI, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
 
@@ -55,8 +56,8 @@ function suite(dialect: 'sqlite' | 'postgres') {
     });
     cookie = ([res.headers['set-cookie']].flat().find((l) => String(l).startsWith('__gatehouse_operator=')) ?? '').split(';')[0] ?? '';
     csrf = res.json().csrf_token;
-    ownerId = (await t.domain.users.create({ emailAddresses: ['owner@acme.test'], firstName: 'Olive' })).user.id;
-    await t.domain.users.create({ emailAddresses: ['member@acme.test'], firstName: 'Max' });
+    ownerId = (await t.domain.users.create({ emailAddresses: ['owner@acme.test'], firstName: 'Olive' }, SYSTEM_CALLER)).user.id;
+    await t.domain.users.create({ emailAddresses: ['member@acme.test'], firstName: 'Max' }, SYSTEM_CALLER);
     orgId = (await bapi('POST', '/organizations', { name: 'Acme', created_by: ownerId })).json().id;
   }, 60_000);
   afterAll(async () => {
@@ -301,9 +302,9 @@ function suite(dialect: 'sqlite' | 'postgres') {
   });
 
   it('counts sign-ups, sign-ins and active users per day in the database, and reports the webhook backlog', async () => {
-    const user = await t.domain.users.create({ emailAddresses: ['active@acme.test'] });
-    await t.domain.sessions.create(user.user.id);
-    await t.domain.sessions.create(user.user.id);
+    const user = await t.domain.users.create({ emailAddresses: ['active@acme.test'] }, SYSTEM_CALLER);
+    await t.domain.sessions.create(user.user.id, SYSTEM_CALLER);
+    await t.domain.sessions.create(user.user.id, SYSTEM_CALLER);
     const overview = (await get('/overview')).json();
     expect(overview.activity).toHaveLength(30);
     const today = overview.activity.at(-1);
@@ -486,7 +487,7 @@ function suite(dialect: 'sqlite' | 'postgres') {
     expect(row?.signingKeyEnc).not.toContain('PRIVATE KEY');
 
     // A real token, minted for a session through the Backend API as @clerk/backend's getToken(sessionId, template) does.
-    const session = await t.domain.sessions.create(ownerId);
+    const session = await t.domain.sessions.create(ownerId, SYSTEM_CALLER);
     const minted = await bapi('POST', `/sessions/${session.id}/tokens/rs-service`);
     expect(minted.statusCode, minted.body).toBe(200);
     const jwt = minted.json().jwt as string;

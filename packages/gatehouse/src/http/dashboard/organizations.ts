@@ -100,39 +100,42 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
     return userId;
   }
 
-  route('POST', '/organizations', async (request, reply) => {
+  route('POST', '/organizations', async (request, reply, context) => {
     const body = parseInput(createBody, request.body);
     const createdBy = body.created_by?.trim() ? await userIdOf(body.created_by, 'created_by') : undefined;
-    const created = await domain.organizations.create({
-      name: body.name,
-      slug: body.slug?.trim() || undefined,
-      createdBy,
-      publicMetadata: body.public_metadata,
-      privateMetadata: body.private_metadata,
-    });
+    const created = await domain.organizations.create(
+      {
+        name: body.name,
+        slug: body.slug?.trim() || undefined,
+        createdBy,
+        publicMetadata: body.public_metadata,
+        privateMetadata: body.private_metadata,
+      },
+      context.caller,
+    );
     const { organization } = created;
     await audit('create', organization.id, { name: organization.name, slug: organization.slug, created_by: createdBy ?? null });
     return sendJson(reply, 200, serializeOrganizationRecord(created, links));
   });
-  route('PATCH', '/organizations/:id', async (request, reply) => {
+  route('PATCH', '/organizations/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(updateBody, request.body);
-    const updated = await domain.organizations.update(id, { name: body.name, slug: body.slug });
+    const updated = await domain.organizations.update(id, { name: body.name, slug: body.slug }, context.caller);
     await audit('update', updated.organization.id, { changed: body });
     return sendJson(reply, 200, serializeOrganizationRecord(updated, links));
   });
   // Replaces the fields sent (as the user page's editor does); the sizes are checked by the service.
-  route('PUT', '/organizations/:id/metadata', async (request, reply) => {
+  route('PUT', '/organizations/:id/metadata', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(metadataBody, request.body);
-    const updated = await domain.organizations.replaceMetadata(id, body);
+    const updated = await domain.organizations.replaceMetadata(id, body, context.caller);
     await audit('metadata_update', updated.organization.id, { fields: Object.keys(body) });
     return sendJson(reply, 200, serializeOrganizationRecord(updated, links));
   });
-  route('DELETE', '/organizations/:id', async (request, reply) => {
+  route('DELETE', '/organizations/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const { organization } = await domain.organizations.get(id);
-    const deleted = await domain.organizations.delete(organization.id);
+    const deleted = await domain.organizations.delete(organization.id, context.caller);
     await audit('delete', deleted, { name: organization.name, slug: organization.slug });
     return sendJson(reply, 200, serializeDeleted('organization', deleted));
   });
@@ -165,24 +168,24 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
   });
 
   // ---- members
-  route('POST', '/organizations/:id/memberships', async (request, reply) => {
+  route('POST', '/organizations/:id/memberships', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(addMemberBody, request.body);
     const userId = await userIdOf(body.user, 'user');
-    const created = await domain.organizations.createMembership(id, { userId, role: body.role });
+    const created = await domain.organizations.createMembership(id, { userId, role: body.role }, context.caller);
     await audit('membership_create', created.organization.id, { user_id: userId, role: body.role });
     return sendJson(reply, 200, serializeMembership(created, links));
   });
-  route('PATCH', '/organizations/:id/memberships/:userId', async (request, reply) => {
+  route('PATCH', '/organizations/:id/memberships/:userId', async (request, reply, context) => {
     const { id, userId } = parseInput(membershipParams, request.params);
     const { role } = parseInput(roleBody, request.body);
-    const updated = await domain.organizations.updateMembership(id, userId, { role });
+    const updated = await domain.organizations.updateMembership(id, userId, { role }, context.caller);
     await audit('membership_role', updated.organization.id, { user_id: userId, role });
     return sendJson(reply, 200, serializeMembership(updated, links));
   });
-  route('DELETE', '/organizations/:id/memberships/:userId', async (request, reply) => {
+  route('DELETE', '/organizations/:id/memberships/:userId', async (request, reply, context) => {
     const { id, userId } = parseInput(membershipParams, request.params);
-    const removed = await domain.organizations.deleteMembership(id, userId);
+    const removed = await domain.organizations.deleteMembership(id, userId, context.caller);
     await audit('membership_remove', removed.organization.id, { user_id: userId });
     return sendJson(reply, 200, serializeMembership(removed, links));
   });
@@ -199,10 +202,14 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
     const data = await Promise.all(page.data.map((i) => invitationJson(i)));
     return sendJson(reply, 200, { ...serializePage(data, page.totalCount), page_size: INVITATIONS_PAGE });
   });
-  route('POST', '/organizations/:id/invitations', async (request, reply) => {
+  route('POST', '/organizations/:id/invitations', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(invitationBody, request.body);
-    const issued = await domain.invitations.createForOrganization(id, { emailAddress: body.email_address, role: body.role, notify: true });
+    const issued = await domain.invitations.createForOrganization(
+      id,
+      { emailAddress: body.email_address, role: body.role, notify: true },
+      context.caller,
+    );
     // The ticket is in the mail only: neither the answer nor the audit log carries the link.
     await audit('invitation_create', issued.invitation.organizationId ?? id, {
       invitation_id: issued.invitation.id,
@@ -211,9 +218,9 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
     });
     return sendJson(reply, 200, await invitationJson(issued.invitation));
   });
-  route('POST', '/organizations/:id/invitations/:invitationId/revoke', async (request, reply) => {
+  route('POST', '/organizations/:id/invitations/:invitationId/revoke', async (request, reply, context) => {
     const { id, invitationId } = parseInput(invitationParams, request.params);
-    const revoked = await domain.invitations.revokeForOrganization(id, invitationId);
+    const revoked = await domain.invitations.revokeForOrganization(id, invitationId, context.caller);
     await audit('invitation_revoke', revoked.organizationId ?? id, { invitation_id: invitationId, email_address: revoked.emailAddress });
     return sendJson(reply, 200, await invitationJson(revoked));
   });
@@ -225,14 +232,18 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
     const page = await domain.organizationDomains.list(id, { limit: 50, offset: q.offset ?? 0 });
     return sendJson(reply, 200, serializePage(page.data.map(serializeOrganizationDomain), page.totalCount));
   });
-  route('POST', '/organizations/:id/domains', async (request, reply) => {
+  route('POST', '/organizations/:id/domains', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(domainBody, request.body);
-    const created = await domain.organizationDomains.create(id, {
-      name: body.name,
-      enrollmentMode: body.enrollment_mode,
-      verified: body.verified ?? false,
-    });
+    const created = await domain.organizationDomains.create(
+      id,
+      {
+        name: body.name,
+        enrollmentMode: body.enrollment_mode,
+        verified: body.verified ?? false,
+      },
+      context.caller,
+    );
     await audit('domain_create', created.domain.organizationId, {
       domain_id: created.domain.id,
       name: created.domain.name,
@@ -240,19 +251,24 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
     });
     return sendJson(reply, 200, serializeOrganizationDomain(created));
   });
-  route('PATCH', '/organizations/:id/domains/:domainId', async (request, reply) => {
+  route('PATCH', '/organizations/:id/domains/:domainId', async (request, reply, context) => {
     const { id, domainId } = parseInput(domainParams, request.params);
     const body = parseInput(domainUpdateBody, request.body);
-    const updated = await domain.organizationDomains.update(id, domainId, {
-      enrollmentMode: body.enrollment_mode,
-      verified: body.verified,
-    });
+    const updated = await domain.organizationDomains.update(
+      id,
+      domainId,
+      {
+        enrollmentMode: body.enrollment_mode,
+        verified: body.verified,
+      },
+      context.caller,
+    );
     await audit('domain_update', updated.domain.organizationId, { domain_id: domainId, changed: body });
     return sendJson(reply, 200, serializeOrganizationDomain(updated));
   });
-  route('DELETE', '/organizations/:id/domains/:domainId', async (request, reply) => {
+  route('DELETE', '/organizations/:id/domains/:domainId', async (request, reply, context) => {
     const { id, domainId } = parseInput(domainParams, request.params);
-    const removed = await domain.organizationDomains.delete(id, domainId);
+    const removed = await domain.organizationDomains.delete(id, domainId, context.caller);
     await audit('domain_delete', removed.domain.organizationId, { domain_id: domainId, name: removed.domain.name });
     return sendJson(reply, 200, serializeOrganizationDomain(removed));
   });

@@ -60,8 +60,8 @@ export function registerDashboardRoles({ route, record, domain }: DashboardFeatu
     return sendJson(reply, 200, await catalogJson());
   });
 
-  route('POST', '/organization-roles', async (request, reply) => {
-    const role = await roles.createRole(parseInput(customRoleBody, request.body));
+  route('POST', '/organization-roles', async (request, reply, context) => {
+    const role = await roles.createRole(parseInput(customRoleBody, request.body), context.caller);
     await record({
       action: 'organization_role.create',
       targetType: 'role',
@@ -70,21 +70,21 @@ export function registerDashboardRoles({ route, record, domain }: DashboardFeatu
     });
     return sendJson(reply, 200, serializeRole(role, await roles.catalog()));
   });
-  route('PATCH', '/organization-roles/:id', async (request, reply) => {
+  route('PATCH', '/organization-roles/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(customRoleBody, request.body);
-    const role = await roles.updateRole(id, body);
+    const role = await roles.updateRole(id, body, context.caller);
     await record({ action: 'organization_role.update', targetType: 'role', targetId: role.id, detail: { key: role.key, changed: body } });
     return sendJson(reply, 200, serializeRole(role, await roles.catalog()));
   });
-  route('DELETE', '/organization-roles/:id', async (request, reply) => {
+  route('DELETE', '/organization-roles/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
-    const deleted = await roles.deleteRole(id);
+    const deleted = await roles.deleteRole(id, context.caller);
     await record({ action: 'organization_role.delete', targetType: 'role', targetId: deleted });
     return sendJson(reply, 200, { id: deleted, object: 'role', deleted: true });
   });
-  route('POST', '/organization-permissions', async (request, reply) => {
-    const permission = await roles.createPermission(parseInput(permissionBody, request.body));
+  route('POST', '/organization-permissions', async (request, reply, context) => {
+    const permission = await roles.createPermission(parseInput(permissionBody, request.body), context.caller);
     await record({
       action: 'organization_permission.create',
       targetType: 'permission',
@@ -93,10 +93,10 @@ export function registerDashboardRoles({ route, record, domain }: DashboardFeatu
     });
     return sendJson(reply, 200, serializePermission(permission));
   });
-  route('PATCH', '/organization-permissions/:id', async (request, reply) => {
+  route('PATCH', '/organization-permissions/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(permissionBody, request.body);
-    const permission = await roles.updatePermission(id, body);
+    const permission = await roles.updatePermission(id, body, context.caller);
     await record({
       action: 'organization_permission.update',
       targetType: 'permission',
@@ -105,9 +105,9 @@ export function registerDashboardRoles({ route, record, domain }: DashboardFeatu
     });
     return sendJson(reply, 200, serializePermission(permission));
   });
-  route('DELETE', '/organization-permissions/:id', async (request, reply) => {
+  route('DELETE', '/organization-permissions/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
-    const deleted = await roles.deletePermission(id);
+    const deleted = await roles.deletePermission(id, context.caller);
     await record({ action: 'organization_permission.delete', targetType: 'permission', targetId: deleted });
     return sendJson(reply, 200, { id: deleted, object: 'permission', deleted: true });
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
@@ -53,7 +54,7 @@ describe('attack protection over the Frontend API (SQLite)', () => {
 
   describe('session fixation (issue 14 item 2, ASVS 3.2.1)', () => {
     it('a completed password sign-in gets a new __client value; a value planted before it gets nothing', async () => {
-      await t.domain.users.create({ emailAddresses: ['fixed@example.com'], password: 'fixation passphrase' });
+      await t.domain.users.create({ emailAddresses: ['fixed@example.com'], password: 'fixation passphrase' }, SYSTEM_CALLER);
       const attacker = fapiBrowser(t.app);
       await attacker.call('POST', '/v1/client/sign_ins', { identifier: 'nobody@example.com' });
       const planted = attacker.cookie;
@@ -79,7 +80,7 @@ describe('attack protection over the Frontend API (SQLite)', () => {
     });
 
     it('an identifier-first e-mail-code sign-in, a sign-up and a sign-out each issue a new value', async () => {
-      await t.domain.users.create({ emailAddresses: ['fixed-code@example.com'], password: 'fixation passphrase' });
+      await t.domain.users.create({ emailAddresses: ['fixed-code@example.com'], password: 'fixation passphrase' }, SYSTEM_CALLER);
       const b = fapiBrowser(t.app);
       const signInId = await startCodeSignIn(b, 'fixed-code@example.com');
       const beforeSignIn = b.cookie;
@@ -120,7 +121,7 @@ describe('attack protection over the Frontend API (SQLite)', () => {
 
   describe('code brute force across prepares (issue 14 item 3, ASVS 2.2.1)', () => {
     it('e-mail sign-in codes: a fresh prepare gives no fresh budget; past it, 429 with Retry-After', async () => {
-      await t.domain.users.create({ emailAddresses: ['guess-signin@example.com'], password: 'guessing passphrase' });
+      await t.domain.users.create({ emailAddresses: ['guess-signin@example.com'], password: 'guessing passphrase' }, SYSTEM_CALLER);
       const answers: number[] = [];
       // Each round: a new browser (so per-client limits play no part), a new sign-in, a new code, three guesses.
       for (let round = 0; round < 4; round++) {
@@ -152,7 +153,7 @@ describe('attack protection over the Frontend API (SQLite)', () => {
     });
 
     it('reset-password codes share the address budget', async () => {
-      await t.domain.users.create({ emailAddresses: ['guess-reset@example.com'], password: 'guessing passphrase' });
+      await t.domain.users.create({ emailAddresses: ['guess-reset@example.com'], password: 'guessing passphrase' }, SYSTEM_CALLER);
       let last = 0;
       for (let round = 0; round < 4; round++) {
         const b = fapiBrowser(t.app);
@@ -170,7 +171,7 @@ describe('attack protection over the Frontend API (SQLite)', () => {
     });
 
     it('code sends per address are limited: the sixth prepare in the window gets 429', async () => {
-      await t.domain.users.create({ emailAddresses: ['flooded@example.com'], password: 'flooding passphrase' });
+      await t.domain.users.create({ emailAddresses: ['flooded@example.com'], password: 'flooding passphrase' }, SYSTEM_CALLER);
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) {
         const b = fapiBrowser(t.app);
@@ -201,7 +202,7 @@ describe('attack protection over the Frontend API (SQLite)', () => {
     });
 
     it('/v1/me e-mail verification codes: the address budget holds across prepares', async () => {
-      await t.domain.users.create({ emailAddresses: ['me-guess@example.com'], password: 'me guessing passphrase' });
+      await t.domain.users.create({ emailAddresses: ['me-guess@example.com'], password: 'me guessing passphrase' }, SYSTEM_CALLER);
       const b = fapiBrowser(t.app);
       const signIn = await b.call('POST', '/v1/client/sign_ins', {
         identifier: 'me-guess@example.com',
@@ -225,13 +226,16 @@ describe('attack protection over the Frontend API (SQLite)', () => {
 
   describe('enumeration (issue 14 item 7, ASVS 2.2.1 / 3.x)', () => {
     it('known and unknown identifiers get answers of the same shape, id format and masking', async () => {
-      await t.domain.users.create({
-        emailAddresses: ['owner.person@secret-domain.example'],
-        password: 'enumeration passphrase',
-        firstName: 'Ada',
-        lastName: 'Lovelace',
-        username: 'ada_lovelace',
-      });
+      await t.domain.users.create(
+        {
+          emailAddresses: ['owner.person@secret-domain.example'],
+          password: 'enumeration passphrase',
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          username: 'ada_lovelace',
+        },
+        SYSTEM_CALLER,
+      );
       const answersFor = async (identifier: string) => {
         const b = fapiBrowser(t.app);
         const created = await b.call('POST', '/v1/client/sign_ins', { identifier });
@@ -273,7 +277,10 @@ describe('attack protection over the Frontend API (SQLite)', () => {
 
   describe('mail abuse and squatting (issue 14 item 8)', () => {
     it('an unverified address listed by another account does not block the owner, who takes it by verifying', async () => {
-      const squatter = await t.domain.users.create({ emailAddresses: ['squatter@example.com'], password: 'squatting passphrase' });
+      const squatter = await t.domain.users.create(
+        { emailAddresses: ['squatter@example.com'], password: 'squatting passphrase' },
+        SYSTEM_CALLER,
+      );
       const listed = await t.app.inject({
         method: 'POST',
         url: '/api/v1/email_addresses',
@@ -389,7 +396,10 @@ describe('account lockout (issue 14 item 5, ASVS 2.2.1), with lockout.maxAttempt
       max_attempts: 5,
       duration_in_minutes: 30,
     });
-    const { user } = await t.domain.users.create({ emailAddresses: ['locked.out@example.com'], password: 'the right passphrase' });
+    const { user } = await t.domain.users.create(
+      { emailAddresses: ['locked.out@example.com'], password: 'the right passphrase' },
+      SYSTEM_CALLER,
+    );
     const fresh = await t.app.inject({ method: 'GET', url: `/api/v1/users/${user.id}`, headers: t.auth });
     expect(JSON.parse(fresh.body)).toMatchObject({ locked: false, lockout_expires_in_seconds: null, verification_attempts_remaining: 5 });
 
@@ -437,7 +447,7 @@ describe('account lockout (issue 14 item 5, ASVS 2.2.1), with lockout.maxAttempt
   });
 
   it('wrong e-mail codes count towards the lockout too', async () => {
-    await t.domain.users.create({ emailAddresses: ['code.locked@example.com'], password: 'the right passphrase' });
+    await t.domain.users.create({ emailAddresses: ['code.locked@example.com'], password: 'the right passphrase' }, SYSTEM_CALLER);
     const codes: number[] = [];
     for (let round = 0; round < 2; round++) {
       const b = fapiBrowser(t.app);
@@ -462,7 +472,10 @@ describe('change_password is rate limited and counts towards the lockout (issue 
   afterAll(async () => t.close());
 
   it('answers 429 after ten wrong current passwords in a minute', async () => {
-    const { user } = await t.domain.users.create({ emailAddresses: ['changer@example.com'], password: 'the right passphrase' });
+    const { user } = await t.domain.users.create(
+      { emailAddresses: ['changer@example.com'], password: 'the right passphrase' },
+      SYSTEM_CALLER,
+    );
     const b = fapiBrowser(t.app);
     await b.call('POST', '/v1/client/sign_ins', {
       identifier: 'changer@example.com',
@@ -495,7 +508,7 @@ function raceSuite(dialect: 'sqlite' | 'postgres') {
   });
 
   it('17 concurrent wrong codes get three tries between them; the right code after them fails', async () => {
-    await t.domain.users.create({ emailAddresses: ['racer@example.com'], password: 'racing passphrase' });
+    await t.domain.users.create({ emailAddresses: ['racer@example.com'], password: 'racing passphrase' }, SYSTEM_CALLER);
     const b = fapiBrowser(t.app);
     const id = await startCodeSignIn(b, 'racer@example.com');
     const code = await mailedCode(t, 'racer@example.com');

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
 import { isAllowedRedirect, originOf } from '../../security/origins.js';
+import { frontendCaller } from '../caller.js';
 import { parseCookies } from '../cookies.js';
 import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
@@ -20,7 +21,8 @@ export function registerClientRoutes(app: FastifyInstance, domain: Domain, ctx: 
   app.delete('/v1/client', async (request, reply) => {
     const client = await ctx.client(request);
     if (!client) return sendJson(reply, 200, { response: null, client: null });
-    await domain.clients.endSessions(client.id, 'ended');
+    // Every session of the browser ends, whoever's: the caller is the browser, not one user.
+    await domain.clients.endSessions(client.id, 'ended', frontendCaller(request, undefined));
     await domain.clients.update(client.id, { signInId: null, signUpId: null });
     // Signing out gives the browser a new client token: the old value is worth nothing afterwards.
     await ctx.rotateClient(reply, client.id);

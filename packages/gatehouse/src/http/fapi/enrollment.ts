@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { errors } from '../../errors.js';
 import type { MembershipRequestStatus, OrganizationSuggestionStatus } from '../../model/index.js';
+import { frontendCaller } from '../caller.js';
 import { serializeMembershipRequest, serializeOrganizationSuggestion } from '../serializers/enrollment.js';
 import type { FapiContext } from './context.js';
 import { paging } from './organizations.js';
@@ -59,7 +60,7 @@ export function registerEnrollmentRoutes(app: FastifyInstance, domain: Domain, c
   app.post('/v1/organizations/:id/membership_requests/:requestId/accept', async (request, reply) => {
     const { clientId, userId } = await ctx.signedIn(request);
     const { organization } = await domain.organizations.authorize(organizationId(request), userId, 'org:sys_memberships:manage');
-    const record = await enrollment.acceptRequest(organization.id, requestId(request));
+    const record = await enrollment.acceptRequest(organization.id, requestId(request), frontendCaller(request, userId));
     return ctx.send(request, reply, clientId, serializeMembershipRequest(record, links));
   });
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 
 const ORIGIN = 'http://127.0.0.1:5173';
@@ -130,7 +131,7 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
   });
 
   it('resets a password with an e-mailed code', async () => {
-    await t.domain.users.create({ emailAddresses: ['forgot@example.com'], password: 'original passphrase' });
+    await t.domain.users.create({ emailAddresses: ['forgot@example.com'], password: 'original passphrase' }, SYSTEM_CALLER);
     const b = browser(t.app);
     const signIn = JSON.parse((await b.call('POST', '/v1/client/sign_ins', { identifier: 'forgot@example.com' })).body).response;
     const factor = signIn.supported_first_factors.find((f: { strategy: string }) => f.strategy === 'reset_password_email_code');
@@ -180,7 +181,7 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
   });
 
   it("lists the person's active sessions for <UserProfile/> and revokes one", async () => {
-    await t.domain.users.create({ emailAddresses: ['devices@example.com'], password: 'devices passphrase' });
+    await t.domain.users.create({ emailAddresses: ['devices@example.com'], password: 'devices passphrase' }, SYSTEM_CALLER);
     const laptop = browser(t.app);
     const phone = browser(t.app);
     const signIn = async (b: ReturnType<typeof browser>) =>
@@ -214,7 +215,7 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
     expect(after.map((s: { id: string }) => s.id)).toEqual([laptopSession]);
 
     const stranger = browser(t.app);
-    await t.domain.users.create({ emailAddresses: ['stranger@example.com'], password: 'stranger passphrase' });
+    await t.domain.users.create({ emailAddresses: ['stranger@example.com'], password: 'stranger passphrase' }, SYSTEM_CALLER);
     const strangerSession = JSON.parse(
       (
         await stranger.call('POST', '/v1/client/sign_ins', {
@@ -229,7 +230,7 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
   });
 
   it("puts the browser's client in errors' meta.client, so a stale tab learns which session exists", async () => {
-    await t.domain.users.create({ emailAddresses: ['two.tabs@example.com'], password: 'two tabs passphrase' });
+    await t.domain.users.create({ emailAddresses: ['two.tabs@example.com'], password: 'two tabs passphrase' }, SYSTEM_CALLER);
     const b = browser(t.app);
     const first = await b.call('POST', '/v1/client/sign_ins', { identifier: 'two.tabs@example.com', password: 'two tabs passphrase' });
     const sessionId = JSON.parse(first.body).response.created_session_id;
@@ -295,7 +296,7 @@ describe('Frontend API flows (in-process, real SQLite)', () => {
 
   it('hands out handshake nonces that BAPI turns into cookie directives', async () => {
     const b = browser(t.app);
-    await t.domain.users.create({ emailAddresses: ['hs@example.com'], password: 'handshake passphrase' });
+    await t.domain.users.create({ emailAddresses: ['hs@example.com'], password: 'handshake passphrase' }, SYSTEM_CALLER);
     await b.call('POST', '/v1/client/sign_ins', { identifier: 'hs@example.com', password: 'handshake passphrase', strategy: 'password' });
     const redirect = await b.call('GET', `/v1/client/handshake?redirect_url=${encodeURIComponent(`${ORIGIN}/protected`)}&format=nonce`);
     expect(redirect.statusCode).toBe(307);

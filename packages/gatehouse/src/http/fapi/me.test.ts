@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 
 const ORIGIN = 'http://127.0.0.1:5173';
@@ -30,12 +31,15 @@ describe('/v1/me (in-process, real SQLite)', () => {
   afterAll(async () => t.close());
 
   it('updates the profile: an empty field clears it, an unknown field is refused', async () => {
-    await t.domain.users.create({
-      emailAddresses: ['profile@example.com'],
-      password: 'profile passphrase',
-      firstName: 'Pat',
-      lastName: 'Lee',
-    });
+    await t.domain.users.create(
+      {
+        emailAddresses: ['profile@example.com'],
+        password: 'profile passphrase',
+        firstName: 'Pat',
+        lastName: 'Lee',
+      },
+      SYSTEM_CALLER,
+    );
     const me = await signedInBrowser(t, 'profile@example.com', 'profile passphrase');
     const renamed = await me.call('POST', '/v1/me?_method=PATCH', { first_name: 'Robin', last_name: '' });
     expect(renamed.status).toBe(200);
@@ -48,7 +52,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
   });
 
   it('changes the password: the current one is required, other sessions can be signed out', async () => {
-    await t.domain.users.create({ emailAddresses: ['pw@example.com'], password: 'first passphrase here' });
+    await t.domain.users.create({ emailAddresses: ['pw@example.com'], password: 'first passphrase here' }, SYSTEM_CALLER);
     const other = await signedInBrowser(t, 'pw@example.com', 'first passphrase here');
     const me = await signedInBrowser(t, 'pw@example.com', 'first passphrase here');
     const wrong = await me.call('POST', '/v1/me/change_password', {
@@ -72,7 +76,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
   });
 
   it('adds, verifies, makes primary and removes e-mail addresses', async () => {
-    await t.domain.users.create({ emailAddresses: ['mail-a@example.com'], password: 'email passphrase one' });
+    await t.domain.users.create({ emailAddresses: ['mail-a@example.com'], password: 'email passphrase one' }, SYSTEM_CALLER);
     const me = await signedInBrowser(t, 'mail-a@example.com', 'email passphrase one');
     const added = await me.call('POST', '/v1/me/email_addresses', { email_address: 'mail-b@example.com' });
     const emailId = added.body.response.id as string;
@@ -98,7 +102,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
   });
 
   it('a code allows three wrong tries, is single use and expires', async () => {
-    await t.domain.users.create({ emailAddresses: ['codes@example.com'], password: 'codes passphrase one' });
+    await t.domain.users.create({ emailAddresses: ['codes@example.com'], password: 'codes passphrase one' }, SYSTEM_CALLER);
     const me = await signedInBrowser(t, 'codes@example.com', 'codes passphrase one');
     const added = await me.call('POST', '/v1/me/email_addresses', { email_address: 'codes-2@example.com' });
     const id = added.body.response.id as string;
@@ -127,7 +131,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
     let now = Date.now();
     const timed = await createTestApp({ clock: () => now });
     try {
-      await timed.domain.users.create({ emailAddresses: ['late@example.com'], password: 'late passphrase one' });
+      await timed.domain.users.create({ emailAddresses: ['late@example.com'], password: 'late passphrase one' }, SYSTEM_CALLER);
       const me = await signedInBrowser(timed, 'late@example.com', 'late passphrase one');
       const added = await me.call('POST', '/v1/me/email_addresses', { email_address: 'late-2@example.com' });
       const id = added.body.response.id as string;
@@ -142,7 +146,7 @@ describe('/v1/me (in-process, real SQLite)', () => {
   });
 
   it('deletes the account when self-deletion is enabled', async () => {
-    const record = await t.domain.users.create({ emailAddresses: ['bye@example.com'], password: 'goodbye passphrase' });
+    const record = await t.domain.users.create({ emailAddresses: ['bye@example.com'], password: 'goodbye passphrase' }, SYSTEM_CALLER);
     const me = await signedInBrowser(t, 'bye@example.com', 'goodbye passphrase');
     const res = await me.call('POST', '/v1/me?_method=DELETE');
     expect(res.body.response).toMatchObject({ id: record.user.id, deleted: true });

@@ -6,6 +6,7 @@ import type { UserRecord } from '../../domain/users.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { EmailAddress } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
+import { frontendCaller } from '../caller.js';
 import { queryValue } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
@@ -104,13 +105,17 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
     const { clientId, userId } = await signedIn(request);
     const body = parseForm(updateBody, request.body, CLEARABLE);
     if (body.primary_phone_number_id) await domain.meFactors.makePhonePrimary(userId, body.primary_phone_number_id);
-    await domain.me.update(userId, {
-      firstName: body.first_name,
-      lastName: body.last_name,
-      username: body.username,
-      unsafeMetadata: body.unsafe_metadata,
-      primaryEmailAddressId: body.primary_email_address_id,
-    });
+    await domain.me.update(
+      userId,
+      {
+        firstName: body.first_name,
+        lastName: body.last_name,
+        username: body.username,
+        unsafeMetadata: body.unsafe_metadata,
+        primaryEmailAddressId: body.primary_email_address_id,
+      },
+      frontendCaller(request, userId),
+    );
     return sendUser(request, reply, clientId, userId);
   });
 
@@ -118,17 +123,22 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
     const { clientId, sessionId, userId } = await signedIn(request);
     const body = parseForm(changePasswordBody, request.body);
     await enforceLimits(domain, limiter, request, [[`change_password:${userId}`, CHANGE_PASSWORD]]);
-    await domain.me.changePassword(userId, sessionId, {
-      currentPassword: body.current_password,
-      newPassword: body.new_password,
-      signOutOfOtherSessions: body.sign_out_of_other_sessions,
-    });
+    await domain.me.changePassword(
+      userId,
+      sessionId,
+      {
+        currentPassword: body.current_password,
+        newPassword: body.new_password,
+        signOutOfOtherSessions: body.sign_out_of_other_sessions,
+      },
+      frontendCaller(request, userId),
+    );
     return sendUser(request, reply, clientId, userId);
   });
 
   app.delete('/v1/me', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
-    await domain.me.deleteSelf(userId);
+    await domain.me.deleteSelf(userId, frontendCaller(request, userId));
     return ctx.send(request, reply, clientId, serializeDeleted('user', userId));
   });
 
@@ -147,7 +157,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
 
   app.post('/v1/me/sessions/:id/revoke', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
-    const session = await domain.me.revokeSession(userId, clientId, (request.params as { id: string }).id);
+    const session = await domain.me.revokeSession(userId, clientId, (request.params as { id: string }).id, frontendCaller(request, userId));
     const activities = await domain.sessionActivities.forSessions([session.id]);
     return ctx.send(request, reply, clientId, serializeSessionWithActivities(session, activities.get(session.id)));
   });
@@ -160,7 +170,7 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
 
   app.post('/v1/me/email_addresses', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
-    const email = await domain.me.addEmail(userId, parseForm(addEmailBody, request.body).email_address);
+    const email = await domain.me.addEmail(userId, parseForm(addEmailBody, request.body).email_address, frontendCaller(request, userId));
     return ctx.send(request, reply, clientId, await emailJson(email));
   });
 
@@ -181,23 +191,38 @@ export function registerMeRoutes(app: FastifyInstance, domain: Domain, ctx: Fapi
     if (body.strategy === emailLink.name) {
       const own = (await domain.users.get(userId)).emailAddresses.find((e) => e.id === emailId(request));
       if (!own) throw errors.notFound('email address');
-      await domain.meFactors.prepareEmailLink(own, ctx.locale(request, body), await checkedRedirect(domain, body.redirect_url, publicUrl));
+      await domain.meFactors.prepareEmailLink(
+        own,
+        ctx.locale(request, body),
+        await checkedRedirect(domain, body.redirect_url, publicUrl),
+        frontendCaller(request, userId),
+      );
       return ctx.send(request, reply, clientId, await emailJson(own));
     }
-    const email = await domain.me.prepareEmailVerification(userId, emailId(request), ctx.locale(request, body));
+    const email = await domain.me.prepareEmailVerification(
+      userId,
+      emailId(request),
+      ctx.locale(request, body),
+      frontendCaller(request, userId),
+    );
     return ctx.send(request, reply, clientId, await emailJson(email));
   });
 
   app.post('/v1/me/email_addresses/:id/attempt_verification', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     await enforceLimits(domain, limiter, request, [[`me_code:${userId}`, CODE_ATTEMPTS]]);
-    const email = await domain.me.attemptEmailVerification(userId, emailId(request), parseForm(attemptBody, request.body).code);
+    const email = await domain.me.attemptEmailVerification(
+      userId,
+      emailId(request),
+      parseForm(attemptBody, request.body).code,
+      frontendCaller(request, userId),
+    );
     return ctx.send(request, reply, clientId, await emailJson(email));
   });
 
   app.delete('/v1/me/email_addresses/:id', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
-    await domain.me.removeEmail(userId, emailId(request));
+    await domain.me.removeEmail(userId, emailId(request), frontendCaller(request, userId));
     return ctx.send(request, reply, clientId, serializeDeleted('email_address', emailId(request)));
   });
 

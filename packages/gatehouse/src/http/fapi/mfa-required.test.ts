@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { type ClerkClient, createClerkClient } from '@clerk/backend';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
 
@@ -62,7 +63,7 @@ describe('MFA required: pending sessions with the setup-mfa task (SQLite, HTTP o
   });
 
   it('a password sign-in completes with a pending session: setup-mfa task, sts pending, signed out to the app; TOTP makes it active', async () => {
-    await t.domain.users.create({ emailAddresses: ['pending@example.com'], password: PASSWORD });
+    await t.domain.users.create({ emailAddresses: ['pending@example.com'], password: PASSWORD }, SYSTEM_CALLER);
     const b = fapiBrowser(t.app);
     const res = await signIn(b, 'pending@example.com');
     expect(res.status).toBe(200);
@@ -139,7 +140,7 @@ describe('MFA required: pending sessions with the setup-mfa task (SQLite, HTTP o
   });
 
   it('a pending session counts as signed in: another sign-in on the browser is session_exists; sign-out ends it', async () => {
-    await t.domain.users.create({ emailAddresses: ['signout@example.com'], password: PASSWORD });
+    await t.domain.users.create({ emailAddresses: ['signout@example.com'], password: PASSWORD }, SYSTEM_CALLER);
     const b = fapiBrowser(t.app);
     const sessionId = (await signIn(b, 'signout@example.com')).body.response.created_session_id as string;
     const twice = await signIn(b, 'signout@example.com');
@@ -154,7 +155,7 @@ describe('MFA required: pending sessions with the setup-mfa task (SQLite, HTTP o
   });
 
   it('reserving a verified phone number for two-step verification completes the task', async () => {
-    await t.domain.users.create({ emailAddresses: ['phone-task@example.com'], password: PASSWORD });
+    await t.domain.users.create({ emailAddresses: ['phone-task@example.com'], password: PASSWORD }, SYSTEM_CALLER);
     const b = fapiBrowser(t.app);
     const sessionId = (await signIn(b, 'phone-task@example.com')).body.response.created_session_id as string;
     const number = '+14155550177';
@@ -224,7 +225,7 @@ describe('MFA required: pending sessions with the setup-mfa task (SQLite, HTTP o
   it('outside the task too: the first second factor by phone brings backup codes; giving it up takes them away', async () => {
     await t.domain.instance.updateSettings((s) => ({ ...s, factors: { ...s.factors, mfaRequired: false } }));
     try {
-      await t.domain.users.create({ emailAddresses: ['phone-first@example.com'], password: PASSWORD });
+      await t.domain.users.create({ emailAddresses: ['phone-first@example.com'], password: PASSWORD }, SYSTEM_CALLER);
       const b = fapiBrowser(t.app);
       expect((await signIn(b, 'phone-first@example.com')).body.client.sessions[0]).toMatchObject({ status: 'active' });
       const number = '+14155550178';
@@ -294,7 +295,7 @@ describe('MFA required with no second factor to set up', () => {
   afterAll(async () => t?.close());
 
   it('is not imposed: the session starts active rather than stuck pending', async () => {
-    await t.domain.users.create({ emailAddresses: ['nothing@example.com'], password: PASSWORD });
+    await t.domain.users.create({ emailAddresses: ['nothing@example.com'], password: PASSWORD }, SYSTEM_CALLER);
     const res = await signIn(fapiBrowser(t.app), 'nothing@example.com');
     expect(res.body.client.sessions[0]).toMatchObject({ status: 'active', tasks: null });
   });

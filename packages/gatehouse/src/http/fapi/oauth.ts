@@ -3,6 +3,7 @@ import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
 import { isAllowedRedirect } from '../../security/origins.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
+import { frontendCaller } from '../caller.js';
 import type { FapiContext } from './context.js';
 import { enforceLimits } from './limits.js';
 
@@ -29,7 +30,7 @@ export function registerOAuthRoutes(app: FastifyInstance, domain: Domain, ctx: F
     await enforceLimits(domain, limiter, request, [[`oauth_callback:ip:${request.ip}`, CALLBACKS]]);
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
     const browser = await ctx.client(request);
-    const outcome = await domain.oauthCallback.handle(query, browser?.id);
+    const outcome = await domain.oauthCallback.handle(query, browser?.id, frontendCaller(request, undefined));
     // Production: a session created here gets the browser a new client token (session fixation). A
     // development browser keeps its token, which the app holds (see rotateClient).
     if (outcome.sessionCreated && !domain.isDevelopment()) await ctx.rotateClient(reply, outcome.clientId);

@@ -6,6 +6,7 @@ import type { MembershipRecord } from '../../domain/organizations.js';
 import { errors } from '../../errors.js';
 import type { Invitation, InvitationStatus, Organization } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
+import { frontendCaller } from '../caller.js';
 import { queryValue } from '../params.js';
 import { serializeDeleted } from '../serializers/deleted.js';
 import { serializeFrontendOrganizationInvitation } from '../serializers/invitation.js';
@@ -113,7 +114,10 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
       throw errors.notAuthorizedInOrganization('org:create');
     }
     const body = parseForm(createBody, request.body);
-    const { organization } = await domain.organizations.create({ name: body.name, slug: body.slug, createdBy: userId });
+    const { organization } = await domain.organizations.create(
+      { name: body.name, slug: body.slug, createdBy: userId },
+      frontendCaller(request, userId),
+    );
     return send(request, reply, clientId, await organizationJson(organization));
   });
 
@@ -127,7 +131,11 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     const { clientId, userId } = await ctx.signedIn(request);
     const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_profile:manage');
     const body = parseForm(updateBody, request.body);
-    const updated = await domain.organizations.update(organization.id, { name: body.name, slug: body.slug });
+    const updated = await domain.organizations.update(
+      organization.id,
+      { name: body.name, slug: body.slug },
+      frontendCaller(request, userId),
+    );
     return send(request, reply, clientId, await organizationJson(updated.organization));
   });
 
@@ -135,7 +143,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     const { clientId, userId } = await ctx.signedIn(request);
     const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_profile:delete');
     if (!organization.adminDeleteEnabled) throw errors.notAuthorizedInOrganization('org:sys_profile:delete');
-    await domain.organizations.delete(organization.id);
+    await domain.organizations.delete(organization.id, frontendCaller(request, userId));
     return send(request, reply, clientId, serializeDeleted('organization', organization.id));
   });
 
@@ -158,7 +166,11 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     const { clientId, userId } = await ctx.signedIn(request);
     const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_memberships:manage');
     const body = parseForm(addMemberBody, request.body);
-    const record = await domain.organizations.createMembership(organization.id, { userId: body.user_id, role: body.role });
+    const record = await domain.organizations.createMembership(
+      organization.id,
+      { userId: body.user_id, role: body.role },
+      frontendCaller(request, userId),
+    );
     return send(request, reply, clientId, membershipJson(record));
   });
 
@@ -169,7 +181,12 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     const { role } = parseForm(roleBody, request.body);
     await domain.organizations.getMembership(organization.id, target);
     await domain.organizations.assertKeepsManager(organization.id, target, role);
-    return send(request, reply, clientId, membershipJson(await domain.organizations.updateMembership(organization.id, target, { role })));
+    return send(
+      request,
+      reply,
+      clientId,
+      membershipJson(await domain.organizations.updateMembership(organization.id, target, { role }, frontendCaller(request, userId))),
+    );
   });
 
   app.delete('/v1/organizations/:id/memberships/:userId', async (request, reply) => {
@@ -183,7 +200,12 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     );
     await domain.organizations.getMembership(organization.id, target);
     await domain.organizations.assertKeepsManager(organization.id, target);
-    return send(request, reply, clientId, membershipJson(await domain.organizations.deleteMembership(organization.id, target)));
+    return send(
+      request,
+      reply,
+      clientId,
+      membershipJson(await domain.organizations.deleteMembership(organization.id, target, frontendCaller(request, userId))),
+    );
   });
 
   app.get('/v1/organizations/:id/roles', async (request, reply) => {
@@ -211,12 +233,16 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_memberships:manage');
     const body = parseForm(inviteBody, request.body);
     await enforceLimits(domain, limiter, request, [[`org_invite:${organization.id}`, INVITES]]);
-    const { invitation } = await domain.invitations.createForOrganization(organization.id, {
-      emailAddress: body.email_address,
-      role: body.role,
-      inviterUserId: userId,
-      locale: ctx.locale(request, undefined),
-    });
+    const { invitation } = await domain.invitations.createForOrganization(
+      organization.id,
+      {
+        emailAddress: body.email_address,
+        role: body.role,
+        inviterUserId: userId,
+        locale: ctx.locale(request, undefined),
+      },
+      frontendCaller(request, userId),
+    );
     return send(request, reply, clientId, await invitationJson(invitation, organization));
   });
 
@@ -234,6 +260,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
         inviterUserId: userId,
         locale: ctx.locale(request, undefined),
       })),
+      frontendCaller(request, userId),
     );
     return send(request, reply, clientId, await Promise.all(issued.map(({ invitation }) => invitationJson(invitation, organization))));
   });
@@ -242,7 +269,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     const { clientId, userId } = await ctx.signedIn(request);
     const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_memberships:manage');
     const { invitationId } = request.params as { invitationId: string };
-    const invitation = await domain.invitations.revokeForOrganization(organization.id, invitationId);
+    const invitation = await domain.invitations.revokeForOrganization(organization.id, invitationId, frontendCaller(request, userId));
     return send(request, reply, clientId, await invitationJson(invitation, organization));
   });
 
@@ -265,7 +292,11 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     const { clientId, userId } = await ctx.signedIn(request);
     const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_domains:manage');
     const body = parseForm(domainBody, request.body);
-    const record = await domainsOf.create(organization.id, { name: body.name, enrollmentMode: body.enrollment_mode, verified: false });
+    const record = await domainsOf.create(
+      organization.id,
+      { name: body.name, enrollmentMode: body.enrollment_mode, verified: false },
+      frontendCaller(request, userId),
+    );
     return send(request, reply, clientId, serializeFrontendOrganizationDomain(record));
   });
 
@@ -278,7 +309,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
   app.delete('/v1/organizations/:id/domains/:domainId', async (request, reply) => {
     const { clientId, userId } = await ctx.signedIn(request);
     const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_domains:manage');
-    const { domain: gone } = await domainsOf.delete(organization.id, domainId(request));
+    const { domain: gone } = await domainsOf.delete(organization.id, domainId(request), frontendCaller(request, userId));
     return send(request, reply, clientId, serializeDeleted('organization_domain', gone.id));
   });
 
@@ -291,6 +322,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
       domainId(request),
       body.affiliation_email_address,
       ctx.locale(request, undefined),
+      frontendCaller(request, userId),
     );
     return send(request, reply, clientId, serializeFrontendOrganizationDomain(record));
   });
@@ -299,7 +331,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     const { clientId, userId } = await ctx.signedIn(request);
     const { organization } = await domain.organizations.authorize(orgId(request), userId, 'org:sys_domains:manage');
     const body = parseForm(codeBody, request.body);
-    const record = await domainsOf.attemptAffiliation(organization.id, domainId(request), body.code);
+    const record = await domainsOf.attemptAffiliation(organization.id, domainId(request), body.code, frontendCaller(request, userId));
     return send(request, reply, clientId, serializeFrontendOrganizationDomain(record));
   });
 
@@ -311,6 +343,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
       organization.id,
       domainId(request),
       body.enrollment_mode,
+      frontendCaller(request, userId),
       body.delete_pending === 'true',
     );
     return send(request, reply, clientId, serializeFrontendOrganizationDomain(record));
@@ -328,7 +361,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
     const { clientId, userId } = await ctx.signedIn(request);
     const { organization, membership } = await domain.organizations.authorize(orgId(request), userId);
     await domain.organizations.assertKeepsManager(organization.id, userId);
-    await domain.organizations.deleteMembership(organization.id, userId);
+    await domain.organizations.deleteMembership(organization.id, userId, frontendCaller(request, userId));
     return send(request, reply, clientId, serializeDeleted('organization_membership', membership.id));
   });
 
@@ -342,7 +375,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
   app.post('/v1/me/organization_invitations/:id/accept', async (request, reply) => {
     const { clientId, userId } = await ctx.signedIn(request);
     const { id } = request.params as { id: string };
-    const { invitation, organization } = await domain.invitations.acceptForUser(userId, id);
+    const { invitation, organization } = await domain.invitations.acceptForUser(userId, id, frontendCaller(request, userId));
     return send(request, reply, clientId, await invitationJson(invitation, organization));
   });
 

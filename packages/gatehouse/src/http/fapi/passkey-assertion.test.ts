@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { fapiBrowser, TEST_ORIGIN } from '../../testing/fapi-browser.js';
 
@@ -62,7 +63,8 @@ describe('passkey sign-in assertions (SQLite)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     await t.domain.instance.updateSettings((s) => ({ ...s, passwordless: { ...s.passwordless, passkeys: true } }));
-    userId = (await t.domain.users.create({ emailAddresses: ['keyholder@example.com'], password: 'a sturdy passphrase' })).user.id;
+    userId = (await t.domain.users.create({ emailAddresses: ['keyholder@example.com'], password: 'a sturdy passphrase' }, SYSTEM_CALLER))
+      .user.id;
     const now = Date.now();
     await t.store.passkeys.insert({
       id: 'pkey_softauthenticator00000000',
@@ -160,7 +162,7 @@ describe('passkey sign-in assertions (SQLite)', () => {
     expect(blank.status).toBe(422);
     expect(blank.body.errors[0]).toMatchObject({ meta: { param_name: 'name' } });
 
-    await t.domain.users.create({ emailAddresses: ['stranger@example.com'], password: 'a sturdy passphrase' });
+    await t.domain.users.create({ emailAddresses: ['stranger@example.com'], password: 'a sturdy passphrase' }, SYSTEM_CALLER);
     const stranger = fapiBrowser(t.app);
     await stranger.call('POST', '/v1/client/sign_ins', {
       identifier: 'stranger@example.com',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
 
@@ -55,7 +56,7 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
   describe('phone numbers and phone_code', () => {
     it('adds and verifies a number by SMS code (dev outbox), then signs in with it; wrong codes are refused until the code is locked', async () => {
       const email = 'phone-owner@example.com';
-      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });
+      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD }, SYSTEM_CALLER);
       const b = await signedInBrowser(t, email);
       const added = await b.call('POST', '/v1/me/phone_numbers', { phone_number: '+1 (415) 555-2671' });
       expect(added.status).toBe(200);
@@ -112,7 +113,7 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
     it('a number reserved for two-step verification is a second factor: password, then an SMS code', async () => {
       const email = 'phone-2fa@example.com';
       const number = '+14155550123';
-      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });
+      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD }, SYSTEM_CALLER);
       const b = await signedInBrowser(t, email);
       const added = await b.call('POST', '/v1/me/phone_numbers', { phone_number: number });
       const id = added.body.response.id as string;
@@ -191,7 +192,7 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
 
     it("Clerk's test numbers take 424242 on a development instance and get no SMS", async () => {
       const email = 'test-number@example.com';
-      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });
+      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD }, SYSTEM_CALLER);
       const b = await signedInBrowser(t, email);
       const added = await b.call('POST', '/v1/me/phone_numbers', { phone_number: '+15555550142' });
       const id = added.body.response.id as string;
@@ -202,7 +203,7 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
     });
 
     it('a malformed number is 422 form_param_format_invalid', async () => {
-      await t.domain.users.create({ emailAddresses: ['bad-number@example.com'], password: PASSWORD });
+      await t.domain.users.create({ emailAddresses: ['bad-number@example.com'], password: PASSWORD }, SYSTEM_CALLER);
       const b = await signedInBrowser(t, 'bad-number@example.com');
       const res = await b.call('POST', '/v1/me/phone_numbers', { phone_number: 'call me' });
       expect(res.status).toBe(422);
@@ -213,7 +214,7 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
   describe('email_link', () => {
     it('a link opened on another device completes the sign-in on the browser that asked; a reused link fails', async () => {
       const email = 'linked@example.com';
-      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });
+      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD }, SYSTEM_CALLER);
       const asking = fapiBrowser(t.app);
       const created = await asking.call('POST', '/v1/client/sign_ins', { identifier: email });
       const signInId = created.body.response.id as string;
@@ -248,7 +249,7 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
 
     it('an expired link is refused with __clerk_status=expired, and the polling tab sees `expired`', async () => {
       const email = 'late@example.com';
-      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });
+      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD }, SYSTEM_CALLER);
       const asking = fapiBrowser(t.app);
       const created = await asking.call('POST', '/v1/client/sign_ins', { identifier: email });
       const signInId = created.body.response.id as string;
@@ -272,7 +273,7 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
       expect(forged.status).toBe(422);
       expect((forged.body as { errors: { code: string }[] }).errors[0]?.code).toBe('verification_failed');
 
-      await t.domain.users.create({ emailAddresses: ['redirect@example.com'], password: PASSWORD });
+      await t.domain.users.create({ emailAddresses: ['redirect@example.com'], password: PASSWORD }, SYSTEM_CALLER);
       const created = await b.call('POST', '/v1/client/sign_ins', { identifier: 'redirect@example.com' });
       const res = await b.call('POST', `/v1/client/sign_ins/${created.body.response.id}/prepare_first_factor`, {
         strategy: 'email_link',
@@ -284,7 +285,7 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
 
     it('links share the per-address send budget with codes: the sixth send in the window is 429', async () => {
       const email = 'many-links@example.com';
-      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });
+      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD }, SYSTEM_CALLER);
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) {
         // A new browser each time: the per-address budget holds across clients (not only the per-client limit).
@@ -319,7 +320,7 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
 
   describe('email_link for /v1/me e-mail addresses', () => {
     it("verifies a signed-in person's new address by link, once; the address is then verified", async () => {
-      await t.domain.users.create({ emailAddresses: ['linker@example.com'], password: PASSWORD });
+      await t.domain.users.create({ emailAddresses: ['linker@example.com'], password: PASSWORD }, SYSTEM_CALLER);
       const b = await signedInBrowser(t, 'linker@example.com');
       const added = await b.call('POST', '/v1/me/email_addresses', { email_address: 'second@example.com' });
       expect(added.status).toBe(200);
@@ -352,7 +353,7 @@ describe('passwordless factors over the Frontend API (SQLite)', () => {
   describe('passkeys', () => {
     it('registration starts with creation options in verification.nonce for the calling origin; a malformed credential is refused', async () => {
       const email = 'passkey@example.com';
-      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });
+      await t.domain.users.create({ emailAddresses: [email], password: PASSWORD }, SYSTEM_CALLER);
       const b = await signedInBrowser(t, email);
       const started = await b.call('POST', '/v1/me/passkeys');
       expect(started.status).toBe(200);
@@ -396,7 +397,7 @@ describe('passwordless factors off (the default)', () => {
     expect(attributes.email_address.first_factors).not.toContain('email_link');
     expect(attributes.passkey.enabled).toBe(false);
 
-    await t.domain.users.create({ emailAddresses: ['plain@example.com'], password: PASSWORD });
+    await t.domain.users.create({ emailAddresses: ['plain@example.com'], password: PASSWORD }, SYSTEM_CALLER);
     const b = fapiBrowser(t.app);
     const passkey = await b.call('POST', '/v1/client/sign_ins', { strategy: 'passkey' });
     expect(passkey.status).toBe(422);

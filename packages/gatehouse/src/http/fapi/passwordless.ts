@@ -4,6 +4,7 @@ import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
 import type { PhoneNumber } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
+import { frontendCaller } from '../caller.js';
 import { queryValue } from '../params.js';
 import { serializeDeleted } from '../serializers/deleted.js';
 import { serializePasskey } from '../serializers/passkey.js';
@@ -49,7 +50,7 @@ export function registerPasswordlessRoutes(
    */
   app.get('/v1/verify', async (request, reply) => {
     const token = queryValue(request.query, 'token') ?? '';
-    const visit = await domain.emailLinks.visit(token);
+    const visit = await domain.emailLinks.visit(token, frontendCaller(request, undefined));
     if (!visit.returnTo) throw visit.status === 'expired' ? frontendErrors.verificationExpired() : frontendErrors.verificationFailed();
     const target = new URL(visit.returnTo);
     target.searchParams.set('__clerk_status', visit.status);
@@ -95,7 +96,12 @@ export function registerPasswordlessRoutes(
     const body = parseForm(preparePhoneBody, request.body);
     if (body.strategy !== 'phone_code') throw frontendErrors.strategyInvalid(body.strategy);
     await enforceLimits(domain, limiter, request, [[`code_send:${clientId}`, CODE_SENDS]]);
-    const phone = await domain.meFactors.preparePhoneVerification(userId, idOf(request), ctx.locale(request, body));
+    const phone = await domain.meFactors.preparePhoneVerification(
+      userId,
+      idOf(request),
+      ctx.locale(request, body),
+      frontendCaller(request, userId),
+    );
     return ctx.send(request, reply, clientId, await phoneJson(phone));
   });
 

@@ -1,5 +1,6 @@
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
 
@@ -36,7 +37,7 @@ async function signInWithPassword(b: FapiBrowser, identifier: string) {
 
 /** Signs a new browser in with the password (no second factor yet) and sets up TOTP; returns the browser, secret and backup codes. */
 async function enrolTotp(t: TestApp, clock: ReturnType<typeof testClock>, email: string) {
-  await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });
+  await t.domain.users.create({ emailAddresses: [email], password: PASSWORD }, SYSTEM_CALLER);
   const b = fapiBrowser(t.app);
   const signedIn = await signInWithPassword(b, email);
   expect(signedIn.body.response.status).toBe('complete');
@@ -237,7 +238,7 @@ describe('TOTP and backup codes as second factors (SQLite, in-process)', () => {
   });
 
   it('a wrong enrolment code is refused and the TOTP stays unverified', async () => {
-    await t.domain.users.create({ emailAddresses: ['enrol-wrong@example.com'], password: PASSWORD });
+    await t.domain.users.create({ emailAddresses: ['enrol-wrong@example.com'], password: PASSWORD }, SYSTEM_CALLER);
     const b = fapiBrowser(t.app);
     await signInWithPassword(b, 'enrol-wrong@example.com');
     const { secret } = (await b.call('POST', '/v1/me/totp')).body.response;
@@ -256,7 +257,7 @@ describe('TOTP and backup codes as second factors (SQLite, in-process)', () => {
     await t.domain.instance.updateSettings((s) => ({ ...s, frontend: { ...s.frontend, username: 'optional' } }));
     const env = (await t.app.inject({ method: 'GET', url: '/v1/environment' })).json();
     expect(env.user_settings.attributes.username).toMatchObject({ enabled: true, used_for_first_factor: true, required: false });
-    await t.domain.users.create({ emailAddresses: ['named@example.com'], username: 'named_user', password: PASSWORD });
+    await t.domain.users.create({ emailAddresses: ['named@example.com'], username: 'named_user', password: PASSWORD }, SYSTEM_CALLER);
     const b = fapiBrowser(t.app);
     const signIn = await signInWithPassword(b, 'Named_User');
     expect(signIn.body.response).toMatchObject({ status: 'complete', identifier: 'named_user' });
@@ -401,7 +402,7 @@ describe('factor settings', () => {
     expect(env.user_settings.sign_in.second_factor.required).toBe(true);
     expect(env.user_settings.sign_up.mfa.required).toBe(true);
 
-    await t.domain.users.create({ emailAddresses: ['off@example.com'], password: PASSWORD });
+    await t.domain.users.create({ emailAddresses: ['off@example.com'], password: PASSWORD }, SYSTEM_CALLER);
     const b = fapiBrowser(t.app);
     const signIn = (await b.call('POST', '/v1/client/sign_ins', { identifier: 'off@example.com' })).body.response;
     expect(signIn.supported_first_factors.map((f: { strategy: string }) => f.strategy)).toEqual(['password', 'reset_password_email_code']);

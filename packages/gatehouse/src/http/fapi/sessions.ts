@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { errors, frontendErrors } from '../../errors.js';
 import type { Session } from '../../model/index.js';
+import { frontendCaller } from '../caller.js';
 import { sendJson } from '../reply.js';
 import { serializeFrontendSession } from '../serializers/session.js';
 import { serializeToken } from '../serializers/token.js';
@@ -56,7 +57,7 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
   ] as const) {
     app.post(`/v1/client/sessions/:id/${action}`, async (request, reply) => {
       const { clientId, session } = await ownSession(request);
-      await domain.clients.endSessions(clientId, status, session.id);
+      await domain.clients.endSessions(clientId, status, frontendCaller(request, session.userId), session.id);
       await ctx.rotateClient(reply, clientId);
       // The whole session, as clerk-js's `Session.end()`/`remove()` reads it back into itself.
       const ended = await domain.sessions.get(session.id);
@@ -73,7 +74,8 @@ export function registerSessionRoutes(app: FastifyInstance, domain: Domain, ctx:
   app.delete('/v1/client/sessions', async (request, reply) => {
     const client = await ctx.client(request);
     if (!client) return sendJson(reply, 200, { response: null, client: null });
-    await domain.clients.endSessions(client.id, 'ended');
+    // Every session of the browser ends, whoever's: the caller is the browser, not one user.
+    await domain.clients.endSessions(client.id, 'ended', frontendCaller(request, undefined));
     await ctx.rotateClient(reply, client.id);
     return ctx.sendClient(request, reply, client.id);
   });

@@ -5,6 +5,7 @@ import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
 import type { Client } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
+import { frontendCaller } from '../caller.js';
 import { serializeSignIn } from '../serializers/sign-in.js';
 import type { FapiContext } from './context.js';
 import { formBoolean, formText, parseForm } from './form.js';
@@ -79,16 +80,20 @@ export function registerSignInRoutes(
     ]);
     await assertRedirectAllowed(domain, publicUrl, body.redirect_url, body.action_complete_redirect_url);
     const client = await ctx.ensureClient(request, res);
-    const signIn = await domain.signIns.create(client, {
-      identifier: body.identifier,
-      password: body.password,
-      strategy: body.strategy,
-      redirectUrl: body.redirect_url,
-      actionCompleteRedirectUrl: body.action_complete_redirect_url,
-      transfer: body.transfer,
-      ...(body.ticket !== undefined ? { ticket: body.ticket } : {}),
-      rp: body.strategy === 'passkey' ? await requestRelyingParty(domain, request, publicUrl) : undefined,
-    });
+    const signIn = await domain.signIns.create(
+      client,
+      {
+        identifier: body.identifier,
+        password: body.password,
+        strategy: body.strategy,
+        redirectUrl: body.redirect_url,
+        actionCompleteRedirectUrl: body.action_complete_redirect_url,
+        transfer: body.transfer,
+        ...(body.ticket !== undefined ? { ticket: body.ticket } : {}),
+        rp: body.strategy === 'passkey' ? await requestRelyingParty(domain, request, publicUrl) : undefined,
+      },
+      frontendCaller(request, undefined),
+    );
     return reply(request, res, client, signIn, true);
   });
 
@@ -102,14 +107,19 @@ export function registerSignInRoutes(
     const client = await existingClient(request);
     const body = parseForm(prepareBody, request.body);
     await enforceLimits(domain, limiter, request, [[`code_send:${client.id}`, CODE_SENDS]]);
-    const signIn = await domain.signIns.prepareFirstFactor(client, (request.params as { id: string }).id, {
-      strategy: body.strategy,
-      emailAddressId: body.email_address_id,
-      phoneNumberId: body.phone_number_id,
-      locale: ctx.locale(request, body),
-      redirectUrl: await checkedRedirect(domain, body.redirect_url, publicUrl),
-      rp: body.strategy === 'passkey' ? await requestRelyingParty(domain, request, publicUrl) : undefined,
-    });
+    const signIn = await domain.signIns.prepareFirstFactor(
+      client,
+      (request.params as { id: string }).id,
+      {
+        strategy: body.strategy,
+        emailAddressId: body.email_address_id,
+        phoneNumberId: body.phone_number_id,
+        locale: ctx.locale(request, body),
+        redirectUrl: await checkedRedirect(domain, body.redirect_url, publicUrl),
+        rp: body.strategy === 'passkey' ? await requestRelyingParty(domain, request, publicUrl) : undefined,
+      },
+      frontendCaller(request, undefined),
+    );
     return reply(request, res, client, signIn);
   });
 
@@ -121,12 +131,17 @@ export function registerSignInRoutes(
       [`sign_in:ip:${request.ip}`, PER_IP],
       [`sign_in:attempt:${id}`, ATTEMPTS],
     ]);
-    const signIn = await domain.signIns.attemptFirstFactor(client, id, {
-      strategy: body.strategy,
-      password: body.password,
-      code: body.code,
-      publicKeyCredential: body.public_key_credential,
-    });
+    const signIn = await domain.signIns.attemptFirstFactor(
+      client,
+      id,
+      {
+        strategy: body.strategy,
+        password: body.password,
+        code: body.code,
+        publicKeyCredential: body.public_key_credential,
+      },
+      frontendCaller(request, undefined),
+    );
     return reply(request, res, client, signIn, true);
   });
 
@@ -134,11 +149,16 @@ export function registerSignInRoutes(
     const client = await existingClient(request);
     const body = parseForm(prepareSecondBody, request.body);
     await enforceLimits(domain, limiter, request, [[`code_send:${client.id}`, CODE_SENDS]]);
-    const signIn = await domain.signIns.prepareSecondFactor(client, (request.params as { id: string }).id, {
-      strategy: body.strategy,
-      locale: ctx.locale(request, body),
-      params: { phoneNumberId: body.phone_number_id, emailAddressId: body.email_address_id },
-    });
+    const signIn = await domain.signIns.prepareSecondFactor(
+      client,
+      (request.params as { id: string }).id,
+      {
+        strategy: body.strategy,
+        locale: ctx.locale(request, body),
+        params: { phoneNumberId: body.phone_number_id, emailAddressId: body.email_address_id },
+      },
+      frontendCaller(request, undefined),
+    );
     return reply(request, res, client, signIn);
   });
 
@@ -150,17 +170,22 @@ export function registerSignInRoutes(
       [`sign_in:ip:${request.ip}`, PER_IP],
       [`sign_in:attempt:${id}`, ATTEMPTS],
     ]);
-    const signIn = await domain.signIns.attemptSecondFactor(client, id, body);
+    const signIn = await domain.signIns.attemptSecondFactor(client, id, body, frontendCaller(request, undefined));
     return reply(request, res, client, signIn, true);
   });
 
   app.post('/v1/client/sign_ins/:id/reset_password', async (request, res) => {
     const client = await existingClient(request);
     const body = parseForm(resetPasswordBody, request.body);
-    const signIn = await domain.signIns.resetPassword(client, (request.params as { id: string }).id, {
-      password: body.password,
-      signOutOfOtherSessions: body.sign_out_of_other_sessions,
-    });
+    const signIn = await domain.signIns.resetPassword(
+      client,
+      (request.params as { id: string }).id,
+      {
+        password: body.password,
+        signOutOfOtherSessions: body.sign_out_of_other_sessions,
+      },
+      frontendCaller(request, undefined),
+    );
     return reply(request, res, client, signIn, true);
   });
 }

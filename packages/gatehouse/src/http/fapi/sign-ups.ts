@@ -5,6 +5,7 @@ import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
 import type { Client } from '../../model/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
+import { frontendCaller } from '../caller.js';
 import { serializeSignUp } from '../serializers/sign-up.js';
 import type { FapiContext } from './context.js';
 import { formBoolean, formJsonObject, formText, parseForm } from './form.js';
@@ -85,7 +86,7 @@ export function registerSignUpRoutes(
     await enforceLimits(domain, limiter, request, [[`sign_up:ip:${request.ip}`, SIGN_UPS]]);
     await assertRedirectAllowed(domain, publicUrl, body.redirect_url, body.action_complete_redirect_url);
     const client = await ctx.ensureClient(request, res);
-    const signUp = await domain.signUps.create(client, signUpFields(body), {
+    const signUp = await domain.signUps.create(client, signUpFields(body), frontendCaller(request, undefined), {
       strategy: body.strategy,
       redirectUrl: body.redirect_url,
       actionCompleteRedirectUrl: body.action_complete_redirect_url,
@@ -101,7 +102,12 @@ export function registerSignUpRoutes(
 
   app.patch('/v1/client/sign_ups/:id', async (request, res) => {
     const client = await existingClient(request);
-    const signUp = await domain.signUps.update(client, idOf(request), signUpFields(parseForm(fieldsBody, request.body)));
+    const signUp = await domain.signUps.update(
+      client,
+      idOf(request),
+      signUpFields(parseForm(fieldsBody, request.body)),
+      frontendCaller(request, undefined),
+    );
     return reply(request, res, client, signUp, true);
   });
 
@@ -114,6 +120,7 @@ export function registerSignUpRoutes(
       idOf(request),
       body.strategy,
       ctx.locale(request, body),
+      frontendCaller(request, undefined),
       await checkedRedirect(domain, body.redirect_url, publicUrl),
     );
     return reply(request, res, client, signUp);
@@ -124,7 +131,12 @@ export function registerSignUpRoutes(
     if (!client) throw frontendErrors.signUpNotFound();
     const body = parseForm(verificationBody, request.body);
     await enforceLimits(domain, limiter, request, [[`sign_up:attempt:${idOf(request)}`, ATTEMPTS]]);
-    const signUp = await domain.signUps.attemptVerification(client, idOf(request), { strategy: body.strategy, code: body.code });
+    const signUp = await domain.signUps.attemptVerification(
+      client,
+      idOf(request),
+      { strategy: body.strategy, code: body.code },
+      frontendCaller(request, undefined),
+    );
     return reply(request, res, client, signUp, true);
   });
 }

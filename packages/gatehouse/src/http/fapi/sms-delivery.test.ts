@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
 
@@ -8,7 +9,7 @@ const PASSWORD = 'sms delivery passphrase';
 const PHONES_ON = { phoneNumber: 'optional' as const, emailLink: false, passkeys: false };
 
 async function signedInBrowser(t: TestApp, email: string): Promise<FapiBrowser> {
-  await t.domain.users.create({ emailAddresses: [email], password: PASSWORD });
+  await t.domain.users.create({ emailAddresses: [email], password: PASSWORD }, SYSTEM_CALLER);
   const b = fapiBrowser(t.app);
   const res = await b.call('POST', '/v1/client/sign_ins', { identifier: email, password: PASSWORD, strategy: 'password' });
   expect(res.body.response.status).toBe('complete');

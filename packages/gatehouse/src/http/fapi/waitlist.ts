@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
+import { frontendCaller } from '../caller.js';
 import { sendJson } from '../reply.js';
 import { serializeWaitlist } from '../serializers/waitlist.js';
 import { formText, parseForm } from './form.js';
@@ -21,6 +22,6 @@ export function registerWaitlistRoutes(app: FastifyInstance, domain: Domain, lim
   app.post('/v1/waitlist', async (request, reply) => {
     const body = parseForm(joinBody, request.body);
     await enforceLimits(domain, limiter, request, [[`waitlist:ip:${request.ip}`, JOINS]]);
-    return sendJson(reply, 200, serializeWaitlist(await domain.waitlist.join(body.email_address)));
+    return sendJson(reply, 200, serializeWaitlist(await domain.waitlist.join(body.email_address, frontendCaller(request, undefined))));
   });
 }

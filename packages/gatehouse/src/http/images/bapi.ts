@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../../domain/index.js';
+import { backendCaller } from '../caller.js';
 import { sendJson } from '../reply.js';
 import { serializeOrganizationRecord } from '../serializers/organization.js';
 import { serializeUser } from '../serializers/user.js';
@@ -26,24 +27,32 @@ export async function registerImageBackendRoutes(app: FastifyInstance, domain: D
       const id = idOf(request.params);
       await domain.users.get(id);
       const { bytes } = await readUpload(request);
-      await domain.images.setUserImage(id, bytes);
+      await domain.images.setUserImage(id, bytes, backendCaller(request));
       return sendJson(reply, 200, await userJson(id));
     });
 
     scope.delete('/v1/users/:id/profile_image', async (request, reply) => {
       const id = idOf(request.params);
-      await domain.images.deleteUserImage(id);
+      await domain.images.deleteUserImage(id, backendCaller(request));
       return sendJson(reply, 200, await userJson(id));
     });
 
     scope.put('/v1/organizations/:id/logo', { bodyLimit: UPLOAD_BODY_LIMIT }, async (request, reply) => {
       await domain.organizations.get(idOf(request.params));
       const { bytes } = await readUpload(request);
-      return sendJson(reply, 200, await organizationJson(await domain.images.setOrganizationLogo(idOf(request.params), bytes)));
+      return sendJson(
+        reply,
+        200,
+        await organizationJson(await domain.images.setOrganizationLogo(idOf(request.params), bytes, backendCaller(request))),
+      );
     });
 
     scope.delete('/v1/organizations/:id/logo', async (request, reply) => {
-      return sendJson(reply, 200, await organizationJson(await domain.images.deleteOrganizationLogo(idOf(request.params))));
+      return sendJson(
+        reply,
+        200,
+        await organizationJson(await domain.images.deleteOrganizationLogo(idOf(request.params), backendCaller(request))),
+      );
     });
   });
 }

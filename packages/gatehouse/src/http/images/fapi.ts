@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Domain } from '../../domain/index.js';
 import { frontendErrors } from '../../errors.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
+import { frontendCaller } from '../caller.js';
 import type { FapiContext } from '../fapi/context.js';
 import { enforceLimits } from '../fapi/limits.js';
 import { queryValue } from '../params.js';
@@ -58,12 +59,17 @@ export async function registerImageFrontendRoutes(app: FastifyInstance, options:
       const { clientId, userId } = await signedIn(request);
       await enforceLimits(domain, limiter, request, [[`image_upload:${userId}`, UPLOADS]]);
       const { bytes } = await readUpload(request);
-      return ctx.send(request, reply, clientId, imageJson(await domain.images.setUserImage(userId, bytes)));
+      return ctx.send(
+        request,
+        reply,
+        clientId,
+        imageJson(await domain.images.setUserImage(userId, bytes, frontendCaller(request, userId))),
+      );
     });
 
     scope.delete('/v1/me/profile_image', async (request, reply) => {
       const { clientId, userId } = await signedIn(request);
-      await domain.images.deleteUserImage(userId);
+      await domain.images.deleteUserImage(userId, frontendCaller(request, userId));
       const user = (await domain.users.get(userId)).user;
       const fallback = domain.images.links.user({ id: user.id, image: null, firstName: user.firstName, lastName: user.lastName });
       return ctx.send(request, reply, clientId, { object: 'image', id: null, name: null, public_url: fallback.image_url });
@@ -75,14 +81,24 @@ export async function registerImageFrontendRoutes(app: FastifyInstance, options:
       await assertManages(id, userId);
       await enforceLimits(domain, limiter, request, [[`image_upload:${userId}`, UPLOADS]]);
       const { bytes } = await readUpload(request);
-      return ctx.send(request, reply, clientId, await organizationJson(await domain.images.setOrganizationLogo(id, bytes)));
+      return ctx.send(
+        request,
+        reply,
+        clientId,
+        await organizationJson(await domain.images.setOrganizationLogo(id, bytes, frontendCaller(request, userId))),
+      );
     });
 
     scope.delete('/v1/organizations/:id/logo', async (request, reply) => {
       const { clientId, userId } = await signedIn(request);
       const id = (request.params as { id: string }).id;
       await assertManages(id, userId);
-      return ctx.send(request, reply, clientId, await organizationJson(await domain.images.deleteOrganizationLogo(id)));
+      return ctx.send(
+        request,
+        reply,
+        clientId,
+        await organizationJson(await domain.images.deleteOrganizationLogo(id, frontendCaller(request, userId))),
+      );
     });
   });
 }

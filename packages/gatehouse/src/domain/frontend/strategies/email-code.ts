@@ -20,8 +20,9 @@ export function emailedCodeFactor(
       safeIdentifier: factors.safeIdentifier,
       primary: true,
     }),
-    async prepare(deps: StrategyDeps, { signIn, factors, locale }) {
+    async prepare(deps: StrategyDeps, { signIn, factors, locale, caller }) {
       await deps.codes.send({
+        caller,
         subjectId: signIn.id,
         purpose,
         to: factors.emailAddress?.emailAddress ?? signIn.identifier ?? '',
@@ -49,9 +50,10 @@ export const emailCode: Strategy = {
   firstFactor: emailedCodeFactor('email_code', 'sign_in_email_code', 'sign_in_code', 'complete'),
   signUpVerification: {
     name: 'email_code',
-    async prepare(deps, { signUp, locale }) {
+    async prepare(deps, { signUp, locale, caller }) {
       if (!signUp.emailAddress) throw errors.paramMissing('email_address');
       await deps.codes.send({
+        caller,
         subjectId: signUp.id,
         purpose: 'sign_up_email',
         to: signUp.emailAddress,

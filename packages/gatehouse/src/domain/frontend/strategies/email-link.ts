@@ -14,10 +14,11 @@ export const emailLink: Strategy = {
       factors.settings.emailLink
         ? { strategy: 'email_link', emailAddressId: factors.emailAddressId, safeIdentifier: factors.safeIdentifier, primary: true }
         : undefined,
-    async prepare(deps, { signIn, factors, locale, redirectUrl }) {
+    async prepare(deps, { signIn, factors, locale, redirectUrl, caller }) {
       if (!(await deps.settings()).emailLink) throw frontendErrors.strategyInvalid('email_link');
       if (!redirectUrl) throw errors.paramMissing('redirect_url');
       await deps.codes.sendLink({
+        caller,
         subjectId: signIn.id,
         purpose: 'sign_in_email_link',
         to: factors.emailAddress?.emailAddress ?? signIn.identifier ?? '',
@@ -35,11 +36,12 @@ export const emailLink: Strategy = {
   },
   signUpVerification: {
     name: 'email_link',
-    async prepare(deps, { signUp, locale, redirectUrl }) {
+    async prepare(deps, { signUp, locale, redirectUrl, caller }) {
       if (!(await deps.settings()).emailLink) throw frontendErrors.strategyInvalid('email_link');
       if (!signUp.emailAddress) throw errors.paramMissing('email_address');
       if (!redirectUrl) throw errors.paramMissing('redirect_url');
       await deps.codes.sendLink({
+        caller,
         subjectId: signUp.id,
         purpose: 'sign_up_email_link',
         to: signUp.emailAddress,

@@ -26,9 +26,10 @@ export const phoneCode: Strategy = {
       factors.settings.phoneNumber !== 'off' && factors.phoneNumberId && factors.safePhone
         ? { strategy: 'phone_code', phoneNumberId: factors.phoneNumberId, safeIdentifier: factors.safePhone, primary: true }
         : undefined,
-    async prepare(deps, { signIn, factors, locale }) {
+    async prepare(deps, { signIn, factors, locale, caller }) {
       if ((await deps.settings()).phoneNumber === 'off' || !factors.phoneNumberId) throw frontendErrors.strategyInvalid('phone_code');
       await deps.codes.send({
+        caller,
         subjectId: signIn.id,
         purpose: 'sign_in_phone_code',
         to: factors.phoneNumber?.phoneNumber ?? signIn.identifier ?? '',
@@ -66,12 +67,13 @@ export const phoneCode: Strategy = {
         default: i === 0,
       }));
     },
-    async prepare(deps, { signIn, user, locale, params }) {
+    async prepare(deps, { signIn, user, locale, params, caller }) {
       const phones = await secondFactorPhones(deps, user.id);
       const phone = params.phoneNumberId ? phones.find((p) => p.id === params.phoneNumberId) : phones[0];
       if (!phone)
         throw errors.paramValueInvalid('phone_number_id', 'is not a phone number of this account reserved for two-step verification');
       await deps.codes.send({
+        caller,
         subjectId: signIn.id,
         purpose: 'sign_in_phone_second_factor',
         to: phone.phoneNumber,
@@ -89,9 +91,10 @@ export const phoneCode: Strategy = {
   },
   signUpVerification: {
     name: 'phone_code',
-    async prepare(deps, { signUp, locale }) {
+    async prepare(deps, { signUp, locale, caller }) {
       if (!signUp.phoneNumber) throw errors.paramMissing('phone_number');
       await deps.codes.send({
+        caller,
         subjectId: signUp.id,
         purpose: 'sign_up_phone',
         to: signUp.phoneNumber,

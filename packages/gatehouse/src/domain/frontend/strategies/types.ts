@@ -9,6 +9,7 @@ import type {
   User,
   VerificationCode,
 } from '../../../model/index.js';
+import type { Caller } from '../../caller.js';
 import type { FactorSettings } from '../../factor-settings.js';
 import type { PasswordVerifier } from '../../password-verification.js';
 import type { PasswordlessSettings } from '../../passwordless-settings.js';
@@ -68,6 +69,8 @@ export interface StrategyDeps {
 
 /** What a prepare may carry besides the strategy: where an e-mail link returns, the page's relying party. */
 export interface PrepareExtras {
+  /** Who asked (a code's `email.created` / `sms.created` event carries its request attributes). */
+  caller: Caller;
   redirectUrl?: string;
   rp?: RelyingParty;
 }
@@ -122,7 +125,7 @@ export interface SecondFactorStrategy {
   /** Sends what the attempt will need (a code by SMS); absent for factors that need nothing sent. */
   prepare?(
     deps: StrategyDeps,
-    input: { signIn: SignIn; user: User; locale: string; params: Record<string, string | undefined> },
+    input: { signIn: SignIn; user: User; locale: string; params: Record<string, string | undefined>; caller: Caller },
   ): Promise<void>;
   /** Checks the proof; throws Clerk's `form_code_incorrect` (or another failed-proof error) when it is wrong. */
   attempt(deps: StrategyDeps, input: { signIn: SignIn; user: User; code?: string }): Promise<void>;
@@ -149,5 +152,5 @@ export interface TicketRedeemer {
   attachToSignUp(invitation: Invitation, signUpId: string): Promise<void>;
   findBySignUp(signUpId: string): Promise<Invitation | undefined>;
   /** Marks it used (once only, or `ticket_invalid`) and applies it: membership, metadata. */
-  consume(invitation: Invitation, userId: string): Promise<void>;
+  consume(invitation: Invitation, userId: string, caller: Caller): Promise<void>;
 }
