@@ -1,10 +1,8 @@
 import { boot } from '../boot.js';
 import { ConfigError } from '../config/load.js';
 import type { GatehouseConfig } from '../config/schema.js';
-import type { AuditActor } from '../domain/dashboard/audit.js';
+import { CLI_CALLER } from '../domain/caller.js';
 import { GatehouseError } from '../errors.js';
-
-export const CLI_ACTOR: AuditActor = { type: 'cli', id: null, label: 'gatehouse CLI', ip: null };
 
 /** The page that sets an operator's password; the token rides in the fragment, so it is never logged or sent as a Referer. */
 export function dashboardSetupLink(publicUrl: string, token: string): string {
@@ -31,8 +29,8 @@ export async function runAdmin(
   const booted = await boot(config, () => {}, undefined, { existing: action !== 'create' });
   const out = (text: string) => process.stdout.write(text);
   try {
-    const { operators, audit } = booted.domain;
-    return await audit.runAs(CLI_ACTOR, async () => {
+    const { operators } = booted.domain;
+    {
       if (action === 'list') {
         const list = await operators.list();
         if (json) out(`${JSON.stringify(list)}\n`);
@@ -45,11 +43,12 @@ export async function runAdmin(
         return 0;
       }
       if (action === 'remove') {
-        await operators.remove(email as string);
+        await operators.remove(email as string, CLI_CALLER);
         out(`removed ${email}; their dashboard sessions are ended\n`);
         return 0;
       }
-      const { operator, token } = action === 'create' ? await operators.create(email as string) : await operators.reset(email as string);
+      const { operator, token } =
+        action === 'create' ? await operators.create(email as string, CLI_CALLER) : await operators.reset(email as string, CLI_CALLER);
       const link = dashboardSetupLink(config.publicUrl, token);
       if (json) out(`${JSON.stringify({ operator, link })}\n`);
       else
@@ -59,7 +58,7 @@ export async function runAdmin(
           }:\n${link}\n`,
         );
       return 0;
-    });
+    }
   } catch (error) {
     if (error instanceof GatehouseError) throw new ConfigError(error.message);
     throw error;

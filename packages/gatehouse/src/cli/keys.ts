@@ -1,9 +1,9 @@
 import { boot } from '../boot.js';
 import { ConfigError } from '../config/load.js';
 import type { GatehouseConfig } from '../config/schema.js';
+import { CLI_CALLER } from '../domain/caller.js';
 import type { Domain } from '../domain/index.js';
 import { GatehouseError } from '../errors.js';
-import { CLI_ACTOR } from './admin.js';
 
 export interface KeysOptions {
   overlap?: string;
@@ -36,9 +36,7 @@ export async function runKeys(config: GatehouseConfig, action: string | undefine
   const graceSeconds = seconds('--grace', options.grace);
   const booted = await boot(config);
   try {
-    return await booted.domain.audit.runAs(CLI_ACTOR, () =>
-      keysAction(booted.domain, action, options, { overlapSeconds, retainSeconds, graceSeconds }),
-    );
+    return await keysAction(booted.domain, action, options, { overlapSeconds, retainSeconds, graceSeconds });
   } catch (error) {
     if (error instanceof GatehouseError) throw new ConfigError(error.message);
     throw error;
@@ -56,7 +54,7 @@ async function keysAction(
   const out = (text: string) => process.stdout.write(text);
   {
     if (action === 'rotate-secret') {
-      const rotated = await domain.keyRotation.rotateSecretKey({ graceSeconds });
+      const rotated = await domain.keyRotation.rotateSecretKey({ graceSeconds }, CLI_CALLER);
       if (options.json) out(`${JSON.stringify(rotated)}\n`);
       else
         out(
@@ -65,7 +63,7 @@ async function keysAction(
       return 0;
     }
     if (action === 'rotate') {
-      const rotation = await domain.keyRotation.rotateSigningKey({ overlapSeconds, retainSeconds });
+      const rotation = await domain.keyRotation.rotateSigningKey({ overlapSeconds, retainSeconds }, CLI_CALLER);
       if (options.json) out(`${JSON.stringify({ ...rotation, keys: await domain.keyring.list() })}\n`);
       else
         out(

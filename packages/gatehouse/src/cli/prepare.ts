@@ -1,7 +1,7 @@
 import { type Booted, boot, describeEnvironment } from '../boot.js';
 import type { GatehouseConfig } from '../config/schema.js';
 import { applySeed, readSeedFile } from '../seed.js';
-import { CLI_ACTOR, dashboardSetupLink } from './admin.js';
+import { dashboardSetupLink } from './admin.js';
 import { formatEnvironment } from './env.js';
 import { checkDataDir, checkRedis, usesDataDir } from './preflight.js';
 
@@ -31,7 +31,7 @@ export async function prepare(config: GatehouseConfig, log: (line: string) => vo
     let banner = formatEnvironment(describeEnvironment(config, booted.domain), { showSecret });
     // A development instance without operators prints a one-time link that creates the first one.
     if (booted.domain.isDevelopment()) {
-      const token = await booted.domain.audit.runAs(CLI_ACTOR, () => booted.domain.operators.firstOperatorLink());
+      const token = await booted.domain.operators.firstOperatorLink();
       if (token)
         banner += `\nDashboard: create the first operator (one-time link, valid 24 h):\n${dashboardSetupLink(config.publicUrl, token)}\n`;
     }

@@ -42,7 +42,7 @@ export function createActorTokenService(deps: {
   }
 
   return {
-    async create(input: CreateActorTokenInput): Promise<{ token: ActorToken; ticket: string; url: string }> {
+    async create(input: CreateActorTokenInput, caller: Caller): Promise<{ token: ActorToken; ticket: string; url: string }> {
       const user = await store.users.findById(input.userId);
       if (!user) throw errors.paramValueInvalid('user_id', `no user has the id ${input.userId}`);
       if (typeof input.actor.sub !== 'string' || input.actor.sub === '') throw errors.paramMissing('actor.sub');
@@ -72,16 +72,17 @@ export function createActorTokenService(deps: {
         targetType: 'user',
         targetId: user.id,
         detail: { actor: input.actor, actor_token_id: token.id },
+        actor: caller.actor,
       });
       return { token, ticket, url: `${deps.publicUrl}/sign-in?__clerk_ticket=${encodeURIComponent(ticket)}` };
     },
 
-    async revoke(id: string): Promise<ActorToken> {
+    async revoke(id: string, caller: Caller): Promise<ActorToken> {
       const token = await load(id);
       if (token.status !== 'pending' || !(await store.actorTokens.transition(id, 'pending', 'revoked', clock()))) {
         throw errors.paramValueInvalid('actor_token_id', `the actor token is ${token.status}; only a pending one can be revoked`);
       }
-      await deps.audit.record({ action: 'actor_token.revoke', targetType: 'actor_token', targetId: id });
+      await deps.audit.record({ action: 'actor_token.revoke', targetType: 'actor_token', targetId: id, actor: caller.actor });
       return load(id);
     },
 

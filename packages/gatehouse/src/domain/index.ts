@@ -3,6 +3,7 @@ import { buildPublishableKey } from '../keys.js';
 import type { Store } from '../store/index.js';
 import { createActorTokenService } from './actor-tokens.js';
 import { createBackendClientService } from './backend-clients.js';
+import type { Caller } from './caller.js';
 import { type Clock, systemClock } from './clock.js';
 import { type AuditService, createAuditService } from './dashboard/audit.js';
 import { createOperatorService } from './dashboard/operators.js';
@@ -392,32 +393,39 @@ function auditedUsers(users: UserService, audit: AuditService): UserService {
       for (const [flag, on] of Object.entries(flags)) {
         if (on === undefined) continue;
         const action = flag === 'banned' ? (on ? 'user.ban' : 'user.unban') : on ? 'user.lock' : 'user.unlock';
-        await audit.record({ action, targetType: 'user', targetId: id });
+        await audit.record({ action, targetType: 'user', targetId: id, actor: caller.actor });
       }
       return record;
     },
     async delete(id, caller) {
       await users.delete(id, caller);
-      await audit.record({ action: 'user.delete', targetType: 'user', targetId: id });
+      await audit.record({ action: 'user.delete', targetType: 'user', targetId: id, actor: caller.actor });
     },
   };
 }
 
 /** Key rotations are security events: recorded whoever rotates (dashboard, Backend API, CLI). */
-function auditedKeyRotation(rotation: KeyRotationService, audit: AuditService): KeyRotationService {
+function auditedKeyRotation(rotation: KeyRotationService, audit: AuditService) {
   return {
     ...rotation,
-    async rotateSigningKey(input) {
+    async rotateSigningKey(input: Parameters<KeyRotationService['rotateSigningKey']>[0], caller: Caller) {
       const result = await rotation.rotateSigningKey(input);
-      await audit.record({ action: 'keys.rotate_signing_key', targetType: 'signing_key', targetId: result.kid, detail: { ...result } });
+      await audit.record({
+        action: 'keys.rotate_signing_key',
+        targetType: 'signing_key',
+        targetId: result.kid,
+        detail: { ...result },
+        actor: caller.actor,
+      });
       return result;
     },
-    async rotateSecretKey(input) {
+    async rotateSecretKey(input: Parameters<KeyRotationService['rotateSecretKey']>[0], caller: Caller) {
       const result = await rotation.rotateSecretKey(input);
       await audit.record({
         action: 'keys.rotate_secret_key',
         targetType: 'secret_key',
         detail: { previousExpiresAt: new Date(result.previousExpiresAt).toISOString() },
+        actor: caller.actor,
       });
       return result;
     },

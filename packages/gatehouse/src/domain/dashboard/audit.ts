@@ -1,30 +1,22 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { newId } from '../../ids.js';
-import type { AuditActorType, AuditEvent } from '../../model/index.js';
+import type { AuditEvent } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { AuditFilter } from '../../store/repositories/dashboard.js';
+import type { AuditActor } from '../caller.js';
 import type { Clock } from '../clock.js';
 
-export type { AuditFilter };
-
-/** Who is acting: the dashboard runs each operator request as its operator, the CLI as `cli`. */
-export interface AuditActor {
-  type: AuditActorType;
-  id: string | null;
-  label: string;
-  ip: string | null;
-}
-
-/** Backend API calls carry no identity but the secret key: they are recorded as its actions. */
-const DEFAULT_ACTOR: AuditActor = { type: 'backend_api', id: null, label: 'Backend API (secret key)', ip: null };
+export type { AuditActor, AuditFilter };
 
 export interface AuditRecord {
   action: string;
   targetType?: string | null;
   targetId?: string | null;
   detail?: Record<string, unknown>;
-  /** Overrides the current actor (an end user's failed sign-in, say). */
-  actor?: AuditActor;
+  /**
+   * Who acted: the caller's actor (`caller.actor`: an operator, the Backend API, the CLI, an end user),
+   * or whom the event is about when that is not the caller (an end user's failed sign-in, say).
+   */
+  actor: AuditActor;
 }
 
 const CSV_COLUMNS = ['at', 'actor_type', 'actor_id', 'actor', 'action', 'target_type', 'target_id', 'ip', 'detail'] as const;
@@ -40,18 +32,9 @@ function csvCell(value: string): string {
  * rotations, bans), in the database so every node writes to and reads the same log.
  */
 export function createAuditService(store: Store, clock: Clock) {
-  const context = new AsyncLocalStorage<AuditActor>();
   return {
-    /** Runs `work` with `actor` as the actor of everything it records. */
-    runAs<T>(actor: AuditActor, work: () => T): T {
-      return context.run(actor, work);
-    },
-    currentActor: (): AuditActor => context.getStore() ?? DEFAULT_ACTOR,
-    /** True inside a dashboard operator's request. */
-    byOperator: () => context.getStore()?.type === 'operator',
-
     async record(input: AuditRecord): Promise<void> {
-      const actor = input.actor ?? context.getStore() ?? DEFAULT_ACTOR;
+      const { actor } = input;
       const event: AuditEvent = {
         id: newId('aud'),
         at: clock(),

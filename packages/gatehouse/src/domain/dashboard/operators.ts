@@ -8,6 +8,7 @@ import { newId } from '../../ids.js';
 import type { Operator, OperatorSession, OperatorTokenPurpose } from '../../model/index.js';
 import { UniqueViolation } from '../../store/errors.js';
 import type { Store } from '../../store/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 import { assertAcceptablePassword } from '../passwords.js';
 import type { AuditService } from './audit.js';
@@ -119,7 +120,7 @@ export function createOperatorService(deps: {
     count: () => store.operators.count(),
 
     /** `gatehouse admin create`: a new operator without a password, and the one-time link to set it. */
-    async create(email: string): Promise<{ operator: OperatorView; token: string }> {
+    async create(email: string, caller: Caller): Promise<{ operator: OperatorView; token: string }> {
       const now = clock();
       const operator: Operator = {
         id: newId('op'),
@@ -138,12 +139,18 @@ export function createOperatorService(deps: {
         if (error instanceof UniqueViolation) throw errors.identifierExists('email_address');
         throw error;
       }
-      await audit.record({ action: 'operator.create', targetType: 'operator', targetId: operator.id, detail: { email: operator.email } });
+      await audit.record({
+        action: 'operator.create',
+        targetType: 'operator',
+        targetId: operator.id,
+        detail: { email: operator.email },
+        actor: caller.actor,
+      });
       return { operator: view(operator), token: await newLink('setup', operator.id) };
     },
 
     /** `gatehouse admin reset`: clears password and second factor, ends the sessions, and makes a new link. */
-    async reset(email: string): Promise<{ operator: OperatorView; token: string }> {
+    async reset(email: string, caller: Caller): Promise<{ operator: OperatorView; token: string }> {
       const operator = await byEmail(email);
       await store.operators.update(operator.id, {
         passwordDigest: null,
@@ -154,14 +161,26 @@ export function createOperatorService(deps: {
       });
       await store.operatorSessions.deleteForOperator(operator.id);
       await store.operatorTokens.deleteForOperator(operator.id);
-      await audit.record({ action: 'operator.reset', targetType: 'operator', targetId: operator.id, detail: { email: operator.email } });
+      await audit.record({
+        action: 'operator.reset',
+        targetType: 'operator',
+        targetId: operator.id,
+        detail: { email: operator.email },
+        actor: caller.actor,
+      });
       return { operator: view({ ...operator, passwordDigest: null, totpSecretEnc: null }), token: await newLink('setup', operator.id) };
     },
 
-    async remove(email: string): Promise<void> {
+    async remove(email: string, caller: Caller): Promise<void> {
       const operator = await byEmail(email);
       await store.operators.delete(operator.id);
-      await audit.record({ action: 'operator.remove', targetType: 'operator', targetId: operator.id, detail: { email: operator.email } });
+      await audit.record({
+        action: 'operator.remove',
+        targetType: 'operator',
+        targetId: operator.id,
+        detail: { email: operator.email },
+        actor: caller.actor,
+      });
     },
 
     /** While no operator exists: a link that creates the first one (printed by a development instance's start). */
@@ -336,14 +355,14 @@ export function createOperatorService(deps: {
       return sessions.filter((s) => s.expiresAt > now).map((s) => ({ ...s, email: emails.get(s.operatorId) ?? '' }));
     },
 
-    async revokeSession(id: string): Promise<void> {
+    async revokeSession(id: string, caller: Caller): Promise<void> {
       if (!(await store.operatorSessions.delete(id))) throw errors.notFound('operator session');
-      await audit.record({ action: 'operator_session.revoke', targetType: 'operator_session', targetId: id });
+      await audit.record({ action: 'operator_session.revoke', targetType: 'operator_session', targetId: id, actor: caller.actor });
     },
 
-    async signOut(sessionId: string): Promise<void> {
+    async signOut(sessionId: string, caller: Caller): Promise<void> {
       await store.operatorSessions.delete(sessionId);
-      await audit.record({ action: 'operator.sign_out', targetType: 'operator_session', targetId: sessionId });
+      await audit.record({ action: 'operator.sign_out', targetType: 'operator_session', targetId: sessionId, actor: caller.actor });
     },
   };
 }

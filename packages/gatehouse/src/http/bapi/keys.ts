@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
 import type { SigningKeySummary } from '../../domain/keyring.js';
 import { errors } from '../../errors.js';
+import { backendCaller } from '../caller.js';
 import { sendJson } from '../reply.js';
 import { parseInput } from '../validation.js';
 
@@ -44,10 +45,13 @@ export function registerKeyRoutes(app: FastifyInstance, domain: Domain): void {
   app.post('/v1/instance/signing_keys/rotate', async (request, reply) => {
     await requireCurrentSecretKey(domain, request);
     const body = parseInput(rotateSigningKeyBody, request.body);
-    const rotation = await domain.keyRotation.rotateSigningKey({
-      overlapSeconds: body.overlap_seconds,
-      retainSeconds: body.retain_seconds,
-    });
+    const rotation = await domain.keyRotation.rotateSigningKey(
+      {
+        overlapSeconds: body.overlap_seconds,
+        retainSeconds: body.retain_seconds,
+      },
+      backendCaller(request),
+    );
     const keys = await domain.keyring.list();
     return sendJson(reply, 200, {
       object: 'signing_key_rotation',
@@ -62,7 +66,7 @@ export function registerKeyRoutes(app: FastifyInstance, domain: Domain): void {
   app.post('/v1/instance/secret_key/rotate', async (request, reply) => {
     await requireCurrentSecretKey(domain, request);
     const body = parseInput(rotateSecretKeyBody, request.body);
-    const rotated = await domain.keyRotation.rotateSecretKey({ graceSeconds: body.grace_seconds });
+    const rotated = await domain.keyRotation.rotateSecretKey({ graceSeconds: body.grace_seconds }, backendCaller(request));
     return sendJson(reply, 200, { object: 'secret_key', secret_key: rotated.secretKey, previous_expires_at: rotated.previousExpiresAt });
   });
 }

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import type { AuditRecord } from '../../domain/dashboard/audit.js';
 import type { Domain } from '../../domain/index.js';
 import type { InstanceSettings } from '../../domain/instance.js';
 import { viewSmtp } from '../../domain/mail-settings.js';
@@ -14,7 +13,7 @@ import { sendJson } from '../reply.js';
 import { serializeDomain, serializeRedirectUrl } from '../serializers/instance-resources.js';
 import { parseInput } from '../validation.js';
 
-import type { DashboardHandler } from './route.js';
+import type { DashboardFeature, DashboardHandler } from './route.js';
 
 type Handler = DashboardHandler;
 type Route = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, handler: Handler) => void;
@@ -89,7 +88,7 @@ function readOption(settings: InstanceSettings, path: OptionPath): unknown {
 export function registerConfigureRoutes(deps: {
   route: Route;
   domain: Domain;
-  record: (input: AuditRecord) => Promise<unknown>;
+  record: DashboardFeature['record'];
   configLocked: string[];
   publicUrl: string;
   limiter: RateLimiter;
@@ -117,7 +116,7 @@ export function registerConfigureRoutes(deps: {
     };
   };
   route('GET', '/sign-in-options', async (_request, reply) => sendJson(reply, 200, await optionsJson()));
-  route('PATCH', '/sign-in-options', async (request, reply) => {
+  route('PATCH', '/sign-in-options', async (request, reply, context) => {
     const body = parseInput(optionsBody, request.body);
     const changed = Object.entries(body).filter(([, v]) => v !== undefined) as [OptionPath, unknown][];
     for (const [path] of changed) if (locked(path)) throw lockedByConfig(path);
@@ -129,14 +128,14 @@ export function registerConfigureRoutes(deps: {
       }
       return next;
     });
-    await record({ action: 'sign_in_options.update', targetType: 'instance', detail: { changed: Object.fromEntries(changed) } });
+    await record(context, { action: 'sign_in_options.update', targetType: 'instance', detail: { changed: Object.fromEntries(changed) } });
     return sendJson(reply, 200, await optionsJson());
   });
-  route('POST', '/restrictions/:list', async (request, reply) => {
+  route('POST', '/restrictions/:list', async (request, reply, context) => {
     const { list } = parseInput(listParams, request.params);
     const { identifier } = parseInput(identifierBody, request.body);
     const entry = await domain.organizationRoles.addIdentifier(list, identifier);
-    await record({
+    await record(context, {
       action: `${list}_identifier.create`,
       targetType: 'instance',
       targetId: entry.id,
@@ -144,10 +143,10 @@ export function registerConfigureRoutes(deps: {
     });
     return sendJson(reply, 200, await optionsJson());
   });
-  route('DELETE', '/restrictions/:list/:id', async (request, reply) => {
+  route('DELETE', '/restrictions/:list/:id', async (request, reply, context) => {
     const { list, id } = parseInput(identifierParams, request.params);
     await domain.organizationRoles.removeIdentifier(list, id);
-    await record({ action: `${list}_identifier.delete`, targetType: 'instance', targetId: id });
+    await record(context, { action: `${list}_identifier.delete`, targetType: 'instance', targetId: id });
     return sendJson(reply, 200, await optionsJson());
   });
 
@@ -162,28 +161,28 @@ export function registerConfigureRoutes(deps: {
     };
   };
   route('GET', '/origins', async (_request, reply) => sendJson(reply, 200, await originsJson()));
-  route('POST', '/redirect-urls', async (request, reply) => {
+  route('POST', '/redirect-urls', async (request, reply, context) => {
     const { url } = parseInput(redirectUrlBody, request.body);
     const created = await api.redirectUrls.create(url);
-    await record({ action: 'redirect_url.create', targetType: 'instance', targetId: created.id, detail: { url: created.url } });
+    await record(context, { action: 'redirect_url.create', targetType: 'instance', targetId: created.id, detail: { url: created.url } });
     return sendJson(reply, 200, await originsJson());
   });
-  route('DELETE', '/redirect-urls/:id', async (request, reply) => {
+  route('DELETE', '/redirect-urls/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const removed = await api.redirectUrls.delete(id);
-    await record({ action: 'redirect_url.delete', targetType: 'instance', targetId: id, detail: { url: removed.url } });
+    await record(context, { action: 'redirect_url.delete', targetType: 'instance', targetId: id, detail: { url: removed.url } });
     return sendJson(reply, 200, await originsJson());
   });
-  route('POST', '/domains', async (request, reply) => {
+  route('POST', '/domains', async (request, reply, context) => {
     const body = parseInput(domainBody, request.body);
     const added = await api.domains.add({ name: body.name, isSatellite: true, proxyUrl: body.proxy_url || null });
-    await record({ action: 'domain.create', targetType: 'instance', targetId: added.id, detail: { name: added.name } });
+    await record(context, { action: 'domain.create', targetType: 'instance', targetId: added.id, detail: { name: added.name } });
     return sendJson(reply, 200, await originsJson());
   });
-  route('DELETE', '/domains/:id', async (request, reply) => {
+  route('DELETE', '/domains/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     await api.domains.delete(id);
-    await record({ action: 'domain.delete', targetType: 'instance', targetId: id });
+    await record(context, { action: 'domain.delete', targetType: 'instance', targetId: id });
     return sendJson(reply, 200, await originsJson());
   });
 
@@ -200,19 +199,19 @@ export function registerConfigureRoutes(deps: {
     });
   };
   route('GET', '/logo', async (_request, reply) => sendJson(reply, 200, await logoJson()));
-  route('PUT', '/logo', async (request, reply) => {
+  route('PUT', '/logo', async (request, reply, context) => {
     const { data } = parseInput(logoBody, request.body);
     const bytes = Buffer.from(data, 'base64');
     if (bytes.length > LOGO_MAX_BYTES) throw errors.paramValueInvalid('data', `the logo may be at most ${LOGO_MAX_BYTES / 1024} KB`);
     if (locked('frontend.logoImageUrl')) throw lockedByConfig('logo');
     const path = await domain.images.saveApplicationLogo(bytes);
     await setLogo(path);
-    await record({ action: 'settings.logo_update', targetType: 'instance', detail: { path, bytes: bytes.length } });
+    await record(context, { action: 'settings.logo_update', targetType: 'instance', detail: { path, bytes: bytes.length } });
     return sendJson(reply, 200, await logoJson());
   });
-  route('DELETE', '/logo', async (_request, reply) => {
+  route('DELETE', '/logo', async (_request, reply, context) => {
     await setLogo(undefined);
-    await record({ action: 'settings.logo_remove', targetType: 'instance' });
+    await record(context, { action: 'settings.logo_remove', targetType: 'instance' });
     return sendJson(reply, 200, await logoJson());
   });
 
@@ -231,7 +230,7 @@ export function registerConfigureRoutes(deps: {
     };
   };
   route('GET', '/mail', async (_request, reply) => sendJson(reply, 200, await mailJson()));
-  route('PUT', '/mail', async (request, reply) => {
+  route('PUT', '/mail', async (request, reply, context) => {
     const body = parseInput(mailBody, request.body);
     if (body.smtp !== undefined && locked('mail.smtp')) throw lockedByConfig('smtp');
     if (body.from !== undefined && locked('mail.from')) throw lockedByConfig('from');
@@ -241,7 +240,7 @@ export function registerConfigureRoutes(deps: {
     }
     const mail = await domain.mailSettings.update({ smtp: body.smtp, from: body.from });
     const smtp = viewSmtp(mail);
-    await record({
+    await record(context, {
       action: 'mail_settings.update',
       targetType: 'instance',
       // Never the password: only whether it changed.
@@ -264,11 +263,11 @@ export function registerConfigureRoutes(deps: {
     try {
       await deps.mailer.sendRendered({ to, ...rendered, locale: 'en', appName });
     } catch (error) {
-      await record({ action: 'mail.test_failed', targetType: 'instance', detail: { to, via } });
+      await record(context, { action: 'mail.test_failed', targetType: 'instance', detail: { to, via } });
       // The mailer's messages never hold credentials (mail/mailer.ts redacts them).
       throw errors.paramValueInvalid('to', `the test message could not be sent: ${(error as Error).message}`);
     }
-    await record({ action: 'mail.test_sent', targetType: 'instance', detail: { to, via } });
+    await record(context, { action: 'mail.test_sent', targetType: 'instance', detail: { to, via } });
     return sendJson(reply, 200, { sent: true, to, via });
   });
   route('GET', '/mail/preview', async (request, reply) => {

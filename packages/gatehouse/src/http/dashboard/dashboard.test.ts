@@ -5,7 +5,7 @@
  */
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_CALLER } from '../../domain/caller.js';
+import { CLI_CALLER, SYSTEM_CALLER } from '../../domain/caller.js';
 import { parseSocialSettings } from '../../domain/social-settings.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { fapiBrowser } from '../../testing/fapi-browser.js';
@@ -302,7 +302,7 @@ describe('dashboard API (development instance)', () => {
   });
 
   it('rate-limits sign-in per IP, locks an operator out after repeated failures, and audits both', async () => {
-    const { operator, token } = await t.domain.operators.create('second@example.com');
+    const { operator, token } = await t.domain.operators.create('second@example.com', CLI_CALLER);
     await t.domain.operators.completeSetup({ token, password: PASSWORD });
     for (let i = 0; i < 10; i++)
       expect((await signIn(t, operator.email, 'wrong password!!', undefined, `10.1.0.${i}`)).statusCode).toBe(401);
@@ -344,7 +344,7 @@ describe('dashboard API (production instance): TOTP is required', () => {
 
   it('refuses a password-only setup, accepts one with a TOTP code, and then requires the code at sign-in', async () => {
     expect(await t.domain.operators.firstOperatorLink()).toBeTruthy(); // the CLI prints none on production; the domain allows it
-    const { token } = await t.domain.operators.create('prod@example.com');
+    const { token } = await t.domain.operators.create('prod@example.com', CLI_CALLER);
     const info = (await t.app.inject({ method: 'GET', url: `/dashboard/api/setup?token=${token}` })).json();
     expect(info.totpRequired).toBe(true);
     const noTotp = await t.app.inject({

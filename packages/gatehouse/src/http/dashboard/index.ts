@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import type { EnvironmentReport } from '../../boot.js';
-import type { AuditActor } from '../../domain/dashboard/audit.js';
+import type { AuditActor, AuditRecord } from '../../domain/dashboard/audit.js';
 import { OPERATOR_SESSION_TTL_MS } from '../../domain/dashboard/operators.js';
 import type { WebhookBacklog } from '../../domain/dashboard/overview.js';
 import type { FrontendSettings } from '../../domain/frontend-settings.js';
@@ -29,7 +29,7 @@ import { assertSameOrigin, authenticateOperator, clearOperatorCookie, type Opera
 import { registerConfigureRoutes } from './configure.js';
 import { registerDashboardOrganizations } from './organizations.js';
 import { registerDashboardRoles } from './roles.js';
-import type { DashboardHandler } from './route.js';
+import type { DashboardContext, DashboardHandler } from './route.js';
 import { registerDashboardTokens } from './tokens.js';
 
 /** What the dashboard needs from outside the domain: the process's config and its services. */
@@ -164,13 +164,12 @@ export function registerDashboard(
       handler: async (request, reply) => {
         reply.header('cache-control', 'no-store');
         const context = await authenticateOperator(domain, request, publicOrigin);
-        return domain.audit.runAs(actorOf(context, request), () =>
-          handler(request, reply, { ...context, caller: callerOf(request, actorOf(context, request)) }),
-        );
+        return handler(request, reply, { ...context, caller: callerOf(request, actorOf(context, request)) });
       },
     });
   }
-  const record = domain.audit.record;
+  const record = (context: DashboardContext, event: Omit<AuditRecord, 'actor'>) =>
+    domain.audit.record({ ...event, actor: context.caller.actor });
 
   // ---- the page
   const page = async (_request: FastifyRequest, reply: FastifyReply) => {
@@ -258,7 +257,7 @@ export function registerDashboard(
     }),
   );
   route('POST', '/sign-out', async (_request, reply, context) => {
-    await domain.operators.signOut(context.session.id);
+    await domain.operators.signOut(context.session.id, context.caller);
     clearOperatorCookie(reply, publicUrl);
     return sendJson(reply, 200, { signed_out: true });
   });
@@ -279,9 +278,9 @@ export function registerDashboard(
       })),
     });
   });
-  route('DELETE', '/operator-sessions/:id', async (request, reply) => {
+  route('DELETE', '/operator-sessions/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
-    await domain.operators.revokeSession(id);
+    await domain.operators.revokeSession(id, context.caller);
     return sendJson(reply, 200, { id, deleted: true });
   });
 
@@ -327,7 +326,7 @@ export function registerDashboard(
       },
       context.caller,
     );
-    await record({ action: 'user.create', targetType: 'user', targetId: created.user.id });
+    await record(context, { action: 'user.create', targetType: 'user', targetId: created.user.id });
     return sendJson(reply, 200, userJson(created));
   });
   route('GET', '/users/:id', async (request, reply) => {
@@ -348,7 +347,7 @@ export function registerDashboard(
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(metadataBody, request.body);
     const updated = await domain.userMetadata.replace(id, body, context.caller);
-    await record({ action: 'user.metadata_update', targetType: 'user', targetId: id, detail: { fields: Object.keys(body) } });
+    await record(context, { action: 'user.metadata_update', targetType: 'user', targetId: id, detail: { fields: Object.keys(body) } });
     return sendJson(reply, 200, userJson(updated));
   });
   for (const [action, flags] of [
@@ -366,7 +365,10 @@ export function registerDashboard(
   // Impersonation: an actor token for this operator (recorded by the actor-token service as user.impersonate).
   route('POST', '/users/:id/impersonate', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
-    const created = await domain.actorTokens.create({ userId: id, actor: { sub: context.operator.id, email: context.operator.email } });
+    const created = await domain.actorTokens.create(
+      { userId: id, actor: { sub: context.operator.id, email: context.operator.email } },
+      context.caller,
+    );
     return sendJson(reply, 200, serializeActorToken(created.token, created));
   });
   route('DELETE', '/users/:id', async (request, reply, context) => {
@@ -377,7 +379,7 @@ export function registerDashboard(
   route('POST', '/sessions/:id/revoke', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const session = await domain.sessions.revoke(id, context.caller);
-    await record({ action: 'session.revoke', targetType: 'session', targetId: id, detail: { user_id: session.userId } });
+    await record(context, { action: 'session.revoke', targetType: 'session', targetId: id, detail: { user_id: session.userId } });
     return sendJson(reply, 200, serializeSession(session));
   });
   route('POST', '/users/:id/sessions/revoke', async (request, reply, context) => {
@@ -385,7 +387,12 @@ export function registerDashboard(
     await domain.users.get(id);
     const sessions = await domain.sessions.list({ userId: id, status: 'active' }, 500, 0);
     for (const session of sessions.data) await domain.sessions.revoke(session.id, context.caller);
-    await record({ action: 'user.sessions_revoke_all', targetType: 'user', targetId: id, detail: { count: sessions.data.length } });
+    await record(context, {
+      action: 'user.sessions_revoke_all',
+      targetType: 'user',
+      targetId: id,
+      detail: { count: sessions.data.length },
+    });
     return sendJson(reply, 200, { revoked: sessions.data.length });
   });
 
@@ -410,18 +417,18 @@ export function registerDashboard(
       signing_keys: keys.map((k) => ({ kid: k.kid, state: k.state, activates_at: k.activatesAt, retires_at: k.retiresAt })),
     });
   });
-  route('POST', '/keys/rotate-signing-key', async (request, reply) => {
+  route('POST', '/keys/rotate-signing-key', async (request, reply, context) => {
     const body = parseInput(rotateSigningBody, request.body);
-    const rotation = await domain.keyRotation.rotateSigningKey({ overlapSeconds: body.overlap_seconds });
+    const rotation = await domain.keyRotation.rotateSigningKey({ overlapSeconds: body.overlap_seconds }, context.caller);
     return sendJson(reply, 200, {
       kid: rotation.kid,
       activates_at: rotation.activatesAt,
       previous_keys_retire_at: rotation.previousKeysRetireAt,
     });
   });
-  route('POST', '/keys/rotate-secret-key', async (request, reply) => {
+  route('POST', '/keys/rotate-secret-key', async (request, reply, context) => {
     const body = parseInput(rotateSecretBody, request.body);
-    const rotated = await domain.keyRotation.rotateSecretKey({ graceSeconds: body.grace_seconds });
+    const rotated = await domain.keyRotation.rotateSecretKey({ graceSeconds: body.grace_seconds }, context.caller);
     return sendJson(reply, 200, { secret_key: rotated.secretKey, previous_expires_at: rotated.previousExpiresAt });
   });
 
@@ -435,14 +442,14 @@ export function registerDashboard(
       config_locked: options.configLocked.filter((f) => f.startsWith('frontend.')).map((f) => f.slice('frontend.'.length)),
     });
   });
-  route('PATCH', '/settings', async (request, reply) => {
+  route('PATCH', '/settings', async (request, reply, context) => {
     const body = parseInput(settingsBody, request.body);
     for (const field of Object.keys(body)) if (options.configLocked.includes(`frontend.${field}`)) throw lockedByConfig(field);
     const next = await domain.instance.updateSettings((current) => ({
       ...current,
       frontend: { ...current.frontend, ...(body as Partial<FrontendSettings>) },
     }));
-    await record({ action: 'settings.update', targetType: 'instance', detail: { changed: body } });
+    await record(context, { action: 'settings.update', targetType: 'instance', detail: { changed: body } });
     return sendJson(reply, 200, { settings: Object.fromEntries(SETTINGS_FIELDS.map((f) => [f, next.frontend[f]])) });
   });
 
@@ -503,7 +510,7 @@ export function registerDashboard(
     callback_url: oauthCallbackUrl(publicUrl),
   });
   route('GET', '/social', async (_request, reply) => sendJson(reply, 200, socialJson(await domain.socialConnections.list())));
-  route('PUT', '/social/:id', async (request, reply) => {
+  route('PUT', '/social/:id', async (request, reply, context) => {
     const { id } = parseInput(z.object({ id: z.enum(DASHBOARD_PROVIDERS) }), request.params);
     const body = parseInput(socialBody, request.body);
     const list = await domain.socialConnections.set(id, {
@@ -512,7 +519,7 @@ export function registerDashboard(
       clientSecret: body.client_secret || undefined,
       scopes: body.scopes,
     });
-    await record({
+    await record(context, {
       action: 'social_connection.update',
       targetType: 'instance',
       targetId: id,
@@ -536,11 +543,11 @@ export function registerDashboard(
     const page = await endpoints.list(q.limit ?? 50, q.offset ?? 0);
     return sendJson(reply, 200, { ...serializePage(page.data.map(serializeWebhookEndpoint), page.totalCount), event_types: EVENT_TYPES });
   });
-  route('POST', '/webhooks', async (request, reply) => {
+  route('POST', '/webhooks', async (request, reply, context) => {
     const body = parseInput(webhookBody, request.body);
     if (!body.url) throw errors.paramMissing('url');
     const created = await endpoints.create({ url: body.url, events: body.events });
-    await record({
+    await record(context, {
       action: 'webhook_endpoint.create',
       targetType: 'webhook_endpoint',
       targetId: created.endpoint.id,
@@ -558,36 +565,36 @@ export function registerDashboard(
       event_types: EVENT_TYPES,
     });
   });
-  route('PATCH', '/webhooks/:id', async (request, reply) => {
+  route('PATCH', '/webhooks/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(webhookBody, request.body);
     const updated = await endpoints.update(id, body);
-    await record({ action: 'webhook_endpoint.update', targetType: 'webhook_endpoint', targetId: id, detail: { changed: body } });
+    await record(context, { action: 'webhook_endpoint.update', targetType: 'webhook_endpoint', targetId: id, detail: { changed: body } });
     return sendJson(reply, 200, serializeWebhookEndpoint(updated));
   });
-  route('DELETE', '/webhooks/:id', async (request, reply) => {
+  route('DELETE', '/webhooks/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     await endpoints.delete(id);
-    await record({ action: 'webhook_endpoint.delete', targetType: 'webhook_endpoint', targetId: id });
+    await record(context, { action: 'webhook_endpoint.delete', targetType: 'webhook_endpoint', targetId: id });
     return sendJson(reply, 200, { id, object: 'webhook_endpoint', deleted: true });
   });
-  route('POST', '/webhooks/:id/rotate-secret', async (request, reply) => {
+  route('POST', '/webhooks/:id/rotate-secret', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const rotated = await endpoints.rotateSecret(id);
-    await record({ action: 'webhook_endpoint.rotate_secret', targetType: 'webhook_endpoint', targetId: id });
+    await record(context, { action: 'webhook_endpoint.rotate_secret', targetType: 'webhook_endpoint', targetId: id });
     return sendJson(reply, 200, serializeWebhookEndpoint(rotated));
   });
-  route('POST', '/webhooks/:id/replay', async (request, reply) => {
+  route('POST', '/webhooks/:id/replay', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const { since } = parseInput(z.object({ since: z.number().int().min(0).max(8_640_000_000_000_000) }).strict(), request.body);
     const { queued } = await endpoints.replay(id, since);
-    await record({ action: 'webhook_endpoint.replay', targetType: 'webhook_endpoint', targetId: id, detail: { since, queued } });
+    await record(context, { action: 'webhook_endpoint.replay', targetType: 'webhook_endpoint', targetId: id, detail: { since, queued } });
     return sendJson(reply, 200, { queued });
   });
-  route('POST', '/webhook-deliveries/:id/retry', async (request, reply) => {
+  route('POST', '/webhook-deliveries/:id/retry', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const retried = await endpoints.retry(id);
-    await record({ action: 'webhook_delivery.retry', targetType: 'webhook_delivery', targetId: id });
+    await record(context, { action: 'webhook_delivery.retry', targetType: 'webhook_delivery', targetId: id });
     return sendJson(reply, 200, serializeWebhookDelivery(retried));
   });
 
@@ -616,10 +623,10 @@ export function registerDashboard(
       total_count: page.totalCount,
     });
   });
-  route('GET', '/audit.csv', async (request, reply) => {
+  route('GET', '/audit.csv', async (request, reply, context) => {
     const q = parseInput(auditQuery, request.query);
     const csv = await domain.audit.csv(auditFilter(q));
-    await record({ action: 'audit.export', detail: { filter: q } });
+    await record(context, { action: 'audit.export', detail: { filter: q } });
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="gatehouse-audit.csv"')

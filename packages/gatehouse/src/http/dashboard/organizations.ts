@@ -12,7 +12,7 @@ import { serializeOrganizationDomain } from '../serializers/organization-domain.
 import { serializeMembership } from '../serializers/organization-membership.js';
 import { serializePage } from '../serializers/page.js';
 import { parseInput } from '../validation.js';
-import type { DashboardFeature } from './route.js';
+import type { DashboardContext, DashboardFeature } from './route.js';
 
 const orgQuery = z.object({ query: z.string().max(200).optional(), limit: queryInt(1, 100), offset: queryInt(0, 10_000_000) }).strict();
 const detailQuery = z.object({ members_query: z.string().max(200).optional(), members_offset: queryInt(0, 10_000_000) }).strict();
@@ -57,8 +57,8 @@ const INVITATIONS_PAGE = 25;
  */
 export function registerDashboardOrganizations({ route, domain, record }: DashboardFeature): void {
   const { links } = domain.images;
-  const audit = (action: string, organizationId: string, detail: Record<string, unknown> = {}) =>
-    record({ action: `organization.${action}`, targetType: 'organization', targetId: organizationId, detail });
+  const audit = (context: DashboardContext, action: string, organizationId: string, detail: Record<string, unknown> = {}) =>
+    record(context, { action: `organization.${action}`, targetType: 'organization', targetId: organizationId, detail });
 
   async function invitationJson(invitation: Invitation, url: string | null = null) {
     const catalog = await domain.organizations.catalog();
@@ -114,14 +114,14 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
       context.caller,
     );
     const { organization } = created;
-    await audit('create', organization.id, { name: organization.name, slug: organization.slug, created_by: createdBy ?? null });
+    await audit(context, 'create', organization.id, { name: organization.name, slug: organization.slug, created_by: createdBy ?? null });
     return sendJson(reply, 200, serializeOrganizationRecord(created, links));
   });
   route('PATCH', '/organizations/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(updateBody, request.body);
     const updated = await domain.organizations.update(id, { name: body.name, slug: body.slug }, context.caller);
-    await audit('update', updated.organization.id, { changed: body });
+    await audit(context, 'update', updated.organization.id, { changed: body });
     return sendJson(reply, 200, serializeOrganizationRecord(updated, links));
   });
   // Replaces the fields sent (as the user page's editor does); the sizes are checked by the service.
@@ -129,14 +129,14 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(metadataBody, request.body);
     const updated = await domain.organizations.replaceMetadata(id, body, context.caller);
-    await audit('metadata_update', updated.organization.id, { fields: Object.keys(body) });
+    await audit(context, 'metadata_update', updated.organization.id, { fields: Object.keys(body) });
     return sendJson(reply, 200, serializeOrganizationRecord(updated, links));
   });
   route('DELETE', '/organizations/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const { organization } = await domain.organizations.get(id);
     const deleted = await domain.organizations.delete(organization.id, context.caller);
-    await audit('delete', deleted, { name: organization.name, slug: organization.slug });
+    await audit(context, 'delete', deleted, { name: organization.name, slug: organization.slug });
     return sendJson(reply, 200, serializeDeleted('organization', deleted));
   });
 
@@ -173,20 +173,20 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
     const body = parseInput(addMemberBody, request.body);
     const userId = await userIdOf(body.user, 'user');
     const created = await domain.organizations.createMembership(id, { userId, role: body.role }, context.caller);
-    await audit('membership_create', created.organization.id, { user_id: userId, role: body.role });
+    await audit(context, 'membership_create', created.organization.id, { user_id: userId, role: body.role });
     return sendJson(reply, 200, serializeMembership(created, links));
   });
   route('PATCH', '/organizations/:id/memberships/:userId', async (request, reply, context) => {
     const { id, userId } = parseInput(membershipParams, request.params);
     const { role } = parseInput(roleBody, request.body);
     const updated = await domain.organizations.updateMembership(id, userId, { role }, context.caller);
-    await audit('membership_role', updated.organization.id, { user_id: userId, role });
+    await audit(context, 'membership_role', updated.organization.id, { user_id: userId, role });
     return sendJson(reply, 200, serializeMembership(updated, links));
   });
   route('DELETE', '/organizations/:id/memberships/:userId', async (request, reply, context) => {
     const { id, userId } = parseInput(membershipParams, request.params);
     const removed = await domain.organizations.deleteMembership(id, userId, context.caller);
-    await audit('membership_remove', removed.organization.id, { user_id: userId });
+    await audit(context, 'membership_remove', removed.organization.id, { user_id: userId });
     return sendJson(reply, 200, serializeMembership(removed, links));
   });
 
@@ -211,7 +211,7 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
       context.caller,
     );
     // The ticket is in the mail only: neither the answer nor the audit log carries the link.
-    await audit('invitation_create', issued.invitation.organizationId ?? id, {
+    await audit(context, 'invitation_create', issued.invitation.organizationId ?? id, {
       invitation_id: issued.invitation.id,
       email_address: issued.invitation.emailAddress,
       role: issued.invitation.role,
@@ -221,7 +221,10 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
   route('POST', '/organizations/:id/invitations/:invitationId/revoke', async (request, reply, context) => {
     const { id, invitationId } = parseInput(invitationParams, request.params);
     const revoked = await domain.invitations.revokeForOrganization(id, invitationId, context.caller);
-    await audit('invitation_revoke', revoked.organizationId ?? id, { invitation_id: invitationId, email_address: revoked.emailAddress });
+    await audit(context, 'invitation_revoke', revoked.organizationId ?? id, {
+      invitation_id: invitationId,
+      email_address: revoked.emailAddress,
+    });
     return sendJson(reply, 200, await invitationJson(revoked));
   });
 
@@ -244,7 +247,7 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
       },
       context.caller,
     );
-    await audit('domain_create', created.domain.organizationId, {
+    await audit(context, 'domain_create', created.domain.organizationId, {
       domain_id: created.domain.id,
       name: created.domain.name,
       verified: created.domain.verifiedAt !== null,
@@ -263,13 +266,13 @@ export function registerDashboardOrganizations({ route, domain, record }: Dashbo
       },
       context.caller,
     );
-    await audit('domain_update', updated.domain.organizationId, { domain_id: domainId, changed: body });
+    await audit(context, 'domain_update', updated.domain.organizationId, { domain_id: domainId, changed: body });
     return sendJson(reply, 200, serializeOrganizationDomain(updated));
   });
   route('DELETE', '/organizations/:id/domains/:domainId', async (request, reply, context) => {
     const { id, domainId } = parseInput(domainParams, request.params);
     const removed = await domain.organizationDomains.delete(id, domainId, context.caller);
-    await audit('domain_delete', removed.domain.organizationId, { domain_id: domainId, name: removed.domain.name });
+    await audit(context, 'domain_delete', removed.domain.organizationId, { domain_id: domainId, name: removed.domain.name });
     return sendJson(reply, 200, serializeOrganizationDomain(removed));
   });
 }

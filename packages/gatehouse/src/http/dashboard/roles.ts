@@ -42,7 +42,7 @@ export function registerDashboardRoles({ route, record, domain }: DashboardFeatu
 
   // The creator role (given to whoever creates an organization) and the default role (invitations,
   // domain enrollment): only existing roles, as the Backend API's organization settings allow.
-  route('PATCH', '/organization-settings', async (request, reply) => {
+  route('PATCH', '/organization-settings', async (request, reply, context) => {
     const body = parseInput(roleSettingsBody, request.body);
     const catalog = await roles.catalog();
     const change: { creatorRole?: string; defaultRole?: string } = {};
@@ -56,13 +56,13 @@ export function registerDashboardRoles({ route, record, domain }: DashboardFeatu
       change[field === 'creator_role' ? 'creatorRole' : 'defaultRole'] = key;
     }
     await roles.updateOrganizationSettings(change);
-    await record({ action: 'organization_settings.update', targetType: 'instance', detail: { changed: body } });
+    await record(context, { action: 'organization_settings.update', targetType: 'instance', detail: { changed: body } });
     return sendJson(reply, 200, await catalogJson());
   });
 
   route('POST', '/organization-roles', async (request, reply, context) => {
     const role = await roles.createRole(parseInput(customRoleBody, request.body), context.caller);
-    await record({
+    await record(context, {
       action: 'organization_role.create',
       targetType: 'role',
       targetId: role.id,
@@ -74,18 +74,23 @@ export function registerDashboardRoles({ route, record, domain }: DashboardFeatu
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(customRoleBody, request.body);
     const role = await roles.updateRole(id, body, context.caller);
-    await record({ action: 'organization_role.update', targetType: 'role', targetId: role.id, detail: { key: role.key, changed: body } });
+    await record(context, {
+      action: 'organization_role.update',
+      targetType: 'role',
+      targetId: role.id,
+      detail: { key: role.key, changed: body },
+    });
     return sendJson(reply, 200, serializeRole(role, await roles.catalog()));
   });
   route('DELETE', '/organization-roles/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const deleted = await roles.deleteRole(id, context.caller);
-    await record({ action: 'organization_role.delete', targetType: 'role', targetId: deleted });
+    await record(context, { action: 'organization_role.delete', targetType: 'role', targetId: deleted });
     return sendJson(reply, 200, { id: deleted, object: 'role', deleted: true });
   });
   route('POST', '/organization-permissions', async (request, reply, context) => {
     const permission = await roles.createPermission(parseInput(permissionBody, request.body), context.caller);
-    await record({
+    await record(context, {
       action: 'organization_permission.create',
       targetType: 'permission',
       targetId: permission.id,
@@ -97,7 +102,7 @@ export function registerDashboardRoles({ route, record, domain }: DashboardFeatu
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(permissionBody, request.body);
     const permission = await roles.updatePermission(id, body, context.caller);
-    await record({
+    await record(context, {
       action: 'organization_permission.update',
       targetType: 'permission',
       targetId: permission.id,
@@ -108,7 +113,7 @@ export function registerDashboardRoles({ route, record, domain }: DashboardFeatu
   route('DELETE', '/organization-permissions/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const deleted = await roles.deletePermission(id, context.caller);
-    await record({ action: 'organization_permission.delete', targetType: 'permission', targetId: deleted });
+    await record(context, { action: 'organization_permission.delete', targetType: 'permission', targetId: deleted });
     return sendJson(reply, 200, { id: deleted, object: 'permission', deleted: true });
   });
 }

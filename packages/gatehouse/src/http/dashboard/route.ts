@@ -19,6 +19,6 @@ export type DashboardRoute = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE
 export interface DashboardFeature {
   route: DashboardRoute;
   domain: Domain;
-  /** Writes an audit event as the current operator. */
-  record: (event: AuditRecord) => Promise<void>;
+  /** Writes an audit event as the request's operator. */
+  record: (context: DashboardContext, event: Omit<AuditRecord, 'actor'>) => Promise<void>;
 }

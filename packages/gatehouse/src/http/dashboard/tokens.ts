@@ -58,7 +58,7 @@ export function registerDashboardTokens(
       config_locked: options.sessionTokenLocked,
     });
   });
-  route('PUT', '/session-token', async (request, reply) => {
+  route('PUT', '/session-token', async (request, reply, context) => {
     if (options.sessionTokenLocked) {
       throw errors.paramValueInvalid(
         'sessionToken',
@@ -67,7 +67,11 @@ export function registerDashboardTokens(
     }
     const body = parseInput(sessionTokenBody, request.body);
     const next = await domain.instance.updateSessionToken({ claims: body.claims, lifetimeSeconds: body.lifetime });
-    await record({ action: 'session_token.update', targetType: 'instance', detail: { claims: body.claims, lifetime: body.lifetime } });
+    await record(context, {
+      action: 'session_token.update',
+      targetType: 'instance',
+      detail: { claims: body.claims, lifetime: body.lifetime },
+    });
     return sendJson(reply, 200, serializeSessionTokenTemplate(next.sessionToken));
   });
   route('POST', '/session-token/preview', async (request, reply) => {
@@ -87,7 +91,7 @@ export function registerDashboardTokens(
     return sendJson(reply, 200, { claims: preview.claims, bytes: preview.bytes });
   });
   // …and signed as the template signs (its custom key, or one typed but not saved), expired at once.
-  route('POST', '/jwt-templates/preview-token', async (request, reply) => {
+  route('POST', '/jwt-templates/preview-token', async (request, reply, context) => {
     const body = parseInput(previewTokenBody, request.body);
     const user = await domain.users.get(body.user_id);
     const preview = await domain.jwtTemplates.previewToken(
@@ -101,7 +105,7 @@ export function registerDashboardTokens(
       user,
       { issuer: options.issuer, links: domain.images.links },
     );
-    await record({
+    await record(context, {
       action: 'jwt_template.preview_token',
       targetType: 'user',
       targetId: user.user.id,
@@ -133,10 +137,10 @@ export function registerDashboardTokens(
     signing_algorithm: body.signing_algorithm,
     signing_key_changed: body.signing_key !== undefined,
   });
-  route('POST', '/jwt-templates', async (request, reply) => {
+  route('POST', '/jwt-templates', async (request, reply, context) => {
     const body = parseInput(jwtTemplateBody, request.body);
     const template = await domain.jwtTemplates.create(templateInput(body));
-    await record({
+    await record(context, {
       action: 'jwt_template.create',
       targetType: 'jwt_template',
       targetId: template.id,
@@ -144,17 +148,22 @@ export function registerDashboardTokens(
     });
     return sendJson(reply, 200, serializeJwtTemplate(template));
   });
-  route('PATCH', '/jwt-templates/:id', async (request, reply) => {
+  route('PATCH', '/jwt-templates/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(jwtTemplateBody, request.body);
     const template = await domain.jwtTemplates.update(id, templateInput(body));
-    await record({ action: 'jwt_template.update', targetType: 'jwt_template', targetId: id, detail: auditDetail(template.name, body) });
+    await record(context, {
+      action: 'jwt_template.update',
+      targetType: 'jwt_template',
+      targetId: id,
+      detail: auditDetail(template.name, body),
+    });
     return sendJson(reply, 200, serializeJwtTemplate(template));
   });
-  route('DELETE', '/jwt-templates/:id', async (request, reply) => {
+  route('DELETE', '/jwt-templates/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     await domain.jwtTemplates.delete(id);
-    await record({ action: 'jwt_template.delete', targetType: 'jwt_template', targetId: id });
+    await record(context, { action: 'jwt_template.delete', targetType: 'jwt_template', targetId: id });
     return sendJson(reply, 200, { id, object: 'jwt_template', deleted: true });
   });
 }

@@ -145,13 +145,17 @@ describe('/v1/me (in-process, real SQLite)', () => {
     }
   });
 
-  it('deletes the account when self-deletion is enabled', async () => {
+  it('deletes the account when self-deletion is enabled, audited as that end user', async () => {
     const record = await t.domain.users.create({ emailAddresses: ['bye@example.com'], password: 'goodbye passphrase' }, SYSTEM_CALLER);
     const me = await signedInBrowser(t, 'bye@example.com', 'goodbye passphrase');
     const res = await me.call('POST', '/v1/me?_method=DELETE');
     expect(res.body.response).toMatchObject({ id: record.user.id, deleted: true });
     expect(await t.domain.users.find(record.user.id)).toBeUndefined();
     expect((await me.call('GET', '/v1/me')).status).toBe(401);
+    // The Frontend API acts as the signed-in end user, not as the Backend API's secret key.
+    const audit = await t.domain.audit.list({ targetId: record.user.id }, 10, 0);
+    expect(audit.data.map((e) => [e.actorType, e.actorId, e.action])).toEqual([['end_user', record.user.id, 'user.delete']]);
+    expect(audit.data[0]?.ip).toBe('127.0.0.1');
   });
 
   it('hosted pages drop a redirect_url on a foreign origin and keep an allowed one', async () => {
