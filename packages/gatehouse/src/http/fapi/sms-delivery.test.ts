@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../testing/webhook-receiver.js';
 
 const PASSWORD = 'sms delivery passphrase';
 const PHONES_ON = { phoneNumber: 'optional' as const, emailLink: false, passkeys: false };
@@ -74,6 +75,81 @@ describe('SMS through an HTTP gateway (GATEHOUSE_SMS_GATEWAY_URL)', () => {
     expect((await t.store.mailOutbox.listRecent(50)).some((m) => m.toAddress === '+14155552671')).toBe(false);
     const verified = await b.call('POST', `/v1/me/phone_numbers/${id}/attempt_verification`, { code: String(sms?.body.code) });
     expect(verified.body.response).toMatchObject({ verification: { status: 'verified' } });
+  });
+});
+
+describe('sms.created through the HTTP gateway: raised once the gateway took the SMS, not when it refused', () => {
+  const gateway = smsGateway();
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+  let secret = '';
+  let endpointId = '';
+  beforeAll(async () => {
+    const url = await gateway.listen();
+    t = await createTestApp({ env: { GATEHOUSE_SMS_GATEWAY_URL: url } });
+    await t.domain.instance.updateSettings((s) => ({ ...s, passwordless: PHONES_ON }));
+    receiver = await startWebhookReceiver(() => secret);
+    const endpoint = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhook_endpoints',
+      headers: t.auth,
+      payload: { url: receiver.url, events: ['sms.created'] },
+    });
+    expect(endpoint.statusCode).toBe(200);
+    secret = endpoint.json().secret as string;
+    endpointId = endpoint.json().id as string;
+    t.domain.webhookWorker.start();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.close();
+    await gateway.close();
+  });
+
+  it('the event carries what the gateway was sent; a refused SMS (503) raises nothing', async () => {
+    const b = await signedInBrowser(t, 'gateway-hook@example.com');
+    const user = (await b.call('GET', '/v1/me')).body.response;
+    const id = await addPhone(b, '+1 415 555 2672');
+    const prepare = () => b.call('POST', `/v1/me/phone_numbers/${id}/prepare_verification`, { strategy: 'phone_code' });
+
+    expect((await prepare()).status).toBe(200);
+    expect(gateway.received).toHaveLength(1);
+    const sent = gateway.received[0]?.body;
+    await receiver.waitFor((events) => events.length >= 1);
+    expect(receiver.accepted.map((e) => e.type)).toEqual(['sms.created']);
+    expect(receiver.accepted[0]?.data).toEqual({
+      object: 'sms_message',
+      id: expect.stringMatching(/^sms_/),
+      slug: 'verification_code',
+      from_phone_number: '',
+      to_phone_number: sent?.to,
+      phone_number_id: id,
+      user_id: user.id,
+      message: sent?.text,
+      status: 'queued',
+      data: { otp_code: sent?.code, app: { name: 'Gatehouse' }, expires_in_minutes: 10 },
+      delivered_by_clerk: true,
+    });
+
+    // The gateway refuses: the request fails, the gateway did get the attempt, and no event is raised.
+    gateway.answer(503);
+    const refused = await prepare();
+    gateway.answer(200);
+    expect(gateway.received).toHaveLength(2);
+    // Not the caller's fault, and nothing Clerk documents: answered as an internal error, in Clerk's envelope.
+    expect([refused.status, refused.body.errors?.[0]?.code]).toEqual([500, 'internal_clerk_error']);
+    // A third SMS the gateway takes: its event is the next one the receiver gets, after the first.
+    expect((await prepare()).status).toBe(200);
+    expect(gateway.received).toHaveLength(3);
+    await receiver.waitFor((events) => events.length >= 2);
+    await t.domain.webhookWorker.idle();
+    expect(receiver.accepted.map((e) => (e.data as { data: { otp_code: string } }).data.otp_code)).toEqual([
+      gateway.received[0]?.body.code,
+      gateway.received[2]?.body.code,
+    ]);
+    // The outbox holds those two events only: the refused SMS wrote none.
+    const deliveries = await t.app.inject({ method: 'GET', url: `/api/v1/webhook_endpoints/${endpointId}/deliveries`, headers: t.auth });
+    expect(deliveries.json().data).toHaveLength(2);
   });
 });
 
