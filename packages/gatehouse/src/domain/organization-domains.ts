@@ -72,8 +72,11 @@ export function createOrganizationDomainService(deps: {
   events: EventService;
   /** Enrolls the users a verified domain in an automatic mode now reaches (organization-enrollment.ts). */
   enroll: (domain: OrganizationDomain) => Promise<void>;
-  /** Takes back the domain's pending suggestions and, as asked, pending invitations (organization-enrollment.ts). */
-  withdraw: (domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none' }) => Promise<void>;
+  /**
+   * After a change that took back the domain's pending suggestions: revokes pending invitations as
+   * asked and enrolls again the users whose suggestion went (organization-enrollment.ts).
+   */
+  withdraw: (domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none'; users: string[] }) => Promise<void>;
 }) {
   const { store, clock, organizations, codes, events, enroll, withdraw } = deps;
 
@@ -95,15 +98,9 @@ export function createOrganizationDomainService(deps: {
     return { domain, code, totalPendingInvitations, totalPendingSuggestions };
   }
 
-  /**
-   * After a change of mode, name or verification: a domain that no longer enrolls (unverified, renamed,
-   * or `manual_invitation`) takes back its pending suggestions; one that does enrolls who it reaches.
-   */
-  async function settle(before: OrganizationDomain, after: OrganizationDomain): Promise<void> {
-    const stopped = after.verifiedAt === null || after.enrollmentMode === 'manual_invitation' || after.name !== before.name;
-    if (stopped) await withdraw(after, { invitations: 'none' });
-    await enroll(after);
-  }
+  /** A domain that no longer enrolls (unverified, renamed, or `manual_invitation`) takes back its pending suggestions. */
+  const stopsEnrolling = (before: OrganizationDomain, after: OrganizationDomain) =>
+    after.verifiedAt === null || after.enrollmentMode === 'manual_invitation' || after.name !== before.name;
 
   async function load(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomain> {
     const { organization } = await organizations.get(organizationIdOrSlug);
@@ -112,19 +109,29 @@ export function createOrganizationDomainService(deps: {
     return domain;
   }
 
-  /** Writes `changes` and raises `organizationDomain.updated` with the domain as it then is, in one transaction. */
-  async function write(current: OrganizationDomain, changes: Partial<OrganizationDomain>): Promise<OrganizationDomain> {
+  /**
+   * Writes `changes` and raises `organizationDomain.updated` with the domain as it then is, in one
+   * transaction; with `takeBack`, the domain's pending suggestions go in that same transaction (a
+   * refused or failed change keeps them). Answers the domain and the users whose suggestion went.
+   */
+  async function write(
+    current: OrganizationDomain,
+    changes: Partial<OrganizationDomain>,
+    takeBack = false,
+  ): Promise<{ next: OrganizationDomain; users: string[] }> {
     const next = { ...current, ...changes };
+    let users: string[] = [];
     try {
       await store.transaction(async (tx) => {
         await tx.organizationDomains.update(current.id, changes);
+        users = takeBack ? await tx.organizationSuggestions.deletePendingByDomain(current.id) : [];
         await events.raise(tx, 'organizationDomain.updated', await record(next, tx));
       });
     } catch (error) {
       if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
       throw error;
     }
-    return next;
+    return { next, users };
   }
 
   return {
@@ -187,19 +194,25 @@ export function createOrganizationDomainService(deps: {
       }
       if (input.enrollmentMode !== undefined) changes.enrollmentMode = assertEnrollmentMode(input.enrollmentMode);
       if (input.verified !== undefined) changes.verifiedAt = input.verified ? (current.verifiedAt ?? clock()) : null;
-      const next = await write(current, changes);
-      await settle(current, next);
+      const { next, users } = await write(current, changes, stopsEnrolling(current, { ...current, ...changes }));
+      await withdraw(next, { invitations: 'none', users });
+      await enroll(next);
       return record(next);
     },
 
-    /** Deletes the domain and takes back what it offered: pending suggestions, and the pending invitations it made. */
+    /**
+     * Deletes the domain and takes back what it offered: its pending suggestions in the same
+     * transaction, then the pending invitations it made.
+     */
     async delete(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomainRecord> {
       const current = await record(await load(organizationIdOrSlug, domainId));
+      let users: string[] = [];
       await store.transaction(async (tx) => {
         if (!(await tx.organizationDomains.delete(domainId))) throw errors.notFound('organization domain');
+        users = await tx.organizationSuggestions.deletePendingByDomain(domainId);
         await events.raise(tx, 'organizationDomain.deleted', { id: domainId });
       });
-      await withdraw(current.domain, { invitations: 'made' });
+      await withdraw(current.domain, { invitations: 'made', users });
       return current;
     },
 
@@ -215,14 +228,14 @@ export function createOrganizationDomainService(deps: {
       if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw errors.paramInvalid('affiliation_email_address', 'must be an e-mail address');
       if (address.split('@')[1] !== current.name) throw errors.organizationDomainMismatch();
       await codes.send({ subjectId: current.id, purpose: 'organization_domain', to: address, kind: 'verification_code', locale });
-      return record(await write(current, { affiliationEmailAddress: address, updatedAt: clock() }));
+      return record((await write(current, { affiliationEmailAddress: address, updatedAt: clock() })).next);
     },
 
     /** Checks the mailed code (three tries, ten minutes) and marks the domain verified. */
     async attemptAffiliation(organizationIdOrSlug: string, domainId: string, code: string): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
       await codes.check(current.id, 'organization_domain', code);
-      const next = await write(current, { verifiedAt: clock(), updatedAt: clock() });
+      const { next } = await write(current, { verifiedAt: clock(), updatedAt: clock() });
       await enroll(next);
       return record(next);
     },
@@ -239,10 +252,12 @@ export function createOrganizationDomainService(deps: {
       deletePending = false,
     ): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
-      const next = await write(current, { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() });
+      const changes = { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() };
+      const takeBack = deletePending || stopsEnrolling(current, { ...current, ...changes });
+      const { next, users } = await write(current, changes, takeBack);
       // Revocations raise `organizationInvitation.revoked` each, through the invitation service.
-      if (deletePending) await withdraw(next, { invitations: 'addressed' });
-      await settle(current, next);
+      await withdraw(next, { invitations: deletePending ? 'addressed' : 'none', users });
+      await enroll(next);
       return record(next);
     },
   };
