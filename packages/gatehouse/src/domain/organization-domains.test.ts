@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backfillInvitationDomains } from '../store/migrations/0019-automatic-invitation-domains.js';
 import { openPostgres } from '../store/postgres.js';
 import { openSqlite } from '../store/sqlite.js';
 import { createTestApp, type TestApp } from '../testing/app.js';
@@ -32,8 +31,7 @@ const ALLOW = {
  * A domain change that stops it enrolling (deleted, renamed, unverified, `manual_invitation`, or
  * `delete_pending`) takes back its pending suggestions in the change's own transaction: both happen,
  * or neither. A refused change (a taken name) and a change whose suggestion removal fails in the
- * database (a trigger refusing it) leave the domain and its suggestions as they were. And an automatic
- * invitation from before 0017 is attributed to its domain by 0019, so deleting the domain revokes it.
+ * database (a trigger refusing it) leave the domain and its suggestions as they were.
  */
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe.skipIf(dialect === 'postgres' && !pgOk)(`a domain change and its suggestions, one transaction (${dialect})`, () => {
@@ -45,12 +43,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const res = await t.app.inject({ method, url: `/api${url}`, headers: t.auth, ...(payload ? { payload } : {}) });
       return { status: res.statusCode, body: res.json() as Record<string, unknown> & { errors?: { code: string }[] } };
     };
-    /** Statements (and then `after`) on a connection of their own, beside the app's. */
-    const raw = async (statements: string[], after?: (db: ReturnType<typeof openSqlite>) => Promise<void>) => {
+    /** Statements on a connection of their own, beside the app's. */
+    const raw = async (statements: string[]) => {
       const db = database ? openPostgres(database.url) : openSqlite(path.join(t.dataDir, 'gatehouse.db'));
       try {
         for (const statement of statements) await sql.raw(statement).execute(db);
-        await after?.(db);
       } finally {
         await db.destroy();
       }
@@ -142,38 +139,6 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect((await bapi('DELETE', `/v1/organizations/${orgId}/domains/${domainId}`)).status).toBe(200);
       expect(await pending(domainId)).toBe(0);
       expect((await domains()).some((d) => d.id === domainId)).toBe(false);
-    });
-
-    it('an automatic invitation from before 0017 (no domain recorded) is attributed by 0019, and revoked when its domain is deleted', async () => {
-      const created = await bapi('POST', `/v1/organizations/${orgId}/domains`, {
-        name: 'legacy.test',
-        enrollment_mode: 'automatic_invitation',
-        verified: true,
-      });
-      const domainId = created.body.id as string;
-      const invited = await bapi('POST', '/v1/users', { email_address: ['old@legacy.test'], password: PASSWORD });
-      const admin = await bapi('POST', '/v1/users', { email_address: ['admin@elsewhere.test'], password: PASSWORD });
-      const sent = await bapi('POST', `/v1/organizations/${orgId}/invitations`, {
-        email_address: 'friend@legacy.test',
-        inviter_user_id: admin.body.id,
-        role: 'org:member',
-      });
-      expect([invited.status, sent.status]).toEqual([200, 200]);
-      const pendingAt = async () =>
-        (await bapi('GET', `/v1/organizations/${orgId}/invitations?status=pending&limit=100`)).body.data as {
-          email_address: string;
-          id: string;
-        }[];
-      const automatic = (await pendingAt()).find((i) => i.email_address === 'old@legacy.test');
-      expect(automatic).toBeDefined();
-      // As it was before 0017: no invitation records its domain. 0019 gives the automatic one its domain back.
-      await raw(['UPDATE invitations SET organization_domain_id = NULL'], backfillInvitationDomains);
-      expect((await t.store.invitations.findById(automatic?.id ?? ''))?.organizationDomainId).toBe(domainId);
-      expect((await t.store.invitations.findById(sent.body.id as string))?.organizationDomainId).toBeNull();
-
-      expect((await bapi('DELETE', `/v1/organizations/${orgId}/domains/${domainId}`)).status).toBe(200);
-      expect((await pendingAt()).map((i) => i.email_address).filter((a) => a.endsWith('@legacy.test'))).toEqual(['friend@legacy.test']);
-      expect((await t.store.invitations.findById(automatic?.id ?? ''))?.status).toBe('revoked');
     });
   });
 }

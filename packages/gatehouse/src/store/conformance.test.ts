@@ -30,7 +30,6 @@ import { UniqueViolation } from './errors.js';
 import { type Dialect, openStore, type Store } from './index.js';
 import { sessionMapping } from './mappings.js';
 import { backfillSuggestionDomains } from './migrations/0017-enrollment-by-domain.js';
-import { backfillInvitationDomains } from './migrations/0019-automatic-invitation-domains.js';
 import { migrations } from './migrations/index.js';
 import { openPostgres } from './postgres.js';
 import { createRepositories } from './repositories/index.js';
@@ -1397,80 +1396,6 @@ function conformanceSuite(dialect: Dialect) {
           await db.destroy();
         }
         expect(await store.organizationSuggestions.findById(suggestion.id)).toEqual({ ...suggestion, organizationDomainId: match.id });
-      });
-
-      it("0019 gives a pending automatic-looking invitation the organization's domain its address is at, and leaves others alone", async () => {
-        const { store, url } = await freshStore();
-        const org = organizationRow('backfilled-invitations');
-        const other = organizationRow('other-invitations');
-        const ann = testUser({ username: 'ann_invited' });
-        for (const row of [org, other]) await store.organizations.insert(row);
-        await store.users.insert(ann);
-        for (const address of ['ann@acme.test', 'bo@acme.test', 'cy@acme.test', 'di@acme.test', 'ed@acme.test', 'fi@acme.test']) {
-          await store.emailAddresses.insert(emailRow(ann.id, address));
-        }
-        await store.emailAddresses.insert(emailRow(ann.id, 'gil@acme.test', { verified: false }));
-        await store.emailAddresses.insert(emailRow(ann.id, 'hal@subacme.test'));
-        const domain = (organizationId: string, name: string, createdAt: number): OrganizationDomain => ({
-          id: newId('orgdmn'),
-          organizationId,
-          name,
-          enrollmentMode: 'automatic_invitation',
-          verifiedAt: createdAt,
-          affiliationEmailAddress: null,
-          createdAt,
-          updatedAt: createdAt,
-        });
-        const acme = domain(org.id, 'acme.test', T0);
-        const subacme = domain(org.id, 'subacme.test', T0 + 50);
-        // `subacme.test` ends in `acme.test` but is another domain; `other`'s domain of its own is not `org`'s.
-        for (const row of [acme, subacme, domain(other.id, 'other.test', T0)]) {
-          await store.organizationDomains.insert(row);
-        }
-        const invitation = (emailAddress: string, fields: Partial<Invitation> = {}): Invitation => ({
-          id: newId('orginv'),
-          kind: 'organization',
-          organizationId: org.id,
-          userId: null,
-          emailAddress,
-          role: 'org:member',
-          status: 'pending',
-          publicMetadata: {},
-          privateMetadata: {},
-          redirectUrl: null,
-          inviterUserId: null,
-          ticketHash: newId('hash'),
-          signUpId: null,
-          organizationDomainId: null,
-          expiresAt: T0 + 10_000_000,
-          createdAt: T0 + 100,
-          updatedAt: T0 + 100,
-          ...fields,
-        });
-        const automatic = invitation('ann@acme.test');
-        const untouched = [
-          invitation('bo@acme.test', { inviterUserId: ann.id }), // sent by a member
-          invitation('cy@acme.test', { publicMetadata: { team: 'x' } }), // the Backend API with metadata
-          invitation('di@acme.test', { redirectUrl: 'https://app.test/welcome' }),
-          invitation('ed@acme.test', { status: 'accepted' }),
-          invitation('fi@acme.test', { createdAt: T0 - 1, updatedAt: T0 - 1 }), // before the domain existed
-          invitation('gil@acme.test'), // an unverified address is never invited automatically
-          invitation('hal@subacme.test', { organizationId: other.id }), // another organization, no domain of its own there
-          invitation('nobody@acme.test'), // no account has the address
-        ];
-        const subdomain = invitation('hal@subacme.test');
-        const recorded = invitation('ann@acme.test', { organizationId: other.id, organizationDomainId: 'orgdmn_kept' });
-        for (const row of [automatic, subdomain, recorded, ...untouched]) await store.invitations.insert(row);
-        const db = dialect === 'sqlite' ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url);
-        try {
-          await backfillInvitationDomains(db);
-        } finally {
-          await db.destroy();
-        }
-        expect(await store.invitations.findById(automatic.id)).toEqual({ ...automatic, organizationDomainId: acme.id });
-        expect(await store.invitations.findById(subdomain.id)).toEqual({ ...subdomain, organizationDomainId: subacme.id });
-        expect(await store.invitations.findById(recorded.id)).toEqual(recorded);
-        for (const row of untouched) expect(await store.invitations.findById(row.id)).toEqual(row);
       });
 
       it('0018 gives the sessions pending before it the one task they could wait for, setup-mfa', async () => {

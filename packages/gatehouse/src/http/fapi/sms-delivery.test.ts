@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
+import { startMailCatcher } from '../../testing/mail-catcher.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testing/webhook-receiver.js';
 
 const PASSWORD = 'sms delivery passphrase';
@@ -136,8 +137,9 @@ describe('sms.created through the HTTP gateway: raised once the gateway took the
     const refused = await prepare();
     gateway.answer(200);
     expect(gateway.received).toHaveLength(2);
-    // Not the caller's fault, and nothing Clerk documents: answered as an internal error, in Clerk's envelope.
-    expect([refused.status, refused.body.errors?.[0]?.code]).toEqual([500, 'internal_clerk_error']);
+    // Not the caller's fault: a 502 in Clerk's envelope, with words for the person waiting for the code.
+    expect([refused.status, refused.body.errors?.[0]?.code]).toEqual([502, 'message_delivery_failed']);
+    expect(refused.body.errors?.[0]?.long_message).toMatch(/could not be sent right now/);
     // A third SMS the gateway takes: its event is the next one the receiver gets, after the first.
     expect((await prepare()).status).toBe(200);
     expect(gateway.received).toHaveLength(3);
@@ -231,5 +233,34 @@ describe('wrong SMS codes count towards the lockout (lockout.maxAttempts = 3)', 
     expect(me).toMatchObject({ locked: true, lockout_expires_in_seconds: 1800 });
     const bapi = await t.app.inject({ method: 'GET', url: `/api/v1/users/${me.id}`, headers: t.auth });
     expect(bapi.json()).toMatchObject({ locked: true, lockout_expires_in_seconds: 1800 });
+  });
+});
+
+describe('a mail server that refuses a code mail', () => {
+  let t: TestApp;
+  let catcher: Awaited<ReturnType<typeof startMailCatcher>>;
+  beforeAll(async () => {
+    // A real SMTP server that refuses every recipient, as a mail server over quota or misconfigured does.
+    catcher = await startMailCatcher({
+      onRcptTo(_address, _session, callback) {
+        callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+      },
+    });
+    t = await createTestApp({ flags: { smtp: catcher.url } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await catcher?.close();
+  });
+
+  it("answers a code request with 502 message_delivery_failed in Clerk's envelope, not a 500", async () => {
+    const b = fapiBrowser(t.app);
+    const created = await b.call('POST', '/v1/client/sign_ups', { email_address: 'refused@example.com', password: PASSWORD });
+    expect(created.status).toBe(200);
+    const signUpId = created.body.response.id as string;
+    const prepared = await b.call('POST', `/v1/client/sign_ups/${signUpId}/prepare_verification`, { strategy: 'email_code' });
+    expect([prepared.status, prepared.body.errors?.[0]?.code]).toEqual([502, 'message_delivery_failed']);
+    expect(prepared.body.errors?.[0]?.long_message).toBe('The email could not be sent right now. Try again in a moment.');
+    expect(catcher.mails).toHaveLength(0);
   });
 });

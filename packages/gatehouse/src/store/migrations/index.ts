@@ -17,7 +17,6 @@ import * as organizationDomains from './0015-organization-domains.js';
 import * as enrollmentAndWaitlist from './0016-enrollment-and-waitlist.js';
 import * as enrollmentByDomain from './0017-enrollment-by-domain.js';
 import * as sessionTasks from './0018-session-tasks.js';
-import * as automaticInvitationDomains from './0019-automatic-invitation-domains.js';
 
 /** Every migration, in order. Add a file and a line here; never edit an applied migration. */
 export const migrations: Record<string, Migration> = {
@@ -39,5 +38,4 @@ export const migrations: Record<string, Migration> = {
   '0016-enrollment-and-waitlist': enrollmentAndWaitlist,
   '0017-enrollment-by-domain': enrollmentByDomain,
   '0018-session-tasks': sessionTasks,
-  '0019-automatic-invitation-domains': automaticInvitationDomains,
 };
