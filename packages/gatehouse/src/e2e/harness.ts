@@ -23,6 +23,8 @@ export const STEP = 30_000;
 export interface GatehouseOptions {
   /** Written as `gatehouse.config.json` in a fresh data dir, which `gatehouse start` reads. */
   config?: Record<string, unknown>;
+  /** Also name that file with `--config` (as a deployment that keeps it elsewhere would). */
+  configFlag?: boolean;
   /** Where Gatehouse delivers its mail (`--smtp`). */
   mailUrl?: string;
   port?: number;
@@ -33,12 +35,17 @@ export interface GatehouseOptions {
 /** A real `gatehouse start` on a fresh data dir (with the config file, if any); remove `dataDir` after stopping it. */
 export async function startGatehouse(options: GatehouseOptions = {}): Promise<RunningServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-e2e-'));
-  if (options.config) writeFileSync(path.join(dataDir, 'gatehouse.config.json'), JSON.stringify(options.config));
+  const configFile = path.join(dataDir, 'gatehouse.config.json');
+  if (options.config) writeFileSync(configFile, JSON.stringify(options.config));
   return startServer({
     dataDir,
     port: options.port,
     env: options.env,
-    extraArgs: [...(options.mailUrl ? ['--smtp', options.mailUrl] : []), ...(options.extraArgs ?? [])],
+    extraArgs: [
+      ...(options.mailUrl ? ['--smtp', options.mailUrl] : []),
+      ...(options.config && options.configFlag ? ['--config', configFile] : []),
+      ...(options.extraArgs ?? []),
+    ],
   });
 }
 
