@@ -9,6 +9,7 @@
  * that come with a first second factor by phone.
  */
 import { Secret, TOTP } from 'otpauth';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable, shot } from './browser.js';
 import {
@@ -30,6 +31,12 @@ const PASSWORD = 'mfa required passphrase';
 
 const totpCode = (secret: string, timestamp = Date.now()) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp });
 
+/** Signs in with the password on the hosted <SignIn/>, which goes on to its `setup-mfa` task route. */
+async function signInToTask(page: Page, baseUrl: string, email: string): Promise<void> {
+  await signInWithPassword(page, `${baseUrl}/sign-in`, { identifier: email, password: PASSWORD });
+  await page.waitForURL((url) => url.pathname.includes('/tasks/setup-mfa') || url.hash.includes('setup-mfa'), { timeout: STEP });
+}
+
 describe.skipIf(!hasChromium)('the setup-mfa session task in Chromium (MFA required)', () => {
   const suite = chromiumSuite({ config: { factors: { mfaRequired: true } } });
 
@@ -42,10 +49,8 @@ describe.skipIf(!hasChromium)('the setup-mfa session task in Chromium (MFA requi
       suite.browser,
       'mfa-task',
       async ({ page, log }) => {
-        await signInWithPassword(page, `${gatehouse.url}/sign-in`, { identifier: email, password: PASSWORD });
-
         // <SignIn/> goes on to its task route with the authenticator-app step (the only factor on).
-        await page.waitForURL((url) => url.pathname.includes('/tasks/setup-mfa') || url.hash.includes('setup-mfa'), { timeout: STEP });
+        await signInToTask(page, gatehouse.url, email);
         await page.locator('[data-localization-key="taskSetupMfa.totpCode.title"]').waitFor({ timeout: STEP });
         await shot(page, 'mfa-task-01-screen');
         const pending = await pageSession(page);
@@ -97,10 +102,8 @@ describe.skipIf(!hasChromium)('the setup-mfa session task by SMS in Chromium (MF
       suite.browser,
       'mfa-task-sms',
       async ({ page, log }) => {
-        await signInWithPassword(page, `${gatehouse.url}/sign-in`, { identifier: email, password: PASSWORD });
-
         // Two second factors on: the task opens on the choice between them.
-        await page.waitForURL((url) => url.pathname.includes('/tasks/setup-mfa') || url.hash.includes('setup-mfa'), { timeout: STEP });
+        await signInToTask(page, gatehouse.url, email);
         await page.locator('[data-localization-key="taskSetupMfa.start.title"]').waitFor({ timeout: STEP });
         await page.locator('[data-localization-key="taskSetupMfa.start.methodSelection.totp"]').waitFor({ timeout: STEP });
         await shot(page, 'mfa-task-sms-01-choice');
@@ -120,9 +123,15 @@ describe.skipIf(!hasChromium)('the setup-mfa session task by SMS in Chromium (MF
 
         // The code verifies the number; the screen then reserves it for two-step verification, whose
         // answer carries the backup codes (once) and the session made active.
-        const reserved = page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/v1\/me\/phone_numbers\/[^/?]+/.test(r.url()), {
-          timeout: STEP,
-        });
+        // (clerk-js sends a PATCH as a POST with `_method=PATCH`.)
+        const reserved = page.waitForResponse(
+          (r) => {
+            const url = new URL(r.url());
+            const method = url.searchParams.get('_method') ?? r.request().method();
+            return method === 'PATCH' && /^\/v1\/me\/phone_numbers\/[^/]+$/.test(url.pathname);
+          },
+          { timeout: STEP },
+        );
         await typeOtp(page, code as string);
         const reservedBody = await (await reserved).json();
         expect(reservedBody.response).toMatchObject({ phone_number: phone, reserved_for_second_factor: true });
