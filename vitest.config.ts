@@ -41,6 +41,9 @@ export default defineConfig({
       // The SDKs' telemetry would try to reach Clerk; tests talk to 127.0.0.1 only.
       CLERK_TELEMETRY_DISABLED: '1',
       NEXT_TELEMETRY_DISABLED: '1',
+      // A query made inside a transaction's work outside it fails at once (store/transaction-scope.ts);
+      // off in production, where it would cost every promise a hook on Node 20.
+      GATEHOUSE_CHECK_TRANSACTIONS: '1',
       // This run's README-commands clone and its builds; removed by the global teardown.
       GATEHOUSE_TEST_EXAMPLE_BUILDS: path.join(tmpdir(), `gatehouse-example-builds-${process.pid}`),
     },

@@ -48,6 +48,7 @@ export type ErrorCode =
   | 'machine_secret_key_required'
   | 'malformed_request'
   | 'malformed_request_body'
+  | 'message_delivery_failed'
   | 'mfa_required'
   | 'method_not_allowed'
   | 'oauth_access_denied'
@@ -359,6 +360,18 @@ export const errors = {
       429,
       [{ code: 'too_many_requests', message: 'Too many requests.', longMessage: `Too many requests. Retry in ${retryAfter} seconds.` }],
       retryAfter,
+    ),
+  /**
+   * The SMS gateway or the mail server did not take a message (a code, a link, an invitation): a 502,
+   * as a proxy answers for an upstream that failed, with words a person can act on. The cause is
+   * logged by the sender.
+   */
+  deliveryFailed: (channel: 'sms' | 'email') =>
+    single(
+      502,
+      'message_delivery_failed',
+      channel === 'sms' ? 'The text message could not be sent.' : 'The email could not be sent.',
+      `The ${channel === 'sms' ? 'text message' : 'email'} could not be sent right now. Try again in a moment.`,
     ),
   /** The database cannot be reached right now (an outage, a restart): worth retrying soon. */
   serviceUnavailable: (retryAfter: number) =>

@@ -73,8 +73,15 @@ export function createOrganizationDomainService(deps: {
   events: EventService;
   /** Enrolls the users a verified domain in an automatic mode now reaches (organization-enrollment.ts). */
   enroll: (domain: OrganizationDomain, caller: Caller) => Promise<void>;
-  /** Takes back the domain's pending suggestions and, as asked, pending invitations (organization-enrollment.ts). */
-  withdraw: (domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none' }, caller: Caller) => Promise<void>;
+  /**
+   * After a change that took back the domain's pending suggestions: revokes pending invitations as
+   * asked and enrolls again the users whose suggestion went (organization-enrollment.ts).
+   */
+  withdraw: (
+    domain: OrganizationDomain,
+    options: { invitations: 'made' | 'addressed' | 'none'; users: string[] },
+    caller: Caller,
+  ) => Promise<void>;
 }) {
   const { store, clock, organizations, codes, events, enroll, withdraw } = deps;
 
@@ -96,15 +103,9 @@ export function createOrganizationDomainService(deps: {
     return { domain, code, totalPendingInvitations, totalPendingSuggestions };
   }
 
-  /**
-   * After a change of mode, name or verification: a domain that no longer enrolls (unverified, renamed,
-   * or `manual_invitation`) takes back its pending suggestions; one that does enrolls who it reaches.
-   */
-  async function settle(before: OrganizationDomain, after: OrganizationDomain, caller: Caller): Promise<void> {
-    const stopped = after.verifiedAt === null || after.enrollmentMode === 'manual_invitation' || after.name !== before.name;
-    if (stopped) await withdraw(after, { invitations: 'none' }, caller);
-    await enroll(after, caller);
-  }
+  /** A domain that no longer enrolls (unverified, renamed, or `manual_invitation`) takes back its pending suggestions. */
+  const stopsEnrolling = (before: OrganizationDomain, after: OrganizationDomain) =>
+    after.verifiedAt === null || after.enrollmentMode === 'manual_invitation' || after.name !== before.name;
 
   async function load(organizationIdOrSlug: string, domainId: string): Promise<OrganizationDomain> {
     const { organization } = await organizations.get(organizationIdOrSlug);
@@ -113,19 +114,30 @@ export function createOrganizationDomainService(deps: {
     return domain;
   }
 
-  /** Writes `changes` and raises `organizationDomain.updated` with the domain as it then is, in one transaction. */
-  async function write(current: OrganizationDomain, changes: Partial<OrganizationDomain>, caller: Caller): Promise<OrganizationDomain> {
+  /**
+   * Writes `changes` and raises `organizationDomain.updated` with the domain as it then is, in one
+   * transaction; with `takeBack`, the domain's pending suggestions go in that same transaction (a
+   * refused or failed change keeps them). Answers the domain and the users whose suggestion went.
+   */
+  async function write(
+    current: OrganizationDomain,
+    changes: Partial<OrganizationDomain>,
+    caller: Caller,
+    takeBack = false,
+  ): Promise<{ next: OrganizationDomain; users: string[] }> {
     const next = { ...current, ...changes };
+    let users: string[] = [];
     try {
       await store.transaction(async (tx) => {
         await tx.organizationDomains.update(current.id, changes);
+        users = takeBack ? await tx.organizationSuggestions.deletePendingByDomain(current.id) : [];
         await events.raise(tx, 'organizationDomain.updated', await record(next, tx), caller);
       });
     } catch (error) {
       if (error instanceof UniqueViolation) throw errors.organizationDomainExists();
       throw error;
     }
-    return next;
+    return { next, users };
   }
 
   return {
@@ -190,19 +202,25 @@ export function createOrganizationDomainService(deps: {
       }
       if (input.enrollmentMode !== undefined) changes.enrollmentMode = assertEnrollmentMode(input.enrollmentMode);
       if (input.verified !== undefined) changes.verifiedAt = input.verified ? (current.verifiedAt ?? clock()) : null;
-      const next = await write(current, changes, caller);
-      await settle(current, next, caller);
+      const { next, users } = await write(current, changes, caller, stopsEnrolling(current, { ...current, ...changes }));
+      await withdraw(next, { invitations: 'none', users }, caller);
+      await enroll(next, caller);
       return record(next);
     },
 
-    /** Deletes the domain and takes back what it offered: pending suggestions, and the pending invitations it made. */
+    /**
+     * Deletes the domain and takes back what it offered: its pending suggestions in the same
+     * transaction, then the pending invitations it made.
+     */
     async delete(organizationIdOrSlug: string, domainId: string, caller: Caller): Promise<OrganizationDomainRecord> {
       const current = await record(await load(organizationIdOrSlug, domainId));
+      let users: string[] = [];
       await store.transaction(async (tx) => {
         if (!(await tx.organizationDomains.delete(domainId))) throw errors.notFound('organization domain');
+        users = await tx.organizationSuggestions.deletePendingByDomain(domainId);
         await events.raise(tx, 'organizationDomain.deleted', { id: domainId }, caller);
       });
-      await withdraw(current.domain, { invitations: 'made' }, caller);
+      await withdraw(current.domain, { invitations: 'made', users }, caller);
       return current;
     },
 
@@ -219,7 +237,7 @@ export function createOrganizationDomainService(deps: {
       if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw errors.paramInvalid('affiliation_email_address', 'must be an e-mail address');
       if (address.split('@')[1] !== current.name) throw errors.organizationDomainMismatch();
       await codes.send({ subjectId: current.id, purpose: 'organization_domain', to: address, kind: 'verification_code', locale, caller });
-      return record(await write(current, { affiliationEmailAddress: address, updatedAt: clock() }, caller));
+      return record((await write(current, { affiliationEmailAddress: address, updatedAt: clock() }, caller)).next);
     },
 
     /** Checks the mailed code (three tries, ten minutes) and marks the domain verified. */
@@ -231,7 +249,7 @@ export function createOrganizationDomainService(deps: {
     ): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
       await codes.check(current.id, 'organization_domain', code);
-      const next = await write(current, { verifiedAt: clock(), updatedAt: clock() }, caller);
+      const { next } = await write(current, { verifiedAt: clock(), updatedAt: clock() }, caller);
       await enroll(next, caller);
       return record(next);
     },
@@ -249,10 +267,12 @@ export function createOrganizationDomainService(deps: {
       deletePending = false,
     ): Promise<OrganizationDomainRecord> {
       const current = await load(organizationIdOrSlug, domainId);
-      const next = await write(current, { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() }, caller);
+      const changes = { enrollmentMode: assertEnrollmentMode(mode), updatedAt: clock() };
+      const takeBack = deletePending || stopsEnrolling(current, { ...current, ...changes });
+      const { next, users } = await write(current, changes, caller, takeBack);
       // Revocations raise `organizationInvitation.revoked` each, through the invitation service.
-      if (deletePending) await withdraw(next, { invitations: 'addressed' }, caller);
-      await settle(current, next, caller);
+      await withdraw(next, { invitations: deletePending ? 'addressed' : 'none', users }, caller);
+      await enroll(next, caller);
       return record(next);
     },
   };

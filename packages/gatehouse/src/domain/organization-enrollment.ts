@@ -151,17 +151,21 @@ export function createOrganizationEnrollmentService(deps: {
     enrollUser,
 
     /**
-     * Takes back what a domain offered, as Clerk does when a domain is deleted or stops enrolling: its
-     * pending suggestions go, and `invitations` says which pending invitations are revoked: those the
+     * After a domain change that took back its pending suggestions (in the change's own transaction,
+     * `organizationSuggestions.deletePendingByDomain`): `invitations` says which pending invitations
+     * are revoked now, each in its own transaction with `organizationInvitation.revoked`: those the
      * domain made (`made`, a deleted domain), every one addressed to the domain (`addressed`, Clerk's
-     * `delete_pending`), or none. A user whose suggestion went is enrolled again, so another verified
-     * domain of the organization that matches them offers it in its own name.
+     * `delete_pending`), or none. The `users` whose suggestion went are enrolled again, so another
+     * verified domain of the organization that matches them offers it in its own name.
      */
-    async withdraw(domain: OrganizationDomain, options: { invitations: 'made' | 'addressed' | 'none' }, caller: Caller): Promise<void> {
-      const users = await store.organizationSuggestions.deletePendingByDomain(domain.id);
+    async withdraw(
+      domain: OrganizationDomain,
+      options: { invitations: 'made' | 'addressed' | 'none'; users: string[] },
+      caller: Caller,
+    ): Promise<void> {
       if (options.invitations === 'made') await revokeAll(domain.organizationId, { organizationDomainId: domain.id }, caller);
       if (options.invitations === 'addressed') await revokeAll(domain.organizationId, { emailDomain: domain.name }, caller);
-      for (const userId of users) await enrollUser(userId, caller);
+      for (const userId of options.users) await enrollUser(userId, caller);
     },
 
     /** After a domain is verified or its mode changes: the users who already have an address there. */

@@ -17,7 +17,7 @@ import {
   validateOrganizationSettings,
   withIds,
 } from './organization-settings.js';
-import type { EventService } from './webhooks/events.js';
+import type { EventService, RoleEvent } from './webhooks/events.js';
 
 export interface RoleInput {
   key?: string;
@@ -126,20 +126,24 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
       return updated;
     },
 
+    /** `role.deleted` carries the role as it was, its permissions expanded from the catalog before the deletion. */
     async deleteRole(idOrKey: string, caller: Caller): Promise<string> {
-      let id = '';
+      let deleted: RoleEvent | undefined;
       await writeOrganizations(
         (s) => {
           const role = findCustomRole(s, idOrKey);
           if (s.creatorRole === role.key || s.defaultRole === role.key) {
             throw errors.paramValueInvalid('role', 'the creator or default role cannot be deleted');
           }
-          id = role.id;
+          deleted = { role, catalog: roleCatalog(s) };
           return { ...s, roles: s.roles.filter((r) => r.id !== role.id) };
         },
-        (tx) => events.raise(tx, 'role.deleted', { id }, caller).then(() => undefined),
+        async (tx) => {
+          if (deleted) await events.raise(tx, 'role.deleted', deleted, caller);
+        },
       );
-      return id;
+      if (!deleted) throw errors.notFound('role');
+      return deleted.role.id;
     },
 
     async setRolePermission(roleIdOrKey: string, permissionIdOrKey: string, present: boolean, caller: Caller): Promise<RoleDefinition> {
@@ -211,13 +215,13 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
 
     /** Takes the permission off every role too: each role that had it is updated (`role.updated`). */
     async deletePermission(idOrKey: string, caller: Caller): Promise<string> {
-      let id = '';
+      let deleted: PermissionDefinition | undefined;
       let holders: string[] = [];
       await writeOrganizations(
         (s) => {
-          const permission = withIds(s).permissions.find((p) => p.id === idOrKey || p.key === idOrKey);
+          const permission = withIds(s).permissions.find((p) => p.id === idOrKey || p.key === idOrKey) as PermissionDefinition | undefined;
           if (!permission?.id) throw errors.notFound('permission');
-          id = permission.id;
+          deleted = permission;
           const now = clock();
           const roles = s.roles as RoleDefinition[];
           holders = roles.filter((r) => r.permissions.includes(permission.key)).map((r) => r.id);
@@ -230,11 +234,12 @@ export function createOrganizationRoleService(instance: InstanceService, clock: 
           };
         },
         async (tx, catalog) => {
-          await events.raise(tx, 'permission.deleted', { id }, caller);
+          if (deleted) await events.raise(tx, 'permission.deleted', deleted, caller);
           for (const roleId of holders) await raiseRole('role.updated', roleId, caller)(tx, catalog);
         },
       );
-      return id;
+      if (!deleted) throw errors.notFound('permission');
+      return deleted.id;
     },
 
     organizationSettings: async () => (await instance.settings()).organizations,

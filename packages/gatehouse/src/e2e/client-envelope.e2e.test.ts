@@ -4,29 +4,16 @@
  * `meta.client` on errors (two tabs), and when the sign-up code is sent.
  */
 import { randomBytes } from 'node:crypto';
-import { createClerkClient } from '@clerk/backend';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
-import { type BrowserLog, chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
-import { type Stack, startStack } from './stack.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { type BrowserLog, chromiumAvailable, newContext, shot } from './browser.js';
+import { appReady, STEP, stackSuite, uniqueEmail } from './harness.js';
 
-const STEP_TIMEOUT = 30_000;
 const hasChromium = chromiumAvailable();
-
-function uniqueEmail(tag: string): string {
-  return `envelope-${tag}-${Date.now()}-${randomBytes(3).toString('hex')}@example.com`;
-}
-
-async function ready(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.__appReady === true || window.__appError !== undefined, null, { timeout: STEP_TIMEOUT });
-  const error = await page.evaluate(() => window.__appError);
-  if (error) throw new Error(`the page failed to load Clerk: ${error}`);
-}
 
 async function open(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await ready(page);
+  await appReady(page);
 }
 
 const sessionIdOf = (page: Page) => page.evaluate(() => window.Clerk.session?.id ?? null);
@@ -35,35 +22,18 @@ const sessionIdOf = (page: Page) => page.evaluate(() => window.Clerk.session?.id
 async function signInWithComponent(page: Page, email: string, password: string): Promise<void> {
   await page.locator('input[name=identifier]').fill(email);
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.locator('input[name=password]').waitFor({ timeout: STEP_TIMEOUT });
+  await page.locator('input[name=password]').waitFor({ timeout: STEP });
   await page.locator('input[name=password]').fill(password);
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.waitForURL((url) => url.pathname === '/', { timeout: STEP_TIMEOUT });
-  await ready(page);
+  await page.waitForURL((url) => url.pathname === '/', { timeout: STEP });
+  await appReady(page);
 }
 
 describe.skipIf(!hasChromium)('clerk-js envelope details against Gatehouse (Chromium, official components)', () => {
-  let browser: Browser;
-  let mail: MailCatcher;
-  let stack: Stack;
-  const logs: { label: string; log: BrowserLog }[] = [];
-
-  beforeAll(async () => {
-    mail = await startMailCatcher();
-    stack = await startStack({ mail });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close().catch(() => {});
-    await stack?.stop().catch(() => {});
-    await mail?.close().catch(() => {});
-  });
+  const suite = stackSuite();
 
   async function context(label: string) {
-    const created = await newContext(browser, label);
-    logs.push({ label, log: created.log });
-    return created;
+    return newContext(suite.browser, label);
   }
 
   function expectNoFailures(log: BrowserLog): void {
@@ -71,14 +41,9 @@ describe.skipIf(!hasChromium)('clerk-js envelope details against Gatehouse (Chro
   }
 
   async function createUser(tag: string) {
-    const backend = createClerkClient({
-      secretKey: stack.gatehouse.env.secretKey,
-      apiUrl: stack.gatehouse.env.apiUrl,
-      telemetry: { disabled: true },
-    });
-    const email = uniqueEmail(tag);
+    const email = uniqueEmail(`envelope-${tag}`);
     const password = `envelope passphrase ${randomBytes(4).toString('hex')}`;
-    const user = await backend.users.createUser({ emailAddress: [email], password });
+    const user = await suite.clerk.users.createUser({ emailAddress: [email], password });
     return { email, password, user };
   }
 
@@ -88,8 +53,8 @@ describe.skipIf(!hasChromium)('clerk-js envelope details against Gatehouse (Chro
     try {
       const first = await ctx.newPage();
       const second = await ctx.newPage();
-      await open(first, `${stack.app.url}/sign-in`);
-      await open(second, `${stack.app.url}/sign-in`);
+      await open(first, `${suite.stack.app.url}/sign-in`);
+      await open(second, `${suite.stack.app.url}/sign-in`);
       await signInWithComponent(first, email, password);
       const sessionId = await sessionIdOf(first);
       expect(sessionId).toMatch(/^sess_/);
@@ -106,12 +71,12 @@ describe.skipIf(!hasChromium)('clerk-js envelope details against Gatehouse (Chro
       await second.bringToFront();
       await second.locator('input[name=identifier]').fill(email);
       await second.getByRole('button', { name: 'Continue', exact: true }).click();
-      await second.waitForFunction((id) => window.Clerk?.session?.id === id, sessionId, { timeout: STEP_TIMEOUT });
+      await second.waitForFunction((id) => window.Clerk?.session?.id === id, sessionId, { timeout: STEP });
       await shot(second, 'envelope-tabs-second');
       expect(refusals).toEqual([{ code: 'session_exists', metaClient: true }]);
       expect(await second.evaluate(() => window.Clerk.user?.id)).toBe(user.id);
       await first.reload();
-      await ready(first);
+      await appReady(first);
       expect(await sessionIdOf(first)).toBe(sessionId);
       expectNoFailures(log);
     } finally {
@@ -124,7 +89,7 @@ describe.skipIf(!hasChromium)('clerk-js envelope details against Gatehouse (Chro
     const { context: ctx, log } = await context('signout');
     try {
       const page = await ctx.newPage();
-      await open(page, `${stack.app.url}/sign-in`);
+      await open(page, `${suite.stack.app.url}/sign-in`);
       await signInWithComponent(page, email, password);
       const clientId = await page.evaluate(() => (window.Clerk as unknown as { client: { id: string } }).client.id);
       expect(clientId).toMatch(/^client_/);
@@ -146,7 +111,7 @@ describe.skipIf(!hasChromium)('clerk-js envelope details against Gatehouse (Chro
       await page.getByRole('button', { name: 'Continue', exact: true }).click();
       await page.locator('input[name=password]').fill(password);
       await page.getByRole('button', { name: 'Continue', exact: true }).click();
-      await page.waitForFunction(() => Boolean(window.Clerk?.user), null, { timeout: STEP_TIMEOUT });
+      await page.waitForFunction(() => Boolean(window.Clerk?.user), null, { timeout: STEP });
       expect(await page.evaluate(() => window.Clerk.user?.id)).toBe(user.id);
       expect(await page.evaluate(() => (window.Clerk as unknown as { client: { id: string } }).client.id)).toBe(clientId);
       await shot(page, 'envelope-signout-signed-in-again');
@@ -157,12 +122,12 @@ describe.skipIf(!hasChromium)('clerk-js envelope details against Gatehouse (Chro
   }, 120_000);
 
   it('sends the sign-up code exactly once, on prepare_verification', async () => {
-    const email = uniqueEmail('signup');
+    const email = uniqueEmail('envelope-signup');
     const password = `sign-up passphrase ${randomBytes(4).toString('hex')}`;
     const { context: ctx, log } = await context('signup');
     try {
       const page = await ctx.newPage();
-      const mailsTo = () => mail.mails.filter((m) => m.to.includes(email));
+      const mailsTo = () => suite.mail.mails.filter((m) => m.to.includes(email));
       // <SignUp/> mounted with virtual routing: the whole flow stays in one document, so every
       // request it sends is seen (with the app's path routing, the prepare leaves from a page being unloaded).
       const calls: { path: string; sentAt: number; mailsBefore: number; mailsAfter?: number }[] = [];
@@ -177,7 +142,7 @@ describe.skipIf(!hasChromium)('clerk-js envelope details against Gatehouse (Chro
         const call = calls.find((c) => c.path === path && c.mailsAfter === undefined);
         if (call) call.mailsAfter = mailsTo().length;
       });
-      await open(page, `${stack.app.url}/`);
+      await open(page, `${suite.stack.app.url}/`);
       await page.evaluate(() => {
         const el = document.getElementById('mount');
         if (el) (window.Clerk as unknown as { mountSignUp(el: HTMLElement, p: object): void }).mountSignUp(el, { routing: 'virtual' });
@@ -185,11 +150,11 @@ describe.skipIf(!hasChromium)('clerk-js envelope details against Gatehouse (Chro
       await page.locator('input[name=emailAddress]').fill(email);
       await page.locator('input[name=password]').fill(password);
       await page.getByRole('button', { name: 'Continue', exact: true }).click();
-      await page.getByText('Verify your email').waitFor({ timeout: STEP_TIMEOUT });
-      const { code } = await mail.waitForCode(email, { subject: /verification code/ });
+      await page.getByText('Verify your email').waitFor({ timeout: STEP });
+      const { code } = await suite.mail.waitForCode(email, { subject: /verification code/ });
       await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click();
       await page.keyboard.type(code);
-      await page.waitForFunction(() => Boolean(window.Clerk?.user), null, { timeout: STEP_TIMEOUT });
+      await page.waitForFunction(() => Boolean(window.Clerk?.user), null, { timeout: STEP });
       expect(await page.evaluate(() => window.Clerk.user?.id)).toMatch(/^user_/);
       await shot(page, 'envelope-signup-done');
 

@@ -8,14 +8,13 @@
  */
 import { deflateSync } from 'node:zlib';
 import { createClerkClient } from '@clerk/backend';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailCatcher } from '../testing/mail-catcher.js';
-import { type RunningServer, removeDir, startServer } from '../testing/server.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import { chromiumAvailable, newContext, shot } from './browser.js';
+import { chromiumSuite, createFirstOperator, dashboardPage, STEP, signInToDashboard } from './harness.js';
 
 const hasChromium = chromiumAvailable();
-const STEP = 30_000;
 const OPERATOR = { email: 'configure-ops@example.com', password: 'configure passphrase 1' };
 /** A 48×48 PNG of two colours (a real image, drawn here), the logo uploaded through the file input. */
 function logoPng(): Buffer {
@@ -57,18 +56,10 @@ function logoPng(): Buffer {
 const PNG = logoPng();
 
 describe.skipIf(!hasChromium)('the dashboard’s Configure pages in Chromium', () => {
-  let browser: Browser;
-  let gatehouse: RunningServer;
   let page: Page;
   let catcher: Awaited<ReturnType<typeof startMailCatcher>>;
-  const clerk = (secretKey = gatehouse.env.secretKey) =>
-    createClerkClient({ secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
-  const go = async (path: string, heading: string) => {
-    await page.goto(`${gatehouse.url}${path}`);
-    await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: STEP });
-  };
-  const environment = async () => (await fetch(`${gatehouse.url}/v1/environment`)).json();
-
+  // The mail server the SMTP settings point at (Gatehouse starts without one). Its hooks come before
+  // the suite's: it starts first and closes last.
   beforeAll(async () => {
     // The server insists on the credentials saved in the page: the sealed password must reach it intact.
     catcher = await startMailCatcher({
@@ -78,36 +69,26 @@ describe.skipIf(!hasChromium)('the dashboard’s Configure pages in Chromium', (
         else callback(new Error('Invalid username or password'));
       },
     });
-    gatehouse = await startServer();
-    browser = await launchBrowser();
-    const { context } = await newContext(browser, 'dashboard-configure');
+  });
+  afterAll(async () => {
+    await catcher?.close();
+  });
+  const suite = chromiumSuite();
+  const clerk = (secretKey = suite.gatehouse.env.secretKey) =>
+    createClerkClient({ secretKey, apiUrl: suite.gatehouse.env.apiUrl, telemetry: { disabled: true } });
+  const go = (path: string, heading: string) => dashboardPage(page, suite.gatehouse, path, heading);
+  const environment = async () => (await fetch(`${suite.gatehouse.url}/v1/environment`)).json();
+
+  beforeAll(async () => {
+    const { context } = await newContext(suite.browser, 'dashboard-configure');
     page = await context.newPage();
     page.on('dialog', (dialog) => dialog.accept());
     // The first operator, from the link the first start printed.
-    const link = /(http:\/\/\S+\/dashboard\/setup#token=[\w-]+)/.exec(gatehouse.output())?.[1];
-    if (!link) throw new Error(`no setup link in:\n${gatehouse.output()}`);
-    const token = new URL(link).hash.split('=')[1];
-    const setup = await fetch(`${gatehouse.url}/dashboard/api/setup`, {
-      method: 'POST',
-      headers: { origin: gatehouse.url, 'content-type': 'application/json' },
-      body: JSON.stringify({ token, email: OPERATOR.email, password: OPERATOR.password }),
-    });
-    if (!setup.ok) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
+    await createFirstOperator(suite.gatehouse, OPERATOR);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await gatehouse?.stop();
-    await catcher?.close();
-    if (gatehouse) removeDir(gatehouse.dataDir);
-  });
-
   it('signs in and changes a sign-in option with the keyboard: /v1/environment and <SignIn/> show it', async () => {
-    await page.goto(`${gatehouse.url}/dashboard`);
-    await page.getByLabel('E-mail').fill(OPERATOR.email, { timeout: STEP });
-    await page.getByLabel('Password', { exact: true }).fill(OPERATOR.password);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: STEP });
+    await signInToDashboard(page, suite.gatehouse, OPERATOR);
 
     expect((await environment()).user_settings.attributes.username.used_for_first_factor).toBe(false);
     await page.getByRole('link', { name: 'Sign-in & sign-up' }).click();
@@ -133,9 +114,9 @@ describe.skipIf(!hasChromium)('the dashboard’s Configure pages in Chromium', (
     await shot(page, 'dashboard-configure-01-sign-in-options');
 
     // The hosted <SignIn/> (clerk-js reads /v1/environment) asks for the username too.
-    const { context: visitorContext } = await newContext(browser, 'dashboard-configure-visitor');
+    const { context: visitorContext } = await newContext(suite.browser, 'dashboard-configure-visitor');
     const visitor = await visitorContext.newPage();
-    await visitor.goto(`${gatehouse.url}/sign-in`);
+    await visitor.goto(`${suite.gatehouse.url}/sign-in`);
     await visitor.getByLabel(/Email address or username/i).waitFor({ timeout: STEP });
     await shot(visitor, 'dashboard-configure-02-sign-in-with-username');
     await visitorContext.close();
@@ -188,8 +169,8 @@ describe.skipIf(!hasChromium)('the dashboard’s Configure pages in Chromium', (
   }, 90_000);
 
   it('rotates the secret key with a grace period (the old key still works) and the signing key (both in the JWKS)', async () => {
-    const oldKey = gatehouse.env.secretKey;
-    const jwksBefore = (await (await fetch(`${gatehouse.url}/.well-known/jwks.json`)).json()).keys.length;
+    const oldKey = suite.gatehouse.env.secretKey;
+    const jwksBefore = (await (await fetch(`${suite.gatehouse.url}/.well-known/jwks.json`)).json()).keys.length;
     await go('/dashboard/keys', 'API keys');
     await page.getByText('CLERK_PUBLISHABLE_KEY=').waitFor({ timeout: STEP });
     await page.getByLabel('Grace period (hours)').fill('2');
@@ -208,7 +189,7 @@ describe.skipIf(!hasChromium)('the dashboard’s Configure pages in Chromium', (
     await page.getByRole('button', { name: 'Rotate signing key' }).click();
     await page.getByText(/New signing key .* published/).waitFor({ timeout: STEP });
     await page.getByRole('cell', { name: 'pending' }).waitFor({ timeout: STEP });
-    const jwksAfter = (await (await fetch(`${gatehouse.url}/.well-known/jwks.json`)).json()).keys.length;
+    const jwksAfter = (await (await fetch(`${suite.gatehouse.url}/.well-known/jwks.json`)).json()).keys.length;
     expect(jwksAfter).toBe(jwksBefore + 1);
     await shot(page, 'dashboard-configure-05-keys');
   }, 60_000);

@@ -4,41 +4,41 @@
  * to a member, seen through @clerk/backend; an invitation typed with the keyboard and caught in the
  * mail; a domain added and verified; a JWT template with its own HS256 key previewed and the token
  * verified with that key; an organization created with a creator found by e-mail, renamed, its bad
- * metadata JSON refused, and deleted after typing its slug; the audit log. Screenshots:
- * artifacts/e2e/dashboard-org-*.png.
+ * metadata JSON refused, and deleted after typing its slug; the creator and default roles chosen on the
+ * Roles page, seen through @clerk/backend, the environment and a new organization, and read-only where
+ * the config file sets them; the audit log. Screenshots: artifacts/e2e/dashboard-org-*.png.
  */
-import { createClerkClient } from '@clerk/backend';
 import { jwtVerify } from 'jose';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
-import { type RunningServer, removeDir, startServer } from '../testing/server.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { removeDir } from '../testing/server.js';
+import { chromiumAvailable, newContext, shot } from './browser.js';
+import {
+  backendClient,
+  chromiumSuite,
+  createFirstOperator,
+  dashboardPage,
+  inPage,
+  STEP,
+  setupLink,
+  signInToDashboard,
+  startGatehouse,
+} from './harness.js';
 
 const hasChromium = chromiumAvailable();
-const STEP = 30_000;
 const OPERATOR = { email: 'org-operator@example.com', password: 'operator passphrase 2' };
 const HMAC_SECRET = 'hasura-shared-secret-0123456789abcdef';
 
 describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens and overview in Chromium', () => {
-  let browser: Browser;
-  let gatehouse: RunningServer;
-  let mail: MailCatcher;
+  const suite = chromiumSuite({ mail: true });
   let page: Page;
   let orgId = '';
   let memberId = '';
-  const clerk = () =>
-    createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
-  const go = async (path: string, heading: string) => {
-    await page.goto(`${gatehouse.url}${path}`);
-    await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: STEP });
-  };
+  const clerk = () => suite.clerk;
+  const go = (path: string, heading: string) => dashboardPage(page, suite.gatehouse, path, heading);
 
   beforeAll(async () => {
-    mail = await startMailCatcher();
-    gatehouse = await startServer({ extraArgs: ['--smtp', mail.url] });
-    browser = await launchBrowser();
-    const { context } = await newContext(browser, 'dashboard-organizations');
+    const { context } = await newContext(suite.browser, 'dashboard-organizations');
     page = await context.newPage();
     const owner = await clerk().users.createUser({ emailAddress: ['owner@rockets.test'], firstName: 'Olive', lastName: 'Owner' });
     const member = await clerk().users.createUser({ emailAddress: ['max@rockets.test'], firstName: 'Max', lastName: 'Member' });
@@ -49,9 +49,7 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     // Some sign-ins for the overview's charts (counted once a minute: before the first page load).
     for (const user of [owner, member]) await clerk().sessions.createSession({ userId: user.id });
     // The first operator, from the link the first start printed.
-    const link = /(http:\/\/\S+\/dashboard\/setup#token=[\w-]+)/.exec(gatehouse.output())?.[1];
-    if (!link) throw new Error(`no setup link in:\n${gatehouse.output()}`);
-    await page.goto(link);
+    await page.goto(setupLink(suite.gatehouse));
     await page.getByLabel('Your e-mail').fill(OPERATOR.email, { timeout: STEP });
     await page.getByLabel('Password (12 characters or more)').fill(OPERATOR.password);
     await page.getByLabel('Password again').fill(OPERATOR.password);
@@ -62,13 +60,6 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor({ timeout: STEP });
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await gatehouse?.stop();
-    await mail?.close();
-    if (gatehouse) removeDir(gatehouse.dataDir);
-  });
 
   it('shows the overview: per-day charts counted by the server, and the health of the database, Redis, mail and webhooks', async () => {
     await go('/dashboard/overview', 'Overview');
@@ -114,17 +105,90 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     expect(max?.permissions).toEqual(expect.arrayContaining(['org:launches:approve', 'org:sys_memberships:read']));
   }, 90_000);
 
+  it('sets the creator and default roles on the Roles page: @clerk/backend, the environment and a new organization follow', async () => {
+    await go('/dashboard/roles', 'Roles & permissions');
+    const creatorRole = page.getByLabel('Creator role', { exact: true });
+    const defaultRole = page.getByLabel('Default role', { exact: true });
+    await expect(creatorRole.inputValue({ timeout: STEP })).resolves.toBe('org:admin');
+    await expect(defaultRole.inputValue()).resolves.toBe('org:member');
+    await creatorRole.selectOption('org:flight_director');
+    await defaultRole.selectOption('org:flight_director');
+    await page.getByRole('button', { name: 'Save creator and default roles' }).click();
+    await page.getByText('Creator role org:flight_director, default role org:flight_director.').waitFor({ timeout: STEP });
+    // The roles table marks the role in both uses.
+    await page
+      .getByRole('row', { name: /org:flight_director/ })
+      .getByText('creator, default')
+      .waitFor({ timeout: STEP });
+    await shot(page, 'dashboard-org-03-creator-default-roles');
+
+    expect(await clerk().instance.getOrganizationSettings()).toMatchObject({
+      creatorRole: 'org:flight_director',
+      domainsDefaultRole: 'org:flight_director',
+    });
+    const environment = await (await fetch(`${suite.gatehouse.url}/v1/environment`)).json();
+    expect(environment.organization_settings.domains.default_role).toBe('org:flight_director');
+    // Whoever creates an organization now gets the creator role.
+    const created = await clerk().organizations.createOrganization({ name: 'Flight Ops', createdBy: memberId });
+    const members = await clerk().organizations.getOrganizationMembershipList({ organizationId: created.id });
+    expect(members.data.map((m) => [m.publicUserData?.userId, m.role])).toEqual([[memberId, 'org:flight_director']]);
+    await clerk().organizations.deleteOrganization(created.id);
+
+    // Back to the built-in roles, from the page again.
+    await creatorRole.selectOption('org:admin');
+    await defaultRole.selectOption('org:member');
+    await page.getByRole('button', { name: 'Save creator and default roles' }).click();
+    await page.getByText('Creator role org:admin, default role org:member.').waitFor({ timeout: STEP });
+    expect(await clerk().instance.getOrganizationSettings()).toMatchObject({ creatorRole: 'org:admin', domainsDefaultRole: 'org:member' });
+  }, 90_000);
+
+  it('shows a creator role the config file sets as read-only, and still saves the default role', async () => {
+    const operator = { email: 'locked-operator@example.com', password: 'locked operator passphrase' };
+    const locked = await startGatehouse({ config: { organizations: { creatorRole: 'org:member' } } });
+    try {
+      await createFirstOperator(locked, operator);
+      await inPage(
+        suite.browser,
+        'dashboard-org-locked',
+        async ({ page }) => {
+          await signInToDashboard(page, locked, operator);
+          await dashboardPage(page, locked, '/dashboard/roles', 'Roles & permissions');
+          const creatorRole = page.getByLabel('Creator role', { exact: true });
+          await expect(creatorRole.isDisabled({ timeout: STEP })).resolves.toBe(true);
+          await expect(creatorRole.inputValue()).resolves.toBe('org:member');
+          await page
+            .getByText('Set by the config file, which wins over the dashboard: change it there and restart.')
+            .waitFor({ timeout: STEP });
+          const defaultRole = page.getByLabel('Default role', { exact: true });
+          await expect(defaultRole.isDisabled()).resolves.toBe(false);
+          await defaultRole.selectOption('org:admin');
+          await page.getByRole('button', { name: 'Save creator and default roles' }).click();
+          await page.getByText('Creator role org:member, default role org:admin.').waitFor({ timeout: STEP });
+          await shot(page, 'dashboard-org-04-roles-config-locked');
+          expect(await backendClient(locked).instance.getOrganizationSettings()).toMatchObject({
+            creatorRole: 'org:member',
+            domainsDefaultRole: 'org:admin',
+          });
+        },
+        { server: locked },
+      );
+    } finally {
+      await locked.stop();
+      removeDir(locked.dataDir);
+    }
+  }, 120_000);
+
   it('invites by e-mail from the keyboard and the invitation is caught in the mail; adds and verifies a domain', async () => {
     await go(`/dashboard/organizations/${orgId}`, 'Rockets Inc');
-    const before = mail.count();
+    const before = suite.mail.count();
     await page.getByLabel('Invite by e-mail').focus();
     await page.keyboard.type('new.pilot@rockets.test');
     await page.keyboard.press('Enter');
     await page.getByText('Invitation mailed to new.pilot@rockets.test.').waitFor({ timeout: STEP });
     await expect
-      .poll(() => mail.mails.slice(before).find((m) => m.to.includes('new.pilot@rockets.test'))?.subject, { timeout: STEP })
+      .poll(() => suite.mail.mails.slice(before).find((m) => m.to.includes('new.pilot@rockets.test'))?.subject, { timeout: STEP })
       .toMatch(/invited to join Rockets Inc/);
-    const raw = mail.mails.slice(before).find((m) => m.to.includes('new.pilot@rockets.test'))?.raw ?? '';
+    const raw = suite.mail.mails.slice(before).find((m) => m.to.includes('new.pilot@rockets.test'))?.raw ?? '';
     expect(raw.replace(/=\r?\n/g, '')).toMatch(/\/v1\/tickets\/accept\?ticket=/);
     await page
       .getByRole('cell', { name: /^new\.pilot@rockets\.test/ })
@@ -146,7 +210,7 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     expect(listed.name).toBe('rockets.test');
     expect(listed.enrollmentMode ?? listed.enrollment_mode).toBe('automatic_suggestion');
     expect(domains.data[0]?.verification?.status).toBe('verified');
-    await shot(page, 'dashboard-org-03-organization');
+    await shot(page, 'dashboard-org-05-organization');
 
     // Revoke the invitation: the link in the mail stops working.
     await page.getByRole('button', { name: 'Revoke the invitation of new.pilot@rockets.test' }).click();
@@ -176,7 +240,7 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     expect(protectedHeader.alg).toBe('HS256');
     expect(payload.sub).toBe(memberId);
     expect(payload['https://hasura.io/jwt/claims']).toEqual({ 'x-hasura-user-id': memberId });
-    await shot(page, 'dashboard-org-04-jwt-template-preview');
+    await shot(page, 'dashboard-org-06-jwt-template-preview');
     await page.getByRole('button', { name: 'Save template' }).click();
     await page.getByText('HS256, own key').waitFor({ timeout: STEP });
     // Editing shows the key is stored, not the key.
@@ -184,7 +248,7 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     await page.getByText('A key is stored (sealed; never shown). Leave empty to keep it.').waitFor({ timeout: STEP });
     await expect(page.getByLabel('Signing key', { exact: true }).inputValue()).resolves.toBe('');
     expect(await page.content()).not.toContain(HMAC_SECRET);
-    await shot(page, 'dashboard-org-05-jwt-templates');
+    await shot(page, 'dashboard-org-07-jwt-templates');
     const templates = await clerk().jwtTemplates.list();
     expect(JSON.stringify(templates)).not.toContain(HMAC_SECRET);
   }, 90_000);
@@ -216,7 +280,7 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     await page.getByRole('button', { name: 'Save metadata' }).click();
     await page.getByText('Public metadata is not a valid JSON object; nothing was saved.').waitFor({ timeout: STEP });
     expect((await clerk().organizations.getOrganization({ organizationId: id })).publicMetadata).toEqual({});
-    await shot(page, 'dashboard-org-06-organization-profile');
+    await shot(page, 'dashboard-org-08-organization-profile');
 
     await page.getByRole('button', { name: 'Delete organization…' }).click();
     const remove = page.getByRole('button', { name: 'Delete Moon Base Alpha permanently' });
@@ -234,6 +298,7 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     for (const action of [
       'organization_permission.create',
       'organization_role.create',
+      'organization_settings.update',
       'organization.membership_role',
       'organization.invitation_create',
       'organization.invitation_revoke',
@@ -245,7 +310,7 @@ describe.skipIf(!hasChromium)('the dashboard’s organizations, roles, tokens an
     ]) {
       await page.getByRole('cell', { name: action, exact: true }).first().waitFor({ timeout: STEP });
     }
-    await shot(page, 'dashboard-org-07-audit-log');
+    await shot(page, 'dashboard-org-09-audit-log');
     await page.getByLabel('Action starts with').fill('jwt_template');
     await page.keyboard.press('Enter');
     for (const action of ['jwt_template.create', 'jwt_template.preview_token']) {

@@ -6,14 +6,11 @@
  * is a member, which the app's server sees once C makes the organization active.
  */
 import { randomBytes } from 'node:crypto';
-import { createClerkClient } from '@clerk/backend';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
-import { type Stack, startStack } from './stack.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, shot } from './browser.js';
+import { apiMe, appReady, inPages, type OpenPage, STEP, signInWithPassword, stackSuite } from './harness.js';
 
-const STEP = 30_000;
 const hasChromium = chromiumAvailable();
 const PASSWORD = 'domains e2e passphrase';
 const DOMAIN = `rockets-${randomBytes(3).toString('hex')}.test`;
@@ -27,137 +24,104 @@ interface OrgClerk {
   setActive(params: { organization: string | null }): Promise<void>;
 }
 
-async function ready(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.__appReady === true || window.__appError !== undefined, null, { timeout: STEP });
-  const error = await page.evaluate(() => window.__appError);
-  if (error) throw new Error(`the page failed to load Clerk: ${error}`);
-}
-
 async function signIn(page: Page, appUrl: string, email: string): Promise<void> {
-  await page.goto(`${appUrl}/sign-in`);
-  await ready(page);
-  await page.locator('input[name=identifier]').fill(email);
-  await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.locator('input[name=password]').fill(PASSWORD, { timeout: STEP });
-  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await signInWithPassword(page, `${appUrl}/sign-in`, { identifier: email, password: PASSWORD }, appReady);
   await page.waitForURL((url) => url.pathname === '/', { timeout: STEP });
-  await ready(page);
+  await appReady(page);
 }
 
 describe.skipIf(!hasChromium)('verified domains in Chromium', () => {
-  let browser: Browser;
-  let mail: MailCatcher;
-  let stack: Stack;
-
-  beforeAll(async () => {
-    mail = await startMailCatcher();
-    stack = await startStack({ mail, config: CONFIG });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await mail?.close();
-  });
+  const suite = stackSuite({ config: CONFIG });
 
   it('adds and verifies a domain, sets automatic suggestions; a suggestion is accepted and the request approved', async () => {
-    const { gatehouse, app } = stack;
-    const clerk = createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
+    const { gatehouse, app } = suite.stack;
+    const { clerk, mail } = suite;
     const aEmail = `ada@${DOMAIN}`;
     const cEmail = `cy@${DOMAIN}`;
     const alice = await clerk.users.createUser({ emailAddress: [aEmail], password: PASSWORD, firstName: 'Ada' });
     const org = await clerk.organizations.createOrganization({ name: 'Rocket Works', createdBy: alice.id });
 
-    const a = await newContext(browser, 'domains-a');
-    const c = await newContext(browser, 'domains-c');
-    const pageA = await a.context.newPage();
-    const pageC = await c.context.newPage();
-    try {
-      await signIn(pageA, app.url, aEmail);
-      await pageA.evaluate((id) => (window.Clerk as unknown as OrgClerk).setActive({ organization: id }), org.id);
+    await inPages(
+      suite.browser,
+      ['domains-a', 'domains-c'],
+      async ([a, c]) => {
+        const pageA = (a as OpenPage).page;
+        const pageC = (c as OpenPage).page;
+        await signIn(pageA, app.url, aEmail);
+        await pageA.evaluate((id) => (window.Clerk as unknown as OrgClerk).setActive({ organization: id }), org.id);
 
-      // <OrganizationProfile/> → General → Verified domains → Add domain.
-      await pageA.goto(`${app.url}/org-profile`);
-      await ready(pageA);
-      await pageA.getByRole('button', { name: 'Add domain' }).click({ timeout: STEP });
-      await pageA.locator('input[name=name]').fill(DOMAIN, { timeout: STEP });
-      await shot(pageA, 'domains-01-add');
-      await pageA.getByRole('button', { name: 'Save', exact: true }).click();
+        // <OrganizationProfile/> → General → Verified domains → Add domain.
+        await pageA.goto(`${app.url}/org-profile`);
+        await appReady(pageA);
+        await pageA.getByRole('button', { name: 'Add domain' }).click({ timeout: STEP });
+        await pageA.locator('input[name=name]').fill(DOMAIN, { timeout: STEP });
+        await shot(pageA, 'domains-01-add');
+        await pageA.getByRole('button', { name: 'Save', exact: true }).click();
 
-      // Verify: an address at the domain gets a code, typed from the caught mail.
-      const affiliation = pageA.locator('input[name=affiliationEmailAddress]');
-      await affiliation.fill('it', { timeout: STEP });
-      await shot(pageA, 'domains-02-affiliation');
-      await affiliation.press('Enter');
-      const { code } = await mail.waitForCode(`it@${DOMAIN}`);
-      await pageA.locator('input[autocomplete="one-time-code"]').first().waitFor({ timeout: STEP });
-      await shot(pageA, 'domains-03-code');
-      await pageA.keyboard.type(code);
-      // @clerk/ui 1.34 closes the panel after the code (its fetch cache holds the domain as it was
-      // before verification), so the enrollment mode is set through the verified domain's Manage.
-      await pageA.goto(`${app.url}/org-profile`);
-      await ready(pageA);
-      await pageA.locator('.cl-menuButtonEllipsis').first().click({ timeout: STEP });
-      await pageA.getByRole('menuitem', { name: 'Manage' }).click({ timeout: STEP });
-      // The enrollment page: automatic suggestions.
-      await pageA.getByText('Automatic suggestions').first().click({ timeout: STEP });
-      await shot(pageA, 'domains-04-enrollment');
-      await pageA.getByRole('button', { name: /^(save|continue|finish)$/i }).click();
-      await pageA.getByText(DOMAIN).first().waitFor({ timeout: STEP });
-      await shot(pageA, 'domains-05-verified');
-      const domains = await clerk.organizations.getOrganizationDomainList({ organizationId: org.id });
-      expect(domains.data).toMatchObject([{ name: DOMAIN, enrollment_mode: 'automatic_suggestion', verification: { status: 'verified' } }]);
+        // Verify: an address at the domain gets a code, typed from the caught mail.
+        const affiliation = pageA.locator('input[name=affiliationEmailAddress]');
+        await affiliation.fill('it', { timeout: STEP });
+        await shot(pageA, 'domains-02-affiliation');
+        await affiliation.press('Enter');
+        const { code } = await mail.waitForCode(`it@${DOMAIN}`);
+        await pageA.locator('input[autocomplete="one-time-code"]').first().waitFor({ timeout: STEP });
+        await shot(pageA, 'domains-03-code');
+        await pageA.keyboard.type(code);
+        // @clerk/ui 1.34 closes the panel after the code (its fetch cache holds the domain as it was
+        // before verification), so the enrollment mode is set through the verified domain's Manage.
+        await pageA.goto(`${app.url}/org-profile`);
+        await appReady(pageA);
+        await pageA.locator('.cl-menuButtonEllipsis').first().click({ timeout: STEP });
+        await pageA.getByRole('menuitem', { name: 'Manage' }).click({ timeout: STEP });
+        // The enrollment page: automatic suggestions.
+        await pageA.getByText('Automatic suggestions').first().click({ timeout: STEP });
+        await shot(pageA, 'domains-04-enrollment');
+        await pageA.getByRole('button', { name: /^(save|continue|finish)$/i }).click();
+        await pageA.getByText(DOMAIN).first().waitFor({ timeout: STEP });
+        await shot(pageA, 'domains-05-verified');
+        const domains = await clerk.organizations.getOrganizationDomainList({ organizationId: org.id });
+        expect(domains.data).toMatchObject([
+          { name: DOMAIN, enrollment_mode: 'automatic_suggestion', verification: { status: 'verified' } },
+        ]);
 
-      // C signs up with an address at the domain (Backend API) and sees the suggestion in <OrganizationList/>.
-      const cy = await clerk.users.createUser({ emailAddress: [cEmail], password: PASSWORD, firstName: 'Cy' });
-      await signIn(pageC, app.url, cEmail);
-      await pageC.goto(`${app.url}/org-list`);
-      await ready(pageC);
-      await pageC.getByText('Rocket Works').first().waitFor({ timeout: STEP });
-      await shot(pageC, 'domains-06-suggestion');
-      await pageC.getByRole('button', { name: 'Request to join' }).click({ timeout: STEP });
-      await pageC.getByText('Pending approval').first().waitFor({ timeout: STEP });
-      await shot(pageC, 'domains-07-requested');
+        // C signs up with an address at the domain (Backend API) and sees the suggestion in <OrganizationList/>.
+        const cy = await clerk.users.createUser({ emailAddress: [cEmail], password: PASSWORD, firstName: 'Cy' });
+        await signIn(pageC, app.url, cEmail);
+        await pageC.goto(`${app.url}/org-list`);
+        await appReady(pageC);
+        await pageC.getByText('Rocket Works').first().waitFor({ timeout: STEP });
+        await shot(pageC, 'domains-06-suggestion');
+        await pageC.getByRole('button', { name: 'Request to join' }).click({ timeout: STEP });
+        await pageC.getByText('Pending approval').first().waitFor({ timeout: STEP });
+        await shot(pageC, 'domains-07-requested');
 
-      // A approves it in Members → Requests.
-      await pageA.goto(`${app.url}/org-profile`);
-      await ready(pageA);
-      await pageA.locator('.cl-navbarButton__members').click({ timeout: STEP });
-      await pageA.getByRole('tab', { name: /requests/i }).click({ timeout: STEP });
-      await pageA.getByText(cEmail).first().waitFor({ timeout: STEP });
-      await shot(pageA, 'domains-08-request');
-      await pageA.getByRole('button', { name: 'Approve' }).click({ timeout: STEP });
-      await pageA.getByText('No requests to display').first().waitFor({ timeout: STEP });
+        // A approves it in Members → Requests.
+        await pageA.goto(`${app.url}/org-profile`);
+        await appReady(pageA);
+        await pageA.locator('.cl-navbarButton__members').click({ timeout: STEP });
+        await pageA.getByRole('tab', { name: /requests/i }).click({ timeout: STEP });
+        await pageA.getByText(cEmail).first().waitFor({ timeout: STEP });
+        await shot(pageA, 'domains-08-request');
+        await pageA.getByRole('button', { name: 'Approve' }).click({ timeout: STEP });
+        await pageA.getByText('No requests to display').first().waitFor({ timeout: STEP });
 
-      const members = await clerk.organizations.getOrganizationMembershipList({ organizationId: org.id });
-      expect(members.data.map((m) => [m.publicUserData?.userId, m.role]).sort()).toEqual(
-        [
-          [alice.id, 'org:admin'],
-          [cy.id, 'org:member'],
-        ].sort(),
-      );
+        const members = await clerk.organizations.getOrganizationMembershipList({ organizationId: org.id });
+        expect(members.data.map((m) => [m.publicUserData?.userId, m.role]).sort()).toEqual(
+          [
+            [alice.id, 'org:admin'],
+            [cy.id, 'org:member'],
+          ].sort(),
+        );
 
-      // C makes it active; the app's server sees the organization.
-      await pageC.goto(`${app.url}/`);
-      await ready(pageC);
-      await pageC.evaluate((id) => (window.Clerk as unknown as OrgClerk).setActive({ organization: id }), org.id);
-      const me = await pageC.evaluate(async () => {
-        const token = await window.Clerk.session?.getToken({ skipCache: true });
-        const res = await fetch('/api/me', { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-        return (await res.json()) as { userId?: string; orgId?: string; orgRole?: string };
-      });
-      expect(me).toMatchObject({ userId: cy.id, orgId: org.id, orgRole: 'org:member' });
-      await shot(pageC, 'domains-09-member');
-    } catch (error) {
-      await shot(pageA, 'domains-FAILED-a').catch(() => {});
-      await shot(pageC, 'domains-FAILED-c').catch(() => {});
-      throw new Error(
-        `${(error as Error).message}\n--- A ---\n${a.log.lines.slice(-40).join('\n')}\n--- C ---\n${c.log.lines.slice(-40).join('\n')}\n--- server ---\n${gatehouse.output().slice(-2000)}`,
-      );
-    } finally {
-      await a.context.close();
-      await c.context.close();
-    }
+        // C makes it active; the app's server sees the organization.
+        await pageC.goto(`${app.url}/`);
+        await appReady(pageC);
+        await pageC.evaluate((id) => (window.Clerk as unknown as OrgClerk).setActive({ organization: id }), org.id);
+        const me = await apiMe(pageC);
+        expect(me).toMatchObject({ userId: cy.id, orgId: org.id, orgRole: 'org:member' });
+        await shot(pageC, 'domains-09-member');
+      },
+      { server: gatehouse },
+    );
   }, 300_000);
 });

@@ -5,15 +5,11 @@
  * a member; A gives B the custom role from the config file and B's next token passes
  * `has({ permission })` on the server; B cannot remove A; restricted sign-up refuses a stranger.
  */
-import { randomBytes } from 'node:crypto';
-import { createClerkClient } from '@clerk/backend';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
-import { type Stack, startStack } from './stack.js';
+import { describe, expect, it } from 'vitest';
+import type { MailCatcher } from '../testing/mail-catcher.js';
+import { chromiumAvailable, shot } from './browser.js';
+import { apiMe, appReady, inPage, inPages, type OpenPage, STEP, signInWithPassword, stackSuite, uniqueEmail } from './harness.js';
 
-const STEP = 30_000;
 const hasChromium = chromiumAvailable();
 const PASSWORD = 'organization e2e passphrase';
 
@@ -35,27 +31,6 @@ interface OrgClerk {
   client: { signUp: { create(params: Record<string, unknown>): Promise<unknown> } } | null;
 }
 
-function uniqueEmail(tag: string): string {
-  return `org-${tag}-${Date.now()}-${randomBytes(3).toString('hex')}@example.com`;
-}
-
-async function ready(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.__appReady === true || window.__appError !== undefined, null, { timeout: STEP });
-  const error = await page.evaluate(() => window.__appError);
-  if (error) throw new Error(`the page failed to load Clerk: ${error}`);
-}
-
-/** The app's `/api/me` with the session token clerk-js holds now (a fresh one: `skipCache`). */
-async function apiMe(page: Page, permission?: string) {
-  return page.evaluate(async (perm) => {
-    const token = await window.Clerk.session?.getToken({ skipCache: true });
-    const res = await fetch(`/api/me${perm ? `?permission=${encodeURIComponent(perm)}` : ''}`, {
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
-    });
-    return (await res.json()) as { userId?: string; orgId?: string; orgRole?: string; has?: boolean };
-  }, permission);
-}
-
 /** The ticket link in the newest mail to `to` (quoted-printable undone). */
 async function invitationLink(mail: MailCatcher, to: string): Promise<string> {
   const deadline = Date.now() + 20_000;
@@ -72,151 +47,125 @@ async function invitationLink(mail: MailCatcher, to: string): Promise<string> {
 }
 
 describe.skipIf(!hasChromium)('organizations in Chromium', () => {
-  let browser: Browser;
-  let mail: MailCatcher;
-  let stack: Stack;
-
-  beforeAll(async () => {
-    mail = await startMailCatcher();
-    stack = await startStack({ mail, config: CONFIG });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await mail?.close();
-  });
+  const suite = stackSuite({ config: CONFIG });
 
   it('creates, switches, invites by mail, joins with the ticket, and a custom role passes has()', async () => {
-    const { gatehouse, app } = stack;
-    const clerk = createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
-    const aEmail = uniqueEmail('a');
-    const bEmail = uniqueEmail('b');
+    const { gatehouse, app } = suite.stack;
+    const { clerk, mail } = suite;
+    const aEmail = uniqueEmail('org-a');
+    const bEmail = uniqueEmail('org-b');
     const alice = await clerk.users.createUser({ emailAddress: [aEmail], password: PASSWORD, firstName: 'Alice' });
 
-    const a = await newContext(browser, 'orgs-a');
-    const b = await newContext(browser, 'orgs-b');
-    const pageA = await a.context.newPage();
-    const pageB = await b.context.newPage();
-    try {
-      // A signs in on the app's <SignIn/>.
-      await pageA.goto(`${app.url}/sign-in`);
-      await ready(pageA);
-      await pageA.locator('input[name=identifier]').fill(aEmail);
-      await pageA.getByRole('button', { name: 'Continue', exact: true }).click();
-      await pageA.locator('input[name=password]').fill(PASSWORD, { timeout: STEP });
-      await pageA.getByRole('button', { name: 'Continue', exact: true }).click();
-      await pageA.waitForURL((url) => url.pathname === '/', { timeout: STEP });
+    await inPages(
+      suite.browser,
+      ['orgs-a', 'orgs-b'],
+      async ([a, b]) => {
+        const pageA = (a as OpenPage).page;
+        const pageB = (b as OpenPage).page;
+        // A signs in on the app's <SignIn/>.
+        await signInWithPassword(pageA, `${app.url}/sign-in`, { identifier: aEmail, password: PASSWORD }, appReady);
+        await pageA.waitForURL((url) => url.pathname === '/', { timeout: STEP });
 
-      // <CreateOrganization/> creates it and makes it active; the server sees orgId and orgRole.
-      await pageA.goto(`${app.url}/orgs`);
-      await ready(pageA);
-      await pageA.locator('input[name=name]').fill('Rocket Works', { timeout: STEP });
-      await pageA.getByRole('button', { name: /create organization/i }).click();
-      await pageA.waitForURL((url) => url.pathname === '/', { timeout: STEP });
-      await ready(pageA);
-      await pageA.waitForFunction(() => Boolean((window.Clerk as unknown as OrgClerk).organization?.id), null, { timeout: STEP });
-      const orgId = await pageA.evaluate(() => (window.Clerk as unknown as OrgClerk).organization?.id ?? '');
-      expect(orgId).toMatch(/^org_/);
-      await shot(pageA, 'orgs-01-created');
-      const afterCreate = await apiMe(pageA);
-      expect(afterCreate).toMatchObject({ userId: alice.id, orgId, orgRole: 'org:admin' });
+        // <CreateOrganization/> creates it and makes it active; the server sees orgId and orgRole.
+        await pageA.goto(`${app.url}/orgs`);
+        await appReady(pageA);
+        await pageA.locator('input[name=name]').fill('Rocket Works', { timeout: STEP });
+        await pageA.getByRole('button', { name: /create organization/i }).click();
+        await pageA.waitForURL((url) => url.pathname === '/', { timeout: STEP });
+        await appReady(pageA);
+        await pageA.waitForFunction(() => Boolean((window.Clerk as unknown as OrgClerk).organization?.id), null, { timeout: STEP });
+        const orgId = await pageA.evaluate(() => (window.Clerk as unknown as OrgClerk).organization?.id ?? '');
+        expect(orgId).toMatch(/^org_/);
+        await shot(pageA, 'orgs-01-created');
+        const afterCreate = await apiMe(pageA);
+        expect(afterCreate).toMatchObject({ userId: alice.id, orgId, orgRole: 'org:admin' });
 
-      // <OrganizationSwitcher/> shows it; switching to the personal account and back follows on the server.
-      await pageA.goto(`${app.url}/orgs`);
-      await ready(pageA);
-      await pageA.locator('#switcher').getByText('Rocket Works').first().waitFor({ timeout: STEP });
-      await pageA.evaluate(() => (window.Clerk as unknown as OrgClerk).setActive({ organization: null }));
-      expect((await apiMe(pageA)).orgId).toBeUndefined();
-      await pageA.evaluate((id) => (window.Clerk as unknown as OrgClerk).setActive({ organization: id }), orgId);
-      expect((await apiMe(pageA)).orgId).toBe(orgId);
+        // <OrganizationSwitcher/> shows it; switching to the personal account and back follows on the server.
+        await pageA.goto(`${app.url}/orgs`);
+        await appReady(pageA);
+        await pageA.locator('#switcher').getByText('Rocket Works').first().waitFor({ timeout: STEP });
+        await pageA.evaluate(() => (window.Clerk as unknown as OrgClerk).setActive({ organization: null }));
+        expect((await apiMe(pageA)).orgId).toBeUndefined();
+        await pageA.evaluate((id) => (window.Clerk as unknown as OrgClerk).setActive({ organization: id }), orgId);
+        expect((await apiMe(pageA)).orgId).toBe(orgId);
 
-      // <OrganizationProfile/> → Members → Invite.
-      await pageA.goto(`${app.url}/org-profile`);
-      await ready(pageA);
-      await pageA.locator('.cl-navbarButton__members').click({ timeout: STEP });
-      await pageA.getByRole('button', { name: /^invite$/i }).click({ timeout: STEP });
-      const emails = pageA.getByPlaceholder(/example@email\.com/);
-      await emails.click({ timeout: STEP });
-      await pageA.keyboard.type(`${bEmail},`);
-      await shot(pageA, 'orgs-02-invite-form');
-      await pageA.getByRole('button', { name: /send invitations?/i }).click({ timeout: STEP });
-      const link = await invitationLink(mail, bEmail);
-      await shot(pageA, 'orgs-03-invited');
+        // <OrganizationProfile/> → Members → Invite.
+        await pageA.goto(`${app.url}/org-profile`);
+        await appReady(pageA);
+        await pageA.locator('.cl-navbarButton__members').click({ timeout: STEP });
+        await pageA.getByRole('button', { name: /^invite$/i }).click({ timeout: STEP });
+        const emails = pageA.getByPlaceholder(/example@email\.com/);
+        await emails.click({ timeout: STEP });
+        await pageA.keyboard.type(`${bEmail},`);
+        await shot(pageA, 'orgs-02-invite-form');
+        await pageA.getByRole('button', { name: /send invitations?/i }).click({ timeout: STEP });
+        const link = await invitationLink(mail, bEmail);
+        await shot(pageA, 'orgs-03-invited');
 
-      // B follows the link: the hosted sign-up with the ticket, a password, and B is a member.
-      await pageB.goto(link);
-      await pageB.locator('input[name=password]').fill(PASSWORD, { timeout: STEP });
-      await shot(pageB, 'orgs-04-ticket-sign-up');
-      await pageB.getByRole('button', { name: 'Continue', exact: true }).click();
-      await pageB.waitForURL((url) => !url.pathname.startsWith('/sign-up'), { timeout: STEP });
-      const [bUser] = (await clerk.users.getUserList({ emailAddress: [bEmail] })).data;
-      if (!bUser) throw new Error('B was not created');
-      const memberships = await clerk.organizations.getOrganizationMembershipList({ organizationId: orgId });
-      expect(memberships.data.map((m) => [m.publicUserData?.userId, m.role]).sort()).toEqual(
-        [
-          [alice.id, 'org:admin'],
-          [bUser.id, 'org:member'],
-        ].sort(),
-      );
+        // B follows the link: the hosted sign-up with the ticket, a password, and B is a member.
+        await pageB.goto(link);
+        await pageB.locator('input[name=password]').fill(PASSWORD, { timeout: STEP });
+        await shot(pageB, 'orgs-04-ticket-sign-up');
+        await pageB.getByRole('button', { name: 'Continue', exact: true }).click();
+        await pageB.waitForURL((url) => !url.pathname.startsWith('/sign-up'), { timeout: STEP });
+        const [bUser] = (await clerk.users.getUserList({ emailAddress: [bEmail] })).data;
+        if (!bUser) throw new Error('B was not created');
+        const memberships = await clerk.organizations.getOrganizationMembershipList({ organizationId: orgId });
+        expect(memberships.data.map((m) => [m.publicUserData?.userId, m.role]).sort()).toEqual(
+          [
+            [alice.id, 'org:admin'],
+            [bUser.id, 'org:member'],
+          ].sort(),
+        );
 
-      // A gives B the custom role; B's next token passes has() for its permission on the server.
-      await pageA.evaluate(
-        (userId) => (window.Clerk as unknown as OrgClerk).organization?.updateMember({ userId, role: 'org:billing' }),
-        bUser.id,
-      );
-      await pageB.goto(`${app.url}/`);
-      await ready(pageB);
-      await pageB.evaluate((id) => (window.Clerk as unknown as OrgClerk).setActive({ organization: id }), orgId);
-      const bMe = await apiMe(pageB, 'org:invoices:create');
-      expect(bMe).toMatchObject({ userId: bUser.id, orgId, orgRole: 'org:billing', has: true });
-      expect((await apiMe(pageB, 'org:invoices:delete')).has).toBe(false);
+        // A gives B the custom role; B's next token passes has() for its permission on the server.
+        await pageA.evaluate(
+          (userId) => (window.Clerk as unknown as OrgClerk).organization?.updateMember({ userId, role: 'org:billing' }),
+          bUser.id,
+        );
+        await pageB.goto(`${app.url}/`);
+        await appReady(pageB);
+        await pageB.evaluate((id) => (window.Clerk as unknown as OrgClerk).setActive({ organization: id }), orgId);
+        const bMe = await apiMe(pageB, 'org:invoices:create');
+        expect(bMe).toMatchObject({ userId: bUser.id, orgId, orgRole: 'org:billing', has: true });
+        expect((await apiMe(pageB, 'org:invoices:delete')).has).toBe(false);
 
-      // B cannot remove A.
-      const refused = await pageB.evaluate(async (userId) => {
-        try {
-          await (window.Clerk as unknown as OrgClerk).organization?.removeMember(userId);
-          return 'removed';
-        } catch (error) {
-          return (error as { errors?: { code: string }[] }).errors?.[0]?.code ?? String(error);
-        }
-      }, alice.id);
-      expect(refused).toBe('not_authorized_in_organization');
-      await shot(pageB, 'orgs-05-member');
-    } catch (error) {
-      await shot(pageA, 'orgs-FAILED-a').catch(() => {});
-      await shot(pageB, 'orgs-FAILED-b').catch(() => {});
-      throw new Error(
-        `${(error as Error).message}\n--- A ---\n${a.log.lines.slice(-40).join('\n')}\n--- B ---\n${b.log.lines.slice(-40).join('\n')}\n--- server ---\n${gatehouse.output().slice(-2000)}`,
-      );
-    } finally {
-      await a.context.close();
-      await b.context.close();
-    }
+        // B cannot remove A.
+        const refused = await pageB.evaluate(async (userId) => {
+          try {
+            await (window.Clerk as unknown as OrgClerk).organization?.removeMember(userId);
+            return 'removed';
+          } catch (error) {
+            return (error as { errors?: { code: string }[] }).errors?.[0]?.code ?? String(error);
+          }
+        }, alice.id);
+        expect(refused).toBe('not_authorized_in_organization');
+        await shot(pageB, 'orgs-05-member');
+      },
+      { server: gatehouse },
+    );
   }, 300_000);
 
   it('restricted sign-up refuses an uninvited address in the browser', async () => {
-    const { gatehouse, app } = stack;
-    const clerk = createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
+    const { app } = suite.stack;
+    const { clerk } = suite;
     await clerk.instance.updateRestrictions({ sign_up_mode: 'restricted' } as never);
-    const c = await newContext(browser, 'orgs-restricted');
-    const page = await c.context.newPage();
     try {
-      await page.goto(`${app.url}/sign-up`);
-      await ready(page);
-      await shot(page, 'orgs-06-restricted');
-      const code = await page.evaluate(async (email) => {
-        try {
-          await (window.Clerk as unknown as OrgClerk).client?.signUp.create({ emailAddress: email, password: 'a sturdy passphrase' });
-          return 'created';
-        } catch (error) {
-          return (error as { errors?: { code: string }[] }).errors?.[0]?.code ?? String(error);
-        }
-      }, uniqueEmail('stranger'));
-      expect(code).toBe('sign_up_mode_restricted');
+      await inPage(suite.browser, 'orgs-restricted', async ({ page }) => {
+        await page.goto(`${app.url}/sign-up`);
+        await appReady(page);
+        await shot(page, 'orgs-06-restricted');
+        const code = await page.evaluate(async (email) => {
+          try {
+            await (window.Clerk as unknown as OrgClerk).client?.signUp.create({ emailAddress: email, password: 'a sturdy passphrase' });
+            return 'created';
+          } catch (error) {
+            return (error as { errors?: { code: string }[] }).errors?.[0]?.code ?? String(error);
+          }
+        }, uniqueEmail('org-stranger'));
+        expect(code).toBe('sign_up_mode_restricted');
+      });
     } finally {
-      await c.context.close();
       await clerk.instance.updateRestrictions({ sign_up_mode: 'public' } as never);
     }
   }, 120_000);

@@ -12,113 +12,64 @@
  * - `--disable-blink-features=AutomationControlled` keeps `navigator.webdriver` false, as in a browser
  *   a person drives: clerk-js does not offer passkeys to automated browsers.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createClerkClient } from '@clerk/backend';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
-import { type BrowserLog, chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../testing/server.js';
+import { type BrowserLog, chromiumAvailable, shot } from './browser.js';
+import {
+  backendClient,
+  chromiumSuite,
+  currentUserId,
+  inPage,
+  leftSignIn,
+  outboxMessage,
+  STEP,
+  signInWithPassword,
+  signOutAndWait,
+  typeOtp,
+} from './harness.js';
 
 const hasChromium = chromiumAvailable();
-const STEP = 30_000;
 const PASSWORD = 'passwordless passphrase';
 
-interface OutboxMessage {
-  to: string;
-  subject: string;
-  text: string;
-  created_at: number;
-}
-
 describe.skipIf(!hasChromium)('passwordless sign-in factors in Chromium', () => {
-  let browser: Browser;
-  let gatehouse: RunningServer;
-  let dataDir: string;
   let publicUrl: string;
-  let clerk: ReturnType<typeof createClerkClient>;
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-passwordless-e2e-'));
-    writeFileSync(
-      path.join(dataDir, 'gatehouse.config.json'),
-      JSON.stringify({ passwordless: { phoneNumber: 'optional', emailLink: true, passkeys: true } }),
-    );
+  const suite = chromiumSuite(async () => {
     const port = await freePort();
     publicUrl = `http://gatehouse.localhost:${port}`;
-    gatehouse = await startServer({ dataDir, port, extraArgs: ['--public-url', publicUrl] });
-    // The test process reaches the Backend API and the outbox over the loopback address itself.
-    clerk = createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: `${gatehouse.url}/api`, telemetry: { disabled: true } });
-    browser = await launchBrowser(['--disable-blink-features=AutomationControlled']);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await gatehouse?.stop();
-    removeDir(dataDir);
+    return {
+      config: { passwordless: { phoneNumber: 'optional', emailLink: true, passkeys: true } },
+      port,
+      extraArgs: ['--public-url', publicUrl],
+      chromiumArgs: ['--disable-blink-features=AutomationControlled'],
+    };
   });
+  // The test process reaches the Backend API and the outbox over the loopback address itself.
+  const clerk = () => backendClient(suite.gatehouse, `${suite.gatehouse.url}/api`);
+  const sentTo = (to: string, since: number) => outboxMessage(suite.gatehouse.url, to, since);
 
-  /** The newest dev-outbox message to `to` created after `since`, once it is there. */
-  async function outboxMessage(to: string, since: number): Promise<OutboxMessage> {
-    const deadline = Date.now() + STEP;
-    for (;;) {
-      const res = await fetch(`${gatehouse.url}/dev/mailbox.json`);
-      const { data } = (await res.json()) as { data: OutboxMessage[] };
-      const found = data.find((m) => m.to === to && m.created_at >= since);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`nothing sent to ${to}: ${JSON.stringify(data.map((m) => [m.to, m.subject]))}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
-  const signedIn = (page: Page) => page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: STEP });
-
-  async function currentUserId(page: Page): Promise<string | undefined> {
-    await page.waitForFunction(() => Boolean(window.Clerk?.user), null, { timeout: STEP });
-    return page.evaluate(() => window.Clerk.user?.id);
-  }
-
-  async function signOut(page: Page): Promise<void> {
-    await page.evaluate(() => window.Clerk.signOut());
-    await page.waitForFunction(() => window.Clerk.user === null, null, { timeout: STEP });
-  }
-
-  async function typeOtp(page: Page, code: string): Promise<void> {
-    await page.locator('input[autocomplete="one-time-code"], input[inputmode="numeric"]').first().click({ timeout: STEP });
-    await page.keyboard.type(code);
-  }
-
-  async function signInWithPassword(page: Page, identifier: string): Promise<void> {
-    await page.goto(`${publicUrl}/sign-in`);
-    await page.locator('input[name=identifier]').fill(identifier, { timeout: STEP });
-    await page.getByRole('button', { name: 'Continue', exact: true }).click();
-    await page.locator('input[name=password]').fill(PASSWORD, { timeout: STEP });
-    await page.getByRole('button', { name: 'Continue', exact: true }).click();
-    await signedIn(page);
+  async function signInAs(page: Page, identifier: string): Promise<void> {
+    await signInWithPassword(page, `${publicUrl}/sign-in`, { identifier, password: PASSWORD });
+    await leftSignIn(page);
   }
 
   /** Runs a scenario in a fresh context; on failure, a screenshot and what the browser and server said. */
   async function scenario(label: string, run: (page: Page, log: BrowserLog) => Promise<void>): Promise<void> {
-    const { context, log } = await newContext(browser, label);
-    const page = await context.newPage();
-    try {
-      await run(page, log);
-      // Nothing failed on the Frontend API.
-      expect(log.matching(/(HTTP 5\d\d|request failed).*\/v1\//)).toEqual([]);
-    } catch (error) {
-      await shot(page, `${label}-FAILED`).catch(() => {});
-      throw new Error(
-        `${(error as Error).message}\n--- browser ---\n${log.lines.join('\n')}\n--- server ---\n${gatehouse.output().slice(-2000)}`,
-      );
-    } finally {
-      await context.close();
-    }
+    await inPage(
+      suite.browser,
+      label,
+      async ({ page, log }) => {
+        await run(page, log);
+        // Nothing failed on the Frontend API.
+        expect(log.matching(/(HTTP 5\d\d|request failed).*\/v1\//)).toEqual([]);
+      },
+      { server: suite.gatehouse },
+    );
   }
 
   it('registers a passkey in <UserProfile/> and signs in with it alone', async () => {
     const email = `passkey-${Date.now()}@example.com`;
-    const user = await clerk.users.createUser({ emailAddress: [email], password: PASSWORD });
+    const user = await clerk().users.createUser({ emailAddress: [email], password: PASSWORD });
     await scenario('passkey', async (page) => {
       // A platform authenticator that holds discoverable credentials and verifies its user.
       const cdp = await page.context().newCDPSession(page);
@@ -134,7 +85,7 @@ describe.skipIf(!hasChromium)('passwordless sign-in factors in Chromium', () => 
         },
       });
 
-      await signInWithPassword(page, email);
+      await signInAs(page, email);
       expect(await page.evaluate(() => navigator.webdriver)).toBe(false);
 
       // <UserProfile/> › Security › Passkeys › Add a passkey.
@@ -152,7 +103,7 @@ describe.skipIf(!hasChromium)('passwordless sign-in factors in Chromium', () => 
         .first()
         .waitFor({ timeout: STEP });
       await shot(page, 'passwordless-01-passkey-registered');
-      await signOut(page);
+      await signOutAndWait(page);
 
       // Signing in with the passkey alone: no identifier, no password. The sign-in page asks the browser
       // for a passkey as it loads (autofill: conditional mediation); the virtual authenticator, which
@@ -162,7 +113,7 @@ describe.skipIf(!hasChromium)('passwordless sign-in factors in Chromium', () => 
       await page.goto(`${publicUrl}/sign-in`);
       expect(new URLSearchParams((await started).postData() ?? '').get('strategy')).toBe('passkey');
       expect((await asserted).status()).toBe(200);
-      await signedIn(page);
+      await leftSignIn(page);
       expect(await currentUserId(page)).toBe(user.id);
       await shot(page, 'passwordless-02-passkey-signed-in');
     });
@@ -170,7 +121,7 @@ describe.skipIf(!hasChromium)('passwordless sign-in factors in Chromium', () => 
 
   it('signs in through an e-mail link opened in another tab', async () => {
     const email = `link-${Date.now()}@example.com`;
-    const user = await clerk.users.createUser({ emailAddress: [email], skipPasswordRequirement: true });
+    const user = await clerk().users.createUser({ emailAddress: [email], skipPasswordRequirement: true });
     await scenario('email-link', async (page) => {
       await page.goto(`${publicUrl}/sign-in`);
       await page.locator('input[name=identifier]').fill(email, { timeout: STEP });
@@ -182,7 +133,7 @@ describe.skipIf(!hasChromium)('passwordless sign-in factors in Chromium', () => 
       await page.getByText('Use the verification link sent to your email').waitFor({ timeout: STEP });
       await shot(page, 'passwordless-03-email-link-sent');
 
-      const mail = await outboxMessage(email, since);
+      const mail = await sentTo(email, since);
       const link = mail.text.match(/https?:\/\/\S+\/v1\/verify\?token=\S+/)?.[0];
       expect(link?.startsWith(`${publicUrl}/v1/verify?token=`)).toBe(true);
       const tab = await page.context().newPage();
@@ -192,7 +143,7 @@ describe.skipIf(!hasChromium)('passwordless sign-in factors in Chromium', () => 
       });
 
       // The tab that asked for the link completes the sign-in.
-      await signedIn(page);
+      await leftSignIn(page);
       expect(await currentUserId(page)).toBe(user.id);
       await shot(page, 'passwordless-04-email-link-signed-in');
     });
@@ -200,24 +151,24 @@ describe.skipIf(!hasChromium)('passwordless sign-in factors in Chromium', () => 
 
   it('adds a phone number in <UserProfile/> and signs in with an SMS code from the dev outbox', async () => {
     const email = `sms-${Date.now()}@example.com`;
-    const user = await clerk.users.createUser({ emailAddress: [email], password: PASSWORD });
+    const user = await clerk().users.createUser({ emailAddress: [email], password: PASSWORD });
     // Not one of the test numbers (those take 424242 and send nothing): this SMS goes to the outbox.
     const phone = '+14155552671';
     await scenario('sms', async (page) => {
-      await signInWithPassword(page, email);
+      await signInAs(page, email);
       await page.goto(`${publicUrl}/user`);
       await page.getByRole('button', { name: 'Add phone number' }).click({ timeout: STEP });
       await page.locator('input[name=phoneNumber]').fill('4155552671', { timeout: STEP });
       let since = Date.now() - 1000;
       await page.getByRole('button', { name: 'Add', exact: true }).click();
-      const added = await outboxMessage(phone, since);
+      const added = await sentTo(phone, since);
       await typeOtp(page, added.text.match(/\b\d{6}\b/)?.[0] as string);
       await page.locator('.cl-profileSectionContent__phoneNumbers').getByText(/415/).first().waitFor({ timeout: STEP });
       await shot(page, 'passwordless-05-phone-added');
-      expect((await clerk.users.getUser(user.id)).phoneNumbers.map((p) => [p.phoneNumber, p.verification?.status])).toEqual([
+      expect((await clerk().users.getUser(user.id)).phoneNumbers.map((p) => [p.phoneNumber, p.verification?.status])).toEqual([
         [phone, 'verified'],
       ]);
-      await signOut(page);
+      await signOutAndWait(page);
 
       // Sign in with the number and the code texted to it.
       await page.goto(`${publicUrl}/sign-in`);
@@ -228,9 +179,9 @@ describe.skipIf(!hasChromium)('passwordless sign-in factors in Chromium', () => 
       await page.getByText('Use another method').click({ timeout: STEP });
       since = Date.now() - 1000;
       await page.getByRole('button', { name: /Send SMS code to/i }).click({ timeout: STEP });
-      const sms = await outboxMessage(phone, since);
+      const sms = await sentTo(phone, since);
       await typeOtp(page, sms.text.match(/\b\d{6}\b/)?.[0] as string);
-      await signedIn(page);
+      await leftSignIn(page);
       expect(await currentUserId(page)).toBe(user.id);
       await shot(page, 'passwordless-06-sms-signed-in');
     });

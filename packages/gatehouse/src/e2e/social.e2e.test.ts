@@ -5,12 +5,12 @@
  * Google from `<UserProfile/>`, and "GitHub" signs in; the app's server then reads the Google token
  * with `@clerk/backend` and calls the provider's protected resource with it.
  */
-import { createClerkClient } from '@clerk/backend';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startGithubProvider, startOidcProvider, type TestGithub, type TestOidcProvider } from '../testing/oauth-providers.js';
-import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
+import { freePort } from '../testing/server.js';
+import { chromiumAvailable, shot } from './browser.js';
+import { chromiumSuite, inPage, leftSignIn, signInWithPassword } from './harness.js';
 
 const hasChromium = chromiumAvailable();
 const STEP = 45_000;
@@ -23,18 +23,30 @@ async function signedInUser(page: Page): Promise<{ id: string; externalAccounts:
   });
 }
 
+/** The provider's button on the hosted <SignIn/>, through the provider and back to Gatehouse signed in. */
+async function signInWithProvider(page: Page, baseUrl: string, provider: RegExp) {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByRole('button', { name: provider }).first().click({ timeout: STEP });
+  await page.waitForURL((url) => url.origin === baseUrl && !url.pathname.startsWith('/sign-in') && !url.pathname.startsWith('/sign-up'), {
+    timeout: STEP,
+  });
+  return signedInUser(page);
+}
+
 describe.skipIf(!hasChromium)('social sign-in in Chromium', () => {
-  let browser: Browser;
-  let gatehouse: RunningServer;
   let google: TestOidcProvider;
   let github: TestGithub;
-
-  beforeAll(async () => {
+  // Registered before the suite's: the providers close after Gatehouse has stopped.
+  afterAll(async () => {
+    await google?.close();
+    await github?.close();
+  });
+  const suite = chromiumSuite(async () => {
     const port = await freePort();
     const callback = `http://127.0.0.1:${port}/v1/oauth_callback`;
     google = await startOidcProvider({ redirectUri: callback });
     github = await startGithubProvider({ redirectUri: callback });
-    gatehouse = await startServer({
+    return {
       port,
       env: {
         // Every request logged, so the log check below has the callback's line to look at.
@@ -49,43 +61,22 @@ describe.skipIf(!hasChromium)('social sign-in in Chromium', () => {
         GATEHOUSE_OAUTH_GITHUB_USERINFO_URL: `${github.url}/user`,
         GATEHOUSE_OAUTH_GITHUB_EMAILS_URL: `${github.url}/user/emails`,
       },
-    });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await gatehouse?.stop();
-    if (gatehouse) removeDir(gatehouse.dataDir);
-    await google?.close();
-    await github?.close();
+    };
   });
 
   it('prints the callback URL to register at start', () => {
+    const { gatehouse } = suite;
     expect(gatehouse.output()).toContain(`OAuth callback  ${gatehouse.url}/v1/oauth_callback (register it with: google, github)`);
   });
 
   it('signs a new user up with Google from <SignIn/>, and the server gets a token the provider accepts', async () => {
+    const { gatehouse, clerk } = suite;
     google.user = { sub: 'e2e-google-1', email: 'e2e-google@example.com', emailVerified: true, givenName: 'Gia', familyName: 'Oogle' };
-    const { context, log } = await newContext(browser, 'social-google');
-    const page = await context.newPage();
-    try {
-      await page.goto(`${gatehouse.url}/sign-in`);
-      await page
-        .getByRole('button', { name: /Google/ })
-        .first()
-        .click({ timeout: STEP });
-      await page.waitForURL(
-        (url) => url.origin === gatehouse.url && !url.pathname.startsWith('/sign-in') && !url.pathname.startsWith('/sign-up'),
-        {
-          timeout: STEP,
-        },
-      );
-      const user = await signedInUser(page);
+    await inPage(suite.browser, 'social-google', async ({ page }) => {
+      const user = await signInWithProvider(page, gatehouse.url, /Google/);
       await shot(page, 'social-01-google-signed-up');
       expect(user?.externalAccounts).toEqual([{ provider: 'google' }]);
 
-      const clerk = createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
       const { data } = await clerk.users.getUserOauthAccessToken(user?.id ?? '', 'google');
       const res = await fetch(`${google.issuer}/api/calendar`, { headers: { authorization: `Bearer ${data[0]?.token}` } });
       expect(res.status).toBe(200);
@@ -94,54 +85,25 @@ describe.skipIf(!hasChromium)('social sign-in in Chromium', () => {
       expect(gatehouse.output()).toMatch(/"url":"\/v1\/oauth_callback"/);
       expect(gatehouse.output()).not.toMatch(/oauth_callback\?/);
       expect(gatehouse.output()).not.toContain(data[0]?.token ?? 'no token');
-    } catch (error) {
-      await shot(page, 'social-01-google-failed');
-      throw new Error(`${(error as Error).message}\n${log.lines.join('\n')}`);
-    } finally {
-      await context.close();
-    }
+    });
   }, 180_000);
 
   it('signs in with GitHub from <SignIn/>', async () => {
-    const { context, log } = await newContext(browser, 'social-github');
-    const page = await context.newPage();
-    try {
-      await page.goto(`${gatehouse.url}/sign-in`);
-      await page
-        .getByRole('button', { name: /GitHub/ })
-        .first()
-        .click({ timeout: STEP });
-      await page.waitForURL(
-        (url) => url.origin === gatehouse.url && !url.pathname.startsWith('/sign-in') && !url.pathname.startsWith('/sign-up'),
-        {
-          timeout: STEP,
-        },
-      );
-      const user = await signedInUser(page);
+    await inPage(suite.browser, 'social-github', async ({ page }) => {
+      const user = await signInWithProvider(page, suite.gatehouse.url, /GitHub/);
       await shot(page, 'social-02-github-signed-in');
       expect(user?.externalAccounts).toEqual([{ provider: 'github' }]);
-    } catch (error) {
-      await shot(page, 'social-02-github-failed');
-      throw new Error(`${(error as Error).message}\n${log.lines.join('\n')}`);
-    } finally {
-      await context.close();
-    }
+    });
   }, 180_000);
 
   it('connects Google to an existing e-mail user from <UserProfile/>', async () => {
-    const clerk = createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
+    const { gatehouse, clerk } = suite;
     const email = `e2e-connect-${Date.now()}@example.com`;
     const created = await clerk.users.createUser({ emailAddress: [email], password: 'connect passphrase here' });
     google.user = { sub: 'e2e-google-connect', email: 'someone-else@example.com', emailVerified: true };
-    const { context, log } = await newContext(browser, 'social-connect');
-    const page = await context.newPage();
-    try {
-      await page.goto(`${gatehouse.url}/sign-in`);
-      await page.locator('input[name=identifier]').fill(email, { timeout: STEP });
-      await page.getByRole('button', { name: 'Continue', exact: true }).click();
-      await page.locator('input[name=password]').fill('connect passphrase here', { timeout: STEP });
-      await page.getByRole('button', { name: 'Continue', exact: true }).click();
-      await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: STEP });
+    await inPage(suite.browser, 'social-connect', async ({ page }) => {
+      await signInWithPassword(page, `${gatehouse.url}/sign-in`, { identifier: email, password: 'connect passphrase here' });
+      await leftSignIn(page);
       await page.goto(`${gatehouse.url}/user`);
       await page.getByRole('button', { name: /Connect account/ }).click({ timeout: STEP });
       await page
@@ -153,11 +115,6 @@ describe.skipIf(!hasChromium)('social sign-in in Chromium', () => {
       await shot(page, 'social-03-connected');
       const user = await clerk.users.getUser(created.id);
       expect(user.externalAccounts.map((a) => a.provider)).toEqual(['oauth_google']);
-    } catch (error) {
-      await shot(page, 'social-03-connect-failed');
-      throw new Error(`${(error as Error).message}\n${log.lines.join('\n')}`);
-    } finally {
-      await context.close();
-    }
+    });
   }, 180_000);
 });

@@ -4,13 +4,11 @@
  * people in inside the page (password, and `+clerk_test` e-mails with the code 424242).
  */
 import { randomBytes } from 'node:crypto';
-import { createClerkClient } from '@clerk/backend';
 import { clerk, clerkSetup, setupClerkTestingToken } from '@clerk/testing/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
-import { chromiumAvailable, launchBrowser, newContext, shot } from './browser.js';
-import { type Stack, startStack } from './stack.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, shot } from './browser.js';
+import { inPage, stackSuite } from './harness.js';
 
 const hasChromium = chromiumAvailable();
 
@@ -28,24 +26,10 @@ async function signInAttempt(url: string, origin: string, identifier: string): P
 }
 
 describe.skipIf(!hasChromium)('@clerk/testing against Gatehouse', () => {
-  let mail: MailCatcher;
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    mail = await startMailCatcher();
-    stack = await startStack({ mail });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await mail?.close();
-  });
+  const suite = stackSuite();
 
   it('clerkSetup fetches a testing token that skips rate limits', async () => {
-    const { gatehouse } = stack;
+    const { gatehouse, app } = suite.stack;
     // clerkSetup reads the Backend API URL from CLERK_API_URL, like the other SDKs.
     process.env.CLERK_API_URL = gatehouse.env.apiUrl;
     await clerkSetup({ publishableKey: gatehouse.env.publishableKey, secretKey: gatehouse.env.secretKey, dotenv: false });
@@ -53,7 +37,7 @@ describe.skipIf(!hasChromium)('@clerk/testing against Gatehouse', () => {
     expect(token).toBeTruthy();
     expect(process.env.CLERK_FAPI).toBe(new URL(gatehouse.url).host);
 
-    const origin = stack.app.url;
+    const origin = app.url;
     const identifier = `storm-${randomBytes(3).toString('hex')}@example.com`;
     // 20 attempts a minute per identifier: the 21st is refused, with Retry-After...
     const plain = [];
@@ -72,16 +56,14 @@ describe.skipIf(!hasChromium)('@clerk/testing against Gatehouse', () => {
   });
 
   it('signs in with clerk.signIn (password and +clerk_test e-mail code) and out with clerk.signOut', async () => {
-    const { gatehouse, app } = stack;
-    const backend = createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
+    const { app } = suite.stack;
+    const { clerk: backend, mail } = suite;
     const password = 'testing helpers passphrase';
     const passwordUser = await backend.users.createUser({ emailAddress: [`helper-${Date.now()}@example.com`], password });
     const testAddress = `jane-${Date.now()}+clerk_test@example.com`;
     const codeUser = await backend.users.createUser({ emailAddress: [testAddress] });
 
-    const { context } = await newContext(browser, 'testing');
-    const page = await context.newPage();
-    try {
+    await inPage(suite.browser, 'testing', async ({ page }) => {
       await setupClerkTestingToken({ page: asTestingPage(page) });
       await page.goto(`${app.url}/`);
       await clerk.loaded({ page: asTestingPage(page) });
@@ -101,8 +83,6 @@ describe.skipIf(!hasChromium)('@clerk/testing against Gatehouse', () => {
       // Test addresses never get real mail.
       expect(mail.count()).toBe(mailsBefore);
       await shot(page, 'testing-02-email-code');
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

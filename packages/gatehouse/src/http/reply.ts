@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from '../domain/availability.js';
 import { errors, GatehouseError } from '../errors.js';
+import { MailDeliveryError } from '../mail/mailer.js';
 
 /** What a 503 asks clients to wait while the database is unreachable; recovery is checked on every request. */
 const DATABASE_RETRY_AFTER_S = 2;
@@ -28,6 +29,7 @@ export function toGatehouseError(error: unknown): GatehouseError {
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.paramValueInvalid('body', 'the request body is too large');
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return errors.malformedBody(e.message ?? 'bad request');
   if (isDatabaseUnavailable(error)) return errors.serviceUnavailable(DATABASE_RETRY_AFTER_S);
+  if (error instanceof MailDeliveryError) return errors.deliveryFailed('email');
   return errors.internal();
 }
 

@@ -30,13 +30,22 @@ export function createSmsSender(options: SmsOptions): SmsSender {
     const appName = await options.appName();
     const text = smsText(appName, message);
     if (options.gatewayUrl) {
+      // The number and the code stay out of the log line: only why the gateway failed.
+      const failed = (why: string) => {
+        options.log(`sms: the gateway did not take the message: ${why}`);
+        return errors.deliveryFailed('sms');
+      };
       const response = await fetch(options.gatewayUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ to: message.to, text, code: message.code, expires_in_minutes: message.expiresInMinutes }),
         signal: AbortSignal.timeout(10_000),
+      }).catch((error: unknown) => {
+        throw failed((error as Error).name === 'TimeoutError' ? 'no answer within 10 s' : String((error as Error).message));
       });
-      if (!response.ok) throw new Error(`sms: the gateway answered ${response.status}`);
+      // The body is not needed; reading it frees the connection.
+      await response.arrayBuffer().catch(() => undefined);
+      if (!response.ok) throw failed(`it answered ${response.status}`);
       return;
     }
     if (!options.development()) throw errors.paramValueInvalid('phone_number', 'this instance has no SMS gateway configured');

@@ -27,6 +27,8 @@ export interface OpenStoreOptions {
    * migrated, and each migrator run costs round trips and a lock on every start.
    */
   migrate?: boolean;
+  /** SQLite: how long a query may wait for the one connection (default CONNECTION_WAIT_LIMIT_MS in sqlite.ts). */
+  connectionWaitLimitMs?: number;
 }
 
 export function dialectOf(url: string): Dialect {
@@ -51,7 +53,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   // Only the driver in use is loaded (each costs start-up time and memory).
   const db =
     dialect === 'sqlite'
-      ? (await import('./sqlite.js')).openSqlite(options.url.slice('sqlite:'.length))
+      ? (await import('./sqlite.js')).openSqlite(options.url.slice('sqlite:'.length), {
+          connectionWaitLimitMs: options.connectionWaitLimitMs,
+        })
       : (await import('./postgres.js')).openPostgres(options.url);
   try {
     if (options.migrate !== false) await migrateToLatest(db, options.log);

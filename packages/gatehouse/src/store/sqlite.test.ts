@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testUser } from '../testing/rows.js';
+import { DatabaseTimeout, isDatabaseUnavailable } from './errors.js';
 import { openStore } from './index.js';
 import type { Database } from './schema.js';
 import { openSqlite } from './sqlite.js';
@@ -141,6 +142,51 @@ describe('point lookups read at once only while the connection is free', () => {
         await store.users.findById(user.id);
       });
       await expect(refused).rejects.toThrow(/outside the transaction/);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// The connection's holder may be stuck (a query made inside a transaction's work outside it, with the
+// transaction-scope check off as in production): a waiting query fails instead of waiting forever.
+describe('a query waiting for the one connection', () => {
+  it('gives up after the wait limit with a 503, and leaves the store working', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-sqlite-wait-'));
+    const store = await openStore({ url: `sqlite:${path.join(dir, 'wait.db')}`, connectionWaitLimitMs: 150 });
+    try {
+      const user = testUser();
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let inserted = () => {};
+      const insertedSignal = new Promise<void>((resolve) => {
+        inserted = resolve;
+      });
+      const transaction = store.transaction(async (tx) => {
+        await tx.users.insert(user);
+        inserted();
+        await gate;
+      });
+      await insertedSignal;
+      const started = Date.now();
+      const waited = await store.users.findById(user.id).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(waited).toBeInstanceOf(DatabaseTimeout);
+      expect(isDatabaseUnavailable(waited)).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      // The transaction that held the connection commits, and the store goes on as before.
+      release();
+      await transaction;
+      expect((await store.users.findById(user.id))?.id).toBe(user.id);
+      await store.transaction(async (tx) => {
+        expect((await tx.users.findById(user.id))?.id).toBe(user.id);
+      });
+      expect((await store.users.findWhole(user.id))?.user.id).toBe(user.id);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

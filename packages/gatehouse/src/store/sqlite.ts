@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Driver, Kysely, SqliteDialect } from 'kysely';
+import { DatabaseTimeout } from './errors.js';
 import { registerImmediateReads } from './prepared.js';
 import type { Database } from './schema.js';
 import { insideTransaction, QUERY_OUTSIDE_TRANSACTION } from './transaction-scope.js';
@@ -76,13 +77,29 @@ function fastRows(statement: BetterSqlite3.Statement): KyselyStatement {
 }
 
 /**
+ * How long a query may wait for the one connection before it fails with a 503. Transactions here
+ * take milliseconds; a wait this long means the connection is stuck — above all a query made from
+ * inside a transaction's work outside it, which would otherwise wait forever and every request
+ * after it with it (transaction-scope.ts catches that at once when its check is on).
+ */
+export const CONNECTION_WAIT_LIMIT_MS = 10_000;
+
+/**
  * Kysely's SQLite dialect, refusing a query from inside a transaction's work that would wait for it
- * (see transaction-scope.ts), and counting who holds or waits for the one connection: when nobody
- * does, `registerImmediateReads` may read at once (see prepared.ts).
+ * (see transaction-scope.ts), failing a query that waited too long for the connection, and counting
+ * who holds or waits for it: when nobody does, `registerImmediateReads` may read at once (see
+ * prepared.ts).
  */
 class OneConnectionDialect extends SqliteDialect {
   /** Connections acquired or waited for and not yet released. */
   claims = 0;
+
+  constructor(
+    config: ConstructorParameters<typeof SqliteDialect>[0],
+    private readonly waitLimitMs: number,
+  ) {
+    super(config);
+  }
 
   override createDriver(): Driver {
     const driver = super.createDriver();
@@ -90,12 +107,38 @@ class OneConnectionDialect extends SqliteDialect {
     const release = driver.releaseConnection.bind(driver);
     driver.acquireConnection = async () => {
       if (insideTransaction()) throw new Error(QUERY_OUTSIDE_TRANSACTION);
+      // A free connection is handed over at once: only a query that has to queue arms the timer.
+      const queued = this.claims !== 0;
       this.claims++;
+      const acquiring = acquire();
+      if (!queued) {
+        try {
+          return await acquiring;
+        } catch (error) {
+          this.claims--;
+          throw error;
+        }
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new DatabaseTimeout('waiting for the SQLite connection', this.waitLimitMs)), this.waitLimitMs);
+      });
       try {
-        return await acquire();
+        return await Promise.race([acquiring, timeout]);
       } catch (error) {
-        this.claims--;
+        if (error instanceof DatabaseTimeout) {
+          // The wait is given up, not the place in the queue: the connection, once it comes, goes
+          // straight back (and with it this claim).
+          acquiring.then(
+            (connection) => driver.releaseConnection(connection),
+            () => this.claims--,
+          );
+        } else {
+          this.claims--;
+        }
         throw error;
+      } finally {
+        clearTimeout(timer);
       }
     };
     driver.releaseConnection = async (connection) => {
@@ -114,7 +157,7 @@ class OneConnectionDialect extends SqliteDialect {
  * `prepare` with a cache keyed by SQL text keeps the hot paths (token refresh, user lookup) from
  * re-compiling the same statement on every request.
  */
-export function openSqlite(file: string): Kysely<Database> {
+export function openSqlite(file: string, options: { connectionWaitLimitMs?: number } = {}): Kysely<Database> {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const raw = new BetterSqlite3(file);
   raw.pragma('journal_mode = WAL');
@@ -135,7 +178,7 @@ export function openSqlite(file: string): Kysely<Database> {
       return statement;
     },
   };
-  const dialect = new OneConnectionDialect({ database });
+  const dialect = new OneConnectionDialect({ database }, options.connectionWaitLimitMs ?? CONNECTION_WAIT_LIMIT_MS);
   const db = new Kysely<Database>({ dialect });
   // better-sqlite3 is synchronous: a compiled point lookup made while no query or transaction holds
   // or waits for the connection runs at once. It cannot see a transaction's uncommitted rows (none is

@@ -283,3 +283,27 @@ export async function startGithubProvider(options: { redirectUri: string }): Pro
   });
   return state;
 }
+
+/**
+ * Follows a provider's redirects as a browser would (keeping its cookies) until it sends the browser
+ * back to `home` (Gatehouse's public URL); answers that URL.
+ */
+export async function followProvider(start: string, home: string): Promise<string> {
+  const origin = new URL(home).origin;
+  const jar = new Map<string, string>();
+  let url = start;
+  for (let hop = 0; hop < 20; hop++) {
+    // By origin, not by prefix: a provider on port 40000–40009 has a URL that starts with `…:4000`.
+    if (new URL(url).origin === origin) return url;
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const [name = '', ...value] = pair.split('=');
+      jar.set(name, value.join('='));
+    }
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`provider stopped at ${url}: ${res.status} ${await res.text()}`);
+    url = new URL(location, url).href;
+  }
+  throw new Error('too many redirects at the provider');
+}

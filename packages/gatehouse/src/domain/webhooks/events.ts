@@ -40,7 +40,10 @@ export interface SentSms {
   data: Record<string, unknown>;
 }
 
-/** A role as `role.created|updated` carry it, with the catalog its permission keys are expanded from. */
+/**
+ * A role as `role.created|updated|deleted` carry it, with the catalog its permission keys are
+ * expanded from (for `deleted`, the catalog before the deletion: the role as it last was).
+ */
 export interface RoleEvent {
   role: RoleDefinition;
   catalog: RoleCatalog;
@@ -81,10 +84,10 @@ export interface EventPayloads {
   'organizationDomain.deleted': DeletedObject;
   'role.created': RoleEvent;
   'role.updated': RoleEvent;
-  'role.deleted': DeletedObject;
+  'role.deleted': RoleEvent;
   'permission.created': PermissionDefinition;
   'permission.updated': PermissionDefinition;
-  'permission.deleted': DeletedObject;
+  'permission.deleted': PermissionDefinition;
   'waitlistEntry.created': WaitlistEntryRecord;
   'waitlistEntry.updated': WaitlistEntryRecord;
   'sms.created': SentSms;

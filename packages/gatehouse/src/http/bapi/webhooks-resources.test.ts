@@ -169,15 +169,21 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(got[3]?.data).toEqual(granted.body);
       expect(got[3]?.data).toMatchObject({ is_creator_eligible: true });
       expect(got[4]?.data).toEqual(permissionRenamed.body);
-      expect(got[5]?.data).toEqual(permissionDeleted.body);
-      expect(got[5]?.data).toEqual({ object: 'permission', id: permissionId, deleted: true });
+      // Deleted: the Backend API answers `{ object, id, deleted }`, the event carries the whole
+      // object as it was just before (@clerk/backend types role.deleted and permission.deleted as
+      // RoleJSON and PermissionJSON).
+      expect(permissionDeleted.body).toEqual({ object: 'permission', id: permissionId, deleted: true });
+      expect(got[5]?.data).toEqual(permissionRenamed.body);
+      expect(got[5]?.data).toMatchObject({ object: 'permission', id: permissionId, name: 'Edit the docs', type: 'user' });
       // The role lost the permission: its update carries what GET answers after the delete.
       expect(got[6]?.data).toEqual(roleAfter.body);
       expect((roleAfter.body.permissions as { key: string }[]).map((p) => p.key)).toEqual([
         'org:sys_memberships:read',
         'org:sys_memberships:manage',
       ]);
-      expect(got[7]?.data).toEqual({ object: 'role', id: roleId, deleted: true });
+      expect(roleDeleted.body).toEqual({ object: 'role', id: roleId, deleted: true });
+      expect(got[7]?.data).toEqual(roleAfter.body);
+      expect(got[7]?.data).toMatchObject({ object: 'role', id: roleId, name: 'Docs editor', is_creator_eligible: true });
     });
 
     sqliteOnly('the dashboard’s Roles page raises the same events', async () => {
@@ -210,7 +216,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(got.map((e) => e.type)).toEqual(['role.created', 'role.deleted']);
       expect(got[0]?.data).toEqual(created.json());
       expect(got[0]?.data).toMatchObject({ object: 'role', key: 'org:reviewer', permissions: [{ key: 'org:sys_memberships:read' }] });
-      expect(got[1]?.data).toEqual({ object: 'role', id: created.json().id, deleted: true });
+      expect(got[1]?.data).toEqual(created.json());
     });
 
     sqliteOnly('waitlist entries: created (Frontend API, Backend API, bulk), updated when invited, rejected and completed', async () => {

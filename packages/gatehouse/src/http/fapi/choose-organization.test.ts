@@ -1,9 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type ClerkClient, createClerkClient } from '@clerk/backend';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
+import { followProvider, startOidcProvider, type TestOidcProvider } from '../../testing/oauth-providers.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
 
 const pgOk = await postgresAvailable();
@@ -222,5 +226,112 @@ describe.skipIf(!pgOk)('membership required on PostgreSQL', () => {
     const touched = await b.call('POST', `/v1/client/sessions/${sessionId}/touch`, { active_organization_id: org.id });
     expect(touched.body.response).toMatchObject({ status: 'active', tasks: null, last_active_organization_id: org.id });
     expect(await appSees(clerk, await tokenOf(b, sessionId))).toMatchObject({ userId: user.id, orgId: org.id, orgRole: 'org:admin' });
+  });
+});
+
+/**
+ * A session made by social sign-in waits for the task too: Google played by a real OpenID provider
+ * (`oidc-provider`) on loopback, the browser driven as clerk-js drives it (sign-in with
+ * `strategy=oauth_google`, through the provider, back through `/v1/oauth_callback`; a new user's
+ * sign-in transferred to a sign-up, as `handleRedirectCallback` does).
+ */
+describe('membership required: sessions from social sign-in (SQLite, OpenID provider on loopback)', () => {
+  const PUBLIC_URL = 'http://127.0.0.1:4000';
+  const APP = 'http://127.0.0.1:5173';
+  let t: TestApp;
+  let clerk: ClerkClient;
+  let google: TestOidcProvider;
+
+  beforeAll(async () => {
+    google = await startOidcProvider({ redirectUri: `${PUBLIC_URL}/v1/oauth_callback` });
+    const configFile = path.join(mkdtempSync(path.join(tmpdir(), 'gatehouse-choose-org-')), 'config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({ oauth: { google: { clientId: google.clientId, clientSecret: google.clientSecret, issuer: google.issuer } } }),
+    );
+    t = await createTestApp({
+      flags: { config: configFile, 'public-url': PUBLIC_URL },
+      env: { GATEHOUSE_FORCE_ORGANIZATION_SELECTION: '1' },
+    });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const apiUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api`;
+    clerk = createClerkClient({ secretKey: t.secretKey, apiUrl, publishableKey: t.domain.publishableKey(), telemetry: { disabled: true } });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await google?.close();
+  });
+
+  /** `signIn.create({ strategy: 'oauth_google' })`, the provider, and the callback; answers where it sent the browser. */
+  async function signInWithGoogle(b: FapiBrowser): Promise<string | undefined> {
+    const started = await b.call('POST', '/v1/client/sign_ins', {
+      strategy: 'oauth_google',
+      redirect_url: `${APP}/sso-callback`,
+      action_complete_redirect_url: `${APP}/done`,
+    });
+    expect(started.status).toBe(200);
+    const back = await followProvider(started.body.response.first_factor_verification.external_verification_redirect_url, PUBLIC_URL);
+    const res = await t.app.inject({ method: 'GET', url: back.slice(PUBLIC_URL.length), headers: { cookie: b.cookie } });
+    expect(res.statusCode).toBe(303);
+    return res.headers.location as string | undefined;
+  }
+
+  it('an existing member signing in with Google gets a pending session with the task; choosing the organization completes it', async () => {
+    const user = await clerk.users.createUser({ emailAddress: ['social-member@example.com'], password: PASSWORD });
+    const org = await clerk.organizations.createOrganization({ name: 'Social Co', createdBy: user.id });
+    google.user = { sub: 'g-social-member', email: 'social-member@example.com', emailVerified: true };
+    const b = fapiBrowser(t.app);
+    expect(await signInWithGoogle(b)).toBe(`${APP}/done`);
+    const client = (await b.call('GET', '/v1/client')).body.response;
+    expect(client.sign_in).toMatchObject({
+      status: 'complete',
+      first_factor_verification: { status: 'verified', strategy: 'oauth_google' },
+    });
+    const sessionId = client.last_active_session_id as string;
+    expect(client.sessions).toHaveLength(1);
+    expect(client.sessions[0]).toMatchObject({ id: sessionId, status: 'pending', tasks: [{ key: 'choose-organization' }] });
+    expect(client.sessions[0].user.external_accounts).toMatchObject([{ provider: 'google', provider_user_id: 'g-social-member' }]);
+    const pendingJwt = await tokenOf(b, sessionId);
+    expect(claimsOf(pendingJwt)).toMatchObject({ sid: sessionId, sts: 'pending' });
+    expect(await appSees(clerk, pendingJwt)).toMatchObject({ userId: null, sessionStatus: 'pending' });
+
+    const touched = await b.call('POST', `/v1/client/sessions/${sessionId}/touch`, { active_organization_id: org.id });
+    expect(touched.status).toBe(200);
+    expect(touched.body.response).toMatchObject({ id: sessionId, status: 'active', tasks: null, last_active_organization_id: org.id });
+    expect(await appSees(clerk, await tokenOf(b, sessionId))).toMatchObject({
+      userId: user.id,
+      sessionId,
+      sessionStatus: 'active',
+      orgId: org.id,
+      orgRole: 'org:admin',
+    });
+  });
+
+  it('a new user signed up through Google (transfer) gets the task too, and completes it by creating an organization', async () => {
+    google.user = { sub: 'g-social-new', email: 'social-new@example.com', emailVerified: true, givenName: 'Soc', familyName: 'Ial' };
+    const b = fapiBrowser(t.app);
+    // No account yet: back to the app's callback page, where clerk-js sees `transferable`.
+    expect(await signInWithGoogle(b)).toBe(`${APP}/sso-callback`);
+    const signUp = await b.call('POST', '/v1/client/sign_ups', { transfer: 'true' });
+    expect(signUp.status).toBe(200);
+    expect(signUp.body.response).toMatchObject({ status: 'complete', email_address: 'social-new@example.com' });
+    const sessionId = signUp.body.response.created_session_id as string;
+    expect(signUp.body.client.sessions).toHaveLength(1);
+    expect(signUp.body.client.sessions[0]).toMatchObject({ id: sessionId, status: 'pending', tasks: [{ key: 'choose-organization' }] });
+    expect(claimsOf(await tokenOf(b, sessionId))).toMatchObject({ sid: sessionId, sts: 'pending' });
+
+    const orgId = (await b.call('POST', '/v1/organizations', { name: 'Social Newcomers' })).body.response.id as string;
+    const touched = await b.call('POST', `/v1/client/sessions/${sessionId}/touch`, { active_organization_id: orgId });
+    expect(touched.body.response).toMatchObject({ id: sessionId, status: 'active', tasks: null, last_active_organization_id: orgId });
+    const userId = signUp.body.response.created_user_id as string;
+    expect(await appSees(clerk, await tokenOf(b, sessionId))).toMatchObject({
+      userId,
+      sessionStatus: 'active',
+      orgId,
+      orgRole: 'org:admin',
+    });
+    expect((await clerk.users.getUser(userId)).externalAccounts).toMatchObject([
+      { provider: 'oauth_google', providerUserId: 'g-social-new' },
+    ]);
   });
 });

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_CALLER } from '../../domain/caller.js';
 import { createTestApp, mailedCode, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
+import { startMailCatcher } from '../../testing/mail-catcher.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../testing/webhook-receiver.js';
 
 const PASSWORD = 'sms delivery passphrase';
 const PHONES_ON = { phoneNumber: 'optional' as const, emailLink: false, passkeys: false };
@@ -75,6 +77,82 @@ describe('SMS through an HTTP gateway (GATEHOUSE_SMS_GATEWAY_URL)', () => {
     expect((await t.store.mailOutbox.listRecent(50)).some((m) => m.toAddress === '+14155552671')).toBe(false);
     const verified = await b.call('POST', `/v1/me/phone_numbers/${id}/attempt_verification`, { code: String(sms?.body.code) });
     expect(verified.body.response).toMatchObject({ verification: { status: 'verified' } });
+  });
+});
+
+describe('sms.created through the HTTP gateway: raised once the gateway took the SMS, not when it refused', () => {
+  const gateway = smsGateway();
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+  let secret = '';
+  let endpointId = '';
+  beforeAll(async () => {
+    const url = await gateway.listen();
+    t = await createTestApp({ env: { GATEHOUSE_SMS_GATEWAY_URL: url } });
+    await t.domain.instance.updateSettings((s) => ({ ...s, passwordless: PHONES_ON }));
+    receiver = await startWebhookReceiver(() => secret);
+    const endpoint = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhook_endpoints',
+      headers: t.auth,
+      payload: { url: receiver.url, events: ['sms.created'] },
+    });
+    expect(endpoint.statusCode).toBe(200);
+    secret = endpoint.json().secret as string;
+    endpointId = endpoint.json().id as string;
+    t.domain.webhookWorker.start();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.close();
+    await gateway.close();
+  });
+
+  it('the event carries what the gateway was sent; a refused SMS (503) raises nothing', async () => {
+    const b = await signedInBrowser(t, 'gateway-hook@example.com');
+    const user = (await b.call('GET', '/v1/me')).body.response;
+    const id = await addPhone(b, '+1 415 555 2672');
+    const prepare = () => b.call('POST', `/v1/me/phone_numbers/${id}/prepare_verification`, { strategy: 'phone_code' });
+
+    expect((await prepare()).status).toBe(200);
+    expect(gateway.received).toHaveLength(1);
+    const sent = gateway.received[0]?.body;
+    await receiver.waitFor((events) => events.length >= 1);
+    expect(receiver.accepted.map((e) => e.type)).toEqual(['sms.created']);
+    expect(receiver.accepted[0]?.data).toEqual({
+      object: 'sms_message',
+      id: expect.stringMatching(/^sms_/),
+      slug: 'verification_code',
+      from_phone_number: '',
+      to_phone_number: sent?.to,
+      phone_number_id: id,
+      user_id: user.id,
+      message: sent?.text,
+      status: 'queued',
+      data: { otp_code: sent?.code, app: { name: 'Gatehouse' }, expires_in_minutes: 10 },
+      delivered_by_clerk: true,
+    });
+
+    // The gateway refuses: the request fails, the gateway did get the attempt, and no event is raised.
+    gateway.answer(503);
+    const refused = await prepare();
+    gateway.answer(200);
+    expect(gateway.received).toHaveLength(2);
+    // Not the caller's fault: a 502 in Clerk's envelope, with words for the person waiting for the code.
+    expect([refused.status, refused.body.errors?.[0]?.code]).toEqual([502, 'message_delivery_failed']);
+    expect(refused.body.errors?.[0]?.long_message).toMatch(/could not be sent right now/);
+    // A third SMS the gateway takes: its event is the next one the receiver gets, after the first.
+    expect((await prepare()).status).toBe(200);
+    expect(gateway.received).toHaveLength(3);
+    await receiver.waitFor((events) => events.length >= 2);
+    await t.domain.webhookWorker.idle();
+    expect(receiver.accepted.map((e) => (e.type === 'sms.created' ? e.data.data?.otp_code : e.type))).toEqual([
+      gateway.received[0]?.body.code,
+      gateway.received[2]?.body.code,
+    ]);
+    // The outbox holds those two events only: the refused SMS wrote none.
+    const deliveries = await t.app.inject({ method: 'GET', url: `/api/v1/webhook_endpoints/${endpointId}/deliveries`, headers: t.auth });
+    expect(deliveries.json().data).toHaveLength(2);
   });
 });
 
@@ -156,5 +234,34 @@ describe('wrong SMS codes count towards the lockout (lockout.maxAttempts = 3)', 
     expect(me).toMatchObject({ locked: true, lockout_expires_in_seconds: 1800 });
     const bapi = await t.app.inject({ method: 'GET', url: `/api/v1/users/${me.id}`, headers: t.auth });
     expect(bapi.json()).toMatchObject({ locked: true, lockout_expires_in_seconds: 1800 });
+  });
+});
+
+describe('a mail server that refuses a code mail', () => {
+  let t: TestApp;
+  let catcher: Awaited<ReturnType<typeof startMailCatcher>>;
+  beforeAll(async () => {
+    // A real SMTP server that refuses every recipient, as a mail server over quota or misconfigured does.
+    catcher = await startMailCatcher({
+      onRcptTo(_address, _session, callback) {
+        callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+      },
+    });
+    t = await createTestApp({ flags: { smtp: catcher.url } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await catcher?.close();
+  });
+
+  it("answers a code request with 502 message_delivery_failed in Clerk's envelope, not a 500", async () => {
+    const b = fapiBrowser(t.app);
+    const created = await b.call('POST', '/v1/client/sign_ups', { email_address: 'refused@example.com', password: PASSWORD });
+    expect(created.status).toBe(200);
+    const signUpId = created.body.response.id as string;
+    const prepared = await b.call('POST', `/v1/client/sign_ups/${signUpId}/prepare_verification`, { strategy: 'email_code' });
+    expect([prepared.status, prepared.body.errors?.[0]?.code]).toEqual([502, 'message_delivery_failed']);
+    expect(prepared.body.errors?.[0]?.long_message).toBe('The email could not be sent right now. Try again in a moment.');
+    expect(catcher.mails).toHaveLength(0);
   });
 });

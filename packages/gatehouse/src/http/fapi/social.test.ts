@@ -14,32 +14,21 @@ import { createClerkClient } from '@clerk/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { type FapiBrowser, fapiBrowser } from '../../testing/fapi-browser.js';
-import { startGithubProvider, startOidcProvider, type TestGithub, type TestOidcProvider } from '../../testing/oauth-providers.js';
+import {
+  followProvider,
+  startGithubProvider,
+  startOidcProvider,
+  type TestGithub,
+  type TestOidcProvider,
+} from '../../testing/oauth-providers.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../testing/services.js';
 
 const PUBLIC_URL = 'http://127.0.0.1:4000';
 const CALLBACK = `${PUBLIC_URL}/v1/oauth_callback`;
 const APP = 'http://127.0.0.1:5173';
 
-/** Follows a provider's redirects (keeping its cookies) until it sends the browser back to Gatehouse. */
-async function throughProvider(start: string): Promise<string> {
-  const jar = new Map<string, string>();
-  let url = start;
-  for (let hop = 0; hop < 20; hop++) {
-    // By origin, not by prefix: a provider on port 40000–40009 has a URL that starts with `…:4000`.
-    if (new URL(url).origin === PUBLIC_URL) return url;
-    const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const [name = '', ...value] = pair.split('=');
-      jar.set(name, value.join('='));
-    }
-    const location = res.headers.get('location');
-    if (!location) throw new Error(`provider stopped at ${url}: ${res.status} ${await res.text()}`);
-    url = new URL(location, url).href;
-  }
-  throw new Error('too many redirects at the provider');
-}
+/** Follows a provider's redirects until it sends the browser back to Gatehouse. */
+const throughProvider = (start: string) => followProvider(start, PUBLIC_URL);
 
 describe('social sign-in', () => {
   let t: TestApp;

@@ -104,10 +104,12 @@ export function createEventSerializer(deps: EventSerializerDeps): EventSerialize
     'organizationDomain.deleted': ({ id }) => serializeDeleted('organization_domain', id),
     'role.created': ({ role, catalog }) => serializeRole(role, catalog),
     'role.updated': ({ role, catalog }) => serializeRole(role, catalog),
-    'role.deleted': ({ id }) => serializeDeleted('role', id),
+    // @clerk/backend types these two deletions as the full RoleJSON / PermissionJSON (unlike
+    // organization.deleted's DeletedObjectJSON): the object as it was just before.
+    'role.deleted': ({ role, catalog }) => serializeRole(role, catalog),
     'permission.created': serializePermission,
     'permission.updated': serializePermission,
-    'permission.deleted': ({ id }) => serializeDeleted('permission', id),
+    'permission.deleted': serializePermission,
     'waitlistEntry.created': (record) => serializeWaitlistEntry(record, deps.clock()),
     'waitlistEntry.updated': (record) => serializeWaitlistEntry(record, deps.clock()),
     'sms.created': serializeSms,
