@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../crypto/secret-box.js';
-import { hashToken } from '../crypto/token-hash.js';
+import { hashTokenBytes } from '../crypto/token-hash.js';
 import { newId, randomBase62 } from '../ids.js';
 import type { EnvironmentType, StoredInstance } from '../model/index.js';
 import type { Store } from '../store/index.js';
@@ -66,7 +66,7 @@ export function newSecretKey(environmentType: EnvironmentType): string {
 }
 
 function hashSecretKey(secretKey: string): Buffer {
-  return Buffer.from(hashToken(secretKey), 'hex');
+  return hashTokenBytes(secretKey);
 }
 
 function secretKeysOf(stored: StoredInstance): SecretKeyHashes {

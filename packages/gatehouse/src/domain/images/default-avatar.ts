@@ -16,7 +16,8 @@ export function initialsOf(...words: (string | null | undefined)[]): string {
   let initials = '';
   for (const word of words) {
     const first = word?.trim().match(INITIAL)?.[0];
-    if (first) initials += first.toLocaleUpperCase('en');
+    // toUpperCase is the root locale's mapping, the same as 'en', without a call into ICU per user JSON.
+    if (first) initials += first.toUpperCase();
     if ([...initials].length >= 2) break;
   }
   return initials;
