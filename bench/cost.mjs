@@ -4,8 +4,11 @@
  * this shared 2-core machine swings ±20%, but the CPU time the server (and PostgreSQL) spend per
  * answered request moves far less, so it shows whether a change to a hot path helped.
  *
- *   node bench/cost.mjs --db sqlite|postgres --scenario refresh|getUser|signIn [--workers 1] [--connections N] [--duration 5] [--reps 3] [--prof DIR] [--node-args=--perf-basic-prof]
+ *   node bench/cost.mjs --db sqlite|postgres --scenario refresh|getUser|signIn [--workers 1] [--connections N] [--rate R] [--duration 5] [--reps 3] [--prof DIR] [--node-args=--perf-basic-prof]
  *
+ * --rate holds the offered load at R req/s (autocannon's overallRate): two builds compared at one rate
+ * see the same rhythm of requests, so a slower build does not also pay for more wake-ups of an idle
+ * load generator. The kernel share is printed apart, since it moves with that rhythm.
  * --prof starts Gatehouse with `--cpu-prof --cpu-prof-dir DIR` (open the .cpuprofile in Chrome DevTools).
  * Prints req/s, p99 and µs of CPU per request for Gatehouse's processes, for PostgreSQL's and for the
  * whole machine (the load generator included, which is what a throughput ratio to a ceiling depends on).
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '10000' },
     prof: { type: 'string' },
     connections: { type: 'string' },
+    rate: { type: 'string' },
     'node-args': { type: 'string' },
     keep: { type: 'boolean', default: false },
     pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -78,6 +82,7 @@ try {
   else if (values.scenario === 'signIn') spec = signInSpec(env, token, users);
   else throw new Error(`unknown scenario ${values.scenario}`);
   if (values.connections) spec.connections = Number(values.connections);
+  if (values.rate) spec.overallRate = Number(values.rate);
 
   const gatehousePids = processTree(server.handle.pid);
   await runLoad({ ...spec, duration: 2 });
@@ -94,6 +99,7 @@ try {
       p99: r.p99,
       failed: r.non2xx + r.errors + r.timeouts,
       ghUs: cpu.hashing + cpu.gatehouseRest,
+      kernelUs: cpu.gatehouseKernel,
       hashUs: cpu.hashing,
       pgUs: spent(before.pg, processCpu(pgPids)) / ok,
       machineUs: cpu.machine,
@@ -101,14 +107,14 @@ try {
     runs.push(run);
     log(
       `${values.db} ${values.scenario} run ${rep + 1}: ${Math.round(run.rps)} req/s, p99 ${run.p99} ms, ` +
-        `Gatehouse ${Math.round(run.ghUs)} µs CPU/req${run.hashUs ? ` (argon2id threads ${Math.round(run.hashUs)})` : ''}` +
+        `Gatehouse ${run.ghUs.toFixed(1)} µs CPU/req (kernel ${run.kernelUs.toFixed(1)})${run.hashUs ? ` (argon2id threads ${Math.round(run.hashUs)})` : ''}` +
         `${pgPids.length ? `, PostgreSQL ${Math.round(run.pgUs)} µs CPU/req` : ''}` +
         `, machine ${Math.round(run.machineUs)} µs/req${run.failed ? `, ${run.failed} FAILED` : ''}`,
     );
   }
   const m = (k) => median(runs.map((r) => r[k]));
   log(
-    `median: ${Math.round(m('rps'))} req/s, p99 ${m('p99')} ms, Gatehouse ${Math.round(m('ghUs'))} µs/req` +
+    `median: ${Math.round(m('rps'))} req/s, p99 ${m('p99')} ms, Gatehouse ${m('ghUs').toFixed(1)} µs/req (kernel ${m('kernelUs').toFixed(1)})` +
       `${m('hashUs') ? ` (argon2id threads ${Math.round(m('hashUs'))})` : ''}` +
       `${pgPids.length ? `, PostgreSQL ${Math.round(m('pgUs'))} µs/req, total ${Math.round(m('ghUs') + m('pgUs'))} µs/req` : ''}` +
       `, machine (load generator included) ${Math.round(m('machineUs'))} µs/req`,

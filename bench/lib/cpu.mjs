@@ -9,10 +9,16 @@ const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 /** Gatehouse names its argon2id threads so (crypto/hasher-pool.ts). */
 const HASHER_THREAD_NAME = 'gatehouse-hash';
 
-/** utime + stime from a /proc …/stat line (fields 14 and 15; the name in parentheses may hold spaces). */
-function statMicros(path) {
+/** utime and stime from a /proc …/stat line (fields 14 and 15; the name in parentheses may hold spaces). */
+function statTimes(path) {
   const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+  return { user: Number(fields[11]) * TICK_US, kernel: Number(fields[12]) * TICK_US };
+}
+
+/** utime + stime. */
+function statMicros(path) {
+  const { user, kernel } = statTimes(path);
+  return user + kernel;
 }
 
 /** utime + stime of each of the given processes that is still running. */
@@ -37,7 +43,8 @@ export function threadCpu(pids) {
     for (const tid of tids) {
       try {
         const hashing = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === HASHER_THREAD_NAME;
-        out.set(`${pid}/${tid}`, { micros: statMicros(`/proc/${pid}/task/${tid}/stat`), hashing });
+        const { user, kernel } = statTimes(`/proc/${pid}/task/${tid}/stat`);
+        out.set(`${pid}/${tid}`, { micros: user + kernel, kernel, hashing });
       } catch {}
     }
   }
@@ -71,10 +78,12 @@ export function gatehouseCpuReading(pids) {
 export function perRequest(before, after, answered) {
   let hashing = 0;
   let rest = 0;
+  let kernel = 0;
   for (const [key, thread] of after.threads) {
     const delta = thread.micros - (before.threads.get(key)?.micros ?? 0);
     if (thread.hashing) hashing += delta;
     else rest += delta;
+    kernel += thread.kernel - (before.threads.get(key)?.kernel ?? 0);
   }
   const n = Math.max(1, answered);
   const machine = after.machine - before.machine;
@@ -82,6 +91,10 @@ export function perRequest(before, after, answered) {
   return {
     hashing: hashing / n,
     gatehouseRest: rest / n,
+    // Of hashing + rest, what the kernel spent on Gatehouse's behalf (socket writes, wake-ups of the
+    // peer): it grows when the load generator sleeps between answers, so it moves with the load's
+    // rhythm as much as with Gatehouse's own work.
+    gatehouseKernel: kernel / n,
     elsewhere: (machine - hashing - rest) / n,
     machine: machine / n,
     // Cores' worth of CPU the machine used over the readings (the load generator's own start included).

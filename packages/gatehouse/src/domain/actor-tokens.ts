@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashToken } from '../crypto/token-hash.js';
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
-import type { ActorToken, Session } from '../model/index.js';
+import type { ActorClaim, ActorToken, Session } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
@@ -45,7 +45,9 @@ export function createActorTokenService(deps: {
     async create(input: CreateActorTokenInput, caller: Caller): Promise<{ token: ActorToken; ticket: string; url: string }> {
       const user = await store.users.findById(input.userId);
       if (!user) throw errors.paramValueInvalid('user_id', `no user has the id ${input.userId}`);
-      if (typeof input.actor.sub !== 'string' || input.actor.sub === '') throw errors.paramMissing('actor.sub');
+      const sub = input.actor.sub;
+      if (typeof sub !== 'string' || sub === '') throw errors.paramMissing('actor.sub');
+      const actor: ActorClaim = { ...input.actor, sub };
       const ttl = input.expiresInSeconds ?? ACTOR_TOKEN_DEFAULT_TTL_S;
       if (ttl < 1 || ttl > ACTOR_TOKEN_MAX_TTL_S)
         throw errors.paramValueInvalid('expires_in_seconds', `must be between 1 and ${ACTOR_TOKEN_MAX_TTL_S}`);
@@ -58,7 +60,7 @@ export function createActorTokenService(deps: {
       const token: ActorToken = {
         id: newId('act'),
         userId: user.id,
-        actor: input.actor,
+        actor,
         tokenHash: hashToken(ticket),
         status: 'pending',
         expiresAt: now + ttl * 1000,
@@ -71,7 +73,7 @@ export function createActorTokenService(deps: {
         action: 'user.impersonate',
         targetType: 'user',
         targetId: user.id,
-        detail: { actor: input.actor, actor_token_id: token.id },
+        detail: { actor, actor_token_id: token.id },
         actor: caller.actor,
       });
       return { token, ticket, url: `${deps.publicUrl}/sign-in?__clerk_ticket=${encodeURIComponent(ticket)}` };

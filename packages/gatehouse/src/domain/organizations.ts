@@ -39,7 +39,13 @@ function assertRole(catalog: RoleCatalog, role: string, param = 'role'): void {
 /** An organization, with its member count when it was asked for. */
 export interface OrganizationRecord {
   organization: Organization;
-  membersCount?: number;
+  /** Read when asked for (`include_members_count`): members, and invitations still pending. */
+  counts?: OrganizationCounts;
+}
+
+export interface OrganizationCounts {
+  members: number;
+  pendingInvitations: number;
 }
 
 /** A membership with what its wire shape embeds: the whole organization and the member's public data. */
@@ -259,10 +265,19 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
     return row;
   }
 
+  /** Members and pending invitations of each organization (none counted as 0). */
+  async function countsOf(organizationIds: string[]): Promise<(id: string) => OrganizationCounts> {
+    const [members, pending] = await Promise.all([
+      store.organizationMemberships.countByOrganizations(organizationIds),
+      store.invitations.countPendingByOrganizations(organizationIds, clock()),
+    ]);
+    return (id) => ({ members: members.get(id) ?? 0, pendingInvitations: pending.get(id) ?? 0 });
+  }
+
   async function withCount(organization: Organization, include: boolean | undefined): Promise<OrganizationRecord> {
     if (!include) return { organization };
-    const counts = await store.organizationMemberships.countByOrganizations([organization.id]);
-    return { organization, membersCount: counts.get(organization.id) ?? 0 };
+    const counts = await countsOf([organization.id]);
+    return { organization, counts: counts(organization.id) };
   }
 
   async function usersById(userIds: string[]): Promise<Map<string, UserRecord>> {
@@ -341,8 +356,8 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
         store.organizations.count(filter),
       ]);
       if (!input.includeMembersCount) return { data: rows.map((organization) => ({ organization })), totalCount };
-      const counts = await store.organizationMemberships.countByOrganizations(rows.map((r) => r.id));
-      return { data: rows.map((organization) => ({ organization, membersCount: counts.get(organization.id) ?? 0 })), totalCount };
+      const counts = await countsOf(rows.map((r) => r.id));
+      return { data: rows.map((organization) => ({ organization, counts: counts(organization.id) })), totalCount };
     },
 
     /** Creates an organization; `createdBy` (a user id) becomes its first `org:admin`. */

@@ -1,6 +1,6 @@
 import { errors } from '../errors.js';
 import { newId } from '../ids.js';
-import type { Session, SessionStatus, SessionTaskKey } from '../model/index.js';
+import type { ActorClaim, Session, SessionStatus, SessionTaskKey } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { SessionListFilter, TaskTransition } from '../store/repositories/sessions.js';
@@ -83,7 +83,7 @@ export function newSession(
   userId: string,
   clientId: string,
   now: number,
-  actor: Record<string, unknown> | null = null,
+  actor: ActorClaim | null = null,
   lifetimeMs = SESSION_LIFETIME_MS,
   tasks: SessionTaskKey[] = [],
 ): Session {
@@ -155,7 +155,7 @@ export function createSessionService(store: Store, clock: Clock, events: EventSe
       userId: string,
       caller: Caller,
       clientId?: string,
-      impersonation?: { actor: Record<string, unknown>; maxDurationMs: number },
+      impersonation?: { actor: ActorClaim; maxDurationMs: number },
       tasks: SessionTaskKey[] = [],
     ): Promise<Session> {
       const user = await store.users.findById(userId);

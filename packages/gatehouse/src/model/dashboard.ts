@@ -1,4 +1,5 @@
 /** The dashboard's own entities: operators (never end users), their sessions and the audit log. */
+import type { ActorClaim } from './session.js';
 
 export interface Operator {
   id: string;
@@ -60,7 +61,7 @@ export type ActorTokenStatus = 'pending' | 'accepted' | 'revoked';
 export interface ActorToken {
   id: string;
   userId: string;
-  actor: Record<string, unknown>;
+  actor: ActorClaim;
   tokenHash: string;
   status: ActorTokenStatus;
   expiresAt: number;

@@ -1,3 +1,9 @@
+/** Who acts as a user during impersonation: the JWT `act` claim, whose `sub` names the actor (Clerk requires it). */
+export interface ActorClaim {
+  sub: string;
+  [claim: string]: unknown;
+}
+
 /** Clerk's session statuses; a stored `active` session past its expiry is reported `expired`/`abandoned`. */
 export type SessionStatus = 'active' | 'ended' | 'expired' | 'removed' | 'replaced' | 'revoked' | 'abandoned' | 'pending';
 
@@ -19,7 +25,7 @@ export interface Session {
   createdAt: number;
   updatedAt: number;
   /** Impersonation: who acts as the user (the `act` claim, e.g. `{ sub: 'op_…' }`); null for the user's own sessions. */
-  actor: Record<string, unknown> | null;
+  actor: ActorClaim | null;
   /**
    * The session tasks still to do, in the order clerk-js shows them; empty unless the session is
    * `pending`, which it stays until the last one is done (see domain/sessions.ts).

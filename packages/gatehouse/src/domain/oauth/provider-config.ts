@@ -3,6 +3,12 @@ import * as z from 'zod';
 /** A provider's key: one of the built-in ones, or `custom_<key>` for any OpenID Connect provider. */
 export const PROVIDER_KEY = /^(google|github|microsoft|custom_[a-z0-9_]{1,40})$/;
 
+export type ProviderKey = 'google' | 'github' | 'microsoft' | `custom_${string}`;
+
+export function isProviderKey(key: string): key is ProviderKey {
+  return PROVIDER_KEY.test(key);
+}
+
 /**
  * One social connection as the config file (key `oauth`) or the environment gives it. Every endpoint
  * defaults to the real provider's (see providers.ts), so only the client credentials are needed.

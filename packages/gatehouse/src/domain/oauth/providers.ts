@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import type { OAuthProviderConfig } from './provider-config.js';
+import { isProviderKey, type OAuthProviderConfig, type ProviderKey } from './provider-config.js';
 
 /** How a provider says who the user is: an ID token (OpenID Connect), or GitHub's `/user` and `/user/emails`. */
 export type ProviderKind = 'oidc' | 'github';
@@ -7,9 +7,9 @@ export type ProviderKind = 'oidc' | 'github';
 /** A configured social connection, with every endpoint resolved to the real provider's unless overridden. */
 export interface OAuthProvider {
   /** `google`, `github`, `microsoft`, `custom_<key>` (the `provider` of an external account). */
-  key: string;
+  key: ProviderKey;
   /** `oauth_<key>`: the strategy clerk-js sends. */
-  strategy: `oauth_${string}`;
+  strategy: `oauth_${ProviderKey}`;
   name: string;
   kind: ProviderKind;
   clientId: string;
@@ -67,6 +67,8 @@ export function resolveProviders(config: Record<string, OAuthProviderConfig>): O
   const out: OAuthProvider[] = [];
   for (const [key, given] of Object.entries(config)) {
     if (given.enabled === false) continue;
+    // The config schema admits only these keys; the guard gives the key its type.
+    if (!isProviderKey(key)) throw new Error(`oauth.${key}: not a provider key (google, github, microsoft or custom_<key>).`);
     const defaults: Defaults = DEFAULTS[key] ?? { name: key.slice('custom_'.length), kind: 'oidc', scopes: ['openid', 'email', 'profile'] };
     const issuer = given.issuer ?? defaults.issuer;
     if (defaults.kind === 'oidc' && !issuer)
@@ -162,7 +164,7 @@ async function discover(provider: OAuthProvider, insecure: boolean): Promise<oid
  * discovery is retried on the next use.
  */
 export function createProviderClients(providers: OAuthProvider[], stored: () => OAuthProvider[] = () => []) {
-  const byKey = new Map(providers.map((p) => [p.key, p]));
+  const byKey = new Map<string, OAuthProvider>(providers.map((p) => [p.key, p]));
   /** The dashboard's providers, except those the config file names (the file wins). */
   const fromDashboard = () => stored().filter((p) => !byKey.has(p.key));
   /** A provider's cached configuration is its credentials' too: new ones from the dashboard discover anew. */

@@ -271,6 +271,31 @@ function sdkSuite(dialect: Dialect) {
     const counted = await clerk.organizations.getOrganizationList({ query: `Acme ${dialect}`, includeMembersCount: true });
     expect(counted.totalCount).toBe(1);
     expect(counted.data[0]?.membersCount).toBe(1);
+    // The counts Clerk adds when asked: members, and invitations still pending (@clerk/backend keeps only the first).
+    await clerk.organizations.createOrganizationInvitation({
+      organizationId: acme.id,
+      emailAddress: `invitee.${dialect}@example.com`,
+      inviterUserId: owner.id,
+      role: 'org:member',
+    });
+    const rawCounts = async (path: string) => {
+      const response = await fetch(`${server.env.apiUrl}${path}`, { headers: { authorization: `Bearer ${server.env.secretKey}` } });
+      return (await response.json()) as {
+        members_count?: number;
+        pending_invitations_count?: number;
+        data?: { members_count?: number; pending_invitations_count?: number }[];
+      };
+    };
+    expect(await rawCounts(`/v1/organizations/${acme.id}?include_members_count=true`)).toMatchObject({
+      members_count: 1,
+      pending_invitations_count: 1,
+    });
+    const listed = await rawCounts(`/v1/organizations?include_members_count=true&order_by=%2Bcreated_at`);
+    expect(listed.data?.map((o) => [o.members_count, o.pending_invitations_count])).toEqual([
+      [1, 1],
+      [0, 0],
+    ]);
+    expect(await rawCounts(`/v1/organizations/${acme.id}`)).not.toHaveProperty('pending_invitations_count');
     expect((await clerk.organizations.getOrganizationList({ limit: 1, offset: 1, orderBy: 'name' })).data[0]?.id).toBe(other.id);
 
     const renamed = await clerk.organizations.updateOrganization(acme.id, { name: 'Acme Renamed', maxAllowedMemberships: 5 });

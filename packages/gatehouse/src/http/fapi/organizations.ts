@@ -10,7 +10,7 @@ import { frontendCaller } from '../caller.js';
 import { queryValue } from '../params.js';
 import { serializeDeleted } from '../serializers/deleted.js';
 import { serializeFrontendOrganizationInvitation } from '../serializers/invitation.js';
-import { serializeOrganization } from '../serializers/organization.js';
+import { serializeFrontendOrganization } from '../serializers/organization.js';
 import { serializeFrontendOrganizationDomain } from '../serializers/organization-domain.js';
 import { serializeFrontendMembership } from '../serializers/organization-membership.js';
 import { serializeRole } from '../serializers/role.js';
@@ -83,8 +83,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
       domain.organizations.listMemberships(organization.id, { limit: 1 }),
       domain.invitations.countPending(organization.id),
     ]);
-    const { private_metadata: _hidden, ...visible } = serializeOrganization(organization, links, members.totalCount);
-    return { ...visible, pending_invitations_count: pending };
+    return serializeFrontendOrganization(organization, links, { members: members.totalCount, pendingInvitations: pending });
   }
 
   const membershipJson = (record: MembershipRecord) => serializeFrontendMembership(record, links);

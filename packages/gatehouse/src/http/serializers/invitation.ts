@@ -1,4 +1,5 @@
 import type { InvitationJSON, OrganizationInvitationJSON, SignInTokenJSON } from '@clerk/backend';
+import type { OrganizationInvitationJSON as FrontendOrganizationInvitationJSON, PublicOrganizationDataJSON } from '@clerk/shared/types';
 import type { ImageLinks } from '../../domain/images/links.js';
 import type { Invitation, InvitationStatus, Organization } from '../../model/index.js';
 import type { Amended } from './wire.js';
@@ -45,16 +46,40 @@ export function serializeOrganizationInvitation(
   };
 }
 
-/** The invitation as the browser sees it: no private metadata (clerk-js's `OrganizationInvitation` and `UserOrganizationInvitation`). */
+/**
+ * Clerk's `organization_invitation` for the Frontend API: @clerk/shared's type, which clerk-js's
+ * `OrganizationInvitation` (an organization's list) reads, with `public_organization_data`, which its
+ * `UserOrganizationInvitation` (the user's own list) reads, and the fields Clerk sends beside them.
+ */
+export type FrontendOrganizationInvitationWireJSON = Amended<FrontendOrganizationInvitationJSON, { status: InvitationStatus }> & {
+  public_organization_data: PublicOrganizationDataJSON | null;
+  url: string | null;
+  expires_at: number;
+};
+
+/** The invitation as the browser sees it: no private metadata. */
 export function serializeFrontendOrganizationInvitation(
   invitation: Invitation,
   status: InvitationStatus,
   roleName: string,
   organization: Organization,
   links: ImageLinks,
-) {
-  const { private_metadata: _hidden, ...visible } = serializeOrganizationInvitation(invitation, status, roleName, organization, links);
-  return visible;
+): FrontendOrganizationInvitationWireJSON {
+  return {
+    object: 'organization_invitation',
+    id: invitation.id,
+    email_address: invitation.emailAddress ?? '',
+    role: invitation.role ?? '',
+    role_name: roleName,
+    organization_id: invitation.organizationId ?? '',
+    public_organization_data: publicOrganizationData(organization, links),
+    status,
+    public_metadata: invitation.publicMetadata,
+    url: null,
+    expires_at: invitation.expiresAt ?? 0,
+    created_at: invitation.createdAt,
+    updated_at: invitation.updatedAt,
+  };
 }
 
 /** Clerk's `invitation` (instance invitations, `/v1/invitations`). */

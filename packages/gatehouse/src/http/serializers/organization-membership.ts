@@ -1,7 +1,13 @@
 import type { OrganizationMembershipJSON } from '@clerk/backend';
+import type { OrganizationMembershipJSON as FrontendOrganizationMembershipJSON } from '@clerk/shared/types';
 import type { ImageLinks } from '../../domain/images/links.js';
 import type { MembershipRecord } from '../../domain/organizations.js';
-import { type OrganizationWireJSON, serializeOrganization } from './organization.js';
+import {
+  type FrontendOrganizationWireJSON,
+  type OrganizationWireJSON,
+  serializeFrontendOrganization,
+  serializeOrganization,
+} from './organization.js';
 import { serializePublicUserData } from './public-user-data.js';
 import type { Amended } from './wire.js';
 
@@ -28,10 +34,14 @@ export function serializeMembership(record: MembershipRecord, links: ImageLinks)
   };
 }
 
+/** Clerk's `organization_membership` for the Frontend API: @clerk/shared's type with the browser's organization object. */
+export type FrontendOrganizationMembershipWireJSON = Amended<
+  FrontendOrganizationMembershipJSON,
+  { organization: FrontendOrganizationWireJSON }
+>;
+
 /** The membership as the browser sees it: no private metadata on the membership or the organization. */
-export function serializeFrontendMembership(record: MembershipRecord, links: ImageLinks): OrganizationMembershipWireJSON {
-  const json = serializeMembership(record, links);
-  const { private_metadata: _org, ...organization } = json.organization;
-  const { private_metadata: _membership, ...rest } = json;
-  return { ...rest, organization: organization as OrganizationWireJSON } as OrganizationMembershipWireJSON;
+export function serializeFrontendMembership(record: MembershipRecord, links: ImageLinks): FrontendOrganizationMembershipWireJSON {
+  const { private_metadata: _hidden, ...visible } = serializeMembership(record, links);
+  return { ...visible, organization: serializeFrontendOrganization(record.organization, links) };
 }

@@ -89,7 +89,7 @@ export function serializeFrontendSession(
   return {
     ...frontendSessionBase(session),
     last_active_organization_id: session.lastActiveOrganizationId,
-    actor: session.actor as FrontendSessionWireJSON['actor'],
+    actor: session.actor,
     factor_verification_age: [Math.max(0, Math.floor((now - session.createdAt) / 60_000)), -1],
     // clerk-js's `session.currentTask` is the first: a pending session shows its task screen.
     tasks: sessionTasks(session),
@@ -124,7 +124,7 @@ export function serializeSessionWithActivities(session: Session, activity: Sessi
   return {
     ...frontendSessionBase(session),
     latest_activity: serializeSessionActivity(session.id, activity, { audience: 'frontend' }),
-    actor: session.actor as SessionWithActivitiesWireJSON['actor'],
+    actor: session.actor,
   };
 }
 

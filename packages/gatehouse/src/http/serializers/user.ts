@@ -6,7 +6,7 @@ import type { MembershipRecord } from '../../domain/organizations.js';
 import type { UserRecord } from '../../domain/users.js';
 import { type EmailAddressWireJSON, serializeEmailAddress } from './email-address.js';
 import { type ExternalAccountWireJSON, serializeExternalAccount } from './external-account.js';
-import { type OrganizationMembershipWireJSON, serializeFrontendMembership } from './organization-membership.js';
+import { type FrontendOrganizationMembershipWireJSON, serializeFrontendMembership } from './organization-membership.js';
 import { type PasskeyWireJSON, serializePasskey } from './passkey.js';
 import { type PhoneNumberWireJSON, serializePhoneNumber } from './phone-number.js';
 import type { Amended } from './wire.js';
@@ -36,7 +36,7 @@ export type FrontendUserWireJSON = Amended<
   FrontendUserJSON,
   {
     email_addresses: EmailAddressWireJSON[];
-    organization_memberships: OrganizationMembershipWireJSON[] | null;
+    organization_memberships: FrontendOrganizationMembershipWireJSON[] | null;
     external_accounts: ExternalAccountWireJSON[];
     phone_numbers: PhoneNumberWireJSON[];
     passkeys: PasskeyWireJSON[];

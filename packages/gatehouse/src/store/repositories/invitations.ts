@@ -96,6 +96,16 @@ export function createInvitationRepository(db: Kysely<Database>) {
     async countPending(organizationId: string, now: number): Promise<number> {
       return this.count({ kind: 'organization', organizationId, statuses: ['pending'], now });
     },
+    /** Pending invitations of each organization, for `pending_invitations_count`; organizations without any are absent. */
+    async countPendingByOrganizations(organizationIds: string[], now: number): Promise<Map<string, number>> {
+      if (organizationIds.length === 0) return new Map();
+      const rows = await filtered({ kind: 'organization', statuses: ['pending'], now })
+        .where('organization_id', 'in', organizationIds)
+        .select(['organization_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .groupBy('organization_id')
+        .execute();
+      return new Map(rows.map((r) => [r.organization_id ?? '', Number(r.n)]));
+    },
     async update(id: string, changes: Partial<Omit<Invitation, 'id'>>): Promise<void> {
       await db.updateTable('invitations').set(invitationMapping.writeChanges(changes)).where('id', '=', id).execute();
     },
