@@ -1,27 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import type { Domain } from '../../domain/index.js';
-import type { SigningKeySummary } from '../../domain/keyring.js';
 import { errors } from '../../errors.js';
 import { backendCaller } from '../caller.js';
 import { sendJson } from '../reply.js';
+import { serializePage } from '../serializers/page.js';
+import { serializeSecretKeyRotation, serializeSigningKey, serializeSigningKeyRotation } from '../serializers/signing-key.js';
 import { parseInput } from '../validation.js';
 
 const rotateSigningKeyBody = z
   .object({ overlap_seconds: z.number().int().optional(), retain_seconds: z.number().int().optional() })
   .strict();
 const rotateSecretKeyBody = z.object({ grace_seconds: z.number().int().optional() }).strict();
-
-function serializeSigningKey(key: SigningKeySummary) {
-  return {
-    object: 'signing_key',
-    kid: key.kid,
-    state: key.state,
-    created_at: key.createdAt,
-    activates_at: key.activatesAt,
-    retires_at: key.retiresAt,
-  };
-}
 
 /**
  * A key in its grace period (perhaps the leaked one being replaced) must not be able to rotate the
@@ -39,7 +29,7 @@ async function requireCurrentSecretKey(domain: Domain, request: FastifyRequest):
 export function registerKeyRoutes(app: FastifyInstance, domain: Domain): void {
   app.get('/v1/instance/signing_keys', async (_request, reply) => {
     const keys = await domain.keyring.list();
-    return sendJson(reply, 200, { data: keys.map(serializeSigningKey), total_count: keys.length });
+    return sendJson(reply, 200, serializePage(keys.map(serializeSigningKey), keys.length));
   });
 
   app.post('/v1/instance/signing_keys/rotate', async (request, reply) => {
@@ -53,20 +43,13 @@ export function registerKeyRoutes(app: FastifyInstance, domain: Domain): void {
       backendCaller(request),
     );
     const keys = await domain.keyring.list();
-    return sendJson(reply, 200, {
-      object: 'signing_key_rotation',
-      kid: rotation.kid,
-      activates_at: rotation.activatesAt,
-      previous_keys_retire_at: rotation.previousKeysRetireAt,
-      retain_seconds: rotation.retainSeconds,
-      keys: keys.map(serializeSigningKey),
-    });
+    return sendJson(reply, 200, serializeSigningKeyRotation(rotation, keys));
   });
 
   app.post('/v1/instance/secret_key/rotate', async (request, reply) => {
     await requireCurrentSecretKey(domain, request);
     const body = parseInput(rotateSecretKeyBody, request.body);
     const rotated = await domain.keyRotation.rotateSecretKey({ graceSeconds: body.grace_seconds }, backendCaller(request));
-    return sendJson(reply, 200, { object: 'secret_key', secret_key: rotated.secretKey, previous_expires_at: rotated.previousExpiresAt });
+    return sendJson(reply, 200, serializeSecretKeyRotation(rotated));
   });
 }

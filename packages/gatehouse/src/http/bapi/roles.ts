@@ -9,7 +9,9 @@ import { idParams, pagination } from '../params.js';
 import { sendJson } from '../reply.js';
 import { roleBodies } from '../role-bodies.js';
 import { serializeDeleted } from '../serializers/deleted.js';
+import { serializeOrganizationSettings } from '../serializers/organization-settings.js';
 import { serializePage } from '../serializers/page.js';
+import { serializeAllowlistIdentifier, serializeBlocklistIdentifier, serializeInstanceRestrictions } from '../serializers/restrictions.js';
 import { serializePermission, serializeRole } from '../serializers/role.js';
 import { parseInput } from '../validation.js';
 
@@ -49,32 +51,6 @@ function page<T>(items: T[], q: { query?: string; limit?: number; offset?: numbe
   const matching = needle ? items.filter((item) => text(item).toLowerCase().includes(needle)) : items;
   const offset = q.offset ?? 0;
   return { data: matching.slice(offset, offset + (q.limit ?? 10)), total: matching.length };
-}
-
-function restrictionsJson(r: RestrictionSettings) {
-  return {
-    object: 'instance_restrictions' as const,
-    allowlist: r.allowlist,
-    blocklist: r.blocklist,
-    block_email_subaddresses: r.blockEmailSubaddresses,
-    block_disposable_email_domains: false,
-    ignore_dots_for_gmail_addresses: false,
-    sign_up_mode: r.signUpMode,
-  };
-}
-
-function identifierJson(
-  object: 'allowlist_identifier' | 'blocklist_identifier',
-  entry: { id: string; identifier: string; createdAt: number; updatedAt: number },
-) {
-  return {
-    object,
-    id: entry.id,
-    identifier: entry.identifier,
-    identifier_type: entry.identifier.includes('@') && !entry.identifier.startsWith('@') ? 'email_address' : 'domain',
-    created_at: entry.createdAt,
-    updated_at: entry.updatedAt,
-  };
 }
 
 /**
@@ -155,24 +131,8 @@ export function registerRoleRoutes(app: FastifyInstance, domain: Domain): void {
   });
 
   // Instance settings for organizations and sign-up restrictions.
-  const organizationSettingsJson = async () => {
-    const s = await roles.organizationSettings();
-    const catalog = await roles.catalog();
-    return {
-      object: 'organization_settings' as const,
-      enabled: s.enabled,
-      max_allowed_memberships: s.maxAllowedMemberships,
-      max_allowed_roles: 50,
-      max_allowed_permissions: 500,
-      creator_role: s.creatorRole,
-      admin_delete_enabled: s.adminDeleteEnabled,
-      domains_enabled: s.domainsEnabled,
-      slug_disabled: false,
-      domains_enrollment_modes: s.domainsEnrollmentModes,
-      domains_default_role: catalog.defaultRole,
-      force_organization_selection: s.forceOrganizationSelection,
-    };
-  };
+  const organizationSettingsJson = async () =>
+    serializeOrganizationSettings(await roles.organizationSettings(), (await roles.catalog()).defaultRole);
   app.get('/v1/instance/organization_settings', async (_request, reply) => sendJson(reply, 200, await organizationSettingsJson()));
   app.patch('/v1/instance/organization_settings', async (request, reply) => {
     const body = parseInput(organizationSettingsBody, request.body);
@@ -211,23 +171,24 @@ export function registerRoleRoutes(app: FastifyInstance, domain: Domain): void {
     if (body.blocklist !== undefined) change.blocklist = body.blocklist;
     if (body.block_email_subaddresses !== undefined) change.blockEmailSubaddresses = body.block_email_subaddresses;
     if (body.sign_up_mode !== undefined) change.signUpMode = body.sign_up_mode;
-    return sendJson(reply, 200, restrictionsJson(await roles.updateRestrictions(change)));
+    return sendJson(reply, 200, serializeInstanceRestrictions(await roles.updateRestrictions(change)));
   });
 
   for (const list of ['allowlist', 'blocklist'] as const) {
     const object = `${list}_identifier` as const;
+    const identifierJson = list === 'allowlist' ? serializeAllowlistIdentifier : serializeBlocklistIdentifier;
     app.get(`/v1/${list}_identifiers`, async (request, reply) => {
       const q = parseInput(z.object({ ...pagination, paginated: z.enum(['true', 'false']).optional() }).strict(), request.query);
       const r = await roles.restrictions();
       const entries = list === 'allowlist' ? r.allowlistIdentifiers : r.blocklistIdentifiers;
       const { data, total } = page(entries, q, (e) => e.identifier);
-      const json = data.map((e) => identifierJson(object, e));
+      const json = data.map((entry) => identifierJson(entry));
       // The SDK's allowlist method asks for `paginated=true`; Clerk's blocklist list is always paginated.
       return sendJson(reply, 200, list === 'allowlist' && q.paginated !== 'true' ? json : serializePage(json, total));
     });
     app.post(`/v1/${list}_identifiers`, async (request, reply) => {
       const body = parseInput(identifierBody, request.body);
-      return sendJson(reply, 200, identifierJson(object, await roles.addIdentifier(list, body.identifier)));
+      return sendJson(reply, 200, identifierJson(await roles.addIdentifier(list, body.identifier)));
     });
     app.delete(`/v1/${list}_identifiers/:id`, async (request, reply) => {
       const { id } = parseInput(idParams, request.params);

@@ -5,7 +5,7 @@ import { emptyBody, idParams, pagination } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeDeleted } from '../serializers/deleted.js';
 import { serializePage } from '../serializers/page.js';
-import { serializeWebhookDelivery, serializeWebhookEndpoint } from '../serializers/webhook.js';
+import { serializeWebhookDelivery, serializeWebhookEndpoint, serializeWebhookReplay } from '../serializers/webhook.js';
 import { parseInput } from '../validation.js';
 
 const url = z.string().min(1).max(2048);
@@ -59,7 +59,7 @@ export function registerWebhookRoutes(app: FastifyInstance, domain: Domain): voi
     const { id } = parseInput(idParams, request.params);
     const body = parseInput(replayBody, request.body);
     const { queued } = await endpoints.replay(id, body.since);
-    return sendJson(reply, 200, { object: 'webhook_replay', endpoint_id: id, since: body.since, queued });
+    return sendJson(reply, 200, serializeWebhookReplay(id, body.since, queued));
   });
   app.post('/v1/webhook_deliveries/:id/retry', async (request, reply) => {
     const { id } = parseInput(idParams, request.params);

@@ -18,6 +18,7 @@ import { callerOf } from '../caller.js';
 import { idParams, metadataObject, queryInt } from '../params.js';
 import { sendJson } from '../reply.js';
 import { serializeActorToken } from '../serializers/actor-token.js';
+import { serializeDeleted } from '../serializers/deleted.js';
 import { serializeMembership } from '../serializers/organization-membership.js';
 import { serializePage } from '../serializers/page.js';
 import { serializeSession } from '../serializers/session.js';
@@ -374,7 +375,7 @@ export function registerDashboard(
   route('DELETE', '/users/:id', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
     await domain.users.delete(id, context.caller);
-    return sendJson(reply, 200, { id, object: 'user', deleted: true });
+    return sendJson(reply, 200, serializeDeleted('user', id));
   });
   route('POST', '/sessions/:id/revoke', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);
@@ -576,7 +577,7 @@ export function registerDashboard(
     const { id } = parseInput(idParams, request.params);
     await endpoints.delete(id);
     await record(context, { action: 'webhook_endpoint.delete', targetType: 'webhook_endpoint', targetId: id });
-    return sendJson(reply, 200, { id, object: 'webhook_endpoint', deleted: true });
+    return sendJson(reply, 200, serializeDeleted('webhook_endpoint', id));
   });
   route('POST', '/webhooks/:id/rotate-secret', async (request, reply, context) => {
     const { id } = parseInput(idParams, request.params);

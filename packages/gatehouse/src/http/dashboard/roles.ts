@@ -4,6 +4,7 @@ import { errors } from '../../errors.js';
 import { idParams } from '../params.js';
 import { sendJson } from '../reply.js';
 import { roleBodies } from '../role-bodies.js';
+import { serializeDeleted } from '../serializers/deleted.js';
 import { serializePermission, serializeRole } from '../serializers/role.js';
 import { parseInput } from '../validation.js';
 import type { DashboardFeature } from './route.js';
@@ -86,7 +87,7 @@ export function registerDashboardRoles({ route, record, domain }: DashboardFeatu
     const { id } = parseInput(idParams, request.params);
     const deleted = await roles.deleteRole(id, context.caller);
     await record(context, { action: 'organization_role.delete', targetType: 'role', targetId: deleted });
-    return sendJson(reply, 200, { id: deleted, object: 'role', deleted: true });
+    return sendJson(reply, 200, serializeDeleted('role', deleted));
   });
   route('POST', '/organization-permissions', async (request, reply, context) => {
     const permission = await roles.createPermission(parseInput(permissionBody, request.body), context.caller);
@@ -114,6 +115,6 @@ export function registerDashboardRoles({ route, record, domain }: DashboardFeatu
     const { id } = parseInput(idParams, request.params);
     const deleted = await roles.deletePermission(id, context.caller);
     await record(context, { action: 'organization_permission.delete', targetType: 'permission', targetId: deleted });
-    return sendJson(reply, 200, { id: deleted, object: 'permission', deleted: true });
+    return sendJson(reply, 200, serializeDeleted('permission', deleted));
   });
 }

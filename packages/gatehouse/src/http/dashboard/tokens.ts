@@ -9,6 +9,7 @@ import {
 import { errors } from '../../errors.js';
 import { idParams, metadataObject } from '../params.js';
 import { sendJson } from '../reply.js';
+import { serializeDeleted } from '../serializers/deleted.js';
 import { serializeJwtTemplate } from '../serializers/jwt-template.js';
 import { serializeSessionTokenTemplate } from '../serializers/session-token-template.js';
 import { parseInput } from '../validation.js';
@@ -164,6 +165,6 @@ export function registerDashboardTokens(
     const { id } = parseInput(idParams, request.params);
     await domain.jwtTemplates.delete(id);
     await record(context, { action: 'jwt_template.delete', targetType: 'jwt_template', targetId: id });
-    return sendJson(reply, 200, { id, object: 'jwt_template', deleted: true });
+    return sendJson(reply, 200, serializeDeleted('jwt_template', id));
   });
 }

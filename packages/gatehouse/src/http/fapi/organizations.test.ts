@@ -411,7 +411,13 @@ function organizationSuite(dialect: 'sqlite' | 'postgres') {
     expect(admitted.body.response.status).toBe('complete');
 
     await clerk.instance.updateRestrictions({ sign_up_mode: 'public', blocklist: true } as never);
-    await clerk.blocklistIdentifiers.createBlocklistIdentifier({ identifier: 'blocked.test' });
+    expect(await clerk.blocklistIdentifiers.createBlocklistIdentifier({ identifier: 'blocked.test' })).toMatchObject({
+      identifier: 'blocked.test',
+      identifierType: 'domain',
+    });
+    const allowed1 = await clerk.allowlistIdentifiers.createAllowlistIdentifier({ identifier: 'Ann@Example.com', notify: false });
+    expect(allowed1).toMatchObject({ identifier: 'ann@example.com', identifierType: 'email_address' });
+    await clerk.allowlistIdentifiers.deleteAllowlistIdentifier(allowed1.id);
     const blocked = await fapiBrowser(t.app).call('POST', '/v1/client/sign_ups', { email_address: 'hal@blocked.test' });
     expect(blocked.status).toBe(403);
     expect(blocked.body.errors[0].code).toBe('not_allowed_access');

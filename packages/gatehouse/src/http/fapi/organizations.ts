@@ -11,6 +11,7 @@ import { queryValue } from '../params.js';
 import { serializeDeleted } from '../serializers/deleted.js';
 import { serializeFrontendOrganizationInvitation } from '../serializers/invitation.js';
 import { serializeFrontendOrganization } from '../serializers/organization.js';
+import { serializeOrganizationCreationDefaults } from '../serializers/organization-creation-defaults.js';
 import { serializeFrontendOrganizationDomain } from '../serializers/organization-domain.js';
 import { serializeFrontendMembership } from '../serializers/organization-membership.js';
 import { serializeRole } from '../serializers/role.js';
@@ -380,11 +381,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, domain: Domain,
 
   app.get('/v1/me/organization_creation_defaults', async (request, reply) => {
     const { clientId } = await ctx.signedIn(request);
-    return send(request, reply, clientId, {
-      object: 'organization_creation_defaults',
-      advisory: null,
-      form: { name: '', slug: '', logo: null, blur_hash: null },
-    });
+    return send(request, reply, clientId, serializeOrganizationCreationDefaults());
   });
 
   /**

@@ -6,7 +6,8 @@ import { frontendCaller } from '../caller.js';
 import type { FapiContext } from '../fapi/context.js';
 import { enforceLimits } from '../fapi/limits.js';
 import { queryValue } from '../params.js';
-import { serializeOrganization } from '../serializers/organization.js';
+import { serializeImage, serializeRemovedImage } from '../serializers/image.js';
+import { serializeFrontendOrganization } from '../serializers/organization.js';
 import { acceptUploads, readUpload, UPLOAD_BODY_LIMIT } from './upload-body.js';
 
 /** Each upload stores up to 10 MB: a person gets a few a minute. */
@@ -35,16 +36,9 @@ export async function registerImageFrontendRoutes(app: FastifyInstance, options:
     return { clientId: client.id, userId: entry.session.userId };
   }
 
-  const imageJson = (image: { id: string; name: string; publicUrl: string }) => ({
-    object: 'image',
-    id: image.id,
-    name: image.name,
-    public_url: image.publicUrl,
-  });
-
   async function organizationJson(id: string) {
     const { organization } = await domain.organizations.get(id);
-    return serializeOrganization(organization, domain.images.links);
+    return serializeFrontendOrganization(organization, domain.images.links);
   }
 
   /** Only members whose role may manage the organization's profile change its logo. */
@@ -63,7 +57,7 @@ export async function registerImageFrontendRoutes(app: FastifyInstance, options:
         request,
         reply,
         clientId,
-        imageJson(await domain.images.setUserImage(userId, bytes, frontendCaller(request, userId))),
+        serializeImage(await domain.images.setUserImage(userId, bytes, frontendCaller(request, userId))),
       );
     });
 
@@ -72,7 +66,7 @@ export async function registerImageFrontendRoutes(app: FastifyInstance, options:
       await domain.images.deleteUserImage(userId, frontendCaller(request, userId));
       const user = (await domain.users.get(userId)).user;
       const fallback = domain.images.links.user({ id: user.id, image: null, firstName: user.firstName, lastName: user.lastName });
-      return ctx.send(request, reply, clientId, { object: 'image', id: null, name: null, public_url: fallback.image_url });
+      return ctx.send(request, reply, clientId, serializeRemovedImage(fallback.image_url));
     });
 
     scope.put('/v1/organizations/:id/logo', { bodyLimit: UPLOAD_BODY_LIMIT }, async (request, reply) => {

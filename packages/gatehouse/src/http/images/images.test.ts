@@ -228,6 +228,18 @@ function imageSuite(dialect: 'sqlite' | 'postgres') {
     expect(after.client.sessions[0]?.user.has_image).toBe(false);
     expect(after.client.sessions[0]?.user.image_url).toMatch(/\/avatars\/u-\d+-M\.svg$/);
 
+    // An organization's logo through the Frontend API: the answer is the browser's organization, without private metadata.
+    const me = (await clerk.users.getUserList({ emailAddress: [`me.${dialect}@example.com`] })).data[0];
+    const org = await clerk.organizations.createOrganization({ name: 'Mia Co', createdBy: me?.id, privateMetadata: { plan: 'secret' } });
+    const logo = (method: string, body?: FormData) =>
+      fetch(`${publicUrl}/v1/organizations/${org.id}/logo`, { method, body, headers: { origin: ORIGIN, cookie } });
+    const withLogo = (await (await logo('PUT', form(png))).json()) as { response: Record<string, unknown> };
+    expect(withLogo.response).toMatchObject({ object: 'organization', id: org.id, has_image: true, public_metadata: {} });
+    expect(withLogo.response).not.toHaveProperty('private_metadata');
+    const withoutLogo = (await (await logo('DELETE')).json()) as { response: Record<string, unknown> };
+    expect(withoutLogo.response).toMatchObject({ object: 'organization', has_image: false });
+    expect(withoutLogo.response).not.toHaveProperty('private_metadata');
+
     const signedOut = await fetch(`${publicUrl}/v1/me/profile_image`, { method: 'POST', body: form(png), headers: { origin: ORIGIN } });
     expect(signedOut.status).toBe(401);
     const otherOrigin = await fapi('POST', form(png), { origin: 'http://evil.example' });

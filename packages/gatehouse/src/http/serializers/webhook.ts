@@ -48,6 +48,18 @@ export interface WebhookDeliveryJSON {
   updated_at: number;
 }
 
+/** The answer to a replay: how many past events were queued again for the endpoint. */
+export interface WebhookReplayJSON {
+  object: 'webhook_replay';
+  endpoint_id: string;
+  since: number;
+  queued: number;
+}
+
+export function serializeWebhookReplay(endpointId: string, since: number, queued: number): WebhookReplayJSON {
+  return { object: 'webhook_replay', endpoint_id: endpointId, since, queued };
+}
+
 export function serializeWebhookEndpoint({ endpoint, secret }: EndpointRecord): WebhookEndpointJSON {
   return {
     object: 'webhook_endpoint',
