@@ -3,7 +3,7 @@ import { buildPublishableKey } from '../keys.js';
 import type { Store } from '../store/index.js';
 import { createActorTokenService } from './actor-tokens.js';
 import { createBackendClientService } from './backend-clients.js';
-import type { Caller } from './caller.js';
+import { type Caller, endUserActor } from './caller.js';
 import { type Clock, systemClock } from './clock.js';
 import { type AuditService, createAuditService } from './dashboard/audit.js';
 import { createOperatorService } from './dashboard/operators.js';
@@ -135,7 +135,7 @@ export function createDomain(options: DomainOptions) {
         targetType: 'user',
         targetId: event.userId,
         detail: event.detail ?? {},
-        actor: { type: 'end_user', id: event.userId, label: 'end user', ip: null },
+        actor: endUserActor(event.userId, event.clientIp || null),
       }),
   });
   const codes = createVerificationCodes(store, clock, () => instance.get().hmacKey, isDevelopment, options.sendCode, protection, {

@@ -1,6 +1,7 @@
 import { errors, GatehouseError } from '../../errors.js';
 import type { User } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
+import type { Caller } from '../caller.js';
 import type { Clock } from '../clock.js';
 
 /** Clerk's user-lockout defaults: 100 failed verifications lock the account for an hour. */
@@ -47,8 +48,16 @@ export function lockoutState(user: User, policy: LockoutPolicy, now: number): Lo
  * in the database and change in single statements): per-user lockout after failed passwords and
  * codes, and per-address budgets for failed codes and code sends.
  */
-/** A security event the audit log keeps: a failed password or code, and the lockout it may cause. */
-export type SecurityEvent = { kind: 'failed_verification' | 'locked_out'; userId: string; detail?: Record<string, unknown> };
+/**
+ * A security event the audit log keeps: a failed password or code, and the lockout it may cause,
+ * with the address the attempt came from (`clientIp`, empty when unknown).
+ */
+export type SecurityEvent = {
+  kind: 'failed_verification' | 'locked_out';
+  userId: string;
+  clientIp: string;
+  detail?: Record<string, unknown>;
+};
 
 export function createAttackProtection(deps: {
   store: Store;
@@ -77,7 +86,7 @@ export function createAttackProtection(deps: {
     },
 
     /** Counts a failed password or code against the user; throws `user_locked` when this one locks them out. */
-    async recordFailure(user: User): Promise<void> {
+    async recordFailure(user: User, caller: Caller): Promise<void> {
       const p = policy();
       const durationMs = p.durationMinutes * 60_000;
       const now = clock();
@@ -87,9 +96,14 @@ export function createAttackProtection(deps: {
         now,
       );
       const lockedOut = result?.lockoutUntil != null && result.lockoutUntil > now;
-      await deps.onEvent?.({ kind: 'failed_verification', userId: user.id });
+      await deps.onEvent?.({ kind: 'failed_verification', userId: user.id, clientIp: caller.clientIp });
       if (lockedOut && result?.lockoutUntil) {
-        await deps.onEvent?.({ kind: 'locked_out', userId: user.id, detail: { until: new Date(result.lockoutUntil).toISOString() } });
+        await deps.onEvent?.({
+          kind: 'locked_out',
+          userId: user.id,
+          clientIp: caller.clientIp,
+          detail: { until: new Date(result.lockoutUntil).toISOString() },
+        });
         throw errors.userLocked(Math.ceil((result.lockoutUntil - now) / 1000));
       }
     },

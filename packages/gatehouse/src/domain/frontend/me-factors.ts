@@ -91,14 +91,14 @@ export function createMeFactorService(deps: {
       return phone;
     },
 
-    async attemptPhoneVerification(userId: string, id: string, code: string): Promise<PhoneNumber> {
+    async attemptPhoneVerification(userId: string, id: string, code: string, caller: Caller): Promise<PhoneNumber> {
       const phone = await ownPhone(userId, id);
       const { user } = await deps.users.get(userId);
       deps.protection.assertNotLocked(user);
       try {
         await deps.codes.check(phone.id, 'phone_number', code);
       } catch (error) {
-        if (isFailedProof(error)) await deps.protection.recordFailure(user);
+        if (isFailedProof(error)) await deps.protection.recordFailure(user, caller);
         throw error;
       }
       return deps.phones.markVerified(phone.id);

@@ -71,7 +71,7 @@ export function createMeService(deps: {
         // A stolen session must not become a password oracle: the user's lockout applies here too.
         deps.protection.assertNotLocked(record.user);
         if (!(await deps.verifyPassword(record.user, input.currentPassword))) {
-          await deps.protection.recordFailure(record.user);
+          await deps.protection.recordFailure(record.user, caller);
           throw errors.passwordIncorrect();
         }
       }
@@ -127,7 +127,7 @@ export function createMeService(deps: {
       try {
         await deps.codes.check(emailId, 'email_address', code);
       } catch (error) {
-        if (isFailedProof(error)) await deps.protection.recordFailure(user);
+        if (isFailedProof(error)) await deps.protection.recordFailure(user, caller);
         throw error;
       }
       await store.transaction(async (tx) => {

@@ -97,10 +97,10 @@ export function createSignInService(deps: {
   };
 
   /** Checks a password against a resolved user's lockout: refused while locked, a failure counted. */
-  async function passwordMatches(user: User | undefined, password: string): Promise<boolean> {
+  async function passwordMatches(user: User | undefined, password: string, caller: Caller): Promise<boolean> {
     if (user) protection.assertNotLocked(user);
     const ok = await deps.verifyPassword(user, password);
-    if (user && !ok) await protection.recordFailure(user);
+    if (user && !ok) await protection.recordFailure(user, caller);
     return ok;
   }
 
@@ -575,7 +575,7 @@ export function createSignInService(deps: {
       const password = input.strategy === undefined || input.strategy === 'password' ? input.password : undefined;
       // Identifier and password in one request (what clerk-js sends): the check comes first, so a
       // successful sign-in is written in one transaction.
-      const passwordOk = password !== undefined && (await passwordMatches(user, password));
+      const passwordOk = password !== undefined && (await passwordMatches(user, password, caller));
       if (passwordOk && user && !user.banned && !protection.state(user).locked) {
         if (await needsSecondFactor(user)) {
           const waiting = await awaitSecondFactor(signIn, 'password', true);
@@ -645,7 +645,7 @@ export function createSignInService(deps: {
           publicKeyCredential: input.publicKeyCredential,
         });
       } catch (error) {
-        if (account && isFailedProof(error)) await protection.recordFailure(account);
+        if (account && isFailedProof(error)) await protection.recordFailure(account, caller);
         throw error;
       }
       const { user } = outcome;
@@ -742,7 +742,7 @@ export function createSignInService(deps: {
       } catch (error) {
         if (isFailedProof(error)) {
           await store.signIns.update(signIn.id, { secondFactorStrategy: strategy.name, secondFactorStatus: 'failed', updatedAt: clock() });
-          await protection.recordFailure(user);
+          await protection.recordFailure(user, caller);
         }
         throw error;
       }

@@ -424,6 +424,11 @@ describe('account lockout (issue 14 item 5, ASVS 2.2.1), with lockout.maxAttempt
       }
     }
     expect(statuses).toEqual([422, 422, 422, 422, 403]);
+    // Each failed password and the lockout are in the audit log, with the address they came from.
+    const audited = (await t.domain.audit.list({ targetId: user.id, actionPrefix: 'user.' }, 50, 0)).data;
+    const failures = audited.filter((e) => e.action === 'user.sign_in_failed');
+    expect(failures.map((e) => [e.actorId, e.ip])).toEqual(Array(5).fill([user.id, '127.0.0.1']));
+    expect(audited.find((e) => e.action === 'user.locked_out')).toMatchObject({ actorId: user.id, ip: '127.0.0.1' });
 
     const b = fapiBrowser(t.app);
     const right = await b.call('POST', '/v1/client/sign_ins', { identifier: 'locked.out@example.com', password: 'the right passphrase' });

@@ -108,7 +108,12 @@ export function registerPasswordlessRoutes(
   app.post('/v1/me/phone_numbers/:id/attempt_verification', async (request, reply) => {
     const { clientId, userId } = await signedIn(request);
     await enforceLimits(domain, limiter, request, [[`me_code:${userId}`, CODE_ATTEMPTS]]);
-    const phone = await domain.meFactors.attemptPhoneVerification(userId, idOf(request), parseForm(attemptCodeBody, request.body).code);
+    const phone = await domain.meFactors.attemptPhoneVerification(
+      userId,
+      idOf(request),
+      parseForm(attemptCodeBody, request.body).code,
+      frontendCaller(request, userId),
+    );
     return ctx.send(request, reply, clientId, await phoneJson(phone));
   });
 
