@@ -873,6 +873,11 @@ function conformanceSuite(dialect: Dialect) {
         expect((await list(['revoked', 'pending'])).map((i) => i.id)).toEqual(['inv_a', 'inv_c']);
         expect(await store.invitations.count({ ...base })).toBe(3);
         expect(await store.invitations.countPending(org.id, T0 + 100)).toBe(1);
+        // Per organization, as `include_members_count` reads them: expired and revoked ones are not pending; an
+        // organization without any is absent.
+        expect(await store.invitations.countPendingByOrganizations([org.id, 'org_none'], T0 + 100)).toEqual(new Map([[org.id, 1]]));
+        expect(await store.invitations.countPendingByOrganizations([org.id], T0 + 3)).toEqual(new Map([[org.id, 2]]));
+        expect(await store.invitations.countPendingByOrganizations([], T0)).toEqual(new Map());
         expect(await store.invitations.count({ kind: 'instance', statuses: ['pending'], now: T0 + 100 })).toBe(1);
       });
 
