@@ -82,7 +82,11 @@ try {
   else if (values.scenario === 'signIn') spec = signInSpec(env, token, users);
   else throw new Error(`unknown scenario ${values.scenario}`);
   if (values.connections) spec.connections = Number(values.connections);
-  if (values.rate) spec.overallRate = Number(values.rate);
+  if (values.rate) {
+    const rate = Number(values.rate);
+    if (!Number.isInteger(rate) || rate < 1) throw new Error(`--rate must be a whole number of requests per second, not ${values.rate}`);
+    spec.overallRate = rate;
+  }
 
   const gatehousePids = processTree(server.handle.pid);
   await runLoad({ ...spec, duration: 2 });

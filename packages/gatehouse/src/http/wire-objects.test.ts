@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 /**
  * The layout rule the type checker cannot see: every Clerk wire object is built in
  * `http/serializers/`, one function per shape, whose return type is the SDK's JSON type, and nothing
- * is cast to fit it. A route that assembles `{ object: '…', … }` itself escapes that check.
+ * there is cast (`as`) to fit it. A route that assembles `{ object: '…', … }` itself escapes that check.
  */
 const httpDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -28,13 +28,18 @@ describe('wire objects', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('are not cast to an SDK JSON type', () => {
+  it('are not cast to fit their type', () => {
     const files = sources(path.join(httpDir, 'serializers'));
     expect(files.length).toBeGreaterThan(20);
     const casts = files.flatMap((file) =>
       readFileSync(file, 'utf8')
+        // Comments, and renaming imports and exports (`X as Y`), are not casts.
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '')
+        .replace(/^import\s[^;]*;/gm, '')
+        .replace(/^export\s+(type\s+)?\{[^}]*\}[^;]*;/gm, '')
         .split('\n')
-        .filter((line) => !/^\s*import\b/.test(line) && /\bas\s+(unknown\b|[A-Z]\w*(JSON|Json)\b)/.test(line))
+        .filter((line) => /\bas\s+(?!const\b)[A-Za-z_{[(]/.test(line))
         .map((line) => `${relative(file)}: ${line.trim()}`),
     );
     expect(casts).toEqual([]);

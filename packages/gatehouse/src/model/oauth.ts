@@ -1,3 +1,6 @@
+/** A social provider's key: a built-in one, or `custom_<key>` for any OpenID Connect provider. */
+export type ProviderKey = 'google' | 'github' | 'microsoft' | `custom_${string}`;
+
 /** What an OAuth flow was started for. */
 export type OAuthFlowPurpose = 'sign_in' | 'sign_up' | 'connect';
 /**
@@ -35,7 +38,7 @@ export interface OAuthFlow {
 export interface ExternalAccount {
   id: string;
   userId: string;
-  provider: string;
+  provider: ProviderKey;
   providerUserId: string;
   emailAddress: string;
   emailVerified: boolean;

@@ -875,7 +875,17 @@ function conformanceSuite(dialect: Dialect) {
         expect(await store.invitations.countPending(org.id, T0 + 100)).toBe(1);
         // Per organization, as `include_members_count` reads them: expired and revoked ones are not pending; an
         // organization without any is absent.
-        expect(await store.invitations.countPendingByOrganizations([org.id, 'org_none'], T0 + 100)).toEqual(new Map([[org.id, 1]]));
+        const other = organizationRow('counted-co', { createdAt: T0 });
+        await store.organizations.insert(other);
+        for (const id of ['inv_o1', 'inv_o2']) {
+          await store.invitations.insert(invitation(id, { organizationId: other.id, emailAddress: `${id}@counted.test` }));
+        }
+        expect(await store.invitations.countPendingByOrganizations([org.id, other.id, 'org_none'], T0 + 100)).toEqual(
+          new Map([
+            [org.id, 1],
+            [other.id, 2],
+          ]),
+        );
         expect(await store.invitations.countPendingByOrganizations([org.id], T0 + 3)).toEqual(new Map([[org.id, 2]]));
         expect(await store.invitations.countPendingByOrganizations([], T0)).toEqual(new Map());
         expect(await store.invitations.count({ kind: 'instance', statuses: ['pending'], now: T0 + 100 })).toBe(1);

@@ -1,9 +1,10 @@
 import * as z from 'zod';
+import type { ProviderKey } from '../../model/index.js';
+
+export type { ProviderKey };
 
 /** A provider's key: one of the built-in ones, or `custom_<key>` for any OpenID Connect provider. */
 export const PROVIDER_KEY = /^(google|github|microsoft|custom_[a-z0-9_]{1,40})$/;
-
-export type ProviderKey = 'google' | 'github' | 'microsoft' | `custom_${string}`;
 
 export function isProviderKey(key: string): key is ProviderKey {
   return PROVIDER_KEY.test(key);

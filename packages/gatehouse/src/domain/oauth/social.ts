@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { GatehouseError, oauthErrors } from '../../errors.js';
 import { newId } from '../../ids.js';
-import type { ExternalAccount, OAuthFlow, OAuthFlowPurpose, User } from '../../model/index.js';
+import type { ExternalAccount, OAuthFlow, OAuthFlowPurpose, ProviderKey, User } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { Repositories } from '../../store/repositories/index.js';
 import type { Clock } from '../clock.js';
@@ -37,7 +37,7 @@ export interface ProviderTokens {
 }
 
 export interface ProviderResult {
-  provider: string;
+  provider: ProviderKey;
   profile: ProviderProfile;
   tokens: ProviderTokens;
 }

@@ -497,6 +497,9 @@ describe('change_password is rate limited and counts towards the lockout (issue 
     expect(statuses[10]).toBe(429);
     const json = JSON.parse((await t.app.inject({ method: 'GET', url: `/api/v1/users/${user.id}`, headers: t.auth })).body);
     expect(json.verification_attempts_remaining).toBe(90);
+    // A wrong current password on the profile is a failed sign-in in the audit log, with its IP, as a wrong password at sign-in is.
+    const audited = (await t.domain.audit.list({ targetId: user.id, action: 'user.sign_in_failed' }, 50, 0)).data;
+    expect(audited.map((e) => [e.actorId, e.ip])).toEqual(Array(10).fill([user.id, '127.0.0.1']));
   });
 });
 

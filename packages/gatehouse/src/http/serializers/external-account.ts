@@ -1,5 +1,5 @@
 import type { ExternalAccountJSON, OauthAccessTokenJSON } from '@clerk/backend';
-import type { ExternalAccountJSON as FrontendExternalAccountJSON, OAuthProvider } from '@clerk/shared/types';
+import type { ExternalAccountJSON as FrontendExternalAccountJSON } from '@clerk/shared/types';
 import type { OAuthVerification, ProviderTokens } from '../../domain/oauth/social.js';
 import type { ExternalAccount } from '../../model/index.js';
 import { serializeOAuthVerification, type VerificationWireJSON } from './verification.js';
@@ -36,7 +36,7 @@ export function serializeExternalAccount(
   return {
     object: 'external_account',
     id: account.id,
-    provider: audience === 'backend' ? `oauth_${account.provider}` : (account.provider as OAuthProvider),
+    provider: audience === 'backend' ? `oauth_${account.provider}` : account.provider,
     identification_id: account.id.replace(/^eac_/, 'idn_'),
     provider_user_id: account.providerUserId,
     approved_scopes: account.approvedScopes,

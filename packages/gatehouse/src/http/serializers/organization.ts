@@ -13,25 +13,32 @@ import type { Amended } from './wire.js';
  */
 export type OrganizationWireJSON = Amended<OrganizationJSON, { created_by: string | null; last_active_at: null; image_url: string }>;
 
-/** The one wire shape of an organization (Clerk's `organization` object); `counts` when they were asked for. */
-export function serializeOrganization(organization: Organization, links: ImageLinks, counts?: OrganizationCounts): OrganizationWireJSON {
+/**
+ * What both audiences see of an organization; `counts` when they were asked for. Unannotated, so
+ * each audience's serializer is checked against its own SDK type.
+ */
+function organizationFields(organization: Organization, links: ImageLinks, counts: OrganizationCounts | undefined) {
   return {
-    object: 'organization',
+    object: 'organization' as const,
     id: organization.id,
     name: organization.name,
     slug: organization.slug,
     ...links.organization({ id: organization.id, image: organization.imageUrl, name: organization.name }),
-    // Clerk adds the counts only when asked (`include_members_count`).
+    // Clerk adds the counts only when asked (`include_members_count`, an organization page).
     ...(counts ? { members_count: counts.members, pending_invitations_count: counts.pendingInvitations } : {}),
     max_allowed_memberships: organization.maxAllowedMemberships,
     admin_delete_enabled: organization.adminDeleteEnabled,
     public_metadata: organization.publicMetadata,
-    private_metadata: organization.privateMetadata,
     created_by: organization.createdBy,
     last_active_at: null,
     created_at: organization.createdAt,
     updated_at: organization.updatedAt,
   };
+}
+
+/** The one wire shape of an organization (Clerk's `organization` object) for the Backend API and webhooks. */
+export function serializeOrganization(organization: Organization, links: ImageLinks, counts?: OrganizationCounts): OrganizationWireJSON {
+  return { ...organizationFields(organization, links, counts), private_metadata: organization.privateMetadata };
 }
 
 /**
@@ -47,27 +54,13 @@ export type FrontendOrganizationWireJSON = Amended<
   last_active_at: null;
 };
 
-/** The organization as the browser sees it; `counts` when the answer shows them. */
+/** The organization as the browser sees it. */
 export function serializeFrontendOrganization(
   organization: Organization,
   links: ImageLinks,
   counts?: OrganizationCounts,
 ): FrontendOrganizationWireJSON {
-  return {
-    object: 'organization',
-    id: organization.id,
-    name: organization.name,
-    slug: organization.slug,
-    ...links.organization({ id: organization.id, image: organization.imageUrl, name: organization.name }),
-    ...(counts ? { members_count: counts.members, pending_invitations_count: counts.pendingInvitations } : {}),
-    max_allowed_memberships: organization.maxAllowedMemberships,
-    admin_delete_enabled: organization.adminDeleteEnabled,
-    public_metadata: organization.publicMetadata,
-    created_by: organization.createdBy,
-    last_active_at: null,
-    created_at: organization.createdAt,
-    updated_at: organization.updatedAt,
-  };
+  return organizationFields(organization, links, counts);
 }
 
 export function serializeOrganizationRecord(record: OrganizationRecord, links: ImageLinks): OrganizationWireJSON {
