@@ -45,7 +45,8 @@ export type FrontendUserWireJSON = Amended<
 >;
 
 /**
- * Every field Clerk's `user` has; both audiences' types are checked against it. Unannotated, so the
+ * Every field Clerk's `user` has but its private metadata, which only the Backend API adds; both
+ * audiences' types are checked against it. Unannotated, so the
  * empty lists keep their `never[]` type and fit either SDK's declaration.
  */
 function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks, audience: 'backend' | 'frontend') {
@@ -64,7 +65,6 @@ function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks
     ...image,
     profile_image_url: image.image_url,
     public_metadata: user.publicMetadata,
-    private_metadata: user.privateMetadata,
     unsafe_metadata: user.unsafeMetadata,
     email_addresses: emailAddresses.map((email) => serializeEmailAddress(email)),
     phone_numbers: (record.phoneNumbers ?? []).map((p) => serializePhoneNumber(p)),
@@ -105,7 +105,7 @@ function userFields(record: UserRecord, lockout: LockoutState, links: ImageLinks
 
 /** The one wire shape of a user (Clerk's `user` object), as the Backend API and webhooks send it. */
 export function serializeUser(record: UserRecord, lockout: LockoutState, links: ImageLinks): UserWireJSON {
-  return userFields(record, lockout, links, 'backend');
+  return { ...userFields(record, lockout, links, 'backend'), private_metadata: record.user.privateMetadata };
 }
 
 /** The user as the browser sees it (FAPI): the same object without private metadata. */
@@ -115,7 +115,7 @@ export function serializeFrontendUser(
   links: ImageLinks,
   memberships?: MembershipRecord[],
 ): FrontendUserWireJSON {
-  const { private_metadata: _private, ...visible } = userFields(record, lockout, links, 'frontend');
+  const visible = userFields(record, lockout, links, 'frontend');
   if (!memberships) return visible;
   return { ...visible, organization_memberships: memberships.map((m) => serializeFrontendMembership(m, links)) };
 }
