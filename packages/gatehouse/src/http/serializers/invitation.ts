@@ -20,6 +20,30 @@ export type OrganizationInvitationWireJSON = Amended<
   { status: InvitationStatus; public_organization_data: ReturnType<typeof publicOrganizationData> | null }
 >;
 
+/** What both audiences see of an organization invitation. Unannotated, so each audience's type checks it. */
+function organizationInvitationFields(
+  invitation: Invitation,
+  status: InvitationStatus,
+  roleName: string,
+  organization: Organization | undefined,
+  links: ImageLinks,
+) {
+  return {
+    object: 'organization_invitation' as const,
+    id: invitation.id,
+    email_address: invitation.emailAddress ?? '',
+    role: invitation.role ?? '',
+    role_name: roleName,
+    organization_id: invitation.organizationId ?? '',
+    public_organization_data: organization ? publicOrganizationData(organization, links) : null,
+    status,
+    public_metadata: invitation.publicMetadata,
+    expires_at: invitation.expiresAt ?? 0,
+    created_at: invitation.createdAt,
+    updated_at: invitation.updatedAt,
+  };
+}
+
 export function serializeOrganizationInvitation(
   invitation: Invitation,
   status: InvitationStatus,
@@ -29,20 +53,9 @@ export function serializeOrganizationInvitation(
   url: string | null = null,
 ): OrganizationInvitationWireJSON {
   return {
-    object: 'organization_invitation',
-    id: invitation.id,
-    email_address: invitation.emailAddress ?? '',
-    role: invitation.role ?? '',
-    role_name: roleName,
-    organization_id: invitation.organizationId ?? '',
-    public_organization_data: organization ? publicOrganizationData(organization, links) : null,
-    status,
-    public_metadata: invitation.publicMetadata,
+    ...organizationInvitationFields(invitation, status, roleName, organization, links),
     private_metadata: invitation.privateMetadata,
     url,
-    expires_at: invitation.expiresAt ?? 0,
-    created_at: invitation.createdAt,
-    updated_at: invitation.updatedAt,
   };
 }
 
@@ -65,21 +78,7 @@ export function serializeFrontendOrganizationInvitation(
   organization: Organization,
   links: ImageLinks,
 ): FrontendOrganizationInvitationWireJSON {
-  return {
-    object: 'organization_invitation',
-    id: invitation.id,
-    email_address: invitation.emailAddress ?? '',
-    role: invitation.role ?? '',
-    role_name: roleName,
-    organization_id: invitation.organizationId ?? '',
-    public_organization_data: publicOrganizationData(organization, links),
-    status,
-    public_metadata: invitation.publicMetadata,
-    url: null,
-    expires_at: invitation.expiresAt ?? 0,
-    created_at: invitation.createdAt,
-    updated_at: invitation.updatedAt,
-  };
+  return { ...organizationInvitationFields(invitation, status, roleName, organization, links), url: null };
 }
 
 /** Clerk's `invitation` (instance invitations, `/v1/invitations`). */
