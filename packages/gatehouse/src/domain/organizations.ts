@@ -232,6 +232,26 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
     );
   }
 
+  /** Writes `changes` to a membership and raises `organizationMembership.updated` with the result, in one transaction. */
+  async function updateMembership(
+    current: MembershipRecord,
+    changes: Partial<OrganizationMembership>,
+    roles: RoleCatalog,
+    caller: Caller,
+  ): Promise<void> {
+    await store.transaction(async (tx) => {
+      await tx.organizationMemberships.update(current.membership.id, changes);
+      await raiseMembership(
+        tx,
+        'organizationMembership.updated',
+        { ...current.membership, ...changes },
+        current.organization,
+        roles,
+        caller,
+      );
+    });
+  }
+
   /** Inserts a membership inside `tx` (quota and uniqueness checked) and raises its event there. */
   async function insertMembership(
     tx: Repositories,
@@ -594,17 +614,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
       assertRole(roles, input.role);
       const current = await loadMembership(organizationIdOrSlug, userId);
       const changes = { role: input.role, updatedAt: clock() };
-      await store.transaction(async (tx) => {
-        await tx.organizationMemberships.update(current.membership.id, changes);
-        await raiseMembership(
-          tx,
-          'organizationMembership.updated',
-          { ...current.membership, ...changes },
-          current.organization,
-          roles,
-          caller,
-        );
-      });
+      await updateMembership(current, changes, roles, caller);
       return {
         ...current,
         membership: { ...current.membership, ...changes },
@@ -628,17 +638,7 @@ export function createOrganizationService(store: Store, clock: Clock, settings: 
         const key = METADATA_KEYS[field];
         changes[key] = sizedMetadata(field, mergeMetadata(current.membership[key], value ?? {}));
       }
-      await store.transaction(async (tx) => {
-        await tx.organizationMemberships.update(current.membership.id, changes);
-        await raiseMembership(
-          tx,
-          'organizationMembership.updated',
-          { ...current.membership, ...changes },
-          current.organization,
-          roles,
-          caller,
-        );
-      });
+      await updateMembership(current, changes, roles, caller);
       return { ...current, membership: { ...current.membership, ...changes } };
     },
 

@@ -6,16 +6,14 @@
  * full run the apps are the README-commands test's builds (example-builds.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
-import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
-import { chromiumAvailable, launchBrowser, newContext, shot, signUpWithEmailCode } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { MailCatcher } from '../testing/mail-catcher.js';
+import { freePort } from '../testing/server.js';
+import { chromiumAvailable, newContext, shot, signUpWithEmailCode } from './browser.js';
 import { buildViteExample, type RunningExample, startViteExample, type ViteExample } from './example-apps.js';
 import { checkedBuild, sharedBuild } from './example-builds.js';
+import { chromiumSuite } from './harness.js';
 
 const hasChromium = chromiumAvailable();
 const STEP = 30_000;
@@ -56,30 +54,13 @@ async function signOutWithUserButton(page: Page): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)('single-page examples in Chromium, from 127.0.0.1 and localhost', () => {
-  let browser: Browser;
-  let mail: MailCatcher;
-  let gatehouse: RunningServer;
-
   /** The README test's builds (`npm start` = `vite build` + server.js), against a Gatehouse on the port this file's Gatehouse takes. */
   const builds = { 'react-vite': sharedBuild('react-vite'), 'vue-vite': sharedBuild('vue-vite') };
-  const port = (builds['react-vite'] ?? builds['vue-vite'])?.gatehousePort;
-
-  beforeAll(async () => {
-    mail = await startMailCatcher();
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-spa-'));
-    gatehouse = await startServer({ dataDir, ...(port ? { port } : {}), extraArgs: ['--smtp', mail.url] });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await gatehouse?.stop();
-    if (gatehouse) removeDir(gatehouse.dataDir);
-    await mail?.close();
-  });
+  const suite = chromiumSuite({ mail: true, port: (builds['react-vite'] ?? builds['vue-vite'])?.gatehousePort });
 
   for (const example of ['react-vite', 'vue-vite'] as ViteExample[]) {
     it(`examples/${example}: sign up, API call, sign out, sign in again, hosted sign-up from the app's link, from each host`, async () => {
+      const { browser, mail, gatehouse } = suite;
       const shared = builds[example];
       const built = shared?.gatehousePort === gatehouse.port ? checkedBuild(shared, gatehouse.env.env) : undefined;
       if (!built) await buildViteExample(example, gatehouse.env.env);
@@ -151,6 +132,7 @@ describe.skipIf(!hasChromium)('single-page examples in Chromium, from 127.0.0.1 
   }
 
   it("Gatehouse's home page: links when signed out; after a hosted sign-up, who you are and your sessions", async () => {
+    const { browser, mail, gatehouse } = suite;
     const favicon = await fetch(`${gatehouse.url}/favicon.ico`);
     expect(favicon.status).toBe(200);
     expect(favicon.headers.get('content-type')).toBe('image/svg+xml');

@@ -7,16 +7,12 @@
  * into /dashboard.
  */
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createClerkClient } from '@clerk/backend';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MailCatcher, startMailCatcher } from '../testing/mail-catcher.js';
-import { freePort, type RunningServer, removeDir, startServer } from '../testing/server.js';
-import { chromiumAvailable, launchBrowser, newContext, shot, signOutInPage, signUpWithEmailCode } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../testing/server.js';
+import { chromiumAvailable, newContext, shot, signOutInPage, signUpWithEmailCode } from './browser.js';
 import { type RunningExample, startVueOnboardingExample } from './example-apps.js';
+import { chromiumSuite } from './harness.js';
 
 const hasChromium = chromiumAvailable();
 const STEP = 30_000;
@@ -51,26 +47,10 @@ async function pageToken(page: Page): Promise<string> {
 }
 
 describe.skipIf(!hasChromium)('seed 002: examples/vue-onboarding in Chromium', () => {
-  let browser: Browser;
-  let mail: MailCatcher;
-  let gatehouse: RunningServer;
-
-  beforeAll(async () => {
-    mail = await startMailCatcher();
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-seed002-'));
-    writeFileSync(path.join(dataDir, 'gatehouse.config.json'), JSON.stringify({ sessionToken: { lifetimeSeconds: TOKEN_LIFETIME_S } }));
-    gatehouse = await startServer({ dataDir, extraArgs: ['--smtp', mail.url] });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await gatehouse?.stop();
-    if (gatehouse) removeDir(gatehouse.dataDir);
-    await mail?.close();
-  });
+  const suite = chromiumSuite({ mail: true, config: { sessionToken: { lifetimeSeconds: TOKEN_LIFETIME_S } } });
 
   it('guard → /onboarding → backend writes public_metadata → reload → token claims → /dashboard; sign-in and back; 401/422', async () => {
+    const { browser, mail, gatehouse, clerk } = suite;
     const bapi = (method: string, url: string, body?: unknown) =>
       fetch(`${gatehouse.env.apiUrl}${url}`, {
         method,
@@ -81,7 +61,6 @@ describe.skipIf(!hasChromium)('seed 002: examples/vue-onboarding in Chromium', (
     expect(((await (await bapi('GET', '/v1/instance/session_token')).json()) as { claims: unknown }).claims).toEqual({});
 
     const app: RunningExample = await startVueOnboardingExample(gatehouse.env.env, await freePort());
-    const clerk = createClerkClient({ secretKey: gatehouse.env.secretKey, apiUrl: gatehouse.env.apiUrl, telemetry: { disabled: true } });
     const { context, log } = await newContext(browser, 'vue-onboarding');
     const page = await context.newPage();
     try {
